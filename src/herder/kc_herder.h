@@ -1,0 +1,110 @@
+/*
+ * The herder: the one owner of connector and task state. The REST API and
+ * the CLI talk to it only through these calls; each is thread-safe (it
+ * posts an op to the herder thread and waits for the reply, at most
+ * @p timeout_ms, then returns KC_ERR_TIMEOUT).
+ *
+ * Results are JSON documents (jansson) in exactly the shape Apache Kafka
+ * Connect's REST API returns, owned by the caller (json_decref). Errors use
+ * kc_error_t; the REST layer maps codes to HTTP statuses:
+ *   KC_ERR_NOT_FOUND -> 404, KC_ERR_CONFLICT -> 409, KC_ERR_INVALID -> 400,
+ *   KC_ERR_TIMEOUT -> 500 (Apache: request timed out), others -> 500.
+ */
+#ifndef KC_HERDER_KC_HERDER_H
+#define KC_HERDER_KC_HERDER_H
+
+#include <kconnect/common.h>
+
+#include <jansson.h>
+
+typedef struct kc_herder kc_herder_t;
+
+/* GET /connectors: array of names. With expand: the {name: {status, info}}
+ * object Apache returns for ?expand=status / ?expand=info (flags may be
+ * combined). */
+#define KC_HERDER_EXPAND_STATUS (1u << 0)
+#define KC_HERDER_EXPAND_INFO   (1u << 1)
+kc_err_t kc_herder_list(kc_herder_t *h, unsigned expand, json_t **out,
+                        kc_error_t *err);
+
+/* GET /connectors/{name}: {name, config, tasks:[{connector,task}], type} */
+kc_err_t kc_herder_info(kc_herder_t *h, const char *name, json_t **out,
+                        kc_error_t *err);
+/* GET /connectors/{name}/config: the config object. */
+kc_err_t kc_herder_config(kc_herder_t *h, const char *name, json_t **out,
+                          kc_error_t *err);
+/*
+ * POST /connectors (allow_replace false: KC_ERR_CONFLICT if it exists) and
+ * PUT /connectors/{name}/config (allow_replace true). @p config is a JSON
+ * object of strings (borrowed). *created says whether it is new (201 vs
+ * 200). *out is the connector info. @p initial_state may be NULL, "RUNNING",
+ * "PAUSED" or "STOPPED" (POST body's initial_state).
+ */
+kc_err_t kc_herder_put_config(kc_herder_t *h, const char *name,
+                              json_t *config, bool allow_replace,
+                              const char *initial_state, bool *created,
+                              json_t **out, kc_error_t *err);
+/* PATCH /connectors/{name}/config: merge (null value removes a key). */
+kc_err_t kc_herder_patch_config(kc_herder_t *h, const char *name,
+                                json_t *patch, json_t **out, kc_error_t *err);
+/* DELETE /connectors/{name} */
+kc_err_t kc_herder_delete(kc_herder_t *h, const char *name, kc_error_t *err);
+/* GET /connectors/{name}/status */
+kc_err_t kc_herder_status(kc_herder_t *h, const char *name, json_t **out,
+                          kc_error_t *err);
+/* GET /connectors/{name}/tasks: [{id:{connector,task}, config:{...}}] */
+kc_err_t kc_herder_tasks(kc_herder_t *h, const char *name, json_t **out,
+                         kc_error_t *err);
+/* GET /connectors/{name}/tasks/{id}/status: {id, state, worker_id[, trace]} */
+kc_err_t kc_herder_task_status(kc_herder_t *h, const char *name, int task,
+                               json_t **out, kc_error_t *err);
+/*
+ * POST /connectors/{name}/restart. *out is NULL when Apache answers 204
+ * (plain connector-only restart), else the status after the restart plan
+ * was applied (202 Accepted).
+ */
+kc_err_t kc_herder_restart(kc_herder_t *h, const char *name,
+                           bool include_tasks, bool only_failed, json_t **out,
+                           kc_error_t *err);
+/* POST /connectors/{name}/tasks/{id}/restart */
+kc_err_t kc_herder_restart_task(kc_herder_t *h, const char *name, int task,
+                                kc_error_t *err);
+/* PUT .../pause, .../resume, .../stop */
+kc_err_t kc_herder_pause(kc_herder_t *h, const char *name, kc_error_t *err);
+kc_err_t kc_herder_resume(kc_herder_t *h, const char *name, kc_error_t *err);
+kc_err_t kc_herder_stop(kc_herder_t *h, const char *name, kc_error_t *err);
+/* GET .../topics: {"<name>":{"topics":[...]}}; PUT .../topics/reset */
+kc_err_t kc_herder_topics(kc_herder_t *h, const char *name, json_t **out,
+                          kc_error_t *err);
+kc_err_t kc_herder_topics_reset(kc_herder_t *h, const char *name,
+                                kc_error_t *err);
+/*
+ * GET .../offsets: {"offsets":[{"partition":{..},"offset":{..}}]}.
+ * PATCH .../offsets with body {"offsets":[...]} and DELETE .../offsets:
+ * only for a STOPPED connector (else KC_ERR_CONFLICT, HTTP 400 in Apache
+ * for "not stopped" — see the REST layer); *out is {"message": "..."}.
+ */
+kc_err_t kc_herder_offsets(kc_herder_t *h, const char *name, json_t **out,
+                           kc_error_t *err);
+kc_err_t kc_herder_alter_offsets(kc_herder_t *h, const char *name,
+                                 json_t *body, json_t **out, kc_error_t *err);
+kc_err_t kc_herder_reset_offsets(kc_herder_t *h, const char *name,
+                                 json_t **out, kc_error_t *err);
+/*
+ * PUT /connector-plugins/{plugin}/config/validate: the ConfigInfos object
+ * {name, error_count, groups, configs:[{definition:{...}, value:{...}}]}.
+ */
+kc_err_t kc_herder_validate(kc_herder_t *h, const char *plugin,
+                            json_t *config, json_t **out, kc_error_t *err);
+/* GET /connector-plugins[?connectorsOnly=]: [{class, type, version}] */
+kc_err_t kc_herder_plugins(kc_herder_t *h, bool connectors_only, json_t **out,
+                           kc_error_t *err);
+/* GET /connector-plugins/{plugin}/config: [{name,type,required,...}] */
+kc_err_t kc_herder_plugin_config(kc_herder_t *h, const char *plugin,
+                                 json_t **out, kc_error_t *err);
+/* GET /: {version, commit, kafka_cluster_id} */
+kc_err_t kc_herder_server_info(kc_herder_t *h, json_t **out, kc_error_t *err);
+/* GET /health: KC_OK when the worker has started and is healthy. */
+kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err);
+
+#endif /* KC_HERDER_KC_HERDER_H */

@@ -1,0 +1,30 @@
+/*
+ * First include of every .c file in src/: the public API plus the internal
+ * helpers every module uses.
+ */
+#ifndef KC_INTERNAL_H
+#define KC_INTERNAL_H
+
+#include <kconnect/kconnect.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exposes a static function to unit tests. */
+#ifdef KC_UNIT_TEST
+#define KC_STATIC
+#else
+#define KC_STATIC static
+#endif
+
+/* Invariant checks: bugs, never input. */
+#define kc_assert(cond) assert(cond)
+#define KC_BUG(msg) (assert(!msg), abort())
+
+#define KC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define KC_UNUSED(x) ((void)(x))
+
+#endif /* KC_INTERNAL_H */

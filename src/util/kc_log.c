@@ -1,0 +1,231 @@
+#include "kc_internal.h"
+
+#include "util/kc_log.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+typedef struct kc_logger_level {
+    char *name;
+    kc_log_level_t level;
+    int64_t last_modified_ms;
+} kc_logger_level_t;
+
+static pthread_mutex_t kc_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static kc_logger_level_t *kc_log_levels;
+static size_t kc_log_nlevels;
+static kc_log_level_t kc_log_root = KC_LOG_INFO;
+/* Lowest explicit level anywhere: a quick "surely disabled" check. */
+static volatile kc_log_level_t kc_log_floor = KC_LOG_INFO;
+static FILE *kc_log_stream;
+static _Thread_local char kc_log_ctx[128];
+
+static const char *const kc_level_names[] = {"TRACE", "DEBUG", "INFO", "WARN",
+                                             "ERROR", "FATAL", "OFF"};
+
+const char *kc_log_level_name(kc_log_level_t level)
+{
+    if ((int)level < 0 || level > KC_LOG_OFF) {
+        return NULL;
+    }
+    return kc_level_names[level];
+}
+
+kc_err_t kc_log_level_parse(const char *name, kc_log_level_t *level)
+{
+    for (size_t i = 0; i < KC_ARRAY_LEN(kc_level_names); i++) {
+        if (strcasecmp(name, kc_level_names[i]) == 0) {
+            *level = (kc_log_level_t)i;
+            return KC_OK;
+        }
+    }
+    return KC_ERR_INVALID;
+}
+
+static int64_t kc_log_now_ms(void)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void kc_log_recompute_floor(void)
+{
+    kc_log_level_t floor = kc_log_root;
+
+    for (size_t i = 0; i < kc_log_nlevels; i++) {
+        if (kc_log_levels[i].level < floor) {
+            floor = kc_log_levels[i].level;
+        }
+    }
+    kc_log_floor = floor;
+}
+
+void kc_log_set_level(const char *logger, kc_log_level_t level)
+{
+    pthread_mutex_lock(&kc_log_lock);
+    if (strcmp(logger, "root") == 0) {
+        kc_log_root = level;
+    } else {
+        size_t i;
+
+        for (i = 0; i < kc_log_nlevels; i++) {
+            if (strcmp(kc_log_levels[i].name, logger) == 0) {
+                break;
+            }
+        }
+        if (i == kc_log_nlevels) {
+            kc_log_levels = kc_realloc(kc_log_levels, (kc_log_nlevels + 1) *
+                                                          sizeof(*kc_log_levels));
+            kc_log_levels[i].name = kc_strdup(logger);
+            kc_log_nlevels++;
+        }
+        kc_log_levels[i].level = level;
+        kc_log_levels[i].last_modified_ms = kc_log_now_ms();
+    }
+    kc_log_recompute_floor();
+    pthread_mutex_unlock(&kc_log_lock);
+}
+
+/* Caller holds the lock. */
+static kc_log_level_t kc_log_lookup(const char *logger)
+{
+    size_t best_len = 0;
+    kc_log_level_t best = kc_log_root;
+
+    if (logger == NULL) {
+        return best;
+    }
+    for (size_t i = 0; i < kc_log_nlevels; i++) {
+        const char *name = kc_log_levels[i].name;
+        size_t n = strlen(name);
+
+        if (n >= best_len && strncmp(logger, name, n) == 0 &&
+            (logger[n] == '\0' || logger[n] == '.')) {
+            best_len = n;
+            best = kc_log_levels[i].level;
+        }
+    }
+    return best;
+}
+
+kc_log_level_t kc_log_effective_level(const char *logger)
+{
+    kc_log_level_t level;
+
+    pthread_mutex_lock(&kc_log_lock);
+    level = kc_log_lookup(logger);
+    pthread_mutex_unlock(&kc_log_lock);
+    return level;
+}
+
+bool kc_log_enabled(kc_log_level_t level, const char *logger)
+{
+    if (level < kc_log_floor) {
+        return false;
+    }
+    return level >= kc_log_effective_level(logger);
+}
+
+static int kc_log_cmp(const void *a, const void *b)
+{
+    return strcmp(((const kc_logger_level_t *)a)->name,
+                  ((const kc_logger_level_t *)b)->name);
+}
+
+void kc_log_each(void (*fn)(const char *, kc_log_level_t, int64_t, void *),
+                 void *opaque)
+{
+    kc_logger_level_t *copy;
+    size_t n;
+
+    pthread_mutex_lock(&kc_log_lock);
+    n = kc_log_nlevels;
+    copy = kc_calloc(n + 1, sizeof(*copy));
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = kc_log_levels[i];
+        copy[i].name = kc_strdup(kc_log_levels[i].name);
+    }
+    pthread_mutex_unlock(&kc_log_lock);
+    fn("root", kc_log_root, 0, opaque);
+    qsort(copy, n, sizeof(*copy), kc_log_cmp);
+    for (size_t i = 0; i < n; i++) {
+        fn(copy[i].name, copy[i].level, copy[i].last_modified_ms, opaque);
+        kc_free(copy[i].name);
+    }
+    kc_free(copy);
+}
+
+void kc_log_reset(void)
+{
+    pthread_mutex_lock(&kc_log_lock);
+    for (size_t i = 0; i < kc_log_nlevels; i++) {
+        kc_free(kc_log_levels[i].name);
+    }
+    kc_free(kc_log_levels);
+    kc_log_levels = NULL;
+    kc_log_nlevels = 0;
+    kc_log_root = KC_LOG_INFO;
+    kc_log_recompute_floor();
+    pthread_mutex_unlock(&kc_log_lock);
+}
+
+void kc_log_set_context(const char *context)
+{
+    if (context == NULL) {
+        kc_log_ctx[0] = '\0';
+    } else {
+        snprintf(kc_log_ctx, sizeof(kc_log_ctx), "%s", context);
+    }
+}
+
+void kc_log_set_stream(FILE *stream)
+{
+    kc_log_stream = stream;
+}
+
+void kc_log_vwrite(kc_log_level_t level, const char *logger, const char *fmt,
+                   va_list ap)
+{
+    char line[4096];
+    char ts[32];
+    struct timeval tv;
+    struct tm tm;
+    int n;
+    int m;
+
+    gettimeofday(&tv, NULL);
+    localtime_r(&tv.tv_sec, &tm);
+    strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+    /* log4j's Connect layout: [%d] %p %X{connector.context}%m (%c)%n */
+    n = snprintf(line, sizeof(line), "[%s,%03ld] %s %s", ts,
+                 (long)(tv.tv_usec / 1000), kc_level_names[level], kc_log_ctx);
+    if (n < 0 || (size_t)n >= sizeof(line)) {
+        n = 0;
+    }
+    m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    if (m < 0) {
+        m = 0;
+    }
+    n += m;
+    if ((size_t)n >= sizeof(line)) {
+        n = (int)sizeof(line) - 1;
+    }
+    snprintf(line + n, sizeof(line) - (size_t)n, " (%s)\n",
+             logger ? logger : "root");
+    fputs(line, kc_log_stream ? kc_log_stream : stderr);
+}
+
+void kc_log_write(kc_log_level_t level, const char *logger, const char *fmt,
+                  ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    kc_log_vwrite(level, logger, fmt, ap);
+    va_end(ap);
+}

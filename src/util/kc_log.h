@@ -1,0 +1,36 @@
+/*
+ * Logger configuration: per-logger levels (log4j style, inherited by
+ * dotted prefix), a thread-local context prefix such as "[name|task-0] ".
+ */
+#ifndef KC_UTIL_KC_LOG_H
+#define KC_UTIL_KC_LOG_H
+
+#include <kconnect/common.h>
+
+/** @brief "TRACE".."OFF"; NULL for an invalid level. */
+const char *kc_log_level_name(kc_log_level_t level);
+/** @brief Parse a level name (case-insensitive); KC_ERR_INVALID if unknown. */
+kc_err_t kc_log_level_parse(const char *name, kc_log_level_t *level);
+/**
+ * @brief Set the level of @p logger ("root" for the root). Takes effect for
+ * it and every descendant that has no level of its own.
+ * @locks the logger table lock
+ */
+void kc_log_set_level(const char *logger, kc_log_level_t level);
+/** @brief Effective level of @p logger. */
+kc_log_level_t kc_log_effective_level(const char *logger);
+/**
+ * @brief Call @p fn for every logger with an explicit level, root first,
+ * others in name order, as GET /admin/loggers lists them.
+ */
+void kc_log_each(void (*fn)(const char *logger, kc_log_level_t level,
+                            int64_t last_modified_ms, void *opaque),
+                 void *opaque);
+/** @brief Set this thread's context prefix (copied); NULL clears it. */
+void kc_log_set_context(const char *context);
+/** @brief Redirect output (default stderr); for tests. */
+void kc_log_set_stream(FILE *stream);
+/** @brief Forget all levels; root back to INFO. */
+void kc_log_reset(void);
+
+#endif /* KC_UTIL_KC_LOG_H */
