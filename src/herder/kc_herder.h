@@ -17,7 +17,22 @@
 
 #include <jansson.h>
 
+#include "runtime/kc_worker.h"
+
 typedef struct kc_herder kc_herder_t;
+
+/**
+ * @brief A standalone herder over @p w (borrowed; it must outlive the
+ * herder). It installs itself as @p w's status listener.
+ */
+kc_herder_t *kc_standalone_herder_new(kc_worker_t *w, kc_error_t *err);
+/** @brief Start the herder thread. */
+kc_err_t kc_herder_start(kc_herder_t *h, kc_error_t *err);
+/**
+ * @brief Stop every connector and task gracefully (offsets flushed), stop
+ * the thread, free. NULL is a no-op.
+ */
+void kc_herder_destroy(kc_herder_t *h);
 
 /* GET /connectors: array of names. With expand: the {name: {status, info}}
  * object Apache returns for ?expand=status / ?expand=info (flags may be

@@ -1,0 +1,144 @@
+/*
+ * The worker: runs connector instances and task threads for the herder.
+ *
+ * @locality every kc_worker_* call except kc_worker_new/destroy and the
+ * getters is made from the herder thread only. Task threads report state
+ * changes through the status callback, from their own threads.
+ */
+#ifndef KC_RUNTIME_KC_WORKER_H
+#define KC_RUNTIME_KC_WORKER_H
+
+#include <kconnect/plugin.h>
+
+#include <jansson.h>
+
+#include "plugins/kc_registry.h"
+
+typedef struct kc_worker kc_worker_t;
+
+/* Connector and task states, as shown by the REST status endpoints. */
+typedef enum kc_state {
+    KC_STATE_UNASSIGNED = 0,
+    KC_STATE_RUNNING,
+    KC_STATE_PAUSED,
+    KC_STATE_STOPPED,
+    KC_STATE_FAILED,
+    KC_STATE_RESTARTING,
+    KC_STATE_DESTROYED
+} kc_state_t;
+
+/* What the user asked for (config topic target state in Apache). */
+typedef enum kc_target_state {
+    KC_TARGET_STARTED = 0,
+    KC_TARGET_PAUSED,
+    KC_TARGET_STOPPED
+} kc_target_state_t;
+
+/** @brief "RUNNING", "FAILED", ... */
+const char *kc_state_name(kc_state_t state);
+
+/*
+ * State change of a connector (@p task == -1) or a task. @p trace is the
+ * error text for FAILED (borrowed, may be NULL). Called from any thread.
+ */
+typedef void (*kc_status_fn)(void *opaque, const char *connector, int task,
+                             kc_state_t state, const char *trace);
+
+/**
+ * @brief Validate the worker config (keys as Apache's standalone worker),
+ * resolve config providers, start the embedded Kafka if bootstrap.servers
+ * asks for it, open the offset store. @p reg is borrowed.
+ * Errors list every bad key.
+ */
+kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
+                           kc_error_t *err);
+/** @brief Set the status callback (the herder does, before any start). */
+void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
+                                   void *opaque);
+/** @brief Stops every task and connector (graceful), frees; NULL no-op. */
+void kc_worker_destroy(kc_worker_t *w);
+
+const kc_config_t *kc_worker_config(const kc_worker_t *w);
+kc_registry_t *kc_worker_registry(const kc_worker_t *w);
+/** @brief "host:port" of this worker's REST listener, as Apache's worker_id. */
+const char *kc_worker_id(const kc_worker_t *w);
+void kc_worker_set_id(kc_worker_t *w, const char *id);
+/** @brief Kafka cluster id (fetched at start), or NULL if unknown. */
+const char *kc_worker_cluster_id(kc_worker_t *w);
+/** @brief The bootstrap servers actually used (the embedded cluster's). */
+const char *kc_worker_bootstrap(const kc_worker_t *w);
+
+/**
+ * @brief The config tables a connector of @p plugin is validated against:
+ * the common connector keys (name, connector.class, tasks.max, converters,
+ * transforms, errors.*, topics/topics.regex for sinks, topic.creation.* for
+ * sources, ...) plus the plugin's own table. NULL-terminated array of
+ * tables, static or owned by the worker.
+ */
+const kc_config_def_t *const *kc_worker_connector_defs(
+    kc_worker_t *w, const struct kc_connector_plugin *plugin);
+
+/**
+ * @brief Create and start the connector instance @p name with @p config
+ * (copied). A failing plugin start is not an error here: the connector is
+ * reported FAILED through the status callback and KC_OK is returned; an
+ * unknown plugin or invalid config is an error.
+ */
+kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
+                                   const kc_props_t *config,
+                                   kc_target_state_t target, kc_error_t *err);
+/** @brief Stop the instance (plugin stop); no-op if not running. */
+void kc_worker_stop_connector(kc_worker_t *w, const char *name);
+/** @brief Task configs from the running connector (caller owns them). */
+kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
+                                kc_props_t ***configs, size_t *count,
+                                kc_error_t *err);
+/**
+ * @brief True (and clears the flag) if the connector called
+ * kc_connector_request_reconfigure since the last call.
+ */
+bool kc_worker_take_reconfigure(kc_worker_t *w, const char *name);
+
+/**
+ * @brief Start task @p task of @p connector on its own thread. @p
+ * connector_config and @p task_config are copied. The task starts RUNNING
+ * or PAUSED per @p target and reports through the status callback.
+ */
+kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
+                              const kc_props_t *connector_config,
+                              const kc_props_t *task_config,
+                              kc_target_state_t target, kc_error_t *err);
+/**
+ * @brief Stop every task of @p connector: signal, wait up to
+ * task.shutdown.graceful.timeout.ms, flush offsets; then join.
+ */
+void kc_worker_stop_tasks(kc_worker_t *w, const char *connector);
+/** @brief Stop one task (for a task restart). */
+void kc_worker_stop_task(kc_worker_t *w, const char *connector, int task);
+/** @brief Pause or resume the running tasks and connector of @p connector. */
+void kc_worker_set_target(kc_worker_t *w, const char *connector,
+                          kc_target_state_t target);
+
+/*
+ * Offsets of a connector, in the REST shapes:
+ * {"offsets":[{"partition":{...},"offset":{...}}]}. For sources the
+ * partition/offset maps from the offset store; for sinks
+ * {"kafka_topic","kafka_partition"} / {"kafka_offset"} of group
+ * connect-<name>. Alter/reset only for a stopped connector (the herder
+ * checks the state). @p body is the PATCH body.
+ */
+kc_err_t kc_worker_offsets(kc_worker_t *w, const char *connector,
+                           const kc_props_t *config, json_t **out,
+                           kc_error_t *err);
+kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
+                                 const kc_props_t *config, json_t *body,
+                                 kc_error_t *err);
+kc_err_t kc_worker_reset_offsets(kc_worker_t *w, const char *connector,
+                                 const kc_props_t *config, kc_error_t *err);
+
+/* Active topics (KIP-558): {"<name>":{"topics":[...]}}; reset clears. */
+kc_err_t kc_worker_topics(kc_worker_t *w, const char *connector, json_t **out,
+                          kc_error_t *err);
+void kc_worker_topics_reset(kc_worker_t *w, const char *connector);
+
+#endif /* KC_RUNTIME_KC_WORKER_H */
