@@ -1,0 +1,192 @@
+/* Unit tests for src/util: errors, buffers, arenas, logging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "kc_internal.h"
+
+#include "util/kc_log.h"
+
+static void test_error_set_and_prefix(void **state)
+{
+    kc_error_t err;
+
+    (void)state;
+    kc_error_clear(&err);
+    assert_int_equal(err.code, KC_OK);
+    assert_string_equal(err.msg, "");
+    assert_int_equal(kc_error_set(&err, KC_ERR_INVALID, "bad %s", "key"),
+                     KC_ERR_INVALID);
+    assert_int_equal(err.code, KC_ERR_INVALID);
+    kc_error_prefix(&err, "field \"%s\"", "a.b");
+    assert_string_equal(err.msg, "field \"a.b\": bad key");
+    /* A NULL error is allowed everywhere. */
+    assert_int_equal(kc_error_set(NULL, KC_ERR_IO, "x"), KC_ERR_IO);
+    kc_error_prefix(NULL, "y");
+    assert_string_equal(kc_err_name(KC_ERR_NOT_FOUND), "KC_ERR_NOT_FOUND");
+}
+
+static void test_error_prefix_truncates(void **state)
+{
+    kc_error_t err;
+    char longmsg[600];
+
+    (void)state;
+    memset(longmsg, 'x', sizeof(longmsg) - 1);
+    longmsg[sizeof(longmsg) - 1] = '\0';
+    kc_error_set(&err, KC_ERR, "%s", longmsg);
+    kc_error_prefix(&err, "ctx");
+    assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
+    assert_memory_equal(err.msg, "ctx: xxx", 8);
+}
+
+static void test_buf_bounded(void **state)
+{
+    kc_buf_t buf;
+
+    (void)state;
+    kc_buf_init(&buf, 8);
+    assert_int_equal(kc_buf_puts(&buf, "12345"), KC_OK);
+    assert_int_equal(kc_buf_printf(&buf, "%d", 678), KC_OK);
+    assert_int_equal(buf.len, 8);
+    /* Over the bound: refused, contents unchanged. */
+    assert_int_equal(kc_buf_putc(&buf, '9'), KC_ERR_TOO_LARGE);
+    assert_int_equal(kc_buf_append(&buf, "ab", 2), KC_ERR_TOO_LARGE);
+    assert_string_equal(kc_buf_cstr(&buf), "12345678");
+    kc_buf_reset(&buf);
+    assert_int_equal(buf.len, 0);
+    kc_buf_release(&buf);
+}
+
+static void test_buf_grow_and_detach(void **state)
+{
+    kc_buf_t buf;
+    size_t len;
+    char *s;
+
+    (void)state;
+    kc_buf_init(&buf, 0);
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(kc_buf_printf(&buf, "%03d", i), KC_OK);
+    }
+    assert_int_equal(buf.len, 3000);
+    s = kc_buf_detach(&buf, &len);
+    assert_int_equal(len, 3000);
+    assert_memory_equal(s, "000001002", 9);
+    assert_memory_equal(s + 2997, "999", 4); /* includes the NUL */
+    assert_null(buf.data);
+    kc_free(s);
+    /* An untouched buffer still yields an empty string. */
+    kc_buf_init(&buf, 0);
+    assert_string_equal(kc_buf_cstr(&buf), "");
+    kc_buf_release(&buf);
+}
+
+static int cleanup_calls;
+static int cleanup_order[4];
+
+static void count_cleanup(void *arg)
+{
+    cleanup_order[cleanup_calls++] = *(int *)arg;
+}
+
+static void test_arena_alloc_and_reset(void **state)
+{
+    kc_arena_t *arena = kc_arena_new(128);
+    static int one = 1;
+    static int two = 2;
+    char *big;
+    char *s;
+
+    (void)state;
+    for (int i = 0; i < 100; i++) {
+        void *p = kc_arena_alloc(arena, (size_t)i + 1);
+
+        assert_int_equal((uintptr_t)p % 16, 0);
+        memset(p, 0xab, (size_t)i + 1);
+    }
+    /* Larger than a block: gets its own block. */
+    big = kc_arena_alloc(arena, 10000);
+    memset(big, 1, 10000);
+    s = kc_arena_strndup(arena, "hello world", 5);
+    assert_string_equal(s, "hello");
+    assert_string_equal(kc_arena_sprintf(arena, "%s-%d", "t", 7), "t-7");
+    assert_true(kc_arena_used(arena) > 10000);
+    cleanup_calls = 0;
+    kc_arena_on_reset(arena, count_cleanup, &one);
+    kc_arena_on_reset(arena, count_cleanup, &two);
+    kc_arena_reset(arena);
+    assert_int_equal(cleanup_calls, 2);
+    /* LIFO: the last registered runs first. */
+    assert_int_equal(cleanup_order[0], 2);
+    assert_int_equal(cleanup_order[1], 1);
+    assert_int_equal(kc_arena_used(arena), 0);
+    /* Reusable after reset; cleanups do not run twice. */
+    assert_non_null(kc_arena_calloc(arena, 4, 8));
+    kc_arena_destroy(arena);
+    assert_int_equal(cleanup_calls, 2);
+    kc_arena_destroy(NULL);
+}
+
+static char log_buf[4096];
+
+static void test_log_levels_inherit(void **state)
+{
+    FILE *f;
+
+    (void)state;
+    kc_log_reset();
+    assert_true(kc_log_enabled(KC_LOG_INFO, "a.b"));
+    assert_false(kc_log_enabled(KC_LOG_DEBUG, "a.b"));
+    kc_log_set_level("a", KC_LOG_DEBUG);
+    assert_true(kc_log_enabled(KC_LOG_DEBUG, "a.b.c"));
+    assert_false(kc_log_enabled(KC_LOG_DEBUG, "ab"));
+    kc_log_set_level("a.b", KC_LOG_ERROR);
+    assert_false(kc_log_enabled(KC_LOG_WARN, "a.b.c"));
+    assert_true(kc_log_enabled(KC_LOG_DEBUG, "a.x"));
+    assert_int_equal(kc_log_effective_level("a.b.c"), KC_LOG_ERROR);
+
+    f = fmemopen(log_buf, sizeof(log_buf), "w");
+    kc_log_set_stream(f);
+    kc_log_set_context("[conn|task-0] ");
+    kc_log_info("a.x", "hello %d", 42);
+    kc_log_debug("a.b", "suppressed");
+    fflush(f);
+    kc_log_set_stream(NULL);
+    fclose(f);
+    kc_log_set_context(NULL);
+    /* [yyyy-mm-dd hh:mm:ss,mmm] INFO [conn|task-0] hello 42 (a.x) */
+    assert_int_equal(log_buf[0], '[');
+    assert_int_equal(log_buf[24], ']');
+    assert_non_null(strstr(log_buf, "] INFO [conn|task-0] hello 42 (a.x)\n"));
+    assert_null(strstr(log_buf, "suppressed"));
+    kc_log_reset();
+}
+
+static void test_log_level_names(void **state)
+{
+    kc_log_level_t level;
+
+    (void)state;
+    assert_int_equal(kc_log_level_parse("warn", &level), KC_OK);
+    assert_int_equal(level, KC_LOG_WARN);
+    assert_int_equal(kc_log_level_parse("verbose", &level), KC_ERR_INVALID);
+    assert_string_equal(kc_log_level_name(KC_LOG_TRACE), "TRACE");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_error_set_and_prefix),
+        cmocka_unit_test(test_error_prefix_truncates),
+        cmocka_unit_test(test_buf_bounded),
+        cmocka_unit_test(test_buf_grow_and_detach),
+        cmocka_unit_test(test_arena_alloc_and_reset),
+        cmocka_unit_test(test_log_levels_inherit),
+        cmocka_unit_test(test_log_level_names),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
