@@ -17,6 +17,9 @@
  *   kc_raw_limit create  -b BROKERS -t TOPIC [-p PARTITIONS]
  *        creates TOPIC with message.timestamp.type=LogAppendTime, so record
  *        timestamps are the broker's clock, the same for every side.
+ *   kc_raw_limit delete  -b BROKERS -t TOPIC
+ *        deletes TOPIC (the harness's own, once measured: keeps the shared
+ *        broker's disk small).
  *   kc_raw_limit produce -b BROKERS -t TOPIC -f FILE [-X key=value ...]
  *        every line of FILE (without its newline) becomes one record with a
  *        null key; exits 0 once all are acknowledged.
@@ -136,6 +139,40 @@ static int cmd_create(void) {
         rd_kafka_event_destroy(ev);
     rd_kafka_AdminOptions_destroy(opt);
     rd_kafka_NewTopic_destroy(nt);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_destroy(rk);
+    return rc;
+}
+
+/* ---- delete ------------------------------------------------------------ */
+
+static int cmd_delete(void) {
+    rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, base_conf());
+    rd_kafka_DeleteTopic_t *dt = rd_kafka_DeleteTopic_new(topic);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_DeleteTopics(rk, &dt, 1, NULL, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 30000);
+    int rc = 1;
+    if (!ev) {
+        fprintf(stderr, "kc_raw_limit: delete %s: no answer in 30 s\n", topic);
+    } else if (rd_kafka_event_error(ev)) {
+        fprintf(stderr, "kc_raw_limit: delete %s: %s\n", topic, rd_kafka_event_error_string(ev));
+    } else {
+        size_t cnt;
+        const rd_kafka_topic_result_t **res =
+            rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &cnt);
+        rc = 0;
+        for (size_t i = 0; i < cnt; i++) {
+            if (rd_kafka_topic_result_error(res[i])) {
+                fprintf(stderr, "kc_raw_limit: delete %s: %s\n", topic,
+                        rd_kafka_topic_result_error_string(res[i]));
+                rc = 1;
+            }
+        }
+    }
+    if (ev)
+        rd_kafka_event_destroy(ev);
+    rd_kafka_DeleteTopic_destroy(dt);
     rd_kafka_queue_destroy(q);
     rd_kafka_destroy(rk);
     return rc;
@@ -369,7 +406,7 @@ static int cmd_scan(void) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: kc_raw_limit version|create|produce|consume|wait|scan [options]\n");
+        fprintf(stderr, "usage: kc_raw_limit version|create|delete|produce|consume|wait|scan [options]\n");
         return 1;
     }
     const char *cmd = argv[1];
@@ -405,6 +442,8 @@ int main(int argc, char **argv) {
         die("%s: -t TOPIC is required", cmd);
     if (!strcmp(cmd, "create"))
         return cmd_create();
+    if (!strcmp(cmd, "delete"))
+        return cmd_delete();
     if (!strcmp(cmd, "produce")) {
         if (!file)
             die("%s: -f FILE is required", cmd);

@@ -161,11 +161,18 @@ KC_EXPORT void kc_log_write(kc_log_level_t level, const char *logger,
                             const char *fmt, ...) KC_PRINTF(3, 4);
 KC_EXPORT void kc_log_vwrite(kc_log_level_t level, const char *logger,
                              const char *fmt, va_list ap);
+/**
+ * @brief kc_log_write with the source line, shown as log4j's %L in
+ * "(logger:line)"; the kc_log_<level> macros pass __LINE__.
+ */
+KC_EXPORT void kc_log_write_at(kc_log_level_t level, const char *logger,
+                               int lineno, const char *fmt, ...)
+    KC_PRINTF(4, 5);
 
 #define KC_LOG_(lvl, logger, ...)                                            \
     do {                                                                     \
         if (kc_log_enabled((lvl), (logger))) {                               \
-            kc_log_write((lvl), (logger), __VA_ARGS__);                      \
+            kc_log_write_at((lvl), (logger), __LINE__, __VA_ARGS__);         \
         }                                                                    \
     } while (0)
 #define kc_log_trace(logger, ...) KC_LOG_(KC_LOG_TRACE, logger, __VA_ARGS__)

@@ -59,8 +59,12 @@ KC_EXPORT kc_err_t kc_props_load_file(kc_props_t *props, const char *path,
  * the providers declared by `config.providers` in @p worker (e.g.
  * `config.providers=file,env` with `config.providers.file.class=
  * org.apache.kafka.common.config.provider.FileConfigProvider`). @p worker
- * may be @p props itself. An unresolvable reference is an error naming the
- * key and the reference; @p props is unchanged on failure.
+ * may be @p props itself. An unresolvable reference to a declared provider
+ * (missing file, key or variable, path outside `allowed.paths`) is an error
+ * naming the key and the reference, where Apache would leave the text as
+ * it is; a reference to a provider that is not declared stays as it is,
+ * as in Apache. Resolved values are not resolved again. @p props is
+ * unchanged on failure.
  */
 KC_EXPORT kc_err_t kc_props_resolve(kc_props_t *props,
                                     const kc_props_t *worker,
@@ -99,7 +103,10 @@ struct kc_config_def;
 
 /**
  * A custom validator: @p value is the raw string (NULL when unset and no
- * default). Return KC_ERR_INVALID with a message to reject it.
+ * default). Return KC_ERR_INVALID with a message to reject it; the issue
+ * then reads "Invalid value <value> for configuration <name>: <message>",
+ * as Apache's ConfigException. It is not called when the value did not
+ * parse as the row's type (that is already an issue).
  */
 typedef kc_err_t (*kc_cfg_validator_fn)(const struct kc_config_def *def,
                                         const char *value, kc_error_t *err);
@@ -140,8 +147,10 @@ typedef struct kc_config_result {
 /**
  * @brief Validate @p props against every table in @p defs (a NULL-terminated
  * array of tables, so a connector's keys and the common connector keys can
- * be checked together). Fills @p result with one issue per bad key (type,
- * range, valid values, required, custom validator). Unknown keys are not
+ * be checked together). Appends to @p result (zero-initialised, or holding
+ * earlier issues) one issue per problem (type, range, valid values,
+ * required, custom validator); a key may get several, as Apache's
+ * errorMessages. Unknown keys are not
  * errors (Apache passes them through).
  * @returns KC_OK when there are no issues, else KC_ERR_INVALID.
  */
@@ -150,7 +159,10 @@ KC_EXPORT kc_err_t kc_config_validate(const kc_config_def_t *const *defs,
                                       kc_config_result_t *result);
 /** @brief Free the messages and the array; NULL-safe. */
 KC_EXPORT void kc_config_result_release(kc_config_result_t *result);
-/** @brief Messages of @p result for @p key, joined by "; ", or NULL. */
+/**
+ * @brief The first message of @p result for @p key, or NULL. (A key may
+ * have several issues, one per message, as Apache's errorMessages list.)
+ */
 KC_EXPORT const char *kc_config_result_first(const kc_config_result_t *result,
                                              const char *key);
 /**

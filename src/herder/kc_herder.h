@@ -9,6 +9,15 @@
  * kc_error_t; the REST layer maps codes to HTTP statuses:
  *   KC_ERR_NOT_FOUND -> 404, KC_ERR_CONFLICT -> 409, KC_ERR_INVALID -> 400,
  *   KC_ERR_TIMEOUT -> 500 (Apache: request timed out), others -> 500.
+ * kc_error_t holds at most 511 characters: when a call that has an @p out
+ * parameter fails, *out may be set to Apache's error body
+ * {"error_code":N,"message":"..."} with the full message (e.g. every
+ * validation error); the caller owns it then, else *out is left NULL.
+ *
+ * Before kc_herder_start the calls run on the caller's thread (serialised),
+ * so the CLI can create connectors first; worker_id in status is
+ * kc_worker_id at the time of each report, so give the worker its id (the
+ * REST server does, when it binds) before connectors start.
  */
 #ifndef KC_HERDER_KC_HERDER_H
 #define KC_HERDER_KC_HERDER_H
@@ -28,6 +37,13 @@ typedef struct kc_herder kc_herder_t;
 kc_herder_t *kc_standalone_herder_new(kc_worker_t *w, kc_error_t *err);
 /** @brief Start the herder thread. */
 kc_err_t kc_herder_start(kc_herder_t *h, kc_error_t *err);
+/**
+ * @brief How long each kc_herder_* call waits for the herder thread
+ * (default 90000 ms, as Apache's REST request timeout).
+ */
+void kc_herder_set_timeout(kc_herder_t *h, int64_t timeout_ms);
+/** @brief The worker the herder drives (borrowed). */
+kc_worker_t *kc_herder_worker(kc_herder_t *h);
 /**
  * @brief Stop every connector and task gracefully (offsets flushed), stop
  * the thread, free. NULL is a no-op.
@@ -119,7 +135,12 @@ kc_err_t kc_herder_plugin_config(kc_herder_t *h, const char *plugin,
                                  json_t **out, kc_error_t *err);
 /* GET /: {version, commit, kafka_cluster_id} */
 kc_err_t kc_herder_server_info(kc_herder_t *h, json_t **out, kc_error_t *err);
-/* GET /health: KC_OK when the worker has started and is healthy. */
+/*
+ * GET /health: KC_OK and {"status":"healthy",...} when the herder thread
+ * answers within 10 s; KC_AGAIN and {"status":"starting"} (HTTP 503)
+ * before kc_herder_start; KC_ERR_TIMEOUT and {"status":"unhealthy"} (500)
+ * when it does not answer. *out is set in all three cases.
+ */
 kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err);
 
 #endif /* KC_HERDER_KC_HERDER_H */

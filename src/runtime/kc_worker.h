@@ -75,8 +75,20 @@ const char *kc_worker_bootstrap(const kc_worker_t *w);
  * sources, ...) plus the plugin's own table. NULL-terminated array of
  * tables, static or owned by the worker.
  */
-const kc_config_def_t *const *kc_worker_connector_defs(
-    kc_worker_t *w, const struct kc_connector_plugin *plugin);
+const kc_config_def_t *const *
+kc_worker_connector_defs(kc_worker_t *w,
+                         const struct kc_connector_plugin *plugin);
+
+/**
+ * @brief Cross-key checks beyond the key tables (added by the runtime):
+ * a sink needs exactly one of topics/topics.regex, each alias in
+ * transforms/predicates needs a known type, topic.creation.* needs its
+ * default keys; then the plugin's own validate(). Adds to @p result.
+ */
+void kc_worker_connector_check(kc_worker_t *w,
+                               const struct kc_connector_plugin *plugin,
+                               const kc_props_t *config,
+                               kc_config_result_t *result);
 
 /**
  * @brief Create and start the connector instance @p name with @p config

@@ -33,4 +33,28 @@ void kc_log_set_stream(FILE *stream);
 /** @brief Forget all levels; root back to INFO. */
 void kc_log_reset(void);
 
+/*
+ * Known loggers, as log4j's "current loggers": a logger becomes known when
+ * declared, when a line is checked or written through it, or when it gets
+ * a level. GET /admin/loggers lists them; GET /admin/loggers/{name}
+ * answers 404 for the others.
+ */
+/** @brief Declare @p logger (copied) known before it first logs. */
+void kc_log_register(const char *logger);
+/** @brief True if @p logger is "root" or known. */
+bool kc_log_known(const char *logger);
+/**
+ * @brief Call @p fn for "root" and every known logger, in name order, with
+ * its effective level and the time its level was last set through
+ * kc_log_set_level (0 = never).
+ */
+void kc_log_each_known(void (*fn)(const char *logger, kc_log_level_t level,
+                                  int64_t last_modified_ms, void *opaque),
+                       void *opaque);
+/**
+ * @brief The level explicitly set on @p logger; false if it has none
+ * (the root always has one).
+ */
+bool kc_log_explicit_level(const char *logger, kc_log_level_t *level);
+
 #endif /* KC_UTIL_KC_LOG_H */

@@ -135,6 +135,8 @@ static char log_buf[4096];
 static void test_log_levels_inherit(void **state)
 {
     FILE *f;
+    char expect[128];
+    int line;
 
     (void)state;
     kc_log_reset();
@@ -152,15 +154,18 @@ static void test_log_levels_inherit(void **state)
     kc_log_set_stream(f);
     kc_log_set_context("[conn|task-0] ");
     kc_log_info("a.x", "hello %d", 42);
+    line = __LINE__ - 1;
     kc_log_debug("a.b", "suppressed");
     fflush(f);
     kc_log_set_stream(NULL);
     fclose(f);
     kc_log_set_context(NULL);
-    /* [yyyy-mm-dd hh:mm:ss,mmm] INFO [conn|task-0] hello 42 (a.x) */
+    /* log4j's [%d] %p %X{connector.context}%m (%c:%L)%n */
     assert_int_equal(log_buf[0], '[');
     assert_int_equal(log_buf[24], ']');
-    assert_non_null(strstr(log_buf, "] INFO [conn|task-0] hello 42 (a.x)\n"));
+    snprintf(expect, sizeof(expect), "] INFO [conn|task-0] hello 42 (a.x:%d)\n",
+             line);
+    assert_non_null(strstr(log_buf, expect));
     assert_null(strstr(log_buf, "suppressed"));
     kc_log_reset();
 }

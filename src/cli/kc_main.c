@@ -1,0 +1,253 @@
+/*
+ * kconnect: `kconnect standalone WORKER.properties [CONNECTOR ...]`, as
+ * Apache Kafka's connect-standalone.sh. Invoked as `connect-standalone`
+ * the `standalone` word is implied.
+ *
+ * Exit codes follow Apache's ConnectStandalone: 0 after a clean stop, 1
+ * for usage errors, 2 when the worker cannot start (bad config), 3 when a
+ * connector file is rejected.
+ */
+#include "kc_internal.h"
+
+#include <jansson.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include "cli/kc_connector_file.h"
+#include "herder/kc_herder.h"
+#include "plugins/kc_registry.h"
+#include "rest/kc_rest_server.h"
+#include "runtime/kc_worker.h"
+#include "runtime/kc_worker_config.h"
+
+#define LOGGER "org.apache.kafka.connect.cli.ConnectStandalone"
+
+#define EXIT_USAGE     1
+#define EXIT_CONFIG    2
+#define EXIT_CONNECTOR 3
+
+static void usage(FILE *out, const char *prog)
+{
+    fprintf(out,
+            "Usage: %s standalone WORKER.properties "
+            "[CONNECTOR.properties|CONNECTOR.json ...]\n"
+            "       %s distributed WORKER.properties   (not implemented "
+            "yet)\n"
+            "       %s --help | --version\n"
+            "\n"
+            "Runs a Kafka Connect worker, as Apache Kafka's "
+            "connect-standalone.sh, with the same\n"
+            "worker and connector files and the same REST API "
+            "(listeners, default http://:8083).\n"
+            "Set bootstrap.servers=embedded to start an in-memory Kafka "
+            "inside the worker.\n",
+            prog, prog, prog);
+}
+
+/* Print each config problem on its own line. */
+static void print_issues(const char *what, const kc_config_result_t *result)
+{
+    fprintf(stderr, "kconnect: invalid %s (%zu problem%s):\n", what,
+            result->count, result->count == 1 ? "" : "s");
+    for (size_t i = 0; i < result->count; i++) {
+        fprintf(stderr, "  %s: %s\n", result->issues[i].key,
+                result->issues[i].message);
+    }
+}
+
+static int run_standalone(int argc, char **argv)
+{
+    kc_error_t err;
+    kc_props_t *wprops = kc_props_new();
+    kc_registry_t *reg = NULL;
+    kc_worker_t *w = NULL;
+    kc_herder_t *h = NULL;
+    kc_rest_server_t *rest = NULL;
+    kc_connector_file_t *files = NULL;
+    kc_config_result_t result = {0};
+    const char *plugin_path;
+    sigset_t sigs;
+    int sig = 0;
+    int rc = 0;
+    int nfiles = argc - 1;
+
+    kc_error_clear(&err);
+    /* Signals are taken synchronously by this thread only. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    kc_log_info(LOGGER, "Kafka Connect worker initializing ...");
+    if (kc_props_load_file(wprops, argv[0], &err) != KC_OK) {
+        fprintf(stderr, "kconnect: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    /* Read every connector file first: report all bad ones at once. */
+    files = kc_calloc((size_t)nfiles + 1, sizeof(*files));
+    for (int i = 0; i < nfiles; i++) {
+        if (kc_connector_file_load(argv[i + 1], &files[i], &err) != KC_OK) {
+            fprintf(stderr, "kconnect: %s\n", err.msg);
+            rc = EXIT_CONNECTOR;
+        }
+    }
+    reg = kc_registry_new();
+    if (kc_registry_add_builtins(reg, &err) != KC_OK) {
+        fprintf(stderr,
+                "kconnect: could not register the built-in "
+                "plugins: %s\n",
+                err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    plugin_path = kc_props_get(wprops, "plugin.path");
+    if (plugin_path != NULL && *plugin_path != '\0' &&
+        kc_registry_load_path(reg, plugin_path, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: invalid plugin.path: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    if (kc_props_resolve(wprops, wprops, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: invalid worker config: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    if (kc_worker_config_check(reg, wprops, &result) != KC_OK) {
+        print_issues("worker config", &result);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    if (rc != 0) {
+        goto out;
+    }
+    w = kc_worker_new(wprops, reg, &err);
+    if (w == NULL) {
+        fprintf(stderr, "kconnect: could not start the worker: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    h = kc_standalone_herder_new(w, &err);
+    if (h == NULL) {
+        fprintf(stderr, "kconnect: could not create the herder: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    rest = kc_rest_server_new(h, kc_worker_config(w), &err);
+    if (rest == NULL) {
+        fprintf(stderr, "kconnect: could not start the REST server: %s\n",
+                err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    {
+        /* Apache's worker id: host:port of the advertised URL. */
+        const char *url = kc_rest_server_url(rest);
+        const char *host = strstr(url, "://");
+        char *id = kc_strdup(host != NULL ? host + 3 : url);
+        size_t n = strlen(id);
+
+        if (n > 0 && id[n - 1] == '/') {
+            id[n - 1] = '\0';
+        }
+        kc_worker_set_id(w, id);
+        kc_free(id);
+        kc_log_info(LOGGER, "REST server listening at %s, advertising URL %s",
+                    url, url);
+    }
+    if (kc_herder_start(h, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: could not start the herder: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    for (int i = 0; i < nfiles; i++) {
+        bool created = false;
+        json_t *info = NULL;
+
+        if (kc_herder_put_config(h, files[i].name, files[i].config, false,
+                                 files[i].initial_state, &created, &info,
+                                 &err) != KC_OK) {
+            kc_log_error(LOGGER, "Failed to create connector for %s",
+                         argv[i + 1]);
+            fprintf(stderr,
+                    "kconnect: could not create connector \"%s\" from "
+                    "%s: %s\n",
+                    files[i].name, argv[i + 1], err.msg);
+            rc = EXIT_CONNECTOR;
+            goto out;
+        }
+        json_decref(info);
+        kc_log_info(LOGGER, "Created connector %s", files[i].name);
+    }
+    kc_log_info(LOGGER, "Kafka Connect started");
+    while (sigwait(&sigs, &sig) != 0) {
+    }
+    kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
+
+out:
+    kc_rest_server_destroy(rest);
+    kc_herder_destroy(h);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    for (int i = 0; files != NULL && i < nfiles; i++) {
+        kc_connector_file_release(&files[i]);
+    }
+    kc_free(files);
+    kc_config_result_release(&result);
+    kc_props_destroy(wprops);
+    if (rc == 0) {
+        kc_log_info(LOGGER, "Kafka Connect stopped");
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    char *argv0 = kc_strdup(argv[0]);
+    const char *prog = basename(argv0);
+    bool implied = strncmp(prog, "connect-standalone", 18) == 0;
+    int first = implied ? 1 : 2;
+    int rc;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout, prog);
+            kc_free(argv0);
+            return 0;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("kconnect %s\n", KC_VERSION_STR);
+            kc_free(argv0);
+            return 0;
+        }
+    }
+    if (!implied) {
+        if (argc < 2) {
+            usage(stderr, prog);
+            kc_free(argv0);
+            return EXIT_USAGE;
+        }
+        if (strcmp(argv[1], "distributed") == 0) {
+            fprintf(stderr, "kconnect: distributed mode is not implemented "
+                            "yet; use `kconnect standalone`\n");
+            kc_free(argv0);
+            return 2;
+        }
+        if (strcmp(argv[1], "standalone") != 0) {
+            fprintf(stderr, "kconnect: unknown command \"%s\"\n", argv[1]);
+            usage(stderr, prog);
+            kc_free(argv0);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc <= first) {
+        usage(stderr, prog);
+        kc_free(argv0);
+        return EXIT_USAGE;
+    }
+    rc = run_standalone(argc - first, argv + first);
+    kc_free(argv0);
+    return rc;
+}

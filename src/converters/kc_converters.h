@@ -1,0 +1,31 @@
+/*
+ * The built-in converters: JsonConverter, StringConverter,
+ * ByteArrayConverter and SimpleHeaderConverter, under Apache's class names.
+ */
+#ifndef KC_CONVERTERS_KC_CONVERTERS_H
+#define KC_CONVERTERS_KC_CONVERTERS_H
+
+#include <kconnect/plugin.h>
+
+extern const struct kc_converter_plugin kc_json_converter_plugin;
+extern const struct kc_converter_plugin kc_string_converter_plugin;
+extern const struct kc_converter_plugin kc_bytearray_converter_plugin;
+extern const struct kc_converter_plugin kc_simple_header_converter_plugin;
+
+/**
+ * @brief Register every built-in converter: as key/value converters
+ * (KC_PLUGIN_CONVERTER) and, where Apache allows, as header converters
+ * (KC_PLUGIN_HEADER_CONVERTER: JsonConverter, StringConverter,
+ * SimpleHeaderConverter).
+ */
+kc_err_t kc_converters_register(kc_registry_t *reg, kc_error_t *err);
+
+/**
+ * @brief Parse a Java ConfigDef BOOLEAN ("true"/"false", any case,
+ * surrounding whitespace ignored) for converter key @p key; NULL @p text
+ * gives @p def.
+ */
+kc_err_t kc_converter_parse_bool(const char *key, const char *text, bool def,
+                                 bool *out, kc_error_t *err);
+
+#endif /* KC_CONVERTERS_KC_CONVERTERS_H */

@@ -1,0 +1,483 @@
+#include "kc_internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+
+#include "data/kc_base64.h"
+#include "data/kc_decimal.h"
+#include "data/kc_java_number.h"
+#include "data/kc_value_text.h"
+
+static kc_err_t kc_text_value(kc_buf_t *out, const kc_schema_t *schema,
+                              const kc_value_t *v);
+
+/* ---- java.util.Date ------------------------------------------------- */
+
+static int64_t kc_floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+
+    if ((a % b != 0) && ((a < 0) != (b < 0))) {
+        q--;
+    }
+    return q;
+}
+
+/* The first day of the Gregorian calendar, 1582-10-15, in epoch days. */
+#define KC_GREGORIAN_CUTOVER_DAY (-141427)
+
+static void kc_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+    if (days >= KC_GREGORIAN_CUTOVER_DAY) {
+        /* Proleptic Gregorian (H. Hinnant's days_from_civil inverse). */
+        int64_t z = days + 719468;
+        int64_t era = kc_floor_div(z, 146097);
+        int64_t doe = z - era * 146097;
+        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int64_t mp = (5 * doy + 2) / 153;
+
+        *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+        *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+        *y = yoe + era * 400 + (*m <= 2);
+    } else {
+        /* Julian calendar from the Julian day number. */
+        int64_t c = days + 2440588 + 32082;
+        int64_t dd = kc_floor_div(4 * c + 3, 1461);
+        int64_t e = c - kc_floor_div(1461 * dd, 4);
+        int64_t mm = (5 * e + 2) / 153;
+
+        *d = (int)(e - (153 * mm + 2) / 5 + 1);
+        *m = (int)(mm + 3 - 12 * (mm / 10));
+        *y = dd - 4800 + mm / 10;
+    }
+}
+
+size_t kc_value_text_date(int64_t ms, char *out, size_t size)
+{
+    static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
+                                     "Thu", "Fri", "Sat"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int64_t days = kc_floor_div(ms, 86400000);
+    int64_t rem = ms - days * 86400000;
+    int64_t y;
+    int m;
+    int d;
+    int w = (int)(((days % 7) + 7 + 4) % 7);
+    int n;
+
+    kc_civil_from_days(days, &y, &m, &d);
+    n = snprintf(out, size, "%s %s %02d %02d:%02d:%02d UTC %" PRId64, wd[w],
+                 mon[m - 1], d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
+                 (int)(rem / 1000 % 60), y);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- Java hash codes, for HashMap order ----------------------------- */
+
+int32_t kc_value_text_string_hash(const char *s, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    uint32_t h = 0;
+    size_t i = 0;
+
+    while (i < len) {
+        uint32_t cp = 0xFFFD;
+        size_t need = 0;
+        uint8_t b = p[i];
+
+        if (b < 0x80) {
+            cp = b;
+        } else if (b >= 0xC2 && b <= 0xDF) {
+            cp = b & 0x1F;
+            need = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            cp = b & 0x0F;
+            need = 2;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            cp = b & 0x07;
+            need = 3;
+        }
+        i++;
+        if (need > 0 && i + need <= len) {
+            for (size_t k = 0; k < need; k++) {
+                cp = (cp << 6) | (p[i + k] & 0x3F);
+            }
+            i += need;
+        } else if (need > 0) {
+            cp = 0xFFFD;
+            i = len;
+        }
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            h = 31 * h + (0xD800 + (cp >> 10));
+            h = 31 * h + (0xDC00 + (cp & 0x3FF));
+        } else {
+            h = 31 * h + cp;
+        }
+    }
+    return (int32_t)h;
+}
+
+/*
+ * Magnitude of a big-endian two's complement number, in a fresh heap copy;
+ * sets *negative. Leading zero bytes are dropped (*len may become 0).
+ */
+static uint8_t *kc_text_magnitude(const uint8_t *in, size_t *len,
+                                  bool *negative)
+{
+    uint8_t *mag = kc_malloc(*len > 0 ? *len : 1);
+    size_t skip = 0;
+
+    if (*len > 0) {
+        memcpy(mag, in, *len);
+    }
+    *negative = *len > 0 && (in[0] & 0x80) != 0;
+    if (*negative) {
+        unsigned carry = 1;
+
+        for (size_t i = *len; i-- > 0;) {
+            unsigned b = (unsigned)(uint8_t)~mag[i] + carry;
+
+            mag[i] = (uint8_t)b;
+            carry = b >> 8;
+        }
+    }
+    while (skip < *len && mag[skip] == 0) {
+        skip++;
+    }
+    memmove(mag, mag + skip, *len - skip);
+    *len -= skip;
+    return mag;
+}
+
+static uint32_t kc_fold64(uint64_t bits)
+{
+    return (uint32_t)(bits ^ (bits >> 32));
+}
+
+/* BigDecimal.hashCode: 31 * BigInteger.hashCode + scale. */
+static uint32_t kc_decimal_hash(const kc_value_t *v, int32_t scale)
+{
+    bool negative;
+    size_t len = v->u.bytes.len;
+    uint8_t *mag = kc_text_magnitude(v->u.bytes.data, &len, &negative);
+    uint32_t h = 0;
+    size_t first = len % 4 == 0 ? 4 : len % 4;
+    size_t i = 0;
+
+    /* The magnitude as big-endian 32-bit words, the first one partial. */
+    while (i < len) {
+        size_t take = i == 0 ? first : 4;
+        uint32_t word = 0;
+
+        for (size_t k = 0; k < take; k++) {
+            word = (word << 8) | mag[i + k];
+        }
+        h = 31 * h + word;
+        i += take;
+    }
+    kc_free(mag);
+    if (negative) {
+        h = (uint32_t)0 - h;
+    }
+    return 31 * h + (uint32_t)scale;
+}
+
+/* Java's key.hashCode(), or false if it is not defined by the value. */
+static bool kc_java_hash(const kc_schema_t *schema, const kc_value_t *k,
+                         uint32_t *h)
+{
+    kc_logical_t logical =
+        schema != NULL ? kc_schema_logical(schema) : KC_LOGICAL_NONE;
+
+    switch (k->type) {
+    case KC_TYPE_NULL:
+        *h = 0;
+        return true;
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+        if (logical == KC_LOGICAL_DATE) {
+            *h = kc_fold64((uint64_t)(k->u.i * 86400000));
+        } else {
+            *h = (uint32_t)(int32_t)k->u.i;
+        }
+        return true;
+    case KC_TYPE_INT64:
+        /* Long.hashCode and Date.hashCode fold the same way. */
+        *h = kc_fold64((uint64_t)k->u.i);
+        return true;
+    case KC_TYPE_FLOAT32: {
+        float f = (float)k->u.f;
+        uint32_t bits;
+
+        if (isnan(f)) {
+            bits = 0x7fc00000u;
+        } else {
+            memcpy(&bits, &f, sizeof(bits));
+        }
+        *h = bits;
+        return true;
+    }
+    case KC_TYPE_FLOAT64: {
+        uint64_t bits;
+
+        if (isnan(k->u.f)) {
+            bits = 0x7ff8000000000000ull;
+        } else {
+            memcpy(&bits, &k->u.f, sizeof(bits));
+        }
+        *h = kc_fold64(bits);
+        return true;
+    }
+    case KC_TYPE_BOOLEAN:
+        *h = k->u.b ? 1231 : 1237;
+        return true;
+    case KC_TYPE_STRING:
+        *h = (uint32_t)kc_value_text_string_hash(k->u.str.data, k->u.str.len);
+        return true;
+    case KC_TYPE_BYTES:
+        if (logical == KC_LOGICAL_DECIMAL) {
+            *h = kc_decimal_hash(k, kc_schema_decimal_scale(schema));
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+typedef struct kc_map_slot {
+    size_t bucket;
+    size_t index;
+} kc_map_slot_t;
+
+static int kc_map_slot_cmp(const void *a, const void *b)
+{
+    const kc_map_slot_t *x = a;
+    const kc_map_slot_t *y = b;
+
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+static size_t kc_bucket(uint32_t h, size_t cap)
+{
+    return (size_t)((h ^ (h >> 16)) & (uint32_t)(cap - 1));
+}
+
+/*
+ * Fill @p order with the entry indexes in the order a java.util.HashMap
+ * made with `new HashMap<>()` and filled in index order iterates them.
+ * Returns false if some key has no value-defined hash.
+ */
+static bool kc_hashmap_order(const kc_schema_t *key_schema,
+                             const kc_value_t *map, size_t *order)
+{
+    size_t n = map->u.map.len;
+    uint32_t *hashes;
+    kc_map_slot_t *slots;
+    size_t cap = 16;
+    size_t *counts;
+
+    if (n == 0) {
+        return true;
+    }
+    hashes = kc_malloc(n * sizeof(*hashes));
+
+    for (size_t i = 0; i < n; i++) {
+        if (!kc_java_hash(key_schema, &map->u.map.keys[i], &hashes[i])) {
+            kc_free(hashes);
+            return false;
+        }
+    }
+    /*
+     * Replay the inserts for the table size: it doubles when size passes
+     * 3/4 of it, or when a bucket reaches 9 entries in a table under 64.
+     */
+    counts = kc_calloc(cap, sizeof(*counts));
+    for (size_t i = 0; i < n; i++) {
+        size_t b = kc_bucket(hashes[i], cap);
+        int grow = 0;
+
+        counts[b]++;
+        if (counts[b] >= 9 && cap < 64) {
+            grow++; /* treeifyBin resizes a small table instead */
+        }
+        if (i + 1 > (cap << grow) / 4 * 3) {
+            grow++;
+        }
+        if (grow > 0) {
+            cap <<= grow;
+            kc_free(counts);
+            counts = kc_calloc(cap, sizeof(*counts));
+            for (size_t k = 0; k <= i; k++) {
+                counts[kc_bucket(hashes[k], cap)]++;
+            }
+        }
+    }
+    kc_free(counts);
+    slots = kc_malloc((n > 0 ? n : 1) * sizeof(*slots));
+    for (size_t i = 0; i < n; i++) {
+        slots[i].bucket = kc_bucket(hashes[i], cap);
+        slots[i].index = i;
+    }
+    qsort(slots, n, sizeof(*slots), kc_map_slot_cmp);
+    for (size_t i = 0; i < n; i++) {
+        order[i] = slots[i].index;
+    }
+    kc_free(slots);
+    kc_free(hashes);
+    return true;
+}
+
+/* ---- values --------------------------------------------------------- */
+
+static kc_err_t kc_text_map(kc_buf_t *out, const kc_schema_t *schema,
+                            const kc_value_t *v)
+{
+    const kc_schema_t *ks = schema != NULL ? kc_schema_key(schema) : NULL;
+    const kc_schema_t *vs = schema != NULL ? kc_schema_value(schema) : NULL;
+    size_t n = v->u.map.len;
+    size_t *order = kc_malloc((n > 0 ? n : 1) * sizeof(*order));
+    kc_err_t rc;
+
+    if (!kc_hashmap_order(ks, v, order)) {
+        for (size_t i = 0; i < n; i++) {
+            order[i] = i;
+        }
+    }
+    rc = kc_buf_putc(out, '{');
+    for (size_t i = 0; i < n && rc == KC_OK; i++) {
+        size_t k = order[i];
+
+        if (i > 0) {
+            rc = kc_buf_puts(out, ", ");
+        }
+        if (rc == KC_OK) {
+            rc = kc_text_value(out, ks, &v->u.map.keys[k]);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, '=');
+        }
+        if (rc == KC_OK) {
+            rc = kc_text_value(out, vs, &v->u.map.values[k]);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = kc_buf_putc(out, '}');
+    }
+    kc_free(order);
+    return rc;
+}
+
+static kc_err_t kc_text_struct(kc_buf_t *out, const kc_value_t *v)
+{
+    const kc_schema_t *st = v->u.st.schema;
+    size_t nf = st != NULL ? kc_schema_field_count(st) : 0;
+    bool first = true;
+    kc_err_t rc = kc_buf_puts(out, "Struct{");
+
+    /* Struct.toString leaves out null fields and puts no space after ",". */
+    for (size_t i = 0; i < nf && rc == KC_OK; i++) {
+        const kc_field_t *f = kc_schema_field_at(st, i);
+        const kc_value_t *fv = &v->u.st.fields[i];
+
+        if (fv->type == KC_TYPE_NULL) {
+            continue;
+        }
+        if (!first) {
+            rc = kc_buf_putc(out, ',');
+        }
+        first = false;
+        if (rc == KC_OK) {
+            rc = kc_buf_printf(out, "%s=", f->name);
+        }
+        if (rc == KC_OK) {
+            rc = kc_text_value(out, f->schema, fv);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = kc_buf_putc(out, '}');
+    }
+    return rc;
+}
+
+static kc_err_t kc_text_value(kc_buf_t *out, const kc_schema_t *schema,
+                              const kc_value_t *v)
+{
+    kc_logical_t logical =
+        schema != NULL ? kc_schema_logical(schema) : KC_LOGICAL_NONE;
+    char tmp[64];
+
+    switch (v->type) {
+    case KC_TYPE_NULL:
+        return kc_buf_puts(out, "null");
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64:
+        if (logical == KC_LOGICAL_DATE) {
+            kc_value_text_date(v->u.i * 86400000, tmp, sizeof(tmp));
+            return kc_buf_puts(out, tmp);
+        }
+        if (logical == KC_LOGICAL_TIME || logical == KC_LOGICAL_TIMESTAMP) {
+            kc_value_text_date(v->u.i, tmp, sizeof(tmp));
+            return kc_buf_puts(out, tmp);
+        }
+        return kc_buf_printf(out, "%" PRId64, v->u.i);
+    case KC_TYPE_FLOAT32:
+        kc_java_float_to_string((float)v->u.f, tmp);
+        return kc_buf_puts(out, tmp);
+    case KC_TYPE_FLOAT64:
+        kc_java_double_to_string(v->u.f, tmp);
+        return kc_buf_puts(out, tmp);
+    case KC_TYPE_BOOLEAN:
+        return kc_buf_puts(out, v->u.b ? "true" : "false");
+    case KC_TYPE_STRING:
+        return kc_buf_append(out, v->u.str.data, v->u.str.len);
+    case KC_TYPE_BYTES:
+        if (logical == KC_LOGICAL_DECIMAL) {
+            return kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
+                                             kc_schema_decimal_scale(schema),
+                                             out);
+        }
+        return kc_base64_encode(v->u.bytes.data, v->u.bytes.len, out);
+    case KC_TYPE_ARRAY: {
+        const kc_schema_t *items =
+            schema != NULL ? kc_schema_items(schema) : NULL;
+        kc_err_t rc = kc_buf_putc(out, '[');
+
+        for (size_t i = 0; i < v->u.array.len && rc == KC_OK; i++) {
+            if (i > 0) {
+                rc = kc_buf_puts(out, ", ");
+            }
+            if (rc == KC_OK) {
+                rc = kc_text_value(out, items, &v->u.array.items[i]);
+            }
+        }
+        return rc == KC_OK ? kc_buf_putc(out, ']') : rc;
+    }
+    case KC_TYPE_MAP:
+        return kc_text_map(out, schema, v);
+    case KC_TYPE_STRUCT:
+        return kc_text_struct(out, v);
+    }
+    return kc_buf_puts(out, "null");
+}
+
+kc_err_t kc_value_text_append(kc_buf_t *out, const kc_schema_t *schema,
+                              const kc_value_t *value)
+{
+    size_t mark = out->len;
+    kc_err_t rc = kc_text_value(out, schema, value);
+
+    if (rc != KC_OK) {
+        out->len = mark; /* leave the buffer as it was */
+    }
+    return rc;
+}

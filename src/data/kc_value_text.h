@@ -1,0 +1,48 @@
+/*
+ * The Java text form of a Connect value: what Apache Kafka's runtime prints
+ * for String.valueOf(value) when the value holds the Java types that
+ * JsonConverter makes (String, Long, Double, Boolean, ArrayList, HashMap,
+ * Struct, BigDecimal, java.util.Date). FileStreamSink writes this text.
+ *
+ * Where Java's output cannot be reproduced the choice is documented here:
+ * - byte[] prints as "[B@<identity hash>" in Java, which is neither stable
+ *   nor useful; kconnect writes the bytes as base64 (the text JsonConverter
+ *   writes for them).
+ * - java.util.Date prints in the JVM's default time zone; kconnect always
+ *   prints UTC ("Thu Jan 01 00:00:00 UTC 1970"), as a JVM with TZ=UTC does.
+ *   Dates before 1582-10-15 use the Julian calendar, as Java's Date does.
+ * - HashMap prints in hash-bucket order. kconnect reproduces that order for
+ *   keys whose Java hashCode() is defined by value (String, numbers,
+ *   Boolean, Decimal, Date/Time/Timestamp, null), assuming the map was
+ *   filled in the value's key order (as JsonConverter fills it from the
+ *   JSON document). Other keys (bytes, arrays, maps, structs) print in the
+ *   value's order. A bucket of 9+ colliding keys in a table of 64+ slots
+ *   is a tree in Java, whose order may differ.
+ * - Double/Float follow the shortest-repr rule of Java 19+
+ *   (kc_java_number.h); Java 17 prints more digits for a few rare values.
+ */
+#ifndef KC_DATA_KC_VALUE_TEXT_H
+#define KC_DATA_KC_VALUE_TEXT_H
+
+#include <kconnect/data.h>
+
+/**
+ * @brief Append Java's String.valueOf text of @p value to @p out. @p schema
+ * (borrowed, NULL when schemaless) gives the logical types (Decimal, Date,
+ * Time, Timestamp) and the schemas of nested items; a struct carries its
+ * own schema.
+ * @returns KC_OK, or KC_ERR_TOO_LARGE if @p out is bounded and full.
+ */
+kc_err_t kc_value_text_append(kc_buf_t *out, const kc_schema_t *schema,
+                              const kc_value_t *value);
+
+/**
+ * @brief Java's java.util.Date.toString for @p ms since the epoch in UTC,
+ * e.g. "Thu Jan 01 00:00:00 UTC 1970", into @p out (at least 48 bytes).
+ * @returns the length.
+ */
+size_t kc_value_text_date(int64_t ms, char *out, size_t size);
+/** @brief Java's String.hashCode of UTF-8 text (over its UTF-16 units). */
+int32_t kc_value_text_string_hash(const char *s, size_t len);
+
+#endif /* KC_DATA_KC_VALUE_TEXT_H */

@@ -1,0 +1,41 @@
+/*
+ * Config definitions and validation results in the JSON shapes of
+ * Apache Kafka Connect's REST API: ConfigKeyInfo (GET
+ * /connector-plugins/{plugin}/config) and ConfigInfos (PUT
+ * /connector-plugins/{plugin}/config/validate).
+ */
+#ifndef KC_HERDER_KC_CONFIG_INFO_H
+#define KC_HERDER_KC_CONFIG_INFO_H
+
+#include <kconnect/config.h>
+
+#include <jansson.h>
+
+/** @brief The text Apache shows instead of a PASSWORD value. */
+#define KC_CONFIG_HIDDEN "[hidden]"
+
+/**
+ * @brief [ConfigKeyInfo, ...] for every row of the NULL-terminated array
+ * @p tables; when a name repeats, the first row wins (a plugin's own table
+ * comes first and shadows the framework's). Caller owns the result.
+ */
+json_t *kc_config_key_infos(const kc_config_def_t *const *tables);
+
+/**
+ * @brief The ConfigInfos object for @p props validated into @p result
+ * against @p tables: {name, error_count, groups, configs}. @p name is the
+ * connector.class as given. Issues about keys that no table defines get an
+ * entry with a null definition, first, as Apache lists them.
+ */
+json_t *kc_config_infos(const char *name, const kc_config_def_t *const *tables,
+                        const kc_props_t *props,
+                        const kc_config_result_t *result);
+
+/**
+ * @brief Append an issue to @p result (which owns the copy of @p message).
+ * @p key must outlive @p result.
+ */
+void kc_config_info_add_issue(kc_config_result_t *result, const char *key,
+                              const char *message);
+
+#endif /* KC_HERDER_KC_CONFIG_INFO_H */

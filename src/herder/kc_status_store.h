@@ -1,0 +1,79 @@
+/*
+ * The status store of the standalone herder: the last reported state of
+ * every connector and task, as GET /connectors/{name}/status shows it.
+ *
+ * @locks its own mutex: task threads report through the worker's status
+ * callback while REST threads read, so every call is thread-safe. Reads
+ * never wait for the herder thread, so status stays available while the
+ * herder is busy (as Apache serves status from its status store).
+ */
+#ifndef KC_HERDER_KC_STATUS_STORE_H
+#define KC_HERDER_KC_STATUS_STORE_H
+
+#include <kconnect/common.h>
+
+#include <jansson.h>
+
+#include "runtime/kc_worker.h"
+
+typedef struct kc_status_store kc_status_store_t;
+
+kc_status_store_t *kc_status_store_new(void);
+/** @brief Free everything; NULL is a no-op. */
+void kc_status_store_destroy(kc_status_store_t *st);
+
+/**
+ * @brief Start tracking connector @p name (no status yet: reads answer
+ * "No status found"). @p type is "source", "sink" or "unknown"; the
+ * versions (may be NULL) are shown as "version" in status. Reports for
+ * connectors that are not tracked are ignored, so a late report from a
+ * stopped task cannot bring a deleted connector back.
+ */
+void kc_status_store_track(kc_status_store_t *st, const char *name,
+                           const char *type, const char *connector_version,
+                           const char *task_version);
+/** @brief Forget @p name and its tasks (connector deleted). */
+void kc_status_store_forget(kc_status_store_t *st, const char *name);
+/** @brief Forget task @p task of @p name, or every task when @p task < 0. */
+void kc_status_store_forget_tasks(kc_status_store_t *st, const char *name,
+                                  int task);
+
+/**
+ * @brief Record a state: @p task -1 for the connector. @p trace (may be
+ * NULL) is copied and only kept for FAILED. DESTROYED removes the entry.
+ */
+void kc_status_store_put(kc_status_store_t *st, const char *name, int task,
+                         kc_state_t state, const char *worker_id,
+                         const char *trace);
+/* kc_status_store_replace: the entry has no status yet. */
+#define KC_STATUS_ABSENT    (1u << 31)
+#define KC_STATUS_IN(state) (1u << (state))
+
+/**
+ * @brief Set the state of the connector (@p task -1) or a task to @p to,
+ * atomically, only if its current state is in @p from (a KC_STATUS_IN /
+ * KC_STATUS_ABSENT mask): a report from a task thread is never lost to a
+ * change the herder computed from an older state. @returns true if set.
+ */
+bool kc_status_store_replace(kc_status_store_t *st, const char *name, int task,
+                             unsigned from, kc_state_t to,
+                             const char *worker_id);
+/**
+ * @brief The state of the connector (@p task -1) or a task. @returns false
+ * when there is no status for it.
+ */
+bool kc_status_store_get(kc_status_store_t *st, const char *name, int task,
+                         kc_state_t *state);
+
+/**
+ * @brief ConnectorStateInfo JSON (caller owns): {name, connector, tasks,
+ * type}, tasks sorted by id. KC_ERR_NOT_FOUND "No status found for
+ * connector x" when there is none.
+ */
+kc_err_t kc_status_store_connector_json(kc_status_store_t *st, const char *name,
+                                        json_t **out, kc_error_t *err);
+/** @brief TaskState JSON {id, state, worker_id[, trace]} (caller owns). */
+kc_err_t kc_status_store_task_json(kc_status_store_t *st, const char *name,
+                                   int task, json_t **out, kc_error_t *err);
+
+#endif /* KC_HERDER_KC_STATUS_STORE_H */

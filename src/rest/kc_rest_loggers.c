@@ -1,0 +1,170 @@
+#include "kc_internal.h"
+
+#include "rest/kc_rest_loggers.h"
+#include "util/kc_log.h"
+
+#include <strings.h>
+
+#define KC_LOGGING_LOGGER "org.apache.kafka.connect.runtime.Loggers"
+
+static json_t *kc_logger_level_json(kc_log_level_t level, int64_t modified)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "level", json_string(kc_log_level_name(level)));
+    json_object_set_new(o, "last_modified",
+                        modified > 0 ? json_integer(modified) : json_null());
+    return o;
+}
+
+static void kc_list_visit(const char *logger, kc_log_level_t level,
+                          int64_t modified, void *opaque)
+{
+    json_object_set_new((json_t *)opaque, logger,
+                        kc_logger_level_json(level, modified));
+}
+
+void kc_rest_loggers_list(kc_rest_response_t *resp)
+{
+    json_t *out = json_object();
+
+    kc_log_each_known(kc_list_visit, out);
+    resp->status = 200;
+    resp->body = out;
+}
+
+typedef struct kc_find_ctx {
+    const char *name;
+    json_t *found;
+} kc_find_ctx_t;
+
+static void kc_find_visit(const char *logger, kc_log_level_t level,
+                          int64_t modified, void *opaque)
+{
+    kc_find_ctx_t *ctx = opaque;
+
+    if (ctx->found == NULL && strcmp(logger, ctx->name) == 0) {
+        ctx->found = kc_logger_level_json(level, modified);
+    }
+}
+
+void kc_rest_loggers_get(const char *logger, kc_rest_response_t *resp)
+{
+    kc_find_ctx_t ctx = {strcasecmp(logger, "root") == 0 ? "root" : logger,
+                         NULL};
+
+    if (!kc_log_known(ctx.name)) {
+        kc_rest_error(resp, 404, "Logger %s not found.", logger);
+        return;
+    }
+    kc_log_each_known(kc_find_visit, &ctx);
+    if (ctx.found == NULL) {
+        kc_rest_error(resp, 404, "Logger %s not found.", logger);
+        return;
+    }
+    resp->status = 200;
+    resp->body = ctx.found;
+}
+
+typedef struct kc_ns_ctx {
+    const char *ns;
+    bool root;
+    json_t *names;
+} kc_ns_ctx_t;
+
+/* Apache takes every current logger whose name starts with the namespace. */
+static void kc_ns_visit(const char *logger, kc_log_level_t level,
+                        int64_t modified, void *opaque)
+{
+    kc_ns_ctx_t *ctx = opaque;
+
+    KC_UNUSED(level);
+    KC_UNUSED(modified);
+    if (ctx->root || strncmp(logger, ctx->ns, strlen(ctx->ns)) == 0) {
+        json_array_append_new(ctx->names, json_string(logger));
+    }
+}
+
+static int kc_json_str_cmp(const void *a, const void *b)
+{
+    return strcmp(json_string_value(*(json_t *const *)a),
+                  json_string_value(*(json_t *const *)b));
+}
+
+void kc_rest_loggers_put(const char *logger, json_t *body, const char *scope,
+                         kc_rest_response_t *resp)
+{
+    json_t *jlevel = json_object_get(body, "level");
+    kc_ns_ctx_t ctx;
+    kc_log_level_t level;
+    const char *text;
+    bool cluster = false;
+    bool present = false;
+    json_t **sorted;
+    size_t n;
+
+    if (jlevel == NULL || json_is_null(jlevel)) {
+        kc_rest_error(resp, 400,
+                      "Desired 'level' parameter was not specified in "
+                      "request.");
+        return;
+    }
+    text = json_is_string(jlevel) ? json_string_value(jlevel) : "";
+    if (kc_log_level_parse(text, &level) != KC_OK) {
+        /* Apache answers 404 here (NotFoundException). */
+        kc_rest_error(resp, 404, "invalid log level '%s'.", text);
+        return;
+    }
+    if (scope != NULL && strcasecmp(scope, "cluster") == 0) {
+        cluster = true;
+    } else if (scope != NULL && strcasecmp(scope, "worker") != 0) {
+        kc_log_warn(KC_LOGGING_LOGGER,
+                    "Received invalid scope '%s' in request to adjust "
+                    "logging level; will default to worker",
+                    scope);
+    }
+    kc_log_info(KC_LOGGING_LOGGER,
+                "Setting level of namespace %s and children to %s", logger,
+                kc_log_level_name(level));
+    ctx.ns = logger;
+    ctx.root = strcasecmp(logger, "root") == 0;
+    ctx.names = json_array();
+    kc_log_each_known(kc_ns_visit, &ctx);
+    n = json_array_size(ctx.names);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = json_string_value(json_array_get(ctx.names, i));
+        kc_log_level_t cur;
+
+        if (strcmp(name, ctx.root ? "root" : logger) == 0) {
+            present = true;
+        }
+        /* As Apache: a logger already at that level keeps its timestamp. */
+        if (kc_log_explicit_level(name, &cur) && cur == level) {
+            continue;
+        }
+        kc_log_set_level(name, level);
+    }
+    if (!present) {
+        kc_log_set_level(ctx.root ? "root" : logger, level);
+        json_array_append_new(ctx.names,
+                              json_string(ctx.root ? "root" : logger));
+        n++;
+    }
+    if (cluster) {
+        json_decref(ctx.names);
+        resp->status = 204;
+        return;
+    }
+    sorted = kc_calloc(n + 1, sizeof(*sorted));
+    for (size_t i = 0; i < n; i++) {
+        sorted[i] = json_array_get(ctx.names, i);
+    }
+    qsort(sorted, n, sizeof(*sorted), kc_json_str_cmp);
+    resp->body = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append(resp->body, sorted[i]);
+    }
+    kc_free(sorted);
+    json_decref(ctx.names);
+    resp->status = 200;
+}

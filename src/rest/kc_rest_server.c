@@ -1,0 +1,561 @@
+/*
+ * The REST server: libmicrohttpd daemons (one per listener, a thread per
+ * connection so a request waiting on the herder never holds up another)
+ * in front of kc_rest_route.
+ */
+#include "kc_internal.h"
+
+#include "rest/kc_rest_routes.h"
+#include "rest/kc_rest_server.h"
+#include "util/kc_log.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KC_REST_LOGGER        "org.apache.kafka.connect.runtime.rest.RestServer"
+#define KC_REST_MAX_LISTENERS 8
+/* Request bodies (connector configs) larger than this are refused. */
+#define KC_REST_MAX_BODY (16u * 1024u * 1024u)
+
+typedef struct kc_listener {
+    char *host; /* "" = every interface */
+    int port;
+} kc_listener_t;
+
+typedef struct kc_rest_daemon_ctx {
+    struct kc_rest_server *srv;
+    size_t index;
+} kc_rest_daemon_ctx_t;
+
+struct kc_rest_server {
+    kc_herder_t *h;
+    struct MHD_Daemon *daemons[KC_REST_MAX_LISTENERS];
+    kc_rest_options_t opts[KC_REST_MAX_LISTENERS];
+    kc_rest_daemon_ctx_t ctx[KC_REST_MAX_LISTENERS];
+    size_t ndaemons;
+    int port;
+    char *url;
+};
+
+/* Per-connection state while a request body arrives. */
+typedef struct kc_rest_conn {
+    kc_buf_t body;
+    bool too_large;
+    int64_t start_ms;
+} kc_rest_conn_t;
+
+static int64_t kc_now_ms(void)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* ---- listeners --------------------------------------------------------- */
+
+static void kc_listeners_free(kc_listener_t *ls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        kc_free(ls[i].host);
+    }
+}
+
+/*
+ * Parse "http://host:port[, ...]" as Apache's listener regex
+ * ^(.*)://\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+).
+ */
+static kc_err_t kc_listeners_parse(const char *key, const char *value,
+                                   kc_listener_t *ls, size_t *n,
+                                   kc_error_t *err)
+{
+    const char *p = value;
+
+    *n = 0;
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        char *item;
+        char *s;
+        char *e;
+        char *sep;
+        char *colon;
+        long port;
+
+        while (len > 0 && isspace((unsigned char)*p)) {
+            p++;
+            len--;
+        }
+        while (len > 0 && isspace((unsigned char)p[len - 1])) {
+            len--;
+        }
+        if (len == 0) {
+            p = end != NULL ? end + 1 : p + strlen(p);
+            continue;
+        }
+        item = kc_strndup(p, len);
+        sep = strstr(item, "://");
+        if (sep == NULL) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "invalid %s \"%s\": expected "
+                         "http://host:port",
+                         key, item);
+            kc_free(item);
+            kc_listeners_free(ls, *n);
+            return KC_ERR_INVALID;
+        }
+        *sep = '\0';
+        if (strcasecmp(item, "http") != 0) {
+            kc_error_set(err, KC_ERR_UNSUPPORTED,
+                         "invalid %s \"%s://...\": only http listeners are "
+                         "supported",
+                         key, item);
+            kc_free(item);
+            kc_listeners_free(ls, *n);
+            return KC_ERR_UNSUPPORTED;
+        }
+        s = sep + 3;
+        colon = strrchr(s, ':');
+        port = colon != NULL ? strtol(colon + 1, &e, 10) : -1;
+        if (colon == NULL || colon[1] == '\0' || *e != '\0' || port < 0 ||
+            port > 65535) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "invalid %s \"%s\": expected http://host:port with "
+                         "a port from 0 to 65535",
+                         key, sep + 3);
+            kc_free(item);
+            kc_listeners_free(ls, *n);
+            return KC_ERR_INVALID;
+        }
+        *colon = '\0';
+        if (*s == '[' && colon > s && colon[-1] == ']') {
+            colon[-1] = '\0';
+            s++;
+        }
+        if (*n == KC_REST_MAX_LISTENERS) {
+            kc_free(item);
+            kc_listeners_free(ls, *n);
+            return kc_error_set(err, KC_ERR_INVALID, "too many %s (at most %d)",
+                                key, KC_REST_MAX_LISTENERS);
+        }
+        ls[*n].host = kc_strdup(s);
+        ls[*n].port = (int)port;
+        (*n)++;
+        kc_free(item);
+        p = end != NULL ? end + 1 : p + strlen(p);
+    }
+    return KC_OK;
+}
+
+/* ---- request handling -------------------------------------------------- */
+
+/* Keep MHD from decoding: segments are decoded after the path is split,
+ * so an encoded "/" stays inside a connector name. */
+static size_t kc_rest_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    KC_UNUSED(cls);
+    KC_UNUSED(c);
+    return strlen(s);
+}
+
+typedef struct kc_args {
+    kc_rest_arg_t *items;
+    size_t n;
+} kc_args_t;
+
+static enum MHD_Result kc_collect_arg(void *cls, enum MHD_ValueKind kind,
+                                      const char *key, const char *value)
+{
+    kc_args_t *args = cls;
+    char *k;
+    char *v;
+
+    KC_UNUSED(kind);
+    k = kc_rest_decode(key, strlen(key), true);
+    v = value != NULL ? kc_rest_decode(value, strlen(value), true)
+                      : kc_strdup("");
+    if (k == NULL || v == NULL) {
+        kc_free(k);
+        kc_free(v);
+        return MHD_YES;
+    }
+    args->items = kc_realloc(args->items, (args->n + 1) * sizeof(*args->items));
+    args->items[args->n].key = k;
+    args->items[args->n].value = v;
+    args->n++;
+    return MHD_YES;
+}
+
+static int kc_json_to_buf(const char *data, size_t len, void *opaque)
+{
+    return kc_buf_append(opaque, data, len) == KC_OK ? 0 : -1;
+}
+
+static const char *kc_client_ip(struct MHD_Connection *conn, char *buf,
+                                size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+    if (sa == NULL) {
+        return "-";
+    }
+    if (sa->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+                  (socklen_t)size);
+    } else {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+                  (socklen_t)size);
+    }
+    return buf;
+}
+
+/* One NCSA line per request, as Apache's RestServer request log. */
+static void kc_log_request(struct MHD_Connection *conn, const char *method,
+                           const char *url, const char *version, int status,
+                           size_t len, int64_t start_ms)
+{
+    char ip[INET6_ADDRSTRLEN];
+    char ts[64];
+    const char *agent;
+    time_t now;
+    struct tm tm;
+
+    if (!kc_log_enabled(KC_LOG_INFO, KC_REST_LOGGER)) {
+        return;
+    }
+    now = time(NULL);
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+    agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_USER_AGENT);
+    kc_log_info(
+        KC_REST_LOGGER, "%s - - [%s] \"%s %s %s\" %d %zu \"-\" \"%s\" %lld",
+        kc_client_ip(conn, ip, sizeof(ip)), ts, method, url, version, status,
+        len, agent != NULL ? agent : "-", (long long)(kc_now_ms() - start_ms));
+}
+
+static enum MHD_Result kc_send(struct MHD_Connection *conn,
+                               const kc_rest_response_t *resp,
+                               const char *method, const char *url,
+                               const char *version, int64_t start_ms)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    kc_buf_t buf;
+
+    kc_buf_init(&buf, 0);
+    if (resp->body != NULL) {
+        json_dump_callback(resp->body, kc_json_to_buf, &buf,
+                           JSON_COMPACT | JSON_ENCODE_ANY);
+    }
+    r = MHD_create_response_from_buffer(buf.len, buf.data,
+                                        MHD_RESPMEM_MUST_COPY);
+    if (r == NULL) {
+        kc_buf_release(&buf);
+        return MHD_NO;
+    }
+    if (resp->body != NULL) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json");
+    }
+    if (resp->location != NULL) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
+    }
+    ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
+    MHD_destroy_response(r);
+    kc_log_request(conn, method, url, version, resp->status, buf.len, start_ms);
+    kc_buf_release(&buf);
+    return ret;
+}
+
+static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
+                                      const char *url, const char *method,
+                                      const char *version,
+                                      const char *upload_data,
+                                      size_t *upload_data_size, void **con_cls)
+{
+    kc_rest_daemon_ctx_t *dctx = cls;
+    kc_rest_conn_t *state = *con_cls;
+    kc_rest_request_t req;
+    kc_rest_response_t resp;
+    kc_args_t args = {NULL, 0};
+    enum MHD_Result ret;
+
+    if (state == NULL) {
+        state = kc_calloc(1, sizeof(*state));
+        kc_buf_init(&state->body, KC_REST_MAX_BODY);
+        state->start_ms = kc_now_ms();
+        *con_cls = state;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!state->too_large && kc_buf_append(&state->body, upload_data,
+                                               *upload_data_size) != KC_OK) {
+            state->too_large = true;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    kc_log_debug(KC_REST_LOGGER, "Handling %s %s", method, url);
+    memset(&resp, 0, sizeof(resp));
+    if (state->too_large) {
+        kc_rest_error(&resp, 413, "Request body is larger than %u bytes",
+                      KC_REST_MAX_BODY);
+    } else {
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kc_collect_arg,
+                                  &args);
+        memset(&req, 0, sizeof(req));
+        /* As JAX-RS: HEAD is GET without the body (MHD drops it). */
+        req.method = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
+                         ? MHD_HTTP_METHOD_GET
+                         : method;
+        req.path = url;
+        req.args = args.items;
+        req.nargs = args.n;
+        req.content_type = MHD_lookup_connection_value(
+            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_HOST);
+        req.body = state->body.len > 0 ? kc_buf_cstr(&state->body) : NULL;
+        req.body_len = state->body.len;
+        kc_rest_route(dctx->srv->h, &dctx->srv->opts[dctx->index], &req, &resp);
+        for (size_t i = 0; i < args.n; i++) {
+            kc_free((char *)args.items[i].key);
+            kc_free((char *)args.items[i].value);
+        }
+        kc_free(args.items);
+    }
+    ret = kc_send(conn, &resp, method, url, version, state->start_ms);
+    kc_rest_response_release(&resp);
+    return ret;
+}
+
+static void kc_rest_completed(void *cls, struct MHD_Connection *conn,
+                              void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    kc_rest_conn_t *state = *con_cls;
+
+    KC_UNUSED(cls);
+    KC_UNUSED(conn);
+    KC_UNUSED(toe);
+    if (state != NULL) {
+        kc_buf_release(&state->body);
+        kc_free(state);
+        *con_cls = NULL;
+    }
+}
+
+static void kc_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    size_t n;
+
+    KC_UNUSED(cls);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) {
+        msg[--n] = '\0';
+    }
+    kc_log_warn(KC_REST_LOGGER, "%s", msg);
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
+                               kc_rest_options_t opts, kc_error_t *err)
+{
+    struct sockaddr_storage ss;
+    struct MHD_Daemon *d;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    size_t i = srv->ndaemons;
+    const union MHD_DaemonInfo *info;
+
+    memset(&ss, 0, sizeof(ss));
+    if (l->host[0] == '\0') {
+        struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+        in->sin_family = AF_INET;
+        in->sin_addr.s_addr = htonl(INADDR_ANY);
+        in->sin_port = htons((uint16_t)l->port);
+    } else {
+        struct addrinfo hints;
+        struct addrinfo *res = NULL;
+        int rc;
+
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        rc = getaddrinfo(l->host, NULL, &hints, &res);
+        if (rc != 0 || res == NULL) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "could not resolve listener host \"%s\": %s",
+                                l->host, gai_strerror(rc));
+        }
+        memcpy(&ss, res->ai_addr, res->ai_addrlen);
+        freeaddrinfo(res);
+        if (ss.ss_family == AF_INET6) {
+            ((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)l->port);
+            flags |= MHD_USE_IPv6;
+        } else {
+            ((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)l->port);
+        }
+    }
+    if (i == KC_REST_MAX_LISTENERS) {
+        return kc_error_set(err, KC_ERR_INVALID, "too many listeners");
+    }
+    srv->opts[i] = opts;
+    srv->ctx[i].srv = srv;
+    srv->ctx[i].index = i;
+    d = MHD_start_daemon(
+        flags, (uint16_t)l->port, NULL, NULL, kc_rest_access, &srv->ctx[i],
+        MHD_OPTION_EXTERNAL_LOGGER, kc_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_UNESCAPE_CALLBACK, kc_rest_unescape,
+        NULL, MHD_OPTION_NOTIFY_COMPLETED, kc_rest_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_END);
+    if (d == NULL) {
+        return kc_error_set(err, KC_ERR_IO,
+                            "could not listen on http://%s:%d: %s", l->host,
+                            l->port, strerror(errno));
+    }
+    srv->daemons[i] = d;
+    srv->ndaemons++;
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    if (srv->port == 0 && info != NULL) {
+        srv->port = info->port;
+    }
+    kc_log_debug(KC_REST_LOGGER, "Bound %s listener http://%s:%d/",
+                 opts.public_enabled ? "REST" : "admin", l->host,
+                 info != NULL ? (int)info->port : l->port);
+    return KC_OK;
+}
+
+static const char *kc_worker_prop(const kc_config_t *cfg, const char *key)
+{
+    return cfg != NULL ? kc_props_get(kc_config_props(cfg), key) : NULL;
+}
+
+kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
+                                     const kc_config_t *worker_config,
+                                     kc_error_t *err)
+{
+    kc_rest_server_t *srv = kc_calloc(1, sizeof(*srv));
+    kc_listener_t ls[KC_REST_MAX_LISTENERS];
+    kc_listener_t admin[KC_REST_MAX_LISTENERS];
+    size_t nls = 0;
+    size_t nadmin = 0;
+    const char *listeners = kc_worker_prop(worker_config, "listeners");
+    const char *admin_listeners =
+        kc_worker_prop(worker_config, "admin.listeners");
+    const char *adv_host =
+        kc_worker_prop(worker_config, "rest.advertised.host.name");
+    const char *adv_port =
+        kc_worker_prop(worker_config, "rest.advertised.port");
+    char hostname[256];
+    const char *host;
+    kc_rest_options_t opts;
+    char *id;
+    int port;
+
+    srv->h = h;
+    if (listeners == NULL || *listeners == '\0') {
+        listeners = "http://:8083";
+    }
+    if (kc_listeners_parse("listeners", listeners, ls, &nls, err) != KC_OK) {
+        kc_free(srv);
+        return NULL;
+    }
+    if (nls == 0) {
+        kc_error_set(err, KC_ERR_INVALID, "listeners must not be empty");
+        kc_free(srv);
+        return NULL;
+    }
+    if (admin_listeners != NULL &&
+        kc_listeners_parse("admin.listeners", admin_listeners, admin, &nadmin,
+                           err) != KC_OK) {
+        kc_listeners_free(ls, nls);
+        kc_free(srv);
+        return NULL;
+    }
+    /* admin.listeners unset: /admin on the main listeners; "" disables. */
+    opts.public_enabled = true;
+    opts.admin_enabled = admin_listeners == NULL;
+    for (size_t i = 0; i < nls; i++) {
+        if (kc_rest_listen(srv, &ls[i], opts, err) != KC_OK) {
+            goto fail;
+        }
+    }
+    opts.public_enabled = false;
+    opts.admin_enabled = true;
+    for (size_t i = 0; i < nadmin; i++) {
+        if (kc_rest_listen(srv, &admin[i], opts, err) != KC_OK) {
+            goto fail;
+        }
+    }
+    /* Apache's worker id: the advertised host and port. */
+    host = adv_host != NULL && *adv_host != '\0' ? adv_host : ls[0].host;
+    if (*host == '\0' || strcmp(host, "0.0.0.0") == 0 ||
+        strcmp(host, "::") == 0) {
+        if (gethostname(hostname, sizeof(hostname)) != 0) {
+            snprintf(hostname, sizeof(hostname), "localhost");
+        }
+        hostname[sizeof(hostname) - 1] = '\0';
+        host = hostname;
+    }
+    port = srv->port;
+    if (adv_port != NULL && *adv_port != '\0') {
+        port = atoi(adv_port);
+    }
+    id = kc_asprintf("%s:%d", host, port);
+    srv->url = kc_asprintf(strchr(host, ':') != NULL ? "http://[%s]:%d/"
+                                                     : "http://%s:%d/",
+                           host, port);
+    kc_worker_set_id(kc_herder_worker(h), id);
+    kc_log_info(KC_REST_LOGGER,
+                "REST server listening at http://%s:%d/, advertising URL %s",
+                *ls[0].host != '\0' ? ls[0].host : "0.0.0.0", srv->port,
+                srv->url);
+    kc_free(id);
+    kc_listeners_free(ls, nls);
+    kc_listeners_free(admin, nadmin);
+    return srv;
+fail:
+    kc_listeners_free(ls, nls);
+    kc_listeners_free(admin, nadmin);
+    kc_rest_server_destroy(srv);
+    return NULL;
+}
+
+int kc_rest_server_port(const kc_rest_server_t *srv)
+{
+    return srv->port;
+}
+
+const char *kc_rest_server_url(const kc_rest_server_t *srv)
+{
+    return srv->url;
+}
+
+void kc_rest_server_destroy(kc_rest_server_t *srv)
+{
+    if (srv == NULL) {
+        return;
+    }
+    kc_log_info(KC_REST_LOGGER, "Stopping REST server");
+    for (size_t i = 0; i < srv->ndaemons; i++) {
+        MHD_stop_daemon(srv->daemons[i]);
+    }
+    kc_free(srv->url);
+    kc_free(srv);
+}

@@ -1,0 +1,90 @@
+/*
+ * The standalone source offset store: the file named by
+ * offset.storage.file.filename, in the exact format Apache Kafka's
+ * FileOffsetBackingStore uses, so a worker can move between Apache Kafka
+ * Connect and kconnect without losing its position.
+ *
+ * That format is a Java-serialized java.util.HashMap<byte[], byte[]> whose
+ * keys are the JSON text ["<connector>",{<source partition>}] and whose
+ * values are the JSON text of the source offset (JsonConverter, schemas
+ * disabled), or null after an offset reset.
+ *
+ * @locks every call takes the store's mutex: task threads and the herder
+ * may share one store.
+ */
+#ifndef KC_RUNTIME_KC_OFFSET_STORE_H
+#define KC_RUNTIME_KC_OFFSET_STORE_H
+
+#include <kconnect/common.h>
+
+#include <jansson.h>
+
+typedef struct kc_offset_store kc_offset_store_t;
+
+/**
+ * @brief Open the store at @p path and load the file if it exists (a
+ * missing or empty file is an empty store). @p path NULL gives a store
+ * that only lives in memory. Errors name the file and what is wrong.
+ */
+kc_offset_store_t *kc_offset_store_open(const char *path, kc_error_t *err);
+/** @brief Free without writing; NULL is a no-op. */
+void kc_offset_store_destroy(kc_offset_store_t *store);
+
+/**
+ * @brief The offset stored for @p partition (a JSON object, borrowed) of
+ * @p connector. *offset is a new reference (json_decref), or NULL when
+ * there is none. @returns KC_OK or KC_ERR_NOT_FOUND.
+ */
+kc_err_t kc_offset_store_get(kc_offset_store_t *store, const char *connector,
+                             const json_t *partition, json_t **offset);
+
+/**
+ * @brief Record @p offset (borrowed; NULL or json null writes a tombstone,
+ * as Apache's reset) for @p partition in memory. Written by the next
+ * kc_offset_store_flush.
+ */
+kc_err_t kc_offset_store_put(kc_offset_store_t *store, const char *connector,
+                             const json_t *partition, const json_t *offset,
+                             kc_error_t *err);
+
+/**
+ * @brief Every live (non-tombstone) offset of @p connector as the REST
+ * array [{"partition":{..},"offset":{..}}]; caller owns *out.
+ */
+kc_err_t kc_offset_store_list(kc_offset_store_t *store, const char *connector,
+                              json_t **out);
+
+/** @brief Tombstone every offset of @p connector (DELETE .../offsets). */
+void kc_offset_store_reset(kc_offset_store_t *store, const char *connector);
+
+/**
+ * @brief Write the whole store atomically (temp file, fsync, rename, fsync
+ * of the folder) if it changed since the last flush. No-op for a memory
+ * store.
+ */
+kc_err_t kc_offset_store_flush(kc_offset_store_t *store, kc_error_t *err);
+
+/* Exposed for unit tests: (de)serialize the Java HashMap<byte[],byte[]>. */
+typedef struct kc_offset_entry {
+    uint8_t *key;
+    size_t key_len;
+    uint8_t *value; /* NULL = Java null */
+    size_t value_len;
+} kc_offset_entry_t;
+
+/**
+ * @brief Append the Java serialization of the map of @p count entries to
+ * @p out.
+ */
+kc_err_t kc_offset_java_write(const kc_offset_entry_t *entries, size_t count,
+                              kc_buf_t *out);
+/**
+ * @brief Parse a Java-serialized HashMap<byte[],byte[]>. *entries (and each
+ * key/value) is owned by the caller: kc_offset_entries_free.
+ */
+kc_err_t kc_offset_java_read(const uint8_t *data, size_t len,
+                             kc_offset_entry_t **entries, size_t *count,
+                             kc_error_t *err);
+void kc_offset_entries_free(kc_offset_entry_t *entries, size_t count);
+
+#endif /* KC_RUNTIME_KC_OFFSET_STORE_H */

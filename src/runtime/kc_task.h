@@ -1,0 +1,93 @@
+/*
+ * A task of the worker: the state its thread shares with the herder
+ * thread, and the worker services the source and sink runners use.
+ */
+#ifndef KC_RUNTIME_KC_TASK_H
+#define KC_RUNTIME_KC_TASK_H
+
+#include "runtime/kc_worker.h"
+
+#include <librdkafka/rdkafka.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "runtime/kc_offset_store.h"
+#include "runtime/kc_worker_config.h"
+
+typedef struct kc_task kc_task_t;
+
+struct kc_source_task_ctx {
+    kc_task_t *task;
+};
+
+struct kc_sink_task_ctx {
+    kc_task_t *task;
+};
+
+/*
+ * @locality created and joined by the herder thread; run by its own thread.
+ * @locks `lock` guards `target`; `stopping` is atomic.
+ */
+struct kc_task {
+    kc_worker_t *worker;
+    char *connector;
+    int id;
+    char *label; /* "<connector>-<id>", log context and client ids */
+    kc_props_t *connector_config;
+    kc_props_t *task_config;
+    const struct kc_connector_plugin *plugin;
+    bool is_sink;
+    struct kc_source_task_ctx source_ctx;
+    struct kc_sink_task_ctx sink_ctx;
+    void *sink_runner; /* the sink runner's state, for kc_sink_report */
+
+    pthread_t thread;
+    bool started;
+    bool abandoned; /* did not stop in time: never freed */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    kc_target_state_t target;
+    atomic_bool stopping;
+    atomic_bool done;
+};
+
+/** @brief Report a state change through the worker's status listener. */
+void kc_worker_report(kc_worker_t *w, const char *connector, int task,
+                      kc_state_t state, const char *trace);
+/** @brief The resolved worker properties. */
+const kc_props_t *kc_worker_props(const kc_worker_t *w);
+/** @brief The worker's source offset store. */
+kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w);
+/** @brief Note that @p connector used @p topic (active topics). */
+void kc_worker_topic_used(kc_worker_t *w, const char *connector,
+                          const char *topic);
+/**
+ * @brief A librdkafka config for a client of @p task: bootstrap servers,
+ * Apache's defaults for that client, the worker's producer./consumer./
+ * admin. settings, then the connector's *.override. settings.
+ */
+rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
+                                       const kc_props_t *connector_config,
+                                       const char *client_id, kc_error_t *err);
+/**
+ * @brief Make sure @p topic exists before a source first writes to it, as
+ * Apache's topic creation (KIP-158) does when the connector has
+ * topic.creation.* settings; in the embedded Kafka, with 1 partition
+ * unless configured. @p rk is the task's producer.
+ */
+kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
+                                const kc_props_t *connector_config,
+                                const char *topic, kc_error_t *err);
+
+/* The task threads (argument: kc_task_t *). */
+void *kc_source_task_run(void *arg);
+void *kc_sink_task_run(void *arg);
+
+/** @brief Sleep up to @p ms, waking early when the task is told to stop. */
+void kc_task_sleep(kc_task_t *task, int64_t ms);
+/** @brief The task's target state. */
+kc_target_state_t kc_task_target(kc_task_t *task);
+/** @brief Milliseconds on a monotonic clock. */
+int64_t kc_now_ms(void);
+
+#endif /* KC_RUNTIME_KC_TASK_H */

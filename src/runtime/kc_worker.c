@@ -1,0 +1,1165 @@
+/*
+ * The worker: connector instances, task threads, the offset store, the
+ * Kafka clients' settings and the embedded Kafka.
+ */
+#include "kc_internal.h"
+
+#include "runtime/kc_worker.h"
+
+#include "data/kc_value_json.h"
+#include "runtime/kc_embedded_kafka.h"
+#include "runtime/kc_task.h"
+#include "util/kc_log.h"
+#include "util/kc_str.h"
+
+#include <regex.h>
+#include <syslog.h>
+#include <time.h>
+
+#define LOGGER "org.apache.kafka.connect.runtime.Worker"
+
+struct kc_connector_ctx {
+    kc_worker_t *worker;
+    char *name;
+    atomic_bool reconfigure;
+};
+
+/* One connector instance. @locality herder thread. */
+typedef struct wconn {
+    char *name;
+    kc_props_t *config; /* as given (provider references unresolved) */
+    const struct kc_connector_plugin *plugin;
+    bool is_sink;
+    void *ctx;
+    bool started;
+    struct kc_connector_ctx *cctx; /* stable address for the plugin */
+} wconn_t;
+
+typedef struct wtopics {
+    char *connector;
+    kc_strlist_t topics;
+} wtopics_t;
+
+typedef struct defs_cache {
+    const struct kc_connector_plugin *plugin;
+    const kc_config_def_t *defs[4];
+} defs_cache_t;
+
+struct kc_worker {
+    kc_props_t *props;
+    kc_config_t *config;
+    kc_registry_t *reg;
+    kc_embedded_kafka_t *embedded;
+    char *bootstrap;
+    kc_offset_store_t *offsets;
+    rd_kafka_t *admin; /* metadata, cluster id, group offsets */
+    char *id;
+    char *cluster_id;
+    kc_status_fn status_fn;
+    void *status_opaque;
+
+    wconn_t **conns;
+    size_t nconns;
+    kc_task_t **tasks;
+    size_t ntasks;
+    defs_cache_t *defs;
+    size_t ndefs;
+
+    pthread_mutex_t topics_lock;
+    wtopics_t *topics;
+    size_t ntopics;
+};
+
+const char *kc_state_name(kc_state_t state)
+{
+    static const char *const names[] = {"UNASSIGNED", "RUNNING", "PAUSED",
+                                        "STOPPED",    "FAILED",  "RESTARTING",
+                                        "DESTROYED"};
+
+    return (size_t)state < KC_ARRAY_LEN(names) ? names[state] : "UNKNOWN";
+}
+
+/* ---- librdkafka clients ------------------------------------------- */
+
+static void rk_log_cb(const rd_kafka_t *rk, int level, const char *fac,
+                      const char *buf)
+{
+    kc_log_level_t lvl = level <= LOG_ERR       ? KC_LOG_ERROR
+                         : level == LOG_WARNING ? KC_LOG_WARN
+                         : level <= LOG_INFO    ? KC_LOG_INFO
+                                                : KC_LOG_DEBUG;
+
+    if (kc_log_enabled(lvl, "org.apache.kafka.clients")) {
+        kc_log_write(lvl, "org.apache.kafka.clients", "[%s] %s: %s",
+                     rd_kafka_name(rk), fac, buf);
+    }
+}
+
+static bool set_conf(rd_kafka_conf_t *conf, const char *key, const char *value,
+                     kc_error_t *err)
+{
+    char errstr[256];
+
+    if (rd_kafka_conf_set(conf, key, value, errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+        kc_error_set(err, KC_ERR_INVALID, "invalid config \"%s\": %s", key,
+                     errstr);
+        return false;
+    }
+    return true;
+}
+
+/* Settings the Principal policy lets connectors override. */
+static bool principal_allows(const char *key)
+{
+    return strcmp(key, "sasl.jaas.config") == 0 ||
+           strcmp(key, "sasl.mechanism") == 0 ||
+           strcmp(key, "security.protocol") == 0;
+}
+
+rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
+                                       const kc_props_t *connector_config,
+                                       const char *client_id, kc_error_t *err)
+{
+    static const char *const prefixes[] = {"producer.", "consumer.", "admin."};
+    static const char *const overrides[] = {
+        "producer.override.", "consumer.override.", "admin.override."};
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    kc_props_t *sub;
+    bool ok = true;
+
+    rd_kafka_conf_set_log_cb(conf, rk_log_cb);
+    ok = ok && set_conf(conf, "bootstrap.servers", w->bootstrap, err);
+    if (client_id != NULL) {
+        ok = ok && set_conf(conf, "client.id", client_id, err);
+    }
+    if (kind == KC_CLIENT_PRODUCER) {
+        /* Apache's Worker.baseProducerConfigs: ordered, no loss. */
+        ok = ok && set_conf(conf, "acks", "all", err);
+        ok = ok &&
+             set_conf(conf, "max.in.flight.requests.per.connection", "1", err);
+        ok = ok && set_conf(conf, "enable.idempotence", "false", err);
+        ok = ok && set_conf(conf, "message.timeout.ms", "2147483647", err);
+    } else if (kind == KC_CLIENT_CONSUMER && connector_config != NULL) {
+        char *group = kc_asprintf("connect-%s",
+                                  kc_props_get(connector_config, "name")
+                                      ? kc_props_get(connector_config, "name")
+                                      : "");
+
+        ok = ok && set_conf(conf, "group.id", group, err);
+        ok = ok && set_conf(conf, "enable.auto.commit", "false", err);
+        ok = ok && set_conf(conf, "enable.auto.offset.store", "false", err);
+        ok = ok && set_conf(conf, "auto.offset.reset", "earliest", err);
+        kc_free(group);
+    }
+    if (ok) {
+        sub = kc_props_with_prefix(w->props, prefixes[kind]);
+        ok = kc_client_conf_apply(conf, kind, sub, prefixes[kind], NULL, err) ==
+             KC_OK;
+        kc_props_destroy(sub);
+    }
+    if (ok && connector_config != NULL) {
+        const char *policy = kc_config_string(
+            w->config, "connector.client.config.override.policy");
+
+        sub = kc_props_with_prefix(connector_config, overrides[kind]);
+        for (size_t i = 0; ok && i < kc_props_count(sub); i++) {
+            const char *key = kc_props_key_at(sub, i);
+
+            if (kc_str_eq_nocase(policy, "None") ||
+                (kc_str_eq_nocase(policy, "Principal") &&
+                 !principal_allows(key))) {
+                kc_error_set(err, KC_ERR_INVALID,
+                             "invalid config \"%s%s\": the worker's "
+                             "connector.client.config.override.policy (%s) "
+                             "does not allow it",
+                             overrides[kind], key, policy);
+                ok = false;
+            }
+        }
+        ok = ok && kc_client_conf_apply(conf, kind, sub, overrides[kind], NULL,
+                                        err) == KC_OK;
+        kc_props_destroy(sub);
+    }
+    if (!ok) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    return conf;
+}
+
+/* ---- creation ------------------------------------------------------- */
+
+static bool is_embedded(const char *bootstrap)
+{
+    char *copy = kc_strdup(bootstrap != NULL ? bootstrap : "");
+    bool yes = kc_str_eq_nocase(kc_str_trim(copy), KC_EMBEDDED_BOOTSTRAP);
+
+    kc_free(copy);
+    return yes;
+}
+
+kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
+                           kc_error_t *err)
+{
+    kc_worker_t *w = kc_calloc(1, sizeof(*w));
+    kc_config_result_t result = {0};
+    const char *bootstrap;
+    rd_kafka_conf_t *conf;
+    char errstr[512];
+
+    pthread_mutex_init(&w->topics_lock, NULL);
+    w->reg = reg;
+    w->props = kc_props_copy(worker_props);
+    if (kc_props_resolve(w->props, w->props, err) != KC_OK) {
+        kc_error_prefix(err, "could not resolve the worker config");
+        goto fail;
+    }
+    if (kc_worker_config_check(reg, w->props, &result) != KC_OK) {
+        kc_config_result_to_error(&result, err);
+        kc_config_result_release(&result);
+        goto fail;
+    }
+    kc_config_result_release(&result);
+    w->config = kc_config_new(kc_worker_config_defs(), w->props, err);
+    if (w->config == NULL) {
+        goto fail;
+    }
+    bootstrap = kc_props_get(w->props, "bootstrap.servers");
+    if (bootstrap == NULL) {
+        bootstrap = "localhost:9092";
+    }
+    if (is_embedded(bootstrap)) {
+        w->embedded = kc_embedded_kafka_start(1, err);
+        if (w->embedded == NULL) {
+            goto fail;
+        }
+        w->bootstrap = kc_strdup(kc_embedded_kafka_bootstraps(w->embedded));
+        kc_log_info(LOGGER,
+                    "embedded Kafka cluster (in memory, for trying kconnect "
+                    "out) listening on %s",
+                    w->bootstrap);
+        fprintf(stderr,
+                "kconnect: embedded Kafka listening on %s "
+                "(e.g. kcat -b %s -L)\n",
+                w->bootstrap, w->bootstrap);
+        fflush(stderr);
+    } else {
+        w->bootstrap = kc_strdup(bootstrap);
+    }
+    w->offsets = kc_offset_store_open(
+        kc_config_string(w->config, "offset.storage.file.filename"), err);
+    if (w->offsets == NULL) {
+        goto fail;
+    }
+    conf = kc_worker_client_conf(w, KC_CLIENT_ADMIN, NULL,
+                                 "connect-worker-admin", err);
+    if (conf == NULL) {
+        goto fail;
+    }
+    w->admin = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+    if (w->admin == NULL) {
+        rd_kafka_conf_destroy(conf);
+        kc_error_set(err, KC_ERR_KAFKA, "could not create a Kafka client: %s",
+                     errstr);
+        goto fail;
+    }
+    {
+        char *cid = rd_kafka_clusterid(w->admin, 15000);
+
+        if (cid != NULL) {
+            w->cluster_id = kc_strdup(cid);
+            rd_kafka_mem_free(w->admin, cid);
+            kc_log_info(LOGGER, "Kafka cluster ID: %s", w->cluster_id);
+        } else {
+            kc_log_warn(LOGGER,
+                        "could not fetch the Kafka cluster id from %s; is "
+                        "Kafka running?",
+                        w->bootstrap);
+        }
+    }
+    return w;
+fail:
+    kc_worker_destroy(w);
+    return NULL;
+}
+
+void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
+                                   void *opaque)
+{
+    w->status_fn = fn;
+    w->status_opaque = opaque;
+}
+
+void kc_worker_report(kc_worker_t *w, const char *connector, int task,
+                      kc_state_t state, const char *trace)
+{
+    if (task < 0) {
+        kc_log_info(LOGGER, "connector %s is %s", connector,
+                    kc_state_name(state));
+    }
+    if (w->status_fn != NULL) {
+        w->status_fn(w->status_opaque, connector, task, state, trace);
+    }
+}
+
+const kc_config_t *kc_worker_config(const kc_worker_t *w)
+{
+    return w->config;
+}
+
+const kc_props_t *kc_worker_props(const kc_worker_t *w)
+{
+    return w->props;
+}
+
+kc_registry_t *kc_worker_registry(const kc_worker_t *w)
+{
+    return w->reg;
+}
+
+kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w)
+{
+    return w->offsets;
+}
+
+const char *kc_worker_id(const kc_worker_t *w)
+{
+    return w->id != NULL ? w->id : "localhost:8083";
+}
+
+void kc_worker_set_id(kc_worker_t *w, const char *id)
+{
+    kc_free(w->id);
+    w->id = kc_strdup(id);
+}
+
+const char *kc_worker_cluster_id(kc_worker_t *w)
+{
+    return w->cluster_id;
+}
+
+const char *kc_worker_bootstrap(const kc_worker_t *w)
+{
+    return w->bootstrap;
+}
+
+/* ---- connectors ----------------------------------------------------- */
+
+static wconn_t *find_conn(kc_worker_t *w, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < w->nconns; i++) {
+        if (strcmp(w->conns[i]->name, name) == 0) {
+            if (index != NULL) {
+                *index = i;
+            }
+            return w->conns[i];
+        }
+    }
+    return NULL;
+}
+
+const kc_config_def_t *const *
+kc_worker_connector_defs(kc_worker_t *w,
+                         const struct kc_connector_plugin *plugin)
+{
+    defs_cache_t *d;
+
+    for (size_t i = 0; i < w->ndefs; i++) {
+        if (w->defs[i].plugin == plugin) {
+            return w->defs[i].defs;
+        }
+    }
+    w->defs = kc_realloc(w->defs, (w->ndefs + 1) * sizeof(*w->defs));
+    d = &w->defs[w->ndefs++];
+    memset(d, 0, sizeof(*d));
+    d->plugin = plugin;
+    d->defs[0] = kc_connector_common_def();
+    d->defs[1] = plugin->sink_task != NULL ? kc_sink_connector_def()
+                                           : kc_source_connector_def();
+    d->defs[2] = plugin->config_def; /* may be NULL: ends the list */
+    d->defs[3] = NULL;
+    return d->defs;
+}
+
+void kc_worker_connector_check(kc_worker_t *w,
+                               const struct kc_connector_plugin *plugin,
+                               const kc_props_t *config,
+                               kc_config_result_t *result)
+{
+    kc_connector_config_check(w->reg, config, plugin->sink_task != NULL,
+                              result);
+    if (plugin->validate != NULL) {
+        plugin->validate(config, result);
+    }
+}
+
+static void conn_free(wconn_t *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    if (c->started && c->plugin->stop != NULL) {
+        c->plugin->stop(c->ctx);
+    }
+    kc_props_destroy(c->config);
+    kc_free(c->cctx->name);
+    kc_free(c->cctx);
+    kc_free(c->name);
+    kc_free(c);
+}
+
+kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
+                                   const kc_props_t *config,
+                                   kc_target_state_t target, kc_error_t *err)
+{
+    const char *cls = kc_props_get(config, "connector.class");
+    const struct kc_connector_plugin *plugin;
+    kc_config_result_t result = {0};
+    kc_props_t *resolved;
+    wconn_t *c;
+
+    if (find_conn(w, name, NULL) != NULL) {
+        return kc_error_set(err, KC_ERR_CONFLICT, "Connector %s already exists",
+                            name);
+    }
+    plugin = cls != NULL ? kc_registry_find_connector(w->reg, cls, NULL) : NULL;
+    if (plugin == NULL) {
+        return kc_error_set(err, KC_ERR_NOT_FOUND,
+                            "Failed to find any class that implements "
+                            "Connector and which name matches %s",
+                            cls != NULL ? cls : "null");
+    }
+    resolved = kc_props_copy(config);
+    if (kc_props_resolve(resolved, w->props, err) != KC_OK) {
+        kc_props_destroy(resolved);
+        kc_error_prefix(err,
+                        "could not resolve the config of connector "
+                        "\"%s\"",
+                        name);
+        return err->code;
+    }
+    kc_config_validate(kc_worker_connector_defs(w, plugin), resolved, &result);
+    kc_worker_connector_check(w, plugin, resolved, &result);
+    if (result.count > 0) {
+        kc_config_result_to_error(&result, err);
+        kc_config_result_release(&result);
+        kc_props_destroy(resolved);
+        return KC_ERR_INVALID;
+    }
+    kc_config_result_release(&result);
+
+    c = kc_calloc(1, sizeof(*c));
+    c->name = kc_strdup(name);
+    c->config = kc_props_copy(config);
+    c->plugin = plugin;
+    c->is_sink = plugin->sink_task != NULL;
+    c->cctx = kc_calloc(1, sizeof(*c->cctx));
+    c->cctx->worker = w;
+    c->cctx->name = kc_strdup(name);
+    atomic_init(&c->cctx->reconfigure, false);
+    w->conns = kc_realloc(w->conns, (w->nconns + 1) * sizeof(*w->conns));
+    w->conns[w->nconns++] = c;
+
+    if (target == KC_TARGET_STOPPED) {
+        kc_props_destroy(resolved);
+        kc_worker_report(w, name, -1, KC_STATE_STOPPED, NULL);
+        return KC_OK;
+    }
+    kc_log_info(LOGGER, "Creating connector %s of type %s", name, cls);
+    {
+        kc_error_t perr;
+
+        kc_error_clear(&perr);
+        if (plugin->start(&c->ctx, resolved, c->cctx, &perr) != KC_OK) {
+            kc_log_error(LOGGER, "could not start connector %s: %s", name,
+                         perr.msg);
+            kc_worker_report(w, name, -1, KC_STATE_FAILED,
+                             perr.msg[0] ? perr.msg : "connector start failed");
+        } else {
+            c->started = true;
+            kc_worker_report(w, name, -1,
+                             target == KC_TARGET_PAUSED ? KC_STATE_PAUSED
+                                                        : KC_STATE_RUNNING,
+                             NULL);
+        }
+    }
+    kc_props_destroy(resolved);
+    return KC_OK;
+}
+
+void kc_worker_stop_connector(kc_worker_t *w, const char *name)
+{
+    size_t i;
+    wconn_t *c = find_conn(w, name, &i);
+
+    if (c == NULL) {
+        return;
+    }
+    kc_log_info(LOGGER, "Stopping connector %s", name);
+    w->conns[i] = w->conns[--w->nconns];
+    conn_free(c);
+}
+
+kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
+                                kc_props_t ***configs, size_t *count,
+                                kc_error_t *err)
+{
+    wconn_t *c = find_conn(w, name, NULL);
+    const char *max = NULL;
+    int tasks_max = 1;
+    kc_err_t rc;
+
+    *configs = NULL;
+    *count = 0;
+    if (c == NULL) {
+        return kc_error_set(err, KC_ERR_NOT_FOUND, "Connector %s not found",
+                            name);
+    }
+    if (!c->started) {
+        return kc_error_set(err, KC_ERR_CONFLICT, "connector %s is not running",
+                            name);
+    }
+    max = kc_props_get(c->config, "tasks.max");
+    if (max != NULL) {
+        tasks_max = atoi(max);
+    }
+    rc = c->plugin->task_configs(c->ctx, tasks_max, configs, count, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if ((int)*count > tasks_max &&
+        !kc_str_eq_nocase(kc_props_get(c->config, "tasks.max.enforce"),
+                          "false")) {
+        for (size_t i = 0; i < *count; i++) {
+            kc_props_destroy((*configs)[i]);
+        }
+        kc_free(*configs);
+        *configs = NULL;
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "The connector %s has generated %zu tasks, which "
+                          "is greater than %d, the maximum number of tasks "
+                          "it is configured to create.",
+                          name, *count, tasks_max);
+        *count = 0;
+        return rc;
+    }
+    return KC_OK;
+}
+
+bool kc_worker_take_reconfigure(kc_worker_t *w, const char *name)
+{
+    wconn_t *c = find_conn(w, name, NULL);
+
+    return c != NULL && atomic_exchange(&c->cctx->reconfigure, false);
+}
+
+void kc_connector_request_reconfigure(kc_connector_ctx_t *cctx)
+{
+    atomic_store(&cctx->reconfigure, true);
+}
+
+void kc_connector_raise_error(kc_connector_ctx_t *cctx, const kc_error_t *error)
+{
+    kc_worker_report(cctx->worker, cctx->name, -1, KC_STATE_FAILED,
+                     error != NULL ? error->msg : "connector failed");
+}
+
+const char *kc_connector_ctx_name(const kc_connector_ctx_t *cctx)
+{
+    return cctx->name;
+}
+
+/* ---- tasks ---------------------------------------------------------- */
+
+static void task_free(kc_task_t *task)
+{
+    kc_free(task->connector);
+    kc_free(task->label);
+    kc_props_destroy(task->connector_config);
+    kc_props_destroy(task->task_config);
+    pthread_mutex_destroy(&task->lock);
+    pthread_cond_destroy(&task->cond);
+    kc_free(task);
+}
+
+kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
+                              const kc_props_t *connector_config,
+                              const kc_props_t *task_config,
+                              kc_target_state_t target, kc_error_t *err)
+{
+    const char *cls = kc_props_get(connector_config, "connector.class");
+    const struct kc_connector_plugin *plugin =
+        cls != NULL ? kc_registry_find_connector(w->reg, cls, NULL) : NULL;
+    kc_task_t *t;
+    int rc;
+
+    for (size_t i = 0; i < w->ntasks; i++) {
+        if (strcmp(w->tasks[i]->connector, connector) == 0 &&
+            w->tasks[i]->id == task) {
+            return kc_error_set(err, KC_ERR_CONFLICT,
+                                "task %s-%d is already running", connector,
+                                task);
+        }
+    }
+    if (plugin == NULL) {
+        return kc_error_set(err, KC_ERR_NOT_FOUND,
+                            "Failed to find any class that implements "
+                            "Connector and which name matches %s",
+                            cls != NULL ? cls : "null");
+    }
+    t = kc_calloc(1, sizeof(*t));
+    t->worker = w;
+    t->connector = kc_strdup(connector);
+    t->id = task;
+    t->label = kc_asprintf("%s-%d", connector, task);
+    t->connector_config = kc_props_copy(connector_config);
+    t->task_config = kc_props_copy(task_config);
+    if (kc_props_resolve(t->connector_config, w->props, err) != KC_OK ||
+        kc_props_resolve(t->task_config, w->props, err) != KC_OK) {
+        kc_error_prefix(err, "could not resolve the config of task %s",
+                        t->label);
+        rc = err->code;
+        pthread_mutex_init(&t->lock, NULL);
+        pthread_cond_init(&t->cond, NULL);
+        task_free(t);
+        return rc;
+    }
+    t->plugin = plugin;
+    t->is_sink = plugin->sink_task != NULL;
+    t->source_ctx.task = t;
+    t->sink_ctx.task = t;
+    t->target = target;
+    atomic_init(&t->stopping, false);
+    atomic_init(&t->done, false);
+    pthread_mutex_init(&t->lock, NULL);
+    {
+        pthread_condattr_t attr;
+
+        pthread_condattr_init(&attr);
+        pthread_cond_init(&t->cond, &attr);
+        pthread_condattr_destroy(&attr);
+    }
+    kc_log_info(LOGGER, "Creating task %s", t->label);
+    rc = pthread_create(&t->thread, NULL,
+                        t->is_sink ? kc_sink_task_run : kc_source_task_run, t);
+    if (rc != 0) {
+        task_free(t);
+        return kc_error_set(err, KC_ERR,
+                            "could not start a thread for task "
+                            "%s-%d: %s",
+                            connector, task, strerror(rc));
+    }
+    t->started = true;
+    w->tasks = kc_realloc(w->tasks, (w->ntasks + 1) * sizeof(*w->tasks));
+    w->tasks[w->ntasks++] = t;
+    return KC_OK;
+}
+
+static void task_signal_stop(kc_task_t *t)
+{
+    pthread_mutex_lock(&t->lock);
+    atomic_store(&t->stopping, true);
+    pthread_cond_broadcast(&t->cond);
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* Join by @p deadline (CLOCK_REALTIME); abandon the task if it is late. */
+static void task_join(kc_task_t *t, const struct timespec *deadline)
+{
+    int rc = pthread_timedjoin_np(t->thread, NULL, deadline);
+
+    if (rc == 0) {
+        task_free(t);
+        return;
+    }
+    kc_log_error(LOGGER,
+                 "Graceful stop of task %s failed: it did not stop within "
+                 "task.shutdown.graceful.timeout.ms",
+                 t->label);
+    t->abandoned = true;
+    pthread_detach(t->thread);
+    /* It may still use its own memory: never freed (leaked on purpose). */
+}
+
+static void stop_matching(kc_worker_t *w, const char *connector, int id)
+{
+    struct timespec deadline;
+    int64_t ms = kc_config_long(w->config, "task.shutdown.graceful.timeout.ms");
+    kc_task_t **victims = kc_calloc(w->ntasks + 1, sizeof(*victims));
+    size_t n = 0;
+
+    for (size_t i = 0; i < w->ntasks;) {
+        kc_task_t *t = w->tasks[i];
+
+        if ((connector == NULL || strcmp(t->connector, connector) == 0) &&
+            (id < 0 || t->id == id)) {
+            victims[n++] = t;
+            task_signal_stop(t);
+            w->tasks[i] = w->tasks[--w->ntasks];
+        } else {
+            i++;
+        }
+    }
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+    for (size_t i = 0; i < n; i++) {
+        task_join(victims[i], &deadline);
+    }
+    kc_free(victims);
+}
+
+void kc_worker_stop_tasks(kc_worker_t *w, const char *connector)
+{
+    stop_matching(w, connector, -1);
+}
+
+void kc_worker_stop_task(kc_worker_t *w, const char *connector, int task)
+{
+    stop_matching(w, connector, task);
+}
+
+void kc_worker_set_target(kc_worker_t *w, const char *connector,
+                          kc_target_state_t target)
+{
+    wconn_t *c = find_conn(w, connector, NULL);
+
+    for (size_t i = 0; i < w->ntasks; i++) {
+        kc_task_t *t = w->tasks[i];
+
+        if (strcmp(t->connector, connector) == 0) {
+            pthread_mutex_lock(&t->lock);
+            t->target = target;
+            pthread_cond_broadcast(&t->cond);
+            pthread_mutex_unlock(&t->lock);
+        }
+    }
+    if (c != NULL && c->started && target != KC_TARGET_STOPPED) {
+        kc_worker_report(w, connector, -1,
+                         target == KC_TARGET_PAUSED ? KC_STATE_PAUSED
+                                                    : KC_STATE_RUNNING,
+                         NULL);
+    }
+}
+
+/* ---- topics --------------------------------------------------------- */
+
+void kc_worker_topic_used(kc_worker_t *w, const char *connector,
+                          const char *topic)
+{
+    wtopics_t *entry = NULL;
+
+    if (!kc_config_bool(w->config, "topic.tracking.enable")) {
+        return;
+    }
+    pthread_mutex_lock(&w->topics_lock);
+    for (size_t i = 0; i < w->ntopics; i++) {
+        if (strcmp(w->topics[i].connector, connector) == 0) {
+            entry = &w->topics[i];
+        }
+    }
+    if (entry == NULL) {
+        w->topics =
+            kc_realloc(w->topics, (w->ntopics + 1) * sizeof(*w->topics));
+        entry = &w->topics[w->ntopics++];
+        memset(entry, 0, sizeof(*entry));
+        entry->connector = kc_strdup(connector);
+    }
+    for (size_t i = 0; i < entry->topics.count; i++) {
+        if (strcmp(entry->topics.items[i], topic) == 0) {
+            pthread_mutex_unlock(&w->topics_lock);
+            return;
+        }
+    }
+    kc_strlist_push(&entry->topics, topic);
+    pthread_mutex_unlock(&w->topics_lock);
+}
+
+kc_err_t kc_worker_topics(kc_worker_t *w, const char *connector, json_t **out,
+                          kc_error_t *err)
+{
+    json_t *list = json_array();
+
+    pthread_mutex_lock(&w->topics_lock);
+    for (size_t i = 0; i < w->ntopics; i++) {
+        if (strcmp(w->topics[i].connector, connector) == 0) {
+            for (size_t j = 0; j < w->topics[i].topics.count; j++) {
+                json_array_append_new(
+                    list, json_string(w->topics[i].topics.items[j]));
+            }
+        }
+    }
+    pthread_mutex_unlock(&w->topics_lock);
+    *out = json_pack("{s{so}}", connector, "topics", list);
+    return KC_OK;
+}
+
+void kc_worker_topics_reset(kc_worker_t *w, const char *connector)
+{
+    pthread_mutex_lock(&w->topics_lock);
+    for (size_t i = 0; i < w->ntopics; i++) {
+        if (strcmp(w->topics[i].connector, connector) == 0) {
+            kc_strlist_release(&w->topics[i].topics);
+        }
+    }
+    pthread_mutex_unlock(&w->topics_lock);
+}
+
+/* The topic.creation group whose include/exclude patterns match @p topic. */
+static char *creation_group(const kc_props_t *cc, const char *topic)
+{
+    kc_strlist_t groups = {0};
+    const char *list = kc_props_get(cc, "topic.creation.groups");
+    char *found = NULL;
+
+    if (list != NULL) {
+        kc_str_split_comma(list, &groups);
+    }
+    for (size_t g = 0; g < groups.count && found == NULL; g++) {
+        static const char *const kinds[] = {"include", "exclude"};
+        bool match[2] = {false, false};
+
+        for (size_t k = 0; k < 2; k++) {
+            char *key =
+                kc_asprintf("topic.creation.%s.%s", groups.items[g], kinds[k]);
+            kc_strlist_t pats = {0};
+
+            kc_str_split_comma(
+                kc_props_get(cc, key) ? kc_props_get(cc, key) : "", &pats);
+            for (size_t p = 0; p < pats.count && !match[k]; p++) {
+                char *anchored = kc_asprintf("^(%s)$", pats.items[p]);
+                regex_t re;
+
+                if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
+                    match[k] = regexec(&re, topic, 0, NULL, 0) == 0;
+                    regfree(&re);
+                }
+                kc_free(anchored);
+            }
+            kc_strlist_release(&pats);
+            kc_free(key);
+        }
+        if (match[0] && !match[1]) {
+            found = kc_strdup(groups.items[g]);
+        }
+    }
+    kc_strlist_release(&groups);
+    return found != NULL ? found : kc_strdup("default");
+}
+
+static const char *group_setting(const kc_props_t *cc, const char *group,
+                                 const char *name)
+{
+    char *key = kc_asprintf("topic.creation.%s.%s", group, name);
+    const char *v = kc_props_get(cc, key);
+
+    kc_free(key);
+    if (v == NULL && strcmp(group, "default") != 0) {
+        key = kc_asprintf("topic.creation.default.%s", name);
+        v = kc_props_get(cc, key);
+        kc_free(key);
+    }
+    return v;
+}
+
+static bool topic_exists(rd_kafka_t *rk, const char *topic)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    bool found = false;
+
+    if (rd_kafka_metadata(rk, 1, NULL, &md, 10000) !=
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return false;
+    }
+    for (int i = 0; i < md->topic_cnt; i++) {
+        if (strcmp(md->topics[i].topic, topic) == 0 &&
+            md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            found = true;
+        }
+    }
+    rd_kafka_metadata_destroy(md);
+    return found;
+}
+
+kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
+                                const kc_props_t *cc, const char *topic,
+                                kc_error_t *err)
+{
+    const char *rf_text =
+        kc_props_get(cc, "topic.creation.default.replication.factor");
+    bool configured =
+        rf_text != NULL && kc_config_bool(w->config, "topic.creation.enable");
+    char *group;
+    int partitions;
+    int rf;
+    char errstr[512];
+    rd_kafka_NewTopic_t *nt;
+    rd_kafka_queue_t *q;
+    rd_kafka_event_t *ev;
+    kc_err_t rc = KC_OK;
+
+    if (w->embedded != NULL) {
+        const char *p = configured ? kc_props_get(cc, "topic.creation.default."
+                                                      "partitions")
+                                   : NULL;
+
+        return kc_embedded_kafka_create_topic(w->embedded, topic,
+                                              p != NULL ? atoi(p) : 1, err);
+    }
+    if (!configured || topic_exists(rk, topic)) {
+        return KC_OK; /* the broker's auto-creation applies, as in Apache */
+    }
+    group = creation_group(cc, topic);
+    partitions = atoi(group_setting(cc, group, "partitions")
+                          ? group_setting(cc, group, "partitions")
+                          : "-1");
+    rf = atoi(group_setting(cc, group, "replication.factor")
+                  ? group_setting(cc, group, "replication.factor")
+                  : "-1");
+    nt = rd_kafka_NewTopic_new(topic, partitions, rf, errstr, sizeof(errstr));
+    if (nt == NULL) {
+        kc_free(group);
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "could not create topic \"%s\": %s", topic, errstr);
+    }
+    {
+        /* Every other topic.creation.<group>.<x> is a topic config. */
+        char *prefix = kc_asprintf("topic.creation.%s.", group);
+        kc_props_t *sub = kc_props_with_prefix(cc, prefix);
+
+        for (size_t i = 0; i < kc_props_count(sub); i++) {
+            const char *k = kc_props_key_at(sub, i);
+
+            if (strcmp(k, "partitions") != 0 &&
+                strcmp(k, "replication.factor") != 0 &&
+                strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) {
+                rd_kafka_NewTopic_set_config(nt, k, kc_props_value_at(sub, i));
+            }
+        }
+        kc_props_destroy(sub);
+        kc_free(prefix);
+    }
+    q = rd_kafka_queue_new(rk);
+    rd_kafka_CreateTopics(rk, &nt, 1, NULL, q);
+    ev = rd_kafka_queue_poll(q, 30000);
+    if (ev == NULL) {
+        rc = kc_error_set(err, KC_ERR_TIMEOUT,
+                          "could not create topic \"%s\": timed out", topic);
+    } else {
+        const rd_kafka_CreateTopics_result_t *res =
+            rd_kafka_event_CreateTopics_result(ev);
+        size_t cnt = 0;
+        const rd_kafka_topic_result_t **tr =
+            res != NULL ? rd_kafka_CreateTopics_result_topics(res, &cnt) : NULL;
+        rd_kafka_resp_err_t terr =
+            rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR
+                ? rd_kafka_event_error(ev)
+                : (cnt > 0 ? rd_kafka_topic_result_error(tr[0])
+                           : RD_KAFKA_RESP_ERR_NO_ERROR);
+
+        if (terr == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            kc_log_info(LOGGER,
+                        "Created topic (name=%s, numPartitions=%d, "
+                        "replicationFactor=%d) on brokers at %s",
+                        topic, partitions, rf, w->bootstrap);
+        } else if (terr != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+            rc = kc_error_set(
+                err, KC_ERR_KAFKA, "could not create topic \"%s\": %s", topic,
+                cnt > 0 && rd_kafka_topic_result_error_string(tr[0]) != NULL
+                    ? rd_kafka_topic_result_error_string(tr[0])
+                    : rd_kafka_err2str(terr));
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_queue_destroy(q);
+    rd_kafka_NewTopic_destroy(nt);
+    kc_free(group);
+    return rc;
+}
+
+/* ---- offsets -------------------------------------------------------- */
+
+static bool is_sink_config(kc_worker_t *w, const kc_props_t *config)
+{
+    const char *cls = kc_props_get(config, "connector.class");
+    kc_plugin_kind_t kind = KC_PLUGIN_SOURCE;
+
+    return cls != NULL &&
+           kc_registry_find_connector(w->reg, cls, &kind) != NULL &&
+           kind == KC_PLUGIN_SINK;
+}
+
+static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
+                             json_t **out, kc_error_t *err)
+{
+    char *group = kc_asprintf("connect-%s", connector);
+    rd_kafka_ListConsumerGroupOffsets_t *req =
+        rd_kafka_ListConsumerGroupOffsets_new(group, NULL);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(w->admin);
+    rd_kafka_event_t *ev;
+    kc_err_t rc = KC_OK;
+    json_t *arr = json_array();
+
+    rd_kafka_ListConsumerGroupOffsets(w->admin, &req, 1, NULL, q);
+    ev = rd_kafka_queue_poll(q, 30000);
+    if (ev == NULL || rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rc = kc_error_set(
+            err, KC_ERR_KAFKA,
+            "could not read the offsets of consumer group "
+            "\"%s\": %s",
+            group, ev != NULL ? rd_kafka_event_error_string(ev) : "timed out");
+    } else {
+        const rd_kafka_ListConsumerGroupOffsets_result_t *res =
+            rd_kafka_event_ListConsumerGroupOffsets_result(ev);
+        size_t cnt = 0;
+        const rd_kafka_group_result_t **groups =
+            rd_kafka_ListConsumerGroupOffsets_result_groups(res, &cnt);
+
+        for (size_t g = 0; g < cnt; g++) {
+            const rd_kafka_topic_partition_list_t *parts =
+                rd_kafka_group_result_partitions(groups[g]);
+
+            for (int i = 0; parts != NULL && i < parts->cnt; i++) {
+                const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+
+                if (tp->offset < 0) {
+                    continue;
+                }
+                json_array_append_new(
+                    arr, json_pack("{s{sssi}s{sI}}", "partition", "kafka_topic",
+                                   tp->topic, "kafka_partition",
+                                   (int)tp->partition, "offset", "kafka_offset",
+                                   (json_int_t)tp->offset));
+            }
+        }
+    }
+    if (ev != NULL) {
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+    rd_kafka_queue_destroy(q);
+    kc_free(group);
+    if (rc != KC_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = json_pack("{so}", "offsets", arr);
+    return KC_OK;
+}
+
+kc_err_t kc_worker_offsets(kc_worker_t *w, const char *connector,
+                           const kc_props_t *config, json_t **out,
+                           kc_error_t *err)
+{
+    json_t *arr = NULL;
+
+    if (is_sink_config(w, config)) {
+        return sink_offsets(w, connector, out, err);
+    }
+    kc_offset_store_list(w->offsets, connector, &arr);
+    *out = json_pack("{so}", "offsets", arr);
+    return KC_OK;
+}
+
+kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
+                                 const kc_props_t *config, json_t *body,
+                                 kc_error_t *err)
+{
+    json_t *offsets = json_object_get(body, "offsets");
+    size_t i;
+    json_t *item;
+
+    if (!json_is_array(offsets) || json_array_size(offsets) == 0) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Partitions / offsets need to be provided for "
+                            "an alter offsets request");
+    }
+    if (is_sink_config(w, config)) {
+        return kc_error_set(err, KC_ERR_UNSUPPORTED,
+                            "altering the offsets of sink connectors is not "
+                            "supported yet");
+    }
+    json_array_foreach(offsets, i, item)
+    {
+        json_t *part = json_object_get(item, "partition");
+        json_t *off = json_object_get(item, "offset");
+
+        if (!json_is_object(part)) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "Partitions cannot be null or empty");
+        }
+        if (off != NULL && !json_is_null(off) && !json_is_object(off)) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "offset of partition %zu must be an object "
+                                "or null",
+                                i);
+        }
+    }
+    json_array_foreach(offsets, i, item)
+    {
+        if (kc_offset_store_put(
+                w->offsets, connector, json_object_get(item, "partition"),
+                json_object_get(item, "offset"), err) != KC_OK) {
+            return err->code;
+        }
+    }
+    return kc_offset_store_flush(w->offsets, err);
+}
+
+kc_err_t kc_worker_reset_offsets(kc_worker_t *w, const char *connector,
+                                 const kc_props_t *config, kc_error_t *err)
+{
+    if (is_sink_config(w, config)) {
+        return kc_error_set(err, KC_ERR_UNSUPPORTED,
+                            "resetting the offsets of sink connectors is not "
+                            "supported yet");
+    }
+    kc_offset_store_reset(w->offsets, connector);
+    return kc_offset_store_flush(w->offsets, err);
+}
+
+/* ---- teardown ------------------------------------------------------- */
+
+void kc_worker_destroy(kc_worker_t *w)
+{
+    kc_error_t err;
+
+    if (w == NULL) {
+        return;
+    }
+    if (w->ntasks > 0) {
+        stop_matching(w, NULL, -1);
+    }
+    while (w->nconns > 0) {
+        kc_worker_stop_connector(w, w->conns[0]->name);
+    }
+    if (w->offsets != NULL &&
+        kc_offset_store_flush(w->offsets, &err) != KC_OK) {
+        kc_log_error(LOGGER, "could not flush offsets: %s", err.msg);
+    }
+    if (w->admin != NULL) {
+        rd_kafka_destroy(w->admin);
+    }
+    kc_offset_store_destroy(w->offsets);
+    kc_embedded_kafka_destroy(w->embedded);
+    for (size_t i = 0; i < w->ntopics; i++) {
+        kc_free(w->topics[i].connector);
+        kc_strlist_release(&w->topics[i].topics);
+    }
+    kc_free(w->topics);
+    kc_free(w->tasks);
+    kc_free(w->conns);
+    kc_free(w->defs);
+    kc_config_destroy(w->config);
+    kc_props_destroy(w->props);
+    kc_free(w->bootstrap);
+    kc_free(w->id);
+    kc_free(w->cluster_id);
+    pthread_mutex_destroy(&w->topics_lock);
+    kc_free(w);
+}

@@ -1,0 +1,691 @@
+/*
+ * Worker and connector config tables, as Apache Kafka Connect defines them,
+ * and the Java-client-to-librdkafka settings translation.
+ */
+#include "kc_internal.h"
+
+#include "runtime/kc_worker_config.h"
+
+#include "plugins/kc_registry.h"
+#include "util/kc_str.h"
+
+#include <pthread.h>
+#include <regex.h>
+
+#define HIGH   KC_IMPORTANCE_HIGH
+#define MEDIUM KC_IMPORTANCE_MEDIUM
+#define LOW    KC_IMPORTANCE_LOW
+
+static const char *const tolerance_values[] = {"none", "all", NULL};
+static const char *const reload_values[] = {"none", "restart", NULL};
+static const char *const eos_values[] = {"requested", "required", NULL};
+static const char *const boundary_values[] = {"poll", "interval", "connector",
+                                              NULL};
+static const char *const dns_values[] = {
+    "use_all_dns_ips", "resolve_canonical_bootstrap_servers_only", NULL};
+static const char *const discovery_values[] = {
+    "only_scan", "hybrid_warn", "hybrid_fail", "service_load", NULL};
+static const char *const policy_values[] = {"All", "None", "Principal", NULL};
+
+/*
+ * Issue keys are borrowed by kc_config_result_t, but some of ours are made
+ * on the fly ("transforms.a.type", "producer.acks"): keep one copy of each
+ * for the life of the process. Config keys are few, so this stays small.
+ */
+static const char *intern_key(const char *key)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char **keys;
+    static size_t count;
+    const char *found = NULL;
+
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < count && found == NULL; i++) {
+        if (strcmp(keys[i], key) == 0) {
+            found = keys[i];
+        }
+    }
+    if (found == NULL) {
+        keys = kc_realloc(keys, (count + 1) * sizeof(*keys));
+        keys[count] = kc_strdup(key);
+        found = keys[count++];
+    }
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
+void kc_worker_config_issue(kc_config_result_t *result, const char *key,
+                            const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < result->count; i++) {
+        if (strcmp(result->issues[i].key, key) == 0) {
+            char *joined =
+                kc_asprintf("%s; %s", result->issues[i].message, msg);
+
+            kc_free(result->issues[i].message);
+            result->issues[i].message = joined;
+            return;
+        }
+    }
+    result->issues = kc_realloc(result->issues,
+                                (result->count + 1) * sizeof(*result->issues));
+    result->issues[result->count].key = intern_key(key);
+    result->issues[result->count].message = kc_strdup(msg);
+    result->count++;
+}
+
+static kc_err_t check_name(const kc_config_def_t *def, const char *value,
+                           kc_error_t *err)
+{
+    if (value == NULL || *value == '\0') {
+        return kc_error_set(err, KC_ERR_INVALID, "String may not be empty");
+    }
+    for (const char *p = value; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "String may not contain control sequences "
+                                "but had the following ASCII chars: %d",
+                                *p);
+        }
+    }
+    return KC_OK;
+}
+
+static const kc_config_def_t worker_def[] = {
+    {"bootstrap.servers", KC_CFG_LIST, "localhost:9092", HIGH,
+     "A list of host/port pairs used to establish the initial connection to "
+     "the Kafka cluster, or \"" KC_EMBEDDED_BOOTSTRAP "\" to start an "
+     "in-memory Kafka cluster inside the worker (for trying kconnect out).",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"client.dns.lookup", KC_CFG_STRING, "use_all_dns_ips", MEDIUM,
+     "How the client uses DNS lookups.", NULL, NULL, 0, 0, 0, dns_values, NULL},
+    {"key.converter", KC_CFG_CLASS, NULL, HIGH,
+     "Converter class used to convert between Kafka Connect format and the "
+     "serialized form that is written to Kafka (record keys).",
+     NULL, NULL, KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
+    {"value.converter", KC_CFG_CLASS, NULL, HIGH,
+     "Converter class used to convert between Kafka Connect format and the "
+     "serialized form that is written to Kafka (record values).",
+     NULL, NULL, KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
+    {"header.converter", KC_CFG_CLASS,
+     "org.apache.kafka.connect.storage.SimpleHeaderConverter", LOW,
+     "HeaderConverter class used to convert between Kafka Connect format and "
+     "the serialized form that is written to Kafka (record headers).",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"task.shutdown.graceful.timeout.ms", KC_CFG_LONG, "5000", LOW,
+     "Amount of time to wait for tasks to shutdown gracefully.", NULL, NULL, 0,
+     0, 0, NULL, NULL},
+    {"offset.flush.interval.ms", KC_CFG_LONG, "60000", LOW,
+     "Interval at which to try committing offsets for tasks.", NULL, NULL, 0, 0,
+     0, NULL, NULL},
+    {"offset.flush.timeout.ms", KC_CFG_LONG, "5000", LOW,
+     "Maximum number of milliseconds to wait for records to flush before "
+     "cancelling the offset commit.",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"offset.storage.file.filename", KC_CFG_STRING, NULL, HIGH,
+     "File to store source connector offsets in.", NULL, NULL,
+     KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
+    {"plugin.path", KC_CFG_LIST, NULL, LOW,
+     "List of paths separated by commas (,) that contain plugins (shared "
+     "objects exporting kc_plugin_init).",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"plugin.discovery", KC_CFG_STRING, "hybrid_warn", LOW,
+     "Method to use to discover plugins (accepted for compatibility).", NULL,
+     NULL, KC_CFG_F_NOCASE, 0, 0, discovery_values, NULL},
+    {"config.providers", KC_CFG_LIST, "", LOW,
+     "Comma-separated names of ConfigProvider classes.", NULL, NULL, 0, 0, 0,
+     NULL, NULL},
+    {"connector.client.config.override.policy", KC_CFG_STRING, "All", MEDIUM,
+     "Which client configurations connectors may override: All, None or "
+     "Principal.",
+     NULL, NULL, 0, 0, 0, policy_values, NULL},
+    {"topic.creation.enable", KC_CFG_BOOLEAN, "true", LOW,
+     "Whether to allow automatic creation of topics used by source "
+     "connectors, when source connectors are configured with `topic.creation."
+     "` properties.",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"topic.tracking.enable", KC_CFG_BOOLEAN, "true", LOW,
+     "Enable tracking the set of active topics per connector.", NULL, NULL, 0,
+     0, 0, NULL, NULL},
+    {"topic.tracking.allow.reset", KC_CFG_BOOLEAN, "true", LOW,
+     "If set to true, it allows user requests to reset the set of active "
+     "topics per connector.",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"metrics.sample.window.ms", KC_CFG_LONG, "30000", LOW,
+     "Accepted for compatibility.", NULL, NULL, KC_CFG_F_MIN, 0, 0, NULL, NULL},
+    {"metrics.num.samples", KC_CFG_INT, "2", LOW, "Accepted for compatibility.",
+     NULL, NULL, KC_CFG_F_MIN, 1, 0, NULL, NULL},
+    {"metrics.recording.level", KC_CFG_STRING, "INFO", LOW,
+     "Accepted for compatibility.", NULL, NULL, 0, 0, 0,
+     (const char *const[]){"INFO", "DEBUG", NULL}, NULL},
+    {"metric.reporters", KC_CFG_LIST,
+     "org.apache.kafka.common.metrics."
+     "JmxReporter",
+     LOW, "Accepted for compatibility.", NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"listeners", KC_CFG_LIST, "http://:8083", LOW,
+     "List of comma-separated URIs the REST API will listen on.", NULL, NULL, 0,
+     0, 0, NULL, NULL},
+    {"rest.advertised.host.name", KC_CFG_STRING, NULL, LOW,
+     "If this is set, this is the hostname that will be given out to other "
+     "workers to connect to.",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"rest.advertised.port", KC_CFG_INT, NULL, LOW,
+     "If this is set, this is the port that will be given out to other "
+     "workers to connect to.",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"rest.advertised.listener", KC_CFG_STRING, NULL, LOW,
+     "Sets the advertised listener (HTTP or HTTPS).", NULL, NULL, 0, 0, 0, NULL,
+     NULL},
+    {"access.control.allow.origin", KC_CFG_STRING, "", LOW,
+     "Value to set the Access-Control-Allow-Origin header to for REST API "
+     "requests.",
+     NULL, NULL, 0, 0, 0, NULL, NULL},
+    {"access.control.allow.methods", KC_CFG_STRING, "", LOW,
+     "Sets the methods supported for cross origin requests.", NULL, NULL, 0, 0,
+     0, NULL, NULL},
+    {"admin.listeners", KC_CFG_LIST, NULL, LOW,
+     "List of comma-separated URIs the Admin REST API will listen on.", NULL,
+     NULL, 0, 0, 0, NULL, NULL},
+    {"rest.extension.classes", KC_CFG_LIST, "", LOW,
+     "Comma-separated names of ConnectRestExtension classes.", NULL, NULL, 0, 0,
+     0, NULL, NULL},
+    {"response.http.headers.config", KC_CFG_STRING, "", LOW,
+     "Rules for REST API HTTP response headers.", NULL, NULL, 0, 0, 0, NULL,
+     NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const kc_config_def_t *const worker_defs[] = {worker_def, NULL};
+
+const kc_config_def_t *const *kc_worker_config_defs(void)
+{
+    return worker_defs;
+}
+
+static const kc_config_def_t connector_common_def[] = {
+    {"name", KC_CFG_STRING, NULL, HIGH,
+     "Globally unique name to use for this connector.", "Common",
+     "Connector name", KC_CFG_F_REQUIRED, 0, 0, NULL, check_name},
+    {"connector.class", KC_CFG_STRING, NULL, HIGH,
+     "Name or alias of the class for this connector.", "Common",
+     "Connector class", KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
+    {"tasks.max", KC_CFG_INT, "1", HIGH,
+     "Maximum number of tasks to use for this connector.", "Common",
+     "Tasks max", KC_CFG_F_MIN, 1, 0, NULL, NULL},
+    {"tasks.max.enforce", KC_CFG_BOOLEAN, "true", LOW,
+     "(Deprecated) Whether to enforce that the tasks.max property is "
+     "respected by the connector.",
+     "Common", "Enforce tasks max", 0, 0, 0, NULL, NULL},
+    {"key.converter", KC_CFG_CLASS, NULL, LOW,
+     "Converter class used for record keys; overrides the worker's.", "Common",
+     "Key converter class", 0, 0, 0, NULL, NULL},
+    {"value.converter", KC_CFG_CLASS, NULL, LOW,
+     "Converter class used for record values; overrides the worker's.",
+     "Common", "Value converter class", 0, 0, 0, NULL, NULL},
+    {"header.converter", KC_CFG_CLASS, NULL, LOW,
+     "HeaderConverter class used for record headers; overrides the "
+     "worker's.",
+     "Common", "Header converter class", 0, 0, 0, NULL, NULL},
+    {"config.action.reload", KC_CFG_STRING, "restart", LOW,
+     "The action to take when changes in external configuration providers "
+     "result in a change in the connector's configuration properties.",
+     "Common", "Reload Action", KC_CFG_F_NOCASE, 0, 0, reload_values, NULL},
+    {"transforms", KC_CFG_LIST, "", LOW,
+     "Aliases for the transformations to be applied to records.", "Transforms",
+     "Transforms", 0, 0, 0, NULL, NULL},
+    {"predicates", KC_CFG_LIST, "", LOW,
+     "Aliases for the predicates used by transformations.", "Predicates",
+     "Predicates", 0, 0, 0, NULL, NULL},
+    {"errors.retry.timeout", KC_CFG_LONG, "0", MEDIUM,
+     "The maximum duration in milliseconds that a failed operation will be "
+     "reattempted. -1 means infinite retries.",
+     "Error Handling", "Retry Timeout for Errors", 0, 0, 0, NULL, NULL},
+    {"errors.retry.delay.max.ms", KC_CFG_LONG, "60000", MEDIUM,
+     "The maximum duration in milliseconds between consecutive retry "
+     "attempts.",
+     "Error Handling", "Maximum Delay Between Retries for Errors", 0, 0, 0,
+     NULL, NULL},
+    {"errors.tolerance", KC_CFG_STRING, "none", MEDIUM,
+     "Behavior for tolerating errors during connector operation. 'none' "
+     "fails the task on any error; 'all' skips problematic records.",
+     "Error Handling", "Error Tolerance", KC_CFG_F_NOCASE, 0, 0,
+     tolerance_values, NULL},
+    {"errors.log.enable", KC_CFG_BOOLEAN, "false", MEDIUM,
+     "If true, write each error and the details of the failed operation and "
+     "problematic record to the log.",
+     "Error Handling", "Log Errors", 0, 0, 0, NULL, NULL},
+    {"errors.log.include.messages", KC_CFG_BOOLEAN, "false", MEDIUM,
+     "Whether to include in the log the Connect record that resulted in a "
+     "failure.",
+     "Error Handling", "Log Error Details", 0, 0, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const kc_config_def_t source_def[] = {
+    {"topic.creation.groups", KC_CFG_LIST, "", LOW,
+     "Groups of configurations for topics created by source connectors.",
+     "Topic Creation", "Topic Creation Groups", 0, 0, 0, NULL, NULL},
+    {"exactly.once.support", KC_CFG_STRING, "requested", MEDIUM,
+     "Permitted values are requested, required.", "Exactly Once Support",
+     "Exactly once support", KC_CFG_F_NOCASE, 0, 0, eos_values, NULL},
+    {"transaction.boundary", KC_CFG_STRING, "poll", MEDIUM,
+     "Permitted values are: poll, interval, connector.", "Exactly Once Support",
+     "Transaction Boundary", KC_CFG_F_NOCASE, 0, 0, boundary_values, NULL},
+    {"transaction.boundary.interval.ms", KC_CFG_LONG, NULL, LOW,
+     "If 'transaction.boundary' is set to 'interval', determines the "
+     "interval for producer transaction commits.",
+     "Exactly Once Support", "Transaction boundary interval", 0, 0, 0, NULL,
+     NULL},
+    {"offsets.storage.topic", KC_CFG_STRING, NULL, LOW,
+     "The name of a separate offsets topic to use for this connector.",
+     "Offsets", "Offsets topic", 0, 0, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const kc_config_def_t sink_def[] = {
+    {"topics", KC_CFG_LIST, "", HIGH,
+     "List of topics to consume, separated by commas.", "Common", "Topics", 0,
+     0, 0, NULL, NULL},
+    {"topics.regex", KC_CFG_STRING, "", HIGH,
+     "Regular expression giving topics to consume.", "Common", "Topics regex",
+     0, 0, 0, NULL, NULL},
+    {"errors.deadletterqueue.topic.name", KC_CFG_STRING, "", MEDIUM,
+     "The name of the topic to be used as the dead letter queue (DLQ) for "
+     "messages that result in an error when processed by this sink "
+     "connector.",
+     "Error Handling", "Dead Letter Queue Topic Name", 0, 0, 0, NULL, NULL},
+    {"errors.deadletterqueue.topic.replication.factor", KC_CFG_SHORT, "3",
+     MEDIUM, "Replication factor used to create the dead letter queue topic.",
+     "Error Handling", "Dead Letter Queue Topic Replication Factor", 0, 0, 0,
+     NULL, NULL},
+    {"errors.deadletterqueue.context.headers.enable", KC_CFG_BOOLEAN, "false",
+     MEDIUM,
+     "If true, add headers containing error context to the messages written "
+     "to the dead letter queue.",
+     "Error Handling", "Enable Error Context Headers", 0, 0, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+const kc_config_def_t *kc_connector_common_def(void)
+{
+    return connector_common_def;
+}
+
+const kc_config_def_t *kc_source_connector_def(void)
+{
+    return source_def;
+}
+
+const kc_config_def_t *kc_sink_connector_def(void)
+{
+    return sink_def;
+}
+
+bool kc_connector_tolerates_all(const kc_props_t *config)
+{
+    return kc_str_eq_nocase(kc_props_get(config, "errors.tolerance"), "all");
+}
+
+static bool is_blank(const char *s)
+{
+    if (s == NULL) {
+        return true;
+    }
+    while (*s != '\0' && kc_str_is_space(*s)) {
+        s++;
+    }
+    return *s == '\0';
+}
+
+/* Each alias of list @p list_key needs a "<prefix><alias>.type" of @p kind. */
+static void check_aliases(const kc_registry_t *reg, const kc_props_t *config,
+                          const char *list_key, const char *prefix,
+                          kc_plugin_kind_t kind, const char *what,
+                          kc_config_result_t *result)
+{
+    kc_strlist_t aliases = {0};
+    const char *list = kc_props_get(config, list_key);
+
+    if (list == NULL) {
+        return;
+    }
+    kc_str_split_comma(list, &aliases);
+    for (size_t i = 0; i < aliases.count; i++) {
+        char *key = kc_asprintf("%s%s.type", prefix, aliases.items[i]);
+        const char *type = kc_props_get(config, key);
+
+        if (type == NULL || is_blank(type)) {
+            kc_worker_config_issue(result, key,
+                                   "Invalid value null for configuration %s: "
+                                   "Not a %s",
+                                   key, what);
+        } else if (reg != NULL && kc_registry_find(reg, kind, type) == NULL) {
+            kc_worker_config_issue(result, key,
+                                   "Invalid value %s for configuration %s: "
+                                   "Class %s could not be found.",
+                                   type, key, type);
+        }
+        kc_free(key);
+    }
+    kc_strlist_release(&aliases);
+}
+
+void kc_connector_config_check(const kc_registry_t *reg,
+                               const kc_props_t *config, bool is_sink,
+                               kc_config_result_t *result)
+{
+    if (is_sink) {
+        const char *topics = kc_props_get(config, "topics");
+        const char *regex = kc_props_get(config, "topics.regex");
+        bool has_topics = !is_blank(topics);
+        bool has_regex = !is_blank(regex);
+
+        if (has_topics && has_regex) {
+            const char *msg = "topics and topics.regex are mutually "
+                              "exclusive options, but both are set.";
+
+            kc_worker_config_issue(result, "topics", "%s", msg);
+            kc_worker_config_issue(result, "topics.regex", "%s", msg);
+        } else if (!has_topics && !has_regex) {
+            const char *msg = "Must configure one of topics or topics.regex";
+
+            kc_worker_config_issue(result, "topics", "%s", msg);
+            kc_worker_config_issue(result, "topics.regex", "%s", msg);
+        } else if (has_regex) {
+            regex_t re;
+
+            if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) != 0) {
+                kc_worker_config_issue(result, "topics.regex",
+                                       "Invalid value %s for configuration "
+                                       "topics.regex: not a valid regular "
+                                       "expression",
+                                       regex);
+            } else {
+                regfree(&re);
+            }
+        }
+    } else {
+        kc_strlist_t groups = {0};
+        const char *list = kc_props_get(config, "topic.creation.groups");
+
+        if (list != NULL) {
+            kc_str_split_comma(list, &groups);
+        }
+        if (groups.count > 0 ||
+            kc_props_get(config, "topic.creation.default.partitions") != NULL ||
+            kc_props_get(config, "topic.creation.default.replication.factor") !=
+                NULL) {
+            static const char *const required[] = {
+                "topic.creation.default.replication.factor",
+                "topic.creation.default.partitions"};
+
+            for (size_t i = 0; i < KC_ARRAY_LEN(required); i++) {
+                const char *v = kc_props_get(config, required[i]);
+                long n;
+                char *end;
+
+                if (v == NULL) {
+                    kc_worker_config_issue(result, required[i],
+                                           "Missing required configuration "
+                                           "\"%s\" which has no default value.",
+                                           required[i]);
+                    continue;
+                }
+                n = strtol(v, &end, 10);
+                if (end == v || *end != '\0' || (n < 1 && n != -1)) {
+                    kc_worker_config_issue(
+                        result, required[i],
+                        "Invalid value %s for configuration %s: must be a "
+                        "positive integer or -1 for the broker default",
+                        v, required[i]);
+                }
+            }
+        }
+        kc_strlist_release(&groups);
+    }
+    check_aliases(reg, config, "transforms", "transforms.", KC_PLUGIN_TRANSFORM,
+                  "Transformation", result);
+    check_aliases(reg, config, "predicates", "predicates.", KC_PLUGIN_PREDICATE,
+                  "Predicate", result);
+}
+
+/* ---- Java client settings -> librdkafka ----------------------------- */
+
+/* Java-only settings with no librdkafka meaning: dropped silently. */
+static const char *const java_only[] = {
+    "key.serializer",
+    "value.serializer",
+    "key.deserializer",
+    "value.deserializer",
+    "max.block.ms",
+    "interceptor.classes",
+    "metric.reporters",
+    "metrics.sample.window.ms",
+    "metrics.num.samples",
+    "metrics.recording.level",
+    "client.dns.lookup",
+    "max.poll.records", /* the sink runner's batch size */
+    "partitioner.class",
+    "partitioner.ignore.keys",
+    "partitioner.adaptive.partitioning.enable",
+    "partitioner.availability.timeout.ms",
+    "default.api.timeout.ms",
+    "auto.include.jmx.reporter",
+    "enable.metrics.push",
+    "exclude.internal.topics",
+    "security.providers",
+    NULL};
+
+/* Java names librdkafka spells differently. */
+static const struct {
+    const char *java;
+    const char *rdkafka;
+} renames[] = {
+    {"delivery.timeout.ms", "message.timeout.ms"},
+    {"max.request.size", "message.max.bytes"},
+    {"send.buffer.bytes", "socket.send.buffer.bytes"},
+    {"receive.buffer.bytes", "socket.receive.buffer.bytes"},
+    {"max.partition.fetch.bytes", "max.partition.fetch.bytes"},
+};
+
+/* Java settings kconnect cannot honour: an error naming the key. */
+static const char *const unsupported[] = {"ssl.truststore.location",
+                                          "ssl.truststore.password",
+                                          "ssl.keystore.location",
+                                          "ssl.keystore.password",
+                                          "ssl.truststore.type",
+                                          "ssl.keystore.type",
+                                          "sasl.login.callback.handler.class",
+                                          "sasl.client.callback.handler.class",
+                                          NULL};
+
+static bool in_list(const char *const *list, const char *key)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (strcmp(list[i], key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void add_problem(kc_config_result_t *result, kc_error_t *err,
+                        bool *failed, const char *key, const char *msg)
+{
+    if (result != NULL) {
+        kc_worker_config_issue(result, key, "%s", msg);
+    }
+    if (!*failed) {
+        kc_error_set(err, KC_ERR_INVALID, "invalid config \"%s\": %s", key,
+                     msg);
+    }
+    *failed = true;
+}
+
+/* sasl.jaas.config=...LoginModule required username="u" password="p"; */
+static void jaas_value(const char *jaas, const char *name, char *out,
+                       size_t size)
+{
+    char *pat = kc_asprintf("%s=\"", name);
+    const char *p = strstr(jaas, pat);
+
+    out[0] = '\0';
+    if (p != NULL) {
+        const char *start = p + strlen(pat);
+        const char *end = strchr(start, '"');
+
+        if (end != NULL && (size_t)(end - start) < size) {
+            memcpy(out, start, (size_t)(end - start));
+            out[end - start] = '\0';
+        }
+    }
+    kc_free(pat);
+}
+
+static const char *translate_value(const char *key, const char *value,
+                                   char *buf, size_t size)
+{
+    if (strcmp(key, "auto.offset.reset") == 0 && strcmp(value, "none") == 0) {
+        return "error";
+    }
+    if (strcmp(key, "partition.assignment.strategy") == 0) {
+        /* Java assignor class names -> librdkafka assignor names. */
+        if (strstr(value, "CooperativeStickyAssignor") != NULL) {
+            return "cooperative-sticky";
+        }
+        if (strstr(value, "RoundRobinAssignor") != NULL) {
+            return "roundrobin";
+        }
+        if (strstr(value, "RangeAssignor") != NULL) {
+            return "range";
+        }
+    }
+    if (strcmp(key, "buffer.memory") == 0) {
+        long long bytes = atoll(value);
+
+        snprintf(buf, size, "%lld", bytes / 1024 > 0 ? bytes / 1024 : 1);
+        return buf;
+    }
+    return value;
+}
+
+kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
+                              const kc_props_t *props, const char *origin,
+                              kc_config_result_t *result, kc_error_t *err)
+{
+    bool failed = false;
+
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        const char *key = kc_props_key_at(props, i);
+        const char *value = kc_props_value_at(props, i);
+        const char *rk_key = key;
+        char full[256];
+        char errstr[256];
+        char vbuf[64];
+
+        snprintf(full, sizeof(full), "%s%s", origin, key);
+        if (in_list(java_only, key)) {
+            continue;
+        }
+        if (in_list(unsupported, key)) {
+            add_problem(result, err, &failed, full,
+                        "not supported by kconnect (Java keystores); use "
+                        "ssl.ca.location, ssl.certificate.location and "
+                        "ssl.key.location with PEM files");
+            continue;
+        }
+        if (strcmp(key, "sasl.jaas.config") == 0) {
+            char user[256];
+            char pass[256];
+
+            jaas_value(value, "username", user, sizeof(user));
+            jaas_value(value, "password", pass, sizeof(pass));
+            if (user[0] == '\0') {
+                add_problem(result, err, &failed, full,
+                            "only username=\"...\" password=\"...\" login "
+                            "modules are supported");
+                continue;
+            }
+            rd_kafka_conf_set(conf, "sasl.username", user, errstr,
+                              sizeof(errstr));
+            rd_kafka_conf_set(conf, "sasl.password", pass, errstr,
+                              sizeof(errstr));
+            continue;
+        }
+        if (kind == KC_CLIENT_ADMIN &&
+            (strcmp(key, "acks") == 0 || strcmp(key, "linger.ms") == 0)) {
+            continue;
+        }
+        for (size_t r = 0; r < KC_ARRAY_LEN(renames); r++) {
+            if (strcmp(renames[r].java, key) == 0) {
+                rk_key = renames[r].rdkafka;
+            }
+        }
+        if (strcmp(key, "buffer.memory") == 0) {
+            rk_key = "queue.buffering.max.kbytes";
+        }
+        value = translate_value(key, value, vbuf, sizeof(vbuf));
+        switch (
+            rd_kafka_conf_set(conf, rk_key, value, errstr, sizeof(errstr))) {
+        case RD_KAFKA_CONF_OK:
+            break;
+        case RD_KAFKA_CONF_UNKNOWN:
+            /* Apache only warns about unknown client settings. */
+            kc_log_warn("org.apache.kafka.connect.runtime.Worker",
+                        "ignoring \"%s\": not a setting kconnect's Kafka "
+                        "client knows",
+                        full);
+            break;
+        default:
+            add_problem(result, err, &failed, full, errstr);
+            break;
+        }
+    }
+    return failed ? KC_ERR_INVALID : KC_OK;
+}
+
+kc_err_t kc_worker_config_check(const kc_registry_t *reg,
+                                const kc_props_t *props,
+                                kc_config_result_t *result)
+{
+    static const struct {
+        const char *prefix;
+        kc_client_kind_t kind;
+    } clients[] = {{"producer.", KC_CLIENT_PRODUCER},
+                   {"consumer.", KC_CLIENT_CONSUMER},
+                   {"admin.", KC_CLIENT_ADMIN}};
+    static const struct {
+        const char *key;
+        kc_plugin_kind_t kind;
+    } classes[] = {{"key.converter", KC_PLUGIN_CONVERTER},
+                   {"value.converter", KC_PLUGIN_CONVERTER},
+                   {"header.converter", KC_PLUGIN_HEADER_CONVERTER}};
+
+    kc_config_validate(kc_worker_config_defs(), props, result);
+    for (size_t i = 0; reg != NULL && i < KC_ARRAY_LEN(classes); i++) {
+        const char *cls = kc_props_get(props, classes[i].key);
+
+        if (cls == NULL || is_blank(cls)) {
+            continue;
+        }
+        if (kc_registry_find(reg, classes[i].kind, cls) == NULL &&
+            kc_registry_find(reg, KC_PLUGIN_CONVERTER, cls) == NULL) {
+            kc_worker_config_issue(result, classes[i].key,
+                                   "Invalid value %s for configuration %s: "
+                                   "Class %s could not be found.",
+                                   cls, classes[i].key, cls);
+        }
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(clients); i++) {
+        kc_props_t *sub = kc_props_with_prefix(props, clients[i].prefix);
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+
+        kc_client_conf_apply(conf, clients[i].kind, sub, clients[i].prefix,
+                             result, NULL);
+        rd_kafka_conf_destroy(conf);
+        kc_props_destroy(sub);
+    }
+    return result->count == 0 ? KC_OK : KC_ERR_INVALID;
+}

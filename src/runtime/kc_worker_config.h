@@ -1,0 +1,75 @@
+/*
+ * Worker and connector config tables (Apache's WorkerConfig,
+ * StandaloneConfig, RestServerConfig, ConnectorConfig, SourceConnectorConfig,
+ * SinkConnectorConfig) and the translation of producer./consumer./admin.
+ * settings (Java client names) into librdkafka settings.
+ */
+#ifndef KC_RUNTIME_KC_WORKER_CONFIG_H
+#define KC_RUNTIME_KC_WORKER_CONFIG_H
+
+#include <kconnect/plugin.h>
+
+#include <librdkafka/rdkafka.h>
+
+/* The value of bootstrap.servers that starts the embedded (mock) Kafka. */
+#define KC_EMBEDDED_BOOTSTRAP "embedded"
+
+/** @brief The standalone worker's keys; a NULL-terminated list of tables. */
+const kc_config_def_t *const *kc_worker_config_defs(void);
+
+/** @brief Keys every connector has (name, connector.class, tasks.max...). */
+const kc_config_def_t *kc_connector_common_def(void);
+/** @brief Keys only sources have (topic.creation.*, exactly.once...). */
+const kc_config_def_t *kc_source_connector_def(void);
+/** @brief Keys only sinks have (topics, topics.regex, DLQ...). */
+const kc_config_def_t *kc_sink_connector_def(void);
+
+/**
+ * @brief Append to @p result the issues a key table cannot see: a sink
+ * needs exactly one of topics/topics.regex; a listed transform or
+ * predicate needs a type that @p reg knows (@p reg may be NULL to skip
+ * that); topic.creation groups need their keys.
+ */
+void kc_connector_config_check(const kc_registry_t *reg,
+                               const kc_props_t *config, bool is_sink,
+                               kc_config_result_t *result);
+
+/**
+ * @brief Validate a worker config completely: the key table, that the
+ * converter classes exist in @p reg, and that every producer./consumer./
+ * admin. setting is one librdkafka understands. Fills @p result with one
+ * issue per problem. @returns KC_OK or KC_ERR_INVALID.
+ */
+kc_err_t kc_worker_config_check(const kc_registry_t *reg,
+                                const kc_props_t *props,
+                                kc_config_result_t *result);
+
+/**
+ * @brief Append an issue to @p result: the message is owned by the
+ * result, the key is copied once for the life of the process (results
+ * borrow keys). A second issue for the same key is joined with "; ".
+ */
+void kc_worker_config_issue(kc_config_result_t *result, const char *key,
+                            const char *fmt, ...) KC_PRINTF(3, 4);
+
+typedef enum kc_client_kind {
+    KC_CLIENT_PRODUCER,
+    KC_CLIENT_CONSUMER,
+    KC_CLIENT_ADMIN
+} kc_client_kind_t;
+
+/**
+ * @brief Apply Java client settings @p props (prefix already removed) to
+ * @p conf, translating names librdkafka spells differently and dropping
+ * the ones that only make sense in Java. @p origin names the prefix in
+ * messages ("producer.", "consumer.override.", ...). Each problem goes to
+ * @p result when not NULL; the first one also to @p err.
+ */
+kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
+                              const kc_props_t *props, const char *origin,
+                              kc_config_result_t *result, kc_error_t *err);
+
+/** @brief errors.tolerance=all (case-insensitive). */
+bool kc_connector_tolerates_all(const kc_props_t *config);
+
+#endif /* KC_RUNTIME_KC_WORKER_CONFIG_H */

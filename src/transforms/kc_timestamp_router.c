@@ -1,0 +1,252 @@
+/*
+ * TimestampRouter: topic = topic.format with ${topic} and ${timestamp}
+ * replaced, the timestamp formatted (UTC) with a java.text.SimpleDateFormat
+ * pattern. Supported pattern letters: y M d D H h k K m s S a E and quoted
+ * text; others are rejected at configure time.
+ */
+#include "kc_internal.h"
+
+#include <time.h>
+
+#include "transforms/kc_transforms.h"
+
+typedef struct kc_timestamp_router {
+    char *topic_format;
+    char *timestamp_format;
+} kc_timestamp_router_t;
+
+static const char *const kc_months[] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+static const char *const kc_days[] = {"Sunday",   "Monday", "Tuesday",
+                                      "Wednesday", "Thursday", "Friday",
+                                      "Saturday"};
+
+/*
+ * Format @p ms with SimpleDateFormat pattern @p fmt; with @p out NULL only
+ * check the pattern.
+ */
+static kc_err_t kc_sdf_format(const char *fmt, int64_t ms, kc_buf_t *out,
+                              kc_error_t *err)
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    int millis = (int)(ms - secs * 1000);
+    time_t tt = (time_t)secs;
+    struct tm tm;
+
+    gmtime_r(&tt, &tm);
+    for (const char *p = fmt; *p != '\0';) {
+        char c = *p;
+        int n = 0;
+        long v;
+
+        if (c == '\'') {
+            p++;
+            if (*p == '\'') {
+                if (out != NULL) {
+                    kc_buf_putc(out, '\'');
+                }
+                p++;
+                continue;
+            }
+            while (*p != '\0') {
+                if (*p == '\'' && p[1] == '\'') {
+                    if (out != NULL) {
+                        kc_buf_putc(out, '\'');
+                    }
+                    p += 2;
+                } else if (*p == '\'') {
+                    p++;
+                    break;
+                } else {
+                    if (out != NULL) {
+                        kc_buf_putc(out, *p);
+                    }
+                    p++;
+                }
+            }
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+            if (out != NULL) {
+                kc_buf_putc(out, c);
+            }
+            p++;
+            continue;
+        }
+        while (*p == c) {
+            n++;
+            p++;
+        }
+        switch (c) {
+        case 'y':
+            v = tm.tm_year + 1900L;
+            if (n == 2) {
+                v %= 100;
+            }
+            break;
+        case 'M':
+            if (n >= 3) {
+                if (out != NULL) {
+                    kc_buf_printf(out, "%.*s", n == 3 ? 3 : 32,
+                                  kc_months[tm.tm_mon]);
+                }
+                continue;
+            }
+            v = tm.tm_mon + 1;
+            break;
+        case 'd':
+            v = tm.tm_mday;
+            break;
+        case 'D':
+            v = tm.tm_yday + 1;
+            break;
+        case 'H':
+            v = tm.tm_hour;
+            break;
+        case 'k':
+            v = tm.tm_hour == 0 ? 24 : tm.tm_hour;
+            break;
+        case 'K':
+            v = tm.tm_hour % 12;
+            break;
+        case 'h':
+            v = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+            break;
+        case 'm':
+            v = tm.tm_min;
+            break;
+        case 's':
+            v = tm.tm_sec;
+            break;
+        case 'S':
+            v = millis;
+            break;
+        case 'a':
+            if (out != NULL) {
+                kc_buf_puts(out, tm.tm_hour < 12 ? "AM" : "PM");
+            }
+            continue;
+        case 'E':
+            if (out != NULL) {
+                kc_buf_printf(out, "%.*s", n <= 3 ? 3 : 32,
+                              kc_days[tm.tm_wday]);
+            }
+            continue;
+        default:
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "Illegal pattern character '%c'", c);
+        }
+        if (out != NULL) {
+            kc_buf_printf(out, "%0*ld", n, v);
+        }
+    }
+    return KC_OK;
+}
+
+static kc_err_t kc_sdf_validator(const kc_config_def_t *def, const char *value,
+                                 kc_error_t *err)
+{
+    KC_UNUSED(def);
+    if (value != NULL && kc_sdf_format(value, 0, NULL, err) != KC_OK) {
+        return KC_ERR_INVALID;
+    }
+    return KC_OK;
+}
+
+static const kc_config_def_t kc_timestamp_router_defs[] = {
+    {.name = "topic.format",
+     .type = KC_CFG_STRING,
+     .default_value = "${topic}-${timestamp}",
+     .importance = KC_IMPORTANCE_HIGH,
+     .doc = "Format string which can contain <code>${topic}</code> and "
+            "<code>${timestamp}</code> as placeholders for the topic and "
+            "timestamp, respectively."},
+    {.name = "timestamp.format",
+     .type = KC_CFG_STRING,
+     .default_value = "yyyyMMdd",
+     .importance = KC_IMPORTANCE_HIGH,
+     .doc = "Format string for the timestamp that is compatible with "
+            "<code>java.text.SimpleDateFormat</code>.",
+     .validator = kc_sdf_validator},
+    {.name = NULL}};
+
+static void kc_timestamp_router_destroy(void *ctx)
+{
+    kc_timestamp_router_t *t = ctx;
+
+    if (t != NULL) {
+        kc_free(t->topic_format);
+        kc_free(t->timestamp_format);
+        kc_free(t);
+    }
+}
+
+static kc_err_t kc_timestamp_router_configure(void **ctx,
+                                              const kc_props_t *props,
+                                              kc_error_t *err)
+{
+    const kc_config_def_t *const tables[] = {kc_timestamp_router_defs, NULL};
+    kc_config_t *config = kc_config_new(tables, props, err);
+    kc_timestamp_router_t *t;
+
+    if (config == NULL) {
+        return KC_ERR_INVALID;
+    }
+    t = kc_calloc(1, sizeof(*t));
+    t->topic_format = kc_strdup(kc_config_string(config, "topic.format"));
+    t->timestamp_format =
+        kc_strdup(kc_config_string(config, "timestamp.format"));
+    kc_config_destroy(config);
+    *ctx = t;
+    return KC_OK;
+}
+
+/* Append @p s with every @p from replaced by @p to. */
+static void kc_replace_all(kc_buf_t *out, const char *s, const char *from,
+                           const char *to)
+{
+    size_t n = strlen(from);
+
+    for (const char *hit; (hit = strstr(s, from)) != NULL; s = hit + n) {
+        kc_buf_append(out, s, (size_t)(hit - s));
+        kc_buf_puts(out, to);
+    }
+    kc_buf_puts(out, s);
+}
+
+static kc_err_t kc_timestamp_router_apply(void *ctx, kc_record_t *rec,
+                                          kc_arena_t *arena, bool *drop,
+                                          kc_error_t *err)
+{
+    kc_timestamp_router_t *t = ctx;
+    kc_buf_t ts;
+    kc_buf_t step;
+    kc_buf_t topic;
+
+    KC_UNUSED(drop);
+    if (rec->timestamp < 0) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Timestamp missing on record: topic=%s "
+                            "partition=%d offset=%lld",
+                            rec->topic != NULL ? rec->topic : "null",
+                            (int)rec->partition, (long long)rec->offset);
+    }
+    kc_buf_init(&ts, 0);
+    kc_buf_init(&step, 0);
+    kc_buf_init(&topic, 0);
+    kc_sdf_format(t->timestamp_format, rec->timestamp, &ts, NULL);
+    kc_replace_all(&step, t->topic_format, "${topic}",
+                   rec->topic != NULL ? rec->topic : "null");
+    kc_replace_all(&topic, kc_buf_cstr(&step), "${timestamp}",
+                   kc_buf_cstr(&ts));
+    rec->topic = kc_arena_strdup(arena, kc_buf_cstr(&topic));
+    kc_buf_release(&ts);
+    kc_buf_release(&step);
+    kc_buf_release(&topic);
+    return KC_OK;
+}
+
+const struct kc_transform_plugin kc_timestamp_router_plugin = KC_TX_DESCRIPTOR(
+    "TimestampRouter", kc_timestamp_router_defs, kc_timestamp_router_configure,
+    kc_timestamp_router_apply, kc_timestamp_router_destroy);

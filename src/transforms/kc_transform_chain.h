@@ -1,0 +1,84 @@
+/*
+ * A connector's chain of single message transforms, as Apache's
+ * ConnectorConfig.transformationStages builds it and TransformationStage
+ * applies it:
+ *
+ *   transforms=a,b
+ *   transforms.a.type=org.apache.kafka.connect.transforms.InsertField$Value
+ *   transforms.a.<key>=...            (the transform's own config)
+ *   transforms.a.predicate=p          (optional)
+ *   transforms.a.negate=true          (optional, needs predicate)
+ *   predicates=p
+ *   predicates.p.type=...TopicNameMatches
+ *   predicates.p.pattern=...
+ *
+ * Source: poll -> kc_transform_chain_apply -> converters -> produce.
+ * Sink: consume -> converters -> kc_transform_chain_apply -> put.
+ * One chain per task; it is not thread-safe (transforms cache schemas).
+ */
+#ifndef KC_TRANSFORMS_KC_TRANSFORM_CHAIN_H
+#define KC_TRANSFORMS_KC_TRANSFORM_CHAIN_H
+
+#include <kconnect/plugin.h>
+
+/*
+ * src/runtime/kc_transform_chain.{c,h} is a stopgap with this same API.
+ * While it exists this implementation links under kc_smt_chain_* so the
+ * two do not clash; once it is deleted (and the runners include this
+ * header) these are the only kc_transform_chain_* functions.
+ */
+#if __has_include("runtime/kc_transform_chain.h")
+#define kc_transform_chain_new      kc_smt_chain_new
+#define kc_transform_chain_destroy  kc_smt_chain_destroy
+#define kc_transform_chain_len      kc_smt_chain_len
+#define kc_transform_chain_apply    kc_smt_chain_apply
+#define kc_transform_chain_validate kc_smt_chain_validate
+#define kc_transform_chain_t        kc_smt_chain_t
+#define kc_transform_chain          kc_smt_chain
+#endif
+
+typedef struct kc_transform_chain kc_transform_chain_t;
+
+/**
+ * @brief Build and configure the chain of a connector's @p config
+ * (borrowed; the whole connector config, prefixes included). An absent or
+ * empty `transforms` gives an empty chain. Each stage gets its own
+ * predicate instance, as Apache. On failure returns NULL and fills @p err
+ * with a message naming the alias and the key, e.g.
+ * `transform "route": invalid config "transforms.route.regex": ...`.
+ */
+kc_transform_chain_t *kc_transform_chain_new(const kc_registry_t *reg,
+                                             const kc_props_t *config,
+                                             kc_error_t *err);
+/** @brief Destroy the transforms and predicates; NULL is a no-op. */
+void kc_transform_chain_destroy(kc_transform_chain_t *chain);
+/** @brief Number of transforms (0 for NULL). */
+size_t kc_transform_chain_len(const kc_transform_chain_t *chain);
+
+/**
+ * @brief Apply every stage in order to @p rec, changing it in place with
+ * new memory from @p arena (the batch arena: derived schemas are pinned to
+ * it). A stage with a predicate runs only when `negate XOR test(rec)`.
+ * *drop is set when a stage filtered the record out (Filter); the rest of
+ * the chain is skipped then. On error @p err starts with the failing
+ * alias: `transform "a" failed: <Apache's DataException message>` (or
+ * `predicate "p" of transform "a" failed: ...`); @p rec may be partly
+ * transformed then and must not be delivered as is.
+ */
+kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
+                                  kc_arena_t *arena, bool *drop,
+                                  kc_error_t *err);
+
+/**
+ * @brief Validation for REST `config/validate`: append to @p result one
+ * issue per problem under the full key (`transforms`: duplicate alias;
+ * `transforms.a.type`: missing or unknown class; `transforms.a.negate`
+ * without predicate; `transforms.a.predicate` naming an unlisted
+ * predicate; `transforms.a.<key>` / `predicates.p.<key>`: the plugin's own
+ * config_def issues). Issue keys and messages are owned by @p result.
+ */
+void kc_transform_chain_validate(const kc_registry_t *reg,
+                                 const kc_props_t *config,
+                                 kc_config_result_t *result);
+
+#endif /* KC_TRANSFORMS_KC_TRANSFORM_CHAIN_H */

@@ -1,0 +1,348 @@
+"""Start and stop a real ``kconnect standalone`` worker from e2e tests.
+
+The worker runs the built binary with temporary property files, a free REST
+port and its offsets file in a temporary folder; it talks to the real broker
+(``scripts/kafka start``, 127.0.0.1:9092, or ``$KC_BOOTSTRAP_SERVERS``).
+
+Usage in a test module::
+
+    from kconnect_worker import KconnectWorker, kconnect, unique_name  # noqa
+
+    def test_file_source(kconnect, tmp_path):
+        topic = unique_name("file-src")
+        w = kconnect(connectors=[{
+            "name": "src",
+            "connector.class": "FileStreamSource",
+            "file": str(tmp_path / "in.txt"),
+            "topic": topic,
+        }])                                   # started, GET / answers
+        w.wait_for_connector("src", "RUNNING", tasks=1)
+        assert w.get("/connectors") == ["src"]
+        rc = w.stop()                         # SIGTERM, waits, returns rc
+        assert rc == 0
+
+    # Without the fixture (e.g. to restart on the same offsets file):
+    w = KconnectWorker(tmp_path, worker={"offset.flush.interval.ms": "500"})
+    w.start()
+    ...
+    w.stop(signal.SIGKILL)
+    w.start()                                 # same files, same port
+    w.stop()
+
+``kconnect`` is a factory fixture: every worker it made is stopped (SIGKILL
+if SIGTERM did not end it) at the end of the test. Keyword arguments of
+``KconnectWorker`` (and of the factory):
+
+- ``worker``: dict of worker keys added to / overriding the defaults
+  (a value of ``None`` removes a default key);
+- ``connectors``: list of connector configs; each is a dict written as a
+  ``.properties`` file, or ``("json", dict)`` written as a ``.json`` file
+  (Apache's ``{"name":..,"config":{..}}`` shape or a flat object);
+- ``args``: extra command-line arguments placed before the files;
+- ``binary``: path of the executable (default ``$KCONNECT_BIN``, then
+  ``build/kconnect`` of the repository);
+- ``wait``: whether ``start`` waits until ``GET /`` answers (default True).
+
+The worker's stderr and stdout go to ``w.log_path`` (read ``w.log()``);
+``w.url`` is ``http://127.0.0.1:<port>``. ``w.get/post/put/patch/delete``
+return decoded JSON (or None for an empty body) and raise ``RestError``
+(with ``.status`` and ``.body``) for a status >= 400; ``w.request`` returns
+``(status, body)`` without raising.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_BOOTSTRAP = os.environ.get("KC_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+
+
+def find_binary():
+    """The kconnect executable: $KCONNECT_BIN, else build/kconnect."""
+    env = os.environ.get("KCONNECT_BIN")
+    if env:
+        return Path(env)
+    return REPO / "build" / "kconnect"
+
+
+def free_port():
+    """A TCP port that was free a moment ago on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unique_name(prefix="kc"):
+    """A topic/connector name no other test run uses."""
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
+
+
+def write_properties(path, props):
+    """Write a dict as a Java .properties file (keys/values escaped)."""
+
+    def esc(s, key):
+        out = []
+        for i, ch in enumerate(str(s)):
+            if ch == "\\":
+                out.append("\\\\")
+            elif ch == "\n":
+                out.append("\\n")
+            elif ch in "=:#!" or (key and ch == " "):
+                out.append("\\" + ch)
+            elif ch == " " and i == 0:
+                out.append("\\ ")
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    lines = ["%s=%s" % (esc(k, True), esc(v, False))
+             for k, v in props.items() if v is not None]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+class RestError(Exception):
+    def __init__(self, method, path, status, body):
+        super().__init__("%s %s -> %s: %r" % (method, path, status, body))
+        self.status = status
+        self.body = body
+
+
+class KconnectWorker:
+    """One standalone worker process; see the module docstring."""
+
+    def __init__(self, tmp_path, worker=None, connectors=(), args=(),
+                 binary=None, wait=True, bootstrap=None):
+        self.dir = Path(tmp_path) / unique_name("worker")
+        self.dir.mkdir(parents=True)
+        self.binary = Path(binary) if binary else find_binary()
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.offsets_path = self.dir / "connect.offsets"
+        self.log_path = self.dir / "worker.log"
+        self.wait = wait
+        self.args = list(args)
+        self.proc = None
+        self._log_file = None
+        self.worker_props = {
+            "bootstrap.servers": bootstrap or DEFAULT_BOOTSTRAP,
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter.schemas.enable": "true",
+            "value.converter.schemas.enable": "true",
+            "offset.storage.file.filename": str(self.offsets_path),
+            "offset.flush.interval.ms": "10000",
+            "listeners": "http://127.0.0.1:%d" % self.port,
+            "plugin.path": "",
+        }
+        for k, v in (worker or {}).items():
+            if v is None:
+                self.worker_props.pop(k, None)
+            else:
+                self.worker_props[k] = str(v)
+        self.worker_path = self.dir / "worker.properties"
+        write_properties(self.worker_path, self.worker_props)
+        self.connector_paths = []
+        for i, c in enumerate(connectors):
+            if isinstance(c, tuple) and c[0] == "json":
+                p = self.dir / ("connector-%d.json" % i)
+                p.write_text(json.dumps(c[1]))
+            elif isinstance(c, (str, Path)):
+                p = Path(c)
+            else:
+                p = self.dir / ("connector-%d.properties" % i)
+                write_properties(p, c)
+            self.connector_paths.append(p)
+
+    # ---- process ------------------------------------------------------
+
+    @property
+    def command(self):
+        return ([str(self.binary), "standalone"] + self.args
+                + [str(self.worker_path)]
+                + [str(p) for p in self.connector_paths])
+
+    def start(self, timeout=20.0):
+        """Start the process; unless wait=False, wait until GET / answers."""
+        assert self.proc is None or self.proc.poll() is not None
+        if not self.binary.exists():
+            raise FileNotFoundError("kconnect binary not built: %s"
+                                    % self.binary)
+        self._log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
+                                     stdout=self._log_file,
+                                     stderr=subprocess.STDOUT,
+                                     cwd=str(self.dir))
+        if self.wait:
+            self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout=20.0):
+        """Wait until GET / answers 200; raise with the log if it died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rc = self.proc.poll()
+            if rc is not None:
+                raise RuntimeError("kconnect exited with %d before its REST "
+                                   "API answered:\n%s" % (rc, self.log()))
+            try:
+                status, _ = self.request("GET", "/", timeout=1.0)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError("kconnect REST API did not answer on %s within "
+                           "%.0fs:\n%s" % (self.url, timeout, self.log()))
+
+    def wait_exit(self, timeout=30.0):
+        """Wait for the process to exit; return its exit code."""
+        try:
+            return self.proc.wait(timeout)
+        finally:
+            if self.proc.poll() is not None and self._log_file:
+                self._log_file.close()
+                self._log_file = None
+
+    def stop(self, sig=signal.SIGTERM, timeout=30.0):
+        """Send @sig and wait; SIGKILL after @timeout. Returns exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._log_file:
+            self._log_file.close()
+            self._log_file = None
+        return self.proc.returncode
+
+    def kill(self):
+        return self.stop(signal.SIGKILL)
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log(self):
+        """Everything the worker wrote to stdout/stderr so far."""
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    # ---- REST ---------------------------------------------------------
+
+    def request(self, method, path, body=None, timeout=30.0):
+        """(status, decoded JSON body or None); never raises on status."""
+        data = None
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.url + path, data=data,
+                                     method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                status, raw = resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        if not raw:
+            return status, None
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode(errors="replace")
+
+    def _call(self, method, path, body=None):
+        status, out = self.request(method, path, body)
+        if status >= 400:
+            raise RestError(method, path, status, out)
+        return out
+
+    def get(self, path):
+        return self._call("GET", path)
+
+    def post(self, path, body=None):
+        return self._call("POST", path, body)
+
+    def put(self, path, body=None):
+        return self._call("PUT", path, body)
+
+    def patch(self, path, body=None):
+        return self._call("PATCH", path, body)
+
+    def delete(self, path):
+        return self._call("DELETE", path)
+
+    # ---- waiting ------------------------------------------------------
+
+    def wait_for(self, predicate, timeout=30.0, interval=0.1, what="it"):
+        """Call predicate() until it returns a truthy value; return it."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                last = predicate()
+                if last:
+                    return last
+            except (OSError, RestError) as e:
+                last = e
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError("kconnect exited with %d while waiting "
+                                   "for %s:\n%s"
+                                   % (self.proc.returncode, what, self.log()))
+            time.sleep(interval)
+        raise TimeoutError("timed out waiting for %s (last: %r)\n%s"
+                           % (what, last, self.log()))
+
+    def wait_for_connector(self, name, state="RUNNING", tasks=None,
+                           timeout=30.0):
+        """Wait until the connector (and, if tasks is a number, that many
+        tasks) are in @state; return the status JSON."""
+
+        def check():
+            status, st = self.request("GET", "/connectors/%s/status" % name)
+            if status != 200:
+                return None
+            if st["connector"]["state"] != state:
+                return None
+            if tasks is not None:
+                ts = st.get("tasks", [])
+                if len(ts) != tasks or any(t["state"] != state for t in ts):
+                    return None
+            return st
+
+        return self.wait_for(check, timeout,
+                             what="connector %s %s" % (name, state))
+
+
+@pytest.fixture
+def kconnect(tmp_path):
+    """Factory fixture: kconnect(**kwargs) -> started KconnectWorker."""
+    made = []
+
+    def make(**kwargs):
+        start = kwargs.pop("start", True)
+        w = KconnectWorker(tmp_path, **kwargs)
+        made.append(w)
+        if start:
+            w.start()
+        return w
+
+    yield make
+    for w in made:
+        if w.running:
+            w.stop(signal.SIGTERM, timeout=15)

@@ -1,0 +1,127 @@
+"""The kconnect command line: usage, exit codes, config errors, file shapes.
+
+Worker-level behaviour that needs no records; the broker is only used where
+a worker actually starts (test_connector_files_*).
+"""
+
+import json
+import subprocess
+
+from kconnect_worker import (KconnectWorker, find_binary, kconnect,  # noqa
+                             unique_name, write_properties)
+
+
+def run(args, timeout=30):
+    return subprocess.run([str(find_binary())] + args, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_version_and_help():
+    out = run(["--version"])
+    assert out.returncode == 0
+    assert out.stdout.startswith("kconnect ")
+    out = run(["--help"])
+    assert out.returncode == 0
+    assert "standalone WORKER.properties" in out.stdout
+
+
+def test_no_arguments_is_a_usage_error():
+    out = run([])
+    assert out.returncode == 1
+    assert "Usage:" in out.stderr
+
+
+def test_distributed_is_not_implemented():
+    out = run(["distributed", "worker.properties"])
+    assert out.returncode == 2
+    assert "not implemented yet" in out.stderr
+
+
+def test_connect_standalone_name_implies_standalone(tmp_path):
+    link = tmp_path / "connect-standalone"
+    link.symlink_to(find_binary())
+    out = subprocess.run([str(link), str(tmp_path / "missing.properties")],
+                         capture_output=True, text=True, timeout=30)
+    # Parsed as a worker file (not as a command word): the file is missing.
+    assert out.returncode == 2
+    assert "missing.properties" in out.stderr
+
+
+def test_bad_worker_config_lists_every_problem(tmp_path):
+    worker = tmp_path / "worker.properties"
+    write_properties(worker, {
+        "bootstrap.servers": "127.0.0.1:9092",
+        # key.converter, value.converter, offset.storage.file.filename
+        # are missing; these two are malformed:
+        "offset.flush.interval.ms": "soon",
+        "producer.acks": "bogus",
+        "header.converter": "com.example.NoSuchConverter",
+        "listeners": "http://127.0.0.1:0",
+    })
+    out = run(["standalone", str(worker)])
+    assert out.returncode == 2, out.stderr
+    for key in ("key.converter", "value.converter",
+                "offset.storage.file.filename", "offset.flush.interval.ms",
+                "producer.acks", "header.converter"):
+        assert key in out.stderr, (key, out.stderr)
+    # One line per problem.
+    assert "(6 problems)" in out.stderr, out.stderr
+
+
+def test_missing_worker_file_names_it(tmp_path):
+    out = run(["standalone", str(tmp_path / "nope.properties")])
+    assert out.returncode == 2
+    assert "nope.properties" in out.stderr
+
+
+def test_connector_file_without_name_exits_3(tmp_path):
+    worker = KconnectWorker(tmp_path, wait=False)
+    bad = tmp_path / "bad.properties"
+    write_properties(bad, {"connector.class": "FileStreamSource",
+                           "topic": "t"})
+    out = run(["standalone", str(worker.worker_path), str(bad)])
+    assert out.returncode == 3, out.stderr
+    assert "missing the mandatory 'name'" in out.stderr
+
+
+def test_json_name_mismatch_exits_3(tmp_path):
+    worker = KconnectWorker(tmp_path, wait=False)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"name": "a", "config": {
+        "name": "b", "connector.class": "FileStreamSource"}}))
+    out = run(["standalone", str(worker.worker_path), str(bad)])
+    assert out.returncode == 3, out.stderr
+    assert "doesn't match" in out.stderr
+
+
+def test_invalid_connector_config_exits_3(kconnect, tmp_path):
+    w = KconnectWorker(tmp_path, connectors=[{
+        "name": unique_name("sink"),
+        "connector.class": "FileStreamSink",
+        "file": str(tmp_path / "out.txt"),
+        # neither topics nor topics.regex
+    }], wait=False)
+    w.start()
+    rc = w.wait_exit(30)
+    assert rc == 3, w.log()
+    assert "topics" in w.log()
+
+
+def test_connector_files_in_every_apache_shape(kconnect, tmp_path):
+    """.properties, a flat JSON object, and {"name","config"} JSON."""
+    names = [unique_name("props"), unique_name("flat"), unique_name("req")]
+    base = {"connector.class": "FileStreamSource",
+            "file": str(tmp_path / "in.txt"), "topic": unique_name("t")}
+    (tmp_path / "in.txt").write_text("")
+    w = kconnect(connectors=[
+        dict(base, name=names[0]),
+        ("json", dict(base, name=names[1], **{"tasks.max": 1})),
+        ("json", {"name": names[2], "config": base,
+                  "initial_state": "PAUSED"}),
+    ])
+    assert sorted(w.get("/connectors")) == sorted(names)
+    assert w.get("/connectors/%s/config" % names[1])["tasks.max"] == "1"
+    assert w.get("/connectors/%s/config" % names[2])["name"] == names[2]
+    w.wait_for_connector(names[2], "PAUSED")
+    w.wait_for_connector(names[0], "RUNNING", tasks=1)
+    assert w.stop() == 0

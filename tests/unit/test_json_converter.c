@@ -1,0 +1,621 @@
+/*
+ * Unit tests for src/converters/kc_json_converter.c: byte-for-byte golden
+ * cases produced by Apache Kafka's own JsonConverter (tests/golden), round
+ * trips of Apache's bytes through to_connect, and the reader's handling of
+ * bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "kc_internal.h"
+
+#include <jansson.h>
+#include <math.h>
+
+#include "converters/kc_converters.h"
+#include "data/kc_base64.h"
+
+#define GOLDEN KC_SOURCE_DIR "/tests/golden/json_converter_golden.jsonl"
+
+/* ---- rebuilding the case descriptions (see tests/golden/make_cases.py) */
+
+static kc_schema_t *build_schema(const json_t *d);
+
+static void build_value(kc_arena_t *arena, const kc_schema_t *schema,
+                        const json_t *d, kc_value_t *out)
+{
+    const char *tag = json_string_value(json_array_get(d, 0));
+    const json_t *arg = json_array_get(d, 1);
+
+    assert_non_null(tag);
+    if (strcmp(tag, "null") == 0) {
+        kc_value_set_null(out);
+    } else if (strcmp(tag, "i8") == 0 || strcmp(tag, "i16") == 0 ||
+               strcmp(tag, "i32") == 0 || strcmp(tag, "i64") == 0) {
+        kc_type_t t = tag[1] == '8'   ? KC_TYPE_INT8
+                      : tag[1] == '1' ? KC_TYPE_INT16
+                      : tag[1] == '3' ? KC_TYPE_INT32
+                                      : KC_TYPE_INT64;
+
+        kc_value_set_int(out, t, strtoll(json_string_value(arg), NULL, 10));
+    } else if (strcmp(tag, "f32") == 0) {
+        uint32_t bits = (uint32_t)strtoul(json_string_value(arg), NULL, 16);
+        float f;
+
+        memcpy(&f, &bits, sizeof(f));
+        kc_value_set_float(out, KC_TYPE_FLOAT32, f);
+    } else if (strcmp(tag, "f64") == 0) {
+        uint64_t bits = strtoull(json_string_value(arg), NULL, 16);
+        double f;
+
+        memcpy(&f, &bits, sizeof(f));
+        kc_value_set_float(out, KC_TYPE_FLOAT64, f);
+    } else if (strcmp(tag, "bool") == 0) {
+        kc_value_set_bool(out, json_is_true(arg));
+    } else if (strcmp(tag, "str") == 0 || strcmp(tag, "bytes") == 0 ||
+               strcmp(tag, "dec") == 0) {
+        const uint8_t *data;
+        size_t len;
+
+        assert_int_equal(kc_base64_decode(arena, json_string_value(arg),
+                                          json_string_length(arg), &data, &len,
+                                          NULL),
+                         KC_OK);
+        if (tag[0] == 's') {
+            kc_value_set_string(arena, out, (const char *)data, len);
+        } else {
+            kc_value_set_bytes(arena, out, data, len);
+        }
+    } else if (strcmp(tag, "arr") == 0) {
+        const kc_schema_t *items = schema ? kc_schema_items(schema) : NULL;
+
+        kc_value_set_array(arena, out, json_array_size(arg));
+        for (size_t i = 0; i < json_array_size(arg); i++) {
+            build_value(arena, items, json_array_get(arg, i),
+                        &out->u.array.items[i]);
+        }
+    } else if (strcmp(tag, "map") == 0) {
+        const kc_schema_t *ks = schema ? kc_schema_key(schema) : NULL;
+        const kc_schema_t *vs = schema ? kc_schema_value(schema) : NULL;
+
+        kc_value_set_map(arena, out, json_array_size(arg));
+        for (size_t i = 0; i < json_array_size(arg); i++) {
+            const json_t *pair = json_array_get(arg, i);
+
+            build_value(arena, ks, json_array_get(pair, 0),
+                        &out->u.map.keys[i]);
+            build_value(arena, vs, json_array_get(pair, 1),
+                        &out->u.map.values[i]);
+        }
+    } else if (strcmp(tag, "struct") == 0) {
+        assert_non_null(schema);
+        kc_value_set_struct(arena, out, schema);
+        for (size_t i = 0; i < json_array_size(arg); i++) {
+            build_value(arena, kc_schema_field_at(schema, i)->schema,
+                        json_array_get(arg, i), &out->u.st.fields[i]);
+        }
+    } else {
+        fail_msg("unknown value tag %s", tag);
+    }
+}
+
+static kc_type_t type_from_name(const char *name)
+{
+    for (kc_type_t t = KC_TYPE_INT8; t <= KC_TYPE_STRUCT; t++) {
+        if (strcmp(kc_type_name(t), name) == 0) {
+            return t;
+        }
+    }
+    fail_msg("unknown type %s", name);
+    return KC_TYPE_NULL;
+}
+
+static kc_schema_t *build_schema(const json_t *d)
+{
+    kc_schema_t *s;
+    const json_t *j;
+
+    if (d == NULL || json_is_null(d)) {
+        return NULL;
+    }
+    s = kc_schema_new(
+        type_from_name(json_string_value(json_object_get(d, "type"))));
+    if ((j = json_object_get(d, "items")) != NULL) {
+        kc_schema_set_items_take(s, build_schema(j));
+    }
+    if ((j = json_object_get(d, "key")) != NULL) {
+        kc_schema_set_map_take(s, build_schema(j),
+                               build_schema(json_object_get(d, "value")));
+    }
+    if ((j = json_object_get(d, "fields")) != NULL) {
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            const json_t *f = json_array_get(j, i);
+
+            assert_int_equal(kc_schema_add_field_take(
+                                 s, json_string_value(json_array_get(f, 0)),
+                                 build_schema(json_array_get(f, 1)), NULL),
+                             KC_OK);
+        }
+    }
+    kc_schema_set_optional(s, json_is_true(json_object_get(d, "optional")));
+    if ((j = json_object_get(d, "name")) != NULL) {
+        kc_schema_set_name(s, json_string_value(j));
+    }
+    if ((j = json_object_get(d, "version")) != NULL) {
+        kc_schema_set_version(s, (int32_t)json_integer_value(j));
+    }
+    if ((j = json_object_get(d, "doc")) != NULL) {
+        kc_schema_set_doc(s, json_string_value(j));
+    }
+    if ((j = json_object_get(d, "params")) != NULL) {
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            kc_schema_set_param(
+                s, json_string_value(json_array_get(json_array_get(j, i), 0)),
+                json_string_value(json_array_get(json_array_get(j, i), 1)));
+        }
+    }
+    if ((j = json_object_get(d, "default")) != NULL) {
+        kc_arena_t *arena = kc_arena_new(0);
+        kc_value_t v;
+        kc_error_t err;
+
+        build_value(arena, s, j, &v);
+        assert_int_equal(kc_schema_set_default(s, &v, &err), KC_OK);
+        kc_arena_destroy(arena);
+    }
+    return s;
+}
+
+static void *configure(const json_t *config, kc_error_t *err)
+{
+    kc_props_t *props = kc_props_new();
+    const char *k;
+    json_t *v;
+    void *ctx = NULL;
+
+    json_object_foreach((json_t *)config, k, v)
+    {
+        kc_props_set(props, k, json_string_value(v));
+    }
+    assert_int_equal(
+        kc_json_converter_plugin.configure(&ctx, props, false, err), KC_OK);
+    kc_props_destroy(props);
+    return ctx;
+}
+
+/* Cases where reading Apache's bytes back gives a default, not the null
+ * the case wrote. */
+static bool reads_back_a_default(const char *id)
+{
+    static const char *const ids[] = {"schema_default_used", "decimal_default",
+                                      "struct_nested_nulls", NULL};
+
+    for (size_t i = 0; ids[i] != NULL; i++) {
+        if (strcmp(ids[i], id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void run_golden_case(const json_t *c, size_t *checked,
+                            size_t *round_trips)
+{
+    const char *id = json_string_value(json_object_get(c, "id"));
+    const json_t *expected = json_object_get(c, "expected");
+    const json_t *error = json_object_get(c, "error");
+    kc_arena_t *arena = kc_arena_new(0);
+    kc_schema_t *schema = build_schema(json_object_get(c, "schema"));
+    kc_value_t value;
+    kc_error_t err;
+    void *ctx = configure(json_object_get(c, "config"), &err);
+    kc_buf_t out;
+    bool is_null = false;
+    kc_err_t rc;
+
+    build_value(arena, schema, json_object_get(c, "value"), &value);
+    kc_buf_init(&out, 0);
+    rc = kc_json_converter_plugin.from_connect(ctx, "golden", NULL, schema,
+                                               &value, &out, &is_null, &err);
+    if (!json_is_null(error)) {
+        if (rc == KC_OK) {
+            fail_msg("case %s: Apache failed (%s) but kconnect wrote \"%.*s\"",
+                     id, json_string_value(error), (int)out.len,
+                     (const char *)out.data);
+        }
+    } else if (json_is_null(expected)) {
+        if (rc != KC_OK || !is_null) {
+            fail_msg("case %s: expected a Kafka null, got rc %d (%s)", id, rc,
+                     err.msg);
+        }
+    } else {
+        const uint8_t *want;
+        size_t want_len;
+
+        assert_int_equal(kc_base64_decode(arena, json_string_value(expected),
+                                          json_string_length(expected), &want,
+                                          &want_len, NULL),
+                         KC_OK);
+        if (rc != KC_OK) {
+            fail_msg("case %s: from_connect failed: %s", id, err.msg);
+        }
+        if (out.len != want_len || memcmp(out.data, want, want_len) != 0) {
+            fail_msg("case %s:\n  apache:   %.*s\n  kconnect: %.*s", id,
+                     (int)want_len, (const char *)want, (int)out.len,
+                     (const char *)out.data);
+        }
+        /* Apache's bytes back to Connect data and out again. */
+        {
+            const kc_schema_t *schema2 = NULL;
+            kc_value_t value2;
+            kc_buf_t out2;
+            bool null2 = false;
+
+            rc = kc_json_converter_plugin.to_connect(ctx, "golden", NULL, want,
+                                                     want_len, arena, &schema2,
+                                                     &value2, &err);
+            if (rc != KC_OK) {
+                fail_msg("case %s: to_connect of Apache's bytes failed: %s", id,
+                         err.msg);
+            }
+            kc_buf_init(&out2, 0);
+            rc = kc_json_converter_plugin.from_connect(
+                ctx, "golden", NULL, schema2, &value2, &out2, &null2, &err);
+            /* JSON null read schemaless is null with no schema: a Kafka
+             * null on the way out, as in Apache. */
+            if (rc == KC_OK && null2 && schema2 == NULL &&
+                value2.type == KC_TYPE_NULL && want_len == 4 &&
+                memcmp(want, "null", 4) == 0) {
+                kc_buf_puts(&out2, "null");
+            }
+            if (rc != KC_OK || out2.len != want_len ||
+                memcmp(out2.data, want, want_len) != 0) {
+                fail_msg("case %s: round trip differs (%s):\n  apache: "
+                         "%.*s\n  again:  %.*s",
+                         id, rc == KC_OK ? "" : err.msg, (int)want_len,
+                         (const char *)want, (int)out2.len,
+                         (const char *)out2.data);
+            }
+            kc_buf_release(&out2);
+            if (schema != NULL && schema2 != NULL) {
+                if (!kc_schema_equals(schema, schema2)) {
+                    fail_msg("case %s: schema read back differs", id);
+                }
+                if (!reads_back_a_default(id) &&
+                    !kc_value_equals(&value, &value2)) {
+                    fail_msg("case %s: value read back differs", id);
+                }
+            }
+            (*round_trips)++;
+        }
+    }
+    (*checked)++;
+    kc_buf_release(&out);
+    kc_json_converter_plugin.destroy(ctx);
+    kc_schema_unref(schema);
+    kc_arena_destroy(arena);
+}
+
+static void test_golden_apache_bytes(void **state)
+{
+    FILE *f = fopen(GOLDEN, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    size_t checked = 0;
+    size_t round_trips = 0;
+
+    (void)state;
+    assert_non_null(f);
+    while (getline(&line, &cap, f) > 0) {
+        json_error_t jerr;
+        json_t *c = json_loads(line, 0, &jerr);
+
+        assert_non_null(c);
+        run_golden_case(c, &checked, &round_trips);
+        json_decref(c);
+    }
+    free(line); /* allocated by getline */
+    fclose(f);
+    /* The file holds 150+ cases; an empty or truncated file must fail. */
+    assert_true(checked >= 150);
+    assert_true(round_trips >= 130);
+}
+
+/* ---- reader: inputs Apache accepts and rejects ----------------------- */
+
+typedef struct conv_fixture {
+    void *ctx;
+    kc_arena_t *arena;
+} conv_fixture_t;
+
+static void *make_conv(const char *k1, const char *v1, const char *k2,
+                       const char *v2)
+{
+    kc_props_t *props = kc_props_new();
+    void *ctx = NULL;
+    kc_error_t err;
+
+    if (k1 != NULL) {
+        kc_props_set(props, k1, v1);
+    }
+    if (k2 != NULL) {
+        kc_props_set(props, k2, v2);
+    }
+    assert_int_equal(
+        kc_json_converter_plugin.configure(&ctx, props, false, &err), KC_OK);
+    kc_props_destroy(props);
+    return ctx;
+}
+
+static kc_err_t read_json(void *ctx, kc_arena_t *arena, const char *text,
+                          const kc_schema_t **schema, kc_value_t *value,
+                          kc_error_t *err)
+{
+    return kc_json_converter_plugin.to_connect(
+        ctx, "t", NULL, (const uint8_t *)text, strlen(text), arena, schema,
+        value, err);
+}
+
+static void test_read_schemaless_inference(void **state)
+{
+    void *ctx = make_conv("schemas.enable", "false", NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *schema;
+    kc_value_t v;
+    kc_error_t err;
+    const kc_value_t *m;
+
+    (void)state;
+    assert_int_equal(read_json(ctx, arena,
+                               "{\"i\":007,\"f\":1.5,\"e\":1e2,\"s\":\"x\","
+                               "\"b\":true,\"n\":null,\"a\":[1,\"y\"]}",
+                               &schema, &v, &err),
+                     KC_OK);
+    assert_null(schema);
+    assert_int_equal(v.type, KC_TYPE_MAP);
+    assert_int_equal(v.u.map.len, 7);
+    m = kc_value_map_get(&v, "i");
+    assert_int_equal(m->type, KC_TYPE_INT64);
+    assert_int_equal(m->u.i, 7);
+    m = kc_value_map_get(&v, "f");
+    assert_int_equal(m->type, KC_TYPE_FLOAT64);
+    assert_true(m->u.f == 1.5);
+    m = kc_value_map_get(&v, "e");
+    assert_int_equal(m->type, KC_TYPE_FLOAT64);
+    assert_true(m->u.f == 100.0);
+    assert_int_equal(kc_value_map_get(&v, "s")->type, KC_TYPE_STRING);
+    assert_int_equal(kc_value_map_get(&v, "b")->type, KC_TYPE_BOOLEAN);
+    assert_int_equal(kc_value_map_get(&v, "n")->type, KC_TYPE_NULL);
+    m = kc_value_map_get(&v, "a");
+    assert_int_equal(m->type, KC_TYPE_ARRAY);
+    assert_int_equal(m->u.array.items[0].type, KC_TYPE_INT64);
+    assert_int_equal(m->u.array.items[1].type, KC_TYPE_STRING);
+
+    /* Empty input is Jackson's missing node: null. */
+    assert_int_equal(read_json(ctx, arena, "  ", &schema, &v, &err), KC_OK);
+    assert_int_equal(v.type, KC_TYPE_NULL);
+    /* A Kafka null is a null value and no schema. */
+    assert_int_equal(kc_json_converter_plugin.to_connect(
+                         ctx, "t", NULL, NULL, 0, arena, &schema, &v, &err),
+                     KC_OK);
+    assert_null(schema);
+    assert_int_equal(v.type, KC_TYPE_NULL);
+    kc_json_converter_plugin.destroy(ctx);
+    kc_arena_destroy(arena);
+}
+
+static void test_read_errors_are_clear(void **state)
+{
+    void *ctx = make_conv(NULL, NULL, NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *schema;
+    kc_value_t v;
+    kc_error_t err;
+
+    (void)state;
+    assert_int_equal(read_json(ctx, arena, "{\"a\":", &schema, &v, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "invalid JSON at offset 5"));
+
+    assert_int_equal(read_json(ctx, arena, "{\"a\":1}", &schema, &v, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "set schemas.enable=false"));
+
+    assert_int_equal(read_json(ctx, arena, "[1] x", &schema, &v, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "after the JSON value"));
+
+    assert_int_equal(
+        read_json(ctx, arena,
+                  "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":"
+                  "\"int32\",\"optional\":false,\"field\":\"zip\"}],"
+                  "\"optional\":false},\"payload\":{\"zip\":\"x\"}}",
+                  &schema, &v, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "field \"zip\": expected INT32"));
+
+    assert_int_equal(
+        read_json(ctx, arena,
+                  "{\"schema\":{\"type\":\"int8\",\"optional\":false},"
+                  "\"payload\":300}",
+                  &schema, &v, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "out of range for INT8"));
+
+    assert_int_equal(
+        read_json(ctx, arena,
+                  "{\"schema\":{\"type\":\"int32\",\"optional\":false},"
+                  "\"payload\":null}",
+                  &schema, &v, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "invalid null value for required INT32"));
+
+    assert_int_equal(read_json(ctx, arena,
+                               "{\"schema\":{\"type\":\"nope\"},"
+                               "\"payload\":1}",
+                               &schema, &v, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "unknown schema type: nope"));
+
+    assert_int_equal(read_json(ctx, arena,
+                               "{\"schema\":{\"type\":\"bytes\"},"
+                               "\"payload\":\"@@@\"}",
+                               &schema, &v, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "invalid base64"));
+    kc_json_converter_plugin.destroy(ctx);
+    kc_arena_destroy(arena);
+}
+
+static void test_read_decimal_number_and_nan(void **state)
+{
+    void *ctx = make_conv(NULL, NULL, NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *schema;
+    kc_value_t v;
+    kc_error_t err;
+    static const uint8_t want[] = {0x01, 0x8F, 0xC9}; /* 102345 */
+
+    (void)state;
+    /* Decimals as numbers are accepted whatever decimal.format says, and
+     * rescaled exactly to the schema's scale. */
+    assert_int_equal(
+        read_json(ctx, arena,
+                  "{\"schema\":{\"type\":\"bytes\",\"optional\":false,"
+                  "\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                  "\"parameters\":{\"scale\":\"4\"}},\"payload\":10.2345}",
+                  &schema, &v, &err),
+        KC_OK);
+    assert_int_equal(v.type, KC_TYPE_BYTES);
+    assert_int_equal(v.u.bytes.len, sizeof(want));
+    assert_memory_equal(v.u.bytes.data, want, sizeof(want));
+    assert_int_equal(kc_schema_logical(schema), KC_LOGICAL_DECIMAL);
+    assert_int_equal(kc_schema_decimal_scale(schema), 4);
+    /* More digits than the scale holds would need rounding: refused. */
+    assert_int_equal(
+        read_json(ctx, arena,
+                  "{\"schema\":{\"type\":\"bytes\",\"optional\":false,"
+                  "\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                  "\"parameters\":{\"scale\":\"1\"}},\"payload\":1.25}",
+                  &schema, &v, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "without rounding"));
+    /* "NaN" as written for a NaN double reads back as NaN. */
+    assert_int_equal(
+        read_json(ctx, arena,
+                  "{\"schema\":{\"type\":\"double\",\"optional\":false},"
+                  "\"payload\":\"NaN\"}",
+                  &schema, &v, &err),
+        KC_OK);
+    assert_true(isnan(v.u.f));
+    kc_json_converter_plugin.destroy(ctx);
+    kc_arena_destroy(arena);
+}
+
+static void test_write_errors_name_the_field(void **state)
+{
+    void *ctx = make_conv(NULL, NULL, NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    kc_schema_t *inner = kc_schema_new(KC_TYPE_STRUCT);
+    kc_schema_t *outer = kc_schema_new(KC_TYPE_STRUCT);
+    kc_value_t v;
+    kc_error_t err;
+    kc_buf_t out;
+    bool is_null;
+
+    (void)state;
+    assert_int_equal(
+        kc_schema_add_field_take(
+            inner, "zip",
+            kc_schema_ref(kc_schema_primitive(KC_TYPE_INT32, false)), NULL),
+        KC_OK);
+    assert_int_equal(kc_schema_add_field_take(outer, "address", inner, NULL),
+                     KC_OK);
+    kc_value_set_struct(arena, &v, outer);
+    kc_value_set_struct(arena, &v.u.st.fields[0], inner);
+    kc_value_set_string(arena, &v.u.st.fields[0].u.st.fields[0], "x", 1);
+    kc_buf_init(&out, 0);
+    kc_buf_puts(&out, "keep");
+    assert_int_equal(kc_json_converter_plugin.from_connect(
+                         ctx, "orders", NULL, outer, &v, &out, &is_null, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "field \"address.zip\": expected INT32, "
+                                    "got STRING"));
+    assert_non_null(strstr(err.msg, "topic \"orders\""));
+    /* Nothing half-written is left behind. */
+    assert_int_equal(out.len, 4);
+    kc_buf_release(&out);
+    kc_json_converter_plugin.destroy(ctx);
+    kc_schema_unref(outer);
+    kc_arena_destroy(arena);
+}
+
+static void test_configure_rejects_bad_values(void **state)
+{
+    kc_props_t *props = kc_props_new();
+    void *ctx = NULL;
+    kc_error_t err;
+
+    (void)state;
+    kc_props_set(props, "decimal.format", "HEX");
+    assert_int_equal(
+        kc_json_converter_plugin.configure(&ctx, props, false, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "decimal.format"));
+    kc_props_set(props, "decimal.format", "numeric");
+    kc_props_set(props, "schemas.enable", "yes");
+    assert_int_equal(
+        kc_json_converter_plugin.configure(&ctx, props, false, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "schemas.enable"));
+    kc_props_set(props, "schemas.enable", " FALSE ");
+    kc_props_set(props, "schemas.cache.size", "-1");
+    assert_int_equal(
+        kc_json_converter_plugin.configure(&ctx, props, false, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "schemas.cache.size"));
+    kc_props_set(props, "schemas.cache.size", "0");
+    assert_int_equal(
+        kc_json_converter_plugin.configure(&ctx, props, false, &err), KC_OK);
+    kc_json_converter_plugin.destroy(ctx);
+    kc_props_destroy(props);
+}
+
+static void test_schema_cache_reuses_parsed_schema(void **state)
+{
+    void *ctx = make_conv(NULL, NULL, NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *s1;
+    const kc_schema_t *s2;
+    kc_value_t v;
+    kc_error_t err;
+    const char *doc = "{\"schema\":{\"type\":\"string\",\"optional\":false},"
+                      "\"payload\":\"a\"}";
+
+    (void)state;
+    assert_int_equal(read_json(ctx, arena, doc, &s1, &v, &err), KC_OK);
+    assert_int_equal(read_json(ctx, arena, doc, &s2, &v, &err), KC_OK);
+    assert_ptr_equal(s1, s2);
+    /* The schema outlives the converter until the arena lets it go. */
+    kc_json_converter_plugin.destroy(ctx);
+    assert_int_equal(kc_schema_type(s1), KC_TYPE_STRING);
+    kc_arena_destroy(arena);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_golden_apache_bytes),
+        cmocka_unit_test(test_read_schemaless_inference),
+        cmocka_unit_test(test_read_errors_are_clear),
+        cmocka_unit_test(test_read_decimal_number_and_nan),
+        cmocka_unit_test(test_write_errors_name_the_field),
+        cmocka_unit_test(test_configure_rejects_bad_values),
+        cmocka_unit_test(test_schema_cache_reuses_parsed_schema),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,904 @@
+/*
+ * The REST routes against the real standalone herder and worker, with
+ * tiny test plugins registered here and the worker's embedded Kafka: paths,
+ * status codes, JSON shapes and Apache's error messages, without HTTP.
+ */
+#include "kc_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "herder/kc_config_info.h"
+#include "herder/kc_herder.h"
+#include "plugins/kc_registry.h"
+#include "rest/kc_rest_routes.h"
+#include "runtime/kc_worker.h"
+#include "util/kc_log.h"
+
+/* ---- test plugins -------------------------------------------------- */
+
+static kc_err_t tc_configure(void **ctx, const kc_props_t *config, bool is_key,
+                             kc_error_t *err)
+{
+    *ctx = NULL;
+    return KC_OK;
+}
+
+static kc_err_t tc_from(void *ctx, const char *topic, const char *header,
+                        const kc_schema_t *schema, const kc_value_t *value,
+                        kc_buf_t *out, bool *is_null, kc_error_t *err)
+{
+    *is_null = true;
+    return KC_OK;
+}
+
+static kc_err_t tc_to(void *ctx, const char *topic, const char *header,
+                      const uint8_t *data, size_t len, kc_arena_t *arena,
+                      const kc_schema_t **schema, kc_value_t *value,
+                      kc_error_t *err)
+{
+    *schema = NULL;
+    kc_value_set_null(value);
+    return KC_OK;
+}
+
+static void tc_destroy(void *ctx)
+{
+}
+
+static const kc_config_def_t empty_def[] = {{.name = NULL}};
+
+static const struct kc_converter_plugin test_converter = {
+    KC_PLUGIN_INIT(struct kc_converter_plugin),
+    .name = "TestConverter",
+    .class_name = "test.TestConverter",
+    .version = "1",
+    .config_def = empty_def,
+    .configure = tc_configure,
+    .from_connect = tc_from,
+    .to_connect = tc_to,
+    .destroy = tc_destroy,
+};
+
+/* A source whose tasks produce nothing; "slow.ms" makes poll block. */
+typedef struct ts_ctx {
+    kc_props_t *config;
+} ts_ctx_t;
+
+/* The last started connector's context and, when > 0, how many task
+ * configs it returns: the reconfigure test drives them. */
+static kc_connector_ctx_t *g_cctx;
+static volatile int g_wanted;
+
+static kc_err_t tsrc_start(void **ctx, const kc_props_t *config,
+                           kc_connector_ctx_t *cctx, kc_error_t *err)
+{
+    ts_ctx_t *c;
+
+    if (kc_props_get(config, "fail.start") != NULL) {
+        return kc_error_set(err, KC_ERR, "connector start failed on purpose");
+    }
+    c = kc_calloc(1, sizeof(*c));
+    c->config = kc_props_copy(config);
+    *ctx = c;
+    g_cctx = cctx;
+    return KC_OK;
+}
+
+static kc_err_t tsrc_task_configs(void *ctx, int max_tasks,
+                                  kc_props_t ***configs, size_t *count,
+                                  kc_error_t *err)
+{
+    ts_ctx_t *c = ctx;
+    const char *wanted = kc_props_get(c->config, "tasks.wanted");
+    int n = wanted != NULL ? atoi(wanted) : max_tasks;
+
+    if (g_wanted > 0) {
+        n = g_wanted;
+    }
+    *configs = kc_calloc((size_t)n + 1, sizeof(**configs));
+    for (int i = 0; i < n; i++) {
+        char num[16];
+
+        snprintf(num, sizeof(num), "%d", i);
+        (*configs)[i] = kc_props_new();
+        kc_props_set((*configs)[i], "task.num", num);
+        kc_props_set((*configs)[i], "topic", kc_props_get(c->config, "topic"));
+        if (kc_props_get(c->config, "fail.task") != NULL && i == n - 1) {
+            kc_props_set((*configs)[i], "fail", "yes");
+        }
+        if (kc_props_get(c->config, "slow.ms") != NULL) {
+            kc_props_set((*configs)[i], "slow.ms",
+                         kc_props_get(c->config, "slow.ms"));
+        }
+    }
+    *count = (size_t)n;
+    return KC_OK;
+}
+
+static void tsrc_stop(void *ctx)
+{
+    ts_ctx_t *c = ctx;
+
+    kc_props_destroy(c->config);
+    kc_free(c);
+}
+
+static void tsrc_validate(const kc_props_t *config, kc_config_result_t *result)
+{
+    if (kc_props_get(config, "reject") != NULL) {
+        kc_config_info_add_issue(result, "reject", "rejected on purpose");
+    }
+}
+
+typedef struct tt_ctx {
+    int slow_ms;
+} tt_ctx_t;
+
+static kc_err_t ttask_start(void **ctx, const kc_props_t *config,
+                            kc_source_task_ctx_t *tctx, kc_error_t *err)
+{
+    tt_ctx_t *t;
+
+    if (kc_props_get(config, "fail") != NULL) {
+        return kc_error_set(err, KC_ERR, "task start failed on purpose");
+    }
+    t = kc_calloc(1, sizeof(*t));
+    if (kc_props_get(config, "slow.ms") != NULL) {
+        t->slow_ms = atoi(kc_props_get(config, "slow.ms"));
+    }
+    *ctx = t;
+    return KC_OK;
+}
+
+static kc_err_t ttask_poll(void *ctx, kc_batch_t *batch, kc_error_t *err)
+{
+    tt_ctx_t *t = ctx;
+
+    usleep((useconds_t)(t->slow_ms > 0 ? t->slow_ms : 20) * 1000);
+    return KC_OK;
+}
+
+static void ttask_stop(void *ctx)
+{
+    kc_free(ctx);
+}
+
+static const kc_config_def_t tsrc_def[] = {{.name = "topic",
+                                            .type = KC_CFG_STRING,
+                                            .importance = KC_IMPORTANCE_HIGH,
+                                            .doc = "where to write",
+                                            .flags = KC_CFG_F_REQUIRED},
+                                           {.name = "secret",
+                                            .type = KC_CFG_PASSWORD,
+                                            .default_value = "changeme",
+                                            .importance = KC_IMPORTANCE_LOW,
+                                            .doc = "a password"},
+                                           {.name = NULL}};
+
+static const struct kc_source_task_plugin test_source_task = {
+    KC_PLUGIN_INIT(struct kc_source_task_plugin),
+    .name = "TestSourceTask",
+    .class_name = "test.TestSourceTask",
+    .version = "7",
+    .config_def = empty_def,
+    .start = ttask_start,
+    .poll = ttask_poll,
+    .stop = ttask_stop,
+};
+
+static const struct kc_connector_plugin test_source = {
+    KC_PLUGIN_INIT(struct kc_connector_plugin),
+    .name = "TestSource",
+    .class_name = "test.TestSourceConnector",
+    .version = "3",
+    .config_def = tsrc_def,
+    .source_task = &test_source_task,
+    .start = tsrc_start,
+    .task_configs = tsrc_task_configs,
+    .stop = tsrc_stop,
+    .validate = tsrc_validate,
+};
+
+/* ---- fixture ------------------------------------------------------------ */
+
+typedef struct fixture {
+    char dir[64];
+    kc_registry_t *reg;
+    kc_worker_t *w;
+    kc_herder_t *h;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = kc_calloc(1, sizeof(*f));
+    kc_props_t *wp = kc_props_new();
+    kc_error_t err;
+    char *offsets;
+
+    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-rest-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    offsets = kc_asprintf("%s/offsets", f->dir);
+    f->reg = kc_registry_new();
+    assert_int_equal(
+        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
+        KC_OK);
+    assert_int_equal(
+        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &test_source, &err), KC_OK);
+    kc_props_set(wp, "bootstrap.servers", "embedded");
+    kc_props_set(wp, "key.converter", "test.TestConverter");
+    kc_props_set(wp, "value.converter", "test.TestConverter");
+    kc_props_set(wp, "offset.storage.file.filename", offsets);
+    kc_props_set(wp, "task.shutdown.graceful.timeout.ms", "5000");
+    f->w = kc_worker_new(wp, f->reg, &err);
+    if (f->w == NULL) {
+        fail_msg("kc_worker_new: %s", err.msg);
+    }
+    kc_worker_set_id(f->w, "test-host:8083");
+    f->h = kc_standalone_herder_new(f->w, &err);
+    assert_non_null(f->h);
+    assert_int_equal(kc_herder_start(f->h, &err), KC_OK);
+    kc_props_destroy(wp);
+    kc_free(offsets);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    char *cmd = kc_asprintf("rm -rf %s", f->dir);
+
+    kc_herder_destroy(f->h);
+    kc_worker_destroy(f->w);
+    kc_registry_destroy(f->reg);
+    assert_int_equal(system(cmd), 0);
+    kc_free(cmd);
+    kc_free(f);
+    return 0;
+}
+
+/* One request; the response body is returned as compact JSON text. */
+typedef struct reply {
+    int status;
+    json_t *body;
+    char *location;
+} reply_t;
+
+static reply_t call(fixture_t *f, const char *method, const char *path,
+                    const char *body)
+{
+    kc_rest_request_t req;
+    kc_rest_response_t resp;
+    kc_rest_arg_t args[4];
+    size_t nargs = 0;
+    char *copy = kc_strdup(path);
+    char *q = strchr(copy, '?');
+    reply_t r;
+
+    memset(&req, 0, sizeof(req));
+    if (q != NULL) {
+        char *save = NULL;
+
+        *q++ = '\0';
+        for (char *tok = strtok_r(q, "&", &save); tok != NULL && nargs < 4;
+             tok = strtok_r(NULL, "&", &save)) {
+            char *eq = strchr(tok, '=');
+
+            if (eq != NULL) {
+                *eq = '\0';
+            }
+            args[nargs].key = tok;
+            args[nargs].value = eq != NULL ? eq + 1 : "";
+            nargs++;
+        }
+    }
+    req.method = method;
+    req.path = copy;
+    req.args = args;
+    req.nargs = nargs;
+    req.host = "test-host:8083";
+    req.body = body;
+    req.body_len = body != NULL ? strlen(body) : 0;
+    kc_rest_route(f->h, NULL, &req, &resp);
+    r.status = resp.status;
+    r.body = resp.body;
+    r.location = resp.location;
+    kc_free(copy);
+    return r;
+}
+
+static void reply_free(reply_t *r)
+{
+    json_decref(r->body);
+    kc_free(r->location);
+}
+
+static const char *msg(const reply_t *r)
+{
+    return json_string_value(json_object_get(r->body, "message"));
+}
+
+static void assert_error(const reply_t *r, int status, const char *message)
+{
+    assert_int_equal(r->status, status);
+    assert_int_equal(json_object_size(r->body), 2);
+    assert_int_equal(json_integer_value(json_object_get(r->body, "error_code")),
+                     status);
+    if (message != NULL) {
+        assert_string_equal(msg(r), message);
+    }
+}
+
+static const char *state_of(json_t *st, int task)
+{
+    json_t *e =
+        task < 0 ? json_object_get(st, "connector")
+                 : json_array_get(json_object_get(st, "tasks"), (size_t)task);
+
+    return json_string_value(json_object_get(e, "state"));
+}
+
+/* Wait until the connector and all of its @p ntasks tasks are @p state. */
+static json_t *wait_state(fixture_t *f, const char *name, const char *state,
+                          int ntasks)
+{
+    char *path = kc_asprintf("/connectors/%s/status", name);
+
+    for (int i = 0; i < 250; i++) {
+        reply_t r = call(f, "GET", path, NULL);
+
+        if (r.status == 200 && strcmp(state_of(r.body, -1), state) == 0 &&
+            (ntasks < 0 || (int)json_array_size(
+                               json_object_get(r.body, "tasks")) == ntasks)) {
+            bool all = true;
+
+            for (int t = 0; t < ntasks; t++) {
+                all = all && strcmp(state_of(r.body, t), state) == 0;
+            }
+            if (all) {
+                kc_free(path);
+                return r.body;
+            }
+        }
+        reply_free(&r);
+        usleep(20 * 1000);
+    }
+    kc_free(path);
+    fail_msg("connector %s never reached %s", name, state);
+    return NULL;
+}
+
+static void create(fixture_t *f, const char *name, const char *extra)
+{
+    char *body = kc_asprintf("{\"name\":\"%s\",\"config\":{\"connector."
+                             "class\":\"TestSource\",\"topic\":\"t\"%s}}",
+                             name, extra != NULL ? extra : "");
+    reply_t r = call(f, "POST", "/connectors", body);
+
+    if (r.status != 201) {
+        fail_msg("create %s: %d %s", name, r.status,
+                 msg(&r) != NULL ? msg(&r) : "");
+    }
+    reply_free(&r);
+    kc_free(body);
+}
+
+/* ---- tests ------------------------------------------------------------------
+ */
+
+static void test_root(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r = call(f, "GET", "/", NULL);
+    const char *key;
+    json_t *v;
+    const char *want[] = {"version", "commit", "kafka_cluster_id"};
+    size_t i = 0;
+
+    assert_int_equal(r.status, 200);
+    json_object_foreach(r.body, key, v)
+    {
+        assert_true(i < 3);
+        assert_string_equal(key, want[i++]);
+    }
+    assert_int_equal(i, 3);
+    reply_free(&r);
+    r = call(f, "GET", "/health", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.body, "status")),
+                        "healthy");
+    reply_free(&r);
+}
+
+static void test_routing_errors(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    r = call(f, "GET", "/nope", NULL);
+    assert_error(&r, 404, "HTTP 404 Not Found");
+    reply_free(&r);
+    r = call(f, "DELETE", "/connectors", NULL);
+    assert_error(&r, 405, "HTTP 405 Method Not Allowed");
+    reply_free(&r);
+    r = call(f, "PUT", "/connectors/x/tasks/zero/restart", NULL);
+    assert_error(&r, 404, "HTTP 404 Not Found");
+    reply_free(&r);
+    r = call(f, "POST", "/connectors", "{bad");
+    assert_error(&r, 400, NULL);
+    assert_non_null(strstr(msg(&r), "line 1"));
+    reply_free(&r);
+    r = call(f, "POST", "/connectors", NULL);
+    assert_error(&r, 400, NULL);
+    reply_free(&r);
+    r = call(f, "GET", "/connectors/a%zz", NULL);
+    assert_error(&r, 400, NULL);
+    reply_free(&r);
+    r = call(f, "GET", "/connectors/a%00b", NULL);
+    assert_error(&r, 400, NULL);
+    reply_free(&r);
+}
+
+static void test_decode(void **state)
+{
+    char *s;
+
+    s = kc_rest_decode("a%2Fb+c", 7, false);
+    assert_string_equal(s, "a/b+c");
+    kc_free(s);
+    s = kc_rest_decode("a%2fb+c", 7, true);
+    assert_string_equal(s, "a/b c");
+    kc_free(s);
+    s = kc_rest_decode("%C3%BC", 6, false);
+    assert_string_equal(s, "\xc3\xbc");
+    kc_free(s);
+    assert_null(kc_rest_decode("%4", 2, false));
+    assert_null(kc_rest_decode("%g0", 3, false));
+    assert_null(kc_rest_decode("%00", 3, false));
+}
+
+static void test_lifecycle(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+    json_t *st;
+
+    r = call(f, "POST", "/connectors",
+             "{\"name\":\"a/b\",\"config\":{\"connector.class\":"
+             "\"test.TestSourceConnector\",\"topic\":\"t\",\"tasks.max\":"
+             "\"3\"}}");
+    assert_int_equal(r.status, 201);
+    assert_string_equal(r.location, "http://test-host:8083/connectors/a%2Fb");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(r.body, "config"), "name")),
+                        "a/b");
+    assert_int_equal(json_array_size(json_object_get(r.body, "tasks")), 3);
+    assert_string_equal(json_string_value(json_object_get(r.body, "type")),
+                        "source");
+    reply_free(&r);
+
+    st = wait_state(f, "a%2Fb", "RUNNING", 3);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(st, "connector"), "worker_id")),
+                        "test-host:8083");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(st, "connector"), "version")),
+                        "3");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(st, "tasks"), 2), "version")),
+        "7");
+    json_decref(st);
+
+    /* Task configs carry task.class, as Apache's Worker adds it. */
+    r = call(f, "GET", "/connectors/a%2Fb/tasks", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_array_get(r.body, 1), "config"),
+            "task.class")),
+        "test.TestSourceTask");
+    reply_free(&r);
+
+    /* Fewer tasks after a config change. */
+    r = call(f, "PATCH", "/connectors/a%2Fb/config", "{\"tasks.max\":2}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(r.body, "config"), "tasks.max")),
+                        "2");
+    assert_int_equal(json_array_size(json_object_get(r.body, "tasks")), 2);
+    reply_free(&r);
+    json_decref(wait_state(f, "a%2Fb", "RUNNING", 2));
+
+    r = call(f, "PUT", "/connectors/a%2Fb/pause", NULL);
+    assert_int_equal(r.status, 202);
+    assert_null(r.body);
+    reply_free(&r);
+    json_decref(wait_state(f, "a%2Fb", "PAUSED", 2));
+
+    r = call(f, "PUT", "/connectors/a%2Fb/stop", NULL);
+    assert_int_equal(r.status, 204);
+    reply_free(&r);
+    json_decref(wait_state(f, "a%2Fb", "STOPPED", 0));
+    r = call(f, "GET", "/connectors/a%2Fb", NULL);
+    assert_int_equal(json_array_size(json_object_get(r.body, "tasks")), 0);
+    reply_free(&r);
+
+    r = call(f, "PUT", "/connectors/a%2Fb/resume", NULL);
+    assert_int_equal(r.status, 202);
+    reply_free(&r);
+    json_decref(wait_state(f, "a%2Fb", "RUNNING", 2));
+
+    r = call(f, "DELETE", "/connectors/a%2Fb", NULL);
+    assert_int_equal(r.status, 204);
+    reply_free(&r);
+    r = call(f, "GET", "/connectors/a%2Fb/status", NULL);
+    assert_error(&r, 404, "No status found for connector a/b");
+    reply_free(&r);
+    r = call(f, "GET", "/connectors", NULL);
+    assert_int_equal(json_array_size(r.body), 0);
+    reply_free(&r);
+}
+
+static void test_invalid_config(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    r = call(f, "POST", "/connectors",
+             "{\"name\":\"x\",\"config\":{\"connector.class\":\"TestSource\","
+             "\"reject\":\"1\"}}");
+    assert_error(&r, 400, NULL);
+    assert_string_equal(
+        msg(&r),
+        "Connector configuration is invalid and contains the following 2 "
+        "error(s):\nrejected on purpose\nMissing required configuration "
+        "\"topic\" which has no default value.\nYou can also find the above "
+        "list of errors at the endpoint "
+        "`/connector-plugins/{connectorType}/config/validate`");
+    reply_free(&r);
+
+    r = call(f, "PUT", "/connectors/x/config",
+             "{\"connector.class\":\"TestSource\",\"topic\":\"t\",\"name\":"
+             "\"y\"}");
+    assert_error(&r, 400,
+                 "Connector name configuration (y) doesn't match connector "
+                 "name in the URL (x)");
+    reply_free(&r);
+
+    r = call(f, "GET", "/connectors", NULL);
+    assert_int_equal(json_array_size(r.body), 0);
+    reply_free(&r);
+}
+
+static void test_too_many_tasks_fails_connector(void **state)
+{
+    fixture_t *f = *state;
+    json_t *st;
+    const char *trace;
+
+    create(f, "greedy", ",\"tasks.max\":\"1\",\"tasks.wanted\":\"2\"");
+    st = wait_state(f, "greedy", "FAILED", 0);
+    trace = json_string_value(
+        json_object_get(json_object_get(st, "connector"), "trace"));
+    assert_non_null(trace);
+    assert_non_null(strstr(trace, "has generated 2 tasks, which is greater "
+                                  "than 1"));
+    json_decref(st);
+}
+
+static void test_restart_plans(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+    json_t *st = NULL;
+
+    create(f, "r", ",\"tasks.max\":\"2\",\"fail.task\":\"1\"");
+    for (int i = 0; i < 250 && st == NULL; i++) {
+        r = call(f, "GET", "/connectors/r/status", NULL);
+        if (r.status == 200 &&
+            json_array_size(json_object_get(r.body, "tasks")) == 2 &&
+            strcmp(state_of(r.body, 0), "RUNNING") == 0 &&
+            strcmp(state_of(r.body, 1), "FAILED") == 0) {
+            st = r.body;
+            r.body = NULL;
+        }
+        reply_free(&r);
+        usleep(20 * 1000);
+    }
+    assert_non_null(st);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(st, "tasks"), 1), "trace")),
+        "task start failed on purpose");
+    json_decref(st);
+
+    /* Plain restart: the connector only, 204. */
+    r = call(f, "POST", "/connectors/r/restart", NULL);
+    assert_int_equal(r.status, 204);
+    assert_null(r.body);
+    reply_free(&r);
+
+    r = call(f, "POST",
+             "/connectors/r/restart?includeTasks=true&onlyFailed="
+             "true",
+             NULL);
+    assert_int_equal(r.status, 202);
+    assert_string_equal(state_of(r.body, -1), "RUNNING");
+    assert_string_equal(state_of(r.body, 0), "RUNNING");
+    assert_string_equal(state_of(r.body, 1), "RESTARTING");
+    reply_free(&r);
+
+    r = call(f, "POST", "/connectors/r/restart?includeTasks=true", NULL);
+    assert_int_equal(r.status, 202);
+    assert_string_equal(state_of(r.body, -1), "RESTARTING");
+    assert_string_equal(state_of(r.body, 0), "RESTARTING");
+    assert_string_equal(state_of(r.body, 1), "RESTARTING");
+    reply_free(&r);
+
+    r = call(f, "POST", "/connectors/r/tasks/9/restart", NULL);
+    assert_error(&r, 404, "Task r-9 not found");
+    reply_free(&r);
+    /* As Apache: the task starts on its own thread and fails there. */
+    r = call(f, "POST", "/connectors/r/tasks/1/restart", NULL);
+    assert_int_equal(r.status, 204);
+    reply_free(&r);
+    r = call(f, "POST", "/connectors/r/tasks/0/restart", NULL);
+    assert_int_equal(r.status, 204);
+    reply_free(&r);
+}
+
+static void test_failed_connector_start(void **state)
+{
+    fixture_t *f = *state;
+    json_t *st;
+
+    create(f, "broken", ",\"fail.start\":\"1\"");
+    st = wait_state(f, "broken", "FAILED", 0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(st, "connector"), "trace")),
+                        "connector start failed on purpose");
+    json_decref(st);
+}
+
+static void test_offsets_need_stopped(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    create(f, "o", NULL);
+    r = call(f, "DELETE", "/connectors/o/offsets", NULL);
+    assert_error(&r, 400,
+                 "Connectors must be in the STOPPED state before their "
+                 "offsets can be modified. This can be done for the "
+                 "specified connector by issuing a 'PUT' request to the "
+                 "'/connectors/o/stop' endpoint");
+    reply_free(&r);
+    r = call(f, "PATCH", "/connectors/o/offsets", "{\"offsets\":[]}");
+    assert_error(&r, 400,
+                 "Partitions / offsets need to be provided for an alter "
+                 "offsets request");
+    reply_free(&r);
+}
+
+static void test_validate_hides_passwords(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+    json_t *configs;
+    bool seen = false;
+
+    r = call(f, "PUT", "/connector-plugins/TestSource/config/validate",
+             "{\"connector.class\":\"TestSource\",\"secret\":\"hunter2\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.body, "name")),
+                        "TestSource");
+    configs = json_object_get(r.body, "configs");
+    for (size_t i = 0; i < json_array_size(configs); i++) {
+        json_t *c = json_array_get(configs, i);
+        json_t *def = json_object_get(c, "definition");
+
+        if (json_is_object(def) &&
+            strcmp(json_string_value(json_object_get(def, "name")), "secret") ==
+                0) {
+            assert_string_equal(
+                json_string_value(json_object_get(def, "default_value")),
+                "[hidden]");
+            assert_string_equal(json_string_value(json_object_get(
+                                    json_object_get(c, "value"), "value")),
+                                "[hidden]");
+            seen = true;
+        }
+    }
+    assert_true(seen);
+    /* "name" and "topic" are missing. */
+    assert_int_equal(json_integer_value(json_object_get(r.body, "error_count")),
+                     2);
+    reply_free(&r);
+
+    r = call(f, "PUT", "/connector-plugins/Other/config/validate",
+             "{\"connector.class\":\"TestSource\"}");
+    assert_error(&r, 400,
+                 "Included connector type TestSource does not match request "
+                 "type Other");
+    reply_free(&r);
+
+    r = call(f, "GET", "/connector-plugins/TestSource/config", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(r.body, 0), "name")),
+        "topic");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(r.body, 1), "name")),
+        "secret");
+    reply_free(&r);
+    r = call(f, "GET", "/connector-plugins/Nope/config", NULL);
+    assert_error(&r, 404, "Unknown plugin Nope.");
+    reply_free(&r);
+
+    r = call(f, "GET", "/connector-plugins", NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(r.body), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(r.body, 0), "class")),
+        "test.TestSourceConnector");
+    reply_free(&r);
+    r = call(f, "GET", "/connector-plugins?connectorsOnly=false", NULL);
+    assert_int_equal(json_array_size(r.body), 2);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(r.body, 1), "type")),
+        "converter");
+    reply_free(&r);
+}
+
+/* A herder busy stopping slow tasks: calls time out, status answers. */
+static void test_timeout_while_busy(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+    kc_error_t err;
+    json_t *out = NULL;
+    struct timespec t0;
+    struct timespec t1;
+    kc_err_t rc;
+
+    create(f, "slow", ",\"slow.ms\":\"1500\"");
+    json_decref(wait_state(f, "slow", "RUNNING", 1));
+    usleep(100 * 1000); /* the task is now inside a long poll */
+    kc_herder_set_timeout(f->h, 200);
+    /* The stop waits for the task's poll to return. */
+    r = call(f, "PUT", "/connectors/slow/stop", NULL);
+    assert_error(&r, 500, "Request timed out");
+    reply_free(&r);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = call(f, "GET", "/connectors/slow/status", NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_int_equal(r.status, 200);
+    assert_true((t1.tv_sec - t0.tv_sec) * 1000 +
+                    (t1.tv_nsec - t0.tv_nsec) / 1000000 <
+                100);
+    reply_free(&r);
+    rc = kc_herder_info(f->h, "slow", &out, &err);
+    assert_int_equal(rc, KC_ERR_TIMEOUT);
+    assert_null(out);
+    kc_herder_set_timeout(f->h, 90000);
+    json_decref(wait_state(f, "slow", "STOPPED", 0));
+}
+
+/* A connector that asks for a reconfiguration gets new tasks. */
+static void test_connector_requests_reconfigure(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    g_wanted = 1;
+    create(f, "rc", ",\"tasks.max\":\"4\"");
+    json_decref(wait_state(f, "rc", "RUNNING", 1));
+    g_wanted = 3;
+    kc_connector_request_reconfigure(g_cctx);
+    json_decref(wait_state(f, "rc", "RUNNING", 3));
+    r = call(f, "GET", "/connectors/rc/tasks", NULL);
+    assert_int_equal(json_array_size(r.body), 3);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_array_get(r.body, 2), "config"), "task.num")),
+        "2");
+    reply_free(&r);
+    g_wanted = 0;
+}
+
+static void test_loggers(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    kc_log_register("test.logging.Alpha");
+    kc_log_register("test.logging.alpha.Beta");
+    kc_log_register("test.other");
+    r = call(f, "GET", "/admin/loggers/test.logging.Alpha", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.body, "level")),
+                        kc_log_level_name(kc_log_effective_level("root")));
+    assert_true(json_is_null(json_object_get(r.body, "last_modified")));
+    reply_free(&r);
+
+    r = call(f, "PUT", "/admin/loggers/test.logging", "{\"level\":\"trace\"}");
+    assert_int_equal(r.status, 200);
+    /* Every known logger under the prefix, plus the namespace, sorted. */
+    assert_int_equal(json_array_size(r.body), 3);
+    assert_string_equal(json_string_value(json_array_get(r.body, 0)),
+                        "test.logging");
+    assert_string_equal(json_string_value(json_array_get(r.body, 1)),
+                        "test.logging.Alpha");
+    assert_string_equal(json_string_value(json_array_get(r.body, 2)),
+                        "test.logging.alpha.Beta");
+    reply_free(&r);
+    assert_int_equal(kc_log_effective_level("test.logging.alpha.Beta"),
+                     KC_LOG_TRACE);
+    assert_int_equal(kc_log_effective_level("test.other"),
+                     kc_log_effective_level("root"));
+
+    r = call(f, "GET", "/admin/loggers", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(r.body, "test.logging.Alpha"), "level")),
+        "TRACE");
+    assert_true(json_is_integer(json_object_get(
+        json_object_get(r.body, "test.logging.Alpha"), "last_modified")));
+    assert_non_null(json_object_get(r.body, "root"));
+    reply_free(&r);
+
+    r = call(f, "PUT", "/admin/loggers/test.x?scope=cluster",
+             "{\"level\":\"ERROR\"}");
+    assert_int_equal(r.status, 204);
+    assert_null(r.body);
+    reply_free(&r);
+    assert_int_equal(kc_log_effective_level("test.x"), KC_LOG_ERROR);
+
+    r = call(f, "GET", "/admin/loggers/never.seen", NULL);
+    assert_error(&r, 404, "Logger never.seen not found.");
+    reply_free(&r);
+    r = call(f, "PUT", "/admin/loggers/x", "{\"level\":\"LOUD\"}");
+    assert_error(&r, 404, "invalid log level 'LOUD'.");
+    reply_free(&r);
+    r = call(f, "PUT", "/admin/loggers/x", "{}");
+    assert_error(&r, 400,
+                 "Desired 'level' parameter was not specified in request.");
+    reply_free(&r);
+    kc_log_reset();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_root, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_routing_errors, setup, teardown),
+        cmocka_unit_test(test_decode),
+        cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_many_tasks_fails_connector,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_plans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_connector_start, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_offsets_need_stopped, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_hides_passwords, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_timeout_while_busy, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_connector_requests_reconfigure,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loggers, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

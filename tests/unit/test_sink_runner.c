@@ -1,0 +1,324 @@
+/*
+ * The sink task runner, in-process: a worker on the embedded Kafka
+ * (librdkafka's mock cluster) running capture_sink.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kc_runtime_test_plugins.h"
+
+#include <librdkafka/rdkafka.h>
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    strcpy(tmpdir, "/tmp/kc-sink-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    test_state_reset();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char *cmd = kc_asprintf("rm -rf '%s'", tmpdir);
+
+    assert_int_equal(system(cmd), 0);
+    kc_free(cmd);
+    return 0;
+}
+
+static kc_worker_t *new_worker(kc_registry_t *reg)
+{
+    kc_props_t *wp = test_worker_props(tmpdir);
+    kc_error_t err;
+    kc_worker_t *w = kc_worker_new(wp, reg, &err);
+
+    if (w == NULL) {
+        fail_msg("kc_worker_new: %s", err.msg);
+    }
+    kc_worker_set_status_listener(w, test_status, NULL);
+    kc_props_destroy(wp);
+    return w;
+}
+
+/* Produce "<prefix><i>" for i in [from, to) to partition 0 of @p topic. */
+static void produce(const char *bootstrap, const char *topic,
+                    const char *prefix, int from, int to)
+{
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk;
+
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, NULL, 0);
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+    assert_non_null(rk);
+    for (int i = from; i < to; i++) {
+        char *v = kc_asprintf("%s%d", prefix, i);
+
+        if (strcmp(prefix, "BAD") == 0) {
+            v[3] = '\0';
+        }
+        assert_int_equal(
+            rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
+                              RD_KAFKA_V_PARTITION(0),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_VALUE(v, strlen(v)), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+        kc_free(v);
+    }
+    assert_int_equal(rd_kafka_flush(rk, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_destroy(rk);
+}
+
+static kc_props_t *sink_config(const char *name, const char *topics_key,
+                               const char *topics)
+{
+    kc_props_t *c = kc_props_new();
+
+    kc_props_set(c, "name", name);
+    kc_props_set(c, "connector.class", "CaptureSink");
+    kc_props_set(c, topics_key, topics);
+    return c;
+}
+
+static size_t captured(void)
+{
+    size_t n;
+
+    pthread_mutex_lock(&T.lock);
+    n = T.nvalues;
+    pthread_mutex_unlock(&T.lock);
+    return n;
+}
+
+static bool wait_captured(size_t n, int ms)
+{
+    for (int i = 0; i < ms / 10 && captured() < n; i++) {
+        usleep(10000);
+    }
+    return captured() >= n;
+}
+
+/*
+ * The offset committed for partition 0 of @p topic by group connect-<name>,
+ * or -1; read with a separate client (the mock cluster's OffsetFetch needs
+ * explicit partitions, so GET .../offsets for sinks is covered by the e2e
+ * tests against the real broker).
+ */
+static long committed(kc_worker_t *w, const kc_props_t *cfg, const char *topic)
+{
+    char errstr[256];
+    char *group = kc_asprintf("connect-%s", kc_props_get(cfg, "name"));
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_topic_partition_list_t *parts;
+    rd_kafka_t *rk;
+    long off = -1;
+
+    rd_kafka_conf_set(conf, "bootstrap.servers", kc_worker_bootstrap(w), NULL,
+                      0);
+    rd_kafka_conf_set(conf, "group.id", group, NULL, 0);
+    rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+    assert_non_null(rk);
+    parts = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(parts, topic, 0);
+    if (rd_kafka_committed(rk, parts, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        parts->elems[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        off = parts->elems[0].offset >= 0 ? (long)parts->elems[0].offset : -1;
+    }
+    rd_kafka_topic_partition_list_destroy(parts);
+    rd_kafka_destroy(rk);
+    kc_free(group);
+    return off;
+}
+
+static void test_put_receives_every_record_in_order(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s1");
+
+    produce(kc_worker_bootstrap(w), "s1", "m", 0, 50);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    assert_true(wait_captured(50, 20000));
+    pthread_mutex_lock(&T.lock);
+    assert_int_equal(T.nvalues, 50);
+    for (int i = 0; i < 50; i++) {
+        char expect[16];
+
+        snprintf(expect, sizeof(expect), "m%d", i);
+        assert_string_equal(T.values[i], expect);
+    }
+    pthread_mutex_unlock(&T.lock);
+    /* Committed after put and flush: the next offset to read is 50. */
+    for (int i = 0; i < 100 && committed(w, cfg, "s1") != 50; i++) {
+        usleep(50000);
+    }
+    assert_int_equal(committed(w, cfg, "s1"), 50);
+    assert_true(atomic_load(&T.flushes) >= 1);
+    kc_worker_stop_tasks(w, "snk");
+    assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_retry_redelivers_the_same_batch(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s2");
+
+    T.retry_first = 2;
+    produce(kc_worker_bootstrap(w), "s2", "r", 0, 10);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured(10, 20000));
+    usleep(200000);
+    pthread_mutex_lock(&T.lock);
+    assert_int_equal(T.nvalues, 10); /* no record lost, none twice */
+    for (int i = 0; i < 10; i++) {
+        char expect[16];
+
+        snprintf(expect, sizeof(expect), "r%d", i);
+        assert_string_equal(T.values[i], expect);
+    }
+    pthread_mutex_unlock(&T.lock);
+    assert_true(atomic_load(&T.puts) >= 3);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_put_error_fails_the_task(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s3");
+
+    T.fail_put = 1;
+    produce(kc_worker_bootstrap(w), "s3", "x", 0, 5);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 20000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "the sink broke"));
+    pthread_mutex_unlock(&T.lock);
+    /* Nothing was put, so nothing may be committed. */
+    assert_int_equal(committed(w, cfg, "s3"), -1);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_converter_error_without_tolerance_fails(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s4");
+
+    produce(kc_worker_bootstrap(w), "s4", "BAD", 0, 1);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 20000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "Tolerance exceeded in error handler"));
+    assert_non_null(strstr(T.trace, "cannot convert BAD"));
+    pthread_mutex_unlock(&T.lock);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_converter_error_tolerated_skips(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s5");
+
+    kc_props_set(cfg, "errors.tolerance", "all");
+    produce(kc_worker_bootstrap(w), "s5", "a", 0, 3);
+    produce(kc_worker_bootstrap(w), "s5", "BAD", 0, 1);
+    produce(kc_worker_bootstrap(w), "s5", "b", 0, 3);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured(6, 20000));
+    pthread_mutex_lock(&T.lock);
+    assert_string_equal(T.values[2], "a2");
+    assert_string_equal(T.values[3], "b0");
+    pthread_mutex_unlock(&T.lock);
+    /* The skipped record counts as consumed: 7 records, next offset 7. */
+    for (int i = 0; i < 100 && committed(w, cfg, "s5") != 7; i++) {
+        usleep(50000);
+    }
+    assert_int_equal(committed(w, cfg, "s5"), 7);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_topics_regex_subscription(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics.regex", "rx-.*");
+    json_t *topics = NULL;
+    kc_error_t err;
+
+    produce(kc_worker_bootstrap(w), "rx-one", "o", 0, 4);
+    produce(kc_worker_bootstrap(w), "other", "n", 0, 4);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured(4, 20000));
+    usleep(300000);
+    assert_int_equal(captured(), 4);
+    assert_int_equal(kc_worker_topics(w, "snk", &topics, &err), KC_OK);
+    assert_string_equal(
+        json_string_value(json_array_get(
+            json_object_get(json_object_get(topics, "snk"), "topics"), 0)),
+        "rx-one");
+    json_decref(topics);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_sink_without_topics_is_rejected(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = kc_props_new();
+    kc_error_t err;
+
+    kc_props_set(cfg, "name", "snk");
+    kc_props_set(cfg, "connector.class", "CaptureSink");
+    assert_int_equal(
+        kc_worker_start_connector(w, "snk", cfg, KC_TARGET_STARTED, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "Must configure one of topics or "
+                                    "topics.regex"));
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_put_receives_every_record_in_order,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_redelivers_the_same_batch,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_error_fails_the_task, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_converter_error_without_tolerance_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_converter_error_tolerated_skips,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_topics_regex_subscription, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sink_without_topics_is_rejected,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

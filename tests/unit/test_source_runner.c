@@ -1,0 +1,347 @@
+/*
+ * The source task runner, in-process: a worker on the embedded Kafka
+ * (librdkafka's mock cluster) running mock_source.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kc_runtime_test_plugins.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include "runtime/kc_offset_store.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    strcpy(tmpdir, "/tmp/kc-source-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    test_state_reset();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char *cmd = kc_asprintf("rm -rf '%s'", tmpdir);
+
+    assert_int_equal(system(cmd), 0);
+    kc_free(cmd);
+    return 0;
+}
+
+static kc_props_t *source_config(const char *name, const char *topic)
+{
+    kc_props_t *c = kc_props_new();
+
+    kc_props_set(c, "name", name);
+    kc_props_set(c, "connector.class", "MockSource");
+    kc_props_set(c, "topic", topic);
+    return c;
+}
+
+/* Every value in @p topic, read from the start with a plain consumer. */
+static char **read_topic(const char *bootstrap, const char *topic, int want,
+                         int *got)
+{
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk;
+    rd_kafka_topic_partition_list_t *parts;
+    char **values = kc_calloc((size_t)want + 1, sizeof(*values));
+
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, NULL, 0);
+    rd_kafka_conf_set(conf, "group.id", "test-reader", NULL, 0);
+    rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+    assert_non_null(rk);
+    parts = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(parts, topic, 0)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_assign(rk, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    *got = 0;
+    for (int i = 0; i < 200 && *got < want; i++) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 50);
+
+        if (m == NULL) {
+            continue;
+        }
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            values[(*got)++] = kc_strndup(m->payload, m->len);
+        }
+        rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return values;
+}
+
+static void free_values(char **values, int n)
+{
+    for (int i = 0; i < n; i++) {
+        kc_free(values[i]);
+    }
+    kc_free(values);
+}
+
+/* The stored offset "n" of partition {"p":"a"}, -1 if none. */
+static long stored_offset(const char *connector)
+{
+    char *path = kc_asprintf("%s/connect.offsets", tmpdir);
+    kc_error_t err;
+    kc_offset_store_t *store = kc_offset_store_open(path, &err);
+    json_t *part = json_pack("{ss}", "p", "a");
+    json_t *off = NULL;
+    long n = -1;
+
+    assert_non_null(store);
+    if (kc_offset_store_get(store, connector, part, &off) == KC_OK) {
+        n = (long)json_integer_value(json_object_get(off, "n"));
+    }
+    json_decref(off);
+    json_decref(part);
+    kc_offset_store_destroy(store);
+    kc_free(path);
+    return n;
+}
+
+static kc_worker_t *new_worker(kc_registry_t *reg)
+{
+    kc_props_t *wp = test_worker_props(tmpdir);
+    kc_error_t err;
+    kc_worker_t *w = kc_worker_new(wp, reg, &err);
+
+    if (w == NULL) {
+        fail_msg("kc_worker_new: %s", err.msg);
+    }
+    kc_worker_set_status_listener(w, test_status, NULL);
+    kc_props_destroy(wp);
+    return w;
+}
+
+static void test_records_reach_kafka_in_order(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t1");
+    int got = 0;
+    char **values;
+
+    T.records = 100;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    values = read_topic(kc_worker_bootstrap(w), "t1", 100, &got);
+    assert_int_equal(got, 100);
+    for (int i = 0; i < 100; i++) {
+        char expect[16];
+
+        snprintf(expect, sizeof(expect), "v%d", i);
+        assert_string_equal(values[i], expect);
+    }
+    free_values(values, got);
+    kc_worker_stop_tasks(w, "src");
+    /* A clean stop reports UNASSIGNED and leaves the last offset. */
+    assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
+    assert_int_equal(stored_offset("src"), 99);
+    assert_true(atomic_load(&T.commits) >= 1);
+    kc_worker_stop_connector(w, "src");
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_restart_resumes_from_stored_offset(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t2");
+    int got = 0;
+    char **values;
+
+    T.records = 30;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    values = read_topic(kc_worker_bootstrap(w), "t2", 30, &got);
+    assert_int_equal(got, 30);
+    free_values(values, got);
+    kc_worker_stop_tasks(w, "src");
+    kc_worker_stop_connector(w, "src");
+    kc_worker_destroy(w);
+    assert_int_equal(stored_offset("src"), 29);
+
+    /* A new worker (new process in real life) on the same file. */
+    pthread_mutex_lock(&T.lock);
+    T.next = 0;
+    T.records = 40;
+    pthread_mutex_unlock(&T.lock);
+    w = new_worker(reg);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    for (int i = 0; i < 200 && stored_offset("src") != 39; i++) {
+        usleep(20000);
+    }
+    pthread_mutex_lock(&T.lock);
+    assert_int_equal(T.resumed, 29);
+    pthread_mutex_unlock(&T.lock);
+    assert_int_equal(stored_offset("src"), 39);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_poll_error_fails_the_task_with_trace(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t3");
+
+    T.records = 100;
+    T.fail_poll_at = 20;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 5000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "the source broke at 20"));
+    pthread_mutex_unlock(&T.lock);
+    /* Records before the failure were acknowledged: their offset counts. */
+    assert_int_equal(stored_offset("src"), 19);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_converter_error_without_tolerance_fails(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t4");
+
+    T.records = 50;
+    T.bad_at = 25;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 5000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "Tolerance exceeded in error handler"));
+    assert_non_null(strstr(T.trace, "cannot convert BAD"));
+    pthread_mutex_unlock(&T.lock);
+    /* Nothing at or after the bad record is committed. */
+    assert_true(stored_offset("src") < 25);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_converter_error_tolerated_skips_record(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t5");
+    int got = 0;
+    char **values;
+
+    kc_props_set(cfg, "errors.tolerance", "all");
+    kc_props_set(cfg, "errors.log.enable", "true");
+    T.records = 20;
+    T.bad_at = 5;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    values = read_topic(kc_worker_bootstrap(w), "t5", 19, &got);
+    assert_int_equal(got, 19);
+    assert_string_equal(values[4], "v4");
+    assert_string_equal(values[5], "v6"); /* v5 was the bad one */
+    free_values(values, got);
+    kc_worker_stop_tasks(w, "src");
+    assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
+    assert_int_equal(stored_offset("src"), 19);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_pause_stops_polling(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t6");
+    int before;
+
+    T.records = 0;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    kc_worker_set_target(w, "src", KC_TARGET_PAUSED);
+    assert_true(wait_task_state(KC_STATE_PAUSED, 5000));
+    usleep(50000);
+    before = atomic_load(&T.polls);
+    usleep(300000);
+    assert_int_equal(atomic_load(&T.polls), before);
+    kc_worker_set_target(w, "src", KC_TARGET_STARTED);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    usleep(100000);
+    assert_true(atomic_load(&T.polls) > before);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_active_topics_and_offsets_json(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t7");
+    json_t *topics = NULL;
+    json_t *offsets = NULL;
+    json_t *expect;
+    kc_error_t err;
+
+    T.records = 5;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    for (int i = 0; i < 200 && stored_offset("src") != 4; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(kc_worker_topics(w, "src", &topics, &err), KC_OK);
+    expect = json_loads("{\"src\":{\"topics\":[\"t7\"]}}", 0, NULL);
+    assert_true(json_equal(topics, expect));
+    json_decref(expect);
+    assert_int_equal(kc_worker_offsets(w, "src", cfg, &offsets, &err), KC_OK);
+    expect = json_loads("{\"offsets\":[{\"partition\":{\"p\":\"a\"},"
+                        "\"offset\":{\"n\":4}}]}",
+                        0, NULL);
+    assert_true(json_equal(offsets, expect));
+    json_decref(expect);
+    json_decref(topics);
+    json_decref(offsets);
+    kc_worker_topics_reset(w, "src");
+    assert_int_equal(kc_worker_topics(w, "src", &topics, &err), KC_OK);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(topics, "src"), "topics")),
+                     0);
+    json_decref(topics);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_records_reach_kafka_in_order,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_resumes_from_stored_offset,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_poll_error_fails_the_task_with_trace, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_converter_error_without_tolerance_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_converter_error_tolerated_skips_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pause_stops_polling, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_active_topics_and_offsets_json,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,299 @@
+/*
+ * Worker and connector config tables, cross-key checks and the Java client
+ * settings translation. Expected defaults are Apache Kafka's (WorkerConfig,
+ * StandaloneConfig, ConnectorConfig, SinkConnectorConfig).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kc_runtime_test_plugins.h"
+
+#include "runtime/kc_worker_config.h"
+
+static kc_props_t *minimal_worker(void)
+{
+    kc_props_t *p = kc_props_new();
+
+    kc_props_set(p, "key.converter", "TestString");
+    kc_props_set(p, "value.converter", "TestString");
+    kc_props_set(p, "offset.storage.file.filename", "/tmp/x.offsets");
+    return p;
+}
+
+static bool has_issue(const kc_config_result_t *r, const char *key)
+{
+    return kc_config_result_first(r, key) != NULL;
+}
+
+static void test_worker_defaults_are_apaches(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_error_t err;
+    kc_config_t *c = kc_config_new(kc_worker_config_defs(), p, &err);
+
+    assert_non_null(c);
+    assert_int_equal(kc_config_long(c, "offset.flush.interval.ms"), 60000);
+    assert_int_equal(kc_config_long(c, "offset.flush.timeout.ms"), 5000);
+    assert_int_equal(kc_config_long(c, "task.shutdown.graceful.timeout.ms"),
+                     5000);
+    assert_string_equal(kc_config_string(c, "header.converter"),
+                        "org.apache.kafka.connect.storage."
+                        "SimpleHeaderConverter");
+    assert_true(kc_config_bool(c, "topic.creation.enable"));
+    assert_string_equal(
+        kc_config_string(c, "connector.client.config.override.policy"), "All");
+    {
+        size_t n = 0;
+        const char *const *l = kc_config_list(c, "listeners", &n);
+
+        assert_int_equal(n, 1);
+        assert_string_equal(l[0], "http://:8083");
+        l = kc_config_list(c, "bootstrap.servers", &n);
+        assert_int_equal(n, 1);
+        assert_string_equal(l[0], "localhost:9092");
+    }
+    kc_config_destroy(c);
+    kc_props_destroy(p);
+}
+
+static void test_missing_required_keys_are_all_listed(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "offset.flush.interval.ms", "soon");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_true(has_issue(&r, "key.converter"));
+    assert_true(has_issue(&r, "value.converter"));
+    assert_true(has_issue(&r, "offset.storage.file.filename"));
+    assert_true(has_issue(&r, "offset.flush.interval.ms"));
+    assert_int_equal(r.count, 4);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+static void test_client_settings_are_checked(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "producer.acks", "bogus");
+    kc_props_set(p, "producer.key.serializer",
+                 "org.apache.kafka.common.serialization.StringSerializer");
+    kc_props_set(p, "consumer.max.poll.records", "100");
+    kc_props_set(p, "producer.linger.ms", "10");
+    kc_props_set(p, "admin.ssl.truststore.location", "/x.jks");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_true(has_issue(&r, "producer.acks"));
+    assert_true(has_issue(&r, "admin.ssl.truststore.location"));
+    /* Java-only keys are dropped, valid ones accepted. */
+    assert_int_equal(r.count, 2);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+static void test_unknown_converter_class_is_an_issue(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    assert_int_equal(kc_worker_config_check(reg, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    kc_props_set(p, "value.converter", "com.example.Nope");
+    assert_int_equal(kc_worker_config_check(reg, p, &r), KC_ERR_INVALID);
+    assert_true(has_issue(&r, "value.converter"));
+    assert_non_null(strstr(kc_config_result_first(&r, "value.converter"),
+                           "com.example.Nope"));
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+    kc_registry_destroy(reg);
+}
+
+static const char *conf_get(rd_kafka_conf_t *conf, const char *key, char *buf,
+                            size_t size)
+{
+    size_t n = size;
+
+    if (rd_kafka_conf_get(conf, key, buf, &n) != RD_KAFKA_CONF_OK) {
+        return NULL;
+    }
+    return buf;
+}
+
+static void test_java_names_are_translated(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    kc_error_t err;
+    char buf[256];
+
+    kc_props_set(p, "delivery.timeout.ms", "120000");
+    kc_props_set(p, "buffer.memory", "33554432");
+    kc_props_set(p, "max.request.size", "2000000");
+    kc_props_set(p, "compression.type", "lz4");
+    kc_props_set(p, "sasl.jaas.config",
+                 "org.apache.kafka.common.security.plain.PlainLoginModule "
+                 "required username=\"alice\" password=\"s3cret\";");
+    assert_int_equal(kc_client_conf_apply(conf, KC_CLIENT_PRODUCER, p,
+                                          "producer.", NULL, &err),
+                     KC_OK);
+    assert_string_equal(conf_get(conf, "message.timeout.ms", buf, sizeof(buf)),
+                        "120000");
+    assert_string_equal(
+        conf_get(conf, "queue.buffering.max.kbytes", buf, sizeof(buf)),
+        "32768");
+    assert_string_equal(conf_get(conf, "message.max.bytes", buf, sizeof(buf)),
+                        "2000000");
+    assert_string_equal(conf_get(conf, "compression.codec", buf, sizeof(buf)),
+                        "lz4");
+    assert_string_equal(conf_get(conf, "sasl.username", buf, sizeof(buf)),
+                        "alice");
+    rd_kafka_conf_destroy(conf);
+    kc_props_destroy(p);
+
+    p = kc_props_new();
+    conf = rd_kafka_conf_new();
+    kc_props_set(p, "partition.assignment.strategy",
+                 "org.apache.kafka.clients.consumer.RoundRobinAssignor");
+    kc_props_set(p, "auto.offset.reset", "none");
+    assert_int_equal(kc_client_conf_apply(conf, KC_CLIENT_CONSUMER, p,
+                                          "consumer.", NULL, &err),
+                     KC_OK);
+    assert_string_equal(
+        conf_get(conf, "partition.assignment.strategy", buf, sizeof(buf)),
+        "roundrobin");
+    assert_string_equal(conf_get(conf, "auto.offset.reset", buf, sizeof(buf)),
+                        "error");
+    rd_kafka_conf_destroy(conf);
+    kc_props_destroy(p);
+}
+
+static void test_bad_client_value_names_the_prefixed_key(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    kc_error_t err;
+
+    kc_props_set(p, "linger.ms", "-5");
+    assert_int_equal(kc_client_conf_apply(conf, KC_CLIENT_PRODUCER, p,
+                                          "producer.override.", NULL, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "\"producer.override.linger.ms\""));
+    rd_kafka_conf_destroy(conf);
+    kc_props_destroy(p);
+}
+
+static void test_sink_needs_exactly_one_of_topics_and_regex(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+
+    kc_connector_config_check(NULL, p, true, &r);
+    assert_string_equal(kc_config_result_first(&r, "topics"),
+                        "Must configure one of topics or topics.regex");
+    kc_config_result_release(&r);
+
+    kc_props_set(p, "topics", "a,b");
+    kc_props_set(p, "topics.regex", "c.*");
+    kc_connector_config_check(NULL, p, true, &r);
+    assert_string_equal(kc_config_result_first(&r, "topics.regex"),
+                        "topics and topics.regex are mutually exclusive "
+                        "options, but both are set.");
+    kc_config_result_release(&r);
+
+    kc_props_remove(p, "topics.regex");
+    kc_connector_config_check(NULL, p, true, &r);
+    assert_int_equal(r.count, 0);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+static void test_transform_alias_needs_a_known_type(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "transforms", "a,b");
+    kc_props_set(p, "transforms.b.type", "com.example.Nope");
+    kc_connector_config_check(reg, p, false, &r);
+    assert_true(has_issue(&r, "transforms.a.type"));
+    assert_true(has_issue(&r, "transforms.b.type"));
+    assert_int_equal(r.count, 2);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+    kc_registry_destroy(reg);
+}
+
+static void test_topic_creation_needs_default_settings(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "topic.creation.groups", "g");
+    kc_props_set(p, "topic.creation.default.partitions", "0");
+    kc_connector_config_check(NULL, p, false, &r);
+    assert_true(has_issue(&r, "topic.creation.default.replication.factor"));
+    assert_true(has_issue(&r, "topic.creation.default.partitions"));
+    kc_config_result_release(&r);
+
+    kc_props_set(p, "topic.creation.default.partitions", "-1");
+    kc_props_set(p, "topic.creation.default.replication.factor", "1");
+    kc_connector_config_check(NULL, p, false, &r);
+    assert_int_equal(r.count, 0);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+static void test_connector_common_defaults(void **state)
+{
+    const kc_config_def_t *const defs[] = {kc_connector_common_def(),
+                                           kc_sink_connector_def(), NULL};
+    kc_props_t *p = kc_props_new();
+    kc_error_t err;
+    kc_config_t *c;
+
+    kc_props_set(p, "name", "x");
+    kc_props_set(p, "connector.class", "CaptureSink");
+    kc_props_set(p, "topics", "t");
+    c = kc_config_new(defs, p, &err);
+    assert_non_null(c);
+    assert_int_equal(kc_config_int(c, "tasks.max"), 1);
+    assert_string_equal(kc_config_string(c, "errors.tolerance"), "none");
+    assert_int_equal(kc_config_long(c, "errors.retry.timeout"), 0);
+    assert_int_equal(kc_config_long(c, "errors.retry.delay.max.ms"), 60000);
+    assert_false(kc_config_bool(c, "errors.log.enable"));
+    assert_string_equal(kc_config_string(c, "config.action.reload"), "restart");
+    assert_string_equal(
+        kc_config_string(c, "errors.deadletterqueue.topic.name"), "");
+    kc_config_destroy(c);
+
+    kc_props_set(p, "tasks.max", "0");
+    kc_props_set(p, "errors.tolerance", "some");
+    assert_null(kc_config_new(defs, p, &err));
+    assert_non_null(strstr(err.msg, "tasks.max"));
+    assert_non_null(strstr(err.msg, "errors.tolerance"));
+    kc_props_destroy(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_worker_defaults_are_apaches),
+        cmocka_unit_test(test_missing_required_keys_are_all_listed),
+        cmocka_unit_test(test_client_settings_are_checked),
+        cmocka_unit_test(test_unknown_converter_class_is_an_issue),
+        cmocka_unit_test(test_java_names_are_translated),
+        cmocka_unit_test(test_bad_client_value_names_the_prefixed_key),
+        cmocka_unit_test(test_sink_needs_exactly_one_of_topics_and_regex),
+        cmocka_unit_test(test_transform_alias_needs_a_known_type),
+        cmocka_unit_test(test_topic_creation_needs_default_settings),
+        cmocka_unit_test(test_connector_common_defaults),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
