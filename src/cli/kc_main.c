@@ -142,21 +142,6 @@ static int run_standalone(int argc, char **argv)
         rc = EXIT_CONFIG;
         goto out;
     }
-    {
-        /* Apache's worker id: host:port of the advertised URL. */
-        const char *url = kc_rest_server_url(rest);
-        const char *host = strstr(url, "://");
-        char *id = kc_strdup(host != NULL ? host + 3 : url);
-        size_t n = strlen(id);
-
-        if (n > 0 && id[n - 1] == '/') {
-            id[n - 1] = '\0';
-        }
-        kc_worker_set_id(w, id);
-        kc_free(id);
-        kc_log_info(LOGGER, "REST server listening at %s, advertising URL %s",
-                    url, url);
-    }
     if (kc_herder_start(h, &err) != KC_OK) {
         fprintf(stderr, "kconnect: could not start the herder: %s\n", err.msg);
         rc = EXIT_CONFIG;
@@ -169,12 +154,18 @@ static int run_standalone(int argc, char **argv)
         if (kc_herder_put_config(h, files[i].name, files[i].config, false,
                                  files[i].initial_state, &created, &info,
                                  &err) != KC_OK) {
+            /* The body holds the whole message; err.msg may be cut. */
+            json_t *msg = info != NULL ? json_object_get(info, "message")
+                                       : NULL;
+
             kc_log_error(LOGGER, "Failed to create connector for %s",
                          argv[i + 1]);
             fprintf(stderr,
                     "kconnect: could not create connector \"%s\" from "
                     "%s: %s\n",
-                    files[i].name, argv[i + 1], err.msg);
+                    files[i].name, argv[i + 1],
+                    json_is_string(msg) ? json_string_value(msg) : err.msg);
+            json_decref(info);
             rc = EXIT_CONNECTOR;
             goto out;
         }

@@ -353,16 +353,22 @@ static kc_err_t kc_props_entry(kc_props_reader_t *rd, kc_props_t *props,
 kc_err_t kc_props_parse(kc_props_t *props, const char *text, size_t len,
                         kc_error_t *err)
 {
-    kc_props_reader_t rd = {.p = text, .end = text + len, .line = 1};
+    kc_props_reader_t rd;
     kc_props_t *parsed;
     kc_buf_t key;
     kc_buf_t value;
     kc_err_t rc = KC_OK;
-    const char *nul = len > 0 ? memchr(text, '\0', len) : NULL;
+    const char *nul;
 
+    /* text may be NULL when empty: no pointer arithmetic on it then */
     if (len == 0) {
         return KC_OK;
     }
+    memset(&rd, 0, sizeof(rd));
+    rd.p = text;
+    rd.end = text + len;
+    rd.line = 1;
+    nul = memchr(text, '\0', len);
     if (nul != NULL) {
         size_t line = 1;
 
@@ -431,7 +437,18 @@ kc_err_t kc_props_load_file(kc_props_t *props, const char *path,
     }
     fclose(fp);
     if (rc == KC_OK) {
-        rc = kc_props_parse(props, kc_buf_cstr(&buf), buf.len, err);
+        const char *text = kc_buf_cstr(&buf);
+        size_t len = buf.len;
+
+        /*
+         * A UTF-8 byte order mark (Windows editors) would otherwise glue
+         * itself to the first key, which then silently never matches.
+         */
+        if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            text += 3;
+            len -= 3;
+        }
+        rc = kc_props_parse(props, text, len, err);
         if (rc != KC_OK) {
             kc_error_prefix(err, "could not parse \"%s\"", path);
         }

@@ -40,7 +40,8 @@ typedef struct kc_json_conv {
     bool decimal_numeric;
     bool replace_null;
     bool is_key;
-    size_t cache_size;
+    size_t cache_size; /* schemas.cache.size; 0 disables the caches */
+    size_t slots;      /* entries per cache: min(cache_size, 256) */
     /* Caches are shared if the runtime shares the instance across tasks. */
     pthread_mutex_t lock;
     kc_jsc_out_t *out_cache;
@@ -230,9 +231,18 @@ static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
 static kc_err_t kc_jw_int(kc_buf_t *out, int64_t v)
 {
     char tmp[24];
-    int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+    char *p = tmp + sizeof(tmp);
+    /* Negate in unsigned arithmetic so INT64_MIN works. */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-    return kc_buf_append(out, tmp, (size_t)n);
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        *--p = '-';
+    }
+    return kc_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* Jackson writes NaN and the infinities as strings (WRITE_NAN_AS_STRINGS). */
@@ -659,10 +669,10 @@ static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
     kc_err_t rc;
     size_t slot;
 
-    if (conv->cache_size == 0) {
+    if (conv->slots == 0) {
         return kc_jw_schema(conv, out, schema, NULL, &path, err);
     }
-    slot = kc_ptr_slot(schema, conv->cache_size);
+    slot = kc_ptr_slot(schema, conv->slots);
     pthread_mutex_lock(&conv->lock);
     if (conv->out_cache[slot].schema == schema) {
         rc = kc_buf_append(out, conv->out_cache[slot].json,
@@ -797,6 +807,10 @@ static kc_err_t kc_jr_float(const kc_jnode_t *node, bool is_float,
     if (node->type == KC_JSON_NUMBER) {
         *result = is_float ? (double)strtof(node->text, NULL)
                            : strtod(node->text, NULL);
+        /* Apache reads numbers as BigDecimal, which has no -0.0. */
+        if (*result == 0) {
+            *result = 0.0;
+        }
         return KC_OK;
     }
     /* What the writer makes of NaN and the infinities. */
@@ -849,7 +863,9 @@ static kc_err_t kc_jr_schemaless(kc_json_conv_t *conv, kc_arena_t *arena,
             }
             return rc;
         }
-        kc_value_set_float(out, KC_TYPE_FLOAT64, strtod(node->text, NULL));
+        /* Via BigDecimal in Apache: no -0.0. */
+        kc_value_set_float(out, KC_TYPE_FLOAT64,
+                           strtod(node->text, NULL) + 0.0);
         return KC_OK;
     case KC_JSON_STRING:
         kc_value_set_string_ref(out, node->text, node->len);
@@ -1363,9 +1379,9 @@ static kc_err_t kc_jr_schema_cached(kc_json_conv_t *conv,
     uint64_t h = 0;
     kc_err_t rc;
 
-    if (conv->cache_size > 0 && node->type == KC_JSON_OBJECT) {
+    if (conv->slots > 0 && node->type == KC_JSON_OBJECT) {
         h = kc_fnv1a(node->src, node->src_len);
-        e = &conv->in_cache[h % conv->cache_size];
+        e = &conv->in_cache[h % conv->slots];
         pthread_mutex_lock(&conv->lock);
         if (e->schema != NULL && e->hash == h && e->len == node->src_len &&
             memcmp(e->text, node->src, e->len) == 0) {
@@ -1510,7 +1526,7 @@ static void kc_json_destroy(void *ctx)
     if (conv == NULL) {
         return;
     }
-    for (size_t i = 0; conv->out_cache != NULL && i < conv->cache_size; i++) {
+    for (size_t i = 0; i < conv->slots; i++) {
         kc_schema_unref(conv->out_cache[i].schema);
         kc_free(conv->out_cache[i].json);
         kc_schema_unref(conv->in_cache[i].schema);
@@ -1579,14 +1595,13 @@ static kc_err_t kc_json_configure(void **ctx, const kc_props_t *config,
         kc_json_destroy(conv);
         return rc;
     }
-    /* Direct-mapped caches: bounded by the configured size as Apache's
-     * LRU, without its bookkeeping. Cap the eager allocation. */
-    if (conv->cache_size > 65536) {
-        conv->cache_size = 65536;
-    }
-    if (conv->cache_size > 0) {
-        conv->out_cache = kc_calloc(conv->cache_size, sizeof(kc_jsc_out_t));
-        conv->in_cache = kc_calloc(conv->cache_size, sizeof(kc_jsc_in_t));
+    /* Direct-mapped caches, bounded by schemas.cache.size as Apache's LRU
+     * is, without its bookkeeping; a record stream has few schemas, so 256
+     * slots keep a converter small. A collision only costs a rebuild. */
+    conv->slots = conv->cache_size < 256 ? conv->cache_size : 256;
+    if (conv->slots > 0) {
+        conv->out_cache = kc_calloc(conv->slots, sizeof(kc_jsc_out_t));
+        conv->in_cache = kc_calloc(conv->slots, sizeof(kc_jsc_in_t));
     }
     *ctx = conv;
     return KC_OK;

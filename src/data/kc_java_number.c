@@ -25,14 +25,22 @@ static int kc_shortest_digits(double d, bool is_float, char *digits,
 
     /* From 2 digits: when one digit would do, Java (19+) picks the
      * closest two-digit decimal (4.9E-324, not 5E-324); its trailing zero
-     * is dropped below. */
-    for (int p = 2; p <= maxp; p++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, d);
-        if (p == maxp || (is_float ? strtof(tmp, NULL) == (float)d
-                                   : strtod(tmp, NULL) == d)) {
-            break;
+     * is dropped below. Round-tripping is monotonic in the precision
+     * (more correctly rounded digits are never farther), so bisect. */
+    int lo = 2;
+    int hi = maxp;
+
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+
+        snprintf(tmp, sizeof(tmp), "%.*e", mid - 1, d);
+        if (is_float ? strtof(tmp, NULL) == (float)d : strtod(tmp, NULL) == d) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
         }
     }
+    snprintf(tmp, sizeof(tmp), "%.*e", lo - 1, d);
     /* tmp is "d.ddde[+-]xx" or "de[+-]xx"; d is positive here. */
     {
         size_t n = 0;

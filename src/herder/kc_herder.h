@@ -14,6 +14,11 @@
  * {"error_code":N,"message":"..."} with the full message (e.g. every
  * validation error); the caller owns it then, else *out is left NULL.
  *
+ * kc_herder_status, kc_herder_task_status, kc_herder_plugins and
+ * kc_herder_server_info do not wait for the herder thread: they read the
+ * status store (which task threads update) or read-only data, so they
+ * answer while the herder is busy (e.g. stopping slow tasks).
+ *
  * Before kc_herder_start the calls run on the caller's thread (serialised),
  * so the CLI can create connectors first; worker_id in status is
  * kc_worker_id at the time of each report, so give the worker its id (the
@@ -71,13 +76,12 @@ kc_err_t kc_herder_config(kc_herder_t *h, const char *name, json_t **out,
  * 200). *out is the connector info. @p initial_state may be NULL, "RUNNING",
  * "PAUSED" or "STOPPED" (POST body's initial_state).
  */
-kc_err_t kc_herder_put_config(kc_herder_t *h, const char *name,
-                              json_t *config, bool allow_replace,
-                              const char *initial_state, bool *created,
-                              json_t **out, kc_error_t *err);
+kc_err_t kc_herder_put_config(kc_herder_t *h, const char *name, json_t *config,
+                              bool allow_replace, const char *initial_state,
+                              bool *created, json_t **out, kc_error_t *err);
 /* PATCH /connectors/{name}/config: merge (null value removes a key). */
-kc_err_t kc_herder_patch_config(kc_herder_t *h, const char *name,
-                                json_t *patch, json_t **out, kc_error_t *err);
+kc_err_t kc_herder_patch_config(kc_herder_t *h, const char *name, json_t *patch,
+                                json_t **out, kc_error_t *err);
 /* DELETE /connectors/{name} */
 kc_err_t kc_herder_delete(kc_herder_t *h, const char *name, kc_error_t *err);
 /* GET /connectors/{name}/status */
@@ -94,9 +98,8 @@ kc_err_t kc_herder_task_status(kc_herder_t *h, const char *name, int task,
  * (plain connector-only restart), else the status after the restart plan
  * was applied (202 Accepted).
  */
-kc_err_t kc_herder_restart(kc_herder_t *h, const char *name,
-                           bool include_tasks, bool only_failed, json_t **out,
-                           kc_error_t *err);
+kc_err_t kc_herder_restart(kc_herder_t *h, const char *name, bool include_tasks,
+                           bool only_failed, json_t **out, kc_error_t *err);
 /* POST /connectors/{name}/tasks/{id}/restart */
 kc_err_t kc_herder_restart_task(kc_herder_t *h, const char *name, int task,
                                 kc_error_t *err);
@@ -104,7 +107,11 @@ kc_err_t kc_herder_restart_task(kc_herder_t *h, const char *name, int task,
 kc_err_t kc_herder_pause(kc_herder_t *h, const char *name, kc_error_t *err);
 kc_err_t kc_herder_resume(kc_herder_t *h, const char *name, kc_error_t *err);
 kc_err_t kc_herder_stop(kc_herder_t *h, const char *name, kc_error_t *err);
-/* GET .../topics: {"<name>":{"topics":[...]}}; PUT .../topics/reset */
+/*
+ * GET .../topics: {"<name>":{"topics":[...]}} (empty for an unknown
+ * connector, as Apache); PUT .../topics/reset. KC_ERR_UNSUPPORTED (HTTP
+ * 403) when topic.tracking.enable / topic.tracking.allow.reset is false.
+ */
 kc_err_t kc_herder_topics(kc_herder_t *h, const char *name, json_t **out,
                           kc_error_t *err);
 kc_err_t kc_herder_topics_reset(kc_herder_t *h, const char *name,
@@ -117,16 +124,16 @@ kc_err_t kc_herder_topics_reset(kc_herder_t *h, const char *name,
  */
 kc_err_t kc_herder_offsets(kc_herder_t *h, const char *name, json_t **out,
                            kc_error_t *err);
-kc_err_t kc_herder_alter_offsets(kc_herder_t *h, const char *name,
-                                 json_t *body, json_t **out, kc_error_t *err);
-kc_err_t kc_herder_reset_offsets(kc_herder_t *h, const char *name,
+kc_err_t kc_herder_alter_offsets(kc_herder_t *h, const char *name, json_t *body,
                                  json_t **out, kc_error_t *err);
+kc_err_t kc_herder_reset_offsets(kc_herder_t *h, const char *name, json_t **out,
+                                 kc_error_t *err);
 /*
  * PUT /connector-plugins/{plugin}/config/validate: the ConfigInfos object
  * {name, error_count, groups, configs:[{definition:{...}, value:{...}}]}.
  */
-kc_err_t kc_herder_validate(kc_herder_t *h, const char *plugin,
-                            json_t *config, json_t **out, kc_error_t *err);
+kc_err_t kc_herder_validate(kc_herder_t *h, const char *plugin, json_t *config,
+                            json_t **out, kc_error_t *err);
 /* GET /connector-plugins[?connectorsOnly=]: [{class, type, version}] */
 kc_err_t kc_herder_plugins(kc_herder_t *h, bool connectors_only, json_t **out,
                            kc_error_t *err);

@@ -796,7 +796,6 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     char *text;
     kc_hconn_t *c;
     kc_err_t rc;
-    bool force;
 
     if (initial_state != NULL &&
         kc_target_parse(initial_state, &target, &op->err) != KC_OK) {
@@ -826,17 +825,19 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
         h->conns = kc_realloc(h->conns, (h->nconns + 1) * sizeof(*h->conns));
         h->conns[h->nconns++] = c;
         op->created = true;
-        force = true;
-        kc_log_info(KC_HERDER_LOGGER, "Creating connector %s of type %s",
-                    op->name, kc_props_get(props, "connector.class"));
     } else {
-        force = !kc_props_equal(c->config, props) || c->kind != kind;
+        bool changed = !kc_props_equal(c->config, props) || c->plugin != p;
+
+        kc_log_info(KC_HERDER_LOGGER, "Reconfiguring connector %s", op->name);
         kc_hconn_stop(h, c);
-        if (c->kind != kind || c->plugin != p) {
+        if (changed) {
+            /* New connector config: the tasks restart with it even if
+             * their task configs come out the same (they inherit the
+             * converters, error handling, ...), and never overlap with
+             * the new connector instance. */
             kc_hconn_remove_tasks(h, c);
         }
         kc_props_destroy(c->config);
-        kc_log_info(KC_HERDER_LOGGER, "Reconfiguring connector %s", op->name);
     }
     c->config = props;
     c->plugin = p;
@@ -844,11 +845,6 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     kc_status_store_track(h->status, c->name, kc_kind_type(kind), p->version,
                           kc_task_version(p));
     kc_hconn_start(h, c);
-    if (force && c->ntasks > 0) {
-        /* New connector config: tasks restart with it even if the task
-         * configs come out the same (they inherit converters etc.). */
-        kc_hconn_remove_tasks(h, c);
-    }
     kc_hconn_update_tasks(h, c, false);
     op->out = kc_hconn_info(c);
     return KC_OK;
@@ -1415,25 +1411,34 @@ static void kc_deadline(struct timespec *ts, int64_t ms)
 static void *kc_herder_main(void *arg)
 {
     kc_herder_t *h = arg;
+    struct timespec next_tick;
 
     kc_log_set_context(NULL);
+    kc_deadline(&next_tick, KC_HERDER_TICK_MS);
     pthread_mutex_lock(&h->lock);
     for (;;) {
         kc_op_t *op;
-        struct timespec ts;
+        struct timespec now;
 
         if (h->head == NULL && !h->stopping) {
-            kc_deadline(&ts, KC_HERDER_TICK_MS);
-            pthread_cond_timedwait(&h->wake, &h->lock, &ts);
+            pthread_cond_timedwait(&h->wake, &h->lock, &next_tick);
         }
         if (h->stopping) {
             break;
         }
-        op = h->head;
-        if (op == NULL) {
+        /* Due ticks run even under a steady stream of requests. */
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > next_tick.tv_sec ||
+            (now.tv_sec == next_tick.tv_sec &&
+             now.tv_nsec >= next_tick.tv_nsec)) {
             pthread_mutex_unlock(&h->lock);
             kc_herder_tick(h);
+            kc_deadline(&next_tick, KC_HERDER_TICK_MS);
             pthread_mutex_lock(&h->lock);
+            continue;
+        }
+        op = h->head;
+        if (op == NULL) {
             continue;
         }
         h->head = op->next;

@@ -684,10 +684,11 @@ kc_err_t kc_registry_load_path(kc_registry_t *reg, const char *plugin_path,
             continue;
         }
         if (stat(entry, &sb) != 0) {
-            kc_error_set(&e, KC_ERR_NOT_FOUND,
-                         "could not read plugin.path entry \"%s\": %s", entry,
-                         strerror(errno));
-            kc_load_failed(&st, &e);
+            /* Apache's worker logs this and goes on: so do we */
+            kc_log_error("org.apache.kafka.connect.runtime.isolation",
+                         "Could not get listing for plugin path: %s. "
+                         "Ignoring. (%s)",
+                         entry, strerror(errno));
         } else if (S_ISDIR(sb.st_mode)) {
             kc_load_dir(reg, entry, 0, &st);
         } else if (kc_registry_load(reg, entry, true, &e) != KC_OK) {

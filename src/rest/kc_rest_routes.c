@@ -618,6 +618,14 @@ static void kc_route_connector(kc_route_ctx_t *ctx)
         }
         kc_answer(ctx, rc, &err, NULL, sub[1] == 't' ? 204 : 202);
     } else if (strcmp(sub, "tasks") == 0) {
+        if (kc_method(ctx, "POST")) {
+            /* The internal endpoint of distributed mode, as Apache's
+             * standalone herder answers it. */
+            kc_rest_error(ctx->resp, 500,
+                          "Kafka Connect in standalone mode does not support "
+                          "externally setting task configurations.");
+            return;
+        }
         if (!kc_method(ctx, "GET")) {
             kc_bad_method(ctx);
             return;
@@ -632,6 +640,14 @@ static void kc_route_connector(kc_route_ctx_t *ctx)
         kc_connector_tasks_config(ctx, name);
     } else if (strcmp(sub, "offsets") == 0) {
         kc_connector_offsets(ctx, name);
+    } else if (strcmp(sub, "fence") == 0) {
+        if (!kc_method(ctx, "PUT")) {
+            kc_bad_method(ctx);
+            return;
+        }
+        kc_rest_error(ctx->resp, 500,
+                      "Kafka Connect in standalone mode does not support "
+                      "exactly-once source connectors.");
     } else {
         kc_not_found(ctx);
     }

@@ -5,6 +5,7 @@
  */
 #include "kc_internal.h"
 
+#include "rest/kc_rest_headers.h"
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_server.h"
 #include "util/kc_log.h"
@@ -40,6 +41,7 @@ struct kc_rest_server {
     struct MHD_Daemon *daemons[KC_REST_MAX_LISTENERS];
     kc_rest_options_t opts[KC_REST_MAX_LISTENERS];
     kc_rest_daemon_ctx_t ctx[KC_REST_MAX_LISTENERS];
+    kc_rest_headers_t *headers; /* CORS and response.http.headers.config */
     size_t ndaemons;
     int port;
     char *url;
@@ -244,32 +246,89 @@ static void kc_log_request(struct MHD_Connection *conn, const char *method,
         len, agent != NULL ? agent : "-", (long long)(kc_now_ms() - start_ms));
 }
 
-static enum MHD_Result kc_send(struct MHD_Connection *conn,
-                               const kc_rest_response_t *resp,
-                               const char *method, const char *url,
-                               const char *version, int64_t start_ms)
+/* The headers of one response, "set" rules replacing earlier ones. */
+typedef struct kc_hdr_list {
+    char *names[32];
+    char *values[32];
+    size_t n;
+} kc_hdr_list_t;
+
+static void kc_hdr_add(void *opaque, const char *name, const char *value,
+                       bool replace)
+{
+    kc_hdr_list_t *l = opaque;
+
+    if (replace) {
+        for (size_t i = 0; i < l->n;) {
+            if (strcasecmp(l->names[i], name) == 0) {
+                kc_free(l->names[i]);
+                kc_free(l->values[i]);
+                l->names[i] = l->names[l->n - 1];
+                l->values[i] = l->values[l->n - 1];
+                l->n--;
+            } else {
+                i++;
+            }
+        }
+    }
+    if (l->n < KC_ARRAY_LEN(l->names)) {
+        l->names[l->n] = kc_strdup(name);
+        l->values[l->n] = kc_strdup(value);
+        l->n++;
+    }
+}
+
+/* The request target for the request log: path and query, decoded. */
+static char *kc_request_target(const char *url, const kc_args_t *args)
+{
+    kc_buf_t buf;
+
+    kc_buf_init(&buf, 0);
+    kc_buf_puts(&buf, url);
+    for (size_t i = 0; i < args->n; i++) {
+        kc_buf_printf(&buf, "%c%s=%s", i == 0 ? '?' : '&', args->items[i].key,
+                      args->items[i].value);
+    }
+    return kc_buf_detach(&buf, NULL);
+}
+
+static enum MHD_Result
+kc_send(kc_rest_server_t *srv, struct MHD_Connection *conn,
+        const kc_rest_response_t *resp, const char *method, const char *url,
+        const char *version, int64_t start_ms, bool preflight)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
     kc_buf_t buf;
+    kc_hdr_list_t hdrs;
 
     kc_buf_init(&buf, 0);
+    memset(&hdrs, 0, sizeof(hdrs));
     if (resp->body != NULL) {
         json_dump_callback(resp->body, kc_json_to_buf, &buf,
                            JSON_COMPACT | JSON_ENCODE_ANY);
+        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json",
+                   true);
     }
+    if (resp->location != NULL) {
+        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_LOCATION, resp->location, true);
+    }
+    kc_rest_headers_apply(
+        srv->headers,
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"), preflight,
+        kc_hdr_add, &hdrs);
     r = MHD_create_response_from_buffer(buf.len, buf.data,
                                         MHD_RESPMEM_MUST_COPY);
+    for (size_t i = 0; i < hdrs.n; i++) {
+        if (r != NULL) {
+            MHD_add_response_header(r, hdrs.names[i], hdrs.values[i]);
+        }
+        kc_free(hdrs.names[i]);
+        kc_free(hdrs.values[i]);
+    }
     if (r == NULL) {
         kc_buf_release(&buf);
         return MHD_NO;
-    }
-    if (resp->body != NULL) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json");
-    }
-    if (resp->location != NULL) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
     }
     ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
     MHD_destroy_response(r);
@@ -290,6 +349,8 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
     kc_rest_response_t resp;
     kc_args_t args = {NULL, 0};
     enum MHD_Result ret;
+    bool preflight;
+    char *target;
 
     if (state == NULL) {
         state = kc_calloc(1, sizeof(*state));
@@ -308,12 +369,20 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
     }
     kc_log_debug(KC_REST_LOGGER, "Handling %s %s", method, url);
     memset(&resp, 0, sizeof(resp));
-    if (state->too_large) {
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kc_collect_arg,
+                              &args);
+    target = kc_request_target(url, &args);
+    preflight = kc_rest_headers_is_preflight(
+        dctx->srv->headers, method,
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                    "Access-Control-Request-Method"));
+    if (preflight) {
+        resp.status = 200;
+    } else if (state->too_large) {
         kc_rest_error(&resp, 413, "Request body is larger than %u bytes",
                       KC_REST_MAX_BODY);
     } else {
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kc_collect_arg,
-                                  &args);
         memset(&req, 0, sizeof(req));
         /* As JAX-RS: HEAD is GET without the body (MHD drops it). */
         req.method = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
@@ -329,13 +398,15 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         req.body = state->body.len > 0 ? kc_buf_cstr(&state->body) : NULL;
         req.body_len = state->body.len;
         kc_rest_route(dctx->srv->h, &dctx->srv->opts[dctx->index], &req, &resp);
-        for (size_t i = 0; i < args.n; i++) {
-            kc_free((char *)args.items[i].key);
-            kc_free((char *)args.items[i].value);
-        }
-        kc_free(args.items);
     }
-    ret = kc_send(conn, &resp, method, url, version, state->start_ms);
+    for (size_t i = 0; i < args.n; i++) {
+        kc_free((char *)args.items[i].key);
+        kc_free((char *)args.items[i].value);
+    }
+    kc_free(args.items);
+    ret = kc_send(dctx->srv, conn, &resp, method, target, version,
+                  state->start_ms, preflight);
+    kc_free(target);
     kc_rest_response_release(&resp);
     return ret;
 }
@@ -469,23 +540,32 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
     int port;
 
     srv->h = h;
+    srv->headers = kc_rest_headers_new(
+        kc_worker_prop(worker_config, "access.control.allow.origin"),
+        kc_worker_prop(worker_config, "access.control.allow.methods"),
+        kc_worker_prop(worker_config, "response.http.headers.config"), err);
+    if (srv->headers == NULL) {
+        kc_error_prefix(err, "invalid response.http.headers.config");
+        kc_free(srv);
+        return NULL;
+    }
     if (listeners == NULL || *listeners == '\0') {
         listeners = "http://:8083";
     }
     if (kc_listeners_parse("listeners", listeners, ls, &nls, err) != KC_OK) {
-        kc_free(srv);
+        kc_rest_server_destroy(srv);
         return NULL;
     }
     if (nls == 0) {
         kc_error_set(err, KC_ERR_INVALID, "listeners must not be empty");
-        kc_free(srv);
+        kc_rest_server_destroy(srv);
         return NULL;
     }
     if (admin_listeners != NULL &&
         kc_listeners_parse("admin.listeners", admin_listeners, admin, &nadmin,
                            err) != KC_OK) {
         kc_listeners_free(ls, nls);
-        kc_free(srv);
+        kc_rest_server_destroy(srv);
         return NULL;
     }
     /* admin.listeners unset: /admin on the main listeners; "" disables. */
@@ -526,6 +606,8 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
                 "REST server listening at http://%s:%d/, advertising URL %s",
                 *ls[0].host != '\0' ? ls[0].host : "0.0.0.0", srv->port,
                 srv->url);
+    kc_log_info(KC_REST_LOGGER, "REST resources initialized; server is "
+                                "started and ready to handle requests");
     kc_free(id);
     kc_listeners_free(ls, nls);
     kc_listeners_free(admin, nadmin);
@@ -556,6 +638,7 @@ void kc_rest_server_destroy(kc_rest_server_t *srv)
     for (size_t i = 0; i < srv->ndaemons; i++) {
         MHD_stop_daemon(srv->daemons[i]);
     }
+    kc_rest_headers_destroy(srv->headers);
     kc_free(srv->url);
     kc_free(srv);
 }

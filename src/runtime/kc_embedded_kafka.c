@@ -68,6 +68,11 @@ kc_err_t kc_embedded_kafka_create_topic(kc_embedded_kafka_t *ek,
     return KC_OK;
 }
 
+void *kc_embedded_kafka_mock(kc_embedded_kafka_t *ek)
+{
+    return ek->mcluster;
+}
+
 void kc_embedded_kafka_destroy(kc_embedded_kafka_t *ek)
 {
     if (ek == NULL) {

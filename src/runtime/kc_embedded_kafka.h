@@ -23,6 +23,11 @@ const char *kc_embedded_kafka_bootstraps(const kc_embedded_kafka_t *ek);
 kc_err_t kc_embedded_kafka_create_topic(kc_embedded_kafka_t *ek,
                                         const char *topic, int partitions,
                                         kc_error_t *err);
+/**
+ * @brief The rd_kafka_mock_cluster_t of @p ek (as void * to keep
+ * librdkafka's mock header out of this one), for tests that inject errors.
+ */
+void *kc_embedded_kafka_mock(kc_embedded_kafka_t *ek);
 /** @brief Stop the brokers and free; NULL is a no-op. */
 void kc_embedded_kafka_destroy(kc_embedded_kafka_t *ek);
 

@@ -12,7 +12,7 @@
 #include "runtime/kc_task.h"
 
 #include "runtime/kc_task_converters.h"
-#include "runtime/kc_transform_chain.h"
+#include "transforms/kc_transform_chain.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -56,21 +56,30 @@ static bool commit_offsets(sink_runner_t *sr)
     if (sr->to_commit->cnt == 0) {
         return true;
     }
+    /* Records sent to the dead letter queue must land before we move on. */
+    if (sr->dlq != NULL &&
+        rd_kafka_flush(sr->dlq, 30000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        kc_log_error(LOGGER,
+                     "%s the dead letter queue did not acknowledge its "
+                     "records: offsets not committed",
+                     sr->task->logname);
+        return false;
+    }
     kc_error_clear(&err);
     if (sr->plugin->flush != NULL &&
         sr->plugin->flush(sr->ctx, &err) != KC_OK) {
         kc_log_error(LOGGER,
                      "%s could not flush the task, offsets not committed: %s",
-                     sr->task->label, err.msg);
+                     sr->task->logname, err.msg);
         return false;
     }
     rerr = rd_kafka_commit(sr->rk, sr->to_commit, 0);
     if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        kc_log_error(LOGGER, "%s could not commit offsets: %s", sr->task->label,
-                     rd_kafka_err2str(rerr));
+        kc_log_error(LOGGER, "%s could not commit offsets: %s",
+                     sr->task->logname, rd_kafka_err2str(rerr));
         return false;
     }
-    kc_log_debug(LOGGER, "%s committed offsets", sr->task->label);
+    kc_log_debug(LOGGER, "%s committed offsets", sr->task->logname);
     rd_kafka_topic_partition_list_destroy(sr->to_commit);
     sr->to_commit = rd_kafka_topic_partition_list_new(8);
     return true;
@@ -97,7 +106,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
             rd_kafka_pause_partitions(rk, parts);
         }
         for (int i = 0; i < parts->cnt; i++) {
-            kc_log_info(LOGGER, "%s assigned %s-%d", sr->task->label,
+            kc_log_info(LOGGER, "%s assigned %s-%d", sr->task->logname,
                         parts->elems[i].topic, parts->elems[i].partition);
         }
         return;
@@ -166,6 +175,13 @@ static void to_dlq(sink_runner_t *sr, const rd_kafka_message_t *msg,
         snprintf(num, sizeof(num), "%d", sr->task->id);
         rd_kafka_header_add(hdrs, "__connect.errors.task.id", -1, num, -1);
         rd_kafka_header_add(hdrs, "__connect.errors.stage", -1, stage, -1);
+        rd_kafka_header_add(hdrs, "__connect.errors.exception.class.name", -1,
+                            strcmp(stage, "TASK_PUT") == 0
+                                ? "org.apache.kafka.connect.errors."
+                                  "ConnectException"
+                                : "org.apache.kafka.connect.errors."
+                                  "DataException",
+                            -1);
         rd_kafka_header_add(hdrs, "__connect.errors.exception.message", -1,
                             reason, -1);
     }
@@ -179,7 +195,7 @@ static void to_dlq(sink_runner_t *sr, const rd_kafka_message_t *msg,
         kc_log_error(LOGGER,
                      "%s could not send a record to the dead letter "
                      "queue \"%s\": %s",
-                     sr->task->label, sr->dlq_topic, rd_kafka_err2str(rerr));
+                     sr->task->logname, sr->dlq_topic, rd_kafka_err2str(rerr));
     }
 }
 
@@ -204,7 +220,7 @@ static bool record_error(sink_runner_t *sr, const rd_kafka_message_t *msg,
         kc_log_error(LOGGER,
                      "%s error in stage %s for the record at %s-%d offset "
                      "%lld: %s; skipping it (errors.tolerance=all)",
-                     sr->task->label, stage, rd_kafka_topic_name(msg->rkt),
+                     sr->task->logname, stage, rd_kafka_topic_name(msg->rkt),
                      (int)msg->partition, (long long)msg->offset, reason);
     }
     to_dlq(sr, msg, stage, reason);
@@ -319,7 +335,7 @@ static bool deliver(sink_runner_t *sr, kc_batch_t *batch)
             sink_fail(sr, trace);
             return false;
         }
-        kc_log_warn(LOGGER, "%s put asked for a retry: %s", sr->task->label,
+        kc_log_warn(LOGGER, "%s put asked for a retry: %s", sr->task->logname,
                     err.msg);
         if (atomic_load(&sr->task->stopping)) {
             return false;
@@ -363,7 +379,7 @@ static void runner_loop(sink_runner_t *sr)
 
             if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
                 if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                    kc_log_warn(LOGGER, "%s consumer error: %s", task->label,
+                    kc_log_warn(LOGGER, "%s consumer error: %s", task->logname,
                                 rd_kafka_message_errstr(msg));
                 }
                 continue;
@@ -499,6 +515,19 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
                                 errstr);
         }
         sr->dlq_topic = dlq;
+        {
+            /* Apache creates the queue with its replication factor. */
+            const char *rf = kc_props_get(
+                cc, "errors.deadletterqueue.topic.replication.factor");
+
+            if (kc_worker_create_topic(w, sr->dlq, dlq, 1,
+                                       rf != NULL ? atoi(rf) : 3, NULL,
+                                       err) != KC_OK) {
+                kc_error_prefix(err, "could not create the dead letter "
+                                     "queue");
+                return err->code;
+            }
+        }
         sr->dlq_headers = kc_str_eq_nocase(
             kc_props_get(cc, "errors.deadletterqueue.context.headers.enable"),
             "true");
@@ -554,7 +583,7 @@ void *kc_sink_task_run(void *arg)
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not start task %s: %s", task->label,
+        kc_log_error(LOGGER, "could not start task %s: %s", task->logname,
                      err.msg);
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_FAILED, err.msg);
@@ -565,7 +594,7 @@ void *kc_sink_task_run(void *arg)
         return NULL;
     }
     kc_log_info(LOGGER, "%s Sink task finished initialization and start",
-                task->label);
+                task->logname);
     sr.paused = kc_task_target(task) != KC_TARGET_STARTED;
     kc_worker_report(task->worker, task->connector, task->id,
                      sr.paused ? KC_STATE_PAUSED : KC_STATE_RUNNING, NULL);
@@ -574,7 +603,7 @@ void *kc_sink_task_run(void *arg)
         kc_log_error(LOGGER,
                      "%s Task threw an uncaught and unrecoverable "
                      "exception: %s",
-                     task->label, sr.failure);
+                     task->logname, sr.failure);
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_FAILED, sr.failure);
         /* Offsets of the failed batch were not recorded: safe to commit. */
@@ -608,7 +637,7 @@ kc_err_t kc_sink_report(kc_sink_task_ctx_t *tctx, const kc_record_t *rec,
         kc_log_error(LOGGER,
                      "%s error in stage TASK_PUT for the record at %s-%d "
                      "offset %lld: %s; skipping it (errors.tolerance=all)",
-                     sr->task->label, rec->topic ? rec->topic : "",
+                     sr->task->logname, rec->topic ? rec->topic : "",
                      (int)rec->partition, (long long)rec->offset,
                      error != NULL ? error->msg : "");
     }

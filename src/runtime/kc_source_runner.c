@@ -13,7 +13,7 @@
 
 #include "data/kc_value_json.h"
 #include "runtime/kc_task_converters.h"
-#include "runtime/kc_transform_chain.h"
+#include "transforms/kc_transform_chain.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -50,6 +50,7 @@ typedef struct source_runner {
     part_t *parts;
     size_t nparts;
     size_t cap_parts;
+    size_t last_part; /* index of the last partition used, or SIZE_MAX */
     size_t in_flight;
     kc_strlist_t topics_seen;
     char *failure; /* first fatal error (trace), or NULL */
@@ -143,6 +144,7 @@ static part_t *part_for(source_runner_t *sr, const kc_value_t *partition)
              strcmp(canon, p->canon) == 0)) {
             json_decref(json);
             kc_free(canon);
+            sr->last_part = i;
             return p;
         }
     }
@@ -153,6 +155,7 @@ static part_t *part_for(source_runner_t *sr, const kc_value_t *partition)
     memset(&sr->parts[sr->nparts], 0, sizeof(part_t));
     sr->parts[sr->nparts].partition = json;
     sr->parts[sr->nparts].canon = canon;
+    sr->last_part = sr->nparts;
     return &sr->parts[sr->nparts++];
 }
 
@@ -302,9 +305,14 @@ static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
 
 /* Convert and produce one record; back-pressure when the queue is full. */
 static void send_record(source_runner_t *sr, kc_record_t *rec,
-                        kc_arena_t *arena)
+                        const kc_record_t *prev, kc_arena_t *arena)
 {
-    part_t *p = part_for(sr, &rec->source_partition);
+    /* Records of a batch mostly share one partition: skip the lookup. */
+    part_t *p =
+        prev != NULL && sr->last_part != SIZE_MAX &&
+                kc_value_equals(&prev->source_partition, &rec->source_partition)
+            ? &sr->parts[sr->last_part]
+            : part_for(sr, &rec->source_partition);
     pend_t *pd;
     kc_error_t err;
     bool drop = false;
@@ -530,8 +538,10 @@ static void runner_loop(source_runner_t *sr)
                         err.msg[0] ? err.msg : kc_err_name(rc));
             break;
         }
+        sr->last_part = SIZE_MAX;
         for (size_t i = 0; i < batch.len && sr->failure == NULL; i++) {
-            send_record(sr, batch.records[i], batch.arena);
+            send_record(sr, batch.records[i],
+                        i > 0 ? batch.records[i - 1] : NULL, batch.arena);
         }
         advance(sr);
     }
@@ -552,7 +562,7 @@ void *kc_source_task_run(void *arg)
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not start task %s: %s", task->label,
+        kc_log_error(LOGGER, "could not start task %s: %s", task->logname,
                      err.msg);
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_FAILED, err.msg);
@@ -561,7 +571,7 @@ void *kc_source_task_run(void *arg)
         return NULL;
     }
     kc_log_info(LOGGER, "%s Source task finished initialization and start",
-                task->label);
+                task->logname);
     kc_worker_report(task->worker, task->connector, task->id,
                      kc_task_target(task) == KC_TARGET_STARTED
                          ? KC_STATE_RUNNING
@@ -577,14 +587,14 @@ void *kc_source_task_run(void *arg)
                      "%s %zu records were not acknowledged within "
                      "offset.flush.timeout.ms; their offsets are not "
                      "committed",
-                     task->label, sr.in_flight);
+                     task->logname, sr.in_flight);
     }
     commit_offsets(&sr);
     if (sr.failure != NULL) {
         kc_log_error(LOGGER,
                      "%s Task threw an uncaught and unrecoverable "
                      "exception: %s",
-                     task->label, sr.failure);
+                     task->logname, sr.failure);
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_FAILED, sr.failure);
     } else {

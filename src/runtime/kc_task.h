@@ -32,7 +32,8 @@ struct kc_task {
     kc_worker_t *worker;
     char *connector;
     int id;
-    char *label; /* "<connector>-<id>", log context and client ids */
+    char *label;   /* "<connector>-<id>", for client ids */
+    char *logname; /* "WorkerSourceTask{id=<label>}", as Apache logs it */
     kc_props_t *connector_config;
     kc_props_t *task_config;
     const struct kc_connector_plugin *plugin;
@@ -56,6 +57,8 @@ void kc_worker_report(kc_worker_t *w, const char *connector, int task,
                       kc_state_t state, const char *trace);
 /** @brief The resolved worker properties. */
 const kc_props_t *kc_worker_props(const kc_worker_t *w);
+/** @brief The embedded Kafka, or NULL when bootstrap.servers is real. */
+struct kc_embedded_kafka *kc_worker_embedded(kc_worker_t *w);
 /** @brief The worker's source offset store. */
 kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w);
 /** @brief Note that @p connector used @p topic (active topics). */
@@ -78,6 +81,16 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
 kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
                                 const kc_props_t *connector_config,
                                 const char *topic, kc_error_t *err);
+
+/**
+ * @brief Create @p topic through @p rk's admin API (in the embedded Kafka
+ * directly); an existing topic is fine. @p topic_config (may be NULL) holds
+ * topic-level settings such as cleanup.policy.
+ */
+kc_err_t kc_worker_create_topic(kc_worker_t *w, rd_kafka_t *rk,
+                                const char *topic, int partitions, int rf,
+                                const kc_props_t *topic_config,
+                                kc_error_t *err);
 
 /* The task threads (argument: kc_task_t *). */
 void *kc_source_task_run(void *arg);

@@ -68,6 +68,7 @@ struct kc_worker {
     pthread_mutex_t topics_lock;
     wtopics_t *topics;
     size_t ntopics;
+    size_t abandoned; /* tasks that outlived their graceful stop */
 };
 
 const char *kc_state_name(kc_state_t state)
@@ -318,6 +319,11 @@ kc_registry_t *kc_worker_registry(const kc_worker_t *w)
     return w->reg;
 }
 
+struct kc_embedded_kafka *kc_worker_embedded(kc_worker_t *w)
+{
+    return w->embedded;
+}
+
 kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w)
 {
     return w->offsets;
@@ -389,6 +395,34 @@ void kc_worker_connector_check(kc_worker_t *w,
 {
     kc_connector_config_check(w->reg, config, plugin->sink_task != NULL,
                               result);
+    {
+        /* Apache's connector.client.config.override.policy check. */
+        static const char *const prefixes[] = {
+            "producer.override.", "consumer.override.", "admin.override."};
+        const char *policy = kc_config_string(
+            w->config, "connector.client.config.override.policy");
+
+        for (size_t i = 0; i < kc_props_count(config); i++) {
+            const char *key = kc_props_key_at(config, i);
+
+            for (size_t p = 0; p < KC_ARRAY_LEN(prefixes); p++) {
+                const char *name = key + strlen(prefixes[p]);
+
+                if (!kc_str_starts_with(key, prefixes[p])) {
+                    continue;
+                }
+                if (kc_str_eq_nocase(policy, "None") ||
+                    (kc_str_eq_nocase(policy, "Principal") &&
+                     !principal_allows(name))) {
+                    kc_worker_config_issue(
+                        result, key,
+                        "The '%s' policy does not allow '%s' to be "
+                        "overridden in the connector configuration.",
+                        policy, name);
+                }
+            }
+        }
+    }
     if (plugin->validate != NULL) {
         plugin->validate(config, result);
     }
@@ -576,6 +610,7 @@ static void task_free(kc_task_t *task)
 {
     kc_free(task->connector);
     kc_free(task->label);
+    kc_free(task->logname);
     kc_props_destroy(task->connector_config);
     kc_props_destroy(task->task_config);
     pthread_mutex_destroy(&task->lock);
@@ -613,6 +648,10 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     t->connector = kc_strdup(connector);
     t->id = task;
     t->label = kc_asprintf("%s-%d", connector, task);
+    t->logname = kc_asprintf("%s{id=%s}",
+                             plugin->sink_task != NULL ? "WorkerSinkTask"
+                                                       : "WorkerSourceTask",
+                             t->label);
     t->connector_config = kc_props_copy(connector_config);
     t->task_config = kc_props_copy(task_config);
     if (kc_props_resolve(t->connector_config, w->props, err) != KC_OK ||
@@ -678,6 +717,7 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
                  "task.shutdown.graceful.timeout.ms",
                  t->label);
     t->abandoned = true;
+    t->worker->abandoned++;
     pthread_detach(t->thread);
     /* It may still use its own memory: never freed (leaked on purpose). */
 }
@@ -886,17 +926,10 @@ static bool topic_exists(rd_kafka_t *rk, const char *topic)
     return found;
 }
 
-kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
-                                const kc_props_t *cc, const char *topic,
-                                kc_error_t *err)
+kc_err_t kc_worker_create_topic(kc_worker_t *w, rd_kafka_t *rk,
+                                const char *topic, int partitions, int rf,
+                                const kc_props_t *topic_config, kc_error_t *err)
 {
-    const char *rf_text =
-        kc_props_get(cc, "topic.creation.default.replication.factor");
-    bool configured =
-        rf_text != NULL && kc_config_bool(w->config, "topic.creation.enable");
-    char *group;
-    int partitions;
-    int rf;
     char errstr[512];
     rd_kafka_NewTopic_t *nt;
     rd_kafka_queue_t *q;
@@ -904,45 +937,18 @@ kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
     kc_err_t rc = KC_OK;
 
     if (w->embedded != NULL) {
-        const char *p = configured ? kc_props_get(cc, "topic.creation.default."
-                                                      "partitions")
-                                   : NULL;
-
-        return kc_embedded_kafka_create_topic(w->embedded, topic,
-                                              p != NULL ? atoi(p) : 1, err);
+        return kc_embedded_kafka_create_topic(
+            w->embedded, topic, partitions > 0 ? partitions : 1, err);
     }
-    if (!configured || topic_exists(rk, topic)) {
-        return KC_OK; /* the broker's auto-creation applies, as in Apache */
-    }
-    group = creation_group(cc, topic);
-    partitions = atoi(group_setting(cc, group, "partitions")
-                          ? group_setting(cc, group, "partitions")
-                          : "-1");
-    rf = atoi(group_setting(cc, group, "replication.factor")
-                  ? group_setting(cc, group, "replication.factor")
-                  : "-1");
     nt = rd_kafka_NewTopic_new(topic, partitions, rf, errstr, sizeof(errstr));
     if (nt == NULL) {
-        kc_free(group);
         return kc_error_set(err, KC_ERR_INVALID,
                             "could not create topic \"%s\": %s", topic, errstr);
     }
-    {
-        /* Every other topic.creation.<group>.<x> is a topic config. */
-        char *prefix = kc_asprintf("topic.creation.%s.", group);
-        kc_props_t *sub = kc_props_with_prefix(cc, prefix);
-
-        for (size_t i = 0; i < kc_props_count(sub); i++) {
-            const char *k = kc_props_key_at(sub, i);
-
-            if (strcmp(k, "partitions") != 0 &&
-                strcmp(k, "replication.factor") != 0 &&
-                strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) {
-                rd_kafka_NewTopic_set_config(nt, k, kc_props_value_at(sub, i));
-            }
-        }
-        kc_props_destroy(sub);
-        kc_free(prefix);
+    for (size_t i = 0; topic_config != NULL && i < kc_props_count(topic_config);
+         i++) {
+        rd_kafka_NewTopic_set_config(nt, kc_props_key_at(topic_config, i),
+                                     kc_props_value_at(topic_config, i));
     }
     q = rd_kafka_queue_new(rk);
     rd_kafka_CreateTopics(rk, &nt, 1, NULL, q);
@@ -978,6 +984,46 @@ kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
     }
     rd_kafka_queue_destroy(q);
     rd_kafka_NewTopic_destroy(nt);
+    return rc;
+}
+
+kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
+                                const kc_props_t *cc, const char *topic,
+                                kc_error_t *err)
+{
+    bool configured =
+        kc_props_get(cc, "topic.creation.default.replication.factor") != NULL &&
+        kc_config_bool(w->config, "topic.creation.enable");
+    const char *text;
+    char *group;
+    char *prefix;
+    kc_props_t *sub;
+    int partitions;
+    int rf;
+    kc_err_t rc;
+
+    if (w->embedded != NULL && !configured) {
+        /* Like a real broker's auto-creation: one partition. */
+        return kc_embedded_kafka_create_topic(w->embedded, topic, 1, err);
+    }
+    if (!configured || (w->embedded == NULL && topic_exists(rk, topic))) {
+        return KC_OK; /* the broker's auto-creation applies, as in Apache */
+    }
+    group = creation_group(cc, topic);
+    text = group_setting(cc, group, "partitions");
+    partitions = text != NULL ? atoi(text) : -1;
+    text = group_setting(cc, group, "replication.factor");
+    rf = text != NULL ? atoi(text) : -1;
+    /* Every other topic.creation.<group>.<x> is a topic config. */
+    prefix = kc_asprintf("topic.creation.%s.", group);
+    sub = kc_props_with_prefix(cc, prefix);
+    kc_props_remove(sub, "partitions");
+    kc_props_remove(sub, "replication.factor");
+    kc_props_remove(sub, "include");
+    kc_props_remove(sub, "exclude");
+    rc = kc_worker_create_topic(w, rk, topic, partitions, rf, sub, err);
+    kc_props_destroy(sub);
+    kc_free(prefix);
     kc_free(group);
     return rc;
 }
@@ -1066,6 +1112,149 @@ kc_err_t kc_worker_offsets(kc_worker_t *w, const char *connector,
     return KC_OK;
 }
 
+/* Wait for one admin result; fills @p err from the event's error. */
+static rd_kafka_event_t *admin_wait(rd_kafka_queue_t *q, const char *what,
+                                    kc_error_t *err)
+{
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 30000);
+
+    if (ev == NULL) {
+        kc_error_set(err, KC_ERR_TIMEOUT, "could not %s: timed out", what);
+        return NULL;
+    }
+    if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        kc_error_set(err, KC_ERR_KAFKA, "could not %s: %s", what,
+                     rd_kafka_event_error_string(ev));
+        rd_kafka_event_destroy(ev);
+        return NULL;
+    }
+    return ev;
+}
+
+/* The first partition error of a group result, or NULL. */
+static const char *group_result_error(const rd_kafka_group_result_t *g)
+{
+    const rd_kafka_error_t *e = rd_kafka_group_result_error(g);
+    const rd_kafka_topic_partition_list_t *parts =
+        rd_kafka_group_result_partitions(g);
+
+    if (e != NULL) {
+        return rd_kafka_error_string(e);
+    }
+    for (int i = 0; parts != NULL && i < parts->cnt; i++) {
+        if (parts->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            return rd_kafka_err2str(parts->elems[i].err);
+        }
+    }
+    return NULL;
+}
+
+static kc_err_t sink_alter(kc_worker_t *w, const char *connector,
+                           json_t *offsets, kc_error_t *err)
+{
+    char *group = kc_asprintf("connect-%s", connector);
+    rd_kafka_topic_partition_list_t *set = rd_kafka_topic_partition_list_new(4);
+    rd_kafka_topic_partition_list_t *del = rd_kafka_topic_partition_list_new(4);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(w->admin);
+    kc_err_t rc = KC_OK;
+    size_t i;
+    json_t *item;
+
+    json_array_foreach(offsets, i, item)
+    {
+        json_t *part = json_object_get(item, "partition");
+        json_t *topic = json_object_get(part, "kafka_topic");
+        json_t *pnum = json_object_get(part, "kafka_partition");
+        json_t *off = json_object_get(item, "offset");
+        json_t *onum = json_object_get(off, "kafka_offset");
+
+        if (!json_is_string(topic) || !json_is_integer(pnum) ||
+            json_integer_value(pnum) < 0) {
+            rc = kc_error_set(err, KC_ERR_INVALID,
+                              "Partitions of sink connectors need a "
+                              "\"kafka_topic\" string and a non-negative "
+                              "\"kafka_partition\" integer");
+            goto out;
+        }
+        if (off == NULL || json_is_null(off)) {
+            rd_kafka_topic_partition_list_add(
+                del, json_string_value(topic),
+                (int32_t)json_integer_value(pnum));
+        } else if (!json_is_integer(onum) || json_integer_value(onum) < 0) {
+            rc = kc_error_set(err, KC_ERR_INVALID,
+                              "Offsets of sink connectors need a "
+                              "non-negative \"kafka_offset\" integer");
+            goto out;
+        } else {
+            rd_kafka_topic_partition_list_add(set, json_string_value(topic),
+                                              (int32_t)json_integer_value(pnum))
+                ->offset = json_integer_value(onum);
+        }
+    }
+    if (set->cnt > 0) {
+        rd_kafka_AlterConsumerGroupOffsets_t *req =
+            rd_kafka_AlterConsumerGroupOffsets_new(group, set);
+        rd_kafka_event_t *ev;
+
+        rd_kafka_AlterConsumerGroupOffsets(w->admin, &req, 1, NULL, q);
+        rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+        ev = admin_wait(q, "alter the consumer group offsets", err);
+        if (ev == NULL) {
+            rc = err->code;
+            goto out;
+        }
+        {
+            size_t cnt = 0;
+            const rd_kafka_group_result_t **res =
+                rd_kafka_AlterConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &cnt);
+            const char *msg = cnt > 0 ? group_result_error(res[0]) : NULL;
+
+            if (msg != NULL) {
+                rc = kc_error_set(err, KC_ERR_KAFKA,
+                                  "could not alter the offsets of consumer "
+                                  "group \"%s\": %s",
+                                  group, msg);
+            }
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    if (rc == KC_OK && del->cnt > 0) {
+        rd_kafka_DeleteConsumerGroupOffsets_t *req =
+            rd_kafka_DeleteConsumerGroupOffsets_new(group, del);
+        rd_kafka_event_t *ev;
+
+        rd_kafka_DeleteConsumerGroupOffsets(w->admin, &req, 1, NULL, q);
+        rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+        ev = admin_wait(q, "reset the consumer group offsets", err);
+        if (ev == NULL) {
+            rc = err->code;
+            goto out;
+        }
+        {
+            size_t cnt = 0;
+            const rd_kafka_group_result_t **res =
+                rd_kafka_DeleteConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), &cnt);
+            const char *msg = cnt > 0 ? group_result_error(res[0]) : NULL;
+
+            if (msg != NULL) {
+                rc = kc_error_set(err, KC_ERR_KAFKA,
+                                  "could not reset the offsets of consumer "
+                                  "group \"%s\": %s",
+                                  group, msg);
+            }
+        }
+        rd_kafka_event_destroy(ev);
+    }
+out:
+    rd_kafka_topic_partition_list_destroy(set);
+    rd_kafka_topic_partition_list_destroy(del);
+    rd_kafka_queue_destroy(q);
+    kc_free(group);
+    return rc;
+}
+
 kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                                  const kc_props_t *config, json_t *body,
                                  kc_error_t *err)
@@ -1079,17 +1268,12 @@ kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                             "Partitions / offsets need to be provided for "
                             "an alter offsets request");
     }
-    if (is_sink_config(w, config)) {
-        return kc_error_set(err, KC_ERR_UNSUPPORTED,
-                            "altering the offsets of sink connectors is not "
-                            "supported yet");
-    }
     json_array_foreach(offsets, i, item)
     {
         json_t *part = json_object_get(item, "partition");
         json_t *off = json_object_get(item, "offset");
 
-        if (!json_is_object(part)) {
+        if (!json_is_object(part) || json_object_size(part) == 0) {
             return kc_error_set(err, KC_ERR_INVALID,
                                 "Partitions cannot be null or empty");
         }
@@ -1099,6 +1283,9 @@ kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                                 "or null",
                                 i);
         }
+    }
+    if (is_sink_config(w, config)) {
+        return sink_alter(w, connector, offsets, err);
     }
     json_array_foreach(offsets, i, item)
     {
@@ -1115,9 +1302,38 @@ kc_err_t kc_worker_reset_offsets(kc_worker_t *w, const char *connector,
                                  const kc_props_t *config, kc_error_t *err)
 {
     if (is_sink_config(w, config)) {
-        return kc_error_set(err, KC_ERR_UNSUPPORTED,
-                            "resetting the offsets of sink connectors is not "
-                            "supported yet");
+        /* Apache deletes the connector's consumer group. */
+        char *group = kc_asprintf("connect-%s", connector);
+        rd_kafka_DeleteGroup_t *req = rd_kafka_DeleteGroup_new(group);
+        rd_kafka_queue_t *q = rd_kafka_queue_new(w->admin);
+        rd_kafka_event_t *ev;
+        kc_err_t rc = KC_OK;
+
+        rd_kafka_DeleteGroups(w->admin, &req, 1, NULL, q);
+        rd_kafka_DeleteGroup_destroy(req);
+        ev = admin_wait(q, "delete the consumer group", err);
+        if (ev == NULL) {
+            rc = err->code;
+        } else {
+            size_t cnt = 0;
+            const rd_kafka_group_result_t **res =
+                rd_kafka_DeleteGroups_result_groups(
+                    rd_kafka_event_DeleteGroups_result(ev), &cnt);
+            const rd_kafka_error_t *e =
+                cnt > 0 ? rd_kafka_group_result_error(res[0]) : NULL;
+
+            if (e != NULL && rd_kafka_error_code(e) !=
+                                 RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) {
+                rc = kc_error_set(err, KC_ERR_KAFKA,
+                                  "could not delete consumer group \"%s\": "
+                                  "%s",
+                                  group, rd_kafka_error_string(e));
+            }
+            rd_kafka_event_destroy(ev);
+        }
+        rd_kafka_queue_destroy(q);
+        kc_free(group);
+        return rc;
     }
     kc_offset_store_reset(w->offsets, connector);
     return kc_offset_store_flush(w->offsets, err);
@@ -1141,6 +1357,18 @@ void kc_worker_destroy(kc_worker_t *w)
     if (w->offsets != NULL &&
         kc_offset_store_flush(w->offsets, &err) != KC_OK) {
         kc_log_error(LOGGER, "could not flush offsets: %s", err.msg);
+    }
+    if (w->abandoned > 0) {
+        /*
+         * A task thread still runs and may use the store, the clients and
+         * the config: keep them (the process is about to exit anyway).
+         */
+        kc_log_error(LOGGER,
+                     "%zu task(s) did not stop within "
+                     "task.shutdown.graceful.timeout.ms; not freeing the "
+                     "worker",
+                     w->abandoned);
+        return;
     }
     if (w->admin != NULL) {
         rd_kafka_destroy(w->admin);

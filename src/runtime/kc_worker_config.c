@@ -7,6 +7,7 @@
 #include "runtime/kc_worker_config.h"
 
 #include "plugins/kc_registry.h"
+#include "transforms/kc_transform_chain.h"
 #include "util/kc_str.h"
 
 #include <pthread.h>
@@ -339,39 +340,6 @@ static bool is_blank(const char *s)
     return *s == '\0';
 }
 
-/* Each alias of list @p list_key needs a "<prefix><alias>.type" of @p kind. */
-static void check_aliases(const kc_registry_t *reg, const kc_props_t *config,
-                          const char *list_key, const char *prefix,
-                          kc_plugin_kind_t kind, const char *what,
-                          kc_config_result_t *result)
-{
-    kc_strlist_t aliases = {0};
-    const char *list = kc_props_get(config, list_key);
-
-    if (list == NULL) {
-        return;
-    }
-    kc_str_split_comma(list, &aliases);
-    for (size_t i = 0; i < aliases.count; i++) {
-        char *key = kc_asprintf("%s%s.type", prefix, aliases.items[i]);
-        const char *type = kc_props_get(config, key);
-
-        if (type == NULL || is_blank(type)) {
-            kc_worker_config_issue(result, key,
-                                   "Invalid value null for configuration %s: "
-                                   "Not a %s",
-                                   key, what);
-        } else if (reg != NULL && kc_registry_find(reg, kind, type) == NULL) {
-            kc_worker_config_issue(result, key,
-                                   "Invalid value %s for configuration %s: "
-                                   "Class %s could not be found.",
-                                   type, key, type);
-        }
-        kc_free(key);
-    }
-    kc_strlist_release(&aliases);
-}
-
 void kc_connector_config_check(const kc_registry_t *reg,
                                const kc_props_t *config, bool is_sink,
                                kc_config_result_t *result)
@@ -445,10 +413,9 @@ void kc_connector_config_check(const kc_registry_t *reg,
         }
         kc_strlist_release(&groups);
     }
-    check_aliases(reg, config, "transforms", "transforms.", KC_PLUGIN_TRANSFORM,
-                  "Transformation", result);
-    check_aliases(reg, config, "predicates", "predicates.", KC_PLUGIN_PREDICATE,
-                  "Predicate", result);
+    if (reg != NULL) {
+        kc_transform_chain_validate(reg, config, result);
+    }
 }
 
 /* ---- Java client settings -> librdkafka ----------------------------- */

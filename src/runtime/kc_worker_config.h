@@ -26,9 +26,9 @@ const kc_config_def_t *kc_sink_connector_def(void);
 
 /**
  * @brief Append to @p result the issues a key table cannot see: a sink
- * needs exactly one of topics/topics.regex; a listed transform or
- * predicate needs a type that @p reg knows (@p reg may be NULL to skip
- * that); topic.creation groups need their keys.
+ * needs exactly one of topics/topics.regex; topic.creation groups need
+ * their keys; with @p reg (may be NULL to skip it) the transforms and
+ * predicates (kc_transform_chain_validate).
  */
 void kc_connector_config_check(const kc_registry_t *reg,
                                const kc_props_t *config, bool is_sink,

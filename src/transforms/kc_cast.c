@@ -15,7 +15,7 @@
 #include "transforms/kc_transforms.h"
 #include "util/kc_str.h"
 
-#define KC_PURPOSE "cast types"
+#define KC_PURPOSE    "cast types"
 #define KC_MS_PER_DAY 86400000LL
 
 typedef struct kc_cast_spec {
@@ -55,11 +55,11 @@ static kc_err_t kc_cast_type(const char *text, size_t len, kc_type_t *out,
         if (kc_str_eq_nocase(name, kc_type_names_lower[t])) {
             kc_free(name);
             if (t == KC_TYPE_BYTES || t > KC_TYPE_STRING) {
-                return kc_error_set(err, KC_ERR_INVALID,
-                                    "Cast transformation does not support "
-                                    "casting to %s; supported types are "
-                                    KC_CAST_OUTPUTS,
-                                    kc_type_names_lower[t]);
+                return kc_error_set(
+                    err, KC_ERR_INVALID,
+                    "Cast transformation does not support "
+                    "casting to %s; supported types are " KC_CAST_OUTPUTS,
+                    kc_type_names_lower[t]);
             }
             *out = (kc_type_t)t;
             return KC_OK;
@@ -90,7 +90,7 @@ static kc_err_t kc_cast_parse(const char *value, kc_cast_t *t, kc_error_t *err)
         const char *m = list.items[i];
         const char *colon = strchr(m, ':');
         size_t n = strlen(m);
-        kc_type_t type;
+        kc_type_t type = KC_TYPE_NULL;
 
         while (n > 0 && m[n - 1] == ':') {
             n--; /* String.split drops trailing empty parts */
@@ -98,9 +98,10 @@ static kc_err_t kc_cast_parse(const char *value, kc_cast_t *t, kc_error_t *err)
         if (colon != NULL && colon >= m + n) {
             colon = NULL;
         }
-        if (colon != NULL && memchr(colon + 1, ':', n - (size_t)(colon + 1 - m))) {
-            rc = kc_error_set(err, KC_ERR_INVALID,
-                              "Invalid rename mapping: %s", m);
+        if (colon != NULL &&
+            memchr(colon + 1, ':', n - (size_t)(colon + 1 - m))) {
+            rc = kc_error_set(err, KC_ERR_INVALID, "Invalid rename mapping: %s",
+                              m);
             break;
         }
         if (colon == NULL) {
@@ -272,8 +273,8 @@ static void kc_cast_to_string(const kc_schema_t *schema, const kc_value_t *v,
     if (logical == KC_LOGICAL_DATE || logical == KC_LOGICAL_TIME ||
         logical == KC_LOGICAL_TIMESTAMP) {
         /* Values.dateFormatFor: time only, date only, or full ISO 8601. */
-        int64_t ms = logical == KC_LOGICAL_DATE ? v->u.i * KC_MS_PER_DAY
-                                                : v->u.i;
+        int64_t ms =
+            logical == KC_LOGICAL_DATE ? v->u.i * KC_MS_PER_DAY : v->u.i;
         int64_t day = ms >= 0 ? ms / KC_MS_PER_DAY
                               : -((-ms + KC_MS_PER_DAY - 1) / KC_MS_PER_DAY);
         int64_t rest = ms - day * KC_MS_PER_DAY;
@@ -403,9 +404,8 @@ static kc_err_t kc_cast_value(const kc_schema_t *schema, const kc_value_t *v,
             if (kc_str_to_double(text, &d) != KC_OK) {
                 return kc_out_of_range(s, len, err);
             }
-            kc_value_set_float(out, target,
-                               target == KC_TYPE_FLOAT32 ? (double)(float)d
-                                                         : d);
+            kc_value_set_float(
+                out, target, target == KC_TYPE_FLOAT32 ? (double)(float)d : d);
             return KC_OK;
         default: {
             static const int64_t max[] = {0, INT8_MAX, INT16_MAX, INT32_MAX,
@@ -473,14 +473,22 @@ static kc_err_t kc_cast_set_default(kc_schema_t *b, const kc_schema_t *src,
     return rc;
 }
 
+/*
+ * The derived schema and, in @p plan, the target type of each input field
+ * (KC_TYPE_NULL: kept as is), so records need no spec lookups.
+ */
 static const kc_schema_t *kc_cast_schema(kc_cast_t *t, const kc_schema_t *in,
+                                         const kc_type_t **plan,
                                          kc_error_t *err)
 {
-    const kc_schema_t *out = kc_tx_cache_get(&t->cache, in);
+    void *cached = NULL;
+    const kc_schema_t *out = kc_tx_cache_get_extra(&t->cache, in, &cached);
+    kc_type_t *targets = NULL;
     kc_schema_t *b;
     kc_err_t rc = KC_OK;
 
     if (out != NULL) {
+        *plan = cached;
         return out;
     }
     if (t->whole != KC_TYPE_NULL) {
@@ -509,10 +517,13 @@ static const kc_schema_t *kc_cast_schema(kc_cast_t *t, const kc_schema_t *in,
             return NULL;
         }
         b = kc_tx_struct_copy_basics(in);
+        targets = kc_calloc(kc_schema_field_count(in) + 1, sizeof(*targets));
         for (size_t i = 0; i < kc_schema_field_count(in) && rc == KC_OK; i++) {
             const kc_field_t *f = kc_schema_field_at(in, i);
             kc_type_t type = kc_cast_target(t, f->name);
             kc_schema_t *fs;
+
+            targets[i] = type;
 
             if (type == KC_TYPE_NULL) {
                 rc = kc_tx_add_field(b, f->name, f->schema, err);
@@ -533,9 +544,11 @@ static const kc_schema_t *kc_cast_schema(kc_cast_t *t, const kc_schema_t *in,
     }
     if (rc != KC_OK) {
         kc_schema_unref(b);
+        kc_free(targets);
         return NULL;
     }
-    return kc_tx_cache_put_take(&t->cache, in, b);
+    *plan = targets;
+    return kc_tx_cache_put_take_extra(&t->cache, in, b, targets);
 }
 
 static kc_err_t kc_cast_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
@@ -583,19 +596,19 @@ static kc_err_t kc_cast_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
     } else {
         const kc_schema_t *in = *schema;
         const kc_schema_t *ns;
+        const kc_type_t *plan = NULL;
 
         if (t->whole == KC_TYPE_NULL &&
             kc_tx_require_struct(value, KC_PURPOSE, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
-        ns = kc_cast_schema(t, in, err);
+        ns = kc_cast_schema(t, in, &plan, err);
         if (ns == NULL) {
             return KC_ERR_INVALID;
         }
         kc_tx_pin_schema(arena, ns);
         if (t->whole != KC_TYPE_NULL) {
-            if (kc_cast_value(in, value, t->whole, arena, &out, err) !=
-                KC_OK) {
+            if (kc_cast_value(in, value, t->whole, arena, &out, err) != KC_OK) {
                 return KC_ERR_INVALID;
             }
         } else {
@@ -604,7 +617,7 @@ static kc_err_t kc_cast_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
                 const kc_field_t *f = kc_schema_field_at(in, i);
                 const kc_value_t *v =
                     kc_tx_struct_get(value, i, t->with_default);
-                kc_type_t type = kc_cast_target(t, f->name);
+                kc_type_t type = plan[i];
 
                 if (type == KC_TYPE_NULL) {
                     out.u.st.fields[i] = *v;

@@ -70,8 +70,8 @@ static void kc_extract_split_v2(const char *s, kc_strlist_t *out)
                 close = p + strlen(p) - 1;
             }
             if (close != NULL) {
-                kc_strlist_push_take(out, kc_strndup(p + 1,
-                                                     (size_t)(close - p - 1)));
+                kc_strlist_push_take(
+                    out, kc_strndup(p + 1, (size_t)(close - p - 1)));
                 p = close + 1;
                 if (*p == '\0') {
                     return;
@@ -201,9 +201,9 @@ static kc_err_t kc_extract_field_apply(void *ctx, kc_record_t *rec,
                 break;
             }
             f = kc_schema_field(cur->u.st.schema, t->path.items[i]);
-            cur = f != NULL ? kc_tx_struct_get(cur, (size_t)f->index,
-                                               t->with_default)
-                            : NULL;
+            cur = f != NULL
+                      ? kc_tx_struct_get(cur, (size_t)f->index, t->with_default)
+                      : NULL;
         }
         if (cur != NULL) {
             out = *cur;
@@ -214,10 +214,9 @@ static kc_err_t kc_extract_field_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_extract_field_key_plugin =
-    KC_TX_DESCRIPTOR("ExtractField$Key", kc_extract_field_defs,
-                     kc_extract_field_configure_key, kc_extract_field_apply,
-                     kc_extract_field_destroy);
+const struct kc_transform_plugin kc_extract_field_key_plugin = KC_TX_DESCRIPTOR(
+    "ExtractField$Key", kc_extract_field_defs, kc_extract_field_configure_key,
+    kc_extract_field_apply, kc_extract_field_destroy);
 const struct kc_transform_plugin kc_extract_field_value_plugin =
     KC_TX_DESCRIPTOR("ExtractField$Value", kc_extract_field_defs,
                      kc_extract_field_configure_value, kc_extract_field_apply,

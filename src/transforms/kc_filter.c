@@ -33,6 +33,6 @@ static void kc_filter_destroy(void *ctx)
     KC_UNUSED(ctx);
 }
 
-const struct kc_transform_plugin kc_filter_plugin = KC_TX_DESCRIPTOR(
-    "Filter", kc_filter_defs, kc_filter_configure, kc_filter_apply,
-    kc_filter_destroy);
+const struct kc_transform_plugin kc_filter_plugin =
+    KC_TX_DESCRIPTOR("Filter", kc_filter_defs, kc_filter_configure,
+                     kc_filter_apply, kc_filter_destroy);

@@ -17,8 +17,7 @@ static const kc_config_def_t kc_has_header_key_defs[] = {
      .flags = KC_CFG_F_REQUIRED | KC_CFG_F_NONEMPTY},
     {.name = NULL}};
 
-static kc_err_t kc_has_header_key_configure(void **ctx,
-                                            const kc_props_t *props,
+static kc_err_t kc_has_header_key_configure(void **ctx, const kc_props_t *props,
                                             kc_error_t *err)
 {
     const kc_config_def_t *const tables[] = {kc_has_header_key_defs, NULL};

@@ -103,11 +103,9 @@ static kc_err_t kc_hoist_field_apply(void *ctx, kc_record_t *rec,
     return KC_OK;
 }
 
-const struct kc_transform_plugin kc_hoist_field_key_plugin =
-    KC_TX_DESCRIPTOR("HoistField$Key", kc_hoist_field_defs,
-                     kc_hoist_field_configure_key, kc_hoist_field_apply,
-                     kc_hoist_field_destroy);
-const struct kc_transform_plugin kc_hoist_field_value_plugin =
-    KC_TX_DESCRIPTOR("HoistField$Value", kc_hoist_field_defs,
-                     kc_hoist_field_configure_value, kc_hoist_field_apply,
-                     kc_hoist_field_destroy);
+const struct kc_transform_plugin kc_hoist_field_key_plugin = KC_TX_DESCRIPTOR(
+    "HoistField$Key", kc_hoist_field_defs, kc_hoist_field_configure_key,
+    kc_hoist_field_apply, kc_hoist_field_destroy);
+const struct kc_transform_plugin kc_hoist_field_value_plugin = KC_TX_DESCRIPTOR(
+    "HoistField$Value", kc_hoist_field_defs, kc_hoist_field_configure_value,
+    kc_hoist_field_apply, kc_hoist_field_destroy);

@@ -154,9 +154,8 @@ static kc_err_t kc_insert_field_configure_value(void **ctx,
     return kc_insert_field_configure(ctx, props, KC_TX_VALUE, err);
 }
 
-static const kc_schema_t *kc_insert_schema(kc_insert_field_t *t,
-                                           const kc_schema_t *in,
-                                           kc_error_t *err)
+static const kc_schema_t *
+kc_insert_schema(kc_insert_field_t *t, const kc_schema_t *in, kc_error_t *err)
 {
     const kc_schema_t *out = kc_tx_cache_get(&t->cache, in);
     kc_schema_t *b;
@@ -180,20 +179,20 @@ static const kc_schema_t *kc_insert_schema(kc_insert_field_t *t,
         }
         switch (i) {
         case KC_INS_PARTITION:
-            fs = kc_schema_ref(kc_schema_primitive(KC_TYPE_INT32,
-                                                   spec->optional));
+            fs = kc_schema_ref(
+                kc_schema_primitive(KC_TYPE_INT32, spec->optional));
             break;
         case KC_INS_OFFSET:
-            fs = kc_schema_ref(kc_schema_primitive(KC_TYPE_INT64,
-                                                   spec->optional));
+            fs = kc_schema_ref(
+                kc_schema_primitive(KC_TYPE_INT64, spec->optional));
             break;
         case KC_INS_TIMESTAMP:
             fs = kc_schema_timestamp_new();
             kc_schema_set_optional(fs, spec->optional);
             break;
         default:
-            fs = kc_schema_ref(kc_schema_primitive(KC_TYPE_STRING,
-                                                   spec->optional));
+            fs = kc_schema_ref(
+                kc_schema_primitive(KC_TYPE_STRING, spec->optional));
             break;
         }
         rc = kc_tx_add_field(b, spec->name, fs, err);
@@ -209,8 +208,7 @@ static const kc_schema_t *kc_insert_schema(kc_insert_field_t *t,
 /* The inserted values, null where the record has none. */
 static kc_err_t kc_insert_values(const kc_insert_field_t *t,
                                  const kc_record_t *rec, bool with_schema,
-                                 kc_value_t vals[KC_INS_COUNT],
-                                 kc_error_t *err)
+                                 kc_value_t vals[KC_INS_COUNT], kc_error_t *err)
 {
     memset(vals, 0, sizeof(kc_value_t) * KC_INS_COUNT);
     if (t->spec[KC_INS_TOPIC].name != NULL && rec->topic != NULL) {
@@ -306,10 +304,9 @@ static kc_err_t kc_insert_field_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_insert_field_key_plugin =
-    KC_TX_DESCRIPTOR("InsertField$Key", kc_insert_field_defs,
-                     kc_insert_field_configure_key, kc_insert_field_apply,
-                     kc_insert_field_destroy);
+const struct kc_transform_plugin kc_insert_field_key_plugin = KC_TX_DESCRIPTOR(
+    "InsertField$Key", kc_insert_field_defs, kc_insert_field_configure_key,
+    kc_insert_field_apply, kc_insert_field_destroy);
 const struct kc_transform_plugin kc_insert_field_value_plugin =
     KC_TX_DESCRIPTOR("InsertField$Value", kc_insert_field_defs,
                      kc_insert_field_configure_value, kc_insert_field_apply,

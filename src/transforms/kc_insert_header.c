@@ -64,9 +64,9 @@ static kc_err_t kc_insert_header_configure(void **ctx, const kc_props_t *props,
     none = kc_props_new();
     rc = shc->configure(&shc_ctx, none, false, err);
     if (rc == KC_OK) {
-        rc = shc->to_connect(shc_ctx, NULL, t->header,
-                             (const uint8_t *)literal, strlen(literal),
-                             t->arena, &t->schema, &t->value, err);
+        rc = shc->to_connect(shc_ctx, NULL, t->header, (const uint8_t *)literal,
+                             strlen(literal), t->arena, &t->schema, &t->value,
+                             err);
         shc->destroy(shc_ctx);
     }
     kc_props_destroy(none);

@@ -12,9 +12,10 @@
 
 struct kc_java_regex {
     regex_t re;
-    size_t ngroups;                   /* Java capturing groups */
+    size_t ngroups;                     /* Java capturing groups */
     size_t posix[KC_RE_MAX_GROUPS + 1]; /* Java group -> POSIX group */
-    size_t nposix;                    /* POSIX groups incl. 0 */
+    size_t nposix;                      /* POSIX groups incl. 0 */
+    bool lazy;                          /* had *? +? ?? {n,m}? */
 };
 
 /* The bracket-expression body of a Java class escape, or NULL. */
@@ -122,8 +123,7 @@ static kc_err_t kc_re_translate(kc_java_regex_t *jre, const char *p,
                 depth++;
             } else {
                 if (jre->ngroups == KC_RE_MAX_GROUPS) {
-                    return kc_error_set(err, KC_ERR_INVALID,
-                                        "too many groups");
+                    return kc_error_set(err, KC_ERR_INVALID, "too many groups");
                 }
                 jre->posix[++jre->ngroups] = jre->nposix;
                 depth++;
@@ -133,8 +133,9 @@ static kc_err_t kc_re_translate(kc_java_regex_t *jre, const char *p,
             break;
         case ')':
             if (depth == 0) {
-                return kc_error_set(err, KC_ERR_INVALID, "Unmatched closing "
-                                                         "')'");
+                return kc_error_set(err, KC_ERR_INVALID,
+                                    "Unmatched closing "
+                                    "')'");
             }
             depth--;
             kc_buf_putc(out, ')');
@@ -144,8 +145,17 @@ static kc_err_t kc_re_translate(kc_java_regex_t *jre, const char *p,
         case '?':
         case '}':
             kc_buf_putc(out, c);
-            /* Lazy and possessive quantifiers read as greedy. */
-            if (p[1] == '?' || p[1] == '+') {
+            if (p[1] == '+') {
+                return kc_error_set(err, KC_ERR_INVALID,
+                                    "possessive quantifiers are not "
+                                    "supported");
+            }
+            /*
+             * A lazy quantifier matches the same whole strings as a greedy
+             * one; only what its groups capture differs (see is_lazy).
+             */
+            if (p[1] == '?') {
+                jre->lazy = true;
                 p++;
             }
             break;
@@ -197,6 +207,11 @@ void kc_java_regex_destroy(kc_java_regex_t *re)
         regfree(&re->re);
         kc_free(re);
     }
+}
+
+bool kc_java_regex_is_lazy(const kc_java_regex_t *re)
+{
+    return re->lazy;
 }
 
 bool kc_java_regex_matches(const kc_java_regex_t *re, const char *s)

@@ -65,8 +65,7 @@ static kc_err_t kc_mask_field_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_mask_field_configure_key(void **ctx,
-                                            const kc_props_t *props,
+static kc_err_t kc_mask_field_configure_key(void **ctx, const kc_props_t *props,
                                             kc_error_t *err)
 {
     return kc_mask_field_configure(ctx, props, KC_TX_KEY, err);
@@ -80,8 +79,7 @@ static kc_err_t kc_mask_field_configure_value(void **ctx,
 }
 
 /* The Java class a value of @p schema (may be NULL) would have. */
-static const char *kc_mask_class(const kc_schema_t *schema,
-                                 const kc_value_t *v)
+static const char *kc_mask_class(const kc_schema_t *schema, const kc_value_t *v)
 {
     switch (schema != NULL ? kc_schema_logical(schema) : KC_LOGICAL_NONE) {
     case KC_LOGICAL_DECIMAL:
@@ -100,8 +98,7 @@ static kc_err_t kc_mask_custom(const kc_mask_field_t *t,
                                kc_arena_t *arena, kc_value_t *out,
                                kc_error_t *err)
 {
-    static const int64_t lim[] = {0, INT8_MAX, INT16_MAX, INT32_MAX,
-                                  INT64_MAX};
+    static const int64_t lim[] = {0, INT8_MAX, INT16_MAX, INT32_MAX, INT64_MAX};
     kc_logical_t logical =
         schema != NULL ? kc_schema_logical(schema) : KC_LOGICAL_NONE;
     const char *r = t->replacement;
@@ -251,8 +248,8 @@ static kc_err_t kc_mask_field_apply(void *ctx, kc_record_t *rec,
             kc_value_t masked;
 
             if (kc_mask_value(t, NULL,
-                              at >= 0 ? &value->u.map.values[at] : &null,
-                              arena, &masked, err) != KC_OK) {
+                              at >= 0 ? &value->u.map.values[at] : &null, arena,
+                              &masked, err) != KC_OK) {
                 return KC_ERR_INVALID;
             }
             kc_tx_map_put(arena, &map, t->fields[i], &masked);
@@ -282,11 +279,9 @@ static kc_err_t kc_mask_field_apply(void *ctx, kc_record_t *rec,
     return KC_OK;
 }
 
-const struct kc_transform_plugin kc_mask_field_key_plugin =
-    KC_TX_DESCRIPTOR("MaskField$Key", kc_mask_field_defs,
-                     kc_mask_field_configure_key, kc_mask_field_apply,
-                     kc_mask_field_destroy);
-const struct kc_transform_plugin kc_mask_field_value_plugin =
-    KC_TX_DESCRIPTOR("MaskField$Value", kc_mask_field_defs,
-                     kc_mask_field_configure_value, kc_mask_field_apply,
-                     kc_mask_field_destroy);
+const struct kc_transform_plugin kc_mask_field_key_plugin = KC_TX_DESCRIPTOR(
+    "MaskField$Key", kc_mask_field_defs, kc_mask_field_configure_key,
+    kc_mask_field_apply, kc_mask_field_destroy);
+const struct kc_transform_plugin kc_mask_field_value_plugin = KC_TX_DESCRIPTOR(
+    "MaskField$Value", kc_mask_field_defs, kc_mask_field_configure_value,
+    kc_mask_field_apply, kc_mask_field_destroy);

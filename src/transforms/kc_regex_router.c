@@ -75,6 +75,17 @@ static kc_err_t kc_regex_router_configure(void **ctx, const kc_props_t *props,
         kc_regex_router_destroy(t);
         return KC_ERR_INVALID;
     }
+    if (kc_java_regex_is_lazy(t->regex) && strchr(t->replacement, '$')) {
+        kc_error_set(err, KC_ERR_UNSUPPORTED,
+                     "regex uses a lazy quantifier (*?, +? or ?\?) and "
+                     "replacement \"%s\" a group: kconnect's regex engine "
+                     "would capture greedily and route differently from "
+                     "Apache Kafka; write the regex without lazy quantifiers "
+                     "(e.g. [^-]* instead of .*?)",
+                     t->replacement);
+        kc_regex_router_destroy(t);
+        return KC_ERR_UNSUPPORTED;
+    }
     *ctx = t;
     return KC_OK;
 }

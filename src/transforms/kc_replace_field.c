@@ -55,8 +55,8 @@ static kc_err_t kc_renames_validator(const kc_config_def_t *def,
         const char *colon;
 
         if (kc_rename_parts(list.items[i], &colon) != 2) {
-            rc = kc_error_set(err, KC_ERR_INVALID,
-                              "Invalid rename mapping: %s", list.items[i]);
+            rc = kc_error_set(err, KC_ERR_INVALID, "Invalid rename mapping: %s",
+                              list.items[i]);
         }
     }
     kc_strlist_release(&list);
@@ -133,11 +133,10 @@ static kc_err_t kc_replace_field_configure(void **ctx, const kc_props_t *props,
             kc_free(t->to.items[j]);
             t->to.items[j] = kc_strndup(colon + 1, strcspn(colon + 1, ":"));
         } else {
-            kc_strlist_push_take(&t->from,
-                                 kc_strndup(renames[i],
-                                            (size_t)(colon - renames[i])));
-            kc_strlist_push_take(&t->to, kc_strndup(colon + 1,
-                                                    strcspn(colon + 1, ":")));
+            kc_strlist_push_take(
+                &t->from, kc_strndup(renames[i], (size_t)(colon - renames[i])));
+            kc_strlist_push_take(
+                &t->to, kc_strndup(colon + 1, strcspn(colon + 1, ":")));
         }
     }
     *ctx = t;
@@ -188,17 +187,23 @@ static const char *kc_replace_rename(const kc_replace_field_t *t,
     return NULL;
 }
 
+/* The derived schema and, in @p src, the input field of each output one. */
 static const kc_schema_t *kc_replace_schema(kc_replace_field_t *t,
                                             const kc_schema_t *in,
-                                            kc_error_t *err)
+                                            const size_t **src, kc_error_t *err)
 {
-    const kc_schema_t *out = kc_tx_cache_get(&t->cache, in);
+    void *plan = NULL;
+    const kc_schema_t *out = kc_tx_cache_get_extra(&t->cache, in, &plan);
     kc_schema_t *b;
+    size_t *map;
+    size_t n = 0;
 
     if (out != NULL) {
+        *src = plan;
         return out;
     }
     b = kc_tx_struct_copy_basics(in);
+    map = kc_calloc(kc_schema_field_count(in) + 1, sizeof(*map));
     for (size_t i = 0; i < kc_schema_field_count(in); i++) {
         const kc_field_t *f = kc_schema_field_at(in, i);
         const char *to;
@@ -210,10 +215,13 @@ static const kc_schema_t *kc_replace_schema(kc_replace_field_t *t,
         if (kc_tx_add_field(b, to != NULL ? to : f->name, f->schema, err) !=
             KC_OK) {
             kc_schema_unref(b);
+            kc_free(map);
             return NULL;
         }
+        map[n++] = i;
     }
-    return kc_tx_cache_put_take(&t->cache, in, b);
+    *src = map;
+    return kc_tx_cache_put_take_extra(&t->cache, in, b, map);
 }
 
 static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
@@ -248,9 +256,9 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
                 continue;
             }
             to = kc_replace_rename(t, k->u.str.data, k->u.str.len);
-            name = to != NULL ? to
-                              : kc_arena_strndup(arena, k->u.str.data,
-                                                 k->u.str.len);
+            name = to != NULL
+                       ? to
+                       : kc_arena_strndup(arena, k->u.str.data, k->u.str.len);
             kc_tx_map_put(arena, &map, name, &value->u.map.values[i]);
         }
         kc_tx_map_finish(&map, &out);
@@ -259,26 +267,21 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
     } else {
         const kc_schema_t *in;
         const kc_schema_t *ns;
-        size_t j = 0;
+        const size_t *src = NULL;
 
         if (kc_tx_require_struct(value, KC_PURPOSE, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
         in = value->u.st.schema;
-        ns = kc_replace_schema(t, in, err);
+        ns = kc_replace_schema(t, in, &src, err);
         if (ns == NULL) {
             return KC_ERR_INVALID;
         }
         kc_tx_pin_schema(arena, ns);
         kc_value_set_struct(arena, &out, ns);
-        /* The derived fields are the kept input fields, in order. */
-        for (size_t i = 0; i < kc_schema_field_count(in); i++) {
-            const kc_field_t *f = kc_schema_field_at(in, i);
-
-            if (kc_replace_keep(t, f->name, strlen(f->name))) {
-                out.u.st.fields[j++] =
-                    *kc_tx_struct_get(value, i, t->with_default);
-            }
+        for (size_t j = 0; j < kc_schema_field_count(ns); j++) {
+            out.u.st.fields[j] =
+                *kc_tx_struct_get(value, src[j], t->with_default);
         }
         *schema = ns;
         *value = out;
@@ -286,10 +289,9 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_replace_field_key_plugin =
-    KC_TX_DESCRIPTOR("ReplaceField$Key", kc_replace_field_defs,
-                     kc_replace_field_configure_key, kc_replace_field_apply,
-                     kc_replace_field_destroy);
+const struct kc_transform_plugin kc_replace_field_key_plugin = KC_TX_DESCRIPTOR(
+    "ReplaceField$Key", kc_replace_field_defs, kc_replace_field_configure_key,
+    kc_replace_field_apply, kc_replace_field_destroy);
 const struct kc_transform_plugin kc_replace_field_value_plugin =
     KC_TX_DESCRIPTOR("ReplaceField$Value", kc_replace_field_defs,
                      kc_replace_field_configure_value, kc_replace_field_apply,

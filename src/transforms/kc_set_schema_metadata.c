@@ -10,7 +10,7 @@
 
 typedef struct kc_set_schema_metadata {
     kc_tx_side_t side;
-    char *name;  /* NULL: keep */
+    char *name; /* NULL: keep */
     bool has_version;
     int32_t version;
     bool with_default;
@@ -86,8 +86,7 @@ static kc_err_t kc_set_schema_metadata_configure_value(void **ctx,
 }
 
 static const kc_schema_t *kc_ssm_schema(kc_set_schema_metadata_t *t,
-                                        const kc_schema_t *in,
-                                        kc_error_t *err)
+                                        const kc_schema_t *in, kc_error_t *err)
 {
     const kc_schema_t *out = kc_tx_cache_get(&t->cache, in);
     kc_type_t type = kc_schema_type(in);

@@ -1,13 +1,11 @@
 /*
  * TimestampRouter: topic = topic.format with ${topic} and ${timestamp}
  * replaced, the timestamp formatted (UTC) with a java.text.SimpleDateFormat
- * pattern. Supported pattern letters: y M d D H h k K m s S a E and quoted
- * text; others are rejected at configure time.
+ * pattern (see kc_java_date_format.h for the supported letters).
  */
 #include "kc_internal.h"
 
-#include <time.h>
-
+#include "transforms/kc_java_date_format.h"
 #include "transforms/kc_transforms.h"
 
 typedef struct kc_timestamp_router {
@@ -15,143 +13,11 @@ typedef struct kc_timestamp_router {
     char *timestamp_format;
 } kc_timestamp_router_t;
 
-static const char *const kc_months[] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
-static const char *const kc_days[] = {"Sunday",   "Monday", "Tuesday",
-                                      "Wednesday", "Thursday", "Friday",
-                                      "Saturday"};
-
-/*
- * Format @p ms with SimpleDateFormat pattern @p fmt; with @p out NULL only
- * check the pattern.
- */
-static kc_err_t kc_sdf_format(const char *fmt, int64_t ms, kc_buf_t *out,
-                              kc_error_t *err)
-{
-    int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-    int millis = (int)(ms - secs * 1000);
-    time_t tt = (time_t)secs;
-    struct tm tm;
-
-    gmtime_r(&tt, &tm);
-    for (const char *p = fmt; *p != '\0';) {
-        char c = *p;
-        int n = 0;
-        long v;
-
-        if (c == '\'') {
-            p++;
-            if (*p == '\'') {
-                if (out != NULL) {
-                    kc_buf_putc(out, '\'');
-                }
-                p++;
-                continue;
-            }
-            while (*p != '\0') {
-                if (*p == '\'' && p[1] == '\'') {
-                    if (out != NULL) {
-                        kc_buf_putc(out, '\'');
-                    }
-                    p += 2;
-                } else if (*p == '\'') {
-                    p++;
-                    break;
-                } else {
-                    if (out != NULL) {
-                        kc_buf_putc(out, *p);
-                    }
-                    p++;
-                }
-            }
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-            if (out != NULL) {
-                kc_buf_putc(out, c);
-            }
-            p++;
-            continue;
-        }
-        while (*p == c) {
-            n++;
-            p++;
-        }
-        switch (c) {
-        case 'y':
-            v = tm.tm_year + 1900L;
-            if (n == 2) {
-                v %= 100;
-            }
-            break;
-        case 'M':
-            if (n >= 3) {
-                if (out != NULL) {
-                    kc_buf_printf(out, "%.*s", n == 3 ? 3 : 32,
-                                  kc_months[tm.tm_mon]);
-                }
-                continue;
-            }
-            v = tm.tm_mon + 1;
-            break;
-        case 'd':
-            v = tm.tm_mday;
-            break;
-        case 'D':
-            v = tm.tm_yday + 1;
-            break;
-        case 'H':
-            v = tm.tm_hour;
-            break;
-        case 'k':
-            v = tm.tm_hour == 0 ? 24 : tm.tm_hour;
-            break;
-        case 'K':
-            v = tm.tm_hour % 12;
-            break;
-        case 'h':
-            v = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
-            break;
-        case 'm':
-            v = tm.tm_min;
-            break;
-        case 's':
-            v = tm.tm_sec;
-            break;
-        case 'S':
-            v = millis;
-            break;
-        case 'a':
-            if (out != NULL) {
-                kc_buf_puts(out, tm.tm_hour < 12 ? "AM" : "PM");
-            }
-            continue;
-        case 'E':
-            if (out != NULL) {
-                kc_buf_printf(out, "%.*s", n <= 3 ? 3 : 32,
-                              kc_days[tm.tm_wday]);
-            }
-            continue;
-        default:
-            return kc_error_set(err, KC_ERR_INVALID,
-                                "Illegal pattern character '%c'", c);
-        }
-        if (out != NULL) {
-            kc_buf_printf(out, "%0*ld", n, v);
-        }
-    }
-    return KC_OK;
-}
-
 static kc_err_t kc_sdf_validator(const kc_config_def_t *def, const char *value,
                                  kc_error_t *err)
 {
     KC_UNUSED(def);
-    if (value != NULL && kc_sdf_format(value, 0, NULL, err) != KC_OK) {
-        return KC_ERR_INVALID;
-    }
-    return KC_OK;
+    return value != NULL ? kc_java_date_check(value, err) : KC_OK;
 }
 
 static const kc_config_def_t kc_timestamp_router_defs[] = {
@@ -235,7 +101,7 @@ static kc_err_t kc_timestamp_router_apply(void *ctx, kc_record_t *rec,
     kc_buf_init(&ts, 0);
     kc_buf_init(&step, 0);
     kc_buf_init(&topic, 0);
-    kc_sdf_format(t->timestamp_format, rec->timestamp, &ts, NULL);
+    kc_java_date_format(t->timestamp_format, rec->timestamp, &ts);
     kc_replace_all(&step, t->topic_format, "${topic}",
                    rec->topic != NULL ? rec->topic : "null");
     kc_replace_all(&topic, kc_buf_cstr(&step), "${timestamp}",

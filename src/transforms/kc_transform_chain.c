@@ -57,8 +57,8 @@ static void kc_chain_issue(kc_config_result_t *result, const char *key,
     kc_buf_append(&msg, "", 1);
     kc_buf_puts(&msg, key);
     both = kc_buf_detach(&msg, NULL);
-    result->issues = kc_realloc(result->issues,
-                                (result->count + 1) * sizeof(*issue));
+    result->issues =
+        kc_realloc(result->issues, (result->count + 1) * sizeof(*issue));
     issue = &result->issues[result->count++];
     issue->message = both;
     issue->key = both + mlen + 1;
@@ -85,6 +85,43 @@ static bool kc_chain_blank(const char *s)
         s++;
     }
     return *s == '\0';
+}
+
+/*
+ * Validate the plugin's own keys under their full names, as Apache embeds
+ * the plugin's ConfigDef with the alias prefix: messages then name
+ * "transforms.a.regex", not "regex".
+ */
+static void kc_chain_check_own_keys(const kc_props_t *config,
+                                    const char *list_key, const char *alias,
+                                    const kc_config_def_t *defs,
+                                    kc_config_result_t *result)
+{
+    size_t n = 0;
+    kc_config_def_t *prefixed;
+    const kc_config_def_t *tables[2];
+    kc_config_result_t own = {0};
+
+    while (defs[n].name != NULL) {
+        n++;
+    }
+    prefixed = kc_calloc(n + 1, sizeof(*prefixed));
+    for (size_t i = 0; i < n; i++) {
+        prefixed[i] = defs[i];
+        prefixed[i].name =
+            kc_asprintf("%s.%s.%s", list_key, alias, defs[i].name);
+    }
+    tables[0] = prefixed;
+    tables[1] = NULL;
+    kc_config_validate(tables, config, &own);
+    for (size_t i = 0; i < own.count; i++) {
+        kc_chain_issue(result, own.issues[i].key, "%s", own.issues[i].message);
+    }
+    kc_config_result_release(&own);
+    for (size_t i = 0; i < n; i++) {
+        kc_free((char *)prefixed[i].name);
+    }
+    kc_free(prefixed);
 }
 
 /*
@@ -118,20 +155,8 @@ kc_chain_check_alias(const kc_registry_t *reg, const kc_props_t *config,
         kc_free(trimmed);
     }
     if (head != NULL && head->config_def != NULL) {
-        kc_props_t *sub = kc_chain_sub_props(config, list_key, alias);
-        const kc_config_def_t *tables[] = {head->config_def, NULL};
-        kc_config_result_t own = {0};
-
-        kc_config_validate(tables, sub, &own);
-        for (size_t i = 0; i < own.count; i++) {
-            char *full = kc_asprintf("%s.%s.%s", list_key, alias,
-                                     own.issues[i].key);
-
-            kc_chain_issue(result, full, "%s", own.issues[i].message);
-            kc_free(full);
-        }
-        kc_config_result_release(&own);
-        kc_props_destroy(sub);
+        kc_chain_check_own_keys(config, list_key, alias, head->config_def,
+                                result);
     }
     kc_free(key);
     return head;
@@ -220,8 +245,7 @@ void kc_transform_chain_validate(const kc_registry_t *reg,
     for (size_t i = 0; i < tx.count; i++) {
         kc_chain_check_alias(reg, config, "transforms", tx.items[i],
                              KC_PLUGIN_TRANSFORM, result);
-        kc_chain_check_stage_keys(config, tx.items[i], &preds, &negate,
-                                  result);
+        kc_chain_check_stage_keys(config, tx.items[i], &preds, &negate, result);
     }
     for (size_t i = 0; i < preds.count; i++) {
         kc_chain_check_alias(reg, config, "predicates", preds.items[i],
@@ -247,8 +271,7 @@ static kc_err_t kc_chain_build_stage(kc_chain_stage_t *st,
                                      const kc_registry_t *reg,
                                      const kc_props_t *config,
                                      const char *alias,
-                                     const kc_strlist_t *preds,
-                                     kc_error_t *err)
+                                     const kc_strlist_t *preds, kc_error_t *err)
 {
     kc_config_result_t result = {0};
     const kc_plugin_head_t *head;
@@ -258,8 +281,8 @@ static kc_err_t kc_chain_build_stage(kc_chain_stage_t *st,
 
     head = kc_chain_check_alias(reg, config, "transforms", alias,
                                 KC_PLUGIN_TRANSFORM, &result);
-    pred = kc_chain_check_stage_keys(config, alias, preds, &st->negate,
-                                     &result);
+    pred =
+        kc_chain_check_stage_keys(config, alias, preds, &st->negate, &result);
     if (result.count > 0) {
         rc = kc_chain_fail(&result, "transform", alias, err);
         kc_config_result_release(&result);
@@ -314,6 +337,14 @@ kc_transform_chain_t *kc_transform_chain_new(const kc_registry_t *reg,
     if (result.count > 0) {
         kc_config_result_to_error(&result, err);
         rc = KC_ERR_INVALID;
+    }
+    /* Every listed predicate must be valid, used or not, as in Apache. */
+    for (size_t i = 0; i < preds.count && rc == KC_OK; i++) {
+        kc_chain_check_alias(reg, config, "predicates", preds.items[i],
+                             KC_PLUGIN_PREDICATE, &result);
+        if (result.count > 0) {
+            rc = kc_chain_fail(&result, "predicate", preds.items[i], err);
+        }
     }
     kc_config_result_release(&result);
     chain->stages = kc_calloc(tx.count + 1, sizeof(*chain->stages));
@@ -372,7 +403,8 @@ kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
 
             rc = st->pred.plugin->test(st->pred.ctx, rec, &match, err);
             if (rc != KC_OK) {
-                kc_error_prefix(err, "predicate \"%s\" of transform \"%s\" "
+                kc_error_prefix(err,
+                                "predicate \"%s\" of transform \"%s\" "
                                 "failed",
                                 st->pred_alias, st->alias);
                 return rc;

@@ -21,22 +21,6 @@
 
 #include <kconnect/plugin.h>
 
-/*
- * src/runtime/kc_transform_chain.{c,h} is a stopgap with this same API.
- * While it exists this implementation links under kc_smt_chain_* so the
- * two do not clash; once it is deleted (and the runners include this
- * header) these are the only kc_transform_chain_* functions.
- */
-#if __has_include("runtime/kc_transform_chain.h")
-#define kc_transform_chain_new      kc_smt_chain_new
-#define kc_transform_chain_destroy  kc_smt_chain_destroy
-#define kc_transform_chain_len      kc_smt_chain_len
-#define kc_transform_chain_apply    kc_smt_chain_apply
-#define kc_transform_chain_validate kc_smt_chain_validate
-#define kc_transform_chain_t        kc_smt_chain_t
-#define kc_transform_chain          kc_smt_chain
-#endif
-
 typedef struct kc_transform_chain kc_transform_chain_t;
 
 /**

@@ -133,25 +133,41 @@ void kc_tx_pin_schema(kc_arena_t *arena, const kc_schema_t *schema)
     }
 }
 
+const kc_schema_t *kc_tx_cache_get_extra(kc_tx_schema_cache_t *cache,
+                                         const kc_schema_t *in, void **extra)
+{
+    size_t i;
+
+    for (i = 0; i < cache->count; i++) {
+        if (cache->in[i] == in) {
+            break;
+        }
+    }
+    if (i == cache->count) {
+        for (i = 0; i < cache->count; i++) {
+            if (kc_schema_equals(cache->in[i], in)) {
+                break;
+            }
+        }
+    }
+    if (i == cache->count) {
+        return NULL;
+    }
+    if (extra != NULL) {
+        *extra = cache->extra[i];
+    }
+    return cache->out[i];
+}
+
 const kc_schema_t *kc_tx_cache_get(kc_tx_schema_cache_t *cache,
                                    const kc_schema_t *in)
 {
-    for (size_t i = 0; i < cache->count; i++) {
-        if (cache->in[i] == in) {
-            return cache->out[i];
-        }
-    }
-    for (size_t i = 0; i < cache->count; i++) {
-        if (kc_schema_equals(cache->in[i], in)) {
-            return cache->out[i];
-        }
-    }
-    return NULL;
+    return kc_tx_cache_get_extra(cache, in, NULL);
 }
 
-const kc_schema_t *kc_tx_cache_put_take(kc_tx_schema_cache_t *cache,
-                                        const kc_schema_t *in,
-                                        kc_schema_t *out)
+const kc_schema_t *kc_tx_cache_put_take_extra(kc_tx_schema_cache_t *cache,
+                                              const kc_schema_t *in,
+                                              kc_schema_t *out, void *extra)
 {
     size_t slot;
 
@@ -162,10 +178,18 @@ const kc_schema_t *kc_tx_cache_put_take(kc_tx_schema_cache_t *cache,
         cache->next = (cache->next + 1) % KC_TX_CACHE_SIZE;
         kc_schema_unref(cache->in[slot]);
         kc_schema_unref(cache->out[slot]);
+        kc_free(cache->extra[slot]);
     }
     cache->in[slot] = kc_schema_ref(in);
     cache->out[slot] = out;
+    cache->extra[slot] = extra;
     return out;
+}
+
+const kc_schema_t *kc_tx_cache_put_take(kc_tx_schema_cache_t *cache,
+                                        const kc_schema_t *in, kc_schema_t *out)
+{
+    return kc_tx_cache_put_take_extra(cache, in, out, NULL);
 }
 
 void kc_tx_cache_release(kc_tx_schema_cache_t *cache)
@@ -173,6 +197,8 @@ void kc_tx_cache_release(kc_tx_schema_cache_t *cache)
     for (size_t i = 0; i < cache->count; i++) {
         kc_schema_unref(cache->in[i]);
         kc_schema_unref(cache->out[i]);
+        kc_free(cache->extra[i]);
+        cache->extra[i] = NULL;
     }
     cache->count = 0;
     cache->next = 0;
@@ -199,8 +225,7 @@ static void kc_tx_map_grow(kc_arena_t *arena, kc_tx_map_t *map)
     map->cap = cap;
 }
 
-void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map,
-                    const kc_value_t *src)
+void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map, const kc_value_t *src)
 {
     for (size_t i = 0; i < src->u.map.len; i++) {
         if (map->len == map->cap) {
@@ -277,8 +302,7 @@ kc_err_t kc_tx_nonempty_list(const kc_config_def_t *def, const char *value,
     empty = list.count == 0;
     kc_strlist_release(&list);
     if (empty) {
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "Empty list");
+        return kc_error_set(err, KC_ERR_INVALID, "Empty list");
     }
     return KC_OK;
 }

@@ -10,10 +10,7 @@
 #include <kconnect/plugin.h>
 
 /* Which half of a record a `$Key` or `$Value` transform works on. */
-typedef enum kc_tx_side {
-    KC_TX_KEY,
-    KC_TX_VALUE
-} kc_tx_side_t;
+typedef enum kc_tx_side { KC_TX_KEY, KC_TX_VALUE } kc_tx_side_t;
 
 /** @brief The schema slot of @p side in @p rec. */
 const kc_schema_t **kc_tx_schema_slot(kc_record_t *rec, kc_tx_side_t side);
@@ -76,6 +73,7 @@ void kc_tx_pin_schema(kc_arena_t *arena, const kc_schema_t *schema);
 typedef struct kc_tx_schema_cache {
     const kc_schema_t *in[KC_TX_CACHE_SIZE];
     const kc_schema_t *out[KC_TX_CACHE_SIZE];
+    void *extra[KC_TX_CACHE_SIZE]; /* owned (kc_free): per-shape plan */
     size_t count;
     size_t next; /* round-robin victim once full */
 } kc_tx_schema_cache_t;
@@ -90,6 +88,17 @@ const kc_schema_t *kc_tx_cache_get(kc_tx_schema_cache_t *cache,
 const kc_schema_t *kc_tx_cache_put_take(kc_tx_schema_cache_t *cache,
                                         const kc_schema_t *in,
                                         kc_schema_t *out);
+/**
+ * @brief kc_tx_cache_get that also returns the entry's @p extra (a
+ * transform's per-shape plan, e.g. which input field feeds each output
+ * field, so the hot path does no name lookups).
+ */
+const kc_schema_t *kc_tx_cache_get_extra(kc_tx_schema_cache_t *cache,
+                                         const kc_schema_t *in, void **extra);
+/** @brief kc_tx_cache_put_take that also takes @p extra (kc_malloc'd). */
+const kc_schema_t *kc_tx_cache_put_take_extra(kc_tx_schema_cache_t *cache,
+                                              const kc_schema_t *in,
+                                              kc_schema_t *out, void *extra);
 /** @brief Drop every entry. */
 void kc_tx_cache_release(kc_tx_schema_cache_t *cache);
 
@@ -107,8 +116,7 @@ typedef struct kc_tx_map {
 /** @brief Start a map with room for @p cap entries. */
 void kc_tx_map_init(kc_arena_t *arena, kc_tx_map_t *map, size_t cap);
 /** @brief Copy every entry of map value @p src (shallow values). */
-void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map,
-                    const kc_value_t *src);
+void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map, const kc_value_t *src);
 /** @brief HashMap.put with a string key (copied into @p arena). */
 void kc_tx_map_put(kc_arena_t *arena, kc_tx_map_t *map, const char *key,
                    const kc_value_t *value);

@@ -28,6 +28,12 @@ kc_err_t kc_transforms_register(kc_registry_t *reg, kc_error_t *err)
         &kc_insert_header_plugin,
         &kc_set_schema_metadata_key_plugin,
         &kc_set_schema_metadata_value_plugin,
+        &kc_flatten_key_plugin,
+        &kc_flatten_value_plugin,
+        &kc_header_from_key_plugin,
+        &kc_header_from_value_plugin,
+        &kc_timestamp_converter_key_plugin,
+        &kc_timestamp_converter_value_plugin,
     };
     static const struct kc_predicate_plugin *const predicates[] = {
         &kc_topic_name_matches_plugin,

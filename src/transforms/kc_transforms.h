@@ -16,10 +16,10 @@
 /* A transform descriptor; `cfg` picks the side for $Key/$Value variants. */
 #define KC_TX_DESCRIPTOR(short_name, defs, cfg, app, dstr)                     \
     {                                                                          \
-        KC_PLUGIN_INIT(struct kc_transform_plugin), .name = short_name,        \
-        .class_name = KC_TX_PKG short_name, .version = KC_VERSION_STR,         \
-        .config_def = (defs), .configure = (cfg), .apply = (app),              \
-        .destroy = (dstr)                                                      \
+        KC_PLUGIN_INIT(struct kc_transform_plugin),                            \
+            .name = short_name, .class_name = KC_TX_PKG short_name,            \
+            .version = KC_VERSION_STR, .config_def = (defs),                   \
+            .configure = (cfg), .apply = (app), .destroy = (dstr)              \
     }
 
 extern const struct kc_transform_plugin kc_value_to_key_plugin;
@@ -42,6 +42,12 @@ extern const struct kc_transform_plugin kc_drop_headers_plugin;
 extern const struct kc_transform_plugin kc_insert_header_plugin;
 extern const struct kc_transform_plugin kc_set_schema_metadata_key_plugin;
 extern const struct kc_transform_plugin kc_set_schema_metadata_value_plugin;
+extern const struct kc_transform_plugin kc_flatten_key_plugin;
+extern const struct kc_transform_plugin kc_flatten_value_plugin;
+extern const struct kc_transform_plugin kc_header_from_key_plugin;
+extern const struct kc_transform_plugin kc_header_from_value_plugin;
+extern const struct kc_transform_plugin kc_timestamp_converter_key_plugin;
+extern const struct kc_transform_plugin kc_timestamp_converter_value_plugin;
 
 extern const struct kc_predicate_plugin kc_topic_name_matches_plugin;
 extern const struct kc_predicate_plugin kc_has_header_key_plugin;

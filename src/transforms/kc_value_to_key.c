@@ -56,32 +56,40 @@ static kc_err_t kc_value_to_key_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
+/* The key schema and, in @p src, the value field of each key field. */
 static const kc_schema_t *kc_value_to_key_schema(kc_value_to_key_t *t,
                                                  const kc_schema_t *vs,
+                                                 const size_t **src,
                                                  kc_error_t *err)
 {
-    const kc_schema_t *ks = kc_tx_cache_get(&t->cache, vs);
+    void *plan = NULL;
+    const kc_schema_t *ks = kc_tx_cache_get_extra(&t->cache, vs, &plan);
     kc_schema_t *b;
+    size_t *map;
 
     if (ks != NULL) {
+        *src = plan;
         return ks;
     }
     b = kc_schema_new(KC_TYPE_STRUCT);
+    map = kc_calloc(t->nfields + 1, sizeof(*map));
     for (size_t i = 0; i < t->nfields; i++) {
         const kc_field_t *f = kc_schema_field(vs, t->fields[i]);
 
         if (f == NULL) {
-            kc_schema_unref(b);
             kc_error_set(err, KC_ERR_INVALID, "Field does not exist: %s",
                          t->fields[i]);
-            return NULL;
         }
-        if (kc_tx_add_field(b, t->fields[i], f->schema, err) != KC_OK) {
+        if (f == NULL ||
+            kc_tx_add_field(b, t->fields[i], f->schema, err) != KC_OK) {
             kc_schema_unref(b);
+            kc_free(map);
             return NULL;
         }
+        map[i] = (size_t)f->index;
     }
-    return kc_tx_cache_put_take(&t->cache, vs, b);
+    *src = map;
+    return kc_tx_cache_put_take_extra(&t->cache, vs, b, map);
 }
 
 static kc_err_t kc_value_to_key_apply(void *ctx, kc_record_t *rec,
@@ -113,23 +121,21 @@ static kc_err_t kc_value_to_key_apply(void *ctx, kc_record_t *rec,
     } else {
         const kc_schema_t *vs;
         const kc_schema_t *ks;
+        const size_t *src = NULL;
 
         if (kc_tx_require_struct(&rec->value, KC_PURPOSE, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
         vs = rec->value.u.st.schema;
-        ks = kc_value_to_key_schema(t, vs, err);
+        ks = kc_value_to_key_schema(t, vs, &src, err);
         if (ks == NULL) {
             return KC_ERR_INVALID;
         }
         kc_tx_pin_schema(arena, ks);
         kc_value_set_struct(arena, &key, ks);
         for (size_t i = 0; i < t->nfields; i++) {
-            const kc_field_t *f = kc_schema_field(vs, t->fields[i]);
-
             key.u.st.fields[i] =
-                *kc_tx_struct_get(&rec->value, (size_t)f->index,
-                                  t->with_default);
+                *kc_tx_struct_get(&rec->value, src[i], t->with_default);
         }
         rec->key_schema = ks;
         rec->key = key;
@@ -138,7 +144,6 @@ static kc_err_t kc_value_to_key_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_value_to_key_plugin =
-    KC_TX_DESCRIPTOR("ValueToKey", kc_value_to_key_defs,
-                     kc_value_to_key_configure, kc_value_to_key_apply,
-                     kc_value_to_key_destroy);
+const struct kc_transform_plugin kc_value_to_key_plugin = KC_TX_DESCRIPTOR(
+    "ValueToKey", kc_value_to_key_defs, kc_value_to_key_configure,
+    kc_value_to_key_apply, kc_value_to_key_destroy);

@@ -18,8 +18,14 @@ typedef struct kc_arena_cleanup {
     void *arg;
 } kc_arena_cleanup_t;
 
+/* Spare blocks kept across resets, so a steady batch size never goes back
+ * to the allocator (bounded: a one-off huge batch is given back). */
+#define KC_ARENA_MAX_SPARE_BYTES (8u * 1024 * 1024)
+
 struct kc_arena {
     kc_arena_block_t *head; /* current block; first block is kept on reset */
+    kc_arena_block_t *spare; /* standard-size blocks freed by reset */
+    size_t spare_bytes;
     size_t block_size;
     size_t used;
     kc_arena_cleanup_t *cleanups;
@@ -64,13 +70,20 @@ void kc_arena_reset(kc_arena_t *arena)
     kc_arena_block_t *b;
 
     kc_arena_run_cleanups(arena);
-    /* Keep only the last block in the chain: the first one allocated,
-     * which has the configured size. */
+    /* Keep the last block in the chain (the first one allocated, of the
+     * configured size) in use; standard-size blocks go to the spare list. */
     b = arena->head;
     while (b->next != NULL) {
         kc_arena_block_t *next = b->next;
 
-        kc_free(b);
+        if (b->size == arena->block_size &&
+            arena->spare_bytes + b->size <= KC_ARENA_MAX_SPARE_BYTES) {
+            b->next = arena->spare;
+            arena->spare = b;
+            arena->spare_bytes += b->size;
+        } else {
+            kc_free(b);
+        }
         b = next;
     }
     b->used = 0;
@@ -86,12 +99,14 @@ void kc_arena_destroy(kc_arena_t *arena)
         return;
     }
     kc_arena_run_cleanups(arena);
-    b = arena->head;
-    while (b != NULL) {
-        kc_arena_block_t *next = b->next;
+    for (int list = 0; list < 2; list++) {
+        b = list == 0 ? arena->head : arena->spare;
+        while (b != NULL) {
+            kc_arena_block_t *next = b->next;
 
-        kc_free(b);
-        b = next;
+            kc_free(b);
+            b = next;
+        }
     }
     kc_free(arena);
 }
@@ -106,9 +121,18 @@ void *kc_arena_alloc(kc_arena_t *arena, size_t size)
         asize = KC_ARENA_ALIGN;
     }
     if (b->size - b->used < asize) {
-        size_t bsize = asize > arena->block_size ? asize : arena->block_size;
-        kc_arena_block_t *nb = kc_arena_block_new(bsize);
+        kc_arena_block_t *nb;
 
+        if (asize <= arena->block_size && arena->spare != NULL) {
+            nb = arena->spare;
+            arena->spare = nb->next;
+            arena->spare_bytes -= nb->size;
+            nb->used = 0;
+        } else {
+            nb = kc_arena_block_new(asize > arena->block_size
+                                        ? asize
+                                        : arena->block_size);
+        }
         nb->next = b;
         arena->head = nb;
         b = nb;

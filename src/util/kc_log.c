@@ -156,8 +156,8 @@ void kc_log_set_level(const char *logger, kc_log_level_t level)
             }
         }
         if (i == kc_log_nlevels) {
-            kc_log_levels = kc_realloc(kc_log_levels, (kc_log_nlevels + 1) *
-                                                          sizeof(*kc_log_levels));
+            kc_log_levels = kc_realloc(
+                kc_log_levels, (kc_log_nlevels + 1) * sizeof(*kc_log_levels));
             kc_log_levels[i].name = kc_strdup(logger);
             kc_log_nlevels++;
         }
@@ -368,9 +368,10 @@ static void kc_log_emit(kc_log_level_t level, const char *logger, int lineno,
     if (logger != NULL) {
         kc_log_register(logger);
     }
-    fprintf(kc_log_stream ? kc_log_stream : stderr, "[%s,%03ld] %s %s%s (%s%s)\n",
-            ts, (long)(tv.tv_usec / 1000), kc_level_names[level], kc_log_ctx,
-            msg, logger ? logger : "root", loc);
+    fprintf(kc_log_stream ? kc_log_stream : stderr,
+            "[%s,%03ld] %s %s%s (%s%s)\n", ts, (long)(tv.tv_usec / 1000),
+            kc_level_names[level], kc_log_ctx, msg, logger ? logger : "root",
+            loc);
     if (msg != stack) {
         kc_free(msg);
     }

@@ -166,7 +166,7 @@ kc_err_t kc_str_to_double(const char *s, double *out)
         p++;
     }
     /* Java spells the special values exactly; strtod's "inf"/"nan" not */
-    if (strcmp(p, "NaN") == 0 && p == copy) {
+    if (strcmp(p, "NaN") == 0) {
         *out = NAN;
         rc = KC_OK;
         goto out;

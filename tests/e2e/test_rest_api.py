@@ -13,7 +13,8 @@ import re
 import threading
 import time
 
-from kconnect_worker import KconnectWorker, kconnect, unique_name  # noqa: F401
+from kconnect_worker import (free_port, kconnect,  # noqa: F401
+                             unique_name, write_properties)
 
 SOURCE = "FileStreamSource"
 SOURCE_CLASS = "org.apache.kafka.connect.file.FileStreamSourceConnector"
@@ -116,6 +117,16 @@ def test_unknown_path_and_wrong_method(kconnect):
     assert_error(status, body, 405, "HTTP 405 Method Not Allowed")
     status, _, body = raw(w, "GET", "/connectors/x/restart")
     assert_error(status, body, 405, "HTTP 405 Method Not Allowed")
+    # Distributed-mode internal endpoints, as Apache's standalone answers.
+    status, _, body = raw(w, "POST", "/connectors/x/tasks", [])
+    assert_error(status, body, 500, "Kafka Connect in standalone mode does "
+                 "not support externally setting task configurations.")
+    status, _, body = raw(w, "PUT", "/connectors/x/fence")
+    assert_error(status, body, 500, "Kafka Connect in standalone mode does "
+                 "not support exactly-once source connectors.")
+    # HEAD is GET without a body, as JAX-RS answers it.
+    status, headers, body = raw(w, "HEAD", "/connectors")
+    assert status == 200 and body is None
     # A task id that is not an integer does not match the route.
     status, _, body = raw(w, "GET", "/connectors/x/tasks/x/status")
     assert_error(status, body, 404, "HTTP 404 Not Found")
@@ -543,13 +554,14 @@ def test_offsets(kconnect, tmp_path):
         f.write("a\nbb\nccc\n")
     partition = {"filename": cfg["file"]}
 
-    def flushed():
-        out = w.get("/connectors/%s/offsets" % name)
-        return out if out["offsets"] else None
+    want = {"offsets": [{"partition": partition,
+                         "offset": {"position": 9}}]}
 
-    out = w.wait_for(flushed, what="committed offsets")
-    assert out == {"offsets": [{"partition": partition,
-                                "offset": {"position": 9}}]}
+    def flushed():
+        # The offset grows as the lines are read and acknowledged.
+        return w.get("/connectors/%s/offsets" % name) == want
+
+    w.wait_for(flushed, what="committed offsets of all three lines")
 
     stopped_msg = ("Connectors must be in the STOPPED state before their "
                    "offsets can be modified. This can be done for the "
@@ -731,6 +743,38 @@ def test_port_zero_and_advertised_worker_id(kconnect, tmp_path):
     assert st["tasks"][0]["worker_id"] == "connect-1.example:18999"
 
 
+def test_several_listeners_and_admin_listener(kconnect):
+    w = kconnect(start=False)
+    second = free_port()
+    admin = free_port()
+    w.worker_props["listeners"] = ("http://127.0.0.1:%d, http://127.0.0.1:%d"
+                                   % (w.port, second))
+    w.worker_props["admin.listeners"] = "http://127.0.0.1:%d" % admin
+    write_properties(w.worker_path, w.worker_props)
+    w.start()
+
+    class At:
+        def __init__(self, port):
+            self.port = port
+
+    for port in (w.port, second):
+        assert raw(At(port), "GET", "/connectors")[0] == 200
+        status, _, body = raw(At(port), "GET", "/admin/loggers")
+        assert_error(status, body, 404, "HTTP 404 Not Found")
+    status, _, body = raw(At(admin), "GET", "/admin/loggers")
+    assert status == 200 and "root" in body
+    status, _, body = raw(At(admin), "GET", "/connectors")
+    assert_error(status, body, 404, "HTTP 404 Not Found")
+
+
+def test_bad_listeners_fail_startup(kconnect):
+    for bad in ("https://127.0.0.1:0", "127.0.0.1:8083", "http://:99999"):
+        w = kconnect(worker={"listeners": bad}, start=False, wait=False)
+        w.start()
+        assert w.wait_exit(20) != 0
+        assert "listeners" in w.log(), w.log()
+
+
 def test_admin_listeners_empty_disables_admin(kconnect):
     w = kconnect(worker={"admin.listeners": ""})
     status, _, body = raw(w, "GET", "/admin/loggers")
@@ -821,6 +865,7 @@ def test_log_layout(kconnect, tmp_path):
     w = kconnect()
     name = create(w, tmp_path)
     w.wait_for_connector(name, "RUNNING", tasks=1)
+    assert list(w.get("/connectors?expand=status")) == [name]
     w.stop()
     lines = [ln for ln in w.log().splitlines() if ln.startswith("[")]
     assert lines
@@ -830,3 +875,90 @@ def test_log_layout(kconnect, tmp_path):
     assert any(re.search(r'INFO 127\.0\.0\.1 - - \[[^\]]+\] "GET /connectors/'
                          r'%s/status HTTP/1\.1" 200 \d+ ' % re.escape(name),
                          ln) for ln in lines)
+    # The request target keeps its query.
+    assert any('"GET /connectors?expand=status HTTP/1.1" 200' in ln
+               for ln in lines)
+
+
+def test_sink_offsets(kconnect, tmp_path):
+    w = kconnect(worker={"offset.flush.interval.ms": "200"})
+    topic = unique_name("rest-sink-offsets")
+    src = unique_name("src")
+    cfg = source_config(tmp_path, src, topic=topic)
+    with open(cfg["file"], "w") as f:
+        f.write("one\ntwo\nthree\n")
+    assert raw(w, "POST", "/connectors", {"name": src, "config": cfg})[0] \
+        == 201
+    out = tmp_path / "sink-out.txt"
+    snk = unique_name("snk")
+    status, _, body = raw(w, "POST", "/connectors", {
+        "name": snk, "config": {"connector.class": "FileStreamSink",
+                                "file": str(out), "topics": topic}})
+    assert status == 201, body
+    w.wait_for(lambda: out.exists() and
+               out.read_text().splitlines() == ["one", "two", "three"],
+               what="the sink file")
+    partition = {"kafka_topic": topic, "kafka_partition": 0}
+    want = {"offsets": [{"partition": partition,
+                         "offset": {"kafka_offset": 3}}]}
+    w.wait_for(lambda: w.get("/connectors/%s/offsets" % snk) == want,
+               what="committed sink offsets")
+
+    assert raw(w, "PUT", "/connectors/%s/stop" % snk)[0] == 204
+    status, _, body = raw(w, "PATCH", "/connectors/%s/offsets" % snk, {
+        "offsets": [{"partition": partition,
+                     "offset": {"kafka_offset": 1}}]})
+    assert status == 200, body
+    assert body == {"message": "The offsets for this connector have been "
+                               "altered successfully"}
+    assert w.get("/connectors/%s/offsets" % snk) == {
+        "offsets": [{"partition": partition, "offset": {"kafka_offset": 1}}]}
+    status, _, body = raw(w, "DELETE", "/connectors/%s/offsets" % snk)
+    assert status == 200, body
+    assert body == {"message": "The offsets for this connector have been "
+                               "reset successfully"}
+    assert w.get("/connectors/%s/offsets" % snk) == {"offsets": []}
+
+
+def test_connectors_from_the_command_line(kconnect, tmp_path):
+    name = unique_name("cli")
+    cfg = dict(source_config(tmp_path, name), name=name)
+    w = kconnect(connectors=[cfg])
+    st = w.wait_for_connector(name, "RUNNING", tasks=1)
+    check_status_shape(st, name, "127.0.0.1:%d" % w.port)
+    assert w.get("/connectors/%s/config" % name) == cfg
+
+
+def test_cors_and_response_headers(kconnect):
+    w = kconnect(worker={
+        "access.control.allow.origin": "http://ui.example",
+        "access.control.allow.methods": "GET,POST,PUT,DELETE",
+        "response.http.headers.config":
+            'set X-Frame-Options: DENY,"add Cache-Control: no-cache, '
+            'no-store"'})
+    status, headers, body = raw(w, "GET", "/connectors",
+                                headers={"Origin": "http://ui.example"})
+    assert status == 200 and body == []
+    assert headers["Access-Control-Allow-Origin"] == "http://ui.example"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cache-Control"] == "no-cache, no-store"
+
+    status, headers, body = raw(w, "OPTIONS", "/connectors", headers={
+        "Origin": "http://ui.example",
+        "Access-Control-Request-Method": "PUT"})
+    assert status == 200 and body is None
+    assert headers["Access-Control-Allow-Methods"] == "GET,POST,PUT,DELETE"
+
+    status, headers, _ = raw(w, "GET", "/connectors",
+                             headers={"Origin": "http://other.example"})
+    assert status == 200
+    assert "Access-Control-Allow-Origin" not in headers
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_bad_response_headers_config_fails_startup(kconnect):
+    w = kconnect(worker={"response.http.headers.config": "put X: y"},
+                 start=False, wait=False)
+    w.start()
+    assert w.wait_exit(20) != 0
+    assert "Invalid format of header config 'put X: y'" in w.log()

@@ -157,3 +157,108 @@ def test_active_topics_and_source_offsets_rest(kconnect, tmp_path):
     offs = w.wait_for(offsets, what="source offset position 4")
     assert offs[0]["partition"] == {"filename": str(src)}
     assert w.stop() == 0
+
+
+def kcat_topic_partitions(topic, bootstrap=DEFAULT_BOOTSTRAP):
+    out = subprocess.run(["kcat", "-b", bootstrap, "-L", "-t", topic],
+                         capture_output=True, text=True, timeout=30)
+    m = re.search(r'topic "%s" with (\d+) partitions' % re.escape(topic),
+                  out.stdout)
+    return int(m.group(1)) if m else None
+
+
+def test_source_topic_creation(kconnect, tmp_path):
+    """KIP-158: the worker creates the topic with the connector's settings
+    before the first record goes to it."""
+    topic = unique_name("created")
+    (tmp_path / "in.txt").write_text("a\nb\n")
+    w = kconnect(worker=STRING_WORKER, connectors=[file_source(
+        unique_name("src"), tmp_path / "in.txt", topic, **{
+            "topic.creation.default.partitions": "3",
+            "topic.creation.default.replication.factor": "1",
+            "topic.creation.default.retention.ms": "86400000",
+        })])
+    assert sorted(kcat_read(topic, expect=2)) == ["a", "b"]
+    assert kcat_topic_partitions(topic) == 3
+    assert "Created topic (name=%s, numPartitions=3" % topic in w.log()
+    assert w.stop() == 0
+
+
+def test_sink_dead_letter_queue(kconnect, tmp_path):
+    """errors.tolerance=all: a record the converter rejects goes to the
+    dead letter queue with the __connect.errors.* headers; the good ones
+    reach the sink."""
+    topic = unique_name("dlqsrc")
+    dlq = unique_name("dlq")
+    out = tmp_path / "out.txt"
+    kcat_write(topic, ['"good 1"', "not json", '"good 2"'])
+    w = kconnect(worker={
+        "key.converter": STRING,
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter.schemas.enable": "false",
+    }, connectors=[{
+        "name": unique_name("sink"), "connector.class": "FileStreamSink",
+        "file": str(out), "topics": topic,
+        "errors.tolerance": "all",
+        "errors.deadletterqueue.topic.name": dlq,
+        "errors.deadletterqueue.topic.replication.factor": "1",
+        "errors.deadletterqueue.context.headers.enable": "true",
+    }])
+    w.wait_for(lambda: out.exists() and
+               out.read_text().splitlines() == ["good 1", "good 2"],
+               what="the two good records in the sink file")
+    def dlq_lines():
+        got = subprocess.run(
+            ["kcat", "-b", DEFAULT_BOOTSTRAP, "-t", dlq, "-C", "-e", "-q",
+             "-o", "beginning", "-f", "%h|%s\n"],
+            capture_output=True, text=True, timeout=30)
+        return got.stdout.splitlines()
+
+    lines = w.wait_for(dlq_lines, what="a record in the dead letter queue")
+    time.sleep(0.5)
+    lines = dlq_lines()
+    assert len(lines) == 1, lines
+    headers, value = lines[0].rsplit("|", 1)
+    assert value == "not json"
+    assert "__connect.errors.topic=%s" % topic in headers
+    assert "__connect.errors.offset=1" in headers
+    assert "__connect.errors.stage=VALUE_CONVERTER" in headers
+    assert w.stop() == 0
+
+
+def test_sigkill_loses_nothing(kconnect, tmp_path):
+    """Killed before any offset flush, the worker sends the lines again
+    after a restart: at-least-once, nothing lost."""
+    topic = unique_name("kill")
+    src = tmp_path / "in.txt"
+    first = ["k%d" % i for i in range(10)]
+    src.write_text("\n".join(first) + "\n")
+    w = kconnect(worker=dict(STRING_WORKER,
+                             **{"offset.flush.interval.ms": "600000"}),
+                 connectors=[file_source(unique_name("src"), src, topic)])
+    assert kcat_read(topic, expect=10) == first
+    assert w.stop(signal.SIGKILL) == -signal.SIGKILL
+    assert not w.offsets_path.exists()
+    second = ["l%d" % i for i in range(5)]
+    with open(src, "a") as f:
+        f.write("\n".join(second) + "\n")
+    w.start()
+    assert kcat_read(topic, expect=25) == first + first + second
+    assert w.stop() == 0
+
+
+def test_source_transforms_run_before_produce(kconnect, tmp_path):
+    """The transform chain runs between poll and produce: RegexRouter
+    changes the topic the records go to."""
+    topic = unique_name("route")
+    (tmp_path / "in.txt").write_text("r1\nr2\n")
+    w = kconnect(worker=STRING_WORKER, connectors=[file_source(
+        unique_name("src"), tmp_path / "in.txt", topic, **{
+            "transforms": "route",
+            "transforms.route.type":
+                "org.apache.kafka.connect.transforms.RegexRouter",
+            "transforms.route.regex": "(.*)",
+            "transforms.route.replacement": "$1-routed",
+        })])
+    assert kcat_read(topic + "-routed", expect=2) == ["r1", "r2"]
+    assert w.stop() == 0

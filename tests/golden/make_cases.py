@@ -337,3 +337,206 @@ with open(sys.argv[1] if len(sys.argv) > 1 else "json_converter_cases.jsonl",
     for c in cases:
         out.write(json.dumps(c, ensure_ascii=True, sort_keys=False) + "\n")
 print(f"{len(cases)} cases", file=sys.stderr)
+
+
+# ---- read cases: JSON text in, Apache's schema and value out ------------
+
+read_cases = []
+
+
+def rcase(cid, text, **config):
+    cfg = {k.replace("_", "."): v for k, v in config.items()}
+    read_cases.append({"id": cid, "config": cfg, "input": text})
+
+
+def env(schema, payload):
+    return '{"schema":%s,"payload":%s}' % (schema, payload)
+
+
+I32 = '{"type":"int32","optional":false}'
+rcase("r_int8", env('{"type":"int8","optional":false}', "-7"))
+rcase("r_int16", env('{"type":"int16","optional":false}', "300"))
+rcase("r_int32", env(I32, "70000"))
+rcase("r_int32_integral_float", env(I32, "12.0"))
+rcase("r_int64_max", env('{"type":"int64","optional":false}',
+                         "9223372036854775807"))
+rcase("r_float", env('{"type":"float","optional":false}', "0.1"))
+rcase("r_double", env('{"type":"double","optional":false}', "1.5e300"))
+rcase("r_double_from_int", env('{"type":"double","optional":false}', "3"))
+rcase("r_double_overflow", env('{"type":"double","optional":false}',
+                               "1e400"))
+rcase("r_double_neg_zero", env('{"type":"double","optional":false}', "-0.0"))
+rcase("r_float_neg_zero", env('{"type":"float","optional":false}', "-0.0"))
+rcase("r_nl_neg_zero", "-0.0", schemas_enable="false")
+rcase("r_boolean", env('{"type":"boolean","optional":false}', "true"))
+rcase("r_string", env('{"type":"string","optional":false}',
+                      '"a\\u00e9\\n\\ud83d\\ude00"'))
+rcase("r_bytes", env('{"type":"bytes","optional":false}', '"AAEC"'))
+rcase("r_leading_zeros", env(I32, "007"))
+rcase("r_whitespace", ' \n {"payload" : 5 , "schema" : %s } \t' % I32)
+rcase("r_optional_string_true",
+      env('{"type":"int32","optional":"true"}', "1"))
+rcase("r_optional_missing", env('{"type":"int32"}', "1"))
+rcase("r_meta", env('{"type":"int32","optional":true,"name":"n","version":3,'
+                    '"doc":"d","parameters":{"k":"v","a":"b"}}', "1"))
+rcase("r_meta_ignored", env('{"type":"int32","optional":true,"name":5,'
+                            '"version":1.5,"doc":false}', "1"))
+rcase("r_params_not_string",
+      env('{"type":"int32","parameters":{"k":1}}', "1"))
+rcase("r_default_used", env('{"type":"int32","optional":true,"default":5}',
+                            "null"))
+rcase("r_default_not_used",
+      env('{"type":"int32","optional":true,"default":5}', "null"),
+      replace_null_with_default="false")
+rcase("r_null_required", env(I32, "null"))
+rcase("r_no_type", env('{"optional":false}', "1"))
+rcase("r_unknown_type", env('{"type":"int128"}', "1"))
+rcase("r_array", env('{"type":"array","items":{"type":"int64","optional":'
+                     'true},"optional":false}', "[1,null,3]"))
+rcase("r_array_no_items", env('{"type":"array","optional":false}', "[1]"))
+rcase("r_map_string", env('{"type":"map","keys":{"type":"string"},'
+                          '"values":{"type":"int32"}}', '{"b":1,"a":2}'))
+rcase("r_map_int_keys", env('{"type":"map","keys":{"type":"int32"},'
+                            '"values":{"type":"string"}}',
+                            '[[1,"x"],[2,"y"]]'))
+rcase("r_map_bad_pair", env('{"type":"map","keys":{"type":"int32"},'
+                            '"values":{"type":"string"}}', '[[1]]'))
+rcase("r_map_no_keys", env('{"type":"map","values":{"type":"string"}}',
+                           "{}"))
+STRUCT = ('{"type":"struct","fields":[{"type":"int32","optional":false,'
+          '"field":"a"},{"type":"string","optional":true,"field":"b"},'
+          '{"type":"int64","optional":true,"default":42,"field":"c"}],'
+          '"optional":false,"name":"S"}')
+rcase("r_struct", env(STRUCT, '{"a":1,"b":"x","c":7}'))
+rcase("r_struct_missing_fields", env(STRUCT, '{"a":1}'))
+rcase("r_struct_extra_fields", env(STRUCT, '{"z":0,"a":1,"y":[1]}'))
+rcase("r_struct_missing_required", env(STRUCT, '{"b":"x"}'))
+rcase("r_struct_not_object", env(STRUCT, "[1]"))
+rcase("r_struct_no_field_name", env('{"type":"struct","fields":[{"type":'
+                                    '"int32"}]}', "{}"))
+DEC = ('{"type":"bytes","optional":false,"name":'
+       '"org.apache.kafka.connect.data.Decimal","version":1,'
+       '"parameters":{"scale":"4"}}')
+rcase("r_decimal_base64", env(DEC, '"AY/J"'))
+rcase("r_decimal_number", env(DEC, "10.2345"))
+rcase("r_decimal_number_short", env(DEC, "-10.5"))
+rcase("r_decimal_number_int", env(DEC, "12"))
+rcase("r_decimal_bad", env(DEC, "true"))
+DATE = ('{"type":"int32","optional":false,"name":'
+        '"org.apache.kafka.connect.data.Date","version":1}')
+rcase("r_date", env(DATE, "19000"))
+rcase("r_date_not_int", env(DATE, '"2020-01-01"'))
+rcase("r_time", env('{"type":"int32","optional":false,"name":'
+                    '"org.apache.kafka.connect.data.Time","version":1}',
+                    "45296789"))
+rcase("r_timestamp", env('{"type":"int64","optional":false,"name":'
+                         '"org.apache.kafka.connect.data.Timestamp",'
+                         '"version":1}', "1700000000123"))
+rcase("r_timestamp_not_integral",
+      env('{"type":"int64","optional":false,"name":'
+          '"org.apache.kafka.connect.data.Timestamp","version":1}', "1.5"))
+rcase("r_schema_null", env("null", '{"a":[1,2.5,"x",true,null]}'))
+rcase("r_envelope_extra", '{"schema":null,"payload":1,"x":2}')
+rcase("r_envelope_missing", '{"payload":1}')
+rcase("r_not_envelope", "[1,2]")
+rcase("r_empty_enabled", "")
+rcase("r_invalid_json", '{"schema":')
+rcase("r_nl_int", "12", schemas_enable="false")
+rcase("r_nl_float", "1.0", schemas_enable="false")
+rcase("r_nl_exp", "1e3", schemas_enable="false")
+rcase("r_nl_string", '"s"', schemas_enable="false")
+rcase("r_nl_bool", "false", schemas_enable="false")
+rcase("r_nl_null", "null", schemas_enable="false")
+rcase("r_nl_empty", "", schemas_enable="false")
+rcase("r_nl_nested", '{"a":{"b":[1,{"c":null}]},"d":-0.5}',
+      schemas_enable="false")
+rcase("r_nl_envelope_kept", '{"schema":null,"payload":1}',
+      schemas_enable="false")
+# Inputs where kconnect is deliberately stricter or more faithful than
+# Apache (see KC_READ_DIFFERENCES in tests/unit/test_json_converter.c).
+rcase("r_diff_int_fraction", env(I32, "1.5"))
+rcase("r_diff_int8_overflow", env('{"type":"int8","optional":false}', "300"))
+rcase("r_diff_string_from_number",
+      env('{"type":"string","optional":false}', "5"))
+rcase("r_diff_bool_from_string",
+      env('{"type":"boolean","optional":false}', '"true"'))
+rcase("r_diff_double_nan_string",
+      env('{"type":"double","optional":false}', '"NaN"'))
+rcase("r_diff_trailing_data", env(I32, "1") + " x")
+rcase("r_diff_nl_huge_int", "123456789012345678901234567890",
+      schemas_enable="false")
+
+with open(sys.argv[2] if len(sys.argv) > 2 else
+          "json_converter_read_cases.jsonl", "w") as out:
+    for c in read_cases:
+        out.write(json.dumps(c, ensure_ascii=True) + "\n")
+print(f"{len(read_cases)} read cases", file=sys.stderr)
+
+
+# ---- SimpleHeaderConverter: header text in, schema and value out; and
+# schema + value in, header bytes out -----------------------------------
+
+header_read = []
+for i, text in enumerate([
+        "42", "300", "-70000", "5000000000", "1.0", "1.5", "3.14159265358979",
+        "1e5", "1E-3", "-0", "+7", "007", "true", "false", "TRUE", "null", "",
+        " 42 ", "hello world", "abc123", "2024-01-02", "12:34:56.789Z",
+        "2023-11-14T22:13:20.123Z", "99999999999999999999", "1.5e400",
+        "-12.5", "1e-50", "caf\u00e9 \u4e16",
+        # literals with structure
+        "[1,2,3]", "[1,300]", "[1,2.5]", "[1,\"a\"]", "[]", "[1,null]",
+        "[\"a\",\"b\"]", "[\"a\\\"b\"]", "[[1],[2,3]]", "[true,false]",
+        "{\"k\":1,\"j\":2}", "{\"k\":1,\"k\":5}", "{\"a\":null}",
+        "{\"a\":[1],\"b\":[2]}", "{1:\"x\",2:\"y\"}", "{}",
+        "[1,2", "[1,,2]", "{\"a\" 1}", "{a:1}", "[\"2024-01-02\"]",
+        "[2024-01-02,2024-01-03]", "[12:34:56.789Z]", " [ 1 , 2 ] ",
+        "true}", "a:b", "42,43", "+.5", "1.", "x\\:y", "[1e400]",
+        "{\"a\":{\"b\":[1,2]}}"]):
+    header_read.append({"id": f"h_read_{i}", "config": {},
+                        "input": text})
+
+header_write = []
+
+
+def hcase(cid, schema, value):
+    header_write.append({"id": cid, "config": {}, "schema": schema,
+                         "value": value})
+
+
+hcase("h_string", sch("STRING"), s('plain "text" \\ here'))
+hcase("h_int8", sch("INT8"), i8(-5))
+hcase("h_int64", sch("INT64"), i64(2**63 - 1))
+hcase("h_float64", sch("FLOAT64"), f64(1e10))
+hcase("h_float32", sch("FLOAT32"), f32(0.1))
+hcase("h_bool", sch("BOOLEAN"), bl(True))
+hcase("h_bytes", sch("BYTES"), by(b"\x00\xff"))
+hcase("h_decimal", decimal_schema(3), dec(-12345, 3))
+hcase("h_decimal_small", decimal_schema(10), dec(12, 10))
+hcase("h_date", date_schema(), i32(19724))
+hcase("h_time", time_schema(), i32(45296789))
+hcase("h_timestamp", ts_schema(), i64(1700000000123))
+hcase("h_array", sch("ARRAY", items=sch("STRING", True)),
+      arr(s('a"b'), NULL, s("c\\d")))
+hcase("h_array_ints", sch("ARRAY", items=sch("INT32")), arr(i32(1), i32(2)))
+hcase("h_map", sch("MAP", key=sch("STRING"), value=sch("INT32", True)),
+      mp((s("k1"), i32(1)), (s("k2"), NULL)))
+hcase("h_map_int_keys", sch("MAP", key=sch("INT16"), value=sch("BOOLEAN")),
+      mp((i16(1), bl(False))))
+hcase("h_struct", sch("STRUCT", fields=[
+    ["a", sch("INT32")], ["b", sch("STRING", True)],
+    ["c", sch("INT64", True, default=i64(9))],
+    ["d", sch("ARRAY", items=sch("BYTES"))]]),
+    st(i32(1), NULL, NULL, arr(by(b"hi"))))
+hcase("h_schemaless_map", None, mp((s("x"), arr(i64(1), s("y")))))
+hcase("h_null", sch("STRING", True), NULL)
+
+with open(sys.argv[3] if len(sys.argv) > 3 else
+          "simple_header_read_cases.jsonl", "w") as out:
+    for c in header_read:
+        out.write(json.dumps(c, ensure_ascii=True) + "\n")
+with open(sys.argv[4] if len(sys.argv) > 4 else
+          "simple_header_write_cases.jsonl", "w") as out:
+    for c in header_write:
+        out.write(json.dumps(c, ensure_ascii=True) + "\n")
+print(f"{len(header_read)} + {len(header_write)} header cases",
+      file=sys.stderr)

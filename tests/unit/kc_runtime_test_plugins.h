@@ -254,6 +254,12 @@ static inline kc_err_t ms_poll(void *ctx, kc_batch_t *batch, kc_error_t *err)
         kc_value_set_string(batch->arena, &rec->source_offset.u.map.keys[0],
                             "n", 1);
         kc_value_set_int(&rec->source_offset.u.map.values[0], KC_TYPE_INT64, i);
+        {
+            kc_value_t hv;
+
+            kc_value_set_string(batch->arena, &hv, text, strlen(text));
+            kc_record_add_header(batch->arena, rec, "h", NULL, &hv);
+        }
         if (i == T.bad_at) {
             kc_value_set_string(batch->arena, &rec->value, "BAD", 3);
         } else {
@@ -325,9 +331,24 @@ static inline kc_err_t cs_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         const kc_value_t *v = &batch->records[i]->value;
 
         T.values = kc_realloc(T.values, (T.nvalues + 1) * sizeof(*T.values));
-        T.values[T.nvalues++] = v->type == KC_TYPE_STRING
-                                    ? kc_strndup(v->u.str.data, v->u.str.len)
-                                    : kc_strdup("(null)");
+        const kc_record_t *rec = batch->records[i];
+        const char *h = NULL;
+        size_t hlen = 0;
+
+        for (size_t j = 0; j < rec->header_count; j++) {
+            if (strcmp(rec->headers[j].key, "h") == 0 &&
+                rec->headers[j].value.type == KC_TYPE_STRING) {
+                h = rec->headers[j].value.u.str.data;
+                hlen = rec->headers[j].value.u.str.len;
+            }
+        }
+        /* "<value>|h=<header h>" when the record has header h. */
+        T.values[T.nvalues++] =
+            v->type == KC_TYPE_STRING
+                ? (h != NULL ? kc_asprintf("%.*s|h=%.*s", (int)v->u.str.len,
+                                           v->u.str.data, (int)hlen, h)
+                             : kc_strndup(v->u.str.data, v->u.str.len))
+                : kc_strdup("(null)");
     }
     pthread_mutex_unlock(&T.lock);
     return KC_OK;

@@ -121,8 +121,7 @@ static inline const char *tx_apply_error(tx_fixture_t *fx, kc_record_t *rec,
     bool drop = false;
 
     assert_int_not_equal(
-        kc_transform_chain_apply(fx->chain, rec, fx->arena, &drop, err),
-        KC_OK);
+        kc_transform_chain_apply(fx->chain, rec, fx->arena, &drop, err), KC_OK);
     return err->msg;
 }
 
@@ -178,8 +177,7 @@ static inline void tx_assert_str(const kc_value_t *v, const char *s)
     assert_memory_equal(v->u.str.data, s, strlen(s));
 }
 
-static inline void tx_assert_int(const kc_value_t *v, kc_type_t type,
-                                 int64_t i)
+static inline void tx_assert_int(const kc_value_t *v, kc_type_t type, int64_t i)
 {
     assert_non_null(v);
     assert_int_equal(v->type, type);
@@ -197,9 +195,8 @@ static inline kc_schema_t *tx_struct_schema(const char *name, size_t n,
         kc_schema_set_name(s, name);
     }
     for (size_t i = 0; i < n; i++) {
-        assert_int_equal(kc_schema_add_field_take(s, fields[i],
-                                                  kc_schema_ref(types[i]),
-                                                  NULL),
+        assert_int_equal(kc_schema_add_field_take(
+                             s, fields[i], kc_schema_ref(types[i]), NULL),
                          KC_OK);
     }
     return s;

@@ -208,6 +208,26 @@ static void test_unwritable_file_fails_start(void **state)
     kc_props_destroy(p);
 }
 
+static void test_write_error_fails_put(void **state)
+{
+    fixture_t *f = *state;
+    kc_props_t *p = kc_props_new();
+    kc_record_t *rec;
+    kc_error_t err;
+
+    /* /dev/full accepts the open and fails every write with ENOSPC: put
+     * must report it (Apache's PrintStream would swallow it and the
+     * offsets would be committed past lines that were never written). */
+    kc_props_set(p, "file", "/dev/full");
+    assert_int_equal(kc_file_sink_task.start(&f->task, p, NULL, &err), KC_OK);
+    rec = add_record(f, 0);
+    kc_value_set_string(f->batch.arena, &rec->value, "lost?", 5);
+    assert_int_equal(kc_file_sink_task.put(f->task, &f->batch, &err),
+                     KC_ERR_IO);
+    assert_non_null(strstr(err.msg, "could not write to /dev/full"));
+    kc_props_destroy(p);
+}
+
 static void test_connector_makes_tasks_max_tasks(void **state)
 {
     kc_props_t *p = kc_props_new();
@@ -262,6 +282,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_file_writes_to_stdout, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_file_fails_start, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_error_fails_put, setup,
                                         teardown),
         cmocka_unit_test(test_connector_makes_tasks_max_tasks),
         cmocka_unit_test(test_descriptor),

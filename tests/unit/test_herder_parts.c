@@ -15,13 +15,19 @@
 
 /* ---- status store ---------------------------------------------------- */
 
+static int to_buf(const char *data, size_t len, void *opaque)
+{
+    return kc_buf_append(opaque, data, len) == KC_OK ? 0 : -1;
+}
+
+/* Compact JSON text; caller frees. */
 static char *dump(json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT);
-    char *copy = kc_strdup(s);
+    kc_buf_t buf;
 
-    free(s); /* jansson's allocation */
-    return copy;
+    kc_buf_init(&buf, 0);
+    json_dump_callback(j, to_buf, &buf, JSON_COMPACT | JSON_ENCODE_ANY);
+    return kc_buf_detach(&buf, NULL);
 }
 
 static void test_status_untracked_is_ignored(void **state)

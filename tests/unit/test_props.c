@@ -312,6 +312,18 @@ static void test_props_load_file(void **state)
                         "FileStreamSource");
     assert_int_equal(kc_props_count(props), 2);
 
+    /* a UTF-8 byte order mark is not part of the first key */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd,
+                           "\xEF\xBB\xBF"
+                           "bom=1\n",
+                           9),
+                     9);
+    close(fd);
+    assert_int_equal(kc_props_load_file(props, path, &err), KC_OK);
+    assert_string_equal(kc_props_get(props, "bom"), "1");
+
     fd = open(path, O_WRONLY | O_TRUNC);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, sizeof(text) - 1),

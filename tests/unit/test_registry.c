@@ -417,10 +417,9 @@ static void test_registry_loads_plugin_path(void **state)
     (void)state;
     kc_error_clear(&err);
     /* Apache's list syntax; the same folder twice loads it once */
-    if (kc_registry_load_path(reg,
-                              " " KC_TEST_PLUGIN_DIR "/path , " //
-                              KC_TEST_PLUGIN_DIR "/path/",
-                              &err) != KC_OK) {
+    if (kc_registry_load_path(
+            reg, " " KC_TEST_PLUGIN_DIR "/path , " KC_TEST_PLUGIN_DIR "/path/",
+            &err) != KC_OK) {
         fail_msg("load_path failed: %s", err.msg);
     }
     assert_int_equal(kc_registry_count(reg, KC_PLUGIN_TRANSFORM), 1);
@@ -498,13 +497,16 @@ static void test_registry_load_path_errors(void **state)
                         "\"FromTheFuture\": descriptor has abi_version 99, "
                         "expected 1 (rebuild it against this kconnect's "
                         "headers) (and 1 more plugin errors, logged)");
-    assert_int_equal(
-        kc_registry_load_path(reg, "/nonexistent/kc-plugins", &err),
-        KC_ERR_NOT_FOUND);
-    assert_string_equal(err.msg, "could not read plugin.path entry "
-                                 "\"/nonexistent/kc-plugins\": No such file "
-                                 "or directory");
     assert_int_equal(kc_registry_load_path(reg, "", &err), KC_OK);
+    kc_registry_destroy(reg);
+
+    /* a missing folder is logged and ignored, as Apache's worker does */
+    reg = kc_registry_new();
+    assert_int_equal(
+        kc_registry_load_path(
+            reg, "/nonexistent/kc-plugins, " KC_TEST_PLUGIN_DIR "/path", &err),
+        KC_OK);
+    assert_int_equal(kc_registry_count(reg, KC_PLUGIN_TRANSFORM), 1);
     kc_registry_destroy(reg);
 }
 

@@ -659,12 +659,23 @@ static void test_failed_connector_start(void **state)
 {
     fixture_t *f = *state;
     json_t *st;
+    reply_t r;
 
     create(f, "broken", ",\"fail.start\":\"1\"");
     st = wait_state(f, "broken", "FAILED", 0);
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(st, "connector"), "trace")),
                         "connector start failed on purpose");
+    json_decref(st);
+
+    /* A fixed config brings it back, with its tasks. */
+    r = call(f, "PUT", "/connectors/broken/config",
+             "{\"connector.class\":\"TestSource\",\"topic\":\"t\","
+             "\"tasks.max\":\"2\"}");
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    st = wait_state(f, "broken", "RUNNING", 2);
+    assert_null(json_object_get(json_object_get(st, "connector"), "trace"));
     json_decref(st);
 }
 

@@ -66,7 +66,8 @@ static void produce(const char *bootstrap, const char *topic,
             rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
                               RD_KAFKA_V_PARTITION(0),
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_VALUE(v, strlen(v)), RD_KAFKA_V_END),
+                              RD_KAFKA_V_VALUE(v, strlen(v)),
+                              RD_KAFKA_V_HEADER("h", v, -1), RD_KAFKA_V_END),
             RD_KAFKA_RESP_ERR_NO_ERROR);
         kc_free(v);
     }
@@ -148,9 +149,9 @@ static void test_put_receives_every_record_in_order(void **state)
     pthread_mutex_lock(&T.lock);
     assert_int_equal(T.nvalues, 50);
     for (int i = 0; i < 50; i++) {
-        char expect[16];
+        char expect[32];
 
-        snprintf(expect, sizeof(expect), "m%d", i);
+        snprintf(expect, sizeof(expect), "m%d|h=m%d", i, i);
         assert_string_equal(T.values[i], expect);
     }
     pthread_mutex_unlock(&T.lock);
@@ -181,9 +182,9 @@ static void test_retry_redelivers_the_same_batch(void **state)
     pthread_mutex_lock(&T.lock);
     assert_int_equal(T.nvalues, 10); /* no record lost, none twice */
     for (int i = 0; i < 10; i++) {
-        char expect[16];
+        char expect[32];
 
-        snprintf(expect, sizeof(expect), "r%d", i);
+        snprintf(expect, sizeof(expect), "r%d|h=r%d", i, i);
         assert_string_equal(T.values[i], expect);
     }
     pthread_mutex_unlock(&T.lock);
@@ -244,8 +245,8 @@ static void test_converter_error_tolerated_skips(void **state)
     start_connector_and_task(w, cfg);
     assert_true(wait_captured(6, 20000));
     pthread_mutex_lock(&T.lock);
-    assert_string_equal(T.values[2], "a2");
-    assert_string_equal(T.values[3], "b0");
+    assert_string_equal(T.values[2], "a2|h=a2");
+    assert_string_equal(T.values[3], "b0|h=b0");
     pthread_mutex_unlock(&T.lock);
     /* The skipped record counts as consumed: 7 records, next offset 7. */
     for (int i = 0; i < 100 && committed(w, cfg, "s5") != 7; i++) {
@@ -277,6 +278,31 @@ static void test_topics_regex_subscription(void **state)
             json_object_get(json_object_get(topics, "snk"), "topics"), 0)),
         "rx-one");
     json_decref(topics);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_pause_holds_records_until_resume(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s6");
+
+    produce(kc_worker_bootstrap(w), "s6", "p", 0, 3);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured(3, 20000));
+    kc_worker_set_target(w, "snk", KC_TARGET_PAUSED);
+    assert_true(wait_task_state(KC_STATE_PAUSED, 5000));
+    produce(kc_worker_bootstrap(w), "s6", "p", 3, 6);
+    usleep(1000000);
+    assert_int_equal(captured(), 3);
+    kc_worker_set_target(w, "snk", KC_TARGET_STARTED);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    assert_true(wait_captured(6, 20000));
+    pthread_mutex_lock(&T.lock);
+    assert_string_equal(T.values[5], "p5|h=p5");
+    pthread_mutex_unlock(&T.lock);
     kc_worker_destroy(w);
     kc_registry_destroy(reg);
     kc_props_destroy(cfg);
@@ -316,6 +342,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_topics_regex_subscription, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_pause_holds_records_until_resume,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_sink_without_topics_is_rejected,
                                         setup, teardown),
     };

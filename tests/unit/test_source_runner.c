@@ -12,7 +12,11 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <librdkafka/rdkafka_mock.h>
+
+#include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_offset_store.h"
+#include "runtime/kc_task.h"
 
 static char tmpdir[64];
 
@@ -70,7 +74,21 @@ static char **read_topic(const char *bootstrap, const char *topic, int want,
             continue;
         }
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            values[(*got)++] = kc_strndup(m->payload, m->len);
+            rd_kafka_headers_t *hdrs = NULL;
+            const void *hv = NULL;
+            size_t hlen = 0;
+
+            /* "<value>|h=<header h>" when the record has header h. */
+            if (rd_kafka_message_headers(m, &hdrs) ==
+                    RD_KAFKA_RESP_ERR_NO_ERROR &&
+                rd_kafka_header_get_last(hdrs, "h", &hv, &hlen) ==
+                    RD_KAFKA_RESP_ERR_NO_ERROR) {
+                values[(*got)++] = kc_asprintf("%.*s|h=%.*s", (int)m->len,
+                                               (const char *)m->payload,
+                                               (int)hlen, (const char *)hv);
+            } else {
+                values[(*got)++] = kc_strndup(m->payload, m->len);
+            }
         }
         rd_kafka_message_destroy(m);
     }
@@ -136,9 +154,10 @@ static void test_records_reach_kafka_in_order(void **state)
     values = read_topic(kc_worker_bootstrap(w), "t1", 100, &got);
     assert_int_equal(got, 100);
     for (int i = 0; i < 100; i++) {
-        char expect[16];
+        char expect[32];
 
-        snprintf(expect, sizeof(expect), "v%d", i);
+        /* Headers pass through the (raw) header conversion too. */
+        snprintf(expect, sizeof(expect), "v%d|h=v%d", i, i);
         assert_string_equal(values[i], expect);
     }
     free_values(values, got);
@@ -249,8 +268,8 @@ static void test_converter_error_tolerated_skips_record(void **state)
     assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
     values = read_topic(kc_worker_bootstrap(w), "t5", 19, &got);
     assert_int_equal(got, 19);
-    assert_string_equal(values[4], "v4");
-    assert_string_equal(values[5], "v6"); /* v5 was the bad one */
+    assert_string_equal(values[4], "v4|h=v4");
+    assert_string_equal(values[5], "v6|h=v6"); /* v5 was the bad one */
     free_values(values, got);
     kc_worker_stop_tasks(w, "src");
     assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
@@ -324,6 +343,66 @@ static void test_active_topics_and_offsets_json(void **state)
     kc_props_destroy(cfg);
 }
 
+static void test_failed_delivery_fails_task_and_holds_offset(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t8");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+    rd_kafka_resp_err_t refusals[50];
+
+    T.records = 10;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    for (int i = 0; i < 200 && stored_offset("src") != 9; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 9);
+    /* Every further Produce request (API key 0) is refused for good. */
+    for (size_t i = 0; i < KC_ARRAY_LEN(refusals); i++) {
+        refusals[i] = RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED;
+    }
+    rd_kafka_mock_push_request_errors_array(mock, 0, KC_ARRAY_LEN(refusals),
+                                            refusals);
+    pthread_mutex_lock(&T.lock);
+    T.records = 20;
+    pthread_mutex_unlock(&T.lock);
+    assert_true(wait_task_state(KC_STATE_FAILED, 10000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "Unrecoverable exception from producer "
+                                    "send callback"));
+    pthread_mutex_unlock(&T.lock);
+    /* No offset past the last acknowledged record. */
+    assert_int_equal(stored_offset("src"), 9);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+static void test_override_policy_none_rejects_overrides(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_props_t *wp = test_worker_props(tmpdir);
+    kc_props_t *cfg = source_config("src", "t9");
+    kc_worker_t *w;
+    kc_error_t err;
+
+    kc_props_set(wp, "connector.client.config.override.policy", "None");
+    w = kc_worker_new(wp, reg, &err);
+    assert_non_null(w);
+    kc_props_set(cfg, "producer.override.linger.ms", "1");
+    assert_int_equal(
+        kc_worker_start_connector(w, "src", cfg, KC_TARGET_STARTED, &err),
+        KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "The 'None' policy does not allow "
+                                    "'linger.ms' to be overridden"));
+    kc_worker_destroy(w);
+    kc_props_destroy(wp);
+    kc_props_destroy(cfg);
+    kc_registry_destroy(reg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +420,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_active_topics_and_offsets_json,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failed_delivery_fails_task_and_holds_offset, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_override_policy_none_rejects_overrides, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

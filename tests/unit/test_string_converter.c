@@ -1,6 +1,6 @@
 /*
- * Unit tests for src/converters: StringConverter, ByteArrayConverter,
- * SimpleHeaderConverter and the registration of all converters.
+ * Unit tests for src/converters: StringConverter, ByteArrayConverter and
+ * the registration of all converters.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,84 +175,6 @@ static void test_bytearray_converter(void **state)
     kc_arena_destroy(arena);
 }
 
-static void read_header(const char *text, kc_arena_t *arena,
-                        const kc_schema_t **schema, kc_value_t *v)
-{
-    kc_error_t err;
-
-    assert_int_equal(kc_simple_header_converter_plugin.to_connect(
-                         NULL, "t", "h", (const uint8_t *)text, strlen(text),
-                         arena, schema, v, &err),
-                     KC_OK);
-}
-
-static void test_simple_header_converter_reads_types(void **state)
-{
-    kc_arena_t *arena = kc_arena_new(0);
-    const kc_schema_t *s;
-    kc_value_t v;
-
-    (void)state;
-    read_header("42", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_INT8);
-    assert_int_equal(v.u.i, 42);
-    read_header("300", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_INT16);
-    read_header("-70000", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_INT32);
-    assert_int_equal(v.u.i, -70000);
-    read_header("5000000000", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_INT64);
-    read_header("1.0", arena, &s, &v); /* exact integer */
-    assert_int_equal(kc_schema_type(s), KC_TYPE_INT8);
-    read_header("1.5", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_FLOAT32);
-    assert_true(v.u.f == 1.5);
-    read_header("true", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_BOOLEAN);
-    assert_true(v.u.b);
-    read_header("2024-01-02", arena, &s, &v);
-    assert_int_equal(kc_schema_logical(s), KC_LOGICAL_DATE);
-    assert_int_equal(v.u.i, 19724);
-    read_header("2023-11-14T22:13:20.123Z", arena, &s, &v);
-    assert_int_equal(kc_schema_logical(s), KC_LOGICAL_TIMESTAMP);
-    assert_int_equal(v.u.i, 1700000000123LL);
-    read_header("hello world", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_STRING);
-    assert_string_equal(v.u.str.data, "hello world");
-    read_header("", arena, &s, &v);
-    assert_int_equal(kc_schema_type(s), KC_TYPE_STRING);
-    assert_int_equal(v.u.str.len, 0);
-    read_header("null", arena, &s, &v);
-    assert_null(s);
-    assert_int_equal(v.type, KC_TYPE_NULL);
-    kc_arena_destroy(arena);
-}
-
-static void test_simple_header_converter_writes_text(void **state)
-{
-    const struct kc_converter_plugin *p = &kc_simple_header_converter_plugin;
-    kc_arena_t *arena = kc_arena_new(0);
-    kc_schema_t *date = kc_schema_date_new();
-    kc_value_t v;
-
-    (void)state;
-    kc_value_set_string(arena, &v, "a\"b", 3);
-    write_value(p, NULL, NULL, &v, "a\"b", 3);
-    kc_value_set_array(arena, &v, 3);
-    kc_value_set_string(arena, &v.u.array.items[0], "a\"b", 3);
-    kc_value_set_int(&v.u.array.items[1], KC_TYPE_INT32, 1);
-    write_value(p, NULL, NULL, &v, "[\"a\\\"b\",1,null]", 15);
-    kc_value_set_map(arena, &v, 1);
-    kc_value_set_string(arena, &v.u.map.keys[0], "k", 1);
-    kc_value_set_bool(&v.u.map.values[0], false);
-    write_value(p, NULL, NULL, &v, "{\"k\":false}", 11);
-    kc_value_set_int(&v, KC_TYPE_INT32, 19724);
-    write_value(p, NULL, date, &v, "2024-01-02", 10);
-    kc_schema_unref(date);
-    kc_arena_destroy(arena);
-}
-
 static void test_registered_under_apache_names(void **state)
 {
     kc_registry_t *reg = kc_registry_new();
@@ -297,8 +219,6 @@ int main(void)
         cmocka_unit_test(test_string_converter_utf8),
         cmocka_unit_test(test_string_converter_encodings),
         cmocka_unit_test(test_bytearray_converter),
-        cmocka_unit_test(test_simple_header_converter_reads_types),
-        cmocka_unit_test(test_simple_header_converter_writes_text),
         cmocka_unit_test(test_registered_under_apache_names),
     };
 

@@ -24,6 +24,9 @@ static void test_registered_names(void **state)
         "org.apache.kafka.connect.transforms.DropHeaders",
         "org.apache.kafka.connect.transforms.InsertHeader",
         "org.apache.kafka.connect.transforms.SetSchemaMetadata$Value",
+        "org.apache.kafka.connect.transforms.Flatten$Value",
+        "org.apache.kafka.connect.transforms.HeaderFrom$Key",
+        "org.apache.kafka.connect.transforms.TimestampConverter$Value",
         "ValueToKey",
         "RegexRouter",
         "Cast$Key",
@@ -48,8 +51,8 @@ static void test_registered_names(void **state)
         }
     }
     /* A predicate is not a transform. */
-    assert_null(kc_registry_find(fx->reg, KC_PLUGIN_TRANSFORM,
-                                 "TopicNameMatches"));
+    assert_null(
+        kc_registry_find(fx->reg, KC_PLUGIN_TRANSFORM, "TopicNameMatches"));
 }
 
 static void test_empty_chain(void **state)
@@ -209,6 +212,12 @@ static void test_config_errors(void **state)
                                           "transforms.a.predicate=p\n",
                                           &err),
                            "transforms.a.predicate"));
+    /* A listed predicate is checked even when no transform uses it. */
+    assert_non_null(strstr(tx_chain_error(fx,
+                                          "predicates=p\n"
+                                          "predicates.p.type=com.x.Nope\n",
+                                          &err),
+                           "predicates.p.type"));
     /* A transform's own key is named with its full prefix. */
     tx_chain_error(fx,
                    "transforms=r\n"
@@ -217,7 +226,8 @@ static void test_config_errors(void **state)
                    &err);
     assert_non_null(strstr(err.msg, "transform \"r\""));
     assert_non_null(strstr(err.msg, "\"transforms.r.regex\": Missing "
-                                    "required configuration \"regex\""));
+                                    "required configuration "
+                                    "\"transforms.r.regex\""));
     /* A configure-time error of the transform names the alias. */
     tx_chain_error(fx,
                    "transforms=i\n"
@@ -270,12 +280,14 @@ static void test_validate(void **state)
     kc_transform_chain_validate(fx->reg, props, &result);
     assert_int_equal(result.count, 3);
     assert_non_null(kc_config_result_first(&result, "transforms.a.type"));
-    assert_non_null(strstr(kc_config_result_first(&result,
-                                                  "transforms.b.fields"),
-                           "Missing required configuration \"fields\""));
-    assert_non_null(strstr(kc_config_result_first(&result,
-                                                  "predicates.p.pattern"),
-                           "Invalid value [ for configuration pattern"));
+    assert_non_null(
+        strstr(kc_config_result_first(&result, "transforms.b.fields"),
+               "Missing required configuration "
+               "\"transforms.b.fields\""));
+    assert_non_null(
+        strstr(kc_config_result_first(&result, "predicates.p.pattern"),
+               "Invalid value [ for configuration "
+               "predicates.p.pattern"));
     kc_config_result_release(&result);
     kc_props_destroy(props);
 
@@ -307,8 +319,8 @@ int main(void)
                                         tx_teardown),
         cmocka_unit_test_setup_teardown(test_config_errors, tx_setup,
                                         tx_teardown),
-        cmocka_unit_test_setup_teardown(test_apply_error_names_alias,
-                                        tx_setup, tx_teardown),
+        cmocka_unit_test_setup_teardown(test_apply_error_names_alias, tx_setup,
+                                        tx_teardown),
         cmocka_unit_test_setup_teardown(test_validate, tx_setup, tx_teardown),
     };
 

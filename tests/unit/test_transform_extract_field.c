@@ -97,10 +97,9 @@ static void test_not_a_struct(void **state)
     rec->value_schema = TX_PRIM(KC_TYPE_INT32);
     rec->value = tx_int(KC_TYPE_INT32, 1);
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg,
-                        "transform \"x\" failed: Only Struct objects "
-                        "supported for [field extraction], found: "
-                        "java.lang.Integer");
+    assert_string_equal(err.msg, "transform \"x\" failed: Only Struct objects "
+                                 "supported for [field extraction], found: "
+                                 "java.lang.Integer");
 }
 
 static void test_nested_v2(void **state)
@@ -148,8 +147,7 @@ static void test_bad_syntax_version(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_schemaless, tx_setup,
-                                        tx_teardown),
+        cmocka_unit_test_setup_teardown(test_schemaless, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_schemaless_null_and_missing,
                                         tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_with_schema, tx_setup,
@@ -158,8 +156,7 @@ int main(void)
                                         tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_not_a_struct, tx_setup,
                                         tx_teardown),
-        cmocka_unit_test_setup_teardown(test_nested_v2, tx_setup,
-                                        tx_teardown),
+        cmocka_unit_test_setup_teardown(test_nested_v2, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_syntax_version, tx_setup,
                                         tx_teardown),
     };

@@ -130,6 +130,32 @@ static void test_arena_alloc_and_reset(void **state)
     kc_arena_destroy(NULL);
 }
 
+static void test_arena_reuses_blocks_after_reset(void **state)
+{
+    kc_arena_t *arena = kc_arena_new(256);
+    void *round1[8];
+    int reused = 0;
+
+    (void)state;
+    /* Each 256-byte allocation fills one block. */
+    for (int i = 0; i < 8; i++) {
+        round1[i] = kc_arena_alloc(arena, 256);
+        memset(round1[i], i, 256);
+    }
+    kc_arena_reset(arena);
+    for (int i = 0; i < 8; i++) {
+        void *p = kc_arena_alloc(arena, 256);
+
+        memset(p, 0xff, 256);
+        for (int j = 0; j < 8; j++) {
+            reused += p == round1[j];
+        }
+    }
+    /* Every block of the first round serves the second one. */
+    assert_int_equal(reused, 8);
+    kc_arena_destroy(arena);
+}
+
 static char log_buf[4096];
 
 static void test_log_levels_inherit(void **state)
@@ -189,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_buf_bounded),
         cmocka_unit_test(test_buf_grow_and_detach),
         cmocka_unit_test(test_arena_alloc_and_reset),
+        cmocka_unit_test(test_arena_reuses_blocks_after_reset),
         cmocka_unit_test(test_log_levels_inherit),
         cmocka_unit_test(test_log_level_names),
     };

@@ -1,0 +1,738 @@
+/*
+ * A port of the behaviour of Connect's Values.parseString: a tokenizer that
+ * splits on unescaped : , { } [ ] " and a recursive parser over it. Inner
+ * failures (DataException in Java) unwind to the enclosing literal, which
+ * then falls back to a STRING, exactly where Apache does; quirks such as
+ * quoted strings keeping their backslashes are kept on purpose.
+ */
+#include "kc_internal.h"
+
+#include <math.h>
+
+#include "converters/kc_values_parse.h"
+
+#define KC_MS_PER_DAY 86400000LL
+/* Deeper literals are read as text rather than recursing further. */
+#define KC_VALUES_MAX_DEPTH 100
+
+typedef struct kc_vtok {
+    const char *p;
+    size_t len;
+} kc_vtok_t;
+
+typedef struct kc_vparser {
+    const char *s;
+    size_t len;
+    size_t pos;
+    bool has_next_tok; /* a token read ahead by is_next */
+    kc_vtok_t next_tok;
+    bool has_prev;
+    kc_vtok_t prev_tok;
+    kc_arena_t *arena;
+    int depth;
+} kc_vparser_t;
+
+/* A parse result; `is_null` is Java's null SchemaAndValue. */
+typedef struct kc_vresult {
+    bool is_null;
+    const kc_schema_t *schema;
+    kc_value_t value;
+} kc_vresult_t;
+
+static bool kc_vis_delim(char c)
+{
+    return c == ':' || c == ',' || c == '{' || c == '}' || c == '[' ||
+           c == ']' || c == '"';
+}
+
+static kc_vtok_t kc_vconsume(kc_vparser_t *ps)
+{
+    size_t start = ps->pos;
+    bool escaped = false;
+
+    while (ps->pos < ps->len) {
+        char c = ps->s[ps->pos];
+
+        if (c == '\\') {
+            escaped = !escaped;
+        } else if (kc_vis_delim(c) && !escaped) {
+            if (start < ps->pos) {
+                return (kc_vtok_t){ps->s + start, ps->pos - start};
+            }
+            ps->pos++;
+            return (kc_vtok_t){ps->s + start, 1};
+        } else {
+            escaped = false;
+        }
+        ps->pos++;
+    }
+    return (kc_vtok_t){ps->s + start, ps->pos - start};
+}
+
+static bool kc_vhas_next(const kc_vparser_t *ps)
+{
+    return ps->has_next_tok || ps->pos < ps->len;
+}
+
+static size_t kc_vmark(const kc_vparser_t *ps)
+{
+    return ps->pos - (ps->has_next_tok ? ps->next_tok.len : 0);
+}
+
+static void kc_vrewind(kc_vparser_t *ps, size_t pos)
+{
+    ps->pos = pos;
+    ps->has_next_tok = false;
+    ps->has_prev = false;
+}
+
+static kc_vtok_t kc_vnext(kc_vparser_t *ps)
+{
+    if (ps->has_next_tok) {
+        ps->prev_tok = ps->next_tok;
+        ps->has_next_tok = false;
+    } else {
+        ps->prev_tok = kc_vconsume(ps);
+    }
+    ps->has_prev = true;
+    return ps->prev_tok;
+}
+
+/* Java's String.trim(): chars <= ' ' at both ends. */
+static kc_vtok_t kc_vtrim(kc_vtok_t t)
+{
+    while (t.len > 0 && (unsigned char)t.p[0] <= ' ') {
+        t.p++;
+        t.len--;
+    }
+    while (t.len > 0 && (unsigned char)t.p[t.len - 1] <= ' ') {
+        t.len--;
+    }
+    return t;
+}
+
+static bool kc_vis_blank(kc_vtok_t t)
+{
+    return kc_vtrim(t).len == 0;
+}
+
+static bool kc_vtok_eq(kc_vtok_t t, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return t.len == n && memcmp(t.p, lit, n) == 0;
+}
+
+/* Parser.canConsume(expected), whitespace-only tokens skipped. */
+static bool kc_vcan_consume(kc_vparser_t *ps, const char *expected)
+{
+    if (!ps->has_next_tok) {
+        if (!kc_vhas_next(ps)) {
+            return false;
+        }
+        ps->next_tok = kc_vconsume(ps);
+        ps->has_next_tok = true;
+    }
+    while (kc_vis_blank(ps->next_tok) && ps->pos < ps->len) {
+        ps->next_tok = kc_vconsume(ps);
+    }
+    if (kc_vtok_eq(kc_vtrim(ps->next_tok), expected)) {
+        ps->has_next_tok = false;
+        return true;
+    }
+    return false;
+}
+
+/* ---- scalars -------------------------------------------------------- */
+
+static bool kc_all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int64_t kc_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    /* Proleptic Gregorian days since 1970-01-01 (H. Hinnant's method). */
+    int64_t era;
+    unsigned yoe;
+    unsigned doy;
+    unsigned doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "yyyy-MM-dd" -> days since the epoch. */
+static bool kc_parse_date(const char *s, size_t n, int64_t *days)
+{
+    unsigned m;
+    unsigned d;
+
+    if (n != 10 || s[4] != '-' || s[7] != '-' || !kc_all_digits(s, 4) ||
+        !kc_all_digits(s + 5, 2) || !kc_all_digits(s + 8, 2)) {
+        return false;
+    }
+    m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+    d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+    if (m < 1 || m > 12 || d < 1 || d > 31) {
+        return false;
+    }
+    *days = kc_days_from_civil(atoi(s), m, d);
+    return true;
+}
+
+/* "HH:mm:ss.SSSZ" -> ms since midnight. */
+static bool kc_parse_time(const char *s, size_t n, int64_t *ms)
+{
+    int h;
+    int mi;
+    int se;
+    int mss;
+
+    if (n != 13 || s[2] != ':' || s[5] != ':' || s[8] != '.' || s[12] != 'Z' ||
+        !kc_all_digits(s, 2) || !kc_all_digits(s + 3, 2) ||
+        !kc_all_digits(s + 6, 2) || !kc_all_digits(s + 9, 3)) {
+        return false;
+    }
+    h = (s[0] - '0') * 10 + (s[1] - '0');
+    mi = (s[3] - '0') * 10 + (s[4] - '0');
+    se = (s[6] - '0') * 10 + (s[7] - '0');
+    mss = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    if (h > 23 || mi > 59 || se > 59) {
+        return false;
+    }
+    *ms = ((int64_t)h * 3600 + mi * 60 + se) * 1000 + mss;
+    return true;
+}
+
+static const kc_schema_t *kc_vpin(kc_arena_t *arena, kc_schema_t *schema)
+{
+    kc_arena_on_reset(arena, kc_schema_unref_cb, schema);
+    return schema;
+}
+
+/* Values.parseAsTemporal: by length, after un-escaping "\:". */
+static bool kc_vtemporal(kc_vparser_t *ps, const char *s, size_t n,
+                         kc_vresult_t *r)
+{
+    char buf[32];
+    size_t k = 0;
+    int64_t v;
+    int64_t ms;
+
+    for (size_t i = 0; i < n && k < sizeof(buf); i++) {
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == ':') {
+            continue;
+        }
+        buf[k++] = s[i];
+    }
+    if (k == 13 && kc_parse_time(buf, k, &v)) {
+        r->schema = kc_vpin(ps->arena, kc_schema_time_new());
+        kc_value_set_int(&r->value, KC_TYPE_INT32, v);
+        return true;
+    }
+    if (k == 24 && buf[10] == 'T' && kc_parse_date(buf, 10, &v) &&
+        kc_parse_time(buf + 11, 13, &ms)) {
+        r->schema = kc_vpin(ps->arena, kc_schema_timestamp_new());
+        kc_value_set_int(&r->value, KC_TYPE_INT64, v * KC_MS_PER_DAY + ms);
+        return true;
+    }
+    if (k == 10 && kc_parse_date(buf, k, &v)) {
+        r->schema = kc_vpin(ps->arena, kc_schema_date_new());
+        kc_value_set_int(&r->value, KC_TYPE_INT32, v);
+        return true;
+    }
+    return false;
+}
+
+/* Values.parseAsNumber: exact integers, then FLOAT32, FLOAT64, Decimal. */
+static bool kc_vnumber(kc_arena_t *arena, const char *s, size_t n,
+                       kc_vresult_t *r)
+{
+    size_t i = 0;
+    size_t digits = 0;
+    bool frac = false;
+    bool exp = false;
+    const uint8_t *unscaled;
+    size_t ulen;
+    int32_t scale = 0;
+    char *text;
+
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+        i++;
+    }
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        digits++;
+    }
+    if (i < n && s[i] == '.') {
+        frac = true;
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            digits++;
+            scale++;
+        }
+    }
+    if (digits == 0) {
+        return false;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        bool eneg = false;
+        size_t e0;
+        int32_t e = 0;
+
+        exp = true;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            eneg = s[i] == '-';
+            i++;
+        }
+        e0 = i;
+        /* The token is not NUL-terminated: no strtol here. */
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (i - e0 >= 9) {
+                return false;
+            }
+            e = e * 10 + (s[i] - '0');
+        }
+        if (i == e0) {
+            return false;
+        }
+        scale -= eneg ? -e : e;
+    }
+    if (i != n) {
+        return false;
+    }
+    text = kc_arena_strndup(arena, s, n); /* NUL-terminated for strto* */
+    if (kc_decimal_from_string(arena, text, n, 0, &unscaled, &ulen, NULL) ==
+            KC_OK &&
+        ulen <= 8) {
+        int64_t v = (unscaled[0] & 0x80) ? -1 : 0;
+        kc_type_t t;
+
+        for (size_t k = 0; k < ulen; k++) {
+            v = (int64_t)((uint64_t)v << 8 | unscaled[k]);
+        }
+        t = v >= INT8_MIN && v <= INT8_MAX     ? KC_TYPE_INT8
+            : v >= INT16_MIN && v <= INT16_MAX ? KC_TYPE_INT16
+            : v >= INT32_MIN && v <= INT32_MAX ? KC_TYPE_INT32
+                                               : KC_TYPE_INT64;
+        r->schema = kc_schema_primitive(t, false);
+        kc_value_set_int(&r->value, t, v);
+        return true;
+    }
+    /* BigDecimal.scale() != 0: a fraction or an exponent. */
+    if ((frac || exp) && scale != 0) {
+        float f = strtof(text, NULL);
+        double d;
+
+        if (!isinf(f)) {
+            r->schema = kc_schema_primitive(KC_TYPE_FLOAT32, false);
+            kc_value_set_float(&r->value, KC_TYPE_FLOAT32, f);
+            return true;
+        }
+        d = strtod(text, NULL);
+        if (!isinf(d)) {
+            r->schema = kc_schema_primitive(KC_TYPE_FLOAT64, false);
+            kc_value_set_float(&r->value, KC_TYPE_FLOAT64, d);
+            return true;
+        }
+    }
+    if (kc_decimal_from_string(arena, text, n, scale, &unscaled, &ulen, NULL) !=
+        KC_OK) {
+        return false;
+    }
+    r->schema = kc_vpin(arena, kc_schema_decimal_new(scale));
+    r->value.type = KC_TYPE_BYTES;
+    r->value.u.bytes.data = unscaled;
+    r->value.u.bytes.len = ulen;
+    return true;
+}
+
+/* ---- schema merging (Values.SchemaMerger) --------------------------- */
+
+typedef struct kc_vmerger {
+    const kc_schema_t *common;
+    bool compatible;
+} kc_vmerger_t;
+
+static bool kc_vis_numeric(kc_type_t t)
+{
+    return t >= KC_TYPE_INT8 && t <= KC_TYPE_FLOAT64;
+}
+
+static const kc_schema_t *kc_vmerge_schemas(const kc_schema_t *prev,
+                                            const kc_schema_t *next)
+{
+    kc_type_t pt = kc_schema_type(prev);
+    kc_type_t nt = kc_schema_type(next);
+
+    if (pt != nt) {
+        /* Numbers widen along INT8 < ... < INT64 < FLOAT32 < FLOAT64. */
+        if (kc_vis_numeric(pt) && kc_vis_numeric(nt)) {
+            return nt > pt ? next : prev;
+        }
+        return NULL;
+    }
+    if (kc_schema_optional(prev) == kc_schema_optional(next)) {
+        return kc_schema_optional(prev) ? prev : next;
+    }
+    return kc_schema_equals(prev, next) ? prev : NULL;
+}
+
+static void kc_vmerge(kc_vmerger_t *m, const kc_vresult_t *r)
+{
+    if (r->is_null || r->schema == NULL || !m->compatible) {
+        return;
+    }
+    if (m->common == NULL) {
+        m->common = r->schema;
+        return;
+    }
+    m->common = kc_vmerge_schemas(m->common, r->schema);
+    m->compatible = m->common != NULL;
+}
+
+/* Values.convertTo for the aligned element: null fails, numbers convert. */
+static bool kc_valign(const kc_schema_t *to, kc_value_t *v)
+{
+    kc_type_t t = kc_schema_type(to);
+
+    if (v->type == KC_TYPE_NULL) {
+        return kc_schema_optional(to);
+    }
+    if (!kc_vis_numeric(t) || !kc_vis_numeric(v->type) || v->type == t) {
+        return true;
+    }
+    if (t == KC_TYPE_FLOAT32 || t == KC_TYPE_FLOAT64) {
+        double d = v->type >= KC_TYPE_FLOAT32 ? v->u.f : (double)v->u.i;
+
+        kc_value_set_float(v, t, d);
+    } else {
+        int64_t i = v->type >= KC_TYPE_FLOAT32 ? (int64_t)v->u.f : v->u.i;
+
+        kc_value_set_int(v, t, i);
+    }
+    return true;
+}
+
+/* ---- the parser ----------------------------------------------------- */
+
+static bool kc_vparse(kc_vparser_t *ps, bool embedded, kc_vresult_t *r);
+
+static bool kc_vsingle_literal(kc_vparser_t *ps, bool embedded, const char *lit)
+{
+    size_t start = kc_vmark(ps);
+
+    if (kc_vcan_consume(ps, lit) && (embedded || !kc_vhas_next(ps))) {
+        return true;
+    }
+    kc_vrewind(ps, start);
+    return false;
+}
+
+static bool kc_vquoted(kc_vparser_t *ps, kc_vresult_t *r)
+{
+    kc_buf_t sb;
+    bool ok = true;
+
+    kc_buf_init(&sb, 0);
+    while (kc_vhas_next(ps)) {
+        kc_vtok_t t;
+
+        if (kc_vcan_consume(ps, "\"")) {
+            break;
+        }
+        t = kc_vnext(ps);
+        if (kc_buf_append(&sb, t.p, t.len) != KC_OK) {
+            ok = false;
+            break;
+        }
+    }
+    if (ok && !kc_vtemporal(ps, (const char *)sb.data, sb.len, r)) {
+        r->schema = kc_schema_primitive(KC_TYPE_STRING, false);
+        kc_value_set_string(ps->arena, &r->value,
+                            sb.len ? (const char *)sb.data : "", sb.len);
+    }
+    kc_buf_release(&sb);
+    return ok;
+}
+
+typedef struct kc_vlist {
+    kc_vresult_t *items;
+    size_t len;
+    size_t cap;
+} kc_vlist_t;
+
+static void kc_vlist_push(kc_arena_t *arena, kc_vlist_t *l,
+                          const kc_vresult_t *r)
+{
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        kc_vresult_t *grown = kc_arena_alloc(arena, cap * sizeof(*grown));
+
+        if (l->len > 0) {
+            memcpy(grown, l->items, l->len * sizeof(*grown));
+        }
+        l->items = grown;
+        l->cap = cap;
+    }
+    l->items[l->len++] = *r;
+}
+
+static bool kc_varray(kc_vparser_t *ps, kc_vresult_t *r)
+{
+    kc_vlist_t list = {0};
+    kc_vmerger_t m = {NULL, true};
+
+    while (kc_vhas_next(ps)) {
+        kc_vresult_t el;
+        size_t pos;
+
+        if (kc_vcan_consume(ps, "]")) {
+            kc_schema_t *as = kc_schema_new(KC_TYPE_ARRAY);
+
+            kc_value_set_array(ps->arena, &r->value, list.len);
+            for (size_t i = 0; i < list.len; i++) {
+                r->value.u.array.items[i] = list.items[i].value;
+                if (m.common != NULL &&
+                    !kc_valign(m.common, &r->value.u.array.items[i])) {
+                    kc_schema_unref(as);
+                    return false;
+                }
+            }
+            if (m.common != NULL) {
+                kc_schema_set_items_take(as, kc_schema_ref(m.common));
+            }
+            r->schema = kc_vpin(ps->arena, as);
+            return true;
+        }
+        if (kc_vcan_consume(ps, ",")) {
+            return false;
+        }
+        if (!kc_vparse(ps, true, &el)) {
+            return false;
+        }
+        kc_vmerge(&m, &el);
+        if (el.is_null) {
+            kc_value_set_null(&el.value);
+        }
+        kc_vlist_push(ps->arena, &list, &el);
+        pos = kc_vmark(ps);
+        if (kc_vcan_consume(ps, "]")) {
+            kc_vrewind(ps, pos);
+        } else if (!kc_vcan_consume(ps, ",")) {
+            return false;
+        }
+    }
+    return false;
+}
+
+static bool kc_vmap(kc_vparser_t *ps, kc_vresult_t *r)
+{
+    kc_vlist_t keys = {0};
+    kc_vlist_t values = {0};
+    kc_vmerger_t km = {NULL, true};
+    kc_vmerger_t vm = {NULL, true};
+
+    while (kc_vhas_next(ps)) {
+        kc_vresult_t k;
+        kc_vresult_t v;
+        size_t dup = SIZE_MAX;
+
+        if (kc_vcan_consume(ps, "}")) {
+            kc_schema_t *ms = kc_schema_new(KC_TYPE_MAP);
+            bool align_keys = km.common != NULL;
+            bool align_values = align_keys && vm.common != NULL;
+
+            kc_value_set_map(ps->arena, &r->value, keys.len);
+            for (size_t i = 0; i < keys.len; i++) {
+                r->value.u.map.keys[i] = keys.items[i].value;
+                r->value.u.map.values[i] = values.items[i].value;
+                if ((align_keys &&
+                     !kc_valign(km.common, &r->value.u.map.keys[i])) ||
+                    (align_values &&
+                     !kc_valign(vm.common, &r->value.u.map.values[i]))) {
+                    kc_schema_unref(ms);
+                    return false;
+                }
+            }
+            kc_schema_set_map_take(
+                ms, align_keys ? kc_schema_ref(km.common) : NULL,
+                align_values ? kc_schema_ref(vm.common) : NULL);
+            r->schema = kc_vpin(ps->arena, ms);
+            return true;
+        }
+        if (kc_vcan_consume(ps, ",")) {
+            return false;
+        }
+        if (!kc_vparse(ps, true, &k) || k.is_null ||
+            k.value.type == KC_TYPE_NULL || !kc_vcan_consume(ps, ":")) {
+            return false;
+        }
+        if (!kc_vparse(ps, true, &v)) {
+            return false;
+        }
+        if (v.is_null) {
+            kc_value_set_null(&v.value);
+        }
+        /* A LinkedHashMap: a repeated key keeps its place, takes the new
+         * value. */
+        for (size_t i = 0; i < keys.len && dup == SIZE_MAX; i++) {
+            if (kc_value_equals(&keys.items[i].value, &k.value)) {
+                dup = i;
+            }
+        }
+        if (dup != SIZE_MAX) {
+            values.items[dup] = v;
+        } else {
+            kc_vlist_push(ps->arena, &keys, &k);
+            kc_vlist_push(ps->arena, &values, &v);
+        }
+        kc_vcan_consume(ps, ",");
+        kc_vmerge(&km, &k);
+        kc_vmerge(&vm, &v);
+    }
+    return false;
+}
+
+static bool kc_vnext_token(kc_vparser_t *ps, bool embedded, kc_vtok_t tok,
+                           kc_vresult_t *r)
+{
+    bool digit = tok.p[0] >= '0' && tok.p[0] <= '9';
+
+    if (digit) {
+        /* A time or timestamp spans 5 tokens (':' is a delimiter). */
+        size_t pos = kc_vmark(ps);
+        size_t from = pos;
+        int n = 0;
+
+        while (n < 4 && kc_vhas_next(ps)) {
+            kc_vnext(ps);
+            n++;
+        }
+        if (n == 4) {
+            size_t end = ps->pos;
+            size_t tlen = (size_t)(tok.p - ps->s);
+            char buf[40];
+            size_t k = 0;
+
+            /* token + the next four tokens' text */
+            for (size_t i = tlen; i < tlen + tok.len && k < sizeof(buf); i++) {
+                buf[k++] = ps->s[i];
+            }
+            for (size_t i = from; i < end && k < sizeof(buf); i++) {
+                buf[k++] = ps->s[i];
+            }
+            if (k < sizeof(buf) && kc_vtemporal(ps, buf, k, r)) {
+                return true;
+            }
+        }
+        kc_vrewind(ps, pos);
+        if (kc_vtemporal(ps, tok.p, tok.len, r)) {
+            return true;
+        }
+    }
+    if (digit || tok.p[0] == '+' || tok.p[0] == '-') {
+        if (kc_vnumber(ps->arena, tok.p, tok.len, r)) {
+            return true;
+        }
+    }
+    if (embedded) {
+        return false;
+    }
+    r->schema = kc_schema_primitive(KC_TYPE_STRING, false);
+    kc_value_set_string(ps->arena, &r->value, ps->s, ps->len);
+    return true;
+}
+
+/* Values.ValueParser.parse: false is a DataException. */
+static bool kc_vparse(kc_vparser_t *ps, bool embedded, kc_vresult_t *r)
+{
+    size_t start;
+    kc_vtok_t tok;
+
+    memset(r, 0, sizeof(*r));
+    if (!kc_vhas_next(ps)) {
+        r->is_null = true;
+        return true;
+    }
+    if (embedded && kc_vcan_consume(ps, "\"")) {
+        return kc_vquoted(ps, r);
+    }
+    if (kc_vsingle_literal(ps, embedded, "null")) {
+        r->is_null = true;
+        return true;
+    }
+    if (kc_vsingle_literal(ps, embedded, "true")) {
+        r->schema = kc_schema_primitive(KC_TYPE_BOOLEAN, false);
+        kc_value_set_bool(&r->value, true);
+        return true;
+    }
+    if (kc_vsingle_literal(ps, embedded, "false")) {
+        r->schema = kc_schema_primitive(KC_TYPE_BOOLEAN, false);
+        kc_value_set_bool(&r->value, false);
+        return true;
+    }
+    start = kc_vmark(ps);
+    if (ps->depth < KC_VALUES_MAX_DEPTH) {
+        bool ok = true;
+        bool tried = false;
+
+        ps->depth++;
+        if (kc_vcan_consume(ps, "[")) {
+            tried = true;
+            ok = kc_varray(ps, r);
+        } else if (kc_vcan_consume(ps, "{")) {
+            tried = true;
+            ok = kc_vmap(ps, r);
+        }
+        ps->depth--;
+        if (tried && ok) {
+            return true;
+        }
+        if (tried) {
+            memset(r, 0, sizeof(*r));
+            kc_vrewind(ps, start);
+        }
+    }
+    tok = kc_vnext(ps);
+    if (kc_vis_blank(tok)) {
+        r->schema = kc_schema_primitive(KC_TYPE_STRING, false);
+        kc_value_set_string(ps->arena, &r->value, tok.p, tok.len);
+        return true;
+    }
+    return kc_vnext_token(ps, embedded, kc_vtrim(tok), r);
+}
+
+void kc_values_parse_string(kc_arena_t *arena, const char *text, size_t len,
+                            const kc_schema_t **schema, kc_value_t *value)
+{
+    kc_vparser_t ps = {.s = text, .len = len, .arena = arena};
+    kc_vresult_t r;
+
+    if (len == 0) {
+        *schema = kc_schema_primitive(KC_TYPE_STRING, false);
+        kc_value_set_string(arena, value, "", 0);
+        return;
+    }
+    if (!kc_vparse(&ps, false, &r)) {
+        /* Apache's SimpleHeaderConverter keeps the text then. */
+        r.is_null = false;
+        r.schema = kc_schema_primitive(KC_TYPE_STRING, false);
+        kc_value_set_string(arena, &r.value, text, len);
+    }
+    *schema = r.is_null ? NULL : r.schema;
+    if (r.is_null) {
+        kc_value_set_null(value);
+    } else {
+        *value = r.value;
+    }
+}

@@ -1,0 +1,136 @@
+/* The string helpers of src/util/kc_str.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <kconnect/kconnect.h>
+
+#include "util/kc_str.h"
+
+static void test_str_trim(void **state)
+{
+    char a[] = " \t hello world \r\n";
+    char b[] = "   ";
+    char *d;
+
+    (void)state;
+    assert_string_equal(kc_str_trim(a), "hello world");
+    assert_string_equal(kc_str_trim(b), "");
+    d = kc_str_trim_dup("  x y  z", 6); /* "  x y " */
+    assert_string_equal(d, "x y");
+    kc_free(d);
+    assert_true(kc_str_is_space('\f'));
+    assert_false(kc_str_is_space('a'));
+}
+
+static void test_str_compare(void **state)
+{
+    (void)state;
+    assert_true(kc_str_eq_nocase("FileStreamSource", "filestreamSOURCE"));
+    assert_false(kc_str_eq_nocase("abc", "abcd"));
+    assert_true(kc_str_eq_nocase(NULL, NULL));
+    assert_false(kc_str_eq_nocase("a", NULL));
+    assert_true(kc_str_cmp_nocase("ABC", "abd") < 0);
+    assert_true(kc_str_cmp_nocase("b", "A") > 0);
+    assert_true(kc_str_starts_with("producer.acks", "producer."));
+    assert_false(kc_str_starts_with("prod", "producer."));
+    assert_true(kc_str_ends_with("plugin.so", ".so"));
+    assert_false(kc_str_ends_with("so", ".so"));
+    assert_true(kc_str_ends_with("x", ""));
+}
+
+static void test_str_split_comma(void **state)
+{
+    kc_strlist_t list = {0};
+
+    (void)state;
+    kc_str_split_comma(" a , b,c ", &list);
+    assert_int_equal(list.count, 3);
+    assert_string_equal(list.items[0], "a");
+    assert_string_equal(list.items[1], "b");
+    assert_string_equal(list.items[2], "c");
+    kc_strlist_release(&list);
+    assert_int_equal(list.count, 0);
+
+    kc_str_split_comma("   ", &list);
+    assert_int_equal(list.count, 0);
+    kc_str_split_comma("a,,b,", &list);
+    assert_int_equal(list.count, 4);
+    assert_string_equal(list.items[1], "");
+    assert_string_equal(list.items[3], "");
+    kc_strlist_push(&list, "pushed");
+    assert_string_equal(list.items[4], "pushed");
+    kc_strlist_release(&list);
+}
+
+static void test_str_to_i64(void **state)
+{
+    int64_t v = 7;
+
+    (void)state;
+    assert_int_equal(kc_str_to_i64(" 42 ", INT32_MIN, INT32_MAX, &v), KC_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(kc_str_to_i64("-0", INT32_MIN, INT32_MAX, &v), KC_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(kc_str_to_i64("+12", 0, 100, &v), KC_OK);
+    assert_int_equal(v, 12);
+    v = 7;
+    assert_int_equal(kc_str_to_i64("101", 0, 100, &v), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_i64("-1", 0, 100, &v), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_i64("12a", 0, 100, &v), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_i64("- 1", -5, 5, &v), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_i64("", 0, 100, &v), KC_ERR_INVALID);
+    assert_int_equal(
+        kc_str_to_i64("99999999999999999999", INT64_MIN, INT64_MAX, &v),
+        KC_ERR_INVALID);
+    assert_int_equal(v, 7); /* untouched on failure */
+}
+
+static void test_str_to_double_and_bool(void **state)
+{
+    double d = 0;
+    bool b = false;
+
+    (void)state;
+    assert_int_equal(kc_str_to_double(" 1.5 ", &d), KC_OK);
+    assert_true(d == 1.5);
+    assert_int_equal(kc_str_to_double("2.5f", &d), KC_OK);
+    assert_true(d == 2.5);
+    assert_int_equal(kc_str_to_double("-1e3", &d), KC_OK);
+    assert_true(d == -1000.0);
+    assert_int_equal(kc_str_to_double(".5", &d), KC_OK);
+    assert_true(d == 0.5);
+    assert_int_equal(kc_str_to_double("NaN", &d), KC_OK);
+    assert_true(isnan(d));
+    assert_int_equal(kc_str_to_double("-Infinity", &d), KC_OK);
+    assert_true(isinf(d) && d < 0);
+    assert_int_equal(kc_str_to_double("nan", &d), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_double("inf", &d), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_double("1.5x", &d), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_double("", &d), KC_ERR_INVALID);
+
+    assert_int_equal(kc_str_to_bool(" TRUE ", &b), KC_OK);
+    assert_true(b);
+    assert_int_equal(kc_str_to_bool("False", &b), KC_OK);
+    assert_false(b);
+    assert_int_equal(kc_str_to_bool("yes", &b), KC_ERR_INVALID);
+    assert_int_equal(kc_str_to_bool("1", &b), KC_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_str_trim),
+        cmocka_unit_test(test_str_compare),
+        cmocka_unit_test(test_str_split_comma),
+        cmocka_unit_test(test_str_to_i64),
+        cmocka_unit_test(test_str_to_double_and_bool),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
