@@ -382,6 +382,14 @@ static const kc_schema_t *kc_vmerge_schemas(const kc_schema_t *prev,
         return NULL;
     }
     if (kc_schema_optional(prev) == kc_schema_optional(next)) {
+        /* Apache keeps either schema here even when nested element types
+         * differ, leaving a schema some values do not match; refuse that
+         * so the array or map is read schemaless instead. */
+        if ((pt == KC_TYPE_ARRAY || pt == KC_TYPE_MAP ||
+             pt == KC_TYPE_STRUCT) &&
+            !kc_schema_equals(prev, next)) {
+            return NULL;
+        }
         return kc_schema_optional(prev) ? prev : next;
     }
     return kc_schema_equals(prev, next) ? prev : NULL;

@@ -90,6 +90,29 @@ static void test_simple_header_converter_reads_types(void **state)
     kc_arena_destroy(arena);
 }
 
+/* Arrays whose elements nest to different depths must not get an element
+ * schema that some elements do not match (the fuzzer found this). */
+static void test_nested_arrays_of_different_depths(void **state)
+{
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *s;
+    kc_value_t v;
+    kc_error_t err;
+
+    (void)state;
+    read_header("[[1],[[2]]]", arena, &s, &v);
+    assert_int_equal(kc_schema_type(s), KC_TYPE_ARRAY);
+    assert_null(kc_schema_items(s));
+    assert_int_equal(v.u.array.len, 2);
+    assert_int_equal(kc_value_validate(s, &v, &err), KC_OK);
+    /* Same depth still gets a common element schema. */
+    read_header("[[1],[2,3]]", arena, &s, &v);
+    assert_non_null(kc_schema_items(s));
+    assert_int_equal(kc_schema_type(kc_schema_items(s)), KC_TYPE_ARRAY);
+    assert_int_equal(kc_value_validate(s, &v, &err), KC_OK);
+    kc_arena_destroy(arena);
+}
+
 static void test_simple_header_converter_writes_text(void **state)
 {
     const struct kc_converter_plugin *p = &kc_simple_header_converter_plugin;
@@ -226,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simple_header_converter_reads_types),
         cmocka_unit_test(test_simple_header_converter_writes_text),
+        cmocka_unit_test(test_nested_arrays_of_different_depths),
         cmocka_unit_test(test_golden_apache_header_reads),
         cmocka_unit_test(test_golden_apache_header_writes),
     };
