@@ -1111,7 +1111,10 @@ def main(argv):
                                        "build-bench/; with --smoke build/kconnect if present)")
     ap.add_argument("--keep-topics", action="store_true",
                     help="keep each run's topic (default: delete it once measured)")
-    ap.add_argument("--bootstrap", default=os.environ.get("KC_BENCH_BOOTSTRAP", "127.0.0.1:9092"))
+    ap.add_argument("--bootstrap", default=os.environ.get(
+        "KC_BENCH_BOOTSTRAP", os.environ.get(
+            "KC_BOOTSTRAP_SERVERS",
+            "127.0.0.1:%s" % os.environ.get("KC_KAFKA_PORT", "9092"))))
     ap.add_argument("--out", help="results directory (default bench/results; .cache/bench/results with --smoke)")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                     help="any of " + ", ".join(SCENARIOS) + " (default: all)")
