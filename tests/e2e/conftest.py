@@ -21,6 +21,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -128,6 +129,9 @@ class Kcat:
         -G) and commits what it consumed when it exits.
         """
         if group is None:
+            # kcat -C fails at once on a topic that does not exist yet, and
+            # a worker creates its topics with its first produce.
+            self.wait_topic(topic, timeout)
             args = ["-C", "-t", topic, "-c", str(count), "-J", "-q"]
             if from_beginning:
                 args += ["-o", "beginning"]
@@ -143,6 +147,20 @@ class Kcat:
             raise KcatError("wanted %d records from %s, got %d: %r"
                             % (count, topic, len(records), records))
         return records
+
+    def topic_exists(self, topic):
+        meta = self.metadata(topic)
+        return any(t.get("topic") == topic and not t.get("error")
+                   and t.get("partitions") for t in meta.get("topics", []))
+
+    def wait_topic(self, topic, timeout=30.0):
+        """Wait until ``topic`` exists with partitions; KcatError if not."""
+        deadline = time.monotonic() + timeout
+        while not self.topic_exists(topic):
+            if time.monotonic() > deadline:
+                raise KcatError("topic %s did not appear within %.0f s"
+                                % (topic, timeout))
+            time.sleep(0.2)
 
     def values(self, topic, count, **kw):
         """The payloads of ``consume`` as str (None for a null value)."""

@@ -34,12 +34,6 @@ def wait_until(predicate, timeout, what, worker):
     pytest.fail("timed out waiting for %s\n%s" % (what, worker.log()[-4000:]))
 
 
-def topic_exists(kcat, topic):
-    meta = kcat.metadata(topic)
-    return any(t.get("topic") == topic and not t.get("error")
-               and t.get("partitions") for t in meta.get("topics", []))
-
-
 def test_source_chain_hoist_insert_route(tmp_path, kcat):
     base = unique_name("smt")
     src = tmp_path / "in.txt"
@@ -69,7 +63,7 @@ def test_source_chain_hoist_insert_route(tmp_path, kcat):
         w.start()
         # The routed topic is auto-created by the first produce: wait for
         # it, or kcat fails with "Unknown topic or partition".
-        wait_until(lambda: topic_exists(kcat, base + "-out"), 60,
+        wait_until(lambda: kcat.topic_exists(base + "-out"), 60,
                    "topic %s-out" % base, w)
         records = kcat.consume(base + "-out", 2, timeout=60)
     finally:
