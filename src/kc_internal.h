@@ -22,9 +22,9 @@
 
 /* Invariant checks: bugs, never input. */
 #define kc_assert(cond) assert(cond)
-#define KC_BUG(msg) (assert(!msg), abort())
+#define KC_BUG(msg)     (assert(!msg), abort())
 
 #define KC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define KC_UNUSED(x) ((void)(x))
+#define KC_UNUSED(x)    ((void)(x))
 
 #endif /* KC_INTERNAL_H */

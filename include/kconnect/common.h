@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define KC_EXPORT __attribute__((visibility("default")))
+#define KC_EXPORT            __attribute__((visibility("default")))
 #define KC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 
 /* Bumped whenever a plugin descriptor changes incompatibly. */
@@ -53,8 +53,8 @@ typedef struct kc_error {
  * @brief Set @p err (may be NULL) to @p code and a formatted message.
  * @returns @p code, so callers can `return kc_error_set(...)`.
  */
-KC_EXPORT kc_err_t kc_error_set(kc_error_t *err, kc_err_t code,
-                                const char *fmt, ...) KC_PRINTF(3, 4);
+KC_EXPORT kc_err_t kc_error_set(kc_error_t *err, kc_err_t code, const char *fmt,
+                                ...) KC_PRINTF(3, 4);
 /** @brief Prepend "<prefix>: " to the message in @p err (may be NULL). */
 KC_EXPORT void kc_error_prefix(kc_error_t *err, const char *fmt, ...)
     KC_PRINTF(2, 3);
@@ -169,11 +169,11 @@ KC_EXPORT void kc_log_write_at(kc_log_level_t level, const char *logger,
                                int lineno, const char *fmt, ...)
     KC_PRINTF(4, 5);
 
-#define KC_LOG_(lvl, logger, ...)                                            \
-    do {                                                                     \
-        if (kc_log_enabled((lvl), (logger))) {                               \
-            kc_log_write_at((lvl), (logger), __LINE__, __VA_ARGS__);         \
-        }                                                                    \
+#define KC_LOG_(lvl, logger, ...)                                              \
+    do {                                                                       \
+        if (kc_log_enabled((lvl), (logger))) {                                 \
+            kc_log_write_at((lvl), (logger), __LINE__, __VA_ARGS__);           \
+        }                                                                      \
     } while (0)
 #define kc_log_trace(logger, ...) KC_LOG_(KC_LOG_TRACE, logger, __VA_ARGS__)
 #define kc_log_debug(logger, ...) KC_LOG_(KC_LOG_DEBUG, logger, __VA_ARGS__)

@@ -66,8 +66,7 @@ KC_EXPORT kc_err_t kc_props_load_file(kc_props_t *props, const char *path,
  * as in Apache. Resolved values are not resolved again. @p props is
  * unchanged on failure.
  */
-KC_EXPORT kc_err_t kc_props_resolve(kc_props_t *props,
-                                    const kc_props_t *worker,
+KC_EXPORT kc_err_t kc_props_resolve(kc_props_t *props, const kc_props_t *worker,
                                     kc_error_t *err);
 
 /* ---- config definitions --------------------------------------------- */
@@ -91,13 +90,13 @@ typedef enum kc_cfg_importance {
 } kc_cfg_importance_t;
 
 /* Row flags. */
-#define KC_CFG_F_REQUIRED  (1u << 0) /* no default: the key must be set */
-#define KC_CFG_F_MIN       (1u << 1) /* numeric value >= min */
-#define KC_CFG_F_MAX       (1u << 2) /* numeric value <= max */
-#define KC_CFG_F_NONEMPTY  (1u << 3) /* string/list must not be empty */
-#define KC_CFG_F_NOCASE    (1u << 4) /* valid_values compare ignoring case */
-#define KC_CFG_F_RESTART   (1u << 5) /* a change needs a restart */
-#define KC_CFG_F_DYNAMIC   (1u << 6) /* may change at run time */
+#define KC_CFG_F_REQUIRED (1u << 0) /* no default: the key must be set */
+#define KC_CFG_F_MIN      (1u << 1) /* numeric value >= min */
+#define KC_CFG_F_MAX      (1u << 2) /* numeric value <= max */
+#define KC_CFG_F_NONEMPTY (1u << 3) /* string/list must not be empty */
+#define KC_CFG_F_NOCASE   (1u << 4) /* valid_values compare ignoring case */
+#define KC_CFG_F_RESTART  (1u << 5) /* a change needs a restart */
+#define KC_CFG_F_DYNAMIC  (1u << 6) /* may change at run time */
 
 struct kc_config_def;
 
@@ -121,10 +120,10 @@ typedef struct kc_config_def {
     const char *group;        /* may be NULL */
     const char *display_name; /* may be NULL: the name is shown */
     unsigned flags;
-    double min;                       /* with KC_CFG_F_MIN */
-    double max;                       /* with KC_CFG_F_MAX */
-    const char *const *valid_values;  /* NULL-terminated, or NULL */
-    kc_cfg_validator_fn validator;    /* may be NULL */
+    double min;                      /* with KC_CFG_F_MIN */
+    double max;                      /* with KC_CFG_F_MAX */
+    const char *const *valid_values; /* NULL-terminated, or NULL */
+    kc_cfg_validator_fn validator;   /* may be NULL */
 } kc_config_def_t;
 
 /** @brief Java's type name: "BOOLEAN", "STRING", "INT", ... */
@@ -135,8 +134,8 @@ KC_EXPORT const kc_config_def_t *kc_config_def_find(const kc_config_def_t *defs,
 
 /* The outcome of validating one key. */
 typedef struct kc_config_issue {
-    const char *key;     /* borrowed from the def table or the props */
-    char *message;       /* owned by the result */
+    const char *key; /* borrowed from the def table or the props */
+    char *message;   /* owned by the result */
 } kc_config_issue_t;
 
 typedef struct kc_config_result {
@@ -184,8 +183,7 @@ typedef struct kc_config kc_config_t;
  * @p err with every bad key. @p props is copied; @p defs must outlive it.
  */
 KC_EXPORT kc_config_t *kc_config_new(const kc_config_def_t *const *defs,
-                                     const kc_props_t *props,
-                                     kc_error_t *err);
+                                     const kc_props_t *props, kc_error_t *err);
 KC_EXPORT void kc_config_destroy(kc_config_t *config);
 KC_EXPORT const kc_props_t *kc_config_props(const kc_config_t *config);
 /** @brief String value or default (NULL if neither). */

@@ -44,10 +44,10 @@ KC_EXPORT bool kc_type_is_primitive(kc_type_t type);
 
 typedef enum kc_logical {
     KC_LOGICAL_NONE = 0,
-    KC_LOGICAL_DECIMAL,   /* BYTES: big-endian two's-complement unscaled */
-    KC_LOGICAL_DATE,      /* INT32: days since the epoch */
-    KC_LOGICAL_TIME,      /* INT32: ms since midnight */
-    KC_LOGICAL_TIMESTAMP  /* INT64: ms since the epoch */
+    KC_LOGICAL_DECIMAL,  /* BYTES: big-endian two's-complement unscaled */
+    KC_LOGICAL_DATE,     /* INT32: days since the epoch */
+    KC_LOGICAL_TIME,     /* INT32: ms since midnight */
+    KC_LOGICAL_TIMESTAMP /* INT64: ms since the epoch */
 } kc_logical_t;
 
 typedef struct kc_schema kc_schema_t;
@@ -77,8 +77,7 @@ KC_EXPORT void kc_schema_unref_cb(void *schema);
  * @brief Shared immutable schema of a primitive type (no name, no default).
  * Never NULL for primitive types; ref/unref on it are harmless.
  */
-KC_EXPORT const kc_schema_t *kc_schema_primitive(kc_type_t type,
-                                                 bool optional);
+KC_EXPORT const kc_schema_t *kc_schema_primitive(kc_type_t type, bool optional);
 
 /* Logical type constructors: each returns a new schema with one reference. */
 KC_EXPORT kc_schema_t *kc_schema_decimal_new(int32_t scale);
@@ -198,8 +197,7 @@ KC_EXPORT void kc_value_set_string_ref(kc_value_t *v, const char *s,
 KC_EXPORT void kc_value_set_bytes(kc_arena_t *arena, kc_value_t *v,
                                   const uint8_t *data, size_t len);
 /** @brief Make an array of @p len null items in @p arena. */
-KC_EXPORT void kc_value_set_array(kc_arena_t *arena, kc_value_t *v,
-                                  size_t len);
+KC_EXPORT void kc_value_set_array(kc_arena_t *arena, kc_value_t *v, size_t len);
 /** @brief Make a map of @p len null keys and values in @p arena. */
 KC_EXPORT void kc_value_set_map(kc_arena_t *arena, kc_value_t *v, size_t len);
 /** @brief Make a struct of @p schema (borrowed) with all fields null. */
@@ -222,8 +220,7 @@ KC_EXPORT bool kc_value_equals(const kc_value_t *a, const kc_value_t *b);
  * field path, e.g. `field "address.zip": expected INT32, got STRING`.
  */
 KC_EXPORT kc_err_t kc_value_validate(const kc_schema_t *schema,
-                                     const kc_value_t *value,
-                                     kc_error_t *err);
+                                     const kc_value_t *value, kc_error_t *err);
 
 /* Decimal helpers: unscaled big-endian two's complement <-> text. */
 /** @brief Append the plain decimal text ("-12.345") to @p out. */
@@ -254,9 +251,9 @@ typedef struct kc_header {
  */
 typedef struct kc_record {
     const char *topic;
-    int32_t partition;  /* -1 = let the producer choose */
-    int64_t offset;     /* Kafka offset of a sink record, else -1 */
-    int64_t timestamp;  /* ms since the epoch, -1 = none */
+    int32_t partition; /* -1 = let the producer choose */
+    int64_t offset;    /* Kafka offset of a sink record, else -1 */
+    int64_t timestamp; /* ms since the epoch, -1 = none */
     const kc_schema_t *key_schema;
     kc_value_t key;
     const kc_schema_t *value_schema;
@@ -270,8 +267,8 @@ typedef struct kc_record {
 } kc_record_t;
 
 /** @brief Append a header; @p key is copied into @p arena. */
-KC_EXPORT kc_header_t *kc_record_add_header(kc_arena_t *arena,
-                                            kc_record_t *rec, const char *key,
+KC_EXPORT kc_header_t *kc_record_add_header(kc_arena_t *arena, kc_record_t *rec,
+                                            const char *key,
                                             const kc_schema_t *schema,
                                             const kc_value_t *value);
 

@@ -21,12 +21,12 @@ extern "C" {
 #endif
 
 typedef enum kc_plugin_kind {
-    KC_PLUGIN_SOURCE = 0,   /* struct kc_connector_plugin, a source */
-    KC_PLUGIN_SINK,         /* struct kc_connector_plugin, a sink */
-    KC_PLUGIN_CONVERTER,    /* struct kc_converter_plugin */
+    KC_PLUGIN_SOURCE = 0,       /* struct kc_connector_plugin, a source */
+    KC_PLUGIN_SINK,             /* struct kc_connector_plugin, a sink */
+    KC_PLUGIN_CONVERTER,        /* struct kc_converter_plugin */
     KC_PLUGIN_HEADER_CONVERTER, /* struct kc_converter_plugin */
-    KC_PLUGIN_TRANSFORM,    /* struct kc_transform_plugin */
-    KC_PLUGIN_PREDICATE,    /* struct kc_predicate_plugin */
+    KC_PLUGIN_TRANSFORM,        /* struct kc_transform_plugin */
+    KC_PLUGIN_PREDICATE,        /* struct kc_predicate_plugin */
     KC_PLUGIN_KIND_COUNT
 } kc_plugin_kind_t;
 
@@ -39,17 +39,17 @@ KC_EXPORT const char *kc_plugin_kind_name(kc_plugin_kind_t kind);
  * (e.g. "org.apache.kafka.connect.file.FileStreamSourceConnector");
  * `aliases` further names, NULL-terminated, may be NULL.
  */
-#define KC_PLUGIN_HEADER                                                     \
-    uint32_t abi_version;                                                    \
-    uint32_t struct_size;                                                    \
-    const char *name;                                                        \
-    const char *class_name;                                                  \
-    const char *const *aliases;                                              \
-    const char *version;                                                     \
+#define KC_PLUGIN_HEADER                                                       \
+    uint32_t abi_version;                                                      \
+    uint32_t struct_size;                                                      \
+    const char *name;                                                          \
+    const char *class_name;                                                    \
+    const char *const *aliases;                                                \
+    const char *version;                                                       \
     const kc_config_def_t *config_def
 
-#define KC_PLUGIN_INIT(type) .abi_version = KC_ABI_VERSION,                  \
-                             .struct_size = sizeof(type)
+#define KC_PLUGIN_INIT(type)                                                   \
+    .abi_version = KC_ABI_VERSION, .struct_size = sizeof(type)
 
 typedef struct kc_plugin_head {
     KC_PLUGIN_HEADER;
@@ -153,9 +153,8 @@ struct kc_converter_plugin {
      * (tombstone) and append nothing.
      */
     kc_err_t (*from_connect)(void *ctx, const char *topic, const char *header,
-                             const kc_schema_t *schema,
-                             const kc_value_t *value, kc_buf_t *out,
-                             bool *is_null, kc_error_t *err);
+                             const kc_schema_t *schema, const kc_value_t *value,
+                             kc_buf_t *out, bool *is_null, kc_error_t *err);
     /**
      * Deserialise @p data (NULL = Kafka null). The schema (NULL when
      * schemaless) must stay valid until @p arena is reset: a cached schema

@@ -155,8 +155,8 @@ static int run_standalone(int argc, char **argv)
                                  files[i].initial_state, &created, &info,
                                  &err) != KC_OK) {
             /* The body holds the whole message; err.msg may be cut. */
-            json_t *msg = info != NULL ? json_object_get(info, "message")
-                                       : NULL;
+            json_t *msg =
+                info != NULL ? json_object_get(info, "message") : NULL;
 
             kc_log_error(LOGGER, "Failed to create connector for %s",
                          argv[i + 1]);

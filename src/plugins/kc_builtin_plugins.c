@@ -12,9 +12,7 @@
 typedef kc_err_t (*kc_register_fn)(kc_registry_t *reg, kc_error_t *err);
 
 static const kc_register_fn kc_builtin_areas[] = {
-    kc_file_connectors_register,
-    kc_converters_register,
-    kc_transforms_register,
+    kc_file_connectors_register, kc_converters_register, kc_transforms_register,
     NULL /* keep last */
 };
 

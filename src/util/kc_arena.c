@@ -2,7 +2,7 @@
 
 #include <stdarg.h>
 
-#define KC_ARENA_ALIGN 16
+#define KC_ARENA_ALIGN         16
 #define KC_ARENA_DEFAULT_BLOCK (64 * 1024)
 
 typedef struct kc_arena_block {
@@ -23,7 +23,7 @@ typedef struct kc_arena_cleanup {
 #define KC_ARENA_MAX_SPARE_BYTES (8u * 1024 * 1024)
 
 struct kc_arena {
-    kc_arena_block_t *head; /* current block; first block is kept on reset */
+    kc_arena_block_t *head;  /* current block; first block is kept on reset */
     kc_arena_block_t *spare; /* standard-size blocks freed by reset */
     size_t spare_bytes;
     size_t block_size;
@@ -31,8 +31,8 @@ struct kc_arena {
     kc_arena_cleanup_t *cleanups;
 };
 
-#define KC_BLOCK_HDR                                                         \
-    ((sizeof(kc_arena_block_t) + KC_ARENA_ALIGN - 1) &                       \
+#define KC_BLOCK_HDR                                                           \
+    ((sizeof(kc_arena_block_t) + KC_ARENA_ALIGN - 1) &                         \
      ~(size_t)(KC_ARENA_ALIGN - 1))
 
 static kc_arena_block_t *kc_arena_block_new(size_t size)
@@ -129,9 +129,8 @@ void *kc_arena_alloc(kc_arena_t *arena, size_t size)
             arena->spare_bytes -= nb->size;
             nb->used = 0;
         } else {
-            nb = kc_arena_block_new(asize > arena->block_size
-                                        ? asize
-                                        : arena->block_size);
+            nb = kc_arena_block_new(
+                asize > arena->block_size ? asize : arena->block_size);
         }
         nb->next = b;
         arena->head = nb;
