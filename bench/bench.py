@@ -79,11 +79,8 @@ SCENARIOS = {
                          "about": "same file -> FileStreamSource -> topic, JsonConverter schemas.enable=true"},
     "file-sink": {"kind": "sink", "converter": "string",
                   "about": "topic pre-filled with N records -> FileStreamSink -> file, StringConverter"},
-    # Stub: skipped until kconnect has transforms. The chain is ready; set
-    # KC_BENCH_SMT=1 to run it anyway (bench/README.md), or turn "skip" into
-    # "source" once transforms land.
-    "smt-chain": {"kind": "skip", "enabled_kind": "source", "converter": "json",
-                  "reason": "transforms not implemented yet",
+    # The same 3-transform chain on both sides (kconnect has these SMTs).
+    "smt-chain": {"kind": "source", "converter": "json",
                   "transforms": [
                       ("hoist", "org.apache.kafka.connect.transforms.HoistField$Value", {"field": "line"}),
                       ("insert", "org.apache.kafka.connect.transforms.InsertField$Value",

@@ -144,11 +144,33 @@ static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
     }
     out->data[out->len++] = '"';
     while (p < end) {
-        uint8_t c = *p;
+        uint8_t c;
         char esc[12];
         size_t elen = 0;
         size_t skip = 1;
 
+        /* Most text needs no escaping: skip 8 such bytes at a time. */
+        while (end - p >= 8) {
+            uint64_t w;
+            uint64_t q;
+            uint64_t b;
+
+            memcpy(&w, p, sizeof(w));
+            q = w ^ UINT64_C(0x2222222222222222);
+            b = w ^ UINT64_C(0x5C5C5C5C5C5C5C5C);
+            /* High bit set per byte that is >= 0x80, < 0x20, '"' or '\\'. */
+            if (((w | (w - UINT64_C(0x2020202020202020)) |
+                  (q - UINT64_C(0x0101010101010101)) |
+                  (b - UINT64_C(0x0101010101010101))) &
+                 UINT64_C(0x8080808080808080)) != 0) {
+                break;
+            }
+            p += 8;
+        }
+        if (p == end) {
+            break;
+        }
+        c = *p;
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             p++;
             continue;

@@ -245,7 +245,19 @@ static kc_err_t kc_string_to_connect(void *ctx, const char *topic,
     }
     kc_buf_init(&tmp, 0);
     if (conv->utf8) {
-        for (const uint8_t *p = data; p < end;) {
+        const uint8_t *p = data;
+
+        /* ASCII, the common case, is checked 8 bytes at a time. */
+        while (end - p >= 8) {
+            uint64_t word;
+
+            memcpy(&word, p, sizeof(word));
+            if ((word & UINT64_C(0x8080808080808080)) != 0) {
+                break;
+            }
+            p += 8;
+        }
+        while (p < end) {
             bool valid;
 
             p += kc_utf8_seq(p, end, &valid);
@@ -259,7 +271,7 @@ static kc_err_t kc_string_to_connect(void *ctx, const char *topic,
             return KC_OK;
         }
         /* Java decodes malformed input to U+FFFD. */
-        for (const uint8_t *p = data; rc == KC_OK && p < end;) {
+        for (p = data; rc == KC_OK && p < end;) {
             bool valid;
             size_t n = kc_utf8_seq(p, end, &valid);
 

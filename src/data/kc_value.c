@@ -220,6 +220,10 @@ bool kc_value_equals(const kc_value_t *a, const kc_value_t *b)
         if (a->u.map.len != b->u.map.len) {
             return false;
         }
+        if (a->u.map.keys == b->u.map.keys &&
+            a->u.map.values == b->u.map.values) {
+            return true; /* shared storage: a source's batch of records */
+        }
         for (size_t i = 0; i < a->u.map.len; i++) {
             if (!kc_value_equals(&a->u.map.keys[i], &b->u.map.keys[i]) ||
                 !kc_value_equals(&a->u.map.values[i], &b->u.map.values[i])) {

@@ -11,6 +11,7 @@
 
 #include "runtime/kc_task.h"
 
+#include "runtime/kc_error_handler.h"
 #include "runtime/kc_task_converters.h"
 #include "transforms/kc_transform_chain.h"
 #include "util/kc_log.h"
@@ -27,14 +28,11 @@ typedef struct sink_runner {
     rd_kafka_queue_t *queue;
     kc_task_converters_t conv;
     kc_transform_chain_t *chain;
-    bool tolerate_all;
-    bool log_errors;
+    kc_error_handler_t *eh;
     bool paused;
     rd_kafka_topic_partition_list_t *to_commit; /* next offsets, put done */
-    rd_kafka_t *dlq;                            /* may be NULL */
-    const char *dlq_topic;
-    bool dlq_headers;
     char *failure;
+    bool interrupted; /* a stop ended a retry: the batch is not done */
     int max_poll;
     int64_t flush_interval;
     kc_strlist_t topics_seen;
@@ -57,8 +55,7 @@ static bool commit_offsets(sink_runner_t *sr)
         return true;
     }
     /* Records sent to the dead letter queue must land before we move on. */
-    if (sr->dlq != NULL &&
-        rd_kafka_flush(sr->dlq, 30000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (!kc_error_handler_flush(sr->eh, 30000)) {
         kc_log_error(LOGGER,
                      "%s the dead letter queue did not acknowledge its "
                      "records: offsets not committed",
@@ -150,81 +147,103 @@ static void note_topic(sink_runner_t *sr, const char *topic)
     kc_worker_topic_used(sr->task->worker, sr->task->connector, topic);
 }
 
-/* Send the original record to the dead letter queue, if one is set. */
-static void to_dlq(sink_runner_t *sr, const rd_kafka_message_t *msg,
-                   const char *stage, const char *reason)
+/* One stage of the conversion of @p msg, re-run by a retry. */
+typedef struct sink_stage {
+    sink_runner_t *sr;
+    const rd_kafka_message_t *msg;
+    kc_stage_t stage;
+    kc_record_t *rec;
+    kc_record_t snapshot; /* the record before the transforms */
+    kc_arena_t *arena;
+    const char *hname; /* HEADER_CONVERTER: the header */
+    const void *hval;
+    size_t hsize;
+    const kc_schema_t **hschema;
+    kc_value_t *hvalue;
+    bool drop;
+} sink_stage_t;
+
+static kc_err_t stage_run(void *arg, kc_error_t *err)
 {
-    rd_kafka_headers_t *hdrs = NULL;
-    rd_kafka_resp_err_t rerr;
+    sink_stage_t *st = arg;
+    sink_runner_t *sr = st->sr;
+    const rd_kafka_message_t *msg = st->msg;
+    const char *topic = st->rec->topic;
 
-    if (sr->dlq == NULL) {
-        return;
-    }
-    if (sr->dlq_headers) {
-        char num[32];
-
-        hdrs = rd_kafka_headers_new(8);
-        rd_kafka_header_add(hdrs, "__connect.errors.topic", -1,
-                            rd_kafka_topic_name(msg->rkt), -1);
-        snprintf(num, sizeof(num), "%d", (int)msg->partition);
-        rd_kafka_header_add(hdrs, "__connect.errors.partition", -1, num, -1);
-        snprintf(num, sizeof(num), "%lld", (long long)msg->offset);
-        rd_kafka_header_add(hdrs, "__connect.errors.offset", -1, num, -1);
-        rd_kafka_header_add(hdrs, "__connect.errors.connector.name", -1,
-                            sr->task->connector, -1);
-        snprintf(num, sizeof(num), "%d", sr->task->id);
-        rd_kafka_header_add(hdrs, "__connect.errors.task.id", -1, num, -1);
-        rd_kafka_header_add(hdrs, "__connect.errors.stage", -1, stage, -1);
-        rd_kafka_header_add(hdrs, "__connect.errors.exception.class.name", -1,
-                            strcmp(stage, "TASK_PUT") == 0
-                                ? "org.apache.kafka.connect.errors."
-                                  "ConnectException"
-                                : "org.apache.kafka.connect.errors."
-                                  "DataException",
-                            -1);
-        rd_kafka_header_add(hdrs, "__connect.errors.exception.message", -1,
-                            reason, -1);
-    }
-    rerr = rd_kafka_producev(sr->dlq, RD_KAFKA_V_TOPIC(sr->dlq_topic),
-                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                             RD_KAFKA_V_KEY(msg->key, msg->key_len),
-                             RD_KAFKA_V_VALUE(msg->payload, msg->len),
-                             RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
-    if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        rd_kafka_headers_destroy(hdrs);
-        kc_log_error(LOGGER,
-                     "%s could not send a record to the dead letter "
-                     "queue \"%s\": %s",
-                     sr->task->logname, sr->dlq_topic, rd_kafka_err2str(rerr));
+    switch (st->stage) {
+    case KC_STAGE_KEY_CONVERTER:
+        return sr->conv.key->to_connect(
+            sr->conv.key_ctx, topic, NULL, msg->key, msg->key_len, st->arena,
+            &st->rec->key_schema, &st->rec->key, err);
+    case KC_STAGE_VALUE_CONVERTER:
+        return sr->conv.value->to_connect(
+            sr->conv.value_ctx, topic, NULL, msg->payload, msg->len, st->arena,
+            &st->rec->value_schema, &st->rec->value, err);
+    case KC_STAGE_HEADER_CONVERTER:
+        return kc_task_converters_header_in(&sr->conv, topic, st->hname,
+                                            st->hval, st->hsize, st->arena,
+                                            st->hschema, st->hvalue, err);
+    default:
+        /* A retry starts the chain again from the converted record. */
+        *st->rec = st->snapshot;
+        st->drop = false;
+        return kc_transform_chain_apply(sr->chain, st->rec, st->arena,
+                                        &st->drop, err);
     }
 }
 
-/* Returns true when the record may be skipped (errors.tolerance=all). */
-static bool record_error(sink_runner_t *sr, const rd_kafka_message_t *msg,
-                         const char *stage, const char *reason)
+/*
+ * A stage failed with @p rc: retry it if retriable, then report it.
+ * Returns true when a retry succeeded; false when the record is skipped
+ * or the task fails (sr->failure set).
+ */
+static bool stage_failed(sink_stage_t *st, kc_err_t rc, kc_error_t *err)
 {
-    char trace[1024];
+    sink_runner_t *sr = st->sr;
+    kc_error_context_t ctx = {
+        .stage = st->stage, .consumed = st->msg, .code = rc};
+    const struct kc_converter_plugin *conv = NULL;
+    char *trace = NULL;
 
-    if (!sr->tolerate_all) {
-        snprintf(trace, sizeof(trace),
-                 "org.apache.kafka.connect.errors.ConnectException: "
-                 "Tolerance exceeded in error handler\n"
-                 "Caused by: %s failed for the record at %s-%d offset "
-                 "%lld: %s",
-                 stage, rd_kafka_topic_name(msg->rkt), (int)msg->partition,
-                 (long long)msg->offset, reason);
+    if (rc == KC_RETRY) {
+        rc = kc_error_handler_retry(sr->eh, stage_run, st, rc, err, NULL);
+        if (rc == KC_OK) {
+            return true;
+        }
+        if (rc == KC_RETRY && kc_error_handler_stopping(sr->eh)) {
+            sr->interrupted = true;
+            return false;
+        }
+        ctx.code = rc;
+    }
+    switch (st->stage) {
+    case KC_STAGE_KEY_CONVERTER:
+        conv = sr->conv.key;
+        break;
+    case KC_STAGE_VALUE_CONVERTER:
+        conv = sr->conv.value;
+        break;
+    case KC_STAGE_HEADER_CONVERTER:
+        conv = sr->conv.header;
+        ctx.class_name =
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+        break;
+    default:
+        ctx.class_name = kc_error_handler_transform_class(
+            kc_worker_registry(sr->task->worker), sr->task->connector_config,
+            err->msg);
+        break;
+    }
+    if (conv != NULL) {
+        ctx.class_name = conv->class_name;
+        ctx.plugin_name = conv->name;
+    }
+    ctx.message = err->msg;
+    if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {
         sink_fail(sr, trace);
-        return false;
+        kc_free(trace);
     }
-    if (sr->log_errors) {
-        kc_log_error(LOGGER,
-                     "%s error in stage %s for the record at %s-%d offset "
-                     "%lld: %s; skipping it (errors.tolerance=all)",
-                     sr->task->logname, stage, rd_kafka_topic_name(msg->rkt),
-                     (int)msg->partition, (long long)msg->offset, reason);
-    }
-    to_dlq(sr, msg, stage, reason);
-    return true;
+    return false;
 }
 
 /* Turn one Kafka message into a record of @p batch; false to skip it. */
@@ -237,25 +256,37 @@ static bool convert(sink_runner_t *sr, const rd_kafka_message_t *msg,
     rd_kafka_timestamp_type_t tstype;
     kc_error_t err;
     bool drop = false;
+    kc_err_t rc;
+    sink_stage_t st;
 
     rec->topic = kc_arena_strdup(batch->arena, topic);
     rec->partition = msg->partition;
     rec->offset = msg->offset;
     rec->timestamp = rd_kafka_message_timestamp(msg, &tstype);
     rec->origin = msg;
-    if (sr->conv.key->to_connect(sr->conv.key_ctx, topic, NULL, msg->key,
-                                 msg->key_len, batch->arena, &rec->key_schema,
-                                 &rec->key, &err) != KC_OK) {
-        batch->len--;
-        record_error(sr, msg, "KEY_CONVERTER", err.msg);
-        return false;
+    st.sr = sr;
+    st.msg = msg;
+    st.rec = rec;
+    st.arena = batch->arena;
+    rc = sr->conv.key->to_connect(sr->conv.key_ctx, topic, NULL, msg->key,
+                                  msg->key_len, batch->arena, &rec->key_schema,
+                                  &rec->key, &err);
+    if (rc != KC_OK) {
+        st.stage = KC_STAGE_KEY_CONVERTER;
+        if (!stage_failed(&st, rc, &err)) {
+            batch->len--;
+            return false;
+        }
     }
-    if (sr->conv.value->to_connect(
-            sr->conv.value_ctx, topic, NULL, msg->payload, msg->len,
-            batch->arena, &rec->value_schema, &rec->value, &err) != KC_OK) {
-        batch->len--;
-        record_error(sr, msg, "VALUE_CONVERTER", err.msg);
-        return false;
+    rc = sr->conv.value->to_connect(sr->conv.value_ctx, topic, NULL,
+                                    msg->payload, msg->len, batch->arena,
+                                    &rec->value_schema, &rec->value, &err);
+    if (rc != KC_OK) {
+        st.stage = KC_STAGE_VALUE_CONVERTER;
+        if (!stage_failed(&st, rc, &err)) {
+            batch->len--;
+            return false;
+        }
     }
     if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
         const char *name;
@@ -269,22 +300,36 @@ static bool convert(sink_runner_t *sr, const rd_kafka_message_t *msg,
             const kc_schema_t *schema = NULL;
             kc_value_t value;
 
-            if (kc_task_converters_header_in(&sr->conv, topic, name, val, size,
-                                             batch->arena, &schema, &value,
-                                             &err) != KC_OK) {
-                batch->len--;
-                record_error(sr, msg, "HEADER_CONVERTER", err.msg);
-                return false;
+            rc = kc_task_converters_header_in(&sr->conv, topic, name, val, size,
+                                              batch->arena, &schema, &value,
+                                              &err);
+            if (rc != KC_OK) {
+                st.stage = KC_STAGE_HEADER_CONVERTER;
+                st.hname = name;
+                st.hval = val;
+                st.hsize = size;
+                st.hschema = &schema;
+                st.hvalue = &value;
+                if (!stage_failed(&st, rc, &err)) {
+                    batch->len--;
+                    return false;
+                }
             }
             kc_record_add_header(batch->arena, rec, name, schema, &value);
         }
     }
-    if (sr->chain != NULL &&
-        kc_transform_chain_apply(sr->chain, rec, batch->arena, &drop, &err) !=
-            KC_OK) {
-        batch->len--;
-        record_error(sr, msg, "TRANSFORMATION", err.msg);
-        return false;
+    if (sr->chain != NULL) {
+        st.snapshot = *rec;
+        rc =
+            kc_transform_chain_apply(sr->chain, rec, batch->arena, &drop, &err);
+        if (rc != KC_OK) {
+            st.stage = KC_STAGE_TRANSFORMATION;
+            if (!stage_failed(&st, rc, &err)) {
+                batch->len--;
+                return false;
+            }
+            drop = st.drop;
+        }
     }
     if (drop) {
         batch->len--;
@@ -386,12 +431,14 @@ static void runner_loop(sink_runner_t *sr)
             }
             note_topic(sr, rd_kafka_topic_name(msg->rkt));
             convert(sr, msg, &batch);
-            if (sr->failure != NULL) {
+            if (sr->failure != NULL || sr->interrupted) {
                 break;
             }
             consumed++;
         }
-        if (sr->failure == NULL && (batch.len == 0 || deliver(sr, &batch))) {
+        /* An errant-record report may fail the task inside put. */
+        if (sr->failure == NULL && !sr->interrupted &&
+            (batch.len == 0 || deliver(sr, &batch)) && sr->failure == NULL) {
             /* Skipped records count as consumed, as in Apache. */
             for (i = 0; i < n; i++) {
                 if (msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -424,13 +471,9 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
                                             "records");
     rd_kafka_topic_partition_list_t *subs;
     rd_kafka_resp_err_t rerr;
-    const char *dlq;
 
     sr->plugin = task->plugin->sink_task;
     sr->flush_interval = kc_config_long(wc, "offset.flush.interval.ms");
-    sr->tolerate_all = kc_connector_tolerates_all(cc);
-    sr->log_errors =
-        kc_str_eq_nocase(kc_props_get(cc, "errors.log.enable"), "true");
     sr->to_commit = rd_kafka_topic_partition_list_new(8);
     if (max_poll == NULL) {
         max_poll =
@@ -495,42 +538,9 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
         return kc_error_set(err, KC_ERR_KAFKA, "could not subscribe: %s",
                             rd_kafka_err2str(rerr));
     }
-    dlq = kc_props_get(cc, "errors.deadletterqueue.topic.name");
-    if (dlq != NULL && *dlq != '\0' && sr->tolerate_all) {
-        char *dlq_id = kc_asprintf("connector-dlq-producer-%s", task->label);
-        rd_kafka_conf_t *pconf =
-            kc_worker_client_conf(w, KC_CLIENT_PRODUCER, cc, dlq_id, err);
-
-        kc_free(dlq_id);
-        if (pconf == NULL) {
-            return err->code;
-        }
-        sr->dlq =
-            rd_kafka_new(RD_KAFKA_PRODUCER, pconf, errstr, sizeof(errstr));
-        if (sr->dlq == NULL) {
-            rd_kafka_conf_destroy(pconf);
-            return kc_error_set(err, KC_ERR_KAFKA,
-                                "could not create the dead letter queue "
-                                "producer: %s",
-                                errstr);
-        }
-        sr->dlq_topic = dlq;
-        {
-            /* Apache creates the queue with its replication factor. */
-            const char *rf = kc_props_get(
-                cc, "errors.deadletterqueue.topic.replication.factor");
-
-            if (kc_worker_create_topic(w, sr->dlq, dlq, 1,
-                                       rf != NULL ? atoi(rf) : 3, NULL,
-                                       err) != KC_OK) {
-                kc_error_prefix(err, "could not create the dead letter "
-                                     "queue");
-                return err->code;
-            }
-        }
-        sr->dlq_headers = kc_str_eq_nocase(
-            kc_props_get(cc, "errors.deadletterqueue.context.headers.enable"),
-            "true");
+    sr->eh = kc_error_handler_for_task(task, err);
+    if (sr->eh == NULL) {
+        return err->code;
     }
     if (sr->plugin->start(&sr->ctx, task->task_config, &task->sink_ctx, err) !=
         KC_OK) {
@@ -557,10 +567,7 @@ static void runner_release(sink_runner_t *sr)
     if (sr->rk != NULL) {
         rd_kafka_destroy(sr->rk);
     }
-    if (sr->dlq != NULL) {
-        rd_kafka_flush(sr->dlq, 5000);
-        rd_kafka_destroy(sr->dlq);
-    }
+    kc_error_handler_destroy(sr->eh);
     if (sr->to_commit != NULL) {
         rd_kafka_topic_partition_list_destroy(sr->to_commit);
     }
@@ -628,21 +635,23 @@ kc_err_t kc_sink_report(kc_sink_task_ctx_t *tctx, const kc_record_t *rec,
                         const kc_error_t *error)
 {
     sink_runner_t *sr = tctx->task->sink_runner;
-    const rd_kafka_message_t *msg = rec->origin;
+    kc_error_context_t ctx = {
+        .stage = KC_STAGE_TASK_PUT,
+        .class_name = "org.apache.kafka.connect.sink.SinkTask",
+        .code = error != NULL && error->code != KC_OK ? error->code : KC_ERR,
+        .message = error != NULL ? error->msg : "",
+        .consumed = rec->origin};
+    char *trace = NULL;
 
-    if (sr == NULL || !sr->tolerate_all) {
-        return error != NULL && error->code != KC_OK ? error->code : KC_ERR;
+    if (sr == NULL) {
+        return ctx.code;
     }
-    if (sr->log_errors) {
-        kc_log_error(LOGGER,
-                     "%s error in stage TASK_PUT for the record at %s-%d "
-                     "offset %lld: %s; skipping it (errors.tolerance=all)",
-                     sr->task->logname, rec->topic ? rec->topic : "",
-                     (int)rec->partition, (long long)rec->offset,
-                     error != NULL ? error->msg : "");
+    ctx.plugin_name = tctx->task->plugin->name;
+    /* As WorkerErrantRecordReporter: report, then fail unless tolerated. */
+    if (kc_error_handler_failed(sr->eh, &ctx, &trace)) {
+        return KC_OK;
     }
-    if (msg != NULL) {
-        to_dlq(sr, msg, "TASK_PUT", error != NULL ? error->msg : "");
-    }
-    return KC_OK;
+    sink_fail(sr, trace);
+    kc_free(trace);
+    return ctx.code;
 }

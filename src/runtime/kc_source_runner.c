@@ -12,6 +12,7 @@
 #include "runtime/kc_task.h"
 
 #include "data/kc_value_json.h"
+#include "runtime/kc_error_handler.h"
 #include "runtime/kc_task_converters.h"
 #include "transforms/kc_transform_chain.h"
 #include "util/kc_log.h"
@@ -21,19 +22,42 @@
 
 enum { PEND_IN_FLIGHT = 0, PEND_ACKED, PEND_FAILED };
 
-/* One produced (or skipped) record whose offset waits for its ack. */
-typedef struct pend {
-    struct pend *next;
-    json_t *offset; /* NULL when the record carried none */
-    int state;
-} pend_t;
+/*
+ * A record is known by its source partition's index and its sequence
+ * number within that partition, packed into the librdkafka opaque so the
+ * hot path allocates nothing per record. Only the low SEQ_BITS of the
+ * sequence travel; the state ring never holds more than 2^SEQ_BITS
+ * records, so they are enough to find the slot.
+ */
+#define SEQ_BITS  (sizeof(uintptr_t) >= 8 ? 40u : 20u)
+#define SEQ_MASK  (((uintptr_t)1 << SEQ_BITS) - 1)
+#define MAX_PARTS ((size_t)1 << (sizeof(uintptr_t) * 8 - SEQ_BITS))
 
-/* The records in flight for one source partition, oldest first. */
+/*
+ * The newest source offset a poll batch carried for a partition: offsets
+ * are kept (as JSON) once per batch, not per record. Committing at batch
+ * granularity never commits past an unacknowledged record; at worst it
+ * commits a little less than possible until the next batch's acks.
+ */
+typedef struct checkpoint {
+    uint64_t seq; /* the record that carried the offset */
+    json_t *offset;
+} checkpoint_t;
+
+/* The records in flight for one source partition. */
 typedef struct part {
     json_t *partition; /* NULL for records without a source partition */
     char *canon;
-    pend_t *head;
-    pend_t *tail;
+    /* States of records [done_seq, next_seq), indexed by seq & (cap - 1). */
+    uint8_t *states;
+    size_t states_cap; /* a power of two */
+    uint64_t done_seq; /* every record before this one is acknowledged */
+    uint64_t next_seq;
+    checkpoint_t *cps; /* oldest first */
+    size_t ncps;
+    size_t cap_cps;
+    const kc_value_t *batch_offset; /* in the poll batch's arena, or NULL */
+    uint64_t batch_seq;
     json_t *committable; /* newest offset safe to commit, or NULL */
 } part_t;
 
@@ -45,15 +69,15 @@ typedef struct source_runner {
     rd_kafka_t *rk;
     kc_task_converters_t conv;
     kc_transform_chain_t *chain;
-    bool tolerate_all;
-    bool log_errors;
+    kc_error_handler_t *eh;
     part_t *parts;
     size_t nparts;
     size_t cap_parts;
     size_t last_part; /* index of the last partition used, or SIZE_MAX */
     size_t in_flight;
     kc_strlist_t topics_seen;
-    char *failure; /* first fatal error (trace), or NULL */
+    char *failure;    /* first fatal error (trace), or NULL */
+    bool interrupted; /* a stop ended a retry: that record is not done */
     kc_buf_t kbuf;
     kc_buf_t vbuf;
     kc_buf_t hbuf;
@@ -153,47 +177,98 @@ static part_t *part_for(source_runner_t *sr, const kc_value_t *partition)
         sr->parts = kc_realloc(sr->parts, sr->cap_parts * sizeof(*sr->parts));
     }
     memset(&sr->parts[sr->nparts], 0, sizeof(part_t));
+    sr->parts[sr->nparts].states_cap = 1024;
+    sr->parts[sr->nparts].states = kc_calloc(1024, 1);
     sr->parts[sr->nparts].partition = json;
     sr->parts[sr->nparts].canon = canon;
     sr->last_part = sr->nparts;
     return &sr->parts[sr->nparts++];
 }
 
-static pend_t *pend_add(part_t *p, const kc_value_t *offset)
+static void set_state(part_t *p, uint64_t seq, int state)
 {
-    pend_t *pd = kc_calloc(1, sizeof(*pd));
-
-    if (offset->type != KC_TYPE_NULL) {
-        pd->offset = kc_value_to_json(offset);
-    }
-    if (p->tail != NULL) {
-        p->tail->next = pd;
-    } else {
-        p->head = pd;
-    }
-    p->tail = pd;
-    return pd;
+    p->states[seq & (p->states_cap - 1)] = (uint8_t)state;
 }
 
-/* Move acknowledged heads of each partition into `committable`. */
+/* Move each partition's acknowledged prefix on, and its offsets into
+ * `committable`. */
 static void advance(source_runner_t *sr)
 {
     for (size_t i = 0; i < sr->nparts; i++) {
         part_t *p = &sr->parts[i];
+        size_t used = 0;
 
-        while (p->head != NULL && p->head->state == PEND_ACKED) {
-            pend_t *pd = p->head;
-
-            p->head = pd->next;
-            if (p->head == NULL) {
-                p->tail = NULL;
-            }
-            if (pd->offset != NULL) {
-                json_decref(p->committable);
-                p->committable = pd->offset;
-            }
-            kc_free(pd);
+        while (p->done_seq < p->next_seq &&
+               p->states[p->done_seq & (p->states_cap - 1)] == PEND_ACKED) {
+            p->done_seq++;
         }
+        while (used < p->ncps && p->cps[used].seq < p->done_seq) {
+            json_decref(p->committable);
+            p->committable = p->cps[used].offset;
+            used++;
+        }
+        if (used > 0) {
+            p->ncps -= used;
+            memmove(p->cps, p->cps + used, p->ncps * sizeof(*p->cps));
+        }
+    }
+}
+
+/* A sequence number (and a state slot, in flight) for the next record of
+ * @p p; doubles the ring when it is full. */
+static uint64_t seq_add(source_runner_t *sr, part_t *p,
+                        const kc_value_t *offset)
+{
+    uint64_t seq;
+
+    if (p->next_seq - p->done_seq == p->states_cap) {
+        size_t cap = p->states_cap * 2;
+        uint8_t *states = kc_calloc(cap, 1);
+
+        if (cap > SEQ_MASK + 1) {
+            /* Never on 64 bits: wait for acks rather than overflow. */
+            kc_free(states);
+            while (p->next_seq - p->done_seq == p->states_cap &&
+                   !atomic_load(&sr->task->stopping) && sr->failure == NULL) {
+                rd_kafka_poll(sr->rk, 100);
+                advance(sr);
+            }
+        } else {
+            for (uint64_t s = p->done_seq; s < p->next_seq; s++) {
+                states[s & (cap - 1)] = p->states[s & (p->states_cap - 1)];
+            }
+            kc_free(p->states);
+            p->states = states;
+            p->states_cap = cap;
+        }
+    }
+    seq = p->next_seq++;
+    set_state(p, seq, PEND_IN_FLIGHT);
+    if (offset->type != KC_TYPE_NULL) {
+        p->batch_offset = offset;
+        p->batch_seq = seq;
+    }
+    return seq;
+}
+
+/* Keep the newest offset of each partition of the poll batch that is
+ * about to be cleared. */
+static void checkpoint_batch(source_runner_t *sr)
+{
+    for (size_t i = 0; i < sr->nparts; i++) {
+        part_t *p = &sr->parts[i];
+
+        if (p->batch_offset == NULL) {
+            continue;
+        }
+        if (p->ncps == p->cap_cps) {
+            p->cap_cps = p->cap_cps ? p->cap_cps * 2 : 8;
+            p->cps = kc_realloc(p->cps, p->cap_cps * sizeof(*p->cps));
+        }
+        p->cps[p->ncps].seq = p->batch_seq;
+        p->cps[p->ncps].offset = kc_value_to_json(p->batch_offset);
+        p->ncps++;
+        p->batch_offset = NULL;
     }
 }
 
@@ -204,6 +279,12 @@ static void commit_offsets(source_runner_t *sr)
     bool any = false;
     kc_error_t err;
 
+    /* Records sent to the dead letter queue must land before we move on. */
+    if (!kc_error_handler_flush(sr->eh, (int)sr->flush_timeout)) {
+        kc_log_error(LOGGER, "the dead letter queue did not acknowledge its "
+                             "records: offsets not committed");
+        return;
+    }
     advance(sr);
     for (size_t i = 0; i < sr->nparts; i++) {
         part_t *p = &sr->parts[i];
@@ -237,23 +318,33 @@ static void commit_offsets(source_runner_t *sr)
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
     source_runner_t *sr = opaque;
-    pend_t *pd = msg->_private;
+    uintptr_t token = (uintptr_t)msg->_private;
+    part_t *p = &sr->parts[token >> SEQ_BITS];
+    uint64_t seq = token & SEQ_MASK;
 
     sr->in_flight--;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        pd->state = PEND_ACKED;
+        set_state(p, seq, PEND_ACKED);
         return;
     }
-    if (sr->tolerate_all) {
-        /* Apache (KIP-779) logs and skips a failed send then. */
+    if (kc_error_handler_tolerates_all(sr->eh)) {
+        kc_error_context_t ctx = {
+            .stage = KC_STAGE_KAFKA_PRODUCE,
+            .class_name = "org.apache.kafka.connect.runtime.WorkerSourceTask",
+            .code = KC_ERR_KAFKA,
+            .message = rd_kafka_err2str(msg->err),
+            .produced = msg};
+
+        /* Apache (KIP-779) logs, reports and skips a failed send then. */
         kc_log_error(LOGGER,
                      "could not send record to topic \"%s\": %s; skipping "
                      "it (errors.tolerance=all)",
                      rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
-        pd->state = PEND_ACKED;
+        kc_error_handler_failed(sr->eh, &ctx, NULL);
+        set_state(p, seq, PEND_ACKED);
         return;
     }
-    pd->state = PEND_FAILED;
+    set_state(p, seq, PEND_FAILED);
     runner_fail(sr,
                 "org.apache.kafka.connect.errors.ConnectException: "
                 "Unrecoverable exception from producer send callback\n"
@@ -263,23 +354,138 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 
 /* ---- the per-record pipeline -------------------------------------- */
 
-static void record_error(source_runner_t *sr, const kc_record_t *rec,
-                         const char *stage, const kc_error_t *err)
+/* The state of a record that is not sent: kept back after a failure. */
+static int skip_state(const source_runner_t *sr)
 {
-    if (!sr->tolerate_all) {
-        runner_fail(sr,
-                    "org.apache.kafka.connect.errors.ConnectException: "
-                    "Tolerance exceeded in error handler\n"
-                    "Caused by: %s failed for a record to topic \"%s\": %s",
-                    stage, rec->topic != NULL ? rec->topic : "", err->msg);
+    return sr->failure != NULL || sr->interrupted ? PEND_FAILED : PEND_ACKED;
+}
+
+/* One stage of the pipeline of a polled record, re-run by a retry. */
+typedef struct source_stage {
+    source_runner_t *sr;
+    kc_stage_t stage;
+    kc_record_t *rec;
+    const kc_record_t *polled; /* the record as the task returned it */
+    kc_record_t snapshot;      /* its copy when transforms change rec */
+    kc_arena_t *arena;
+    bool drop;
+    bool *knull;
+    bool *vnull;
+    bool *hnull;
+    size_t header;
+} source_stage_t;
+
+static kc_err_t stage_run(void *arg, kc_error_t *err)
+{
+    source_stage_t *st = arg;
+    source_runner_t *sr = st->sr;
+    kc_record_t *rec = st->rec;
+
+    switch (st->stage) {
+    case KC_STAGE_KEY_CONVERTER:
+        kc_buf_reset(&sr->kbuf);
+        return sr->conv.key->from_connect(sr->conv.key_ctx, rec->topic, NULL,
+                                          rec->key_schema, &rec->key, &sr->kbuf,
+                                          st->knull, err);
+    case KC_STAGE_VALUE_CONVERTER:
+        kc_buf_reset(&sr->vbuf);
+        return sr->conv.value->from_connect(
+            sr->conv.value_ctx, rec->topic, NULL, rec->value_schema,
+            &rec->value, &sr->vbuf, st->vnull, err);
+    case KC_STAGE_HEADER_CONVERTER:
+        kc_buf_reset(&sr->hbuf);
+        return kc_task_converters_header_out(&sr->conv, rec->topic,
+                                             &rec->headers[st->header],
+                                             &sr->hbuf, st->hnull, err);
+    case KC_STAGE_TRANSFORMATION:
+        /* A retry starts the chain again from the polled record. */
+        *rec = st->snapshot;
+        st->drop = false;
+        return kc_transform_chain_apply(sr->chain, rec, st->arena, &st->drop,
+                                        err);
+    default:
+        return err->code != KC_OK ? err->code : KC_ERR;
+    }
+}
+
+/*
+ * A stage failed with @p rc: retry it if retriable, then report it (log,
+ * dead letter queue). Returns true when a retry succeeded; false when the
+ * record is skipped or the task fails (sr->failure set).
+ */
+static bool stage_failed(source_stage_t *st, kc_err_t rc, kc_error_t *err)
+{
+    source_runner_t *sr = st->sr;
+    kc_error_context_t ctx = {
+        .stage = st->stage, .record = st->polled, .code = rc};
+    const struct kc_converter_plugin *conv = NULL;
+    char *trace = NULL;
+
+    if (rc == KC_RETRY && st->stage != KC_STAGE_KAFKA_PRODUCE) {
+        rc = kc_error_handler_retry(sr->eh, stage_run, st, rc, err, NULL);
+        if (rc == KC_OK) {
+            return true;
+        }
+        if (rc == KC_RETRY && kc_error_handler_stopping(sr->eh)) {
+            sr->interrupted = true;
+            return false;
+        }
+        ctx.code = rc;
+    }
+    switch (st->stage) {
+    case KC_STAGE_KEY_CONVERTER:
+        conv = sr->conv.key;
+        break;
+    case KC_STAGE_VALUE_CONVERTER:
+        conv = sr->conv.value;
+        break;
+    case KC_STAGE_HEADER_CONVERTER:
+        conv = sr->conv.header;
+        ctx.class_name =
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+        break;
+    case KC_STAGE_TRANSFORMATION:
+        ctx.class_name = kc_error_handler_transform_class(
+            kc_worker_registry(sr->task->worker), sr->task->connector_config,
+            err->msg);
+        break;
+    default:
+        ctx.class_name = "org.apache.kafka.connect.runtime.WorkerSourceTask";
+        break;
+    }
+    if (conv != NULL) {
+        ctx.class_name = conv->class_name;
+        ctx.plugin_name = conv->name;
+    }
+    ctx.message = err->msg;
+    if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {
+        runner_fail(sr, "%s", trace);
+        kc_free(trace);
+    }
+    return false;
+}
+
+/*
+ * Learn @p topic's leader before its first record. A record for an
+ * unknown topic sent before the producer has a broker connection waits
+ * for librdkafka's next 1 s topic scan; asking for the metadata now waits
+ * only for the connection (bounded, so an unreachable broker costs no
+ * more than that scan would).
+ */
+static void warm_up(source_runner_t *sr, const char *topic)
+{
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(sr->rk, topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+
+    if (rkt == NULL) {
         return;
     }
-    if (sr->log_errors) {
-        kc_log_error(LOGGER,
-                     "error in stage %s for a record to topic \"%s\": %s; "
-                     "skipping it (errors.tolerance=all)",
-                     stage, rec->topic != NULL ? rec->topic : "", err->msg);
+    if (rd_kafka_metadata(sr->rk, 0, rkt, &md, 1000) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
+        md != NULL) {
+        rd_kafka_metadata_destroy(md);
     }
+    rd_kafka_topic_destroy(rkt);
 }
 
 static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
@@ -300,6 +506,7 @@ static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
     }
     kc_strlist_push(&sr->topics_seen, topic);
     kc_worker_topic_used(sr->task->worker, sr->task->connector, topic);
+    warm_up(sr, topic);
     return KC_OK;
 }
 
@@ -313,46 +520,69 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                 kc_value_equals(&prev->source_partition, &rec->source_partition)
             ? &sr->parts[sr->last_part]
             : part_for(sr, &rec->source_partition);
-    pend_t *pd;
+    size_t pidx = (size_t)(p - sr->parts);
+    uint64_t seq;
     kc_error_t err;
     bool drop = false;
     bool knull = false;
     bool vnull = false;
     rd_kafka_headers_t *hdrs = NULL;
     rd_kafka_resp_err_t rerr;
+    kc_err_t rc;
+    source_stage_t st;
 
-    if (sr->chain != NULL &&
-        kc_transform_chain_apply(sr->chain, rec, arena, &drop, &err) != KC_OK) {
-        record_error(sr, rec, "TRANSFORMATION", &err);
-        drop = true;
+    st.sr = sr;
+    st.rec = rec;
+    st.polled = rec;
+    st.arena = arena;
+    st.knull = &knull;
+    st.vnull = &vnull;
+    if (sr->chain != NULL) {
+        st.snapshot = *rec;
+        st.polled = &st.snapshot;
+        rc = kc_transform_chain_apply(sr->chain, rec, arena, &drop, &err);
+        if (rc != KC_OK) {
+            st.stage = KC_STAGE_TRANSFORMATION;
+            drop = !stage_failed(&st, rc, &err) || st.drop;
+        }
     }
-    pd = pend_add(p, &rec->source_offset);
+    if (pidx >= MAX_PARTS) {
+        runner_fail(sr,
+                    "org.apache.kafka.connect.errors.ConnectException: "
+                    "more than %zu source partitions",
+                    MAX_PARTS);
+        return;
+    }
+    seq = seq_add(sr, p, &rec->source_offset);
     if (drop || sr->failure != NULL) {
         /* A filtered or tolerated record still moves the offset on. */
-        pd->state = sr->failure != NULL ? PEND_FAILED : PEND_ACKED;
+        set_state(p, seq, skip_state(sr));
         return;
     }
     if (rec->topic == NULL || *rec->topic == '\0') {
         err.code = KC_ERR_INVALID;
         snprintf(err.msg, sizeof(err.msg), "the record has no topic");
-        record_error(sr, rec, "KAFKA_PRODUCE", &err);
-        pd->state = sr->failure != NULL ? PEND_FAILED : PEND_ACKED;
+        st.stage = KC_STAGE_KAFKA_PRODUCE;
+        stage_failed(&st, err.code, &err);
+        set_state(p, seq, skip_state(sr));
         return;
     }
     kc_buf_reset(&sr->kbuf);
     kc_buf_reset(&sr->vbuf);
-    if (sr->conv.key->from_connect(sr->conv.key_ctx, rec->topic, NULL,
-                                   rec->key_schema, &rec->key, &sr->kbuf,
-                                   &knull, &err) != KC_OK) {
-        record_error(sr, rec, "KEY_CONVERTER", &err);
-        pd->state = sr->failure != NULL ? PEND_FAILED : PEND_ACKED;
+    rc = sr->conv.key->from_connect(sr->conv.key_ctx, rec->topic, NULL,
+                                    rec->key_schema, &rec->key, &sr->kbuf,
+                                    &knull, &err);
+    st.stage = KC_STAGE_KEY_CONVERTER;
+    if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
+        set_state(p, seq, skip_state(sr));
         return;
     }
-    if (sr->conv.value->from_connect(sr->conv.value_ctx, rec->topic, NULL,
-                                     rec->value_schema, &rec->value, &sr->vbuf,
-                                     &vnull, &err) != KC_OK) {
-        record_error(sr, rec, "VALUE_CONVERTER", &err);
-        pd->state = sr->failure != NULL ? PEND_FAILED : PEND_ACKED;
+    rc = sr->conv.value->from_connect(sr->conv.value_ctx, rec->topic, NULL,
+                                      rec->value_schema, &rec->value, &sr->vbuf,
+                                      &vnull, &err);
+    st.stage = KC_STAGE_VALUE_CONVERTER;
+    if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
+        set_state(p, seq, skip_state(sr));
         return;
     }
     if (rec->header_count > 0) {
@@ -361,12 +591,15 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             bool hnull = false;
 
             kc_buf_reset(&sr->hbuf);
-            if (kc_task_converters_header_out(&sr->conv, rec->topic,
-                                              &rec->headers[i], &sr->hbuf,
-                                              &hnull, &err) != KC_OK) {
+            rc = kc_task_converters_header_out(&sr->conv, rec->topic,
+                                               &rec->headers[i], &sr->hbuf,
+                                               &hnull, &err);
+            st.stage = KC_STAGE_HEADER_CONVERTER;
+            st.header = i;
+            st.hnull = &hnull;
+            if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
                 rd_kafka_headers_destroy(hdrs);
-                record_error(sr, rec, "HEADER_CONVERTER", &err);
-                pd->state = sr->failure != NULL ? PEND_FAILED : PEND_ACKED;
+                set_state(p, seq, skip_state(sr));
                 return;
             }
             rd_kafka_header_add(hdrs, rec->headers[i].key, -1,
@@ -376,7 +609,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     }
     if (ensure_topic(sr, rec->topic) != KC_OK) {
         rd_kafka_headers_destroy(hdrs);
-        pd->state = PEND_FAILED;
+        set_state(p, seq, PEND_FAILED);
         return;
     }
     for (;;) {
@@ -390,7 +623,10 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             RD_KAFKA_V_VALUE(vnull ? NULL : sr->vbuf.data,
                              vnull ? 0 : sr->vbuf.len),
             RD_KAFKA_V_TIMESTAMP(rec->timestamp >= 0 ? rec->timestamp : 0),
-            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(pd), RD_KAFKA_V_END);
+            RD_KAFKA_V_HEADERS(hdrs),
+            RD_KAFKA_V_OPAQUE(
+                (void *)(((uintptr_t)pidx << SEQ_BITS) | (seq & SEQ_MASK))),
+            RD_KAFKA_V_END);
         if (rerr != RD_KAFKA_RESP_ERR__QUEUE_FULL ||
             atomic_load(&sr->task->stopping)) {
             break;
@@ -402,14 +638,41 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
         rd_kafka_headers_destroy(hdrs);
         err.code = KC_ERR_KAFKA;
         snprintf(err.msg, sizeof(err.msg), "%s", rd_kafka_err2str(rerr));
-        record_error(sr, rec, "KAFKA_PRODUCE", &err);
-        pd->state = sr->failure != NULL ? PEND_FAILED : PEND_ACKED;
+        st.stage = KC_STAGE_KAFKA_PRODUCE;
+        stage_failed(&st, err.code, &err);
+        set_state(p, seq, skip_state(sr));
         return;
     }
     sr->in_flight++;
 }
 
 /* ---- lifecycle ------------------------------------------------------ */
+
+/*
+ * Apache's producer buffers at most buffer.memory (32 MiB by default);
+ * librdkafka's own default is 1 GiB. Use Apache's unless the worker or the
+ * connector sets either: same semantics (a full buffer only slows poll
+ * down), a fraction of the peak memory.
+ */
+static void apply_buffer_default(rd_kafka_conf_t *conf, const kc_props_t *wp,
+                                 const kc_props_t *cc)
+{
+    static const char *const worker_keys[] = {
+        "producer.buffer.memory", "producer.queue.buffering.max.kbytes"};
+    static const char *const connector_keys[] = {
+        "producer.override.buffer.memory",
+        "producer.override.queue.buffering.max.kbytes"};
+    char errstr[256];
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(worker_keys); i++) {
+        if (kc_props_get(wp, worker_keys[i]) != NULL ||
+            kc_props_get(cc, connector_keys[i]) != NULL) {
+            return;
+        }
+    }
+    rd_kafka_conf_set(conf, "queue.buffering.max.kbytes", "32768", errstr,
+                      sizeof(errstr));
+}
 
 static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
 {
@@ -423,9 +686,6 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
     sr->plugin = task->plugin->source_task;
     sr->flush_interval = kc_config_long(wc, "offset.flush.interval.ms");
     sr->flush_timeout = kc_config_long(wc, "offset.flush.timeout.ms");
-    sr->tolerate_all = kc_connector_tolerates_all(task->connector_config);
-    sr->log_errors = kc_str_eq_nocase(
-        kc_props_get(task->connector_config, "errors.log.enable"), "true");
     kc_buf_init(&sr->kbuf, 0);
     kc_buf_init(&sr->vbuf, 0);
     kc_buf_init(&sr->hbuf, 0);
@@ -446,6 +706,7 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
     if (conf == NULL) {
         return err->code;
     }
+    apply_buffer_default(conf, kc_worker_props(w), task->connector_config);
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     rd_kafka_conf_set_opaque(conf, sr);
     sr->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
@@ -453,6 +714,10 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
         rd_kafka_conf_destroy(conf);
         return kc_error_set(err, KC_ERR_KAFKA,
                             "could not create the producer: %s", errstr);
+    }
+    sr->eh = kc_error_handler_for_task(task, err);
+    if (sr->eh == NULL) {
+        return err->code;
     }
     if (sr->plugin->start(&sr->ctx, task->task_config, &task->source_ctx,
                           err) != KC_OK) {
@@ -473,13 +738,11 @@ static void runner_release(source_runner_t *sr)
     for (size_t i = 0; i < sr->nparts; i++) {
         part_t *p = &sr->parts[i];
 
-        while (p->head != NULL) {
-            pend_t *pd = p->head;
-
-            p->head = pd->next;
-            json_decref(pd->offset);
-            kc_free(pd);
+        for (size_t c = 0; c < p->ncps; c++) {
+            json_decref(p->cps[c].offset);
         }
+        kc_free(p->cps);
+        kc_free(p->states);
         json_decref(p->partition);
         json_decref(p->committable);
         kc_free(p->canon);
@@ -491,6 +754,7 @@ static void runner_release(source_runner_t *sr)
     kc_buf_release(&sr->kbuf);
     kc_buf_release(&sr->vbuf);
     kc_buf_release(&sr->hbuf);
+    kc_error_handler_destroy(sr->eh);
     kc_free(sr->failure);
 }
 
@@ -543,6 +807,7 @@ static void runner_loop(source_runner_t *sr)
             send_record(sr, batch.records[i],
                         i > 0 ? batch.records[i - 1] : NULL, batch.arena);
         }
+        checkpoint_batch(sr);
         advance(sr);
     }
     kc_batch_release(&batch);

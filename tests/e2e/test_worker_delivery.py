@@ -3,6 +3,7 @@ ordering, offsets flushed at SIGTERM, restart resumes without repeating,
 sink consumer offsets committed, and the embedded cluster for kcat.
 """
 
+import json
 import re
 import signal
 import subprocess
@@ -208,11 +209,19 @@ def test_sink_dead_letter_queue(kconnect, tmp_path):
                out.read_text().splitlines() == ["good 1", "good 2"],
                what="the two good records in the sink file")
     def dlq_lines():
+        # One "<headers>|<value>" per record; the stacktrace header has
+        # newlines, so read kcat's JSON and rebuild that shape.
         got = subprocess.run(
             ["kcat", "-b", DEFAULT_BOOTSTRAP, "-t", dlq, "-C", "-e", "-q",
-             "-o", "beginning", "-f", "%h|%s\n"],
+             "-o", "beginning", "-J"],
             capture_output=True, text=True, timeout=30)
-        return got.stdout.splitlines()
+        out = []
+        for line in got.stdout.splitlines():
+            rec = json.loads(line)
+            h = rec.get("headers") or []
+            out.append(",".join("%s=%s" % kv for kv in zip(h[0::2], h[1::2]))
+                       + "|" + (rec["payload"] or ""))
+        return out
 
     lines = w.wait_for(dlq_lines, what="a record in the dead letter queue")
     time.sleep(0.5)

@@ -529,6 +529,51 @@ static void test_write_errors_name_the_field(void **state)
     kc_arena_destroy(arena);
 }
 
+/* Strings longer than 8 bytes take the word-at-a-time path: escapes at
+ * every position of a word and right after it must still be written as
+ * Jackson writes them. */
+static void test_write_escapes_in_long_strings(void **state)
+{
+    static const struct {
+        const char *in;
+        const char *out;
+    } cases[] = {
+        {"0123456789abcdef\"tail", "\"0123456789abcdef\\\"tail\""},
+        {"abcdefgh\\ijklmnop", "\"abcdefgh\\\\ijklmnop\""},
+        {"abcdefghijklmno\x01", "\"abcdefghijklmno\\u0001\""},
+        {"abcdefgh\tijklmnopq\n", "\"abcdefgh\\tijklmnopq\\n\""},
+        {"abcdefg\x1f"
+         "abcdefgh",
+         "\"abcdefg\\u001Fabcdefgh\""},
+        {"abcdefgh\xc3\xa9ijklmnop", "\"abcdefgh\xc3\xa9ijklmnop\""},
+        {"abcdefghi\xffjklmnopq", "\"abcdefghi\xef\xbf\xbdjklmnopq\""},
+        {"abcdefgh\xf0\x9d\x84\x9e", "\"abcdefgh\\uD834\\uDD1E\""},
+        {"!#[]^_ ~\x7f!#[]^_ ~", "\"!#[]^_ ~\x7f!#[]^_ ~\""},
+        {"0123456701234567", "\"0123456701234567\""},
+    };
+    void *ctx = make_conv("schemas.enable", "false", NULL, NULL);
+    const kc_schema_t *schema = kc_schema_primitive(KC_TYPE_STRING, false);
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_value_t v;
+        kc_buf_t out;
+        kc_error_t err;
+        bool is_null = true;
+
+        kc_value_set_string_ref(&v, cases[i].in, strlen(cases[i].in));
+        kc_buf_init(&out, 0);
+        assert_int_equal(kc_json_converter_plugin.from_connect(
+                             ctx, "t", NULL, schema, &v, &out, &is_null, &err),
+                         KC_OK);
+        assert_false(is_null);
+        assert_int_equal(out.len, strlen(cases[i].out));
+        assert_memory_equal(out.data, cases[i].out, out.len);
+        kc_buf_release(&out);
+    }
+    kc_json_converter_plugin.destroy(ctx);
+}
+
 static void test_configure_rejects_bad_values(void **state)
 {
     kc_props_t *props = kc_props_new();
@@ -590,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_read_errors_are_clear),
         cmocka_unit_test(test_read_decimal_number_and_nan),
         cmocka_unit_test(test_write_errors_name_the_field),
+        cmocka_unit_test(test_write_escapes_in_long_strings),
         cmocka_unit_test(test_configure_rejects_bad_values),
         cmocka_unit_test(test_schema_cache_reuses_parsed_schema),
     };

@@ -116,31 +116,35 @@ kc_err_t kc_line_reader_next(kc_line_reader_t *lr, const char **line,
 {
     const char *p = lr->data + lr->start;
     size_t avail = lr->end - lr->start;
+    const char *nl;
+    const char *cr;
+    size_t i;
+    size_t term;
 
-    for (size_t i = lr->scan; i < avail; i++) {
-        size_t term;
-
-        if (p[i] == '\n') {
-            term = 1;
-        } else if (p[i] == '\r') {
-            if (i + 1 >= avail) {
-                /* Only the next byte tells "\r" from "\r\n". */
-                lr->scan = i;
-                return KC_AGAIN;
-            }
-            term = p[i + 1] == '\n' ? 2 : 1;
-        } else {
-            continue;
+    /* memchr is vectorised: two passes beat one byte loop on long lines. */
+    nl = lr->scan < avail ? memchr(p + lr->scan, '\n', avail - lr->scan) : NULL;
+    i = nl != NULL ? (size_t)(nl - p) : avail;
+    cr = i > lr->scan ? memchr(p + lr->scan, '\r', i - lr->scan) : NULL;
+    if (cr != NULL) {
+        i = (size_t)(cr - p);
+        if (i + 1 >= avail) {
+            /* Only the next byte tells "\r" from "\r\n". */
+            lr->scan = i;
+            return KC_AGAIN;
         }
-        *line = p;
-        *len = i;
-        *consumed = i + term;
-        lr->start += i + term;
-        lr->scan = 0;
-        return KC_OK;
+        term = p[i + 1] == '\n' ? 2 : 1;
+    } else if (nl != NULL) {
+        term = 1;
+    } else {
+        lr->scan = avail;
+        return KC_AGAIN;
     }
-    lr->scan = avail;
-    return KC_AGAIN;
+    *line = p;
+    *len = i;
+    *consumed = i + term;
+    lr->start += i + term;
+    lr->scan = 0;
+    return KC_OK;
 }
 
 /*
@@ -199,7 +203,17 @@ char *kc_line_to_utf8(kc_arena_t *arena, const char *data, size_t len,
     char *out;
     size_t n = 0;
 
-    /* Fast path: valid text is copied as is. */
+    /* Fast path: valid text is copied as is; ASCII is checked 8 bytes at
+     * a time. */
+    while (len - i >= 8) {
+        uint64_t word;
+
+        memcpy(&word, p + i, sizeof(word));
+        if ((word & UINT64_C(0x8080808080808080)) != 0) {
+            break;
+        }
+        i += 8;
+    }
     while (i < len) {
         long s = p[i] < 0x80 ? 1 : kc_utf8_seq(p + i, len - i);
 
