@@ -19,6 +19,7 @@
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
 #include "util/kc_str.h"
+#include "util/kc_utf8.h"
 
 #define KC_MILLIS_PER_DAY 86400000LL
 
@@ -177,37 +178,18 @@ static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
         }
         if (c >= 0x80) {
             /* Validate the sequence; keep it in the run if fine. */
-            size_t n = 0;
-            uint32_t cp = 0;
+            uint32_t cp;
+            size_t n = kc_utf8_decode(p, end, &cp);
 
-            if (c >= 0xC2 && c <= 0xDF) {
-                n = 2;
-                cp = c & 0x1F;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                n = 3;
-                cp = c & 0x0F;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                n = 4;
-                cp = c & 0x07;
+            if (n != 0 && n < 4) {
+                p += n;
+                continue;
             }
-            if (n != 0 && (size_t)(end - p) >= n) {
-                size_t i = 1;
-
-                for (; i < n && (p[i] & 0xC0) == 0x80; i++) {
-                    cp = cp << 6 | (p[i] & 0x3F);
-                }
-                if (i == n && !((n == 3 && (cp < 0x800 ||
-                                            (cp >= 0xD800 && cp <= 0xDFFF))) ||
-                                (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))) {
-                    if (n < 4) {
-                        p += n;
-                        continue;
-                    }
-                    /* Jackson writes a supplementary character as an
-                     * escaped surrogate pair. */
-                    elen = kc_jw_surrogates(esc, cp);
-                    skip = n;
-                }
+            if (n == 4) {
+                /* Jackson writes a supplementary character as an
+                 * escaped surrogate pair. */
+                elen = kc_jw_surrogates(esc, cp);
+                skip = n;
             }
             if (elen == 0) {
                 memcpy(esc, "\xEF\xBF\xBD", 3);

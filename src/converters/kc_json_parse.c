@@ -7,6 +7,7 @@
 #include "kc_internal.h"
 
 #include "converters/kc_json_parse.h"
+#include "util/kc_utf8.h"
 
 typedef struct kc_jparser {
     const uint8_t *p;
@@ -72,44 +73,6 @@ static size_t kc_utf8_put(char *out, uint32_t cp)
     return 4;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t kc_utf8_valid(const uint8_t *p, const uint8_t *end)
-{
-    uint8_t c = p[0];
-    size_t n;
-    uint32_t cp;
-
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n) {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-        return 0;
-    }
-    return n;
-}
-
 /* Parse a string at ps->p (on the opening quote). */
 static kc_err_t kc_jparse_string(kc_jparser_t *ps, const char **text,
                                  size_t *len)
@@ -131,7 +94,8 @@ static kc_err_t kc_jparse_string(kc_jparser_t *ps, const char **text,
             return kc_jfail(ps, "control character in string");
         }
         if (*q >= 0x80) {
-            size_t n = kc_utf8_valid(q, ps->end);
+            uint32_t cp;
+            size_t n = kc_utf8_decode(q, ps->end, &cp);
 
             if (n == 0) {
                 ps->p = q;
@@ -169,7 +133,8 @@ static kc_err_t kc_jparse_string(kc_jparser_t *ps, const char **text,
             return kc_jfail(ps, "control character in string");
         }
         if (*q >= 0x80) {
-            size_t n = kc_utf8_valid(q, ps->end);
+            uint32_t cp;
+            size_t n = kc_utf8_decode(q, ps->end, &cp);
 
             if (n == 0) {
                 ps->p = q;

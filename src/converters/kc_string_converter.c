@@ -11,6 +11,7 @@
 #include "converters/kc_converters.h"
 #include "data/kc_value_text.h"
 #include "util/kc_str.h"
+#include "util/kc_utf8.h"
 
 typedef struct kc_string_conv {
     bool utf8;
@@ -137,46 +138,14 @@ static kc_err_t kc_iconv_all(const char *to, const char *from,
 }
 
 /* Length of the UTF-8 sequence at p (1 for an invalid byte). */
+/* Length of the sequence at p; a malformed one counts one byte. */
 static size_t kc_utf8_seq(const uint8_t *p, const uint8_t *end, bool *valid)
 {
-    uint8_t c = p[0];
-    size_t n;
     uint32_t cp;
+    size_t n = kc_utf8_decode(p, end, &cp);
 
-    *valid = true;
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        *valid = false;
-        return 1;
-    }
-    if ((size_t)(end - p) < n) {
-        *valid = false;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *valid = false;
-            return 1;
-        }
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-        *valid = false;
-        return 1;
-    }
-    return n;
+    *valid = n != 0;
+    return n != 0 ? n : 1;
 }
 
 static kc_err_t kc_string_from_connect(void *ctx, const char *topic,

@@ -8,6 +8,7 @@
 #include "kc_internal.h"
 
 #include "util/kc_log.h"
+#include "util/kc_utf8.h"
 
 static void test_error_set_and_prefix(void **state)
 {
@@ -156,6 +157,37 @@ static void test_arena_reuses_blocks_after_reset(void **state)
     kc_arena_destroy(arena);
 }
 
+static size_t decode(const char *s, size_t len, uint32_t *cp)
+{
+    return kc_utf8_decode((const uint8_t *)s, (const uint8_t *)s + len, cp);
+}
+
+static void test_utf8_decode(void **state)
+{
+    uint32_t cp = 0;
+
+    (void)state;
+    assert_int_equal(decode("A", 1, &cp), 1);
+    assert_int_equal(cp, 0x41);
+    assert_int_equal(decode("\xC3\xA9", 2, &cp), 2); /* U+00E9 */
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(decode("\xE2\x82\xAC", 3, &cp), 3); /* U+20AC */
+    assert_int_equal(cp, 0x20AC);
+    assert_int_equal(decode("\xF0\x9F\x98\x80", 4, &cp), 4); /* U+1F600 */
+    assert_int_equal(cp, 0x1F600);
+    /* Overlong, surrogate, past U+10FFFF, truncated, stray continuation. */
+    assert_int_equal(decode("\xC0\x80", 2, &cp), 0);
+    assert_int_equal(decode("\xE0\x80\x80", 3, &cp), 0);
+    assert_int_equal(decode("\xED\xA0\x80", 3, &cp), 0);
+    assert_int_equal(decode("\xF4\x90\x80\x80", 4, &cp), 0);
+    assert_int_equal(decode("\xE2\x82", 2, &cp), 0);
+    assert_int_equal(decode("\x80", 1, &cp), 0);
+    assert_int_equal(decode("\xC3"
+                            "A",
+                            2, &cp),
+                     0);
+}
+
 static char log_buf[4096];
 
 static void test_log_levels_inherit(void **state)
@@ -218,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_arena_reuses_blocks_after_reset),
         cmocka_unit_test(test_log_levels_inherit),
         cmocka_unit_test(test_log_level_names),
+        cmocka_unit_test(test_utf8_decode),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
