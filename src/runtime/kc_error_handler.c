@@ -765,3 +765,37 @@ kc_error_handler_t *kc_error_handler_for_task(kc_task_t *task, kc_error_t *err)
     }
     return eh;
 }
+
+void kc_error_context_name_stage(kc_error_context_t *ctx,
+                                 const kc_task_converters_t *conv,
+                                 const kc_registry_t *reg,
+                                 const kc_props_t *config, const char *message,
+                                 const char *task_class)
+{
+    const struct kc_converter_plugin *plugin = NULL;
+
+    switch (ctx->stage) {
+    case KC_STAGE_KEY_CONVERTER:
+        plugin = conv->key;
+        break;
+    case KC_STAGE_VALUE_CONVERTER:
+        plugin = conv->value;
+        break;
+    case KC_STAGE_HEADER_CONVERTER:
+        plugin = conv->header;
+        ctx->class_name =
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+        break;
+    case KC_STAGE_TRANSFORMATION:
+        ctx->class_name =
+            kc_error_handler_transform_class(reg, config, message);
+        break;
+    default:
+        ctx->class_name = task_class;
+        break;
+    }
+    if (plugin != NULL) {
+        ctx->class_name = plugin->class_name;
+        ctx->plugin_name = plugin->name;
+    }
+}

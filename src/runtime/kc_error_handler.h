@@ -23,6 +23,8 @@
 #include <kconnect/plugin.h>
 #include <librdkafka/rdkafka.h>
 
+#include "runtime/kc_task_converters.h"
+
 /* Apache's Stage enum; the name is the DLQ stage header value. */
 typedef enum kc_stage {
     KC_STAGE_TASK_POLL = 0,
@@ -174,5 +176,17 @@ void kc_error_handler_add_headers(const kc_error_handler_t *eh,
 const char *kc_error_handler_transform_class(const kc_registry_t *reg,
                                              const kc_props_t *config,
                                              const char *message);
+
+/**
+ * @brief Name the plugin that ran ctx->stage in @p ctx (class_name,
+ * plugin_name): the task's key/value/header converter from @p conv, the
+ * transform named in @p message (see kc_error_handler_transform_class),
+ * or @p task_class for the task's own stages.
+ */
+void kc_error_context_name_stage(kc_error_context_t *ctx,
+                                 const kc_task_converters_t *conv,
+                                 const kc_registry_t *reg,
+                                 const kc_props_t *config, const char *message,
+                                 const char *task_class);
 
 #endif /* KC_RUNTIME_KC_ERROR_HANDLER_H */

@@ -202,7 +202,6 @@ static bool stage_failed(sink_stage_t *st, kc_err_t rc, kc_error_t *err)
     sink_runner_t *sr = st->sr;
     kc_error_context_t ctx = {
         .stage = st->stage, .consumed = st->msg, .code = rc};
-    const struct kc_converter_plugin *conv = NULL;
     char *trace = NULL;
 
     if (rc == KC_RETRY) {
@@ -216,28 +215,10 @@ static bool stage_failed(sink_stage_t *st, kc_err_t rc, kc_error_t *err)
         }
         ctx.code = rc;
     }
-    switch (st->stage) {
-    case KC_STAGE_KEY_CONVERTER:
-        conv = sr->conv.key;
-        break;
-    case KC_STAGE_VALUE_CONVERTER:
-        conv = sr->conv.value;
-        break;
-    case KC_STAGE_HEADER_CONVERTER:
-        conv = sr->conv.header;
-        ctx.class_name =
-            "org.apache.kafka.connect.storage.SimpleHeaderConverter";
-        break;
-    default:
-        ctx.class_name = kc_error_handler_transform_class(
-            kc_worker_registry(sr->task->worker), sr->task->connector_config,
-            err->msg);
-        break;
-    }
-    if (conv != NULL) {
-        ctx.class_name = conv->class_name;
-        ctx.plugin_name = conv->name;
-    }
+    kc_error_context_name_stage(
+        &ctx, &sr->conv, kc_worker_registry(sr->task->worker),
+        sr->task->connector_config, err->msg,
+        "org.apache.kafka.connect.runtime.WorkerSinkTask");
     ctx.message = err->msg;
     if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {
         sink_fail(sr, trace);
