@@ -346,3 +346,23 @@ def kconnect(tmp_path):
     for w in made:
         if w.running:
             w.stop(signal.SIGTERM, timeout=15)
+
+
+def consume_all(topic, expect=1, timeout=30.0, bootstrap=None):
+    """kcat's JSON envelopes of every record of ``topic``, once there are at
+    least ``expect`` of them (polls; AssertionError after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    got = []
+    while time.monotonic() < deadline:
+        out = subprocess.run(
+            ["kcat", "-b", bootstrap or DEFAULT_BOOTSTRAP, "-C", "-t", topic,
+             "-e", "-q", "-J", "-o", "beginning"],
+            capture_output=True, text=True, timeout=30)
+        if out.returncode == 0:
+            got = [json.loads(line) for line in out.stdout.splitlines()
+                   if line.strip()]
+            if len(got) >= expect:
+                return got
+        time.sleep(0.3)
+    raise AssertionError("%s: %d records, wanted %d" % (topic, len(got),
+                                                        expect))

@@ -4,13 +4,12 @@ none (task FAILED, offset not committed past the bad record, re-read after a
 config fix) and Apache's LogReporter lines.
 """
 
-import json
 import re
 import subprocess
 import time
 
-from kconnect_worker import (DEFAULT_BOOTSTRAP, kconnect,  # noqa
-                             unique_name)
+from kconnect_worker import (DEFAULT_BOOTSTRAP, consume_all,  # noqa
+                             kconnect, unique_name)
 
 STRING = "org.apache.kafka.connect.storage.StringConverter"
 JSON = "org.apache.kafka.connect.json.JsonConverter"
@@ -26,26 +25,6 @@ def produce(topic, records, headers=()):
         args += ["-H", h]
     data = "".join("%s\t%s\n" % (k, v) for k, v in records)
     subprocess.run(args, input=data, text=True, check=True, timeout=30)
-
-
-def consume(topic, timeout=30.0, expect=1):
-    """kcat's JSON envelopes of every record of @topic, once there are at
-    least @expect of them."""
-    deadline = time.monotonic() + timeout
-    got = []
-    while time.monotonic() < deadline:
-        out = subprocess.run(
-            ["kcat", "-b", DEFAULT_BOOTSTRAP, "-C", "-t", topic, "-e", "-q",
-             "-J", "-o", "beginning"],
-            capture_output=True, text=True, timeout=30)
-        if out.returncode == 0:
-            got = [json.loads(line) for line in out.stdout.splitlines()
-                   if line.strip()]
-            if len(got) >= expect:
-                return got
-        time.sleep(0.3)
-    raise AssertionError("%s: %d records, wanted %d" % (topic, len(got),
-                                                        expect))
 
 
 def committed(w, name):
@@ -77,7 +56,7 @@ def test_dlq_has_the_original_bytes_and_all_headers(kconnect, tmp_path):
     w.wait_for(lambda: out.exists() and
                out.read_text().splitlines() == ["good 0", "good 2"],
                what="the two good records in the sink file")
-    [rec] = consume(dlq)
+    [rec] = consume_all(dlq)
     assert rec["key"] == "k1"
     assert rec["payload"] == "{not json"
     h = rec["headers"]

@@ -6,35 +6,15 @@ the source offsets move on. Without the queue topic, behaviour is Apache's.
 """
 
 import json
-import subprocess
 import time
 
-from kconnect_worker import (DEFAULT_BOOTSTRAP, kconnect,  # noqa
-                             unique_name)
+from kconnect_worker import consume_all, kconnect, unique_name  # noqa
 
 STRING = "org.apache.kafka.connect.storage.StringConverter"
 JSON = "org.apache.kafka.connect.json.JsonConverter"
 WORKER = {"key.converter": STRING, "value.converter": JSON,
           "value.converter.schemas.enable": "false",
           "offset.flush.interval.ms": "200"}
-
-
-def consume(topic, expect, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    got = []
-    while time.monotonic() < deadline:
-        out = subprocess.run(
-            ["kcat", "-b", DEFAULT_BOOTSTRAP, "-C", "-t", topic, "-e", "-q",
-             "-J", "-o", "beginning"],
-            capture_output=True, text=True, timeout=30)
-        if out.returncode == 0:
-            got = [json.loads(line) for line in out.stdout.splitlines()
-                   if line.strip()]
-            if len(got) >= expect:
-                return got
-        time.sleep(0.3)
-    raise AssertionError("%s: %d records, wanted %d" % (topic, len(got),
-                                                        expect))
 
 
 def source(name, path, topic, **extra):
@@ -59,9 +39,9 @@ def test_source_dlq_gets_the_failed_record(kconnect, tmp_path):
         "errors.deadletterqueue.topic.name": dlq,
         "errors.deadletterqueue.topic.replication.factor": "1",
         "errors.deadletterqueue.context.headers.enable": "true"})])
-    good = consume(topic, 2)
+    good = consume_all(topic, 2)
     assert [r["payload"] for r in good] == ["1", "3"]
-    [dead] = consume(dlq, 1)
+    [dead] = consume_all(dlq, 1)
     assert dead["payload"] == '"abc"'
     assert dead["key"] is None
     h = dead["headers"]
@@ -122,7 +102,7 @@ def test_source_without_dlq_topic_is_unchanged(kconnect, tmp_path):
 
     task = w.wait_for(failed, what="the task to fail")
     assert "Tolerance exceeded in error handler" in task["trace"]
-    assert [r["payload"] for r in consume(topic, 1)] == ["1"]
+    assert [r["payload"] for r in consume_all(topic, 1)] == ["1"]
     time.sleep(0.5)
     offs = w.get("/connectors/%s/offsets" % name)["offsets"]
     assert not offs or offs[0]["offset"]["position"] <= 2
