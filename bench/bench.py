@@ -261,7 +261,7 @@ def setup(args):
     if not os.path.exists(RAW_TOOL) or os.path.getmtime(RAW_TOOL) < os.path.getmtime(src):
         log("compiling bench/raw/kc_raw_limit.c")
         flags = sh("pkg-config --cflags --libs rdkafka").stdout.split()
-        r = sh(["cc", "-O2", "-Wall", "-o", RAW_TOOL, src] + flags)
+        r = sh(["cc", "-O2", "-Wall", "-pthread", "-o", RAW_TOOL, src] + flags)
         if r.returncode != 0:
             raise SetupError("cannot compile bench/raw/kc_raw_limit.c:\n" + r.stderr)
     env.librdkafka_version = raw(["version"]).stdout.strip()

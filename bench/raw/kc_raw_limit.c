@@ -2,7 +2,7 @@
  * kc_raw_limit — the benchmark harness's librdkafka-only tool.
  *
  * NOT part of the kconnect product: bench/run compiles it with
- *   cc -O2 -o .cache/bench/kc_raw_limit bench/raw/kc_raw_limit.c $(pkg-config --cflags --libs rdkafka)
+ *   cc -O2 -pthread -o .cache/bench/kc_raw_limit bench/raw/kc_raw_limit.c $(pkg-config --cflags --libs rdkafka)
  *
  * It has two jobs:
  *   1. The raw-limit scenario: the same records a worker moves, moved by
@@ -23,8 +23,9 @@
  *   kc_raw_limit produce -b BROKERS -t TOPIC -f FILE [-X key=value ...]
  *        every line of FILE (without its newline) becomes one record with a
  *        null key; exits 0 once all are acknowledged.
- *   kc_raw_limit consume -b BROKERS -t TOPIC -g GROUP -n N -o FILE [-X key=value ...]
+ *   kc_raw_limit consume -b BROKERS -t TOPIC -g GROUP -n N -o FILE [-W MS] [-X key=value ...]
  *        reads N records from the beginning and writes "value\n" for each.
+ *        -W: fetch waker period (default 20, 0 = off), see cmd_consume.
  *   kc_raw_limit wait    -b BROKERS -t TOPIC -n N [-T TIMEOUT_MS]
  *        polls the high watermark every 10 ms until it reaches N; prints
  *        "first_ms=<epoch ms when the first record was seen> done_ms=<...> hw=<...>".
@@ -34,6 +35,8 @@
  *        "count=.. bytes=.. min_ts=.. max_ts=.. ts_type=.."
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +60,7 @@ static int nx;
 static long long want_n = -1;
 static long long timeout_ms = 600000;
 static int partitions = 1;
+static int wake_ms = 20; /* -W: fetch waker period, 0 = off (as kconnect) */
 
 static long long dr_ok, dr_err;
 static char last_err[512];
@@ -233,10 +237,51 @@ static int cmd_produce(void) {
 
 /* ---- consume ----------------------------------------------------------- */
 
+/* librdkafka before 2.1 stops fetching a partition once its queue holds
+ * queued.min.messages (or queued.max.messages.kbytes) and looks again only
+ * when the broker thread next wakes: up to a second later. Any request to
+ * the leader wakes that thread, so while the consumer is busy a ListOffsets
+ * (rd_kafka_offsets_for_times) every wake_ms keeps the pause short.
+ * kconnect's sink does the same (src/runtime/kc_fetch_waker.c), so the
+ * ceiling uses it too; on librdkafka >= 2.1 both set
+ * fetch.queue.backoff.ms=wake_ms instead. */
+struct waker {
+    rd_kafka_t *rk;
+    atomic_int busy;
+    atomic_int stop;
+};
+
+static void *waker_main(void *arg) {
+    struct waker *w = arg;
+    while (!atomic_load(&w->stop)) {
+        usleep((useconds_t)wake_ms * 1000);
+        if (!atomic_exchange(&w->busy, 0))
+            continue;
+        rd_kafka_topic_partition_list_t *a = NULL;
+        if (rd_kafka_assignment(w->rk, &a) == 0 && a && a->cnt > 0) {
+            for (int i = 0; i < a->cnt; i++)
+                a->elems[i].offset = RD_KAFKA_OFFSET_END;
+            rd_kafka_offsets_for_times(w->rk, a, 1000);
+        }
+        if (a)
+            rd_kafka_topic_partition_list_destroy(a);
+    }
+    return NULL;
+}
+
 static int cmd_consume(void) {
     rd_kafka_conf_t *conf = base_conf();
     set(conf, "group.id", group);
     set(conf, "auto.offset.reset", "earliest");
+    char probe[32];
+    size_t probe_len = sizeof probe;
+    if (wake_ms > 0 &&
+        rd_kafka_conf_get(conf, "fetch.queue.backoff.ms", probe, &probe_len) == RD_KAFKA_CONF_OK) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", wake_ms);
+        set(conf, "fetch.queue.backoff.ms", v);
+        wake_ms = 0; /* the library does it */
+    }
     apply_x(conf);
     rd_kafka_t *rk = new_client(RD_KAFKA_CONSUMER, conf);
     rd_kafka_poll_set_consumer(rk);
@@ -250,6 +295,10 @@ static int cmd_consume(void) {
     if (!out)
         die("cannot open %s for writing", file);
     rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(rk);
+    struct waker wk = {.rk = rk};
+    pthread_t wt;
+    if (wake_ms > 0 && pthread_create(&wt, NULL, waker_main, &wk) != 0)
+        die("cannot start the fetch waker thread%s", "");
     rd_kafka_message_t *batch[10000];
     long long got = 0, deadline = now_ms() + timeout_ms;
     int rc = 0;
@@ -261,6 +310,8 @@ static int cmd_consume(void) {
             break;
         }
         ssize_t n = rd_kafka_consume_batch_queue(q, 100, batch, 10000);
+        if (n > 0)
+            atomic_store(&wk.busy, 1);
         for (ssize_t i = 0; i < n; i++) {
             rd_kafka_message_t *m = batch[i];
             if (m->err) {
@@ -276,6 +327,10 @@ static int cmd_consume(void) {
         }
         if (got >= want_n)
             fflush(out);
+    }
+    if (wake_ms > 0) {
+        atomic_store(&wk.stop, 1);
+        pthread_join(wt, NULL);
     }
     if (fclose(out) != 0)
         rc = 1;
@@ -416,7 +471,7 @@ int main(int argc, char **argv) {
     }
     int opt;
     optind = 2;
-    while ((opt = getopt(argc, argv, "b:t:f:o:g:n:T:p:X:")) != -1) {
+    while ((opt = getopt(argc, argv, "b:t:f:o:g:n:T:p:W:X:")) != -1) {
         switch (opt) {
         case 'b': brokers = optarg; break;
         case 't': topic = optarg; break;
@@ -426,6 +481,7 @@ int main(int argc, char **argv) {
         case 'n': want_n = atoll(optarg); break;
         case 'T': timeout_ms = atoll(optarg); break;
         case 'p': partitions = atoi(optarg); break;
+        case 'W': wake_ms = atoi(optarg); break;
         case 'X': {
             char *eq = strchr(optarg, '=');
             if (!eq || nx >= MAX_X)

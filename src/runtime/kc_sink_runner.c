@@ -12,6 +12,7 @@
 #include "runtime/kc_task.h"
 
 #include "runtime/kc_error_handler.h"
+#include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task_converters.h"
 #include "transforms/kc_transform_chain.h"
 #include "util/kc_log.h"
@@ -26,6 +27,7 @@ typedef struct sink_runner {
     bool plugin_started;
     rd_kafka_t *rk;
     rd_kafka_queue_t *queue;
+    kc_fetch_waker_t *waker; /* NULL on librdkafka >= 2.1 */
     kc_task_converters_t conv;
     kc_transform_chain_t *chain;
     kc_error_handler_t *eh;
@@ -399,6 +401,7 @@ static void runner_loop(sink_runner_t *sr)
         if (n <= 0) {
             continue;
         }
+        kc_fetch_waker_poke(sr->waker);
         kc_batch_clear(&batch);
         for (i = 0; i < n; i++) {
             rd_kafka_message_t *msg = msgs[i];
@@ -528,11 +531,15 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
         return err->code != KC_OK ? err->code : KC_ERR;
     }
     sr->plugin_started = true;
+    if (kc_fetch_waker_needed()) {
+        sr->waker = kc_fetch_waker_new(sr->rk, KC_FETCH_WAKER_PERIOD_MS);
+    }
     return KC_OK;
 }
 
 static void runner_release(sink_runner_t *sr)
 {
+    kc_fetch_waker_destroy(sr->waker);
     if (sr->rk != NULL) {
         if (sr->plugin_started) {
             commit_offsets(sr);

@@ -8,6 +8,7 @@
 
 #include "data/kc_value_json.h"
 #include "runtime/kc_embedded_kafka.h"
+#include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
@@ -152,6 +153,13 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         ok = ok && set_conf(conf, "enable.auto.offset.store", "false", err);
         ok = ok && set_conf(conf, "auto.offset.reset", "earliest", err);
         kc_free(group);
+        /* librdkafka >= 2.1 pauses a full fetch queue for this long (1 s by
+         * default), which idles a consumer that just caught up; older
+         * versions lack the key and get kc_fetch_waker instead. The
+         * worker's and connector's settings below still win. */
+        if (!kc_fetch_waker_needed()) {
+            ok = ok && set_conf(conf, "fetch.queue.backoff.ms", "20", err);
+        }
     }
     if (ok) {
         sub = kc_props_with_prefix(w->props, prefixes[kind]);
