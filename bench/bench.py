@@ -856,6 +856,8 @@ def render(mi, args, results, started, out_md, png_name):
         [f"`producer.{k}={PRODUCER[k]}`" for k in WORKER_PRODUCER_KEYS] +
         [f"`offset.flush.interval.ms={OFFSET_FLUSH_MS}`", "`tasks.max=1`",
          f"`batch.size={SOURCE_BATCH_SIZE}` (FileStreamSource)", "consumer: defaults"]))
+    L.append("- raw-limit consumer: defaults, and the same 20 ms fetch waker as kconnect's sink "
+             "(`kc_raw_limit consume -W 20`; see bench/README.md)")
     L.append("- raw-limit producer: " + ", ".join(f"`{k}={v}`" for k, v in PRODUCER.items()) +
              " (Connect forces acks=all and max.in.flight.requests.per.connection=1 on source producers)")
     L.append("- topics: 1 partition, `message.timestamp.type=LogAppendTime`, fresh per run")
