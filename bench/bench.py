@@ -43,6 +43,24 @@ RAW_TOOL = os.path.join(CACHE, "kc_raw_limit")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
+def make_json_input(lines_path, smt):
+    """@lines_path with every line replaced by the value a JSON scenario writes."""
+    path = lines_path[:-4] + ("-smt" if smt else "-json") + ".txt"
+    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(lines_path):
+        return path
+    log(f"generating {os.path.basename(path)}")
+    with open(lines_path) as src, open(path + ".tmp", "w") as f:
+        buf = []
+        for line in src:
+            buf.append(json_envelope(line.rstrip("\n"), smt) + "\n")
+            if len(buf) == 10000:
+                f.write("".join(buf))
+                buf = []
+        f.write("".join(buf))
+    os.rename(path + ".tmp", path)
+    return path
+
+
 # ---------------------------------------------------------------------------
 # Settings shared by every side.  Producer keys are valid both for the Java
 # producer (as producer.* worker overrides) and for librdkafka (raw-limit).
@@ -93,9 +111,34 @@ SCENARIOS = {
     "idle": {"kind": "idle",
              "about": "one FileStreamSource on an empty file, nothing to do; RSS sampled the idle period after REST first answers"},
     "raw-limit": {"kind": "raw",
-                  "about": "the same records produced (file -> topic) and consumed (topic -> file) by librdkafka alone"},
+                  "about": "the same records produced (file -> topic) and consumed (topic -> file) by librdkafka "
+                           "alone; the JSON and smt-chain produce runs send the exact values those scenarios' "
+                           "workers write (the lines wrapped in the JsonConverter envelope), so each source "
+                           "scenario is compared with a ceiling that moves the same bytes"},
 }
 WORKER_SIDES = ["kconnect", "apache"]
+
+# The raw-limit runs, each with what it moves: produce the bytes a source
+# scenario's worker writes to its topic (plain lines, the JsonConverter
+# envelope, the smt-chain's envelope), or consume what a sink reads.
+RAW_OPS = ["produce", "produce-json", "produce-smt", "consume"]
+RAW_OP_ABOUT = {"produce": "produce (file → topic)",
+                "produce-json": "produce JSON (file-source-json's bytes)",
+                "produce-smt": "produce smt-chain's bytes",
+                "consume": "consume (topic → file)"}
+RAW_REF = {"file-source": "produce", "file-source-json": "produce-json",
+           "smt-chain": "produce-smt", "file-sink": "consume"}
+
+
+def json_envelope(line, smt):
+    """The value kconnect and Apache write for @line: JsonConverter with
+    schemas.enable=true, after the smt-chain transforms when @smt."""
+    text = json.dumps(line, ensure_ascii=False)
+    if smt:
+        return ('{"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"text"},'
+                '{"type":"string","optional":true,"field":"origin"}],"optional":false},'
+                '"payload":{"text":' + text + ',"origin":"bench"}}')
+    return '{"schema":{"type":"string","optional":false},"payload":' + text + '}'
 
 
 LIVE = set()  # measured processes still running, killed if the harness is interrupted
@@ -306,6 +349,10 @@ def setup(args):
     # input data
     env.input = make_input(args.records)
     env.input_bytes = os.path.getsize(env.input)
+    env.raw_inputs = {"produce": env.input}
+    if "raw" in args.sides and "raw-limit" in args.scenarios:
+        env.raw_inputs["produce-json"] = make_json_input(env.input, smt=False)
+        env.raw_inputs["produce-smt"] = make_json_input(env.input, smt=True)
     env.empty = os.path.join(CACHE, "data", "empty.txt")
     open(env.empty, "w").close()
     return env
@@ -663,7 +710,7 @@ def prefill(env, topic, n):
 
 
 def run_raw(env, args, op, rnd, run_dir):
-    """raw-limit: librdkafka alone; produce = file -> topic, consume = topic -> file."""
+    """raw-limit: librdkafka alone; produce* = file -> topic, consume = topic -> file."""
     run = Run("raw-limit", op, rnd, run_dir)
     os.makedirs(run_dir, exist_ok=True)
     n = args.records
@@ -673,10 +720,10 @@ def run_raw(env, args, op, rnd, run_dir):
     try:
         raw(["create", "-b", env.bootstrap, "-t", topic])
         xs = []
-        if op == "produce":
+        if op.startswith("produce"):
             for k, v in PRODUCER.items():
                 xs += ["-X", f"{k}={v}"]
-            cmd = [RAW_TOOL, "produce", "-b", env.bootstrap, "-t", topic, "-f", env.input] + xs
+            cmd = [RAW_TOOL, "produce", "-b", env.bootstrap, "-t", topic, "-f", env.raw_inputs[op]] + xs
         else:
             prefill(env, topic, n)
             cmd = [RAW_TOOL, "consume", "-b", env.bootstrap, "-t", topic, "-g",
@@ -716,7 +763,7 @@ def run_raw(env, args, op, rnd, run_dir):
         run.r["cpu_s"] = rusage.ru_utime + rusage.ru_stime
         run.r["peak_rss_kb"] = rusage.ru_maxrss
         run.r["cpu_s_per_m"] = run.r["cpu_s"] / n * 1e6
-        if op == "produce":
+        if op.startswith("produce"):
             finish_source(env, run, topic, n, t0_wall)
         else:
             if first_growth is None:
@@ -879,7 +926,6 @@ def render(mi, args, results, started, out_md, png_name):
     def okv(scen, side, key):
         return [r.get(key) for r in runs(scen, side) if r["ok"]]
 
-    raw_ref = {"source": "produce", "sink": "consume"}
     for name in args.scenarios:
         scen = SCENARIOS[name]
         L.append(f"## {name}")
@@ -891,17 +937,17 @@ def render(mi, args, results, started, out_md, png_name):
             L.append("")
             continue
         if scen["kind"] == "raw":
-            L.append("| metric | produce (file → topic) | consume (topic → file) |")
-            L.append("| --- | --- | --- |")
+            ops = [op for op in RAW_OPS if runs(name, op)]
+            L.append("| metric | " + " | ".join(RAW_OP_ABOUT[op] for op in ops) + " |")
+            L.append("| --- " * (len(ops) + 1) + "|")
             for label, key, fmt in METRICS:
                 if key in ("rest_ms", "cpu_s_per_m_after_start"):
                     continue
-                a, _ = med_range(okv(name, "produce", key), fmt)
-                b, _ = med_range(okv(name, "consume", key), fmt)
-                L.append(f"| {label} | {a} | {b} |")
+                cells = [med_range(okv(name, op, key), fmt)[0] for op in ops]
+                L.append(f"| {label} | " + " | ".join(cells) + " |")
         else:
             metrics = IDLE_METRICS if scen["kind"] == "idle" else METRICS
-            ref = raw_ref.get(scen["kind"])
+            ref = RAW_REF.get(name)
             head = "| metric | kconnect | Apache Connect | kconnect / Apache |"
             if ref:
                 head += f" raw-limit {ref} | kconnect / raw |"
@@ -919,7 +965,7 @@ def render(mi, args, results, started, out_md, png_name):
                         row += " | |"
                 L.append(row)
         L.append("")
-        sides = ["produce", "consume"] if scen["kind"] == "raw" else [s for s in WORKER_SIDES if s in args.sides]
+        sides = [op for op in RAW_OPS if runs(name, op)] if scen["kind"] == "raw" else [s for s in WORKER_SIDES if s in args.sides]
         notes = []
         for side in sides:
             rs = runs(name, side)
@@ -961,14 +1007,13 @@ def targets_section(args, results):
         return "n/a" if ok is None else ("met" if ok else "not met")
 
     rows = []
-    raw_ref = {"source": "produce", "sink": "consume"}
     for name in args.scenarios:
         kind = SCENARIOS[name]["kind"]
         if kind in ("source", "sink"):
             k, a = med(name, "kconnect", "rec_s"), med(name, "apache", "rec_s")
-            rw = med("raw-limit", raw_ref[kind], "rec_s")
+            rw = med("raw-limit", RAW_REF[name], "rec_s")
             v = k / rw if k and rw else None
-            rows.append((f"{name}: records/s ≥ 80% of raw-limit {raw_ref[kind]}",
+            rows.append((f"{name}: records/s ≥ 80% of raw-limit {RAW_REF[name]}",
                          f"{v:.0%}" if v is not None else "—", verdict(None if v is None else v >= 0.8)))
             v = k / a if k and a else None
             rows.append((f"{name}: records/s ahead of Apache", f"{v:.2f}×" if v else "—",
@@ -1007,7 +1052,6 @@ def plot(args, results, png):
         log("matplotlib missing: no plot (pip install -r bench/requirements.txt)")
         return False
     scen = [s for s in args.scenarios if SCENARIOS[s]["kind"] in ("source", "sink", "idle")]
-    raw_ref = {"source": "produce", "sink": "consume"}
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
     colors = {"kconnect": "#2a7ab0", "apache": "#d9822b", "raw": "#6a6a6a"}
 
@@ -1026,7 +1070,7 @@ def plot(args, results, png):
         xs, ys, lo, hi = [], [], [], []
         for j, s in enumerate(tp):
             if side == "raw":
-                m, a, b = stat("raw-limit", raw_ref[SCENARIOS[s]["kind"]], "rec_s")
+                m, a, b = stat("raw-limit", RAW_REF[s], "rec_s")
             else:
                 m, a, b = stat(s, side, "rec_s")
             xs.append(j + (i - 1) * w)
@@ -1163,7 +1207,7 @@ def main(argv):
             if scen["kind"] == "raw":
                 if "raw" not in args.sides:
                     continue
-                todo = [("produce", run_raw), ("consume", run_raw)]
+                todo = [(op, run_raw) for op in RAW_OPS if op in env.raw_inputs or op == "consume"]
             else:
                 todo = [(s, run_worker) for s in sides]
             for side, fn in todo:

@@ -529,6 +529,63 @@ static void test_write_errors_name_the_field(void **state)
     kc_arena_destroy(arena);
 }
 
+/* The field path of an error names array indexes, and a path longer than
+ * its 255-byte buffer is cut, not overrun. */
+static void test_write_error_path_index_and_long_name(void **state)
+{
+    void *ctx = make_conv(NULL, NULL, NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    kc_schema_t *arr = kc_schema_new(KC_TYPE_ARRAY);
+    kc_schema_t *outer = kc_schema_new(KC_TYPE_STRUCT);
+    kc_schema_t *deep = kc_schema_new(KC_TYPE_STRUCT);
+    char longname[301];
+    char expect[300];
+    kc_value_t v;
+    kc_error_t err;
+    kc_buf_t out;
+    bool is_null;
+
+    (void)state;
+    kc_schema_set_items_take(
+        arr, kc_schema_ref(kc_schema_primitive(KC_TYPE_INT32, false)));
+    assert_int_equal(kc_schema_add_field_take(outer, "items", arr, NULL),
+                     KC_OK);
+    kc_value_set_struct(arena, &v, outer);
+    kc_value_set_array(arena, &v.u.st.fields[0], 13);
+    for (int i = 0; i < 13; i++) {
+        kc_value_set_int(&v.u.st.fields[0].u.array.items[i], KC_TYPE_INT32, i);
+    }
+    kc_value_set_string(arena, &v.u.st.fields[0].u.array.items[12], "x", 1);
+    kc_buf_init(&out, 0);
+    assert_int_equal(kc_json_converter_plugin.from_connect(
+                         ctx, "t", NULL, outer, &v, &out, &is_null, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "field \"items[12]\": expected INT32"));
+
+    memset(longname, 'n', 300);
+    longname[300] = '\0';
+    assert_int_equal(
+        kc_schema_add_field_take(
+            deep, longname,
+            kc_schema_ref(kc_schema_primitive(KC_TYPE_INT32, false)), NULL),
+        KC_OK);
+    kc_value_set_struct(arena, &v, deep);
+    kc_value_set_string(arena, &v.u.st.fields[0], "x", 1);
+    out.len = 0;
+    assert_int_equal(kc_json_converter_plugin.from_connect(
+                         ctx, "t", NULL, deep, &v, &out, &is_null, &err),
+                     KC_ERR_INVALID);
+    /* 255 bytes of the name, then the message. */
+    snprintf(expect, sizeof(expect), "field \"%.255s\": expected INT32",
+             longname);
+    assert_non_null(strstr(err.msg, expect));
+    kc_buf_release(&out);
+    kc_json_converter_plugin.destroy(ctx);
+    kc_schema_unref(outer);
+    kc_schema_unref(deep);
+    kc_arena_destroy(arena);
+}
+
 /* Strings longer than 8 bytes take the word-at-a-time path: escapes at
  * every position of a word and right after it must still be written as
  * Jackson writes them. */
@@ -635,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_read_errors_are_clear),
         cmocka_unit_test(test_read_decimal_number_and_nan),
         cmocka_unit_test(test_write_errors_name_the_field),
+        cmocka_unit_test(test_write_error_path_index_and_long_name),
         cmocka_unit_test(test_write_escapes_in_long_strings),
         cmocka_unit_test(test_configure_rejects_bad_values),
         cmocka_unit_test(test_schema_cache_reuses_parsed_schema),
