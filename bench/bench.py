@@ -43,24 +43,6 @@ RAW_TOOL = os.path.join(CACHE, "kc_raw_limit")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
-def make_json_input(lines_path, smt):
-    """@lines_path with every line replaced by the value a JSON scenario writes."""
-    path = lines_path[:-4] + ("-smt" if smt else "-json") + ".txt"
-    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(lines_path):
-        return path
-    log(f"generating {os.path.basename(path)}")
-    with open(lines_path) as src, open(path + ".tmp", "w") as f:
-        buf = []
-        for line in src:
-            buf.append(json_envelope(line.rstrip("\n"), smt) + "\n")
-            if len(buf) == 10000:
-                f.write("".join(buf))
-                buf = []
-        f.write("".join(buf))
-    os.rename(path + ".tmp", path)
-    return path
-
-
 # ---------------------------------------------------------------------------
 # Settings shared by every side.  Producer keys are valid both for the Java
 # producer (as producer.* worker overrides) and for librdkafka (raw-limit).
@@ -394,17 +376,38 @@ def make_input(n):
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789      "
     pool = "".join(rnd.choice(alphabet) for _ in range(8192))
     body = LINE_BYTES - 1 - 11
-    with open(path + ".tmp", "w") as f:
-        buf = []
+
+    def lines():
         for i in range(n):
             off = (i * 7919) % (len(pool) - body)
-            buf.append(f"{i:010d} {pool[off:off + body]}\n")
+            yield f"{i:010d} {pool[off:off + body]}\n"
+
+    write_lines(path, lines())
+    return path
+
+
+def make_json_input(lines_path, smt):
+    """@lines_path with every line replaced by the value a JSON scenario writes."""
+    path = lines_path[:-4] + ("-smt" if smt else "-json") + ".txt"
+    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(lines_path):
+        return path
+    log(f"generating {os.path.basename(path)}")
+    with open(lines_path) as src:
+        write_lines(path, (json_envelope(line.rstrip("\n"), smt) + "\n" for line in src))
+    return path
+
+
+def write_lines(path, lines):
+    """Write @lines (each with its newline) to @path via a temporary file, in chunks."""
+    with open(path + ".tmp", "w") as f:
+        buf = []
+        for line in lines:
+            buf.append(line)
             if len(buf) == 10000:
                 f.write("".join(buf))
                 buf = []
         f.write("".join(buf))
     os.rename(path + ".tmp", path)
-    return path
 
 
 # ---------------------------------------------------------------------------
