@@ -1349,9 +1349,12 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
     }
     if (kc_schema_logical(schema) == KC_LOGICAL_DECIMAL) {
         const char *s = kc_schema_param(schema, KC_DECIMAL_SCALE_PARAM);
-        char *end = NULL;
+        int64_t scale;
 
-        if (s == NULL || (strtol(s, &end, 10), *s == '\0' || *end != '\0')) {
+        /* Apache's Integer.parseInt: an int32, no surrounding spaces. */
+        if (s == NULL || *s == '\0' || kc_str_is_space(s[0]) ||
+            kc_str_is_space(s[strlen(s) - 1]) ||
+            kc_str_to_i64(s, INT32_MIN, INT32_MAX, &scale) != KC_OK) {
             kc_schema_unref(schema);
             return kc_jpath_fail(path, err,
                                  "invalid Decimal schema: missing or bad "

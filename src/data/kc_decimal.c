@@ -213,7 +213,9 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
         }
         for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
             edig = true;
-            if (exp < 100000) {
+            /* Saturate far beyond any int32 scale, so that an exponent
+             * matched by an equally large scale still cancels out. */
+            if (exp < INT64_C(1000000000000)) {
                 exp = exp * 10 + (text[i] - '0');
             }
         }

@@ -436,6 +436,35 @@ static void test_read_errors_are_clear(void **state)
                      KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "unknown schema type: nope"));
 
+    /* A Decimal scale is a Java int: out of range or padded is refused
+     * (found by fuzz_json_converter: the scale wrapped around). */
+    {
+        static const char *const bad_scales[] = {
+            "2777777777777777", "2147483648", " 2", "2 ", "", "x"};
+
+        for (size_t i = 0; i < sizeof(bad_scales) / sizeof(bad_scales[0]);
+             i++) {
+            char *text = kc_asprintf(
+                "{\"schema\":{\"type\":\"bytes\",\"name\":"
+                "\"org.apache.kafka.connect.data.Decimal\",\"parameters\":"
+                "{\"scale\":\"%s\"}},\"payload\":\"AJY=\"}",
+                bad_scales[i]);
+
+            assert_int_equal(read_json(ctx, arena, text, &schema, &v, &err),
+                             KC_ERR_INVALID);
+            assert_non_null(strstr(err.msg, "bad \"scale\" parameter"));
+            kc_free(text);
+        }
+        assert_int_equal(
+            read_json(ctx, arena,
+                      "{\"schema\":{\"type\":\"bytes\",\"name\":"
+                      "\"org.apache.kafka.connect.data.Decimal\","
+                      "\"parameters\":{\"scale\":\"-2147483648\"}},"
+                      "\"payload\":\"AJY=\"}",
+                      &schema, &v, &err),
+            KC_OK);
+    }
+
     assert_int_equal(read_json(ctx, arena,
                                "{\"schema\":{\"type\":\"bytes\"},"
                                "\"payload\":\"@@@\"}",

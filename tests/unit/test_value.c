@@ -283,6 +283,11 @@ static void test_decimal_from_text(void **state)
     check_decimal_parse("128", 0, v128, 2);
     check_decimal_parse("12345678901234567890", 0, vbig, 9);
     check_decimal_parse("1234567890123456789E1", 0, vbig, 9);
+    /* Exponent and scale far apart from zero but cancelling out: what the
+     * writer makes of a Decimal with a scale near INT32_MAX (found by
+     * fuzz_json_converter). */
+    check_decimal_parse("1.50E-523876820", 523876822, v150, 2);
+    check_decimal_parse("15E+2147483647", -2147483646, v150, 2);
     assert_int_equal(kc_decimal_from_string(arena, "1.25", 4, 1, &b, &n, &err),
                      KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "without rounding"));
@@ -293,6 +298,10 @@ static void test_decimal_from_text(void **state)
                      KC_ERR_INVALID);
     assert_int_equal(kc_decimal_from_string(arena, "1e", 2, 1, &b, &n, &err),
                      KC_ERR_INVALID);
+    assert_int_equal(kc_decimal_from_string(arena, "1.5E-99999999999999", 19,
+                                            2147483647, &b, &n, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "without rounding"));
     kc_arena_destroy(arena);
 }
 
