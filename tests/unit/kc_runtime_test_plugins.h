@@ -19,6 +19,15 @@
 
 /* ---- TestString converter: STRING <-> bytes; "BAD" fails ------------ */
 
+/*
+ * When ts_bad_retriable is set, writing "BAD" asks for a retry
+ * (KC_RETRY) ts_retries_left times, then succeeds; ts_retry_calls counts
+ * the KC_RETRY answers.
+ */
+static atomic_int ts_bad_retriable;
+static atomic_int ts_retries_left;
+static atomic_int ts_retry_calls;
+
 static inline kc_err_t ts_configure(void **ctx, const kc_props_t *config,
                                     bool is_key, kc_error_t *err)
 {
@@ -40,7 +49,14 @@ static inline kc_err_t ts_from(void *ctx, const char *topic, const char *header,
         return kc_error_set(err, KC_ERR_INVALID, "not a string");
     }
     if (value->u.str.len == 3 && memcmp(value->u.str.data, "BAD", 3) == 0) {
-        return kc_error_set(err, KC_ERR_INVALID, "cannot convert BAD");
+        if (!atomic_load(&ts_bad_retriable)) {
+            return kc_error_set(err, KC_ERR_INVALID, "cannot convert BAD");
+        }
+        if (atomic_load(&ts_retries_left) > 0) {
+            atomic_fetch_sub(&ts_retries_left, 1);
+            atomic_fetch_add(&ts_retry_calls, 1);
+            return kc_error_set(err, KC_RETRY, "BAD: try again");
+        }
     }
     return kc_buf_append(out, value->u.str.data, value->u.str.len);
 }
@@ -126,6 +142,9 @@ static inline void test_state_reset(void)
     atomic_store(&T.commits, 0);
     T.retry_first = 0;
     T.fail_put = 0;
+    atomic_store(&ts_bad_retriable, 0);
+    atomic_store(&ts_retries_left, 0);
+    atomic_store(&ts_retry_calls, 0);
     atomic_store(&T.puts, 0);
     atomic_store(&T.flushes, 0);
     T.task_state = KC_STATE_DESTROYED;

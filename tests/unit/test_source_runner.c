@@ -279,6 +279,61 @@ static void test_converter_error_tolerated_skips_record(void **state)
     kc_props_destroy(cfg);
 }
 
+/* A converter's KC_RETRY is retried within errors.retry.timeout: the record
+ * arrives in its place and the task keeps running. */
+static void test_retriable_converter_error_is_retried(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t5r");
+    int got = 0;
+    char **values;
+
+    kc_props_set(cfg, "errors.retry.timeout", "60000");
+    T.records = 20;
+    T.bad_at = 5;
+    atomic_store(&ts_bad_retriable, 1);
+    atomic_store(&ts_retries_left, 2);
+    start_connector_and_task(w, cfg);
+    values = read_topic(kc_worker_bootstrap(w), "t5r", 20, &got);
+    assert_int_equal(got, 20);
+    assert_string_equal(values[4], "v4|h=v4");
+    assert_string_equal(values[5], "BAD|h=v5");
+    assert_string_equal(values[6], "v6|h=v6");
+    free_values(values, got);
+    assert_int_equal(atomic_load(&ts_retry_calls), 2);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    kc_worker_stop_tasks(w, "src");
+    assert_int_equal(stored_offset("src"), 19);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* Without errors.retry.timeout a KC_RETRY is not retried: it fails the
+ * task like any other error, and nothing from that record on is committed. */
+static void test_retriable_error_without_retry_timeout_fails(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "t5n");
+
+    T.records = 20;
+    T.bad_at = 5;
+    atomic_store(&ts_bad_retriable, 1);
+    atomic_store(&ts_retries_left, 1);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 5000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "BAD: try again"));
+    pthread_mutex_unlock(&T.lock);
+    assert_int_equal(atomic_load(&ts_retry_calls), 1);
+    assert_true(stored_offset("src") < 5);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 static void test_pause_stops_polling(void **state)
 {
     kc_registry_t *reg = test_registry();
@@ -416,6 +471,10 @@ int main(void)
             test_converter_error_without_tolerance_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_converter_error_tolerated_skips_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_retriable_converter_error_is_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_retriable_error_without_retry_timeout_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_stops_polling, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_active_topics_and_offsets_json,
