@@ -158,7 +158,10 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
          * versions lack the key and get kc_fetch_waker instead. The
          * worker's and connector's settings below still win. */
         if (!kc_fetch_waker_needed()) {
-            ok = ok && set_conf(conf, "fetch.queue.backoff.ms", "20", err);
+            char period[16];
+
+            snprintf(period, sizeof(period), "%d", KC_FETCH_WAKER_PERIOD_MS);
+            ok = ok && set_conf(conf, "fetch.queue.backoff.ms", period, err);
         }
     }
     if (ok) {
