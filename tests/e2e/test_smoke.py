@@ -77,3 +77,19 @@ def test_postgres_runs_queries(pg_dsn):
                         "inet_server_addr()::text")
             assert cur.fetchone() == ("kconnect", "kconnect", "127.0.0.1/32")
     conn.close()
+
+
+def test_kafka_script_cluster_ids_never_start_with_a_dash():
+    """The storage formatter reads an id starting with '-' as an option (one
+    random id in 64 did, and `scripts/kafka start` failed)."""
+    import base64
+    from conftest import REPO
+    out = subprocess.run(
+        ["bash", "-c", "for i in $(seq 1000); do %s/scripts/kafka cluster-id;"
+         " done" % REPO], check=True, capture_output=True, text=True).stdout
+    ids = out.split()
+    assert len(ids) == 1000
+    for cid in ids:
+        assert not cid.startswith("-"), cid
+        assert len(base64.urlsafe_b64decode(cid + "==")) == 16, cid
+    assert len(set(ids)) == 1000
