@@ -109,3 +109,128 @@ def test_rest_answers_with_10000_idle_connections(kconnect):
     assert http_get(w.port, "/")[0] == 200
     assert http_get(w.port, "/connectors") == (200, [])
     assert w.running
+
+
+# ---- slow requests: an offsets read from a broker that does not answer -------
+
+SLOW_REQUESTS = 30
+OFFSETS_BOUND_MS = 15000
+
+
+def free_port_pair():
+    """A port p with p and p + 1 free (a broker and its controller)."""
+    for _ in range(50):
+        p = free_port()
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", p + 1))
+            return p
+        except OSError:
+            continue
+    raise AssertionError("no two adjacent free ports")
+
+
+@pytest.fixture
+def private_broker(kafka_bootstrap):
+    """A broker of this test's own (scripts/kafka start on a free port, or
+    $KC_PRIVATE_KAFKA_PORT), so it can be paused; stopped at the end."""
+    port = int(os.environ.get("KC_PRIVATE_KAFKA_PORT") or free_port_pair())
+    env = dict(os.environ, KC_KAFKA_PORT=str(port))
+    env.pop("KC_KAFKA_CONTROLLER_PORT", None)
+    env.pop("KC_KAFKA_RUN_DIR", None)
+    script = str(REPO / "scripts" / "kafka")
+    out = subprocess.run([script, "start"], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    pid = int(Path("/tmp/kconnect-kafka-%d/kafka.pid" % port).read_text())
+    try:
+        yield {"bootstrap": "127.0.0.1:%d" % port, "pid": pid}
+    finally:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+        subprocess.run([script, "stop"], env=env, capture_output=True,
+                       timeout=120)
+
+
+def test_sink_offsets_on_a_fresh_broker_do_not_crash_the_worker(
+        kconnect, tmp_path, private_broker):
+    """A broker that just started answers OffsetFetch with "coordinator
+    not available" / "not coordinator" / "coordinator load in progress":
+    librdkafka crashed the worker on the first two, the third was a 500.
+    As Java's admin client, the read retries within its bound."""
+    w = kconnect(bootstrap=private_broker["bootstrap"])
+    for _ in range(3):
+        sink = unique_name("snk")
+        status, body = w.request("PUT", "/connectors/%s/config" % sink, {
+            "connector.class": "FileStreamSink",
+            "file": str(tmp_path / ("%s.txt" % sink)),
+            "topics": unique_name("fresh")})
+        assert status == 201, body
+        assert w.request("GET", "/connectors/%s/offsets" % sink) == \
+            (200, {"offsets": []})
+    assert w.running
+    assert w.stop() == 0
+
+
+def test_sink_offsets_bounded_while_broker_paused_and_other_routes_answer(
+        kconnect, tmp_path, private_broker):
+    bootstrap = private_broker["bootstrap"]
+    w = kconnect(bootstrap=bootstrap, worker={
+        "admin.default.api.timeout.ms": str(OFFSETS_BOUND_MS)})
+    sink = unique_name("snk")
+    status, body = w.request("PUT", "/connectors/%s/config" % sink, {
+        "connector.class": "FileStreamSink",
+        "file": str(tmp_path / "sink-out.txt"),
+        "topics": unique_name("avail")})
+    assert status == 201, body
+    w.wait_for_connector(sink, "RUNNING", tasks=1)
+    assert w.request("GET", "/connectors/%s/offsets" % sink) == \
+        (200, {"offsets": []})
+
+    os.kill(private_broker["pid"], signal.SIGSTOP)
+    answers = []
+    lock = threading.Lock()
+
+    def read_offsets():
+        # The client waits far longer than the bound: the worker must end
+        # the request itself.
+        out = w.request("GET", "/connectors/%s/offsets" % sink,
+                        timeout=OFFSETS_BOUND_MS / 1000 * 4 + 60)
+        with lock:
+            answers.append(out)
+
+    slow = [threading.Thread(target=read_offsets)
+            for _ in range(SLOW_REQUESTS)]
+    for t in slow:
+        t.start()
+    # Meanwhile every other route answers, before any offsets call does.
+    assert w.request("GET", "/connectors", timeout=60) == (200, [sink])
+    status, st = w.request("GET", "/connectors/%s/status" % sink, timeout=60)
+    assert status == 200, st
+    assert st["name"] == sink
+    status, root = w.request("GET", "/", timeout=60)
+    assert status == 200, root
+    with lock:
+        assert answers == [], "an offsets call answered before the others"
+    assert all(t.is_alive() for t in slow)
+
+    for t in slow:
+        t.join(OFFSETS_BOUND_MS / 1000 * 4 + 90)
+    assert not any(t.is_alive() for t in slow)
+    assert len(answers) == SLOW_REQUESTS
+    for status, body in answers:
+        assert status == 500, body
+        assert body["error_code"] == 500
+        msg = body["message"]
+        assert msg.startswith("Failed to retrieve consumer group offsets "
+                              "for sink connector %s: " % sink), msg
+        assert bootstrap in msg, msg
+        assert "%d ms" % OFFSETS_BOUND_MS in msg, msg
+
+    os.kill(private_broker["pid"], signal.SIGCONT)
+    w.wait_for(lambda: w.request("GET", "/connectors/%s/offsets" % sink)
+               == (200, {"offsets": []}), timeout=60,
+               what="the offsets once the broker answers again")
+    assert w.stop() == 0
