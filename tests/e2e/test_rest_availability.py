@@ -111,6 +111,59 @@ def test_rest_answers_with_10000_idle_connections(kconnect):
     assert w.running
 
 
+def read_response(s):
+    """(status, decoded body) of one response on socket @s (the server
+    closes after it: the request asked for Connection: close)."""
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), json.loads(body) if body else None
+
+
+def test_slow_clients_do_not_hold_up_other_requests(kconnect):
+    w = kconnect()
+    slow = []
+    for _ in range(20):
+        s = socket.create_connection(("127.0.0.1", w.port), timeout=30)
+        # Half a request line, half a body: the server waits for the rest.
+        s.sendall(b"PUT /connector-plugins/FileStreamSource/config/validate"
+                  b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                  b"\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n"
+                  b"{\"connector.cl")
+        slow.append(s)
+    try:
+        assert http_get(w.port, "/")[0] == 200
+        assert http_get(w.port, "/connectors") == (200, [])
+        # The slow ones finish later and are answered too.
+        rest = b'ass": "FileStreamSource"}'
+        for s in slow:
+            s.sendall(rest + b" " * (1000 - len(b'{"connector.cl') - len(rest)))
+            status, body = read_response(s)
+            assert status == 200, body
+            assert "FileStreamSource" in body["name"], body
+    finally:
+        for s in slow:
+            s.close()
+
+
+def test_body_over_16_mib_answers_413_and_the_server_goes_on(kconnect):
+    w = kconnect()
+    body = b'{"name": "big", "config": {"x": "' + b"a" * (17 << 20) + b'"}}'
+    with socket.create_connection(("127.0.0.1", w.port), timeout=60) as s:
+        s.sendall(b"POST /connectors HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Type: application/json\r\nConnection: close\r\n"
+                  b"Content-Length: %d\r\n\r\n" % len(body))
+        s.sendall(body)
+        status, out = read_response(s)
+    assert status == 413, out
+    assert out["error_code"] == 413
+    assert http_get(w.port, "/connectors") == (200, [])
+
+
 # ---- slow requests: an offsets read from a broker that does not answer -------
 
 SLOW_REQUESTS = 30
