@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def start_with_low_fd_limit(kconnect, **kwargs):
     """A worker started with the usual soft limit of 1024 open files (the
     hard limit stays), as from a login shell: it must raise it itself."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard // 2), hard))
     try:
         return kconnect(**kwargs)
     finally:
@@ -63,8 +62,6 @@ def http_get(port, path, timeout=30):
 
 def test_worker_raises_open_file_limit_to_hard_limit(kconnect):
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-    if hard <= 1024:
-        pytest.skip("the hard open file limit is %d: nothing to raise" % hard)
     w = start_with_low_fd_limit(kconnect)
     assert limits_of(w.proc.pid) == (hard, hard)
     assert "raised the open file limit to %d" % hard in w.log()
@@ -72,15 +69,17 @@ def test_worker_raises_open_file_limit_to_hard_limit(kconnect):
 
 def test_rest_answers_with_10000_idle_connections(kconnect):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = IDLE_CONNECTIONS + 1000
-    if hard < need:
-        pytest.skip("the hard open file limit (%d) is below the %d this "
-                    "test needs" % (hard, need))
+    # 10,000 where the hard limit allows (this machine's is 20,000); far
+    # past select()'s 1,024 in any case.
+    n = min(IDLE_CONNECTIONS, hard - 1000)
+    if n < 2048:
+        pytest.skip("the hard open file limit (%d) leaves room for %d idle "
+                    "connections; the test needs 2048" % (hard, n))
     w = start_with_low_fd_limit(kconnect)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     idle = []
     try:
-        for _ in range(IDLE_CONNECTIONS):
+        for _ in range(n):
             try:
                 idle.append(socket.create_connection(("127.0.0.1", w.port),
                                                      timeout=30))
@@ -89,15 +88,15 @@ def test_rest_answers_with_10000_idle_connections(kconnect):
                                      "connections after %d idle ones: %s"
                                      % (len(idle), e))
         # Every idle connection is accepted and kept by the worker...
-        w.wait_for(lambda: len(os.listdir("/proc/%d/fd" % w.proc.pid))
-                   > IDLE_CONNECTIONS, what="the idle connections accepted")
+        w.wait_for(lambda: len(os.listdir("/proc/%d/fd" % w.proc.pid)) > n,
+                   what="the idle connections accepted")
         # ...and new clients are still answered.
         status, body = http_get(w.port, "/")
         assert status == 200, body
         assert "version" in body
         assert http_get(w.port, "/connectors") == (200, [])
         # The idle connections are still open (not dropped to make room).
-        for s in idle[:: IDLE_CONNECTIONS // 10]:
+        for s in idle[:: n // 10]:
             s.sendall(b"GET /connectors HTTP/1.1\r\nHost: x\r\n"
                       b"Connection: close\r\n\r\n")
             assert s.recv(64).startswith(b"HTTP/1.1 200")
