@@ -183,18 +183,19 @@ def free_port_pair():
 
 
 @pytest.fixture
-def private_broker(kafka_bootstrap):
+def private_broker(kafka_bootstrap, tmp_path):
     """A broker of this test's own (scripts/kafka start on a free port, or
     $KC_PRIVATE_KAFKA_PORT), so it can be paused; stopped at the end."""
     port = int(os.environ.get("KC_PRIVATE_KAFKA_PORT") or free_port_pair())
-    env = dict(os.environ, KC_KAFKA_PORT=str(port))
+    run_dir = tmp_path / "kafka"
+    env = dict(os.environ, KC_KAFKA_PORT=str(port),
+               KC_KAFKA_RUN_DIR=str(run_dir))
     env.pop("KC_KAFKA_CONTROLLER_PORT", None)
-    env.pop("KC_KAFKA_RUN_DIR", None)
     script = str(REPO / "scripts" / "kafka")
     out = subprocess.run([script, "start"], env=env, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    pid = int(Path("/tmp/kconnect-kafka-%d/kafka.pid" % port).read_text())
+    pid = int((run_dir / "kafka.pid").read_text())
     try:
         yield {"bootstrap": "127.0.0.1:%d" % port, "pid": pid}
     finally:
