@@ -13,6 +13,7 @@
 #include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include "cli/kc_connector_file.h"
 #include "herder/kc_herder.h"
@@ -56,6 +57,38 @@ static void print_issues(const char *what, const kc_config_result_t *result)
     }
 }
 
+/*
+ * Raise the soft limit on open files to the hard limit, as the JVM does at
+ * start: every idle REST connection holds a descriptor, and the usual soft
+ * limit (1024) would refuse clients long before the server is busy.
+ */
+static void raise_open_file_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        kc_log_warn(LOGGER, "could not read the open file limit: %s",
+                    strerror(errno));
+        return;
+    }
+    /* Linux refuses an infinite RLIMIT_NOFILE; its default fs.nr_open. */
+    want = rl.rlim_max == RLIM_INFINITY ? (rlim_t)1 << 20 : rl.rlim_max;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= want) {
+        kc_log_debug(LOGGER, "open file limit: %llu",
+                     (unsigned long long)rl.rlim_cur);
+        return;
+    }
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        kc_log_warn(LOGGER, "could not raise the open file limit to %llu: %s",
+                    (unsigned long long)want, strerror(errno));
+        return;
+    }
+    kc_log_info(LOGGER, "raised the open file limit to %llu (the hard limit)",
+                (unsigned long long)want);
+}
+
 static int run_standalone(int argc, char **argv)
 {
     kc_error_t err;
@@ -81,6 +114,7 @@ static int run_standalone(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     kc_log_info(LOGGER, "Kafka Connect worker initializing ...");
+    raise_open_file_limit();
     if (kc_props_load_file(wprops, argv[0], &err) != KC_OK) {
         fprintf(stderr, "kconnect: %s\n", err.msg);
         rc = EXIT_CONFIG;

@@ -117,7 +117,9 @@ kc_err_t kc_herder_topics(kc_herder_t *h, const char *name, json_t **out,
 kc_err_t kc_herder_topics_reset(kc_herder_t *h, const char *name,
                                 kc_error_t *err);
 /*
- * GET .../offsets: {"offsets":[{"partition":{..},"offset":{..}}]}.
+ * GET .../offsets: {"offsets":[{"partition":{..},"offset":{..}}]}. Only
+ * the lookup waits for the herder thread; the read (a broker round trip
+ * for a sink, see kc_worker_offsets) runs on the caller's thread.
  * PATCH .../offsets with body {"offsets":[...]} and DELETE .../offsets:
  * only for a STOPPED connector (else KC_ERR_CONFLICT, HTTP 400 in Apache
  * for "not stopped" — see the REST layer); *out is {"message": "..."}.

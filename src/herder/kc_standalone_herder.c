@@ -1190,7 +1190,9 @@ static kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op)
         return kc_not_found(op);
     }
     if (op->type == KC_OP_OFFSETS) {
-        return kc_worker_offsets(h->w, c->name, c->config, &op->out, &op->err);
+        /* Only the lookup runs here; kc_herder_offsets reads. */
+        op->out = kc_props_json(c->config);
+        return KC_OK;
     }
     if (op->type == KC_OP_ALTER_OFFSETS) {
         json_t *list = json_object_get(op->in, "offsets");
@@ -1753,10 +1755,51 @@ kc_err_t kc_herder_topics_reset(kc_herder_t *h, const char *name,
     return kc_herder_call(h, kc_op_new(KC_OP_TOPICS_RESET, name), NULL, err);
 }
 
+static int64_t kc_mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The herder thread only finds the connector and hands back its config;
+ * the read (a broker round trip for a sink) runs on the caller's thread
+ * within what is left of the request timeout, so a broker that does not
+ * answer holds up this request only, never the herder and the other
+ * routes.
+ */
 kc_err_t kc_herder_offsets(kc_herder_t *h, const char *name, json_t **out,
                            kc_error_t *err)
 {
-    return kc_herder_call(h, kc_op_new(KC_OP_OFFSETS, name), out, err);
+    int64_t start = kc_mono_ms();
+    int64_t left;
+    json_t *config = NULL;
+    kc_props_t *props;
+    const char *key;
+    json_t *value;
+    kc_err_t rc;
+
+    rc = kc_herder_call(h, kc_op_new(KC_OP_OFFSETS, name), &config, err);
+    if (rc != KC_OK) {
+        if (out != NULL) {
+            *out = config;
+        } else {
+            json_decref(config);
+        }
+        return rc;
+    }
+    props = kc_props_new();
+    json_object_foreach(config, key, value)
+    {
+        kc_props_set(props, key, json_string_value(value));
+    }
+    json_decref(config);
+    left = h->timeout_ms - (kc_mono_ms() - start);
+    rc = kc_worker_offsets(h->w, name, props, left > 0 ? left : 1, out, err);
+    kc_props_destroy(props);
+    return rc;
 }
 
 kc_err_t kc_herder_alter_offsets(kc_herder_t *h, const char *name, json_t *body,

@@ -1,7 +1,12 @@
 /*
- * The REST server: libmicrohttpd daemons (one per listener, a thread per
- * connection so a request waiting on the herder never holds up another)
- * in front of kc_rest_route.
+ * The REST server: libmicrohttpd daemons (one per listener) in front of
+ * kc_rest_route. Each daemon serves its connections from a small pool of
+ * epoll threads, so idle connections cost a file descriptor and no thread,
+ * and descriptors above FD_SETSIZE work. Route handlers block (a herder
+ * call waits up to 90 s, an offsets read waits on the broker), so they
+ * never run on those threads: the connection is suspended, the handler
+ * runs on the server's handler pool, and the connection is resumed with
+ * the response (see docs/architecture.md).
  */
 #include "kc_internal.h"
 
@@ -15,7 +20,9 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -25,6 +32,16 @@
 #define KC_REST_MAX_LISTENERS 8
 /* Request bodies (connector configs) larger than this are refused. */
 #define KC_REST_MAX_BODY (16u * 1024u * 1024u)
+/* epoll threads per listener: they only move bytes, handlers run apart. */
+#define KC_REST_IO_THREADS 2
+/*
+ * At most this many handlers run at once (Jetty's default maxThreads, the
+ * bound of Apache's REST server); more requests wait in the queue. Threads
+ * start on demand, so an idle worker has none.
+ */
+#define KC_REST_MAX_HANDLERS 200
+/* Descriptors kept for the rest of the process (files, broker sockets). */
+#define KC_REST_FD_RESERVE 512
 
 typedef struct kc_listener {
     char *host; /* "" = every interface */
@@ -36,8 +53,28 @@ typedef struct kc_rest_daemon_ctx {
     size_t index;
 } kc_rest_daemon_ctx_t;
 
+struct kc_rest_conn;
+
+/*
+ * The handler pool: requests whose connection is suspended, and the
+ * threads that answer them.
+ * @locks lock guards every field but threads[] past nthreads.
+ */
+typedef struct kc_rest_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct kc_rest_conn *head;
+    struct kc_rest_conn *tail;
+    size_t nthreads;
+    size_t idle;
+    size_t nqueued;
+    bool stopping;
+    pthread_t threads[KC_REST_MAX_HANDLERS];
+} kc_rest_pool_t;
+
 struct kc_rest_server {
     kc_herder_t *h;
+    kc_rest_pool_t pool;
     struct MHD_Daemon *daemons[KC_REST_MAX_LISTENERS];
     kc_rest_options_t opts[KC_REST_MAX_LISTENERS];
     kc_rest_daemon_ctx_t ctx[KC_REST_MAX_LISTENERS];
@@ -47,11 +84,34 @@ struct kc_rest_server {
     char *url;
 };
 
-/* Per-connection state while a request body arrives. */
+typedef struct kc_args {
+    kc_rest_arg_t *items;
+    size_t n;
+} kc_args_t;
+
+/*
+ * One request: its body while it arrives, then (while the connection is
+ * suspended) the copy of the request a handler thread answers.
+ * @locality the connection's epoll thread, except req/resp/answered
+ * while queued or handled (the connection is suspended then).
+ */
 typedef struct kc_rest_conn {
     kc_buf_t body;
     bool too_large;
     int64_t start_ms;
+    /* set when handed to the pool */
+    struct MHD_Connection *mhd;
+    kc_rest_daemon_ctx_t *dctx;
+    kc_rest_request_t req;
+    char *method;
+    char *path;
+    char *content_type;
+    char *host;
+    kc_args_t args;
+    char *target; /* for the request log */
+    kc_rest_response_t resp;
+    bool answered; /* resp is ready; written before the resume */
+    struct kc_rest_conn *next;
 } kc_rest_conn_t;
 
 static int64_t kc_now_ms(void)
@@ -167,11 +227,6 @@ static size_t kc_rest_unescape(void *cls, struct MHD_Connection *c, char *s)
     KC_UNUSED(c);
     return strlen(s);
 }
-
-typedef struct kc_args {
-    kc_rest_arg_t *items;
-    size_t n;
-} kc_args_t;
 
 static enum MHD_Result kc_collect_arg(void *cls, enum MHD_ValueKind kind,
                                       const char *key, const char *value)
@@ -337,6 +392,140 @@ kc_send(kc_rest_server_t *srv, struct MHD_Connection *conn,
     return ret;
 }
 
+/* Free what the request of @p state holds; the body buffer stays. */
+static void kc_rest_conn_clear(kc_rest_conn_t *state)
+{
+    for (size_t i = 0; i < state->args.n; i++) {
+        kc_free((char *)state->args.items[i].key);
+        kc_free((char *)state->args.items[i].value);
+    }
+    kc_free(state->args.items);
+    state->args.items = NULL;
+    state->args.n = 0;
+    kc_free(state->target);
+    kc_free(state->method);
+    kc_free(state->path);
+    kc_free(state->content_type);
+    kc_free(state->host);
+    state->target = NULL;
+    state->method = NULL;
+    state->path = NULL;
+    state->content_type = NULL;
+    state->host = NULL;
+    kc_rest_response_release(&state->resp);
+    memset(&state->resp, 0, sizeof(state->resp));
+    state->answered = false;
+}
+
+/*
+ * A handler thread: answer queued requests until the pool stops and the
+ * queue is empty.
+ */
+static void *kc_rest_handler_main(void *arg)
+{
+    kc_rest_pool_t *pool = arg;
+
+    kc_log_set_context(NULL);
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        kc_rest_conn_t *state;
+        kc_rest_server_t *srv;
+
+        while (pool->head == NULL && !pool->stopping) {
+            pool->idle++;
+            pthread_cond_wait(&pool->wake, &pool->lock);
+            pool->idle--;
+        }
+        state = pool->head;
+        if (state == NULL) {
+            break;
+        }
+        pool->head = state->next;
+        if (pool->head == NULL) {
+            pool->tail = NULL;
+        }
+        pool->nqueued--;
+        pthread_mutex_unlock(&pool->lock);
+        srv = state->dctx->srv;
+        kc_rest_route(srv->h, &srv->opts[state->dctx->index], &state->req,
+                      &state->resp);
+        /* MHD's resume takes its own lock, which the epoll thread takes
+         * before it reads the answer: that orders these writes. */
+        state->answered = true;
+        MHD_resume_connection(state->mhd);
+        pthread_mutex_lock(&pool->lock);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return NULL;
+}
+
+/*
+ * Suspend @p state's connection and queue it for a handler thread,
+ * starting one when none is free. False when the pool is stopping
+ * (*stopping is set) or no thread exists and none could start: then the
+ * caller answers itself.
+ * @locality an epoll thread (MHD allows suspending only there).
+ */
+static bool kc_rest_pool_submit(kc_rest_pool_t *pool, kc_rest_conn_t *state,
+                                bool *stopping)
+{
+    pthread_mutex_lock(&pool->lock);
+    *stopping = pool->stopping;
+    if (pool->stopping) {
+        pthread_mutex_unlock(&pool->lock);
+        return false;
+    }
+    if (pool->idle <= pool->nqueued && pool->nthreads < KC_REST_MAX_HANDLERS) {
+        int rc = pthread_create(&pool->threads[pool->nthreads], NULL,
+                                kc_rest_handler_main, pool);
+
+        if (rc == 0) {
+            pool->nthreads++;
+        } else {
+            kc_log_warn(KC_REST_LOGGER,
+                        "could not start a REST handler thread: %s",
+                        strerror(rc));
+            if (pool->nthreads == 0) {
+                pthread_mutex_unlock(&pool->lock);
+                return false;
+            }
+        }
+    }
+    MHD_suspend_connection(state->mhd);
+    state->next = NULL;
+    if (pool->tail != NULL) {
+        pool->tail->next = state;
+    } else {
+        pool->head = state;
+    }
+    pool->tail = state;
+    pool->nqueued++;
+    pthread_cond_signal(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
+    return true;
+}
+
+static void kc_rest_pool_init(kc_rest_pool_t *pool)
+{
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->wake, NULL);
+}
+
+/* Answer what is queued, then end the handler threads. */
+static void kc_rest_pool_stop(kc_rest_pool_t *pool)
+{
+    size_t n;
+
+    pthread_mutex_lock(&pool->lock);
+    pool->stopping = true;
+    pthread_cond_broadcast(&pool->wake);
+    n = pool->nthreads;
+    pthread_mutex_unlock(&pool->lock);
+    for (size_t i = 0; i < n; i++) {
+        pthread_join(pool->threads[i], NULL);
+    }
+}
+
 static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
                                       const char *url, const char *method,
                                       const char *version,
@@ -345,12 +534,11 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
 {
     kc_rest_daemon_ctx_t *dctx = cls;
     kc_rest_conn_t *state = *con_cls;
-    kc_rest_request_t req;
-    kc_rest_response_t resp;
-    kc_args_t args = {NULL, 0};
+    kc_rest_request_t *req;
     enum MHD_Result ret;
     bool preflight;
-    char *target;
+    bool stopping = false;
+    const char *value;
 
     if (state == NULL) {
         state = kc_calloc(1, sizeof(*state));
@@ -367,47 +555,65 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (state->answered) {
+        /* Called again after a handler thread resumed the connection. */
+        ret = kc_send(dctx->srv, conn, &state->resp, method, state->target,
+                      version, state->start_ms, false);
+        kc_rest_conn_clear(state);
+        return ret;
+    }
     kc_log_debug(KC_REST_LOGGER, "Handling %s %s", method, url);
-    memset(&resp, 0, sizeof(resp));
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kc_collect_arg,
-                              &args);
-    target = kc_request_target(url, &args);
+                              &state->args);
+    state->target = kc_request_target(url, &state->args);
     preflight = kc_rest_headers_is_preflight(
         dctx->srv->headers, method,
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                     "Access-Control-Request-Method"));
     if (preflight) {
-        resp.status = 200;
+        state->resp.status = 200;
     } else if (state->too_large) {
-        kc_rest_error(&resp, 413, "Request body is larger than %u bytes",
+        kc_rest_error(&state->resp, 413, "Request body is larger than %u bytes",
                       KC_REST_MAX_BODY);
     } else {
-        memset(&req, 0, sizeof(req));
+        /* Copies: the handler thread must not read MHD's connection. */
+        req = &state->req;
+        memset(req, 0, sizeof(*req));
         /* As JAX-RS: HEAD is GET without the body (MHD drops it). */
-        req.method = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
-                         ? MHD_HTTP_METHOD_GET
-                         : method;
-        req.path = url;
-        req.args = args.items;
-        req.nargs = args.n;
-        req.content_type = MHD_lookup_connection_value(
-            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                               MHD_HTTP_HEADER_HOST);
-        req.body = state->body.len > 0 ? kc_buf_cstr(&state->body) : NULL;
-        req.body_len = state->body.len;
-        kc_rest_route(dctx->srv->h, &dctx->srv->opts[dctx->index], &req, &resp);
+        state->method = kc_strdup(strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
+                                      ? MHD_HTTP_METHOD_GET
+                                      : method);
+        state->path = kc_strdup(url);
+        value = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                            MHD_HTTP_HEADER_CONTENT_TYPE);
+        state->content_type = value != NULL ? kc_strdup(value) : NULL;
+        value = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                            MHD_HTTP_HEADER_HOST);
+        state->host = value != NULL ? kc_strdup(value) : NULL;
+        req->method = state->method;
+        req->path = state->path;
+        req->args = state->args.items;
+        req->nargs = state->args.n;
+        req->content_type = state->content_type;
+        req->host = state->host;
+        req->body = state->body.len > 0 ? kc_buf_cstr(&state->body) : NULL;
+        req->body_len = state->body.len;
+        state->mhd = conn;
+        state->dctx = dctx;
+        if (kc_rest_pool_submit(&dctx->srv->pool, state, &stopping)) {
+            return MHD_YES; /* suspended until a handler answers */
+        }
+        if (stopping) {
+            kc_rest_error(&state->resp, 503, "The REST server is stopping");
+        } else {
+            kc_rest_route(dctx->srv->h, &dctx->srv->opts[dctx->index], req,
+                          &state->resp);
+        }
     }
-    for (size_t i = 0; i < args.n; i++) {
-        kc_free((char *)args.items[i].key);
-        kc_free((char *)args.items[i].value);
-    }
-    kc_free(args.items);
-    ret = kc_send(dctx->srv, conn, &resp, method, target, version,
+    ret = kc_send(dctx->srv, conn, &state->resp, method, state->target, version,
                   state->start_ms, preflight);
-    kc_free(target);
-    kc_rest_response_release(&resp);
+    kc_rest_conn_clear(state);
     return ret;
 }
 
@@ -421,6 +627,7 @@ static void kc_rest_completed(void *cls, struct MHD_Connection *conn,
     KC_UNUSED(conn);
     KC_UNUSED(toe);
     if (state != NULL) {
+        kc_rest_conn_clear(state);
         kc_buf_release(&state->body);
         kc_free(state);
         *con_cls = NULL;
@@ -443,13 +650,38 @@ static void kc_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- lifecycle --------------------------------------------------------- */
 
+/*
+ * Connections each of @p ndaemons listeners may hold: what RLIMIT_NOFILE
+ * allows once KC_REST_FD_RESERVE descriptors are kept for the rest of the
+ * process. (libmicrohttpd's default, FD_SETSIZE - 4, is a select() limit.)
+ */
+static unsigned kc_rest_conn_limit(size_t ndaemons)
+{
+    struct rlimit rl;
+    uint64_t n = 1024;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        n = rl.rlim_cur == RLIM_INFINITY ? (uint64_t)1 << 20
+                                         : (uint64_t)rl.rlim_cur;
+    }
+    n = n > 2 * KC_REST_FD_RESERVE ? n - KC_REST_FD_RESERVE : n / 2;
+    n /= ndaemons > 0 ? ndaemons : 1;
+    if (n > (uint64_t)1 << 24) {
+        n = (uint64_t)1 << 24;
+    }
+    return n < 4 * KC_REST_IO_THREADS ? 4 * KC_REST_IO_THREADS : (unsigned)n;
+}
+
 static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
-                               kc_rest_options_t opts, kc_error_t *err)
+                               kc_rest_options_t opts, unsigned conn_limit,
+                               kc_error_t *err)
 {
     struct sockaddr_storage ss;
     struct MHD_Daemon *d;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    /* epoll: no FD_SETSIZE bound, no thread per connection; handlers run
+     * on the handler pool (suspend/resume). */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
     size_t i = srv->ndaemons;
     const union MHD_DaemonInfo *info;
 
@@ -494,7 +726,9 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
         MHD_OPTION_EXTERNAL_LOGGER, kc_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_UNESCAPE_CALLBACK, kc_rest_unescape,
         NULL, MHD_OPTION_NOTIFY_COMPLETED, kc_rest_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)KC_REST_IO_THREADS,
+        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_END);
     if (d == NULL) {
         return kc_error_set(err, KC_ERR_IO,
                             "could not listen on http://%s:%d: %s", l->host,
@@ -506,9 +740,10 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
     if (srv->port == 0 && info != NULL) {
         srv->port = info->port;
     }
-    kc_log_debug(KC_REST_LOGGER, "Bound %s listener http://%s:%d/",
+    kc_log_debug(KC_REST_LOGGER,
+                 "Bound %s listener http://%s:%d/ (at most %u connections)",
                  opts.public_enabled ? "REST" : "admin", l->host,
-                 info != NULL ? (int)info->port : l->port);
+                 info != NULL ? (int)info->port : l->port, conn_limit);
     return KC_OK;
 }
 
@@ -538,15 +773,17 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
     kc_rest_options_t opts;
     char *id;
     int port;
+    unsigned conn_limit;
 
     srv->h = h;
+    kc_rest_pool_init(&srv->pool);
     srv->headers = kc_rest_headers_new(
         kc_worker_prop(worker_config, "access.control.allow.origin"),
         kc_worker_prop(worker_config, "access.control.allow.methods"),
         kc_worker_prop(worker_config, "response.http.headers.config"), err);
     if (srv->headers == NULL) {
         kc_error_prefix(err, "invalid response.http.headers.config");
-        kc_free(srv);
+        kc_rest_server_destroy(srv);
         return NULL;
     }
     if (listeners == NULL || *listeners == '\0') {
@@ -571,15 +808,16 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
     /* admin.listeners unset: /admin on the main listeners; "" disables. */
     opts.public_enabled = true;
     opts.admin_enabled = admin_listeners == NULL;
+    conn_limit = kc_rest_conn_limit(nls + nadmin);
     for (size_t i = 0; i < nls; i++) {
-        if (kc_rest_listen(srv, &ls[i], opts, err) != KC_OK) {
+        if (kc_rest_listen(srv, &ls[i], opts, conn_limit, err) != KC_OK) {
             goto fail;
         }
     }
     opts.public_enabled = false;
     opts.admin_enabled = true;
     for (size_t i = 0; i < nadmin; i++) {
-        if (kc_rest_listen(srv, &admin[i], opts, err) != KC_OK) {
+        if (kc_rest_listen(srv, &admin[i], opts, conn_limit, err) != KC_OK) {
             goto fail;
         }
     }
@@ -635,9 +873,14 @@ void kc_rest_server_destroy(kc_rest_server_t *srv)
         return;
     }
     kc_log_info(KC_REST_LOGGER, "Stopping REST server");
+    /* MHD must not stop with a suspended connection: answer them first.
+     * Requests arriving meanwhile get a 503 on the epoll thread. */
+    kc_rest_pool_stop(&srv->pool);
     for (size_t i = 0; i < srv->ndaemons; i++) {
         MHD_stop_daemon(srv->daemons[i]);
     }
+    pthread_mutex_destroy(&srv->pool.lock);
+    pthread_cond_destroy(&srv->pool.wake);
     kc_rest_headers_destroy(srv->headers);
     kc_free(srv->url);
     kc_free(srv);

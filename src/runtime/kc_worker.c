@@ -16,6 +16,7 @@
 #include <regex.h>
 #include <syslog.h>
 #include <time.h>
+#include <time.h>
 
 #define LOGGER "org.apache.kafka.connect.runtime.Worker"
 
@@ -54,6 +55,8 @@ struct kc_worker {
     char *bootstrap;
     kc_offset_store_t *offsets;
     rd_kafka_t *admin; /* metadata, cluster id, group offsets */
+    pthread_mutex_t reader_lock;
+    rd_kafka_t *reader; /* reads group offsets; made on first use */
     char *id;
     char *cluster_id;
     kc_status_fn status_fn;
@@ -221,6 +224,7 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
     char errstr[512];
 
     pthread_mutex_init(&w->topics_lock, NULL);
+    pthread_mutex_init(&w->reader_lock, NULL);
     w->reg = reg;
     w->props = kc_props_copy(worker_props);
     if (kc_props_resolve(w->props, w->props, err) != KC_OK) {
@@ -1051,72 +1055,228 @@ static bool is_sink_config(kc_worker_t *w, const kc_props_t *config)
            kind == KC_PLUGIN_SINK;
 }
 
-static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
-                             json_t **out, kc_error_t *err)
+/* Java AdminClientConfig's default.api.timeout.ms. */
+#define KC_ADMIN_API_TIMEOUT_MS 60000
+
+/*
+ * How long one admin call may take: the worker's
+ * admin.default.api.timeout.ms, never past @p timeout_ms (> 0).
+ */
+static int64_t admin_call_timeout(kc_worker_t *w, int64_t timeout_ms,
+                                  const char **what)
 {
-    char *group = kc_asprintf("connect-%s", connector);
-    rd_kafka_ListConsumerGroupOffsets_t *req =
-        rd_kafka_ListConsumerGroupOffsets_new(group, NULL);
-    rd_kafka_queue_t *q = rd_kafka_queue_new(w->admin);
-    rd_kafka_event_t *ev;
-    kc_err_t rc = KC_OK;
-    json_t *arr = json_array();
+    const char *text = kc_props_get(w->props, "admin.default.api.timeout.ms");
+    int64_t ms = text != NULL ? atoll(text) : KC_ADMIN_API_TIMEOUT_MS;
 
-    rd_kafka_ListConsumerGroupOffsets(w->admin, &req, 1, NULL, q);
-    ev = rd_kafka_queue_poll(q, 30000);
-    if (ev == NULL || rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        rc = kc_error_set(
-            err, KC_ERR_KAFKA,
-            "could not read the offsets of consumer group "
-            "\"%s\": %s",
-            group, ev != NULL ? rd_kafka_event_error_string(ev) : "timed out");
-    } else {
-        const rd_kafka_ListConsumerGroupOffsets_result_t *res =
-            rd_kafka_event_ListConsumerGroupOffsets_result(ev);
-        size_t cnt = 0;
-        const rd_kafka_group_result_t **groups =
-            rd_kafka_ListConsumerGroupOffsets_result_groups(res, &cnt);
+    *what = "admin.default.api.timeout.ms";
+    if (timeout_ms > 0 && timeout_ms < ms) {
+        ms = timeout_ms;
+        *what = "the REST request timeout";
+    }
+    return ms > 0 ? ms : 1;
+}
 
-        for (size_t g = 0; g < cnt; g++) {
-            const rd_kafka_topic_partition_list_t *parts =
-                rd_kafka_group_result_partitions(groups[g]);
+/*
+ * The client that lists group offsets. librdkafka (2.0.2 here; still open
+ * upstream as confluentinc/librdkafka#5040) crashes when an OffsetFetch
+ * of ListConsumerGroupOffsets is answered "not coordinator" on a client
+ * without a consumer group of its own (a fresh broker answers so): it
+ * asks that group to look up its coordinator again. A consumer client
+ * with a group.id it never joins has one.
+ */
+static rd_kafka_t *offsets_reader(kc_worker_t *w, kc_error_t *err)
+{
+    rd_kafka_t *rk;
 
-            for (int i = 0; parts != NULL && i < parts->cnt; i++) {
-                const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+    pthread_mutex_lock(&w->reader_lock);
+    if (w->reader == NULL) {
+        char errstr[256];
+        rd_kafka_conf_t *conf = kc_worker_client_conf(
+            w, KC_CLIENT_ADMIN, NULL, "connect-worker-offsets-reader", err);
 
-                if (tp->offset < 0) {
-                    continue;
-                }
-                json_array_append_new(
-                    arr, json_pack("{s{sssi}s{sI}}", "partition", "kafka_topic",
-                                   tp->topic, "kafka_partition",
-                                   (int)tp->partition, "offset", "kafka_offset",
-                                   (json_int_t)tp->offset));
+        if (conf != NULL &&
+            (!set_conf(conf, "group.id", "connect-worker-offsets-reader",
+                       err) ||
+             !set_conf(conf, "enable.auto.commit", "false", err))) {
+            rd_kafka_conf_destroy(conf);
+            conf = NULL;
+        }
+        if (conf != NULL) {
+            w->reader =
+                rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+            if (w->reader == NULL) {
+                rd_kafka_conf_destroy(conf);
+                kc_error_set(err, KC_ERR_KAFKA,
+                             "could not create a Kafka client: %s", errstr);
             }
         }
     }
-    if (ev != NULL) {
-        rd_kafka_event_destroy(ev);
+    rk = w->reader;
+    pthread_mutex_unlock(&w->reader_lock);
+    return rk;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* {"partition":{..},"offset":{..}} of each committed partition. */
+static json_t *group_offsets_json(rd_kafka_event_t *ev)
+{
+    json_t *arr = json_array();
+    size_t cnt = 0;
+    const rd_kafka_group_result_t **groups =
+        rd_kafka_ListConsumerGroupOffsets_result_groups(
+            rd_kafka_event_ListConsumerGroupOffsets_result(ev), &cnt);
+
+    for (size_t g = 0; g < cnt; g++) {
+        const rd_kafka_topic_partition_list_t *parts =
+            rd_kafka_group_result_partitions(groups[g]);
+
+        for (int i = 0; parts != NULL && i < parts->cnt; i++) {
+            const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+
+            if (tp->offset < 0) {
+                continue;
+            }
+            json_array_append_new(
+                arr,
+                json_pack("{s{sssi}s{sI}}", "partition", "kafka_topic",
+                          tp->topic, "kafka_partition", (int)tp->partition,
+                          "offset", "kafka_offset", (json_int_t)tp->offset));
+        }
     }
+    return arr;
+}
+
+/* One ListConsumerGroupOffsets of @p group that librdkafka ends after
+ * @p ms: its result event, or NULL when none came. */
+static rd_kafka_event_t *list_group_offsets(rd_kafka_t *rk, const char *group,
+                                            int64_t ms)
+{
+    rd_kafka_ListConsumerGroupOffsets_t *req =
+        rd_kafka_ListConsumerGroupOffsets_new(group, NULL);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(
+        rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+    rd_kafka_event_t *ev;
+    char errstr[256];
+
+    rd_kafka_AdminOptions_set_request_timeout(opts, (int)ms, errstr,
+                                              sizeof(errstr));
+    rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, opts, q);
+    /* The extra second only covers the hand-over of librdkafka's answer. */
+    ev = rd_kafka_queue_poll(q, (int)ms + 1000);
+    rd_kafka_AdminOptions_destroy(opts);
     rd_kafka_ListConsumerGroupOffsets_destroy(req);
     rd_kafka_queue_destroy(q);
-    kc_free(group);
-    if (rc != KC_OK) {
-        json_decref(arr);
-        return rc;
+    return ev;
+}
+
+/* The error of a ListConsumerGroupOffsets result: the request's, else
+ * the group's. */
+static rd_kafka_resp_err_t group_offsets_error(rd_kafka_event_t *ev,
+                                               const char **msg)
+{
+    size_t cnt = 0;
+    const rd_kafka_group_result_t **groups;
+    const rd_kafka_error_t *e;
+
+    *msg = rd_kafka_event_error_string(ev);
+    if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return rd_kafka_event_error(ev);
     }
-    *out = json_pack("{so}", "offsets", arr);
-    return KC_OK;
+    groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+        rd_kafka_event_ListConsumerGroupOffsets_result(ev), &cnt);
+    e = cnt > 0 ? rd_kafka_group_result_error(groups[0]) : NULL;
+    if (e == NULL) {
+        return RD_KAFKA_RESP_ERR_NO_ERROR;
+    }
+    *msg = rd_kafka_error_string(e);
+    return rd_kafka_error_code(e);
+}
+
+/* A broker that is loading or moving the group: Java's admin retries. */
+static bool coordinator_busy(rd_kafka_resp_err_t code)
+{
+    return code == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+           code == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+           code == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
+}
+
+static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
+                             int64_t timeout_ms, json_t **out, kc_error_t *err)
+{
+    char *group = kc_asprintf("connect-%s", connector);
+    const char *what = NULL;
+    int64_t bound = admin_call_timeout(w, timeout_ms, &what);
+    int64_t deadline = mono_ms() + bound;
+    rd_kafka_t *rk = offsets_reader(w, err);
+    rd_kafka_event_t *ev = NULL;
+    rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    const char *msg = NULL;
+    kc_err_t rc = KC_OK;
+
+    if (rk == NULL) {
+        kc_free(group);
+        return err->code;
+    }
+    for (;;) {
+        int64_t left = deadline - mono_ms();
+
+        if (left <= 0) {
+            break;
+        }
+        ev = list_group_offsets(rk, group, left);
+        if (ev == NULL) {
+            break;
+        }
+        code = group_offsets_error(ev, &msg);
+        if (!coordinator_busy(code) || mono_ms() + 200 >= deadline) {
+            break;
+        }
+        rd_kafka_event_destroy(ev);
+        ev = NULL;
+        code = RD_KAFKA_RESP_ERR__TIMED_OUT;
+        nanosleep(&(struct timespec){0, 200 * 1000000L}, NULL);
+    }
+    if (ev == NULL || code == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+        /* Apache: ConnectException "Failed to retrieve consumer group
+         * offsets for sink connector <name>", with the cause. */
+        rc = kc_error_set(err, KC_ERR_TIMEOUT,
+                          "Failed to retrieve consumer group offsets for "
+                          "sink connector %s: the Kafka cluster at %s did "
+                          "not answer within %lld ms (%s)",
+                          connector, w->bootstrap, (long long)bound, what);
+    } else if (code != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rc = kc_error_set(err, KC_ERR_KAFKA,
+                          "Failed to retrieve consumer group offsets for "
+                          "sink connector %s: could not read the offsets of "
+                          "consumer group \"%s\" from %s: %s",
+                          connector, group, w->bootstrap, msg);
+    }
+    if (ev != NULL) {
+        if (rc == KC_OK) {
+            *out = json_pack("{so}", "offsets", group_offsets_json(ev));
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    kc_free(group);
+    return rc;
 }
 
 kc_err_t kc_worker_offsets(kc_worker_t *w, const char *connector,
-                           const kc_props_t *config, json_t **out,
-                           kc_error_t *err)
+                           const kc_props_t *config, int64_t timeout_ms,
+                           json_t **out, kc_error_t *err)
 {
     json_t *arr = NULL;
 
     if (is_sink_config(w, config)) {
-        return sink_offsets(w, connector, out, err);
+        return sink_offsets(w, connector, timeout_ms, out, err);
     }
     kc_offset_store_list(w->offsets, connector, &arr);
     *out = json_pack("{so}", "offsets", arr);
@@ -1384,6 +1544,9 @@ void kc_worker_destroy(kc_worker_t *w)
     if (w->admin != NULL) {
         rd_kafka_destroy(w->admin);
     }
+    if (w->reader != NULL) {
+        rd_kafka_destroy(w->reader);
+    }
     kc_offset_store_destroy(w->offsets);
     kc_embedded_kafka_destroy(w->embedded);
     for (size_t i = 0; i < w->ntopics; i++) {
@@ -1400,5 +1563,6 @@ void kc_worker_destroy(kc_worker_t *w)
     kc_free(w->id);
     kc_free(w->cluster_id);
     pthread_mutex_destroy(&w->topics_lock);
+    pthread_mutex_destroy(&w->reader_lock);
     kc_free(w);
 }

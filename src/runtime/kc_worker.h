@@ -138,10 +138,16 @@ void kc_worker_set_target(kc_worker_t *w, const char *connector,
  * {"kafka_topic","kafka_partition"} / {"kafka_offset"} of group
  * connect-<name>. Alter/reset only for a stopped connector (the herder
  * checks the state). @p body is the PATCH body.
+ *
+ * kc_worker_offsets may be called from any thread. A sink's read from
+ * the broker takes at most @p timeout_ms (<= 0: no caller bound) and at
+ * most the worker's admin.default.api.timeout.ms (60000 by default, as
+ * Java's admin client); then KC_ERR_TIMEOUT with a message naming the
+ * brokers and the bound.
  */
 kc_err_t kc_worker_offsets(kc_worker_t *w, const char *connector,
-                           const kc_props_t *config, json_t **out,
-                           kc_error_t *err);
+                           const kc_props_t *config, int64_t timeout_ms,
+                           json_t **out, kc_error_t *err);
 kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                                  const kc_props_t *config, json_t *body,
                                  kc_error_t *err);

@@ -553,6 +553,19 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
         char vbuf[64];
 
         snprintf(full, sizeof(full), "%s%s", origin, key);
+        if (kind == KC_CLIENT_ADMIN &&
+            strcmp(key, "default.api.timeout.ms") == 0) {
+            /* Not a librdkafka setting, but the worker bounds its own
+             * admin calls with it (kc_worker_offsets): check it. */
+            char *end = NULL;
+            long long ms = strtoll(value, &end, 10);
+
+            if (end == value || *end != '\0' || ms < 0 || ms > INT32_MAX) {
+                add_problem(result, err, &failed, full,
+                            "must be an integer from 0 to 2147483647");
+            }
+            continue;
+        }
         if (in_list(java_only, key)) {
             continue;
         }

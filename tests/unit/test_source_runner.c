@@ -385,7 +385,8 @@ static void test_active_topics_and_offsets_json(void **state)
     expect = json_loads("{\"src\":{\"topics\":[\"t7\"]}}", 0, NULL);
     assert_true(json_equal(topics, expect));
     json_decref(expect);
-    assert_int_equal(kc_worker_offsets(w, "src", cfg, &offsets, &err), KC_OK);
+    assert_int_equal(kc_worker_offsets(w, "src", cfg, 0, &offsets, &err),
+                     KC_OK);
     expect = json_loads("{\"offsets\":[{\"partition\":{\"p\":\"a\"},"
                         "\"offset\":{\"n\":4}}]}",
                         0, NULL);

@@ -187,6 +187,23 @@ static void test_bad_client_value_names_the_prefixed_key(void **state)
     kc_props_destroy(p);
 }
 
+/* The worker bounds its admin calls with it (GET .../offsets of a sink). */
+static void test_admin_default_api_timeout_is_checked(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "admin.default.api.timeout.ms", "5000");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    memset(&r, 0, sizeof(r));
+    kc_props_set(p, "admin.default.api.timeout.ms", "soon");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_true(has_issue(&r, "admin.default.api.timeout.ms"));
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
 static void test_sink_needs_exactly_one_of_topics_and_regex(void **state)
 {
     kc_props_t *p = kc_props_new();
@@ -293,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_transform_alias_needs_a_known_type),
         cmocka_unit_test(test_topic_creation_needs_default_settings),
         cmocka_unit_test(test_connector_common_defaults),
+        cmocka_unit_test(test_admin_default_api_timeout_is_checked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
