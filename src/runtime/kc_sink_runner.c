@@ -578,10 +578,12 @@ void *kc_sink_task_run(void *arg)
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not start task %s: %s", task->logname,
-                     err.msg);
+        char *why = kc_task_scrub(task, err.msg);
+
+        kc_log_error(LOGGER, "could not start task %s: %s", task->logname, why);
         kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, err.msg);
+                         KC_STATE_FAILED, why);
+        kc_free(why);
         runner_release(&sr);
         task->sink_runner = NULL;
         kc_log_set_context(NULL);
@@ -595,12 +597,15 @@ void *kc_sink_task_run(void *arg)
                      sr.paused ? KC_STATE_PAUSED : KC_STATE_RUNNING, NULL);
     runner_loop(&sr);
     if (sr.failure != NULL) {
+        char *why = kc_task_scrub(task, sr.failure);
+
         kc_log_error(LOGGER,
                      "%s Task threw an uncaught and unrecoverable "
                      "exception: %s",
-                     task->logname, sr.failure);
+                     task->logname, why);
         kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, sr.failure);
+                         KC_STATE_FAILED, why);
+        kc_free(why);
         /* Offsets of the failed batch were not recorded: safe to commit. */
     } else {
         kc_worker_report(task->worker, task->connector, task->id,

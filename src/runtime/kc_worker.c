@@ -6,12 +6,14 @@
 
 #include "runtime/kc_worker.h"
 
+#include "config/kc_secrets.h"
 #include "data/kc_value_json.h"
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
+#include "util/kc_utf8.h"
 
 #include <regex.h>
 #include <syslog.h>
@@ -306,9 +308,11 @@ void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
 void kc_worker_report(kc_worker_t *w, const char *connector, int task,
                       kc_state_t state, const char *trace)
 {
-    if (task < 0) {
-        kc_log_info(LOGGER, "connector %s is %s", connector,
-                    kc_state_name(state));
+    if (task < 0 && kc_log_enabled(KC_LOG_INFO, LOGGER)) {
+        char *safe = kc_str_escape_log(connector);
+
+        kc_log_info(LOGGER, "connector %s is %s", safe, kc_state_name(state));
+        kc_free(safe);
     }
     if (w->status_fn != NULL) {
         w->status_fn(w->status_opaque, connector, task, state, trace);
@@ -463,6 +467,7 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
     kc_config_result_t result = {0};
     kc_props_t *resolved;
     wconn_t *c;
+    char *safe;
 
     if (find_conn(w, name, NULL) != NULL) {
         return kc_error_set(err, KC_ERR_CONFLICT, "Connector %s already exists",
@@ -511,16 +516,22 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
         kc_worker_report(w, name, -1, KC_STATE_STOPPED, NULL);
         return KC_OK;
     }
-    kc_log_info(LOGGER, "Creating connector %s of type %s", name, cls);
+    safe = kc_str_escape_log(name);
+    kc_log_info(LOGGER, "Creating connector %s of type %s", safe, cls);
     {
         kc_error_t perr;
 
         kc_error_clear(&perr);
         if (plugin->start(&c->ctx, resolved, c->cctx, &perr) != KC_OK) {
-            kc_log_error(LOGGER, "could not start connector %s: %s", name,
-                         perr.msg);
-            kc_worker_report(w, name, -1, KC_STATE_FAILED,
-                             perr.msg[0] ? perr.msg : "connector start failed");
+            /* The plugin saw resolved values; its message may quote one. */
+            kc_secrets_t *sec = kc_secrets_new(config, w->props);
+            char *why = kc_secrets_scrub(
+                sec, perr.msg[0] ? perr.msg : "connector start failed");
+
+            kc_log_error(LOGGER, "could not start connector %s: %s", safe, why);
+            kc_worker_report(w, name, -1, KC_STATE_FAILED, why);
+            kc_free(why);
+            kc_secrets_destroy(sec);
         } else {
             c->started = true;
             kc_worker_report(w, name, -1,
@@ -529,6 +540,7 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
                              NULL);
         }
     }
+    kc_free(safe);
     kc_props_destroy(resolved);
     return KC_OK;
 }
@@ -541,7 +553,12 @@ void kc_worker_stop_connector(kc_worker_t *w, const char *name)
     if (c == NULL) {
         return;
     }
-    kc_log_info(LOGGER, "Stopping connector %s", name);
+    if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
+        char *safe = kc_str_escape_log(name);
+
+        kc_log_info(LOGGER, "Stopping connector %s", safe);
+        kc_free(safe);
+    }
     w->conns[i] = w->conns[--w->nconns];
     conn_free(c);
 }
@@ -617,6 +634,11 @@ const char *kc_connector_ctx_name(const kc_connector_ctx_t *cctx)
 
 /* ---- tasks ---------------------------------------------------------- */
 
+char *kc_task_scrub(const kc_task_t *task, const char *text)
+{
+    return kc_secrets_scrub(task->secrets, text);
+}
+
 static void task_free(kc_task_t *task)
 {
     kc_free(task->connector);
@@ -624,6 +646,7 @@ static void task_free(kc_task_t *task)
     kc_free(task->logname);
     kc_props_destroy(task->connector_config);
     kc_props_destroy(task->task_config);
+    kc_secrets_destroy(task->secrets);
     pthread_mutex_destroy(&task->lock);
     pthread_cond_destroy(&task->cond);
     kc_free(task);
@@ -659,12 +682,27 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     t->connector = kc_strdup(connector);
     t->id = task;
     t->label = kc_asprintf("%s-%d", connector, task);
-    t->logname = kc_asprintf("%s{id=%s}",
-                             plugin->sink_task != NULL ? "WorkerSinkTask"
-                                                       : "WorkerSourceTask",
-                             t->label);
+    {
+        char *safe = kc_str_escape_log(t->label);
+
+        t->logname = kc_asprintf("%s{id=%s}",
+                                 plugin->sink_task != NULL ? "WorkerSinkTask"
+                                                           : "WorkerSourceTask",
+                                 safe);
+        kc_free(safe);
+    }
     t->connector_config = kc_props_copy(connector_config);
     t->task_config = kc_props_copy(task_config);
+    {
+        kc_props_t *both = kc_props_copy(connector_config);
+
+        for (size_t i = 0; i < kc_props_count(task_config); i++) {
+            kc_props_set(both, kc_props_key_at(task_config, i),
+                         kc_props_value_at(task_config, i));
+        }
+        t->secrets = kc_secrets_new(both, w->props);
+        kc_props_destroy(both);
+    }
     if (kc_props_resolve(t->connector_config, w->props, err) != KC_OK ||
         kc_props_resolve(t->task_config, w->props, err) != KC_OK) {
         kc_error_prefix(err, "could not resolve the config of task %s",

@@ -613,6 +613,61 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
     return failed ? KC_ERR_INVALID : KC_OK;
 }
 
+/*
+ * Security settings of Apache's worker that kconnect does not implement.
+ * Ignoring one would leave the user believing the REST API or the
+ * worker's connections are protected, so each is an error naming the key.
+ * (producer./consumer./admin. ssl.* and sasl.* go to librdkafka, which
+ * applies them: kc_client_conf_apply.)
+ */
+static void kc_worker_security_check(const kc_props_t *props,
+                                     kc_config_result_t *result)
+{
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        const char *key = kc_props_key_at(props, i);
+        const char *v = kc_props_value_at(props, i);
+
+        if (strcmp(key, "rest.extension.classes") == 0) {
+            if (!is_blank(v)) {
+                kc_worker_config_issue(
+                    result, key,
+                    "REST extensions are not supported by kconnect (the "
+                    "REST API would run without them, e.g. without basic "
+                    "authentication); remove rest.extension.classes");
+            }
+        } else if (kc_str_starts_with(key, "listeners.https.")) {
+            kc_worker_config_issue(result, key,
+                                   "HTTPS listeners are not supported by "
+                                   "kconnect; remove %s",
+                                   key);
+        } else if (strcmp(key, "rest.advertised.listener") == 0) {
+            char *t =
+                kc_str_trim_dup(v != NULL ? v : "", v != NULL ? strlen(v) : 0);
+
+            if (kc_str_eq_nocase(t, "https")) {
+                kc_worker_config_issue(result, key,
+                                       "HTTPS listeners are not supported "
+                                       "by kconnect");
+            }
+            kc_free(t);
+        } else if (kc_str_starts_with(key, "ssl.") ||
+                   kc_str_starts_with(key, "sasl.")) {
+            kc_worker_config_issue(
+                result, key,
+                "not applied by kconnect: the worker's REST server has no "
+                "TLS and its own Kafka connections take security settings "
+                "only from producer./consumer./admin. keys");
+        } else if (strcmp(key, "security.protocol") == 0 && !is_blank(v) &&
+                   !kc_str_eq_nocase(v, "PLAINTEXT")) {
+            kc_worker_config_issue(
+                result, key,
+                "not applied by kconnect: set producer.security.protocol, "
+                "consumer.security.protocol and admin.security.protocol "
+                "instead");
+        }
+    }
+}
+
 kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                 const kc_props_t *props,
                                 kc_config_result_t *result)
@@ -631,6 +686,7 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                    {"header.converter", KC_PLUGIN_HEADER_CONVERTER}};
 
     kc_config_validate(kc_worker_config_defs(), props, result);
+    kc_worker_security_check(props, result);
     for (size_t i = 0; reg != NULL && i < KC_ARRAY_LEN(classes); i++) {
         const char *cls = kc_props_get(props, classes[i].key);
 

@@ -1,6 +1,7 @@
 #include "kc_internal.h"
 
 #include "util/kc_log.h"
+#include "util/kc_utf8.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -317,11 +318,16 @@ void kc_log_reset(void)
 
 void kc_log_set_context(const char *context)
 {
+    char *safe;
+
     if (context == NULL) {
         kc_log_ctx[0] = '\0';
-    } else {
-        snprintf(kc_log_ctx, sizeof(kc_log_ctx), "%s", context);
+        return;
     }
+    /* The context carries a connector name, which a REST client chose. */
+    safe = kc_str_escape_log(context);
+    snprintf(kc_log_ctx, sizeof(kc_log_ctx), "%s", safe);
+    kc_free(safe);
 }
 
 void kc_log_set_stream(FILE *stream)
