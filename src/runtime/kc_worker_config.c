@@ -4,6 +4,8 @@
  */
 #include "kc_internal.h"
 
+#include "util/kc_utf8.h"
+
 #include "runtime/kc_worker_config.h"
 
 #include "plugins/kc_registry.h"
@@ -81,20 +83,48 @@ void kc_worker_config_issue(kc_config_result_t *result, const char *key,
     result->count++;
 }
 
+/*
+ * Apache's NonEmptyStringWithoutControlChars: every ISO control code
+ * point is listed. Code points, not bytes: the UTF-8 of a character
+ * outside the BMP (an emoji) holds bytes in 0x80-0x9F that are not
+ * control characters.
+ */
 static kc_err_t check_name(const kc_config_def_t *def, const char *value,
                            kc_error_t *err)
 {
+    const uint8_t *p = (const uint8_t *)value;
+    const uint8_t *end;
+    kc_buf_t buf;
+
+    KC_UNUSED(def);
     if (value == NULL || *value == '\0') {
         return kc_error_set(err, KC_ERR_INVALID, "String may not be empty");
     }
-    for (const char *p = value; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+    end = p + strlen(value);
+    kc_buf_init(&buf, 0);
+    while (p < end) {
+        uint32_t cp;
+        size_t n = kc_utf8_decode(p, end, &cp);
+
+        if (n == 0) {
+            kc_buf_release(&buf);
             return kc_error_set(err, KC_ERR_INVALID,
-                                "String may not contain control sequences "
-                                "but had the following ASCII chars: %d",
-                                *p);
+                                "String must be valid UTF-8");
         }
+        if (kc_utf8_is_iso_control(cp)) {
+            kc_buf_printf(&buf, "%s%u", buf.len > 0 ? ", " : "", (unsigned)cp);
+        }
+        p += n;
     }
+    if (buf.len > 0) {
+        kc_error_set(err, KC_ERR_INVALID,
+                     "String may not contain control sequences but had the "
+                     "following ASCII chars: %s",
+                     kc_buf_cstr(&buf));
+        kc_buf_release(&buf);
+        return KC_ERR_INVALID;
+    }
+    kc_buf_release(&buf);
     return KC_OK;
 }
 
