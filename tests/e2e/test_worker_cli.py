@@ -7,6 +7,8 @@ a worker actually starts (test_connector_files_*).
 import json
 import subprocess
 
+import pytest
+
 from kconnect_worker import (KconnectWorker, find_binary, kconnect,  # noqa
                              unique_name, write_properties)
 
@@ -66,6 +68,33 @@ def test_bad_worker_config_lists_every_problem(tmp_path):
         assert key in out.stderr, (key, out.stderr)
     # One line per problem.
     assert "(6 problems)" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("key,value", [
+    ("rest.extension.classes", "org.apache.kafka.connect.rest.basic.auth."
+     "extension.BasicAuthSecurityRestExtension"),
+    ("listeners.https.ssl.keystore.location", "/etc/ks.jks"),
+    ("rest.advertised.listener", "https"),
+    ("ssl.keystore.location", "/etc/ks.jks"),
+    ("security.protocol", "SASL_SSL"),
+])
+def test_unimplemented_security_setting_refuses_to_start(tmp_path, key,
+                                                          value):
+    # Silently ignored, these would leave the REST API or the worker's
+    # connections unprotected while the user believes otherwise.
+    worker = KconnectWorker(tmp_path, worker={key: value}, wait=False)
+    out = run(["standalone", str(worker.worker_path)])
+    assert out.returncode == 2, out.stderr
+    assert "  %s: " % key in out.stderr, out.stderr
+    assert "(1 problem)" in out.stderr, out.stderr
+
+
+def test_https_admin_listener_refuses_to_start(tmp_path):
+    worker = KconnectWorker(tmp_path, worker={
+        "admin.listeners": "https://127.0.0.1:0"}, wait=False)
+    out = run(["standalone", str(worker.worker_path)])
+    assert out.returncode != 0, out.stderr
+    assert "admin.listeners" in out.stderr, out.stderr
 
 
 def test_missing_worker_file_names_it(tmp_path):
