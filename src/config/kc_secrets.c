@@ -173,3 +173,19 @@ void kc_secrets_scrub_json(const kc_secrets_t *s, json_t *doc)
         kc_free(clean);
     }
 }
+
+char *kc_secrets_log_filter(void *opaque, const char *msg)
+{
+    const kc_secrets_t *s = opaque;
+    char *clean;
+
+    if (kc_secrets_empty(s)) {
+        return NULL;
+    }
+    clean = kc_secrets_scrub(s, msg);
+    if (strcmp(clean, msg) == 0) {
+        kc_free(clean);
+        return NULL;
+    }
+    return clean;
+}

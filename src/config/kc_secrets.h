@@ -51,4 +51,10 @@ void kc_secrets_unresolve(const kc_secrets_t *s, kc_props_t *props);
  */
 void kc_secrets_scrub_json(const kc_secrets_t *s, json_t *doc);
 
+/**
+ * @brief A kc_log_filter_fn over a kc_secrets_t (@p opaque): the message
+ * scrubbed, or NULL when nothing in it needed it.
+ */
+char *kc_secrets_log_filter(void *opaque, const char *msg);
+
 #endif /* KC_CONFIG_KC_SECRETS_H */

@@ -9,6 +9,8 @@
  */
 #include "kc_internal.h"
 
+#include "config/kc_secrets.h"
+
 #include "runtime/kc_task.h"
 
 #include "runtime/kc_error_handler.h"
@@ -575,6 +577,9 @@ void *kc_sink_task_run(void *arg)
     sr.task = task;
     task->sink_runner = &sr;
     kc_log_set_context(logctx);
+    /* The task's plugin sees resolved provider values; its log lines
+     * show the references. */
+    kc_log_set_filter(kc_secrets_log_filter, task->secrets);
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
@@ -587,6 +592,7 @@ void *kc_sink_task_run(void *arg)
         runner_release(&sr);
         task->sink_runner = NULL;
         kc_log_set_context(NULL);
+        kc_log_set_filter(NULL, NULL);
         atomic_store(&task->done, true);
         return NULL;
     }
@@ -615,6 +621,7 @@ void *kc_sink_task_run(void *arg)
     kc_free(sr.failure);
     task->sink_runner = NULL;
     kc_log_set_context(NULL);
+    kc_log_set_filter(NULL, NULL);
     atomic_store(&task->done, true);
     return NULL;
 }

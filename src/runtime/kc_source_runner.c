@@ -9,6 +9,8 @@
  */
 #include "kc_internal.h"
 
+#include "config/kc_secrets.h"
+
 #include "runtime/kc_task.h"
 
 #include "data/kc_value_json.h"
@@ -802,6 +804,9 @@ void *kc_source_task_run(void *arg)
     memset(&sr, 0, sizeof(sr));
     sr.task = task;
     kc_log_set_context(logctx);
+    /* The task's plugin sees resolved provider values; its log lines
+     * show the references. */
+    kc_log_set_filter(kc_secrets_log_filter, task->secrets);
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
@@ -851,6 +856,7 @@ void *kc_source_task_run(void *arg)
     }
     runner_release(&sr);
     kc_log_set_context(NULL);
+    kc_log_set_filter(NULL, NULL);
     atomic_store(&task->done, true);
     return NULL;
 }

@@ -36,6 +36,9 @@ typedef struct wconn {
     void *ctx;
     bool started;
     struct kc_connector_ctx *cctx; /* stable address for the plugin */
+    /* The provider values the plugin sees resolved: its log lines get
+     * the references back (kc_log_set_filter around each call). */
+    kc_secrets_t *secrets;
 } wconn_t;
 
 typedef struct wtopics {
@@ -94,8 +97,14 @@ static void rk_log_cb(const rd_kafka_t *rk, int level, const char *fac,
                                                 : KC_LOG_DEBUG;
 
     if (kc_log_enabled(lvl, "org.apache.kafka.clients")) {
-        kc_log_write(lvl, "org.apache.kafka.clients", "[%s] %s: %s",
-                     rd_kafka_name(rk), fac, buf);
+        /* Client ids carry connector names, which REST clients choose. */
+        char *safe = kc_str_escape_log(rd_kafka_name(rk));
+        char *text = kc_str_escape_log(buf);
+
+        kc_log_write(lvl, "org.apache.kafka.clients", "[%s] %s: %s", safe, fac,
+                     text);
+        kc_free(text);
+        kc_free(safe);
     }
 }
 
@@ -449,8 +458,11 @@ static void conn_free(wconn_t *c)
         return;
     }
     if (c->started && c->plugin->stop != NULL) {
+        kc_log_set_filter(kc_secrets_log_filter, c->secrets);
         c->plugin->stop(c->ctx);
+        kc_log_set_filter(NULL, NULL);
     }
+    kc_secrets_destroy(c->secrets);
     kc_props_destroy(c->config);
     kc_free(c->cctx->name);
     kc_free(c->cctx);
@@ -468,6 +480,7 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
     kc_props_t *resolved;
     wconn_t *c;
     char *safe;
+    kc_err_t rc;
 
     if (find_conn(w, name, NULL) != NULL) {
         return kc_error_set(err, KC_ERR_CONFLICT, "Connector %s already exists",
@@ -502,6 +515,7 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
     c = kc_calloc(1, sizeof(*c));
     c->name = kc_strdup(name);
     c->config = kc_props_copy(config);
+    c->secrets = kc_secrets_new(config, w->props);
     c->plugin = plugin;
     c->is_sink = plugin->sink_task != NULL;
     c->cctx = kc_calloc(1, sizeof(*c->cctx));
@@ -522,16 +536,17 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
         kc_error_t perr;
 
         kc_error_clear(&perr);
-        if (plugin->start(&c->ctx, resolved, c->cctx, &perr) != KC_OK) {
+        kc_log_set_filter(kc_secrets_log_filter, c->secrets);
+        rc = plugin->start(&c->ctx, resolved, c->cctx, &perr);
+        kc_log_set_filter(NULL, NULL);
+        if (rc != KC_OK) {
             /* The plugin saw resolved values; its message may quote one. */
-            kc_secrets_t *sec = kc_secrets_new(config, w->props);
             char *why = kc_secrets_scrub(
-                sec, perr.msg[0] ? perr.msg : "connector start failed");
+                c->secrets, perr.msg[0] ? perr.msg : "connector start failed");
 
             kc_log_error(LOGGER, "could not start connector %s: %s", safe, why);
             kc_worker_report(w, name, -1, KC_STATE_FAILED, why);
             kc_free(why);
-            kc_secrets_destroy(sec);
         } else {
             c->started = true;
             kc_worker_report(w, name, -1,
@@ -586,7 +601,9 @@ kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
     if (max != NULL) {
         tasks_max = atoi(max);
     }
+    kc_log_set_filter(kc_secrets_log_filter, c->secrets);
     rc = c->plugin->task_configs(c->ctx, tasks_max, configs, count, err);
+    kc_log_set_filter(NULL, NULL);
     if (rc != KC_OK) {
         return rc;
     }
@@ -728,7 +745,12 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
         pthread_cond_init(&t->cond, &attr);
         pthread_condattr_destroy(&attr);
     }
-    kc_log_info(LOGGER, "Creating task %s", t->label);
+    if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
+        char *safe = kc_str_escape_log(t->label);
+
+        kc_log_info(LOGGER, "Creating task %s", safe);
+        kc_free(safe);
+    }
     rc = pthread_create(&t->thread, NULL,
                         t->is_sink ? kc_sink_task_run : kc_source_task_run, t);
     if (rc != 0) {
@@ -764,7 +786,7 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
     kc_log_error(LOGGER,
                  "Graceful stop of task %s failed: it did not stop within "
                  "task.shutdown.graceful.timeout.ms",
-                 t->label);
+                 t->logname);
     t->abandoned = true;
     t->worker->abandoned++;
     pthread_detach(t->thread);

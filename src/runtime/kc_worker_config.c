@@ -92,15 +92,26 @@ void kc_worker_config_issue(kc_config_result_t *result, const char *key,
 static kc_err_t check_name(const kc_config_def_t *def, const char *value,
                            kc_error_t *err)
 {
-    const uint8_t *p = (const uint8_t *)value;
+    const uint8_t *p;
     const uint8_t *end;
+    size_t len;
     kc_buf_t buf;
 
     KC_UNUSED(def);
-    if (value == NULL || *value == '\0') {
+    /* Apache validates the parsed value, which Java's trim() has cut. */
+    len = value != NULL ? strlen(value) : 0;
+    while (len > 0 && kc_str_is_space(value[len - 1])) {
+        len--;
+    }
+    while (len > 0 && kc_str_is_space(*value)) {
+        value++;
+        len--;
+    }
+    if (len == 0) {
         return kc_error_set(err, KC_ERR_INVALID, "String may not be empty");
     }
-    end = p + strlen(value);
+    p = (const uint8_t *)value;
+    end = p + len;
     kc_buf_init(&buf, 0);
     while (p < end) {
         uint32_t cp;
