@@ -25,6 +25,7 @@ struct kc_connector_ctx {
     kc_worker_t *worker;
     char *name;
     atomic_bool reconfigure;
+    const struct kc_secrets *secrets; /* the wconn's, same lifetime */
 };
 
 /* One connector instance. @locality herder thread. */
@@ -521,6 +522,7 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
     c->cctx = kc_calloc(1, sizeof(*c->cctx));
     c->cctx->worker = w;
     c->cctx->name = kc_strdup(name);
+    c->cctx->secrets = c->secrets;
     atomic_init(&c->cctx->reconfigure, false);
     w->conns = kc_realloc(w->conns, (w->nconns + 1) * sizeof(*w->conns));
     w->conns[w->nconns++] = c;
@@ -640,8 +642,12 @@ void kc_connector_request_reconfigure(kc_connector_ctx_t *cctx)
 
 void kc_connector_raise_error(kc_connector_ctx_t *cctx, const kc_error_t *error)
 {
-    kc_worker_report(cctx->worker, cctx->name, -1, KC_STATE_FAILED,
-                     error != NULL ? error->msg : "connector failed");
+    /* The connector saw resolved values; its message may quote one. */
+    char *why = kc_secrets_scrub(
+        cctx->secrets, error != NULL ? error->msg : "connector failed");
+
+    kc_worker_report(cctx->worker, cctx->name, -1, KC_STATE_FAILED, why);
+    kc_free(why);
 }
 
 const char *kc_connector_ctx_name(const kc_connector_ctx_t *cctx)

@@ -113,6 +113,18 @@ def test_connector_file_without_name_exits_3(tmp_path):
     assert "missing the mandatory 'name'" in out.stderr
 
 
+def test_connector_file_name_that_is_not_utf8_exits_3(tmp_path):
+    worker = KconnectWorker(tmp_path, wait=False)
+    bad = tmp_path / "bad.properties"
+    bad.write_bytes(b"name=ab\xffcd\nconnector.class=FileStreamSource\n"
+                    b"topic=t\n")
+    out = run(["standalone", str(worker.worker_path), str(bad)])
+    assert out.returncode == 3, out.stderr
+    assert "Connector name must be valid UTF-8" in out.stderr, out.stderr
+    # The name is escaped where it is echoed.
+    assert 'connector "ab\\xFFcd"' in out.stderr, out.stderr
+
+
 def test_json_name_mismatch_exits_3(tmp_path):
     worker = KconnectWorker(tmp_path, wait=False)
     bad = tmp_path / "bad.json"
