@@ -447,6 +447,7 @@ static void kc_rest_completed(void *cls, struct MHD_Connection *conn,
 static void kc_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
+    char *safe;
     size_t n;
 
     KC_UNUSED(cls);
@@ -455,7 +456,10 @@ static void kc_mhd_log(void *cls, const char *fmt, va_list ap)
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) {
         msg[--n] = '\0';
     }
-    kc_log_warn(KC_REST_LOGGER, "%s", msg);
+    /* libmicrohttpd may quote what the client sent. */
+    safe = kc_str_escape_log(msg);
+    kc_log_warn(KC_REST_LOGGER, "%s", safe);
+    kc_free(safe);
 }
 
 /* ---- lifecycle --------------------------------------------------------- */
