@@ -9,6 +9,13 @@ typedef struct kc_secret {
     size_t len;     /* strlen(resolved) */
 } kc_secret_t;
 
+/*
+ * Shorter values are put back only where a whole key held the reference:
+ * replacing every "t" or "10" in text would garble task configs and log
+ * lines, and text that short hides little.
+ */
+#define KC_SECRETS_MIN_SCRUB 4
+
 struct kc_secrets {
     kc_secret_t *items;
     size_t n;
@@ -101,7 +108,8 @@ char *kc_secrets_scrub(const kc_secrets_t *s, const char *text)
         for (size_t i = 0; i < s->n; i++) {
             const kc_secret_t *it = &s->items[i];
 
-            if ((best == NULL || it->len > best->len) &&
+            if (it->len >= KC_SECRETS_MIN_SCRUB &&
+                (best == NULL || it->len > best->len) &&
                 strncmp(p, it->resolved, it->len) == 0) {
                 best = it;
             }

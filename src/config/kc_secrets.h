@@ -31,10 +31,10 @@ void kc_secrets_destroy(kc_secrets_t *s);
 bool kc_secrets_empty(const kc_secrets_t *s);
 
 /**
- * @brief A copy of @p text with every resolved value replaced by the raw
- * text it came from (longest match first, one left-to-right pass, so a
- * reference put back is never rewritten). Resolving the result again
- * gives @p text back. Caller frees.
+ * @brief A copy of @p text with every resolved value (of at least 4
+ * bytes) replaced by the raw text it came from (longest match first, one
+ * left-to-right pass, so a reference put back is never rewritten).
+ * Resolving the result again gives @p text back. Caller frees.
  */
 char *kc_secrets_scrub(const kc_secrets_t *s, const char *text);
 

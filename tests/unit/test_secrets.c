@@ -120,6 +120,31 @@ static void test_task_config_gets_references(void **state)
     kc_secrets_destroy(s);
 }
 
+/* A short value is hidden where its key is, not wherever it occurs. */
+static void test_short_values_only_by_key(void **state)
+{
+    fixture_t *f = *state;
+    char *ref = kc_asprintf("${file:%s:n}", f->file);
+    FILE *fp = fopen(f->file, "a");
+    kc_props_t *raw = kc_props_new();
+    kc_props_t *task = kc_props_new();
+    kc_secrets_t *s;
+
+    fputs("n=10\n", fp);
+    fclose(fp);
+    kc_props_set(raw, "batch.size", ref);
+    s = kc_secrets_new(raw, f->worker);
+    kc_props_set(task, "batch.size", "10");
+    kc_props_set(task, "task.class", "x.Task10");
+    kc_secrets_unresolve(s, task);
+    assert_string_equal(kc_props_get(task, "batch.size"), ref);
+    assert_string_equal(kc_props_get(task, "task.class"), "x.Task10");
+    kc_props_destroy(task);
+    kc_props_destroy(raw);
+    kc_secrets_destroy(s);
+    kc_free(ref);
+}
+
 static void test_scrub_json_and_no_providers(void **state)
 {
     fixture_t *f = *state;
@@ -155,6 +180,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scrub_puts_references_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_task_config_gets_references, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_short_values_only_by_key, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_scrub_json_and_no_providers, setup,
                                         teardown),
