@@ -84,6 +84,13 @@ static kc_err_t tsrc_start(void **ctx, const kc_props_t *config,
     if (kc_props_get(config, "fail.start") != NULL) {
         return kc_error_set(err, KC_ERR, "connector start failed on purpose");
     }
+    if (kc_props_get(config, "fail.echo") != NULL) {
+        /* As a driver that quotes its (resolved) URL in an error. */
+        kc_log_error("test.TestSourceConnector", "cannot reach %s",
+                     kc_props_get(config, "fail.echo"));
+        return kc_error_set(err, KC_ERR, "cannot reach %s",
+                            kc_props_get(config, "fail.echo"));
+    }
     c = kc_calloc(1, sizeof(*c));
     c->config = kc_props_copy(config);
     *ctx = c;
@@ -1003,6 +1010,52 @@ static void test_no_route_shows_resolved_provider_values(void **state)
     kc_free(secrets);
 }
 
+/* A failure message that quotes a resolved value: status and log hide it. */
+static void test_failure_trace_hides_provider_values(void **state)
+{
+    fixture_t *f = *state;
+    char *secrets = kc_asprintf("%s/secrets.properties", f->dir);
+    FILE *fp = fopen(secrets, "w");
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *logfp;
+    char *body;
+    json_t *st;
+    const char *trace;
+
+    assert_non_null(fp);
+    fputs("url=db://user:pa55w0rd@host\n", fp);
+    fclose(fp);
+    logfp = open_memstream(&log, &loglen);
+    kc_log_set_stream(logfp);
+    body = kc_asprintf("{\"name\":\"e\",\"config\":{\"connector.class\":"
+                       "\"TestSource\",\"topic\":\"t\",\"fail.echo\":"
+                       "\"${file:%s:url}\"}}",
+                       secrets);
+    {
+        reply_t r = call(f, "POST", "/connectors", body);
+
+        assert_int_equal(r.status, 201);
+        reply_free(&r);
+    }
+    st = wait_state(f, "e", "FAILED", -1);
+    trace = json_string_value(
+        json_object_get(json_object_get(st, "connector"), "trace"));
+    assert_non_null(trace);
+    assert_null(strstr(trace, "pa55w0rd"));
+    assert_non_null(strstr(trace, "cannot reach ${file:"));
+    json_decref(st);
+    kc_log_set_stream(NULL);
+    fclose(logfp);
+    assert_non_null(strstr(log, "cannot reach ${file:"));
+    if (strstr(log, "pa55w0rd") != NULL) {
+        fail_msg("the log shows the resolved value:\n%s", log);
+    }
+    free(log);
+    kc_free(body);
+    kc_free(secrets);
+}
+
 /* A herder busy stopping slow tasks: calls time out, status answers. */
 static void test_timeout_while_busy(void **state)
 {
@@ -1153,6 +1206,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_no_route_shows_resolved_provider_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failure_trace_hides_provider_values, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
