@@ -416,17 +416,19 @@ static void kc_herder_scrub_infos(kc_herder_t *h, const kc_props_t *raw,
          i++) {
         json_t *value = json_object_get(json_array_get(configs, i), "value");
         const char *key = json_string_value(json_object_get(value, "name"));
+        const char *rawv = key != NULL ? kc_props_get(raw, key) : NULL;
         json_t *shown = json_object_get(value, "value");
 
-        kc_secrets_scrub_json(sec, value);
-        if (key != NULL && json_is_string(shown) &&
-            kc_props_get(raw, key) != NULL &&
+        /* Not "name": the key stays what it is. */
+        kc_secrets_scrub_json(sec, json_object_get(value, "errors"));
+        kc_secrets_scrub_json(sec,
+                              json_object_get(value, "recommended_values"));
+        if (rawv != NULL && json_is_string(shown) &&
             strcmp(json_string_value(shown), "[hidden]") != 0) {
-            /* A whole value that held a reference shows the reference. */
-            char *clean = kc_secrets_scrub(sec, kc_props_get(raw, key));
-
-            json_string_set(shown, clean);
-            kc_free(clean);
+            /* A value that held a reference shows the reference. */
+            json_string_set(shown, rawv);
+        } else {
+            kc_secrets_scrub_json(sec, shown);
         }
     }
     kc_secrets_destroy(sec);
