@@ -146,8 +146,12 @@ def test_request_data_cannot_forge_log_lines(kconnect, tmp_path,
     assert "\x1b" not in log and "\r" not in log
     assert not any(line.startswith(forged) for line in lines), log
     # Every line that mentions the payload is a whole record of its own.
+    # Three events carry it: the expansion warning and two request log
+    # lines; one line each.
     payload = [line for line in lines if "FORGED" in line]
-    assert payload and all(line.startswith("[") for line in payload), log
+    assert len(payload) == 3, log
+    assert all(line.startswith("[20") and " INFO " in line[:40]
+               for line in payload), log
     assert any("x\\x1B[31m\\n[2000-01-01" in line for line in lines), log
     # The name shows escaped (herder, worker, task context) or, in the
     # request log, still percent-encoded as the client sent it.
