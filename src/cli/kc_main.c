@@ -21,6 +21,7 @@
 #include "rest/kc_rest_server.h"
 #include "runtime/kc_worker.h"
 #include "runtime/kc_worker_config.h"
+#include "util/kc_utf8.h"
 
 #define LOGGER "org.apache.kafka.connect.cli.ConnectStandalone"
 
@@ -184,6 +185,8 @@ static int run_standalone(int argc, char **argv)
     for (int i = 0; i < nfiles; i++) {
         bool created = false;
         json_t *info = NULL;
+        /* A name from a file may hold anything; the log gets it escaped. */
+        char *name = kc_str_escape_log(files[i].name);
 
         if (kc_herder_put_config(h, files[i].name, files[i].config, false,
                                  files[i].initial_state, &created, &info,
@@ -197,14 +200,16 @@ static int run_standalone(int argc, char **argv)
             fprintf(stderr,
                     "kconnect: could not create connector \"%s\" from "
                     "%s: %s\n",
-                    files[i].name, argv[i + 1],
+                    name, argv[i + 1],
                     json_is_string(msg) ? json_string_value(msg) : err.msg);
+            kc_free(name);
             json_decref(info);
             rc = EXIT_CONNECTOR;
             goto out;
         }
         json_decref(info);
-        kc_log_info(LOGGER, "Created connector %s", files[i].name);
+        kc_log_info(LOGGER, "Created connector %s", name);
+        kc_free(name);
     }
     kc_log_info(LOGGER, "Kafka Connect started");
     while (sigwait(&sigs, &sig) != 0) {

@@ -9,8 +9,11 @@
 
 #include "herder/kc_config_info.h"
 #include "herder/kc_herder.h"
+#include "config/kc_secrets.h"
 #include "herder/kc_status_store.h"
 #include "util/kc_log.h"
+#include "util/kc_str.h"
+#include "util/kc_utf8.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -29,6 +32,7 @@
 
 typedef struct kc_hconn {
     char *name;
+    char *log_name; /* name with control characters escaped, for logs */
     kc_props_t *config;
     const struct kc_connector_plugin *plugin;
     kc_plugin_kind_t kind;
@@ -342,61 +346,92 @@ kc_herder_tables(kc_herder_t *h, const struct kc_connector_plugin *p,
     return fallback[0] != NULL ? fallback : fallback + 1;
 }
 
-static bool kc_has_control_chars(const char *s)
-{
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool kc_is_blank(const char *s)
-{
-    while (*s != '\0' && (unsigned char)*s <= ' ') {
-        s++;
-    }
-    return *s == '\0';
-}
-
-/* Apache's NonEmptyStringWithoutControlChars on "name". */
+/*
+ * Apache's NonEmptyStringWithoutControlChars on "name": ConfigDef trims a
+ * STRING value first, then every code point that is an ISO control
+ * character (U+0000-U+001F, U+007F-U+009F) is listed. Code points, not
+ * bytes: the UTF-8 of a character outside the BMP holds bytes in
+ * 0x80-0x9F that are not control characters.
+ */
 static void kc_herder_check_name(const kc_props_t *props,
                                  kc_config_result_t *result)
 {
     const char *name = kc_props_get(props, "name");
+    char *trimmed;
     char *msg = NULL;
+    kc_buf_t buf;
 
     if (name == NULL || kc_config_result_first(result, "name") != NULL) {
         return;
     }
-    if (kc_is_blank(name)) {
-        /* Apache trims the value before it reports it. */
+    trimmed = kc_str_trim_dup(name, strlen(name));
+    kc_buf_init(&buf, 0);
+    if (*trimmed == '\0') {
         msg = kc_asprintf("Invalid value  for configuration name: String "
                           "may not be empty");
-    } else if (kc_has_control_chars(name)) {
-        kc_buf_t buf;
+    } else if (!kc_utf8_valid(trimmed, strlen(trimmed))) {
+        msg = kc_asprintf("Invalid value for configuration name: String "
+                          "must be valid UTF-8");
+    } else {
+        const uint8_t *p = (const uint8_t *)trimmed;
+        const uint8_t *end = p + strlen(trimmed);
 
-        kc_buf_init(&buf, 0);
-        for (const char *s = name; *s != '\0'; s++) {
-            unsigned char c = (unsigned char)*s;
+        while (p < end) {
+            uint32_t cp;
 
-            if (c < 0x20 || c == 0x7f) {
-                kc_buf_printf(&buf, "%s%u", buf.len > 0 ? ", " : "", c);
+            p += kc_utf8_decode(p, end, &cp);
+            if (kc_utf8_is_iso_control(cp)) {
+                kc_buf_printf(&buf, "%s%u", buf.len > 0 ? ", " : "",
+                              (unsigned)cp);
             }
         }
-        msg = kc_asprintf("Invalid value %s for configuration name: String "
-                          "may not contain control sequences but had the "
-                          "following ASCII control characters: %s",
-                          name, kc_buf_cstr(&buf));
-        kc_buf_release(&buf);
+        if (buf.len > 0) {
+            msg = kc_asprintf("Invalid value %s for configuration name: "
+                              "String may not contain control sequences "
+                              "but had the following ASCII chars: %s",
+                              trimmed, kc_buf_cstr(&buf));
+        }
     }
     if (msg != NULL) {
         kc_config_info_add_issue(result, "name", msg);
         kc_free(msg);
     }
+    kc_buf_release(&buf);
+    kc_free(trimmed);
+}
+
+/*
+ * Validation runs on resolved values: put the references back in what
+ * it shows of each key (value, errors, recommended values).
+ */
+static void kc_herder_scrub_infos(kc_herder_t *h, const kc_props_t *raw,
+                                  json_t *infos)
+{
+    const kc_config_t *wcfg = kc_worker_config(h->w);
+    kc_secrets_t *sec =
+        kc_secrets_new(raw, wcfg != NULL ? kc_config_props(wcfg) : NULL);
+    json_t *configs = json_object_get(infos, "configs");
+
+    for (size_t i = 0; !kc_secrets_empty(sec) && i < json_array_size(configs);
+         i++) {
+        json_t *value = json_object_get(json_array_get(configs, i), "value");
+        const char *key = json_string_value(json_object_get(value, "name"));
+        const char *rawv = key != NULL ? kc_props_get(raw, key) : NULL;
+        json_t *shown = json_object_get(value, "value");
+
+        /* Not "name": the key stays what it is. */
+        kc_secrets_scrub_json(sec, json_object_get(value, "errors"));
+        kc_secrets_scrub_json(sec,
+                              json_object_get(value, "recommended_values"));
+        if (rawv != NULL && json_is_string(shown) &&
+            strcmp(json_string_value(shown), "[hidden]") != 0) {
+            /* A value that held a reference shows the reference. */
+            json_string_set(shown, rawv);
+        } else {
+            kc_secrets_scrub_json(sec, shown);
+        }
+    }
+    kc_secrets_destroy(sec);
 }
 
 /*
@@ -450,6 +485,7 @@ static kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
     /* Cross-key rules and the plugin's own validate(). */
     kc_worker_connector_check(h->w, p, props, &result);
     *infos = kc_config_infos(cls, tables, props, &result);
+    kc_herder_scrub_infos(h, raw, *infos);
     kc_config_result_release(&result);
     kc_props_destroy(props);
     if (pp != NULL) {
@@ -494,6 +530,41 @@ static char *kc_infos_error_text(json_t *infos)
 
 /* ---- lifecycle --------------------------------------------------------- */
 
+static kc_secrets_t *kc_hconn_secrets(kc_herder_t *h, const kc_hconn_t *c)
+{
+    const kc_config_t *wcfg = kc_worker_config(h->w);
+
+    return kc_secrets_new(c->config,
+                          wcfg != NULL ? kc_config_props(wcfg) : NULL);
+}
+
+/*
+ * Record a failure of @p c (task @p task, -1 for the connector) found by
+ * the herder, and log it: its message may quote a resolved provider
+ * value (a file name, a URL with a password), which neither the status
+ * nor the log may show.
+ */
+static void kc_hconn_failed(kc_herder_t *h, const kc_hconn_t *c, int task,
+                            const char *what, const char *reason)
+{
+    kc_secrets_t *sec = kc_hconn_secrets(h, c);
+    char *clean = kc_secrets_scrub(sec, reason);
+    const char *name = c->log_name;
+    char *logged = kc_str_escape_log(clean);
+
+    if (task < 0) {
+        kc_log_error(KC_HERDER_LOGGER, "could not %s connector \"%s\": %s",
+                     what, name, logged);
+    } else {
+        kc_log_error(KC_HERDER_LOGGER, "could not %s task %s-%d: %s", what,
+                     name, task, logged);
+    }
+    kc_herder_put_status(h, c->name, task, KC_STATE_FAILED, clean);
+    kc_free(logged);
+    kc_free(clean);
+    kc_secrets_destroy(sec);
+}
+
 /* Start the connector instance as its target state says. */
 static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 {
@@ -508,9 +579,7 @@ static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
     kc_error_clear(&err);
     if (kc_worker_start_connector(h->w, c->name, c->config, c->target, &err) !=
         KC_OK) {
-        kc_log_error(KC_HERDER_LOGGER, "could not start connector \"%s\": %s",
-                     c->name, err.msg);
-        kc_herder_put_status(h, c->name, -1, KC_STATE_FAILED, err.msg);
+        kc_hconn_failed(h, c, -1, "start", err.msg);
         return;
     }
     c->started = true;
@@ -533,9 +602,7 @@ static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
     kc_error_clear(&err);
     if (kc_worker_start_task(h->w, c->name, (int)i, c->config, c->tasks[i],
                              c->target, &err) != KC_OK) {
-        kc_log_error(KC_HERDER_LOGGER, "could not start task %s-%zu: %s",
-                     c->name, i, err.msg);
-        kc_herder_put_status(h, c->name, (int)i, KC_STATE_FAILED, err.msg);
+        kc_hconn_failed(h, c, (int)i, "start", err.msg);
         return;
     }
     kc_herder_settle_status(h, c->name, (int)i, c->target);
@@ -603,6 +670,7 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
     bool changed = force;
     long max;
     const char *enforce;
+    kc_secrets_t *sec;
 
     if (!c->started || c->target != KC_TARGET_STARTED) {
         return;
@@ -612,15 +680,12 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
         kc_log_info(KC_HERDER_LOGGER,
                     "Skipping update of tasks for connector %s since it "
                     "has failed",
-                    c->name);
+                    c->log_name);
         return;
     }
     kc_error_clear(&err);
     if (kc_worker_task_configs(h->w, c->name, &cfgs, &n, &err) != KC_OK) {
-        kc_log_error(KC_HERDER_LOGGER,
-                     "could not get task configs of connector \"%s\": %s",
-                     c->name, err.msg);
-        kc_herder_put_status(h, c->name, -1, KC_STATE_FAILED, err.msg);
+        kc_hconn_failed(h, c, -1, "get the task configs of", err.msg);
         return;
     }
     max = kc_hconn_tasks_max(c);
@@ -635,21 +700,29 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
             "false; however, this option will be removed in a future "
             "release of Kafka Connect.",
             c->name, n, max);
+        char *logged = kc_str_escape_log(msg);
 
         if (enforce == NULL || strcasecmp(enforce, "false") != 0) {
-            kc_log_error(KC_HERDER_LOGGER, "%s", msg);
+            kc_log_error(KC_HERDER_LOGGER, "%s", logged);
             kc_hconn_remove_tasks(h, c);
             kc_herder_put_status(h, c->name, -1, KC_STATE_FAILED, msg);
+            kc_free(logged);
             kc_free(msg);
             kc_tasks_free(cfgs, n);
             return;
         }
-        kc_log_warn(KC_HERDER_LOGGER, "%s", msg);
+        kc_log_warn(KC_HERDER_LOGGER, "%s", logged);
+        kc_free(logged);
         kc_free(msg);
     }
+    sec = kc_hconn_secrets(h, c);
     for (size_t i = 0; i < n; i++) {
         kc_hconn_decorate_task(c, cfgs[i]);
+        /* Stored and shown with the references; the worker resolves
+         * them again when it starts the task. */
+        kc_secrets_unresolve(sec, cfgs[i]);
     }
+    kc_secrets_destroy(sec);
     if (n != c->ntasks) {
         changed = true;
     }
@@ -673,6 +746,7 @@ static void kc_hconn_free(kc_hconn_t *c)
     kc_tasks_free(c->tasks, c->ntasks);
     kc_props_destroy(c->config);
     kc_free(c->name);
+    kc_free(c->log_name);
     kc_free(c);
 }
 
@@ -821,6 +895,7 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     if (c == NULL) {
         c = kc_calloc(1, sizeof(*c));
         c->name = kc_strdup(op->name);
+        c->log_name = kc_str_escape_log(op->name);
         c->target = target;
         h->conns = kc_realloc(h->conns, (h->nconns + 1) * sizeof(*h->conns));
         h->conns[h->nconns++] = c;
@@ -828,7 +903,8 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     } else {
         bool changed = !kc_props_equal(c->config, props) || c->plugin != p;
 
-        kc_log_info(KC_HERDER_LOGGER, "Reconfiguring connector %s", op->name);
+        kc_log_info(KC_HERDER_LOGGER, "Reconfiguring connector %s",
+                    c->log_name);
         kc_hconn_stop(h, c);
         if (changed) {
             /* New connector config: the tasks restart with it even if
@@ -873,6 +949,13 @@ static kc_err_t kc_op_put(kc_herder_t *h, kc_op_t *op)
     kc_props_t *props = NULL;
     kc_props_t *nulls = NULL;
     kc_err_t rc;
+
+    /* The one gate for REST and connector files: every other place
+     * (status, offsets, JSON) takes a name for text. */
+    if (!kc_utf8_valid(op->name, strlen(op->name))) {
+        return kc_error_set(&op->err, KC_ERR_INVALID,
+                            "Connector name must be valid UTF-8");
+    }
 
     rc = kc_json_to_props(op->in, &props, &nulls, &op->err);
     if (rc != KC_OK) {
@@ -950,7 +1033,7 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
         memmove(&h->conns[i], &h->conns[i + 1],
                 (h->nconns - i - 1) * sizeof(*h->conns));
         h->nconns--;
-        kc_log_info(KC_HERDER_LOGGER, "Removed connector %s", c->name);
+        kc_log_info(KC_HERDER_LOGGER, "Removed connector %s", c->log_name);
         kc_hconn_free(c);
         return KC_OK;
     }
@@ -1021,7 +1104,7 @@ static kc_err_t kc_op_stop(kc_herder_t *h, kc_op_t *op)
     kc_hconn_stop(h, c);
     c->target = KC_TARGET_STOPPED;
     kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
-    kc_log_info(KC_HERDER_LOGGER, "Stopped connector %s", c->name);
+    kc_log_info(KC_HERDER_LOGGER, "Stopped connector %s", c->log_name);
     return KC_OK;
 }
 
@@ -1081,7 +1164,7 @@ static kc_err_t kc_op_restart(kc_herder_t *h, kc_op_t *op)
     kc_log_info(KC_HERDER_LOGGER,
                 "Received restart request for connector %s (includeTasks=%s, "
                 "onlyFailed=%s)",
-                c->name, include_tasks ? "true" : "false",
+                c->log_name, include_tasks ? "true" : "false",
                 only_failed ? "true" : "false");
     if (restart_conn) {
         kc_hconn_stop(h, c);
@@ -1392,7 +1475,7 @@ static void kc_herder_tick(kc_herder_t *h)
         if (c->started && kc_worker_take_reconfigure(h->w, c->name)) {
             kc_log_info(KC_HERDER_LOGGER,
                         "Connector %s requested a task reconfiguration",
-                        c->name);
+                        c->log_name);
             kc_hconn_update_tasks(h, c, false);
         }
     }

@@ -2,6 +2,7 @@
 
 #include "rest/kc_rest_loggers.h"
 #include "util/kc_log.h"
+#include "util/kc_utf8.h"
 
 #include <strings.h>
 
@@ -118,14 +119,22 @@ void kc_rest_loggers_put(const char *logger, json_t *body, const char *scope,
     if (scope != NULL && strcasecmp(scope, "cluster") == 0) {
         cluster = true;
     } else if (scope != NULL && strcasecmp(scope, "worker") != 0) {
+        char *safe = kc_str_escape_log(scope);
+
         kc_log_warn(KC_LOGGING_LOGGER,
                     "Received invalid scope '%s' in request to adjust "
                     "logging level; will default to worker",
-                    scope);
+                    safe);
+        kc_free(safe);
     }
-    kc_log_info(KC_LOGGING_LOGGER,
-                "Setting level of namespace %s and children to %s", logger,
-                kc_log_level_name(level));
+    if (kc_log_enabled(KC_LOG_INFO, KC_LOGGING_LOGGER)) {
+        char *safe = kc_str_escape_log(logger);
+
+        kc_log_info(KC_LOGGING_LOGGER,
+                    "Setting level of namespace %s and children to %s", safe,
+                    kc_log_level_name(level));
+        kc_free(safe);
+    }
     ctx.ns = logger;
     ctx.root = strcasecmp(logger, "root") == 0;
     ctx.names = json_array();

@@ -3,6 +3,7 @@
 #include "rest/kc_rest_loggers.h"
 #include "rest/kc_rest_routes.h"
 #include "util/kc_log.h"
+#include "util/kc_utf8.h"
 
 #include <ctype.h>
 #include <strings.h>
@@ -274,8 +275,11 @@ static void kc_connectors_list(kc_route_ctx_t *ctx)
         } else if (strcmp(ctx->req->args[i].value, "info") == 0) {
             expand |= KC_HERDER_EXPAND_INFO;
         } else {
+            char *safe = kc_str_escape_log(ctx->req->args[i].value);
+
             kc_log_info(KC_REST_LOGGER, "Ignoring unknown expansion type %s",
-                        ctx->req->args[i].value);
+                        safe);
+            kc_free(safe);
         }
     }
     kc_error_clear(&err);
@@ -521,40 +525,6 @@ static void kc_connector_topics(kc_route_ctx_t *ctx, const char *name)
     kc_answer(ctx, rc, &err, out, ctx->nseg == 3 ? 200 : 202);
 }
 
-/* The deprecated GET .../tasks-config: {"name-0": {...}, ...}. */
-static void kc_connector_tasks_config(kc_route_ctx_t *ctx, const char *name)
-{
-    json_t *tasks = NULL;
-    json_t *out;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_tasks(ctx->h, name, &tasks, &err);
-    if (rc != KC_OK) {
-        kc_fail(ctx, rc, &err, tasks);
-        return;
-    }
-    kc_log_warn(KC_REST_LOGGER,
-                "The 'GET /connectors/{connector}/tasks-config' endpoint is "
-                "deprecated and will be removed in the next major release. "
-                "Please use the 'GET /connectors/{connector}/tasks' endpoint "
-                "instead.");
-    out = json_object();
-    for (size_t i = 0; i < json_array_size(tasks); i++) {
-        json_t *t = json_array_get(tasks, i);
-        char *key = kc_asprintf("%s-%lld", name,
-                                (long long)json_integer_value(json_object_get(
-                                    json_object_get(t, "id"), "task")));
-
-        json_object_set(out, key, json_object_get(t, "config"));
-        kc_free(key);
-    }
-    json_decref(tasks);
-    ctx->resp->status = 200;
-    ctx->resp->body = out;
-}
-
 static void kc_route_connector(kc_route_ctx_t *ctx)
 {
     const char *name = ctx->seg[1];
@@ -632,12 +602,6 @@ static void kc_route_connector(kc_route_ctx_t *ctx)
         }
         rc = kc_herder_tasks(ctx->h, name, &out, &err);
         kc_answer(ctx, rc, &err, out, 200);
-    } else if (strcmp(sub, "tasks-config") == 0) {
-        if (!kc_method(ctx, "GET")) {
-            kc_bad_method(ctx);
-            return;
-        }
-        kc_connector_tasks_config(ctx, name);
     } else if (strcmp(sub, "offsets") == 0) {
         kc_connector_offsets(ctx, name);
     } else if (strcmp(sub, "fence") == 0) {
@@ -794,8 +758,19 @@ static void kc_route_root(kc_route_ctx_t *ctx)
     ctx->resp->body = out;
 }
 
-/* Split the path into decoded segments; false if it cannot be routed. */
-static bool kc_split_path(kc_route_ctx_t *ctx, const char *path)
+typedef enum kc_path_rc {
+    KC_PATH_OK,
+    KC_PATH_TOO_DEEP,
+    KC_PATH_BAD_ESCAPE,
+    KC_PATH_BAD_UTF8
+} kc_path_rc_t;
+
+/*
+ * Split the path into decoded segments. A segment that does not decode
+ * to UTF-8 is refused, as Jetty refuses it, so that every name reaching
+ * the herder is text.
+ */
+static kc_path_rc_t kc_split_path(kc_route_ctx_t *ctx, const char *path)
 {
     const char *p = path;
 
@@ -808,18 +783,34 @@ static bool kc_split_path(kc_route_ctx_t *ctx, const char *path)
         char *seg;
 
         if (ctx->nseg == KC_REST_MAX_SEGMENTS) {
-            return false;
+            return KC_PATH_TOO_DEEP;
         }
         seg = kc_rest_decode(p, len, false);
         if (seg == NULL) {
-            return false;
+            return KC_PATH_BAD_ESCAPE;
         }
         ctx->seg[ctx->nseg++] = seg;
+        if (!kc_utf8_valid(seg, strlen(seg))) {
+            return KC_PATH_BAD_UTF8;
+        }
         if (end == NULL) {
             break;
         }
         p = end + 1;
         /* A trailing slash is ignored, as Jersey does. */
+    }
+    return KC_PATH_OK;
+}
+
+static bool kc_args_valid(const kc_rest_request_t *req)
+{
+    for (size_t i = 0; i < req->nargs; i++) {
+        const kc_rest_arg_t *a = &req->args[i];
+
+        if (!kc_utf8_valid(a->key, strlen(a->key)) ||
+            !kc_utf8_valid(a->value, strlen(a->value))) {
+            return false;
+        }
     }
     return true;
 }
@@ -835,14 +826,22 @@ void kc_rest_route(kc_herder_t *h, const kc_rest_options_t *opts,
     ctx.h = h;
     ctx.req = req;
     ctx.resp = resp;
-    if (!kc_split_path(&ctx, req->path != NULL ? req->path : "/")) {
-        if (ctx.nseg == KC_REST_MAX_SEGMENTS) {
-            kc_not_found(&ctx);
-        } else {
-            kc_rest_error(resp, 400,
-                          "Malformed percent-encoding in the "
-                          "request path");
-        }
+    switch (kc_split_path(&ctx, req->path != NULL ? req->path : "/")) {
+    case KC_PATH_OK:
+        break;
+    case KC_PATH_TOO_DEEP:
+        kc_not_found(&ctx);
+        goto out;
+    case KC_PATH_BAD_ESCAPE:
+        kc_rest_error(resp, 400,
+                      "Malformed percent-encoding in the request path");
+        goto out;
+    case KC_PATH_BAD_UTF8:
+        kc_rest_error(resp, 400, "Invalid UTF-8 in the request path");
+        goto out;
+    }
+    if (!kc_args_valid(req)) {
+        kc_rest_error(resp, 400, "Invalid UTF-8 in the request query");
         goto out;
     }
     first = ctx.nseg > 0 ? ctx.seg[0] : NULL;

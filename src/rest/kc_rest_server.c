@@ -14,6 +14,7 @@
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_server.h"
 #include "util/kc_log.h"
+#include "util/kc_utf8.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -286,6 +287,7 @@ static void kc_log_request(struct MHD_Connection *conn, const char *method,
     const char *agent;
     time_t now;
     struct tm tm;
+    char *safe[4];
 
     if (!kc_log_enabled(KC_LOG_INFO, KC_REST_LOGGER)) {
         return;
@@ -295,10 +297,18 @@ static void kc_log_request(struct MHD_Connection *conn, const char *method,
     strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
     agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                         MHD_HTTP_HEADER_USER_AGENT);
+    /* Everything the client sent is escaped: one request, one line. */
+    safe[0] = kc_str_escape_log(method);
+    safe[1] = kc_str_escape_log(url);
+    safe[2] = kc_str_escape_log(version);
+    safe[3] = kc_str_escape_log(agent != NULL ? agent : "-");
     kc_log_info(
         KC_REST_LOGGER, "%s - - [%s] \"%s %s %s\" %d %zu \"-\" \"%s\" %lld",
-        kc_client_ip(conn, ip, sizeof(ip)), ts, method, url, version, status,
-        len, agent != NULL ? agent : "-", (long long)(kc_now_ms() - start_ms));
+        kc_client_ip(conn, ip, sizeof(ip)), ts, safe[0], safe[1], safe[2],
+        status, len, safe[3], (long long)(kc_now_ms() - start_ms));
+    for (size_t i = 0; i < KC_ARRAY_LEN(safe); i++) {
+        kc_free(safe[i]);
+    }
 }
 
 /* The headers of one response, "set" rules replacing earlier ones. */
@@ -562,7 +572,14 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         kc_rest_conn_clear(state);
         return ret;
     }
-    kc_log_debug(KC_REST_LOGGER, "Handling %s %s", method, url);
+    if (kc_log_enabled(KC_LOG_DEBUG, KC_REST_LOGGER)) {
+        char *m = kc_str_escape_log(method);
+        char *u = kc_str_escape_log(url);
+
+        kc_log_debug(KC_REST_LOGGER, "Handling %s %s", m, u);
+        kc_free(m);
+        kc_free(u);
+    }
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, kc_collect_arg,
                               &state->args);
     state->target = kc_request_target(url, &state->args);
@@ -637,6 +654,7 @@ static void kc_rest_completed(void *cls, struct MHD_Connection *conn,
 static void kc_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
+    char *safe;
     size_t n;
 
     KC_UNUSED(cls);
@@ -645,7 +663,10 @@ static void kc_mhd_log(void *cls, const char *fmt, va_list ap)
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) {
         msg[--n] = '\0';
     }
-    kc_log_warn(KC_REST_LOGGER, "%s", msg);
+    /* libmicrohttpd may quote what the client sent. */
+    safe = kc_str_escape_log(msg);
+    kc_log_warn(KC_REST_LOGGER, "%s", safe);
+    kc_free(safe);
 }
 
 /* ---- lifecycle --------------------------------------------------------- */

@@ -9,6 +9,8 @@
  */
 #include "kc_internal.h"
 
+#include "config/kc_secrets.h"
+
 #include "runtime/kc_task.h"
 
 #include "runtime/kc_error_handler.h"
@@ -575,16 +577,22 @@ void *kc_sink_task_run(void *arg)
     sr.task = task;
     task->sink_runner = &sr;
     kc_log_set_context(logctx);
+    /* The task's plugin sees resolved provider values; its log lines
+     * show the references. */
+    kc_log_set_filter(kc_secrets_log_filter, task->secrets);
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not start task %s: %s", task->logname,
-                     err.msg);
+        char *why = kc_task_scrub(task, err.msg);
+
+        kc_log_error(LOGGER, "could not start task %s: %s", task->logname, why);
         kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, err.msg);
+                         KC_STATE_FAILED, why);
+        kc_free(why);
         runner_release(&sr);
         task->sink_runner = NULL;
         kc_log_set_context(NULL);
+        kc_log_set_filter(NULL, NULL);
         atomic_store(&task->done, true);
         return NULL;
     }
@@ -595,12 +603,15 @@ void *kc_sink_task_run(void *arg)
                      sr.paused ? KC_STATE_PAUSED : KC_STATE_RUNNING, NULL);
     runner_loop(&sr);
     if (sr.failure != NULL) {
+        char *why = kc_task_scrub(task, sr.failure);
+
         kc_log_error(LOGGER,
                      "%s Task threw an uncaught and unrecoverable "
                      "exception: %s",
-                     task->logname, sr.failure);
+                     task->logname, why);
         kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, sr.failure);
+                         KC_STATE_FAILED, why);
+        kc_free(why);
         /* Offsets of the failed batch were not recorded: safe to commit. */
     } else {
         kc_worker_report(task->worker, task->connector, task->id,
@@ -610,6 +621,7 @@ void *kc_sink_task_run(void *arg)
     kc_free(sr.failure);
     task->sink_runner = NULL;
     kc_log_set_context(NULL);
+    kc_log_set_filter(NULL, NULL);
     atomic_store(&task->done, true);
     return NULL;
 }

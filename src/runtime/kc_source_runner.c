@@ -9,6 +9,8 @@
  */
 #include "kc_internal.h"
 
+#include "config/kc_secrets.h"
+
 #include "runtime/kc_task.h"
 
 #include "data/kc_value_json.h"
@@ -802,13 +804,18 @@ void *kc_source_task_run(void *arg)
     memset(&sr, 0, sizeof(sr));
     sr.task = task;
     kc_log_set_context(logctx);
+    /* The task's plugin sees resolved provider values; its log lines
+     * show the references. */
+    kc_log_set_filter(kc_secrets_log_filter, task->secrets);
     kc_free(logctx);
     kc_error_clear(&err);
     if (runner_start(&sr, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not start task %s: %s", task->logname,
-                     err.msg);
+        char *why = kc_task_scrub(task, err.msg);
+
+        kc_log_error(LOGGER, "could not start task %s: %s", task->logname, why);
         kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, err.msg);
+                         KC_STATE_FAILED, why);
+        kc_free(why);
         runner_release(&sr);
         atomic_store(&task->done, true);
         return NULL;
@@ -834,18 +841,22 @@ void *kc_source_task_run(void *arg)
     }
     commit_offsets(&sr);
     if (sr.failure != NULL) {
+        char *why = kc_task_scrub(task, sr.failure);
+
         kc_log_error(LOGGER,
                      "%s Task threw an uncaught and unrecoverable "
                      "exception: %s",
-                     task->logname, sr.failure);
+                     task->logname, why);
         kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, sr.failure);
+                         KC_STATE_FAILED, why);
+        kc_free(why);
     } else {
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_UNASSIGNED, NULL);
     }
     runner_release(&sr);
     kc_log_set_context(NULL);
+    kc_log_set_filter(NULL, NULL);
     atomic_store(&task->done, true);
     return NULL;
 }

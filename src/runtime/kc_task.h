@@ -36,6 +36,7 @@ struct kc_task {
     char *logname; /* "WorkerSourceTask{id=<label>}", as Apache logs it */
     kc_props_t *connector_config;
     kc_props_t *task_config;
+    struct kc_secrets *secrets; /* resolved provider values, to hide */
     const struct kc_connector_plugin *plugin;
     bool is_sink;
     struct kc_source_task_ctx source_ctx;
@@ -52,6 +53,11 @@ struct kc_task {
     atomic_bool done;
 };
 
+/**
+ * @brief @p text with the config-provider values this task resolved put
+ * back as references, for a status trace or log line. Caller frees.
+ */
+char *kc_task_scrub(const kc_task_t *task, const char *text);
 /** @brief Report a state change through the worker's status listener. */
 void kc_worker_report(kc_worker_t *w, const char *connector, int task,
                       kc_state_t state, const char *trace);

@@ -6,12 +6,14 @@
 
 #include "runtime/kc_worker.h"
 
+#include "config/kc_secrets.h"
 #include "data/kc_value_json.h"
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
+#include "util/kc_utf8.h"
 
 #include <regex.h>
 #include <syslog.h>
@@ -24,6 +26,7 @@ struct kc_connector_ctx {
     kc_worker_t *worker;
     char *name;
     atomic_bool reconfigure;
+    const struct kc_secrets *secrets; /* the wconn's, same lifetime */
 };
 
 /* One connector instance. @locality herder thread. */
@@ -35,6 +38,9 @@ typedef struct wconn {
     void *ctx;
     bool started;
     struct kc_connector_ctx *cctx; /* stable address for the plugin */
+    /* The provider values the plugin sees resolved: its log lines get
+     * the references back (kc_log_set_filter around each call). */
+    kc_secrets_t *secrets;
 } wconn_t;
 
 typedef struct wtopics {
@@ -95,8 +101,14 @@ static void rk_log_cb(const rd_kafka_t *rk, int level, const char *fac,
                                                 : KC_LOG_DEBUG;
 
     if (kc_log_enabled(lvl, "org.apache.kafka.clients")) {
-        kc_log_write(lvl, "org.apache.kafka.clients", "[%s] %s: %s",
-                     rd_kafka_name(rk), fac, buf);
+        /* Client ids carry connector names, which REST clients choose. */
+        char *safe = kc_str_escape_log(rd_kafka_name(rk));
+        char *text = kc_str_escape_log(buf);
+
+        kc_log_write(lvl, "org.apache.kafka.clients", "[%s] %s: %s", safe, fac,
+                     text);
+        kc_free(text);
+        kc_free(safe);
     }
 }
 
@@ -310,9 +322,11 @@ void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
 void kc_worker_report(kc_worker_t *w, const char *connector, int task,
                       kc_state_t state, const char *trace)
 {
-    if (task < 0) {
-        kc_log_info(LOGGER, "connector %s is %s", connector,
-                    kc_state_name(state));
+    if (task < 0 && kc_log_enabled(KC_LOG_INFO, LOGGER)) {
+        char *safe = kc_str_escape_log(connector);
+
+        kc_log_info(LOGGER, "connector %s is %s", safe, kc_state_name(state));
+        kc_free(safe);
     }
     if (w->status_fn != NULL) {
         w->status_fn(w->status_opaque, connector, task, state, trace);
@@ -449,8 +463,11 @@ static void conn_free(wconn_t *c)
         return;
     }
     if (c->started && c->plugin->stop != NULL) {
+        kc_log_set_filter(kc_secrets_log_filter, c->secrets);
         c->plugin->stop(c->ctx);
+        kc_log_set_filter(NULL, NULL);
     }
+    kc_secrets_destroy(c->secrets);
     kc_props_destroy(c->config);
     kc_free(c->cctx->name);
     kc_free(c->cctx);
@@ -467,6 +484,8 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
     kc_config_result_t result = {0};
     kc_props_t *resolved;
     wconn_t *c;
+    char *safe;
+    kc_err_t rc;
 
     if (find_conn(w, name, NULL) != NULL) {
         return kc_error_set(err, KC_ERR_CONFLICT, "Connector %s already exists",
@@ -501,11 +520,13 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
     c = kc_calloc(1, sizeof(*c));
     c->name = kc_strdup(name);
     c->config = kc_props_copy(config);
+    c->secrets = kc_secrets_new(config, w->props);
     c->plugin = plugin;
     c->is_sink = plugin->sink_task != NULL;
     c->cctx = kc_calloc(1, sizeof(*c->cctx));
     c->cctx->worker = w;
     c->cctx->name = kc_strdup(name);
+    c->cctx->secrets = c->secrets;
     atomic_init(&c->cctx->reconfigure, false);
     w->conns = kc_realloc(w->conns, (w->nconns + 1) * sizeof(*w->conns));
     w->conns[w->nconns++] = c;
@@ -515,16 +536,23 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
         kc_worker_report(w, name, -1, KC_STATE_STOPPED, NULL);
         return KC_OK;
     }
-    kc_log_info(LOGGER, "Creating connector %s of type %s", name, cls);
+    safe = kc_str_escape_log(name);
+    kc_log_info(LOGGER, "Creating connector %s of type %s", safe, cls);
     {
         kc_error_t perr;
 
         kc_error_clear(&perr);
-        if (plugin->start(&c->ctx, resolved, c->cctx, &perr) != KC_OK) {
-            kc_log_error(LOGGER, "could not start connector %s: %s", name,
-                         perr.msg);
-            kc_worker_report(w, name, -1, KC_STATE_FAILED,
-                             perr.msg[0] ? perr.msg : "connector start failed");
+        kc_log_set_filter(kc_secrets_log_filter, c->secrets);
+        rc = plugin->start(&c->ctx, resolved, c->cctx, &perr);
+        kc_log_set_filter(NULL, NULL);
+        if (rc != KC_OK) {
+            /* The plugin saw resolved values; its message may quote one. */
+            char *why = kc_secrets_scrub(
+                c->secrets, perr.msg[0] ? perr.msg : "connector start failed");
+
+            kc_log_error(LOGGER, "could not start connector %s: %s", safe, why);
+            kc_worker_report(w, name, -1, KC_STATE_FAILED, why);
+            kc_free(why);
         } else {
             c->started = true;
             kc_worker_report(w, name, -1,
@@ -533,6 +561,7 @@ kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
                              NULL);
         }
     }
+    kc_free(safe);
     kc_props_destroy(resolved);
     return KC_OK;
 }
@@ -545,7 +574,12 @@ void kc_worker_stop_connector(kc_worker_t *w, const char *name)
     if (c == NULL) {
         return;
     }
-    kc_log_info(LOGGER, "Stopping connector %s", name);
+    if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
+        char *safe = kc_str_escape_log(name);
+
+        kc_log_info(LOGGER, "Stopping connector %s", safe);
+        kc_free(safe);
+    }
     w->conns[i] = w->conns[--w->nconns];
     conn_free(c);
 }
@@ -573,7 +607,9 @@ kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
     if (max != NULL) {
         tasks_max = atoi(max);
     }
+    kc_log_set_filter(kc_secrets_log_filter, c->secrets);
     rc = c->plugin->task_configs(c->ctx, tasks_max, configs, count, err);
+    kc_log_set_filter(NULL, NULL);
     if (rc != KC_OK) {
         return rc;
     }
@@ -610,8 +646,12 @@ void kc_connector_request_reconfigure(kc_connector_ctx_t *cctx)
 
 void kc_connector_raise_error(kc_connector_ctx_t *cctx, const kc_error_t *error)
 {
-    kc_worker_report(cctx->worker, cctx->name, -1, KC_STATE_FAILED,
-                     error != NULL ? error->msg : "connector failed");
+    /* The connector saw resolved values; its message may quote one. */
+    char *why = kc_secrets_scrub(
+        cctx->secrets, error != NULL ? error->msg : "connector failed");
+
+    kc_worker_report(cctx->worker, cctx->name, -1, KC_STATE_FAILED, why);
+    kc_free(why);
 }
 
 const char *kc_connector_ctx_name(const kc_connector_ctx_t *cctx)
@@ -621,6 +661,11 @@ const char *kc_connector_ctx_name(const kc_connector_ctx_t *cctx)
 
 /* ---- tasks ---------------------------------------------------------- */
 
+char *kc_task_scrub(const kc_task_t *task, const char *text)
+{
+    return kc_secrets_scrub(task->secrets, text);
+}
+
 static void task_free(kc_task_t *task)
 {
     kc_free(task->connector);
@@ -628,6 +673,7 @@ static void task_free(kc_task_t *task)
     kc_free(task->logname);
     kc_props_destroy(task->connector_config);
     kc_props_destroy(task->task_config);
+    kc_secrets_destroy(task->secrets);
     pthread_mutex_destroy(&task->lock);
     pthread_cond_destroy(&task->cond);
     kc_free(task);
@@ -663,12 +709,27 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     t->connector = kc_strdup(connector);
     t->id = task;
     t->label = kc_asprintf("%s-%d", connector, task);
-    t->logname = kc_asprintf("%s{id=%s}",
-                             plugin->sink_task != NULL ? "WorkerSinkTask"
-                                                       : "WorkerSourceTask",
-                             t->label);
+    {
+        char *safe = kc_str_escape_log(t->label);
+
+        t->logname = kc_asprintf("%s{id=%s}",
+                                 plugin->sink_task != NULL ? "WorkerSinkTask"
+                                                           : "WorkerSourceTask",
+                                 safe);
+        kc_free(safe);
+    }
     t->connector_config = kc_props_copy(connector_config);
     t->task_config = kc_props_copy(task_config);
+    {
+        kc_props_t *both = kc_props_copy(connector_config);
+
+        for (size_t i = 0; i < kc_props_count(task_config); i++) {
+            kc_props_set(both, kc_props_key_at(task_config, i),
+                         kc_props_value_at(task_config, i));
+        }
+        t->secrets = kc_secrets_new(both, w->props);
+        kc_props_destroy(both);
+    }
     if (kc_props_resolve(t->connector_config, w->props, err) != KC_OK ||
         kc_props_resolve(t->task_config, w->props, err) != KC_OK) {
         kc_error_prefix(err, "could not resolve the config of task %s",
@@ -694,7 +755,12 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
         pthread_cond_init(&t->cond, &attr);
         pthread_condattr_destroy(&attr);
     }
-    kc_log_info(LOGGER, "Creating task %s", t->label);
+    if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
+        char *safe = kc_str_escape_log(t->label);
+
+        kc_log_info(LOGGER, "Creating task %s", safe);
+        kc_free(safe);
+    }
     rc = pthread_create(&t->thread, NULL,
                         t->is_sink ? kc_sink_task_run : kc_source_task_run, t);
     if (rc != 0) {
@@ -730,7 +796,7 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
     kc_log_error(LOGGER,
                  "Graceful stop of task %s failed: it did not stop within "
                  "task.shutdown.graceful.timeout.ms",
-                 t->label);
+                 t->logname);
     t->abandoned = true;
     t->worker->abandoned++;
     pthread_detach(t->thread);

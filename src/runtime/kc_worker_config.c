@@ -4,6 +4,8 @@
  */
 #include "kc_internal.h"
 
+#include "util/kc_utf8.h"
+
 #include "runtime/kc_worker_config.h"
 
 #include "plugins/kc_registry.h"
@@ -81,20 +83,59 @@ void kc_worker_config_issue(kc_config_result_t *result, const char *key,
     result->count++;
 }
 
+/*
+ * Apache's NonEmptyStringWithoutControlChars: every ISO control code
+ * point is listed. Code points, not bytes: the UTF-8 of a character
+ * outside the BMP (an emoji) holds bytes in 0x80-0x9F that are not
+ * control characters.
+ */
 static kc_err_t check_name(const kc_config_def_t *def, const char *value,
                            kc_error_t *err)
 {
-    if (value == NULL || *value == '\0') {
+    const uint8_t *p;
+    const uint8_t *end;
+    size_t len;
+    kc_buf_t buf;
+
+    KC_UNUSED(def);
+    /* Apache validates the parsed value, which Java's trim() has cut. */
+    len = value != NULL ? strlen(value) : 0;
+    while (len > 0 && kc_str_is_space(value[len - 1])) {
+        len--;
+    }
+    while (len > 0 && kc_str_is_space(*value)) {
+        value++;
+        len--;
+    }
+    if (len == 0) {
         return kc_error_set(err, KC_ERR_INVALID, "String may not be empty");
     }
-    for (const char *p = value; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+    p = (const uint8_t *)value;
+    end = p + len;
+    kc_buf_init(&buf, 0);
+    while (p < end) {
+        uint32_t cp;
+        size_t n = kc_utf8_decode(p, end, &cp);
+
+        if (n == 0) {
+            kc_buf_release(&buf);
             return kc_error_set(err, KC_ERR_INVALID,
-                                "String may not contain control sequences "
-                                "but had the following ASCII chars: %d",
-                                *p);
+                                "String must be valid UTF-8");
         }
+        if (kc_utf8_is_iso_control(cp)) {
+            kc_buf_printf(&buf, "%s%u", buf.len > 0 ? ", " : "", (unsigned)cp);
+        }
+        p += n;
     }
+    if (buf.len > 0) {
+        kc_error_set(err, KC_ERR_INVALID,
+                     "String may not contain control sequences but had the "
+                     "following ASCII chars: %s",
+                     kc_buf_cstr(&buf));
+        kc_buf_release(&buf);
+        return KC_ERR_INVALID;
+    }
+    kc_buf_release(&buf);
     return KC_OK;
 }
 
@@ -626,6 +667,61 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
     return failed ? KC_ERR_INVALID : KC_OK;
 }
 
+/*
+ * Security settings of Apache's worker that kconnect does not implement.
+ * Ignoring one would leave the user believing the REST API or the
+ * worker's connections are protected, so each is an error naming the key.
+ * (producer./consumer./admin. ssl.* and sasl.* go to librdkafka, which
+ * applies them: kc_client_conf_apply.)
+ */
+static void kc_worker_security_check(const kc_props_t *props,
+                                     kc_config_result_t *result)
+{
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        const char *key = kc_props_key_at(props, i);
+        const char *v = kc_props_value_at(props, i);
+
+        if (strcmp(key, "rest.extension.classes") == 0) {
+            if (!is_blank(v)) {
+                kc_worker_config_issue(
+                    result, key,
+                    "REST extensions are not supported by kconnect (the "
+                    "REST API would run without them, e.g. without basic "
+                    "authentication); remove rest.extension.classes");
+            }
+        } else if (kc_str_starts_with(key, "listeners.https.")) {
+            kc_worker_config_issue(result, key,
+                                   "HTTPS listeners are not supported by "
+                                   "kconnect; remove %s",
+                                   key);
+        } else if (strcmp(key, "rest.advertised.listener") == 0) {
+            char *t =
+                kc_str_trim_dup(v != NULL ? v : "", v != NULL ? strlen(v) : 0);
+
+            if (kc_str_eq_nocase(t, "https")) {
+                kc_worker_config_issue(result, key,
+                                       "HTTPS listeners are not supported "
+                                       "by kconnect");
+            }
+            kc_free(t);
+        } else if (kc_str_starts_with(key, "ssl.") ||
+                   kc_str_starts_with(key, "sasl.")) {
+            kc_worker_config_issue(
+                result, key,
+                "not applied by kconnect: the worker's REST server has no "
+                "TLS and its own Kafka connections take security settings "
+                "only from producer./consumer./admin. keys");
+        } else if (strcmp(key, "security.protocol") == 0 && !is_blank(v) &&
+                   !kc_str_eq_nocase(v, "PLAINTEXT")) {
+            kc_worker_config_issue(
+                result, key,
+                "not applied by kconnect: set producer.security.protocol, "
+                "consumer.security.protocol and admin.security.protocol "
+                "instead");
+        }
+    }
+}
+
 kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                 const kc_props_t *props,
                                 kc_config_result_t *result)
@@ -644,6 +740,7 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                    {"header.converter", KC_PLUGIN_HEADER_CONVERTER}};
 
     kc_config_validate(kc_worker_config_defs(), props, result);
+    kc_worker_security_check(props, result);
     for (size_t i = 0; reg != NULL && i < KC_ARRAY_LEN(classes); i++) {
         const char *cls = kc_props_get(props, classes[i].key);
 

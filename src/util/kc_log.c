@@ -1,6 +1,7 @@
 #include "kc_internal.h"
 
 #include "util/kc_log.h"
+#include "util/kc_utf8.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -26,6 +27,8 @@ static char **kc_log_names;
 static size_t kc_log_nnames;
 static int64_t kc_log_root_modified_ms;
 static _Thread_local char kc_log_ctx[128];
+static _Thread_local kc_log_filter_fn kc_log_filter;
+static _Thread_local void *kc_log_filter_opaque;
 
 static const char *const kc_level_names[] = {"TRACE", "DEBUG", "INFO", "WARN",
                                              "ERROR", "FATAL", "OFF"};
@@ -317,11 +320,22 @@ void kc_log_reset(void)
 
 void kc_log_set_context(const char *context)
 {
+    char *safe;
+
     if (context == NULL) {
         kc_log_ctx[0] = '\0';
-    } else {
-        snprintf(kc_log_ctx, sizeof(kc_log_ctx), "%s", context);
+        return;
     }
+    /* The context carries a connector name, which a REST client chose. */
+    safe = kc_str_escape_log(context);
+    snprintf(kc_log_ctx, sizeof(kc_log_ctx), "%s", safe);
+    kc_free(safe);
+}
+
+void kc_log_set_filter(kc_log_filter_fn fn, void *opaque)
+{
+    kc_log_filter = fn;
+    kc_log_filter_opaque = opaque;
 }
 
 void kc_log_set_stream(FILE *stream)
@@ -355,6 +369,16 @@ static void kc_log_emit(kc_log_level_t level, const char *logger, int lineno,
         vsnprintf(msg, (size_t)m + 1, fmt, ap2);
     }
     va_end(ap2);
+    if (kc_log_filter != NULL) {
+        char *f = kc_log_filter(kc_log_filter_opaque, msg);
+
+        if (f != NULL) {
+            if (msg != stack) {
+                kc_free(msg);
+            }
+            msg = f;
+        }
+    }
     gettimeofday(&tv, NULL);
     localtime_r(&tv.tv_sec, &tm);
     strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);

@@ -26,6 +26,17 @@ kc_log_level_t kc_log_effective_level(const char *logger);
 void kc_log_each(void (*fn)(const char *logger, kc_log_level_t level,
                             int64_t last_modified_ms, void *opaque),
                  void *opaque);
+/**
+ * @brief A rewrite of every message this thread logs: returns a new
+ * string (kc_malloc) or NULL to keep the message.
+ */
+typedef char *(*kc_log_filter_fn)(void *opaque, const char *msg);
+/**
+ * @brief Set this thread's message filter (NULL clears it). The worker
+ * sets one around plugin code so that a plugin logging its resolved
+ * config shows the config-provider references instead.
+ */
+void kc_log_set_filter(kc_log_filter_fn fn, void *opaque);
 /** @brief Set this thread's context prefix (copied); NULL clears it. */
 void kc_log_set_context(const char *context);
 /** @brief Redirect output (default stderr); for tests. */

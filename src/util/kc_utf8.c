@@ -40,3 +40,65 @@ size_t kc_utf8_decode(const uint8_t *p, const uint8_t *end, uint32_t *cp)
     *cp = v;
     return n;
 }
+
+bool kc_utf8_valid(const char *s, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end = p + len;
+    uint32_t cp;
+
+    while (p < end) {
+        size_t n = kc_utf8_decode(p, end, &cp);
+
+        if (n == 0) {
+            return false;
+        }
+        p += n;
+    }
+    return true;
+}
+
+bool kc_utf8_is_iso_control(uint32_t cp)
+{
+    return cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F);
+}
+
+char *kc_str_escape_log(const char *s)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end;
+    kc_buf_t buf;
+
+    if (s == NULL) {
+        return kc_strdup("null");
+    }
+    end = p + strlen(s);
+    kc_buf_init(&buf, 0);
+    while (p < end) {
+        uint32_t cp;
+        size_t n = kc_utf8_decode(p, end, &cp);
+
+        if (n == 0) {
+            kc_buf_printf(&buf, "\\x%02X", *p);
+            p++;
+            continue;
+        }
+        if (cp == '\n') {
+            kc_buf_puts(&buf, "\\n");
+        } else if (cp == '\r') {
+            kc_buf_puts(&buf, "\\r");
+        } else if (cp == '\t') {
+            kc_buf_puts(&buf, "\\t");
+        } else if (cp == '\\') {
+            kc_buf_puts(&buf, "\\\\");
+        } else if (kc_utf8_is_iso_control(cp)) {
+            kc_buf_printf(&buf, "\\x%02X", (unsigned)cp);
+        } else if (cp == 0x2028 || cp == 0x2029) {
+            kc_buf_printf(&buf, "\\u%04X", (unsigned)cp);
+        } else {
+            kc_buf_append(&buf, p, n);
+        }
+        p += n;
+    }
+    return kc_buf_detach(&buf, NULL);
+}

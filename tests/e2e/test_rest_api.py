@@ -169,9 +169,10 @@ def test_create_read_delete(kconnect, tmp_path):
                   "worker_id": "127.0.0.1:%d" % w.port,
                   **({"version": ts["version"]} if "version" in ts else {})}
 
-    # The deprecated tasks-config endpoint, still served by 4.1.
-    tc = w.get("/connectors/%s/tasks-config" % name)
-    assert tc == {"%s-0" % name: tasks[0]["config"]}
+    # tasks-config was removed in Apache 4.0 (it showed resolved config
+    # provider values): an unknown path since.
+    status, _, tc = raw(w, "GET", "/connectors/%s/tasks-config" % name)
+    assert_error(status, tc, 404, "HTTP 404 Not Found")
 
     status, _, body = raw(w, "DELETE", "/connectors/" + name)
     assert status == 204 and body is None

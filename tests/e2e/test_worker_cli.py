@@ -7,6 +7,8 @@ a worker actually starts (test_connector_files_*).
 import json
 import subprocess
 
+import pytest
+
 from kconnect_worker import (KconnectWorker, find_binary, kconnect,  # noqa
                              unique_name, write_properties)
 
@@ -68,6 +70,33 @@ def test_bad_worker_config_lists_every_problem(tmp_path):
     assert "(6 problems)" in out.stderr, out.stderr
 
 
+@pytest.mark.parametrize("key,value", [
+    ("rest.extension.classes", "org.apache.kafka.connect.rest.basic.auth."
+     "extension.BasicAuthSecurityRestExtension"),
+    ("listeners.https.ssl.keystore.location", "/etc/ks.jks"),
+    ("rest.advertised.listener", "https"),
+    ("ssl.keystore.location", "/etc/ks.jks"),
+    ("security.protocol", "SASL_SSL"),
+])
+def test_unimplemented_security_setting_refuses_to_start(tmp_path, key,
+                                                          value):
+    # Silently ignored, these would leave the REST API or the worker's
+    # connections unprotected while the user believes otherwise.
+    worker = KconnectWorker(tmp_path, worker={key: value}, wait=False)
+    out = run(["standalone", str(worker.worker_path)])
+    assert out.returncode == 2, out.stderr
+    assert "  %s: " % key in out.stderr, out.stderr
+    assert "(1 problem)" in out.stderr, out.stderr
+
+
+def test_https_admin_listener_refuses_to_start(tmp_path):
+    worker = KconnectWorker(tmp_path, worker={
+        "admin.listeners": "https://127.0.0.1:0"}, wait=False)
+    out = run(["standalone", str(worker.worker_path)])
+    assert out.returncode != 0, out.stderr
+    assert "admin.listeners" in out.stderr, out.stderr
+
+
 def test_missing_worker_file_names_it(tmp_path):
     out = run(["standalone", str(tmp_path / "nope.properties")])
     assert out.returncode == 2
@@ -82,6 +111,18 @@ def test_connector_file_without_name_exits_3(tmp_path):
     out = run(["standalone", str(worker.worker_path), str(bad)])
     assert out.returncode == 3, out.stderr
     assert "missing the mandatory 'name'" in out.stderr
+
+
+def test_connector_file_name_that_is_not_utf8_exits_3(tmp_path):
+    worker = KconnectWorker(tmp_path, wait=False)
+    bad = tmp_path / "bad.properties"
+    bad.write_bytes(b"name=ab\xffcd\nconnector.class=FileStreamSource\n"
+                    b"topic=t\n")
+    out = run(["standalone", str(worker.worker_path), str(bad)])
+    assert out.returncode == 3, out.stderr
+    assert "Connector name must be valid UTF-8" in out.stderr, out.stderr
+    # The name is escaped where it is echoed.
+    assert 'connector "ab\\xFFcd"' in out.stderr, out.stderr
 
 
 def test_json_name_mismatch_exits_3(tmp_path):

@@ -84,6 +84,13 @@ static kc_err_t tsrc_start(void **ctx, const kc_props_t *config,
     if (kc_props_get(config, "fail.start") != NULL) {
         return kc_error_set(err, KC_ERR, "connector start failed on purpose");
     }
+    if (kc_props_get(config, "fail.echo") != NULL) {
+        /* As a driver that quotes its (resolved) URL in an error. */
+        kc_log_error("test.TestSourceConnector", "cannot reach %s",
+                     kc_props_get(config, "fail.echo"));
+        return kc_error_set(err, KC_ERR, "cannot reach %s",
+                            kc_props_get(config, "fail.echo"));
+    }
     c = kc_calloc(1, sizeof(*c));
     c->config = kc_props_copy(config);
     *ctx = c;
@@ -236,6 +243,9 @@ static int setup(void **state)
     kc_props_set(wp, "value.converter", "test.TestConverter");
     kc_props_set(wp, "offset.storage.file.filename", offsets);
     kc_props_set(wp, "task.shutdown.graceful.timeout.ms", "5000");
+    kc_props_set(wp, "config.providers", "file");
+    kc_props_set(wp, "config.providers.file.class",
+                 "org.apache.kafka.common.config.provider.FileConfigProvider");
     f->w = kc_worker_new(wp, f->reg, &err);
     if (f->w == NULL) {
         fail_msg("kc_worker_new: %s", err.msg);
@@ -769,6 +779,283 @@ static void test_validate_hides_passwords(void **state)
     reply_free(&r);
 }
 
+/* ---- hostile names and secrets ------------------------------------ */
+
+static void test_invalid_utf8_in_path_or_query_is_400(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    r = call(f, "PUT", "/connectors/ab%FFcd/config",
+             "{\"connector.class\":\"TestSource\",\"topic\":\"t\"}");
+    assert_error(&r, 400, "Invalid UTF-8 in the request path");
+    reply_free(&r);
+    r = call(f, "GET", "/connectors/ab%C3", NULL);
+    assert_error(&r, 400, "Invalid UTF-8 in the request path");
+    reply_free(&r);
+    /* An overlong '/' and a UTF-16 surrogate are not UTF-8 either. */
+    r = call(f, "DELETE", "/connectors/%C0%AF", NULL);
+    assert_error(&r, 400, "Invalid UTF-8 in the request path");
+    reply_free(&r);
+    r = call(f, "GET", "/connectors/%ED%A0%80/status", NULL);
+    assert_error(&r, 400, "Invalid UTF-8 in the request path");
+    reply_free(&r);
+    r = call(f, "GET", "/connectors?expand=\xff", NULL);
+    assert_error(&r, 400, "Invalid UTF-8 in the request query");
+    reply_free(&r);
+    r = call(f, "GET", "/connectors", NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(r.body), 0);
+    reply_free(&r);
+}
+
+/* The gate for connector files, which do not come through the router. */
+static void test_herder_refuses_non_utf8_name(void **state)
+{
+    fixture_t *f = *state;
+    json_t *cfg =
+        json_pack("{s:s, s:s}", "connector.class", "TestSource", "topic", "t");
+    json_t *out = NULL;
+    bool created = false;
+    kc_error_t err;
+    reply_t r;
+
+    kc_error_clear(&err);
+    assert_int_equal(kc_herder_put_config(f->h,
+                                          "ab\xff"
+                                          "cd",
+                                          cfg, false, NULL, &created, &out,
+                                          &err),
+                     KC_ERR_INVALID);
+    assert_string_equal(err.msg, "Connector name must be valid UTF-8");
+    assert_false(created);
+    json_decref(out);
+    json_decref(cfg);
+    r = call(f, "GET", "/connectors", NULL);
+    assert_int_equal(json_array_size(r.body), 0);
+    reply_free(&r);
+}
+
+static void test_name_outside_bmp_is_accepted(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r;
+
+    /* U+1F600: its UTF-8 holds the bytes 0x9F and 0x80. */
+    r = call(f, "POST", "/connectors",
+             "{\"name\":\"smile-\xf0\x9f\x98\x80\",\"config\":{"
+             "\"connector.class\":\"TestSource\",\"topic\":\"t\"}}");
+    assert_int_equal(r.status, 201);
+    assert_string_equal(r.location,
+                        "http://test-host:8083/connectors/smile-%F0%9F%98%80");
+    reply_free(&r);
+    r = call(f, "PUT", "/connectors/%F0%9F%98%80%F0%9F%98%80/config",
+             "{\"connector.class\":\"TestSource\",\"topic\":\"t\"}");
+    assert_int_equal(r.status, 201);
+    reply_free(&r);
+    r = call(f, "GET", "/connectors", NULL);
+    assert_int_equal(json_array_size(r.body), 2);
+    assert_string_equal(json_string_value(json_array_get(r.body, 0)),
+                        "smile-\xf0\x9f\x98\x80");
+    assert_string_equal(json_string_value(json_array_get(r.body, 1)),
+                        "\xf0\x9f\x98\x80\xf0\x9f\x98\x80");
+    reply_free(&r);
+    r = call(f, "GET", "/connectors/smile-%F0%9F%98%80/status", NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+}
+
+static void test_name_rules_follow_apache(void **state)
+{
+    fixture_t *f = *state;
+    static const struct {
+        const char *json_name;
+        const char *error;
+    } cases[] = {
+        {"a\\nb\\u001bc",
+         "Invalid value a\nb\x1b"
+         "c for configuration name: String may not "
+         "contain control sequences but had the following ASCII chars: 10, "
+         "27"},
+        /* Java's trim drops control characters at either end first. */
+        {"\\u0007\\u007f\\u0000",
+         "Invalid value \x7f for configuration name: String may not contain "
+         "control sequences but had the following ASCII chars: 127"},
+        /* U+0085 (NEL) is a C1 control character. */
+        {"x\\u0085y",
+         "Invalid value x\xc2\x85y for configuration name: String may not "
+         "contain control sequences but had the following ASCII chars: "
+         "133"},
+        {"   ", "Invalid value  for configuration name: String may not be "
+                "empty"},
+    };
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(cases); i++) {
+        char *body = kc_asprintf("{\"name\":\"%s\",\"config\":{\"connector."
+                                 "class\":\"TestSource\",\"topic\":\"t\"}}",
+                                 cases[i].json_name);
+        reply_t r = call(f, "POST", "/connectors", body);
+
+        assert_int_equal(r.status, 400);
+        if (strstr(msg(&r), cases[i].error) == NULL) {
+            fail_msg("case %zu: %s", i, msg(&r));
+        }
+        reply_free(&r);
+        kc_free(body);
+    }
+    /* A name is trimmed (POST) and '/' is allowed, as in Apache. */
+    {
+        reply_t r = call(f, "POST", "/connectors",
+                         "{\"name\":\" a/b \",\"config\":{\"connector."
+                         "class\":\"TestSource\",\"topic\":\"t\"}}");
+
+        assert_int_equal(r.status, 201);
+        assert_string_equal(r.location,
+                            "http://test-host:8083/connectors/a%2Fb");
+        reply_free(&r);
+        r = call(f, "GET", "/connectors/a%2Fb", NULL);
+        assert_int_equal(r.status, 200);
+        reply_free(&r);
+    }
+}
+
+/* True if @p needle occurs in any string (or key) of @p doc. */
+static bool json_mentions(json_t *doc, const char *needle)
+{
+    char *text = json_dumps(doc, JSON_ENCODE_ANY);
+    bool found = text != NULL && strstr(text, needle) != NULL;
+
+    free(text); /* jansson's allocator */
+    return found;
+}
+
+static void test_no_route_shows_resolved_provider_values(void **state)
+{
+    fixture_t *f = *state;
+    char *secrets = kc_asprintf("%s/secrets.properties", f->dir);
+    FILE *fp = fopen(secrets, "w");
+    char *ref;
+    char *bad_ref;
+    char *body;
+    reply_t r;
+    static const char *const paths[] = {
+        "/connectors/s",
+        "/connectors/s/config",
+        "/connectors/s/tasks",
+        "/connectors/s/status",
+        "/connectors/s/tasks/0/status",
+        "/connectors?expand=info",
+        "/connectors?expand=status&expand=info",
+    };
+
+    assert_non_null(fp);
+    fputs("topic=topic-S3CR3T\nmax=9-S3CR3T\n", fp);
+    fclose(fp);
+    ref = kc_asprintf("${file:%s:topic}", secrets);
+    bad_ref = kc_asprintf("${file:%s:max}", secrets);
+
+    body = kc_asprintf("{\"name\":\"s\",\"config\":{\"connector.class\":"
+                       "\"TestSource\",\"topic\":\"%s\"}}",
+                       ref);
+    r = call(f, "POST", "/connectors", body);
+    assert_int_equal(r.status, 201);
+    assert_false(json_mentions(r.body, "S3CR3T"));
+    reply_free(&r);
+    kc_free(body);
+    json_decref(wait_state(f, "s", "RUNNING", 1));
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(paths); i++) {
+        r = call(f, "GET", paths[i], NULL);
+        assert_int_equal(r.status, 200);
+        if (json_mentions(r.body, "S3CR3T")) {
+            fail_msg("%s shows the resolved value", paths[i]);
+        }
+        reply_free(&r);
+    }
+    /* The task config shows the reference (Apache's reverseTransform). */
+    r = call(f, "GET", "/connectors/s/tasks", NULL);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_array_get(r.body, 0), "config"), "topic")),
+        ref);
+    reply_free(&r);
+    /* Removed in Apache 4.0: an unknown path. */
+    r = call(f, "GET", "/connectors/s/tasks-config", NULL);
+    assert_error(&r, 404, "HTTP 404 Not Found");
+    reply_free(&r);
+
+    /* validate: values and error messages keep the reference. */
+    body = kc_asprintf("{\"connector.class\":\"TestSource\",\"topic\":"
+                       "\"%s\",\"tasks.max\":\"%s\"}",
+                       ref, bad_ref);
+    r = call(f, "PUT", "/connector-plugins/TestSource/config/validate", body);
+    assert_int_equal(r.status, 200);
+    assert_true(json_integer_value(json_object_get(r.body, "error_count")) > 0);
+    assert_false(json_mentions(r.body, "S3CR3T"));
+    reply_free(&r);
+    kc_free(body);
+    /* ... and so does the 400 of a create that fails validation. */
+    body = kc_asprintf("{\"connector.class\":\"TestSource\",\"topic\":"
+                       "\"%s\",\"tasks.max\":\"%s\"}",
+                       ref, bad_ref);
+    r = call(f, "PUT", "/connectors/s2/config", body);
+    assert_int_equal(r.status, 400);
+    assert_false(json_mentions(r.body, "S3CR3T"));
+    assert_non_null(strstr(msg(&r), bad_ref));
+    reply_free(&r);
+    kc_free(body);
+
+    kc_free(ref);
+    kc_free(bad_ref);
+    kc_free(secrets);
+}
+
+/* A failure message that quotes a resolved value: status and log hide it. */
+static void test_failure_trace_hides_provider_values(void **state)
+{
+    fixture_t *f = *state;
+    char *secrets = kc_asprintf("%s/secrets.properties", f->dir);
+    FILE *fp = fopen(secrets, "w");
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *logfp;
+    char *body;
+    json_t *st;
+    const char *trace;
+
+    assert_non_null(fp);
+    fputs("url=db://user:pa55w0rd@host\n", fp);
+    fclose(fp);
+    logfp = open_memstream(&log, &loglen);
+    kc_log_set_stream(logfp);
+    body = kc_asprintf("{\"name\":\"e\",\"config\":{\"connector.class\":"
+                       "\"TestSource\",\"topic\":\"t\",\"fail.echo\":"
+                       "\"${file:%s:url}\"}}",
+                       secrets);
+    {
+        reply_t r = call(f, "POST", "/connectors", body);
+
+        assert_int_equal(r.status, 201);
+        reply_free(&r);
+    }
+    st = wait_state(f, "e", "FAILED", -1);
+    trace = json_string_value(
+        json_object_get(json_object_get(st, "connector"), "trace"));
+    assert_non_null(trace);
+    assert_null(strstr(trace, "pa55w0rd"));
+    assert_non_null(strstr(trace, "cannot reach ${file:"));
+    json_decref(st);
+    kc_log_set_stream(NULL);
+    fclose(logfp);
+    assert_non_null(strstr(log, "cannot reach ${file:"));
+    if (strstr(log, "pa55w0rd") != NULL) {
+        fail_msg("the log shows the resolved value:\n%s", log);
+    }
+    free(log);
+    kc_free(body);
+    kc_free(secrets);
+}
+
 /* A herder busy stopping slow tasks: calls time out, status answers. */
 static void test_timeout_while_busy(void **state)
 {
@@ -909,6 +1196,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connector_requests_reconfigure,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_loggers, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_invalid_utf8_in_path_or_query_is_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_herder_refuses_non_utf8_name,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_outside_bmp_is_accepted,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_rules_follow_apache, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_no_route_shows_resolved_provider_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failure_trace_hides_provider_values, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -162,6 +162,69 @@ static size_t decode(const char *s, size_t len, uint32_t *cp)
     return kc_utf8_decode((const uint8_t *)s, (const uint8_t *)s + len, cp);
 }
 
+static void test_utf8_valid(void **state)
+{
+    assert_true(kc_utf8_valid("", 0));
+    assert_true(kc_utf8_valid("a\xf0\x9f\x98\x80", 5));
+    assert_false(kc_utf8_valid("ab\xff"
+                               "cd",
+                               5));
+    assert_false(kc_utf8_valid("\xc0\xaf", 2));     /* overlong '/' */
+    assert_false(kc_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    assert_false(kc_utf8_valid("\xf0\x9f\x98", 3)); /* cut short */
+    assert_true(kc_utf8_is_iso_control(0x0A));
+    assert_true(kc_utf8_is_iso_control(0x85));
+    assert_false(kc_utf8_is_iso_control(0xA0));
+    assert_false(kc_utf8_is_iso_control(0x1F600));
+}
+
+/* Request data in a log line: one record, nothing a terminal obeys. */
+static void test_escape_for_log_keeps_one_line(void **state)
+{
+    static const char *const cases[][2] = {
+        {"plain name", "plain name"},
+        {"a\nb\r\tc", "a\\nb\\r\\tc"},
+        {"\x1b[31mred", "\\x1B[31mred"},
+        {"del\x7f", "del\\x7F"},
+        {"nel\xc2\x85", "nel\\x85"},
+        {"ls\xe2\x80\xa8", "ls\\u2028"},
+        {"bad\xff\xc3", "bad\\xFF\\xC3"},
+        {"back\\slash", "back\\\\slash"},
+        {"emoji \xf0\x9f\x98\x80 \xc3\xbc", "emoji \xf0\x9f\x98\x80 \xc3\xbc"},
+    };
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(cases); i++) {
+        char *out = kc_str_escape_log(cases[i][0]);
+
+        assert_string_equal(out, cases[i][1]);
+        kc_free(out);
+    }
+    {
+        char *out = kc_str_escape_log(NULL);
+
+        assert_string_equal(out, "null");
+        kc_free(out);
+    }
+}
+
+/* The context prefix carries a connector name: escaped too. */
+static void test_log_context_is_escaped(void **state)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+
+    kc_log_set_stream(fp);
+    kc_log_set_context("[evil\n[2000-01-01] FAKE|task-0] ");
+    kc_log_write(KC_LOG_INFO, "test.ctx", "hello");
+    kc_log_set_context(NULL);
+    kc_log_set_stream(NULL);
+    fclose(fp);
+    assert_non_null(strstr(text, "[evil\\n[2000-01-01] FAKE|task-0] hello"));
+    assert_int_equal(strchr(text, '\n') - text, (long)len - 1);
+    free(text);
+}
+
 static void test_utf8_decode(void **state)
 {
     uint32_t cp = 0;
@@ -251,6 +314,9 @@ int main(void)
         cmocka_unit_test(test_log_levels_inherit),
         cmocka_unit_test(test_log_level_names),
         cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_escape_for_log_keeps_one_line),
+        cmocka_unit_test(test_log_context_is_escaped),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,6 +95,45 @@ static void test_client_settings_are_checked(void **state)
     kc_props_destroy(p);
 }
 
+/* Each security setting kconnect lacks is an error naming its key. */
+static void test_unimplemented_security_settings_are_refused(void **state)
+{
+    static const char *const kv[][2] = {
+        {"rest.extension.classes",
+         "org.apache.kafka.connect.rest.basic.auth.extension."
+         "BasicAuthSecurityRestExtension"},
+        {"listeners.https.ssl.keystore.location", "/ks.jks"},
+        {"rest.advertised.listener", " HTTPS "},
+        {"ssl.client.auth", "required"},
+        {"ssl.keystore.location", "/ks.jks"},
+        {"sasl.jaas.config", "x required;"},
+        {"security.protocol", "SASL_SSL"},
+    };
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    /* Blank, plain-text or http values are what Apache defaults to. */
+    kc_props_set(p, "rest.extension.classes", " ");
+    kc_props_set(p, "rest.advertised.listener", "http");
+    kc_props_set(p, "security.protocol", "PLAINTEXT");
+    kc_props_set(p, "producer.security.protocol", "SASL_PLAINTEXT");
+    kc_props_set(p, "producer.sasl.mechanism", "PLAIN");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    for (size_t i = 0; i < KC_ARRAY_LEN(kv); i++) {
+        kc_props_t *q = kc_props_copy(p);
+
+        kc_props_set(q, kv[i][0], kv[i][1]);
+        assert_int_equal(kc_worker_config_check(NULL, q, &r), KC_ERR_INVALID);
+        if (r.count != 1 || !has_issue(&r, kv[i][0])) {
+            fail_msg("%s=%s: %zu issue(s)", kv[i][0], kv[i][1], r.count);
+        }
+        kc_config_result_release(&r);
+        kc_props_destroy(q);
+    }
+    kc_props_destroy(p);
+}
+
 static void test_unknown_converter_class_is_an_issue(void **state)
 {
     kc_registry_t *reg = test_registry();
@@ -311,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_topic_creation_needs_default_settings),
         cmocka_unit_test(test_connector_common_defaults),
         cmocka_unit_test(test_admin_default_api_timeout_is_checked),
+        cmocka_unit_test(test_unimplemented_security_settings_are_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
