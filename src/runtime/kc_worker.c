@@ -179,6 +179,12 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
             ok = ok && set_conf(conf, "fetch.queue.backoff.ms", period, err);
         }
     }
+    if (ok && kind == KC_CLIENT_ADMIN) {
+        /* Apache's admin clients start from the worker's own settings. */
+        sub = kc_worker_admin_base_props(w->props);
+        ok = kc_client_conf_apply(conf, kind, sub, "", NULL, err) == KC_OK;
+        kc_props_destroy(sub);
+    }
     if (ok) {
         sub = kc_props_with_prefix(w->props, prefixes[kind]);
         ok = kc_client_conf_apply(conf, kind, sub, prefixes[kind], NULL, err) ==

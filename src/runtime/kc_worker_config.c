@@ -671,8 +671,9 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
  * Security settings of Apache's worker that kconnect does not implement.
  * Ignoring one would leave the user believing the REST API or the
  * worker's connections are protected, so each is an error naming the key.
- * (producer./consumer./admin. ssl.* and sasl.* go to librdkafka, which
- * applies them: kc_client_conf_apply.)
+ * (Top-level and producer./consumer./admin. ssl.*, sasl.* and
+ * security.protocol go to librdkafka, which applies them:
+ * kc_client_conf_apply, kc_worker_admin_base_props.)
  */
 static void kc_worker_security_check(const kc_props_t *props,
                                      kc_config_result_t *result)
@@ -704,22 +705,36 @@ static void kc_worker_security_check(const kc_props_t *props,
                                        "by kconnect");
             }
             kc_free(t);
-        } else if (kc_str_starts_with(key, "ssl.") ||
-                   kc_str_starts_with(key, "sasl.")) {
-            kc_worker_config_issue(
-                result, key,
-                "not applied by kconnect: the worker's REST server has no "
-                "TLS and its own Kafka connections take security settings "
-                "only from producer./consumer./admin. keys");
-        } else if (strcmp(key, "security.protocol") == 0 && !is_blank(v) &&
-                   !kc_str_eq_nocase(v, "PLAINTEXT")) {
-            kc_worker_config_issue(
-                result, key,
-                "not applied by kconnect: set producer.security.protocol, "
-                "consumer.security.protocol and admin.security.protocol "
-                "instead");
+        } else if (strcmp(key, "ssl.client.auth") == 0) {
+            /* Only the REST server's TLS reads it in Apache's worker. */
+            kc_worker_config_issue(result, key,
+                                   "HTTPS listeners are not supported by "
+                                   "kconnect; remove %s",
+                                   key);
         }
     }
+}
+
+static bool is_client_security_key(const char *key)
+{
+    return strcmp(key, "security.protocol") == 0 ||
+           (kc_str_starts_with(key, "ssl.") &&
+            strcmp(key, "ssl.client.auth") != 0) ||
+           kc_str_starts_with(key, "sasl.");
+}
+
+kc_props_t *kc_worker_admin_base_props(const kc_props_t *worker)
+{
+    kc_props_t *base = kc_props_new();
+
+    for (size_t i = 0; i < kc_props_count(worker); i++) {
+        const char *key = kc_props_key_at(worker, i);
+
+        if (is_client_security_key(key)) {
+            kc_props_set(base, key, kc_props_value_at(worker, i));
+        }
+    }
+    return base;
 }
 
 kc_err_t kc_worker_config_check(const kc_registry_t *reg,
@@ -754,6 +769,14 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                    "Class %s could not be found.",
                                    cls, classes[i].key, cls);
         }
+    }
+    {
+        kc_props_t *base = kc_worker_admin_base_props(props);
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+
+        kc_client_conf_apply(conf, KC_CLIENT_ADMIN, base, "", result, NULL);
+        rd_kafka_conf_destroy(conf);
+        kc_props_destroy(base);
     }
     for (size_t i = 0; i < KC_ARRAY_LEN(clients); i++) {
         kc_props_t *sub = kc_props_with_prefix(props, clients[i].prefix);

@@ -69,6 +69,14 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
                               const kc_props_t *props, const char *origin,
                               kc_config_result_t *result, kc_error_t *err);
 
+/**
+ * @brief The worker's top-level Kafka security settings (security.protocol,
+ * ssl.*, sasl.*), which Apache's Worker.adminConfigs gives its admin
+ * clients before the admin. ones; the REST server's own TLS keys are not
+ * among them. @returns a new props the caller destroys.
+ */
+kc_props_t *kc_worker_admin_base_props(const kc_props_t *worker);
+
 /** @brief errors.tolerance=all (case-insensitive). */
 bool kc_connector_tolerates_all(const kc_props_t *config);
 

@@ -76,7 +76,7 @@ def test_bad_worker_config_lists_every_problem(tmp_path):
     ("listeners.https.ssl.keystore.location", "/etc/ks.jks"),
     ("rest.advertised.listener", "https"),
     ("ssl.keystore.location", "/etc/ks.jks"),
-    ("security.protocol", "SASL_SSL"),
+    ("ssl.client.auth", "required"),
 ])
 def test_unimplemented_security_setting_refuses_to_start(tmp_path, key,
                                                           value):

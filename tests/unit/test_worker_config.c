@@ -96,6 +96,35 @@ static void test_client_settings_are_checked(void **state)
 }
 
 /* Each security setting kconnect lacks is an error naming its key. */
+/* Apache's admin clients take the worker's top-level security settings. */
+static void test_top_level_security_settings_reach_admin_clients(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+    kc_props_t *base;
+
+    (void)state;
+    kc_props_set(p, "security.protocol", "SASL_SSL");
+    kc_props_set(p, "sasl.mechanism", "PLAIN");
+    kc_props_set(p, "ssl.ca.location", "/etc/ssl/certs/ca.pem");
+    kc_props_set(p, "ssl.client.auth", "none");
+    kc_props_set(p, "producer.security.protocol", "SASL_SSL");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    /* Only the REST server's key is refused; the client ones apply. */
+    if (r.count != 1 || !has_issue(&r, "ssl.client.auth")) {
+        fail_msg("%zu issue(s)", r.count);
+    }
+    kc_config_result_release(&r);
+    base = kc_worker_admin_base_props(p);
+    assert_int_equal(kc_props_count(base), 3);
+    assert_string_equal(kc_props_get(base, "security.protocol"), "SASL_SSL");
+    assert_string_equal(kc_props_get(base, "sasl.mechanism"), "PLAIN");
+    assert_string_equal(kc_props_get(base, "ssl.ca.location"),
+                        "/etc/ssl/certs/ca.pem");
+    kc_props_destroy(base);
+    kc_props_destroy(p);
+}
+
 static void test_unimplemented_security_settings_are_refused(void **state)
 {
     static const char *const kv[][2] = {
@@ -107,7 +136,7 @@ static void test_unimplemented_security_settings_are_refused(void **state)
         {"ssl.client.auth", "required"},
         {"ssl.keystore.location", "/ks.jks"},
         {"sasl.jaas.config", "x required;"},
-        {"security.protocol", "SASL_SSL"},
+        {"security.protocol", "BOGUS"},
     };
     kc_props_t *p = minimal_worker();
     kc_config_result_t r = {0};
@@ -351,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_connector_common_defaults),
         cmocka_unit_test(test_admin_default_api_timeout_is_checked),
         cmocka_unit_test(test_unimplemented_security_settings_are_refused),
+        cmocka_unit_test(test_top_level_security_settings_reach_admin_clients),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
