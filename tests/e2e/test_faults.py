@@ -348,8 +348,11 @@ def small_fs(tmp_path):
         pytest.skip(msg)
     mnt = tmp_path / "mnt"
     mnt.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs",
-                    str(mnt)], check=True)
+    out = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs",
+                          str(mnt)], capture_output=True, text=True)
+    if out.returncode != 0:
+        pytest.fail("could not mount a tmpfs at %s (the disk-full test needs "
+                    "it): %s" % (mnt, out.stderr.strip()), pytrace=False)
     try:
         yield mnt
     finally:
