@@ -488,7 +488,7 @@ def test_record_too_large_with_tolerance_none_fails_the_task(
         w.get("/connectors/%s/status" % name)),
         what="the source task FAILED on a record too large")
     trace = st["tasks"][0].get("trace", "")
-    assert re.search(r"too large|RecordTooLarge", trace, re.I), trace
+    assert re.search(r"too ?large", trace, re.I), trace
     alive(w)
     time.sleep(1.0)
     alive(w)
@@ -508,7 +508,7 @@ def test_record_too_large_with_tolerance_all_is_skipped(
                                                "errors.log.enable": "true"})])
     assert wait_topic_values(b, topic, 1) == ["before"]
     append(src, ["x" * BIG[where]])
-    w.wait_for(lambda: re.search(r"too large", w.log(), re.I),
+    w.wait_for(lambda: re.search(r"too ?large", w.log(), re.I),
                what="the skipped record in the log")
     append(src, ["after %d" % i for i in range(100)])
     values = wait_topic_values(b, topic, 101)
