@@ -3,9 +3,12 @@
 #   make / make build   build/ (-O2 -g, warnings are errors)
 #   make check          everything CI runs: deps, build, unit tests, the same
 #                       under ASan+UBSan, lint, fuzzing, then the e2e suite
-#                       against a real Kafka broker and PostgreSQL
+#                       (with the fault suite) against a real Kafka broker and
+#                       PostgreSQL, then the e2e suite again against the
+#                       ASan+UBSan build of kconnect
 #   make quickstart     deps, build, then the quick start (scripts/quickstart)
-#   make unit | asan | fuzz | e2e | lint | bench | format | format-check
+#   make unit | asan | fuzz | e2e | e2e-asan | lint | bench | format |
+#        format-check
 #   make clean          remove the build directories
 #
 # Knobs: JOBS=N, WERROR=ON|OFF, FUZZ_SECONDS=20, PYTEST_ARGS=..., CTEST_ARGS=...
@@ -22,7 +25,7 @@ CTEST        := ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
 CLANG_FORMAT ?= clang-format
 FORMAT_DIRS  := src include tests/unit tests/fuzz
 
-.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e check \
+.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan check \
         quickstart bench lint format format-check clean
 
 all: build
@@ -93,6 +96,11 @@ lint:
 e2e: build
 	scripts/e2e $(PYTEST_ARGS)
 
+# The e2e suite against build-asan/kconnect: a sanitizer report (or a leak at
+# exit) in any worker fails the test; reaches what the unit tests do not.
+e2e-asan: build-asan
+	scripts/e2e --asan $(PYTEST_ARGS)
+
 check: deps
 	$(MAKE) --no-print-directory build
 	$(MAKE) --no-print-directory lint
@@ -101,6 +109,7 @@ check: deps
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory e2e-asan
 	@echo "make check: all steps passed"
 
 quickstart: deps

@@ -65,6 +65,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BOOTSTRAP = os.environ.get("KC_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+# Set by scripts/e2e --asan: the binary is the ASan/UBSan build.
+SANITIZED = os.environ.get("KC_E2E_SANITIZED") == "1"
 
 
 def find_binary():
@@ -207,14 +209,17 @@ class KconnectWorker:
     def wait_exit(self, timeout=30.0):
         """Wait for the process to exit; return its exit code."""
         try:
-            return self.proc.wait(timeout)
+            rc = self.proc.wait(timeout)
         finally:
             if self.proc.poll() is not None and self._log_file:
                 self._log_file.close()
                 self._log_file = None
+        check_no_sanitizer_report(self)
+        return rc
 
     def stop(self, sig=signal.SIGTERM, timeout=30.0):
-        """Send @sig and wait; SIGKILL after @timeout. Returns exit code."""
+        """Send @sig and wait; SIGKILL after @timeout. Returns exit code.
+        Fails the test when the worker printed a sanitizer report."""
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -227,6 +232,7 @@ class KconnectWorker:
         if self._log_file:
             self._log_file.close()
             self._log_file = None
+        check_no_sanitizer_report(self)
         return self.proc.returncode
 
     def kill(self):
@@ -343,9 +349,21 @@ def kconnect(tmp_path):
         return w
 
     yield make
+    unclean = []
     for w in made:
         if w.running:
-            w.stop(signal.SIGTERM, timeout=15)
+            rc = w.stop(signal.SIGTERM, timeout=15)
+            if rc != 0:
+                unclean.append("%s exited %s on SIGTERM" % (w.dir, rc))
+    # Under an ASan/UBSan build (make e2e-asan) a report in any worker's
+    # output fails the test, also when the test itself passed (stop checks
+    # the ones it stops; this, the ones that exited by themselves).
+    for w in made:
+        check_no_sanitizer_report(w)
+    # There, an exit code other than 0 is how a leak at exit or an abort
+    # without a report shows.
+    if unclean and SANITIZED:
+        pytest.fail("; ".join(unclean), pytrace=False)
 
 
 def consume_all(topic, expect=1, timeout=30.0, bootstrap=None):
@@ -366,3 +384,99 @@ def consume_all(topic, expect=1, timeout=30.0, bootstrap=None):
         time.sleep(0.3)
     raise AssertionError("%s: %d records, wanted %d" % (topic, len(got),
                                                         expect))
+
+
+# ---- fault tests: a private broker, offsets, sanitizer reports -------------
+
+class PrivateKafka:
+    """A broker of our own (``scripts/kafka`` on @port), for tests that
+    pause, kill or restart it: never the shared broker on 9092.
+
+    ``props`` are extra server.properties (KC_KAFKA_SERVER_PROPS). kill and
+    restart_keep keep the data directory, so a restart is "on the same
+    data"; stop removes it.
+    """
+
+    def __init__(self, port, props=None, run_dir=None):
+        self.port = port
+        self.bootstrap = "127.0.0.1:%d" % port
+        self.env = dict(os.environ, KC_KAFKA_PORT=str(port),
+                        KC_KAFKA_CONTROLLER_PORT=str(port + 1))
+        self.env.pop("KC_KAFKA_RUN_DIR", None)
+        if run_dir:
+            self.env["KC_KAFKA_RUN_DIR"] = str(run_dir)
+        if props:
+            self.env["KC_KAFKA_SERVER_PROPS"] = " ".join(
+                "%s=%s" % kv for kv in props.items())
+
+    def _script(self, *args, timeout=180):
+        proc = subprocess.run([str(REPO / "scripts" / "kafka")] + list(args),
+                              env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError("scripts/kafka %s (port %d) exited %d: %s%s"
+                               % (" ".join(args), self.port, proc.returncode,
+                                  proc.stdout, proc.stderr))
+        return proc.stdout.strip()
+
+    def start(self):
+        self._script("start")
+        return self
+
+    def stop(self):
+        self._script("stop")
+
+    def pause(self):
+        """SIGSTOP: the broker keeps its sockets but answers nothing."""
+        self._script("pause")
+
+    def resume(self):
+        self._script("resume")
+
+    def kill(self):
+        """SIGKILL, data kept."""
+        self._script("kill")
+
+    def restart_keep(self):
+        """Start again on the same data (after kill, or stopping it first)."""
+        self._script("restart-keep")
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def offsets_file_positions(path):
+    """The FileStreamSource positions in a standalone offsets file (Java
+    serialization holding JSON text): {"position": N} values, or [] when
+    the file does not exist."""
+    import re
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return []
+    return [int(m) for m in re.findall(rb'"position":(\d+)', raw)]
+
+
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error:", "WARNING: AddressSanitizer",
+                     "ERROR: ThreadSanitizer")
+
+
+def sanitizer_report(text):
+    """The first ASan/UBSan/LSan report in @text (a worker log), or None."""
+    for marker in SANITIZER_MARKERS:
+        i = text.find(marker)
+        if i >= 0:
+            return text[max(0, i - 200):i + 4000]
+    return None
+
+
+def check_no_sanitizer_report(worker):
+    """Fail the test when the worker's log carries a sanitizer report."""
+    report = sanitizer_report(worker.log())
+    if report:
+        pytest.fail("kconnect (%s) printed a sanitizer report:\n%s"
+                    % (worker.log_path, report), pytrace=False)

@@ -5,7 +5,7 @@ so it cannot collide with a worker on 8083."""
 import os
 import subprocess
 
-from kconnect_worker import REPO, find_binary, free_port
+from kconnect_worker import REPO, find_binary, free_port, sanitizer_report
 
 
 def test_quickstart_script(tmp_path):
@@ -23,3 +23,7 @@ def test_quickstart_script(tmp_path):
     assert (tmp_path / "qs" / "output.txt").read_text() == \
         (tmp_path / "qs" / "input.txt").read_text()
     assert (tmp_path / "qs" / "connect.offsets").exists()
+    # make e2e-asan: the worker's own log must carry no sanitizer report.
+    report = sanitizer_report(
+        (tmp_path / "qs" / "worker.log").read_text(errors="replace"))
+    assert report is None, report
