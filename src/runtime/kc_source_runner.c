@@ -951,7 +951,7 @@ static void runner_loop(source_runner_t *sr)
              * now rather than with the next record. */
             char *fatal = fatal_text(sr);
 
-            kc_log_error(LOGGER, "could not produce: %s", fatal);
+            kc_log_error(LOGGER, "could not produce records: %s", fatal);
             runner_fail(sr,
                         "org.apache.kafka.connect.errors.ConnectException: "
                         "Unrecoverable exception from producer send "

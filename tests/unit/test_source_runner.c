@@ -738,6 +738,160 @@ static void test_stop_under_back_pressure_saves_offsets(void **state)
     kc_props_destroy(cfg);
 }
 
+/* The value of @p key in the producer config @p w makes for @p cfg
+ * ("(none)" when the config is refused, with the error in @p msg). */
+static void producer_setting(kc_worker_t *w, const kc_props_t *cfg,
+                             const char *key, char *out, size_t size, char *msg,
+                             size_t msg_size)
+{
+    kc_error_t err;
+    rd_kafka_conf_t *conf =
+        kc_worker_client_conf(w, KC_CLIENT_PRODUCER, cfg, "p", &err);
+
+    msg[0] = '\0';
+    if (conf == NULL) {
+        snprintf(out, size, "(none)");
+        snprintf(msg, msg_size, "%s", err.msg);
+        return;
+    }
+    assert_int_equal(rd_kafka_conf_get(conf, key, out, &size),
+                     RD_KAFKA_CONF_OK);
+    rd_kafka_conf_destroy(conf);
+}
+
+/* Source producers are idempotent unless the worker or the connector says
+ * enable.idempotence=false (Apache's Worker sets false). */
+static void test_source_producer_is_idempotent_by_default(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "ti");
+    char v[32];
+    char msg[512];
+
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "true");
+    kc_props_set(cfg, "producer.override.enable.idempotence", "false");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "false");
+    kc_worker_destroy(w);
+
+    kc_props_destroy(cfg);
+    cfg = source_config("src", "ti");
+    w = new_worker_with(reg, "producer.enable.idempotence", "false", NULL);
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "false");
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * A setting the idempotent producer cannot work with (acks=1, more than 5
+ * requests in flight, retries=0) turns the default idempotence off, as
+ * Apache's producer does, so a config Apache accepts still starts; with
+ * enable.idempotence=true asked for, it is an error naming the key.
+ */
+static void test_idempotence_conflicts_are_never_silent(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker_with(reg, "producer.acks", "1", NULL);
+    kc_props_t *cfg = source_config("src", "ti");
+    char v[32];
+    char msg[512];
+
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "false");
+    kc_props_set(cfg, "producer.override.enable.idempotence", "true");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "(none)");
+    assert_string_equal(msg, "invalid config \"producer.acks\": the "
+                             "idempotent producer "
+                             "(producer.override.enable.idempotence=true) "
+                             "needs acks all");
+    kc_worker_destroy(w);
+
+    kc_props_destroy(cfg);
+    cfg = source_config("src", "ti");
+    w = new_worker_with(reg, "producer.enable.idempotence", "true", NULL);
+    kc_props_set(cfg,
+                 "producer.override.max.in.flight.requests.per."
+                 "connection",
+                 "10");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(msg, "invalid config \"producer.override.max.in."
+                             "flight.requests.per.connection\": the "
+                             "idempotent producer "
+                             "(producer.enable.idempotence=true) needs "
+                             "max.in.flight.requests.per.connection at "
+                             "most 5");
+    kc_props_remove(cfg, "producer.override.max.in.flight.requests.per."
+                         "connection");
+    kc_props_set(cfg, "producer.override.retries", "0");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_non_null(strstr(msg, "\"producer.override.retries\""));
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * A cluster that refuses the idempotent producer (InitProducerId answers
+ * CLUSTER_AUTHORIZATION_FAILED: librdkafka's fatal error) fails the task
+ * with a message naming producer.enable.idempotence, even before a record.
+ */
+static void test_refused_idempotence_fails_task_naming_the_key(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "tidem");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+
+    /* API key 22: InitProducerId. */
+    rd_kafka_mock_push_request_errors(
+        mock, 22, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
+    T.records = 0;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 10000));
+    assert_true(trace_has("producer.enable.idempotence=false"));
+    assert_true(trace_has("CLUSTER_AUTHORIZATION_FAILED"));
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* With producer.enable.idempotence=false the same cluster works. */
+static void test_idempotence_off_needs_no_producer_id(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w =
+        new_worker_with(reg, "producer.enable.idempotence", "false", NULL);
+    kc_props_t *cfg = source_config("src", "tnoidem");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+
+    rd_kafka_mock_push_request_errors(
+        mock, 22, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
+    T.records = 5;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && stored_offset("src") != 4; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 4);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -776,6 +930,15 @@ int main(void)
             test_invalid_topic_tolerated_goes_to_dlq, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_stop_under_back_pressure_saves_offsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_source_producer_is_idempotent_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_idempotence_conflicts_are_never_silent, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_refused_idempotence_fails_task_naming_the_key, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_idempotence_off_needs_no_producer_id, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
