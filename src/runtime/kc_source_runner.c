@@ -83,8 +83,10 @@ typedef struct source_runner {
     kc_buf_t hbuf;
     int64_t flush_interval;
     int64_t flush_timeout;
-    int64_t next_commit; /* kc_now_ms() of the next periodic commit */
-    bool idempotent;     /* the producer runs with enable.idempotence */
+    int64_t next_commit;     /* kc_now_ms() of the next periodic commit */
+    kc_target_state_t shown; /* the state last reported (RUNNING/PAUSED) */
+    char *offsets_error;     /* the last offsets write failed: why */
+    bool idempotent;         /* the producer runs with enable.idempotence */
 } source_runner_t;
 
 int64_t kc_now_ms(void)
@@ -274,6 +276,65 @@ static void checkpoint_batch(source_runner_t *sr)
     }
 }
 
+/* Report the task's RUNNING or PAUSED state, with the offsets write
+ * failure as its trace while there is one. */
+static void report_state(source_runner_t *sr)
+{
+    kc_task_t *task = sr->task;
+
+    kc_worker_report(task->worker, task->connector, task->id,
+                     sr->shown == KC_TARGET_STARTED ? KC_STATE_RUNNING
+                                                    : KC_STATE_PAUSED,
+                     sr->offsets_error);
+}
+
+/*
+ * The offsets file could not be written (@p err) or, @p err NULL, was
+ * written again. Apache only logs "Failed to flush offsets" and counts it
+ * in the offset-commit-failure metrics; kconnect has no metrics, so the
+ * task, which keeps running and retries every offset.flush.interval.ms,
+ * shows the error as the trace of its status until a write succeeds. Logs
+ * at ERROR when the error starts or changes, not at every retry.
+ */
+static void offsets_written(source_runner_t *sr, const kc_error_t *err)
+{
+    kc_task_t *task = sr->task;
+    bool live = !atomic_load(&task->stopping) && sr->failure == NULL;
+
+    if (err == NULL) {
+        if (sr->offsets_error == NULL) {
+            return;
+        }
+        kc_log_info(LOGGER, "%s the offsets file is written again",
+                    task->logname);
+        kc_free(sr->offsets_error);
+        sr->offsets_error = NULL;
+        if (live) {
+            report_state(sr);
+        }
+        return;
+    }
+    if (sr->offsets_error == NULL ||
+        strstr(sr->offsets_error, err->msg) == NULL) {
+        kc_log_error(LOGGER,
+                     "%s could not commit offsets: %s; the task goes on and "
+                     "retries every offset.flush.interval.ms",
+                     task->logname, err->msg);
+    }
+    kc_free(sr->offsets_error);
+    sr->offsets_error = kc_asprintf(
+        "org.apache.kafka.connect.errors.ConnectException: could not commit "
+        "offsets of task %s: %s (the task keeps running and retries every "
+        "offset.flush.interval.ms; until then a restart resends the records "
+        "since the last commit)",
+        task->label, err->msg);
+    if (live) {
+        /* Again at every failure: a pause or resume reported meanwhile by
+         * the herder carries no trace. */
+        report_state(sr);
+    }
+}
+
 static void commit_offsets(source_runner_t *sr)
 {
     kc_task_t *task = sr->task;
@@ -304,13 +365,15 @@ static void commit_offsets(source_runner_t *sr)
         p->committable = NULL;
         any = true;
     }
-    if (!any) {
+    /* After a failed write the store still holds the offsets: retry. */
+    if (!any && sr->offsets_error == NULL) {
         return;
     }
     if (kc_offset_store_flush(store, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not flush offsets: %s", err.msg);
+        offsets_written(sr, &err);
         return;
     }
+    offsets_written(sr, NULL);
     kc_log_debug(LOGGER, "committed offsets");
     if (sr->plugin->commit != NULL) {
         sr->plugin->commit(sr->ctx);
@@ -927,6 +990,7 @@ static void runner_release(source_runner_t *sr)
     kc_buf_release(&sr->hbuf);
     kc_error_handler_destroy(sr->eh);
     kc_free(sr->failure);
+    kc_free(sr->offsets_error);
 }
 
 /* The poll loop; returns when told to stop or on a fatal error. */
@@ -934,7 +998,6 @@ static void runner_loop(source_runner_t *sr)
 {
     kc_task_t *task = sr->task;
     kc_batch_t batch;
-    kc_target_state_t shown = kc_task_target(task);
 
     sr->next_commit = kc_now_ms() + sr->flush_interval;
     kc_batch_init(&batch);
@@ -965,12 +1028,9 @@ static void runner_loop(source_runner_t *sr)
             commit_offsets(sr);
             sr->next_commit = kc_now_ms() + sr->flush_interval;
         }
-        if (target != shown) {
-            kc_worker_report(task->worker, task->connector, task->id,
-                             target == KC_TARGET_STARTED ? KC_STATE_RUNNING
-                                                         : KC_STATE_PAUSED,
-                             NULL);
-            shown = target;
+        if (target != sr->shown) {
+            sr->shown = target;
+            report_state(sr);
         }
         if (target != KC_TARGET_STARTED) {
             kc_task_sleep(task, 100);
@@ -1026,11 +1086,8 @@ void *kc_source_task_run(void *arg)
     }
     kc_log_info(LOGGER, "%s Source task finished initialization and start",
                 task->logname);
-    kc_worker_report(task->worker, task->connector, task->id,
-                     kc_task_target(task) == KC_TARGET_STARTED
-                         ? KC_STATE_RUNNING
-                         : KC_STATE_PAUSED,
-                     NULL);
+    sr.shown = kc_task_target(task);
+    report_state(&sr);
     runner_loop(&sr);
 
     /*
@@ -1050,6 +1107,12 @@ void *kc_source_task_run(void *arg)
                      task->logname, sr.in_flight);
     }
     commit_offsets(&sr);
+    if (sr.offsets_error != NULL) {
+        kc_log_error(LOGGER,
+                     "%s the offsets of this run since the last successful "
+                     "write are not saved: %s",
+                     task->logname, sr.offsets_error);
+    }
     if (sr.failure != NULL) {
         kc_log_error(LOGGER,
                      "%s Task threw an uncaught and unrecoverable "

@@ -11,6 +11,7 @@
 #include "kc_runtime_test_plugins.h"
 
 #include <librdkafka/rdkafka.h>
+#include <sys/stat.h>
 
 #include <librdkafka/rdkafka_mock.h>
 
@@ -892,6 +893,51 @@ static void test_idempotence_off_needs_no_producer_id(void **state)
     kc_props_destroy(cfg);
 }
 
+/*
+ * An offsets file that cannot be written (here its temporary file's name
+ * is taken by a directory, which stops root too) leaves the task RUNNING
+ * with the error, naming the file and the OS error, as the trace of its
+ * status; the next flush after the obstacle is gone writes the file and
+ * clears the trace.
+ */
+static void test_unwritable_offsets_file_shows_in_status(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "toff");
+    char *tmp = kc_asprintf("%s/connect.offsets.tmp", tmpdir);
+    char *file = kc_asprintf("could not write offsets file \"%s/"
+                             "connect.offsets\"",
+                             tmpdir);
+
+    assert_int_equal(mkdir(tmp, 0755), 0);
+    T.records = 10;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && !trace_has(file); i++) {
+        usleep(20000);
+    }
+    assert_true(trace_has(file));
+    assert_true(trace_has("Is a directory"));
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    assert_int_equal(stored_offset("src"), -1);
+
+    assert_int_equal(rmdir(tmp), 0);
+    for (int i = 0; i < 500 && stored_offset("src") != 9; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 9);
+    for (int i = 0; i < 500 && trace_has(file); i++) {
+        usleep(20000);
+    }
+    assert_false(trace_has(file));
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+    kc_free(tmp);
+    kc_free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -939,6 +985,8 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_idempotence_off_needs_no_producer_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_unwritable_offsets_file_shows_in_status, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
