@@ -721,6 +721,8 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             ? &sr->parts[sr->last_part]
             : part_for(sr, &rec->source_partition);
     size_t pidx = (size_t)(p - sr->parts);
+    const kc_value_t *prev_offset;
+    uint64_t prev_seq;
     uint64_t seq;
     kc_error_t err;
     bool drop = false;
@@ -753,6 +755,8 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                     MAX_PARTS);
         return;
     }
+    prev_offset = p->batch_offset;
+    prev_seq = p->batch_seq;
     seq = seq_add(sr, p, &rec->source_offset);
     if (drop || sr->failure != NULL) {
         /* A filtered or tolerated record still moves the offset on. */
@@ -857,13 +861,22 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     if (hdrs != NULL) {
         rd_kafka_headers_destroy(hdrs);
     }
-    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL && sr->failure == NULL) {
         /*
-         * A stop (or a failure) while the queue was full: the record was
-         * never sent, which is no failure of its own. Its offset is not
-         * committed, so the next run sends it.
+         * A stop while the queue was full: the record was never sent,
+         * which is no failure. Take it back as if it had not been polled,
+         * so that the batch's checkpoint is the record before it: the
+         * offsets of everything acknowledged are committed at stop, and
+         * the next run starts with this record.
          */
-        sr->interrupted = sr->failure == NULL;
+        sr->interrupted = true;
+        p->next_seq--;
+        p->batch_offset = prev_offset;
+        p->batch_seq = prev_seq;
+        return;
+    }
+    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        /* The task failed meanwhile: the record stays unsent. */
         set_state(p, seq, PEND_FAILED);
         return;
     }

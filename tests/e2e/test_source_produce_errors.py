@@ -128,3 +128,35 @@ def test_invalid_topic_tolerated_goes_to_dlq(kconnect, tmp_path):
     assert w.get("/connectors/%s/status" % name)["tasks"][0]["state"] == \
         "RUNNING"
     assert w.stop() == 0
+
+
+def test_sigterm_under_back_pressure_exits_0_with_acked_offsets(kconnect,
+                                                               kcat,
+                                                               tmp_path):
+    """A stop while the producer queue is full (10 records here, so the task
+    waits for room nearly all the time) is not a produce failure: the worker
+    exits 0, nothing is reported as failed, and the offsets file holds the
+    position after exactly the lines Kafka has (every one was acknowledged
+    before the stop ended). It crashed the worker, and saved nothing."""
+    import re
+
+    topic = unique_name("bp")
+    name = unique_name("src")
+    path = tmp_path / "in.txt"
+    path.write_text("".join("%06d\n" % i for i in range(200000)))
+    w = kconnect(worker=dict(WORKER, **{
+        "offset.flush.interval.ms": "600000",
+        "producer.queue.buffering.max.messages": "10"}),
+        connectors=[source(name, path, topic)])
+    # The stream is under way (kcat -e would never see its end).
+    kcat.consume(topic, 500)
+    assert w.stop() == 0
+    log = w.log()
+    assert "Task threw" not in log and "FAILED" not in log, log[-3000:]
+    m = re.search(rb'"position":(\d+)', w.offsets_path.read_bytes())
+    assert m, "no offset saved at stop"
+    position = int(m.group(1))
+    got = consume_all(topic, position // 7)
+    assert len(got) == position // 7, (len(got), position)
+    assert [r["payload"] for r in got[-2:]] == \
+        ["%06d" % (position // 7 - 2), "%06d" % (position // 7 - 1)]
