@@ -119,99 +119,6 @@ static bool principal_allows(const char *key)
            strcmp(key, "security.protocol") == 0;
 }
 
-/*
- * The key a user set for producer setting @p key (Java or librdkafka
- * name, without prefix): "producer.override.<key>" in the connector config
- * (which wins) or "producer.<key>" in the worker's; NULL when neither.
- * The full key goes to @p full.
- */
-static const char *producer_key_set(const kc_worker_t *w,
-                                    const kc_props_t *connector_config,
-                                    const char *key, char *full, size_t size)
-{
-    snprintf(full, size, "producer.override.%s", key);
-    if (connector_config != NULL && kc_props_get(connector_config, full)) {
-        return full;
-    }
-    snprintf(full, size, "producer.%s", key);
-    return kc_props_get(w->props, full) != NULL ? full : NULL;
-}
-
-/*
- * The idempotent producer needs acks=all, at most 5 requests in flight and
- * retries > 0; librdkafka's rd_kafka_new refuses anything else. Apache's
- * producer, when idempotence was not asked for, turns it off for such
- * settings instead: do the same (a config Apache accepts keeps working)
- * and say so in a warning. Asked for explicitly, a conflicting setting is
- * an error naming both keys.
- */
-static bool idempotence_check(const kc_worker_t *w, rd_kafka_conf_t *conf,
-                              const kc_props_t *connector_config,
-                              kc_error_t *err)
-{
-    static const struct {
-        const char *keys[2]; /* Java name, librdkafka name */
-        const char *need;
-    } rules[] = {
-        {{"acks", "request.required.acks"}, "all"},
-        {{"max.in.flight.requests.per.connection", "max.in.flight"},
-         "at most 5"},
-        {{"retries", "message.send.max.retries"}, "at least 1"},
-    };
-    char value[64];
-    size_t len = sizeof(value);
-    char idem_key[128];
-    bool asked;
-
-    if (rd_kafka_conf_get(conf, "enable.idempotence", value, &len) !=
-            RD_KAFKA_CONF_OK ||
-        strcmp(value, "true") != 0) {
-        return true;
-    }
-    asked = producer_key_set(w, connector_config, "enable.idempotence",
-                             idem_key, sizeof(idem_key)) != NULL;
-    for (size_t i = 0; i < KC_ARRAY_LEN(rules); i++) {
-        char full[128];
-        const char *key = NULL;
-        bool conflict;
-
-        len = sizeof(value);
-        if (rd_kafka_conf_get(conf, rules[i].keys[1], value, &len) !=
-            RD_KAFKA_CONF_OK) {
-            continue;
-        }
-        conflict = i == 0   ? strcmp(value, "-1") != 0
-                   : i == 1 ? atoll(value) > 5
-                            : atoll(value) < 1;
-        if (!conflict) {
-            continue;
-        }
-        for (size_t k = 0; k < 2 && key == NULL; k++) {
-            key = producer_key_set(w, connector_config, rules[i].keys[k], full,
-                                   sizeof(full));
-        }
-        if (key == NULL) {
-            snprintf(full, sizeof(full), "producer.%s", rules[i].keys[0]);
-            key = full;
-        }
-        if (asked) {
-            kc_error_set(err, KC_ERR_INVALID,
-                         "invalid config \"%s\": the idempotent producer "
-                         "(%s=true) needs %s %s",
-                         key, idem_key, rules[i].keys[0], rules[i].need);
-            return false;
-        }
-        kc_log_warn(LOGGER,
-                    "%s=%s does not allow the idempotent producer kconnect "
-                    "uses by default (it needs %s %s): idempotence is off "
-                    "for this producer; set producer.enable.idempotence="
-                    "false to choose that explicitly",
-                    key, value, rules[i].keys[0], rules[i].need);
-        return set_conf(conf, "enable.idempotence", "false", err);
-    }
-    return true;
-}
-
 rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
                                        const kc_props_t *connector_config,
                                        const char *client_id, kc_error_t *err)
@@ -290,7 +197,8 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         kc_props_destroy(sub);
     }
     if (ok && kind == KC_CLIENT_PRODUCER) {
-        ok = idempotence_check(w, conf, connector_config, err);
+        ok = kc_producer_idempotence_check(conf, w->props, connector_config,
+                                           true, NULL, 0, err) == KC_OK;
     }
     if (!ok) {
         rd_kafka_conf_destroy(conf);

@@ -95,6 +95,30 @@ static void test_client_settings_are_checked(void **state)
     kc_props_destroy(p);
 }
 
+/*
+ * producer.enable.idempotence=true with a setting idempotence cannot work
+ * with is refused at start naming the key; without it, the same setting
+ * only turns kconnect's default idempotence off (Apache accepts it).
+ */
+static void test_idempotence_conflict_is_refused_at_start(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "producer.acks", "1");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    kc_props_set(p, "producer.enable.idempotence", "true");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_string_equal(kc_config_result_first(&r, "producer.acks"),
+                        "invalid config \"producer.acks\": the idempotent "
+                        "producer (producer.enable.idempotence=true) needs "
+                        "acks all");
+    assert_int_equal(r.count, 1);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
 static void test_unknown_converter_class_is_an_issue(void **state)
 {
     kc_registry_t *reg = test_registry();
@@ -293,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_transform_alias_needs_a_known_type),
         cmocka_unit_test(test_topic_creation_needs_default_settings),
         cmocka_unit_test(test_connector_common_defaults),
+        cmocka_unit_test(test_idempotence_conflict_is_refused_at_start),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
