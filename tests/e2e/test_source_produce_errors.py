@@ -135,19 +135,24 @@ def test_sigterm_under_back_pressure_exits_0_with_acked_offsets(kconnect,
                                                                tmp_path):
     """A stop while the producer queue is full (10 records here, so the task
     waits for room nearly all the time) is not a produce failure: the worker
-    exits 0, nothing is reported as failed, and the offsets file holds the
-    position after exactly the lines Kafka has (every one was acknowledged
-    before the stop ended). It crashed the worker, and saved nothing."""
+    exits 0, nothing is reported as failed or sent to the dead letter queue,
+    and the offsets file holds the position after exactly the lines Kafka
+    has (every one was acknowledged before the stop ended). It crashed the
+    worker, and saved nothing."""
     import re
 
     topic = unique_name("bp")
+    dlq = unique_name("bpdlq")
     name = unique_name("src")
     path = tmp_path / "in.txt"
     path.write_text("".join("%06d\n" % i for i in range(200000)))
     w = kconnect(worker=dict(WORKER, **{
         "offset.flush.interval.ms": "600000",
         "producer.queue.buffering.max.messages": "10"}),
-        connectors=[source(name, path, topic)])
+        connectors=[source(name, path, topic, **{
+            "errors.tolerance": "all",
+            "errors.deadletterqueue.topic.name": dlq,
+            "errors.deadletterqueue.topic.replication.factor": "1"})])
     # The stream is under way (kcat -e would never see its end).
     kcat.consume(topic, 500)
     assert w.stop() == 0
@@ -160,3 +165,6 @@ def test_sigterm_under_back_pressure_exits_0_with_acked_offsets(kconnect,
     assert len(got) == position // 7, (len(got), position)
     assert [r["payload"] for r in got[-2:]] == \
         ["%06d" % (position // 7 - 2), "%06d" % (position // 7 - 1)]
+    # The record that waited for room is not a failed one: the dead letter
+    # queue (made at task start, flushed before exit) is empty.
+    assert consume_all(dlq, 0) == []
