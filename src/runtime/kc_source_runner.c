@@ -688,6 +688,11 @@ static void warm_up(source_runner_t *sr, const char *topic)
     rd_kafka_topic_destroy(rkt);
 }
 
+/*
+ * Before the first record to @p topic: check its name, create it if the
+ * connector asks for that, learn its leader. KC_DECLINED for an illegal
+ * name (a failure of the record); another error fails the task.
+ */
 static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
 {
     kc_error_t err;
@@ -696,6 +701,9 @@ static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
         if (strcmp(sr->topics_seen.items[i], topic) == 0) {
             return KC_OK;
         }
+    }
+    if (topic_name_problem(topic) != NULL) {
+        return KC_DECLINED; /* the record's failure, not the task's */
     }
     if (kc_worker_ensure_topic(sr->task->worker, sr->rk,
                                sr->task->connector_config, topic,
@@ -811,19 +819,17 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                                 hnull ? 0 : (ssize_t)sr->hbuf.len);
         }
     }
-    if (topic_name_problem(rec->topic) != NULL) {
+    rc = ensure_topic(sr, rec->topic);
+    if (rc != KC_OK) {
         if (hdrs != NULL) {
             rd_kafka_headers_destroy(hdrs);
         }
-        send_failed(sr, p, seq, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION, rec->topic,
-                    0, st.polled, NULL);
-        return;
-    }
-    if (ensure_topic(sr, rec->topic) != KC_OK) {
-        if (hdrs != NULL) {
-            rd_kafka_headers_destroy(hdrs);
+        if (rc == KC_DECLINED) {
+            send_failed(sr, p, seq, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
+                        rec->topic, 0, st.polled, NULL);
+        } else {
+            set_state(p, seq, PEND_FAILED);
         }
-        set_state(p, seq, PEND_FAILED);
         return;
     }
     for (;;) {
