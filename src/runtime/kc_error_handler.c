@@ -727,9 +727,13 @@ static void dlq_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg,
     }
     kc_log_error(DLQ_LOGGER,
                  "Could not produce message to dead letter queue. topic=%s: "
-                 "%s%s%s",
+                 "%s%s%s%s",
                  rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err),
-                 fatal[0] != '\0' ? ": " : "", fatal);
+                 fatal[0] != '\0' ? ": " : "", fatal,
+                 fatal[0] != '\0'
+                     ? " (if the Kafka cluster does not allow idempotent "
+                       "producers, set producer.enable.idempotence=false)"
+                     : "");
 }
 
 static kc_err_t open_dlq(kc_error_handler_t *eh, kc_task_t *task,
