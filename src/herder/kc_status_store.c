@@ -159,13 +159,20 @@ void kc_status_store_forget_tasks(kc_status_store_t *st, const char *name,
 }
 
 static void kc_status_set(kc_status_t *s, kc_state_t state,
-                          const char *worker_id, const char *trace)
+                          const char *worker_id, const char *trace,
+                          bool is_task)
 {
     kc_free(s->worker_id);
     kc_free(s->trace);
     s->state = state;
     s->worker_id = kc_strdup(worker_id != NULL ? worker_id : "");
-    s->trace = (state == KC_STATE_FAILED && trace != NULL && *trace != '\0')
+    /* A running or paused task may carry one too: a problem it keeps
+     * retrying, such as an offsets file it cannot write (Apache's
+     * TaskState trace is nullable whatever the state). */
+    s->trace = trace != NULL && *trace != '\0' &&
+                       (state == KC_STATE_FAILED ||
+                        (is_task && (state == KC_STATE_RUNNING ||
+                                     state == KC_STATE_PAUSED)))
                    ? kc_strdup(trace)
                    : NULL;
 }
@@ -185,7 +192,7 @@ static void kc_status_put_locked(kc_status_store_t *st, const char *name,
             kc_status_release(&c->connector);
             c->has_connector = false;
         } else {
-            kc_status_set(&c->connector, state, worker_id, trace);
+            kc_status_set(&c->connector, state, worker_id, trace, false);
             c->has_connector = true;
         }
         return;
@@ -195,7 +202,7 @@ static void kc_status_put_locked(kc_status_store_t *st, const char *name,
             if (state == KC_STATE_DESTROYED) {
                 kc_status_remove_task(c, i);
             } else {
-                kc_status_set(&c->tasks[i], state, worker_id, trace);
+                kc_status_set(&c->tasks[i], state, worker_id, trace, true);
             }
             return;
         }
@@ -212,7 +219,7 @@ static void kc_status_put_locked(kc_status_store_t *st, const char *name,
                 (c->ntasks - pos) * sizeof(*c->tasks));
         memset(&c->tasks[pos], 0, sizeof(c->tasks[pos]));
         c->tasks[pos].id = task;
-        kc_status_set(&c->tasks[pos], state, worker_id, trace);
+        kc_status_set(&c->tasks[pos], state, worker_id, trace, true);
         c->ntasks++;
     }
 }

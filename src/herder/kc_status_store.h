@@ -40,7 +40,9 @@ void kc_status_store_forget_tasks(kc_status_store_t *st, const char *name,
 
 /**
  * @brief Record a state: @p task -1 for the connector. @p trace (may be
- * NULL) is copied and only kept for FAILED. DESTROYED removes the entry.
+ * NULL) is copied: FAILED's cause, or for a RUNNING/PAUSED task a problem
+ * it keeps retrying (an offsets file it cannot write); other states drop
+ * it. DESTROYED removes the entry.
  */
 void kc_status_store_put(kc_status_store_t *st, const char *name, int task,
                          kc_state_t state, const char *worker_id,

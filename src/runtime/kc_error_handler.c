@@ -285,6 +285,9 @@ bool kc_error_handler_stopping(const kc_error_handler_t *eh)
 
 const char *kc_error_handler_exception_class(const kc_error_context_t *ctx)
 {
+    if (ctx->exception_class != NULL) {
+        return ctx->exception_class;
+    }
     if (ctx->code == KC_RETRY) {
         return EXC_PREFIX "RetriableException";
     }
@@ -599,7 +602,10 @@ static void send_to_dlq(kc_error_handler_t *eh, const kc_error_context_t *ctx)
         RD_KAFKA_V_VALUE((void *)(uintptr_t)value, value_len),
         RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
     if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        rd_kafka_headers_destroy(hdrs);
+        /* librdkafka owns the headers only when producev succeeded. */
+        if (hdrs != NULL) {
+            rd_kafka_headers_destroy(hdrs);
+        }
         kc_log_error(DLQ_LOGGER,
                      "Could not produce message to dead letter queue. "
                      "topic=%s: %s",
@@ -701,6 +707,35 @@ static bool task_stopping(void *opaque)
     return atomic_load(&task->stopping);
 }
 
+/*
+ * A dead letter queue record Kafka refused (too large, not authorised, a
+ * fatal idempotence error): logged as Apache's DeadLetterQueueReporter
+ * does; the failed record stays skipped, never retried in a loop.
+ */
+static void dlq_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg,
+                      void *opaque)
+{
+    char fatal[256];
+
+    KC_UNUSED(opaque);
+    if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return;
+    }
+    fatal[0] = '\0';
+    if (msg->err == RD_KAFKA_RESP_ERR__FATAL) {
+        rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
+    }
+    kc_log_error(DLQ_LOGGER,
+                 "Could not produce message to dead letter queue. topic=%s: "
+                 "%s%s%s%s",
+                 rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err),
+                 fatal[0] != '\0' ? ": " : "", fatal,
+                 fatal[0] != '\0'
+                     ? " (if the Kafka cluster does not allow idempotent "
+                       "producers, set producer.enable.idempotence=false)"
+                     : "");
+}
+
 static kc_err_t open_dlq(kc_error_handler_t *eh, kc_task_t *task,
                          kc_error_t *err)
 {
@@ -719,6 +754,7 @@ static kc_err_t open_dlq(kc_error_handler_t *eh, kc_task_t *task,
     if (conf == NULL) {
         return err->code;
     }
+    rd_kafka_conf_set_dr_msg_cb(conf, dlq_dr_cb);
     rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
     if (rk == NULL) {
         rd_kafka_conf_destroy(conf);

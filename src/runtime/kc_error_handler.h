@@ -56,6 +56,9 @@ typedef struct kc_error_context {
     const char *plugin_name; /* short name, for the trace; may be NULL */
     kc_err_t code;           /* the stage's result code */
     const char *message;     /* the stage's error message */
+    /* Java exception class of the failure; NULL derives it from the stage
+     * and code (kc_error_handler_exception_class). */
+    const char *exception_class;
     const rd_kafka_message_t *consumed;
     const kc_record_t *record;
     const rd_kafka_message_t *produced;

@@ -780,6 +780,11 @@ kc_err_t kc_offset_store_flush(kc_offset_store_t *store, kc_error_t *err)
     kc_free(raw);
     if (rc == KC_OK) {
         rc = atomic_write(store->path, &buf, err);
+        if (rc != KC_OK) {
+            /* The old file, if any, is untouched: still whole. */
+            kc_error_prefix(err, "could not write offsets file \"%s\"",
+                            store->path);
+        }
     } else {
         kc_error_set(err, rc, "could not encode offsets file \"%s\"",
                      store->path);

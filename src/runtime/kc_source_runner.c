@@ -85,6 +85,10 @@ typedef struct source_runner {
     kc_buf_t hbuf;
     int64_t flush_interval;
     int64_t flush_timeout;
+    int64_t next_commit;     /* kc_now_ms() of the next periodic commit */
+    kc_target_state_t shown; /* the state last reported (RUNNING/PAUSED) */
+    char *offsets_error;     /* the last offsets write failed: why */
+    bool idempotent;         /* the producer runs with enable.idempotence */
 } source_runner_t;
 
 int64_t kc_now_ms(void)
@@ -274,6 +278,65 @@ static void checkpoint_batch(source_runner_t *sr)
     }
 }
 
+/* Report the task's RUNNING or PAUSED state, with the offsets write
+ * failure as its trace while there is one. */
+static void report_state(source_runner_t *sr)
+{
+    kc_task_t *task = sr->task;
+
+    kc_worker_report(task->worker, task->connector, task->id,
+                     sr->shown == KC_TARGET_STARTED ? KC_STATE_RUNNING
+                                                    : KC_STATE_PAUSED,
+                     sr->offsets_error);
+}
+
+/*
+ * The offsets file could not be written (@p err) or, @p err NULL, was
+ * written again. Apache only logs "Failed to flush offsets" and counts it
+ * in the offset-commit-failure metrics; kconnect has no metrics, so the
+ * task, which keeps running and retries every offset.flush.interval.ms,
+ * shows the error as the trace of its status until a write succeeds. Logs
+ * at ERROR when the error starts or changes, not at every retry.
+ */
+static void offsets_written(source_runner_t *sr, const kc_error_t *err)
+{
+    kc_task_t *task = sr->task;
+    bool live = !atomic_load(&task->stopping) && sr->failure == NULL;
+
+    if (err == NULL) {
+        if (sr->offsets_error == NULL) {
+            return;
+        }
+        kc_log_info(LOGGER, "%s the offsets file is written again",
+                    task->logname);
+        kc_free(sr->offsets_error);
+        sr->offsets_error = NULL;
+        if (live) {
+            report_state(sr);
+        }
+        return;
+    }
+    if (sr->offsets_error == NULL ||
+        strstr(sr->offsets_error, err->msg) == NULL) {
+        kc_log_error(LOGGER,
+                     "%s could not commit offsets: %s; the task goes on and "
+                     "retries every offset.flush.interval.ms",
+                     task->logname, err->msg);
+    }
+    kc_free(sr->offsets_error);
+    sr->offsets_error = kc_asprintf(
+        "org.apache.kafka.connect.errors.ConnectException: could not commit "
+        "offsets of task %s: %s (the task keeps running and retries every "
+        "offset.flush.interval.ms; until then a restart resends the records "
+        "since the last commit)",
+        task->label, err->msg);
+    if (live) {
+        /* Again at every failure: a pause or resume reported meanwhile by
+         * the herder carries no trace. */
+        report_state(sr);
+    }
+}
+
 static void commit_offsets(source_runner_t *sr)
 {
     kc_task_t *task = sr->task;
@@ -304,17 +367,189 @@ static void commit_offsets(source_runner_t *sr)
         p->committable = NULL;
         any = true;
     }
-    if (!any) {
+    /* After a failed write the store still holds the offsets: retry. */
+    if (!any && sr->offsets_error == NULL) {
         return;
     }
     if (kc_offset_store_flush(store, &err) != KC_OK) {
-        kc_log_error(LOGGER, "could not flush offsets: %s", err.msg);
+        offsets_written(sr, &err);
         return;
     }
+    offsets_written(sr, NULL);
     kc_log_debug(LOGGER, "committed offsets");
     if (sr->plugin->commit != NULL) {
         sr->plugin->commit(sr->ctx);
     }
+}
+
+#define KAFKA_EXC "org.apache.kafka.common.errors."
+
+/* The exception Apache's (Java) producer reports for @p err. */
+static const char *producer_exception(rd_kafka_resp_err_t err)
+{
+    switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+        return KAFKA_EXC "RecordTooLargeException";
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+        return KAFKA_EXC "InvalidTopicException";
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+        return KAFKA_EXC "UnknownTopicOrPartitionException";
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+        return KAFKA_EXC "TopicAuthorizationException";
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+        return KAFKA_EXC "ClusterAuthorizationException";
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+        return KAFKA_EXC "TimeoutException";
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+        return KAFKA_EXC "CorruptRecordException";
+    default:
+        return "org.apache.kafka.common.KafkaException";
+    }
+}
+
+/*
+ * The producer's fatal error (rd_kafka_fatal_error): it can send nothing
+ * any more. An idempotent producer gets one when the cluster refuses
+ * idempotence (cluster authorization failed), so name the way out.
+ * Caller frees.
+ */
+static char *fatal_text(source_runner_t *sr)
+{
+    char detail[512];
+    rd_kafka_resp_err_t cause =
+        rd_kafka_fatal_error(sr->rk, detail, sizeof(detail));
+
+    return kc_asprintf(
+        "the producer failed for good (%s): %s%s", rd_kafka_err2name(cause),
+        detail,
+        sr->idempotent
+            ? "; if the Kafka cluster does not allow idempotent producers, "
+              "set producer.enable.idempotence=false in the worker config "
+              "(or producer.override.enable.idempotence=false in the "
+              "connector config)"
+            : "");
+}
+
+/*
+ * Why @p topic is not a legal Kafka topic name (Apache's Topic.validate),
+ * or NULL. librdkafka does not check names and reports the broker's
+ * refusal as an unknown topic; Apache's producer fails the record with an
+ * InvalidTopicException.
+ */
+static const char *topic_name_problem(const char *topic)
+{
+    size_t len = strlen(topic);
+
+    if (strcmp(topic, ".") == 0 || strcmp(topic, "..") == 0) {
+        return "a topic name cannot be \".\" or \"..\"";
+    }
+    if (len > 249) {
+        return "a topic name can be at most 249 characters long";
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = topic[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+            return "a topic name may only contain ASCII letters, digits, "
+                   "'.', '_' and '-'";
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The message for a record Kafka refused with @p err (caller frees):
+ * names the topic, the cause and, where one helps, the setting to change.
+ * @p size is the record's serialised size when known (a local refusal),
+ * else 0. Sets *fatal when the producer can send nothing any more.
+ */
+static char *send_failure_text(source_runner_t *sr, rd_kafka_resp_err_t err,
+                               const char *topic, size_t size, bool *fatal)
+{
+    char max[32];
+    size_t max_len = sizeof(max);
+    char *detail;
+    char *text;
+
+    *fatal = err == RD_KAFKA_RESP_ERR__FATAL;
+    if (*fatal) {
+        detail = fatal_text(sr);
+        text = kc_asprintf("could not send record to topic \"%s\": %s", topic,
+                           detail);
+        kc_free(detail);
+        return text;
+    }
+    if (err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION &&
+        topic_name_problem(topic) != NULL) {
+        return kc_asprintf("could not send record to topic \"%s\": not a "
+                           "valid topic name: %s",
+                           topic, topic_name_problem(topic));
+    }
+    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && size > 0 &&
+        rd_kafka_conf_get(rd_kafka_conf(sr->rk), "message.max.bytes", max,
+                          &max_len) == RD_KAFKA_CONF_OK) {
+        return kc_asprintf(
+            "could not send record to topic \"%s\": its key and value are "
+            "%zu bytes when serialized, more than the producer's "
+            "max.request.size (message.max.bytes) of %s bytes",
+            topic, size, max);
+    }
+    return kc_asprintf("could not send record to topic \"%s\": %s%s", topic,
+                       rd_kafka_err2str(err),
+                       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
+                           ? " (the topic's max.message.bytes or the broker's "
+                             "message.max.bytes is smaller than the record)"
+                           : "");
+}
+
+/*
+ * Kafka refused record @p seq of @p p with @p err: at once (@p rec, as
+ * polled; the producer never had it) or in its delivery report (@p msg).
+ * As Apache's producerSendFailed: with errors.tolerance=all the failure is
+ * logged, reported (dead letter queue) and the record skipped; otherwise
+ * the task fails and the offset stays before the record. A fatal producer
+ * error fails the task whatever the tolerance: nothing can be sent.
+ */
+static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
+                        rd_kafka_resp_err_t err, const char *topic, size_t size,
+                        const kc_record_t *rec, const rd_kafka_message_t *msg)
+{
+    bool fatal;
+    char *text = send_failure_text(sr, err, topic, size, &fatal);
+
+    if (!fatal && kc_error_handler_tolerates_all(sr->eh)) {
+        kc_error_context_t ctx = {
+            .stage = KC_STAGE_KAFKA_PRODUCE,
+            .class_name = "org.apache.kafka.connect.runtime.WorkerSourceTask",
+            .code = KC_ERR_KAFKA,
+            .message = text,
+            .exception_class = producer_exception(err),
+            .record = msg == NULL ? rec : NULL,
+            .produced = msg};
+
+        /* Apache (KIP-779) logs, reports and skips a failed send then. */
+        kc_log_error(LOGGER, "%s; skipping it (errors.tolerance=all)", text);
+        kc_error_handler_failed(sr->eh, &ctx, NULL);
+        set_state(p, seq, PEND_ACKED);
+        kc_free(text);
+        return;
+    }
+    set_state(p, seq, PEND_FAILED);
+    if (sr->failure == NULL) {
+        kc_log_error(LOGGER, "%s", text);
+    }
+    runner_fail(sr,
+                "org.apache.kafka.connect.errors.ConnectException: "
+                "Unrecoverable exception from producer send callback\n"
+                "Caused by: %s: %s",
+                fatal ? "org.apache.kafka.common.KafkaException"
+                      : producer_exception(err),
+                text);
+    kc_free(text);
 }
 
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
@@ -324,34 +559,21 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     part_t *p = &sr->parts[token >> SEQ_BITS];
     uint64_t seq = token & SEQ_MASK;
 
+    KC_UNUSED(rk);
     sr->in_flight--;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         set_state(p, seq, PEND_ACKED);
         return;
     }
-    if (kc_error_handler_tolerates_all(sr->eh)) {
-        kc_error_context_t ctx = {
-            .stage = KC_STAGE_KAFKA_PRODUCE,
-            .class_name = "org.apache.kafka.connect.runtime.WorkerSourceTask",
-            .code = KC_ERR_KAFKA,
-            .message = rd_kafka_err2str(msg->err),
-            .produced = msg};
-
-        /* Apache (KIP-779) logs, reports and skips a failed send then. */
-        kc_log_error(LOGGER,
-                     "could not send record to topic \"%s\": %s; skipping "
-                     "it (errors.tolerance=all)",
-                     rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
-        kc_error_handler_failed(sr->eh, &ctx, NULL);
-        set_state(p, seq, PEND_ACKED);
+    if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+        msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+        /* Discarded by a stop, not refused: the next run sends it again. */
+        sr->interrupted = true;
+        set_state(p, seq, PEND_FAILED);
         return;
     }
-    set_state(p, seq, PEND_FAILED);
-    runner_fail(sr,
-                "org.apache.kafka.connect.errors.ConnectException: "
-                "Unrecoverable exception from producer send callback\n"
-                "Caused by: could not send record to topic \"%s\": %s",
-                rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
+    send_failed(sr, p, seq, msg->err, rd_kafka_topic_name(msg->rkt), 0, NULL,
+                msg);
 }
 
 /* ---- the per-record pipeline -------------------------------------- */
@@ -468,6 +690,11 @@ static void warm_up(source_runner_t *sr, const char *topic)
     rd_kafka_topic_destroy(rkt);
 }
 
+/*
+ * Before the first record to @p topic: check its name, create it if the
+ * connector asks for that, learn its leader. KC_DECLINED for an illegal
+ * name (a failure of the record); another error fails the task.
+ */
 static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
 {
     kc_error_t err;
@@ -476,6 +703,9 @@ static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
         if (strcmp(sr->topics_seen.items[i], topic) == 0) {
             return KC_OK;
         }
+    }
+    if (topic_name_problem(topic) != NULL) {
+        return KC_DECLINED; /* the record's failure, not the task's */
     }
     if (kc_worker_ensure_topic(sr->task->worker, sr->rk,
                                sr->task->connector_config, topic,
@@ -501,6 +731,8 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             ? &sr->parts[sr->last_part]
             : part_for(sr, &rec->source_partition);
     size_t pidx = (size_t)(p - sr->parts);
+    const kc_value_t *prev_offset;
+    uint64_t prev_seq;
     uint64_t seq;
     kc_error_t err;
     bool drop = false;
@@ -533,6 +765,8 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                     MAX_PARTS);
         return;
     }
+    prev_offset = p->batch_offset;
+    prev_seq = p->batch_seq;
     seq = seq_add(sr, p, &rec->source_offset);
     if (drop || sr->failure != NULL) {
         /* A filtered or tolerated record still moves the offset on. */
@@ -578,7 +812,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             st.header = i;
             st.hnull = &hnull;
             if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
-                rd_kafka_headers_destroy(hdrs);
+                rd_kafka_headers_destroy(hdrs); /* made above: not NULL */
                 set_state(p, seq, skip_state(sr));
                 return;
             }
@@ -587,9 +821,17 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                                 hnull ? 0 : (ssize_t)sr->hbuf.len);
         }
     }
-    if (ensure_topic(sr, rec->topic) != KC_OK) {
-        rd_kafka_headers_destroy(hdrs);
-        set_state(p, seq, PEND_FAILED);
+    rc = ensure_topic(sr, rec->topic);
+    if (rc != KC_OK) {
+        if (hdrs != NULL) {
+            rd_kafka_headers_destroy(hdrs);
+        }
+        if (rc == KC_DECLINED) {
+            send_failed(sr, p, seq, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
+                        rec->topic, 0, st.polled, NULL);
+        } else {
+            set_state(p, seq, PEND_FAILED);
+        }
         return;
     }
     for (;;) {
@@ -608,22 +850,46 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                 (void *)(((uintptr_t)pidx << SEQ_BITS) | (seq & SEQ_MASK))),
             RD_KAFKA_V_END);
         if (rerr != RD_KAFKA_RESP_ERR__QUEUE_FULL ||
-            atomic_load(&sr->task->stopping)) {
+            atomic_load(&sr->task->stopping) || sr->failure != NULL) {
             break;
         }
-        /* Back-pressure: serve delivery reports until there is room. */
+        /* Back-pressure: serve delivery reports until there is room, and
+         * keep committing what Kafka acknowledged meanwhile. */
         rd_kafka_poll(sr->rk, 100);
+        if (kc_now_ms() >= sr->next_commit) {
+            commit_offsets(sr);
+            sr->next_commit = kc_now_ms() + sr->flush_interval;
+        }
     }
-    if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        rd_kafka_headers_destroy(hdrs);
-        err.code = KC_ERR_KAFKA;
-        snprintf(err.msg, sizeof(err.msg), "%s", rd_kafka_err2str(rerr));
-        st.stage = KC_STAGE_KAFKA_PRODUCE;
-        stage_failed(&st, err.code, &err);
-        set_state(p, seq, skip_state(sr));
+    if (rerr == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        sr->in_flight++; /* librdkafka owns the headers now */
         return;
     }
-    sr->in_flight++;
+    /* A failed producev leaves the headers with us. */
+    if (hdrs != NULL) {
+        rd_kafka_headers_destroy(hdrs);
+    }
+    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL && sr->failure == NULL) {
+        /*
+         * A stop while the queue was full: the record was never sent,
+         * which is no failure. Take it back as if it had not been polled,
+         * so that the batch's checkpoint is the record before it: the
+         * offsets of everything acknowledged are committed at stop, and
+         * the next run starts with this record.
+         */
+        sr->interrupted = true;
+        p->next_seq--;
+        p->batch_offset = prev_offset;
+        p->batch_seq = prev_seq;
+        return;
+    }
+    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        /* The task failed meanwhile: the record stays unsent. */
+        set_state(p, seq, PEND_FAILED);
+        return;
+    }
+    send_failed(sr, p, seq, rerr, rec->topic, sr->kbuf.len + sr->vbuf.len,
+                st.polled, NULL);
 }
 
 /* ---- lifecycle ------------------------------------------------------ */
@@ -695,6 +961,15 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
         return kc_error_set(err, KC_ERR_KAFKA,
                             "could not create the producer: %s", errstr);
     }
+    {
+        char idem[8];
+        size_t idem_len = sizeof(idem);
+
+        sr->idempotent =
+            rd_kafka_conf_get(rd_kafka_conf(sr->rk), "enable.idempotence", idem,
+                              &idem_len) == RD_KAFKA_CONF_OK &&
+            strcmp(idem, "true") == 0;
+    }
     sr->eh = kc_error_handler_for_task(task, err);
     if (sr->eh == NULL) {
         return err->code;
@@ -736,6 +1011,7 @@ static void runner_release(source_runner_t *sr)
     kc_buf_release(&sr->hbuf);
     kc_error_handler_destroy(sr->eh);
     kc_free(sr->failure);
+    kc_free(sr->offsets_error);
 }
 
 /* The poll loop; returns when told to stop or on a fatal error. */
@@ -743,26 +1019,39 @@ static void runner_loop(source_runner_t *sr)
 {
     kc_task_t *task = sr->task;
     kc_batch_t batch;
-    int64_t next_commit = kc_now_ms() + sr->flush_interval;
-    kc_target_state_t shown = kc_task_target(task);
 
+    sr->next_commit = kc_now_ms() + sr->flush_interval;
     kc_batch_init(&batch);
-    while (!atomic_load(&task->stopping) && sr->failure == NULL) {
+    while (!atomic_load(&task->stopping) && sr->failure == NULL &&
+           !sr->interrupted) {
         kc_target_state_t target = kc_task_target(task);
         kc_error_t err;
         kc_err_t rc;
 
         rd_kafka_poll(sr->rk, 0);
-        if (kc_now_ms() >= next_commit) {
-            commit_offsets(sr);
-            next_commit = kc_now_ms() + sr->flush_interval;
+        if (rd_kafka_fatal_error(sr->rk, NULL, 0) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+            /* E.g. a cluster that refuses the idempotent producer: fail
+             * now rather than with the next record. */
+            char *fatal = fatal_text(sr);
+
+            kc_log_error(LOGGER, "could not produce records: %s", fatal);
+            runner_fail(sr,
+                        "org.apache.kafka.connect.errors.ConnectException: "
+                        "Unrecoverable exception from producer send "
+                        "callback\nCaused by: "
+                        "org.apache.kafka.common.KafkaException: %s",
+                        fatal);
+            kc_free(fatal);
+            break;
         }
-        if (target != shown) {
-            kc_worker_report(task->worker, task->connector, task->id,
-                             target == KC_TARGET_STARTED ? KC_STATE_RUNNING
-                                                         : KC_STATE_PAUSED,
-                             NULL);
-            shown = target;
+        if (kc_now_ms() >= sr->next_commit) {
+            commit_offsets(sr);
+            sr->next_commit = kc_now_ms() + sr->flush_interval;
+        }
+        if (target != sr->shown) {
+            sr->shown = target;
+            report_state(sr);
         }
         if (target != KC_TARGET_STARTED) {
             kc_task_sleep(task, 100);
@@ -783,7 +1072,8 @@ static void runner_loop(source_runner_t *sr)
             break;
         }
         sr->last_part = SIZE_MAX;
-        for (size_t i = 0; i < batch.len && sr->failure == NULL; i++) {
+        for (size_t i = 0;
+             i < batch.len && sr->failure == NULL && !sr->interrupted; i++) {
             send_record(sr, batch.records[i],
                         i > 0 ? batch.records[i - 1] : NULL, batch.arena);
         }
@@ -822,14 +1112,17 @@ void *kc_source_task_run(void *arg)
     }
     kc_log_info(LOGGER, "%s Source task finished initialization and start",
                 task->logname);
-    kc_worker_report(task->worker, task->connector, task->id,
-                     kc_task_target(task) == KC_TARGET_STARTED
-                         ? KC_STATE_RUNNING
-                         : KC_STATE_PAUSED,
-                     NULL);
+    sr.shown = kc_task_target(task);
+    report_state(&sr);
     runner_loop(&sr);
 
-    /* Let the records already handed to librdkafka land, then commit. */
+    /*
+     * Commit what Kafka acknowledged so far first: the wait below may
+     * outlast task.shutdown.graceful.timeout.ms (a broker that stopped
+     * answering), and the worker then abandons this thread. Then let the
+     * records already handed to librdkafka land, and commit again.
+     */
+    commit_offsets(&sr);
     rd_kafka_flush(sr.rk, (int)sr.flush_timeout);
     rd_kafka_poll(sr.rk, 0);
     if (sr.in_flight > 0) {
@@ -840,6 +1133,12 @@ void *kc_source_task_run(void *arg)
                      task->logname, sr.in_flight);
     }
     commit_offsets(&sr);
+    if (sr.offsets_error != NULL) {
+        kc_log_error(LOGGER,
+                     "%s the offsets of this run since the last successful "
+                     "write are not saved: %s",
+                     task->logname, sr.offsets_error);
+    }
     if (sr.failure != NULL) {
         char *why = kc_task_scrub(task, sr.failure);
 

@@ -151,11 +151,14 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         ok = ok && set_conf(conf, "client.id", client_id, err);
     }
     if (kind == KC_CLIENT_PRODUCER) {
-        /* Apache's Worker.baseProducerConfigs: ordered, no loss. */
+        /* Apache's Worker.baseProducerConfigs: ordered, no loss. Unlike
+         * Apache (false, for brokers older than 2.8 with ACLs), the
+         * producer is idempotent unless told otherwise: a broker restart
+         * then leaves no duplicates (docs/architecture.md). */
         ok = ok && set_conf(conf, "acks", "all", err);
         ok = ok &&
              set_conf(conf, "max.in.flight.requests.per.connection", "1", err);
-        ok = ok && set_conf(conf, "enable.idempotence", "false", err);
+        ok = ok && set_conf(conf, "enable.idempotence", "true", err);
         ok = ok && set_conf(conf, "message.timeout.ms", "2147483647", err);
     } else if (kind == KC_CLIENT_CONSUMER && connector_config != NULL) {
         char *group = kc_asprintf("connect-%s",
@@ -213,6 +216,10 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         ok = ok && kc_client_conf_apply(conf, kind, sub, overrides[kind], NULL,
                                         err) == KC_OK;
         kc_props_destroy(sub);
+    }
+    if (ok && kind == KC_CLIENT_PRODUCER) {
+        ok = kc_producer_idempotence_check(conf, w->props, connector_config,
+                                           true, NULL, 0, err) == KC_OK;
     }
     if (!ok) {
         rd_kafka_conf_destroy(conf);

@@ -10,6 +10,7 @@
 
 #include "plugins/kc_registry.h"
 #include "transforms/kc_transform_chain.h"
+#include "util/kc_log.h"
 #include "util/kc_str.h"
 
 #include <pthread.h>
@@ -737,6 +738,104 @@ kc_props_t *kc_worker_admin_base_props(const kc_props_t *worker)
     return base;
 }
 
+/*
+ * The key a user set for producer setting @p key (Java or librdkafka
+ * name, without prefix): "producer.override.<key>" in the connector config
+ * (which wins) or "producer.<key>" in the worker's; NULL when neither.
+ * The full key goes to @p full.
+ */
+static const char *producer_key_set(const kc_props_t *worker_props,
+                                    const kc_props_t *connector_config,
+                                    const char *key, char *full, size_t size)
+{
+    snprintf(full, size, "producer.override.%s", key);
+    if (connector_config != NULL && kc_props_get(connector_config, full)) {
+        return full;
+    }
+    snprintf(full, size, "producer.%s", key);
+    return kc_props_get(worker_props, full) != NULL ? full : NULL;
+}
+
+kc_err_t kc_producer_idempotence_check(rd_kafka_conf_t *conf,
+                                       const kc_props_t *worker_props,
+                                       const kc_props_t *connector_config,
+                                       bool warn, char *bad_key,
+                                       size_t bad_key_size, kc_error_t *err)
+{
+    static const struct {
+        const char *keys[2]; /* Java name, librdkafka name */
+        const char *need;
+    } rules[] = {
+        {{"acks", "request.required.acks"}, "all"},
+        {{"max.in.flight.requests.per.connection", "max.in.flight"},
+         "at most 5"},
+        {{"retries", "message.send.max.retries"}, "at least 1"},
+    };
+    char value[64];
+    size_t len = sizeof(value);
+    char idem_key[128];
+    bool asked;
+
+    if (rd_kafka_conf_get(conf, "enable.idempotence", value, &len) !=
+            RD_KAFKA_CONF_OK ||
+        strcmp(value, "true") != 0) {
+        return KC_OK;
+    }
+    asked =
+        producer_key_set(worker_props, connector_config, "enable.idempotence",
+                         idem_key, sizeof(idem_key)) != NULL;
+    for (size_t i = 0; i < KC_ARRAY_LEN(rules); i++) {
+        char full[128];
+        const char *key = NULL;
+        bool conflict;
+
+        len = sizeof(value);
+        if (rd_kafka_conf_get(conf, rules[i].keys[1], value, &len) !=
+            RD_KAFKA_CONF_OK) {
+            continue;
+        }
+        conflict = i == 0   ? strcmp(value, "-1") != 0
+                   : i == 1 ? atoll(value) > 5
+                            : atoll(value) < 1;
+        if (!conflict) {
+            continue;
+        }
+        for (size_t k = 0; k < 2 && key == NULL; k++) {
+            key = producer_key_set(worker_props, connector_config,
+                                   rules[i].keys[k], full, sizeof(full));
+        }
+        if (key == NULL) {
+            snprintf(full, sizeof(full), "producer.%s", rules[i].keys[0]);
+            key = full;
+        }
+        if (asked) {
+            if (bad_key != NULL) {
+                snprintf(bad_key, bad_key_size, "%s", key);
+            }
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "invalid config \"%s\": the idempotent "
+                                "producer (%s=true) needs %s %s",
+                                key, idem_key, rules[i].keys[0], rules[i].need);
+        }
+        if (warn) {
+            kc_log_warn("org.apache.kafka.connect.runtime.Worker",
+                        "%s=%s does not allow the idempotent producer "
+                        "kconnect uses by default (it needs %s %s): "
+                        "idempotence is off for this producer; set "
+                        "producer.enable.idempotence=false to choose that "
+                        "explicitly",
+                        key, value, rules[i].keys[0], rules[i].need);
+        }
+        if (rd_kafka_conf_set(conf, "enable.idempotence", "false", NULL, 0) !=
+            RD_KAFKA_CONF_OK) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "could not turn enable.idempotence off");
+        }
+        return KC_OK;
+    }
+    return KC_OK;
+}
+
 kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                 const kc_props_t *props,
                                 kc_config_result_t *result)
@@ -782,8 +881,24 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
         kc_props_t *sub = kc_props_with_prefix(props, clients[i].prefix);
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
-        kc_client_conf_apply(conf, clients[i].kind, sub, clients[i].prefix,
-                             result, NULL);
+        if (clients[i].kind == KC_CLIENT_PRODUCER) {
+            /* The producer defaults of kc_worker_client_conf. */
+            rd_kafka_conf_set(conf, "acks", "all", NULL, 0);
+            rd_kafka_conf_set(conf, "max.in.flight.requests.per.connection",
+                              "1", NULL, 0);
+            rd_kafka_conf_set(conf, "enable.idempotence", "true", NULL, 0);
+        }
+        if (kc_client_conf_apply(conf, clients[i].kind, sub, clients[i].prefix,
+                                 result, NULL) == KC_OK &&
+            clients[i].kind == KC_CLIENT_PRODUCER) {
+            char key[128];
+            kc_error_t err;
+
+            if (kc_producer_idempotence_check(conf, props, NULL, false, key,
+                                              sizeof(key), &err) != KC_OK) {
+                kc_worker_config_issue(result, key, "%s", err.msg);
+            }
+        }
         rd_kafka_conf_destroy(conf);
         kc_props_destroy(sub);
     }

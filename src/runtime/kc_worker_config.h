@@ -77,6 +77,23 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
  */
 kc_props_t *kc_worker_admin_base_props(const kc_props_t *worker);
 
+/**
+ * @brief Make producer config @p conf (every setting applied) consistent
+ * with idempotence, which needs acks=all, at most 5 requests in flight and
+ * retries > 0 (librdkafka's rd_kafka_new refuses anything else). When the
+ * user did not ask for enable.idempotence (producer. in @p worker_props,
+ * producer.override. in @p connector_config, may be NULL), a conflicting
+ * setting turns kconnect's default idempotence off, as Apache's producer
+ * does, with a WARN when @p warn. When asked for, it is KC_ERR_INVALID
+ * with @p err naming both keys and the offending key in @p bad_key (may be
+ * NULL).
+ */
+kc_err_t kc_producer_idempotence_check(rd_kafka_conf_t *conf,
+                                       const kc_props_t *worker_props,
+                                       const kc_props_t *connector_config,
+                                       bool warn, char *bad_key,
+                                       size_t bad_key_size, kc_error_t *err);
+
 /** @brief errors.tolerance=all (case-insensitive). */
 bool kc_connector_tolerates_all(const kc_props_t *config);
 

@@ -104,8 +104,11 @@ typedef struct test_state {
     int records;      /* how many records the source emits in total */
     int bad_at;       /* index whose value is "BAD", -1 = none */
     int fail_poll_at; /* fail poll once this many were emitted, -1 */
-    long resumed;     /* offset n found at start, -1 = none */
-    int next;         /* next record index */
+    int big_at;       /* index whose value is big_len bytes of 'x', -1 */
+    size_t big_len;
+    bool no_headers; /* records carry no Connect headers */
+    long resumed;    /* offset n found at start, -1 = none */
+    int next;        /* next record index */
     atomic_int polls;
     atomic_int commits;
     /* capture_sink */
@@ -136,6 +139,9 @@ static inline void test_state_reset(void)
     T.records = 0;
     T.bad_at = -1;
     T.fail_poll_at = -1;
+    T.big_at = -1;
+    T.big_len = 0;
+    T.no_headers = false;
     T.resumed = -1;
     T.next = 0;
     atomic_store(&T.polls, 0);
@@ -273,7 +279,7 @@ static inline kc_err_t ms_poll(void *ctx, kc_batch_t *batch, kc_error_t *err)
         kc_value_set_string(batch->arena, &rec->source_offset.u.map.keys[0],
                             "n", 1);
         kc_value_set_int(&rec->source_offset.u.map.values[0], KC_TYPE_INT64, i);
-        {
+        if (!T.no_headers) {
             kc_value_t hv;
 
             kc_value_set_string(batch->arena, &hv, text, strlen(text));
@@ -281,6 +287,11 @@ static inline kc_err_t ms_poll(void *ctx, kc_batch_t *batch, kc_error_t *err)
         }
         if (i == T.bad_at) {
             kc_value_set_string(batch->arena, &rec->value, "BAD", 3);
+        } else if (i == T.big_at) {
+            char *big = kc_arena_alloc(batch->arena, T.big_len);
+
+            memset(big, 'x', T.big_len);
+            kc_value_set_string(batch->arena, &rec->value, big, T.big_len);
         } else {
             kc_value_set_string(batch->arena, &rec->value, text, strlen(text));
         }

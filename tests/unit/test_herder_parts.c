@@ -268,11 +268,35 @@ static void test_config_infos(void **state)
     kc_props_destroy(props);
 }
 
+/* A running task may carry a trace (a problem it keeps retrying, such as
+ * an offsets file it cannot write); the next report without one clears
+ * it. */
+static void test_status_running_task_keeps_its_trace(void **state)
+{
+    kc_status_store_t *st = kc_status_store_new();
+    kc_error_t err;
+    json_t *out = NULL;
+
+    kc_status_store_track(st, "c", "source", "1.0", "1.0");
+    kc_status_store_put(st, "c", 0, KC_STATE_RUNNING, "h:8083",
+                        "could not write offsets file");
+    assert_int_equal(kc_status_store_task_json(st, "c", 0, &out, &err), KC_OK);
+    assert_string_equal(json_string_value(json_object_get(out, "trace")),
+                        "could not write offsets file");
+    json_decref(out);
+    kc_status_store_put(st, "c", 0, KC_STATE_RUNNING, "h:8083", NULL);
+    assert_int_equal(kc_status_store_task_json(st, "c", 0, &out, &err), KC_OK);
+    assert_null(json_object_get(out, "trace"));
+    json_decref(out);
+    kc_status_store_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_untracked_is_ignored),
         cmocka_unit_test(test_status_json_shape_and_order),
+        cmocka_unit_test(test_status_running_task_keeps_its_trace),
         cmocka_unit_test(test_status_destroyed_and_forget),
         cmocka_unit_test(test_key_infos),
         cmocka_unit_test(test_config_infos),

@@ -14,6 +14,9 @@
 
 #include "runtime/kc_offset_store.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KEY1 "[\"file-source\",{\"filename\":\"/tmp/in.txt\"}]"
@@ -279,6 +282,88 @@ static void test_empty_file_is_empty_store(void **state)
     kc_free(path);
 }
 
+/* The bytes of @p path (caller frees), *len its size. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = kc_malloc(65536);
+
+    assert_non_null(f);
+    *len = fread(data, 1, 65536, f);
+    fclose(f);
+    return data;
+}
+
+/*
+ * A write that fails half-way (the disk fills: here the file size limit,
+ * which root cannot bypass) leaves the good file as it was, names the
+ * offsets file and the OS error, and the store keeps the new offsets to
+ * write at the next flush.
+ */
+static void test_failed_write_keeps_good_file_and_retries(void **state)
+{
+    char *path = path_in_tmp("full.offsets");
+    kc_error_t err;
+    kc_offset_store_t *store = kc_offset_store_open(path, &err);
+    json_t *part = json_pack("{ss}", "filename", "/tmp/in.txt");
+    json_t *off = json_pack("{si}", "position", 42);
+    struct rlimit old;
+    struct rlimit small;
+    size_t before_len;
+    size_t after_len;
+    char *before;
+    char *after;
+    json_t *got = NULL;
+
+    assert_non_null(store);
+    assert_int_equal(kc_offset_store_put(store, "file-source", part, off, &err),
+                     KC_OK);
+    assert_int_equal(kc_offset_store_flush(store, &err), KC_OK);
+    before = slurp(path, &before_len);
+    /* Many more partitions: the new file is far larger than the old. */
+    for (int i = 0; i < 200; i++) {
+        json_t *p = json_pack("{si}", "n", i);
+
+        assert_int_equal(
+            kc_offset_store_put(store, "file-source", p, off, &err), KC_OK);
+        json_decref(p);
+    }
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = (rlim_t)before_len + 100;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    assert_int_equal(kc_offset_store_flush(store, &err), KC_ERR_IO);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    assert_non_null(strstr(err.msg, "could not write offsets file \""));
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "File too large"));
+    after = slurp(path, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    kc_free(after);
+
+    /* Room again: the next flush writes everything. */
+    assert_int_equal(kc_offset_store_flush(store, &err), KC_OK);
+    kc_offset_store_destroy(store);
+    store = kc_offset_store_open(path, &err);
+    assert_non_null(store);
+    {
+        json_t *p = json_pack("{si}", "n", 199);
+
+        assert_int_equal(kc_offset_store_get(store, "file-source", p, &got),
+                         KC_OK);
+        json_decref(p);
+    }
+    assert_true(json_equal(got, off));
+    json_decref(got);
+    kc_offset_store_destroy(store);
+    kc_free(before);
+    json_decref(part);
+    json_decref(off);
+    kc_free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_partition_key_order_does_not_matter),
         cmocka_unit_test(test_garbage_file_names_the_file),
         cmocka_unit_test(test_empty_file_is_empty_store),
+        cmocka_unit_test(test_failed_write_keeps_good_file_and_retries),
     };
 
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -11,9 +11,11 @@
 #include "kc_runtime_test_plugins.h"
 
 #include <librdkafka/rdkafka.h>
+#include <sys/stat.h>
 
 #include <librdkafka/rdkafka_mock.h>
 
+#include "converters/kc_converters.h"
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_offset_store.h"
 #include "runtime/kc_task.h"
@@ -47,9 +49,10 @@ static kc_props_t *source_config(const char *name, const char *topic)
     return c;
 }
 
-/* Every value in @p topic, read from the start with a plain consumer. */
-static char **read_topic(const char *bootstrap, const char *topic, int want,
-                         int *got)
+/* Every value in @p topic, read from the start with a plain consumer, as
+ * "<value>|h=<header hname>" for records that carry header @p hname. */
+static char **read_topic_h(const char *bootstrap, const char *topic, int want,
+                           int *got, const char *hname)
 {
     char errstr[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -81,7 +84,7 @@ static char **read_topic(const char *bootstrap, const char *topic, int want,
             /* "<value>|h=<header h>" when the record has header h. */
             if (rd_kafka_message_headers(m, &hdrs) ==
                     RD_KAFKA_RESP_ERR_NO_ERROR &&
-                rd_kafka_header_get_last(hdrs, "h", &hv, &hlen) ==
+                rd_kafka_header_get_last(hdrs, hname, &hv, &hlen) ==
                     RD_KAFKA_RESP_ERR_NO_ERROR) {
                 values[(*got)++] = kc_asprintf("%.*s|h=%.*s", (int)m->len,
                                                (const char *)m->payload,
@@ -95,6 +98,12 @@ static char **read_topic(const char *bootstrap, const char *topic, int want,
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
     return values;
+}
+
+static char **read_topic(const char *bootstrap, const char *topic, int want,
+                         int *got)
+{
+    return read_topic_h(bootstrap, topic, want, got, "h");
 }
 
 static void free_values(char **values, int n)
@@ -124,6 +133,30 @@ static long stored_offset(const char *connector)
     kc_offset_store_destroy(store);
     kc_free(path);
     return n;
+}
+
+/* A worker with the test defaults plus @p extra (NULL-terminated key,
+ * value pairs). */
+static kc_worker_t *new_worker_with(kc_registry_t *reg, ...)
+{
+    kc_props_t *wp = test_worker_props(tmpdir);
+    kc_error_t err;
+    kc_worker_t *w;
+    va_list ap;
+    const char *key;
+
+    va_start(ap, reg);
+    while ((key = va_arg(ap, const char *)) != NULL) {
+        kc_props_set(wp, key, va_arg(ap, const char *));
+    }
+    va_end(ap);
+    w = kc_worker_new(wp, reg, &err);
+    if (w == NULL) {
+        fail_msg("kc_worker_new: %s", err.msg);
+    }
+    kc_worker_set_status_listener(w, test_status, NULL);
+    kc_props_destroy(wp);
+    return w;
 }
 
 static kc_worker_t *new_worker(kc_registry_t *reg)
@@ -465,6 +498,447 @@ static void test_override_policy_none_rejects_overrides(void **state)
     kc_registry_destroy(reg);
 }
 
+/* The trace of the task's last report contains @p text. */
+static bool trace_has(const char *text)
+{
+    bool yes;
+
+    pthread_mutex_lock(&T.lock);
+    yes = strstr(T.trace, text) != NULL;
+    pthread_mutex_unlock(&T.lock);
+    return yes;
+}
+
+/*
+ * A record over the producer's max.request.size is refused by librdkafka
+ * at once: the task fails with Apache's RecordTooLargeException naming the
+ * topic, and no offset moves past the record. (A record without headers
+ * crashed the worker here: headers never made were destroyed.)
+ */
+static void test_oversized_record_fails_task_with_record_too_large(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w =
+        new_worker_with(reg, "producer.max.request.size", "20000", NULL);
+    kc_props_t *cfg = source_config("src", "tbig");
+
+    T.records = 20;
+    T.no_headers = true;
+    T.big_at = 12;
+    T.big_len = 50000;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 10000));
+    assert_true(trace_has("Unrecoverable exception from producer send "
+                          "callback"));
+    assert_true(trace_has("org.apache.kafka.common.errors."
+                          "RecordTooLargeException: could not send record to "
+                          "topic \"tbig\""));
+    assert_true(trace_has("max.request.size"));
+    /* The first batch (0-9) is committed; the second holds the record. */
+    assert_int_equal(stored_offset("src"), 9);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* With errors.tolerance=all the oversized record is skipped and the
+ * records after it arrive; the offset moves past it. */
+static void test_oversized_record_tolerated_is_skipped(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w =
+        new_worker_with(reg, "producer.max.request.size", "20000", NULL);
+    kc_props_t *cfg = source_config("src", "tbig2");
+    int got = 0;
+    char **values;
+
+    kc_props_set(cfg, "errors.tolerance", "all");
+    T.records = 20;
+    T.no_headers = true;
+    T.big_at = 12;
+    T.big_len = 50000;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && stored_offset("src") != 19; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 19);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    values = read_topic(kc_worker_bootstrap(w), "tbig2", 19, &got);
+    assert_int_equal(got, 19);
+    assert_string_equal(values[11], "v11");
+    assert_string_equal(values[12], "v13");
+    free_values(values, got);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * The broker refuses a record in the delivery report (RecordTooLarge from
+ * a topic with a smaller max.message.bytes): with errors.tolerance=all the
+ * record goes to the dead letter queue with the producer's exception, and
+ * the stream goes on.
+ */
+static void test_broker_refused_record_goes_to_dlq(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "tref");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+    int got = 0;
+    char **values;
+
+    kc_props_set(cfg, "errors.tolerance", "all");
+    kc_props_set(cfg, "errors.deadletterqueue.topic.name", "tref-dlq");
+    kc_props_set(cfg, "errors.deadletterqueue.topic.replication.factor", "1");
+    kc_props_set(cfg, "errors.deadletterqueue.context.headers.enable", "true");
+    T.records = 10;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && stored_offset("src") != 9; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 9);
+    /* The next Produce request (API key 0), record 10's, is refused. */
+    rd_kafka_mock_push_request_errors(mock, 0, 1,
+                                      RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+    pthread_mutex_lock(&T.lock);
+    T.records = 11;
+    pthread_mutex_unlock(&T.lock);
+    for (int i = 0; i < 500 && stored_offset("src") != 10; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 10);
+    pthread_mutex_lock(&T.lock);
+    T.records = 12;
+    pthread_mutex_unlock(&T.lock);
+    for (int i = 0; i < 500 && stored_offset("src") != 11; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 11);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    values = read_topic_h(kc_worker_bootstrap(w), "tref-dlq", 1, &got,
+                          "__connect.errors.exception.class.name");
+    assert_int_equal(got, 1);
+    assert_string_equal(values[0], "v10|h=org.apache.kafka.common.errors."
+                                   "RecordTooLargeException");
+    free_values(values, got);
+    values = read_topic(kc_worker_bootstrap(w), "tref", 11, &got);
+    assert_int_equal(got, 11);
+    assert_string_equal(values[9], "v9|h=v9");
+    assert_string_equal(values[10], "v11|h=v11");
+    free_values(values, got);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* An illegal topic name fails the task with Apache's InvalidTopicException
+ * naming the topic (librdkafka alone would report an unknown topic). */
+static void test_invalid_topic_fails_task_with_invalid_topic(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "bad topic!");
+
+    T.records = 5;
+    T.no_headers = true;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 10000));
+    assert_true(trace_has("org.apache.kafka.common.errors."
+                          "InvalidTopicException: could not send record to "
+                          "topic \"bad topic!\": not a valid topic name"));
+    assert_true(stored_offset("src") < 0);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* With errors.tolerance=all each record for the illegal topic goes to the
+ * dead letter queue (as JSON) and the offsets move on. */
+static void test_invalid_topic_tolerated_goes_to_dlq(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "bad topic!");
+    int got = 0;
+    char **values;
+    kc_error_t err;
+
+    /* The source dead letter queue writes records as JSON. */
+    assert_int_equal(kc_registry_add(reg, KC_PLUGIN_CONVERTER,
+                                     &kc_json_converter_plugin, &err),
+                     KC_OK);
+    kc_props_set(cfg, "errors.tolerance", "all");
+    kc_props_set(cfg, "errors.deadletterqueue.topic.name", "tinv-dlq");
+    kc_props_set(cfg, "errors.deadletterqueue.topic.replication.factor", "1");
+    kc_props_set(cfg, "errors.deadletterqueue.context.headers.enable", "true");
+    T.records = 5;
+    T.no_headers = true;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && stored_offset("src") != 4; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 4);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    values = read_topic_h(kc_worker_bootstrap(w), "tinv-dlq", 5, &got,
+                          "__connect.errors.exception.class.name");
+    assert_int_equal(got, 5);
+    assert_string_equal(values[0], "\"v0\"|h=org.apache.kafka.common.errors."
+                                   "InvalidTopicException");
+    assert_string_equal(values[4], "\"v4\"|h=org.apache.kafka.common.errors."
+                                   "InvalidTopicException");
+    free_values(values, got);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * A stop while the producer queue is full (the broker is down) is not a
+ * produce failure: the task ends UNASSIGNED, not FAILED, and the offsets
+ * of every acknowledged record are saved at stop (the periodic commit
+ * never ran); the restart resumes after them.
+ */
+static void test_stop_under_back_pressure_saves_offsets(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker_with(
+        reg, "offset.flush.interval.ms", "600000", "offset.flush.timeout.ms",
+        "300", "producer.queue.buffering.max.messages", "20", NULL);
+    kc_props_t *cfg = source_config("src", "tbp");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+    int got = 0;
+    char **values;
+    int next = 0;
+
+    T.records = 10;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
+    values = read_topic(kc_worker_bootstrap(w), "tbp", 10, &got);
+    assert_int_equal(got, 10);
+    free_values(values, got);
+    assert_int_equal(rd_kafka_mock_broker_set_down(mock, 1), 0);
+    pthread_mutex_lock(&T.lock);
+    T.records = 1000;
+    pthread_mutex_unlock(&T.lock);
+    /* 20 records fill the queue; the task blocks in the batch 30-39. */
+    for (int i = 0; i < 500 && next < 40; i++) {
+        usleep(20000);
+        pthread_mutex_lock(&T.lock);
+        next = T.next;
+        pthread_mutex_unlock(&T.lock);
+    }
+    assert_int_equal(next, 40);
+    kc_worker_stop_tasks(w, "src");
+    assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
+    assert_int_equal(stored_offset("src"), 9);
+    kc_worker_stop_connector(w, "src");
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* The value of @p key in the producer config @p w makes for @p cfg
+ * ("(none)" when the config is refused, with the error in @p msg). */
+static void producer_setting(kc_worker_t *w, const kc_props_t *cfg,
+                             const char *key, char *out, size_t size, char *msg,
+                             size_t msg_size)
+{
+    kc_error_t err;
+    rd_kafka_conf_t *conf =
+        kc_worker_client_conf(w, KC_CLIENT_PRODUCER, cfg, "p", &err);
+
+    msg[0] = '\0';
+    if (conf == NULL) {
+        snprintf(out, size, "(none)");
+        snprintf(msg, msg_size, "%s", err.msg);
+        return;
+    }
+    assert_int_equal(rd_kafka_conf_get(conf, key, out, &size),
+                     RD_KAFKA_CONF_OK);
+    rd_kafka_conf_destroy(conf);
+}
+
+/* Source producers are idempotent unless the worker or the connector says
+ * enable.idempotence=false (Apache's Worker sets false). */
+static void test_source_producer_is_idempotent_by_default(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "ti");
+    char v[32];
+    char msg[512];
+
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "true");
+    kc_props_set(cfg, "producer.override.enable.idempotence", "false");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "false");
+    kc_worker_destroy(w);
+
+    kc_props_destroy(cfg);
+    cfg = source_config("src", "ti");
+    w = new_worker_with(reg, "producer.enable.idempotence", "false", NULL);
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "false");
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * A setting the idempotent producer cannot work with (acks=1, more than 5
+ * requests in flight, retries=0) turns the default idempotence off, as
+ * Apache's producer does, so a config Apache accepts still starts; with
+ * enable.idempotence=true asked for, it is an error naming the key.
+ */
+static void test_idempotence_conflicts_are_never_silent(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker_with(reg, "producer.acks", "1", NULL);
+    kc_props_t *cfg = source_config("src", "ti");
+    char v[32];
+    char msg[512];
+
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "false");
+    kc_props_set(cfg, "producer.override.enable.idempotence", "true");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(v, "(none)");
+    assert_string_equal(msg, "invalid config \"producer.acks\": the "
+                             "idempotent producer "
+                             "(producer.override.enable.idempotence=true) "
+                             "needs acks all");
+    kc_worker_destroy(w);
+
+    kc_props_destroy(cfg);
+    cfg = source_config("src", "ti");
+    w = new_worker_with(reg, "producer.enable.idempotence", "true", NULL);
+    kc_props_set(cfg,
+                 "producer.override.max.in.flight.requests.per."
+                 "connection",
+                 "10");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_string_equal(msg, "invalid config \"producer.override.max.in."
+                             "flight.requests.per.connection\": the "
+                             "idempotent producer "
+                             "(producer.enable.idempotence=true) needs "
+                             "max.in.flight.requests.per.connection at "
+                             "most 5");
+    kc_props_remove(cfg, "producer.override.max.in.flight.requests.per."
+                         "connection");
+    kc_props_set(cfg, "producer.override.retries", "0");
+    producer_setting(w, cfg, "enable.idempotence", v, sizeof(v), msg,
+                     sizeof(msg));
+    assert_non_null(strstr(msg, "\"producer.override.retries\""));
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * A cluster that refuses the idempotent producer (InitProducerId answers
+ * CLUSTER_AUTHORIZATION_FAILED: librdkafka's fatal error) fails the task
+ * with a message naming producer.enable.idempotence, even before a record.
+ */
+static void test_refused_idempotence_fails_task_naming_the_key(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "tidem");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+
+    /* API key 22: InitProducerId. */
+    rd_kafka_mock_push_request_errors(
+        mock, 22, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
+    T.records = 0;
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 10000));
+    assert_true(trace_has("producer.enable.idempotence=false"));
+    assert_true(trace_has("CLUSTER_AUTHORIZATION_FAILED"));
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* With producer.enable.idempotence=false the same cluster works. */
+static void test_idempotence_off_needs_no_producer_id(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w =
+        new_worker_with(reg, "producer.enable.idempotence", "false", NULL);
+    kc_props_t *cfg = source_config("src", "tnoidem");
+    rd_kafka_mock_cluster_t *mock =
+        kc_embedded_kafka_mock(kc_worker_embedded(w));
+
+    rd_kafka_mock_push_request_errors(
+        mock, 22, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
+    T.records = 5;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && stored_offset("src") != 4; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 4);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * An offsets file that cannot be written (here its temporary file's name
+ * is taken by a directory, which stops root too) leaves the task RUNNING
+ * with the error, naming the file and the OS error, as the trace of its
+ * status; the next flush after the obstacle is gone writes the file and
+ * clears the trace.
+ */
+static void test_unwritable_offsets_file_shows_in_status(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "toff");
+    char *tmp = kc_asprintf("%s/connect.offsets.tmp", tmpdir);
+    char *file = kc_asprintf("could not write offsets file \"%s/"
+                             "connect.offsets\"",
+                             tmpdir);
+
+    assert_int_equal(mkdir(tmp, 0755), 0);
+    T.records = 10;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && !trace_has(file); i++) {
+        usleep(20000);
+    }
+    assert_true(trace_has(file));
+    assert_true(trace_has("Is a directory"));
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    assert_int_equal(stored_offset("src"), -1);
+
+    assert_int_equal(rmdir(tmp), 0);
+    for (int i = 0; i < 500 && stored_offset("src") != 9; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 9);
+    for (int i = 0; i < 500 && trace_has(file); i++) {
+        usleep(20000);
+    }
+    assert_false(trace_has(file));
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+    kc_free(tmp);
+    kc_free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +964,30 @@ int main(void)
             test_failed_delivery_fails_task_and_holds_offset, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_override_policy_none_rejects_overrides, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_oversized_record_fails_task_with_record_too_large, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_oversized_record_tolerated_is_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broker_refused_record_goes_to_dlq,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_invalid_topic_fails_task_with_invalid_topic, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_invalid_topic_tolerated_goes_to_dlq, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_stop_under_back_pressure_saves_offsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_source_producer_is_idempotent_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_idempotence_conflicts_are_never_silent, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_refused_idempotence_fails_task_naming_the_key, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_idempotence_off_needs_no_producer_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_unwritable_offsets_file_shows_in_status, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,7 +95,6 @@ static void test_client_settings_are_checked(void **state)
     kc_props_destroy(p);
 }
 
-/* Each security setting kconnect lacks is an error naming its key. */
 /* Apache's admin clients take the worker's top-level security settings. */
 static void test_top_level_security_settings_reach_admin_clients(void **state)
 {
@@ -125,6 +124,7 @@ static void test_top_level_security_settings_reach_admin_clients(void **state)
     kc_props_destroy(p);
 }
 
+/* Each security setting kconnect lacks is an error naming its key. */
 static void test_unimplemented_security_settings_are_refused(void **state)
 {
     static const char *const kv[][2] = {
@@ -160,6 +160,30 @@ static void test_unimplemented_security_settings_are_refused(void **state)
         kc_config_result_release(&r);
         kc_props_destroy(q);
     }
+    kc_props_destroy(p);
+}
+
+/*
+ * producer.enable.idempotence=true with a setting idempotence cannot work
+ * with is refused at start naming the key; without it, the same setting
+ * only turns kconnect's default idempotence off (Apache accepts it).
+ */
+static void test_idempotence_conflict_is_refused_at_start(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    kc_props_set(p, "producer.acks", "1");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    kc_props_set(p, "producer.enable.idempotence", "true");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_string_equal(kc_config_result_first(&r, "producer.acks"),
+                        "invalid config \"producer.acks\": the idempotent "
+                        "producer (producer.enable.idempotence=true) needs "
+                        "acks all");
+    assert_int_equal(r.count, 1);
+    kc_config_result_release(&r);
     kc_props_destroy(p);
 }
 
@@ -381,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_admin_default_api_timeout_is_checked),
         cmocka_unit_test(test_unimplemented_security_settings_are_refused),
         cmocka_unit_test(test_top_level_security_settings_reach_admin_clients),
+        cmocka_unit_test(test_idempotence_conflict_is_refused_at_start),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
