@@ -314,7 +314,7 @@ static void test_retry_drops_the_batch_of_revoked_partitions(void **state)
     T.retry_timeout_ms = 50;
     pthread_mutex_unlock(&T.lock);
     for (int p = 0; p < 4; p++) {
-        char prefix[8];
+        char prefix[16];
 
         snprintf(prefix, sizeof(prefix), "p%d-", p);
         produce_to(kc_worker_bootstrap(w), "s8", p, prefix, 0, 10);
