@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -321,6 +322,54 @@ static void test_failed_write_leaves_only_whole_lines(void **state)
     assert_string_equal(result, expect);
 }
 
+/*
+ * The same on a full disk: a 64 KiB tmpfs (root only; skipped otherwise).
+ * The second put's write stops short with ENOSPC; the file keeps the
+ * first put's lines only and the put fails naming the file.
+ */
+static void test_full_disk_leaves_only_whole_lines(void **state)
+{
+    fixture_t *f = *state;
+    char mnt[80];
+    kc_error_t err;
+    kc_err_t rc;
+    char *text;
+    char *expect;
+    size_t n = 0;
+
+    snprintf(mnt, sizeof(mnt), "%s/tmpfs", f->dir);
+    if (geteuid() != 0 || mkdir(mnt, 0700) != 0 ||
+        mount("kc-test", mnt, "tmpfs", 0, "size=64k") != 0) {
+        rmdir(mnt);
+        skip();
+    }
+    snprintf(f->path, sizeof(f->path), "%s/out.txt", mnt);
+    start_task(f);
+    kc_error_clear(&err);
+    /* 1000 lines "first-<i>\n": 9890 bytes, they fit */
+    assert_int_equal(put_lines(f, "first-", 1000, &err), KC_OK);
+    assert_int_equal(kc_file_sink_task.flush(f->task, &err), KC_OK);
+    /* 10000 more lines (118890 bytes) do not */
+    rc = put_lines(f, "second-", 10000, &err);
+    text = read_all(f->path);
+    kc_file_sink_task.stop(f->task);
+    f->task = NULL;
+    unlink(f->path);
+    umount(mnt);
+    rmdir(mnt);
+    snprintf(f->path, sizeof(f->path), "%s/out.txt", f->dir);
+    expect = kc_malloc(1 << 16);
+    for (int i = 0; i < 1000; i++) {
+        n += (size_t)snprintf(expect + n, (1 << 16) - n, "first-%d\n", i);
+    }
+    assert_string_equal(text, expect);
+    kc_free(text);
+    kc_free(expect);
+    assert_int_equal(rc, KC_ERR_IO);
+    assert_non_null(strstr(err.msg, "could not write file \""));
+    assert_non_null(strstr(err.msg, "/tmpfs/out.txt\": No space left"));
+}
+
 static void test_connector_makes_tasks_max_tasks(void **state)
 {
     kc_props_t *p = kc_props_new();
@@ -380,6 +429,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_failed_write_leaves_only_whole_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk_leaves_only_whole_lines,
+                                        setup, teardown),
         cmocka_unit_test(test_connector_makes_tasks_max_tasks),
         cmocka_unit_test(test_descriptor),
     };
