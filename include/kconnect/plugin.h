@@ -126,12 +126,26 @@ KC_EXPORT kc_err_t kc_sink_report(kc_sink_task_ctx_t *tctx,
                                   const kc_record_t *rec,
                                   const kc_error_t *error);
 KC_EXPORT const char *kc_sink_task_ctx_name(const kc_sink_task_ctx_t *t);
+/**
+ * @brief Redeliver the batch of a put that returns KC_RETRY after
+ * @p timeout_ms, as Connect's SinkTaskContext.timeout(ms). Call it in put
+ * before returning KC_RETRY; the runtime reads and forgets the value after
+ * every put. Without it (or with @p timeout_ms <= 0) the batch is
+ * redelivered when the next offset commit is due (offset.flush.interval.ms,
+ * as Apache), and at least 100 ms later. Meanwhile the consumer keeps its
+ * group membership with every partition paused. @p tctx NULL is a no-op.
+ */
+KC_EXPORT void kc_sink_task_ctx_timeout(kc_sink_task_ctx_t *tctx,
+                                        int64_t timeout_ms);
 
 struct kc_sink_task_plugin {
     KC_PLUGIN_HEADER;
     kc_err_t (*start)(void **ctx, const kc_props_t *config,
                       kc_sink_task_ctx_t *tctx, kc_error_t *err);
-    /** KC_OK, KC_RETRY (the same batch is redelivered later) or error. */
+    /**
+     * KC_OK, KC_RETRY (the same batch is redelivered later, see
+     * kc_sink_task_ctx_timeout) or error.
+     */
     kc_err_t (*put)(void *ctx, kc_batch_t *batch, kc_error_t *err);
     /** Optional: make everything put so far durable before a commit. */
     kc_err_t (*flush)(void *ctx, kc_error_t *err);

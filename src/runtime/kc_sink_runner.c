@@ -6,6 +6,14 @@
  * committed only for records whose put succeeded and after the task's
  * flush succeeded: every offset.flush.interval.ms, before partitions are
  * revoked, and when the task stops.
+ *
+ * A put that answers KC_RETRY keeps its batch, as Apache's WorkerSinkTask
+ * on a RetriableException: every assigned partition is paused (so is any
+ * partition assigned meanwhile), the consumer keeps being polled for its
+ * group membership, and the same batch is put again after the task's
+ * kc_sink_task_ctx_timeout() or, without one, when the next offset commit
+ * is due. Records of partitions revoked meanwhile leave the batch. Then the
+ * partitions are resumed (unless the connector is paused).
  */
 #include "kc_internal.h"
 
@@ -22,6 +30,11 @@
 
 #define LOGGER "org.apache.kafka.connect.runtime.WorkerSinkTask"
 
+/* The shortest wait before a retried put when the task set no timeout. */
+#define KC_SINK_RETRY_MIN_MS 100
+/* The longest single wait of the loop, so stops and commits stay prompt. */
+#define KC_SINK_POLL_MS 200
+
 typedef struct sink_runner {
     kc_task_t *task;
     const struct kc_sink_task_plugin *plugin;
@@ -33,13 +46,32 @@ typedef struct sink_runner {
     kc_task_converters_t conv;
     kc_transform_chain_t *chain;
     kc_error_handler_t *eh;
-    bool paused;
+    bool paused; /* the connector is paused (target state) */
     rd_kafka_topic_partition_list_t *to_commit; /* next offsets, put done */
     char *failure;
     bool interrupted; /* a stop ended a retry: the batch is not done */
     int max_poll;
     int64_t flush_interval;
+    int64_t next_commit;
     kc_strlist_t topics_seen;
+    /*
+     * The batch in delivery: the consumed messages (owned) and the records
+     * made of them. `recs` is the runner's copy of the records array,
+     * copied into `batch` before each put, so a put that asks for a retry
+     * gets the same records again whatever it did to the array.
+     */
+    rd_kafka_message_t **msgs;
+    size_t nmsgs;
+    kc_batch_t batch;
+    kc_record_t **recs;
+    size_t nrecs;
+    size_t recs_cap;
+    bool retrying; /* put asked for a retry: every partition is paused */
+    int64_t retry_at;
+    /* Messages that arrived while paused anyway: the next batch's head. */
+    rd_kafka_message_t **held;
+    size_t nheld;
+    size_t held_cap;
 } sink_runner_t;
 
 static void sink_fail(sink_runner_t *sr, const char *msg)
@@ -86,6 +118,58 @@ static bool commit_offsets(sink_runner_t *sr)
     return true;
 }
 
+static bool in_parts(const rd_kafka_topic_partition_list_t *parts,
+                     const rd_kafka_message_t *msg)
+{
+    return msg->rkt != NULL &&
+           rd_kafka_topic_partition_list_find(
+               parts, rd_kafka_topic_name(msg->rkt), msg->partition) != NULL;
+}
+
+/* Destroy the messages of @p parts in @p msgs; returns how many remain. */
+static size_t drop_messages(rd_kafka_message_t **msgs, size_t n,
+                            const rd_kafka_topic_partition_list_t *parts)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (in_parts(parts, msgs[i])) {
+            rd_kafka_message_destroy(msgs[i]);
+        } else {
+            msgs[kept++] = msgs[i];
+        }
+    }
+    return kept;
+}
+
+/*
+ * Partitions @p parts are revoked or lost: forget their records in the
+ * batch awaiting a retry and in the held messages, as Apache removes them
+ * from its messageBatch. Transforms may have changed a record's topic, so
+ * the consumed message (origin) tells where it came from.
+ */
+static void drop_revoked(sink_runner_t *sr,
+                         const rd_kafka_topic_partition_list_t *parts)
+{
+    size_t before = sr->nrecs;
+    size_t kept = 0;
+
+    for (size_t i = 0; i < sr->nrecs; i++) {
+        if (!in_parts(parts, sr->recs[i]->origin)) {
+            sr->recs[kept++] = sr->recs[i];
+        }
+    }
+    sr->nrecs = kept;
+    sr->nmsgs = drop_messages(sr->msgs, sr->nmsgs, parts);
+    sr->nheld = drop_messages(sr->held, sr->nheld, parts);
+    if (sr->retrying && kept < before) {
+        kc_log_info(LOGGER,
+                    "%s dropped %zu records of revoked partitions from the "
+                    "batch awaiting a retry",
+                    sr->task->logname, before - kept);
+    }
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -103,8 +187,15 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
         } else {
             rd_kafka_assign(rk, parts);
         }
-        if (sr->paused) {
+        /*
+         * New partitions stay paused while a retry is pending too. Else
+         * resume them: librdkafka keeps a partition's pause across a
+         * revoke and a later assignment.
+         */
+        if (sr->paused || sr->retrying) {
             rd_kafka_pause_partitions(rk, parts);
+        } else {
+            rd_kafka_resume_partitions(rk, parts);
         }
         for (int i = 0; i < parts->cnt; i++) {
             kc_log_info(LOGGER, "%s assigned %s-%d", sr->task->logname,
@@ -116,6 +207,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
     if (rerr == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
         commit_offsets(sr);
     }
+    /* Their next owner starts at the committed offsets: put none of it. */
+    drop_revoked(sr, parts);
     if (cooperative) {
         rd_kafka_error_t *e = rd_kafka_incremental_unassign(rk, parts);
 
@@ -323,123 +416,244 @@ static bool convert(sink_runner_t *sr, const rd_kafka_message_t *msg,
     return true;
 }
 
-static void set_paused(sink_runner_t *sr, bool paused)
+/*
+ * Pause every assigned partition while the connector is paused or a retry
+ * is pending, else resume them all.
+ */
+static void apply_pause(sink_runner_t *sr)
 {
     rd_kafka_topic_partition_list_t *assigned = NULL;
 
     if (rd_kafka_assignment(sr->rk, &assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        if (paused) {
+        if (sr->paused || sr->retrying) {
             rd_kafka_pause_partitions(sr->rk, assigned);
         } else {
             rd_kafka_resume_partitions(sr->rk, assigned);
         }
         rd_kafka_topic_partition_list_destroy(assigned);
     }
+}
+
+static void set_paused(sink_runner_t *sr, bool paused)
+{
     sr->paused = paused;
+    apply_pause(sr);
     kc_worker_report(sr->task->worker, sr->task->connector, sr->task->id,
                      paused ? KC_STATE_PAUSED : KC_STATE_RUNNING, NULL);
 }
 
-/* put() the batch; retry it while the task asks to (KC_RETRY). */
-static bool deliver(sink_runner_t *sr, kc_batch_t *batch)
+/* The batch is done: note its offsets if @p consumed, free its messages. */
+static void batch_done(sink_runner_t *sr, bool consumed)
 {
-    int64_t backoff = 100;
-
-    for (;;) {
-        kc_error_t err;
-        kc_err_t rc;
-
-        kc_error_clear(&err);
-        rc = sr->plugin->put(sr->ctx, batch, &err);
-        if (rc == KC_OK) {
-            return true;
+    for (size_t i = 0; i < sr->nmsgs; i++) {
+        /* Skipped records count as consumed, as in Apache. */
+        if (consumed && sr->msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            note_consumed(sr, sr->msgs[i]);
         }
-        if (rc != KC_RETRY) {
-            char trace[1024];
-
-            snprintf(trace, sizeof(trace),
-                     "org.apache.kafka.connect.errors.ConnectException: "
-                     "Exiting WorkerSinkTask due to unrecoverable exception.\n"
-                     "Caused by: %s",
-                     err.msg[0] ? err.msg : kc_err_name(rc));
-            sink_fail(sr, trace);
-            return false;
-        }
-        kc_log_warn(LOGGER, "%s put asked for a retry: %s", sr->task->logname,
-                    err.msg);
-        if (atomic_load(&sr->task->stopping)) {
-            return false;
-        }
-        /* Keep the group membership alive while backing off. */
-        rd_kafka_poll(sr->rk, 0);
-        kc_task_sleep(sr->task, backoff);
-        backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
+        rd_kafka_message_destroy(sr->msgs[i]);
     }
+    sr->nmsgs = 0;
+    sr->nrecs = 0;
+    kc_batch_clear(&sr->batch);
+}
+
+/* Put the batch again after the task's timeout or at the next commit. */
+static void schedule_retry(sink_runner_t *sr, int64_t timeout, const char *why)
+{
+    int64_t now = kc_now_ms();
+
+    if (!sr->retrying) {
+        sr->retrying = true;
+        apply_pause(sr);
+    }
+    if (timeout > 0) {
+        sr->retry_at = now + timeout;
+    } else {
+        /* As Apache: at the next poll, which waits for the next commit. */
+        sr->retry_at = sr->next_commit > now + KC_SINK_RETRY_MIN_MS
+                           ? sr->next_commit
+                           : now + KC_SINK_RETRY_MIN_MS;
+    }
+    kc_log_warn(
+        LOGGER, "%s put asked for a retry of %zu records in %lld ms: %s",
+        sr->task->logname, sr->nrecs, (long long)(sr->retry_at - now), why);
+}
+
+/* put() the batch once: done, failed, or a retry scheduled. */
+static void deliver(sink_runner_t *sr)
+{
+    kc_error_t err;
+    kc_err_t rc = KC_OK;
+    int64_t timeout = -1;
+
+    kc_error_clear(&err);
+    if (sr->nrecs > 0) {
+        memcpy(sr->batch.records, sr->recs, sr->nrecs * sizeof(*sr->recs));
+        sr->batch.len = sr->nrecs;
+        rc = sr->plugin->put(sr->ctx, &sr->batch, &err);
+        timeout = atomic_exchange(&sr->task->sink_ctx.timeout_ms, -1);
+    }
+    /* An errant-record report may fail the task inside put. */
+    if (rc == KC_RETRY && sr->failure == NULL) {
+        schedule_retry(sr, timeout, err.msg);
+        return;
+    }
+    if (rc != KC_OK) {
+        char trace[1024];
+
+        snprintf(trace, sizeof(trace),
+                 "org.apache.kafka.connect.errors.ConnectException: "
+                 "Exiting WorkerSinkTask due to unrecoverable exception.\n"
+                 "Caused by: %s",
+                 err.msg[0] ? err.msg : kc_err_name(rc));
+        sink_fail(sr, trace);
+    }
+    batch_done(sr, sr->failure == NULL);
+    if (sr->retrying) {
+        sr->retrying = false;
+        apply_pause(sr);
+        kc_log_info(LOGGER, "%s the retried put succeeded", sr->task->logname);
+    }
+}
+
+static void hold(sink_runner_t *sr, rd_kafka_message_t *msg)
+{
+    if (sr->nheld == sr->held_cap) {
+        sr->held_cap = sr->held_cap ? sr->held_cap * 2 : 16;
+        sr->held = kc_realloc(sr->held, sr->held_cap * sizeof(*sr->held));
+    }
+    sr->held[sr->nheld++] = msg;
+}
+
+/*
+ * Wait up to @p ms for a retry while polling the consumer, which serves
+ * rebalances and keeps the membership (rd_kafka_poll() may not be called
+ * on a consumer whose queue is forwarded). The partitions are paused, so
+ * normally nothing arrives; a message that does (a fetch already in
+ * flight) is held for the batch after this one, never lost.
+ */
+static void backoff_poll(sink_runner_t *sr, int64_t ms)
+{
+    int64_t end = kc_now_ms() + ms;
+    int64_t left;
+
+    while ((left = end - kc_now_ms()) > 0 &&
+           !atomic_load(&sr->task->stopping)) {
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(sr->rk, (int)left);
+
+        if (msg == NULL) {
+            continue;
+        }
+        if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                kc_log_warn(LOGGER, "%s consumer error: %s", sr->task->logname,
+                            rd_kafka_message_errstr(msg));
+            }
+            rd_kafka_message_destroy(msg);
+            continue;
+        }
+        hold(sr, msg);
+    }
+}
+
+/* Fill sr->msgs: the held messages first, else from the consumer. */
+static void fetch(sink_runner_t *sr)
+{
+    ssize_t n;
+
+    if (sr->nheld > 0 && !sr->paused) {
+        size_t take =
+            sr->nheld < (size_t)sr->max_poll ? sr->nheld : (size_t)sr->max_poll;
+
+        memcpy(sr->msgs, sr->held, take * sizeof(*sr->held));
+        memmove(sr->held, sr->held + take,
+                (sr->nheld - take) * sizeof(*sr->held));
+        sr->nheld -= take;
+        sr->nmsgs = take;
+        return;
+    }
+    n = rd_kafka_consume_batch_queue(sr->queue, KC_SINK_POLL_MS, sr->msgs,
+                                     (size_t)sr->max_poll);
+    sr->nmsgs = n > 0 ? (size_t)n : 0;
+    if (n > 0) {
+        kc_fetch_waker_poke(sr->waker);
+    }
+}
+
+/* Convert the fetched messages into the batch. */
+static void convert_all(sink_runner_t *sr)
+{
+    kc_batch_clear(&sr->batch);
+    for (size_t i = 0; i < sr->nmsgs; i++) {
+        rd_kafka_message_t *msg = sr->msgs[i];
+
+        if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                kc_log_warn(LOGGER, "%s consumer error: %s", sr->task->logname,
+                            rd_kafka_message_errstr(msg));
+            }
+            continue;
+        }
+        note_topic(sr, rd_kafka_topic_name(msg->rkt));
+        convert(sr, msg, &sr->batch);
+        if (sr->failure != NULL || sr->interrupted) {
+            break;
+        }
+    }
+    if (sr->batch.len > sr->recs_cap) {
+        sr->recs_cap = sr->batch.cap;
+        sr->recs = kc_realloc(sr->recs, sr->recs_cap * sizeof(*sr->recs));
+    }
+    if (sr->batch.len > 0) {
+        memcpy(sr->recs, sr->batch.records, sr->batch.len * sizeof(*sr->recs));
+    }
+    sr->nrecs = sr->batch.len;
 }
 
 static void runner_loop(sink_runner_t *sr)
 {
     kc_task_t *task = sr->task;
-    rd_kafka_message_t **msgs = kc_calloc((size_t)sr->max_poll, sizeof(*msgs));
-    kc_batch_t batch;
-    int64_t next_commit = kc_now_ms() + sr->flush_interval;
 
-    kc_batch_init(&batch);
+    sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
+    sr->next_commit = kc_now_ms() + sr->flush_interval;
     while (!atomic_load(&task->stopping) && sr->failure == NULL) {
         bool want_pause = kc_task_target(task) != KC_TARGET_STARTED;
-        ssize_t n;
-        ssize_t i;
-        size_t consumed = 0;
 
         if (want_pause != sr->paused) {
             set_paused(sr, want_pause);
         }
-        if (kc_now_ms() >= next_commit) {
+        if (kc_now_ms() >= sr->next_commit) {
             commit_offsets(sr);
-            next_commit = kc_now_ms() + sr->flush_interval;
+            sr->next_commit = kc_now_ms() + sr->flush_interval;
         }
-        n = rd_kafka_consume_batch_queue(sr->queue, 200, msgs,
-                                         (size_t)sr->max_poll);
-        if (n <= 0) {
+        if (sr->retrying) {
+            int64_t wait = sr->retry_at - kc_now_ms();
+
+            if (wait > 0 && sr->nrecs > 0) {
+                backoff_poll(sr,
+                             wait < KC_SINK_POLL_MS ? wait : KC_SINK_POLL_MS);
+            } else {
+                deliver(sr);
+            }
             continue;
         }
-        kc_fetch_waker_poke(sr->waker);
-        kc_batch_clear(&batch);
-        for (i = 0; i < n; i++) {
-            rd_kafka_message_t *msg = msgs[i];
-
-            if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                    kc_log_warn(LOGGER, "%s consumer error: %s", task->logname,
-                                rd_kafka_message_errstr(msg));
-                }
-                continue;
-            }
-            note_topic(sr, rd_kafka_topic_name(msg->rkt));
-            convert(sr, msg, &batch);
-            if (sr->failure != NULL || sr->interrupted) {
-                break;
-            }
-            consumed++;
+        fetch(sr);
+        if (sr->nmsgs == 0) {
+            continue;
         }
-        /* An errant-record report may fail the task inside put. */
-        if (sr->failure == NULL && !sr->interrupted &&
-            (batch.len == 0 || deliver(sr, &batch)) && sr->failure == NULL) {
-            /* Skipped records count as consumed, as in Apache. */
-            for (i = 0; i < n; i++) {
-                if (msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-                    note_consumed(sr, msgs[i]);
-                }
-            }
+        convert_all(sr);
+        if (sr->failure != NULL || sr->interrupted) {
+            batch_done(sr, false);
+            continue;
         }
-        kc_batch_clear(&batch);
-        for (i = 0; i < n; i++) {
-            rd_kafka_message_destroy(msgs[i]);
-        }
-        KC_UNUSED(consumed);
+        deliver(sr);
     }
-    kc_batch_release(&batch);
-    kc_free(msgs);
+    /* A batch still awaiting a retry is not done: its offsets stay. */
+    batch_done(sr, false);
+    for (size_t i = 0; i < sr->nheld; i++) {
+        rd_kafka_message_destroy(sr->held[i]);
+    }
+    sr->nheld = 0;
 }
 
 static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
@@ -564,6 +778,10 @@ static void runner_release(sink_runner_t *sr)
     kc_task_converters_release(&sr->conv);
     kc_transform_chain_destroy(sr->chain);
     kc_strlist_release(&sr->topics_seen);
+    kc_batch_release(&sr->batch);
+    kc_free(sr->msgs);
+    kc_free(sr->recs);
+    kc_free(sr->held);
 }
 
 void *kc_sink_task_run(void *arg)
@@ -575,6 +793,7 @@ void *kc_sink_task_run(void *arg)
 
     memset(&sr, 0, sizeof(sr));
     sr.task = task;
+    kc_batch_init(&sr.batch);
     task->sink_runner = &sr;
     kc_log_set_context(logctx);
     /* The task's plugin sees resolved provider values; its log lines
@@ -629,6 +848,13 @@ void *kc_sink_task_run(void *arg)
 const char *kc_sink_task_ctx_name(const kc_sink_task_ctx_t *t)
 {
     return t->task->connector;
+}
+
+void kc_sink_task_ctx_timeout(kc_sink_task_ctx_t *tctx, int64_t timeout_ms)
+{
+    if (tctx != NULL) {
+        atomic_store(&tctx->timeout_ms, timeout_ms > 0 ? timeout_ms : -1);
+    }
 }
 
 kc_err_t kc_sink_report(kc_sink_task_ctx_t *tctx, const kc_record_t *rec,

@@ -22,6 +22,8 @@ struct kc_source_task_ctx {
 
 struct kc_sink_task_ctx {
     kc_task_t *task;
+    /* kc_sink_task_ctx_timeout(): ms, -1 = not set; read after each put */
+    atomic_llong timeout_ms;
 };
 
 /*

@@ -757,6 +757,7 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     t->is_sink = plugin->sink_task != NULL;
     t->source_ctx.task = t;
     t->sink_ctx.task = t;
+    atomic_init(&t->sink_ctx.timeout_ms, -1);
     t->target = target;
     atomic_init(&t->stopping, false);
     atomic_init(&t->done, false);

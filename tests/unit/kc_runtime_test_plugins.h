@@ -114,8 +114,14 @@ typedef struct test_state {
     /* capture_sink */
     char **values;
     size_t nvalues;
-    int retry_first; /* put returns KC_RETRY this many times */
-    int fail_put;    /* put fails */
+    int retry_first;      /* put returns KC_RETRY this many times */
+    int retry_timeout_ms; /* > 0: kc_sink_task_ctx_timeout before a retry */
+    int fail_put;         /* put fails */
+    /* the first 64 puts: offsets of the first and last record, size */
+    int64_t put_first[64];
+    int64_t put_last[64];
+    size_t put_len[64];
+    int nputs;
     atomic_int puts;
     atomic_int flushes;
     /* status */
@@ -147,7 +153,9 @@ static inline void test_state_reset(void)
     atomic_store(&T.polls, 0);
     atomic_store(&T.commits, 0);
     T.retry_first = 0;
+    T.retry_timeout_ms = 0;
     T.fail_put = 0;
+    T.nputs = 0;
     atomic_store(&ts_bad_retriable, 0);
     atomic_store(&ts_retries_left, 0);
     atomic_store(&ts_retry_calls, 0);
@@ -340,7 +348,7 @@ static const struct kc_connector_plugin mock_source = {
 static inline kc_err_t cs_start(void **ctx, const kc_props_t *config,
                                 kc_sink_task_ctx_t *tctx, kc_error_t *err)
 {
-    *ctx = NULL;
+    *ctx = tctx;
     return KC_OK;
 }
 
@@ -348,12 +356,21 @@ static inline kc_err_t cs_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
 {
     atomic_fetch_add(&T.puts, 1);
     pthread_mutex_lock(&T.lock);
+    if (T.nputs < 64 && batch->len > 0) {
+        T.put_first[T.nputs] = batch->records[0]->offset;
+        T.put_last[T.nputs] = batch->records[batch->len - 1]->offset;
+        T.put_len[T.nputs] = batch->len;
+        T.nputs++;
+    }
     if (T.fail_put) {
         pthread_mutex_unlock(&T.lock);
         return kc_error_set(err, KC_ERR, "the sink broke");
     }
     if (T.retry_first > 0) {
         T.retry_first--;
+        if (T.retry_timeout_ms > 0) {
+            kc_sink_task_ctx_timeout(ctx, T.retry_timeout_ms);
+        }
         pthread_mutex_unlock(&T.lock);
         return kc_error_set(err, KC_RETRY, "try again");
     }

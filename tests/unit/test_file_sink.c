@@ -12,7 +12,11 @@
 #include "kc_internal.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "connectors/file/kc_file_connectors.h"
@@ -224,8 +228,146 @@ static void test_write_error_fails_put(void **state)
     kc_value_set_string(f->batch.arena, &rec->value, "lost?", 5);
     assert_int_equal(kc_file_sink_task.put(f->task, &f->batch, &err),
                      KC_ERR_IO);
-    assert_non_null(strstr(err.msg, "could not write to /dev/full"));
+    assert_non_null(
+        strstr(err.msg, "could not write file \"/dev/full\": No space left"));
     kc_props_destroy(p);
+}
+
+/* Put "<prefix><i>" for i in [0, n) as one batch; the put's result. */
+static kc_err_t put_lines(fixture_t *f, const char *prefix, int n,
+                          kc_error_t *err)
+{
+    kc_batch_clear(&f->batch);
+    for (int i = 0; i < n; i++) {
+        kc_record_t *rec = add_record(f, i);
+        char *v = kc_arena_sprintf(f->batch.arena, "%s%d", prefix, i);
+
+        kc_value_set_string(f->batch.arena, &rec->value, v, strlen(v));
+    }
+    return kc_file_sink_task.put(f->task, &f->batch, err);
+}
+
+/*
+ * The file cannot grow past 4000 bytes (RLIMIT_FSIZE, which holds for
+ * root too, with SIGXFSZ ignored: write(2) stops short, then fails with
+ * EFBIG, as a full disk stops short then fails with ENOSPC). Runs in a
+ * child so the limit stays there; the child writes the put's result and
+ * message to @p fd.
+ */
+static void child_put_past_limit(fixture_t *f, int fd)
+{
+    struct rlimit lim = {.rlim_cur = 4000, .rlim_max = RLIM_INFINITY};
+    kc_error_t err;
+    kc_err_t rc;
+    char line[600];
+
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0) {
+        _exit(3);
+    }
+    start_task(f);
+    kc_error_clear(&err);
+    /* 100 lines "first-<i>\n": 890 bytes, they fit */
+    if (put_lines(f, "first-", 100, &err) != KC_OK ||
+        kc_file_sink_task.flush(f->task, &err) != KC_OK) {
+        _exit(4);
+    }
+    /* 1000 more lines do not: the write stops in the middle of one */
+    rc = put_lines(f, "second-", 1000, &err);
+    snprintf(line, sizeof(line), "%d %s", (int)rc, err.msg);
+    if (write(fd, line, strlen(line)) < 0) {
+        _exit(5);
+    }
+    _exit(0);
+}
+
+static void test_failed_write_leaves_only_whole_lines(void **state)
+{
+    fixture_t *f = *state;
+    char result[600] = {0};
+    char expect[1024] = {0};
+    int fds[2];
+    int status;
+    pid_t pid;
+    char *text;
+    size_t n = 0;
+    ssize_t got;
+
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        child_put_past_limit(f, fds[1]);
+    }
+    close(fds[1]);
+    while ((got = read(fds[0], result + n, sizeof(result) - 1 - n)) > 0) {
+        n += (size_t)got;
+    }
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* the file holds the first put's lines, nothing of the second */
+    text = read_all(f->path);
+    n = 0;
+    for (int i = 0; i < 100; i++) {
+        n += (size_t)snprintf(expect + n, sizeof(expect) - n, "first-%d\n", i);
+    }
+    assert_string_equal(text, expect);
+    kc_free(text);
+    /* and the put failed with the OS message, naming the file */
+    snprintf(expect, sizeof(expect), "%d could not write file \"%s\": %s",
+             (int)KC_ERR_IO, f->path, strerror(EFBIG));
+    assert_string_equal(result, expect);
+}
+
+/*
+ * The same on a full disk: a 64 KiB tmpfs (root only; skipped otherwise).
+ * The second put's write stops short with ENOSPC; the file keeps the
+ * first put's lines only and the put fails naming the file.
+ */
+static void test_full_disk_leaves_only_whole_lines(void **state)
+{
+    fixture_t *f = *state;
+    char mnt[80];
+    kc_error_t err;
+    kc_err_t rc;
+    char *text;
+    char *expect;
+    size_t n = 0;
+
+    snprintf(mnt, sizeof(mnt), "%s/tmpfs", f->dir);
+    if (geteuid() != 0 || mkdir(mnt, 0700) != 0 ||
+        mount("kc-test", mnt, "tmpfs", 0, "size=64k") != 0) {
+        rmdir(mnt);
+        skip();
+    }
+    snprintf(f->path, sizeof(f->path), "%s/out.txt", mnt);
+    start_task(f);
+    kc_error_clear(&err);
+    /* 1000 lines "first-<i>\n": 9890 bytes, they fit */
+    assert_int_equal(put_lines(f, "first-", 1000, &err), KC_OK);
+    assert_int_equal(kc_file_sink_task.flush(f->task, &err), KC_OK);
+    /* 10000 more lines (118890 bytes) do not */
+    rc = put_lines(f, "second-", 10000, &err);
+    text = read_all(f->path);
+    kc_file_sink_task.stop(f->task);
+    f->task = NULL;
+    unlink(f->path);
+    umount(mnt);
+    rmdir(mnt);
+    snprintf(f->path, sizeof(f->path), "%s/out.txt", f->dir);
+    expect = kc_malloc(1 << 16);
+    for (int i = 0; i < 1000; i++) {
+        n += (size_t)snprintf(expect + n, (1 << 16) - n, "first-%d\n", i);
+    }
+    assert_string_equal(text, expect);
+    kc_free(text);
+    kc_free(expect);
+    assert_int_equal(rc, KC_ERR_IO);
+    assert_non_null(strstr(err.msg, "could not write file \""));
+    assert_non_null(strstr(err.msg, "/tmpfs/out.txt\": No space left"));
 }
 
 static void test_connector_makes_tasks_max_tasks(void **state)
@@ -285,6 +427,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_error_fails_put, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failed_write_leaves_only_whole_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk_leaves_only_whole_lines,
+                                        setup, teardown),
         cmocka_unit_test(test_connector_makes_tasks_max_tasks),
         cmocka_unit_test(test_descriptor),
     };

@@ -45,9 +45,9 @@ static kc_worker_t *new_worker(kc_registry_t *reg)
     return w;
 }
 
-/* Produce "<prefix><i>" for i in [from, to) to partition 0 of @p topic. */
-static void produce(const char *bootstrap, const char *topic,
-                    const char *prefix, int from, int to)
+/* Produce "<prefix><i>" for i in [from, to) to @p partition of @p topic. */
+static void produce_to(const char *bootstrap, const char *topic, int partition,
+                       const char *prefix, int from, int to)
 {
     char errstr[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -64,7 +64,7 @@ static void produce(const char *bootstrap, const char *topic,
         }
         assert_int_equal(
             rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
-                              RD_KAFKA_V_PARTITION(0),
+                              RD_KAFKA_V_PARTITION(partition),
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                               RD_KAFKA_V_VALUE(v, strlen(v)),
                               RD_KAFKA_V_HEADER("h", v, -1), RD_KAFKA_V_END),
@@ -73,6 +73,13 @@ static void produce(const char *bootstrap, const char *topic,
     }
     assert_int_equal(rd_kafka_flush(rk, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_destroy(rk);
+}
+
+/* Produce "<prefix><i>" for i in [from, to) to partition 0 of @p topic. */
+static void produce(const char *bootstrap, const char *topic,
+                    const char *prefix, int from, int to)
+{
+    produce_to(bootstrap, topic, 0, prefix, from, to);
 }
 
 static kc_props_t *sink_config(const char *name, const char *topics_key,
@@ -110,7 +117,8 @@ static bool wait_captured(size_t n, int ms)
  * explicit partitions, so GET .../offsets for sinks is covered by the e2e
  * tests against the real broker).
  */
-static long committed(kc_worker_t *w, const kc_props_t *cfg, const char *topic)
+static long committed_at(kc_worker_t *w, const kc_props_t *cfg,
+                         const char *topic, int partition)
 {
     char errstr[256];
     char *group = kc_asprintf("connect-%s", kc_props_get(cfg, "name"));
@@ -125,7 +133,7 @@ static long committed(kc_worker_t *w, const kc_props_t *cfg, const char *topic)
     rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
     assert_non_null(rk);
     parts = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, topic, 0);
+    rd_kafka_topic_partition_list_add(parts, topic, partition);
     if (rd_kafka_committed(rk, parts, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR &&
         parts->elems[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         off = parts->elems[0].offset >= 0 ? (long)parts->elems[0].offset : -1;
@@ -134,6 +142,11 @@ static long committed(kc_worker_t *w, const kc_props_t *cfg, const char *topic)
     rd_kafka_destroy(rk);
     kc_free(group);
     return off;
+}
+
+static long committed(kc_worker_t *w, const kc_props_t *cfg, const char *topic)
+{
+    return committed_at(w, cfg, topic, 0);
 }
 
 static void test_put_receives_every_record_in_order(void **state)
@@ -189,6 +202,177 @@ static void test_retry_redelivers_the_same_batch(void **state)
     }
     pthread_mutex_unlock(&T.lock);
     assert_true(atomic_load(&T.puts) >= 3);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * A backlog far larger than max.poll.records and a put that asks for a
+ * retry: the runner used to call rd_kafka_poll() on its consumer while
+ * backing off, which librdkafka forbids once the consumer queue is
+ * forwarded; with fetched messages waiting the worker aborted
+ * (rd_kafka_q_serve: assert res != RD_KAFKA_OP_RES_PASS).
+ */
+static void
+test_retry_with_a_backlog_redelivers_the_batch_then_all(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s7");
+    const int total = 50000;
+
+    pthread_mutex_lock(&T.lock);
+    T.retry_first = 5;
+    T.retry_timeout_ms = 300; /* kc_sink_task_ctx_timeout, each retry */
+    pthread_mutex_unlock(&T.lock);
+    produce(kc_worker_bootstrap(w), "s7", "b", 0, total);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured((size_t)total, 120000));
+    /* committed after the last put: the next offset to read is 50000 */
+    for (int i = 0; i < 200 && committed(w, cfg, "s7") != total; i++) {
+        usleep(50000);
+    }
+    assert_int_equal(committed(w, cfg, "s7"), total);
+    assert_int_equal(task_state(), KC_STATE_RUNNING);
+    pthread_mutex_lock(&T.lock);
+    /* every record once, in order */
+    assert_int_equal(T.nvalues, total);
+    for (int i = 0; i < total; i++) {
+        char expect[32];
+
+        snprintf(expect, sizeof(expect), "b%d|h=b%d", i, i);
+        assert_string_equal(T.values[i], expect);
+    }
+    /* the five retries and the put that succeeded got the same batch */
+    assert_true(T.nputs > 6);
+    assert_int_equal(T.put_first[0], 0);
+    assert_true(T.put_len[0] > 1);
+    for (int i = 1; i <= 5; i++) {
+        assert_int_equal(T.put_first[i], T.put_first[0]);
+        assert_int_equal(T.put_last[i], T.put_last[0]);
+        assert_int_equal(T.put_len[i], T.put_len[0]);
+    }
+    /* and the put after them the records that follow */
+    assert_int_equal(T.put_first[6], T.put_last[0] + 1);
+    pthread_mutex_unlock(&T.lock);
+    kc_worker_stop_tasks(w, "snk");
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/* A consumer in the sink's group; its client id sorts first. */
+static rd_kafka_t *newcomer(kc_worker_t *w, const char *group,
+                            const char *topic)
+{
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_topic_partition_list_t *subs;
+    rd_kafka_t *rk;
+
+    rd_kafka_conf_set(conf, "bootstrap.servers", kc_worker_bootstrap(w), NULL,
+                      0);
+    rd_kafka_conf_set(conf, "group.id", group, NULL, 0);
+    rd_kafka_conf_set(conf, "client.id", "0-newcomer", NULL, 0);
+    rd_kafka_conf_set(conf, "session.timeout.ms", "6000", NULL, 0);
+    rd_kafka_conf_set(conf, "heartbeat.interval.ms", "500", NULL, 0);
+    rd_kafka_conf_set(conf, "enable.auto.commit", "false", NULL, 0);
+    rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", NULL, 0);
+    rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+    assert_non_null(rk);
+    rd_kafka_poll_set_consumer(rk);
+    subs = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(subs, topic, RD_KAFKA_PARTITION_UA);
+    assert_int_equal(rd_kafka_subscribe(rk, subs), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_destroy(subs);
+    return rk;
+}
+
+/*
+ * While a put waits for its retry, another member joins the group: the
+ * eager protocol revokes all four partitions, then hands two to the
+ * newcomer. The batch (records of all four) must not be put after the
+ * revoke: the sink puts only the records of the two partitions it owns
+ * now, each once and in order, read again from the committed offsets.
+ */
+static void test_retry_drops_the_batch_of_revoked_partitions(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s8");
+    rd_kafka_topic_partition_list_t *theirs = NULL;
+    rd_kafka_t *other;
+    int got = 0;
+    int next[4] = {0, 0, 0, 0};
+
+    /* the mock cluster's rebalances take up to a session timeout */
+    kc_props_set(cfg, "consumer.override.session.timeout.ms", "6000");
+    kc_props_set(cfg, "consumer.override.heartbeat.interval.ms", "500");
+    pthread_mutex_lock(&T.lock);
+    T.retry_first = 1000000;
+    T.retry_timeout_ms = 50;
+    pthread_mutex_unlock(&T.lock);
+    for (int p = 0; p < 4; p++) {
+        char prefix[16];
+
+        snprintf(prefix, sizeof(prefix), "p%d-", p);
+        produce_to(kc_worker_bootstrap(w), "s8", p, prefix, 0, 10);
+    }
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 2000 && atomic_load(&T.puts) < 2; i++) {
+        usleep(10000);
+    }
+    assert_true(atomic_load(&T.puts) >= 2); /* retrying */
+    other = newcomer(w, "connect-snk", "s8");
+    /* the newcomer gets two partitions and reads their twenty records */
+    for (int i = 0; i < 600 && got < 20; i++) {
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(other, 100);
+
+        if (msg != NULL) {
+            if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                got++;
+            }
+            rd_kafka_message_destroy(msg);
+        }
+    }
+    assert_int_equal(got, 20);
+    assert_int_equal(rd_kafka_assignment(other, &theirs),
+                     RD_KAFKA_RESP_ERR_NO_ERROR);
+    assert_int_equal(theirs->cnt, 2);
+    /* the sink's puts may succeed from now on */
+    pthread_mutex_lock(&T.lock);
+    T.retry_first = 0;
+    pthread_mutex_unlock(&T.lock);
+    assert_true(wait_captured(20, 60000));
+    for (int p = 0; p < 4; p++) {
+        if (rd_kafka_topic_partition_list_find(theirs, "s8", p) != NULL) {
+            continue;
+        }
+        for (int i = 0; i < 200 && committed_at(w, cfg, "s8", p) != 10; i++) {
+            usleep(50000);
+        }
+        assert_int_equal(committed_at(w, cfg, "s8", p), 10);
+    }
+    pthread_mutex_lock(&T.lock);
+    assert_int_equal(T.nvalues, 20);
+    for (size_t i = 0; i < T.nvalues; i++) {
+        int p = T.values[i][1] - '0';
+        char expect[32];
+
+        assert_true(p >= 0 && p < 4);
+        /* nothing of the newcomer's partitions */
+        assert_null(rd_kafka_topic_partition_list_find(theirs, "s8", p));
+        snprintf(expect, sizeof(expect), "p%d-%d|h=p%d-%d", p, next[p], p,
+                 next[p]);
+        assert_string_equal(T.values[i], expect);
+        next[p]++;
+    }
+    pthread_mutex_unlock(&T.lock);
+    rd_kafka_topic_partition_list_destroy(theirs);
+    kc_worker_stop_tasks(w, "snk");
+    rd_kafka_consumer_close(other);
+    rd_kafka_destroy(other);
     kc_worker_destroy(w);
     kc_registry_destroy(reg);
     kc_props_destroy(cfg);
@@ -334,6 +518,11 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_redelivers_the_same_batch,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_retry_with_a_backlog_redelivers_the_batch_then_all, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_retry_drops_the_batch_of_revoked_partitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_error_fails_the_task, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(

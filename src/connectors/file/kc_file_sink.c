@@ -3,11 +3,15 @@
  * (src/data/kc_value_text.h), followed by "\n" to a file (appending) or
  * stdout, as Apache's PrintStream.println(record.value()). Each put is one
  * write(2) of the whole batch; flush makes it durable (fsync) so the
- * runtime commits consumer offsets only for lines that are on disk.
+ * runtime commits consumer offsets only for lines that are on disk. A put
+ * whose write fails (disk full) cuts the file back to its length before
+ * that put, so the file holds whole lines only and the records delivered
+ * again after a restart do not start in the middle of a line.
  */
 #include "kc_internal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "connectors/file/kc_file_connectors.h"
@@ -124,7 +128,8 @@ static kc_err_t kc_file_sink_write(kc_file_sink_t *sink, const uint8_t *p,
             if (errno == EINTR) {
                 continue;
             }
-            return kc_error_set(err, KC_ERR_IO, "could not write to %s: %s",
+            return kc_error_set(err, KC_ERR_IO,
+                                "could not write file \"%s\": %s",
                                 kc_file_sink_name(sink), strerror(errno));
         }
         p += n;
@@ -133,9 +138,53 @@ static kc_err_t kc_file_sink_write(kc_file_sink_t *sink, const uint8_t *p,
     return KC_OK;
 }
 
+/*
+ * The length of the output before a put, or -1 when it cannot be cut
+ * back (stdout, a pipe, a device such as /dev/full).
+ */
+static off_t kc_file_sink_length(const kc_file_sink_t *sink)
+{
+    struct stat st;
+
+    if (sink->filename == NULL || fstat(sink->fd, &st) != 0 ||
+        !S_ISREG(st.st_mode)) {
+        return -1;
+    }
+    return st.st_size;
+}
+
+/*
+ * A write of this put failed: drop the part of it that reached the file,
+ * so a partial line never stays behind. Adds to @p err when that fails.
+ */
+static void kc_file_sink_cut_back(kc_file_sink_t *sink, off_t length,
+                                  kc_error_t *err)
+{
+    int rc;
+
+    if (length < 0) {
+        return;
+    }
+    do {
+        rc = ftruncate(sink->fd, length);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        size_t used = strlen(err->msg);
+
+        snprintf(err->msg + used, sizeof(err->msg) - used,
+                 " (and could not cut it back to %lld bytes: %s)",
+                 (long long)length, strerror(errno));
+        return;
+    }
+    kc_log_warn(KC_FILE_SINK_LOGGER,
+                "cut file \"%s\" back to %lld bytes after a failed write",
+                sink->filename, (long long)length);
+}
+
 static kc_err_t kc_file_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
 {
     kc_file_sink_t *sink = ctx;
+    off_t length;
     kc_err_t rc;
 
     kc_buf_reset(&sink->out);
@@ -156,7 +205,11 @@ static kc_err_t kc_file_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
     }
     kc_log_trace(KC_FILE_SINK_LOGGER, "Writing %zu lines to %s", batch->len,
                  kc_file_sink_name(sink));
+    length = kc_file_sink_length(sink);
     rc = kc_file_sink_write(sink, sink->out.data, sink->out.len, err);
+    if (rc != KC_OK) {
+        kc_file_sink_cut_back(sink, length, err);
+    }
     /* Keep a huge batch's memory only until the next put. */
     if (sink->out.cap > 4 * 1024 * 1024) {
         kc_buf_release(&sink->out);
