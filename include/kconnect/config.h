@@ -236,13 +236,14 @@ KC_EXPORT const char *const *kc_config_list(const kc_config_t *config,
 KC_EXPORT bool kc_config_is_set(const kc_config_t *config, const char *key);
 
 /**
- * @brief Validate @p props against @p defs (as kc_config_new: every bad key
- * in @p err, with the same messages) and store each bound row's value,
- * default applied, into the struct at @p out (see KC_CFG_BIND). Rows
- * without a target are validated only. Strings and lists are copies owned
- * by @p out: free them with kc_config_bind_release(). On failure nothing
- * is left to free. A target whose size does not fit the row's type is an
- * error naming the key (a bug in the table, refused rather than written).
+ * @brief Check each row of @p defs that has a target (see KC_CFG_BIND)
+ * against @p props, as kc_config_new does (every bad key in @p err, with
+ * the same messages), and store its value, default applied, into the
+ * struct at @p out. Rows without a target are not read (kc_config_validate
+ * checks a whole table). Strings and lists are copies owned by @p out:
+ * free them with kc_config_bind_release(). On failure @p out is not
+ * written. A target whose size does not fit the row's type is an error
+ * naming the key (a bug in the table, refused rather than written).
  */
 KC_EXPORT kc_err_t kc_config_bind(const kc_config_def_t *const *defs,
                                   const kc_props_t *props, void *out,

@@ -3,7 +3,9 @@
  * call validates the props and fills the plugin's typed struct (the shape
  * of librdkafka's property table and Fluent Bit's config maps). Plugins
  * and the runtime then read fields instead of re-parsing raw text with
- * their own defaults.
+ * their own defaults. Only rows with a target are read: one shared table
+ * (the connector keys) can feed a reader that needs a few of its keys
+ * without the others being set.
  */
 #include "kc_internal.h"
 
@@ -126,7 +128,13 @@ kc_err_t kc_config_bind(const kc_config_def_t *const *defs,
     vals = kc_calloc(n ? n : 1, sizeof(*vals));
     KC_BIND_EACH(defs, def)
     {
-        kc_cfg_check(def, kc_props_get(props, def->name), &result, &vals[i++]);
+        /* a row without a target is another reader's (the whole table
+         * is kc_config_validate's) */
+        if (def->size != 0) {
+            kc_cfg_check(def, kc_props_get(props, def->name), &result,
+                         &vals[i]);
+        }
+        i++;
     }
     i = 0;
     KC_BIND_EACH(defs, def)

@@ -11,6 +11,7 @@
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task.h"
+#include "runtime/kc_worker_config.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
@@ -602,8 +603,9 @@ kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
                                 kc_error_t *err)
 {
     wconn_t *c = find_conn(w, name, NULL);
-    const char *max = NULL;
-    int tasks_max = 1;
+    kc_connector_conf_t conf;
+    int tasks_max;
+    bool enforce;
     kc_err_t rc;
 
     *configs = NULL;
@@ -616,19 +618,19 @@ kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
         return kc_error_set(err, KC_ERR_CONFLICT, "connector %s is not running",
                             name);
     }
-    max = kc_props_get(c->config, "tasks.max");
-    if (max != NULL) {
-        tasks_max = atoi(max);
+    if (kc_connector_conf_bind(c->config, &conf, err) != KC_OK) {
+        return err->code;
     }
+    tasks_max = conf.tasks_max;
+    enforce = conf.tasks_max_enforce;
+    kc_connector_conf_release(&conf);
     kc_log_set_filter(kc_secrets_log_filter, c->secrets);
     rc = c->plugin->task_configs(c->ctx, tasks_max, configs, count, err);
     kc_log_set_filter(NULL, NULL);
     if (rc != KC_OK) {
         return rc;
     }
-    if ((int)*count > tasks_max &&
-        !kc_str_eq_nocase(kc_props_get(c->config, "tasks.max.enforce"),
-                          "false")) {
+    if ((int)*count > tasks_max && enforce) {
         for (size_t i = 0; i < *count; i++) {
             kc_props_destroy((*configs)[i]);
         }

@@ -349,7 +349,8 @@ static const kc_config_def_t connector_common_def[] = {
      .group = "Common",
      .display_name = "Tasks max",
      .flags = KC_CFG_F_MIN,
-     .min = 1},
+     .min = 1,
+     KC_CFG_BIND(kc_connector_conf_t, tasks_max)},
     {.name = "tasks.max.enforce",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
@@ -357,7 +358,8 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "(Deprecated) Whether to enforce that the tasks.max property is "
             "respected by the connector.",
      .group = "Common",
-     .display_name = "Enforce tasks max"},
+     .display_name = "Enforce tasks max",
+     KC_CFG_BIND(kc_connector_conf_t, tasks_max_enforce)},
     {.name = "key.converter",
      .type = KC_CFG_CLASS,
      .importance = LOW,
@@ -410,7 +412,8 @@ static const kc_config_def_t connector_common_def[] = {
          "The maximum duration in milliseconds that a failed operation will be "
          "reattempted. -1 means infinite retries.",
      .group = "Error Handling",
-     .display_name = "Retry Timeout for Errors"},
+     .display_name = "Retry Timeout for Errors",
+     KC_CFG_BIND(kc_connector_conf_t, errors_retry_timeout)},
     {.name = "errors.retry.delay.max.ms",
      .type = KC_CFG_LONG,
      .default_value = "60000",
@@ -418,7 +421,8 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "The maximum duration in milliseconds between consecutive retry "
             "attempts.",
      .group = "Error Handling",
-     .display_name = "Maximum Delay Between Retries for Errors"},
+     .display_name = "Maximum Delay Between Retries for Errors",
+     KC_CFG_BIND(kc_connector_conf_t, errors_retry_delay_max_ms)},
     {.name = "errors.tolerance",
      .type = KC_CFG_STRING,
      .default_value = "none",
@@ -428,7 +432,8 @@ static const kc_config_def_t connector_common_def[] = {
      .group = "Error Handling",
      .display_name = "Error Tolerance",
      .flags = KC_CFG_F_NOCASE,
-     .valid_values = tolerance_values},
+     .valid_values = tolerance_values,
+     KC_CFG_BIND(kc_connector_conf_t, errors_tolerance)},
     {.name = "errors.log.enable",
      .type = KC_CFG_BOOLEAN,
      .default_value = "false",
@@ -437,7 +442,8 @@ static const kc_config_def_t connector_common_def[] = {
             "and "
             "problematic record to the log.",
      .group = "Error Handling",
-     .display_name = "Log Errors"},
+     .display_name = "Log Errors",
+     KC_CFG_BIND(kc_connector_conf_t, errors_log_enable)},
     {.name = "errors.log.include.messages",
      .type = KC_CFG_BOOLEAN,
      .default_value = "false",
@@ -446,7 +452,8 @@ static const kc_config_def_t connector_common_def[] = {
          "Whether to include in the log the Connect record that resulted in a "
          "failure.",
      .group = "Error Handling",
-     .display_name = "Log Error Details"},
+     .display_name = "Log Error Details",
+     KC_CFG_BIND(kc_connector_conf_t, errors_log_include_messages)},
     {.name = NULL},
 };
 
@@ -516,14 +523,16 @@ static const kc_config_def_t sink_def[] = {
          "messages that result in an error when processed by this sink "
          "connector.",
      .group = "Error Handling",
-     .display_name = "Dead Letter Queue Topic Name"},
+     .display_name = "Dead Letter Queue Topic Name",
+     KC_CFG_BIND(kc_connector_conf_t, errors_dlq_topic)},
     {.name = "errors.deadletterqueue.topic.replication.factor",
      .type = KC_CFG_SHORT,
      .default_value = "3",
      .importance = MEDIUM,
      .doc = "Replication factor used to create the dead letter queue topic.",
      .group = "Error Handling",
-     .display_name = "Dead Letter Queue Topic Replication Factor"},
+     .display_name = "Dead Letter Queue Topic Replication Factor",
+     KC_CFG_BIND(kc_connector_conf_t, errors_dlq_replication_factor)},
     {.name = "errors.deadletterqueue.context.headers.enable",
      .type = KC_CFG_BOOLEAN,
      .default_value = "false",
@@ -532,7 +541,8 @@ static const kc_config_def_t sink_def[] = {
             "written "
             "to the dead letter queue.",
      .group = "Error Handling",
-     .display_name = "Enable Error Context Headers"},
+     .display_name = "Enable Error Context Headers",
+     KC_CFG_BIND(kc_connector_conf_t, errors_dlq_context_headers)},
     {.name = NULL},
 };
 
@@ -549,6 +559,21 @@ const kc_config_def_t *kc_source_connector_def(void)
 const kc_config_def_t *kc_sink_connector_def(void)
 {
     return sink_def;
+}
+
+static const kc_config_def_t *const connector_bind_defs[] = {
+    connector_common_def, sink_def, NULL};
+
+kc_err_t kc_connector_conf_bind(const kc_props_t *config,
+                                kc_connector_conf_t *conf, kc_error_t *err)
+{
+    memset(conf, 0, sizeof(*conf));
+    return kc_config_bind(connector_bind_defs, config, conf, err);
+}
+
+void kc_connector_conf_release(kc_connector_conf_t *conf)
+{
+    kc_config_bind_release(connector_bind_defs, conf);
 }
 
 bool kc_connector_tolerates_all(const kc_props_t *config)

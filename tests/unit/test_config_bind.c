@@ -15,6 +15,7 @@
 
 #include "config/kc_config_doc.h"
 #include "herder/kc_config_info.h"
+#include "runtime/kc_worker_config.h"
 
 typedef struct bound {
     int32_t tasks;
@@ -73,7 +74,10 @@ static const kc_config_def_t rows[] = {
      .type = KC_CFG_CLASS,
      .default_value = "org.example.Json",
      KC_CFG_BIND(bound_t, converter)},
-    {.name = "validated.only", .type = KC_CFG_INT, .default_value = "7"},
+    /* no target: bind does not read it, so it need not be set */
+    {.name = "unbound.required",
+     .type = KC_CFG_INT,
+     .flags = KC_CFG_F_REQUIRED},
     {.name = NULL}};
 
 static const kc_config_def_t *const tables[] = {rows, NULL};
@@ -152,8 +156,10 @@ static void test_config_bind_applies_defaults(void **state)
 /* The messages are the validation's own (kc_config_new's), every key. */
 static void test_config_bind_refuses_bad_values(void **state)
 {
-    const char *kv[] = {"tasks.max", "0",   "replicas", "40000",  "ratio", "x",
-                        "enabled",   "yes", "token",    "s3cr3t", NULL};
+    const char *kv[] = {"tasks.max", "0",      "replicas",         "40000",
+                        "ratio",     "x",      "enabled",          "yes",
+                        "token",     "s3cr3t", "unbound.required", "5",
+                        NULL};
     kc_props_t *props = props_of(kv);
     bound_t b;
     kc_error_t err;
@@ -266,6 +272,45 @@ static void test_config_secret_flag_hides_value(void **state)
     kc_props_destroy(props);
 }
 
+/* The runtime's connector keys come from the common and sink table rows. */
+static void test_connector_conf_binds_common_keys(void **state)
+{
+    kc_props_t *props = kc_props_new();
+    kc_connector_conf_t conf;
+    kc_error_t err;
+
+    (void)state;
+    /* no name or connector.class: only the bound keys are read */
+    assert_int_equal(kc_connector_conf_bind(props, &conf, &err), KC_OK);
+    assert_int_equal(conf.tasks_max, 1);
+    assert_true(conf.tasks_max_enforce);
+    assert_true(conf.errors_retry_timeout == 0);
+    assert_true(conf.errors_retry_delay_max_ms == 60000);
+    assert_string_equal(conf.errors_tolerance, "none");
+    assert_false(conf.errors_log_enable);
+    assert_string_equal(conf.errors_dlq_topic, "");
+    assert_int_equal(conf.errors_dlq_replication_factor, 3);
+    kc_connector_conf_release(&conf);
+    kc_props_set(props, "tasks.max", "3");
+    kc_props_set(props, "tasks.max.enforce", "false");
+    kc_props_set(props, "errors.tolerance", "ALL");
+    kc_props_set(props, "errors.retry.timeout", "-1");
+    kc_props_set(props, "errors.deadletterqueue.topic.name", " dlq ");
+    assert_int_equal(kc_connector_conf_bind(props, &conf, &err), KC_OK);
+    assert_int_equal(conf.tasks_max, 3);
+    assert_false(conf.tasks_max_enforce);
+    assert_string_equal(conf.errors_tolerance, "ALL");
+    assert_true(conf.errors_retry_timeout == -1);
+    assert_string_equal(conf.errors_dlq_topic, "dlq");
+    kc_connector_conf_release(&conf);
+    kc_props_set(props, "tasks.max", "0");
+    assert_int_equal(kc_connector_conf_bind(props, &conf, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "Invalid value 0 for configuration "
+                                    "tasks.max: Value must be at least 1"));
+    kc_props_destroy(props);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_config_bind_refuses_bad_values),
         cmocka_unit_test(test_config_bind_refuses_wrong_field_size),
         cmocka_unit_test(test_config_secret_flag_hides_value),
+        cmocka_unit_test(test_connector_conf_binds_common_keys),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
