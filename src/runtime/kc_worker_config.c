@@ -181,24 +181,28 @@ static const kc_config_def_t worker_def[] = {
      .type = KC_CFG_LONG,
      .default_value = "5000",
      .importance = LOW,
-     .doc = "Amount of time to wait for tasks to shutdown gracefully."},
+     .doc = "Amount of time to wait for tasks to shutdown gracefully.",
+     KC_CFG_BIND(kc_worker_conf_t, task_shutdown_graceful_timeout_ms)},
     {.name = "offset.flush.interval.ms",
      .type = KC_CFG_LONG,
      .default_value = "60000",
      .importance = LOW,
-     .doc = "Interval at which to try committing offsets for tasks."},
+     .doc = "Interval at which to try committing offsets for tasks.",
+     KC_CFG_BIND(kc_worker_conf_t, offset_flush_interval_ms)},
     {.name = "offset.flush.timeout.ms",
      .type = KC_CFG_LONG,
      .default_value = "5000",
      .importance = LOW,
      .doc =
          "Maximum number of milliseconds to wait for records to flush before "
-         "cancelling the offset commit."},
+         "cancelling the offset commit.",
+     KC_CFG_BIND(kc_worker_conf_t, offset_flush_timeout_ms)},
     {.name = "offset.storage.file.filename",
      .type = KC_CFG_STRING,
      .importance = HIGH,
      .doc = "File to store source connector offsets in.",
-     .flags = KC_CFG_F_REQUIRED},
+     .flags = KC_CFG_F_REQUIRED,
+     KC_CFG_BIND(kc_worker_conf_t, offset_storage_file_filename)},
     {.name = "plugin.path",
      .type = KC_CFG_LIST,
      .importance = LOW,
@@ -223,7 +227,8 @@ static const kc_config_def_t worker_def[] = {
      .importance = MEDIUM,
      .doc = "Which client configurations connectors may override: All, None or "
             "Principal.",
-     .valid_values = policy_values},
+     .valid_values = policy_values,
+     KC_CFG_BIND(kc_worker_conf_t, connector_client_config_override_policy)},
     {.name = "topic.creation.enable",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
@@ -231,12 +236,14 @@ static const kc_config_def_t worker_def[] = {
      .doc = "Whether to allow automatic creation of topics used by source "
             "connectors, when source connectors are configured with "
             "`topic.creation."
-            "` properties."},
+            "` properties.",
+     KC_CFG_BIND(kc_worker_conf_t, topic_creation_enable)},
     {.name = "topic.tracking.enable",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
      .importance = LOW,
-     .doc = "Enable tracking the set of active topics per connector."},
+     .doc = "Enable tracking the set of active topics per connector.",
+     KC_CFG_BIND(kc_worker_conf_t, topic_tracking_enable)},
     {.name = "topic.tracking.allow.reset",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
@@ -323,6 +330,18 @@ static const kc_config_def_t *const worker_defs[] = {worker_def, NULL};
 const kc_config_def_t *const *kc_worker_config_defs(void)
 {
     return worker_defs;
+}
+
+kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
+                             kc_error_t *err)
+{
+    memset(conf, 0, sizeof(*conf));
+    return kc_config_bind(worker_defs, props, conf, err);
+}
+
+void kc_worker_conf_release(kc_worker_conf_t *conf)
+{
+    kc_config_bind_release(worker_defs, conf);
 }
 
 static const kc_config_def_t connector_common_def[] = {

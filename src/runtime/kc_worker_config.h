@@ -17,6 +17,25 @@
 /** @brief The standalone worker's keys; a NULL-terminated list of tables. */
 const kc_config_def_t *const *kc_worker_config_defs(void);
 
+/*
+ * The worker keys the runtime reads, bound (kc_config_bind) from the rows
+ * of the worker table, defaults included.
+ */
+typedef struct kc_worker_conf {
+    char *offset_storage_file_filename;
+    int64_t task_shutdown_graceful_timeout_ms;
+    int64_t offset_flush_interval_ms;
+    int64_t offset_flush_timeout_ms;
+    bool topic_creation_enable;
+    bool topic_tracking_enable;
+    char *connector_client_config_override_policy;
+} kc_worker_conf_t;
+
+/** @brief Fill @p conf from @p props; free with kc_worker_conf_release. */
+kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
+                             kc_error_t *err);
+void kc_worker_conf_release(kc_worker_conf_t *conf);
+
 /** @brief Keys every connector has (name, connector.class, tasks.max...). */
 const kc_config_def_t *kc_connector_common_def(void);
 /** @brief Keys only sources have (topic.creation.*, exactly.once...). */

@@ -311,6 +311,32 @@ static void test_connector_conf_binds_common_keys(void **state)
     kc_props_destroy(props);
 }
 
+/* The worker keys the runtime reads come from the worker table rows. */
+static void test_worker_conf_binds_worker_keys(void **state)
+{
+    kc_props_t *props = kc_props_new();
+    kc_worker_conf_t conf;
+    kc_error_t err;
+
+    (void)state;
+    kc_props_set(props, "offset.storage.file.filename", "/tmp/o");
+    assert_int_equal(kc_worker_conf_bind(props, &conf, &err), KC_OK);
+    assert_string_equal(conf.offset_storage_file_filename, "/tmp/o");
+    assert_true(conf.task_shutdown_graceful_timeout_ms == 5000);
+    assert_true(conf.offset_flush_interval_ms == 60000);
+    assert_true(conf.offset_flush_timeout_ms == 5000);
+    assert_true(conf.topic_creation_enable);
+    assert_true(conf.topic_tracking_enable);
+    assert_string_equal(conf.connector_client_config_override_policy, "All");
+    kc_worker_conf_release(&conf);
+    kc_props_set(props, "offset.flush.interval.ms", "soon");
+    assert_int_equal(kc_worker_conf_bind(props, &conf, &err), KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "Invalid value soon for configuration "
+                                    "offset.flush.interval.ms: Not a number "
+                                    "of type LONG"));
+    kc_props_destroy(props);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_config_bind_refuses_wrong_field_size),
         cmocka_unit_test(test_config_secret_flag_hides_value),
         cmocka_unit_test(test_connector_conf_binds_common_keys),
+        cmocka_unit_test(test_worker_conf_binds_worker_keys),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
