@@ -8,7 +8,8 @@
 #                       ASan+UBSan build of kconnect
 #   make quickstart     deps, build, then the quick start (scripts/quickstart)
 #   make unit | asan | fuzz | e2e | e2e-asan | lint | bench | format |
-#        format-check
+#        format-check | config-doc (regenerate docs/CONFIGURATION.md) |
+#        config-doc-check
 #   make clean          remove the build directories
 #
 # Knobs: JOBS=N, WERROR=ON|OFF, FUZZ_SECONDS=20, PYTEST_ARGS=..., CTEST_ARGS=...
@@ -23,10 +24,11 @@ PYTEST_ARGS  ?=
 CTEST_ARGS   ?=
 CTEST        := ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
 CLANG_FORMAT ?= clang-format
-FORMAT_DIRS  := src include tests/unit tests/fuzz
+FORMAT_DIRS  := src include tests/unit tests/fuzz tools
 
 .PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan check \
-        quickstart bench lint format format-check clean
+        quickstart bench lint format format-check config-doc config-doc-check \
+        clean
 
 all: build
 
@@ -93,6 +95,17 @@ fuzz: build-fuzz
 lint:
 	scripts/lint
 
+# docs/CONFIGURATION.md is generated from the config tables: regenerate it
+# after changing a table, and check that the committed file is current.
+config-doc: build
+	build/kc_config_doc >docs/CONFIGURATION.md.tmp
+	mv docs/CONFIGURATION.md.tmp docs/CONFIGURATION.md
+
+config-doc-check: build
+	@build/kc_config_doc | diff -u docs/CONFIGURATION.md - || \
+	    { echo "config-doc-check: docs/CONFIGURATION.md is out of date; run make config-doc"; exit 1; }
+	@echo "config-doc-check: docs/CONFIGURATION.md is current"
+
 e2e: build
 	scripts/e2e $(PYTEST_ARGS)
 
@@ -105,6 +118,7 @@ check: deps
 	$(MAKE) --no-print-directory build
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory format-check
+	$(MAKE) --no-print-directory config-doc-check
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory fuzz

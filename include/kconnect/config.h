@@ -97,6 +97,15 @@ typedef enum kc_cfg_importance {
 #define KC_CFG_F_NOCASE   (1u << 4) /* valid_values compare ignoring case */
 #define KC_CFG_F_RESTART  (1u << 5) /* a change needs a restart */
 #define KC_CFG_F_DYNAMIC  (1u << 6) /* may change at run time */
+/*
+ * The value is a secret: REST `config/validate` and the generated docs show
+ * "[hidden]" instead of it (and of its default). A PASSWORD row is always
+ * secret; the flag hides a key of another type (a STRING token, say).
+ */
+#define KC_CFG_F_SECRET (1u << 7)
+
+/* What REST and the docs show in place of a secret value. */
+#define KC_CONFIG_HIDDEN "[hidden]"
 
 struct kc_config_def;
 
@@ -124,13 +133,37 @@ typedef struct kc_config_def {
     double max;                      /* with KC_CFG_F_MAX */
     const char *const *valid_values; /* NULL-terminated, or NULL */
     kc_cfg_validator_fn validator;   /* may be NULL */
+    /*
+     * Where kc_config_bind() stores the parsed value: set both with
+     * KC_CFG_BIND(struct type, field). size 0: the row is not bound. The
+     * field's C type follows the row's type: BOOLEAN bool, SHORT int16_t,
+     * INT int32_t, LONG int64_t, DOUBLE double, STRING/CLASS/PASSWORD
+     * char * (NULL when null), LIST kc_cfg_list_t.
+     */
+    size_t offset;
+    size_t size;
 } kc_config_def_t;
+
+/** @brief A row's bind target: `KC_CFG_BIND(my_conf_t, batch_size)`. */
+#define KC_CFG_BIND(type, field)                                               \
+    .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
+
+/* A LIST value bound by kc_config_bind(): split on commas, items trimmed. */
+typedef struct kc_cfg_list {
+    char **items;
+    size_t count;
+} kc_cfg_list_t;
 
 /** @brief Java's type name: "BOOLEAN", "STRING", "INT", ... */
 KC_EXPORT const char *kc_cfg_type_name(kc_cfg_type_t type);
 /** @brief The row named @p name in @p defs, or NULL. */
 KC_EXPORT const kc_config_def_t *kc_config_def_find(const kc_config_def_t *defs,
                                                     const char *name);
+/**
+ * @brief True when the row's value must not be shown (a PASSWORD row, or
+ * KC_CFG_F_SECRET): the one test REST and the docs use for "[hidden]".
+ */
+KC_EXPORT bool kc_config_def_is_secret(const kc_config_def_t *def);
 
 /* The outcome of validating one key. */
 typedef struct kc_config_issue {
@@ -201,6 +234,23 @@ KC_EXPORT const char *const *kc_config_list(const kc_config_t *config,
                                             const char *key, size_t *count);
 /** @brief True if the key was given explicitly (not a default). */
 KC_EXPORT bool kc_config_is_set(const kc_config_t *config, const char *key);
+
+/**
+ * @brief Check each row of @p defs that has a target (see KC_CFG_BIND)
+ * against @p props, as kc_config_new does (every bad key in @p err, with
+ * the same messages), and store its value, default applied, into the
+ * struct at @p out. Rows without a target are not read (kc_config_validate
+ * checks a whole table). Strings and lists are copies owned by @p out:
+ * free them with kc_config_bind_release(). On failure @p out is not
+ * written. A target whose size does not fit the row's type is an error
+ * naming the key (a bug in the table, refused rather than written).
+ */
+KC_EXPORT kc_err_t kc_config_bind(const kc_config_def_t *const *defs,
+                                  const kc_props_t *props, void *out,
+                                  kc_error_t *err);
+/** @brief Free the strings and lists kc_config_bind() stored in @p out. */
+KC_EXPORT void kc_config_bind_release(const kc_config_def_t *const *defs,
+                                      void *out);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,11 @@ const kc_config_def_t *kc_config_def_find(const kc_config_def_t *defs,
     return NULL;
 }
 
+bool kc_config_def_is_secret(const kc_config_def_t *def)
+{
+    return def->type == KC_CFG_PASSWORD || (def->flags & KC_CFG_F_SECRET);
+}
+
 const kc_config_def_t *kc_config_defs_find(const kc_config_def_t *const *defs,
                                            const char *name)
 {
@@ -120,6 +125,10 @@ static void kc_cfg_value_text(const kc_config_def_t *def,
         snprintf(out, size, "null");
         return;
     }
+    if (kc_config_def_is_secret(def)) {
+        snprintf(out, size, "%s", KC_CONFIG_HIDDEN);
+        return;
+    }
     switch (def->type) {
     case KC_CFG_INT:
     case KC_CFG_SHORT:
@@ -131,9 +140,6 @@ static void kc_cfg_value_text(const kc_config_def_t *def,
         break;
     case KC_CFG_BOOLEAN:
         snprintf(out, size, "%s", val->b ? "true" : "false");
-        break;
-    case KC_CFG_PASSWORD:
-        snprintf(out, size, "[hidden]");
         break;
     default:
         snprintf(out, size, "%s", val->str);
@@ -309,7 +315,7 @@ static void kc_cfg_check_rules(const kc_config_def_t *def,
             }
         } else if (!kc_cfg_in_valid(def, val->str)) {
             kc_cfg_issue_valid(result, def,
-                               def->type == KC_CFG_PASSWORD ? "[hidden]"
+                               kc_config_def_is_secret(def) ? KC_CONFIG_HIDDEN
                                                             : val->str);
         }
     }

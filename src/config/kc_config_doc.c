@@ -94,8 +94,8 @@ kc_err_t kc_config_doc_markdown(const char *title, const kc_config_def_t *defs,
                 /* Apache shows nothing for a key without a default */
             } else if (def->default_value == NULL) {
                 kc_buf_puts(out, "null");
-            } else if (def->type == KC_CFG_PASSWORD) {
-                kc_buf_puts(out, "[hidden]");
+            } else if (kc_config_def_is_secret(def)) {
+                kc_buf_puts(out, KC_CONFIG_HIDDEN);
             } else if (def->default_value[0] == '\0') {
                 kc_buf_puts(out, "\"\"");
             } else {

@@ -92,7 +92,7 @@ static json_t *kc_config_key_info(const kc_config_def_t *def, int order)
     bool required = (def->flags & KC_CFG_F_REQUIRED) != 0;
     const char *dflt = required ? NULL : def->default_value;
 
-    if (dflt != NULL && def->type == KC_CFG_PASSWORD) {
+    if (dflt != NULL && kc_config_def_is_secret(def)) {
         dflt = KC_CONFIG_HIDDEN;
     }
     json_object_set_new(o, "name", json_string(def->name));
@@ -177,7 +177,7 @@ static json_t *kc_value_info(const char *name, const kc_config_def_t *def,
     }
     if (raw == NULL) {
         value = json_null();
-    } else if (def != NULL && def->type == KC_CFG_PASSWORD) {
+    } else if (def != NULL && kc_config_def_is_secret(def)) {
         value = json_string(KC_CONFIG_HIDDEN);
     } else if (def != NULL && def->type == KC_CFG_LIST) {
         value = kc_list_value(raw);

@@ -11,9 +11,6 @@
 
 #include <jansson.h>
 
-/** @brief The text Apache shows instead of a PASSWORD value. */
-#define KC_CONFIG_HIDDEN "[hidden]"
-
 /**
  * @brief [ConfigKeyInfo, ...] for every row of the NULL-terminated array
  * @p tables; when a name repeats, the first row wins (a plugin's own table

@@ -424,7 +424,7 @@ static void kc_herder_scrub_infos(kc_herder_t *h, const kc_props_t *raw,
         kc_secrets_scrub_json(sec,
                               json_object_get(value, "recommended_values"));
         if (rawv != NULL && json_is_string(shown) &&
-            strcmp(json_string_value(shown), "[hidden]") != 0) {
+            strcmp(json_string_value(shown), KC_CONFIG_HIDDEN) != 0) {
             /* A value that held a reference shows the reference. */
             json_string_set(shown, rawv);
         } else {

@@ -2,6 +2,7 @@
 
 #include "config/kc_config_doc.h"
 #include "plugins/kc_registry_doc.h"
+#include "runtime/kc_worker_config.h"
 
 static const char *const kc_kind_titles[KC_PLUGIN_KIND_COUNT] = {
     [KC_PLUGIN_SOURCE] = "Source connectors",
@@ -58,4 +59,48 @@ kc_err_t kc_registry_doc_markdown(const kc_registry_t *reg, kc_buf_t *out)
         }
     }
     return out->max != 0 && out->len >= out->max ? KC_ERR_TOO_LARGE : KC_OK;
+}
+
+kc_err_t kc_configuration_doc_markdown(kc_buf_t *out, kc_error_t *err)
+{
+    static const struct {
+        const char *title;
+        const char *intro;
+    } parts[] = {
+        {"Worker", "Keys of the worker's properties file (`kconnect standalone "
+                   "WORKER.properties ...`). Keys starting with `producer.`, "
+                   "`consumer.` and `admin.` go to the Kafka clients."},
+        {"All connectors", "Keys every connector takes, beside its own."},
+        {"All source connectors", "Keys every source connector takes."},
+        {"All sink connectors", "Keys every sink connector takes."},
+    };
+    const kc_config_def_t *tables[4];
+    kc_registry_t *reg;
+    kc_err_t rc = KC_OK;
+
+    tables[0] = kc_worker_config_defs()[0];
+    tables[1] = kc_connector_common_def();
+    tables[2] = kc_source_connector_def();
+    tables[3] = kc_sink_connector_def();
+    kc_buf_puts(out,
+                "# Configuration reference\n\n"
+                "<!-- Generated from the config tables by build/kc_config_doc "
+                "(make config-doc); do not edit. -->\n\n");
+    for (size_t i = 0; i < KC_ARRAY_LEN(parts) && rc == KC_OK; i++) {
+        kc_buf_printf(out, "## %s\n\n%s\n\n", parts[i].title, parts[i].intro);
+        rc = kc_config_doc_markdown(NULL, tables[i], out);
+    }
+    if (rc != KC_OK) {
+        return kc_error_set(err, rc, "could not document config: too large");
+    }
+    reg = kc_registry_new();
+    rc = kc_registry_add_builtins(reg, err);
+    if (rc == KC_OK) {
+        rc = kc_registry_doc_markdown(reg, out);
+        if (rc != KC_OK) {
+            kc_error_set(err, rc, "could not document plugins: too large");
+        }
+    }
+    kc_registry_destroy(reg);
+    return rc;
 }

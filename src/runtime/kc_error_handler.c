@@ -12,6 +12,7 @@
 #include "data/kc_value_text.h"
 #include "plugins/kc_registry.h"
 #include "runtime/kc_task.h"
+#include "runtime/kc_worker_config.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -89,66 +90,35 @@ static int64_t default_random(void *opaque, int64_t bound)
 
 /* ---- lifecycle ------------------------------------------------------ */
 
-static kc_err_t get_long(const kc_props_t *config, const char *key, int64_t def,
-                         int64_t min, int64_t *out, kc_error_t *err)
-{
-    const char *s = kc_props_get(config, key);
-
-    if (s == NULL || *s == '\0') {
-        *out = def;
-        return KC_OK;
-    }
-    if (kc_str_to_i64(s, min, INT64_MAX, out) != KC_OK) {
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "invalid value \"%s\" for configuration %s", s,
-                            key);
-    }
-    return KC_OK;
-}
-
-static bool get_bool(const kc_props_t *config, const char *key)
-{
-    return kc_str_eq_nocase(kc_props_get(config, key), "true");
-}
-
 kc_error_handler_t *kc_error_handler_new(const kc_props_t *connector_config,
                                          const kc_registry_t *reg,
                                          const char *connector, int task_id,
                                          bool is_sink, kc_error_t *err)
 {
-    kc_error_handler_t *eh = kc_calloc(1, sizeof(*eh));
-    const char *dlq =
-        kc_props_get(connector_config, "errors.deadletterqueue.topic.name");
+    kc_error_handler_t *eh;
+    kc_connector_conf_t conf;
 
+    /* errors.* as the table parses them (Apache bounds neither retry
+     * setting: any long is accepted) */
+    if (kc_connector_conf_bind(connector_config, &conf, err) != KC_OK) {
+        return NULL;
+    }
+    eh = kc_calloc(1, sizeof(*eh));
     eh->connector = kc_strdup(connector);
     eh->task_id = task_id;
     eh->is_sink = is_sink;
     eh->reg = reg;
-    eh->tolerate_all = kc_str_eq_nocase(
-        kc_props_get(connector_config, "errors.tolerance"), "all");
-    eh->log_enable = get_bool(connector_config, "errors.log.enable");
-    eh->log_messages =
-        get_bool(connector_config, "errors.log.include.messages");
-    eh->dlq_headers = get_bool(connector_config,
-                               "errors.deadletterqueue.context.headers.enable");
-    /* Apache validates neither: any long is accepted. */
-    if (get_long(connector_config, "errors.retry.timeout", 0, INT64_MIN,
-                 &eh->retry_timeout, err) != KC_OK ||
-        get_long(connector_config, "errors.retry.delay.max.ms", 60000,
-                 INT64_MIN, &eh->retry_delay_max, err) != KC_OK) {
-        kc_error_handler_destroy(eh);
-        return NULL;
+    eh->tolerate_all = kc_str_eq_nocase(conf.errors_tolerance, "all");
+    eh->log_enable = conf.errors_log_enable;
+    eh->log_messages = conf.errors_log_include_messages;
+    eh->dlq_headers = conf.errors_dlq_context_headers;
+    eh->retry_timeout = conf.errors_retry_timeout;
+    eh->retry_delay_max = conf.errors_retry_delay_max_ms;
+    if (conf.errors_dlq_topic != NULL && *conf.errors_dlq_topic != '\0') {
+        eh->dlq_topic = conf.errors_dlq_topic;
+        conf.errors_dlq_topic = NULL;
     }
-    if (dlq != NULL) {
-        char *topic = kc_strdup(dlq);
-
-        kc_str_trim(topic);
-        if (*topic != '\0') {
-            eh->dlq_topic = topic;
-        } else {
-            kc_free(topic);
-        }
-    }
+    kc_connector_conf_release(&conf);
     eh->clock.now_ms = default_now;
     eh->clock.sleep_ms = default_sleep;
     eh->clock.stopping = default_stopping;

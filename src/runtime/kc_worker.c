@@ -11,6 +11,7 @@
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task.h"
+#include "runtime/kc_worker_config.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
@@ -56,6 +57,7 @@ typedef struct defs_cache {
 struct kc_worker {
     kc_props_t *props;
     kc_config_t *config;
+    kc_worker_conf_t conf; /* the keys the worker reads, typed */
     kc_registry_t *reg;
     kc_embedded_kafka_t *embedded;
     char *bootstrap;
@@ -195,8 +197,7 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         kc_props_destroy(sub);
     }
     if (ok && connector_config != NULL) {
-        const char *policy = kc_config_string(
-            w->config, "connector.client.config.override.policy");
+        const char *policy = w->conf.connector_client_config_override_policy;
 
         sub = kc_props_with_prefix(connector_config, overrides[kind]);
         for (size_t i = 0; ok && i < kc_props_count(sub); i++) {
@@ -263,7 +264,8 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
     }
     kc_config_result_release(&result);
     w->config = kc_config_new(kc_worker_config_defs(), w->props, err);
-    if (w->config == NULL) {
+    if (w->config == NULL ||
+        kc_worker_conf_bind(w->props, &w->conf, err) != KC_OK) {
         goto fail;
     }
     bootstrap = kc_props_get(w->props, "bootstrap.servers");
@@ -288,8 +290,8 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
     } else {
         w->bootstrap = kc_strdup(bootstrap);
     }
-    w->offsets = kc_offset_store_open(
-        kc_config_string(w->config, "offset.storage.file.filename"), err);
+    w->offsets =
+        kc_offset_store_open(w->conf.offset_storage_file_filename, err);
     if (w->offsets == NULL) {
         goto fail;
     }
@@ -349,6 +351,11 @@ void kc_worker_report(kc_worker_t *w, const char *connector, int task,
 const kc_config_t *kc_worker_config(const kc_worker_t *w)
 {
     return w->config;
+}
+
+const kc_worker_conf_t *kc_worker_conf(const kc_worker_t *w)
+{
+    return &w->conf;
 }
 
 const kc_props_t *kc_worker_props(const kc_worker_t *w)
@@ -441,8 +448,7 @@ void kc_worker_connector_check(kc_worker_t *w,
         /* Apache's connector.client.config.override.policy check. */
         static const char *const prefixes[] = {
             "producer.override.", "consumer.override.", "admin.override."};
-        const char *policy = kc_config_string(
-            w->config, "connector.client.config.override.policy");
+        const char *policy = w->conf.connector_client_config_override_policy;
 
         for (size_t i = 0; i < kc_props_count(config); i++) {
             const char *key = kc_props_key_at(config, i);
@@ -602,8 +608,9 @@ kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
                                 kc_error_t *err)
 {
     wconn_t *c = find_conn(w, name, NULL);
-    const char *max = NULL;
-    int tasks_max = 1;
+    kc_connector_conf_t conf;
+    int tasks_max;
+    bool enforce;
     kc_err_t rc;
 
     *configs = NULL;
@@ -616,19 +623,19 @@ kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
         return kc_error_set(err, KC_ERR_CONFLICT, "connector %s is not running",
                             name);
     }
-    max = kc_props_get(c->config, "tasks.max");
-    if (max != NULL) {
-        tasks_max = atoi(max);
+    if (kc_connector_conf_bind(c->config, &conf, err) != KC_OK) {
+        return err->code;
     }
+    tasks_max = conf.tasks_max;
+    enforce = conf.tasks_max_enforce;
+    kc_connector_conf_release(&conf);
     kc_log_set_filter(kc_secrets_log_filter, c->secrets);
     rc = c->plugin->task_configs(c->ctx, tasks_max, configs, count, err);
     kc_log_set_filter(NULL, NULL);
     if (rc != KC_OK) {
         return rc;
     }
-    if ((int)*count > tasks_max &&
-        !kc_str_eq_nocase(kc_props_get(c->config, "tasks.max.enforce"),
-                          "false")) {
+    if ((int)*count > tasks_max && enforce) {
         for (size_t i = 0; i < *count; i++) {
             kc_props_destroy((*configs)[i]);
         }
@@ -820,7 +827,7 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
 static void stop_matching(kc_worker_t *w, const char *connector, int id)
 {
     struct timespec deadline;
-    int64_t ms = kc_config_long(w->config, "task.shutdown.graceful.timeout.ms");
+    int64_t ms = w->conf.task_shutdown_graceful_timeout_ms;
     kc_task_t **victims = kc_calloc(w->ntasks + 1, sizeof(*victims));
     size_t n = 0;
 
@@ -889,7 +896,7 @@ void kc_worker_topic_used(kc_worker_t *w, const char *connector,
 {
     wtopics_t *entry = NULL;
 
-    if (!kc_config_bool(w->config, "topic.tracking.enable")) {
+    if (!w->conf.topic_tracking_enable) {
         return;
     }
     pthread_mutex_lock(&w->topics_lock);
@@ -1088,7 +1095,7 @@ kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
 {
     bool configured =
         kc_props_get(cc, "topic.creation.default.replication.factor") != NULL &&
-        kc_config_bool(w->config, "topic.creation.enable");
+        w->conf.topic_creation_enable;
     const char *text;
     char *group;
     char *prefix;
@@ -1638,6 +1645,7 @@ void kc_worker_destroy(kc_worker_t *w)
     kc_free(w->conns);
     kc_free(w->defs);
     kc_config_destroy(w->config);
+    kc_worker_conf_release(&w->conf);
     kc_props_destroy(w->props);
     kc_free(w->bootstrap);
     kc_free(w->id);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "plugins/kc_registry.h"
+#include "runtime/kc_worker_config.h"
 
 typedef struct kc_worker kc_worker_t;
 
@@ -59,6 +60,8 @@ void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
 void kc_worker_destroy(kc_worker_t *w);
 
 const kc_config_t *kc_worker_config(const kc_worker_t *w);
+/** @brief The worker keys the runtime reads, typed (kc_worker_config.h). */
+const kc_worker_conf_t *kc_worker_conf(const kc_worker_t *w);
 kc_registry_t *kc_worker_registry(const kc_worker_t *w);
 /** @brief "host:port" of this worker's REST listener, as Apache's worker_id. */
 const char *kc_worker_id(const kc_worker_t *w);

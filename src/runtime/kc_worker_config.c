@@ -141,107 +141,189 @@ static kc_err_t check_name(const kc_config_def_t *def, const char *value,
 }
 
 static const kc_config_def_t worker_def[] = {
-    {"bootstrap.servers", KC_CFG_LIST, "localhost:9092", HIGH,
-     "A list of host/port pairs used to establish the initial connection to "
-     "the Kafka cluster, or \"" KC_EMBEDDED_BOOTSTRAP "\" to start an "
-     "in-memory Kafka cluster inside the worker (for trying kconnect out).",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client.dns.lookup", KC_CFG_STRING, "use_all_dns_ips", MEDIUM,
-     "How the client uses DNS lookups.", NULL, NULL, 0, 0, 0, dns_values, NULL},
-    {"key.converter", KC_CFG_CLASS, NULL, HIGH,
-     "Converter class used to convert between Kafka Connect format and the "
-     "serialized form that is written to Kafka (record keys).",
-     NULL, NULL, KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
-    {"value.converter", KC_CFG_CLASS, NULL, HIGH,
-     "Converter class used to convert between Kafka Connect format and the "
-     "serialized form that is written to Kafka (record values).",
-     NULL, NULL, KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
-    {"header.converter", KC_CFG_CLASS,
-     "org.apache.kafka.connect.storage.SimpleHeaderConverter", LOW,
-     "HeaderConverter class used to convert between Kafka Connect format and "
-     "the serialized form that is written to Kafka (record headers).",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"task.shutdown.graceful.timeout.ms", KC_CFG_LONG, "5000", LOW,
-     "Amount of time to wait for tasks to shutdown gracefully.", NULL, NULL, 0,
-     0, 0, NULL, NULL},
-    {"offset.flush.interval.ms", KC_CFG_LONG, "60000", LOW,
-     "Interval at which to try committing offsets for tasks.", NULL, NULL, 0, 0,
-     0, NULL, NULL},
-    {"offset.flush.timeout.ms", KC_CFG_LONG, "5000", LOW,
-     "Maximum number of milliseconds to wait for records to flush before "
-     "cancelling the offset commit.",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"offset.storage.file.filename", KC_CFG_STRING, NULL, HIGH,
-     "File to store source connector offsets in.", NULL, NULL,
-     KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
-    {"plugin.path", KC_CFG_LIST, NULL, LOW,
-     "List of paths separated by commas (,) that contain plugins (shared "
-     "objects exporting kc_plugin_init).",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"plugin.discovery", KC_CFG_STRING, "hybrid_warn", LOW,
-     "Method to use to discover plugins (accepted for compatibility).", NULL,
-     NULL, KC_CFG_F_NOCASE, 0, 0, discovery_values, NULL},
-    {"config.providers", KC_CFG_LIST, "", LOW,
-     "Comma-separated names of ConfigProvider classes.", NULL, NULL, 0, 0, 0,
-     NULL, NULL},
-    {"connector.client.config.override.policy", KC_CFG_STRING, "All", MEDIUM,
-     "Which client configurations connectors may override: All, None or "
-     "Principal.",
-     NULL, NULL, 0, 0, 0, policy_values, NULL},
-    {"topic.creation.enable", KC_CFG_BOOLEAN, "true", LOW,
-     "Whether to allow automatic creation of topics used by source "
-     "connectors, when source connectors are configured with `topic.creation."
-     "` properties.",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"topic.tracking.enable", KC_CFG_BOOLEAN, "true", LOW,
-     "Enable tracking the set of active topics per connector.", NULL, NULL, 0,
-     0, 0, NULL, NULL},
-    {"topic.tracking.allow.reset", KC_CFG_BOOLEAN, "true", LOW,
-     "If set to true, it allows user requests to reset the set of active "
-     "topics per connector.",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"metrics.sample.window.ms", KC_CFG_LONG, "30000", LOW,
-     "Accepted for compatibility.", NULL, NULL, KC_CFG_F_MIN, 0, 0, NULL, NULL},
-    {"metrics.num.samples", KC_CFG_INT, "2", LOW, "Accepted for compatibility.",
-     NULL, NULL, KC_CFG_F_MIN, 1, 0, NULL, NULL},
-    {"metrics.recording.level", KC_CFG_STRING, "INFO", LOW,
-     "Accepted for compatibility.", NULL, NULL, 0, 0, 0,
-     (const char *const[]){"INFO", "DEBUG", NULL}, NULL},
-    {"metric.reporters", KC_CFG_LIST,
-     "org.apache.kafka.common.metrics."
-     "JmxReporter",
-     LOW, "Accepted for compatibility.", NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"listeners", KC_CFG_LIST, "http://:8083", LOW,
-     "List of comma-separated URIs the REST API will listen on.", NULL, NULL, 0,
-     0, 0, NULL, NULL},
-    {"rest.advertised.host.name", KC_CFG_STRING, NULL, LOW,
-     "If this is set, this is the hostname that will be given out to other "
-     "workers to connect to.",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"rest.advertised.port", KC_CFG_INT, NULL, LOW,
-     "If this is set, this is the port that will be given out to other "
-     "workers to connect to.",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"rest.advertised.listener", KC_CFG_STRING, NULL, LOW,
-     "Sets the advertised listener (HTTP or HTTPS).", NULL, NULL, 0, 0, 0, NULL,
-     NULL},
-    {"access.control.allow.origin", KC_CFG_STRING, "", LOW,
-     "Value to set the Access-Control-Allow-Origin header to for REST API "
-     "requests.",
-     NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"access.control.allow.methods", KC_CFG_STRING, "", LOW,
-     "Sets the methods supported for cross origin requests.", NULL, NULL, 0, 0,
-     0, NULL, NULL},
-    {"admin.listeners", KC_CFG_LIST, NULL, LOW,
-     "List of comma-separated URIs the Admin REST API will listen on.", NULL,
-     NULL, 0, 0, 0, NULL, NULL},
-    {"rest.extension.classes", KC_CFG_LIST, "", LOW,
-     "Comma-separated names of ConnectRestExtension classes.", NULL, NULL, 0, 0,
-     0, NULL, NULL},
-    {"response.http.headers.config", KC_CFG_STRING, "", LOW,
-     "Rules for REST API HTTP response headers.", NULL, NULL, 0, 0, 0, NULL,
-     NULL},
-    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+    {.name = "bootstrap.servers",
+     .type = KC_CFG_LIST,
+     .default_value = "localhost:9092",
+     .importance = HIGH,
+     .doc = "A list of host/port pairs used to establish the initial "
+            "connection to "
+            "the Kafka cluster, or \"" KC_EMBEDDED_BOOTSTRAP "\" to start an "
+            "in-memory Kafka cluster inside the worker (for trying kconnect "
+            "out)."},
+    {.name = "client.dns.lookup",
+     .type = KC_CFG_STRING,
+     .default_value = "use_all_dns_ips",
+     .importance = MEDIUM,
+     .doc = "How the client uses DNS lookups.",
+     .valid_values = dns_values},
+    {.name = "key.converter",
+     .type = KC_CFG_CLASS,
+     .importance = HIGH,
+     .doc =
+         "Converter class used to convert between Kafka Connect format and the "
+         "serialized form that is written to Kafka (record keys).",
+     .flags = KC_CFG_F_REQUIRED},
+    {.name = "value.converter",
+     .type = KC_CFG_CLASS,
+     .importance = HIGH,
+     .doc =
+         "Converter class used to convert between Kafka Connect format and the "
+         "serialized form that is written to Kafka (record values).",
+     .flags = KC_CFG_F_REQUIRED},
+    {.name = "header.converter",
+     .type = KC_CFG_CLASS,
+     .default_value = "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+     .importance = LOW,
+     .doc = "HeaderConverter class used to convert between Kafka Connect "
+            "format and "
+            "the serialized form that is written to Kafka (record headers)."},
+    {.name = "task.shutdown.graceful.timeout.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "5000",
+     .importance = LOW,
+     .doc = "Amount of time to wait for tasks to shutdown gracefully.",
+     KC_CFG_BIND(kc_worker_conf_t, task_shutdown_graceful_timeout_ms)},
+    {.name = "offset.flush.interval.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "60000",
+     .importance = LOW,
+     .doc = "Interval at which to try committing offsets for tasks.",
+     KC_CFG_BIND(kc_worker_conf_t, offset_flush_interval_ms)},
+    {.name = "offset.flush.timeout.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "5000",
+     .importance = LOW,
+     .doc =
+         "Maximum number of milliseconds to wait for records to flush before "
+         "cancelling the offset commit.",
+     KC_CFG_BIND(kc_worker_conf_t, offset_flush_timeout_ms)},
+    {.name = "offset.storage.file.filename",
+     .type = KC_CFG_STRING,
+     .importance = HIGH,
+     .doc = "File to store source connector offsets in.",
+     .flags = KC_CFG_F_REQUIRED,
+     KC_CFG_BIND(kc_worker_conf_t, offset_storage_file_filename)},
+    {.name = "plugin.path",
+     .type = KC_CFG_LIST,
+     .importance = LOW,
+     .doc =
+         "List of paths separated by commas (,) that contain plugins (shared "
+         "objects exporting kc_plugin_init)."},
+    {.name = "plugin.discovery",
+     .type = KC_CFG_STRING,
+     .default_value = "hybrid_warn",
+     .importance = LOW,
+     .doc = "Method to use to discover plugins (accepted for compatibility).",
+     .flags = KC_CFG_F_NOCASE,
+     .valid_values = discovery_values},
+    {.name = "config.providers",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Comma-separated names of ConfigProvider classes."},
+    {.name = "connector.client.config.override.policy",
+     .type = KC_CFG_STRING,
+     .default_value = "All",
+     .importance = MEDIUM,
+     .doc = "Which client configurations connectors may override: All, None or "
+            "Principal.",
+     .valid_values = policy_values,
+     KC_CFG_BIND(kc_worker_conf_t, connector_client_config_override_policy)},
+    {.name = "topic.creation.enable",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "true",
+     .importance = LOW,
+     .doc = "Whether to allow automatic creation of topics used by source "
+            "connectors, when source connectors are configured with "
+            "`topic.creation."
+            "` properties.",
+     KC_CFG_BIND(kc_worker_conf_t, topic_creation_enable)},
+    {.name = "topic.tracking.enable",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "true",
+     .importance = LOW,
+     .doc = "Enable tracking the set of active topics per connector.",
+     KC_CFG_BIND(kc_worker_conf_t, topic_tracking_enable)},
+    {.name = "topic.tracking.allow.reset",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "true",
+     .importance = LOW,
+     .doc =
+         "If set to true, it allows user requests to reset the set of active "
+         "topics per connector."},
+    {.name = "metrics.sample.window.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "30000",
+     .importance = LOW,
+     .doc = "Accepted for compatibility.",
+     .flags = KC_CFG_F_MIN},
+    {.name = "metrics.num.samples",
+     .type = KC_CFG_INT,
+     .default_value = "2",
+     .importance = LOW,
+     .doc = "Accepted for compatibility.",
+     .flags = KC_CFG_F_MIN,
+     .min = 1},
+    {.name = "metrics.recording.level",
+     .type = KC_CFG_STRING,
+     .default_value = "INFO",
+     .importance = LOW,
+     .doc = "Accepted for compatibility.",
+     .valid_values = (const char *const[]){"INFO", "DEBUG", NULL}},
+    {.name = "metric.reporters",
+     .type = KC_CFG_LIST,
+     .default_value = "org.apache.kafka.common.metrics."
+                      "JmxReporter",
+     .importance = LOW,
+     .doc = "Accepted for compatibility."},
+    {.name = "listeners",
+     .type = KC_CFG_LIST,
+     .default_value = "http://:8083",
+     .importance = LOW,
+     .doc = "List of comma-separated URIs the REST API will listen on."},
+    {.name = "rest.advertised.host.name",
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc =
+         "If this is set, this is the hostname that will be given out to other "
+         "workers to connect to."},
+    {.name = "rest.advertised.port",
+     .type = KC_CFG_INT,
+     .importance = LOW,
+     .doc = "If this is set, this is the port that will be given out to other "
+            "workers to connect to."},
+    {.name = "rest.advertised.listener",
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc = "Sets the advertised listener (HTTP or HTTPS)."},
+    {.name = "access.control.allow.origin",
+     .type = KC_CFG_STRING,
+     .default_value = "",
+     .importance = LOW,
+     .doc =
+         "Value to set the Access-Control-Allow-Origin header to for REST API "
+         "requests."},
+    {.name = "access.control.allow.methods",
+     .type = KC_CFG_STRING,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Sets the methods supported for cross origin requests."},
+    {.name = "admin.listeners",
+     .type = KC_CFG_LIST,
+     .importance = LOW,
+     .doc = "List of comma-separated URIs the Admin REST API will listen on."},
+    {.name = "rest.extension.classes",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Comma-separated names of ConnectRestExtension classes."},
+    {.name = "response.http.headers.config",
+     .type = KC_CFG_STRING,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Rules for REST API HTTP response headers."},
+    {.name = NULL},
+};
 
 static const kc_config_def_t *const worker_defs[] = {worker_def, NULL};
 
@@ -250,106 +332,238 @@ const kc_config_def_t *const *kc_worker_config_defs(void)
     return worker_defs;
 }
 
+kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
+                             kc_error_t *err)
+{
+    memset(conf, 0, sizeof(*conf));
+    return kc_config_bind(worker_defs, props, conf, err);
+}
+
+void kc_worker_conf_release(kc_worker_conf_t *conf)
+{
+    kc_config_bind_release(worker_defs, conf);
+}
+
 static const kc_config_def_t connector_common_def[] = {
-    {"name", KC_CFG_STRING, NULL, HIGH,
-     "Globally unique name to use for this connector.", "Common",
-     "Connector name", KC_CFG_F_REQUIRED, 0, 0, NULL, check_name},
-    {"connector.class", KC_CFG_STRING, NULL, HIGH,
-     "Name or alias of the class for this connector.", "Common",
-     "Connector class", KC_CFG_F_REQUIRED, 0, 0, NULL, NULL},
-    {"tasks.max", KC_CFG_INT, "1", HIGH,
-     "Maximum number of tasks to use for this connector.", "Common",
-     "Tasks max", KC_CFG_F_MIN, 1, 0, NULL, NULL},
-    {"tasks.max.enforce", KC_CFG_BOOLEAN, "true", LOW,
-     "(Deprecated) Whether to enforce that the tasks.max property is "
-     "respected by the connector.",
-     "Common", "Enforce tasks max", 0, 0, 0, NULL, NULL},
-    {"key.converter", KC_CFG_CLASS, NULL, LOW,
-     "Converter class used for record keys; overrides the worker's.", "Common",
-     "Key converter class", 0, 0, 0, NULL, NULL},
-    {"value.converter", KC_CFG_CLASS, NULL, LOW,
-     "Converter class used for record values; overrides the worker's.",
-     "Common", "Value converter class", 0, 0, 0, NULL, NULL},
-    {"header.converter", KC_CFG_CLASS, NULL, LOW,
-     "HeaderConverter class used for record headers; overrides the "
-     "worker's.",
-     "Common", "Header converter class", 0, 0, 0, NULL, NULL},
-    {"config.action.reload", KC_CFG_STRING, "restart", LOW,
-     "The action to take when changes in external configuration providers "
-     "result in a change in the connector's configuration properties.",
-     "Common", "Reload Action", KC_CFG_F_NOCASE, 0, 0, reload_values, NULL},
-    {"transforms", KC_CFG_LIST, "", LOW,
-     "Aliases for the transformations to be applied to records.", "Transforms",
-     "Transforms", 0, 0, 0, NULL, NULL},
-    {"predicates", KC_CFG_LIST, "", LOW,
-     "Aliases for the predicates used by transformations.", "Predicates",
-     "Predicates", 0, 0, 0, NULL, NULL},
-    {"errors.retry.timeout", KC_CFG_LONG, "0", MEDIUM,
-     "The maximum duration in milliseconds that a failed operation will be "
-     "reattempted. -1 means infinite retries.",
-     "Error Handling", "Retry Timeout for Errors", 0, 0, 0, NULL, NULL},
-    {"errors.retry.delay.max.ms", KC_CFG_LONG, "60000", MEDIUM,
-     "The maximum duration in milliseconds between consecutive retry "
-     "attempts.",
-     "Error Handling", "Maximum Delay Between Retries for Errors", 0, 0, 0,
-     NULL, NULL},
-    {"errors.tolerance", KC_CFG_STRING, "none", MEDIUM,
-     "Behavior for tolerating errors during connector operation. 'none' "
-     "fails the task on any error; 'all' skips problematic records.",
-     "Error Handling", "Error Tolerance", KC_CFG_F_NOCASE, 0, 0,
-     tolerance_values, NULL},
-    {"errors.log.enable", KC_CFG_BOOLEAN, "false", MEDIUM,
-     "If true, write each error and the details of the failed operation and "
-     "problematic record to the log.",
-     "Error Handling", "Log Errors", 0, 0, 0, NULL, NULL},
-    {"errors.log.include.messages", KC_CFG_BOOLEAN, "false", MEDIUM,
-     "Whether to include in the log the Connect record that resulted in a "
-     "failure.",
-     "Error Handling", "Log Error Details", 0, 0, 0, NULL, NULL},
-    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+    {.name = "name",
+     .type = KC_CFG_STRING,
+     .importance = HIGH,
+     .doc = "Globally unique name to use for this connector.",
+     .group = "Common",
+     .display_name = "Connector name",
+     .flags = KC_CFG_F_REQUIRED,
+     .validator = check_name},
+    {.name = "connector.class",
+     .type = KC_CFG_STRING,
+     .importance = HIGH,
+     .doc = "Name or alias of the class for this connector.",
+     .group = "Common",
+     .display_name = "Connector class",
+     .flags = KC_CFG_F_REQUIRED},
+    {.name = "tasks.max",
+     .type = KC_CFG_INT,
+     .default_value = "1",
+     .importance = HIGH,
+     .doc = "Maximum number of tasks to use for this connector.",
+     .group = "Common",
+     .display_name = "Tasks max",
+     .flags = KC_CFG_F_MIN,
+     .min = 1,
+     KC_CFG_BIND(kc_connector_conf_t, tasks_max)},
+    {.name = "tasks.max.enforce",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "true",
+     .importance = LOW,
+     .doc = "(Deprecated) Whether to enforce that the tasks.max property is "
+            "respected by the connector.",
+     .group = "Common",
+     .display_name = "Enforce tasks max",
+     KC_CFG_BIND(kc_connector_conf_t, tasks_max_enforce)},
+    {.name = "key.converter",
+     .type = KC_CFG_CLASS,
+     .importance = LOW,
+     .doc = "Converter class used for record keys; overrides the worker's.",
+     .group = "Common",
+     .display_name = "Key converter class"},
+    {.name = "value.converter",
+     .type = KC_CFG_CLASS,
+     .importance = LOW,
+     .doc = "Converter class used for record values; overrides the worker's.",
+     .group = "Common",
+     .display_name = "Value converter class"},
+    {.name = "header.converter",
+     .type = KC_CFG_CLASS,
+     .importance = LOW,
+     .doc = "HeaderConverter class used for record headers; overrides the "
+            "worker's.",
+     .group = "Common",
+     .display_name = "Header converter class"},
+    {.name = "config.action.reload",
+     .type = KC_CFG_STRING,
+     .default_value = "restart",
+     .importance = LOW,
+     .doc =
+         "The action to take when changes in external configuration providers "
+         "result in a change in the connector's configuration properties.",
+     .group = "Common",
+     .display_name = "Reload Action",
+     .flags = KC_CFG_F_NOCASE,
+     .valid_values = reload_values},
+    {.name = "transforms",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Aliases for the transformations to be applied to records.",
+     .group = "Transforms",
+     .display_name = "Transforms"},
+    {.name = "predicates",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Aliases for the predicates used by transformations.",
+     .group = "Predicates",
+     .display_name = "Predicates"},
+    {.name = "errors.retry.timeout",
+     .type = KC_CFG_LONG,
+     .default_value = "0",
+     .importance = MEDIUM,
+     .doc =
+         "The maximum duration in milliseconds that a failed operation will be "
+         "reattempted. -1 means infinite retries.",
+     .group = "Error Handling",
+     .display_name = "Retry Timeout for Errors",
+     KC_CFG_BIND(kc_connector_conf_t, errors_retry_timeout)},
+    {.name = "errors.retry.delay.max.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "60000",
+     .importance = MEDIUM,
+     .doc = "The maximum duration in milliseconds between consecutive retry "
+            "attempts.",
+     .group = "Error Handling",
+     .display_name = "Maximum Delay Between Retries for Errors",
+     KC_CFG_BIND(kc_connector_conf_t, errors_retry_delay_max_ms)},
+    {.name = "errors.tolerance",
+     .type = KC_CFG_STRING,
+     .default_value = "none",
+     .importance = MEDIUM,
+     .doc = "Behavior for tolerating errors during connector operation. 'none' "
+            "fails the task on any error; 'all' skips problematic records.",
+     .group = "Error Handling",
+     .display_name = "Error Tolerance",
+     .flags = KC_CFG_F_NOCASE,
+     .valid_values = tolerance_values,
+     KC_CFG_BIND(kc_connector_conf_t, errors_tolerance)},
+    {.name = "errors.log.enable",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "false",
+     .importance = MEDIUM,
+     .doc = "If true, write each error and the details of the failed operation "
+            "and "
+            "problematic record to the log.",
+     .group = "Error Handling",
+     .display_name = "Log Errors",
+     KC_CFG_BIND(kc_connector_conf_t, errors_log_enable)},
+    {.name = "errors.log.include.messages",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "false",
+     .importance = MEDIUM,
+     .doc =
+         "Whether to include in the log the Connect record that resulted in a "
+         "failure.",
+     .group = "Error Handling",
+     .display_name = "Log Error Details",
+     KC_CFG_BIND(kc_connector_conf_t, errors_log_include_messages)},
+    {.name = NULL},
+};
 
 static const kc_config_def_t source_def[] = {
-    {"topic.creation.groups", KC_CFG_LIST, "", LOW,
-     "Groups of configurations for topics created by source connectors.",
-     "Topic Creation", "Topic Creation Groups", 0, 0, 0, NULL, NULL},
-    {"exactly.once.support", KC_CFG_STRING, "requested", MEDIUM,
-     "Permitted values are requested, required.", "Exactly Once Support",
-     "Exactly once support", KC_CFG_F_NOCASE, 0, 0, eos_values, NULL},
-    {"transaction.boundary", KC_CFG_STRING, "poll", MEDIUM,
-     "Permitted values are: poll, interval, connector.", "Exactly Once Support",
-     "Transaction Boundary", KC_CFG_F_NOCASE, 0, 0, boundary_values, NULL},
-    {"transaction.boundary.interval.ms", KC_CFG_LONG, NULL, LOW,
-     "If 'transaction.boundary' is set to 'interval', determines the "
-     "interval for producer transaction commits.",
-     "Exactly Once Support", "Transaction boundary interval", 0, 0, 0, NULL,
-     NULL},
-    {"offsets.storage.topic", KC_CFG_STRING, NULL, LOW,
-     "The name of a separate offsets topic to use for this connector.",
-     "Offsets", "Offsets topic", 0, 0, 0, NULL, NULL},
-    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+    {.name = "topic.creation.groups",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Groups of configurations for topics created by source connectors.",
+     .group = "Topic Creation",
+     .display_name = "Topic Creation Groups"},
+    {.name = "exactly.once.support",
+     .type = KC_CFG_STRING,
+     .default_value = "requested",
+     .importance = MEDIUM,
+     .doc = "Permitted values are requested, required.",
+     .group = "Exactly Once Support",
+     .display_name = "Exactly once support",
+     .flags = KC_CFG_F_NOCASE,
+     .valid_values = eos_values},
+    {.name = "transaction.boundary",
+     .type = KC_CFG_STRING,
+     .default_value = "poll",
+     .importance = MEDIUM,
+     .doc = "Permitted values are: poll, interval, connector.",
+     .group = "Exactly Once Support",
+     .display_name = "Transaction Boundary",
+     .flags = KC_CFG_F_NOCASE,
+     .valid_values = boundary_values},
+    {.name = "transaction.boundary.interval.ms",
+     .type = KC_CFG_LONG,
+     .importance = LOW,
+     .doc = "If 'transaction.boundary' is set to 'interval', determines the "
+            "interval for producer transaction commits.",
+     .group = "Exactly Once Support",
+     .display_name = "Transaction boundary interval"},
+    {.name = "offsets.storage.topic",
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc = "The name of a separate offsets topic to use for this connector.",
+     .group = "Offsets",
+     .display_name = "Offsets topic"},
+    {.name = NULL},
+};
 
 static const kc_config_def_t sink_def[] = {
-    {"topics", KC_CFG_LIST, "", HIGH,
-     "List of topics to consume, separated by commas.", "Common", "Topics", 0,
-     0, 0, NULL, NULL},
-    {"topics.regex", KC_CFG_STRING, "", HIGH,
-     "Regular expression giving topics to consume.", "Common", "Topics regex",
-     0, 0, 0, NULL, NULL},
-    {"errors.deadletterqueue.topic.name", KC_CFG_STRING, "", MEDIUM,
-     "The name of the topic to be used as the dead letter queue (DLQ) for "
-     "messages that result in an error when processed by this sink "
-     "connector.",
-     "Error Handling", "Dead Letter Queue Topic Name", 0, 0, 0, NULL, NULL},
-    {"errors.deadletterqueue.topic.replication.factor", KC_CFG_SHORT, "3",
-     MEDIUM, "Replication factor used to create the dead letter queue topic.",
-     "Error Handling", "Dead Letter Queue Topic Replication Factor", 0, 0, 0,
-     NULL, NULL},
-    {"errors.deadletterqueue.context.headers.enable", KC_CFG_BOOLEAN, "false",
-     MEDIUM,
-     "If true, add headers containing error context to the messages written "
-     "to the dead letter queue.",
-     "Error Handling", "Enable Error Context Headers", 0, 0, 0, NULL, NULL},
-    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+    {.name = "topics",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = HIGH,
+     .doc = "List of topics to consume, separated by commas.",
+     .group = "Common",
+     .display_name = "Topics"},
+    {.name = "topics.regex",
+     .type = KC_CFG_STRING,
+     .default_value = "",
+     .importance = HIGH,
+     .doc = "Regular expression giving topics to consume.",
+     .group = "Common",
+     .display_name = "Topics regex"},
+    {.name = "errors.deadletterqueue.topic.name",
+     .type = KC_CFG_STRING,
+     .default_value = "",
+     .importance = MEDIUM,
+     .doc =
+         "The name of the topic to be used as the dead letter queue (DLQ) for "
+         "messages that result in an error when processed by this sink "
+         "connector.",
+     .group = "Error Handling",
+     .display_name = "Dead Letter Queue Topic Name",
+     KC_CFG_BIND(kc_connector_conf_t, errors_dlq_topic)},
+    {.name = "errors.deadletterqueue.topic.replication.factor",
+     .type = KC_CFG_SHORT,
+     .default_value = "3",
+     .importance = MEDIUM,
+     .doc = "Replication factor used to create the dead letter queue topic.",
+     .group = "Error Handling",
+     .display_name = "Dead Letter Queue Topic Replication Factor",
+     KC_CFG_BIND(kc_connector_conf_t, errors_dlq_replication_factor)},
+    {.name = "errors.deadletterqueue.context.headers.enable",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "false",
+     .importance = MEDIUM,
+     .doc = "If true, add headers containing error context to the messages "
+            "written "
+            "to the dead letter queue.",
+     .group = "Error Handling",
+     .display_name = "Enable Error Context Headers",
+     KC_CFG_BIND(kc_connector_conf_t, errors_dlq_context_headers)},
+    {.name = NULL},
+};
 
 const kc_config_def_t *kc_connector_common_def(void)
 {
@@ -364,6 +578,21 @@ const kc_config_def_t *kc_source_connector_def(void)
 const kc_config_def_t *kc_sink_connector_def(void)
 {
     return sink_def;
+}
+
+static const kc_config_def_t *const connector_bind_defs[] = {
+    connector_common_def, sink_def, NULL};
+
+kc_err_t kc_connector_conf_bind(const kc_props_t *config,
+                                kc_connector_conf_t *conf, kc_error_t *err)
+{
+    memset(conf, 0, sizeof(*conf));
+    return kc_config_bind(connector_bind_defs, config, conf, err);
+}
+
+void kc_connector_conf_release(kc_connector_conf_t *conf)
+{
+    kc_config_bind_release(connector_bind_defs, conf);
 }
 
 bool kc_connector_tolerates_all(const kc_props_t *config)

@@ -17,12 +17,57 @@
 /** @brief The standalone worker's keys; a NULL-terminated list of tables. */
 const kc_config_def_t *const *kc_worker_config_defs(void);
 
+/*
+ * The worker keys the runtime reads, bound (kc_config_bind) from the rows
+ * of the worker table, defaults included.
+ */
+typedef struct kc_worker_conf {
+    char *offset_storage_file_filename;
+    int64_t task_shutdown_graceful_timeout_ms;
+    int64_t offset_flush_interval_ms;
+    int64_t offset_flush_timeout_ms;
+    bool topic_creation_enable;
+    bool topic_tracking_enable;
+    char *connector_client_config_override_policy;
+} kc_worker_conf_t;
+
+/** @brief Fill @p conf from @p props; free with kc_worker_conf_release. */
+kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
+                             kc_error_t *err);
+void kc_worker_conf_release(kc_worker_conf_t *conf);
+
 /** @brief Keys every connector has (name, connector.class, tasks.max...). */
 const kc_config_def_t *kc_connector_common_def(void);
 /** @brief Keys only sources have (topic.creation.*, exactly.once...). */
 const kc_config_def_t *kc_source_connector_def(void);
 /** @brief Keys only sinks have (topics, topics.regex, DLQ...). */
 const kc_config_def_t *kc_sink_connector_def(void);
+
+/*
+ * The connector keys the runtime itself reads, bound (kc_config_bind) from
+ * the rows of the common and sink tables, defaults included. A source
+ * connector's sink-only fields hold their defaults.
+ */
+typedef struct kc_connector_conf {
+    int32_t tasks_max;
+    bool tasks_max_enforce;
+    int64_t errors_retry_timeout;
+    int64_t errors_retry_delay_max_ms;
+    char *errors_tolerance; /* "none" or "all", any case */
+    bool errors_log_enable;
+    bool errors_log_include_messages;
+    char *errors_dlq_topic; /* "" when there is none */
+    int16_t errors_dlq_replication_factor;
+    bool errors_dlq_context_headers;
+} kc_connector_conf_t;
+
+/**
+ * @brief Fill @p conf from @p config; a bad value of a bound key is an
+ * error with the validation's message. Free with kc_connector_conf_release.
+ */
+kc_err_t kc_connector_conf_bind(const kc_props_t *config,
+                                kc_connector_conf_t *conf, kc_error_t *err);
+void kc_connector_conf_release(kc_connector_conf_t *conf);
 
 /**
  * @brief Append to @p result the issues a key table cannot see: a sink

@@ -7,9 +7,7 @@
 #include "transforms/kc_transforms.h"
 
 typedef struct kc_drop_headers {
-    kc_config_t *config;
-    const char *const *names;
-    size_t count;
+    kc_cfg_list_t headers; /* bound from the table */
 } kc_drop_headers_t;
 
 static const kc_config_def_t kc_drop_headers_defs[] = {
@@ -18,15 +16,19 @@ static const kc_config_def_t kc_drop_headers_defs[] = {
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "The name of the headers to be removed.",
      .flags = KC_CFG_F_REQUIRED,
-     .validator = kc_tx_nonempty_list},
+     .validator = kc_tx_nonempty_list,
+     KC_CFG_BIND(kc_drop_headers_t, headers)},
     {.name = NULL}};
+
+static const kc_config_def_t *const kc_drop_headers_tables[] = {
+    kc_drop_headers_defs, NULL};
 
 static void kc_drop_headers_destroy(void *ctx)
 {
     kc_drop_headers_t *t = ctx;
 
     if (t != NULL) {
-        kc_config_destroy(t->config);
+        kc_config_bind_release(kc_drop_headers_tables, t);
         kc_free(t);
     }
 }
@@ -34,15 +36,12 @@ static void kc_drop_headers_destroy(void *ctx)
 static kc_err_t kc_drop_headers_configure(void **ctx, const kc_props_t *props,
                                           kc_error_t *err)
 {
-    kc_config_t *config = kc_tx_config(kc_drop_headers_defs, props, err);
-    kc_drop_headers_t *t;
+    kc_drop_headers_t *t = kc_calloc(1, sizeof(*t));
 
-    if (config == NULL) {
+    if (kc_config_bind(kc_drop_headers_tables, props, t, err) != KC_OK) {
+        kc_free(t);
         return KC_ERR_INVALID;
     }
-    t = kc_calloc(1, sizeof(*t));
-    t->config = config;
-    t->names = kc_config_list(config, "headers", &t->count);
     *ctx = t;
     return KC_OK;
 }
@@ -60,8 +59,8 @@ static kc_err_t kc_drop_headers_apply(void *ctx, kc_record_t *rec,
     for (size_t i = 0; i < rec->header_count; i++) {
         bool listed = false;
 
-        for (size_t j = 0; j < t->count && !listed; j++) {
-            listed = strcmp(rec->headers[i].key, t->names[j]) == 0;
+        for (size_t j = 0; j < t->headers.count && !listed; j++) {
+            listed = strcmp(rec->headers[i].key, t->headers.items[j]) == 0;
         }
         if (!listed) {
             rec->headers[kept++] = rec->headers[i];

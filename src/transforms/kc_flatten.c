@@ -23,8 +23,12 @@ static const kc_config_def_t kc_flatten_defs[] = {
      .default_value = ".",
      .importance = KC_IMPORTANCE_MEDIUM,
      .doc = "Delimiter to insert between field names from the input record "
-            "when generating field names for the output record"},
+            "when generating field names for the output record",
+     KC_CFG_BIND(kc_flatten_t, delimiter)},
     {.name = NULL}};
+
+static const kc_config_def_t *const kc_flatten_tables[] = {kc_flatten_defs,
+                                                           NULL};
 
 static void kc_flatten_destroy(void *ctx)
 {
@@ -32,7 +36,7 @@ static void kc_flatten_destroy(void *ctx)
 
     if (t != NULL) {
         kc_tx_cache_release(&t->cache);
-        kc_free(t->delimiter);
+        kc_config_bind_release(kc_flatten_tables, t);
         kc_free(t);
     }
 }
@@ -40,16 +44,13 @@ static void kc_flatten_destroy(void *ctx)
 static kc_err_t kc_flatten_configure(void **ctx, const kc_props_t *props,
                                      kc_tx_side_t side, kc_error_t *err)
 {
-    kc_config_t *config = kc_tx_config(kc_flatten_defs, props, err);
-    kc_flatten_t *t;
+    kc_flatten_t *t = kc_calloc(1, sizeof(*t));
 
-    if (config == NULL) {
+    if (kc_config_bind(kc_flatten_tables, props, t, err) != KC_OK) {
+        kc_free(t);
         return KC_ERR_INVALID;
     }
-    t = kc_calloc(1, sizeof(*t));
     t->side = side;
-    t->delimiter = kc_strdup(kc_config_string(config, "delimiter"));
-    kc_config_destroy(config);
     *ctx = t;
     return KC_OK;
 }

@@ -14,22 +14,22 @@ static const kc_config_def_t kc_has_header_key_defs[] = {
      .type = KC_CFG_STRING,
      .importance = KC_IMPORTANCE_MEDIUM,
      .doc = "The header name.",
-     .flags = KC_CFG_F_REQUIRED | KC_CFG_F_NONEMPTY},
+     .flags = KC_CFG_F_REQUIRED | KC_CFG_F_NONEMPTY,
+     KC_CFG_BIND(kc_has_header_key_t, name)},
     {.name = NULL}};
+
+static const kc_config_def_t *const kc_has_header_key_tables[] = {
+    kc_has_header_key_defs, NULL};
 
 static kc_err_t kc_has_header_key_configure(void **ctx, const kc_props_t *props,
                                             kc_error_t *err)
 {
-    const kc_config_def_t *const tables[] = {kc_has_header_key_defs, NULL};
-    kc_config_t *config = kc_config_new(tables, props, err);
-    kc_has_header_key_t *p;
+    kc_has_header_key_t *p = kc_calloc(1, sizeof(*p));
 
-    if (config == NULL) {
+    if (kc_config_bind(kc_has_header_key_tables, props, p, err) != KC_OK) {
+        kc_free(p);
         return KC_ERR_INVALID;
     }
-    p = kc_calloc(1, sizeof(*p));
-    p->name = kc_strdup(kc_config_string(config, "name"));
-    kc_config_destroy(config);
     *ctx = p;
     return KC_OK;
 }

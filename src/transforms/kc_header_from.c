@@ -9,12 +9,12 @@
 
 typedef struct kc_header_from {
     kc_tx_side_t side;
-    kc_config_t *config;
-    const char *const *fields;
-    const char *const *headers;
-    size_t count;
-    bool move;
+    /* bound from the table */
+    kc_cfg_list_t fields;
+    kc_cfg_list_t headers;
+    char *operation;
     bool with_default;
+    bool move;
     kc_tx_schema_cache_t cache;
 } kc_header_from_t;
 
@@ -27,14 +27,16 @@ static const kc_config_def_t kc_header_from_defs[] = {
      .doc = "Field names in the record whose values are to be copied or "
             "moved to headers.",
      .flags = KC_CFG_F_REQUIRED,
-     .validator = kc_tx_nonempty_list},
+     .validator = kc_tx_nonempty_list,
+     KC_CFG_BIND(kc_header_from_t, fields)},
     {.name = "headers",
      .type = KC_CFG_LIST,
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Header names, in the same order as the field names listed in "
             "the fields configuration property.",
      .flags = KC_CFG_F_REQUIRED,
-     .validator = kc_tx_nonempty_list},
+     .validator = kc_tx_nonempty_list,
+     KC_CFG_BIND(kc_header_from_t, headers)},
     {.name = "operation",
      .type = KC_CFG_STRING,
      .importance = KC_IMPORTANCE_HIGH,
@@ -43,9 +45,13 @@ static const kc_config_def_t kc_header_from_defs[] = {
             "the fields are to be copied to the headers (retained in the "
             "key/value).",
      .flags = KC_CFG_F_REQUIRED,
-     .valid_values = kc_operations},
-    KC_TX_DEF_REPLACE_NULL,
+     .valid_values = kc_operations,
+     KC_CFG_BIND(kc_header_from_t, operation)},
+    KC_TX_DEF_REPLACE_NULL_AT(kc_header_from_t, with_default),
     {.name = NULL}};
+
+static const kc_config_def_t *const kc_header_from_tables[] = {
+    kc_header_from_defs, NULL};
 
 static void kc_header_from_destroy(void *ctx)
 {
@@ -53,7 +59,7 @@ static void kc_header_from_destroy(void *ctx)
 
     if (t != NULL) {
         kc_tx_cache_release(&t->cache);
-        kc_config_destroy(t->config);
+        kc_config_bind_release(kc_header_from_tables, t);
         kc_free(t);
     }
 }
@@ -61,21 +67,15 @@ static void kc_header_from_destroy(void *ctx)
 static kc_err_t kc_header_from_configure(void **ctx, const kc_props_t *props,
                                          kc_tx_side_t side, kc_error_t *err)
 {
-    kc_config_t *config = kc_tx_config(kc_header_from_defs, props, err);
-    kc_header_from_t *t;
-    size_t nheaders;
+    kc_header_from_t *t = kc_calloc(1, sizeof(*t));
 
-    if (config == NULL) {
+    if (kc_config_bind(kc_header_from_tables, props, t, err) != KC_OK) {
+        kc_free(t);
         return KC_ERR_INVALID;
     }
-    t = kc_calloc(1, sizeof(*t));
     t->side = side;
-    t->config = config;
-    t->fields = kc_config_list(config, "fields", &t->count);
-    t->headers = kc_config_list(config, "headers", &nheaders);
-    t->move = strcmp(kc_config_string(config, "operation"), "move") == 0;
-    t->with_default = kc_config_bool(config, "replace.null.with.default");
-    if (nheaders != t->count) {
+    t->move = strcmp(t->operation, "move") == 0;
+    if (t->headers.count != t->fields.count) {
         kc_header_from_destroy(t);
         return kc_error_set(err, KC_ERR_INVALID,
                             "'fields' config must have the same number of "
@@ -102,9 +102,9 @@ static kc_err_t kc_header_from_configure_value(void **ctx,
 static bool kc_header_from_listed(const kc_header_from_t *t, const char *name,
                                   size_t len)
 {
-    for (size_t i = 0; i < t->count; i++) {
-        if (strlen(t->fields[i]) == len &&
-            memcmp(t->fields[i], name, len) == 0) {
+    for (size_t i = 0; i < t->fields.count; i++) {
+        if (strlen(t->fields.items[i]) == len &&
+            memcmp(t->fields.items[i], name, len) == 0) {
             return true;
         }
     }
@@ -162,10 +162,10 @@ static kc_err_t kc_header_from_apply(void *ctx, kc_record_t *rec,
             map.keys[map.len] = *k;
             map.values[map.len++] = value->u.map.values[i];
         }
-        for (size_t i = 0; i < t->count; i++) {
-            long at = kc_tx_map_find(value, t->fields[i]);
+        for (size_t i = 0; i < t->fields.count; i++) {
+            long at = kc_tx_map_find(value, t->fields.items[i]);
 
-            kc_record_add_header(arena, rec, t->headers[i], NULL,
+            kc_record_add_header(arena, rec, t->headers.items[i], NULL,
                                  at >= 0 ? &value->u.map.values[at] : NULL);
         }
         kc_tx_map_finish(&map, &out);
@@ -177,17 +177,17 @@ static kc_err_t kc_header_from_apply(void *ctx, kc_record_t *rec,
         if (kc_tx_require_struct(value, purpose, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
-        for (size_t i = 0; i < t->count; i++) {
-            if (kc_schema_field(in, t->fields[i]) == NULL) {
+        for (size_t i = 0; i < t->fields.count; i++) {
+            if (kc_schema_field(in, t->fields.items[i]) == NULL) {
                 return kc_error_set(err, KC_ERR_INVALID, "Unknown field: %s",
-                                    t->fields[i]);
+                                    t->fields.items[i]);
             }
         }
-        for (size_t i = 0; i < t->count; i++) {
-            const kc_field_t *f = kc_schema_field(in, t->fields[i]);
+        for (size_t i = 0; i < t->fields.count; i++) {
+            const kc_field_t *f = kc_schema_field(in, t->fields.items[i]);
 
             kc_record_add_header(
-                arena, rec, t->headers[i], f->schema,
+                arena, rec, t->headers.items[i], f->schema,
                 kc_tx_struct_get(value, (size_t)f->index, t->with_default));
         }
         if (t->move) {

@@ -13,10 +13,9 @@
 
 typedef struct kc_mask_field {
     kc_tx_side_t side;
-    kc_config_t *config;
-    const char *const *fields;
-    size_t nfields;
-    const char *replacement; /* NULL: mask with the type's zero */
+    /* bound from the table */
+    kc_cfg_list_t fields;
+    char *replacement; /* NULL: mask with the type's zero */
     bool with_default;
 } kc_mask_field_t;
 
@@ -26,22 +25,27 @@ static const kc_config_def_t kc_mask_field_defs[] = {
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Names of fields to mask.",
      .flags = KC_CFG_F_REQUIRED,
-     .validator = kc_tx_nonempty_list},
+     .validator = kc_tx_nonempty_list,
+     KC_CFG_BIND(kc_mask_field_t, fields)},
     {.name = "replacement",
      .type = KC_CFG_STRING,
      .importance = KC_IMPORTANCE_LOW,
      .doc = "Custom value replacement, that will be applied to all 'fields' "
             "values (numeric or non-empty string values only).",
-     .flags = KC_CFG_F_NONEMPTY},
-    KC_TX_DEF_REPLACE_NULL,
+     .flags = KC_CFG_F_NONEMPTY,
+     KC_CFG_BIND(kc_mask_field_t, replacement)},
+    KC_TX_DEF_REPLACE_NULL_AT(kc_mask_field_t, with_default),
     {.name = NULL}};
+
+static const kc_config_def_t *const kc_mask_field_tables[] = {
+    kc_mask_field_defs, NULL};
 
 static void kc_mask_field_destroy(void *ctx)
 {
     kc_mask_field_t *t = ctx;
 
     if (t != NULL) {
-        kc_config_destroy(t->config);
+        kc_config_bind_release(kc_mask_field_tables, t);
         kc_free(t);
     }
 }
@@ -49,18 +53,13 @@ static void kc_mask_field_destroy(void *ctx)
 static kc_err_t kc_mask_field_configure(void **ctx, const kc_props_t *props,
                                         kc_tx_side_t side, kc_error_t *err)
 {
-    kc_mask_field_t *t;
-    kc_config_t *config = kc_tx_config(kc_mask_field_defs, props, err);
+    kc_mask_field_t *t = kc_calloc(1, sizeof(*t));
 
-    if (config == NULL) {
+    if (kc_config_bind(kc_mask_field_tables, props, t, err) != KC_OK) {
+        kc_free(t);
         return KC_ERR_INVALID;
     }
-    t = kc_calloc(1, sizeof(*t));
     t->side = side;
-    t->config = config;
-    t->fields = kc_config_list(config, "fields", &t->nfields);
-    t->replacement = kc_config_string(config, "replacement");
-    t->with_default = kc_config_bool(config, "replace.null.with.default");
     *ctx = t;
     return KC_OK;
 }
@@ -216,8 +215,8 @@ static kc_err_t kc_mask_value(const kc_mask_field_t *t,
 
 static bool kc_mask_listed(const kc_mask_field_t *t, const char *name)
 {
-    for (size_t i = 0; i < t->nfields; i++) {
-        if (strcmp(t->fields[i], name) == 0) {
+    for (size_t i = 0; i < t->fields.count; i++) {
+        if (strcmp(t->fields.items[i], name) == 0) {
             return true;
         }
     }
@@ -240,10 +239,10 @@ static kc_err_t kc_mask_field_apply(void *ctx, kc_record_t *rec,
         if (kc_tx_require_map(value, KC_PURPOSE, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
-        kc_tx_map_init(arena, &map, value->u.map.len + t->nfields);
+        kc_tx_map_init(arena, &map, value->u.map.len + t->fields.count);
         kc_tx_map_copy(arena, &map, value);
-        for (size_t i = 0; i < t->nfields; i++) {
-            long at = kc_tx_map_find(value, t->fields[i]);
+        for (size_t i = 0; i < t->fields.count; i++) {
+            long at = kc_tx_map_find(value, t->fields.items[i]);
             kc_value_t null = {.type = KC_TYPE_NULL};
             kc_value_t masked;
 
@@ -252,7 +251,7 @@ static kc_err_t kc_mask_field_apply(void *ctx, kc_record_t *rec,
                               &masked, err) != KC_OK) {
                 return KC_ERR_INVALID;
             }
-            kc_tx_map_put(arena, &map, t->fields[i], &masked);
+            kc_tx_map_put(arena, &map, t->fields.items[i], &masked);
         }
         kc_tx_map_finish(&map, &out);
     } else {

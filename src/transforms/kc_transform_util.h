@@ -133,13 +133,20 @@ kc_config_t *kc_tx_config(const kc_config_def_t *defs, const kc_props_t *props,
                           kc_error_t *err);
 
 /* The `replace.null.with.default` row most transforms share. */
+#define KC_TX_REPLACE_NULL_ROW                                                 \
+    .name = "replace.null.with.default", .type = KC_CFG_BOOLEAN,               \
+    .default_value = "true", .importance = KC_IMPORTANCE_MEDIUM,               \
+    .doc = "Whether to replace fields that have a default value and that "     \
+           "are null to the default value. When set to true, the "             \
+           "default value is used, otherwise null is used."
 #define KC_TX_DEF_REPLACE_NULL                                                 \
     {                                                                          \
-        .name = "replace.null.with.default", .type = KC_CFG_BOOLEAN,           \
-        .default_value = "true", .importance = KC_IMPORTANCE_MEDIUM,           \
-        .doc = "Whether to replace fields that have a default value and that " \
-               "are null to the default value. When set to true, the "         \
-               "default value is used, otherwise null is used."                \
+        KC_TX_REPLACE_NULL_ROW                                                 \
+    }
+/* The same row, bound to a bool field (kc_config_bind). */
+#define KC_TX_DEF_REPLACE_NULL_AT(type, field)                                 \
+    {                                                                          \
+        KC_TX_REPLACE_NULL_ROW, KC_CFG_BIND(type, field)                       \
     }
 
 /** @brief Apache's NonEmptyListValidator ("Empty list"). */

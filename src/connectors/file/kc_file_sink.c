@@ -19,15 +19,24 @@
 
 #define KC_FILE_SINK_LOGGER "org.apache.kafka.connect.file.FileStreamSinkTask"
 
+/* The task's config, filled from the table by kc_config_bind. */
+typedef struct kc_file_sink_conf {
+    char *file; /* NULL or "": stdout */
+} kc_file_sink_conf_t;
+
 static const kc_config_def_t kc_file_sink_defs[] = {
     {.name = "file",
      .type = KC_CFG_STRING,
      .default_value = NULL,
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Destination filename. If not specified, the standard output "
-            "will be used"},
+            "will be used",
+     KC_CFG_BIND(kc_file_sink_conf_t, file)},
     {.name = NULL},
 };
+
+static const kc_config_def_t *const kc_file_sink_tables[] = {kc_file_sink_defs,
+                                                             NULL};
 
 /* ---- connector ------------------------------------------------------ */
 
@@ -88,24 +97,33 @@ typedef struct kc_file_sink {
 static kc_err_t kc_file_sink_start(void **ctx, const kc_props_t *config,
                                    kc_sink_task_ctx_t *tctx, kc_error_t *err)
 {
-    kc_file_sink_t *sink = kc_calloc(1, sizeof(*sink));
-    const char *file = kc_props_get(config, "file");
+    kc_file_sink_conf_t conf = {0};
+    kc_file_sink_t *sink;
+    kc_err_t rc = kc_config_bind(kc_file_sink_tables, config, &conf, err);
 
+    if (rc != KC_OK) {
+        return rc;
+    }
+    sink = kc_calloc(1, sizeof(*sink));
     kc_buf_init(&sink->out, 0);
-    if (file == NULL || *file == '\0') {
+    if (conf.file == NULL || *conf.file == '\0') {
         sink->fd = STDOUT_FILENO;
+        kc_config_bind_release(kc_file_sink_tables, &conf);
     } else {
-        sink->filename = kc_strdup(file);
-        sink->fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+        sink->filename = conf.file;
+        sink->fd = open(sink->filename,
+                        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
         if (sink->fd < 0) {
             int e = errno;
 
+            rc = kc_error_set(err, KC_ERR_IO,
+                              "couldn't find or create file '%s' for "
+                              "FileStreamSinkTask: %s",
+                              sink->filename, strerror(e));
             kc_free(sink->filename);
+            kc_buf_release(&sink->out);
             kc_free(sink);
-            return kc_error_set(err, KC_ERR_IO,
-                                "couldn't find or create file '%s' for "
-                                "FileStreamSinkTask: %s",
-                                file, strerror(e));
+            return rc;
         }
     }
     *ctx = sink;

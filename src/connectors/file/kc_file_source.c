@@ -30,26 +30,39 @@
 /* How long a poll waits for a missing file (as Apache). */
 #define KC_FILE_MISSING_MS 1000
 
+/* The task's config, filled from the table by kc_config_bind. */
+typedef struct kc_file_source_conf {
+    char *file; /* NULL or "": stdin */
+    char *topic;
+    int32_t batch_size;
+} kc_file_source_conf_t;
+
 static const kc_config_def_t kc_file_source_defs[] = {
     {.name = "file",
      .type = KC_CFG_STRING,
      .default_value = NULL,
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Source filename. If not specified, the standard input will be "
-            "used"},
+            "used",
+     KC_CFG_BIND(kc_file_source_conf_t, file)},
     {.name = "topic",
      .type = KC_CFG_STRING,
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "The topic to publish data to",
-     .flags = KC_CFG_F_REQUIRED | KC_CFG_F_NONEMPTY},
+     .flags = KC_CFG_F_REQUIRED | KC_CFG_F_NONEMPTY,
+     KC_CFG_BIND(kc_file_source_conf_t, topic)},
     {.name = "batch.size",
      .type = KC_CFG_INT,
      .default_value = "2000",
      .importance = KC_IMPORTANCE_LOW,
      .doc = "The maximum number of records the source task can read from "
-            "the file each time it is polled"},
+            "the file each time it is polled",
+     KC_CFG_BIND(kc_file_source_conf_t, batch_size)},
     {.name = NULL},
 };
+
+static const kc_config_def_t *const kc_file_source_tables[] = {
+    kc_file_source_defs, NULL};
 
 static kc_file_offset_fn kc_file_offset_lookup = kc_source_offset_get;
 
@@ -133,28 +146,6 @@ static void kc_file_sleep_ms(int ms)
     }
 }
 
-static kc_err_t kc_file_parse_int(const char *key, const char *text, int *out,
-                                  kc_error_t *err)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(text, &end, 10);
-    while (*end == ' ' || *end == '\t') {
-        end++;
-    }
-    if (end == text || *end != '\0' || errno != 0 || v < INT32_MIN ||
-        v > INT32_MAX) {
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "invalid value \"%s\" for configuration \"%s\": "
-                            "not a 32-bit integer",
-                            text, key);
-    }
-    *out = (int)v;
-    return KC_OK;
-}
-
 static void kc_file_source_free(kc_file_source_t *src)
 {
     if (src->filename != NULL && src->fd >= 0) {
@@ -170,41 +161,32 @@ static kc_err_t kc_file_source_start(void **ctx, const kc_props_t *config,
                                      kc_source_task_ctx_t *tctx,
                                      kc_error_t *err)
 {
-    kc_file_source_t *src = kc_calloc(1, sizeof(*src));
-    const char *file = kc_props_get(config, "file");
-    const char *topic = kc_props_get(config, "topic");
-    const char *batch = kc_props_get(config, "batch.size");
+    kc_file_source_conf_t conf = {0};
+    kc_file_source_t *src;
     kc_err_t rc;
 
+    /* the herder validated the same table; this also types the values */
+    rc = kc_config_bind(kc_file_source_tables, config, &conf, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    src = kc_calloc(1, sizeof(*src));
     src->tctx = tctx;
     src->fd = -1;
-    src->batch_size = 2000;
-    if (topic == NULL || *topic == '\0') {
-        kc_file_source_free(src);
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "missing required configuration \"topic\" which "
-                            "has no default value");
-    }
-    if (batch != NULL) {
-        rc = kc_file_parse_int("batch.size", batch, &src->batch_size, err);
-        if (rc != KC_OK) {
-            kc_file_source_free(src);
-            return rc;
-        }
-        /* Apache returns once a batch holds batch.size records, so 0 or
-         * less acts as 1. */
-        if (src->batch_size < 1) {
-            src->batch_size = 1;
-        }
-    }
-    src->topic = kc_strdup(topic);
-    if (file != NULL && *file != '\0') {
-        src->filename = kc_strdup(file);
+    /* Apache returns once a batch holds batch.size records, so 0 or less
+     * acts as 1. */
+    src->batch_size = conf.batch_size < 1 ? 1 : conf.batch_size;
+    src->topic = conf.topic;
+    conf.topic = NULL;
+    if (conf.file != NULL && *conf.file != '\0') {
+        src->filename = conf.file;
+        conf.file = NULL;
     } else {
         /* Offsets make no sense for stdin: none are tracked. */
         src->fd = STDIN_FILENO;
         src->position = -1;
     }
+    kc_config_bind_release(kc_file_source_tables, &conf);
     src->reader = kc_line_reader_new(0);
     *ctx = src;
     return KC_OK;
