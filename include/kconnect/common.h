@@ -19,8 +19,12 @@ extern "C" {
 #define KC_EXPORT            __attribute__((visibility("default")))
 #define KC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 
-/* Bumped whenever a plugin descriptor changes incompatibly. */
-#define KC_ABI_VERSION 1
+/*
+ * Bumped whenever a plugin descriptor changes incompatibly. 2: config
+ * table rows gained offset/size (kc_config_bind), so a plugin's table
+ * built against version 1 headers has rows of another size.
+ */
+#define KC_ABI_VERSION 2
 
 /*
  * Result codes: 0 or negative. KC_AGAIN and KC_DECLINED are outcomes, not

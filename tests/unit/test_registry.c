@@ -306,10 +306,10 @@ static void test_registry_add_checks(void **state)
     (void)state;
     tf.name = "Other";
     tf.class_name = "x.Other";
-    tf.abi_version = 2;
+    tf.abi_version = 3;
     assert_add_fails(reg, KC_PLUGIN_TRANSFORM, &tf, KC_ERR_INVALID,
                      "could not register transformation \"Other\": "
-                     "descriptor has abi_version 2, expected 1 (rebuild it "
+                     "descriptor has abi_version 3, expected 2 (rebuild it "
                      "against this kconnect's headers)");
     tf.abi_version = KC_ABI_VERSION;
     tf.struct_size = 8;
@@ -345,7 +345,7 @@ static void test_registry_add_checks(void **state)
     task.abi_version = 7;
     assert_add_fails(reg, KC_PLUGIN_SOURCE, &conn, KC_ERR_INVALID,
                      "could not register source \"S2\": source_task has "
-                     "abi_version 7, expected 1 (rebuild it against this "
+                     "abi_version 7, expected 2 (rebuild it against this "
                      "kconnect's headers)");
     /* a source connector registered as a sink has no sink task */
     assert_add_fails(reg, KC_PLUGIN_SINK, &file_src, KC_ERR_INVALID,
@@ -469,7 +469,7 @@ static void test_registry_refuses_bad_plugins(void **state)
     (void)state;
     assert_load_file_fails(KC_TEST_PLUGIN_DIR "/bad/kc_bad_abi.so",
                            "could not register predicate \"FromTheFuture\": "
-                           "descriptor has abi_version 99, expected 1 "
+                           "descriptor has abi_version 100, expected 2 "
                            "(rebuild it against this kconnect's headers)");
     /* its init ignores kc_registry_add's error: the loader does not */
     assert_load_file_fails(KC_TEST_PLUGIN_DIR "/bad/kc_bad_callback.so",
@@ -494,8 +494,8 @@ static void test_registry_load_path_errors(void **state)
     assert_string_equal(err.msg,
                         "could not load plugin \"" KC_TEST_PLUGIN_DIR
                         "/bad/kc_bad_abi.so\": could not register predicate "
-                        "\"FromTheFuture\": descriptor has abi_version 99, "
-                        "expected 1 (rebuild it against this kconnect's "
+                        "\"FromTheFuture\": descriptor has abi_version 100, "
+                        "expected 2 (rebuild it against this kconnect's "
                         "headers) (and 1 more plugin errors, logged)");
     assert_int_equal(kc_registry_load_path(reg, "", &err), KC_OK);
     kc_registry_destroy(reg);
