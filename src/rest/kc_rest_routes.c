@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <strings.h>
 
-#define KC_REST_LOGGER       "org.apache.kafka.connect.runtime.rest.RestServer"
+#define KC_REST_LOGGER "org.apache.kafka.connect.runtime.rest.RestServer"
 
 void kc_rest_error(kc_rest_response_t *resp, int status, const char *fmt, ...)
 {
@@ -61,8 +61,7 @@ static int kc_json_to_buf(const char *data, size_t len, void *opaque)
     return kc_buf_append(opaque, data, len) == KC_OK ? 0 : -1;
 }
 
-const uint8_t *kc_rest_response_serialize(kc_rest_response_t *resp,
-                                          size_t *len,
+const uint8_t *kc_rest_response_serialize(kc_rest_response_t *resp, size_t *len,
                                           const char **content_type)
 {
     if (resp->body != NULL) {
@@ -563,8 +562,8 @@ static void kc_h_task_status(kc_rest_ctx_t *ctx)
     kc_err_t rc;
 
     kc_error_clear(&err);
-    rc = kc_herder_task_status(ctx->h, ctx->params[0], ctx->ints[1], &out,
-                               &err);
+    rc =
+        kc_herder_task_status(ctx->h, ctx->params[0], ctx->ints[1], &out, &err);
     kc_answer(ctx, rc, &err, out, 200);
 }
 
@@ -759,7 +758,9 @@ static void kc_h_logger_put(kc_rest_ctx_t *ctx)
 /* ---- the table ----------------------------------------------------------- */
 
 #define KC_ROW(m, p, fn, acc)                                                  \
-    {.method = (m), .pattern = (p), .handler = (fn), .access = (acc)}
+    {                                                                          \
+        .method = (m), .pattern = (p), .handler = (fn), .access = (acc)        \
+    }
 
 /*
  * Apache's ConnectorsResource, ConnectorPluginsResource, RootResource,
@@ -777,15 +778,13 @@ static const kc_rest_route_def_t kc_routes[] = {
     KC_ROW("GET", "/connectors/{name}", kc_h_connector_info, KC_REST_PUBLIC),
     KC_ROW("DELETE", "/connectors/{name}", kc_h_connector_delete,
            KC_REST_FORWARD),
-    KC_ROW("GET", "/connectors/{name}/config", kc_h_config_get,
-           KC_REST_PUBLIC),
+    KC_ROW("GET", "/connectors/{name}/config", kc_h_config_get, KC_REST_PUBLIC),
     KC_ROW("PUT", "/connectors/{name}/config", kc_h_config_put,
            KC_REST_FORWARD),
     KC_ROW("PATCH", "/connectors/{name}/config", kc_h_config_patch,
            KC_REST_FORWARD),
     KC_ROW("GET", "/connectors/{name}/status", kc_h_status, KC_REST_PUBLIC),
-    KC_ROW("POST", "/connectors/{name}/restart", kc_h_restart,
-           KC_REST_FORWARD),
+    KC_ROW("POST", "/connectors/{name}/restart", kc_h_restart, KC_REST_FORWARD),
     KC_ROW("PUT", "/connectors/{name}/pause", kc_h_pause, KC_REST_PUBLIC),
     KC_ROW("PUT", "/connectors/{name}/resume", kc_h_resume, KC_REST_PUBLIC),
     KC_ROW("PUT", "/connectors/{name}/stop", kc_h_stop, KC_REST_FORWARD),
@@ -918,8 +917,7 @@ static bool kc_pattern_match(const char *pattern, const kc_path_t *path,
             if (ctx != NULL) {
                 kc_buf_init(&buf, 0);
                 for (size_t j = i; j < path->nseg; j++) {
-                    kc_buf_printf(&buf, "%s%s", j > i ? "/" : "",
-                                  path->seg[j]);
+                    kc_buf_printf(&buf, "%s%s", j > i ? "/" : "", path->seg[j]);
                 }
                 *tail = kc_buf_detach(&buf, NULL);
                 ctx->params[np] = *tail;
@@ -999,9 +997,8 @@ kc_match(const kc_rest_options_t *opts, const char *method,
          const kc_path_t *path, kc_rest_ctx_t *ctx, char **tail, int *status)
 {
     const kc_rest_mounts_t *m = opts != NULL ? opts->mounts : NULL;
-    size_t nmounts = m != NULL ? atomic_load_explicit(&m->n,
-                                                      memory_order_acquire)
-                               : 0;
+    size_t nmounts =
+        m != NULL ? atomic_load_explicit(&m->n, memory_order_acquire) : 0;
     bool path_found = false;
 
     for (size_t i = 0; i < KC_ARRAY_LEN(kc_routes) + nmounts; i++) {

@@ -1,9 +1,10 @@
 /*
  * The Connect REST API's routes, independent of the HTTP server: a parsed
  * request in, a status and a body (JSON, or bytes of another content type)
- * out, chosen by a table of {method, path pattern, handler, access} rows. Paths, status codes, JSON shapes
- * and error bodies ({"error_code":N,"message":"..."}) follow Apache Kafka
- * Connect's ConnectorsResource, ConnectorPluginsResource, RootResource and
+ * out, chosen by a table of {method, path pattern, handler, access} rows.
+ * Paths, status codes, JSON shapes and error bodies
+ * ({"error_code":N,"message":"..."}) follow Apache Kafka Connect's
+ * ConnectorsResource, ConnectorPluginsResource, RootResource and
  * LoggingResource.
  */
 #ifndef KC_REST_KC_REST_ROUTES_H
@@ -113,8 +114,8 @@ typedef struct kc_rest_mounts {
 } kc_rest_mounts_t;
 
 typedef struct kc_rest_options {
-    bool admin_enabled;  /* serve KC_REST_ADMIN rows */
-    bool public_enabled; /* serve every other row */
+    bool admin_enabled;             /* serve KC_REST_ADMIN rows */
+    bool public_enabled;            /* serve every other row */
     const kc_rest_mounts_t *mounts; /* may be NULL */
 } kc_rest_options_t;
 
@@ -139,8 +140,7 @@ void kc_rest_response_set_data(kc_rest_response_t *resp, int status,
  * resp->data: the one place JSON responses become bytes. The result
  * stays valid until @p resp is released.
  */
-const uint8_t *kc_rest_response_serialize(kc_rest_response_t *resp,
-                                          size_t *len,
+const uint8_t *kc_rest_response_serialize(kc_rest_response_t *resp, size_t *len,
                                           const char **content_type);
 /** @brief Set @p resp to the error body {"error_code":status,"message"}. */
 void kc_rest_error(kc_rest_response_t *resp, int status, const char *fmt, ...)

@@ -354,10 +354,11 @@ static char *kc_request_target(const char *url, const kc_args_t *args)
     return kc_buf_detach(&buf, NULL);
 }
 
-static enum MHD_Result
-kc_send(kc_rest_server_t *srv, struct MHD_Connection *conn,
-        kc_rest_response_t *resp, const char *method, const char *url,
-        const char *version, int64_t start_ms, bool preflight)
+static enum MHD_Result kc_send(kc_rest_server_t *srv,
+                               struct MHD_Connection *conn,
+                               kc_rest_response_t *resp, const char *method,
+                               const char *url, const char *version,
+                               int64_t start_ms, bool preflight)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
