@@ -80,6 +80,8 @@ struct kc_rest_server {
     kc_rest_options_t opts[KC_REST_MAX_LISTENERS];
     kc_rest_daemon_ctx_t ctx[KC_REST_MAX_LISTENERS];
     kc_rest_headers_t *headers; /* CORS and response.http.headers.config */
+    kc_rest_mounts_t mounts;    /* rows added by kc_rest_server_mount */
+    pthread_mutex_t mount_lock; /* serialises kc_rest_server_mount */
     size_t ndaemons;
     int port;
     char *url;
@@ -252,11 +254,6 @@ static enum MHD_Result kc_collect_arg(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-static int kc_json_to_buf(const char *data, size_t len, void *opaque)
-{
-    return kc_buf_append(opaque, data, len) == KC_OK ? 0 : -1;
-}
-
 static const char *kc_client_ip(struct MHD_Connection *conn, char *buf,
                                 size_t size)
 {
@@ -357,23 +354,23 @@ static char *kc_request_target(const char *url, const kc_args_t *args)
     return kc_buf_detach(&buf, NULL);
 }
 
-static enum MHD_Result
-kc_send(kc_rest_server_t *srv, struct MHD_Connection *conn,
-        const kc_rest_response_t *resp, const char *method, const char *url,
-        const char *version, int64_t start_ms, bool preflight)
+static enum MHD_Result kc_send(kc_rest_server_t *srv,
+                               struct MHD_Connection *conn,
+                               kc_rest_response_t *resp, const char *method,
+                               const char *url, const char *version,
+                               int64_t start_ms, bool preflight)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
-    kc_buf_t buf;
+    const uint8_t *data;
+    const char *content_type;
+    size_t len;
     kc_hdr_list_t hdrs;
 
-    kc_buf_init(&buf, 0);
     memset(&hdrs, 0, sizeof(hdrs));
-    if (resp->body != NULL) {
-        json_dump_callback(resp->body, kc_json_to_buf, &buf,
-                           JSON_COMPACT | JSON_ENCODE_ANY);
-        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json",
-                   true);
+    data = kc_rest_response_serialize(resp, &len, &content_type);
+    if (content_type != NULL) {
+        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_CONTENT_TYPE, content_type, true);
     }
     if (resp->location != NULL) {
         kc_hdr_add(&hdrs, MHD_HTTP_HEADER_LOCATION, resp->location, true);
@@ -382,7 +379,7 @@ kc_send(kc_rest_server_t *srv, struct MHD_Connection *conn,
         srv->headers,
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"), preflight,
         kc_hdr_add, &hdrs);
-    r = MHD_create_response_from_buffer(buf.len, buf.data,
+    r = MHD_create_response_from_buffer(len, (void *)data,
                                         MHD_RESPMEM_MUST_COPY);
     for (size_t i = 0; i < hdrs.n; i++) {
         if (r != NULL) {
@@ -392,13 +389,11 @@ kc_send(kc_rest_server_t *srv, struct MHD_Connection *conn,
         kc_free(hdrs.values[i]);
     }
     if (r == NULL) {
-        kc_buf_release(&buf);
         return MHD_NO;
     }
     ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
     MHD_destroy_response(r);
-    kc_log_request(conn, method, url, version, resp->status, buf.len, start_ms);
-    kc_buf_release(&buf);
+    kc_log_request(conn, method, url, version, resp->status, len, start_ms);
     return ret;
 }
 
@@ -798,6 +793,7 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
 
     srv->h = h;
     kc_rest_pool_init(&srv->pool);
+    pthread_mutex_init(&srv->mount_lock, NULL);
     srv->headers = kc_rest_headers_new(
         kc_worker_prop(worker_config, "access.control.allow.origin"),
         kc_worker_prop(worker_config, "access.control.allow.methods"),
@@ -829,6 +825,7 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
     /* admin.listeners unset: /admin on the main listeners; "" disables. */
     opts.public_enabled = true;
     opts.admin_enabled = admin_listeners == NULL;
+    opts.mounts = &srv->mounts;
     conn_limit = kc_rest_conn_limit(nls + nadmin);
     for (size_t i = 0; i < nls; i++) {
         if (kc_rest_listen(srv, &ls[i], opts, conn_limit, err) != KC_OK) {
@@ -888,6 +885,17 @@ const char *kc_rest_server_url(const kc_rest_server_t *srv)
     return srv->url;
 }
 
+kc_err_t kc_rest_server_mount(kc_rest_server_t *srv,
+                              const kc_rest_route_def_t *row, kc_error_t *err)
+{
+    kc_err_t rc;
+
+    pthread_mutex_lock(&srv->mount_lock);
+    rc = kc_rest_mounts_add(&srv->mounts, row, err);
+    pthread_mutex_unlock(&srv->mount_lock);
+    return rc;
+}
+
 void kc_rest_server_destroy(kc_rest_server_t *srv)
 {
     if (srv == NULL) {
@@ -901,6 +909,7 @@ void kc_rest_server_destroy(kc_rest_server_t *srv)
         MHD_stop_daemon(srv->daemons[i]);
     }
     pthread_mutex_destroy(&srv->pool.lock);
+    pthread_mutex_destroy(&srv->mount_lock);
     pthread_cond_destroy(&srv->pool.wake);
     kc_rest_headers_destroy(srv->headers);
     kc_free(srv->url);

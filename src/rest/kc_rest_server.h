@@ -5,6 +5,7 @@
 #include <kconnect/config.h>
 
 #include "herder/kc_herder.h"
+#include "rest/kc_rest_routes.h"
 
 typedef struct kc_rest_server kc_rest_server_t;
 
@@ -19,6 +20,14 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
 int kc_rest_server_port(const kc_rest_server_t *srv);
 /** @brief The advertised URL, e.g. "http://127.0.0.1:8083/". */
 const char *kc_rest_server_url(const kc_rest_server_t *srv);
+/**
+ * @brief Serve @p row (copied; its strings and opaque are borrowed and must
+ * outlive @p srv) on the listeners its access selects, beside the built-in
+ * table. Safe while requests are served. KC_ERR_INVALID for a malformed
+ * or overlapping row (see kc_rest_mounts_add).
+ */
+kc_err_t kc_rest_server_mount(kc_rest_server_t *srv,
+                              const kc_rest_route_def_t *row, kc_error_t *err);
 /** @brief Stop listening and free; NULL is a no-op. */
 void kc_rest_server_destroy(kc_rest_server_t *srv);
 

@@ -10,7 +10,8 @@
  * request creates, so that names flow back out through JSON. It checks the
  * router's promises: every name and plugin it is given is UTF-8 (jansson drops
  * other strings, which once let a NULL name reach the offset store), and every
- * response is a well-formed status with a JSON body of the right shape. The
+ * response is a well-formed status with a JSON body of the right shape, which
+ * serialises with its content type. The
  * request log's escaping is checked on the same input: no control character may
  * survive it.
  */
@@ -419,12 +420,25 @@ static void fz_check_escaped(const char *s)
     kc_free(safe);
 }
 
-static void fz_check_response(const kc_rest_response_t *resp)
+static void fz_check_response(kc_rest_response_t *resp)
 {
     json_t *code;
+    const char *ctype;
+    size_t len;
 
     if (resp->status < 200 || resp->status > 599) {
         fprintf(stderr, "status %d\n", resp->status);
+        abort();
+    }
+    /* Every route of the table answers JSON or nothing, serialised in one
+     * place. */
+    kc_rest_response_serialize(resp, &len, &ctype);
+    if (resp->body != NULL
+            ? ctype == NULL || strcmp(ctype, "application/json") != 0 ||
+                  len == 0
+            : ctype != NULL || len != 0) {
+        fprintf(stderr, "status %d: a body without its content type\n",
+                resp->status);
         abort();
     }
     if (resp->status < 400) {
@@ -451,7 +465,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t nargs = 0;
     kc_rest_request_t req;
     kc_rest_response_t resp;
-    kc_rest_options_t opts = {true, true};
+    kc_rest_options_t opts = {.admin_enabled = true, .public_enabled = true};
 
     if (!quiet) {
         /* Format every log line, write none. */
