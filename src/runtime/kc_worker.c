@@ -67,6 +67,8 @@ struct kc_worker {
     char *cluster_id;
     kc_status_fn status_fn;
     void *status_opaque;
+    kc_reconfigure_fn reconfigure_fn;
+    void *reconfigure_opaque;
 
     wconn_t **conns;
     size_t nconns;
@@ -330,6 +332,13 @@ void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
 {
     w->status_fn = fn;
     w->status_opaque = opaque;
+}
+
+void kc_worker_set_reconfigure_listener(kc_worker_t *w, kc_reconfigure_fn fn,
+                                        void *opaque)
+{
+    w->reconfigure_fn = fn;
+    w->reconfigure_opaque = opaque;
 }
 
 void kc_worker_report(kc_worker_t *w, const char *connector, int task,
@@ -654,7 +663,12 @@ bool kc_worker_take_reconfigure(kc_worker_t *w, const char *name)
 
 void kc_connector_request_reconfigure(kc_connector_ctx_t *cctx)
 {
+    kc_worker_t *w = cctx->worker;
+
     atomic_store(&cctx->reconfigure, true);
+    if (w->reconfigure_fn != NULL) {
+        w->reconfigure_fn(w->reconfigure_opaque, cctx->name);
+    }
 }
 
 void kc_connector_raise_error(kc_connector_ctx_t *cctx, const kc_error_t *error)
