@@ -17,6 +17,7 @@
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task_converters.h"
 #include "transforms/kc_transform_chain.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -382,7 +383,7 @@ static void runner_loop(sink_runner_t *sr)
     kc_task_t *task = sr->task;
     rd_kafka_message_t **msgs = kc_calloc((size_t)sr->max_poll, sizeof(*msgs));
     kc_batch_t batch;
-    int64_t next_commit = kc_now_ms() + sr->flush_interval;
+    int64_t next_commit = kc_clock_now_ms() + sr->flush_interval;
 
     kc_batch_init(&batch);
     while (!atomic_load(&task->stopping) && sr->failure == NULL) {
@@ -394,9 +395,9 @@ static void runner_loop(sink_runner_t *sr)
         if (want_pause != sr->paused) {
             set_paused(sr, want_pause);
         }
-        if (kc_now_ms() >= next_commit) {
+        if (kc_clock_now_ms() >= next_commit) {
             commit_offsets(sr);
-            next_commit = kc_now_ms() + sr->flush_interval;
+            next_commit = kc_clock_now_ms() + sr->flush_interval;
         }
         n = rd_kafka_consume_batch_queue(sr->queue, 200, msgs,
                                          (size_t)sr->max_poll);

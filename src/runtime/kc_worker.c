@@ -12,12 +12,12 @@
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task.h"
 #include "util/kc_log.h"
+#include "util/kc_clock.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
 
 #include <regex.h>
 #include <syslog.h>
-#include <time.h>
 #include <time.h>
 
 #define LOGGER "org.apache.kafka.connect.runtime.Worker"
@@ -763,7 +763,7 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
                         t->label);
         rc = err->code;
         pthread_mutex_init(&t->lock, NULL);
-        pthread_cond_init(&t->cond, NULL);
+        kc_clock_cond_init(&t->cond);
         task_free(t);
         return rc;
     }
@@ -775,13 +775,8 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     atomic_init(&t->stopping, false);
     atomic_init(&t->done, false);
     pthread_mutex_init(&t->lock, NULL);
-    {
-        pthread_condattr_t attr;
-
-        pthread_condattr_init(&attr);
-        pthread_cond_init(&t->cond, &attr);
-        pthread_condattr_destroy(&attr);
-    }
+    /* kc_task_sleep waits on it: the monotonic clock. */
+    kc_clock_cond_init(&t->cond);
     if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
         char *safe = kc_str_escape_log(t->label);
 
@@ -803,6 +798,28 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     return KC_OK;
 }
 
+void kc_task_sleep(kc_task_t *task, int64_t ms)
+{
+    int64_t deadline = kc_clock_now_ms() + ms;
+
+    pthread_mutex_lock(&task->lock);
+    /* One wait: a stop or a new target state (broadcast) ends it early. */
+    if (!atomic_load(&task->stopping)) {
+        kc_clock_cond_wait_until(&task->cond, &task->lock, deadline);
+    }
+    pthread_mutex_unlock(&task->lock);
+}
+
+kc_target_state_t kc_task_target(kc_task_t *task)
+{
+    kc_target_state_t t;
+
+    pthread_mutex_lock(&task->lock);
+    t = task->target;
+    pthread_mutex_unlock(&task->lock);
+    return t;
+}
+
 static void task_signal_stop(kc_task_t *t)
 {
     pthread_mutex_lock(&t->lock);
@@ -811,10 +828,10 @@ static void task_signal_stop(kc_task_t *t)
     pthread_mutex_unlock(&t->lock);
 }
 
-/* Join by @p deadline (CLOCK_REALTIME); abandon the task if it is late. */
+/* Join by @p deadline (CLOCK_MONOTONIC); abandon the task if it is late. */
 static void task_join(kc_task_t *t, const struct timespec *deadline)
 {
-    int rc = pthread_timedjoin_np(t->thread, NULL, deadline);
+    int rc = pthread_clockjoin_np(t->thread, NULL, CLOCK_MONOTONIC, deadline);
 
     if (rc == 0) {
         task_free(t);
@@ -849,13 +866,7 @@ static void stop_matching(kc_worker_t *w, const char *connector, int id)
             i++;
         }
     }
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += ms / 1000;
-    deadline.tv_nsec += (ms % 1000) * 1000000;
-    if (deadline.tv_nsec >= 1000000000) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000;
-    }
+    deadline = kc_clock_deadline_ts(ms);
     for (size_t i = 0; i < n; i++) {
         task_join(victims[i], &deadline);
     }
@@ -1209,14 +1220,6 @@ static rd_kafka_t *offsets_reader(kc_worker_t *w, kc_error_t *err)
     return rk;
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* {"partition":{..},"offset":{..}} of each committed partition. */
 static json_t *group_offsets_json(rd_kafka_event_t *ev)
 {
@@ -1307,7 +1310,7 @@ static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
     char *group = kc_asprintf("connect-%s", connector);
     const char *what = NULL;
     int64_t bound = admin_call_timeout(w, timeout_ms, &what);
-    int64_t deadline = mono_ms() + bound;
+    int64_t deadline = kc_clock_now_ms() + bound;
     rd_kafka_t *rk = offsets_reader(w, err);
     rd_kafka_event_t *ev = NULL;
     rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR__TIMED_OUT;
@@ -1319,7 +1322,7 @@ static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
         return err->code;
     }
     for (;;) {
-        int64_t left = deadline - mono_ms();
+        int64_t left = deadline - kc_clock_now_ms();
 
         if (left <= 0) {
             break;
@@ -1329,13 +1332,13 @@ static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
             break;
         }
         code = group_offsets_error(ev, &msg);
-        if (!coordinator_busy(code) || mono_ms() + 200 >= deadline) {
+        if (!coordinator_busy(code) || kc_clock_now_ms() + 200 >= deadline) {
             break;
         }
         rd_kafka_event_destroy(ev);
         ev = NULL;
         code = RD_KAFKA_RESP_ERR__TIMED_OUT;
-        nanosleep(&(struct timespec){0, 200 * 1000000L}, NULL);
+        kc_clock_sleep_ms(200);
     }
     if (ev == NULL || code == RD_KAFKA_RESP_ERR__TIMED_OUT) {
         /* Apache: ConnectException "Failed to retrieve consumer group
