@@ -20,7 +20,6 @@
 
 #include <ctype.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <strings.h>
 
 #define KC_HERDER_LOGGER                                                       \
@@ -1382,7 +1381,7 @@ static void kc_herder_reconfigure(kc_herder_t *h, const char *name)
 {
     kc_hconn_t *c = kc_herder_find(h, name);
 
-    /* The flag is read even for a stopped connector, as the tick did. */
+    /* As the 200 ms tick did before: only a started connector. */
     if (c != NULL && c->started && kc_worker_take_reconfigure(h->w, c->name)) {
         kc_log_info(KC_HERDER_LOGGER,
                     "Connector %s requested a task reconfiguration",
