@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include <kconnect/kconnect.h>
 
 #include "util/kc_clock.h"
@@ -317,6 +319,53 @@ static void test_opq_wake_without_eventfd(void **state)
     kc_opq_unref(q);
 }
 
+/*
+ * A librdkafka queue writes the same eventfd (io event): a thread blocked
+ * in kc_opq_pop wakes when a librdkafka result arrives, as the distributed
+ * herder will wait on its op queue and its group/admin queues at once.
+ */
+static void test_opq_eventfd_wakes_on_a_librdkafka_event(void **state)
+{
+    kc_error_t err;
+    kc_opq_t *q = kc_opq_new(KC_OPQ_F_EVENTFD, &err);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    char errstr[256];
+    rd_kafka_t *rk;
+    rd_kafka_queue_t *rkqu;
+    rd_kafka_AdminOptions_t *opts;
+    rd_kafka_NewTopic_t *nt;
+    rd_kafka_event_t *ev = NULL;
+    int64_t deadline = kc_clock_now_ms() + 60000;
+
+    (void)state;
+    /* Nothing listens there: the request ends in its own timeout. */
+    rd_kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:1", NULL, 0);
+    rd_kafka_conf_set(conf, "log_level", "0", NULL, 0);
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+    assert_non_null(rk);
+    rkqu = rd_kafka_queue_new(rk);
+    rd_kafka_queue_io_event_enable(rkqu, kc_opq_fd(q), "\1\0\0\0\0\0\0\0", 8);
+    opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_request_timeout(opts, 100, NULL, 0);
+    nt = rd_kafka_NewTopic_new("kc-opq-test", 1, 1, NULL, 0);
+    rd_kafka_CreateTopics(rk, &nt, 1, opts, rkqu);
+    /* No op is ever posted: only the librdkafka event can end the wait
+     * (the deadline is a safety net, not the expected way out). */
+    while (ev == NULL && kc_clock_now_ms() < deadline) {
+        assert_null(kc_opq_pop(q, deadline));
+        ev = rd_kafka_queue_poll(rkqu, 0);
+    }
+    assert_non_null(ev);
+    assert_int_equal(rd_kafka_event_type(ev),
+                     RD_KAFKA_EVENT_CREATETOPICS_RESULT);
+    rd_kafka_event_destroy(ev);
+    rd_kafka_NewTopic_destroy(nt);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_queue_destroy(rkqu);
+    rd_kafka_destroy(rk);
+    kc_opq_unref(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_opq_stale_version_is_dropped),
         cmocka_unit_test(test_opq_eventfd_wakes_a_poller),
         cmocka_unit_test(test_opq_wake_without_eventfd),
+        cmocka_unit_test(test_opq_eventfd_wakes_on_a_librdkafka_event),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
