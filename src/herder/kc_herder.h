@@ -37,7 +37,8 @@ typedef struct kc_herder kc_herder_t;
 
 /**
  * @brief A standalone herder over @p w (borrowed; it must outlive the
- * herder). It installs itself as @p w's status listener.
+ * herder). It installs itself as @p w's status and reconfigure listener.
+ * NULL (and @p err filled) if its op queue cannot be made.
  */
 kc_herder_t *kc_standalone_herder_new(kc_worker_t *w, kc_error_t *err);
 /** @brief Start the herder thread. */

@@ -11,22 +11,22 @@
 #include "herder/kc_herder.h"
 #include "config/kc_secrets.h"
 #include "herder/kc_status_store.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
+#include "util/kc_opq.h"
 #include "util/kc_str.h"
+#include "util/kc_timers.h"
 #include "util/kc_utf8.h"
 
 #include <ctype.h>
 #include <pthread.h>
 #include <strings.h>
-#include <time.h>
 
 #define KC_HERDER_LOGGER                                                       \
     "org.apache.kafka.connect.runtime.standalone.StandaloneHerder"
 /* Apache's REST request timeout and health check timeout. */
 #define KC_HERDER_TIMEOUT_MS        90000
 #define KC_HERDER_HEALTH_TIMEOUT_MS 10000
-/* How often the herder looks for connectors that asked to reconfigure. */
-#define KC_HERDER_TICK_MS 200
 /* The Apache Kafka release whose REST API this one reproduces. */
 #define KC_HERDER_COMPAT_VERSION "4.1.1"
 
@@ -62,15 +62,17 @@ typedef enum kc_op_type {
     KC_OP_RESET_OFFSETS,
     KC_OP_VALIDATE,
     KC_OP_PLUGIN_CONFIG,
-    KC_OP_PING
+    KC_OP_PING,
+    KC_OP_RECONFIGURE /* posted by the worker; nobody waits for it */
 } kc_op_type_t;
 
 /*
- * A request and its reply slot. Shared by the caller and the herder
- * thread (refs): whoever lets go last frees it, so a caller that timed
- * out can leave.
+ * A request and, once served, its reply. The queue hands it from the
+ * caller to the herder thread and back (kc_opq_call); a caller that timed
+ * out has left, and the reply is then destroyed, never read.
  */
 typedef struct kc_op {
+    kc_opq_op_t q; /* first: the queue's head of the op */
     kc_op_type_t type;
     char *name;
     int task;
@@ -80,13 +82,10 @@ typedef struct kc_op {
     char *str;
     json_t *in;
     /* reply */
-    bool done;
     kc_err_t rc;
     kc_error_t err;
     json_t *out;
     bool created;
-    int refs;
-    struct kc_op *next;
 } kc_op_t;
 
 struct kc_herder {
@@ -94,11 +93,13 @@ struct kc_herder {
     kc_status_store_t *status;
     int64_t timeout_ms;
 
-    pthread_mutex_t lock; /* queue, done flags, refs */
-    pthread_cond_t wake;  /* herder thread: an op arrived */
-    pthread_cond_t reply; /* callers: an op is done */
-    kc_op_t *head;
-    kc_op_t *tail;
+    /*
+     * The herder thread sleeps in kc_opq_pop until an op arrives or the
+     * next timer is due; it has no periodic tick.
+     */
+    kc_opq_t *ops;
+    kc_timers_t *timers;  /* @locality the herder thread */
+    pthread_mutex_t lock; /* started, stopping */
     bool stopping;
     bool started;
     pthread_t thread;
@@ -1375,6 +1376,20 @@ static kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op)
                         op->name);
 }
 
+/* Reconfigure @p name if it asked for it (kc_connector_request_...). */
+static void kc_herder_reconfigure(kc_herder_t *h, const char *name)
+{
+    kc_hconn_t *c = kc_herder_find(h, name);
+
+    /* As the 200 ms tick did before: only a started connector. */
+    if (c != NULL && c->started && kc_worker_take_reconfigure(h->w, c->name)) {
+        kc_log_info(KC_HERDER_LOGGER,
+                    "Connector %s requested a task reconfiguration",
+                    c->log_name);
+        kc_hconn_update_tasks(h, c, false);
+    }
+}
+
 static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
 {
     kc_hconn_t *c;
@@ -1423,27 +1438,24 @@ static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
         return kc_op_plugin_config(h, op);
     case KC_OP_PING:
         return KC_OK;
+    case KC_OP_RECONFIGURE:
+        kc_herder_reconfigure(h, op->name);
+        return KC_OK;
     }
     return kc_error_set(&op->err, KC_ERR, "unknown herder op %d", op->type);
 }
 
 /* ---- the queue and the thread ------------------------------------------ */
 
-static void kc_op_free(kc_op_t *op)
+static void kc_op_destroy(kc_opq_op_t *qop)
 {
+    kc_op_t *op = (kc_op_t *)qop;
+
     kc_free(op->name);
     kc_free(op->str);
     json_decref(op->in);
     json_decref(op->out);
     kc_free(op);
-}
-
-/* Caller holds h->lock. */
-static void kc_op_unref(kc_op_t *op)
-{
-    if (--op->refs == 0) {
-        kc_op_free(op);
-    }
 }
 
 static void kc_herder_run_op(kc_herder_t *h, kc_op_t *op)
@@ -1465,91 +1477,42 @@ static void kc_herder_run_op(kc_herder_t *h, kc_op_t *op)
     op->rc = rc;
 }
 
-/* Reconfigure connectors that asked for it (kc_connector_request_...). */
-static void kc_herder_tick(kc_herder_t *h)
+static bool kc_herder_stopping(kc_herder_t *h)
 {
-    pthread_mutex_lock(&h->exec_lock);
-    for (size_t i = 0; i < h->nconns; i++) {
-        kc_hconn_t *c = h->conns[i];
+    bool stopping;
 
-        if (c->started && kc_worker_take_reconfigure(h->w, c->name)) {
-            kc_log_info(KC_HERDER_LOGGER,
-                        "Connector %s requested a task reconfiguration",
-                        c->log_name);
-            kc_hconn_update_tasks(h, c, false);
-        }
-    }
-    pthread_mutex_unlock(&h->exec_lock);
-}
-
-static void kc_deadline(struct timespec *ts, int64_t ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += (time_t)(ms / 1000);
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
+    pthread_mutex_lock(&h->lock);
+    stopping = h->stopping;
+    pthread_mutex_unlock(&h->lock);
+    return stopping;
 }
 
 static void *kc_herder_main(void *arg)
 {
     kc_herder_t *h = arg;
-    struct timespec next_tick;
 
     kc_log_set_context(NULL);
-    kc_deadline(&next_tick, KC_HERDER_TICK_MS);
-    pthread_mutex_lock(&h->lock);
     for (;;) {
-        kc_op_t *op;
-        struct timespec now;
+        kc_opq_op_t *qop = kc_opq_pop(h->ops, kc_timers_next(h->timers));
+        kc_op_t *op = (kc_op_t *)qop;
 
-        if (h->head == NULL && !h->stopping) {
-            pthread_cond_timedwait(&h->wake, &h->lock, &next_tick);
-        }
-        if (h->stopping) {
-            break;
-        }
-        /* Due ticks run even under a steady stream of requests. */
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec > next_tick.tv_sec ||
-            (now.tv_sec == next_tick.tv_sec &&
-             now.tv_nsec >= next_tick.tv_nsec)) {
-            pthread_mutex_unlock(&h->lock);
-            kc_herder_tick(h);
-            kc_deadline(&next_tick, KC_HERDER_TICK_MS);
-            pthread_mutex_lock(&h->lock);
+        /* Due timers run even under a steady stream of requests. */
+        kc_timers_run(h->timers, kc_clock_now_ms());
+        if (qop == NULL) {
+            if (kc_opq_closed(h->ops) && kc_opq_len(h->ops) == 0) {
+                break;
+            }
             continue;
         }
-        op = h->head;
-        if (op == NULL) {
-            continue;
+        if (kc_herder_stopping(h)) {
+            /* Ops still queued are answered: the herder is going away. */
+            op->rc = kc_error_set(&op->err, KC_ERR,
+                                  "Herder is stopping; request not completed");
+        } else {
+            kc_herder_run_op(h, op);
         }
-        h->head = op->next;
-        if (h->head == NULL) {
-            h->tail = NULL;
-        }
-        pthread_mutex_unlock(&h->lock);
-        kc_herder_run_op(h, op);
-        pthread_mutex_lock(&h->lock);
-        op->done = true;
-        pthread_cond_broadcast(&h->reply);
-        kc_op_unref(op);
+        kc_opq_reply(qop);
     }
-    /* Ops still queued are answered: the herder is going away. */
-    while (h->head != NULL) {
-        kc_op_t *op = h->head;
-
-        h->head = op->next;
-        op->rc = kc_error_set(&op->err, KC_ERR,
-                              "Herder is stopping; request not completed");
-        op->done = true;
-        kc_op_unref(op);
-    }
-    h->tail = NULL;
-    pthread_cond_broadcast(&h->reply);
-    pthread_mutex_unlock(&h->lock);
     return NULL;
 }
 
@@ -1557,11 +1520,18 @@ static kc_op_t *kc_op_new(kc_op_type_t type, const char *name)
 {
     kc_op_t *op = kc_calloc(1, sizeof(*op));
 
+    op->q.kind = (int)type;
+    op->q.destroy = kc_op_destroy;
     op->type = type;
     op->name = name != NULL ? kc_strdup(name) : NULL;
     op->task = -1;
-    op->refs = 1;
     return op;
+}
+
+static kc_err_t kc_herder_stopping_error(kc_error_t *err)
+{
+    return kc_error_set(err, KC_ERR,
+                        "Herder is stopping; request not completed");
 }
 
 /*
@@ -1573,8 +1543,9 @@ static kc_err_t kc_herder_submit(kc_herder_t *h, kc_op_t *op,
                                  int64_t timeout_ms, json_t **out,
                                  bool *created, kc_error_t *err)
 {
+    kc_opq_op_t *reply = NULL;
+    bool started;
     kc_err_t rc;
-    struct timespec ts;
 
     if (out != NULL) {
         *out = NULL;
@@ -1582,36 +1553,24 @@ static kc_err_t kc_herder_submit(kc_herder_t *h, kc_op_t *op,
     pthread_mutex_lock(&h->lock);
     if (h->stopping) {
         pthread_mutex_unlock(&h->lock);
-        kc_op_free(op);
-        return kc_error_set(err, KC_ERR,
-                            "Herder is stopping; request not completed");
+        kc_op_destroy(&op->q);
+        return kc_herder_stopping_error(err);
     }
-    if (!h->started) {
-        pthread_mutex_unlock(&h->lock);
+    started = h->started;
+    pthread_mutex_unlock(&h->lock);
+    if (!started) {
         kc_herder_run_op(h, op);
-        pthread_mutex_lock(&h->lock);
-        op->done = true;
     } else {
-        op->refs = 2;
-        if (h->tail != NULL) {
-            h->tail->next = op;
-        } else {
-            h->head = op;
+        rc = kc_opq_call(h->ops, &op->q, timeout_ms, &reply);
+        if (rc == KC_ERR_TIMEOUT) {
+            /* The op is the herder's now; its late reply is dropped. */
+            return kc_error_set(err, KC_ERR_TIMEOUT, "Request timed out");
         }
-        h->tail = op;
-        pthread_cond_signal(&h->wake);
-        kc_deadline(&ts, timeout_ms);
-        while (!op->done) {
-            if (pthread_cond_timedwait(&h->reply, &h->lock, &ts) == ETIMEDOUT &&
-                !op->done) {
-                break;
-            }
+        if (rc != KC_OK) {
+            kc_op_destroy(&op->q);
+            return kc_herder_stopping_error(err);
         }
-    }
-    if (!op->done) {
-        kc_op_unref(op);
-        pthread_mutex_unlock(&h->lock);
-        return kc_error_set(err, KC_ERR_TIMEOUT, "Request timed out");
+        op = (kc_op_t *)reply;
     }
     rc = op->rc;
     if (rc != KC_OK && err != NULL) {
@@ -1624,8 +1583,7 @@ static kc_err_t kc_herder_submit(kc_herder_t *h, kc_op_t *op,
     if (created != NULL) {
         *created = op->created;
     }
-    kc_op_unref(op);
-    pthread_mutex_unlock(&h->lock);
+    kc_op_destroy(&op->q);
     return rc;
 }
 
@@ -1635,25 +1593,42 @@ static kc_err_t kc_herder_call(kc_herder_t *h, kc_op_t *op, json_t **out,
     return kc_herder_submit(h, op, h->timeout_ms, out, NULL, err);
 }
 
+/*
+ * A connector asked for a task reconfiguration (any thread): the herder
+ * thread asks it for task configs again, as Apache's
+ * requestTaskReconfiguration does. Dropped once the herder stops.
+ */
+static void kc_herder_on_reconfigure(void *opaque, const char *connector)
+{
+    kc_herder_t *h = opaque;
+    kc_op_t *op = kc_op_new(KC_OP_RECONFIGURE, connector);
+
+    if (kc_opq_post(h->ops, &op->q) != KC_OK) {
+        kc_op_destroy(&op->q);
+    }
+}
+
 /* ---- public API -------------------------------------------------------- */
 
 kc_herder_t *kc_standalone_herder_new(kc_worker_t *w, kc_error_t *err)
 {
     kc_herder_t *h = kc_calloc(1, sizeof(*h));
-    pthread_condattr_t attr;
 
-    KC_UNUSED(err);
     h->w = w;
     h->status = kc_status_store_new();
     h->timeout_ms = KC_HERDER_TIMEOUT_MS;
+    h->ops = kc_opq_new(KC_OPQ_F_EVENTFD, err);
+    if (h->ops == NULL) {
+        kc_error_prefix(err, "could not create the herder's op queue");
+        kc_status_store_destroy(h->status);
+        kc_free(h);
+        return NULL;
+    }
+    h->timers = kc_timers_new();
     pthread_mutex_init(&h->lock, NULL);
     pthread_mutex_init(&h->exec_lock, NULL);
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&h->wake, &attr);
-    pthread_cond_init(&h->reply, &attr);
-    pthread_condattr_destroy(&attr);
     kc_worker_set_status_listener(w, kc_herder_on_status, h);
+    kc_worker_set_reconfigure_listener(w, kc_herder_on_reconfigure, h);
     return h;
 }
 
@@ -1700,8 +1675,9 @@ void kc_herder_destroy(kc_herder_t *h)
     pthread_mutex_lock(&h->lock);
     h->stopping = true;
     started = h->started;
-    pthread_cond_broadcast(&h->wake);
     pthread_mutex_unlock(&h->lock);
+    /* The thread answers what is queued, then leaves. */
+    kc_opq_close(h->ops);
     if (started) {
         pthread_join(h->thread, NULL);
     }
@@ -1715,9 +1691,12 @@ void kc_herder_destroy(kc_herder_t *h)
     kc_free(h->conns);
     pthread_mutex_unlock(&h->exec_lock);
     kc_worker_set_status_listener(h->w, NULL, NULL);
+    kc_worker_set_reconfigure_listener(h->w, NULL, NULL);
     kc_status_store_destroy(h->status);
-    pthread_cond_destroy(&h->wake);
-    pthread_cond_destroy(&h->reply);
+    /* Before the thread started, ops posted (reconfigure requests) are
+     * still queued: the last reference destroys them. */
+    kc_opq_unref(h->ops);
+    kc_timers_destroy(h->timers);
     pthread_mutex_destroy(&h->lock);
     pthread_mutex_destroy(&h->exec_lock);
     kc_log_info(KC_HERDER_LOGGER, "Herder stopped");
@@ -1838,14 +1817,6 @@ kc_err_t kc_herder_topics_reset(kc_herder_t *h, const char *name,
     return kc_herder_call(h, kc_op_new(KC_OP_TOPICS_RESET, name), NULL, err);
 }
 
-static int64_t kc_mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The herder thread only finds the connector and hands back its config;
  * the read (a broker round trip for a sink) runs on the caller's thread
@@ -1856,7 +1827,7 @@ static int64_t kc_mono_ms(void)
 kc_err_t kc_herder_offsets(kc_herder_t *h, const char *name, json_t **out,
                            kc_error_t *err)
 {
-    int64_t start = kc_mono_ms();
+    int64_t start = kc_clock_now_ms();
     int64_t left;
     json_t *config = NULL;
     kc_props_t *props;
@@ -1879,7 +1850,7 @@ kc_err_t kc_herder_offsets(kc_herder_t *h, const char *name, json_t **out,
         kc_props_set(props, key, json_string_value(value));
     }
     json_decref(config);
-    left = h->timeout_ms - (kc_mono_ms() - start);
+    left = h->timeout_ms - (kc_clock_now_ms() - start);
     rc = kc_worker_offsets(h->w, name, props, left > 0 ? left : 1, out, err);
     kc_props_destroy(props);
     return rc;

@@ -13,6 +13,7 @@
 #include "rest/kc_rest_headers.h"
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_server.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_utf8.h"
 
@@ -25,7 +26,6 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,14 +116,6 @@ typedef struct kc_rest_conn {
     bool answered; /* resp is ready; written before the resume */
     struct kc_rest_conn *next;
 } kc_rest_conn_t;
-
-static int64_t kc_now_ms(void)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 /* ---- listeners --------------------------------------------------------- */
 
@@ -302,7 +294,7 @@ static void kc_log_request(struct MHD_Connection *conn, const char *method,
     kc_log_info(
         KC_REST_LOGGER, "%s - - [%s] \"%s %s %s\" %d %zu \"-\" \"%s\" %lld",
         kc_client_ip(conn, ip, sizeof(ip)), ts, safe[0], safe[1], safe[2],
-        status, len, safe[3], (long long)(kc_now_ms() - start_ms));
+        status, len, safe[3], (long long)(kc_clock_now_ms() - start_ms));
     for (size_t i = 0; i < KC_ARRAY_LEN(safe); i++) {
         kc_free(safe[i]);
     }
@@ -548,7 +540,7 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
     if (state == NULL) {
         state = kc_calloc(1, sizeof(*state));
         kc_buf_init(&state->body, KC_REST_MAX_BODY);
-        state->start_ms = kc_now_ms();
+        state->start_ms = kc_clock_now_ms();
         *con_cls = state;
         return MHD_YES;
     }

@@ -6,13 +6,12 @@
 
 #include "runtime/kc_error_handler.h"
 
-#include <time.h>
-
 #include "data/kc_value_json.h"
 #include "data/kc_value_text.h"
 #include "plugins/kc_registry.h"
 #include "runtime/kc_task.h"
 #include "runtime/kc_worker_config.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -58,20 +57,14 @@ const char *kc_stage_name(kc_stage_t stage)
 
 static int64_t default_now(void *opaque)
 {
-    struct timespec ts;
-
     KC_UNUSED(opaque);
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return kc_clock_now_ms();
 }
 
 static void default_sleep(void *opaque, int64_t ms)
 {
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (ms % 1000) * 1000000};
-
     KC_UNUSED(opaque);
-    nanosleep(&ts, NULL);
+    kc_clock_sleep_ms(ms);
 }
 
 static bool default_stopping(void *opaque)
@@ -662,7 +655,7 @@ const char *kc_error_handler_transform_class(const kc_registry_t *reg,
 static int64_t task_now(void *opaque)
 {
     KC_UNUSED(opaque);
-    return kc_now_ms();
+    return kc_clock_now_ms();
 }
 
 static void task_sleep(void *opaque, int64_t ms)

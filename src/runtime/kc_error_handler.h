@@ -98,7 +98,7 @@ kc_error_handler_t *kc_error_handler_for_task(struct kc_task *task,
 /** @brief Flush and destroy the dead letter queue producer; NULL no-op. */
 void kc_error_handler_destroy(kc_error_handler_t *eh);
 
-/** @brief Replace the clock (copied); defaults: monotonic clock, nanosleep. */
+/** @brief Replace the clock (copied); defaults: kc_clock_now_ms/_sleep_ms. */
 void kc_error_handler_set_clock(kc_error_handler_t *eh,
                                 const kc_error_clock_t *clock);
 

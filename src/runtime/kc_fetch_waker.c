@@ -2,6 +2,7 @@
  * The fetch waker thread (see kc_fetch_waker.h for why it exists).
  */
 #include "runtime/kc_fetch_waker.h"
+#include "util/kc_clock.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -58,14 +59,10 @@ static void *waker_main(void *arg)
 
     pthread_mutex_lock(&w->lock);
     while (!w->stop) {
-        struct timespec until;
+        int64_t until = kc_clock_now_ms() + w->period_ms;
 
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += (long)w->period_ms * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
         while (!w->stop &&
-               pthread_cond_timedwait(&w->cond, &w->lock, &until) != ETIMEDOUT)
+               kc_clock_cond_wait_until(&w->cond, &w->lock, until) != ETIMEDOUT)
             ;
         if (w->stop) {
             break;
@@ -90,7 +87,7 @@ kc_fetch_waker_t *kc_fetch_waker_new(rd_kafka_t *rk, int period_ms)
     atomic_init(&w->busy, false);
     atomic_init(&w->count, 0);
     pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->cond, NULL);
+    kc_clock_cond_init(&w->cond);
     if (pthread_create(&w->thread, NULL, waker_main, w) != 0) {
         pthread_cond_destroy(&w->cond);
         pthread_mutex_destroy(&w->lock);

@@ -25,6 +25,7 @@
 #include "runtime/kc_fetch_waker.h"
 #include "runtime/kc_task_converters.h"
 #include "transforms/kc_transform_chain.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -460,7 +461,7 @@ static void batch_done(sink_runner_t *sr, bool consumed)
 /* Put the batch again after the task's timeout or at the next commit. */
 static void schedule_retry(sink_runner_t *sr, int64_t timeout, const char *why)
 {
-    int64_t now = kc_now_ms();
+    int64_t now = kc_clock_now_ms();
 
     if (!sr->retrying) {
         sr->retrying = true;
@@ -534,10 +535,10 @@ static void hold(sink_runner_t *sr, rd_kafka_message_t *msg)
  */
 static void backoff_poll(sink_runner_t *sr, int64_t ms)
 {
-    int64_t end = kc_now_ms() + ms;
+    int64_t end = kc_clock_now_ms() + ms;
     int64_t left;
 
-    while ((left = end - kc_now_ms()) > 0 &&
+    while ((left = end - kc_clock_now_ms()) > 0 &&
            !atomic_load(&sr->task->stopping)) {
         rd_kafka_message_t *msg = rd_kafka_consumer_poll(sr->rk, (int)left);
 
@@ -615,19 +616,19 @@ static void runner_loop(sink_runner_t *sr)
     kc_task_t *task = sr->task;
 
     sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
-    sr->next_commit = kc_now_ms() + sr->flush_interval;
+    sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
     while (!atomic_load(&task->stopping) && sr->failure == NULL) {
         bool want_pause = kc_task_target(task) != KC_TARGET_STARTED;
 
         if (want_pause != sr->paused) {
             set_paused(sr, want_pause);
         }
-        if (kc_now_ms() >= sr->next_commit) {
+        if (kc_clock_now_ms() >= sr->next_commit) {
             commit_offsets(sr);
-            sr->next_commit = kc_now_ms() + sr->flush_interval;
+            sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
         }
         if (sr->retrying) {
-            int64_t wait = sr->retry_at - kc_now_ms();
+            int64_t wait = sr->retry_at - kc_clock_now_ms();
 
             if (wait > 0 && sr->nrecs > 0) {
                 backoff_poll(sr,

@@ -17,6 +17,7 @@
 #include "runtime/kc_error_handler.h"
 #include "runtime/kc_task_converters.h"
 #include "transforms/kc_transform_chain.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -85,47 +86,11 @@ typedef struct source_runner {
     kc_buf_t hbuf;
     int64_t flush_interval;
     int64_t flush_timeout;
-    int64_t next_commit;     /* kc_now_ms() of the next periodic commit */
+    int64_t next_commit;     /* kc_clock_now_ms() of the next periodic commit */
     kc_target_state_t shown; /* the state last reported (RUNNING/PAUSED) */
     char *offsets_error;     /* the last offsets write failed: why */
     bool idempotent;         /* the producer runs with enable.idempotence */
 } source_runner_t;
-
-int64_t kc_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void kc_task_sleep(kc_task_t *task, int64_t ms)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000;
-    if (ts.tv_nsec >= 1000000000) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000;
-    }
-    pthread_mutex_lock(&task->lock);
-    if (!atomic_load(&task->stopping)) {
-        pthread_cond_timedwait(&task->cond, &task->lock, &ts);
-    }
-    pthread_mutex_unlock(&task->lock);
-}
-
-kc_target_state_t kc_task_target(kc_task_t *task)
-{
-    kc_target_state_t t;
-
-    pthread_mutex_lock(&task->lock);
-    t = task->target;
-    pthread_mutex_unlock(&task->lock);
-    return t;
-}
 
 static void runner_fail(source_runner_t *sr, const char *fmt, ...)
     KC_PRINTF(2, 3);
@@ -856,9 +821,9 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
         /* Back-pressure: serve delivery reports until there is room, and
          * keep committing what Kafka acknowledged meanwhile. */
         rd_kafka_poll(sr->rk, 100);
-        if (kc_now_ms() >= sr->next_commit) {
+        if (kc_clock_now_ms() >= sr->next_commit) {
             commit_offsets(sr);
-            sr->next_commit = kc_now_ms() + sr->flush_interval;
+            sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
         }
     }
     if (rerr == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -1020,7 +985,7 @@ static void runner_loop(source_runner_t *sr)
     kc_task_t *task = sr->task;
     kc_batch_t batch;
 
-    sr->next_commit = kc_now_ms() + sr->flush_interval;
+    sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
     kc_batch_init(&batch);
     while (!atomic_load(&task->stopping) && sr->failure == NULL &&
            !sr->interrupted) {
@@ -1045,9 +1010,9 @@ static void runner_loop(source_runner_t *sr)
             kc_free(fatal);
             break;
         }
-        if (kc_now_ms() >= sr->next_commit) {
+        if (kc_clock_now_ms() >= sr->next_commit) {
             commit_offsets(sr);
-            sr->next_commit = kc_now_ms() + sr->flush_interval;
+            sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
         }
         if (target != sr->shown) {
             sr->shown = target;

@@ -104,11 +104,12 @@ kc_err_t kc_worker_create_topic(kc_worker_t *w, rd_kafka_t *rk,
 void *kc_source_task_run(void *arg);
 void *kc_sink_task_run(void *arg);
 
-/** @brief Sleep up to @p ms, waking early when the task is told to stop. */
+/**
+ * @brief Sleep up to @p ms (monotonic clock), waking early when the task
+ * is told to stop.
+ */
 void kc_task_sleep(kc_task_t *task, int64_t ms);
 /** @brief The task's target state. */
 kc_target_state_t kc_task_target(kc_task_t *task);
-/** @brief Milliseconds on a monotonic clock. */
-int64_t kc_now_ms(void);
 
 #endif /* KC_RUNTIME_KC_TASK_H */

@@ -13,12 +13,12 @@
 #include "runtime/kc_task.h"
 #include "runtime/kc_worker_config.h"
 #include "util/kc_log.h"
+#include "util/kc_clock.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
 
 #include <regex.h>
 #include <syslog.h>
-#include <time.h>
 #include <time.h>
 
 #define LOGGER "org.apache.kafka.connect.runtime.Worker"
@@ -69,6 +69,8 @@ struct kc_worker {
     char *cluster_id;
     kc_status_fn status_fn;
     void *status_opaque;
+    kc_reconfigure_fn reconfigure_fn;
+    void *reconfigure_opaque;
 
     wconn_t **conns;
     size_t nconns;
@@ -332,6 +334,13 @@ void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
 {
     w->status_fn = fn;
     w->status_opaque = opaque;
+}
+
+void kc_worker_set_reconfigure_listener(kc_worker_t *w, kc_reconfigure_fn fn,
+                                        void *opaque)
+{
+    w->reconfigure_fn = fn;
+    w->reconfigure_opaque = opaque;
 }
 
 void kc_worker_report(kc_worker_t *w, const char *connector, int task,
@@ -661,7 +670,12 @@ bool kc_worker_take_reconfigure(kc_worker_t *w, const char *name)
 
 void kc_connector_request_reconfigure(kc_connector_ctx_t *cctx)
 {
+    kc_worker_t *w = cctx->worker;
+
     atomic_store(&cctx->reconfigure, true);
+    if (w->reconfigure_fn != NULL) {
+        w->reconfigure_fn(w->reconfigure_opaque, cctx->name);
+    }
 }
 
 void kc_connector_raise_error(kc_connector_ctx_t *cctx, const kc_error_t *error)
@@ -756,7 +770,7 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
                         t->label);
         rc = err->code;
         pthread_mutex_init(&t->lock, NULL);
-        pthread_cond_init(&t->cond, NULL);
+        kc_clock_cond_init(&t->cond);
         task_free(t);
         return rc;
     }
@@ -769,13 +783,8 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     atomic_init(&t->stopping, false);
     atomic_init(&t->done, false);
     pthread_mutex_init(&t->lock, NULL);
-    {
-        pthread_condattr_t attr;
-
-        pthread_condattr_init(&attr);
-        pthread_cond_init(&t->cond, &attr);
-        pthread_condattr_destroy(&attr);
-    }
+    /* kc_task_sleep waits on it: the monotonic clock. */
+    kc_clock_cond_init(&t->cond);
     if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
         char *safe = kc_str_escape_log(t->label);
 
@@ -797,6 +806,28 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     return KC_OK;
 }
 
+void kc_task_sleep(kc_task_t *task, int64_t ms)
+{
+    int64_t deadline = kc_clock_now_ms() + ms;
+
+    pthread_mutex_lock(&task->lock);
+    /* One wait: a stop or a new target state (broadcast) ends it early. */
+    if (!atomic_load(&task->stopping)) {
+        kc_clock_cond_wait_until(&task->cond, &task->lock, deadline);
+    }
+    pthread_mutex_unlock(&task->lock);
+}
+
+kc_target_state_t kc_task_target(kc_task_t *task)
+{
+    kc_target_state_t t;
+
+    pthread_mutex_lock(&task->lock);
+    t = task->target;
+    pthread_mutex_unlock(&task->lock);
+    return t;
+}
+
 static void task_signal_stop(kc_task_t *t)
 {
     pthread_mutex_lock(&t->lock);
@@ -805,10 +836,10 @@ static void task_signal_stop(kc_task_t *t)
     pthread_mutex_unlock(&t->lock);
 }
 
-/* Join by @p deadline (CLOCK_REALTIME); abandon the task if it is late. */
+/* Join by @p deadline (CLOCK_MONOTONIC); abandon the task if it is late. */
 static void task_join(kc_task_t *t, const struct timespec *deadline)
 {
-    int rc = pthread_timedjoin_np(t->thread, NULL, deadline);
+    int rc = pthread_clockjoin_np(t->thread, NULL, CLOCK_MONOTONIC, deadline);
 
     if (rc == 0) {
         task_free(t);
@@ -843,13 +874,7 @@ static void stop_matching(kc_worker_t *w, const char *connector, int id)
             i++;
         }
     }
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += ms / 1000;
-    deadline.tv_nsec += (ms % 1000) * 1000000;
-    if (deadline.tv_nsec >= 1000000000) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000;
-    }
+    deadline = kc_clock_deadline_ts(ms);
     for (size_t i = 0; i < n; i++) {
         task_join(victims[i], &deadline);
     }
@@ -1203,14 +1228,6 @@ static rd_kafka_t *offsets_reader(kc_worker_t *w, kc_error_t *err)
     return rk;
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* {"partition":{..},"offset":{..}} of each committed partition. */
 static json_t *group_offsets_json(rd_kafka_event_t *ev)
 {
@@ -1301,7 +1318,7 @@ static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
     char *group = kc_asprintf("connect-%s", connector);
     const char *what = NULL;
     int64_t bound = admin_call_timeout(w, timeout_ms, &what);
-    int64_t deadline = mono_ms() + bound;
+    int64_t deadline = kc_clock_now_ms() + bound;
     rd_kafka_t *rk = offsets_reader(w, err);
     rd_kafka_event_t *ev = NULL;
     rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR__TIMED_OUT;
@@ -1313,7 +1330,7 @@ static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
         return err->code;
     }
     for (;;) {
-        int64_t left = deadline - mono_ms();
+        int64_t left = deadline - kc_clock_now_ms();
 
         if (left <= 0) {
             break;
@@ -1323,13 +1340,13 @@ static kc_err_t sink_offsets(kc_worker_t *w, const char *connector,
             break;
         }
         code = group_offsets_error(ev, &msg);
-        if (!coordinator_busy(code) || mono_ms() + 200 >= deadline) {
+        if (!coordinator_busy(code) || kc_clock_now_ms() + 200 >= deadline) {
             break;
         }
         rd_kafka_event_destroy(ev);
         ev = NULL;
         code = RD_KAFKA_RESP_ERR__TIMED_OUT;
-        nanosleep(&(struct timespec){0, 200 * 1000000L}, NULL);
+        kc_clock_sleep_ms(200);
     }
     if (ev == NULL || code == RD_KAFKA_RESP_ERR__TIMED_OUT) {
         /* Apache: ConnectException "Failed to retrieve consumer group

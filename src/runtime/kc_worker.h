@@ -56,6 +56,16 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
 /** @brief Set the status callback (the herder does, before any start). */
 void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
                                    void *opaque);
+/*
+ * A connector called kc_connector_request_reconfigure (from any thread,
+ * the herder's included): the listener must not block nor call back into
+ * the worker; kc_worker_take_reconfigure tells whether it is still due.
+ */
+typedef void (*kc_reconfigure_fn)(void *opaque, const char *connector);
+
+/** @brief Set the reconfigure callback (the herder does, before start). */
+void kc_worker_set_reconfigure_listener(kc_worker_t *w, kc_reconfigure_fn fn,
+                                        void *opaque);
 /** @brief Stops every task and connector (graceful), frees; NULL no-op. */
 void kc_worker_destroy(kc_worker_t *w);
 

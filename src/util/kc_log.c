@@ -1,5 +1,6 @@
 #include "kc_internal.h"
 
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_utf8.h"
 
@@ -50,14 +51,6 @@ kc_err_t kc_log_level_parse(const char *name, kc_log_level_t *level)
         }
     }
     return KC_ERR_INVALID;
-}
-
-static int64_t kc_log_now_ms(void)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 static void kc_log_recompute_floor(void)
@@ -148,7 +141,7 @@ void kc_log_set_level(const char *logger, kc_log_level_t level)
     pthread_mutex_lock(&kc_log_lock);
     if (strcmp(logger, "root") == 0) {
         kc_log_root = level;
-        kc_log_root_modified_ms = kc_log_now_ms();
+        kc_log_root_modified_ms = kc_clock_wall_ms();
     } else {
         kc_log_register_locked(logger);
         size_t i;
@@ -165,7 +158,7 @@ void kc_log_set_level(const char *logger, kc_log_level_t level)
             kc_log_nlevels++;
         }
         kc_log_levels[i].level = level;
-        kc_log_levels[i].last_modified_ms = kc_log_now_ms();
+        kc_log_levels[i].last_modified_ms = kc_clock_wall_ms();
     }
     kc_log_recompute_floor();
     pthread_mutex_unlock(&kc_log_lock);

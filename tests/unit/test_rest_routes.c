@@ -1112,6 +1112,53 @@ static void test_connector_requests_reconfigure(void **state)
     g_wanted = 0;
 }
 
+/*
+ * A reconfiguration request reaches the herder as an op, in order with
+ * the calls: one made after it already sees the new tasks (the herder
+ * has no polling tick to wait for).
+ */
+static void test_reconfigure_request_is_served_before_later_calls(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    json_t *out = NULL;
+
+    g_wanted = 1;
+    create(f, "rq", ",\"tasks.max\":\"4\"");
+    json_decref(wait_state(f, "rq", "RUNNING", 1));
+    g_wanted = 2;
+    kc_connector_request_reconfigure(g_cctx);
+    assert_int_equal(kc_herder_tasks(f->h, "rq", &out, &err), KC_OK);
+    assert_int_equal(json_array_size(out), 2);
+    json_decref(out);
+    g_wanted = 0;
+}
+
+/* A caller that timed out has gone: the next call gets its own answer. */
+static void test_timed_out_caller_never_gets_a_stale_reply(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    json_t *out = NULL;
+
+    create(f, "stale", ",\"slow.ms\":\"1000\"");
+    json_decref(wait_state(f, "stale", "RUNNING", 1));
+    usleep(100 * 1000); /* the task is now inside a long poll */
+    kc_herder_set_timeout(f->h, 100);
+    /* The stop waits for the task's slow poll: both calls time out and
+     * their replies come back later, with nobody waiting. */
+    assert_int_equal(kc_herder_stop(f->h, "stale", &err), KC_ERR_TIMEOUT);
+    assert_int_equal(kc_herder_info(f->h, "stale", &out, &err), KC_ERR_TIMEOUT);
+    assert_null(out);
+    kc_herder_set_timeout(f->h, 90000);
+    assert_int_equal(kc_herder_config(f->h, "stale", &out, &err), KC_OK);
+    /* The config object, not the info the timed-out call asked for. */
+    assert_non_null(json_object_get(out, "connector.class"));
+    assert_null(json_object_get(out, "tasks"));
+    json_decref(out);
+    json_decref(wait_state(f, "stale", "STOPPED", 0));
+}
+
 static void test_loggers(void **state)
 {
     fixture_t *f = *state;
@@ -1195,6 +1242,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_connector_requests_reconfigure,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_reconfigure_request_is_served_before_later_calls, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_timed_out_caller_never_gets_a_stale_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loggers, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_invalid_utf8_in_path_or_query_is_400, setup, teardown),

@@ -20,6 +20,7 @@
 
 #include "connectors/file/kc_file_connectors.h"
 #include "connectors/file/kc_line_reader.h"
+#include "util/kc_clock.h"
 
 #define KC_FILE_SOURCE_LOGGER                                                  \
     "org.apache.kafka.connect.file.FileStreamSourceTask"
@@ -128,23 +129,6 @@ typedef struct kc_file_source {
     kc_line_reader_t *reader;
     bool warned_missing;
 } kc_file_source_t;
-
-static int64_t kc_file_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void kc_file_sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (long)(ms % 1000) * 1000000};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 static void kc_file_source_free(kc_file_source_t *src)
 {
@@ -299,7 +283,7 @@ static kc_err_t kc_file_source_poll(void *ctx, kc_batch_t *batch,
     kc_value_t *pos_key = NULL;
     const char *topic = NULL;
     const kc_schema_t *schema = kc_schema_primitive(KC_TYPE_STRING, false);
-    int64_t now = kc_file_now_ms();
+    int64_t now = kc_clock_wall_ms();
     size_t added = 0;
     bool got_data = false;
     kc_err_t rc;
@@ -307,7 +291,7 @@ static kc_err_t kc_file_source_poll(void *ctx, kc_batch_t *batch,
     if (src->fd < 0) {
         rc = kc_file_source_open(src, batch->arena, err);
         if (rc == KC_AGAIN) {
-            kc_file_sleep_ms(KC_FILE_MISSING_MS);
+            kc_clock_sleep_ms(KC_FILE_MISSING_MS);
             return KC_OK;
         }
         if (rc != KC_OK) {
@@ -379,7 +363,7 @@ static kc_err_t kc_file_source_poll(void *ctx, kc_batch_t *batch,
         got_data = true;
     }
     if (added == 0 && !got_data) {
-        kc_file_sleep_ms(KC_FILE_IDLE_MS);
+        kc_clock_sleep_ms(KC_FILE_IDLE_MS);
     }
     return KC_OK;
 }
