@@ -22,7 +22,8 @@ extern "C" {
 /*
  * Bumped whenever a plugin descriptor changes incompatibly. 2: config
  * table rows gained offset/size (kc_config_bind), so a plugin's table
- * built against version 1 headers has rows of another size.
+ * built against version 1 headers has rows of another size; kc_error_t
+ * gained flags, cause and origin in the same release.
  */
 #define KC_ABI_VERSION 2
 
@@ -47,10 +48,25 @@ typedef enum kc_err {
     KC_ERR_UNSUPPORTED = -12 /* valid but not implemented */
 } kc_err_t;
 
-/* An error code with a message naming what was wrong. */
+/* kc_error_t flags: what the caller may do about the error. */
+#define KC_ERROR_F_RETRIABLE 0x1u /* trying again may work (KC_RETRY) */
+#define KC_ERROR_F_FATAL     0x2u /* whatever failed can do nothing more */
+
+/*
+ * An error code with a message naming what was wrong. The fields after
+ * msg came with ABI 2; kc_error_set and kc_error_clear reset them, so set
+ * flags, cause and origin after kc_error_set.
+ */
 typedef struct kc_error {
     kc_err_t code;
     char msg[512];
+    unsigned int flags; /* KC_ERROR_F_* */
+    /* What a program can match on, where the failing library names it: a
+     * SQLSTATE ("40001"), a librdkafka error name ("_FATAL"); "" if none. */
+    char cause[64];
+    /* Which configured plugin instance failed, set by the runtime (the
+     * transform chain sets the transform's alias); "" if none. */
+    char origin[256];
 } kc_error_t;
 
 /**
@@ -64,6 +80,28 @@ KC_EXPORT void kc_error_prefix(kc_error_t *err, const char *fmt, ...)
     KC_PRINTF(2, 3);
 /** @brief Reset @p err to KC_OK with an empty message. */
 KC_EXPORT void kc_error_clear(kc_error_t *err);
+/** @brief Set (@p on) or clear KC_ERROR_F_RETRIABLE; @p err may be NULL. */
+KC_EXPORT void kc_error_set_retriable(kc_error_t *err, bool on);
+/** @brief Set (@p on) or clear KC_ERROR_F_FATAL; @p err may be NULL. */
+KC_EXPORT void kc_error_set_fatal(kc_error_t *err, bool on);
+/** @brief Whether @p err is retriable: the flag, or the code KC_RETRY. */
+KC_EXPORT bool kc_error_is_retriable(const kc_error_t *err);
+/** @brief Whether @p err has KC_ERROR_F_FATAL. */
+KC_EXPORT bool kc_error_is_fatal(const kc_error_t *err);
+/**
+ * @brief Copy @p cause (NULL clears it; cut at 63 bytes) into @p err (may
+ * be NULL).
+ */
+KC_EXPORT void kc_error_set_cause(kc_error_t *err, const char *cause);
+/** @brief The cause of @p err, or NULL when it has none. */
+KC_EXPORT const char *kc_error_cause(const kc_error_t *err);
+/**
+ * @brief Copy @p origin (NULL clears it; cut at 255 bytes) into @p err
+ * (may be NULL). For the runtime: plugins leave it alone.
+ */
+KC_EXPORT void kc_error_set_origin(kc_error_t *err, const char *origin);
+/** @brief The origin of @p err, or NULL when it has none. */
+KC_EXPORT const char *kc_error_origin(const kc_error_t *err);
 /** @brief Static name of a code, e.g. "KC_ERR_INVALID". */
 KC_EXPORT const char *kc_err_name(kc_err_t code);
 

@@ -158,6 +158,8 @@ static int run_standalone(int argc, char **argv)
     if (rc != 0) {
         goto out;
     }
+    /* Before the worker starts, so its start-up is logged too. */
+    kc_worker_log_debug_apply(wprops);
     w = kc_worker_new(wprops, reg, &err);
     if (w == NULL) {
         fprintf(stderr, "kconnect: could not start the worker: %s\n", err.msg);

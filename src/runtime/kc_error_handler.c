@@ -221,6 +221,8 @@ kc_err_t kc_error_handler_retry(kc_error_handler_t *eh, kc_error_op_fn op,
         eh->retry_timeout >= 0 ? start + eh->retry_timeout : INT64_MAX;
 
     while (rc == KC_RETRY) {
+        /* Whoever carries the error on sees it was retriable. */
+        kc_error_set_retriable(err, true);
         if (eh->clock.now_ms(eh->clock.opaque) >= deadline ||
             eh->clock.stopping(eh->clock.opaque)) {
             break;
@@ -622,15 +624,35 @@ bool kc_error_handler_flush(kc_error_handler_t *eh, int timeout_ms)
     return rd_kafka_flush(eh->dlq, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
+const char *kc_error_handler_transform_class_of(const kc_registry_t *reg,
+                                                const kc_props_t *config,
+                                                const char *alias)
+{
+    const char *type;
+    const kc_plugin_head_t *head;
+    char key[256];
+
+    /* Longer aliases found no class before the origin field either. */
+    if (alias == NULL || strlen(alias) > 200) {
+        return "null";
+    }
+    snprintf(key, sizeof(key), "transforms.%s.type", alias);
+    type = kc_props_get(config, key);
+    if (type == NULL) {
+        return "null";
+    }
+    head =
+        reg != NULL ? kc_registry_find(reg, KC_PLUGIN_TRANSFORM, type) : NULL;
+    return head != NULL && head->class_name != NULL ? head->class_name : type;
+}
+
 const char *kc_error_handler_transform_class(const kc_registry_t *reg,
                                              const kc_props_t *config,
                                              const char *message)
 {
     const char *p = message != NULL ? strstr(message, "transform \"") : NULL;
     const char *end;
-    const char *type;
-    const kc_plugin_head_t *head;
-    char key[256];
+    char alias[256];
 
     if (p == NULL) {
         return "null";
@@ -640,14 +662,23 @@ const char *kc_error_handler_transform_class(const kc_registry_t *reg,
     if (end == NULL || (size_t)(end - p) > 200) {
         return "null";
     }
-    snprintf(key, sizeof(key), "transforms.%.*s.type", (int)(end - p), p);
-    type = kc_props_get(config, key);
-    if (type == NULL) {
-        return "null";
+    snprintf(alias, sizeof(alias), "%.*s", (int)(end - p), p);
+    return kc_error_handler_transform_class_of(reg, config, alias);
+}
+
+bool kc_error_set_kafka_fatal(kc_error_t *err, rd_kafka_t *rk)
+{
+    char detail[512];
+    rd_kafka_resp_err_t cause =
+        rd_kafka_fatal_error(rk, detail, sizeof(detail));
+
+    if (cause == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return false;
     }
-    head =
-        reg != NULL ? kc_registry_find(reg, KC_PLUGIN_TRANSFORM, type) : NULL;
-    return head != NULL && head->class_name != NULL ? head->class_name : type;
+    kc_error_set(err, KC_ERR_KAFKA, "%s", detail);
+    kc_error_set_fatal(err, true);
+    kc_error_set_cause(err, rd_kafka_err2name(cause));
+    return true;
 }
 
 /* ---- a task's handler ------------------------------------------------ */
@@ -768,8 +799,8 @@ kc_error_handler_t *kc_error_handler_for_task(kc_task_t *task, kc_error_t *err)
 void kc_error_context_name_stage(kc_error_context_t *ctx,
                                  const kc_task_converters_t *conv,
                                  const kc_registry_t *reg,
-                                 const kc_props_t *config, const char *message,
-                                 const char *task_class)
+                                 const kc_props_t *config,
+                                 const kc_error_t *err, const char *task_class)
 {
     const struct kc_converter_plugin *plugin = NULL;
 
@@ -786,8 +817,8 @@ void kc_error_context_name_stage(kc_error_context_t *ctx,
             "org.apache.kafka.connect.storage.SimpleHeaderConverter";
         break;
     case KC_STAGE_TRANSFORMATION:
-        ctx->class_name =
-            kc_error_handler_transform_class(reg, config, message);
+        ctx->class_name = kc_error_handler_transform_class_of(
+            reg, config, kc_error_origin(err));
         break;
     default:
         ctx->class_name = task_class;

@@ -172,9 +172,19 @@ void kc_error_handler_add_headers(const kc_error_handler_t *eh,
                                   rd_kafka_headers_t *hdrs);
 
 /**
- * @brief The Java class of the transform named in a chain error message
- * (`transform "a" failed: ...`), from transforms.a.type of @p config
- * resolved through @p reg; "null" when the message names none.
+ * @brief The Java class of transform @p alias (may be NULL), from
+ * transforms.<alias>.type of @p config resolved through @p reg; "null"
+ * when there is no alias or no such transform.
+ */
+const char *kc_error_handler_transform_class_of(const kc_registry_t *reg,
+                                                const kc_props_t *config,
+                                                const char *alias);
+
+/**
+ * @brief kc_error_handler_transform_class_of for the alias a chain error
+ * message starts with (`transform "a" failed: ...`). The runtime no longer
+ * reads messages (it uses the error's origin); this stays for callers that
+ * hold only the text.
  */
 const char *kc_error_handler_transform_class(const kc_registry_t *reg,
                                              const kc_props_t *config,
@@ -183,13 +193,22 @@ const char *kc_error_handler_transform_class(const kc_registry_t *reg,
 /**
  * @brief Name the plugin that ran ctx->stage in @p ctx (class_name,
  * plugin_name): the task's key/value/header converter from @p conv, the
- * transform named in @p message (see kc_error_handler_transform_class),
- * or @p task_class for the task's own stages.
+ * transform that @p err's origin names (set by the transform chain; see
+ * kc_error_handler_transform_class_of), or @p task_class for the task's own
+ * stages.
  */
 void kc_error_context_name_stage(kc_error_context_t *ctx,
                                  const kc_task_converters_t *conv,
                                  const kc_registry_t *reg,
-                                 const kc_props_t *config, const char *message,
-                                 const char *task_class);
+                                 const kc_props_t *config,
+                                 const kc_error_t *err, const char *task_class);
+
+/**
+ * @brief Fill @p err from @p rk's fatal error (rd_kafka_fatal_error):
+ * KC_ERR_KAFKA, fatal, the librdkafka error name as cause ("_FATAL" ...)
+ * and its text as message. @returns false (err untouched) when @p rk has
+ * none.
+ */
+bool kc_error_set_kafka_fatal(kc_error_t *err, rd_kafka_t *rk);
 
 #endif /* KC_RUNTIME_KC_ERROR_HANDLER_H */

@@ -315,7 +315,7 @@ static bool stage_failed(sink_stage_t *st, kc_err_t rc, kc_error_t *err)
     }
     kc_error_context_name_stage(
         &ctx, &sr->conv, kc_worker_registry(sr->task->worker),
-        sr->task->connector_config, err->msg,
+        sr->task->connector_config, err,
         "org.apache.kafka.connect.runtime.WorkerSinkTask");
     ctx.message = err->msg;
     if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {

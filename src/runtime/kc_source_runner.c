@@ -383,13 +383,14 @@ static const char *producer_exception(rd_kafka_resp_err_t err)
  */
 static char *fatal_text(source_runner_t *sr)
 {
-    char detail[512];
-    rd_kafka_resp_err_t cause =
-        rd_kafka_fatal_error(sr->rk, detail, sizeof(detail));
+    kc_error_t fatal;
 
+    if (!kc_error_set_kafka_fatal(&fatal, sr->rk)) {
+        kc_error_set(&fatal, KC_ERR_KAFKA, "%s", "");
+        kc_error_set_cause(&fatal, "NO_ERROR");
+    }
     return kc_asprintf(
-        "the producer failed for good (%s): %s%s", rd_kafka_err2name(cause),
-        detail,
+        "the producer failed for good (%s): %s%s", fatal.cause, fatal.msg,
         sr->idempotent
             ? "; if the Kafka cluster does not allow idempotent producers, "
               "set producer.enable.idempotence=false in the worker config "
@@ -622,7 +623,7 @@ static bool stage_failed(source_stage_t *st, kc_err_t rc, kc_error_t *err)
     }
     kc_error_context_name_stage(
         &ctx, &sr->conv, kc_worker_registry(sr->task->worker),
-        sr->task->connector_config, err->msg,
+        sr->task->connector_config, err,
         "org.apache.kafka.connect.runtime.WorkerSourceTask");
     ctx.message = err->msg;
     if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {

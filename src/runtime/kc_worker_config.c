@@ -140,6 +140,96 @@ static kc_err_t check_name(const kc_config_def_t *def, const char *value,
     return KC_OK;
 }
 
+/*
+ * log.debug areas (kconnect's own key, librdkafka's debug= idea): each
+ * turns DEBUG on for the loggers of one part of the worker, by the
+ * log4j names Apache uses for them, so /admin/loggers shows the same
+ * names. A logger covers the loggers below it (".").
+ */
+static const struct {
+    const char *area;
+    const char *const *loggers;
+} log_areas[] = {
+    {"herder",
+     (const char *const[]){"org.apache.kafka.connect.runtime.AbstractHerder",
+                           "org.apache.kafka.connect.runtime.standalone",
+                           "org.apache.kafka.connect.runtime.distributed",
+                           NULL}},
+    {"rest",
+     (const char *const[]){"org.apache.kafka.connect.runtime.rest", NULL}},
+    {"runner",
+     (const char *const[]){"org.apache.kafka.connect.runtime.WorkerTask",
+                           "org.apache.kafka.connect.runtime.WorkerSourceTask",
+                           "org.apache.kafka.connect.runtime.WorkerSinkTask",
+                           NULL}},
+    {"worker",
+     (const char *const[]){"org.apache.kafka.connect.runtime.Worker", NULL}},
+    {"errors",
+     (const char *const[]){"org.apache.kafka.connect.runtime.errors", NULL}},
+    {"plugins",
+     (const char *const[]){"org.apache.kafka.connect.runtime.isolation", NULL}},
+    {"transforms",
+     (const char *const[]){"org.apache.kafka.connect.transforms", NULL}},
+    /* librdkafka's own log lines (its debug= output among them). */
+    {"clients", (const char *const[]){"org.apache.kafka.clients", NULL}},
+};
+
+static bool log_area_index(const char *area, size_t *index)
+{
+    for (size_t i = 0; i < KC_ARRAY_LEN(log_areas); i++) {
+        if (strcmp(log_areas[i].area, area) == 0) {
+            *index = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static kc_err_t check_log_debug(const kc_config_def_t *def, const char *value,
+                                kc_error_t *err)
+{
+    kc_strlist_t areas = {0};
+    kc_err_t rc = KC_OK;
+
+    KC_UNUSED(def);
+    kc_str_split_comma(value != NULL ? value : "", &areas);
+    for (size_t i = 0; i < areas.count && rc == KC_OK; i++) {
+        size_t index;
+
+        if (!log_area_index(areas.items[i], &index)) {
+            rc = kc_error_set(err, KC_ERR_INVALID,
+                              "unknown log area \"%s\" (known: herder, rest, "
+                              "runner, worker, errors, plugins, transforms, "
+                              "clients)",
+                              areas.items[i]);
+        }
+    }
+    kc_strlist_release(&areas);
+    return rc;
+}
+
+size_t kc_worker_log_debug_apply(const kc_props_t *props)
+{
+    const char *value = kc_props_get(props, "log.debug");
+    kc_strlist_t areas = {0};
+    size_t applied = 0;
+
+    kc_str_split_comma(value != NULL ? value : "", &areas);
+    for (size_t i = 0; i < areas.count; i++) {
+        size_t index;
+
+        if (!log_area_index(areas.items[i], &index)) {
+            continue; /* refused by the check before */
+        }
+        for (const char *const *l = log_areas[index].loggers; *l != NULL; l++) {
+            kc_log_set_level(*l, KC_LOG_DEBUG);
+        }
+        applied++;
+    }
+    kc_strlist_release(&areas);
+    return applied;
+}
+
 static const kc_config_def_t worker_def[] = {
     {.name = "bootstrap.servers",
      .type = KC_CFG_LIST,
@@ -322,6 +412,16 @@ static const kc_config_def_t worker_def[] = {
      .default_value = "",
      .importance = LOW,
      .doc = "Rules for REST API HTTP response headers."},
+    {.name = "log.debug",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "kconnect only: areas whose loggers log at DEBUG from the start, "
+            "comma-separated: herder, rest, runner, worker, errors, plugins, "
+            "transforms, clients (librdkafka's log lines, which is where "
+            "producer.debug, consumer.debug and admin.debug output goes). "
+            "/admin/loggers can change them later.",
+     .validator = check_log_debug},
     {.name = NULL},
 };
 

@@ -97,6 +97,14 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
 void kc_worker_config_issue(kc_config_result_t *result, const char *key,
                             const char *fmt, ...) KC_PRINTF(3, 4);
 
+/**
+ * @brief Turn DEBUG on for the loggers of each area in @p props' log.debug
+ * (checked by the worker table's validator; unknown areas are skipped
+ * here). Process-wide, as every logger level. @returns the number of
+ * areas turned on.
+ */
+size_t kc_worker_log_debug_apply(const kc_props_t *props);
+
 typedef enum kc_client_kind {
     KC_CLIENT_PRODUCER,
     KC_CLIENT_CONSUMER,

@@ -407,6 +407,9 @@ kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
                                 "predicate \"%s\" of transform \"%s\" "
                                 "failed",
                                 st->pred_alias, st->alias);
+                /* The error handler names the transform's class from
+                 * this, never from the message text. */
+                kc_error_set_origin(err, st->alias);
                 return rc;
             }
             if (!(st->negate ^ match)) {
@@ -416,6 +419,7 @@ kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
         rc = st->plugin->apply(st->ctx, rec, arena, drop, err);
         if (rc != KC_OK) {
             kc_error_prefix(err, "transform \"%s\" failed", st->alias);
+            kc_error_set_origin(err, st->alias);
             return rc;
         }
         if (*drop) {

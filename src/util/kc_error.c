@@ -10,6 +10,11 @@ kc_err_t kc_error_set(kc_error_t *err, kc_err_t code, const char *fmt, ...)
         return code;
     }
     err->code = code;
+    /* KC_RETRY is the contract's way to say "retriable"; the flag lets
+     * whoever carries the error on ask without knowing the code. */
+    err->flags = code == KC_RETRY ? KC_ERROR_F_RETRIABLE : 0;
+    err->cause[0] = '\0';
+    err->origin[0] = '\0';
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
@@ -46,7 +51,63 @@ void kc_error_clear(kc_error_t *err)
     if (err != NULL) {
         err->code = KC_OK;
         err->msg[0] = '\0';
+        err->flags = 0;
+        err->cause[0] = '\0';
+        err->origin[0] = '\0';
     }
+}
+
+static void set_flag(kc_error_t *err, unsigned int flag, bool on)
+{
+    if (err != NULL) {
+        err->flags = on ? err->flags | flag : err->flags & ~flag;
+    }
+}
+
+void kc_error_set_retriable(kc_error_t *err, bool on)
+{
+    set_flag(err, KC_ERROR_F_RETRIABLE, on);
+}
+
+void kc_error_set_fatal(kc_error_t *err, bool on)
+{
+    set_flag(err, KC_ERROR_F_FATAL, on);
+}
+
+bool kc_error_is_retriable(const kc_error_t *err)
+{
+    return (err->flags & KC_ERROR_F_RETRIABLE) != 0 || err->code == KC_RETRY;
+}
+
+bool kc_error_is_fatal(const kc_error_t *err)
+{
+    return (err->flags & KC_ERROR_F_FATAL) != 0;
+}
+
+void kc_error_set_cause(kc_error_t *err, const char *cause)
+{
+    if (err != NULL) {
+        snprintf(err->cause, sizeof(err->cause), "%s",
+                 cause != NULL ? cause : "");
+    }
+}
+
+const char *kc_error_cause(const kc_error_t *err)
+{
+    return err->cause[0] != '\0' ? err->cause : NULL;
+}
+
+void kc_error_set_origin(kc_error_t *err, const char *origin)
+{
+    if (err != NULL) {
+        snprintf(err->origin, sizeof(err->origin), "%s",
+                 origin != NULL ? origin : "");
+    }
+}
+
+const char *kc_error_origin(const kc_error_t *err)
+{
+    return err->origin[0] != '\0' ? err->origin : NULL;
 }
 
 const char *kc_err_name(kc_err_t code)

@@ -460,6 +460,106 @@ static void test_transform_class_from_the_error_message(void **state)
     kc_props_destroy(props);
 }
 
+/*
+ * The failing transform comes from the error's origin, which the chain
+ * sets, not from the message: an alias with a quote in it cut the parsed
+ * name short ("null"), and text that names another transform misled it.
+ */
+static void test_transform_class_from_the_error_origin(void **state)
+{
+    kc_props_t *props = kc_props_new();
+    kc_registry_t *reg = kc_registry_new();
+    kc_task_converters_t conv = {0};
+    kc_error_context_t ctx = {.stage = KC_STAGE_TRANSFORMATION};
+    kc_error_t err;
+
+    (void)state;
+    assert_int_equal(kc_registry_add_builtins(reg, &err), KC_OK);
+    kc_props_set(props, "transforms.my\"cast.type", "Cast$Value");
+    kc_props_set(props, "transforms.mine.type", "com.example.Custom");
+
+    kc_error_set(&err, KC_ERR_INVALID, "transform \"my\"cast\" failed: x");
+    kc_error_set_origin(&err, "my\"cast");
+    kc_error_context_name_stage(&ctx, &conv, reg, props, &err, "Task");
+    assert_string_equal(ctx.class_name,
+                        "org.apache.kafka.connect.transforms.Cast$Value");
+
+    kc_error_set(&err, KC_ERR_INVALID, "transform \"mine\" failed: x");
+    kc_error_set_origin(&err, "my\"cast");
+    kc_error_context_name_stage(&ctx, &conv, reg, props, &err, "Task");
+    assert_string_equal(ctx.class_name,
+                        "org.apache.kafka.connect.transforms.Cast$Value");
+
+    /* No origin: no transform is named, whatever the text says. */
+    kc_error_set(&err, KC_ERR_INVALID, "transform \"mine\" failed: x");
+    kc_error_context_name_stage(&ctx, &conv, reg, props, &err, "Task");
+    assert_string_equal(ctx.class_name, "null");
+
+    /* The task's own stages still name the task. */
+    ctx.stage = KC_STAGE_TASK_PUT;
+    kc_error_context_name_stage(&ctx, &conv, reg, props, &err, "Task");
+    assert_string_equal(ctx.class_name, "Task");
+    kc_registry_destroy(reg);
+    kc_props_destroy(props);
+}
+
+/* A plugin asking for a retry with another code still says KC_RETRY. */
+static kc_err_t retry_with_io_code(void *arg, kc_error_t *err)
+{
+    (void)arg;
+    kc_error_set(err, KC_ERR_IO, "disk busy");
+    return KC_RETRY;
+}
+
+static void test_retry_marks_the_error_retriable(void **state)
+{
+    fake_t f = {0};
+    kc_error_handler_t *eh = handler(
+        (const char *const[]){"errors.retry.timeout", "1000", NULL}, true, &f);
+    kc_error_t err;
+
+    (void)state;
+    kc_error_set(&err, KC_ERR_IO, "disk busy");
+    assert_false(kc_error_is_retriable(&err));
+    assert_int_equal(kc_error_handler_retry(eh, retry_with_io_code, NULL,
+                                            KC_RETRY, &err, NULL),
+                     KC_RETRY);
+    assert_int_equal(err.code, KC_ERR_IO);
+    assert_true(kc_error_is_retriable(&err));
+    assert_false(kc_error_is_fatal(&err));
+    kc_error_handler_destroy(eh);
+}
+
+/* A producer's fatal error becomes a fatal error with librdkafka's name. */
+static void test_kafka_fatal_error_is_fatal_with_its_name(void **state)
+{
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk;
+    kc_error_t err;
+
+    (void)state;
+    assert_int_equal(rd_kafka_conf_set(conf, "enable.idempotence", "true",
+                                       errstr, sizeof(errstr)),
+                     RD_KAFKA_CONF_OK);
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+    assert_non_null(rk);
+    kc_error_clear(&err);
+    assert_false(kc_error_set_kafka_fatal(&err, rk));
+    assert_int_equal(err.code, KC_OK);
+    assert_int_equal(
+        rd_kafka_test_fatal_error(
+            rk, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED, "not allowed"),
+        RD_KAFKA_RESP_ERR_NO_ERROR);
+    assert_true(kc_error_set_kafka_fatal(&err, rk));
+    assert_int_equal(err.code, KC_ERR_KAFKA);
+    assert_true(kc_error_is_fatal(&err));
+    assert_false(kc_error_is_retriable(&err));
+    assert_string_equal(kc_error_cause(&err), "CLUSTER_AUTHORIZATION_FAILED");
+    assert_non_null(strstr(err.msg, "not allowed"));
+    rd_kafka_destroy(rk);
+}
+
 /* ---- the dead letter queue, on the embedded Kafka -------------------- */
 
 typedef struct kafka {
@@ -1192,6 +1292,9 @@ int main(void)
         cmocka_unit_test(test_log_text_without_messages),
         cmocka_unit_test(test_log_text_of_a_source_record),
         cmocka_unit_test(test_transform_class_from_the_error_message),
+        cmocka_unit_test(test_transform_class_from_the_error_origin),
+        cmocka_unit_test(test_retry_marks_the_error_retriable),
+        cmocka_unit_test(test_kafka_fatal_error_is_fatal_with_its_name),
         cmocka_unit_test_setup_teardown(
             test_sink_dlq_gets_the_original_record_and_headers, kafka_setup,
             kafka_teardown),

@@ -264,6 +264,24 @@ static void test_apply_error_names_alias(void **state)
                         "to key], found: java.lang.String");
 }
 
+/* The failing alias is a field of the error, for the error handler. */
+static void test_apply_error_sets_origin_to_the_alias(void **state)
+{
+    tx_fixture_t *fx = *state;
+    kc_record_t *rec = tx_record(fx, "t");
+    kc_error_t err = {0};
+
+    rec->value = tx_str("not a map");
+    tx_chain(fx, "transforms=ok,vk\n"
+                 "transforms.ok.type=InsertHeader\n"
+                 "transforms.ok.header=h\n"
+                 "transforms.ok.value.literal=x\n"
+                 "transforms.vk.type=ValueToKey\n"
+                 "transforms.vk.fields=id\n");
+    tx_apply_error(fx, rec, &err);
+    assert_string_equal(kc_error_origin(&err), "vk");
+}
+
 static void test_validate(void **state)
 {
     tx_fixture_t *fx = *state;
@@ -321,6 +339,8 @@ int main(void)
                                         tx_teardown),
         cmocka_unit_test_setup_teardown(test_apply_error_names_alias, tx_setup,
                                         tx_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_apply_error_sets_origin_to_the_alias, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_validate, tx_setup, tx_teardown),
     };
 

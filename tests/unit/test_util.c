@@ -43,6 +43,58 @@ static void test_error_prefix_truncates(void **state)
     assert_memory_equal(err.msg, "ctx: xxx", 8);
 }
 
+/* The ABI 2 fields: flags, cause, origin; kc_error_set starts them over. */
+static void test_error_flags_cause_and_origin(void **state)
+{
+    kc_error_t err;
+    char longcause[100];
+
+    (void)state;
+    kc_error_clear(&err);
+    assert_false(kc_error_is_retriable(&err));
+    assert_false(kc_error_is_fatal(&err));
+    assert_null(kc_error_cause(&err));
+    assert_null(kc_error_origin(&err));
+
+    kc_error_set(&err, KC_RETRY, "busy");
+    assert_true(kc_error_is_retriable(&err));
+    assert_int_equal(err.flags, KC_ERROR_F_RETRIABLE);
+
+    kc_error_set(&err, KC_ERR_IO, "could not write file \"x\": disk full");
+    assert_false(kc_error_is_retriable(&err));
+    kc_error_set_retriable(&err, true);
+    kc_error_set_fatal(&err, true);
+    kc_error_set_cause(&err, "53100");
+    kc_error_set_origin(&err, "alias");
+    kc_error_prefix(&err, "task 0");
+    assert_true(kc_error_is_retriable(&err));
+    assert_true(kc_error_is_fatal(&err));
+    assert_string_equal(kc_error_cause(&err), "53100");
+    assert_string_equal(kc_error_origin(&err), "alias");
+    kc_error_set_retriable(&err, false);
+    assert_false(kc_error_is_retriable(&err));
+    assert_true(kc_error_is_fatal(&err));
+
+    memset(longcause, 'c', sizeof(longcause) - 1);
+    longcause[sizeof(longcause) - 1] = '\0';
+    kc_error_set_cause(&err, longcause);
+    assert_int_equal(strlen(kc_error_cause(&err)), sizeof(err.cause) - 1);
+    kc_error_set_cause(&err, NULL);
+    assert_null(kc_error_cause(&err));
+
+    kc_error_set(&err, KC_ERR, "again");
+    assert_int_equal(err.flags, 0);
+    assert_null(kc_error_origin(&err));
+    kc_error_set_fatal(&err, true);
+    kc_error_clear(&err);
+    assert_int_equal(err.flags, 0);
+
+    /* NULL errors are ignored, as by kc_error_set. */
+    kc_error_set_fatal(NULL, true);
+    kc_error_set_cause(NULL, "x");
+    kc_error_set_origin(NULL, "x");
+}
+
 static void test_buf_bounded(void **state)
 {
     kc_buf_t buf;
@@ -307,6 +359,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_set_and_prefix),
         cmocka_unit_test(test_error_prefix_truncates),
+        cmocka_unit_test(test_error_flags_cause_and_origin),
         cmocka_unit_test(test_buf_bounded),
         cmocka_unit_test(test_buf_grow_and_detach),
         cmocka_unit_test(test_arena_alloc_and_reset),

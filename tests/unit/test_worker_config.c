@@ -12,6 +12,7 @@
 #include "kc_runtime_test_plugins.h"
 
 #include "runtime/kc_worker_config.h"
+#include "util/kc_log.h"
 
 static kc_props_t *minimal_worker(void)
 {
@@ -91,6 +92,108 @@ static void test_client_settings_are_checked(void **state)
     assert_true(has_issue(&r, "admin.ssl.truststore.location"));
     /* Java-only keys are dropped, valid ones accepted. */
     assert_int_equal(r.count, 2);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+/* log.debug: the areas' loggers go to DEBUG, nothing else does. */
+static void test_log_debug_turns_on_debug_for_its_areas(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    kc_log_reset();
+    kc_props_set(p, "log.debug", "herder, rest,runner,clients");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    assert_int_equal(kc_worker_log_debug_apply(p), 4);
+    assert_int_equal(kc_log_effective_level("org.apache.kafka.connect.runtime."
+                                            "standalone.StandaloneHerder"),
+                     KC_LOG_DEBUG);
+    assert_int_equal(kc_log_effective_level(
+                         "org.apache.kafka.connect.runtime.rest.RestServer"),
+                     KC_LOG_DEBUG);
+    assert_int_equal(kc_log_effective_level(
+                         "org.apache.kafka.connect.runtime.WorkerSinkTask"),
+                     KC_LOG_DEBUG);
+    assert_int_equal(kc_log_effective_level(
+                         "org.apache.kafka.connect.runtime.WorkerSourceTask"),
+                     KC_LOG_DEBUG);
+    assert_int_equal(kc_log_effective_level("org.apache.kafka.clients"),
+                     KC_LOG_DEBUG);
+    /* Other areas keep the root level; "Worker" is not "WorkerSinkTask". */
+    assert_int_equal(
+        kc_log_effective_level("org.apache.kafka.connect.runtime.Worker"),
+        KC_LOG_INFO);
+    assert_int_equal(kc_log_effective_level(
+                         "org.apache.kafka.connect.runtime.errors.LogReporter"),
+                     KC_LOG_INFO);
+    assert_int_equal(kc_log_effective_level("root"), KC_LOG_INFO);
+    kc_log_reset();
+
+    /* Unset or empty: nothing changes. */
+    kc_props_set(p, "log.debug", "");
+    assert_int_equal(kc_worker_log_debug_apply(p), 0);
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+static void test_log_debug_refuses_unknown_areas_naming_the_key(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+    const char *msg;
+
+    kc_props_set(p, "log.debug", "herder,herdr");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_int_equal(r.count, 1);
+    msg = kc_config_result_first(&r, "log.debug");
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "configuration log.debug"));
+    assert_non_null(strstr(msg, "unknown log area \"herdr\""));
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+/*
+ * producer.debug / consumer.debug / admin.debug reach librdkafka's debug=
+ * (its contexts: broker, msg, cgrp, ...); the lines then go to the
+ * "clients" log area.
+ */
+static void test_client_debug_passes_through_to_librdkafka(void **state)
+{
+    static const struct {
+        kc_client_kind_t kind;
+        const char *prefix;
+        const char *value;
+    } cases[] = {{KC_CLIENT_PRODUCER, "producer.", "broker,msg"},
+                 {KC_CLIENT_CONSUMER, "consumer.", "cgrp,fetch"},
+                 {KC_CLIENT_ADMIN, "admin.", "admin"}};
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(cases); i++) {
+        char key[32];
+
+        snprintf(key, sizeof(key), "%sdebug", cases[i].prefix);
+        kc_props_set(p, key, cases[i].value);
+    }
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    for (size_t i = 0; i < KC_ARRAY_LEN(cases); i++) {
+        kc_props_t *sub = kc_props_with_prefix(p, cases[i].prefix);
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        kc_error_t err;
+        char value[128];
+        size_t len = sizeof(value);
+
+        assert_int_equal(kc_client_conf_apply(conf, cases[i].kind, sub,
+                                              cases[i].prefix, NULL, &err),
+                         KC_OK);
+        assert_int_equal(rd_kafka_conf_get(conf, "debug", value, &len),
+                         RD_KAFKA_CONF_OK);
+        assert_string_equal(value, cases[i].value);
+        rd_kafka_conf_destroy(conf);
+        kc_props_destroy(sub);
+    }
     kc_config_result_release(&r);
     kc_props_destroy(p);
 }
@@ -395,6 +498,9 @@ int main(void)
         cmocka_unit_test(test_worker_defaults_are_apaches),
         cmocka_unit_test(test_missing_required_keys_are_all_listed),
         cmocka_unit_test(test_client_settings_are_checked),
+        cmocka_unit_test(test_log_debug_turns_on_debug_for_its_areas),
+        cmocka_unit_test(test_log_debug_refuses_unknown_areas_naming_the_key),
+        cmocka_unit_test(test_client_debug_passes_through_to_librdkafka),
         cmocka_unit_test(test_unknown_converter_class_is_an_issue),
         cmocka_unit_test(test_java_names_are_translated),
         cmocka_unit_test(test_bad_client_value_names_the_prefixed_key),
