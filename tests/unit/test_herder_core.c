@@ -1,0 +1,565 @@
+/*
+ * The herder core behind its interfaces: a second, fake herder
+ * implementation (ops served synchronously on the caller's thread, no
+ * queue, no thread) drives the same core the standalone herder does, and
+ * a fake status store (recording every call, keeping state in a memory
+ * store) stands behind it. The public kc_herder_* calls are the ones the
+ * REST layer uses.
+ */
+#include "kc_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "herder/kc_herder_core.h"
+#include "plugins/kc_registry.h"
+#include "runtime/kc_worker.h"
+
+/* ---- test plugins -------------------------------------------------- */
+
+static kc_err_t tc_configure(void **ctx, const kc_props_t *config, bool is_key,
+                             kc_error_t *err)
+{
+    *ctx = NULL;
+    return KC_OK;
+}
+
+static kc_err_t tc_from(void *ctx, const char *topic, const char *header,
+                        const kc_schema_t *schema, const kc_value_t *value,
+                        kc_buf_t *out, bool *is_null, kc_error_t *err)
+{
+    *is_null = true;
+    return KC_OK;
+}
+
+static kc_err_t tc_to(void *ctx, const char *topic, const char *header,
+                      const uint8_t *data, size_t len, kc_arena_t *arena,
+                      const kc_schema_t **schema, kc_value_t *value,
+                      kc_error_t *err)
+{
+    *schema = NULL;
+    kc_value_set_null(value);
+    return KC_OK;
+}
+
+static void tc_destroy(void *ctx)
+{
+}
+
+static const kc_config_def_t empty_def[] = {{.name = NULL}};
+
+static const struct kc_converter_plugin test_converter = {
+    KC_PLUGIN_INIT(struct kc_converter_plugin),
+    .name = "TestConverter",
+    .class_name = "test.TestConverter",
+    .version = "1",
+    .config_def = empty_def,
+    .configure = tc_configure,
+    .from_connect = tc_from,
+    .to_connect = tc_to,
+    .destroy = tc_destroy,
+};
+
+/* A source connector with no tasks: the core runs it, no task thread. */
+static kc_err_t nsrc_start(void **ctx, const kc_props_t *config,
+                           kc_connector_ctx_t *cctx, kc_error_t *err)
+{
+    *ctx = NULL;
+    return KC_OK;
+}
+
+static kc_err_t nsrc_task_configs(void *ctx, int max_tasks,
+                                  kc_props_t ***configs, size_t *count,
+                                  kc_error_t *err)
+{
+    *configs = kc_calloc(1, sizeof(**configs));
+    *count = 0;
+    return KC_OK;
+}
+
+static void nsrc_stop(void *ctx)
+{
+}
+
+static kc_err_t ntask_start(void **ctx, const kc_props_t *config,
+                            kc_source_task_ctx_t *tctx, kc_error_t *err)
+{
+    *ctx = NULL;
+    return KC_OK;
+}
+
+static kc_err_t ntask_poll(void *ctx, kc_batch_t *batch, kc_error_t *err)
+{
+    return KC_OK;
+}
+
+static void ntask_stop(void *ctx)
+{
+}
+
+static const struct kc_source_task_plugin none_task = {
+    KC_PLUGIN_INIT(struct kc_source_task_plugin),
+    .name = "NoneTask",
+    .class_name = "test.NoneTask",
+    .version = "1",
+    .config_def = empty_def,
+    .start = ntask_start,
+    .poll = ntask_poll,
+    .stop = ntask_stop,
+};
+
+static const struct kc_connector_plugin none_source = {
+    KC_PLUGIN_INIT(struct kc_connector_plugin),
+    .name = "NoneSource",
+    .class_name = "test.NoneSourceConnector",
+    .version = "1",
+    .config_def = empty_def,
+    .source_task = &none_task,
+    .start = nsrc_start,
+    .task_configs = nsrc_task_configs,
+    .stop = nsrc_stop,
+};
+
+/* ---- the fake status store ----------------------------------------- */
+
+typedef struct fake_status {
+    kc_status_store_t base; /* first */
+    kc_status_store_t *inner;
+    kc_buf_t log; /* one line per call that changes state */
+    int reads;
+    bool *destroyed;
+} fake_status_t;
+
+static void fs_note(fake_status_t *fs, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    kc_buf_append(&fs->log, line, strlen(line));
+    kc_buf_append(&fs->log, "\n", 1);
+}
+
+static void fs_destroy(kc_status_store_t *st)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    *fs->destroyed = true;
+    kc_status_store_destroy(fs->inner);
+    kc_buf_release(&fs->log);
+    kc_free(fs);
+}
+
+static void fs_track(kc_status_store_t *st, const char *name, const char *type,
+                     const char *cv, const char *tv)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs_note(fs, "track %s %s", name, type);
+    kc_status_store_track(fs->inner, name, type, cv, tv);
+}
+
+static void fs_forget(kc_status_store_t *st, const char *name)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs_note(fs, "forget %s", name);
+    kc_status_store_forget(fs->inner, name);
+}
+
+static void fs_forget_tasks(kc_status_store_t *st, const char *name, int task)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs_note(fs, "forget_tasks %s %d", name, task);
+    kc_status_store_forget_tasks(fs->inner, name, task);
+}
+
+static void fs_put(kc_status_store_t *st, const char *name, int task,
+                   kc_state_t state, const char *worker_id, const char *trace)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs_note(fs, "put %s %d %s", name, task, kc_state_name(state));
+    kc_status_store_put(fs->inner, name, task, state, worker_id, trace);
+}
+
+static bool fs_replace(kc_status_store_t *st, const char *name, int task,
+                       unsigned from, kc_state_t to, const char *worker_id)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+    bool done =
+        kc_status_store_replace(fs->inner, name, task, from, to, worker_id);
+
+    if (done) {
+        fs_note(fs, "replace %s %d %s", name, task, kc_state_name(to));
+    }
+    return done;
+}
+
+static bool fs_get(kc_status_store_t *st, const char *name, int task,
+                   kc_state_t *state)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs->reads++;
+    return kc_status_store_get(fs->inner, name, task, state);
+}
+
+static kc_err_t fs_connector_json(kc_status_store_t *st, const char *name,
+                                  json_t **out, kc_error_t *err)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs->reads++;
+    return kc_status_store_connector_json(fs->inner, name, out, err);
+}
+
+static kc_err_t fs_task_json(kc_status_store_t *st, const char *name, int task,
+                             json_t **out, kc_error_t *err)
+{
+    fake_status_t *fs = (fake_status_t *)st;
+
+    fs->reads++;
+    return kc_status_store_task_json(fs->inner, name, task, out, err);
+}
+
+static const kc_status_store_vt_t fake_status_vt = {
+    .destroy = fs_destroy,
+    .track = fs_track,
+    .forget = fs_forget,
+    .forget_tasks = fs_forget_tasks,
+    .put = fs_put,
+    .replace = fs_replace,
+    .get = fs_get,
+    .connector_json = fs_connector_json,
+    .task_json = fs_task_json,
+};
+
+static fake_status_t *fake_status_new(bool *destroyed)
+{
+    fake_status_t *fs = kc_calloc(1, sizeof(*fs));
+
+    fs->base.vt = &fake_status_vt;
+    fs->inner = kc_status_store_new();
+    kc_buf_init(&fs->log, 0);
+    fs->destroyed = destroyed;
+    return fs;
+}
+
+/* The calls logged so far, as one string (borrowed). */
+static const char *fs_log(fake_status_t *fs)
+{
+    kc_buf_append(&fs->log, "", 1);
+    fs->log.len--;
+    return (const char *)fs->log.data;
+}
+
+/* ---- the fake herder ----------------------------------------------- */
+
+typedef struct fake_herder {
+    kc_herder_t base; /* first */
+    int served;
+    bool started;
+    bool stopped;
+    bool timeout_next; /* answer the next submit as a timeout */
+    bool *freed;
+} fake_herder_t;
+
+static kc_err_t fh_submit(kc_herder_t *h, kc_op_t *op, int64_t timeout_ms,
+                          kc_op_t **reply, kc_error_t *err)
+{
+    fake_herder_t *fh = (fake_herder_t *)h;
+
+    if (fh->timeout_next) {
+        fh->timeout_next = false;
+        kc_op_destroy(&op->q);
+        return kc_error_set(err, KC_ERR_TIMEOUT, "Request timed out");
+    }
+    fh->served++;
+    kc_herder_core_run_op(h, op);
+    *reply = op;
+    return KC_OK;
+}
+
+static kc_err_t fh_start(kc_herder_t *h, kc_error_t *err)
+{
+    ((fake_herder_t *)h)->started = true;
+    return KC_OK;
+}
+
+static bool fh_ready(kc_herder_t *h)
+{
+    fake_herder_t *fh = (fake_herder_t *)h;
+
+    return fh->started && !fh->stopped;
+}
+
+static void fh_stop(kc_herder_t *h)
+{
+    ((fake_herder_t *)h)->stopped = true;
+}
+
+static void fh_free(kc_herder_t *h)
+{
+    fake_herder_t *fh = (fake_herder_t *)h;
+
+    *fh->freed = true;
+    kc_free(fh);
+}
+
+static const kc_herder_vt_t fake_herder_vt = {
+    .submit = fh_submit,
+    .start = fh_start,
+    .ready = fh_ready,
+    .stop = fh_stop,
+    .free = fh_free,
+};
+
+/* ---- fixture ------------------------------------------------------- */
+
+typedef struct fixture {
+    char dir[64];
+    kc_registry_t *reg;
+    kc_worker_t *w;
+    fake_herder_t *fh;
+    fake_status_t *fs;
+    bool herder_freed;
+    bool store_destroyed;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = kc_calloc(1, sizeof(*f));
+    kc_props_t *wp = kc_props_new();
+    kc_error_t err;
+    char *offsets;
+
+    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-hcore-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    offsets = kc_asprintf("%s/offsets", f->dir);
+    f->reg = kc_registry_new();
+    assert_int_equal(
+        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
+        KC_OK);
+    assert_int_equal(
+        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &none_source, &err), KC_OK);
+    kc_props_set(wp, "bootstrap.servers", "embedded");
+    kc_props_set(wp, "key.converter", "test.TestConverter");
+    kc_props_set(wp, "value.converter", "test.TestConverter");
+    kc_props_set(wp, "offset.storage.file.filename", offsets);
+    f->w = kc_worker_new(wp, f->reg, &err);
+    if (f->w == NULL) {
+        fail_msg("kc_worker_new: %s", err.msg);
+    }
+    kc_worker_set_id(f->w, "fake-host:8083");
+    f->fh = kc_calloc(1, sizeof(*f->fh));
+    f->fh->freed = &f->herder_freed;
+    f->fs = fake_status_new(&f->store_destroyed);
+    kc_herder_core_init(&f->fh->base, &fake_herder_vt, f->w, &f->fs->base);
+    kc_props_destroy(wp);
+    kc_free(offsets);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    char *cmd = kc_asprintf("rm -rf %s", f->dir);
+
+    if (!f->herder_freed) {
+        kc_herder_destroy(&f->fh->base);
+    }
+    kc_worker_destroy(f->w);
+    kc_registry_destroy(f->reg);
+    assert_int_equal(system(cmd), 0);
+    kc_free(cmd);
+    kc_free(f);
+    return 0;
+}
+
+static json_t *config_of(const char *cls)
+{
+    json_t *c = json_object();
+
+    json_object_set_new(c, "connector.class", json_string(cls));
+    json_object_set_new(c, "tasks.max", json_string("1"));
+    return c;
+}
+
+static const char *connector_state(json_t *status)
+{
+    return json_string_value(
+        json_object_get(json_object_get(status, "connector"), "state"));
+}
+
+/* ---- tests --------------------------------------------------------- */
+
+/*
+ * Every kc_herder_* call that needs the herder goes through the
+ * implementation's submit; the core behind it creates, pauses, resumes
+ * and deletes a connector exactly as under the standalone herder.
+ */
+static void test_fake_herder_drives_core_lifecycle(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *out = NULL;
+    kc_error_t err;
+    bool created = false;
+
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, &created, &out, &err),
+        KC_OK);
+    assert_true(created);
+    assert_string_equal(json_string_value(json_object_get(out, "name")), "c");
+    assert_string_equal(json_string_value(json_object_get(out, "type")),
+                        "source");
+    json_decref(out);
+    assert_int_equal(f->fh->served, 1);
+
+    /* A second POST of the same name: the core's conflict, through us. */
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, &created, &out, &err),
+        KC_ERR_CONFLICT);
+    json_decref(out);
+    assert_int_equal(f->fh->served, 2);
+
+    assert_int_equal(kc_herder_list(h, 0, &out, &err), KC_OK);
+    assert_int_equal(json_array_size(out), 1);
+    assert_string_equal(json_string_value(json_array_get(out, 0)), "c");
+    json_decref(out);
+
+    /* Status does not wait for the herder: no op is submitted. */
+    assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_OK);
+    assert_string_equal(connector_state(out), "RUNNING");
+    json_decref(out);
+    assert_int_equal(f->fh->served, 3);
+
+    assert_int_equal(kc_herder_pause(h, "c", &err), KC_OK);
+    assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_OK);
+    assert_string_equal(connector_state(out), "PAUSED");
+    json_decref(out);
+    assert_int_equal(kc_herder_resume(h, "c", &err), KC_OK);
+    assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_OK);
+    assert_string_equal(connector_state(out), "RUNNING");
+    json_decref(out);
+
+    assert_int_equal(kc_herder_delete(h, "c", &err), KC_OK);
+    assert_int_equal(kc_herder_info(h, "c", &out, &err), KC_ERR_NOT_FOUND);
+    assert_string_equal(err.msg, "Connector c not found");
+    json_decref(out);
+    assert_int_equal(f->fh->served, 7);
+    json_decref(config);
+}
+
+/* An answer the implementation gives (a timeout) reaches the caller. */
+static void test_fake_herder_submit_error_reaches_caller(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *out = NULL;
+    kc_error_t err;
+
+    f->fh->timeout_next = true;
+    assert_int_equal(kc_herder_list(h, 0, &out, &err), KC_ERR_TIMEOUT);
+    assert_null(out);
+    assert_string_equal(err.msg, "Request timed out");
+    assert_int_equal(f->fh->served, 0);
+}
+
+/* Health asks the implementation whether it is ready, then pings it. */
+static void test_fake_herder_health_uses_ready_and_ping(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *out = NULL;
+    kc_error_t err;
+
+    assert_int_equal(kc_herder_health(h, &out, &err), KC_AGAIN);
+    assert_string_equal(json_string_value(json_object_get(out, "status")),
+                        "starting");
+    json_decref(out);
+    assert_int_equal(kc_herder_start(h, &err), KC_OK);
+    assert_int_equal(kc_herder_health(h, &out, &err), KC_OK);
+    assert_string_equal(json_string_value(json_object_get(out, "status")),
+                        "healthy");
+    json_decref(out);
+    assert_int_equal(f->fh->served, 1);
+}
+
+/* Destroy: stop, then the core stops the connectors, then free. */
+static void test_fake_herder_destroy_stops_then_frees(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    kc_error_t err;
+
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, NULL, &err),
+        KC_OK);
+    json_decref(config);
+    kc_herder_destroy(h);
+    assert_true(f->herder_freed);
+    assert_true(f->store_destroyed);
+}
+
+/*
+ * The core keeps status only through the store interface: tracking on
+ * create, RUNNING on start (the worker's report or the core's settle),
+ * the pause move and forgetting on delete all reach the fake store, and
+ * reads are served by it.
+ */
+static void test_fake_status_store_backs_core(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *out = NULL;
+    kc_error_t err;
+
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, NULL, &err),
+        KC_OK);
+    assert_non_null(strstr(fs_log(f->fs), "track c source\n"));
+    assert_non_null(strstr(fs_log(f->fs), " c -1 RUNNING\n"));
+    assert_int_equal(kc_herder_pause(h, "c", &err), KC_OK);
+    assert_non_null(strstr(fs_log(f->fs), " c -1 PAUSED\n"));
+    f->fs->reads = 0;
+    assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_OK);
+    assert_string_equal(connector_state(out), "PAUSED");
+    json_decref(out);
+    assert_true(f->fs->reads > 0);
+    assert_int_equal(kc_herder_delete(h, "c", &err), KC_OK);
+    assert_non_null(strstr(fs_log(f->fs), "forget c\n"));
+    assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_ERR_NOT_FOUND);
+    assert_string_equal(err.msg, "No status found for connector c");
+    json_decref(config);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fake_herder_drives_core_lifecycle,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_fake_herder_submit_error_reaches_caller, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_fake_herder_health_uses_ready_and_ping, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_fake_herder_destroy_stops_then_frees, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fake_status_store_backs_core,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
