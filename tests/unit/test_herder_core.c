@@ -17,6 +17,7 @@
 
 #include "herder/kc_herder_core.h"
 #include "plugins/kc_registry.h"
+#include "runtime/kc_offset_store.h"
 #include "runtime/kc_worker.h"
 
 /* ---- test plugins -------------------------------------------------- */
@@ -259,6 +260,128 @@ static const char *fs_log(fake_status_t *fs)
     kc_buf_append(&fs->log, "", 1);
     fs->log.len--;
     return (const char *)fs->log.data;
+}
+
+/* ---- the fake offset store ----------------------------------------- */
+
+/* One connector's offsets as the REST array; every call logged. */
+typedef struct fake_offsets {
+    kc_offset_store_t base; /* first */
+    json_t *by_connector;   /* {connector: [{partition, offset}]} */
+    kc_buf_t log;
+} fake_offsets_t;
+
+static void fo_note(fake_offsets_t *fo, const char *what, const char *name)
+{
+    kc_buf_append(&fo->log, what, strlen(what));
+    if (name != NULL) {
+        kc_buf_append(&fo->log, " ", 1);
+        kc_buf_append(&fo->log, name, strlen(name));
+    }
+    kc_buf_append(&fo->log, "\n", 1);
+}
+
+static void fo_destroy(kc_offset_store_t *store)
+{
+    fake_offsets_t *fo = (fake_offsets_t *)store;
+
+    json_decref(fo->by_connector);
+    kc_buf_release(&fo->log);
+    kc_free(fo);
+}
+
+static json_t *fo_entries(fake_offsets_t *fo, const char *connector)
+{
+    json_t *arr = json_object_get(fo->by_connector, connector);
+
+    if (arr == NULL) {
+        arr = json_array();
+        json_object_set_new(fo->by_connector, connector, arr);
+    }
+    return arr;
+}
+
+static kc_err_t fo_get(kc_offset_store_t *store, const char *connector,
+                       const json_t *partition, json_t **offset)
+{
+    fake_offsets_t *fo = (fake_offsets_t *)store;
+    json_t *arr = fo_entries(fo, connector);
+    size_t i;
+    json_t *e;
+
+    fo_note(fo, "get", connector);
+    *offset = NULL;
+    json_array_foreach(arr, i, e)
+    {
+        if (json_equal(json_object_get(e, "partition"), partition)) {
+            *offset = json_incref(json_object_get(e, "offset"));
+            return KC_OK;
+        }
+    }
+    return KC_ERR_NOT_FOUND;
+}
+
+static kc_err_t fo_put(kc_offset_store_t *store, const char *connector,
+                       const json_t *partition, const json_t *offset,
+                       kc_error_t *err)
+{
+    fake_offsets_t *fo = (fake_offsets_t *)store;
+
+    fo_note(fo, "put", connector);
+    json_array_append_new(
+        fo_entries(fo, connector),
+        json_pack("{s:O,s:O}", "partition", partition, "offset", offset));
+    return KC_OK;
+}
+
+static kc_err_t fo_list(kc_offset_store_t *store, const char *connector,
+                        json_t **out)
+{
+    fake_offsets_t *fo = (fake_offsets_t *)store;
+
+    fo_note(fo, "list", connector);
+    *out = json_deep_copy(fo_entries(fo, connector));
+    return KC_OK;
+}
+
+static void fo_reset(kc_offset_store_t *store, const char *connector)
+{
+    fake_offsets_t *fo = (fake_offsets_t *)store;
+
+    fo_note(fo, "reset", connector);
+    json_array_clear(fo_entries(fo, connector));
+}
+
+static kc_err_t fo_flush(kc_offset_store_t *store, kc_error_t *err)
+{
+    fo_note((fake_offsets_t *)store, "flush", NULL);
+    return KC_OK;
+}
+
+static const kc_offset_store_vt_t fake_offsets_vt = {
+    .destroy = fo_destroy,
+    .get = fo_get,
+    .put = fo_put,
+    .list = fo_list,
+    .reset = fo_reset,
+    .flush = fo_flush,
+};
+
+static fake_offsets_t *fake_offsets_new(void)
+{
+    fake_offsets_t *fo = kc_calloc(1, sizeof(*fo));
+
+    fo->base.vt = &fake_offsets_vt;
+    fo->by_connector = json_object();
+    kc_buf_init(&fo->log, 0);
+    return fo;
+}
+
+static const char *fo_log(fake_offsets_t *fo)
+{
+    kc_buf_append(&fo->log, "", 1);
+    fo->log.len--;
+    return (const char *)fo->log.data;
 }
 
 /* ---- the fake herder ----------------------------------------------- */
@@ -546,6 +669,48 @@ static void test_fake_status_store_backs_core(void **state)
     json_decref(config);
 }
 
+/*
+ * The core's offsets views reach the source offsets through the offset
+ * store interface: a fake store put in the worker's place answers GET
+ * .../offsets and takes the reset of DELETE .../offsets.
+ */
+static void test_fake_offset_store_backs_offsets_views(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    fake_offsets_t *fo = fake_offsets_new();
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *part = json_pack("{s:s}", "file", "a.txt");
+    json_t *off = json_pack("{s:i}", "position", 42);
+    json_t *out = NULL;
+    kc_error_t err;
+    char *text;
+
+    kc_worker_set_offset_store(f->w, &fo->base);
+    assert_int_equal(kc_offset_store_put(&fo->base, "c", part, off, &err),
+                     KC_OK);
+    assert_int_equal(kc_herder_put_config(h, "c", config, false, "STOPPED",
+                                          NULL, NULL, &err),
+                     KC_OK);
+    assert_int_equal(kc_herder_offsets(h, "c", &out, &err), KC_OK);
+    text = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal(text, "{\"offsets\":[{\"offset\":{\"position\":42},"
+                              "\"partition\":{\"file\":\"a.txt\"}}]}");
+    free(text); /* allocated by jansson */
+    json_decref(out);
+    assert_non_null(strstr(fo_log(fo), "list c\n"));
+
+    assert_int_equal(kc_herder_reset_offsets(h, "c", &out, &err), KC_OK);
+    json_decref(out);
+    assert_non_null(strstr(fo_log(fo), "reset c\nflush\n"));
+    assert_int_equal(kc_herder_offsets(h, "c", &out, &err), KC_OK);
+    assert_int_equal(json_array_size(json_object_get(out, "offsets")), 0);
+    json_decref(out);
+    json_decref(part);
+    json_decref(off);
+    json_decref(config);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +724,8 @@ int main(void)
             test_fake_herder_destroy_stops_then_frees, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fake_status_store_backs_core,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_fake_offset_store_backs_offsets_views, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
