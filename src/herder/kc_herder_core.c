@@ -136,7 +136,37 @@ static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
     kc_herder_settle_status(h, c->name, (int)i, c->target);
 }
 
-/* Stop every task and forget their configs and status. */
+/*
+ * Write the task configs of @p c to the config store. The memory store
+ * cannot fail; a store that can will make this an error path.
+ */
+static void kc_hconn_save_tasks(kc_herder_t *h, const kc_hconn_t *c)
+{
+    kc_error_t err;
+
+    if (kc_config_store_put_tasks(h->configs, c->name, c->tasks, c->ntasks,
+                                  &err) != KC_OK) {
+        kc_log_error(KC_HERDER_LOGGER,
+                     "could not store the task configs of connector \"%s\": "
+                     "%s",
+                     c->log_name, err.msg);
+    }
+}
+
+static void kc_hconn_save_target(kc_herder_t *h, const kc_hconn_t *c)
+{
+    kc_error_t err;
+
+    if (kc_config_store_put_target(h->configs, c->name, c->target, &err) !=
+        KC_OK) {
+        kc_log_error(KC_HERDER_LOGGER,
+                     "could not store the target state of connector \"%s\": "
+                     "%s",
+                     c->log_name, err.msg);
+    }
+}
+
+/* Stop every task and forget their configs (not stored) and status. */
 static void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->ntasks > 0) {
@@ -233,6 +263,7 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
         if (enforce == NULL || strcasecmp(enforce, "false") != 0) {
             kc_log_error(KC_HERDER_LOGGER, "%s", logged);
             kc_hconn_remove_tasks(h, c);
+            kc_hconn_save_tasks(h, c);
             kc_herder_put_status(h, c->name, -1, KC_STATE_FAILED, msg);
             kc_free(logged);
             kc_free(msg);
@@ -264,6 +295,7 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
     kc_hconn_remove_tasks(h, c);
     c->tasks = cfgs;
     c->ntasks = n;
+    kc_hconn_save_tasks(h, c);
     for (size_t i = 0; i < n; i++) {
         kc_hconn_start_task(h, c, i);
     }
@@ -280,12 +312,33 @@ static void kc_hconn_free(kc_hconn_t *c)
 
 /* ---- JSON views ------------------------------------------------------- */
 
-static json_t *kc_hconn_info(const kc_hconn_t *c)
+/*
+ * The views read the config store, as Apache's herders answer from their
+ * config snapshot: in distributed mode it is the truth, not the cache.
+ */
+json_t *kc_hconn_config_json(kc_herder_t *h, const kc_hconn_t *c)
+{
+    kc_props_t *config = NULL;
+    json_t *o;
+
+    if (kc_config_store_config(h->configs, c->name, &config) != KC_OK) {
+        return json_object();
+    }
+    o = kc_props_json(config);
+    kc_props_destroy(config);
+    return o;
+}
+
+static json_t *kc_hconn_info(kc_herder_t *h, const kc_hconn_t *c)
 {
     json_t *o = json_object();
     json_t *tasks = json_array();
+    kc_props_t **cfgs = NULL;
+    size_t n = 0;
 
-    for (size_t i = 0; i < c->ntasks; i++) {
+    kc_config_store_tasks(h->configs, c->name, &cfgs, &n);
+    kc_tasks_free(cfgs, n);
+    for (size_t i = 0; i < n; i++) {
         json_t *id = json_object();
 
         json_object_set_new(id, "connector", json_string(c->name));
@@ -293,26 +346,30 @@ static json_t *kc_hconn_info(const kc_hconn_t *c)
         json_array_append_new(tasks, id);
     }
     json_object_set_new(o, "name", json_string(c->name));
-    json_object_set_new(o, "config", kc_props_json(c->config));
+    json_object_set_new(o, "config", kc_hconn_config_json(h, c));
     json_object_set_new(o, "tasks", tasks);
     json_object_set_new(o, "type", json_string(kc_kind_type(c->kind)));
     return o;
 }
 
-static json_t *kc_hconn_tasks(const kc_hconn_t *c)
+static json_t *kc_hconn_tasks(kc_herder_t *h, const kc_hconn_t *c)
 {
     json_t *arr = json_array();
+    kc_props_t **cfgs = NULL;
+    size_t n = 0;
 
-    for (size_t i = 0; i < c->ntasks; i++) {
+    kc_config_store_tasks(h->configs, c->name, &cfgs, &n);
+    for (size_t i = 0; i < n; i++) {
         json_t *t = json_object();
         json_t *id = json_object();
 
         json_object_set_new(id, "connector", json_string(c->name));
         json_object_set_new(id, "task", json_integer((json_int_t)i));
         json_object_set_new(t, "id", id);
-        json_object_set_new(t, "config", kc_props_json(c->tasks[i]));
+        json_object_set_new(t, "config", kc_props_json(cfgs[i]));
         json_array_append_new(arr, t);
     }
+    kc_tasks_free(cfgs, n);
     return arr;
 }
 
@@ -324,7 +381,7 @@ static int kc_name_cmp(const void *a, const void *b)
 
 /* ---- ops (run with exec_lock held) ------------------------------------ */
 
-static kc_err_t kc_not_found(kc_op_t *op)
+kc_err_t kc_not_found(kc_op_t *op)
 {
     return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Connector %s not found",
                         op->name);
@@ -359,7 +416,7 @@ static kc_err_t kc_op_list(kc_herder_t *h, kc_op_t *op)
             json_object_set_new(entry, "status", st);
         }
         if (op->flags & KC_HERDER_EXPAND_INFO) {
-            json_object_set_new(entry, "info", kc_hconn_info(c));
+            json_object_set_new(entry, "info", kc_hconn_info(h, c));
         }
         json_object_set_new(op->out, c->name, entry);
     }
@@ -446,11 +503,19 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     c->config = props;
     c->plugin = p;
     c->kind = kind;
+    if (kc_config_store_put_connector(h->configs, c->name, c->config, c->target,
+                                      &op->err) != KC_OK) {
+        kc_log_error(KC_HERDER_LOGGER,
+                     "could not store the config of connector \"%s\": %s",
+                     c->log_name, op->err.msg);
+        kc_error_clear(&op->err);
+    }
+    kc_hconn_save_tasks(h, c);
     kc_status_store_track(h->status, c->name, kc_kind_type(kind), p->version,
                           kc_task_version(p));
     kc_hconn_start(h, c);
     kc_hconn_update_tasks(h, c, false);
-    op->out = kc_hconn_info(c);
+    op->out = kc_hconn_info(h, c);
     return KC_OK;
 }
 
@@ -558,6 +623,7 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
         kc_hconn_remove_tasks(h, c);
         kc_hconn_stop(h, c);
         kc_status_store_forget(h->status, c->name);
+        kc_config_store_remove_connector(h->configs, c->name, NULL);
         memmove(&h->conns[i], &h->conns[i + 1],
                 (h->nconns - i - 1) * sizeof(*h->conns));
         h->nconns--;
@@ -589,6 +655,7 @@ static kc_err_t kc_op_pause(kc_herder_t *h, kc_op_t *op)
     }
     prev = c->target;
     c->target = KC_TARGET_PAUSED;
+    kc_hconn_save_target(h, c);
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
     } else if (prev == KC_TARGET_STARTED) {
@@ -611,6 +678,7 @@ static kc_err_t kc_op_resume(kc_herder_t *h, kc_op_t *op)
     }
     prev = c->target;
     c->target = KC_TARGET_STARTED;
+    kc_hconn_save_target(h, c);
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
     } else if (prev == KC_TARGET_PAUSED && c->started) {
@@ -631,6 +699,9 @@ static kc_err_t kc_op_stop(kc_herder_t *h, kc_op_t *op)
     kc_hconn_remove_tasks(h, c);
     kc_hconn_stop(h, c);
     c->target = KC_TARGET_STOPPED;
+    /* As Apache: a stopped connector's task configs are emptied. */
+    kc_hconn_save_tasks(h, c);
+    kc_hconn_save_target(h, c);
     kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
     kc_log_info(KC_HERDER_LOGGER, "Stopped connector %s", c->log_name);
     return KC_OK;
@@ -740,106 +811,6 @@ static kc_err_t kc_op_restart_task(kc_herder_t *h, kc_op_t *op)
     return KC_OK;
 }
 
-static bool kc_worker_flag_off(kc_herder_t *h, const char *key)
-{
-    const kc_config_t *cfg = kc_worker_config(h->w);
-    const char *v =
-        cfg != NULL ? kc_props_get(kc_config_props(cfg), key) : NULL;
-
-    return v != NULL && strcasecmp(v, "false") == 0;
-}
-
-static kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op)
-{
-    json_t *entry;
-
-    if (kc_worker_flag_off(h, "topic.tracking.enable")) {
-        return kc_error_set(&op->err, KC_ERR_UNSUPPORTED,
-                            "Topic tracking is disabled.");
-    }
-    if (kc_herder_find(h, op->name) != NULL) {
-        return kc_worker_topics(h->w, op->name, &op->out, &op->err);
-    }
-    /* As Apache: an unknown connector has no active topics. */
-    op->out = json_object();
-    entry = json_object();
-    json_object_set_new(entry, "topics", json_array());
-    json_object_set_new(op->out, op->name, entry);
-    return KC_OK;
-}
-
-static kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op)
-{
-    if (kc_worker_flag_off(h, "topic.tracking.enable")) {
-        return kc_error_set(&op->err, KC_ERR_UNSUPPORTED,
-                            "Topic tracking is disabled.");
-    }
-    if (kc_worker_flag_off(h, "topic.tracking.allow.reset")) {
-        return kc_error_set(&op->err, KC_ERR_UNSUPPORTED,
-                            "Topic tracking reset is disabled.");
-    }
-    if (kc_herder_find(h, op->name) != NULL) {
-        kc_worker_topics_reset(h->w, op->name);
-    }
-    return KC_OK;
-}
-
-static json_t *kc_message(const char *text)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "message", json_string(text));
-    return o;
-}
-
-static kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op)
-{
-    kc_hconn_t *c = kc_herder_find(h, op->name);
-    kc_err_t rc;
-
-    if (c == NULL) {
-        return kc_not_found(op);
-    }
-    if (op->type == KC_OP_OFFSETS) {
-        /* Only the lookup runs here; kc_herder_offsets reads. */
-        op->out = kc_props_json(c->config);
-        return KC_OK;
-    }
-    if (op->type == KC_OP_ALTER_OFFSETS) {
-        json_t *list = json_object_get(op->in, "offsets");
-
-        if (!json_is_array(list) || json_array_size(list) == 0) {
-            return kc_error_set(&op->err, KC_ERR_INVALID,
-                                "Partitions / offsets need to be provided "
-                                "for an alter offsets request");
-        }
-    }
-    if (c->target != KC_TARGET_STOPPED || c->ntasks != 0) {
-        return kc_error_set(
-            &op->err, KC_ERR_INVALID,
-            "Connectors must be in the STOPPED state before their offsets "
-            "can be modified. This can be done for the specified connector "
-            "by issuing a 'PUT' request to the '/connectors/%s/stop' "
-            "endpoint",
-            c->name);
-    }
-    if (op->type == KC_OP_ALTER_OFFSETS) {
-        rc =
-            kc_worker_alter_offsets(h->w, c->name, c->config, op->in, &op->err);
-        if (rc == KC_OK) {
-            op->out = kc_message("The offsets for this connector have been "
-                                 "altered successfully");
-        }
-    } else {
-        rc = kc_worker_reset_offsets(h->w, c->name, c->config, &op->err);
-        if (rc == KC_OK) {
-            op->out = kc_message("The offsets for this connector have been "
-                                 "reset successfully");
-        }
-    }
-    return rc;
-}
-
 /* Reconfigure @p name if it asked for it (kc_connector_request_...). */
 static void kc_herder_reconfigure(kc_herder_t *h, const char *name)
 {
@@ -868,9 +839,9 @@ static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
         if (c == NULL) {
             return kc_not_found(op);
         }
-        op->out = op->type == KC_OP_INFO     ? kc_hconn_info(c)
-                  : op->type == KC_OP_CONFIG ? kc_props_json(c->config)
-                                             : kc_hconn_tasks(c);
+        op->out = op->type == KC_OP_INFO     ? kc_hconn_info(h, c)
+                  : op->type == KC_OP_CONFIG ? kc_hconn_config_json(h, c)
+                                             : kc_hconn_tasks(h, c);
         return KC_OK;
     case KC_OP_PUT:
         return kc_op_put(h, op);
@@ -956,8 +927,10 @@ kc_op_t *kc_op_new(kc_op_type_t type, const char *name)
 /* ---- set-up and release ------------------------------------------------ */
 
 void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
-                         kc_worker_t *w, kc_status_store_t *status)
+                         kc_worker_t *w, kc_status_store_t *status,
+                         kc_config_store_t *configs)
 {
+    h->configs = configs;
     h->vt = vt;
     h->w = w;
     h->status = status;
@@ -971,6 +944,7 @@ void kc_herder_core_release(kc_herder_t *h)
     /* As Apache's StandaloneHerder.stop: tasks first, then connectors. */
     pthread_mutex_lock(&h->exec_lock);
     for (size_t i = 0; i < h->nconns; i++) {
+        /* Shutting down changes nothing stored: no kc_hconn_save_*. */
         kc_hconn_remove_tasks(h, h->conns[i]);
         kc_hconn_stop(h, h->conns[i]);
         kc_hconn_free(h->conns[i]);
@@ -982,5 +956,7 @@ void kc_herder_core_release(kc_herder_t *h)
     kc_worker_set_status_listener(h->w, NULL, NULL);
     kc_status_store_destroy(h->status);
     h->status = NULL;
+    kc_config_store_destroy(h->configs);
+    h->configs = NULL;
     pthread_mutex_destroy(&h->exec_lock);
 }

@@ -22,6 +22,7 @@
 #include <pthread.h>
 
 #include "config/kc_secrets.h"
+#include "herder/kc_config_store.h"
 #include "herder/kc_herder.h"
 #include "herder/kc_status_store.h"
 #include "util/kc_opq.h"
@@ -117,6 +118,7 @@ struct kc_herder {
     const kc_herder_vt_t *vt;
     kc_worker_t *w;
     kc_status_store_t *status;
+    kc_config_store_t *configs;
     int64_t timeout_ms;
 
     /* Serialises op execution (the thread, or callers before start). */
@@ -128,10 +130,12 @@ struct kc_herder {
 
 /**
  * @brief Set up the core of @p h over @p w (borrowed) with status store
- * @p status (taken). Installs the status listener on @p w.
+ * @p status and config store @p configs (both taken). Installs the status
+ * listener on @p w.
  */
 void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
-                         kc_worker_t *w, kc_status_store_t *status);
+                         kc_worker_t *w, kc_status_store_t *status,
+                         kc_config_store_t *configs);
 /**
  * @brief Stop every task and connector (as Apache's StandaloneHerder.stop:
  * tasks first), remove the status listener, free the core's state. The
@@ -184,6 +188,14 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
                                   kc_error_t *err);
 char *kc_infos_error_text(json_t *infos);
 kc_err_t kc_op_validate(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_offsets.c) ------------------- */
+/** @brief "Connector x not found" (KC_ERR_NOT_FOUND) in @p op. */
+kc_err_t kc_not_found(kc_op_t *op);
+/** @brief The stored config of @p c as JSON (caller owns). */
+json_t *kc_hconn_config_json(kc_herder_t *h, const kc_hconn_t *c);
+kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op);
+kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op);
+kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op);
 
 #endif /* KC_HERDER_KC_HERDER_CORE_H */

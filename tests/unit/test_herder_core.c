@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "herder/kc_config_store.h"
 #include "herder/kc_herder_core.h"
 #include "plugins/kc_registry.h"
 #include "runtime/kc_offset_store.h"
@@ -384,6 +385,125 @@ static const char *fo_log(fake_offsets_t *fo)
     return (const char *)fo->log.data;
 }
 
+/* ---- the fake config store ----------------------------------------- */
+
+/*
+ * Keeps state in a memory store and logs every write; what it reads back
+ * carries "read.from"="fake", so a view served from it shows it.
+ */
+typedef struct fake_configs {
+    kc_config_store_t base; /* first */
+    kc_config_store_t *inner;
+    kc_buf_t log;
+    size_t *log_at_destroy; /* where destroy leaves log.len */
+} fake_configs_t;
+
+static void fc_note(fake_configs_t *fc, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    kc_buf_append(&fc->log, line, strlen(line));
+    kc_buf_append(&fc->log, "\n", 1);
+}
+
+static void fc_destroy(kc_config_store_t *cs)
+{
+    fake_configs_t *fc = (fake_configs_t *)cs;
+
+    *fc->log_at_destroy = fc->log.len;
+    kc_config_store_destroy(fc->inner);
+    kc_buf_release(&fc->log);
+    kc_free(fc);
+}
+
+static kc_err_t fc_put_connector(kc_config_store_t *cs, const char *name,
+                                 const kc_props_t *config,
+                                 kc_target_state_t target, kc_error_t *err)
+{
+    fake_configs_t *fc = (fake_configs_t *)cs;
+
+    fc_note(fc, "put_connector %s %d", name, (int)target);
+    return kc_config_store_put_connector(fc->inner, name, config, target, err);
+}
+
+static kc_err_t fc_remove_connector(kc_config_store_t *cs, const char *name,
+                                    kc_error_t *err)
+{
+    fake_configs_t *fc = (fake_configs_t *)cs;
+
+    fc_note(fc, "remove_connector %s", name);
+    return kc_config_store_remove_connector(fc->inner, name, err);
+}
+
+static kc_err_t fc_put_target(kc_config_store_t *cs, const char *name,
+                              kc_target_state_t target, kc_error_t *err)
+{
+    fake_configs_t *fc = (fake_configs_t *)cs;
+
+    fc_note(fc, "put_target %s %d", name, (int)target);
+    return kc_config_store_put_target(fc->inner, name, target, err);
+}
+
+static kc_err_t fc_put_tasks(kc_config_store_t *cs, const char *name,
+                             kc_props_t *const *tasks, size_t ntasks,
+                             kc_error_t *err)
+{
+    fake_configs_t *fc = (fake_configs_t *)cs;
+
+    fc_note(fc, "put_tasks %s %zu", name, ntasks);
+    return kc_config_store_put_tasks(fc->inner, name, tasks, ntasks, err);
+}
+
+static kc_err_t fc_config(kc_config_store_t *cs, const char *name,
+                          kc_props_t **out)
+{
+    fake_configs_t *fc = (fake_configs_t *)cs;
+    kc_err_t rc = kc_config_store_config(fc->inner, name, out);
+
+    if (rc == KC_OK) {
+        kc_props_set(*out, "read.from", "fake");
+    }
+    return rc;
+}
+
+static kc_err_t fc_tasks(kc_config_store_t *cs, const char *name,
+                         kc_props_t ***tasks, size_t *ntasks)
+{
+    return kc_config_store_tasks(((fake_configs_t *)cs)->inner, name, tasks,
+                                 ntasks);
+}
+
+static const kc_config_store_vt_t fake_configs_vt = {
+    .destroy = fc_destroy,
+    .put_connector = fc_put_connector,
+    .remove_connector = fc_remove_connector,
+    .put_target = fc_put_target,
+    .put_tasks = fc_put_tasks,
+    .config = fc_config,
+    .tasks = fc_tasks,
+};
+
+static fake_configs_t *fake_configs_new(void)
+{
+    fake_configs_t *fc = kc_calloc(1, sizeof(*fc));
+
+    fc->base.vt = &fake_configs_vt;
+    fc->inner = kc_config_store_new();
+    kc_buf_init(&fc->log, 0);
+    return fc;
+}
+
+static const char *fc_log(fake_configs_t *fc)
+{
+    kc_buf_append(&fc->log, "", 1);
+    fc->log.len--;
+    return (const char *)fc->log.data;
+}
+
 /* ---- the fake herder ----------------------------------------------- */
 
 typedef struct fake_herder {
@@ -453,6 +573,8 @@ typedef struct fixture {
     kc_worker_t *w;
     fake_herder_t *fh;
     fake_status_t *fs;
+    fake_configs_t *fc;
+    size_t config_log_at_destroy;
     bool herder_freed;
     bool store_destroyed;
 } fixture_t;
@@ -485,7 +607,10 @@ static int setup(void **state)
     f->fh = kc_calloc(1, sizeof(*f->fh));
     f->fh->freed = &f->herder_freed;
     f->fs = fake_status_new(&f->store_destroyed);
-    kc_herder_core_init(&f->fh->base, &fake_herder_vt, f->w, &f->fs->base);
+    f->fc = fake_configs_new();
+    f->fc->log_at_destroy = &f->config_log_at_destroy;
+    kc_herder_core_init(&f->fh->base, &fake_herder_vt, f->w, &f->fs->base,
+                        &f->fc->base);
     kc_props_destroy(wp);
     kc_free(offsets);
     *state = f;
@@ -711,6 +836,66 @@ static void test_fake_offset_store_backs_offsets_views(void **state)
     json_decref(config);
 }
 
+/*
+ * The core writes every durable change through the config store
+ * interface (config and target on create, task configs, the target on
+ * pause, emptied tasks and the target on stop, removal on delete) and
+ * serves GET .../config and the connector info from it.
+ */
+static void test_fake_config_store_backs_core(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *out = NULL;
+    kc_error_t err;
+    char *expect;
+
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, &out, &err),
+        KC_OK);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(out, "config"), "read.from")),
+                        "fake");
+    json_decref(out);
+    assert_int_equal(kc_herder_config(h, "c", &out, &err), KC_OK);
+    assert_string_equal(json_string_value(json_object_get(out, "read.from")),
+                        "fake");
+    assert_string_equal(
+        json_string_value(json_object_get(out, "connector.class")),
+        "test.NoneSourceConnector");
+    json_decref(out);
+    assert_int_equal(kc_herder_pause(h, "c", &err), KC_OK);
+    assert_int_equal(kc_herder_stop(h, "c", &err), KC_OK);
+    assert_int_equal(kc_herder_delete(h, "c", &err), KC_OK);
+    expect = kc_asprintf("put_connector c %d\nput_tasks c 0\nput_target c "
+                         "%d\nput_tasks c 0\nput_target c %d\n"
+                         "remove_connector c\n",
+                         (int)KC_TARGET_STARTED, (int)KC_TARGET_PAUSED,
+                         (int)KC_TARGET_STOPPED);
+    assert_string_equal(fc_log(f->fc), expect);
+    kc_free(expect);
+    json_decref(config);
+}
+
+/* Stopping the herder writes nothing (a topic store would lose tasks). */
+static void test_herder_destroy_writes_no_config(void **state)
+{
+    fixture_t *f = *state;
+    json_t *config = config_of("test.NoneSourceConnector");
+    kc_error_t err;
+    size_t before;
+
+    assert_int_equal(kc_herder_put_config(&f->fh->base, "c", config, false,
+                                          NULL, NULL, NULL, &err),
+                     KC_OK);
+    json_decref(config);
+    before = f->fc->log.len;
+    assert_true(before > 0);
+    kc_herder_destroy(&f->fh->base);
+    assert_int_equal(f->config_log_at_destroy, before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -726,6 +911,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_fake_offset_store_backs_offsets_views, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fake_config_store_backs_core,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_herder_destroy_writes_no_config,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
