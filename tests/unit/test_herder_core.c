@@ -896,9 +896,57 @@ static void test_herder_destroy_writes_no_config(void **state)
     assert_int_equal(f->config_log_at_destroy, before);
 }
 
+/* The memory config store keeps copies and names an unknown connector. */
+static void test_memory_config_store_keeps_copies(void **state)
+{
+    kc_config_store_t *cs = kc_config_store_new();
+    kc_props_t *config = kc_props_new();
+    kc_props_t *tasks[2];
+    kc_props_t **got = NULL;
+    kc_props_t *back = NULL;
+    kc_error_t err;
+    size_t n = 9;
+
+    (void)state;
+    kc_props_set(config, "k", "v1");
+    assert_int_equal(
+        kc_config_store_put_connector(cs, "c", config, KC_TARGET_STARTED, &err),
+        KC_OK);
+    kc_props_set(config, "k", "v2");
+    assert_int_equal(kc_config_store_config(cs, "c", &back), KC_OK);
+    assert_string_equal(kc_props_get(back, "k"), "v1");
+    kc_props_destroy(back);
+    assert_int_equal(kc_config_store_tasks(cs, "c", &got, &n), KC_OK);
+    assert_int_equal(n, 0);
+    kc_free(got);
+    tasks[0] = config;
+    tasks[1] = config;
+    assert_int_equal(kc_config_store_put_tasks(cs, "c", tasks, 2, &err), KC_OK);
+    kc_props_destroy(config);
+    assert_int_equal(kc_config_store_tasks(cs, "c", &got, &n), KC_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(kc_props_get(got[1], "k"), "v2");
+    for (size_t i = 0; i < n; i++) {
+        kc_props_destroy(got[i]);
+    }
+    kc_free(got);
+    assert_int_equal(
+        kc_config_store_put_target(cs, "x", KC_TARGET_PAUSED, &err),
+        KC_ERR_NOT_FOUND);
+    assert_string_equal(err.msg, "Connector x not found");
+    assert_int_equal(kc_config_store_remove_connector(cs, "c", &err), KC_OK);
+    assert_int_equal(kc_config_store_config(cs, "c", &back), KC_ERR_NOT_FOUND);
+    assert_null(back);
+    assert_int_equal(kc_config_store_tasks(cs, "c", &got, &n),
+                     KC_ERR_NOT_FOUND);
+    kc_config_store_destroy(cs);
+    kc_config_store_destroy(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_memory_config_store_keeps_copies),
         cmocka_unit_test_setup_teardown(test_fake_herder_drives_core_lifecycle,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
