@@ -10,8 +10,7 @@
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 
-/* Apache's REST request timeout and health check timeout. */
-#define KC_HERDER_TIMEOUT_MS        90000
+/* Apache's health check timeout. */
 #define KC_HERDER_HEALTH_TIMEOUT_MS 10000
 /* The Apache Kafka release whose REST API this one reproduces. */
 #define KC_HERDER_COMPAT_VERSION "4.1.1"

@@ -934,7 +934,7 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
     h->vt = vt;
     h->w = w;
     h->status = status;
-    h->timeout_ms = 90000; /* Apache's REST request timeout */
+    h->timeout_ms = KC_HERDER_TIMEOUT_MS;
     pthread_mutex_init(&h->exec_lock, NULL);
     kc_worker_set_status_listener(w, kc_herder_on_status, h);
 }

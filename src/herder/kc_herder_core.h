@@ -29,6 +29,8 @@
 
 #define KC_HERDER_LOGGER                                                       \
     "org.apache.kafka.connect.runtime.standalone.StandaloneHerder"
+/* Apache's REST request timeout: how long a kc_herder_* call waits. */
+#define KC_HERDER_TIMEOUT_MS 90000
 
 typedef struct kc_hconn {
     char *name;
