@@ -22,19 +22,12 @@ typedef struct kc_status_conn {
     size_t ntasks;
 } kc_status_conn_t;
 
-struct kc_status_store {
+typedef struct kc_mem_status_store {
+    kc_status_store_t base; /* first: the interface */
     pthread_mutex_t lock;
     kc_status_conn_t **conns;
     size_t nconns;
-};
-
-kc_status_store_t *kc_status_store_new(void)
-{
-    kc_status_store_t *st = kc_calloc(1, sizeof(*st));
-
-    pthread_mutex_init(&st->lock, NULL);
-    return st;
-}
+} kc_mem_status_store_t;
 
 static void kc_status_release(kc_status_t *s)
 {
@@ -58,11 +51,10 @@ static void kc_status_conn_free(kc_status_conn_t *c)
     kc_free(c);
 }
 
-void kc_status_store_destroy(kc_status_store_t *st)
+static void kc_mem_status_destroy(kc_status_store_t *base)
 {
-    if (st == NULL) {
-        return;
-    }
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     for (size_t i = 0; i < st->nconns; i++) {
         kc_status_conn_free(st->conns[i]);
     }
@@ -72,8 +64,8 @@ void kc_status_store_destroy(kc_status_store_t *st)
 }
 
 /* Caller holds the lock. */
-static kc_status_conn_t *kc_status_find(kc_status_store_t *st, const char *name,
-                                        size_t *idx)
+static kc_status_conn_t *kc_status_find(kc_mem_status_store_t *st,
+                                        const char *name, size_t *idx)
 {
     for (size_t i = 0; i < st->nconns; i++) {
         if (strcmp(st->conns[i]->name, name) == 0) {
@@ -91,10 +83,12 @@ static char *kc_strdup_or_null(const char *s)
     return s != NULL ? kc_strdup(s) : NULL;
 }
 
-void kc_status_store_track(kc_status_store_t *st, const char *name,
-                           const char *type, const char *connector_version,
-                           const char *task_version)
+static void kc_mem_status_track(kc_status_store_t *base, const char *name,
+                                const char *type, const char *connector_version,
+                                const char *task_version)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     kc_status_conn_t *c;
 
     pthread_mutex_lock(&st->lock);
@@ -116,8 +110,10 @@ void kc_status_store_track(kc_status_store_t *st, const char *name,
     pthread_mutex_unlock(&st->lock);
 }
 
-void kc_status_store_forget(kc_status_store_t *st, const char *name)
+static void kc_mem_status_forget(kc_status_store_t *base, const char *name)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     size_t idx;
     kc_status_conn_t *c;
 
@@ -141,9 +137,11 @@ static void kc_status_remove_task(kc_status_conn_t *c, size_t i)
     c->ntasks--;
 }
 
-void kc_status_store_forget_tasks(kc_status_store_t *st, const char *name,
-                                  int task)
+static void kc_mem_status_forget_tasks(kc_status_store_t *base,
+                                       const char *name, int task)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     kc_status_conn_t *c;
 
     pthread_mutex_lock(&st->lock);
@@ -178,7 +176,7 @@ static void kc_status_set(kc_status_t *s, kc_state_t state,
 }
 
 /* Caller holds the lock. */
-static void kc_status_put_locked(kc_status_store_t *st, const char *name,
+static void kc_status_put_locked(kc_mem_status_store_t *st, const char *name,
                                  int task, kc_state_t state,
                                  const char *worker_id, const char *trace)
 {
@@ -224,19 +222,23 @@ static void kc_status_put_locked(kc_status_store_t *st, const char *name,
     }
 }
 
-void kc_status_store_put(kc_status_store_t *st, const char *name, int task,
-                         kc_state_t state, const char *worker_id,
-                         const char *trace)
+static void kc_mem_status_put(kc_status_store_t *base, const char *name,
+                              int task, kc_state_t state, const char *worker_id,
+                              const char *trace)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     pthread_mutex_lock(&st->lock);
     kc_status_put_locked(st, name, task, state, worker_id, trace);
     pthread_mutex_unlock(&st->lock);
 }
 
-bool kc_status_store_replace(kc_status_store_t *st, const char *name, int task,
-                             unsigned from, kc_state_t to,
-                             const char *worker_id)
+static bool kc_mem_status_replace(kc_status_store_t *base, const char *name,
+                                  int task, unsigned from, kc_state_t to,
+                                  const char *worker_id)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     kc_status_conn_t *c;
     bool absent = true;
     kc_state_t cur = KC_STATE_UNASSIGNED;
@@ -268,9 +270,11 @@ bool kc_status_store_replace(kc_status_store_t *st, const char *name, int task,
     return done;
 }
 
-bool kc_status_store_get(kc_status_store_t *st, const char *name, int task,
-                         kc_state_t *state)
+static bool kc_mem_status_get(kc_status_store_t *base, const char *name,
+                              int task, kc_state_t *state)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     kc_status_conn_t *c;
     bool found = false;
 
@@ -314,9 +318,12 @@ static json_t *kc_status_json(const kc_status_t *s, const char *version,
     return o;
 }
 
-kc_err_t kc_status_store_connector_json(kc_status_store_t *st, const char *name,
-                                        json_t **out, kc_error_t *err)
+static kc_err_t kc_mem_status_connector_json(kc_status_store_t *base,
+                                             const char *name, json_t **out,
+                                             kc_error_t *err)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     kc_status_conn_t *c;
     json_t *o;
     json_t *tasks;
@@ -345,9 +352,12 @@ kc_err_t kc_status_store_connector_json(kc_status_store_t *st, const char *name,
     return KC_OK;
 }
 
-kc_err_t kc_status_store_task_json(kc_status_store_t *st, const char *name,
-                                   int task, json_t **out, kc_error_t *err)
+static kc_err_t kc_mem_status_task_json(kc_status_store_t *base,
+                                        const char *name, int task,
+                                        json_t **out, kc_error_t *err)
 {
+    kc_mem_status_store_t *st = (kc_mem_status_store_t *)base;
+
     kc_status_conn_t *c;
 
     pthread_mutex_lock(&st->lock);
@@ -364,4 +374,25 @@ kc_err_t kc_status_store_task_json(kc_status_store_t *st, const char *name,
     pthread_mutex_unlock(&st->lock);
     return kc_error_set(err, KC_ERR_NOT_FOUND, "No status found for task %s-%d",
                         name, task);
+}
+
+static const kc_status_store_vt_t kc_mem_status_vt = {
+    .destroy = kc_mem_status_destroy,
+    .track = kc_mem_status_track,
+    .forget = kc_mem_status_forget,
+    .forget_tasks = kc_mem_status_forget_tasks,
+    .put = kc_mem_status_put,
+    .replace = kc_mem_status_replace,
+    .get = kc_mem_status_get,
+    .connector_json = kc_mem_status_connector_json,
+    .task_json = kc_mem_status_task_json,
+};
+
+kc_status_store_t *kc_status_store_new(void)
+{
+    kc_mem_status_store_t *st = kc_calloc(1, sizeof(*st));
+
+    st->base.vt = &kc_mem_status_vt;
+    pthread_mutex_init(&st->lock, NULL);
+    return &st->base;
 }

@@ -424,14 +424,15 @@ typedef struct store_entry {
     json_t *partition;
 } store_entry_t;
 
-struct kc_offset_store {
+typedef struct kc_file_offset_store {
+    kc_offset_store_t base; /* first: the interface */
     pthread_mutex_t lock;
     char *path;
     store_entry_t *entries;
     size_t count;
     size_t cap;
     bool dirty;
-};
+} kc_file_offset_store_t;
 
 static char *canon_key(const char *connector, const json_t *partition)
 {
@@ -468,7 +469,7 @@ static void entry_release(store_entry_t *e)
     json_decref(e->partition);
 }
 
-static store_entry_t *store_add(kc_offset_store_t *store)
+static store_entry_t *store_add(kc_file_offset_store_t *store)
 {
     if (store->count == store->cap) {
         store->cap = store->cap ? store->cap * 2 : 16;
@@ -479,7 +480,8 @@ static store_entry_t *store_add(kc_offset_store_t *store)
     return &store->entries[store->count++];
 }
 
-static store_entry_t *store_find(kc_offset_store_t *store, const char *canon)
+static store_entry_t *store_find(kc_file_offset_store_t *store,
+                                 const char *canon)
 {
     for (size_t i = 0; i < store->count; i++) {
         if (store->entries[i].canon != NULL &&
@@ -490,7 +492,7 @@ static store_entry_t *store_find(kc_offset_store_t *store, const char *canon)
     return NULL;
 }
 
-static kc_err_t store_load(kc_offset_store_t *store, kc_error_t *err)
+static kc_err_t store_load(kc_file_offset_store_t *store, kc_error_t *err)
 {
     kc_buf_t buf;
     uint8_t chunk[65536];
@@ -542,26 +544,10 @@ static kc_err_t store_load(kc_offset_store_t *store, kc_error_t *err)
     return KC_OK;
 }
 
-kc_offset_store_t *kc_offset_store_open(const char *path, kc_error_t *err)
+static void kc_file_offset_destroy(kc_offset_store_t *base)
 {
-    kc_offset_store_t *store = kc_calloc(1, sizeof(*store));
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
 
-    pthread_mutex_init(&store->lock, NULL);
-    if (path != NULL) {
-        store->path = kc_strdup(path);
-        if (store_load(store, err) != KC_OK) {
-            kc_offset_store_destroy(store);
-            return NULL;
-        }
-    }
-    return store;
-}
-
-void kc_offset_store_destroy(kc_offset_store_t *store)
-{
-    if (store == NULL) {
-        return;
-    }
     for (size_t i = 0; i < store->count; i++) {
         entry_release(&store->entries[i]);
     }
@@ -571,9 +557,12 @@ void kc_offset_store_destroy(kc_offset_store_t *store)
     kc_free(store);
 }
 
-kc_err_t kc_offset_store_get(kc_offset_store_t *store, const char *connector,
-                             const json_t *partition, json_t **offset)
+static kc_err_t kc_file_offset_get(kc_offset_store_t *base,
+                                   const char *connector,
+                                   const json_t *partition, json_t **offset)
 {
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
+
     char *canon = canon_key(connector, partition);
     store_entry_t *e;
     kc_err_t rc = KC_ERR_NOT_FOUND;
@@ -606,10 +595,13 @@ static uint8_t *dump_bytes(const json_t *json, size_t *len)
     return out;
 }
 
-kc_err_t kc_offset_store_put(kc_offset_store_t *store, const char *connector,
-                             const json_t *partition, const json_t *offset,
-                             kc_error_t *err)
+static kc_err_t kc_file_offset_put(kc_offset_store_t *base,
+                                   const char *connector,
+                                   const json_t *partition,
+                                   const json_t *offset, kc_error_t *err)
 {
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
+
     char *canon;
     store_entry_t *e;
     uint8_t *value = NULL;
@@ -653,9 +645,11 @@ kc_err_t kc_offset_store_put(kc_offset_store_t *store, const char *connector,
     return KC_OK;
 }
 
-kc_err_t kc_offset_store_list(kc_offset_store_t *store, const char *connector,
-                              json_t **out)
+static kc_err_t kc_file_offset_list(kc_offset_store_t *base,
+                                    const char *connector, json_t **out)
 {
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
+
     json_t *arr = json_array();
 
     pthread_mutex_lock(&store->lock);
@@ -681,8 +675,10 @@ kc_err_t kc_offset_store_list(kc_offset_store_t *store, const char *connector,
     return KC_OK;
 }
 
-void kc_offset_store_reset(kc_offset_store_t *store, const char *connector)
+static void kc_file_offset_reset(kc_offset_store_t *base, const char *connector)
 {
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
+
     pthread_mutex_lock(&store->lock);
     for (size_t i = 0; i < store->count; i++) {
         store_entry_t *e = &store->entries[i];
@@ -757,8 +753,10 @@ out:
     return rc;
 }
 
-kc_err_t kc_offset_store_flush(kc_offset_store_t *store, kc_error_t *err)
+static kc_err_t kc_file_offset_flush(kc_offset_store_t *base, kc_error_t *err)
 {
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
+
     kc_offset_entry_t *raw;
     kc_buf_t buf;
     kc_err_t rc;
@@ -795,4 +793,29 @@ kc_err_t kc_offset_store_flush(kc_offset_store_t *store, kc_error_t *err)
     pthread_mutex_unlock(&store->lock);
     kc_buf_release(&buf);
     return rc;
+}
+
+static const kc_offset_store_vt_t kc_file_offset_vt = {
+    .destroy = kc_file_offset_destroy,
+    .get = kc_file_offset_get,
+    .put = kc_file_offset_put,
+    .list = kc_file_offset_list,
+    .reset = kc_file_offset_reset,
+    .flush = kc_file_offset_flush,
+};
+
+kc_offset_store_t *kc_offset_store_open(const char *path, kc_error_t *err)
+{
+    kc_file_offset_store_t *store = kc_calloc(1, sizeof(*store));
+
+    store->base.vt = &kc_file_offset_vt;
+    pthread_mutex_init(&store->lock, NULL);
+    if (path != NULL) {
+        store->path = kc_strdup(path);
+        if (store_load(store, err) != KC_OK) {
+            kc_file_offset_destroy(&store->base);
+            return NULL;
+        }
+    }
+    return &store->base;
 }

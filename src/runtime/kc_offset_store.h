@@ -1,5 +1,10 @@
 /*
- * The standalone source offset store: the file named by
+ * The source offset store, an interface (as Apache's OffsetBackingStore):
+ * kc_offset_store_* dispatch through kc_offset_store_vt_t, so a
+ * Kafka-topic store for distributed mode can stand where the file store
+ * stands now. Every implementation is thread-safe.
+ *
+ * The standalone implementation (kc_offset_store_open) is the file named by
  * offset.storage.file.filename, in the exact format Apache Kafka's
  * FileOffsetBackingStore uses, so a worker can move between Apache Kafka
  * Connect and kconnect without losing its position.
@@ -22,47 +27,95 @@
 typedef struct kc_offset_store kc_offset_store_t;
 
 /**
+ * An offset store implementation: each member does what the
+ * kc_offset_store_* call of the same name documents. All are required.
+ */
+typedef struct kc_offset_store_vt {
+    void (*destroy)(kc_offset_store_t *store);
+    kc_err_t (*get)(kc_offset_store_t *store, const char *connector,
+                    const json_t *partition, json_t **offset);
+    kc_err_t (*put)(kc_offset_store_t *store, const char *connector,
+                    const json_t *partition, const json_t *offset,
+                    kc_error_t *err);
+    kc_err_t (*list)(kc_offset_store_t *store, const char *connector,
+                     json_t **out);
+    void (*reset)(kc_offset_store_t *store, const char *connector);
+    kc_err_t (*flush)(kc_offset_store_t *store, kc_error_t *err);
+} kc_offset_store_vt_t;
+
+/* An implementation embeds this first. */
+struct kc_offset_store {
+    const kc_offset_store_vt_t *vt;
+};
+
+/**
  * @brief Open the store at @p path and load the file if it exists (a
  * missing or empty file is an empty store). @p path NULL gives a store
  * that only lives in memory. Errors name the file and what is wrong.
  */
 kc_offset_store_t *kc_offset_store_open(const char *path, kc_error_t *err);
 /** @brief Free without writing; NULL is a no-op. */
-void kc_offset_store_destroy(kc_offset_store_t *store);
+static inline void kc_offset_store_destroy(kc_offset_store_t *store)
+{
+    if (store != NULL) {
+        store->vt->destroy(store);
+    }
+}
 
 /**
  * @brief The offset stored for @p partition (a JSON object, borrowed) of
  * @p connector. *offset is a new reference (json_decref), or NULL when
  * there is none. @returns KC_OK or KC_ERR_NOT_FOUND.
  */
-kc_err_t kc_offset_store_get(kc_offset_store_t *store, const char *connector,
-                             const json_t *partition, json_t **offset);
+static inline kc_err_t kc_offset_store_get(kc_offset_store_t *store,
+                                           const char *connector,
+                                           const json_t *partition,
+                                           json_t **offset)
+{
+    return store->vt->get(store, connector, partition, offset);
+}
 
 /**
  * @brief Record @p offset (borrowed; NULL or json null writes a tombstone,
  * as Apache's reset) for @p partition in memory. Written by the next
  * kc_offset_store_flush.
  */
-kc_err_t kc_offset_store_put(kc_offset_store_t *store, const char *connector,
-                             const json_t *partition, const json_t *offset,
-                             kc_error_t *err);
+static inline kc_err_t kc_offset_store_put(kc_offset_store_t *store,
+                                           const char *connector,
+                                           const json_t *partition,
+                                           const json_t *offset,
+                                           kc_error_t *err)
+{
+    return store->vt->put(store, connector, partition, offset, err);
+}
 
 /**
  * @brief Every live (non-tombstone) offset of @p connector as the REST
  * array [{"partition":{..},"offset":{..}}]; caller owns *out.
  */
-kc_err_t kc_offset_store_list(kc_offset_store_t *store, const char *connector,
-                              json_t **out);
+static inline kc_err_t kc_offset_store_list(kc_offset_store_t *store,
+                                            const char *connector, json_t **out)
+{
+    return store->vt->list(store, connector, out);
+}
 
 /** @brief Tombstone every offset of @p connector (DELETE .../offsets). */
-void kc_offset_store_reset(kc_offset_store_t *store, const char *connector);
+static inline void kc_offset_store_reset(kc_offset_store_t *store,
+                                         const char *connector)
+{
+    store->vt->reset(store, connector);
+}
 
 /**
  * @brief Write the whole store atomically (temp file, fsync, rename, fsync
  * of the folder) if it changed since the last flush. No-op for a memory
  * store.
  */
-kc_err_t kc_offset_store_flush(kc_offset_store_t *store, kc_error_t *err);
+static inline kc_err_t kc_offset_store_flush(kc_offset_store_t *store,
+                                             kc_error_t *err)
+{
+    return store->vt->flush(store, err);
+}
 
 /* Exposed for unit tests: (de)serialize the Java HashMap<byte[],byte[]>. */
 typedef struct kc_offset_entry {

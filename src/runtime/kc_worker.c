@@ -387,6 +387,12 @@ kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w)
     return w->offsets;
 }
 
+void kc_worker_set_offset_store(kc_worker_t *w, kc_offset_store_t *store)
+{
+    kc_offset_store_destroy(w->offsets);
+    w->offsets = store;
+}
+
 const char *kc_worker_id(const kc_worker_t *w)
 {
     return w->id != NULL ? w->id : "localhost:8083";

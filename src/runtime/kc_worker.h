@@ -16,6 +16,7 @@
 #include "runtime/kc_worker_config.h"
 
 typedef struct kc_worker kc_worker_t;
+struct kc_offset_store;
 
 /* Connector and task states, as shown by the REST status endpoints. */
 typedef enum kc_state {
@@ -53,6 +54,13 @@ typedef void (*kc_status_fn)(void *opaque, const char *connector, int task,
  */
 kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
                            kc_error_t *err);
+/**
+ * @brief Put @p store (taken) where the offset store kc_worker_new opened
+ * stands, which is destroyed: another kc_offset_store_vt_t
+ * implementation (a Kafka-topic store, a test's fake). Before any
+ * connector starts.
+ */
+void kc_worker_set_offset_store(kc_worker_t *w, struct kc_offset_store *store);
 /** @brief Set the status callback (the herder does, before any start). */
 void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
                                    void *opaque);

@@ -1,0 +1,203 @@
+/*
+ * The herder core: what every herder shares, as Apache's AbstractHerder
+ * is shared by StandaloneHerder and DistributedHerder. The core owns the
+ * connectors' configs, target states and task configs, runs the lifecycle
+ * state machine, validates configs (config providers included), builds
+ * the JSON views and applies KIP-745 restart plans; it executes one op at
+ * a time (kc_herder_core_run_op).
+ *
+ * A herder implementation (standalone now, distributed next) embeds a
+ * kc_herder_t as its first member and supplies a kc_herder_vt_t: where and
+ * when ops run (its thread and queue), how it starts and stops. The public
+ * kc_herder_* calls (kc_herder.h) build an op and hand it to vt->submit.
+ *
+ * Internal to src/herder/ and its unit tests.
+ */
+#ifndef KC_HERDER_KC_HERDER_CORE_H
+#define KC_HERDER_KC_HERDER_CORE_H
+
+#include <kconnect/common.h>
+
+#include <jansson.h>
+#include <pthread.h>
+
+#include "config/kc_secrets.h"
+#include "herder/kc_config_store.h"
+#include "herder/kc_herder.h"
+#include "herder/kc_status_store.h"
+#include "util/kc_opq.h"
+
+#define KC_HERDER_LOGGER                                                       \
+    "org.apache.kafka.connect.runtime.standalone.StandaloneHerder"
+/* Apache's REST request timeout: how long a kc_herder_* call waits. */
+#define KC_HERDER_TIMEOUT_MS 90000
+
+typedef struct kc_hconn {
+    char *name;
+    char *log_name; /* name with control characters escaped, for logs */
+    kc_props_t *config;
+    const struct kc_connector_plugin *plugin;
+    kc_plugin_kind_t kind;
+    kc_target_state_t target;
+    bool started; /* the instance runs (or is paused) in the worker */
+    kc_props_t **tasks;
+    size_t ntasks;
+} kc_hconn_t;
+
+typedef enum kc_op_type {
+    KC_OP_LIST,
+    KC_OP_INFO,
+    KC_OP_CONFIG,
+    KC_OP_PUT,
+    KC_OP_PATCH,
+    KC_OP_DELETE,
+    KC_OP_TASKS,
+    KC_OP_RESTART,
+    KC_OP_RESTART_TASK,
+    KC_OP_PAUSE,
+    KC_OP_RESUME,
+    KC_OP_STOP,
+    KC_OP_TOPICS,
+    KC_OP_TOPICS_RESET,
+    KC_OP_OFFSETS,
+    KC_OP_ALTER_OFFSETS,
+    KC_OP_RESET_OFFSETS,
+    KC_OP_VALIDATE,
+    KC_OP_PLUGIN_CONFIG,
+    KC_OP_PING,
+    KC_OP_RECONFIGURE /* posted by the worker; nobody waits for it */
+} kc_op_type_t;
+
+/*
+ * A request and, once served, its reply. The queue hands it from the
+ * caller to the herder thread and back (kc_opq_call); a caller that timed
+ * out has left, and the reply is then destroyed, never read.
+ */
+typedef struct kc_op {
+    kc_opq_op_t q; /* first: the queue's head of the op */
+    kc_op_type_t type;
+    char *name;
+    int task;
+    unsigned flags;
+    bool b1;
+    bool b2;
+    char *str;
+    json_t *in;
+    /* reply */
+    kc_err_t rc;
+    kc_error_t err;
+    json_t *out;
+    bool created;
+} kc_op_t;
+
+/**
+ * How a herder serves ops. Every member is required.
+ */
+typedef struct kc_herder_vt {
+    /**
+     * @brief Run @p op through kc_herder_core_run_op in the herder's
+     * context and wait at most @p timeout_ms. Takes @p op. KC_OK: *reply
+     * is the served op (the caller destroys it); else @p err says why the
+     * op was not served (it is gone).
+     */
+    kc_err_t (*submit)(kc_herder_t *h, kc_op_t *op, int64_t timeout_ms,
+                       kc_op_t **reply, kc_error_t *err);
+    /** @brief Start serving from the herder's own thread(s). */
+    kc_err_t (*start)(kc_herder_t *h, kc_error_t *err);
+    /** @brief Started and not stopping (GET /health). */
+    bool (*ready)(kc_herder_t *h);
+    /**
+     * @brief Stop serving: answer what is queued, join the thread(s). The
+     * core then stops every connector (kc_herder_core_release).
+     */
+    void (*stop)(kc_herder_t *h);
+    /** @brief Free the implementation, @p h included. */
+    void (*free)(kc_herder_t *h);
+} kc_herder_vt_t;
+
+/* The shared part; an implementation embeds it first. */
+struct kc_herder {
+    const kc_herder_vt_t *vt;
+    kc_worker_t *w;
+    kc_status_store_t *status;
+    kc_config_store_t *configs;
+    int64_t timeout_ms;
+
+    /* Serialises op execution (the thread, or callers before start). */
+    pthread_mutex_t exec_lock;
+    /* Owned by whoever holds exec_lock. */
+    kc_hconn_t **conns;
+    size_t nconns;
+};
+
+/**
+ * @brief Set up the core of @p h over @p w (borrowed) with status store
+ * @p status and config store @p configs (both taken). Installs the status
+ * listener on @p w.
+ */
+void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
+                         kc_worker_t *w, kc_status_store_t *status,
+                         kc_config_store_t *configs);
+/**
+ * @brief Stop every task and connector (as Apache's StandaloneHerder.stop:
+ * tasks first), remove the status listener, free the core's state. The
+ * implementation has stopped serving ops.
+ */
+void kc_herder_core_release(kc_herder_t *h);
+/**
+ * @brief Execute @p op under exec_lock and fill its reply (rc, err, out).
+ * @locality the herder's thread, or a caller before the herder starts.
+ */
+void kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op);
+
+/** @brief A new op of @p type for connector or plugin @p name (may be NULL). */
+kc_op_t *kc_op_new(kc_op_type_t type, const char *name);
+/** @brief The op's destroy hook (kc_opq_op_t.destroy). */
+void kc_op_destroy(kc_opq_op_t *qop);
+
+/* ---- shared by the core's files (kc_herder_validate.c) ------------------ */
+
+kc_hconn_t *kc_herder_find(kc_herder_t *h, const char *name);
+const char *kc_kind_type(kc_plugin_kind_t kind);
+const char *kc_plugin_class(const kc_plugin_head_t *p);
+const char *kc_task_version(const struct kc_connector_plugin *p);
+void kc_tasks_free(kc_props_t **tasks, size_t n);
+/** @brief The props as a JSON object of strings (caller owns). */
+json_t *kc_props_json(const kc_props_t *props);
+/** @brief Java's Map.toString of @p props (caller frees). */
+char *kc_props_java_string(const kc_props_t *props);
+/**
+ * @brief A JSON config object as props; keys with a null value go to
+ * *nulls (may be NULL).
+ */
+kc_err_t kc_json_to_props(json_t *config, kc_props_t **out, kc_props_t **nulls,
+                          kc_error_t *err);
+/** @brief A JSON scalar's text (a string's value), caller frees. */
+char *kc_json_scalar_text(const json_t *v);
+/* Plugin kinds in the order GET /connector-plugins lists them. */
+#define KC_HERDER_NPLUGIN_KINDS 6
+extern const kc_plugin_kind_t kc_plugin_order[KC_HERDER_NPLUGIN_KINDS];
+/** @brief Apache's error body {"error_code":N,"message":"..."}. */
+json_t *kc_error_body(int code, const char *message);
+const struct kc_connector_plugin *kc_herder_plugin(kc_herder_t *h,
+                                                   const char *cls,
+                                                   kc_plugin_kind_t *kind,
+                                                   kc_error_t *err);
+kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
+                                  const kc_props_t *nulls,
+                                  const struct kc_connector_plugin **plugin,
+                                  kc_plugin_kind_t *kind, json_t **out,
+                                  kc_error_t *err);
+char *kc_infos_error_text(json_t *infos);
+kc_err_t kc_op_validate(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_offsets.c) ------------------- */
+/** @brief "Connector x not found" (KC_ERR_NOT_FOUND) in @p op. */
+kc_err_t kc_not_found(kc_op_t *op);
+/** @brief The stored config of @p c as JSON (caller owns). */
+json_t *kc_hconn_config_json(kc_herder_t *h, const kc_hconn_t *c);
+kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op);
+kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op);
+kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op);
+kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op);
+
+#endif /* KC_HERDER_KC_HERDER_CORE_H */

@@ -1,0 +1,454 @@
+/*
+ * The herder core's config side: props <-> JSON conversions, plugin
+ * lookup and connector config validation (config providers resolved,
+ * their values scrubbed from what is shown), the validate and plugin
+ * config ops. Split from kc_herder_core.c to keep each file readable.
+ */
+#include "kc_internal.h"
+
+#include "herder/kc_config_info.h"
+#include "herder/kc_herder_core.h"
+#include "util/kc_str.h"
+#include "util/kc_utf8.h"
+
+#include <ctype.h>
+#include <strings.h>
+
+/* ---- small helpers ----------------------------------------------------- */
+
+kc_hconn_t *kc_herder_find(kc_herder_t *h, const char *name)
+{
+    for (size_t i = 0; i < h->nconns; i++) {
+        if (strcmp(h->conns[i]->name, name) == 0) {
+            return h->conns[i];
+        }
+    }
+    return NULL;
+}
+
+const char *kc_kind_type(kc_plugin_kind_t kind)
+{
+    return kind == KC_PLUGIN_SINK ? "sink" : "source";
+}
+
+const char *kc_plugin_class(const kc_plugin_head_t *p)
+{
+    return p->class_name != NULL ? p->class_name : p->name;
+}
+
+const char *kc_task_version(const struct kc_connector_plugin *p)
+{
+    if (p->source_task != NULL) {
+        return p->source_task->version;
+    }
+    if (p->sink_task != NULL) {
+        return p->sink_task->version;
+    }
+    return NULL;
+}
+
+void kc_tasks_free(kc_props_t **tasks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        kc_props_destroy(tasks[i]);
+    }
+    kc_free(tasks);
+}
+
+json_t *kc_props_json(const kc_props_t *props)
+{
+    json_t *o = json_object();
+
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        json_object_set_new(o, kc_props_key_at(props, i),
+                            json_string(kc_props_value_at(props, i)));
+    }
+    return o;
+}
+
+/* Java's Map.toString(): {k1=v1, k2=v2}, as Apache quotes a config. */
+char *kc_props_java_string(const kc_props_t *props)
+{
+    kc_buf_t buf;
+
+    kc_buf_init(&buf, 0);
+    kc_buf_putc(&buf, '{');
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        kc_buf_printf(&buf, "%s%s=%s", i > 0 ? ", " : "",
+                      kc_props_key_at(props, i), kc_props_value_at(props, i));
+    }
+    kc_buf_putc(&buf, '}');
+    return kc_buf_detach(&buf, NULL);
+}
+
+static int kc_json_to_buf(const char *data, size_t len, void *opaque)
+{
+    return kc_buf_append(opaque, data, len) == KC_OK ? 0 : -1;
+}
+
+/* A number or boolean as Jackson turns it into a String. Caller frees. */
+char *kc_json_scalar_text(const json_t *v)
+{
+    kc_buf_t buf;
+
+    kc_buf_init(&buf, 0);
+    json_dump_callback(v, kc_json_to_buf, &buf, JSON_ENCODE_ANY);
+    return kc_buf_detach(&buf, NULL);
+}
+
+/*
+ * A REST config object to props. Scalars become their JSON text (as
+ * Jackson reads a Map<String, String>); null values are kept apart in
+ * @p nulls (validation reports them); objects and arrays are rejected.
+ */
+kc_err_t kc_json_to_props(json_t *config, kc_props_t **out, kc_props_t **nulls,
+                          kc_error_t *err)
+{
+    kc_props_t *props;
+    const char *key;
+    json_t *v;
+
+    if (config == NULL || !json_is_object(config)) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Connector configuration must be a JSON object "
+                            "of string values");
+    }
+    props = kc_props_new();
+    if (nulls != NULL) {
+        *nulls = kc_props_new();
+    }
+    json_object_foreach(config, key, v)
+    {
+        if (json_is_string(v)) {
+            kc_props_set(props, key, json_string_value(v));
+        } else if (json_is_null(v)) {
+            if (nulls != NULL) {
+                kc_props_set(*nulls, key, "");
+            }
+        } else if (json_is_object(v) || json_is_array(v)) {
+            kc_props_destroy(props);
+            if (nulls != NULL) {
+                kc_props_destroy(*nulls);
+                *nulls = NULL;
+            }
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "Cannot deserialize value of type "
+                                "`java.lang.String` from %s value (key \"%s\")",
+                                json_is_object(v) ? "Object" : "Array", key);
+        } else {
+            char *text = kc_json_scalar_text(v);
+
+            kc_props_set(props, key, text);
+            kc_free(text);
+        }
+    }
+    *out = props;
+    return KC_OK;
+}
+
+json_t *kc_error_body(int code, const char *message)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "error_code", json_integer(code));
+    json_object_set_new(o, "message", json_string(message));
+    return o;
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+const struct kc_connector_plugin *kc_herder_plugin(kc_herder_t *h,
+                                                   const char *cls,
+                                                   kc_plugin_kind_t *kind,
+                                                   kc_error_t *err)
+{
+    kc_registry_t *reg = kc_worker_registry(h->w);
+    const struct kc_connector_plugin *p;
+    kc_buf_t buf;
+
+    p = kc_registry_find_connector(reg, cls, kind);
+    if (p != NULL) {
+        return p;
+    }
+    kc_buf_init(&buf, 0);
+    for (int k = KC_PLUGIN_SINK; k >= KC_PLUGIN_SOURCE; k--) {
+        size_t n = kc_registry_count(reg, (kc_plugin_kind_t)k);
+
+        for (size_t i = 0; i < n; i++) {
+            const kc_plugin_head_t *head =
+                kc_registry_at(reg, (kc_plugin_kind_t)k, i);
+
+            kc_buf_printf(&buf, "%s%s", buf.len > 0 ? ", " : "",
+                          kc_plugin_class(head));
+        }
+    }
+    kc_error_set(err, KC_ERR_INVALID,
+                 "Failed to find any class that implements Connector and "
+                 "which name matches %s, available connectors are: %s",
+                 cls, kc_buf_cstr(&buf));
+    kc_buf_release(&buf);
+    return NULL;
+}
+
+/*
+ * The tables a connector is validated against: the worker's (common keys
+ * plus the plugin's), or just the plugin's if the worker has none.
+ */
+static const kc_config_def_t *const *
+kc_herder_tables(kc_herder_t *h, const struct kc_connector_plugin *p,
+                 const kc_config_def_t *fallback[2])
+{
+    const kc_config_def_t *const *tables = kc_worker_connector_defs(h->w, p);
+
+    if (tables != NULL) {
+        return tables;
+    }
+    fallback[0] = p->config_def;
+    fallback[1] = NULL;
+    return fallback[0] != NULL ? fallback : fallback + 1;
+}
+
+/*
+ * Apache's NonEmptyStringWithoutControlChars on "name": ConfigDef trims a
+ * STRING value first, then every code point that is an ISO control
+ * character (U+0000-U+001F, U+007F-U+009F) is listed. Code points, not
+ * bytes: the UTF-8 of a character outside the BMP holds bytes in
+ * 0x80-0x9F that are not control characters.
+ */
+static void kc_herder_check_name(const kc_props_t *props,
+                                 kc_config_result_t *result)
+{
+    const char *name = kc_props_get(props, "name");
+    char *trimmed;
+    char *msg = NULL;
+    kc_buf_t buf;
+
+    if (name == NULL || kc_config_result_first(result, "name") != NULL) {
+        return;
+    }
+    trimmed = kc_str_trim_dup(name, strlen(name));
+    kc_buf_init(&buf, 0);
+    if (*trimmed == '\0') {
+        msg = kc_asprintf("Invalid value  for configuration name: String "
+                          "may not be empty");
+    } else if (!kc_utf8_valid(trimmed, strlen(trimmed))) {
+        msg = kc_asprintf("Invalid value for configuration name: String "
+                          "must be valid UTF-8");
+    } else {
+        const uint8_t *p = (const uint8_t *)trimmed;
+        const uint8_t *end = p + strlen(trimmed);
+
+        while (p < end) {
+            uint32_t cp;
+
+            p += kc_utf8_decode(p, end, &cp);
+            if (kc_utf8_is_iso_control(cp)) {
+                kc_buf_printf(&buf, "%s%u", buf.len > 0 ? ", " : "",
+                              (unsigned)cp);
+            }
+        }
+        if (buf.len > 0) {
+            msg = kc_asprintf("Invalid value %s for configuration name: "
+                              "String may not contain control sequences "
+                              "but had the following ASCII chars: %s",
+                              trimmed, kc_buf_cstr(&buf));
+        }
+    }
+    if (msg != NULL) {
+        kc_config_info_add_issue(result, "name", msg);
+        kc_free(msg);
+    }
+    kc_buf_release(&buf);
+    kc_free(trimmed);
+}
+
+/*
+ * Validation runs on resolved values: put the references back in what
+ * it shows of each key (value, errors, recommended values).
+ */
+static void kc_herder_scrub_infos(kc_herder_t *h, const kc_props_t *raw,
+                                  json_t *infos)
+{
+    const kc_config_t *wcfg = kc_worker_config(h->w);
+    kc_secrets_t *sec =
+        kc_secrets_new(raw, wcfg != NULL ? kc_config_props(wcfg) : NULL);
+    json_t *configs = json_object_get(infos, "configs");
+
+    for (size_t i = 0; !kc_secrets_empty(sec) && i < json_array_size(configs);
+         i++) {
+        json_t *value = json_object_get(json_array_get(configs, i), "value");
+        const char *key = json_string_value(json_object_get(value, "name"));
+        const char *rawv = key != NULL ? kc_props_get(raw, key) : NULL;
+        json_t *shown = json_object_get(value, "value");
+
+        /* Not "name": the key stays what it is. */
+        kc_secrets_scrub_json(sec, json_object_get(value, "errors"));
+        kc_secrets_scrub_json(sec,
+                              json_object_get(value, "recommended_values"));
+        if (rawv != NULL && json_is_string(shown) &&
+            strcmp(json_string_value(shown), KC_CONFIG_HIDDEN) != 0) {
+            /* A value that held a reference shows the reference. */
+            json_string_set(shown, rawv);
+        } else {
+            kc_secrets_scrub_json(sec, shown);
+        }
+    }
+    kc_secrets_destroy(sec);
+}
+
+/*
+ * Validate @p props (and the keys in @p nulls, whose JSON value was null).
+ * *infos (may be NULL) gets the ConfigInfos. KC_OK with issues listed in
+ * the infos; an error only when validation could not run (no class,
+ * unknown plugin).
+ */
+kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
+                                  const kc_props_t *nulls,
+                                  const struct kc_connector_plugin **pp,
+                                  kc_plugin_kind_t *kind, json_t **infos,
+                                  kc_error_t *err)
+{
+    const char *cls = kc_props_get(raw, "connector.class");
+    const struct kc_connector_plugin *p;
+    const kc_config_def_t *fallback[2];
+    const kc_config_def_t *const *tables;
+    const kc_config_t *wcfg = kc_worker_config(h->w);
+    kc_config_result_t result = {NULL, 0};
+    kc_props_t *props;
+
+    if (cls == NULL) {
+        char *text = kc_props_java_string(raw);
+
+        kc_error_set(err, KC_ERR_INVALID,
+                     "Connector config %s contains no connector type", text);
+        kc_free(text);
+        return KC_ERR_INVALID;
+    }
+    p = kc_herder_plugin(h, cls, kind, err);
+    if (p == NULL) {
+        return KC_ERR_INVALID;
+    }
+    /* As Apache: ${provider:...} references are resolved, then checked. */
+    props = kc_props_copy(raw);
+    if (wcfg != NULL &&
+        kc_props_resolve(props, kc_config_props(wcfg), err) != KC_OK) {
+        kc_props_destroy(props);
+        err->code = KC_ERR_INVALID;
+        return KC_ERR_INVALID;
+    }
+    tables = kc_herder_tables(h, p, fallback);
+    kc_config_validate(tables, props, &result);
+    for (size_t i = 0; nulls != NULL && i < kc_props_count(nulls); i++) {
+        kc_config_info_add_issue(&result, kc_props_key_at(nulls, i),
+                                 "Null value can not be supplied as the "
+                                 "configuration value.");
+    }
+    kc_herder_check_name(props, &result);
+    /* Cross-key rules and the plugin's own validate(). */
+    kc_worker_connector_check(h->w, p, props, &result);
+    *infos = kc_config_infos(cls, tables, props, &result);
+    kc_herder_scrub_infos(h, raw, *infos);
+    kc_config_result_release(&result);
+    kc_props_destroy(props);
+    if (pp != NULL) {
+        *pp = p;
+    }
+    return KC_OK;
+}
+
+/*
+ * Apache's "Connector configuration is invalid ..." text for the errors
+ * in @p infos, or NULL when there are none. Caller frees.
+ */
+char *kc_infos_error_text(json_t *infos)
+{
+    json_int_t count =
+        json_integer_value(json_object_get(infos, "error_count"));
+    json_t *configs = json_object_get(infos, "configs");
+    kc_buf_t buf;
+
+    if (count <= 0) {
+        return NULL;
+    }
+    kc_buf_init(&buf, 0);
+    kc_buf_printf(&buf,
+                  "Connector configuration is invalid and contains the "
+                  "following %lld error(s):",
+                  (long long)count);
+    for (size_t i = 0; i < json_array_size(configs); i++) {
+        json_t *errors = json_object_get(
+            json_object_get(json_array_get(configs, i), "value"), "errors");
+
+        for (size_t j = 0; j < json_array_size(errors); j++) {
+            kc_buf_printf(&buf, "\n%s",
+                          json_string_value(json_array_get(errors, j)));
+        }
+    }
+    kc_buf_puts(&buf, "\nYou can also find the above list of errors at the "
+                      "endpoint `/connector-plugins/{connectorType}/config/"
+                      "validate`");
+    return kc_buf_detach(&buf, NULL);
+}
+
+kc_err_t kc_op_validate(kc_herder_t *h, kc_op_t *op)
+{
+    kc_props_t *props = NULL;
+    kc_props_t *nulls = NULL;
+    kc_err_t rc;
+
+    rc = kc_json_to_props(op->in, &props, &nulls, &op->err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if (kc_props_get(props, "connector.class") == NULL && op->name != NULL) {
+        /* The path names the plugin; Apache would fail without the key. */
+        kc_props_set(props, "connector.class", op->name);
+    }
+    rc = kc_herder_validate_props(h, props, nulls, NULL, NULL, &op->out,
+                                  &op->err);
+    kc_props_destroy(props);
+    kc_props_destroy(nulls);
+    return rc;
+}
+
+/* Plugin kinds in the order GET /connector-plugins lists them. */
+const kc_plugin_kind_t kc_plugin_order[KC_HERDER_NPLUGIN_KINDS] = {
+    KC_PLUGIN_SINK,      KC_PLUGIN_SOURCE,    KC_PLUGIN_TRANSFORM,
+    KC_PLUGIN_PREDICATE, KC_PLUGIN_CONVERTER, KC_PLUGIN_HEADER_CONVERTER};
+
+kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op)
+{
+    kc_registry_t *reg = kc_worker_registry(h->w);
+
+    for (size_t k = 0; k < KC_ARRAY_LEN(kc_plugin_order); k++) {
+        const kc_plugin_head_t *p =
+            kc_registry_find(reg, kc_plugin_order[k], op->name);
+        const kc_config_def_t *tables[16];
+        size_t n = 0;
+
+        if (p == NULL) {
+            continue;
+        }
+        if (p->config_def != NULL) {
+            tables[n++] = p->config_def;
+        }
+        if (kc_plugin_order[k] == KC_PLUGIN_SINK ||
+            kc_plugin_order[k] == KC_PLUGIN_SOURCE) {
+            const kc_config_def_t *const *common = kc_worker_connector_defs(
+                h->w, (const struct kc_connector_plugin *)p);
+
+            for (size_t i = 0; common != NULL && common[i] != NULL &&
+                               n < KC_ARRAY_LEN(tables) - 1;
+                 i++) {
+                if (common[i] != p->config_def) {
+                    tables[n++] = common[i];
+                }
+            }
+        }
+        tables[n] = NULL;
+        op->out = kc_config_key_infos(tables);
+        return KC_OK;
+    }
+    return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Unknown plugin %s.",
+                        op->name);
+}
