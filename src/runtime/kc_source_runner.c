@@ -13,6 +13,8 @@
 
 #include "runtime/kc_task_runner.h"
 
+#include "runtime/kc_producer_errors.h"
+
 #include "data/kc_value_json.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -319,130 +321,6 @@ static void commit_offsets(source_runner_t *sr)
     }
 }
 
-#define KAFKA_EXC "org.apache.kafka.common.errors."
-
-/* The exception Apache's (Java) producer reports for @p err. */
-static const char *producer_exception(rd_kafka_resp_err_t err)
-{
-    switch (err) {
-    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-        return KAFKA_EXC "RecordTooLargeException";
-    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
-        return KAFKA_EXC "InvalidTopicException";
-    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-        return KAFKA_EXC "UnknownTopicOrPartitionException";
-    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-        return KAFKA_EXC "TopicAuthorizationException";
-    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
-        return KAFKA_EXC "ClusterAuthorizationException";
-    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
-        return KAFKA_EXC "TimeoutException";
-    case RD_KAFKA_RESP_ERR_INVALID_MSG:
-    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
-        return KAFKA_EXC "CorruptRecordException";
-    default:
-        return "org.apache.kafka.common.KafkaException";
-    }
-}
-
-/*
- * The producer's fatal error (rd_kafka_fatal_error): it can send nothing
- * any more. An idempotent producer gets one when the cluster refuses
- * idempotence (cluster authorization failed), so name the way out.
- * Caller frees.
- */
-static char *fatal_text(source_runner_t *sr)
-{
-    char detail[512];
-    rd_kafka_resp_err_t cause =
-        rd_kafka_fatal_error(sr->rk, detail, sizeof(detail));
-
-    return kc_asprintf(
-        "the producer failed for good (%s): %s%s", rd_kafka_err2name(cause),
-        detail,
-        sr->idempotent
-            ? "; if the Kafka cluster does not allow idempotent producers, "
-              "set producer.enable.idempotence=false in the worker config "
-              "(or producer.override.enable.idempotence=false in the "
-              "connector config)"
-            : "");
-}
-
-/*
- * Why @p topic is not a legal Kafka topic name (Apache's Topic.validate),
- * or NULL. librdkafka does not check names and reports the broker's
- * refusal as an unknown topic; Apache's producer fails the record with an
- * InvalidTopicException.
- */
-static const char *topic_name_problem(const char *topic)
-{
-    size_t len = strlen(topic);
-
-    if (strcmp(topic, ".") == 0 || strcmp(topic, "..") == 0) {
-        return "a topic name cannot be \".\" or \"..\"";
-    }
-    if (len > 249) {
-        return "a topic name can be at most 249 characters long";
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = topic[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
-            return "a topic name may only contain ASCII letters, digits, "
-                   "'.', '_' and '-'";
-        }
-    }
-    return NULL;
-}
-
-/*
- * The message for a record Kafka refused with @p err (caller frees):
- * names the topic, the cause and, where one helps, the setting to change.
- * @p size is the record's serialised size when known (a local refusal),
- * else 0. Sets *fatal when the producer can send nothing any more.
- */
-static char *send_failure_text(source_runner_t *sr, rd_kafka_resp_err_t err,
-                               const char *topic, size_t size, bool *fatal)
-{
-    char max[32];
-    size_t max_len = sizeof(max);
-    char *detail;
-    char *text;
-
-    *fatal = err == RD_KAFKA_RESP_ERR__FATAL;
-    if (*fatal) {
-        detail = fatal_text(sr);
-        text = kc_asprintf("could not send record to topic \"%s\": %s", topic,
-                           detail);
-        kc_free(detail);
-        return text;
-    }
-    if (err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION &&
-        topic_name_problem(topic) != NULL) {
-        return kc_asprintf("could not send record to topic \"%s\": not a "
-                           "valid topic name: %s",
-                           topic, topic_name_problem(topic));
-    }
-    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && size > 0 &&
-        rd_kafka_conf_get(rd_kafka_conf(sr->rk), "message.max.bytes", max,
-                          &max_len) == RD_KAFKA_CONF_OK) {
-        return kc_asprintf(
-            "could not send record to topic \"%s\": its key and value are "
-            "%zu bytes when serialized, more than the producer's "
-            "max.request.size (message.max.bytes) of %s bytes",
-            topic, size, max);
-    }
-    return kc_asprintf("could not send record to topic \"%s\": %s%s", topic,
-                       rd_kafka_err2str(err),
-                       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
-                           ? " (the topic's max.message.bytes or the broker's "
-                             "message.max.bytes is smaller than the record)"
-                           : "");
-}
-
 /*
  * Kafka refused record @p seq of @p p with @p err: at once (@p rec, as
  * polled; the producer never had it) or in its delivery report (@p msg).
@@ -456,7 +334,8 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
                         const kc_record_t *rec, const rd_kafka_message_t *msg)
 {
     bool fatal;
-    char *text = send_failure_text(sr, err, topic, size, &fatal);
+    char *text = kc_producer_failure_text(sr->rk, sr->idempotent, err, topic,
+                                          size, &fatal);
 
     if (!fatal && kc_error_handler_tolerates_all(sr->core.eh)) {
         kc_error_context_t ctx = {
@@ -464,7 +343,7 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
             .class_name = "org.apache.kafka.connect.runtime.WorkerSourceTask",
             .code = KC_ERR_KAFKA,
             .message = text,
-            .exception_class = producer_exception(err),
+            .exception_class = kc_producer_exception(err),
             .record = msg == NULL ? rec : NULL,
             .produced = msg};
 
@@ -484,7 +363,7 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
                 "Unrecoverable exception from producer send callback\n"
                 "Caused by: %s: %s",
                 fatal ? "org.apache.kafka.common.KafkaException"
-                      : producer_exception(err),
+                      : kc_producer_exception(err),
                 text);
     kc_free(text);
 }
@@ -613,7 +492,7 @@ static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
             return KC_OK;
         }
     }
-    if (topic_name_problem(topic) != NULL) {
+    if (kc_topic_name_problem(topic) != NULL) {
         return KC_DECLINED; /* the record's failure, not the task's */
     }
     if (kc_worker_ensure_topic(sr->task->worker, sr->rk,
@@ -918,7 +797,7 @@ static void source_events(void *self)
     if (rd_kafka_fatal_error(sr->rk, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         /* E.g. a cluster that refuses the idempotent producer: fail now
          * rather than with the next record. */
-        char *fatal = fatal_text(sr);
+        char *fatal = kc_producer_fatal_text(sr->rk, sr->idempotent);
 
         kc_log_error(LOGGER, "could not produce records: %s", fatal);
         runner_fail(sr,
