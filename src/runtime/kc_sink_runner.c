@@ -19,12 +19,9 @@
 
 #include "config/kc_secrets.h"
 
-#include "runtime/kc_task.h"
+#include "runtime/kc_task_runner.h"
 
-#include "runtime/kc_error_handler.h"
 #include "runtime/kc_fetch_waker.h"
-#include "runtime/kc_task_converters.h"
-#include "transforms/kc_transform_chain.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
@@ -37,23 +34,16 @@
 #define KC_SINK_POLL_MS 200
 
 typedef struct sink_runner {
+    kc_task_runner_t core; /* lifecycle, status, stages, commit timer */
     kc_task_t *task;
     const struct kc_sink_task_plugin *plugin;
     void *ctx;
     bool plugin_started;
     rd_kafka_t *rk;
     rd_kafka_queue_t *queue;
-    kc_fetch_waker_t *waker; /* NULL on librdkafka >= 2.1 */
-    kc_task_converters_t conv;
-    kc_transform_chain_t *chain;
-    kc_error_handler_t *eh;
-    bool paused; /* the connector is paused (target state) */
+    kc_fetch_waker_t *waker;                    /* NULL on librdkafka >= 2.1 */
     rd_kafka_topic_partition_list_t *to_commit; /* next offsets, put done */
-    char *failure;
-    bool interrupted; /* a stop ended a retry: the batch is not done */
     int max_poll;
-    int64_t flush_interval;
-    int64_t next_commit;
     kc_strlist_t topics_seen;
     /*
      * The batch in delivery: the consumed messages (owned) and the records
@@ -75,13 +65,6 @@ typedef struct sink_runner {
     size_t held_cap;
 } sink_runner_t;
 
-static void sink_fail(sink_runner_t *sr, const char *msg)
-{
-    if (sr->failure == NULL) {
-        sr->failure = kc_strdup(msg);
-    }
-}
-
 /* Flush the task, then commit what was put. Returns false on failure. */
 static bool commit_offsets(sink_runner_t *sr)
 {
@@ -92,7 +75,7 @@ static bool commit_offsets(sink_runner_t *sr)
         return true;
     }
     /* Records sent to the dead letter queue must land before we move on. */
-    if (!kc_error_handler_flush(sr->eh, 30000)) {
+    if (!kc_error_handler_flush(sr->core.eh, 30000)) {
         kc_log_error(LOGGER,
                      "%s the dead letter queue did not acknowledge its "
                      "records: offsets not committed",
@@ -193,7 +176,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
          * resume them: librdkafka keeps a partition's pause across a
          * revoke and a later assignment.
          */
-        if (sr->paused || sr->retrying) {
+        if (sr->core.paused || sr->retrying) {
             rd_kafka_pause_partitions(rk, parts);
         } else {
             rd_kafka_resume_partitions(rk, parts);
@@ -247,18 +230,14 @@ static void note_topic(sink_runner_t *sr, const char *topic)
 
 /* One stage of the conversion of @p msg, re-run by a retry. */
 typedef struct sink_stage {
+    kc_task_stage_t base;
     sink_runner_t *sr;
     const rd_kafka_message_t *msg;
-    kc_stage_t stage;
-    kc_record_t *rec;
-    kc_record_t snapshot; /* the record before the transforms */
-    kc_arena_t *arena;
     const char *hname; /* HEADER_CONVERTER: the header */
     const void *hval;
     size_t hsize;
     const kc_schema_t **hschema;
     kc_value_t *hvalue;
-    bool drop;
 } sink_stage_t;
 
 static kc_err_t stage_run(void *arg, kc_error_t *err)
@@ -266,63 +245,39 @@ static kc_err_t stage_run(void *arg, kc_error_t *err)
     sink_stage_t *st = arg;
     sink_runner_t *sr = st->sr;
     const rd_kafka_message_t *msg = st->msg;
-    const char *topic = st->rec->topic;
+    const char *topic = st->base.rec->topic;
 
-    switch (st->stage) {
+    switch (st->base.stage) {
     case KC_STAGE_KEY_CONVERTER:
-        return sr->conv.key->to_connect(
-            sr->conv.key_ctx, topic, NULL, msg->key, msg->key_len, st->arena,
-            &st->rec->key_schema, &st->rec->key, err);
+        return sr->core.conv.key->to_connect(
+            sr->core.conv.key_ctx, topic, NULL, msg->key, msg->key_len,
+            st->base.arena, &st->base.rec->key_schema, &st->base.rec->key, err);
     case KC_STAGE_VALUE_CONVERTER:
-        return sr->conv.value->to_connect(
-            sr->conv.value_ctx, topic, NULL, msg->payload, msg->len, st->arena,
-            &st->rec->value_schema, &st->rec->value, err);
+        return sr->core.conv.value->to_connect(
+            sr->core.conv.value_ctx, topic, NULL, msg->payload, msg->len,
+            st->base.arena, &st->base.rec->value_schema, &st->base.rec->value,
+            err);
     case KC_STAGE_HEADER_CONVERTER:
-        return kc_task_converters_header_in(&sr->conv, topic, st->hname,
-                                            st->hval, st->hsize, st->arena,
+        return kc_task_converters_header_in(&sr->core.conv, topic, st->hname,
+                                            st->hval, st->hsize, st->base.arena,
                                             st->hschema, st->hvalue, err);
     default:
         /* A retry starts the chain again from the converted record. */
-        *st->rec = st->snapshot;
-        st->drop = false;
-        return kc_transform_chain_apply(sr->chain, st->rec, st->arena,
-                                        &st->drop, err);
+        return kc_task_stage_transform(&st->base, err);
     }
 }
 
 /*
  * A stage failed with @p rc: retry it if retriable, then report it.
  * Returns true when a retry succeeded; false when the record is skipped
- * or the task fails (sr->failure set).
+ * or the task fails (sr->core.failure set).
  */
 static bool stage_failed(sink_stage_t *st, kc_err_t rc, kc_error_t *err)
 {
-    sink_runner_t *sr = st->sr;
     kc_error_context_t ctx = {
-        .stage = st->stage, .consumed = st->msg, .code = rc};
-    char *trace = NULL;
+        .stage = st->base.stage, .consumed = st->msg, .code = rc};
 
-    if (rc == KC_RETRY) {
-        rc = kc_error_handler_retry(sr->eh, stage_run, st, rc, err, NULL);
-        if (rc == KC_OK) {
-            return true;
-        }
-        if (rc == KC_RETRY && kc_error_handler_stopping(sr->eh)) {
-            sr->interrupted = true;
-            return false;
-        }
-        ctx.code = rc;
-    }
-    kc_error_context_name_stage(
-        &ctx, &sr->conv, kc_worker_registry(sr->task->worker),
-        sr->task->connector_config, err,
-        "org.apache.kafka.connect.runtime.WorkerSinkTask");
-    ctx.message = err->msg;
-    if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {
-        sink_fail(sr, trace);
-        kc_free(trace);
-    }
-    return false;
+    return kc_task_runner_stage_failed(&st->sr->core, &ctx, stage_run, st, err);
 }
 
 /* Turn one Kafka message into a record of @p batch; false to skip it. */
@@ -343,25 +298,26 @@ static bool convert(sink_runner_t *sr, const rd_kafka_message_t *msg,
     rec->offset = msg->offset;
     rec->timestamp = rd_kafka_message_timestamp(msg, &tstype);
     rec->origin = msg;
+    st.base.r = &sr->core;
     st.sr = sr;
     st.msg = msg;
-    st.rec = rec;
-    st.arena = batch->arena;
-    rc = sr->conv.key->to_connect(sr->conv.key_ctx, topic, NULL, msg->key,
-                                  msg->key_len, batch->arena, &rec->key_schema,
-                                  &rec->key, &err);
+    st.base.rec = rec;
+    st.base.arena = batch->arena;
+    rc = sr->core.conv.key->to_connect(sr->core.conv.key_ctx, topic, NULL,
+                                       msg->key, msg->key_len, batch->arena,
+                                       &rec->key_schema, &rec->key, &err);
     if (rc != KC_OK) {
-        st.stage = KC_STAGE_KEY_CONVERTER;
+        st.base.stage = KC_STAGE_KEY_CONVERTER;
         if (!stage_failed(&st, rc, &err)) {
             batch->len--;
             return false;
         }
     }
-    rc = sr->conv.value->to_connect(sr->conv.value_ctx, topic, NULL,
-                                    msg->payload, msg->len, batch->arena,
-                                    &rec->value_schema, &rec->value, &err);
+    rc = sr->core.conv.value->to_connect(sr->core.conv.value_ctx, topic, NULL,
+                                         msg->payload, msg->len, batch->arena,
+                                         &rec->value_schema, &rec->value, &err);
     if (rc != KC_OK) {
-        st.stage = KC_STAGE_VALUE_CONVERTER;
+        st.base.stage = KC_STAGE_VALUE_CONVERTER;
         if (!stage_failed(&st, rc, &err)) {
             batch->len--;
             return false;
@@ -379,11 +335,11 @@ static bool convert(sink_runner_t *sr, const rd_kafka_message_t *msg,
             const kc_schema_t *schema = NULL;
             kc_value_t value;
 
-            rc = kc_task_converters_header_in(&sr->conv, topic, name, val, size,
-                                              batch->arena, &schema, &value,
-                                              &err);
+            rc = kc_task_converters_header_in(&sr->core.conv, topic, name, val,
+                                              size, batch->arena, &schema,
+                                              &value, &err);
             if (rc != KC_OK) {
-                st.stage = KC_STAGE_HEADER_CONVERTER;
+                st.base.stage = KC_STAGE_HEADER_CONVERTER;
                 st.hname = name;
                 st.hval = val;
                 st.hsize = size;
@@ -397,17 +353,17 @@ static bool convert(sink_runner_t *sr, const rd_kafka_message_t *msg,
             kc_record_add_header(batch->arena, rec, name, schema, &value);
         }
     }
-    if (sr->chain != NULL) {
-        st.snapshot = *rec;
-        rc =
-            kc_transform_chain_apply(sr->chain, rec, batch->arena, &drop, &err);
+    if (sr->core.chain != NULL) {
+        st.base.snapshot = *rec;
+        rc = kc_transform_chain_apply(sr->core.chain, rec, batch->arena, &drop,
+                                      &err);
         if (rc != KC_OK) {
-            st.stage = KC_STAGE_TRANSFORMATION;
+            st.base.stage = KC_STAGE_TRANSFORMATION;
             if (!stage_failed(&st, rc, &err)) {
                 batch->len--;
                 return false;
             }
-            drop = st.drop;
+            drop = st.base.drop;
         }
     }
     if (drop) {
@@ -426,21 +382,13 @@ static void apply_pause(sink_runner_t *sr)
     rd_kafka_topic_partition_list_t *assigned = NULL;
 
     if (rd_kafka_assignment(sr->rk, &assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        if (sr->paused || sr->retrying) {
+        if (sr->core.paused || sr->retrying) {
             rd_kafka_pause_partitions(sr->rk, assigned);
         } else {
             rd_kafka_resume_partitions(sr->rk, assigned);
         }
         rd_kafka_topic_partition_list_destroy(assigned);
     }
-}
-
-static void set_paused(sink_runner_t *sr, bool paused)
-{
-    sr->paused = paused;
-    apply_pause(sr);
-    kc_worker_report(sr->task->worker, sr->task->connector, sr->task->id,
-                     paused ? KC_STATE_PAUSED : KC_STATE_RUNNING, NULL);
 }
 
 /* The batch is done: note its offsets if @p consumed, free its messages. */
@@ -471,8 +419,8 @@ static void schedule_retry(sink_runner_t *sr, int64_t timeout, const char *why)
         sr->retry_at = now + timeout;
     } else {
         /* As Apache: at the next poll, which waits for the next commit. */
-        sr->retry_at = sr->next_commit > now + KC_SINK_RETRY_MIN_MS
-                           ? sr->next_commit
+        sr->retry_at = sr->core.next_commit > now + KC_SINK_RETRY_MIN_MS
+                           ? sr->core.next_commit
                            : now + KC_SINK_RETRY_MIN_MS;
     }
     kc_log_warn(
@@ -495,7 +443,7 @@ static void deliver(sink_runner_t *sr)
         timeout = atomic_exchange(&sr->task->sink_ctx.timeout_ms, -1);
     }
     /* An errant-record report may fail the task inside put. */
-    if (rc == KC_RETRY && sr->failure == NULL) {
+    if (rc == KC_RETRY && sr->core.failure == NULL) {
         schedule_retry(sr, timeout, err.msg);
         return;
     }
@@ -507,9 +455,9 @@ static void deliver(sink_runner_t *sr)
                  "Exiting WorkerSinkTask due to unrecoverable exception.\n"
                  "Caused by: %s",
                  err.msg[0] ? err.msg : kc_err_name(rc));
-        sink_fail(sr, trace);
+        kc_task_runner_fail(&sr->core, trace);
     }
-    batch_done(sr, sr->failure == NULL);
+    batch_done(sr, sr->core.failure == NULL);
     if (sr->retrying) {
         sr->retrying = false;
         apply_pause(sr);
@@ -562,7 +510,7 @@ static void fetch(sink_runner_t *sr)
 {
     ssize_t n;
 
-    if (sr->nheld > 0 && !sr->paused) {
+    if (sr->nheld > 0 && !sr->core.paused) {
         size_t take =
             sr->nheld < (size_t)sr->max_poll ? sr->nheld : (size_t)sr->max_poll;
 
@@ -597,7 +545,7 @@ static void convert_all(sink_runner_t *sr)
         }
         note_topic(sr, rd_kafka_topic_name(msg->rkt));
         convert(sr, msg, &sr->batch);
-        if (sr->failure != NULL || sr->interrupted) {
+        if (sr->core.failure != NULL || sr->core.interrupted) {
             break;
         }
     }
@@ -611,45 +559,38 @@ static void convert_all(sink_runner_t *sr)
     sr->nrecs = sr->batch.len;
 }
 
-static void runner_loop(sink_runner_t *sr)
+/* One step: put the batch awaiting a retry, or fetch, convert and put. */
+static void sink_iterate(void *self)
 {
-    kc_task_t *task = sr->task;
+    sink_runner_t *sr = self;
 
-    sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
-    sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
-    while (!atomic_load(&task->stopping) && sr->failure == NULL) {
-        bool want_pause = kc_task_target(task) != KC_TARGET_STARTED;
+    if (sr->retrying) {
+        int64_t wait = sr->retry_at - kc_clock_now_ms();
 
-        if (want_pause != sr->paused) {
-            set_paused(sr, want_pause);
+        if (wait > 0 && sr->nrecs > 0) {
+            backoff_poll(sr, wait < KC_SINK_POLL_MS ? wait : KC_SINK_POLL_MS);
+        } else {
+            deliver(sr);
         }
-        if (kc_clock_now_ms() >= sr->next_commit) {
-            commit_offsets(sr);
-            sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
-        }
-        if (sr->retrying) {
-            int64_t wait = sr->retry_at - kc_clock_now_ms();
-
-            if (wait > 0 && sr->nrecs > 0) {
-                backoff_poll(sr,
-                             wait < KC_SINK_POLL_MS ? wait : KC_SINK_POLL_MS);
-            } else {
-                deliver(sr);
-            }
-            continue;
-        }
-        fetch(sr);
-        if (sr->nmsgs == 0) {
-            continue;
-        }
-        convert_all(sr);
-        if (sr->failure != NULL || sr->interrupted) {
-            batch_done(sr, false);
-            continue;
-        }
-        deliver(sr);
+        return;
     }
-    /* A batch still awaiting a retry is not done: its offsets stay. */
+    fetch(sr);
+    if (sr->nmsgs == 0) {
+        return;
+    }
+    convert_all(sr);
+    if (sr->core.failure != NULL || sr->core.interrupted) {
+        batch_done(sr, false);
+        return;
+    }
+    deliver(sr);
+}
+
+/* A batch still awaiting a retry is not done: its offsets stay. */
+static void sink_finish(void *self)
+{
+    sink_runner_t *sr = self;
+
     batch_done(sr, false);
     for (size_t i = 0; i < sr->nheld; i++) {
         rd_kafka_message_destroy(sr->held[i]);
@@ -657,11 +598,21 @@ static void runner_loop(sink_runner_t *sr)
     sr->nheld = 0;
 }
 
+static void sink_paused(void *self, bool paused)
+{
+    KC_UNUSED(paused); /* sr->core.paused says it */
+    apply_pause(self);
+}
+
+static void sink_commit(void *self)
+{
+    commit_offsets(self);
+}
+
 static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
 {
     kc_task_t *task = sr->task;
     kc_worker_t *w = task->worker;
-    const kc_config_t *wc = kc_worker_config(w);
     const kc_props_t *cc = task->connector_config;
     rd_kafka_conf_t *conf;
     char *client_id;
@@ -674,7 +625,6 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
     rd_kafka_resp_err_t rerr;
 
     sr->plugin = task->plugin->sink_task;
-    sr->flush_interval = kc_config_long(wc, "offset.flush.interval.ms");
     sr->to_commit = rd_kafka_topic_partition_list_new(8);
     if (max_poll == NULL) {
         max_poll =
@@ -684,12 +634,8 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
     if (sr->max_poll <= 0) {
         sr->max_poll = 500;
     }
-    if (kc_task_converters_init(&sr->conv, kc_worker_registry(w),
-                                kc_worker_props(w), cc, err) != KC_OK) {
-        return err->code;
-    }
-    sr->chain = kc_transform_chain_new(kc_worker_registry(w), cc, err);
-    if (sr->chain == NULL) {
+    sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
+    if (kc_task_runner_init_stages(&sr->core, err) != KC_OK) {
         return err->code;
     }
     client_id = kc_asprintf("connector-consumer-%s", task->label);
@@ -739,8 +685,8 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
         return kc_error_set(err, KC_ERR_KAFKA, "could not subscribe: %s",
                             rd_kafka_err2str(rerr));
     }
-    sr->eh = kc_error_handler_for_task(task, err);
-    if (sr->eh == NULL) {
+    sr->core.eh = kc_error_handler_for_task(task, err);
+    if (sr->core.eh == NULL) {
         return err->code;
     }
     if (sr->plugin->start(&sr->ctx, task->task_config, &task->sink_ctx, err) !=
@@ -772,12 +718,9 @@ static void runner_release(sink_runner_t *sr)
     if (sr->rk != NULL) {
         rd_kafka_destroy(sr->rk);
     }
-    kc_error_handler_destroy(sr->eh);
     if (sr->to_commit != NULL) {
         rd_kafka_topic_partition_list_destroy(sr->to_commit);
     }
-    kc_task_converters_release(&sr->conv);
-    kc_transform_chain_destroy(sr->chain);
     kc_strlist_release(&sr->topics_seen);
     kc_batch_release(&sr->batch);
     kc_free(sr->msgs);
@@ -785,64 +728,39 @@ static void runner_release(sink_runner_t *sr)
     kc_free(sr->held);
 }
 
+static kc_err_t sink_start(void *self, kc_error_t *err)
+{
+    sink_runner_t *sr = self;
+
+    sr->task = sr->core.task;
+    kc_batch_init(&sr->batch);
+    sr->task->sink_runner = sr;
+    return runner_start(sr, err);
+}
+
+static void sink_release(void *self)
+{
+    sink_runner_t *sr = self;
+
+    runner_release(sr);
+    sr->task->sink_runner = NULL;
+}
+
+static const kc_task_runner_ops_t sink_ops = {
+    .logger = LOGGER,
+    .kind = "Sink",
+    .size = sizeof(sink_runner_t),
+    .start = sink_start,
+    .iterate = sink_iterate,
+    .commit = sink_commit,
+    .paused = sink_paused,
+    .finish = sink_finish,
+    .release = sink_release,
+};
+
 void *kc_sink_task_run(void *arg)
 {
-    kc_task_t *task = arg;
-    sink_runner_t sr;
-    kc_error_t err;
-    char *logctx = kc_asprintf("[%s|task-%d] ", task->connector, task->id);
-
-    memset(&sr, 0, sizeof(sr));
-    sr.task = task;
-    kc_batch_init(&sr.batch);
-    task->sink_runner = &sr;
-    kc_log_set_context(logctx);
-    /* The task's plugin sees resolved provider values; its log lines
-     * show the references. */
-    kc_log_set_filter(kc_secrets_log_filter, task->secrets);
-    kc_free(logctx);
-    kc_error_clear(&err);
-    if (runner_start(&sr, &err) != KC_OK) {
-        char *why = kc_task_scrub(task, err.msg);
-
-        kc_log_error(LOGGER, "could not start task %s: %s", task->logname, why);
-        kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, why);
-        kc_free(why);
-        runner_release(&sr);
-        task->sink_runner = NULL;
-        kc_log_set_context(NULL);
-        kc_log_set_filter(NULL, NULL);
-        atomic_store(&task->done, true);
-        return NULL;
-    }
-    kc_log_info(LOGGER, "%s Sink task finished initialization and start",
-                task->logname);
-    sr.paused = kc_task_target(task) != KC_TARGET_STARTED;
-    kc_worker_report(task->worker, task->connector, task->id,
-                     sr.paused ? KC_STATE_PAUSED : KC_STATE_RUNNING, NULL);
-    runner_loop(&sr);
-    if (sr.failure != NULL) {
-        char *why = kc_task_scrub(task, sr.failure);
-
-        kc_log_error(LOGGER,
-                     "%s Task threw an uncaught and unrecoverable "
-                     "exception: %s",
-                     task->logname, why);
-        kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, why);
-        kc_free(why);
-        /* Offsets of the failed batch were not recorded: safe to commit. */
-    } else {
-        kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_UNASSIGNED, NULL);
-    }
-    runner_release(&sr);
-    kc_free(sr.failure);
-    task->sink_runner = NULL;
-    kc_log_set_context(NULL);
-    kc_log_set_filter(NULL, NULL);
-    atomic_store(&task->done, true);
+    kc_task_runner_run(arg, &sink_ops);
     return NULL;
 }
 
@@ -875,10 +793,10 @@ kc_err_t kc_sink_report(kc_sink_task_ctx_t *tctx, const kc_record_t *rec,
     }
     ctx.plugin_name = tctx->task->plugin->name;
     /* As WorkerErrantRecordReporter: report, then fail unless tolerated. */
-    if (kc_error_handler_failed(sr->eh, &ctx, &trace)) {
+    if (kc_error_handler_failed(sr->core.eh, &ctx, &trace)) {
         return KC_OK;
     }
-    sink_fail(sr, trace);
+    kc_task_runner_fail(&sr->core, trace);
     kc_free(trace);
     return ctx.code;
 }

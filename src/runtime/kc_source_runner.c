@@ -11,12 +11,11 @@
 
 #include "config/kc_secrets.h"
 
-#include "runtime/kc_task.h"
+#include "runtime/kc_task_runner.h"
+
+#include "runtime/kc_producer_errors.h"
 
 #include "data/kc_value_json.h"
-#include "runtime/kc_error_handler.h"
-#include "runtime/kc_task_converters.h"
-#include "transforms/kc_transform_chain.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
@@ -65,31 +64,24 @@ typedef struct part {
 } part_t;
 
 typedef struct source_runner {
+    kc_task_runner_t core; /* lifecycle, status, stages, commit timer */
     kc_task_t *task;
     const struct kc_source_task_plugin *plugin;
     void *ctx;
     bool plugin_started;
     rd_kafka_t *rk;
-    kc_task_converters_t conv;
-    kc_transform_chain_t *chain;
-    kc_error_handler_t *eh;
+    kc_batch_t batch; /* the poll batch */
     part_t *parts;
     size_t nparts;
     size_t cap_parts;
     size_t last_part; /* index of the last partition used, or SIZE_MAX */
     size_t in_flight;
     kc_strlist_t topics_seen;
-    char *failure;    /* first fatal error (trace), or NULL */
-    bool interrupted; /* a stop ended a retry: that record is not done */
     kc_buf_t kbuf;
     kc_buf_t vbuf;
     kc_buf_t hbuf;
-    int64_t flush_interval;
     int64_t flush_timeout;
-    int64_t next_commit;     /* kc_clock_now_ms() of the next periodic commit */
-    kc_target_state_t shown; /* the state last reported (RUNNING/PAUSED) */
-    char *offsets_error;     /* the last offsets write failed: why */
-    bool idempotent;         /* the producer runs with enable.idempotence */
+    bool idempotent; /* the producer runs with enable.idempotence */
 } source_runner_t;
 
 static void runner_fail(source_runner_t *sr, const char *fmt, ...)
@@ -98,22 +90,15 @@ static void runner_fail(source_runner_t *sr, const char *fmt, ...)
 static void runner_fail(source_runner_t *sr, const char *fmt, ...)
 {
     va_list ap;
-    kc_buf_t b;
+    char tmp[2048];
 
-    if (sr->failure != NULL) {
+    if (sr->core.failure != NULL) {
         return;
     }
-    kc_buf_init(&b, 0);
     va_start(ap, fmt);
-    {
-        char tmp[2048];
-
-        vsnprintf(tmp, sizeof(tmp), fmt, ap);
-        kc_buf_puts(&b, tmp);
-    }
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
-    sr->failure = kc_buf_detach(&b, NULL);
-    kc_buf_release(&b);
+    kc_task_runner_fail(&sr->core, tmp);
 }
 
 /* ---- offset bookkeeping ------------------------------------------- */
@@ -200,7 +185,8 @@ static uint64_t seq_add(source_runner_t *sr, part_t *p,
             /* Never on 64 bits: wait for acks rather than overflow. */
             kc_free(states);
             while (p->next_seq - p->done_seq == p->states_cap &&
-                   !atomic_load(&sr->task->stopping) && sr->failure == NULL) {
+                   !atomic_load(&sr->task->stopping) &&
+                   sr->core.failure == NULL) {
                 rd_kafka_poll(sr->rk, 100);
                 advance(sr);
             }
@@ -243,18 +229,6 @@ static void checkpoint_batch(source_runner_t *sr)
     }
 }
 
-/* Report the task's RUNNING or PAUSED state, with the offsets write
- * failure as its trace while there is one. */
-static void report_state(source_runner_t *sr)
-{
-    kc_task_t *task = sr->task;
-
-    kc_worker_report(task->worker, task->connector, task->id,
-                     sr->shown == KC_TARGET_STARTED ? KC_STATE_RUNNING
-                                                    : KC_STATE_PAUSED,
-                     sr->offsets_error);
-}
-
 /*
  * The offsets file could not be written (@p err) or, @p err NULL, was
  * written again. Apache only logs "Failed to flush offsets" and counts it
@@ -266,30 +240,30 @@ static void report_state(source_runner_t *sr)
 static void offsets_written(source_runner_t *sr, const kc_error_t *err)
 {
     kc_task_t *task = sr->task;
-    bool live = !atomic_load(&task->stopping) && sr->failure == NULL;
+    bool live = !atomic_load(&task->stopping) && sr->core.failure == NULL;
 
     if (err == NULL) {
-        if (sr->offsets_error == NULL) {
+        if (sr->core.status_trace == NULL) {
             return;
         }
         kc_log_info(LOGGER, "%s the offsets file is written again",
                     task->logname);
-        kc_free(sr->offsets_error);
-        sr->offsets_error = NULL;
+        kc_free(sr->core.status_trace);
+        sr->core.status_trace = NULL;
         if (live) {
-            report_state(sr);
+            kc_task_runner_report(&sr->core);
         }
         return;
     }
-    if (sr->offsets_error == NULL ||
-        strstr(sr->offsets_error, err->msg) == NULL) {
+    if (sr->core.status_trace == NULL ||
+        strstr(sr->core.status_trace, err->msg) == NULL) {
         kc_log_error(LOGGER,
                      "%s could not commit offsets: %s; the task goes on and "
                      "retries every offset.flush.interval.ms",
                      task->logname, err->msg);
     }
-    kc_free(sr->offsets_error);
-    sr->offsets_error = kc_asprintf(
+    kc_free(sr->core.status_trace);
+    sr->core.status_trace = kc_asprintf(
         "org.apache.kafka.connect.errors.ConnectException: could not commit "
         "offsets of task %s: %s (the task keeps running and retries every "
         "offset.flush.interval.ms; until then a restart resends the records "
@@ -298,7 +272,7 @@ static void offsets_written(source_runner_t *sr, const kc_error_t *err)
     if (live) {
         /* Again at every failure: a pause or resume reported meanwhile by
          * the herder carries no trace. */
-        report_state(sr);
+        kc_task_runner_report(&sr->core);
     }
 }
 
@@ -310,7 +284,7 @@ static void commit_offsets(source_runner_t *sr)
     kc_error_t err;
 
     /* Records sent to the dead letter queue must land before we move on. */
-    if (!kc_error_handler_flush(sr->eh, (int)sr->flush_timeout)) {
+    if (!kc_error_handler_flush(sr->core.eh, (int)sr->flush_timeout)) {
         kc_log_error(LOGGER, "the dead letter queue did not acknowledge its "
                              "records: offsets not committed");
         return;
@@ -333,7 +307,7 @@ static void commit_offsets(source_runner_t *sr)
         any = true;
     }
     /* After a failed write the store still holds the offsets: retry. */
-    if (!any && sr->offsets_error == NULL) {
+    if (!any && sr->core.status_trace == NULL) {
         return;
     }
     if (kc_offset_store_flush(store, &err) != KC_OK) {
@@ -345,131 +319,6 @@ static void commit_offsets(source_runner_t *sr)
     if (sr->plugin->commit != NULL) {
         sr->plugin->commit(sr->ctx);
     }
-}
-
-#define KAFKA_EXC "org.apache.kafka.common.errors."
-
-/* The exception Apache's (Java) producer reports for @p err. */
-static const char *producer_exception(rd_kafka_resp_err_t err)
-{
-    switch (err) {
-    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-        return KAFKA_EXC "RecordTooLargeException";
-    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
-        return KAFKA_EXC "InvalidTopicException";
-    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-        return KAFKA_EXC "UnknownTopicOrPartitionException";
-    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-        return KAFKA_EXC "TopicAuthorizationException";
-    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
-        return KAFKA_EXC "ClusterAuthorizationException";
-    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
-        return KAFKA_EXC "TimeoutException";
-    case RD_KAFKA_RESP_ERR_INVALID_MSG:
-    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
-        return KAFKA_EXC "CorruptRecordException";
-    default:
-        return "org.apache.kafka.common.KafkaException";
-    }
-}
-
-/*
- * The producer's fatal error (rd_kafka_fatal_error): it can send nothing
- * any more. An idempotent producer gets one when the cluster refuses
- * idempotence (cluster authorization failed), so name the way out.
- * Caller frees.
- */
-static char *fatal_text(source_runner_t *sr)
-{
-    kc_error_t fatal;
-
-    if (!kc_error_set_kafka_fatal(&fatal, sr->rk)) {
-        kc_error_set(&fatal, KC_ERR_KAFKA, "%s", "");
-        kc_error_set_cause(&fatal, "NO_ERROR");
-    }
-    return kc_asprintf(
-        "the producer failed for good (%s): %s%s", fatal.cause, fatal.msg,
-        sr->idempotent
-            ? "; if the Kafka cluster does not allow idempotent producers, "
-              "set producer.enable.idempotence=false in the worker config "
-              "(or producer.override.enable.idempotence=false in the "
-              "connector config)"
-            : "");
-}
-
-/*
- * Why @p topic is not a legal Kafka topic name (Apache's Topic.validate),
- * or NULL. librdkafka does not check names and reports the broker's
- * refusal as an unknown topic; Apache's producer fails the record with an
- * InvalidTopicException.
- */
-static const char *topic_name_problem(const char *topic)
-{
-    size_t len = strlen(topic);
-
-    if (strcmp(topic, ".") == 0 || strcmp(topic, "..") == 0) {
-        return "a topic name cannot be \".\" or \"..\"";
-    }
-    if (len > 249) {
-        return "a topic name can be at most 249 characters long";
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = topic[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
-            return "a topic name may only contain ASCII letters, digits, "
-                   "'.', '_' and '-'";
-        }
-    }
-    return NULL;
-}
-
-/*
- * The message for a record Kafka refused with @p err (caller frees):
- * names the topic, the cause and, where one helps, the setting to change.
- * @p size is the record's serialised size when known (a local refusal),
- * else 0. Sets *fatal when the producer can send nothing any more.
- */
-static char *send_failure_text(source_runner_t *sr, rd_kafka_resp_err_t err,
-                               const char *topic, size_t size, bool *fatal)
-{
-    char max[32];
-    size_t max_len = sizeof(max);
-    char *detail;
-    char *text;
-
-    *fatal = err == RD_KAFKA_RESP_ERR__FATAL;
-    if (*fatal) {
-        detail = fatal_text(sr);
-        text = kc_asprintf("could not send record to topic \"%s\": %s", topic,
-                           detail);
-        kc_free(detail);
-        return text;
-    }
-    if (err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION &&
-        topic_name_problem(topic) != NULL) {
-        return kc_asprintf("could not send record to topic \"%s\": not a "
-                           "valid topic name: %s",
-                           topic, topic_name_problem(topic));
-    }
-    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && size > 0 &&
-        rd_kafka_conf_get(rd_kafka_conf(sr->rk), "message.max.bytes", max,
-                          &max_len) == RD_KAFKA_CONF_OK) {
-        return kc_asprintf(
-            "could not send record to topic \"%s\": its key and value are "
-            "%zu bytes when serialized, more than the producer's "
-            "max.request.size (message.max.bytes) of %s bytes",
-            topic, size, max);
-    }
-    return kc_asprintf("could not send record to topic \"%s\": %s%s", topic,
-                       rd_kafka_err2str(err),
-                       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
-                           ? " (the topic's max.message.bytes or the broker's "
-                             "message.max.bytes is smaller than the record)"
-                           : "");
 }
 
 /*
@@ -485,27 +334,28 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
                         const kc_record_t *rec, const rd_kafka_message_t *msg)
 {
     bool fatal;
-    char *text = send_failure_text(sr, err, topic, size, &fatal);
+    char *text = kc_producer_failure_text(sr->rk, sr->idempotent, err, topic,
+                                          size, &fatal);
 
-    if (!fatal && kc_error_handler_tolerates_all(sr->eh)) {
+    if (!fatal && kc_error_handler_tolerates_all(sr->core.eh)) {
         kc_error_context_t ctx = {
             .stage = KC_STAGE_KAFKA_PRODUCE,
             .class_name = "org.apache.kafka.connect.runtime.WorkerSourceTask",
             .code = KC_ERR_KAFKA,
             .message = text,
-            .exception_class = producer_exception(err),
+            .exception_class = kc_producer_exception(err),
             .record = msg == NULL ? rec : NULL,
             .produced = msg};
 
         /* Apache (KIP-779) logs, reports and skips a failed send then. */
         kc_log_error(LOGGER, "%s; skipping it (errors.tolerance=all)", text);
-        kc_error_handler_failed(sr->eh, &ctx, NULL);
+        kc_error_handler_failed(sr->core.eh, &ctx, NULL);
         set_state(p, seq, PEND_ACKED);
         kc_free(text);
         return;
     }
     set_state(p, seq, PEND_FAILED);
-    if (sr->failure == NULL) {
+    if (sr->core.failure == NULL) {
         kc_log_error(LOGGER, "%s", text);
     }
     runner_fail(sr,
@@ -513,7 +363,7 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
                 "Unrecoverable exception from producer send callback\n"
                 "Caused by: %s: %s",
                 fatal ? "org.apache.kafka.common.KafkaException"
-                      : producer_exception(err),
+                      : kc_producer_exception(err),
                 text);
     kc_free(text);
 }
@@ -534,7 +384,7 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         /* Discarded by a stop, not refused: the next run sends it again. */
-        sr->interrupted = true;
+        sr->core.interrupted = true;
         set_state(p, seq, PEND_FAILED);
         return;
     }
@@ -547,18 +397,15 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 /* The state of a record that is not sent: kept back after a failure. */
 static int skip_state(const source_runner_t *sr)
 {
-    return sr->failure != NULL || sr->interrupted ? PEND_FAILED : PEND_ACKED;
+    return sr->core.failure != NULL || sr->core.interrupted ? PEND_FAILED
+                                                            : PEND_ACKED;
 }
 
 /* One stage of the pipeline of a polled record, re-run by a retry. */
 typedef struct source_stage {
+    kc_task_stage_t base;
     source_runner_t *sr;
-    kc_stage_t stage;
-    kc_record_t *rec;
     const kc_record_t *polled; /* the record as the task returned it */
-    kc_record_t snapshot;      /* its copy when transforms change rec */
-    kc_arena_t *arena;
-    bool drop;
     bool *knull;
     bool *vnull;
     bool *hnull;
@@ -569,30 +416,27 @@ static kc_err_t stage_run(void *arg, kc_error_t *err)
 {
     source_stage_t *st = arg;
     source_runner_t *sr = st->sr;
-    kc_record_t *rec = st->rec;
+    kc_record_t *rec = st->base.rec;
 
-    switch (st->stage) {
+    switch (st->base.stage) {
     case KC_STAGE_KEY_CONVERTER:
         kc_buf_reset(&sr->kbuf);
-        return sr->conv.key->from_connect(sr->conv.key_ctx, rec->topic, NULL,
-                                          rec->key_schema, &rec->key, &sr->kbuf,
-                                          st->knull, err);
+        return sr->core.conv.key->from_connect(
+            sr->core.conv.key_ctx, rec->topic, NULL, rec->key_schema, &rec->key,
+            &sr->kbuf, st->knull, err);
     case KC_STAGE_VALUE_CONVERTER:
         kc_buf_reset(&sr->vbuf);
-        return sr->conv.value->from_connect(
-            sr->conv.value_ctx, rec->topic, NULL, rec->value_schema,
+        return sr->core.conv.value->from_connect(
+            sr->core.conv.value_ctx, rec->topic, NULL, rec->value_schema,
             &rec->value, &sr->vbuf, st->vnull, err);
     case KC_STAGE_HEADER_CONVERTER:
         kc_buf_reset(&sr->hbuf);
-        return kc_task_converters_header_out(&sr->conv, rec->topic,
+        return kc_task_converters_header_out(&sr->core.conv, rec->topic,
                                              &rec->headers[st->header],
                                              &sr->hbuf, st->hnull, err);
     case KC_STAGE_TRANSFORMATION:
         /* A retry starts the chain again from the polled record. */
-        *rec = st->snapshot;
-        st->drop = false;
-        return kc_transform_chain_apply(sr->chain, rec, st->arena, &st->drop,
-                                        err);
+        return kc_task_stage_transform(&st->base, err);
     default:
         return err->code != KC_OK ? err->code : KC_ERR;
     }
@@ -601,36 +445,14 @@ static kc_err_t stage_run(void *arg, kc_error_t *err)
 /*
  * A stage failed with @p rc: retry it if retriable, then report it (log,
  * dead letter queue). Returns true when a retry succeeded; false when the
- * record is skipped or the task fails (sr->failure set).
+ * record is skipped or the task fails (sr->core.failure set).
  */
 static bool stage_failed(source_stage_t *st, kc_err_t rc, kc_error_t *err)
 {
-    source_runner_t *sr = st->sr;
     kc_error_context_t ctx = {
-        .stage = st->stage, .record = st->polled, .code = rc};
-    char *trace = NULL;
+        .stage = st->base.stage, .record = st->polled, .code = rc};
 
-    if (rc == KC_RETRY && st->stage != KC_STAGE_KAFKA_PRODUCE) {
-        rc = kc_error_handler_retry(sr->eh, stage_run, st, rc, err, NULL);
-        if (rc == KC_OK) {
-            return true;
-        }
-        if (rc == KC_RETRY && kc_error_handler_stopping(sr->eh)) {
-            sr->interrupted = true;
-            return false;
-        }
-        ctx.code = rc;
-    }
-    kc_error_context_name_stage(
-        &ctx, &sr->conv, kc_worker_registry(sr->task->worker),
-        sr->task->connector_config, err,
-        "org.apache.kafka.connect.runtime.WorkerSourceTask");
-    ctx.message = err->msg;
-    if (!kc_error_handler_failed(sr->eh, &ctx, &trace)) {
-        runner_fail(sr, "%s", trace);
-        kc_free(trace);
-    }
-    return false;
+    return kc_task_runner_stage_failed(&st->sr->core, &ctx, stage_run, st, err);
 }
 
 /*
@@ -670,7 +492,7 @@ static kc_err_t ensure_topic(source_runner_t *sr, const char *topic)
             return KC_OK;
         }
     }
-    if (topic_name_problem(topic) != NULL) {
+    if (kc_topic_name_problem(topic) != NULL) {
         return KC_DECLINED; /* the record's failure, not the task's */
     }
     if (kc_worker_ensure_topic(sr->task->worker, sr->rk,
@@ -709,19 +531,20 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     kc_err_t rc;
     source_stage_t st;
 
+    st.base.r = &sr->core;
     st.sr = sr;
-    st.rec = rec;
+    st.base.rec = rec;
     st.polled = rec;
-    st.arena = arena;
+    st.base.arena = arena;
     st.knull = &knull;
     st.vnull = &vnull;
-    if (sr->chain != NULL) {
-        st.snapshot = *rec;
-        st.polled = &st.snapshot;
-        rc = kc_transform_chain_apply(sr->chain, rec, arena, &drop, &err);
+    if (sr->core.chain != NULL) {
+        st.base.snapshot = *rec;
+        st.polled = &st.base.snapshot;
+        rc = kc_transform_chain_apply(sr->core.chain, rec, arena, &drop, &err);
         if (rc != KC_OK) {
-            st.stage = KC_STAGE_TRANSFORMATION;
-            drop = !stage_failed(&st, rc, &err) || st.drop;
+            st.base.stage = KC_STAGE_TRANSFORMATION;
+            drop = !stage_failed(&st, rc, &err) || st.base.drop;
         }
     }
     if (pidx >= MAX_PARTS) {
@@ -734,7 +557,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     prev_offset = p->batch_offset;
     prev_seq = p->batch_seq;
     seq = seq_add(sr, p, &rec->source_offset);
-    if (drop || sr->failure != NULL) {
+    if (drop || sr->core.failure != NULL) {
         /* A filtered or tolerated record still moves the offset on. */
         set_state(p, seq, skip_state(sr));
         return;
@@ -742,25 +565,25 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     if (rec->topic == NULL || *rec->topic == '\0') {
         err.code = KC_ERR_INVALID;
         snprintf(err.msg, sizeof(err.msg), "the record has no topic");
-        st.stage = KC_STAGE_KAFKA_PRODUCE;
+        st.base.stage = KC_STAGE_KAFKA_PRODUCE;
         stage_failed(&st, err.code, &err);
         set_state(p, seq, skip_state(sr));
         return;
     }
     kc_buf_reset(&sr->kbuf);
     kc_buf_reset(&sr->vbuf);
-    rc = sr->conv.key->from_connect(sr->conv.key_ctx, rec->topic, NULL,
-                                    rec->key_schema, &rec->key, &sr->kbuf,
-                                    &knull, &err);
-    st.stage = KC_STAGE_KEY_CONVERTER;
+    rc = sr->core.conv.key->from_connect(sr->core.conv.key_ctx, rec->topic,
+                                         NULL, rec->key_schema, &rec->key,
+                                         &sr->kbuf, &knull, &err);
+    st.base.stage = KC_STAGE_KEY_CONVERTER;
     if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
         set_state(p, seq, skip_state(sr));
         return;
     }
-    rc = sr->conv.value->from_connect(sr->conv.value_ctx, rec->topic, NULL,
-                                      rec->value_schema, &rec->value, &sr->vbuf,
-                                      &vnull, &err);
-    st.stage = KC_STAGE_VALUE_CONVERTER;
+    rc = sr->core.conv.value->from_connect(sr->core.conv.value_ctx, rec->topic,
+                                           NULL, rec->value_schema, &rec->value,
+                                           &sr->vbuf, &vnull, &err);
+    st.base.stage = KC_STAGE_VALUE_CONVERTER;
     if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
         set_state(p, seq, skip_state(sr));
         return;
@@ -771,10 +594,10 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             bool hnull = false;
 
             kc_buf_reset(&sr->hbuf);
-            rc = kc_task_converters_header_out(&sr->conv, rec->topic,
+            rc = kc_task_converters_header_out(&sr->core.conv, rec->topic,
                                                &rec->headers[i], &sr->hbuf,
                                                &hnull, &err);
-            st.stage = KC_STAGE_HEADER_CONVERTER;
+            st.base.stage = KC_STAGE_HEADER_CONVERTER;
             st.header = i;
             st.hnull = &hnull;
             if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
@@ -816,16 +639,13 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                 (void *)(((uintptr_t)pidx << SEQ_BITS) | (seq & SEQ_MASK))),
             RD_KAFKA_V_END);
         if (rerr != RD_KAFKA_RESP_ERR__QUEUE_FULL ||
-            atomic_load(&sr->task->stopping) || sr->failure != NULL) {
+            atomic_load(&sr->task->stopping) || sr->core.failure != NULL) {
             break;
         }
         /* Back-pressure: serve delivery reports until there is room, and
          * keep committing what Kafka acknowledged meanwhile. */
         rd_kafka_poll(sr->rk, 100);
-        if (kc_clock_now_ms() >= sr->next_commit) {
-            commit_offsets(sr);
-            sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
-        }
+        kc_task_runner_commit_if_due(&sr->core);
     }
     if (rerr == RD_KAFKA_RESP_ERR_NO_ERROR) {
         sr->in_flight++; /* librdkafka owns the headers now */
@@ -835,7 +655,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     if (hdrs != NULL) {
         rd_kafka_headers_destroy(hdrs);
     }
-    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL && sr->failure == NULL) {
+    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL && sr->core.failure == NULL) {
         /*
          * A stop while the queue was full: the record was never sent,
          * which is no failure. Take it back as if it had not been polled,
@@ -843,7 +663,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
          * offsets of everything acknowledged are committed at stop, and
          * the next run starts with this record.
          */
-        sr->interrupted = true;
+        sr->core.interrupted = true;
         p->next_seq--;
         p->batch_offset = prev_offset;
         p->batch_seq = prev_seq;
@@ -896,19 +716,11 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
     char errstr[512];
 
     sr->plugin = task->plugin->source_task;
-    sr->flush_interval = kc_config_long(wc, "offset.flush.interval.ms");
     sr->flush_timeout = kc_config_long(wc, "offset.flush.timeout.ms");
     kc_buf_init(&sr->kbuf, 0);
     kc_buf_init(&sr->vbuf, 0);
     kc_buf_init(&sr->hbuf, 0);
-    if (kc_task_converters_init(&sr->conv, kc_worker_registry(w),
-                                kc_worker_props(w), task->connector_config,
-                                err) != KC_OK) {
-        return err->code;
-    }
-    sr->chain = kc_transform_chain_new(kc_worker_registry(w),
-                                       task->connector_config, err);
-    if (sr->chain == NULL) {
+    if (kc_task_runner_init_stages(&sr->core, err) != KC_OK) {
         return err->code;
     }
     client_id = kc_asprintf("connector-producer-%s", task->label);
@@ -936,8 +748,8 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
                               &idem_len) == RD_KAFKA_CONF_OK &&
             strcmp(idem, "true") == 0;
     }
-    sr->eh = kc_error_handler_for_task(task, err);
-    if (sr->eh == NULL) {
+    sr->core.eh = kc_error_handler_for_task(task, err);
+    if (sr->core.eh == NULL) {
         return err->code;
     }
     if (sr->plugin->start(&sr->ctx, task->task_config, &task->source_ctx,
@@ -969,160 +781,134 @@ static void runner_release(source_runner_t *sr)
         kc_free(p->canon);
     }
     kc_free(sr->parts);
-    kc_task_converters_release(&sr->conv);
-    kc_transform_chain_destroy(sr->chain);
     kc_strlist_release(&sr->topics_seen);
     kc_buf_release(&sr->kbuf);
     kc_buf_release(&sr->vbuf);
     kc_buf_release(&sr->hbuf);
-    kc_error_handler_destroy(sr->eh);
-    kc_free(sr->failure);
-    kc_free(sr->offsets_error);
+    kc_batch_release(&sr->batch);
 }
 
-/* The poll loop; returns when told to stop or on a fatal error. */
-static void runner_loop(source_runner_t *sr)
+/* Serve delivery reports; fail now if the producer can send no more. */
+static void source_events(void *self)
 {
+    source_runner_t *sr = self;
+
+    rd_kafka_poll(sr->rk, 0);
+    if (rd_kafka_fatal_error(sr->rk, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        /* E.g. a cluster that refuses the idempotent producer: fail now
+         * rather than with the next record. */
+        char *fatal = kc_producer_fatal_text(sr->rk, sr->idempotent);
+
+        kc_log_error(LOGGER, "could not produce records: %s", fatal);
+        runner_fail(sr,
+                    "org.apache.kafka.connect.errors.ConnectException: "
+                    "Unrecoverable exception from producer send "
+                    "callback\nCaused by: "
+                    "org.apache.kafka.common.KafkaException: %s",
+                    fatal);
+        kc_free(fatal);
+    }
+}
+
+/* Poll the task once and send what it returned. */
+static void source_iterate(void *self)
+{
+    source_runner_t *sr = self;
     kc_task_t *task = sr->task;
-    kc_batch_t batch;
+    kc_batch_t *batch = &sr->batch;
+    kc_error_t err;
+    kc_err_t rc;
 
-    sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
-    kc_batch_init(&batch);
-    while (!atomic_load(&task->stopping) && sr->failure == NULL &&
-           !sr->interrupted) {
-        kc_target_state_t target = kc_task_target(task);
-        kc_error_t err;
-        kc_err_t rc;
-
-        rd_kafka_poll(sr->rk, 0);
-        if (rd_kafka_fatal_error(sr->rk, NULL, 0) !=
-            RD_KAFKA_RESP_ERR_NO_ERROR) {
-            /* E.g. a cluster that refuses the idempotent producer: fail
-             * now rather than with the next record. */
-            char *fatal = fatal_text(sr);
-
-            kc_log_error(LOGGER, "could not produce records: %s", fatal);
-            runner_fail(sr,
-                        "org.apache.kafka.connect.errors.ConnectException: "
-                        "Unrecoverable exception from producer send "
-                        "callback\nCaused by: "
-                        "org.apache.kafka.common.KafkaException: %s",
-                        fatal);
-            kc_free(fatal);
-            break;
-        }
-        if (kc_clock_now_ms() >= sr->next_commit) {
-            commit_offsets(sr);
-            sr->next_commit = kc_clock_now_ms() + sr->flush_interval;
-        }
-        if (target != sr->shown) {
-            sr->shown = target;
-            report_state(sr);
-        }
-        if (target != KC_TARGET_STARTED) {
-            kc_task_sleep(task, 100);
-            continue;
-        }
-        kc_batch_clear(&batch);
-        kc_error_clear(&err);
-        rc = sr->plugin->poll(sr->ctx, &batch, &err);
-        if (rc == KC_RETRY || rc == KC_AGAIN) {
-            kc_task_sleep(task, 100);
-            continue;
-        }
-        if (rc != KC_OK) {
-            runner_fail(sr,
-                        "org.apache.kafka.connect.errors.ConnectException: "
-                        "%s",
-                        err.msg[0] ? err.msg : kc_err_name(rc));
-            break;
-        }
-        sr->last_part = SIZE_MAX;
-        for (size_t i = 0;
-             i < batch.len && sr->failure == NULL && !sr->interrupted; i++) {
-            send_record(sr, batch.records[i],
-                        i > 0 ? batch.records[i - 1] : NULL, batch.arena);
-        }
-        checkpoint_batch(sr);
-        advance(sr);
+    if (sr->core.paused) {
+        kc_task_sleep(task, 100);
+        return;
     }
-    kc_batch_release(&batch);
+    kc_batch_clear(batch);
+    kc_error_clear(&err);
+    rc = sr->plugin->poll(sr->ctx, batch, &err);
+    if (rc == KC_RETRY || rc == KC_AGAIN) {
+        kc_task_sleep(task, 100);
+        return;
+    }
+    if (rc != KC_OK) {
+        runner_fail(sr, "org.apache.kafka.connect.errors.ConnectException: %s",
+                    err.msg[0] ? err.msg : kc_err_name(rc));
+        return;
+    }
+    sr->last_part = SIZE_MAX;
+    for (size_t i = 0;
+         i < batch->len && sr->core.failure == NULL && !sr->core.interrupted;
+         i++) {
+        send_record(sr, batch->records[i], i > 0 ? batch->records[i - 1] : NULL,
+                    batch->arena);
+    }
+    checkpoint_batch(sr);
+    advance(sr);
 }
 
-void *kc_source_task_run(void *arg)
+/*
+ * Commit what Kafka acknowledged so far first: the wait below may outlast
+ * task.shutdown.graceful.timeout.ms (a broker that stopped answering), and
+ * the worker then abandons this thread. Then let the records already
+ * handed to librdkafka land, and commit again.
+ */
+static void source_finish(void *self)
 {
-    kc_task_t *task = arg;
-    source_runner_t sr;
-    kc_error_t err;
+    source_runner_t *sr = self;
 
-    char *logctx = kc_asprintf("[%s|task-%d] ", task->connector, task->id);
-
-    memset(&sr, 0, sizeof(sr));
-    sr.task = task;
-    kc_log_set_context(logctx);
-    /* The task's plugin sees resolved provider values; its log lines
-     * show the references. */
-    kc_log_set_filter(kc_secrets_log_filter, task->secrets);
-    kc_free(logctx);
-    kc_error_clear(&err);
-    if (runner_start(&sr, &err) != KC_OK) {
-        char *why = kc_task_scrub(task, err.msg);
-
-        kc_log_error(LOGGER, "could not start task %s: %s", task->logname, why);
-        kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, why);
-        kc_free(why);
-        runner_release(&sr);
-        atomic_store(&task->done, true);
-        return NULL;
-    }
-    kc_log_info(LOGGER, "%s Source task finished initialization and start",
-                task->logname);
-    sr.shown = kc_task_target(task);
-    report_state(&sr);
-    runner_loop(&sr);
-
-    /*
-     * Commit what Kafka acknowledged so far first: the wait below may
-     * outlast task.shutdown.graceful.timeout.ms (a broker that stopped
-     * answering), and the worker then abandons this thread. Then let the
-     * records already handed to librdkafka land, and commit again.
-     */
-    commit_offsets(&sr);
-    rd_kafka_flush(sr.rk, (int)sr.flush_timeout);
-    rd_kafka_poll(sr.rk, 0);
-    if (sr.in_flight > 0) {
+    commit_offsets(sr);
+    rd_kafka_flush(sr->rk, (int)sr->flush_timeout);
+    rd_kafka_poll(sr->rk, 0);
+    if (sr->in_flight > 0) {
         kc_log_error(LOGGER,
                      "%s %zu records were not acknowledged within "
                      "offset.flush.timeout.ms; their offsets are not "
                      "committed",
-                     task->logname, sr.in_flight);
+                     sr->task->logname, sr->in_flight);
     }
-    commit_offsets(&sr);
-    if (sr.offsets_error != NULL) {
+    commit_offsets(sr);
+    if (sr->core.status_trace != NULL) {
         kc_log_error(LOGGER,
                      "%s the offsets of this run since the last successful "
                      "write are not saved: %s",
-                     task->logname, sr.offsets_error);
+                     sr->task->logname, sr->core.status_trace);
     }
-    if (sr.failure != NULL) {
-        char *why = kc_task_scrub(task, sr.failure);
+}
 
-        kc_log_error(LOGGER,
-                     "%s Task threw an uncaught and unrecoverable "
-                     "exception: %s",
-                     task->logname, why);
-        kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_FAILED, why);
-        kc_free(why);
-    } else {
-        kc_worker_report(task->worker, task->connector, task->id,
-                         KC_STATE_UNASSIGNED, NULL);
-    }
-    runner_release(&sr);
-    kc_log_set_context(NULL);
-    kc_log_set_filter(NULL, NULL);
-    atomic_store(&task->done, true);
+static kc_err_t source_start(void *self, kc_error_t *err)
+{
+    source_runner_t *sr = self;
+
+    sr->task = sr->core.task;
+    kc_batch_init(&sr->batch);
+    return runner_start(sr, err);
+}
+
+static void source_commit(void *self)
+{
+    commit_offsets(self);
+}
+
+static void source_release(void *self)
+{
+    runner_release(self);
+}
+
+static const kc_task_runner_ops_t source_ops = {
+    .logger = LOGGER,
+    .kind = "Source",
+    .size = sizeof(source_runner_t),
+    .start = source_start,
+    .events = source_events,
+    .iterate = source_iterate,
+    .commit = source_commit,
+    .finish = source_finish,
+    .release = source_release,
+};
+
+void *kc_source_task_run(void *arg)
+{
+    kc_task_runner_run(arg, &source_ops);
     return NULL;
 }
 
