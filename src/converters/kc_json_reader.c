@@ -1,0 +1,740 @@
+/*
+ * The JsonConverter's reader: JSON -> Connect data. Values read live in
+ * the caller's arena.
+ */
+#include "kc_internal.h"
+
+#include "converters/kc_json_converter_int.h"
+
+#include <math.h>
+
+#include "converters/kc_json_parse.h"
+#include "data/kc_base64.h"
+#include "util/kc_str.h"
+
+/* ---- reader --------------------------------------------------------- */
+
+static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
+                            const kc_schema_t *schema, const kc_jnode_t *node,
+                            kc_value_t *out, kc_jpath_t *path, kc_error_t *err);
+
+/* An integral value of a number node, or an error. */
+static kc_err_t kc_jr_integer(const kc_jnode_t *node, int64_t min, int64_t max,
+                              const char *type_name, int64_t *result,
+                              kc_jpath_t *path, kc_error_t *err)
+{
+    int64_t v = 0;
+
+    errno = 0;
+    if (node->integral) {
+        char *end;
+        long long ll = strtoll(node->text, &end, 10);
+
+        if (errno == ERANGE || *end != '\0') {
+            return kc_jpath_fail(path, err, "number %s is out of range for %s",
+                                 node->text, type_name);
+        }
+        v = ll;
+    } else {
+        double d = strtod(node->text, NULL);
+
+        if (d != floor(d) ||
+            !(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) {
+            return kc_jpath_fail(path, err, "number %s is not an %s",
+                                 node->text, type_name);
+        }
+        v = (int64_t)d;
+    }
+    if (v < min || v > max) {
+        return kc_jpath_fail(path, err, "number %s is out of range for %s",
+                             node->text, type_name);
+    }
+    *result = v;
+    return KC_OK;
+}
+
+static kc_err_t kc_jr_expect(const kc_jnode_t *node, kc_jtype_t want,
+                             const char *want_name, kc_jpath_t *path,
+                             kc_error_t *err)
+{
+    if (node->type == want) {
+        return KC_OK;
+    }
+    return kc_jpath_fail(path, err, "expected %s, got JSON %s", want_name,
+                         kc_json_type_name(node));
+}
+
+static kc_err_t kc_jr_float(const kc_jnode_t *node, bool is_float,
+                            double *result, kc_jpath_t *path, kc_error_t *err)
+{
+    if (node->type == KC_JSON_NUMBER) {
+        *result = is_float ? (double)strtof(node->text, NULL)
+                           : strtod(node->text, NULL);
+        /* Apache reads numbers as BigDecimal, which has no -0.0. */
+        if (*result == 0) {
+            *result = 0.0;
+        }
+        return KC_OK;
+    }
+    /* What the writer makes of NaN and the infinities. */
+    if (node->type == KC_JSON_STRING) {
+        if (strcmp(node->text, "NaN") == 0) {
+            *result = NAN;
+            return KC_OK;
+        }
+        if (strcmp(node->text, "Infinity") == 0) {
+            *result = INFINITY;
+            return KC_OK;
+        }
+        if (strcmp(node->text, "-Infinity") == 0) {
+            *result = -INFINITY;
+            return KC_OK;
+        }
+    }
+    return kc_jpath_fail(path, err, "expected %s, got JSON %s",
+                         is_float ? "FLOAT32" : "FLOAT64",
+                         kc_json_type_name(node));
+}
+
+/* Schemaless: Jackson's node type decides. */
+static kc_err_t kc_jr_schemaless(kc_json_conv_t *conv, kc_arena_t *arena,
+                                 const kc_jnode_t *node, kc_value_t *out,
+                                 kc_jpath_t *path, kc_error_t *err)
+{
+    kc_err_t rc;
+
+    if (node == NULL) {
+        kc_value_set_null(out);
+        return KC_OK;
+    }
+    switch (node->type) {
+    case KC_JSON_NULL:
+        kc_value_set_null(out);
+        return KC_OK;
+    case KC_JSON_TRUE:
+    case KC_JSON_FALSE:
+        kc_value_set_bool(out, node->type == KC_JSON_TRUE);
+        return KC_OK;
+    case KC_JSON_NUMBER:
+        if (node->integral) {
+            int64_t v = 0;
+
+            rc = kc_jr_integer(node, INT64_MIN, INT64_MAX, "INT64", &v, path,
+                               err);
+            if (rc == KC_OK) {
+                kc_value_set_int(out, KC_TYPE_INT64, v);
+            }
+            return rc;
+        }
+        /* Via BigDecimal in Apache: no -0.0. */
+        kc_value_set_float(out, KC_TYPE_FLOAT64,
+                           strtod(node->text, NULL) + 0.0);
+        return KC_OK;
+    case KC_JSON_STRING:
+        kc_value_set_string_ref(out, node->text, node->len);
+        return KC_OK;
+    case KC_JSON_ARRAY: {
+        size_t i = 0;
+
+        kc_value_set_array(arena, out, node->len);
+        for (const kc_jnode_t *c = node->child; c != NULL; c = c->next, i++) {
+            size_t saved = kc_jpath_push_index(path, i);
+
+            rc = kc_jr_schemaless(conv, arena, c, &out->u.array.items[i], path,
+                                  err);
+            kc_jpath_pop(path, saved);
+            if (rc != KC_OK) {
+                return rc;
+            }
+        }
+        return KC_OK;
+    }
+    case KC_JSON_OBJECT: {
+        size_t i = 0;
+
+        kc_value_set_map(arena, out, node->len);
+        for (const kc_jnode_t *c = node->child; c != NULL; c = c->next, i++) {
+            size_t saved = kc_jpath_push_name(path, c->key);
+
+            kc_value_set_string_ref(&out->u.map.keys[i], c->key, c->key_len);
+            rc = kc_jr_schemaless(conv, arena, c, &out->u.map.values[i], path,
+                                  err);
+            kc_jpath_pop(path, saved);
+            if (rc != KC_OK) {
+                return rc;
+            }
+        }
+        return KC_OK;
+    }
+    }
+    return kc_jpath_fail(path, err, "unsupported JSON node");
+}
+
+static kc_err_t kc_jr_logical(kc_json_conv_t *conv, kc_arena_t *arena,
+                              const kc_schema_t *schema, const kc_jnode_t *node,
+                              kc_value_t *out, kc_jpath_t *path,
+                              kc_error_t *err, bool *done)
+{
+    kc_err_t rc;
+    int64_t v = 0;
+
+    *done = true;
+    switch (kc_schema_logical(schema)) {
+    case KC_LOGICAL_DECIMAL: {
+        int32_t scale = kc_schema_decimal_scale(schema);
+        const uint8_t *bytes;
+        size_t len;
+
+        if (node->type == KC_JSON_NUMBER) {
+            rc = kc_decimal_from_string(arena, node->text, node->len, scale,
+                                        &bytes, &len, err);
+        } else if (node->type == KC_JSON_STRING) {
+            rc = kc_base64_decode(arena, node->text, node->len, &bytes, &len,
+                                  err);
+            if (rc == KC_OK && len == 0) {
+                rc = kc_error_set(err, KC_ERR_INVALID, "no unscaled bytes");
+            }
+        } else {
+            return kc_jpath_fail(path, err,
+                                 "invalid type for Decimal: expected a "
+                                 "number or base64 bytes, got JSON %s",
+                                 kc_json_type_name(node));
+        }
+        if (rc != KC_OK) {
+            return kc_jpath_fail(path, err, "invalid Decimal: %s", err->msg);
+        }
+        out->type = KC_TYPE_BYTES;
+        out->u.bytes.data = bytes;
+        out->u.bytes.len = len;
+        return KC_OK;
+    }
+    case KC_LOGICAL_DATE:
+    case KC_LOGICAL_TIME:
+        if (node->type != KC_JSON_NUMBER || !node->integral) {
+            return kc_jpath_fail(
+                path, err,
+                "invalid type for %s: expected an integer, "
+                "got JSON %s",
+                kc_schema_logical(schema) == KC_LOGICAL_DATE ? "Date" : "Time",
+                kc_json_type_name(node));
+        }
+        rc = kc_jr_integer(node, INT32_MIN, INT32_MAX, "INT32", &v, path, err);
+        if (rc != KC_OK) {
+            return rc;
+        }
+        if (kc_schema_logical(schema) == KC_LOGICAL_TIME &&
+            (v < 0 || v > KC_MILLIS_PER_DAY)) {
+            return kc_jpath_fail(path, err,
+                                 "Time value %lld is not within a day "
+                                 "(0..86400000 ms)",
+                                 (long long)v);
+        }
+        kc_value_set_int(out, KC_TYPE_INT32, v);
+        return KC_OK;
+    case KC_LOGICAL_TIMESTAMP:
+        if (node->type != KC_JSON_NUMBER || !node->integral) {
+            return kc_jpath_fail(path, err,
+                                 "invalid type for Timestamp: expected an "
+                                 "integer, got JSON %s",
+                                 kc_json_type_name(node));
+        }
+        rc = kc_jr_integer(node, INT64_MIN, INT64_MAX, "INT64", &v, path, err);
+        if (rc == KC_OK) {
+            kc_value_set_int(out, KC_TYPE_INT64, v);
+        }
+        return rc;
+    default:
+        *done = false;
+        return KC_OK;
+    }
+}
+
+static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
+                            const kc_schema_t *schema, const kc_jnode_t *node,
+                            kc_value_t *out, kc_jpath_t *path, kc_error_t *err)
+{
+    kc_type_t type;
+    kc_err_t rc;
+    bool done;
+    int64_t v = 0;
+    double d = 0;
+
+    if (schema == NULL) {
+        return kc_jr_schemaless(conv, arena, node, out, path, err);
+    }
+    type = kc_schema_type(schema);
+    if (node == NULL || node->type == KC_JSON_NULL) {
+        if (conv->replace_null && kc_schema_default(schema) != NULL) {
+            kc_value_copy(arena, out, kc_schema_default(schema));
+            return KC_OK;
+        }
+        if (kc_schema_optional(schema)) {
+            kc_value_set_null(out);
+            return KC_OK;
+        }
+        return kc_jpath_fail(path, err,
+                             "invalid null value for required %s "
+                             "field",
+                             kc_type_name(type));
+    }
+    if (kc_schema_name(schema) != NULL) {
+        rc = kc_jr_logical(conv, arena, schema, node, out, path, err, &done);
+        if (rc != KC_OK || done) {
+            return rc;
+        }
+    }
+    switch (type) {
+    case KC_TYPE_BOOLEAN:
+        if (node->type != KC_JSON_TRUE && node->type != KC_JSON_FALSE) {
+            return kc_jpath_fail(path, err, "expected BOOLEAN, got JSON %s",
+                                 kc_json_type_name(node));
+        }
+        kc_value_set_bool(out, node->type == KC_JSON_TRUE);
+        return KC_OK;
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64: {
+        static const int64_t mins[] = {INT8_MIN, INT16_MIN, INT32_MIN,
+                                       INT64_MIN};
+        static const int64_t maxs[] = {INT8_MAX, INT16_MAX, INT32_MAX,
+                                       INT64_MAX};
+        int w = type - KC_TYPE_INT8;
+
+        rc = kc_jr_expect(node, KC_JSON_NUMBER, kc_type_name(type), path, err);
+        if (rc == KC_OK) {
+            rc = kc_jr_integer(node, mins[w], maxs[w], kc_type_name(type), &v,
+                               path, err);
+        }
+        if (rc == KC_OK) {
+            kc_value_set_int(out, type, v);
+        }
+        return rc;
+    }
+    case KC_TYPE_FLOAT32:
+    case KC_TYPE_FLOAT64:
+        rc = kc_jr_float(node, type == KC_TYPE_FLOAT32, &d, path, err);
+        if (rc == KC_OK) {
+            kc_value_set_float(out, type, d);
+        }
+        return rc;
+    case KC_TYPE_STRING:
+        rc = kc_jr_expect(node, KC_JSON_STRING, "STRING", path, err);
+        if (rc == KC_OK) {
+            kc_value_set_string_ref(out, node->text, node->len);
+        }
+        return rc;
+    case KC_TYPE_BYTES: {
+        const uint8_t *bytes;
+        size_t len;
+
+        rc = kc_jr_expect(node, KC_JSON_STRING, "BYTES (base64 text)", path,
+                          err);
+        if (rc != KC_OK) {
+            return rc;
+        }
+        rc = kc_base64_decode(arena, node->text, node->len, &bytes, &len, err);
+        if (rc != KC_OK) {
+            return kc_jpath_fail(path, err, "invalid bytes field: %s",
+                                 err->msg);
+        }
+        out->type = KC_TYPE_BYTES;
+        out->u.bytes.data = bytes;
+        out->u.bytes.len = len;
+        return KC_OK;
+    }
+    case KC_TYPE_ARRAY: {
+        size_t i = 0;
+
+        rc = kc_jr_expect(node, KC_JSON_ARRAY, "ARRAY", path, err);
+        if (rc != KC_OK) {
+            return rc;
+        }
+        kc_value_set_array(arena, out, node->len);
+        for (const kc_jnode_t *c = node->child; c != NULL; c = c->next, i++) {
+            size_t saved = kc_jpath_push_index(path, i);
+
+            rc = kc_jr_value(conv, arena, kc_schema_items(schema), c,
+                             &out->u.array.items[i], path, err);
+            kc_jpath_pop(path, saved);
+            if (rc != KC_OK) {
+                return rc;
+            }
+        }
+        return KC_OK;
+    }
+    case KC_TYPE_MAP: {
+        const kc_schema_t *ks = kc_schema_key(schema);
+        const kc_schema_t *vs = kc_schema_value(schema);
+        size_t i = 0;
+
+        if (ks != NULL && kc_schema_type(ks) == KC_TYPE_STRING) {
+            if (node->type != KC_JSON_OBJECT) {
+                return kc_jpath_fail(path, err,
+                                     "maps with string fields should be "
+                                     "encoded as JSON objects, but found %s",
+                                     kc_json_type_name(node));
+            }
+            kc_value_set_map(arena, out, node->len);
+            for (const kc_jnode_t *c = node->child; c != NULL;
+                 c = c->next, i++) {
+                size_t saved = kc_jpath_push_name(path, c->key);
+
+                kc_value_set_string_ref(&out->u.map.keys[i], c->key,
+                                        c->key_len);
+                rc = kc_jr_value(conv, arena, vs, c, &out->u.map.values[i],
+                                 path, err);
+                kc_jpath_pop(path, saved);
+                if (rc != KC_OK) {
+                    return rc;
+                }
+            }
+            return KC_OK;
+        }
+        if (node->type != KC_JSON_ARRAY) {
+            return kc_jpath_fail(path, err,
+                                 "maps with non-string fields should be "
+                                 "encoded as JSON array of tuples, but found "
+                                 "%s",
+                                 kc_json_type_name(node));
+        }
+        kc_value_set_map(arena, out, node->len);
+        for (const kc_jnode_t *c = node->child; c != NULL; c = c->next, i++) {
+            size_t saved = kc_jpath_push_index(path, i);
+
+            if (c->type != KC_JSON_ARRAY || c->len != 2) {
+                rc = kc_jpath_fail(path, err,
+                                   "found invalid map entry: expected a "
+                                   "[key, value] array");
+            } else {
+                rc = kc_jr_value(conv, arena, ks, c->child, &out->u.map.keys[i],
+                                 path, err);
+                if (rc == KC_OK) {
+                    rc = kc_jr_value(conv, arena, vs, c->child->next,
+                                     &out->u.map.values[i], path, err);
+                }
+            }
+            kc_jpath_pop(path, saved);
+            if (rc != KC_OK) {
+                return rc;
+            }
+        }
+        return KC_OK;
+    }
+    case KC_TYPE_STRUCT: {
+        size_t n = kc_schema_field_count(schema);
+
+        if (node->type != KC_JSON_OBJECT) {
+            return kc_jpath_fail(path, err,
+                                 "structs should be encoded as JSON objects, "
+                                 "but found %s",
+                                 kc_json_type_name(node));
+        }
+        kc_value_set_struct(arena, out, schema);
+        for (size_t i = 0; i < n; i++) {
+            const kc_field_t *f = kc_schema_field_at(schema, i);
+            size_t saved = kc_jpath_push_name(path, f->name);
+
+            rc = kc_jr_value(conv, arena, f->schema, kc_json_get(node, f->name),
+                             &out->u.st.fields[i], path, err);
+            kc_jpath_pop(path, saved);
+            if (rc != KC_OK) {
+                return rc;
+            }
+        }
+        return KC_OK;
+    }
+    default:
+        return kc_jpath_fail(path, err, "unsupported schema type %s",
+                             kc_type_name(type));
+    }
+}
+
+/* Build a schema from its JSON; *out has one reference on success. */
+static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
+                             kc_schema_t **out, kc_jpath_t *path,
+                             kc_error_t *err)
+{
+    static const struct {
+        const char *name;
+        kc_type_t type;
+    } types[] = {
+        {"boolean", KC_TYPE_BOOLEAN}, {"int8", KC_TYPE_INT8},
+        {"int16", KC_TYPE_INT16},     {"int32", KC_TYPE_INT32},
+        {"int64", KC_TYPE_INT64},     {"float", KC_TYPE_FLOAT32},
+        {"double", KC_TYPE_FLOAT64},  {"bytes", KC_TYPE_BYTES},
+        {"string", KC_TYPE_STRING},   {"array", KC_TYPE_ARRAY},
+        {"map", KC_TYPE_MAP},         {"struct", KC_TYPE_STRUCT},
+    };
+    const kc_jnode_t *tn = kc_json_get(node, "type");
+    const kc_jnode_t *n;
+    kc_type_t type = KC_TYPE_NULL;
+    kc_schema_t *schema;
+    kc_err_t rc = KC_OK;
+
+    if (node->type != KC_JSON_OBJECT) {
+        return kc_jpath_fail(path, err, "schema must be a JSON object, got %s",
+                             kc_json_type_name(node));
+    }
+    if (tn == NULL || tn->type != KC_JSON_STRING) {
+        return kc_jpath_fail(path, err, "schema must contain 'type' field");
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(types); i++) {
+        if (strcmp(tn->text, types[i].name) == 0) {
+            type = types[i].type;
+        }
+    }
+    if (type == KC_TYPE_NULL) {
+        return kc_jpath_fail(path, err, "unknown schema type: %s", tn->text);
+    }
+    schema = kc_schema_new(type);
+    if (type == KC_TYPE_ARRAY) {
+        kc_schema_t *items = NULL;
+
+        n = kc_json_get(node, "items");
+        if (n == NULL || n->type == KC_JSON_NULL) {
+            rc = kc_jpath_fail(path, err,
+                               "array schema did not specify the element "
+                               "type");
+        } else {
+            rc = kc_jr_schema(conv, n, &items, path, err);
+        }
+        if (rc == KC_OK) {
+            kc_schema_set_items_take(schema, items);
+        }
+    } else if (type == KC_TYPE_MAP) {
+        const kc_jnode_t *kn = kc_json_get(node, "keys");
+        const kc_jnode_t *vn = kc_json_get(node, "values");
+        kc_schema_t *ks = NULL;
+        kc_schema_t *vs = NULL;
+
+        if (kn == NULL || kn->type == KC_JSON_NULL) {
+            rc = kc_jpath_fail(path, err,
+                               "map schema did not specify the key type");
+        } else if (vn == NULL || vn->type == KC_JSON_NULL) {
+            rc = kc_jpath_fail(path, err,
+                               "map schema did not specify the value type");
+        } else {
+            rc = kc_jr_schema(conv, kn, &ks, path, err);
+            if (rc == KC_OK) {
+                rc = kc_jr_schema(conv, vn, &vs, path, err);
+            }
+        }
+        if (rc == KC_OK) {
+            kc_schema_set_map_take(schema, ks, vs);
+        } else {
+            kc_schema_unref(ks);
+        }
+    } else if (type == KC_TYPE_STRUCT) {
+        n = kc_json_get(node, "fields");
+        if (n == NULL || n->type != KC_JSON_ARRAY) {
+            rc = kc_jpath_fail(path, err,
+                               "struct schema's \"fields\" "
+                               "argument is not an array");
+        }
+        for (const kc_jnode_t *c = n != NULL && rc == KC_OK ? n->child : NULL;
+             c != NULL && rc == KC_OK; c = c->next) {
+            const kc_jnode_t *fname = kc_json_get(c, "field");
+            kc_schema_t *fs = NULL;
+            size_t saved;
+
+            if (fname == NULL || fname->type != KC_JSON_STRING) {
+                rc = kc_jpath_fail(path, err,
+                                   "struct schema's field name "
+                                   "not specified properly");
+                break;
+            }
+            saved = kc_jpath_push_name(path, fname->text);
+            rc = kc_jr_schema(conv, c, &fs, path, err);
+            if (rc == KC_OK) {
+                rc = kc_schema_add_field_take(schema, fname->text, fs, err);
+                if (rc != KC_OK) {
+                    kc_schema_unref(fs);
+                    kc_jpath_fail(path, err, "%s", err->msg);
+                    rc = KC_ERR_INVALID;
+                }
+            }
+            kc_jpath_pop(path, saved);
+        }
+    }
+    if (rc != KC_OK) {
+        kc_schema_unref(schema);
+        return rc;
+    }
+    n = kc_json_get(node, "optional");
+    kc_schema_set_optional(schema, n != NULL && n->type == KC_JSON_TRUE);
+    n = kc_json_get(node, "name");
+    if (n != NULL && n->type == KC_JSON_STRING) {
+        kc_schema_set_name(schema, n->text);
+    }
+    n = kc_json_get(node, "version");
+    if (n != NULL && n->type == KC_JSON_NUMBER && n->integral) {
+        kc_schema_set_version(schema, (int32_t)strtoll(n->text, NULL, 10));
+    }
+    n = kc_json_get(node, "doc");
+    if (n != NULL && n->type == KC_JSON_STRING) {
+        kc_schema_set_doc(schema, n->text);
+    }
+    n = kc_json_get(node, "parameters");
+    if (n != NULL && n->type == KC_JSON_OBJECT) {
+        for (const kc_jnode_t *c = n->child; c != NULL; c = c->next) {
+            if (c->type != KC_JSON_STRING) {
+                kc_schema_unref(schema);
+                return kc_jpath_fail(path, err,
+                                     "schema parameters must have string "
+                                     "values");
+            }
+            kc_schema_set_param(schema, c->key, c->text);
+        }
+    }
+    if (kc_schema_logical(schema) == KC_LOGICAL_DECIMAL) {
+        const char *s = kc_schema_param(schema, KC_DECIMAL_SCALE_PARAM);
+        int64_t scale;
+
+        /* Apache's Integer.parseInt: an int32, no surrounding spaces. */
+        if (s == NULL || *s == '\0' || kc_str_is_space(s[0]) ||
+            kc_str_is_space(s[strlen(s) - 1]) ||
+            kc_str_to_i64(s, INT32_MIN, INT32_MAX, &scale) != KC_OK) {
+            kc_schema_unref(schema);
+            return kc_jpath_fail(path, err,
+                                 "invalid Decimal schema: missing or bad "
+                                 "\"scale\" parameter");
+        }
+    }
+    n = kc_json_get(node, "default");
+    if (n != NULL) {
+        kc_arena_t *tmp = kc_arena_new(1024);
+        kc_value_t dv;
+
+        /* The schema has no default yet: a null must be allowed by it. */
+        rc = kc_jr_value(conv, tmp, schema, n, &dv, path, err);
+        if (rc == KC_OK) {
+            rc = kc_schema_set_default(schema, &dv, err);
+            if (rc != KC_OK) {
+                kc_jpath_fail(path, err, "%s", err->msg);
+            }
+        }
+        kc_arena_destroy(tmp);
+        if (rc != KC_OK) {
+            kc_schema_unref(schema);
+            return rc;
+        }
+    }
+    *out = schema;
+    return KC_OK;
+}
+
+static uint64_t kc_fnv1a(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The schema for @p node, from the cache when the same text was seen. */
+static kc_err_t kc_jr_schema_cached(kc_json_conv_t *conv,
+                                    const kc_jnode_t *node, kc_schema_t **out,
+                                    kc_error_t *err)
+{
+    kc_jpath_t path = {.len = 0};
+    kc_jsc_in_t *e = NULL;
+    uint64_t h = 0;
+    kc_err_t rc;
+
+    if (conv->slots > 0 && node->type == KC_JSON_OBJECT) {
+        h = kc_fnv1a(node->src, node->src_len);
+        e = &conv->in_cache[h % conv->slots];
+        pthread_mutex_lock(&conv->lock);
+        if (e->schema != NULL && e->hash == h && e->len == node->src_len &&
+            memcmp(e->text, node->src, e->len) == 0) {
+            *out = kc_schema_ref(e->schema);
+            pthread_mutex_unlock(&conv->lock);
+            return KC_OK;
+        }
+        pthread_mutex_unlock(&conv->lock);
+    }
+    rc = kc_jr_schema(conv, node, out, &path, err);
+    if (rc == KC_OK && e != NULL) {
+        char *text = kc_strndup(node->src, node->src_len);
+
+        pthread_mutex_lock(&conv->lock);
+        kc_schema_unref(e->schema);
+        kc_free(e->text);
+        e->hash = h;
+        e->text = text;
+        e->len = node->src_len;
+        e->schema = kc_schema_ref(*out);
+        pthread_mutex_unlock(&conv->lock);
+    }
+    return rc;
+}
+
+kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
+                            const uint8_t *data, size_t len, kc_arena_t *arena,
+                            const kc_schema_t **schema, kc_value_t *value,
+                            kc_error_t *err)
+{
+    kc_json_conv_t *conv = ctx;
+    kc_jpath_t path = {.len = 0};
+    kc_jnode_t *root;
+    const kc_jnode_t *payload = NULL;
+    kc_schema_t *sch = NULL;
+    kc_err_t rc;
+
+    *schema = NULL;
+    kc_value_set_null(value);
+    if (data == NULL) {
+        return KC_OK;
+    }
+    rc = kc_json_parse(arena, data, len, &root, err);
+    if (rc != KC_OK) {
+        goto fail;
+    }
+    if (!conv->schemas_enable) {
+        rc = kc_jr_schemaless(conv, arena, root, value, &path, err);
+        if (rc != KC_OK) {
+            goto fail;
+        }
+        return KC_OK;
+    }
+    if (root == NULL || root->type != KC_JSON_OBJECT || root->len != 2 ||
+        kc_json_get(root, "schema") == NULL ||
+        (payload = kc_json_get(root, "payload")) == NULL) {
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "JsonConverter with schemas.enable requires "
+                          "\"schema\" and \"payload\" fields and may not "
+                          "contain additional fields; if you are trying to "
+                          "deserialize plain JSON data, set "
+                          "schemas.enable=false in your converter "
+                          "configuration");
+        goto fail;
+    }
+    if (kc_json_get(root, "schema")->type != KC_JSON_NULL) {
+        rc = kc_jr_schema_cached(conv, kc_json_get(root, "schema"), &sch, err);
+        if (rc != KC_OK) {
+            kc_error_prefix(err, "invalid schema");
+            goto fail;
+        }
+    }
+    rc = kc_jr_value(conv, arena, sch, payload, value, &path, err);
+    if (rc != KC_OK) {
+        kc_schema_unref(sch);
+        kc_value_set_null(value);
+        goto fail;
+    }
+    if (sch != NULL) {
+        /* Pin the schema for as long as the values that borrow it. */
+        kc_arena_on_reset(arena, kc_schema_unref_cb, sch);
+    }
+    *schema = sch;
+    return KC_OK;
+fail:
+    kc_error_prefix(err, "could not convert JSON to Connect data%s%s%s",
+                    topic ? " from topic \"" : "", topic ? topic : "",
+                    topic ? "\"" : "");
+    return rc;
+}

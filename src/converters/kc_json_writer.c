@@ -1,0 +1,662 @@
+/*
+ * The JsonConverter's writer: Connect data -> JSON. It appends straight
+ * into the output kc_buf, in the key order and number format Jackson
+ * uses, so the bytes equal Apache's.
+ */
+#include "kc_internal.h"
+
+#include "converters/kc_json_converter_int.h"
+
+#include <math.h>
+
+#include "data/kc_base64.h"
+#include "data/kc_decimal.h"
+#include "data/kc_java_number.h"
+#include "util/kc_utf8.h"
+
+/* ---- writer --------------------------------------------------------- */
+
+static const char kc_hex_upper[] = "0123456789ABCDEF";
+
+static size_t kc_jw_surrogates(char *esc, uint32_t cp)
+{
+    uint32_t v = cp - 0x10000;
+    uint32_t units[2] = {0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF)};
+
+    for (int u = 0; u < 2; u++) {
+        char *e = esc + u * 6;
+
+        e[0] = '\\';
+        e[1] = 'u';
+        e[2] = kc_hex_upper[(units[u] >> 12) & 15];
+        e[3] = kc_hex_upper[(units[u] >> 8) & 15];
+        e[4] = kc_hex_upper[(units[u] >> 4) & 15];
+        e[5] = kc_hex_upper[units[u] & 15];
+    }
+    return 12;
+}
+
+/*
+ * A JSON string as Jackson escapes it: \" \\ \b \t \n \f \r, other
+ * controls as \u00XX, characters beyond U+FFFF as an escaped surrogate
+ * pair; everything else raw UTF-8. Invalid UTF-8 becomes U+FFFD, as
+ * Java's decoding of such bytes would.
+ */
+static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end = p + len;
+    const uint8_t *run = p;
+    kc_err_t rc = kc_buf_reserve(out, len + 2);
+
+    if (rc != KC_OK) {
+        return rc;
+    }
+    out->data[out->len++] = '"';
+    while (p < end) {
+        uint8_t c;
+        char esc[12];
+        size_t elen = 0;
+        size_t skip = 1;
+
+        /* Most text needs no escaping: skip 8 such bytes at a time. */
+        while (end - p >= 8) {
+            uint64_t w;
+            uint64_t q;
+            uint64_t b;
+
+            memcpy(&w, p, sizeof(w));
+            q = w ^ UINT64_C(0x2222222222222222);
+            b = w ^ UINT64_C(0x5C5C5C5C5C5C5C5C);
+            /* High bit set per byte that is >= 0x80, < 0x20, '"' or '\\'. */
+            if (((w | (w - UINT64_C(0x2020202020202020)) |
+                  (q - UINT64_C(0x0101010101010101)) |
+                  (b - UINT64_C(0x0101010101010101))) &
+                 UINT64_C(0x8080808080808080)) != 0) {
+                break;
+            }
+            p += 8;
+        }
+        if (p == end) {
+            break;
+        }
+        c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0x80) {
+            /* Validate the sequence; keep it in the run if fine. */
+            uint32_t cp;
+            size_t n = kc_utf8_decode(p, end, &cp);
+
+            if (n != 0 && n < 4) {
+                p += n;
+                continue;
+            }
+            if (n == 4) {
+                /* Jackson writes a supplementary character as an
+                 * escaped surrogate pair. */
+                elen = kc_jw_surrogates(esc, cp);
+                skip = n;
+            }
+            if (elen == 0) {
+                memcpy(esc, "\xEF\xBF\xBD", 3);
+                elen = 3;
+            }
+        } else if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            elen = 2;
+        } else {
+            static const char shorts[] = "btn\0fr";
+
+            esc[0] = '\\';
+            if (c >= 0x08 && c <= 0x0D && shorts[c - 0x08] != '\0') {
+                esc[1] = shorts[c - 0x08];
+                elen = 2;
+            } else {
+                esc[1] = 'u';
+                esc[2] = '0';
+                esc[3] = '0';
+                esc[4] = kc_hex_upper[c >> 4];
+                esc[5] = kc_hex_upper[c & 15];
+                elen = 6;
+            }
+        }
+        rc = kc_buf_append(out, run, (size_t)(p - run));
+        if (rc == KC_OK) {
+            rc = kc_buf_append(out, esc, elen);
+        }
+        if (rc != KC_OK) {
+            return rc;
+        }
+        p += skip;
+        run = p;
+    }
+    rc = kc_buf_append(out, run, (size_t)(p - run));
+    if (rc == KC_OK) {
+        rc = kc_buf_putc(out, '"');
+    }
+    return rc;
+}
+
+static kc_err_t kc_jw_int(kc_buf_t *out, int64_t v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof(tmp);
+    /* Negate in unsigned arithmetic so INT64_MIN works. */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        *--p = '-';
+    }
+    return kc_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* Jackson writes NaN and the infinities as strings (WRITE_NAN_AS_STRINGS). */
+static kc_err_t kc_jw_float(kc_buf_t *out, double v, bool is_float)
+{
+    char tmp[KC_JAVA_NUMBER_MAX + 2];
+    size_t n;
+
+    if (is_float) {
+        n = kc_java_float_to_string((float)v, tmp + 1);
+    } else {
+        n = kc_java_double_to_string(v, tmp + 1);
+    }
+    if (isnan(v) || isinf(v)) {
+        tmp[0] = '"';
+        tmp[n + 1] = '"';
+        return kc_buf_append(out, tmp, n + 2);
+    }
+    return kc_buf_append(out, tmp + 1, n);
+}
+
+/* Minimal two's complement, as BigInteger.toByteArray(). */
+static void kc_decimal_minimal(const uint8_t **data, size_t *len)
+{
+    const uint8_t *d = *data;
+    size_t n = *len;
+
+    while (n > 1 && ((d[0] == 0x00 && !(d[1] & 0x80)) ||
+                     (d[0] == 0xff && (d[1] & 0x80)))) {
+        d++;
+        n--;
+    }
+    *data = d;
+    *len = n;
+}
+
+static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
+                            const kc_schema_t *schema, const kc_value_t *value,
+                            kc_jpath_t *path, kc_error_t *err);
+
+static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
+                             const kc_schema_t *schema, const char *field,
+                             kc_jpath_t *path, kc_error_t *err)
+{
+    static const char *const json_type[] = {
+        NULL,      "int8",   "int16", "int32", "int64", "float",  "double",
+        "boolean", "string", "bytes", "array", "map",   "struct",
+    };
+    kc_type_t type = kc_schema_type(schema);
+    kc_err_t rc;
+
+    rc = kc_buf_printf(out, "{\"type\":\"%s\"", json_type[type]);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if (type == KC_TYPE_ARRAY) {
+        if (kc_schema_items(schema) == NULL) {
+            return kc_jpath_fail(path, err, "array schema has no items");
+        }
+        rc = kc_buf_puts(out, ",\"items\":");
+        if (rc == KC_OK) {
+            rc = kc_jw_schema(conv, out, kc_schema_items(schema), NULL, path,
+                              err);
+        }
+    } else if (type == KC_TYPE_MAP) {
+        if (kc_schema_key(schema) == NULL || kc_schema_value(schema) == NULL) {
+            return kc_jpath_fail(path, err,
+                                 "map schema has no key or value "
+                                 "schema");
+        }
+        rc = kc_buf_puts(out, ",\"keys\":");
+        if (rc == KC_OK) {
+            rc =
+                kc_jw_schema(conv, out, kc_schema_key(schema), NULL, path, err);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_puts(out, ",\"values\":");
+        }
+        if (rc == KC_OK) {
+            rc = kc_jw_schema(conv, out, kc_schema_value(schema), NULL, path,
+                              err);
+        }
+    } else if (type == KC_TYPE_STRUCT) {
+        size_t n = kc_schema_field_count(schema);
+
+        rc = kc_buf_puts(out, ",\"fields\":[");
+        for (size_t i = 0; rc == KC_OK && i < n; i++) {
+            const kc_field_t *f = kc_schema_field_at(schema, i);
+            size_t saved = kc_jpath_push_name(path, f->name);
+
+            if (i > 0) {
+                rc = kc_buf_putc(out, ',');
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_schema(conv, out, f->schema, f->name, path, err);
+            }
+            kc_jpath_pop(path, saved);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, ']');
+        }
+    }
+    if (rc != KC_OK) {
+        return rc;
+    }
+    rc = kc_buf_puts(out, kc_schema_optional(schema) ? ",\"optional\":true"
+                                                     : ",\"optional\":false");
+    if (rc == KC_OK && kc_schema_name(schema) != NULL) {
+        rc = kc_buf_puts(out, ",\"name\":");
+        if (rc == KC_OK) {
+            rc = kc_jw_string(out, kc_schema_name(schema),
+                              strlen(kc_schema_name(schema)));
+        }
+    }
+    if (rc == KC_OK && kc_schema_has_version(schema)) {
+        rc = kc_buf_printf(out, ",\"version\":%d",
+                           (int)kc_schema_version(schema));
+    }
+    if (rc == KC_OK && kc_schema_doc(schema) != NULL) {
+        rc = kc_buf_puts(out, ",\"doc\":");
+        if (rc == KC_OK) {
+            rc = kc_jw_string(out, kc_schema_doc(schema),
+                              strlen(kc_schema_doc(schema)));
+        }
+    }
+    if (rc == KC_OK && kc_schema_param_count(schema) > 0) {
+        size_t n = kc_schema_param_count(schema);
+
+        rc = kc_buf_puts(out, ",\"parameters\":{");
+        for (size_t i = 0; rc == KC_OK && i < n; i++) {
+            const char *k;
+            const char *v;
+
+            kc_schema_param_at(schema, i, &k, &v);
+            if (i > 0) {
+                rc = kc_buf_putc(out, ',');
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_string(out, k, strlen(k));
+            }
+            if (rc == KC_OK) {
+                rc = kc_buf_putc(out, ':');
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_string(out, v, strlen(v));
+            }
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, '}');
+        }
+    }
+    if (rc == KC_OK && kc_schema_default(schema) != NULL) {
+        rc = kc_buf_puts(out, ",\"default\":");
+        if (rc == KC_OK) {
+            rc = kc_jw_value(conv, out, schema, kc_schema_default(schema), path,
+                             err);
+        }
+    }
+    if (rc == KC_OK && field != NULL) {
+        rc = kc_buf_puts(out, ",\"field\":");
+        if (rc == KC_OK) {
+            rc = kc_jw_string(out, field, strlen(field));
+        }
+    }
+    if (rc == KC_OK) {
+        rc = kc_buf_putc(out, '}');
+    }
+    return rc;
+}
+
+static bool kc_map_all_string_keys(const kc_value_t *value)
+{
+    for (size_t i = 0; i < value->u.map.len; i++) {
+        if (value->u.map.keys[i].type != KC_TYPE_STRING) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A map key in object mode: Jackson's asText() of the key's JSON node. */
+static kc_err_t kc_jw_map_key(kc_json_conv_t *conv, kc_buf_t *out,
+                              const kc_schema_t *schema, const kc_value_t *key,
+                              kc_jpath_t *path, kc_error_t *err)
+{
+    kc_buf_t tmp;
+    kc_err_t rc;
+
+    if (key->type == KC_TYPE_STRING) {
+        return kc_jw_string(out, key->u.str.data, key->u.str.len);
+    }
+    /* A non-string key under a STRING key schema: null or a default. */
+    kc_buf_init(&tmp, 0);
+    rc = kc_jw_value(conv, &tmp, schema, key, path, err);
+    if (rc == KC_OK) {
+        if (tmp.len >= 2 && tmp.data[0] == '"') {
+            rc = kc_buf_append(out, tmp.data, tmp.len);
+        } else {
+            rc = kc_jw_string(out, (const char *)tmp.data, tmp.len);
+        }
+    }
+    kc_buf_release(&tmp);
+    return rc;
+}
+
+static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
+                            const kc_schema_t *schema, const kc_value_t *value,
+                            kc_jpath_t *path, kc_error_t *err)
+{
+    kc_type_t type;
+
+    if (value == NULL || value->type == KC_TYPE_NULL) {
+        if (schema == NULL) {
+            return kc_buf_puts(out, "null");
+        }
+        if (conv->replace_null && kc_schema_default(schema) != NULL) {
+            return kc_jw_value(conv, out, schema, kc_schema_default(schema),
+                               path, err);
+        }
+        if (kc_schema_optional(schema)) {
+            return kc_buf_puts(out, "null");
+        }
+        return kc_jpath_fail(path, err,
+                             "null value for a required %s with no default "
+                             "value",
+                             kc_type_name(kc_schema_type(schema)));
+    }
+    if (schema == NULL && value->type == KC_TYPE_STRUCT) {
+        /* Apache rejects this ("Mismatching schema"); the struct knows its
+         * schema, so write it. */
+        schema = value->u.st.schema;
+    }
+    type = schema != NULL ? kc_schema_type(schema) : value->type;
+    if (value->type != type) {
+        return kc_jpath_fail(path, err, "expected %s, got %s",
+                             kc_type_name(type), kc_type_name(value->type));
+    }
+    if (schema != NULL && kc_schema_name(schema) != NULL) {
+        switch (kc_schema_logical(schema)) {
+        case KC_LOGICAL_DECIMAL: {
+            const uint8_t *d = value->u.bytes.data;
+            size_t n = value->u.bytes.len;
+
+            if (n == 0) {
+                return kc_jpath_fail(path, err,
+                                     "invalid Decimal: no unscaled bytes");
+            }
+            kc_decimal_minimal(&d, &n);
+            if (conv->decimal_numeric) {
+                return kc_decimal_to_java_string(
+                    d, n, kc_schema_decimal_scale(schema), out);
+            }
+            {
+                kc_err_t rc = kc_buf_putc(out, '"');
+
+                if (rc == KC_OK) {
+                    rc = kc_base64_encode(d, n, out);
+                }
+                if (rc == KC_OK) {
+                    rc = kc_buf_putc(out, '"');
+                }
+                return rc;
+            }
+        }
+        case KC_LOGICAL_TIME:
+            if (value->u.i < 0 || value->u.i > KC_MILLIS_PER_DAY) {
+                return kc_jpath_fail(
+                    path, err,
+                    "Time value %lld is not within a day (0..86400000 ms)",
+                    (long long)value->u.i);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    switch (type) {
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64:
+        return kc_jw_int(out, value->u.i);
+    case KC_TYPE_FLOAT32:
+        return kc_jw_float(out, value->u.f, true);
+    case KC_TYPE_FLOAT64:
+        return kc_jw_float(out, value->u.f, false);
+    case KC_TYPE_BOOLEAN:
+        return kc_buf_puts(out, value->u.b ? "true" : "false");
+    case KC_TYPE_STRING:
+        return kc_jw_string(out, value->u.str.data, value->u.str.len);
+    case KC_TYPE_BYTES: {
+        kc_err_t rc = kc_buf_putc(out, '"');
+
+        if (rc == KC_OK) {
+            rc = kc_base64_encode(value->u.bytes.data, value->u.bytes.len, out);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, '"');
+        }
+        return rc;
+    }
+    case KC_TYPE_ARRAY: {
+        const kc_schema_t *items = schema ? kc_schema_items(schema) : NULL;
+        kc_err_t rc = kc_buf_putc(out, '[');
+
+        for (size_t i = 0; rc == KC_OK && i < value->u.array.len; i++) {
+            size_t saved = kc_jpath_push_index(path, i);
+
+            if (i > 0) {
+                rc = kc_buf_putc(out, ',');
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_value(conv, out, items, &value->u.array.items[i],
+                                 path, err);
+            }
+            kc_jpath_pop(path, saved);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, ']');
+        }
+        return rc;
+    }
+    case KC_TYPE_MAP: {
+        const kc_schema_t *ks = schema ? kc_schema_key(schema) : NULL;
+        const kc_schema_t *vs = schema ? kc_schema_value(schema) : NULL;
+        bool object_mode =
+            schema != NULL
+                ? (ks != NULL && kc_schema_type(ks) == KC_TYPE_STRING)
+                : kc_map_all_string_keys(value);
+        kc_err_t rc = kc_buf_putc(out, object_mode ? '{' : '[');
+
+        for (size_t i = 0; rc == KC_OK && i < value->u.map.len; i++) {
+            size_t saved = kc_jpath_push_index(path, i);
+
+            if (i > 0) {
+                rc = kc_buf_putc(out, ',');
+            }
+            if (rc == KC_OK && object_mode) {
+                rc = kc_jw_map_key(conv, out, ks, &value->u.map.keys[i], path,
+                                   err);
+                if (rc == KC_OK) {
+                    rc = kc_buf_putc(out, ':');
+                }
+            } else if (rc == KC_OK) {
+                rc = kc_buf_putc(out, '[');
+                if (rc == KC_OK) {
+                    rc = kc_jw_value(conv, out, ks, &value->u.map.keys[i], path,
+                                     err);
+                }
+                if (rc == KC_OK) {
+                    rc = kc_buf_putc(out, ',');
+                }
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_value(conv, out, vs, &value->u.map.values[i], path,
+                                 err);
+            }
+            if (rc == KC_OK && !object_mode) {
+                rc = kc_buf_putc(out, ']');
+            }
+            kc_jpath_pop(path, saved);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, object_mode ? '}' : ']');
+        }
+        return rc;
+    }
+    case KC_TYPE_STRUCT: {
+        size_t n = kc_schema_field_count(schema);
+        kc_err_t rc;
+
+        if (value->u.st.schema != schema &&
+            !kc_schema_equals(value->u.st.schema, schema)) {
+            return kc_jpath_fail(path, err,
+                                 "struct schema does not match the schema "
+                                 "given for it");
+        }
+        rc = kc_buf_putc(out, '{');
+        for (size_t i = 0; rc == KC_OK && i < n; i++) {
+            const kc_field_t *f = kc_schema_field_at(schema, i);
+            size_t saved = kc_jpath_push_name(path, f->name);
+
+            if (i > 0) {
+                rc = kc_buf_putc(out, ',');
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_string(out, f->name, strlen(f->name));
+            }
+            if (rc == KC_OK) {
+                rc = kc_buf_putc(out, ':');
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_value(conv, out, f->schema, &value->u.st.fields[i],
+                                 path, err);
+            }
+            kc_jpath_pop(path, saved);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, '}');
+        }
+        return rc;
+    }
+    default:
+        return kc_jpath_fail(path, err, "cannot convert a %s value to JSON",
+                             kc_type_name(type));
+    }
+}
+
+static size_t kc_ptr_slot(const void *p, size_t n)
+{
+    uintptr_t x = (uintptr_t)p;
+
+    x ^= x >> 17;
+    x *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(x >> 32) % n;
+}
+
+/* Append the schema's JSON, from the cache when possible. */
+static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
+                                    const kc_schema_t *schema, kc_error_t *err)
+{
+    kc_jpath_t path = {.len = 0};
+    kc_buf_t tmp;
+    kc_err_t rc;
+    size_t slot;
+
+    if (conv->slots == 0) {
+        return kc_jw_schema(conv, out, schema, NULL, &path, err);
+    }
+    slot = kc_ptr_slot(schema, conv->slots);
+    pthread_mutex_lock(&conv->lock);
+    if (conv->out_cache[slot].schema == schema) {
+        rc = kc_buf_append(out, conv->out_cache[slot].json,
+                           conv->out_cache[slot].len);
+        pthread_mutex_unlock(&conv->lock);
+        return rc;
+    }
+    pthread_mutex_unlock(&conv->lock);
+    kc_buf_init(&tmp, 0);
+    rc = kc_jw_schema(conv, &tmp, schema, NULL, &path, err);
+    if (rc == KC_OK) {
+        rc = kc_buf_append(out, tmp.data, tmp.len);
+    }
+    if (rc == KC_OK) {
+        kc_jsc_out_t *e = &conv->out_cache[slot];
+        size_t len;
+        char *json = kc_buf_detach(&tmp, &len);
+
+        pthread_mutex_lock(&conv->lock);
+        kc_schema_unref(e->schema);
+        kc_free(e->json);
+        e->schema = kc_schema_ref(schema);
+        e->json = json;
+        e->len = len;
+        pthread_mutex_unlock(&conv->lock);
+    }
+    kc_buf_release(&tmp);
+    return rc;
+}
+
+kc_err_t kc_json_from_connect(void *ctx, const char *topic, const char *header,
+                              const kc_schema_t *schema,
+                              const kc_value_t *value, kc_buf_t *out,
+                              bool *is_null, kc_error_t *err)
+{
+    kc_json_conv_t *conv = ctx;
+    kc_jpath_t path = {.len = 0};
+    size_t start = out->len;
+    kc_err_t rc;
+
+    *is_null = false;
+    if (schema == NULL && (value == NULL || value->type == KC_TYPE_NULL)) {
+        *is_null = true;
+        return KC_OK;
+    }
+    if (conv->schemas_enable) {
+        rc = kc_buf_puts(out, "{\"schema\":");
+        if (rc == KC_OK) {
+            rc = schema != NULL ? kc_jw_schema_cached(conv, out, schema, err)
+                                : kc_buf_puts(out, "null");
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_puts(out, ",\"payload\":");
+        }
+        if (rc == KC_OK) {
+            rc = kc_jw_value(conv, out, schema, value, &path, err);
+        }
+        if (rc == KC_OK) {
+            rc = kc_buf_putc(out, '}');
+        }
+    } else {
+        rc = kc_jw_value(conv, out, schema, value, &path, err);
+    }
+    if (rc != KC_OK) {
+        out->len = start;
+        if (rc == KC_ERR_TOO_LARGE) {
+            kc_error_set(err, rc, "JSON of the record is too large");
+        }
+        kc_error_prefix(err, "could not convert data to JSON%s%s%s",
+                        topic ? " for topic \"" : "", topic ? topic : "",
+                        topic ? "\"" : "");
+    }
+    return rc;
+}
