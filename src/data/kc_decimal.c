@@ -249,6 +249,11 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
         }
         shift = 0;
     }
+    if (nd == 0) {
+        /* Zero: no exponent changes it, however large (the magnitude
+         * buffer below would otherwise be sized by the exponent). */
+        shift = 0;
+    }
     if (nd > 0 && (size_t)shift + nd > KC_DECIMAL_MAX_DIGITS) {
         kc_free(digits);
         return kc_error_set(err, KC_ERR_INVALID,

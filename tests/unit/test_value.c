@@ -288,6 +288,10 @@ static void test_decimal_from_text(void **state)
      * fuzz_json_converter). */
     check_decimal_parse("1.50E-523876820", 523876822, v150, 2);
     check_decimal_parse("15E+2147483647", -2147483646, v150, 2);
+    /* Zero with a huge exponent is zero; the magnitude buffer was sized by
+     * the exponent, a terabyte (found by fuzz_json_converter). */
+    check_decimal_parse("-0e0000000000000200000000001868835992", 10, v0, 1);
+    check_decimal_parse("0.000E+99999999999999999", 2147483647, v0, 1);
     assert_int_equal(kc_decimal_from_string(arena, "1.25", 4, 1, &b, &n, &err),
                      KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "without rounding"));
