@@ -29,6 +29,13 @@ void kc_rest_error(kc_rest_response_t *resp, int status, const char *fmt, ...)
     resp->status = status;
     resp->body = json_object();
     json_object_set_new(resp->body, "error_code", json_integer(status));
+    if (!kc_utf8_valid(msg, strlen(msg))) {
+        /* A parser's message may quote a token cut inside a sequence. */
+        char *ok = kc_utf8_repair(msg);
+
+        kc_free(msg);
+        msg = ok;
+    }
     json_object_set_new(resp->body, "message", json_string(msg));
     kc_free(msg);
 }

@@ -102,3 +102,26 @@ char *kc_str_escape_log(const char *s)
     }
     return kc_buf_detach(&buf, NULL);
 }
+
+char *kc_utf8_repair(const char *s)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end = p + strlen(s);
+    kc_buf_t buf;
+
+    kc_buf_init(&buf, 0);
+    while (p < end) {
+        uint32_t cp;
+        size_t n = kc_utf8_decode(p, end, &cp);
+
+        if (n == 0) {
+            /* U+FFFD, as Java's UTF-8 decoder substitutes. */
+            kc_buf_puts(&buf, "\xEF\xBF\xBD");
+            p++;
+            continue;
+        }
+        kc_buf_append(&buf, p, n);
+        p += n;
+    }
+    return kc_buf_detach(&buf, NULL);
+}

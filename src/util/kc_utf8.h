@@ -34,4 +34,12 @@ bool kc_utf8_is_iso_control(uint32_t cp);
  */
 char *kc_str_escape_log(const char *s);
 
+/**
+ * @brief A copy of @p s (NUL-terminated) with each byte that does not
+ * start well-formed UTF-8 replaced by U+FFFD, so text quoted from a
+ * request (a parser's error near a token) can go into a JSON string.
+ * Caller frees (kc_free).
+ */
+char *kc_utf8_repair(const char *s);
+
 #endif /* KC_UTIL_KC_UTF8_H */

@@ -16,6 +16,7 @@
 
 #include "herder/kc_config_info.h"
 #include "herder/kc_herder.h"
+#include "util/kc_utf8.h"
 #include "plugins/kc_registry.h"
 #include "rest/kc_rest_routes.h"
 #include "runtime/kc_worker.h"
@@ -767,6 +768,23 @@ static void test_invalid_utf8_in_path_or_query_is_400(void **state)
     reply_free(&r);
 }
 
+/* A parse error that quotes a token cut inside a UTF-8 sequence still
+ * gets Apache's error body (json_string refuses invalid UTF-8, which left
+ * the message out; found by fuzz_rest_routes). */
+static void test_parse_error_quoting_broken_utf8_keeps_error_body(void **state)
+{
+    fixture_t *f = *state;
+    reply_t r = call(f, "POST", "/connectors",
+                     "{\"name\":\"!\",\"confGE\\u008\xc2\x9b\xc2i");
+    const char *m;
+
+    assert_error(&r, 400, NULL);
+    m = msg(&r);
+    assert_non_null(m);
+    assert_true(kc_utf8_valid(m, strlen(m)));
+    reply_free(&r);
+}
+
 /* The gate for connector files, which do not come through the router. */
 static void test_herder_refuses_non_utf8_name(void **state)
 {
@@ -1208,6 +1226,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_loggers, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_invalid_utf8_in_path_or_query_is_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_parse_error_quoting_broken_utf8_keeps_error_body, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_herder_refuses_non_utf8_name,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_name_outside_bmp_is_accepted,
