@@ -14,6 +14,9 @@
  * the two integers around the value are the candidates. Products with the
  * power of ten are rounded to odd from a 126-bit approximation, which keeps
  * every comparison exact (the paper's main theorem).
+ *
+ * Also here: decimal digits beyond ASCII as Java's integer and BigDecimal
+ * parsers read them (Character.digit), from a table the JDK generated.
  */
 #include "kc_internal.h"
 
@@ -21,7 +24,9 @@
 
 #include <math.h>
 
+#include "data/kc_java_digit_table.h"
 #include "data/kc_java_number_pow10.h"
+#include "util/kc_utf8.h"
 
 /* floor(q * log10(2)), exact for |q| < 1200 (checked by the generator). */
 static int kc_flog10_pow2(int q)
@@ -294,4 +299,71 @@ size_t kc_java_float_to_string(float f, char out[KC_JAVA_NUMBER_MAX])
     memcpy(&bits, &f, sizeof(bits));
     return kc_java_format(&fmt, (bits >> 31) != 0, (int)((bits >> 23) & 0xff),
                           bits & ((UINT32_C(1) << 23) - 1), out);
+}
+
+/* ---- decimal digits as Java reads them ------------------------------ */
+
+int kc_java_digit(uint32_t cp)
+{
+    size_t lo = 0;
+    size_t hi = KC_ARRAY_LEN(kc_java_digit_zeros);
+
+    if (cp >= '0' && cp <= '9') {
+        return (int)(cp - '0');
+    }
+    /* the last zero at or below cp, if any */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (kc_java_digit_zeros[mid] <= cp) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo > 0 && cp - kc_java_digit_zeros[lo - 1] < 10) {
+        return (int)(cp - kc_java_digit_zeros[lo - 1]);
+    }
+    return -1;
+}
+
+const char *kc_java_digits_ascii(kc_arena_t *arena, const char *s, size_t n,
+                                 size_t *out_len)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end = p + n;
+    char *copy;
+    size_t o = 0;
+    bool changed = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= 0x80) {
+            changed = true;
+            break;
+        }
+    }
+    *out_len = n;
+    if (!changed) {
+        return s;
+    }
+    copy = kc_arena_alloc(arena, n + 1);
+    while (p < end) {
+        uint32_t cp;
+        size_t len = kc_utf8_decode(p, end, &cp);
+        int d = len != 0 ? kc_java_digit(cp) : -1;
+
+        if (d >= 0) {
+            copy[o++] = (char)('0' + d);
+            p += len;
+        } else {
+            /* anything else, malformed bytes included, stays as it is */
+            len = len != 0 ? len : 1;
+            memcpy(copy + o, p, len);
+            o += len;
+            p += len;
+        }
+    }
+    copy[o] = '\0';
+    *out_len = o;
+    return copy;
 }
