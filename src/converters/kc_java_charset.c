@@ -5,8 +5,11 @@
  * here, because what matters in them is Java's handling of malformed input
  * and byte-order marks, which iconv does differently (glibc's "UTF-16"
  * reads little-endian without a mark, writes a mark for an empty string,
- * and replaces byte by byte); the other charsets use iconv's tables with
- * Java's replacement rules around them.
+ * and replaces byte by byte). The single-byte charsets use the JDK's own
+ * tables (kc_java_sbcs.h, same generator): glibc's differ for many (EBCDIC
+ * newlines, TIS-620, windows-1258 composing accents) and lack some (the
+ * x-Mac family). The multi-byte ones use iconv's tables with Java's
+ * replacement rules around them.
  */
 #include "kc_internal.h"
 
@@ -15,14 +18,22 @@
 
 #include "converters/kc_java_charset.h"
 #include "converters/kc_java_charset_names.h"
+#include "converters/kc_java_sbcs.h"
 #include "util/kc_utf8.h"
 
 typedef enum kc_cs_kind {
     KC_CS_UTF8,
     KC_CS_UTF16,
     KC_CS_UTF32,
+    KC_CS_SBCS,
     KC_CS_ICONV
 } kc_cs_kind_t;
+
+/* A char and the byte a single-byte charset writes for it. */
+typedef struct kc_sb_pair {
+    uint16_t ch;
+    uint8_t byte;
+} kc_sb_pair_t;
 
 struct kc_java_charset {
     kc_cs_kind_t kind;
@@ -34,6 +45,9 @@ struct kc_java_charset {
                            dropped */
     bool write_bom;     /* writing: a mark before any non-empty output */
     char *iconv_name;   /* KC_CS_ICONV: the name iconv knows it by */
+    const struct kc_java_sbcs *sb; /* KC_CS_SBCS: the JDK's table */
+    kc_sb_pair_t *sb_enc;          /* its encoder, sorted by char */
+    size_t sb_enc_len;
 };
 
 /* Java's Unicode charsets by canonical name, as the JDK's decoders and
@@ -88,6 +102,63 @@ static bool kc_cs_iconv_knows(const char *name)
     return true;
 }
 
+/*
+ * The encoder of a single-byte charset: its table read backwards (the
+ * lowest byte of a char wins) with the JDK's exceptions applied (chars
+ * written to another byte, or not at all, or only one way).
+ */
+static void kc_sb_build_encoder(kc_java_charset_t *cs)
+{
+    /* byte + 1 per char, 0 for none; only while building */
+    uint16_t *map = kc_calloc(0x10000, sizeof(*map));
+    size_t n = 0;
+
+    for (int b = 255; b >= 0; b--) {
+        uint16_t ch = cs->sb->decode[b];
+
+        if (ch != 0xFFFD) {
+            map[ch] = (uint16_t)(b + 1);
+        }
+    }
+    for (size_t i = 0; i < cs->sb->encode_len; i++) {
+        uint16_t ch = cs->sb->encode[i][0];
+        uint16_t byte = cs->sb->encode[i][1];
+
+        map[ch] = byte == 256 ? 0 : (uint16_t)(byte + 1);
+    }
+    for (size_t ch = 0; ch < 0x10000; ch++) {
+        n += map[ch] != 0;
+    }
+    cs->sb_enc = kc_calloc(n + 1, sizeof(*cs->sb_enc));
+    for (size_t ch = 0; ch < 0x10000; ch++) {
+        if (map[ch] != 0) {
+            cs->sb_enc[cs->sb_enc_len].ch = (uint16_t)ch;
+            cs->sb_enc[cs->sb_enc_len].byte = (uint8_t)(map[ch] - 1);
+            cs->sb_enc_len++;
+        }
+    }
+    kc_free(map);
+}
+
+/* The byte @p cs writes for @p cp, or -1. */
+static int kc_sb_encode_char(const kc_java_charset_t *cs, uint32_t cp)
+{
+    size_t lo = 0;
+    size_t hi = cs->sb_enc_len;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (cs->sb_enc[mid].ch < cp) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < cs->sb_enc_len && cs->sb_enc[lo].ch == cp ? cs->sb_enc[lo].byte
+                                                          : -1;
+}
+
 kc_java_charset_t *kc_java_charset_open(const char *name, kc_error_t *err)
 {
     char lower[64];
@@ -119,6 +190,14 @@ kc_java_charset_t *kc_java_charset_open(const char *name, kc_error_t *err)
             return cs;
         }
     }
+    for (size_t i = 0; i < KC_ARRAY_LEN(kc_java_sbcs); i++) {
+        if (strcmp(kc_java_sbcs[i].canonical, row->canonical) == 0) {
+            cs->kind = KC_CS_SBCS;
+            cs->sb = &kc_java_sbcs[i];
+            kc_sb_build_encoder(cs);
+            return cs;
+        }
+    }
     /* iconv may know the charset under Java's canonical name or under one
      * of its aliases ("x-IBM943" is glibc's "IBM943"). */
     cs->kind = KC_CS_ICONV;
@@ -143,6 +222,7 @@ void kc_java_charset_close(kc_java_charset_t *cs)
         return;
     }
     kc_free(cs->iconv_name);
+    kc_free(cs->sb_enc);
     kc_free(cs);
 }
 
@@ -560,6 +640,19 @@ kc_err_t kc_java_charset_encode(kc_java_charset_t *cs, const uint8_t *s,
     if (cs->kind == KC_CS_ICONV) {
         return kc_encode_iconv(cs, s, len, out, err);
     }
+    if (cs->kind == KC_CS_SBCS) {
+        while (rc == KC_OK && p < end) {
+            uint32_t cp;
+            int b;
+
+            p += kc_java_char_next(p, end, &cp);
+            b = cp <= 0xFFFF ? kc_sb_encode_char(cs, cp) : -1;
+            /* Java's replacement, the byte '?' as it is (0x3F, also in
+             * EBCDIC), once per char */
+            rc = kc_buf_putc(out, b >= 0 ? (char)b : '?');
+        }
+        return rc;
+    }
     if (cs->kind == KC_CS_UTF8 && kc_utf8_valid((const char *)s, len)) {
         return kc_buf_append(out, s, len);
     }
@@ -606,6 +699,14 @@ kc_err_t kc_java_charset_decode(kc_java_charset_t *cs, const uint8_t *data,
         return kc_decode_utf16(cs, data, len, out);
     case KC_CS_UTF32:
         return kc_decode_utf32(cs, data, len, out);
+    case KC_CS_SBCS: {
+        kc_err_t rc = KC_OK;
+
+        for (size_t i = 0; rc == KC_OK && i < len; i++) {
+            rc = kc_put_utf8(out, cs->sb->decode[data[i]]);
+        }
+        return rc;
+    }
     case KC_CS_ICONV:
         break;
     }
