@@ -23,6 +23,7 @@
 
 typedef enum kc_cs_kind {
     KC_CS_UTF8,
+    KC_CS_CESU8,
     KC_CS_UTF16,
     KC_CS_UTF32,
     KC_CS_SBCS,
@@ -61,6 +62,7 @@ static const struct {
     bool write_bom;
 } kc_unicode_charsets[] = {
     {"UTF-8", KC_CS_UTF8, true, false, false, false},
+    {"CESU-8", KC_CS_CESU8, true, false, false, false},
     {"UTF-16", KC_CS_UTF16, true, true, false, true},
     {"UTF-16BE", KC_CS_UTF16, true, false, false, false},
     {"UTF-16LE", KC_CS_UTF16, false, false, false, false},
@@ -240,18 +242,26 @@ static bool kc_cont(uint8_t b)
     return (b & 0xC0) == 0x80;
 }
 
+/* kc_utf8_step flags: a surrogate's 3-byte form is the surrogate; no
+ * 4-byte sequences at all (CESU-8) */
+#define KC_U8_KEEP_SURROGATES 1
+#define KC_U8_NO_4BYTE        2
+
 /*
  * One step of Java's UTF-8 decoder at @p p: the code point, or U+FFFD for
  * as many bytes as Java takes as one malformed sequence (the lead byte
  * alone when the second byte is wrong, lead and continuations up to the
  * first wrong one, and all that is left when the input ends inside a
  * sequence). A surrogate's 3-byte form is one malformed sequence to Java;
- * with @p keep_surrogates it gives the surrogate instead (reading kconnect
- * strings, see kc_java_charset.h). Returns the bytes taken (>= 1).
+ * with KC_U8_KEEP_SURROGATES it gives the surrogate instead (CESU-8, and
+ * reading kconnect strings, see kc_java_charset.h). Returns the bytes
+ * taken (>= 1).
  */
-static size_t kc_utf8_step(const uint8_t *p, const uint8_t *end,
-                           bool keep_surrogates, uint32_t *cp)
+
+static size_t kc_utf8_step(const uint8_t *p, const uint8_t *end, int flags,
+                           uint32_t *cp)
 {
+    bool keep_surrogates = (flags & KC_U8_KEEP_SURROGATES) != 0;
     size_t avail = (size_t)(end - p);
     uint8_t b1 = p[0];
     uint8_t lo = 0x80;
@@ -268,7 +278,7 @@ static size_t kc_utf8_step(const uint8_t *p, const uint8_t *end,
     } else if (b1 >= 0xE0 && b1 <= 0xEF) {
         need = 3;
         lo = b1 == 0xE0 ? 0xA0 : 0x80;
-    } else if (b1 >= 0xF0 && b1 <= 0xF4) {
+    } else if (b1 >= 0xF0 && b1 <= 0xF4 && !(flags & KC_U8_NO_4BYTE)) {
         need = 4;
         lo = b1 == 0xF0 ? 0x90 : 0x80;
         hi = b1 == 0xF4 ? 0x8F : 0xBF;
@@ -325,11 +335,11 @@ static bool kc_is_low(uint32_t cp)
 static size_t kc_java_char_next(const uint8_t *p, const uint8_t *end,
                                 uint32_t *cp)
 {
-    size_t n = kc_utf8_step(p, end, true, cp);
+    size_t n = kc_utf8_step(p, end, KC_U8_KEEP_SURROGATES, cp);
 
     if (kc_is_high(*cp) && p + n < end) {
         uint32_t low;
-        size_t m = kc_utf8_step(p + n, end, true, &low);
+        size_t m = kc_utf8_step(p + n, end, KC_U8_KEEP_SURROGATES, &low);
 
         if (kc_is_low(low)) {
             *cp = 0x10000 + ((*cp - 0xD800) << 10) + (low - 0xDC00);
@@ -570,8 +580,8 @@ static kc_err_t kc_encode_iconv(const kc_java_charset_t *cs, const uint8_t *s,
                     break;
                 }
                 rc = kc_buf_putc(out, '?');
-                off += kc_utf8_step(run.data + off, run.data + run.len, true,
-                                    &skip_cp);
+                off += kc_utf8_step(run.data + off, run.data + run.len,
+                                    KC_U8_KEEP_SURROGATES, &skip_cp);
             }
             kc_buf_reset(&run);
             if (rc == KC_OK && lone) {
@@ -656,6 +666,25 @@ kc_err_t kc_java_charset_encode(kc_java_charset_t *cs, const uint8_t *s,
     if (cs->kind == KC_CS_UTF8 && kc_utf8_valid((const char *)s, len)) {
         return kc_buf_append(out, s, len);
     }
+    if (cs->kind == KC_CS_CESU8) {
+        while (rc == KC_OK && p < end) {
+            uint32_t cp;
+
+            p += kc_java_char_next(p, end, &cp);
+            if (kc_is_high(cp) || kc_is_low(cp)) {
+                rc = kc_buf_putc(out, '?');
+            } else if (cp >= 0x10000) {
+                /* a supplementary char: its two surrogates, 3 bytes each */
+                rc = kc_put_utf8(out, 0xD800 + ((cp - 0x10000) >> 10));
+                if (rc == KC_OK) {
+                    rc = kc_put_utf8(out, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+                }
+            } else {
+                rc = kc_put_utf8(out, cp);
+            }
+        }
+        return rc;
+    }
     if (cs->write_bom) {
         rc = kc_put_unicode(cs, out, 0xFEFF);
     }
@@ -690,7 +719,31 @@ kc_err_t kc_java_charset_decode(kc_java_charset_t *cs, const uint8_t *data,
         for (const uint8_t *p = data; rc == KC_OK && p < end;) {
             uint32_t cp;
 
-            p += kc_utf8_step(p, end, false, &cp);
+            p += kc_utf8_step(p, end, 0, &cp);
+            rc = kc_put_utf8(out, cp);
+        }
+        return rc;
+    }
+    case KC_CS_CESU8: {
+        const uint8_t *end = data + len;
+        kc_err_t rc = KC_OK;
+
+        /* surrogates in 3-byte forms are chars; a pair joins into one */
+        for (const uint8_t *p = data; rc == KC_OK && p < end;) {
+            uint32_t cp;
+
+            p += kc_utf8_step(p, end, KC_U8_KEEP_SURROGATES | KC_U8_NO_4BYTE,
+                              &cp);
+            if (kc_is_high(cp) && p < end) {
+                uint32_t low;
+                size_t m = kc_utf8_step(
+                    p, end, KC_U8_KEEP_SURROGATES | KC_U8_NO_4BYTE, &low);
+
+                if (kc_is_low(low)) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    p += m;
+                }
+            }
             rc = kc_put_utf8(out, cp);
         }
         return rc;

@@ -172,9 +172,8 @@ static const char *const kc_iconv_differs[] = {
     "x-IBM943",      "x-IBM949",     "x-IBM950",   "x-ISCII91",
     "x-Johab",       "x-eucJP-Open", "x-mswin-936"};
 
-/* Java charsets this system's iconv has no converter for (CESU-8 and 29
- * multi-byte ones). */
-static const size_t kc_refused_charsets = 30;
+/* Java's multi-byte charsets this system's iconv has no converter for. */
+static const size_t kc_refused_charsets = 29;
 
 static bool kc_in_list(const char *name)
 {
