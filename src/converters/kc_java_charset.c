@@ -636,8 +636,8 @@ static kc_err_t kc_decode_iconv(const kc_java_charset_t *cs, const uint8_t *p,
 
 /* ---- entry points ----------------------------------------------------- */
 
-kc_err_t kc_java_charset_encode(kc_java_charset_t *cs, const uint8_t *s,
-                                size_t len, kc_buf_t *out, kc_error_t *err)
+static kc_err_t kc_encode(kc_java_charset_t *cs, const uint8_t *s, size_t len,
+                          kc_buf_t *out, kc_error_t *err)
 {
     const uint8_t *end = s + len;
     const uint8_t *p = s;
@@ -705,8 +705,8 @@ kc_err_t kc_java_charset_encode(kc_java_charset_t *cs, const uint8_t *s,
     return rc;
 }
 
-kc_err_t kc_java_charset_decode(kc_java_charset_t *cs, const uint8_t *data,
-                                size_t len, kc_buf_t *out, kc_error_t *err)
+static kc_err_t kc_decode(kc_java_charset_t *cs, const uint8_t *data,
+                          size_t len, kc_buf_t *out, kc_error_t *err)
 {
     switch (cs->kind) {
     case KC_CS_UTF8: {
@@ -764,4 +764,28 @@ kc_err_t kc_java_charset_decode(kc_java_charset_t *cs, const uint8_t *data,
         break;
     }
     return kc_decode_iconv(cs, data, len, out, err);
+}
+
+/* Give the one failure that comes without a message (a bounded output
+ * buffer full) its own. */
+static kc_err_t kc_cs_result(const kc_java_charset_t *cs, kc_err_t rc,
+                             const char *what, kc_error_t *err)
+{
+    if (rc == KC_ERR_TOO_LARGE) {
+        return kc_error_set(err, rc, "the %s %s text is too large",
+                            cs->canonical, what);
+    }
+    return rc;
+}
+
+kc_err_t kc_java_charset_encode(kc_java_charset_t *cs, const uint8_t *s,
+                                size_t len, kc_buf_t *out, kc_error_t *err)
+{
+    return kc_cs_result(cs, kc_encode(cs, s, len, out, err), "encoded", err);
+}
+
+kc_err_t kc_java_charset_decode(kc_java_charset_t *cs, const uint8_t *data,
+                                size_t len, kc_buf_t *out, kc_error_t *err)
+{
+    return kc_cs_result(cs, kc_decode(cs, data, len, out, err), "decoded", err);
 }
