@@ -10,6 +10,8 @@
 #include <math.h>
 
 #include "converters/kc_values_parse.h"
+#include "data/kc_java_number.h"
+#include "util/kc_utf8.h"
 
 #define KC_MS_PER_DAY 86400000LL
 /* Deeper literals are read as text rather than recursing further. */
@@ -611,10 +613,25 @@ static bool kc_vmap(kc_vparser_t *ps, kc_vresult_t *r)
     return false;
 }
 
+/*
+ * Character.isDigit of the token's first char: any decimal digit of the
+ * BMP, not only ASCII ("\uff11\uff12" parses as 12 in Java).
+ */
+static bool kc_vstarts_with_digit(kc_vtok_t tok)
+{
+    const uint8_t *p = (const uint8_t *)tok.p;
+    uint32_t cp;
+    size_t n = kc_utf8_decode(p, p + tok.len, &cp);
+
+    return n != 0 && kc_java_digit(cp) >= 0;
+}
+
 static bool kc_vnext_token(kc_vparser_t *ps, bool embedded, kc_vtok_t tok,
                            kc_vresult_t *r)
 {
-    bool digit = tok.p[0] >= '0' && tok.p[0] <= '9';
+    bool digit = kc_vstarts_with_digit(tok);
+    const char *ascii;
+    size_t alen;
 
     if (digit) {
         /* A time or timestamp spans 5 tokens (':' is a delimiter). */
@@ -629,7 +646,8 @@ static bool kc_vnext_token(kc_vparser_t *ps, bool embedded, kc_vtok_t tok,
         if (n == 4) {
             size_t end = ps->pos;
             size_t tlen = (size_t)(tok.p - ps->s);
-            char buf[40];
+            /* room for a timestamp written in 3-byte UTF-8 digits */
+            char buf[100];
             size_t k = 0;
 
             /* token + the next four tokens' text */
@@ -639,17 +657,23 @@ static bool kc_vnext_token(kc_vparser_t *ps, bool embedded, kc_vtok_t tok,
             for (size_t i = from; i < end && k < sizeof(buf); i++) {
                 buf[k++] = ps->s[i];
             }
-            if (k < sizeof(buf) && kc_vtemporal(ps, buf, k, r)) {
-                return true;
+            if (k < sizeof(buf)) {
+                /* SimpleDateFormat reads any digit Character.digit knows */
+                ascii = kc_java_digits_ascii(ps->arena, buf, k, &alen);
+                if (alen < 40 && kc_vtemporal(ps, ascii, alen, r)) {
+                    return true;
+                }
             }
         }
         kc_vrewind(ps, pos);
-        if (kc_vtemporal(ps, tok.p, tok.len, r)) {
-            return true;
-        }
+    }
+    /* BigDecimal and the date parsers read non-ASCII digits as digits */
+    ascii = kc_java_digits_ascii(ps->arena, tok.p, tok.len, &alen);
+    if (digit && kc_vtemporal(ps, ascii, alen, r)) {
+        return true;
     }
     if (digit || tok.p[0] == '+' || tok.p[0] == '-') {
-        if (kc_vnumber(ps->arena, tok.p, tok.len, r)) {
+        if (kc_vnumber(ps->arena, ascii, alen, r)) {
             return true;
         }
     }

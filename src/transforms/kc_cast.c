@@ -411,11 +411,15 @@ static kc_err_t kc_cast_value(const kc_schema_t *schema, const kc_value_t *v,
             static const int64_t max[] = {0, INT8_MAX, INT16_MAX, INT32_MAX,
                                           INT64_MAX};
             int64_t m = max[target - KC_TYPE_INT8 + 1];
+            size_t alen;
+            /* Byte.parseByte and friends read any decimal digit Java's
+             * Character.digit knows ("\uff11\uff12" is 12). */
+            const char *ascii = kc_java_digits_ascii(arena, text, len, &alen);
 
             /* Byte.parseByte and friends: no surrounding spaces. */
             if (len == 0 || kc_str_is_space(s[0]) ||
                 kc_str_is_space(s[len - 1]) ||
-                kc_str_to_i64(text, -m - 1, m, &i) != KC_OK) {
+                kc_str_to_i64(ascii, -m - 1, m, &i) != KC_OK) {
                 return kc_out_of_range(s, len, err);
             }
             kc_value_set_int(out, target, i);

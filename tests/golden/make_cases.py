@@ -495,6 +495,23 @@ for i, text in enumerate([
     header_read.append({"id": f"h_read_{i}", "config": {},
                         "input": text})
 
+# Decimal digits beyond ASCII: Java's BigDecimal and date parsers read them
+# with Character.digit (BMP only: a surrogate pair is not a digit).
+for i, text in enumerate([
+        "\uff11\uff12", "\u0661\u0662", "-\u0661\u0662", "+\uff11\uff12",
+        "\uff11\uff12.\uff15", "\u0967\u0968\u0969", "\uff11e\uff12",
+        "1\uff12", "\uff11\uff12\uff18", "-\uff11\uff12\uff18",
+        "\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10"
+        "\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
+        "\U0001d7cf\U0001d7d0", "[\uff11,\uff12]", "{a:\u0661}",
+        "\u066b", "\u07c0", "\u1810\u1811", "\ua9d0", "\uff10x\uff11",
+        "\uff12\uff10\uff12\uff14-01-02", "\uff11\uff12:34:56.789Z",
+        "\uff12\uff10\uff12\uff13-11-14T22:13:20.123Z",
+        "2023-11-14T\uff12\uff12:13:20.123Z",
+        "\uff11.\uff15e-\uff13", "\u0664\u0662\u0660\u0660\u0660"]):
+    header_read.append({"id": f"h_read_digits_{i}", "config": {},
+                        "input": text})
+
 header_write = []
 
 

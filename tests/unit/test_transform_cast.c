@@ -3,6 +3,8 @@
  * with a derived schema, Java narrowing and parsing, toString of dates
  * and bytes, and the spec errors.
  */
+#include <stdlib.h>
+
 #include "kc_transform_test.h"
 
 static void cast_chain(tx_fixture_t *fx, const char *side, const char *spec)
@@ -89,6 +91,102 @@ static void test_out_of_range(void **state)
     tx_apply_error(fx, rec, &err);
     assert_string_equal(err.msg, "transform \"c\" failed: Value (999) was out "
                                  "of range for requested data type");
+}
+
+/* Java's \uXXXX escapes (surrogate pairs joined) to UTF-8, in place. */
+static void java_unescape(char *s)
+{
+    char *o = s;
+
+    while (*s != '\0') {
+        unsigned long u;
+        uint32_t cp;
+
+        if (s[0] != '\\' || s[1] != 'u') {
+            *o++ = *s++;
+            continue;
+        }
+        u = strtoul((char[5]){s[2], s[3], s[4], s[5], '\0'}, NULL, 16);
+        s += 6;
+        cp = (uint32_t)u;
+        if (u >= 0xD800 && u < 0xDC00 && s[0] == '\\' && s[1] == 'u') {
+            unsigned long lo =
+                strtoul((char[5]){s[2], s[3], s[4], s[5], '\0'}, NULL, 16);
+
+            cp = 0x10000 + (((uint32_t)u - 0xD800) << 10) +
+                 ((uint32_t)lo - 0xDC00);
+            s += 6;
+        }
+        if (cp < 0x80) {
+            *o++ = (char)cp;
+        } else if (cp < 0x800) {
+            *o++ = (char)(0xC0 | cp >> 6);
+            *o++ = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            *o++ = (char)(0xE0 | cp >> 12);
+            *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = (char)(0x80 | (cp & 0x3F));
+        } else {
+            *o++ = (char)(0xF0 | cp >> 18);
+            *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+            *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    *o = '\0';
+}
+
+/*
+ * Integer.parseInt and friends read every decimal digit Character.digit
+ * knows (fullwidth, Arabic-Indic, Devanagari, ...), Float.parseFloat only
+ * ASCII. Expected: tests/golden/java_digits/cast_golden.tsv, Apache's
+ * Cast$Value on each string (GenCastDigits.java).
+ */
+static void test_non_ascii_digits_parse_as_java(void **state)
+{
+    tx_fixture_t *fx = *state;
+    FILE *fp =
+        fopen(KC_SOURCE_DIR "/tests/golden/java_digits/cast_golden.tsv", "r");
+    char line[512];
+    size_t cases = 0;
+
+    assert_non_null(fp);
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        char *type;
+        char *expected;
+        kc_record_t *rec = tx_record(fx, "t");
+        kc_error_t err = {0};
+
+        line[strcspn(line, "\n")] = '\0';
+        type = strchr(line, '\t');
+        assert_non_null(type);
+        *type++ = '\0';
+        expected = strchr(type, '\t');
+        assert_non_null(expected);
+        *expected++ = '\0';
+        java_unescape(line);
+        java_unescape(expected);
+        cast_chain(fx, "Value", type);
+        rec->value = tx_str(line);
+        if (strncmp(expected, "ERR ", 4) == 0) {
+            const char *prefix = "transform \"c\" failed: ";
+
+            tx_apply_error(fx, rec, &err);
+            assert_true(strncmp(err.msg, prefix, strlen(prefix)) == 0);
+            assert_string_equal(err.msg + strlen(prefix), expected + 4);
+        } else {
+            char *end = NULL;
+
+            tx_apply(fx, rec);
+            assert_true(rec->value.type >= KC_TYPE_INT8 &&
+                        rec->value.type <= KC_TYPE_INT64);
+            assert_int_equal(rec->value.u.i, strtoll(expected, &end, 10));
+            assert_true(*end == '\0');
+        }
+        cases++;
+    }
+    fclose(fp);
+    assert_true(cases > 100);
 }
 
 static void test_fields_with_schema(void **state)
@@ -229,6 +327,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_narrowing, tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_out_of_range, tx_setup,
                                         tx_teardown),
+        cmocka_unit_test_setup_teardown(test_non_ascii_digits_parse_as_java,
+                                        tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_fields_with_schema, tx_setup,
                                         tx_teardown),
         cmocka_unit_test_setup_teardown(test_cast_from_unsupported, tx_setup,
