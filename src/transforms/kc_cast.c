@@ -277,14 +277,8 @@ static void kc_cast_to_string(const kc_schema_t *schema, const kc_value_t *v,
          * one day after the epoch (negative instants included), the date
          * alone at midnight, else the full form; Java's calendar either
          * way (Julian dates, year of the era). */
-        int64_t ms =
-            logical == KC_LOGICAL_DATE ? v->u.i * KC_MS_PER_DAY : v->u.i;
-        const char *pattern = ms < KC_MS_PER_DAY ? "HH:mm:ss.SSS'Z'"
-                              : ms % KC_MS_PER_DAY == 0
-                                  ? "yyyy-MM-dd"
-                                  : "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
-
-        kc_java_date_format(pattern, ms, out);
+        kc_java_date_format_values(
+            logical == KC_LOGICAL_DATE ? v->u.i * KC_MS_PER_DAY : v->u.i, out);
         return;
     }
     if (logical == KC_LOGICAL_DECIMAL) {

@@ -515,6 +515,23 @@ void kc_java_date_format(const char *pattern, int64_t ms, kc_buf_t *out)
     kc_jpat_release(&p);
 }
 
+kc_err_t kc_java_date_format_values(int64_t ms, kc_buf_t *out)
+{
+    const char *pattern = ms < KC_MS_PER_DAY ? "HH:mm:ss.SSS'Z'"
+                          : ms % KC_MS_PER_DAY == 0
+                              ? "yyyy-MM-dd"
+                              : "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+    kc_buf_t tmp;
+    kc_err_t rc;
+
+    /* Whole or nothing into a bounded @p out. */
+    kc_buf_init(&tmp, 0);
+    kc_java_date_format(pattern, ms, &tmp);
+    rc = kc_buf_append(out, tmp.data, tmp.len);
+    kc_buf_release(&tmp);
+    return rc;
+}
+
 /* ---- Calendar fields and their resolution (parsing) ------------------ */
 
 enum {

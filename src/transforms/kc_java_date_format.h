@@ -26,6 +26,15 @@ kc_err_t kc_java_date_check(const char *pattern, kc_error_t *err);
 void kc_java_date_format(const char *pattern, int64_t ms, kc_buf_t *out);
 
 /**
+ * @brief Append @p ms as Connect's Values.dateFormatFor(date).format(date)
+ * (Cast, SimpleHeaderConverter): "HH:mm:ss.SSS'Z'" for any instant before
+ * one day after the epoch (negative ones too), "yyyy-MM-dd" at midnight,
+ * else "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'".
+ * @returns KC_ERR_TOO_LARGE, with @p out unchanged, past its bound.
+ */
+kc_err_t kc_java_date_format_values(int64_t ms, kc_buf_t *out);
+
+/**
  * @brief Parse @p text with @p pattern into ms since the epoch (UTC), as
  * SimpleDateFormat.parse(String) does: blanks before a number are
  * skipped, out-of-range fields roll over, text after the pattern is

@@ -13,6 +13,7 @@
 
 #include "kc_internal.h"
 
+#include "converters/kc_values_parse.h"
 #include "data/kc_value_text.h"
 #include "transforms/kc_java_date_format.h"
 
@@ -41,8 +42,38 @@ static int split(char *line, char **f, int max)
 }
 
 typedef struct counts {
-    int format, parse, date, failed;
+    int format, parse, date, values, failed;
 } counts_t;
+
+/* A "V" line: Values.parseString's schema and, for a date, its ms. */
+static void check_values(char **f, counts_t *c)
+{
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *schema = NULL;
+    kc_value_t v;
+    const char *name;
+    char got[64] = "-";
+
+    kc_values_parse_string(arena, f[1], strlen(f[1]), &schema, &v);
+    name = schema == NULL ? "null"
+           : kc_schema_name(schema) != NULL
+               ? kc_schema_name(schema)
+               : kc_type_name(kc_schema_type(schema));
+    if (schema != NULL && kc_schema_logical(schema) == KC_LOGICAL_DATE) {
+        snprintf(got, sizeof(got), "%lld", (long long)v.u.i * 86400000);
+    } else if (schema != NULL &&
+               (kc_schema_logical(schema) == KC_LOGICAL_TIME ||
+                kc_schema_logical(schema) == KC_LOGICAL_TIMESTAMP)) {
+        snprintf(got, sizeof(got), "%lld", (long long)v.u.i);
+    }
+    if (strcasecmp(name, f[2]) != 0 || strcmp(got, f[3]) != 0) {
+        print_error("Values.parseString [%s]: Java %s %s, kconnect %s %s\n",
+                    f[1], f[2], f[3], name, got);
+        c->failed++;
+    }
+    c->values++;
+    kc_arena_destroy(arena);
+}
 
 static void check_line(char *line, counts_t *c)
 {
@@ -93,6 +124,8 @@ static void check_line(char *line, counts_t *c)
             c->failed++;
         }
         c->date++;
+    } else if (strcmp(f[0], "V") == 0 && n == 4) {
+        check_values(f, c);
     }
     kc_error_clear(&err);
     kc_buf_release(&out);
@@ -118,9 +151,10 @@ static void test_matches_java_simple_date_format(void **state)
     }
     free(line); /* getline's buffer comes from the C allocator */
     fclose(fp);
-    print_message("%d format, %d parse, %d Date.toString cases\n", c.format,
-                  c.parse, c.date);
-    assert_true(c.format > 3000 && c.parse > 200 && c.date > 40);
+    print_message("%d format, %d parse, %d Date.toString, %d Values cases\n",
+                  c.format, c.parse, c.date, c.values);
+    assert_true(c.format > 3000 && c.parse > 200 && c.date > 40 &&
+                c.values > 20);
     assert_int_equal(c.failed, 0);
 }
 

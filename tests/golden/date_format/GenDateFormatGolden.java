@@ -10,11 +10,15 @@
  *   pattern P     every pattern is formatted at every instant
  *   instant MS    (also printed by Date.toString and cast to a string)
  *   parse P TEXT  P parses TEXT (a fresh formatter for each case)
+ *   values TEXT   Apache's Values.parseString(TEXT) (SimpleHeaderConverter)
  * expected.tsv lines:
  *   F P MS TEXT | F P MS !ERROR   format (or the pattern's error)
  *   P P TEXT MS | P P TEXT !      parse (or ParseException)
  *   D MS TEXT                     Date.toString
  *   C MS TEXT                     Values.dateFormatFor(d).format(d)
+ *   V TEXT SCHEMA MS | V TEXT SCHEMA -   Values.parseString: the logical
+ *                                 schema's name (or the type) and the
+ *                                 Date's ms (- for a value that is none)
  */
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +30,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.TimeZone;
 
+import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Values;
 
 public class GenDateFormatGolden {
@@ -41,6 +46,7 @@ public class GenDateFormatGolden {
         List<String> patterns = new ArrayList<>();
         List<Long> instants = new ArrayList<>();
         List<String[]> parses = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         for (String line : Files.readAllLines(Paths.get(args[0]),
                 StandardCharsets.UTF_8)) {
             if (line.isEmpty() || line.startsWith("#")) {
@@ -51,6 +57,7 @@ public class GenDateFormatGolden {
             case "pattern": patterns.add(f[1]); break;
             case "instant": instants.add(Long.parseLong(f[1])); break;
             case "parse": parses.add(new String[] {f[1], f[2]}); break;
+            case "values": values.add(f[1]); break;
             default: throw new IllegalArgumentException(line);
             }
         }
@@ -90,6 +97,18 @@ public class GenDateFormatGolden {
                     .append('\n');
             out.append("C\t").append(ms).append('\t')
                     .append(Values.dateFormatFor(d).format(d)).append('\n');
+        }
+        for (String text : values) {
+            SchemaAndValue sv = Values.parseString(text);
+            String schema = sv.schema() == null ? "null"
+                    : sv.schema().name() != null ? sv.schema().name()
+                    : sv.schema().type().toString();
+            out.append("V\t").append(text).append('\t').append(schema)
+                    .append('\t')
+                    .append(sv.value() instanceof Date
+                            ? Long.toString(((Date) sv.value()).getTime())
+                            : "-")
+                    .append('\n');
         }
         Files.write(Paths.get(args[1]),
                 out.toString().getBytes(StandardCharsets.UTF_8));
