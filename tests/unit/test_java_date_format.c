@@ -24,7 +24,7 @@
  * (its yy cases are far from the 80/20 window's edge, so any day of the
  * next decades gives the same answers).
  */
-#define GOLDEN_NOW INT64_C(1796256000000) /* 2026-12-04 */
+#define GOLDEN_NOW INT64_C(1796342400000) /* 2026-12-04 */
 
 /* Splits @p line at tabs into at most @p max fields. */
 static int split(char *line, char **f, int max)

@@ -11,6 +11,12 @@
  *   instant MS    (also printed by Date.toString and cast to a string)
  *   parse P TEXT  P parses TEXT (a fresh formatter for each case)
  *   values TEXT   Apache's Values.parseString(TEXT) (SimpleHeaderConverter)
+ *   random SEED N N random patterns, each formatting a random instant and
+ *                 parsing that text back, as is or changed a little (a
+ *                 digit, a blank, a letter, cut short): F and P lines
+ * Parsing puts two-digit years in the 80 years before 2026-12-04 (what
+ * Java's default is on that day) so the data does not depend on the day it
+ * is generated; the C test passes the same "now".
  * expected.tsv lines:
  *   F P MS TEXT | F P MS !ERROR   format (or the pattern's error)
  *   P P TEXT MS | P P TEXT !      parse (or ParseException)
@@ -28,6 +34,7 @@ import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Random;
 import java.util.TimeZone;
 
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -36,10 +43,65 @@ import org.apache.kafka.connect.data.Values;
 public class GenDateFormatGolden {
     static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
+    /* 1946-12-04T00:00Z: Java's two-digit-year start on 2026-12-04. */
+    static final Date CENTURY_START = new Date(-728265600000L);
+
     static SimpleDateFormat formatter(String pattern) {
         SimpleDateFormat f = new SimpleDateFormat(pattern);
         f.setTimeZone(UTC);
+        f.set2DigitYearStart(CENTURY_START);
         return f;
+    }
+
+    static final String LETTERS = "GyMdkHmsSEDFwWahKzZYuXL";
+    static final String[] SEPARATORS = {
+        "", "", " ", "-", ":", "/", ".", ",", "'T'", "''", " 'at' "};
+
+    static String randomPattern(Random rnd) {
+        StringBuilder p = new StringBuilder();
+        int fields = 1 + rnd.nextInt(6);
+        for (int i = 0; i < fields; i++) {
+            char c = LETTERS.charAt(rnd.nextInt(LETTERS.length()));
+            int count = 1 + rnd.nextInt(c == 'X' ? 3 : 5);
+            for (int k = 0; k < count; k++) {
+                p.append(c);
+            }
+            p.append(SEPARATORS[rnd.nextInt(SEPARATORS.length)]);
+        }
+        return p.toString();
+    }
+
+    static long randomInstant(Random rnd) {
+        switch (rnd.nextInt(4)) {
+        case 0: /* around now */
+            return 1500000000000L + (long) (rnd.nextDouble() * 4e11);
+        case 1: /* 1200 BC .. 3000 AD */
+            return -100000000000000L + (long) (rnd.nextDouble() * 1.3e14);
+        case 2: /* around the Julian cutover */
+            return -12219292800000L + (long) ((rnd.nextDouble() - 0.5) * 1e11);
+        default: /* far away */
+            return (long) ((rnd.nextDouble() - 0.5) * 2e16);
+        }
+    }
+
+    static String mutate(Random rnd, String text) {
+        if (text.isEmpty() || rnd.nextInt(3) == 0) {
+            return text;
+        }
+        int at = rnd.nextInt(text.length());
+        switch (rnd.nextInt(5)) {
+        case 0:
+            return text.substring(0, at) + (char) ('0' + rnd.nextInt(10))
+                    + text.substring(at + 1);
+        case 1:
+            return text.substring(0, at) + " " + text.substring(at);
+        case 2:
+            return text.substring(0, at) + "-" + text.substring(at);
+        case 3:
+            return text.substring(0, at);
+        default:
+            return " " + text;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,6 +109,7 @@ public class GenDateFormatGolden {
         List<Long> instants = new ArrayList<>();
         List<String[]> parses = new ArrayList<>();
         List<String> values = new ArrayList<>();
+        List<long[]> randoms = new ArrayList<>();
         for (String line : Files.readAllLines(Paths.get(args[0]),
                 StandardCharsets.UTF_8)) {
             if (line.isEmpty() || line.startsWith("#")) {
@@ -58,6 +121,10 @@ public class GenDateFormatGolden {
             case "instant": instants.add(Long.parseLong(f[1])); break;
             case "parse": parses.add(new String[] {f[1], f[2]}); break;
             case "values": values.add(f[1]); break;
+            case "random":
+                randoms.add(new long[] {Long.parseLong(f[1]),
+                        Long.parseLong(f[2])});
+                break;
             default: throw new IllegalArgumentException(line);
             }
         }
@@ -90,6 +157,33 @@ public class GenDateFormatGolden {
                 out.append('!');
             }
             out.append('\n');
+        }
+        for (long[] r : randoms) {
+            Random rnd = new Random(r[0]);
+            for (long i = 0; i < r[1]; i++) {
+                String p = randomPattern(rnd);
+                try {
+                    formatter(p);
+                } catch (IllegalArgumentException e) {
+                    continue; /* runs of X merged past XXX */
+                }
+                long ms = randomInstant(rnd);
+                String text = formatter(p).format(new Date(ms));
+                String in = mutate(rnd, text);
+                out.append("F\t").append(p).append('\t').append(ms)
+                        .append('\t').append(text).append('\n');
+                if (in.indexOf('\t') >= 0) {
+                    continue;
+                }
+                out.append("P\t").append(p).append('\t').append(in)
+                        .append('\t');
+                try {
+                    out.append(formatter(p).parse(in).getTime());
+                } catch (ParseException e) {
+                    out.append('!');
+                }
+                out.append('\n');
+            }
         }
         for (long ms : instants) {
             Date d = new Date(ms);
