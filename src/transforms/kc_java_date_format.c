@@ -42,7 +42,10 @@ static int64_t kc_fdiv(int64_t a, int64_t b)
 
 static int64_t kc_fmod(int64_t a, int64_t b)
 {
-    return a - kc_fdiv(a, b) * b;
+    int64_t r = a % b;
+
+    /* Not a - fdiv(a, b) * b: that product overflows near INT64_MIN. */
+    return (r != 0 && (r < 0) != (b < 0)) ? r + b : r;
 }
 
 /* Java's int arithmetic wraps; C's signed overflow must not happen. */
@@ -225,7 +228,7 @@ static void kc_fields_of(int64_t ms, kc_jfields_t *f)
     int64_t jan1;
     int64_t month1;
 
-    f->tod = ms - day * KC_MS_PER_DAY;
+    f->tod = kc_fmod(ms, KC_MS_PER_DAY);
     f->fixed = day + KC_EPOCH_FIXED;
     kc_date_of(f->fixed, &f->year, &f->month, &f->dom);
     f->dow = (int)kc_fmod(f->fixed, 7) + 1;
@@ -686,7 +689,7 @@ static int64_t kc_fields_fixed(const kc_jcal_t *c, bool julian, int64_t year,
     if (mask & KC_M(KC_F_MONTH)) {
         if (mask & KC_M(KC_F_DOM)) {
             if (c->stamp[KC_F_DOM] != 0) {
-                fixed += v[KC_F_DOM] - 1;
+                fixed += (int64_t)v[KC_F_DOM] - 1;
             }
         } else if (mask & KC_M(KC_F_WOM)) {
             int64_t first = kc_dow_on_or_before(fixed + 6, 1);
@@ -712,7 +715,7 @@ static int64_t kc_fields_fixed(const kc_jcal_t *c, bool julian, int64_t year,
             }
         }
     } else if (mask & KC_M(KC_F_DOY)) {
-        fixed += v[KC_F_DOY] - 1;
+        fixed += (int64_t)v[KC_F_DOY] - 1;
     } else {
         int64_t first = kc_dow_on_or_before(fixed + 6, 1);
 
@@ -831,10 +834,11 @@ static bool kc_establish(const kc_jcal_t *b, int64_t *ms)
             woy += dow / 7;
             dow = dow % 7 + 1;
         } else {
-            while (dow <= 0) {
-                dow += 7;
-                woy--;
-            }
+            /* Java adds a week at a time; the same in one step. */
+            int64_t weeks = (7 - dow) / 7;
+
+            dow += 7 * weeks;
+            woy -= weeks;
         }
         /* Java reads the normalized value as an ISO day (1 Monday). */
         dow = dow == 7 ? 1 : dow + 1;
