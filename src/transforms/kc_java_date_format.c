@@ -678,10 +678,10 @@ static int64_t kc_fields_fixed(const kc_jcal_t *c, bool julian, int64_t year,
     if (mask & KC_M(KC_F_MONTH)) {
         month = v[KC_F_MONTH];
         if (month > 11) {
-            year += month / 12;
+            year = kc_i32(year + month / 12);
             month %= 12;
         } else if (month < 0) {
-            year += kc_fdiv(month, 12);
+            year = kc_i32(year + kc_fdiv(month, 12));
             month = kc_fmod(month, 12);
         }
     }
@@ -700,16 +700,17 @@ static int64_t kc_fields_fixed(const kc_jcal_t *c, bool julian, int64_t year,
             if (mask & KC_M(KC_F_DOW)) {
                 first = kc_dow_on_or_before(first + 6, v[KC_F_DOW]);
             }
-            fixed = first + 7 * (int64_t)kc_i32((int64_t)v[KC_F_WOM] - 1);
+            /* 7 * (week - 1) is int arithmetic in Java: it wraps. */
+            fixed = first + kc_i32(7 * ((int64_t)v[KC_F_WOM] - 1));
         } else {
             int64_t dow = (mask & KC_M(KC_F_DOW)) ? v[KC_F_DOW] : 1;
             int64_t dowim = (mask & KC_M(KC_F_DOWIM)) ? v[KC_F_DOWIM] : 1;
 
             if (dowim >= 0) {
-                fixed = kc_dow_on_or_before(fixed + 7 * dowim - 1, dow);
+                fixed = kc_dow_on_or_before(fixed + kc_i32(7 * dowim) - 1, dow);
             } else {
-                int64_t last =
-                    kc_month_length((int)month, year) + 7 * (dowim + 1);
+                int64_t last = kc_i32(kc_month_length((int)month, year) +
+                                      kc_i32(7 * (dowim + 1)));
 
                 fixed = kc_dow_on_or_before(fixed + last - 1, dow);
             }
@@ -745,7 +746,7 @@ static bool kc_compute_time(const kc_jcal_t *c, int64_t *ms)
     int64_t zone = 0;
 
     if (era == 0) {
-        year = 1 - year;
+        year = kc_i32(1 - year);
     } else if (era != 1) {
         return false;
     }
@@ -831,14 +832,14 @@ static bool kc_establish(const kc_jcal_t *b, int64_t *ms)
     if (dow < 1 || dow > 7) {
         if (dow >= 8) {
             dow--;
-            woy += dow / 7;
+            woy = kc_i32(woy + dow / 7);
             dow = dow % 7 + 1;
         } else {
             /* Java adds a week at a time; the same in one step. */
             int64_t weeks = (7 - dow) / 7;
 
             dow += 7 * weeks;
-            woy -= weeks;
+            woy = kc_i32(woy - weeks);
         }
         /* Java reads the normalized value as an ISO day (1 Monday). */
         dow = dow == 7 ? 1 : dow + 1;
@@ -857,8 +858,8 @@ static bool kc_establish(const kc_jcal_t *b, int64_t *ms)
         return false;
     }
     /* Java adds (dow - Sunday) + 7 * (week - 1) days, in int. */
-    t = kc_fdiv(t, KC_MS_PER_DAY) + KC_EPOCH_FIXED + (dow - 1) +
-        kc_i32(7 * (woy - 1));
+    t = kc_fdiv(t, KC_MS_PER_DAY) + KC_EPOCH_FIXED +
+        kc_i32((dow - 1) + kc_i32(7 * (woy - 1)));
     kc_date_of(t, &y, &m, &d);
     kc_jcal_set(&c, KC_F_ERA, y > 0 ? 1 : 0);
     kc_jcal_set(&c, KC_F_YEAR, y > 0 ? y : 1 - y);

@@ -13,7 +13,9 @@
  *   values TEXT   Apache's Values.parseString(TEXT) (SimpleHeaderConverter)
  *   random SEED N N random patterns, each formatting a random instant and
  *                 parsing that text back, as is or changed a little (a
- *                 digit, a blank, a letter, cut short): F and P lines
+ *                 digit, a blank, a minus, cut short): F and P lines
+ *   garble SEED N as random, but the text is damaged up to four times or
+ *                 replaced by a soup of digits, signs and letters
  * Parsing puts two-digit years in the 80 years before 2026-12-04 (what
  * Java's default is on that day) so the data does not depend on the day it
  * is generated; the C test passes the same "now".
@@ -84,6 +86,24 @@ public class GenDateFormatGolden {
         }
     }
 
+    static final String SOUP =
+        "0123456789 -+:.ZTGMUCadpPmMEWuNaE\u0660\uFF11\u221e";
+
+    static String garble(Random rnd, String text) {
+        if (rnd.nextInt(4) == 0) {
+            StringBuilder g = new StringBuilder();
+            int len = rnd.nextInt(24);
+            for (int i = 0; i < len; i++) {
+                g.append(SOUP.charAt(rnd.nextInt(SOUP.length())));
+            }
+            return g.toString();
+        }
+        for (int i = rnd.nextInt(4); i >= 0; i--) {
+            text = mutate(rnd, text);
+        }
+        return text;
+    }
+
     static String mutate(Random rnd, String text) {
         if (text.isEmpty() || rnd.nextInt(3) == 0) {
             return text;
@@ -122,8 +142,9 @@ public class GenDateFormatGolden {
             case "parse": parses.add(new String[] {f[1], f[2]}); break;
             case "values": values.add(f[1]); break;
             case "random":
+            case "garble":
                 randoms.add(new long[] {Long.parseLong(f[1]),
-                        Long.parseLong(f[2])});
+                        Long.parseLong(f[2]), f[0].equals("garble") ? 1 : 0});
                 break;
             default: throw new IllegalArgumentException(line);
             }
@@ -169,7 +190,7 @@ public class GenDateFormatGolden {
                 }
                 long ms = randomInstant(rnd);
                 String text = formatter(p).format(new Date(ms));
-                String in = mutate(rnd, text);
+                String in = r[2] == 0 ? mutate(rnd, text) : garble(rnd, text);
                 out.append("F\t").append(p).append('\t').append(ms)
                         .append('\t').append(text).append('\n');
                 if (in.indexOf('\t') >= 0) {
