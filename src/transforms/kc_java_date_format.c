@@ -263,19 +263,26 @@ typedef struct kc_jtok {
     int count;
     size_t off; /* literal text in kc_jpat_t.text */
     size_t len;
+    size_t uoff; /* the same as UTF-16 units in kc_jpat_t.u16 */
+    size_t ulen;
 } kc_jtok_t;
 
-typedef struct kc_jpat {
+/* A compiled pattern: immutable, so tasks may share it. */
+struct kc_java_date_pattern {
     kc_jtok_t *tok;
     size_t n;
     char *text;
     size_t text_len;
-} kc_jpat_t;
+    uint16_t *u16;
+};
+
+typedef struct kc_java_date_pattern kc_jpat_t;
 
 static void kc_jpat_release(kc_jpat_t *p)
 {
     kc_free(p->tok);
     kc_free(p->text);
+    kc_free(p->u16);
 }
 
 static void kc_jpat_field(kc_jpat_t *p, char letter, int count)
@@ -310,6 +317,51 @@ static kc_err_t kc_jpat_flush(kc_jpat_t *p, char *last, int *count,
     return KC_OK;
 }
 
+/* UTF-16 code units of @p len bytes of UTF-8 into @p u (room for len);
+ * a byte that starts no character is U+FFFD, as Java decodes it. */
+static size_t kc_utf16_of(const char *s, size_t len, uint16_t *u)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end = p + len;
+    size_t n = 0;
+
+    while (p < end) {
+        uint32_t cp;
+        size_t k = kc_utf8_decode(p, end, &cp);
+
+        if (k == 0) {
+            cp = 0xFFFD;
+            k = 1;
+        }
+        p += k;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            u[n++] = (uint16_t)(0xD800 + (cp >> 10));
+            u[n++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+        } else {
+            u[n++] = (uint16_t)cp;
+        }
+    }
+    return n;
+}
+
+/* The literals as UTF-16, which parsing compares unit by unit. */
+static void kc_jpat_utf16(kc_jpat_t *p)
+{
+    size_t at = 0;
+
+    p->u16 = kc_malloc((p->text_len + 1) * sizeof(uint16_t));
+    for (size_t i = 0; i < p->n; i++) {
+        kc_jtok_t *t = &p->tok[i];
+
+        if (t->letter == 0) {
+            t->uoff = at;
+            t->ulen = kc_utf16_of(p->text + t->off, t->len, p->u16 + at);
+            at += t->ulen;
+        }
+    }
+}
+
 /* SimpleDateFormat.compile: the same tokens and the same errors. */
 static kc_err_t kc_jpat_compile(const char *pattern, kc_jpat_t *p,
                                 kc_error_t *err)
@@ -321,6 +373,7 @@ static kc_err_t kc_jpat_compile(const char *pattern, kc_jpat_t *p,
 
     p->tok = kc_calloc(len + 1, sizeof(*p->tok));
     p->text = kc_malloc(len + 1);
+    p->u16 = NULL;
     p->n = 0;
     p->text_len = 0;
     for (size_t i = 0; i < len; i++) {
@@ -372,6 +425,7 @@ static kc_err_t kc_jpat_compile(const char *pattern, kc_jpat_t *p,
     if (kc_jpat_flush(p, &last, &count, err) != KC_OK) {
         goto fail;
     }
+    kc_jpat_utf16(p);
     return KC_OK;
 fail:
     kc_jpat_release(p);
@@ -387,6 +441,26 @@ kc_err_t kc_java_date_check(const char *pattern, kc_error_t *err)
     }
     kc_jpat_release(&p);
     return KC_OK;
+}
+
+kc_java_date_pattern_t *kc_java_date_pattern_new(const char *pattern,
+                                                 kc_error_t *err)
+{
+    kc_jpat_t *p = kc_calloc(1, sizeof(*p));
+
+    if (kc_jpat_compile(pattern, p, err) != KC_OK) {
+        kc_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void kc_java_date_pattern_destroy(kc_java_date_pattern_t *p)
+{
+    if (p != NULL) {
+        kc_jpat_release(p);
+        kc_free(p);
+    }
 }
 
 /* ---- formatting ------------------------------------------------------ */
@@ -497,24 +571,31 @@ static void kc_fmt_field(kc_buf_t *out, const kc_jfields_t *f, char c, int n)
     }
 }
 
-void kc_java_date_format(const char *pattern, int64_t ms, kc_buf_t *out)
+void kc_java_date_pattern_format(const kc_java_date_pattern_t *p, int64_t ms,
+                                 kc_buf_t *out)
 {
-    kc_jpat_t p;
     kc_jfields_t f;
 
-    if (kc_jpat_compile(pattern, &p, NULL) != KC_OK) {
-        return;
-    }
     kc_fields_of(ms, &f);
-    for (size_t i = 0; i < p.n; i++) {
-        const kc_jtok_t *t = &p.tok[i];
+    for (size_t i = 0; i < p->n; i++) {
+        const kc_jtok_t *t = &p->tok[i];
 
         if (t->letter == 0) {
-            kc_buf_append(out, p.text + t->off, t->len);
+            kc_buf_append(out, p->text + t->off, t->len);
         } else {
             kc_fmt_field(out, &f, t->letter, t->count);
         }
     }
+}
+
+void kc_java_date_format(const char *pattern, int64_t ms, kc_buf_t *out)
+{
+    kc_jpat_t p;
+
+    if (kc_jpat_compile(pattern, &p, NULL) != KC_OK) {
+        return;
+    }
+    kc_java_date_pattern_format(&p, ms, out);
     kc_jpat_release(&p);
 }
 
@@ -898,28 +979,8 @@ typedef struct kc_u16 {
 
 static void kc_u16_from(kc_u16_t *t, const char *s, size_t len)
 {
-    const uint8_t *p = (const uint8_t *)s;
-    const uint8_t *end = p + len;
-
     t->u = kc_malloc((len + 1) * sizeof(uint16_t));
-    t->n = 0;
-    while (p < end) {
-        uint32_t cp;
-        size_t k = kc_utf8_decode(p, end, &cp);
-
-        if (k == 0) {
-            cp = 0xFFFD;
-            k = 1;
-        }
-        p += k;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            t->u[t->n++] = (uint16_t)(0xD800 + (cp >> 10));
-            t->u[t->n++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
-        } else {
-            t->u[t->n++] = (uint16_t)cp;
-        }
-    }
+    t->n = kc_utf16_of(s, len, t->u);
 }
 
 /* Digits after *i (before @p end): their values, leading zeros dropped,
@@ -1345,21 +1406,15 @@ static size_t kc_sub_parse(kc_jparse_t *p, size_t start, char c, int count,
 }
 
 /* Literal pattern text against the text, UTF-16 unit by unit. */
-static size_t kc_parse_lit(const kc_jparse_t *p, size_t at, const char *s,
+static size_t kc_parse_lit(const kc_jparse_t *p, size_t at, const uint16_t *lit,
                            size_t n)
 {
-    kc_u16_t lit;
-    size_t r = at;
-
-    kc_u16_from(&lit, s, n);
-    for (size_t k = 0; k < lit.n; k++, r++) {
-        if (r >= p->t.n || p->t.u[r] != lit.u[k]) {
-            r = 0;
-            break;
+    for (size_t k = 0; k < n; k++, at++) {
+        if (at >= p->t.n || p->t.u[at] != lit[k]) {
+            return 0;
         }
     }
-    kc_free(lit.u);
-    return r;
+    return at;
 }
 
 /* The year of now minus 80 years, and that instant (UTC). */
@@ -1380,33 +1435,30 @@ static int64_t kc_century_start(int64_t now_ms, int32_t *year)
            f.tod;
 }
 
-kc_err_t kc_java_date_parse_at(const char *pattern, const char *text,
-                               int64_t now_ms, int64_t *ms, kc_error_t *err)
+kc_err_t kc_java_date_pattern_parse(const kc_java_date_pattern_t *pat,
+                                    const char *text, int64_t now_ms,
+                                    int64_t *ms, kc_error_t *err)
 {
-    kc_jpat_t pat;
     kc_jparse_t p = {.cal = {.next = 1}};
     int64_t century;
     size_t at = 0;
     bool ok = true;
 
-    if (kc_jpat_compile(pattern, &pat, err) != KC_OK) {
-        return KC_ERR_INVALID;
-    }
     century = kc_century_start(now_ms, &p.century_year);
     kc_u16_from(&p.t, text, strlen(text));
-    for (size_t i = 0; i < pat.n && ok; i++) {
-        const kc_jtok_t *t = &pat.tok[i];
+    for (size_t i = 0; i < pat->n && ok; i++) {
+        const kc_jtok_t *t = &pat->tok[i];
         size_t r;
 
         if (t->letter == 0) {
-            r = kc_parse_lit(&p, at, pat.text + t->off, t->len);
+            r = kc_parse_lit(&p, at, pat->u16 + t->uoff, t->ulen);
         } else {
-            bool obey = i + 1 < pat.n && pat.tok[i + 1].letter != 0 &&
-                        kc_obey_count(pat.tok[i + 1].letter);
+            bool obey = i + 1 < pat->n && pat->tok[i + 1].letter != 0 &&
+                        kc_obey_count(pat->tok[i + 1].letter);
 
-            if (i + 1 < pat.n && (pat.tok[i + 1].letter == 'M' ||
-                                  pat.tok[i + 1].letter == 'L')) {
-                obey = pat.tok[i + 1].count <= 2;
+            if (i + 1 < pat->n && (pat->tok[i + 1].letter == 'M' ||
+                                   pat->tok[i + 1].letter == 'L')) {
+                obey = pat->tok[i + 1].count <= 2;
             }
             r = kc_sub_parse(&p, at, t->letter, t->count, obey);
         }
@@ -1428,12 +1480,26 @@ kc_err_t kc_java_date_parse_at(const char *pattern, const char *text,
         }
     }
     kc_free(p.t.u);
-    kc_jpat_release(&pat);
-    if (!ok) {
+    /* DateFormat.parse: nothing read is an error too (an empty pattern). */
+    if (!ok || at == 0) {
         return kc_error_set(err, KC_ERR_INVALID, "Unparseable date: \"%s\"",
                             text);
     }
     return KC_OK;
+}
+
+kc_err_t kc_java_date_parse_at(const char *pattern, const char *text,
+                               int64_t now_ms, int64_t *ms, kc_error_t *err)
+{
+    kc_jpat_t pat;
+    kc_err_t rc;
+
+    if (kc_jpat_compile(pattern, &pat, err) != KC_OK) {
+        return KC_ERR_INVALID;
+    }
+    rc = kc_java_date_pattern_parse(&pat, text, now_ms, ms, err);
+    kc_jpat_release(&pat);
+    return rc;
 }
 
 kc_err_t kc_java_date_parse(const char *pattern, const char *text, int64_t *ms,

@@ -49,4 +49,25 @@ kc_err_t kc_java_date_parse(const char *pattern, const char *text, int64_t *ms,
 kc_err_t kc_java_date_parse_at(const char *pattern, const char *text,
                                int64_t now_ms, int64_t *ms, kc_error_t *err);
 
+/* A compiled pattern, for a transform that formats or parses per record.
+ * Immutable: any number of threads may use one. */
+typedef struct kc_java_date_pattern kc_java_date_pattern_t;
+
+/**
+ * @brief Compile @p pattern; NULL with the error of kc_java_date_check.
+ * Free with kc_java_date_pattern_destroy (NULL is a no-op).
+ */
+kc_java_date_pattern_t *kc_java_date_pattern_new(const char *pattern,
+                                                 kc_error_t *err);
+void kc_java_date_pattern_destroy(kc_java_date_pattern_t *p);
+
+/** @brief kc_java_date_format with a compiled pattern. */
+void kc_java_date_pattern_format(const kc_java_date_pattern_t *p, int64_t ms,
+                                 kc_buf_t *out);
+
+/** @brief kc_java_date_parse_at with a compiled pattern. */
+kc_err_t kc_java_date_pattern_parse(const kc_java_date_pattern_t *p,
+                                    const char *text, int64_t now_ms,
+                                    int64_t *ms, kc_error_t *err);
+
 #endif /* KC_TRANSFORMS_KC_JAVA_DATE_FORMAT_H */
