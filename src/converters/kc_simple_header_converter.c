@@ -14,6 +14,7 @@
 #include "data/kc_base64.h"
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
+#include "transforms/kc_java_date_format.h"
 
 #define KC_MS_PER_DAY 86400000LL
 
@@ -30,33 +31,10 @@ static void kc_shc_destroy(void *ctx)
 {
 }
 
-/* Values.dateFormatFor: time of day, date, or full timestamp, in UTC. */
+/* Values.dateFormatFor in UTC, in Java's calendar. */
 static kc_err_t kc_shc_append_date(kc_buf_t *out, int64_t ms)
 {
-    int64_t days = ms / KC_MS_PER_DAY;
-    int64_t rem = ms % KC_MS_PER_DAY;
-    time_t secs;
-    struct tm tm;
-
-    if (rem < 0) {
-        rem += KC_MS_PER_DAY;
-        days--;
-    }
-    secs = (time_t)(days * 86400);
-    gmtime_r(&secs, &tm);
-    if (ms >= 0 && ms < KC_MS_PER_DAY) {
-        return kc_buf_printf(out, "%02d:%02d:%02d.%03dZ", (int)(rem / 3600000),
-                             (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-                             (int)(rem % 1000));
-    }
-    if (rem == 0) {
-        return kc_buf_printf(out, "%04d-%02d-%02d", tm.tm_year + 1900,
-                             tm.tm_mon + 1, tm.tm_mday);
-    }
-    return kc_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                         (int)(rem / 3600000), (int)(rem / 60000 % 60),
-                         (int)(rem / 1000 % 60), (int)(rem % 1000));
+    return kc_java_date_format_values(ms, out);
 }
 
 static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,

@@ -11,6 +11,7 @@
 
 #include "converters/kc_values_parse.h"
 #include "data/kc_java_number.h"
+#include "transforms/kc_java_date_format.h"
 #include "util/kc_utf8.h"
 
 #define KC_MS_PER_DAY 86400000LL
@@ -147,113 +148,69 @@ static bool kc_vcan_consume(kc_vparser_t *ps, const char *expected)
 
 /* ---- scalars -------------------------------------------------------- */
 
-static bool kc_all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
-static int64_t kc_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    /* Proleptic Gregorian days since 1970-01-01 (H. Hinnant's method). */
-    int64_t era;
-    unsigned yoe;
-    unsigned doy;
-    unsigned doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* "yyyy-MM-dd" -> days since the epoch. */
-static bool kc_parse_date(const char *s, size_t n, int64_t *days)
-{
-    unsigned m;
-    unsigned d;
-
-    if (n != 10 || s[4] != '-' || s[7] != '-' || !kc_all_digits(s, 4) ||
-        !kc_all_digits(s + 5, 2) || !kc_all_digits(s + 8, 2)) {
-        return false;
-    }
-    m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
-    d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-    if (m < 1 || m > 12 || d < 1 || d > 31) {
-        return false;
-    }
-    *days = kc_days_from_civil(atoi(s), m, d);
-    return true;
-}
-
-/* "HH:mm:ss.SSSZ" -> ms since midnight. */
-static bool kc_parse_time(const char *s, size_t n, int64_t *ms)
-{
-    int h;
-    int mi;
-    int se;
-    int mss;
-
-    if (n != 13 || s[2] != ':' || s[5] != ':' || s[8] != '.' || s[12] != 'Z' ||
-        !kc_all_digits(s, 2) || !kc_all_digits(s + 3, 2) ||
-        !kc_all_digits(s + 6, 2) || !kc_all_digits(s + 9, 3)) {
-        return false;
-    }
-    h = (s[0] - '0') * 10 + (s[1] - '0');
-    mi = (s[3] - '0') * 10 + (s[4] - '0');
-    se = (s[6] - '0') * 10 + (s[7] - '0');
-    mss = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-    if (h > 23 || mi > 59 || se > 59) {
-        return false;
-    }
-    *ms = ((int64_t)h * 3600 + mi * 60 + se) * 1000 + mss;
-    return true;
-}
-
 static const kc_schema_t *kc_vpin(kc_arena_t *arena, kc_schema_t *schema)
 {
     kc_arena_on_reset(arena, kc_schema_unref_cb, schema);
     return schema;
 }
 
-/* Values.parseAsTemporal: by length, after un-escaping "\:". */
+/*
+ * Values.parseAsTemporal: the pattern is chosen by the token's length in
+ * UTF-16 units after un-escaping "\\:" (13 time, 24 timestamp, 10 date),
+ * then SimpleDateFormat parses it leniently (UTC, Java's calendar): a
+ * month 13 or an hour 25 rolls over, text after the pattern is ignored.
+ */
 static bool kc_vtemporal(kc_vparser_t *ps, const char *s, size_t n,
                          kc_vresult_t *r)
 {
-    char buf[32];
+    char buf[128];
     size_t k = 0;
-    int64_t v;
+    size_t units = 0;
+    const char *pattern;
     int64_t ms;
 
-    for (size_t i = 0; i < n && k < sizeof(buf); i++) {
+    for (size_t i = 0; i < n; i++) {
         if (s[i] == '\\' && i + 1 < n && s[i + 1] == ':') {
             continue;
         }
+        if (k + 1 >= sizeof(buf)) {
+            return false;
+        }
         buf[k++] = s[i];
+        /* A UTF-16 unit per code point, two past U+FFFF (4-byte UTF-8). */
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            units += ((unsigned char)s[i] >= 0xF0) ? 2 : 1;
+        }
     }
-    if (k == 13 && kc_parse_time(buf, k, &v)) {
+    buf[k] = '\0';
+    pattern = units == 13   ? "HH:mm:ss.SSS'Z'"
+              : units == 24 ? "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+              : units == 10 ? "yyyy-MM-dd"
+                            : NULL;
+    if (pattern == NULL ||
+        kc_java_date_parse(pattern, buf, &ms, NULL) != KC_OK) {
+        return false;
+    }
+    if (units == 13) {
+        /* Connect's Time is an int32 of ms; Java keeps any Date here. */
+        if (ms < INT32_MIN || ms > INT32_MAX) {
+            return false;
+        }
         r->schema = kc_vpin(ps->arena, kc_schema_time_new());
-        kc_value_set_int(&r->value, KC_TYPE_INT32, v);
-        return true;
-    }
-    if (k == 24 && buf[10] == 'T' && kc_parse_date(buf, 10, &v) &&
-        kc_parse_time(buf + 11, 13, &ms)) {
+        kc_value_set_int(&r->value, KC_TYPE_INT32, ms);
+    } else if (units == 24) {
         r->schema = kc_vpin(ps->arena, kc_schema_timestamp_new());
-        kc_value_set_int(&r->value, KC_TYPE_INT64, v * KC_MS_PER_DAY + ms);
-        return true;
-    }
-    if (k == 10 && kc_parse_date(buf, k, &v)) {
+        kc_value_set_int(&r->value, KC_TYPE_INT64, ms);
+    } else {
+        int64_t days = ms / KC_MS_PER_DAY;
+
+        if (ms % KC_MS_PER_DAY != 0 || days < INT32_MIN || days > INT32_MAX) {
+            return false;
+        }
         r->schema = kc_vpin(ps->arena, kc_schema_date_new());
-        kc_value_set_int(&r->value, KC_TYPE_INT32, v);
-        return true;
+        kc_value_set_int(&r->value, KC_TYPE_INT32, days);
     }
-    return false;
+    return true;
 }
 
 /* Values.parseAsNumber: exact integers, then FLOAT32, FLOAT64, Decimal. */

@@ -7,71 +7,26 @@
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
 #include "data/kc_value_text.h"
+#include "transforms/kc_java_date_format.h"
 
 static kc_err_t kc_text_value(kc_buf_t *out, const kc_schema_t *schema,
                               const kc_value_t *v);
 
 /* ---- java.util.Date ------------------------------------------------- */
 
-static int64_t kc_floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    if ((a % b != 0) && ((a < 0) != (b < 0))) {
-        q--;
-    }
-    return q;
-}
-
-/* The first day of the Gregorian calendar, 1582-10-15, in epoch days. */
-#define KC_GREGORIAN_CUTOVER_DAY (-141427)
-
-static void kc_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-    if (days >= KC_GREGORIAN_CUTOVER_DAY) {
-        /* Proleptic Gregorian (H. Hinnant's days_from_civil inverse). */
-        int64_t z = days + 719468;
-        int64_t era = kc_floor_div(z, 146097);
-        int64_t doe = z - era * 146097;
-        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        int64_t mp = (5 * doy + 2) / 153;
-
-        *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-        *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-        *y = yoe + era * 400 + (*m <= 2);
-    } else {
-        /* Julian calendar from the Julian day number. */
-        int64_t c = days + 2440588 + 32082;
-        int64_t dd = kc_floor_div(4 * c + 3, 1461);
-        int64_t e = c - kc_floor_div(1461 * dd, 4);
-        int64_t mm = (5 * e + 2) / 153;
-
-        *d = (int)(e - (153 * mm + 2) / 5 + 1);
-        *m = (int)(mm + 3 - 12 * (mm / 10));
-        *y = dd - 4800 + mm / 10;
-    }
-}
-
 size_t kc_value_text_date(int64_t ms, char *out, size_t size)
 {
-    static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
-                                     "Thu", "Fri", "Sat"};
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int64_t days = kc_floor_div(ms, 86400000);
-    int64_t rem = ms - days * 86400000;
-    int64_t y;
-    int m;
-    int d;
-    int w = (int)(((days % 7) + 7 + 4) % 7);
-    int n;
+    kc_buf_t buf;
+    size_t len;
 
-    kc_civil_from_days(days, &y, &m, &d);
-    n = snprintf(out, size, "%s %s %02d %02d:%02d:%02d UTC %" PRId64, wd[w],
-                 mon[m - 1], d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
-                 (int)(rem / 1000 % 60), y);
-    return n < 0 ? 0 : (size_t)n;
+    /* Date.toString is this pattern in Java's calendar: the year of the
+     * era, unpadded and without its era (1 BC prints as 1). */
+    kc_buf_init(&buf, 0);
+    kc_java_date_format("EEE MMM dd HH:mm:ss zzz y", ms, &buf);
+    len = buf.len;
+    snprintf(out, size, "%s", kc_buf_cstr(&buf));
+    kc_buf_release(&buf);
+    return len;
 }
 
 /* ---- Java hash codes, for HashMap order ----------------------------- */

@@ -10,7 +10,8 @@
  *   writes for them).
  * - java.util.Date prints in the JVM's default time zone; kconnect always
  *   prints UTC ("Thu Jan 01 00:00:00 UTC 1970"), as a JVM with TZ=UTC does.
- *   Dates before 1582-10-15 use the Julian calendar, as Java's Date does.
+ *   Dates before 1582-10-15 use the Julian calendar, as Java's Date does,
+ *   and years before 1 AD print as their year of the era (1 BC is "1").
  * - HashMap prints in hash-bucket order. kconnect reproduces that order for
  *   keys whose Java hashCode() is defined by value (String, numbers,
  *   Boolean, Decimal, Date/Time/Timestamp, null), assuming the map was

@@ -11,6 +11,7 @@
 
 #include "data/kc_base64.h"
 #include "data/kc_java_number.h"
+#include "transforms/kc_java_date_format.h"
 #include "transforms/kc_transform_util.h"
 #include "transforms/kc_transforms.h"
 #include "util/kc_str.h"
@@ -272,29 +273,12 @@ static void kc_cast_to_string(const kc_schema_t *schema, const kc_value_t *v,
 
     if (logical == KC_LOGICAL_DATE || logical == KC_LOGICAL_TIME ||
         logical == KC_LOGICAL_TIMESTAMP) {
-        /* Values.dateFormatFor: time only, date only, or full ISO 8601. */
-        int64_t ms =
-            logical == KC_LOGICAL_DATE ? v->u.i * KC_MS_PER_DAY : v->u.i;
-        int64_t day = ms >= 0 ? ms / KC_MS_PER_DAY
-                              : -((-ms + KC_MS_PER_DAY - 1) / KC_MS_PER_DAY);
-        int64_t rest = ms - day * KC_MS_PER_DAY;
-        time_t tt = (time_t)(day * 86400);
-        struct tm tm;
-
-        gmtime_r(&tt, &tm);
-        if (ms >= 0 && ms < KC_MS_PER_DAY) {
-            kc_buf_printf(out, "%02d:%02d:%02d.%03dZ", (int)(rest / 3600000),
-                          (int)(rest / 60000 % 60), (int)(rest / 1000 % 60),
-                          (int)(rest % 1000));
-        } else if (rest == 0) {
-            kc_buf_printf(out, "%04d-%02d-%02d", tm.tm_year + 1900,
-                          tm.tm_mon + 1, tm.tm_mday);
-        } else {
-            kc_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                          (int)(rest / 3600000), (int)(rest / 60000 % 60),
-                          (int)(rest / 1000 % 60), (int)(rest % 1000));
-        }
+        /* Values.dateFormatFor: the time-only form for anything before
+         * one day after the epoch (negative instants included), the date
+         * alone at midnight, else the full form; Java's calendar either
+         * way (Julian dates, year of the era). */
+        kc_java_date_format_values(
+            logical == KC_LOGICAL_DATE ? v->u.i * KC_MS_PER_DAY : v->u.i, out);
         return;
     }
     if (logical == KC_LOGICAL_DECIMAL) {

@@ -7,6 +7,8 @@
  */
 #include "kc_internal.h"
 
+#include <time.h>
+
 #include "transforms/kc_java_date_format.h"
 #include "transforms/kc_transform_util.h"
 #include "transforms/kc_transforms.h"
@@ -26,8 +28,9 @@ typedef struct kc_timestamp_converter {
     kc_tx_side_t side;
     char *field; /* "" = the whole key/value */
     kc_ts_kind_t target;
-    char *format; /* NULL when blank */
-    int64_t unit; /* ms per unit (>0) or units per ms (<0) */
+    char *format;                    /* NULL when blank */
+    kc_java_date_pattern_t *pattern; /* format compiled, NULL with it */
+    int64_t unit;                    /* ms per unit (>0) or units per ms (<0) */
     bool with_default;
     kc_schema_t *whole[2]; /* target schema: [0] required, [1] optional */
     kc_tx_schema_cache_t cache;
@@ -83,8 +86,18 @@ static void kc_timestamp_converter_destroy(void *ctx)
         kc_schema_unref(t->whole[1]);
         kc_free(t->field);
         kc_free(t->format);
+        kc_java_date_pattern_destroy(t->pattern);
         kc_free(t);
     }
+}
+
+/* Now, for SimpleDateFormat's two-digit-year window. */
+static int64_t kc_ts_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static bool kc_blank(const char *s)
@@ -137,7 +150,8 @@ static kc_err_t kc_timestamp_converter_configure(void **ctx,
                             "TimestampConverter requires format option to be "
                             "specified when using string timestamps");
     }
-    if (t->format != NULL && kc_java_date_check(t->format, NULL) != KC_OK) {
+    if (t->format != NULL &&
+        (t->pattern = kc_java_date_pattern_new(t->format, NULL)) == NULL) {
         kc_error_set(err, KC_ERR_INVALID,
                      "TimestampConverter requires a SimpleDateFormat-"
                      "compatible pattern for string timestamps: %s",
@@ -265,8 +279,9 @@ static kc_err_t kc_ts_convert(const kc_timestamp_converter_t *t,
                                 kc_tx_java_class(v));
         }
         text = kc_arena_strndup(arena, v->u.str.data, v->u.str.len);
-        if (t->format == NULL ||
-            kc_java_date_parse(t->format, text, &ms, NULL) != KC_OK) {
+        if (t->pattern == NULL ||
+            kc_java_date_pattern_parse(t->pattern, text, kc_ts_now_ms(), &ms,
+                                       NULL) != KC_OK) {
             return kc_error_set(err, KC_ERR_INVALID,
                                 "Could not parse timestamp: value (%s) does "
                                 "not match pattern (%s)",
@@ -296,7 +311,7 @@ static kc_err_t kc_ts_convert(const kc_timestamp_converter_t *t,
         kc_buf_t b;
 
         kc_buf_init(&b, 0);
-        kc_java_date_format(t->format, ms, &b);
+        kc_java_date_pattern_format(t->pattern, ms, &b);
         kc_value_set_string(arena, out, kc_buf_cstr(&b), b.len);
         kc_buf_release(&b);
         break;

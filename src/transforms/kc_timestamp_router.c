@@ -10,7 +10,7 @@
 
 typedef struct kc_timestamp_router {
     char *topic_format;
-    char *timestamp_format;
+    kc_java_date_pattern_t *timestamp_format;
 } kc_timestamp_router_t;
 
 static kc_err_t kc_sdf_validator(const kc_config_def_t *def, const char *value,
@@ -43,7 +43,7 @@ static void kc_timestamp_router_destroy(void *ctx)
 
     if (t != NULL) {
         kc_free(t->topic_format);
-        kc_free(t->timestamp_format);
+        kc_java_date_pattern_destroy(t->timestamp_format);
         kc_free(t);
     }
 }
@@ -55,14 +55,17 @@ static kc_err_t kc_timestamp_router_configure(void **ctx,
     const kc_config_def_t *const tables[] = {kc_timestamp_router_defs, NULL};
     kc_config_t *config = kc_config_new(tables, props, err);
     kc_timestamp_router_t *t;
+    const char *format;
 
     if (config == NULL) {
         return KC_ERR_INVALID;
     }
     t = kc_calloc(1, sizeof(*t));
     t->topic_format = kc_strdup(kc_config_string(config, "topic.format"));
+    /* Checked by the validator already: this cannot fail. */
+    format = kc_config_string(config, "timestamp.format");
     t->timestamp_format =
-        kc_strdup(kc_config_string(config, "timestamp.format"));
+        kc_java_date_pattern_new(format != NULL ? format : "", NULL);
     kc_config_destroy(config);
     *ctx = t;
     return KC_OK;
@@ -101,7 +104,9 @@ static kc_err_t kc_timestamp_router_apply(void *ctx, kc_record_t *rec,
     kc_buf_init(&ts, 0);
     kc_buf_init(&step, 0);
     kc_buf_init(&topic, 0);
-    kc_java_date_format(t->timestamp_format, rec->timestamp, &ts);
+    if (t->timestamp_format != NULL) {
+        kc_java_date_pattern_format(t->timestamp_format, rec->timestamp, &ts);
+    }
     kc_replace_all(&step, t->topic_format, "${topic}",
                    rec->topic != NULL ? rec->topic : "null");
     kc_replace_all(&topic, kc_buf_cstr(&step), "${timestamp}",

@@ -3,6 +3,7 @@
  * with a derived schema, Java narrowing and parsing, toString of dates
  * and bytes, and the spec errors.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kc_transform_test.h"
@@ -264,6 +265,66 @@ static void test_fields_with_schema(void **state)
     kc_schema_unref(ts);
 }
 
+/*
+ * Date/Time/Timestamp to string as Java's Cast does it (Values.
+ * dateFormatFor): the expected text of every instant is what the JDK and
+ * Apache's Values printed, tests/golden/date_format/expected.tsv ("C"
+ * lines). Below one day after the epoch, negative instants included, Java
+ * prints the time only; old dates are Julian.
+ */
+static void test_date_to_string_as_java_values(void **state)
+{
+    tx_fixture_t *fx = *state;
+    static const char *const names[] = {"ts"};
+    kc_schema_t *ts = kc_schema_timestamp_new();
+    const kc_schema_t *types[] = {ts};
+    kc_schema_t *vs = tx_struct_schema("s", 1, names, types);
+    FILE *fp =
+        fopen(KC_SOURCE_DIR "/tests/golden/date_format/expected.tsv", "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int checked = 0;
+    int failed = 0;
+
+    assert_non_null(fp);
+    cast_chain(fx, "Value", "ts:string");
+    while ((n = getline(&line, &cap, fp)) >= 0) {
+        kc_record_t *rec;
+        char *expected;
+        const kc_value_t *out;
+
+        if (n > 0 && line[n - 1] == '\n') {
+            line[--n] = '\0';
+        }
+        if (strncmp(line, "C\t", 2) != 0) {
+            continue;
+        }
+        expected = strchr(line + 2, '\t') + 1;
+        rec = tx_record(fx, "t");
+        rec->value_schema = vs;
+        kc_value_set_struct(fx->arena, &rec->value, vs);
+        rec->value.u.st.fields[0] =
+            tx_int(KC_TYPE_INT64, strtoll(line + 2, NULL, 10));
+        tx_apply(fx, rec);
+        out = tx_field(&rec->value, "ts");
+        if (out->type != KC_TYPE_STRING || out->u.str.len != strlen(expected) ||
+            memcmp(out->u.str.data, expected, out->u.str.len) != 0) {
+            print_error("cast of %.*s: Java [%s], kconnect [%.*s]\n",
+                        (int)(strchr(line + 2, '\t') - line - 2), line + 2,
+                        expected, (int)out->u.str.len, out->u.str.data);
+            failed++;
+        }
+        checked++;
+    }
+    free(line); /* getline's buffer comes from the C allocator */
+    fclose(fp);
+    assert_true(checked > 40);
+    assert_int_equal(failed, 0);
+    kc_schema_unref(vs);
+    kc_schema_unref(ts);
+}
+
 static void test_cast_from_unsupported(void **state)
 {
     tx_fixture_t *fx = *state;
@@ -331,6 +392,8 @@ int main(void)
                                         tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_fields_with_schema, tx_setup,
                                         tx_teardown),
+        cmocka_unit_test_setup_teardown(test_date_to_string_as_java_values,
+                                        tx_setup, tx_teardown),
         cmocka_unit_test_setup_teardown(test_cast_from_unsupported, tx_setup,
                                         tx_teardown),
         cmocka_unit_test_setup_teardown(test_spec_errors, tx_setup,
