@@ -7,11 +7,14 @@
 #include "kc_internal.h"
 
 #include "herder/kc_herder_core.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
 
 #include <strings.h>
+
+static void kc_herder_orphan_ops(kc_herder_t *h, kc_hconn_t *c);
 
 /* ---- status ------------------------------------------------------------ */
 
@@ -93,9 +96,53 @@ static void kc_hconn_failed(kc_herder_t *h, const kc_hconn_t *c, int task,
     kc_secrets_destroy(sec);
 }
 
+static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force);
+
+/*
+ * A connector thread's result (any thread): back to the herder's thread
+ * as an op (kc_herder_on_connector_result). A herder that stopped
+ * destroys it.
+ */
+static void kc_herder_on_result(void *opaque, kc_connector_result_t *res)
+{
+    kc_herder_t *h = opaque;
+    kc_op_t *op =
+        kc_op_new(KC_OP_CONNECTOR_RESULT, kc_connector_result_name(res));
+
+    op->res = res;
+    h->vt->post(h, op);
+}
+
+static kc_connector_done_fn kc_herder_job_fn(const kc_herder_t *h)
+{
+    return h->async ? kc_herder_on_result : NULL;
+}
+
+/* The connector's start came back (or ran inline): settle its status. */
+static void kc_hconn_start_done(kc_herder_t *h, kc_hconn_t *c,
+                                kc_connector_result_t *res)
+{
+    kc_error_t err;
+
+    kc_error_clear(&err);
+    if (kc_worker_connector_result(h->w, res, NULL, NULL, &err) == KC_AGAIN) {
+        return; /* an instance stopped since: nothing to settle */
+    }
+    c->job = KC_HJOB_NONE;
+    kc_herder_settle_status(h, c->name, -1, c->target);
+    if (c->tasks_due) {
+        bool force = c->tasks_force;
+
+        c->tasks_due = false;
+        c->tasks_force = false;
+        kc_hconn_update_tasks(h, c, force);
+    }
+}
+
 /* Start the connector instance as its target state says. */
 static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 {
+    kc_connector_result_t *res = NULL;
     kc_error_t err;
 
     c->started = false;
@@ -105,21 +152,30 @@ static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
     }
     kc_herder_clear_failed(h, c->name, -1);
     kc_error_clear(&err);
-    if (kc_worker_start_connector(h->w, c->name, c->config, c->target, &err) !=
-        KC_OK) {
+    if (kc_worker_start_connector_job(h->w, c->name, c->config, c->target,
+                                      kc_herder_job_fn(h), h, &res,
+                                      &err) != KC_OK) {
         kc_hconn_failed(h, c, -1, "start", err.msg);
         return;
     }
     c->started = true;
-    kc_herder_settle_status(h, c->name, -1, c->target);
+    c->job = KC_HJOB_START;
+    if (res != NULL) {
+        kc_hconn_start_done(h, c, res);
+    }
 }
 
+/* Stop the instance; a job it still runs is forgotten (its result will
+ * be stale). */
 static void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->started) {
         kc_worker_stop_connector(h->w, c->name);
         c->started = false;
     }
+    c->job = KC_HJOB_NONE;
+    c->tasks_due = false;
+    c->tasks_force = false;
 }
 
 static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
@@ -202,34 +258,44 @@ static void kc_hconn_decorate_task(const kc_hconn_t *c, kc_props_t *task)
     }
 }
 
-static long kc_hconn_tasks_max(const kc_hconn_t *c)
+/*
+ * tasks.max and tasks.max.enforce through the connector table. The config
+ * was validated when it was put, so binding fails only for a config the
+ * table changed under it: then the defaults (1, enforced) hold.
+ */
+static void kc_hconn_tasks_max(const kc_hconn_t *c, long *max, bool *enforce)
 {
-    const char *v = kc_props_get(c->config, "tasks.max");
-    char *end;
-    long n;
+    kc_connector_conf_t conf;
+    kc_error_t err;
 
-    if (v == NULL) {
-        return 1;
+    *max = 1;
+    *enforce = true;
+    if (kc_connector_conf_bind(c->config, &conf, &err) == KC_OK) {
+        *max = conf.tasks_max < 1 ? 1 : conf.tasks_max;
+        *enforce = conf.tasks_max_enforce;
     }
-    n = strtol(v, &end, 10);
-    return (end == v || n < 1) ? 1 : n;
+    kc_connector_conf_release(&conf);
 }
+
+static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
+                                kc_connector_result_t *res, bool force);
 
 /*
  * Ask the connector for task configs; when they differ from the current
  * ones (or @p force), replace the tasks. As Apache's updateConnectorTasks.
+ * While the connector's start still runs, this waits for it.
  */
 static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
 {
-    kc_props_t **cfgs = NULL;
-    size_t n = 0;
+    kc_connector_result_t *res = NULL;
     kc_error_t err;
     kc_state_t st;
-    bool changed = force;
-    long max;
-    const char *enforce;
-    kc_secrets_t *sec;
 
+    if (c->job != KC_HJOB_NONE) {
+        c->tasks_due = true;
+        c->tasks_force = c->tasks_force || force;
+        return;
+    }
     if (!c->started || c->target != KC_TARGET_STARTED) {
         return;
     }
@@ -242,12 +308,43 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
         return;
     }
     kc_error_clear(&err);
-    if (kc_worker_task_configs(h->w, c->name, &cfgs, &n, &err) != KC_OK) {
+    if (kc_worker_task_configs_job(h->w, c->name, kc_herder_job_fn(h), h, &res,
+                                   &err) != KC_OK) {
         kc_hconn_failed(h, c, -1, "get the task configs of", err.msg);
         return;
     }
-    max = kc_hconn_tasks_max(c);
-    enforce = kc_props_get(c->config, "tasks.max.enforce");
+    c->job = KC_HJOB_TASK_CONFIGS;
+    c->tasks_force = force;
+    if (res != NULL) {
+        kc_hconn_tasks_done(h, c, res, force);
+    }
+}
+
+/* The connector's task configs came back (or ran inline). */
+static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
+                                kc_connector_result_t *res, bool force)
+{
+    kc_props_t **cfgs = NULL;
+    size_t n = 0;
+    kc_error_t err;
+    bool changed = force;
+    long max;
+    bool enforce;
+    kc_secrets_t *sec;
+    kc_err_t rc;
+
+    kc_error_clear(&err);
+    rc = kc_worker_connector_result(h->w, res, &cfgs, &n, &err);
+    if (rc == KC_AGAIN) {
+        return; /* an instance stopped since */
+    }
+    c->job = KC_HJOB_NONE;
+    c->tasks_force = false;
+    if (rc != KC_OK) {
+        kc_hconn_failed(h, c, -1, "get the task configs of", err.msg);
+        return;
+    }
+    kc_hconn_tasks_max(c, &max, &enforce);
     if ((long)n > max) {
         char *msg = kc_asprintf(
             "The connector %s has generated %zu tasks, which is greater "
@@ -260,7 +357,7 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
             c->name, n, max);
         char *logged = kc_str_escape_log(msg);
 
-        if (enforce == NULL || strcasecmp(enforce, "false") != 0) {
+        if (enforce) {
             kc_log_error(KC_HERDER_LOGGER, "%s", logged);
             kc_hconn_remove_tasks(h, c);
             kc_hconn_save_tasks(h, c);
@@ -303,6 +400,9 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
 
 static void kc_hconn_free(kc_hconn_t *c)
 {
+    /* Held ops were answered or moved (kc_herder_orphan_ops) before. */
+    kc_free(c->parked);
+    kc_free(c->deferred);
     kc_tasks_free(c->tasks, c->ntasks);
     kc_props_destroy(c->config);
     kc_free(c->name);
@@ -622,6 +722,7 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
         }
         kc_hconn_remove_tasks(h, c);
         kc_hconn_stop(h, c);
+        kc_herder_orphan_ops(h, c);
         kc_status_store_forget(h->status, c->name);
         kc_config_store_remove_connector(h->configs, c->name, NULL);
         memmove(&h->conns[i], &h->conns[i + 1],
@@ -825,6 +926,28 @@ static void kc_herder_reconfigure(kc_herder_t *h, const char *name)
     }
 }
 
+/* A connector thread's result: continue where its job left off. */
+static void kc_herder_connector_result(kc_herder_t *h, kc_op_t *op)
+{
+    kc_hconn_t *c = kc_herder_find(h, op->name);
+    kc_connector_result_t *res = op->res;
+    kc_connector_call_t call = kc_connector_result_call(res);
+
+    op->res = NULL;
+    if (c == NULL ||
+        (call == KC_CONNECTOR_CALL_START ? c->job != KC_HJOB_START
+                                         : c->job != KC_HJOB_TASK_CONFIGS)) {
+        /* Superseded: deleted, stopped or replaced since it began. */
+        kc_connector_result_free(res);
+        return;
+    }
+    if (call == KC_CONNECTOR_CALL_START) {
+        kc_hconn_start_done(h, c, res);
+    } else {
+        kc_hconn_tasks_done(h, c, res, c->tasks_force);
+    }
+}
+
 static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
 {
     kc_hconn_t *c;
@@ -876,6 +999,9 @@ static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
     case KC_OP_RECONFIGURE:
         kc_herder_reconfigure(h, op->name);
         return KC_OK;
+    case KC_OP_CONNECTOR_RESULT:
+        kc_herder_connector_result(h, op);
+        return KC_OK;
     }
     return kc_error_set(&op->err, KC_ERR, "unknown herder op %d", op->type);
 }
@@ -890,16 +1016,70 @@ void kc_op_destroy(kc_opq_op_t *qop)
     kc_free(op->str);
     json_decref(op->in);
     json_decref(op->out);
+    kc_connector_result_free(op->res);
     kc_free(op);
 }
 
-void kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op)
-{
-    kc_err_t rc;
+/* ---- ops held while a connector's thread works (async) --------------- */
 
-    pthread_mutex_lock(&h->exec_lock);
-    rc = kc_herder_execute(h, op);
-    pthread_mutex_unlock(&h->exec_lock);
+static void kc_ops_push(kc_op_t ***ops, size_t *n, kc_op_t *op)
+{
+    *ops = kc_realloc(*ops, (*n + 1) * sizeof(**ops));
+    (*ops)[(*n)++] = op;
+}
+
+/*
+ * Ops on a busy connector that wait until its job is done: those that
+ * change it, and while it computes task configs those that read them (a
+ * call made after a reconfiguration request sees its tasks, as Apache's
+ * synchronized updateConnectorTasks gives). A put, patch, stop or delete
+ * does not wait: it stops the instance, whose result is then dropped.
+ */
+static bool kc_op_waits_for_idle(kc_op_type_t type, kc_hjob_t job)
+{
+    switch (type) {
+    case KC_OP_RESTART:
+    case KC_OP_RESTART_TASK:
+    case KC_OP_PAUSE:
+    case KC_OP_RESUME:
+    case KC_OP_RECONFIGURE:
+    case KC_OP_TOPICS_RESET:
+    case KC_OP_ALTER_OFFSETS:
+    case KC_OP_RESET_OFFSETS:
+        return job != KC_HJOB_NONE;
+    case KC_OP_INFO:
+    case KC_OP_CONFIG:
+    case KC_OP_TASKS:
+    case KC_OP_TOPICS:
+    case KC_OP_OFFSETS:
+        return job == KC_HJOB_TASK_CONFIGS;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Ops answered once the work they started is done, as the synchronous
+ * herder answered them: a put after the start and the task configs.
+ */
+static bool kc_op_waits_for_job(kc_op_type_t type)
+{
+    switch (type) {
+    case KC_OP_PUT:
+    case KC_OP_PATCH:
+    case KC_OP_RESTART:
+    case KC_OP_PAUSE:
+    case KC_OP_RESUME:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void kc_herder_execute_op(kc_herder_t *h, kc_op_t *op)
+{
+    kc_err_t rc = kc_herder_execute(h, op);
+
     if (rc != KC_OK && op->err.code == KC_OK) {
         kc_error_set(&op->err, rc, "%s", kc_err_name(rc));
     }
@@ -910,6 +1090,147 @@ void kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op)
         op->out = NULL;
     }
     op->rc = rc;
+}
+
+/* Run @p op, or hold it on its connector. @returns whether it ran out. */
+static bool kc_herder_dispatch(kc_herder_t *h, kc_op_t *op)
+{
+    kc_hconn_t *c;
+
+    if (h->async && op->type != KC_OP_VALIDATE &&
+        op->type != KC_OP_PLUGIN_CONFIG && op->name != NULL) {
+        c = kc_herder_find(h, op->name);
+        if (c != NULL && kc_op_waits_for_idle(op->type, c->job)) {
+            kc_ops_push(&c->deferred, &c->ndeferred, op);
+            return false;
+        }
+    }
+    kc_herder_execute_op(h, op);
+    if (h->async && op->rc == KC_OK && kc_op_waits_for_job(op->type)) {
+        c = kc_herder_find(h, op->name);
+        if (c != NULL && c->job != KC_HJOB_NONE) {
+            kc_ops_push(&c->parked, &c->nparked, op);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Answer a held op, its view taken now that the work is done. */
+static void kc_herder_answer(kc_herder_t *h, kc_op_t *op)
+{
+    if ((op->type == KC_OP_PUT || op->type == KC_OP_PATCH) && op->rc == KC_OK) {
+        kc_hconn_t *c = kc_herder_find(h, op->name);
+
+        json_decref(op->out);
+        op->out = NULL;
+        if (c != NULL) {
+            op->out = kc_hconn_info(h, c);
+        } else {
+            /* Deleted while it started. */
+            op->rc = kc_not_found(op);
+        }
+    }
+    kc_opq_reply(&op->q);
+}
+
+/* Answer a held op with @p msg, unserved (the herder is stopping). */
+static void kc_herder_refuse(kc_op_t *op, const char *msg)
+{
+    json_decref(op->out);
+    op->out = NULL;
+    op->rc = kc_error_set(&op->err, KC_ERR, "%s", msg);
+    kc_opq_reply(&op->q);
+}
+
+/* A deleted connector's held ops: answered (or run) before the next op. */
+static void kc_herder_orphan_ops(kc_herder_t *h, kc_hconn_t *c)
+{
+    for (size_t i = 0; i < c->nparked; i++) {
+        kc_ops_push(&h->orphans, &h->norphans, c->parked[i]);
+    }
+    for (size_t i = 0; i < c->ndeferred; i++) {
+        c->deferred[i]->rerun = true;
+        kc_ops_push(&h->orphans, &h->norphans, c->deferred[i]);
+    }
+    kc_free(c->parked);
+    kc_free(c->deferred);
+    c->parked = c->deferred = NULL;
+    c->nparked = c->ndeferred = 0;
+}
+
+/*
+ * Answer the held ops of every connector whose job is done, then run the
+ * ops that waited for it, in order, until it is busy again.
+ */
+static void kc_herder_drain(kc_herder_t *h)
+{
+    bool progress = true;
+
+    while (progress) {
+        progress = false;
+        if (h->norphans > 0) {
+            kc_op_t *op = h->orphans[0];
+
+            memmove(&h->orphans[0], &h->orphans[1],
+                    (h->norphans - 1) * sizeof(*h->orphans));
+            h->norphans--;
+            if (!op->rerun || kc_herder_dispatch(h, op)) {
+                kc_herder_answer(h, op);
+            }
+            progress = true;
+            continue;
+        }
+        for (size_t i = 0; i < h->nconns && !progress; i++) {
+            kc_hconn_t *c = h->conns[i];
+
+            if (c->job != KC_HJOB_NONE) {
+                continue;
+            }
+            if (c->nparked > 0) {
+                kc_op_t **parked = c->parked;
+                size_t n = c->nparked;
+
+                c->parked = NULL;
+                c->nparked = 0;
+                for (size_t k = 0; k < n; k++) {
+                    kc_herder_answer(h, parked[k]);
+                }
+                kc_free(parked);
+                progress = true;
+            } else if (c->ndeferred > 0) {
+                kc_op_t *op = c->deferred[0];
+
+                memmove(&c->deferred[0], &c->deferred[1],
+                        (c->ndeferred - 1) * sizeof(*c->deferred));
+                c->ndeferred--;
+                if (kc_herder_dispatch(h, op)) {
+                    kc_herder_answer(h, op);
+                }
+                progress = true;
+            }
+        }
+    }
+}
+
+bool kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op)
+{
+    bool answered;
+
+    pthread_mutex_lock(&h->exec_lock);
+    answered = kc_herder_dispatch(h, op);
+    if (h->async) {
+        kc_herder_drain(h);
+    }
+    pthread_mutex_unlock(&h->exec_lock);
+    return answered;
+}
+
+void kc_herder_core_set_async(kc_herder_t *h, bool async)
+{
+    pthread_mutex_lock(&h->exec_lock);
+    h->async = async && h->vt->post != NULL;
+    pthread_mutex_unlock(&h->exec_lock);
 }
 
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name)
@@ -941,12 +1262,31 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
 
 void kc_herder_core_release(kc_herder_t *h)
 {
+    static const char stopping[] = "Herder is stopping; request not completed";
+    int64_t deadline;
+
     /* As Apache's StandaloneHerder.stop: tasks first, then connectors. */
     pthread_mutex_lock(&h->exec_lock);
     for (size_t i = 0; i < h->nconns; i++) {
+        kc_herder_orphan_ops(h, h->conns[i]);
+    }
+    for (size_t i = 0; i < h->norphans; i++) {
+        kc_herder_refuse(h->orphans[i], stopping);
+    }
+    kc_free(h->orphans);
+    h->orphans = NULL;
+    h->norphans = 0;
+    for (size_t i = 0; i < h->nconns; i++) {
         /* Shutting down changes nothing stored: no kc_hconn_save_*. */
         kc_hconn_remove_tasks(h, h->conns[i]);
-        kc_hconn_stop(h, h->conns[i]);
+    }
+    /* One graceful deadline for every connector, as Apache's
+     * stopAndAwaitConnectors: a start that never returns is abandoned. */
+    deadline = kc_clock_now_ms() + KC_CONNECTOR_GRACEFUL_SHUTDOWN_MS;
+    for (size_t i = 0; i < h->nconns; i++) {
+        if (h->conns[i]->started) {
+            kc_worker_stop_connector_until(h->w, h->conns[i]->name, deadline);
+        }
         kc_hconn_free(h->conns[i]);
     }
     kc_free(h->conns);
