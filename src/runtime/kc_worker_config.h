@@ -79,6 +79,23 @@ void kc_connector_config_check(const kc_registry_t *reg,
                                const kc_props_t *config, bool is_sink,
                                kc_config_result_t *result);
 
+/* A topic creation group's numbers, bound (kc_topic_creation_bind). */
+typedef struct kc_topic_creation_conf {
+    int32_t partitions;         /* -1: the broker's default */
+    int16_t replication_factor; /* -1: the broker's default */
+} kc_topic_creation_conf_t;
+
+/**
+ * @brief Check topic.creation.<@p group>.partitions and .replication.factor
+ * as Apache's TopicCreationConfig (types, -1 or positive; required for
+ * "default", else defaulting to the default group's values) into @p result.
+ */
+void kc_topic_creation_check(const kc_props_t *config, const char *group,
+                             kc_config_result_t *result);
+/** @brief The same keys, bound into @p out; an error names a bad one. */
+kc_err_t kc_topic_creation_bind(const kc_props_t *config, const char *group,
+                                kc_topic_creation_conf_t *out, kc_error_t *err);
+
 /**
  * @brief Validate a worker config completely: the key table, that the
  * converter classes exist in @p reg, and that every producer./consumer./
