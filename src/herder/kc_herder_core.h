@@ -238,6 +238,19 @@ kc_err_t kc_not_found(kc_op_t *op);
 /** @brief The stored config of @p c as JSON (caller owns). */
 json_t *kc_hconn_config_json(kc_herder_t *h, const kc_hconn_t *c);
 kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_views.c) --------------------- */
+/** @brief GET /connectors/{name}: name, config, tasks, type (caller owns). */
+json_t *kc_hconn_info(kc_herder_t *h, const kc_hconn_t *c);
+/** @brief GET /connectors/{name}/tasks (caller owns). */
+json_t *kc_hconn_tasks(kc_herder_t *h, const kc_hconn_t *c);
+kc_err_t kc_op_list(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_held.c) ---------------------- */
+/** @brief Execute @p op (exec_lock held); its result code. */
+kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op);
+/** @brief Move the held ops of @p c (being deleted) to h->orphans. */
+void kc_herder_orphan_ops(kc_herder_t *h, kc_hconn_t *c);
+/** @brief Answer a held op with error @p msg, unserved. */
+void kc_herder_refuse(kc_op_t *op, const char *msg);
 kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op);
