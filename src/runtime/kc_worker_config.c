@@ -341,7 +341,8 @@ static const kc_config_def_t worker_def[] = {
      .importance = LOW,
      .doc =
          "If set to true, it allows user requests to reset the set of active "
-         "topics per connector."},
+         "topics per connector.",
+     KC_CFG_BIND(kc_worker_conf_t, topic_tracking_allow_reset)},
     {.name = "metrics.sample.window.ms",
      .type = KC_CFG_LONG,
      .default_value = "30000",
@@ -694,11 +695,6 @@ kc_err_t kc_connector_conf_bind(const kc_props_t *config,
 void kc_connector_conf_release(kc_connector_conf_t *conf)
 {
     kc_config_bind_release(connector_bind_defs, conf);
-}
-
-bool kc_connector_tolerates_all(const kc_props_t *config)
-{
-    return kc_str_eq_nocase(kc_props_get(config, "errors.tolerance"), "all");
 }
 
 static bool is_blank(const char *s)

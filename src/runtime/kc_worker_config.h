@@ -28,6 +28,7 @@ typedef struct kc_worker_conf {
     int64_t offset_flush_timeout_ms;
     bool topic_creation_enable;
     bool topic_tracking_enable;
+    bool topic_tracking_allow_reset;
     char *connector_client_config_override_policy;
 } kc_worker_conf_t;
 
@@ -163,8 +164,5 @@ kc_err_t kc_producer_idempotence_check(rd_kafka_conf_t *conf,
                                        const kc_props_t *connector_config,
                                        bool warn, char *bad_key,
                                        size_t bad_key_size, kc_error_t *err);
-
-/** @brief errors.tolerance=all (case-insensitive). */
-bool kc_connector_tolerates_all(const kc_props_t *config);
 
 #endif /* KC_RUNTIME_KC_WORKER_CONFIG_H */
