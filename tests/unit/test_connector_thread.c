@@ -424,6 +424,35 @@ static void test_delete_while_connector_start_blocks(void **state)
 }
 
 /*
+ * PUT .../stop while the start blocks: answered once the instance is
+ * abandoned; the waiting put gets the (stopped) connector's info, and the
+ * connector is STOPPED, not moved by the start that returns later.
+ */
+static void test_stop_while_connector_start_blocks(void **state)
+{
+    fixture_t *f = *state;
+    put_call_t slow;
+    json_t *out = NULL;
+    kc_error_t err;
+
+    kc_herder_set_timeout(f->h, 20000);
+    put_begin(&slow, f->h, "slow", config_of("block.start"));
+    wait_count(&g_entered, 1);
+    assert_int_equal(kc_herder_stop(f->h, "slow", &err), KC_OK);
+    put_end(&slow);
+    assert_int_equal(slow.rc, KC_OK);
+    assert_int_equal(info_tasks(slow.out), 0);
+    json_decref(slow.out);
+    gate_open();
+    wait_count(&g_stopped, 1);
+    assert_int_equal(kc_herder_status(f->h, "slow", &out, &err), KC_OK);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(out, "connector"), "state")),
+                        "STOPPED");
+    json_decref(out);
+}
+
+/*
  * Shutting down while a start blocks ends: the instance is abandoned
  * after the graceful timeout (Apache's 5 s), the waiting put is answered,
  * and the abandoned instance is stopped when its start returns.
@@ -534,6 +563,8 @@ int main(void)
             test_herder_answers_while_task_configs_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_delete_while_connector_start_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_while_connector_start_blocks,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_shutdown_while_connector_start_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(
