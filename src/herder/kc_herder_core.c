@@ -838,6 +838,11 @@ static void kc_herder_connector_result(kc_herder_t *h, kc_op_t *op)
         kc_hconn_start_done(h, c, res);
     } else {
         kc_hconn_tasks_done(h, c, res, c->tasks_force);
+        if (c->job == KC_HJOB_NONE && c->tasks_due) {
+            /* Asked for again while the answer was on its way. */
+            c->tasks_due = false;
+            kc_hconn_update_tasks(h, c, false);
+        }
     }
 }
 
