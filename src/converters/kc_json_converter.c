@@ -18,6 +18,14 @@
 static const char *const kc_json_decimal_formats[] = {"BASE64", "NUMERIC",
                                                       NULL};
 
+/* The converter's settings, bound from its table (kc_config_bind). */
+typedef struct kc_json_conf {
+    bool schemas_enable;
+    int32_t schemas_cache_size;
+    char *decimal_format; /* BASE64 or NUMERIC, any case */
+    bool replace_null_with_default;
+} kc_json_conf_t;
+
 static const kc_config_def_t kc_json_converter_config[] = {
     {.name = "schemas.enable",
      .type = KC_CFG_BOOLEAN,
@@ -25,7 +33,8 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Include schemas within each of the serialized values and keys.",
      .group = "Schemas",
-     .display_name = "Enable Schemas"},
+     .display_name = "Enable Schemas",
+     KC_CFG_BIND(kc_json_conf_t, schemas_enable)},
     {.name = "schemas.cache.size",
      .type = KC_CFG_INT,
      .default_value = "1000",
@@ -35,7 +44,8 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .group = "Schemas",
      .display_name = "Schema Cache Size",
      .flags = KC_CFG_F_MIN,
-     .min = 0},
+     .min = 0,
+     KC_CFG_BIND(kc_json_conf_t, schemas_cache_size)},
     {.name = "decimal.format",
      .type = KC_CFG_STRING,
      .default_value = "BASE64",
@@ -46,7 +56,8 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .group = "Schemas",
      .display_name = "Decimal Format",
      .flags = KC_CFG_F_NOCASE,
-     .valid_values = kc_json_decimal_formats},
+     .valid_values = kc_json_decimal_formats,
+     KC_CFG_BIND(kc_json_conf_t, decimal_format)},
     {.name = "replace.null.with.default",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
@@ -55,7 +66,8 @@ static const kc_config_def_t kc_json_converter_config[] = {
             "are null to the default value. When set to true, the default "
             "value is used, otherwise null is used.",
      .group = "Schemas",
-     .display_name = "Replace null with default"},
+     .display_name = "Replace null with default",
+     KC_CFG_BIND(kc_json_conf_t, replace_null_with_default)},
     {.name = NULL}};
 
 static void kc_json_destroy(void *ctx)
@@ -80,60 +92,30 @@ static void kc_json_destroy(void *ctx)
 static kc_err_t kc_json_configure(void **ctx, const kc_props_t *config,
                                   bool is_key, kc_error_t *err)
 {
-    kc_json_conv_t *conv = kc_calloc(1, sizeof(*conv));
-    const char *fmt = config ? kc_props_get(config, "decimal.format") : NULL;
-    const char *cs = config ? kc_props_get(config, "schemas.cache.size") : NULL;
+    static const kc_config_def_t *const defs[] = {kc_json_converter_config,
+                                                  NULL};
+    kc_json_conv_t *conv;
+    kc_json_conf_t conf = {0};
+    kc_props_t *none = config == NULL ? kc_props_new() : NULL;
     kc_err_t rc;
 
-    conv->is_key = is_key;
-    conv->cache_size = 1000;
-    pthread_mutex_init(&conv->lock, NULL);
-    rc = kc_converter_parse_bool("schemas.enable",
-                                 config ? kc_props_get(config, "schemas.enable")
-                                        : NULL,
-                                 true, &conv->schemas_enable, err);
-    if (rc == KC_OK) {
-        rc = kc_converter_parse_bool(
-            "replace.null.with.default",
-            config ? kc_props_get(config, "replace.null.with.default") : NULL,
-            true, &conv->replace_null, err);
-    }
-    if (rc == KC_OK && fmt != NULL) {
-        char *t = kc_str_trim_dup(fmt, strlen(fmt));
-
-        if (kc_str_eq_nocase(t, "NUMERIC")) {
-            conv->decimal_numeric = true;
-        } else if (!kc_str_eq_nocase(t, "BASE64")) {
-            rc = kc_error_set(err, KC_ERR_INVALID,
-                              "invalid value \"%s\" for configuration "
-                              "decimal.format: must be one of BASE64, "
-                              "NUMERIC",
-                              fmt);
-        }
-        kc_free(t);
-    }
-    if (rc == KC_OK && cs != NULL) {
-        char *t = kc_str_trim_dup(cs, strlen(cs));
-        char *end;
-        long long n;
-
-        errno = 0;
-        n = strtoll(t, &end, 10);
-        if (*t == '\0' || *end != '\0' || errno != 0 || n < 0 ||
-            n > INT32_MAX) {
-            rc = kc_error_set(err, KC_ERR_INVALID,
-                              "invalid value \"%s\" for configuration "
-                              "schemas.cache.size: expected an integer >= 0",
-                              cs);
-        } else {
-            conv->cache_size = (size_t)n;
-        }
-        kc_free(t);
-    }
+    /* The table checks every key (Apache's messages) and applies the
+     * defaults; nothing here parses a value again. */
+    rc = kc_config_bind(defs, config != NULL ? config : none, &conf, err);
+    kc_props_destroy(none);
     if (rc != KC_OK) {
-        kc_json_destroy(conv);
+        kc_config_bind_release(defs, &conf);
         return rc;
     }
+    conv = kc_calloc(1, sizeof(*conv));
+    conv->is_key = is_key;
+    pthread_mutex_init(&conv->lock, NULL);
+    conv->schemas_enable = conf.schemas_enable;
+    conv->cache_size = (size_t)conf.schemas_cache_size;
+    conv->replace_null = conf.replace_null_with_default;
+    conv->decimal_numeric = conf.decimal_format != NULL &&
+                            kc_str_eq_nocase(conf.decimal_format, "NUMERIC");
+    kc_config_bind_release(defs, &conf);
     /* Direct-mapped caches, bounded by schemas.cache.size as Apache's LRU
      * is, without its bookkeeping; a record stream has few schemas, so 256
      * slots keep a converter small. A collision only costs a rebuild. */

@@ -7,6 +7,7 @@
 #include "kc_internal.h"
 
 #include "herder/kc_herder_core.h"
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
@@ -93,9 +94,53 @@ static void kc_hconn_failed(kc_herder_t *h, const kc_hconn_t *c, int task,
     kc_secrets_destroy(sec);
 }
 
+static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force);
+
+/*
+ * A connector thread's result (any thread): back to the herder's thread
+ * as an op (kc_herder_on_connector_result). A herder that stopped
+ * destroys it.
+ */
+static void kc_herder_on_result(void *opaque, kc_connector_result_t *res)
+{
+    kc_herder_t *h = opaque;
+    kc_op_t *op =
+        kc_op_new(KC_OP_CONNECTOR_RESULT, kc_connector_result_name(res));
+
+    op->res = res;
+    h->vt->post(h, op);
+}
+
+static kc_connector_done_fn kc_herder_job_fn(const kc_herder_t *h)
+{
+    return h->async ? kc_herder_on_result : NULL;
+}
+
+/* The connector's start came back (or ran inline): settle its status. */
+static void kc_hconn_start_done(kc_herder_t *h, kc_hconn_t *c,
+                                kc_connector_result_t *res)
+{
+    kc_error_t err;
+
+    kc_error_clear(&err);
+    if (kc_worker_connector_result(h->w, res, NULL, NULL, &err) == KC_AGAIN) {
+        return; /* an instance stopped since: nothing to settle */
+    }
+    c->job = KC_HJOB_NONE;
+    kc_herder_settle_status(h, c->name, -1, c->target);
+    if (c->tasks_due) {
+        bool force = c->tasks_force;
+
+        c->tasks_due = false;
+        c->tasks_force = false;
+        kc_hconn_update_tasks(h, c, force);
+    }
+}
+
 /* Start the connector instance as its target state says. */
 static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 {
+    kc_connector_result_t *res = NULL;
     kc_error_t err;
 
     c->started = false;
@@ -105,21 +150,30 @@ static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
     }
     kc_herder_clear_failed(h, c->name, -1);
     kc_error_clear(&err);
-    if (kc_worker_start_connector(h->w, c->name, c->config, c->target, &err) !=
-        KC_OK) {
+    if (kc_worker_start_connector_job(h->w, c->name, c->config, c->target,
+                                      kc_herder_job_fn(h), h, &res,
+                                      &err) != KC_OK) {
         kc_hconn_failed(h, c, -1, "start", err.msg);
         return;
     }
     c->started = true;
-    kc_herder_settle_status(h, c->name, -1, c->target);
+    c->job = KC_HJOB_START;
+    if (res != NULL) {
+        kc_hconn_start_done(h, c, res);
+    }
 }
 
+/* Stop the instance; a job it still runs is forgotten (its result will
+ * be stale). */
 static void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->started) {
         kc_worker_stop_connector(h->w, c->name);
         c->started = false;
     }
+    c->job = KC_HJOB_NONE;
+    c->tasks_due = false;
+    c->tasks_force = false;
 }
 
 static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
@@ -202,34 +256,44 @@ static void kc_hconn_decorate_task(const kc_hconn_t *c, kc_props_t *task)
     }
 }
 
-static long kc_hconn_tasks_max(const kc_hconn_t *c)
+/*
+ * tasks.max and tasks.max.enforce through the connector table. The config
+ * was validated when it was put, so binding fails only for a config the
+ * table changed under it: then the defaults (1, enforced) hold.
+ */
+static void kc_hconn_tasks_max(const kc_hconn_t *c, long *max, bool *enforce)
 {
-    const char *v = kc_props_get(c->config, "tasks.max");
-    char *end;
-    long n;
+    kc_connector_conf_t conf;
+    kc_error_t err;
 
-    if (v == NULL) {
-        return 1;
+    *max = 1;
+    *enforce = true;
+    if (kc_connector_conf_bind(c->config, &conf, &err) == KC_OK) {
+        *max = conf.tasks_max < 1 ? 1 : conf.tasks_max;
+        *enforce = conf.tasks_max_enforce;
     }
-    n = strtol(v, &end, 10);
-    return (end == v || n < 1) ? 1 : n;
+    kc_connector_conf_release(&conf);
 }
+
+static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
+                                kc_connector_result_t *res, bool force);
 
 /*
  * Ask the connector for task configs; when they differ from the current
  * ones (or @p force), replace the tasks. As Apache's updateConnectorTasks.
+ * While the connector's start still runs, this waits for it.
  */
 static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
 {
-    kc_props_t **cfgs = NULL;
-    size_t n = 0;
+    kc_connector_result_t *res = NULL;
     kc_error_t err;
     kc_state_t st;
-    bool changed = force;
-    long max;
-    const char *enforce;
-    kc_secrets_t *sec;
 
+    if (c->job != KC_HJOB_NONE) {
+        c->tasks_due = true;
+        c->tasks_force = c->tasks_force || force;
+        return;
+    }
     if (!c->started || c->target != KC_TARGET_STARTED) {
         return;
     }
@@ -242,12 +306,43 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
         return;
     }
     kc_error_clear(&err);
-    if (kc_worker_task_configs(h->w, c->name, &cfgs, &n, &err) != KC_OK) {
+    if (kc_worker_task_configs_job(h->w, c->name, kc_herder_job_fn(h), h, &res,
+                                   &err) != KC_OK) {
         kc_hconn_failed(h, c, -1, "get the task configs of", err.msg);
         return;
     }
-    max = kc_hconn_tasks_max(c);
-    enforce = kc_props_get(c->config, "tasks.max.enforce");
+    c->job = KC_HJOB_TASK_CONFIGS;
+    c->tasks_force = force;
+    if (res != NULL) {
+        kc_hconn_tasks_done(h, c, res, force);
+    }
+}
+
+/* The connector's task configs came back (or ran inline). */
+static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
+                                kc_connector_result_t *res, bool force)
+{
+    kc_props_t **cfgs = NULL;
+    size_t n = 0;
+    kc_error_t err;
+    bool changed = force;
+    long max;
+    bool enforce;
+    kc_secrets_t *sec;
+    kc_err_t rc;
+
+    kc_error_clear(&err);
+    rc = kc_worker_connector_result(h->w, res, &cfgs, &n, &err);
+    if (rc == KC_AGAIN) {
+        return; /* an instance stopped since */
+    }
+    c->job = KC_HJOB_NONE;
+    c->tasks_force = false;
+    if (rc != KC_OK) {
+        kc_hconn_failed(h, c, -1, "get the task configs of", err.msg);
+        return;
+    }
+    kc_hconn_tasks_max(c, &max, &enforce);
     if ((long)n > max) {
         char *msg = kc_asprintf(
             "The connector %s has generated %zu tasks, which is greater "
@@ -260,7 +355,7 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
             c->name, n, max);
         char *logged = kc_str_escape_log(msg);
 
-        if (enforce == NULL || strcasecmp(enforce, "false") != 0) {
+        if (enforce) {
             kc_log_error(KC_HERDER_LOGGER, "%s", logged);
             kc_hconn_remove_tasks(h, c);
             kc_hconn_save_tasks(h, c);
@@ -303,80 +398,14 @@ static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
 
 static void kc_hconn_free(kc_hconn_t *c)
 {
+    /* Held ops were answered or moved (kc_herder_orphan_ops) before. */
+    kc_free(c->parked);
+    kc_free(c->deferred);
     kc_tasks_free(c->tasks, c->ntasks);
     kc_props_destroy(c->config);
     kc_free(c->name);
     kc_free(c->log_name);
     kc_free(c);
-}
-
-/* ---- JSON views ------------------------------------------------------- */
-
-/*
- * The views read the config store, as Apache's herders answer from their
- * config snapshot: in distributed mode it is the truth, not the cache.
- */
-json_t *kc_hconn_config_json(kc_herder_t *h, const kc_hconn_t *c)
-{
-    kc_props_t *config = NULL;
-    json_t *o;
-
-    if (kc_config_store_config(h->configs, c->name, &config) != KC_OK) {
-        return json_object();
-    }
-    o = kc_props_json(config);
-    kc_props_destroy(config);
-    return o;
-}
-
-static json_t *kc_hconn_info(kc_herder_t *h, const kc_hconn_t *c)
-{
-    json_t *o = json_object();
-    json_t *tasks = json_array();
-    kc_props_t **cfgs = NULL;
-    size_t n = 0;
-
-    kc_config_store_tasks(h->configs, c->name, &cfgs, &n);
-    kc_tasks_free(cfgs, n);
-    for (size_t i = 0; i < n; i++) {
-        json_t *id = json_object();
-
-        json_object_set_new(id, "connector", json_string(c->name));
-        json_object_set_new(id, "task", json_integer((json_int_t)i));
-        json_array_append_new(tasks, id);
-    }
-    json_object_set_new(o, "name", json_string(c->name));
-    json_object_set_new(o, "config", kc_hconn_config_json(h, c));
-    json_object_set_new(o, "tasks", tasks);
-    json_object_set_new(o, "type", json_string(kc_kind_type(c->kind)));
-    return o;
-}
-
-static json_t *kc_hconn_tasks(kc_herder_t *h, const kc_hconn_t *c)
-{
-    json_t *arr = json_array();
-    kc_props_t **cfgs = NULL;
-    size_t n = 0;
-
-    kc_config_store_tasks(h->configs, c->name, &cfgs, &n);
-    for (size_t i = 0; i < n; i++) {
-        json_t *t = json_object();
-        json_t *id = json_object();
-
-        json_object_set_new(id, "connector", json_string(c->name));
-        json_object_set_new(id, "task", json_integer((json_int_t)i));
-        json_object_set_new(t, "id", id);
-        json_object_set_new(t, "config", kc_props_json(cfgs[i]));
-        json_array_append_new(arr, t);
-    }
-    kc_tasks_free(cfgs, n);
-    return arr;
-}
-
-static int kc_name_cmp(const void *a, const void *b)
-{
-    return strcmp((*(kc_hconn_t *const *)a)->name,
-                  (*(kc_hconn_t *const *)b)->name);
 }
 
 /* ---- ops (run with exec_lock held) ------------------------------------ */
@@ -385,42 +414,6 @@ kc_err_t kc_not_found(kc_op_t *op)
 {
     return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Connector %s not found",
                         op->name);
-}
-
-static kc_err_t kc_op_list(kc_herder_t *h, kc_op_t *op)
-{
-    if (h->nconns > 1) {
-        qsort(h->conns, h->nconns, sizeof(*h->conns), kc_name_cmp);
-    }
-    if (op->flags == 0) {
-        op->out = json_array();
-        for (size_t i = 0; i < h->nconns; i++) {
-            json_array_append_new(op->out, json_string(h->conns[i]->name));
-        }
-        return KC_OK;
-    }
-    op->out = json_object();
-    for (size_t i = 0; i < h->nconns; i++) {
-        kc_hconn_t *c = h->conns[i];
-        json_t *entry = json_object();
-
-        if (op->flags & KC_HERDER_EXPAND_STATUS) {
-            json_t *st = NULL;
-
-            if (kc_status_store_connector_json(h->status, c->name, &st, NULL) !=
-                KC_OK) {
-                /* As Apache: a connector without status is left out. */
-                json_decref(entry);
-                continue;
-            }
-            json_object_set_new(entry, "status", st);
-        }
-        if (op->flags & KC_HERDER_EXPAND_INFO) {
-            json_object_set_new(entry, "info", kc_hconn_info(h, c));
-        }
-        json_object_set_new(op->out, c->name, entry);
-    }
-    return KC_OK;
 }
 
 static kc_err_t kc_target_parse(const char *s, kc_target_state_t *t,
@@ -622,6 +615,7 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
         }
         kc_hconn_remove_tasks(h, c);
         kc_hconn_stop(h, c);
+        kc_herder_orphan_ops(h, c);
         kc_status_store_forget(h->status, c->name);
         kc_config_store_remove_connector(h->configs, c->name, NULL);
         memmove(&h->conns[i], &h->conns[i + 1],
@@ -825,7 +819,34 @@ static void kc_herder_reconfigure(kc_herder_t *h, const char *name)
     }
 }
 
-static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
+/* A connector thread's result: continue where its job left off. */
+static void kc_herder_connector_result(kc_herder_t *h, kc_op_t *op)
+{
+    kc_hconn_t *c = kc_herder_find(h, op->name);
+    kc_connector_result_t *res = op->res;
+    kc_connector_call_t call = kc_connector_result_call(res);
+
+    op->res = NULL;
+    if (c == NULL ||
+        (call == KC_CONNECTOR_CALL_START ? c->job != KC_HJOB_START
+                                         : c->job != KC_HJOB_TASK_CONFIGS)) {
+        /* Superseded: deleted, stopped or replaced since it began. */
+        kc_connector_result_free(res);
+        return;
+    }
+    if (call == KC_CONNECTOR_CALL_START) {
+        kc_hconn_start_done(h, c, res);
+    } else {
+        kc_hconn_tasks_done(h, c, res, c->tasks_force);
+        if (c->job == KC_HJOB_NONE && c->tasks_due) {
+            /* Asked for again while the answer was on its way. */
+            c->tasks_due = false;
+            kc_hconn_update_tasks(h, c, false);
+        }
+    }
+}
+
+kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
 {
     kc_hconn_t *c;
 
@@ -876,6 +897,9 @@ static kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
     case KC_OP_RECONFIGURE:
         kc_herder_reconfigure(h, op->name);
         return KC_OK;
+    case KC_OP_CONNECTOR_RESULT:
+        kc_herder_connector_result(h, op);
+        return KC_OK;
     }
     return kc_error_set(&op->err, KC_ERR, "unknown herder op %d", op->type);
 }
@@ -890,26 +914,8 @@ void kc_op_destroy(kc_opq_op_t *qop)
     kc_free(op->str);
     json_decref(op->in);
     json_decref(op->out);
+    kc_connector_result_free(op->res);
     kc_free(op);
-}
-
-void kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op)
-{
-    kc_err_t rc;
-
-    pthread_mutex_lock(&h->exec_lock);
-    rc = kc_herder_execute(h, op);
-    pthread_mutex_unlock(&h->exec_lock);
-    if (rc != KC_OK && op->err.code == KC_OK) {
-        kc_error_set(&op->err, rc, "%s", kc_err_name(rc));
-    }
-    if (rc != KC_OK && op->out != NULL &&
-        json_object_get(op->out, "error_code") == NULL) {
-        /* A partial result is no answer. */
-        json_decref(op->out);
-        op->out = NULL;
-    }
-    op->rc = rc;
 }
 
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name)
@@ -941,12 +947,31 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
 
 void kc_herder_core_release(kc_herder_t *h)
 {
+    static const char stopping[] = "Herder is stopping; request not completed";
+    int64_t deadline;
+
     /* As Apache's StandaloneHerder.stop: tasks first, then connectors. */
     pthread_mutex_lock(&h->exec_lock);
     for (size_t i = 0; i < h->nconns; i++) {
+        kc_herder_orphan_ops(h, h->conns[i]);
+    }
+    for (size_t i = 0; i < h->norphans; i++) {
+        kc_herder_refuse(h->orphans[i], stopping);
+    }
+    kc_free(h->orphans);
+    h->orphans = NULL;
+    h->norphans = 0;
+    for (size_t i = 0; i < h->nconns; i++) {
         /* Shutting down changes nothing stored: no kc_hconn_save_*. */
         kc_hconn_remove_tasks(h, h->conns[i]);
-        kc_hconn_stop(h, h->conns[i]);
+    }
+    /* One graceful deadline for every connector, as Apache's
+     * stopAndAwaitConnectors: a start that never returns is abandoned. */
+    deadline = kc_clock_now_ms() + KC_CONNECTOR_GRACEFUL_SHUTDOWN_MS;
+    for (size_t i = 0; i < h->nconns; i++) {
+        if (h->conns[i]->started) {
+            kc_worker_stop_connector_until(h->w, h->conns[i]->name, deadline);
+        }
         kc_hconn_free(h->conns[i]);
     }
     kc_free(h->conns);

@@ -25,12 +25,22 @@
 #include "herder/kc_config_store.h"
 #include "herder/kc_herder.h"
 #include "herder/kc_status_store.h"
+#include "runtime/kc_worker.h"
 #include "util/kc_opq.h"
 
 #define KC_HERDER_LOGGER                                                       \
     "org.apache.kafka.connect.runtime.standalone.StandaloneHerder"
 /* Apache's REST request timeout: how long a kc_herder_* call waits. */
 #define KC_HERDER_TIMEOUT_MS 90000
+
+struct kc_op;
+
+/* The plugin call a connector runs on its own thread (one at a time). */
+typedef enum kc_hjob {
+    KC_HJOB_NONE = 0,
+    KC_HJOB_START,
+    KC_HJOB_TASK_CONFIGS
+} kc_hjob_t;
 
 typedef struct kc_hconn {
     char *name;
@@ -42,6 +52,16 @@ typedef struct kc_hconn {
     bool started; /* the instance runs (or is paused) in the worker */
     kc_props_t **tasks;
     size_t ntasks;
+    /* While a job runs (async herders only) the connector is busy: ops
+     * that change it wait in deferred and run, in order, once it is done;
+     * ops that started work on it wait in parked for their answer. */
+    kc_hjob_t job;
+    bool tasks_due;   /* update the tasks once the start is done */
+    bool tasks_force; /* ... even if their configs did not change */
+    struct kc_op **parked;
+    size_t nparked;
+    struct kc_op **deferred;
+    size_t ndeferred;
 } kc_hconn_t;
 
 typedef enum kc_op_type {
@@ -65,7 +85,8 @@ typedef enum kc_op_type {
     KC_OP_VALIDATE,
     KC_OP_PLUGIN_CONFIG,
     KC_OP_PING,
-    KC_OP_RECONFIGURE /* posted by the worker; nobody waits for it */
+    KC_OP_RECONFIGURE,     /* posted by the worker; nobody waits for it */
+    KC_OP_CONNECTOR_RESULT /* a connector thread's result; nobody waits */
 } kc_op_type_t;
 
 /*
@@ -83,6 +104,8 @@ typedef struct kc_op {
     bool b2;
     char *str;
     json_t *in;
+    kc_connector_result_t *res; /* KC_OP_CONNECTOR_RESULT */
+    bool rerun; /* held for a connector deleted since: run it again */
     /* reply */
     kc_err_t rc;
     kc_error_t err;
@@ -113,6 +136,15 @@ typedef struct kc_herder_vt {
     void (*stop)(kc_herder_t *h);
     /** @brief Free the implementation, @p h included. */
     void (*free)(kc_herder_t *h);
+    /**
+     * @brief Optional. Queue @p op (taken) to run on the herder's thread
+     * later, nobody waiting for it; called from any thread. A herder with
+     * post sets kc_herder_t.async once it serves ops from kc_opq_call: the
+     * core then runs connector start/task_configs on the connectors' own
+     * threads, posts their results back, and may hold an op and answer it
+     * later (kc_opq_reply). Without post they run on the herder's thread.
+     */
+    kc_err_t (*post)(kc_herder_t *h, kc_op_t *op);
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */
@@ -128,6 +160,10 @@ struct kc_herder {
     /* Owned by whoever holds exec_lock. */
     kc_hconn_t **conns;
     size_t nconns;
+    bool async; /* see kc_herder_vt_t.post */
+    /* Held ops whose connector went away: answered before the next op. */
+    kc_op_t **orphans;
+    size_t norphans;
 };
 
 /**
@@ -146,9 +182,15 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
 void kc_herder_core_release(kc_herder_t *h);
 /**
  * @brief Execute @p op under exec_lock and fill its reply (rc, err, out).
+ * @returns true; false when an async core holds @p op (it waits for a
+ * connector's thread) and answers it later with kc_opq_reply.
  * @locality the herder's thread, or a caller before the herder starts.
  */
-void kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op);
+bool kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op);
+/**
+ * @brief Switch the core to async (see kc_herder_vt_t.post).
+ */
+void kc_herder_core_set_async(kc_herder_t *h, bool async);
 
 /** @brief A new op of @p type for connector or plugin @p name (may be NULL). */
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name);
@@ -196,6 +238,19 @@ kc_err_t kc_not_found(kc_op_t *op);
 /** @brief The stored config of @p c as JSON (caller owns). */
 json_t *kc_hconn_config_json(kc_herder_t *h, const kc_hconn_t *c);
 kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_views.c) --------------------- */
+/** @brief GET /connectors/{name}: name, config, tasks, type (caller owns). */
+json_t *kc_hconn_info(kc_herder_t *h, const kc_hconn_t *c);
+/** @brief GET /connectors/{name}/tasks (caller owns). */
+json_t *kc_hconn_tasks(kc_herder_t *h, const kc_hconn_t *c);
+kc_err_t kc_op_list(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_held.c) ---------------------- */
+/** @brief Execute @p op (exec_lock held); its result code. */
+kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op);
+/** @brief Move the held ops of @p c (being deleted) to h->orphans. */
+void kc_herder_orphan_ops(kc_herder_t *h, kc_hconn_t *c);
+/** @brief Answer a held op with error @p msg, unserved. */
+void kc_herder_refuse(kc_op_t *op, const char *msg);
 kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op);

@@ -7,22 +7,11 @@
 
 #include "herder/kc_herder_core.h"
 
-#include <strings.h>
-
-static bool kc_worker_flag_off(kc_herder_t *h, const char *key)
-{
-    const kc_config_t *cfg = kc_worker_config(h->w);
-    const char *v =
-        cfg != NULL ? kc_props_get(kc_config_props(cfg), key) : NULL;
-
-    return v != NULL && strcasecmp(v, "false") == 0;
-}
-
 kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op)
 {
     json_t *entry;
 
-    if (kc_worker_flag_off(h, "topic.tracking.enable")) {
+    if (!kc_worker_conf(h->w)->topic_tracking_enable) {
         return kc_error_set(&op->err, KC_ERR_UNSUPPORTED,
                             "Topic tracking is disabled.");
     }
@@ -39,11 +28,11 @@ kc_err_t kc_op_topics(kc_herder_t *h, kc_op_t *op)
 
 kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op)
 {
-    if (kc_worker_flag_off(h, "topic.tracking.enable")) {
+    if (!kc_worker_conf(h->w)->topic_tracking_enable) {
         return kc_error_set(&op->err, KC_ERR_UNSUPPORTED,
                             "Topic tracking is disabled.");
     }
-    if (kc_worker_flag_off(h, "topic.tracking.allow.reset")) {
+    if (!kc_worker_conf(h->w)->topic_tracking_allow_reset) {
         return kc_error_set(&op->err, KC_ERR_UNSUPPORTED,
                             "Topic tracking reset is disabled.");
     }

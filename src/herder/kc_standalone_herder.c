@@ -1,10 +1,11 @@
 /*
  * The standalone herder: the herder core (kc_herder_core.h) served by one
- * thread. The kc_herder_* calls post an op to its queue and wait for the
- * reply (see kc_herder.h); the thread sleeps in kc_opq_pop until an op
- * arrives or the next timer is due (it has no periodic tick). Status
- * lives in a memory kc_status_store_t that task threads write and REST
- * threads read without waiting for the thread.
+ * thread; connectors' start and task_configs run on their own threads and
+ * come back to it as ops (kc_herder_vt_t.post). The kc_herder_* calls post an
+ * op to its queue and wait for the reply (see kc_herder.h); the thread sleeps
+ * in kc_opq_pop until an op arrives or the next timer is due (it has no
+ * periodic tick). Status lives in a memory kc_status_store_t that task threads
+ * write and REST threads read without waiting for the thread.
  */
 #include "kc_internal.h"
 
@@ -57,8 +58,8 @@ static void *kc_standalone_main(void *arg)
             /* Ops still queued are answered: the herder is going away. */
             op->rc = kc_error_set(&op->err, KC_ERR,
                                   "Herder is stopping; request not completed");
-        } else {
-            kc_herder_core_run_op(&sh->base, op);
+        } else if (!kc_herder_core_run_op(&sh->base, op)) {
+            continue; /* held by the core: it answers it later */
         }
         kc_opq_reply(qop);
     }
@@ -122,6 +123,18 @@ static void kc_standalone_on_reconfigure(void *opaque, const char *connector)
     }
 }
 
+/* A connector thread's result (any thread); destroyed once stopped. */
+static kc_err_t kc_standalone_post(kc_herder_t *h, kc_op_t *op)
+{
+    kc_standalone_herder_t *sh = (kc_standalone_herder_t *)h;
+
+    if (kc_opq_post(sh->ops, &op->q) != KC_OK) {
+        kc_op_destroy(&op->q);
+        return KC_ERR_CONFLICT;
+    }
+    return KC_OK;
+}
+
 static kc_err_t kc_standalone_start(kc_herder_t *h, kc_error_t *err)
 {
     kc_standalone_herder_t *sh = (kc_standalone_herder_t *)h;
@@ -133,8 +146,12 @@ static kc_err_t kc_standalone_start(kc_herder_t *h, kc_error_t *err)
         return KC_OK;
     }
     kc_log_info(KC_HERDER_LOGGER, "Herder starting");
+    /* From now on ops come through the queue: connector calls run on the
+     * connectors' threads and their results come back as ops. */
+    kc_herder_core_set_async(h, true);
     rc = pthread_create(&sh->thread, NULL, kc_standalone_main, sh);
     if (rc != 0) {
+        kc_herder_core_set_async(h, false);
         pthread_mutex_unlock(&sh->lock);
         return kc_error_set(err, KC_ERR, "could not start herder thread: %s",
                             strerror(rc));
@@ -191,6 +208,7 @@ static const kc_herder_vt_t kc_standalone_vt = {
     .ready = kc_standalone_ready,
     .stop = kc_standalone_stop,
     .free = kc_standalone_free,
+    .post = kc_standalone_post,
 };
 
 kc_herder_t *kc_standalone_herder_new(kc_worker_t *w, kc_error_t *err)

@@ -774,8 +774,6 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
         kc_worker_prop(worker_config, "admin.listeners");
     const char *adv_host =
         kc_worker_prop(worker_config, "rest.advertised.host.name");
-    const char *adv_port =
-        kc_worker_prop(worker_config, "rest.advertised.port");
     char hostname[256];
     const char *host;
     kc_rest_options_t opts;
@@ -842,8 +840,10 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
         host = hostname;
     }
     port = srv->port;
-    if (adv_port != NULL && *adv_port != '\0') {
-        port = atoi(adv_port);
+    /* The worker table checked it (an INT) when the worker started. */
+    if (worker_config != NULL &&
+        kc_config_is_set(worker_config, "rest.advertised.port")) {
+        port = kc_config_int(worker_config, "rest.advertised.port");
     }
     id = kc_asprintf("%s:%d", host, port);
     srv->url = kc_asprintf(strchr(host, ':') != NULL ? "http://[%s]:%d/"

@@ -609,6 +609,51 @@ static void sink_commit(void *self)
     commit_offsets(self);
 }
 
+/* The consumer's batch size, a Java consumer key librdkafka lacks. */
+typedef struct sink_poll_conf {
+    int32_t max_poll_records;
+} sink_poll_conf_t;
+
+static const kc_config_def_t sink_poll_def[] = {
+    {.name = "max.poll.records",
+     .type = KC_CFG_INT,
+     .default_value = "500",
+     .importance = KC_IMPORTANCE_MEDIUM,
+     .doc = "The maximum number of records returned in a single call to "
+            "poll().",
+     .flags = KC_CFG_F_MIN,
+     .min = 1,
+     KC_CFG_BIND(sink_poll_conf_t, max_poll_records)},
+    {.name = NULL}};
+
+/*
+ * max.poll.records from consumer.override. (connector) or consumer.
+ * (worker), checked as Apache's consumer checks it (an INT, at least 1):
+ * a bad value fails the task, as the Java consumer's creation does.
+ */
+static kc_err_t sink_max_poll(const kc_props_t *cc, kc_worker_t *w, int *out,
+                              kc_error_t *err)
+{
+    static const kc_config_def_t *const defs[] = {sink_poll_def, NULL};
+    const char *v = kc_props_get(cc, "consumer.override.max.poll.records");
+    kc_props_t *props = kc_props_new();
+    sink_poll_conf_t conf = {0};
+    kc_err_t rc;
+
+    if (v == NULL) {
+        v = kc_props_get(kc_worker_props(w), "consumer.max.poll.records");
+    }
+    if (v != NULL) {
+        kc_props_set(props, "max.poll.records", v);
+    }
+    rc = kc_config_bind(defs, props, &conf, err);
+    kc_props_destroy(props);
+    if (rc == KC_OK) {
+        *out = conf.max_poll_records;
+    }
+    return rc;
+}
+
 static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
 {
     kc_task_t *task = sr->task;
@@ -619,20 +664,13 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
     char errstr[512];
     const char *topics = kc_props_get(cc, "topics");
     const char *regex = kc_props_get(cc, "topics.regex");
-    const char *max_poll = kc_props_get(cc, "consumer.override.max.poll."
-                                            "records");
     rd_kafka_topic_partition_list_t *subs;
     rd_kafka_resp_err_t rerr;
 
     sr->plugin = task->plugin->sink_task;
     sr->to_commit = rd_kafka_topic_partition_list_new(8);
-    if (max_poll == NULL) {
-        max_poll =
-            kc_props_get(kc_worker_props(w), "consumer.max.poll.records");
-    }
-    sr->max_poll = max_poll != NULL ? atoi(max_poll) : 500;
-    if (sr->max_poll <= 0) {
-        sr->max_poll = 500;
+    if (sink_max_poll(cc, w, &sr->max_poll, err) != KC_OK) {
+        return err->code;
     }
     sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
     if (kc_task_runner_init_stages(&sr->core, err) != KC_OK) {

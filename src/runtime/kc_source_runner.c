@@ -922,10 +922,14 @@ kc_err_t kc_source_offset_get(kc_source_task_ctx_t *tctx,
                               kc_value_t *offset)
 {
     kc_task_t *task = tctx->task;
-    json_t *pjson = kc_value_to_json(partition);
+    json_t *pjson;
     json_t *ojson = NULL;
     kc_err_t rc;
 
+    if (tctx->offset_get != NULL) {
+        return tctx->offset_get(tctx, partition, arena, offset);
+    }
+    pjson = kc_value_to_json(partition);
     rc = kc_offset_store_get(kc_worker_offset_store(task->worker),
                              task->connector, pjson, &ojson);
     json_decref(pjson);

@@ -16,8 +16,19 @@
 
 typedef struct kc_task kc_task_t;
 
+/* Reads a source partition's committed offset (kc_source_offset_get). */
+typedef kc_err_t (*kc_source_offset_fn)(kc_source_task_ctx_t *tctx,
+                                        const kc_value_t *partition,
+                                        kc_arena_t *arena, kc_value_t *offset);
+
 struct kc_source_task_ctx {
     kc_task_t *task;
+    /*
+     * NULL in the runtime's contexts (the worker's offset store answers).
+     * A unit test runs a source task without a worker through a fake
+     * context: task NULL, its own offset_get.
+     */
+    kc_source_offset_fn offset_get;
 };
 
 struct kc_sink_task_ctx {

@@ -8,6 +8,7 @@
 
 #include "runtime/kc_worker_int.h"
 
+#include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_utf8.h"
 
@@ -278,214 +279,6 @@ void kc_worker_connector_check(kc_worker_t *w,
     }
 }
 
-static void conn_free(wconn_t *c)
-{
-    if (c == NULL) {
-        return;
-    }
-    if (c->started && c->plugin->stop != NULL) {
-        kc_log_set_filter(kc_secrets_log_filter, c->secrets);
-        c->plugin->stop(c->ctx);
-        kc_log_set_filter(NULL, NULL);
-    }
-    kc_secrets_destroy(c->secrets);
-    kc_props_destroy(c->config);
-    kc_free(c->cctx->name);
-    kc_free(c->cctx);
-    kc_free(c->name);
-    kc_free(c);
-}
-
-kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
-                                   const kc_props_t *config,
-                                   kc_target_state_t target, kc_error_t *err)
-{
-    const char *cls = kc_props_get(config, "connector.class");
-    const struct kc_connector_plugin *plugin;
-    kc_config_result_t result = {0};
-    kc_props_t *resolved;
-    wconn_t *c;
-    char *safe;
-    kc_err_t rc;
-
-    if (kc_worker_find_conn(w, name, NULL) != NULL) {
-        return kc_error_set(err, KC_ERR_CONFLICT, "Connector %s already exists",
-                            name);
-    }
-    plugin = cls != NULL ? kc_registry_find_connector(w->reg, cls, NULL) : NULL;
-    if (plugin == NULL) {
-        return kc_error_set(err, KC_ERR_NOT_FOUND,
-                            "Failed to find any class that implements "
-                            "Connector and which name matches %s",
-                            cls != NULL ? cls : "null");
-    }
-    resolved = kc_props_copy(config);
-    if (kc_props_resolve(resolved, w->props, err) != KC_OK) {
-        kc_props_destroy(resolved);
-        kc_error_prefix(err,
-                        "could not resolve the config of connector "
-                        "\"%s\"",
-                        name);
-        return err->code;
-    }
-    kc_config_validate(kc_worker_connector_defs(w, plugin), resolved, &result);
-    kc_worker_connector_check(w, plugin, resolved, &result);
-    if (result.count > 0) {
-        kc_config_result_to_error(&result, err);
-        kc_config_result_release(&result);
-        kc_props_destroy(resolved);
-        return KC_ERR_INVALID;
-    }
-    kc_config_result_release(&result);
-
-    c = kc_calloc(1, sizeof(*c));
-    c->name = kc_strdup(name);
-    c->config = kc_props_copy(config);
-    c->secrets = kc_secrets_new(config, w->props);
-    c->plugin = plugin;
-    c->is_sink = plugin->sink_task != NULL;
-    c->cctx = kc_calloc(1, sizeof(*c->cctx));
-    c->cctx->worker = w;
-    c->cctx->name = kc_strdup(name);
-    c->cctx->secrets = c->secrets;
-    atomic_init(&c->cctx->reconfigure, false);
-    w->conns = kc_realloc(w->conns, (w->nconns + 1) * sizeof(*w->conns));
-    w->conns[w->nconns++] = c;
-
-    if (target == KC_TARGET_STOPPED) {
-        kc_props_destroy(resolved);
-        kc_worker_report(w, name, -1, KC_STATE_STOPPED, NULL);
-        return KC_OK;
-    }
-    safe = kc_str_escape_log(name);
-    kc_log_info(LOGGER, "Creating connector %s of type %s", safe, cls);
-    {
-        kc_error_t perr;
-
-        kc_error_clear(&perr);
-        kc_log_set_filter(kc_secrets_log_filter, c->secrets);
-        rc = plugin->start(&c->ctx, resolved, c->cctx, &perr);
-        kc_log_set_filter(NULL, NULL);
-        if (rc != KC_OK) {
-            /* The plugin saw resolved values; its message may quote one. */
-            char *why = kc_secrets_scrub(
-                c->secrets, perr.msg[0] ? perr.msg : "connector start failed");
-
-            kc_log_error(LOGGER, "could not start connector %s: %s", safe, why);
-            kc_worker_report(w, name, -1, KC_STATE_FAILED, why);
-            kc_free(why);
-        } else {
-            c->started = true;
-            kc_worker_report(w, name, -1,
-                             target == KC_TARGET_PAUSED ? KC_STATE_PAUSED
-                                                        : KC_STATE_RUNNING,
-                             NULL);
-        }
-    }
-    kc_free(safe);
-    kc_props_destroy(resolved);
-    return KC_OK;
-}
-
-void kc_worker_stop_connector(kc_worker_t *w, const char *name)
-{
-    size_t i;
-    wconn_t *c = kc_worker_find_conn(w, name, &i);
-
-    if (c == NULL) {
-        return;
-    }
-    if (kc_log_enabled(KC_LOG_INFO, LOGGER)) {
-        char *safe = kc_str_escape_log(name);
-
-        kc_log_info(LOGGER, "Stopping connector %s", safe);
-        kc_free(safe);
-    }
-    w->conns[i] = w->conns[--w->nconns];
-    conn_free(c);
-}
-
-kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
-                                kc_props_t ***configs, size_t *count,
-                                kc_error_t *err)
-{
-    wconn_t *c = kc_worker_find_conn(w, name, NULL);
-    kc_connector_conf_t conf;
-    int tasks_max;
-    bool enforce;
-    kc_err_t rc;
-
-    *configs = NULL;
-    *count = 0;
-    if (c == NULL) {
-        return kc_error_set(err, KC_ERR_NOT_FOUND, "Connector %s not found",
-                            name);
-    }
-    if (!c->started) {
-        return kc_error_set(err, KC_ERR_CONFLICT, "connector %s is not running",
-                            name);
-    }
-    if (kc_connector_conf_bind(c->config, &conf, err) != KC_OK) {
-        return err->code;
-    }
-    tasks_max = conf.tasks_max;
-    enforce = conf.tasks_max_enforce;
-    kc_connector_conf_release(&conf);
-    kc_log_set_filter(kc_secrets_log_filter, c->secrets);
-    rc = c->plugin->task_configs(c->ctx, tasks_max, configs, count, err);
-    kc_log_set_filter(NULL, NULL);
-    if (rc != KC_OK) {
-        return rc;
-    }
-    if ((int)*count > tasks_max && enforce) {
-        for (size_t i = 0; i < *count; i++) {
-            kc_props_destroy((*configs)[i]);
-        }
-        kc_free(*configs);
-        *configs = NULL;
-        rc = kc_error_set(err, KC_ERR_INVALID,
-                          "The connector %s has generated %zu tasks, which "
-                          "is greater than %d, the maximum number of tasks "
-                          "it is configured to create.",
-                          name, *count, tasks_max);
-        *count = 0;
-        return rc;
-    }
-    return KC_OK;
-}
-
-bool kc_worker_take_reconfigure(kc_worker_t *w, const char *name)
-{
-    wconn_t *c = kc_worker_find_conn(w, name, NULL);
-
-    return c != NULL && atomic_exchange(&c->cctx->reconfigure, false);
-}
-
-void kc_connector_request_reconfigure(kc_connector_ctx_t *cctx)
-{
-    kc_worker_t *w = cctx->worker;
-
-    atomic_store(&cctx->reconfigure, true);
-    if (w->reconfigure_fn != NULL) {
-        w->reconfigure_fn(w->reconfigure_opaque, cctx->name);
-    }
-}
-
-void kc_connector_raise_error(kc_connector_ctx_t *cctx, const kc_error_t *error)
-{
-    /* The connector saw resolved values; its message may quote one. */
-    char *why = kc_secrets_scrub(
-        cctx->secrets, error != NULL ? error->msg : "connector failed");
-
-    kc_worker_report(cctx->worker, cctx->name, -1, KC_STATE_FAILED, why);
-    kc_free(why);
-}
-
-const char *kc_connector_ctx_name(const kc_connector_ctx_t *cctx)
-{
-    return cctx->name;
-}
-
 void kc_worker_destroy(kc_worker_t *w)
 {
     kc_error_t err;
@@ -496,23 +289,36 @@ void kc_worker_destroy(kc_worker_t *w)
     if (w->ntasks > 0) {
         kc_worker_stop_matching(w, NULL, -1);
     }
-    while (w->nconns > 0) {
-        kc_worker_stop_connector(w, w->conns[0]->name);
+    {
+        /* As Apache's stopAndAwaitConnectors: one deadline for all. */
+        int64_t deadline =
+            kc_clock_now_ms() + KC_CONNECTOR_GRACEFUL_SHUTDOWN_MS;
+
+        while (w->nconns > 0) {
+            kc_worker_stop_connector_until(w, w->conns[0]->name, deadline);
+        }
     }
     if (w->offsets != NULL &&
         kc_offset_store_flush(w->offsets, &err) != KC_OK) {
         kc_log_error(LOGGER, "could not flush offsets: %s", err.msg);
     }
-    if (w->abandoned > 0) {
+    if (w->abandoned > 0 || atomic_load(&w->abandoned_conns) > 0) {
         /*
          * A task thread still runs and may use the store, the clients and
          * the config: keep them (the process is about to exit anyway).
          */
-        kc_log_error(LOGGER,
-                     "%zu task(s) did not stop within "
-                     "task.shutdown.graceful.timeout.ms; not freeing the "
-                     "worker",
-                     w->abandoned);
+        if (w->abandoned > 0) {
+            kc_log_error(LOGGER,
+                         "%zu task(s) did not stop within "
+                         "task.shutdown.graceful.timeout.ms; not freeing the "
+                         "worker",
+                         w->abandoned);
+        } else {
+            kc_log_error(LOGGER,
+                         "%zu connector(s) did not stop in time; not "
+                         "freeing the worker",
+                         atomic_load(&w->abandoned_conns));
+        }
         return;
     }
     if (w->admin != NULL) {

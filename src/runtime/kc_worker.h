@@ -120,12 +120,81 @@ void kc_worker_connector_check(kc_worker_t *w,
 kc_err_t kc_worker_start_connector(kc_worker_t *w, const char *name,
                                    const kc_props_t *config,
                                    kc_target_state_t target, kc_error_t *err);
-/** @brief Stop the instance (plugin stop); no-op if not running. */
+/**
+ * @brief Stop the instance (plugin stop); no-op if not running. A job
+ * still running is waited for KC_CONNECTOR_GRACEFUL_SHUTDOWN_MS at most.
+ */
 void kc_worker_stop_connector(kc_worker_t *w, const char *name);
 /** @brief Task configs from the running connector (caller owns them). */
 kc_err_t kc_worker_task_configs(kc_worker_t *w, const char *name,
                                 kc_props_t ***configs, size_t *count,
                                 kc_error_t *err);
+
+/*
+ * A connector's start and task_configs may block (a database listing its
+ * tables): the herder does not make them on its own thread. The _job
+ * calls below do the herder-side part (checks, the instance), then run the
+ * plugin call on the connector's own thread, which hands the result to
+ * @p fn (from that thread); the herder commits it on its thread with
+ * kc_worker_connector_result. A result of an instance stopped or replaced
+ * meanwhile is refused there (its version is gone). Without @p fn the
+ * call runs on the calling thread and the result comes back in *res.
+ */
+typedef struct kc_connector_result kc_connector_result_t;
+typedef enum kc_connector_call {
+    KC_CONNECTOR_CALL_START,
+    KC_CONNECTOR_CALL_TASK_CONFIGS
+} kc_connector_call_t;
+/* @p res is taken. Called on the connector's thread. */
+typedef void (*kc_connector_done_fn)(void *opaque, kc_connector_result_t *res);
+
+/* Apache's Worker.CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS. */
+#define KC_CONNECTOR_GRACEFUL_SHUTDOWN_MS 5000
+
+/**
+ * @brief As kc_worker_start_connector, with the plugin's start run as a
+ * job (see above). KC_OK: the instance exists and its start runs (or ran:
+ * *res, when @p fn is NULL); the target STOPPED starts no job.
+ */
+kc_err_t kc_worker_start_connector_job(kc_worker_t *w, const char *name,
+                                       const kc_props_t *config,
+                                       kc_target_state_t target,
+                                       kc_connector_done_fn fn, void *opaque,
+                                       kc_connector_result_t **res,
+                                       kc_error_t *err);
+/**
+ * @brief Ask the running connector @p name for task configs, as a job.
+ */
+kc_err_t kc_worker_task_configs_job(kc_worker_t *w, const char *name,
+                                    kc_connector_done_fn fn, void *opaque,
+                                    kc_connector_result_t **res,
+                                    kc_error_t *err);
+/**
+ * @brief Commit @p res (taken) on the herder thread: a start marks the
+ * instance started and reports RUNNING/PAUSED, or FAILED with the
+ * plugin's error (KC_OK either way, as kc_worker_start_connector); task
+ * configs come back in @p configs/@p count (caller owns) or as the error.
+ * @returns KC_AGAIN, and nothing else happens, when @p res is stale: its
+ * instance was stopped or replaced since the job started.
+ */
+kc_err_t kc_worker_connector_result(kc_worker_t *w, kc_connector_result_t *res,
+                                    kc_props_t ***configs, size_t *count,
+                                    kc_error_t *err);
+/** @brief The connector a result is for. */
+const char *kc_connector_result_name(const kc_connector_result_t *res);
+/** @brief Which call a result is the answer of. */
+kc_connector_call_t kc_connector_result_call(const kc_connector_result_t *res);
+/** @brief Free an uncommitted result; NULL no-op. */
+void kc_connector_result_free(kc_connector_result_t *res);
+/**
+ * @brief Stop the instance as kc_worker_stop_connector, waiting for a job
+ * still running at most until @p deadline_ms (kc_clock_now_ms); past it
+ * the instance is abandoned with an ERROR line: its thread stops and
+ * frees it if the plugin call ever returns.
+ */
+void kc_worker_stop_connector_until(kc_worker_t *w, const char *name,
+                                    int64_t deadline_ms);
+
 /**
  * @brief True (and clears the flag) if the connector called
  * kc_connector_request_reconfigure since the last call.

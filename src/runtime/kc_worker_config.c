@@ -341,7 +341,8 @@ static const kc_config_def_t worker_def[] = {
      .importance = LOW,
      .doc =
          "If set to true, it allows user requests to reset the set of active "
-         "topics per connector."},
+         "topics per connector.",
+     KC_CFG_BIND(kc_worker_conf_t, topic_tracking_allow_reset)},
     {.name = "metrics.sample.window.ms",
      .type = KC_CFG_LONG,
      .default_value = "30000",
@@ -696,11 +697,6 @@ void kc_connector_conf_release(kc_connector_conf_t *conf)
     kc_config_bind_release(connector_bind_defs, conf);
 }
 
-bool kc_connector_tolerates_all(const kc_props_t *config)
-{
-    return kc_str_eq_nocase(kc_props_get(config, "errors.tolerance"), "all");
-}
-
 static bool is_blank(const char *s)
 {
     if (s == NULL) {
@@ -757,29 +753,10 @@ void kc_connector_config_check(const kc_registry_t *reg,
             kc_props_get(config, "topic.creation.default.partitions") != NULL ||
             kc_props_get(config, "topic.creation.default.replication.factor") !=
                 NULL) {
-            static const char *const required[] = {
-                "topic.creation.default.replication.factor",
-                "topic.creation.default.partitions"};
-
-            for (size_t i = 0; i < KC_ARRAY_LEN(required); i++) {
-                const char *v = kc_props_get(config, required[i]);
-                long n;
-                char *end;
-
-                if (v == NULL) {
-                    kc_worker_config_issue(result, required[i],
-                                           "Missing required configuration "
-                                           "\"%s\" which has no default value.",
-                                           required[i]);
-                    continue;
-                }
-                n = strtol(v, &end, 10);
-                if (end == v || *end != '\0' || (n < 1 && n != -1)) {
-                    kc_worker_config_issue(
-                        result, required[i],
-                        "Invalid value %s for configuration %s: must be a "
-                        "positive integer or -1 for the broker default",
-                        v, required[i]);
+            kc_topic_creation_check(config, "default", result);
+            for (size_t g = 0; g < groups.count; g++) {
+                if (strcmp(groups.items[g], "default") != 0) {
+                    kc_topic_creation_check(config, groups.items[g], result);
                 }
             }
         }
@@ -788,6 +765,142 @@ void kc_connector_config_check(const kc_registry_t *reg,
     if (reg != NULL) {
         kc_transform_chain_validate(reg, config, result);
     }
+}
+
+/* ---- topic.creation.<group>.partitions / .replication.factor ---------- */
+
+static kc_err_t tc_partitions_valid(const kc_config_def_t *def,
+                                    const char *value, kc_error_t *err)
+{
+    /* The row's INT parse passed, so this only reads a number. */
+    long n = value != NULL ? strtol(value, NULL, 10) : -1;
+
+    KC_UNUSED(def);
+    if (n != -1 && n < 1) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Number of partitions must be positive, or -1 to "
+                            "use the broker's default");
+    }
+    return KC_OK;
+}
+
+static kc_err_t tc_replication_valid(const kc_config_def_t *def,
+                                     const char *value, kc_error_t *err)
+{
+    long n = value != NULL ? strtol(value, NULL, 10) : -1;
+
+    KC_UNUSED(def);
+    if (n != -1 && n < 1) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Replication factor must be positive and not "
+                            "larger than the number of brokers in the Kafka "
+                            "cluster, or -1 to use the broker's default");
+    }
+    return KC_OK;
+}
+
+/* Apache's TopicCreationConfig rows, named per group by tc_defs. */
+static const kc_config_def_t tc_rows[] = {
+    {.name = "replication.factor",
+     .type = KC_CFG_SHORT,
+     .importance = HIGH,
+     .doc = "The replication factor for new topics created for this "
+            "connector using this group.",
+     .validator = tc_replication_valid,
+     KC_CFG_BIND(kc_topic_creation_conf_t, replication_factor)},
+    {.name = "partitions",
+     .type = KC_CFG_INT,
+     .importance = HIGH,
+     .doc = "The number of partitions new topics created for this connector "
+            "using this group.",
+     .validator = tc_partitions_valid,
+     KC_CFG_BIND(kc_topic_creation_conf_t, partitions)},
+};
+
+/*
+ * The two rows for @p group: required for "default", else defaulting to
+ * the default group's values, as Apache's TopicCreationConfig.configDef.
+ * @p names holds the keys (freed by the caller).
+ */
+static void tc_defs(const kc_props_t *config, const char *group,
+                    kc_config_def_t defs[3], char *names[2])
+{
+    bool is_default = strcmp(group, "default") == 0;
+
+    for (size_t i = 0; i < 2; i++) {
+        defs[i] = tc_rows[i];
+        names[i] = kc_asprintf("topic.creation.%s.%s", group, tc_rows[i].name);
+        defs[i].name = names[i];
+        if (is_default) {
+            defs[i].flags |= KC_CFG_F_REQUIRED;
+        } else {
+            char *key =
+                kc_asprintf("topic.creation.default.%s", tc_rows[i].name);
+
+            defs[i].default_value = kc_props_get(config, key);
+            kc_free(key);
+        }
+    }
+    memset(&defs[2], 0, sizeof(defs[2]));
+}
+
+/* The props' own copy of @p key (it outlives a result), or NULL. */
+static const char *props_key(const kc_props_t *props, const char *key)
+{
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        if (strcmp(kc_props_key_at(props, i), key) == 0) {
+            return kc_props_key_at(props, i);
+        }
+    }
+    return NULL;
+}
+
+void kc_topic_creation_check(const kc_props_t *config, const char *group,
+                             kc_config_result_t *result)
+{
+    /* An issue borrows its key: the default group's from these literals,
+     * another group's from the props (only keys it sets are checked
+     * there; the inherited values are the default group's, checked). */
+    static const char *const default_keys[] = {
+        "topic.creation.default.replication.factor",
+        "topic.creation.default.partitions"};
+    kc_config_def_t defs[3];
+    const kc_config_def_t *const tables[] = {defs, NULL};
+    bool is_default = strcmp(group, "default") == 0;
+    char *names[2];
+    size_t n = 0;
+
+    tc_defs(config, group, defs, names);
+    for (size_t i = 0; i < 2; i++) {
+        const char *key =
+            is_default ? default_keys[i] : props_key(config, names[i]);
+
+        if (key != NULL) {
+            defs[n] = defs[i];
+            defs[n++].name = key;
+        }
+    }
+    memset(&defs[n], 0, sizeof(defs[n]));
+    kc_config_validate(tables, config, result);
+    kc_free(names[0]);
+    kc_free(names[1]);
+}
+
+kc_err_t kc_topic_creation_bind(const kc_props_t *config, const char *group,
+                                kc_topic_creation_conf_t *out, kc_error_t *err)
+{
+    kc_config_def_t defs[3];
+    const kc_config_def_t *const tables[] = {defs, NULL};
+    char *names[2];
+    kc_err_t rc;
+
+    out->partitions = -1;
+    out->replication_factor = -1;
+    tc_defs(config, group, defs, names);
+    rc = kc_config_bind(tables, config, out, err);
+    kc_free(names[0]);
+    kc_free(names[1]);
+    return rc;
 }
 
 /*

@@ -28,6 +28,7 @@ typedef struct kc_worker_conf {
     int64_t offset_flush_timeout_ms;
     bool topic_creation_enable;
     bool topic_tracking_enable;
+    bool topic_tracking_allow_reset;
     char *connector_client_config_override_policy;
 } kc_worker_conf_t;
 
@@ -78,6 +79,23 @@ void kc_connector_conf_release(kc_connector_conf_t *conf);
 void kc_connector_config_check(const kc_registry_t *reg,
                                const kc_props_t *config, bool is_sink,
                                kc_config_result_t *result);
+
+/* A topic creation group's numbers, bound (kc_topic_creation_bind). */
+typedef struct kc_topic_creation_conf {
+    int32_t partitions;         /* -1: the broker's default */
+    int16_t replication_factor; /* -1: the broker's default */
+} kc_topic_creation_conf_t;
+
+/**
+ * @brief Check topic.creation.<@p group>.partitions and .replication.factor
+ * as Apache's TopicCreationConfig (types, -1 or positive; required for
+ * "default", else defaulting to the default group's values) into @p result.
+ */
+void kc_topic_creation_check(const kc_props_t *config, const char *group,
+                             kc_config_result_t *result);
+/** @brief The same keys, bound into @p out; an error names a bad one. */
+kc_err_t kc_topic_creation_bind(const kc_props_t *config, const char *group,
+                                kc_topic_creation_conf_t *out, kc_error_t *err);
 
 /**
  * @brief Validate a worker config completely: the key table, that the
@@ -146,8 +164,5 @@ kc_err_t kc_producer_idempotence_check(rd_kafka_conf_t *conf,
                                        const kc_props_t *connector_config,
                                        bool warn, char *bad_key,
                                        size_t bad_key_size, kc_error_t *err);
-
-/** @brief errors.tolerance=all (case-insensitive). */
-bool kc_connector_tolerates_all(const kc_props_t *config);
 
 #endif /* KC_RUNTIME_KC_WORKER_CONFIG_H */

@@ -27,21 +27,37 @@ struct kc_connector_ctx {
     kc_worker_t *worker;
     char *name;
     atomic_bool reconfigure;
+    /* Set when the worker gave up waiting for the connector's thread: its
+     * requests and failures then reach nobody (the worker may be gone). */
+    atomic_bool abandoned;
     const struct kc_secrets *secrets; /* the wconn's, same lifetime */
 };
 
-/* One connector instance. @locality herder thread. */
+/*
+ * One connector instance. @locality herder thread, except the plugin call
+ * a job runs on the connector's own thread (kc_worker_connector.c): while
+ * a job runs, the herder touches neither ctx nor the plugin.
+ */
 typedef struct wconn {
     char *name;
+    uint64_t version;   /* a new one per instance: stale results are dropped */
     kc_props_t *config; /* as given (provider references unresolved) */
     const struct kc_connector_plugin *plugin;
     bool is_sink;
     void *ctx;
-    bool started;
+    bool started; /* the herder committed a successful start */
+    bool live;    /* the plugin's start returned OK: stop it when freed */
     struct kc_connector_ctx *cctx; /* stable address for the plugin */
     /* The provider values the plugin sees resolved: its log lines get
      * the references back (kc_log_set_filter around each call). */
     kc_secrets_t *secrets;
+    /* The job thread (start or task_configs); job_lock guards the flags. */
+    pthread_mutex_t job_lock;
+    pthread_cond_t job_cond;
+    bool job_thread; /* started and not joined yet */
+    bool job_done;
+    bool abandoned; /* the thread frees the instance when its call returns */
+    pthread_t thread;
 } wconn_t;
 
 typedef struct wtopics {
@@ -83,6 +99,10 @@ struct kc_worker {
     wtopics_t *topics;
     size_t ntopics;
     size_t abandoned; /* tasks that outlived their graceful stop */
+    /* Connectors whose plugin call had not returned when stopped; their
+     * thread counts itself out when it ends. */
+    atomic_size_t abandoned_conns;
+    uint64_t conn_versions; /* the last wconn version given out */
 };
 
 /* rd_kafka_conf_set, its refusal as an error naming @p key. */
@@ -91,6 +111,9 @@ bool kc_worker_set_conf(rd_kafka_conf_t *conf, const char *key,
 
 /* The running connector @p name (its slot in @p index), or NULL. */
 wconn_t *kc_worker_find_conn(kc_worker_t *w, const char *name, size_t *index);
+
+/* Free a connector instance (its plugin stopped if it started). */
+void kc_worker_conn_free(wconn_t *c);
 
 /* Whether the Principal override policy lets connectors set @p key. */
 bool kc_worker_principal_allows(const char *key);

@@ -115,21 +115,6 @@ static char *creation_group(const kc_props_t *cc, const char *topic)
     return found != NULL ? found : kc_strdup("default");
 }
 
-static const char *group_setting(const kc_props_t *cc, const char *group,
-                                 const char *name)
-{
-    char *key = kc_asprintf("topic.creation.%s.%s", group, name);
-    const char *v = kc_props_get(cc, key);
-
-    kc_free(key);
-    if (v == NULL && strcmp(group, "default") != 0) {
-        key = kc_asprintf("topic.creation.default.%s", name);
-        v = kc_props_get(cc, key);
-        kc_free(key);
-    }
-    return v;
-}
-
 static bool topic_exists(rd_kafka_t *rk, const char *topic)
 {
     const struct rd_kafka_metadata *md = NULL;
@@ -217,10 +202,10 @@ kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
     bool configured =
         kc_props_get(cc, "topic.creation.default.replication.factor") != NULL &&
         w->conf.topic_creation_enable;
-    const char *text;
     char *group;
     char *prefix;
     kc_props_t *sub;
+    kc_topic_creation_conf_t tc;
     int partitions;
     int rf;
     kc_err_t rc;
@@ -233,10 +218,12 @@ kc_err_t kc_worker_ensure_topic(kc_worker_t *w, rd_kafka_t *rk,
         return KC_OK; /* the broker's auto-creation applies, as in Apache */
     }
     group = creation_group(cc, topic);
-    text = group_setting(cc, group, "partitions");
-    partitions = text != NULL ? atoi(text) : -1;
-    text = group_setting(cc, group, "replication.factor");
-    rf = text != NULL ? atoi(text) : -1;
+    if (kc_topic_creation_bind(cc, group, &tc, err) != KC_OK) {
+        kc_free(group);
+        return err->code;
+    }
+    partitions = tc.partitions;
+    rf = tc.replication_factor;
     /* Every other topic.creation.<group>.<x> is a topic config. */
     prefix = kc_asprintf("topic.creation.%s.", group);
     sub = kc_props_with_prefix(cc, prefix);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "connectors/file/kc_file_connectors.h"
+#include "runtime/kc_task.h"
 #include "plugins/kc_registry.h"
 
 /* The committed position the fake offset store holds; -1 = none. */
@@ -46,6 +47,10 @@ static kc_err_t fake_offset_get(kc_source_task_ctx_t *tctx,
     return KC_OK;
 }
 
+/* The task runs without a worker: a fake context answers offset reads. */
+static kc_source_task_ctx_t fake_tctx = {.task = NULL,
+                                         .offset_get = fake_offset_get};
+
 typedef struct fixture {
     char dir[64];
     char path[128];
@@ -64,7 +69,6 @@ static int setup(void **state)
     stored_position = -1;
     stored_type = KC_TYPE_INT64;
     last_partition_file[0] = '\0';
-    kc_file_source_set_offset_fn(fake_offset_get);
     *state = f;
     return 0;
 }
@@ -79,7 +83,6 @@ static int teardown(void **state)
     kc_batch_release(&f->batch);
     unlink(f->path);
     rmdir(f->dir);
-    kc_file_source_set_offset_fn(NULL);
     kc_free(f);
     return 0;
 }
@@ -108,7 +111,7 @@ static kc_err_t start_task(fixture_t *f, const char *batch_size,
     if (batch_size != NULL) {
         kc_props_set(p, "batch.size", batch_size);
     }
-    rc = kc_file_source_task.start(&f->task, p, NULL, err);
+    rc = kc_file_source_task.start(&f->task, p, &fake_tctx, err);
     kc_props_destroy(p);
     return rc;
 }
@@ -305,7 +308,8 @@ static void test_stdin_without_offsets(void **state)
     assert_int_equal(write(fds[1], "in1\nin2\npart", 13), 13);
     kc_props_set(p, "topic", "t");
     kc_batch_init(&batch);
-    assert_int_equal(kc_file_source_task.start(&task, p, NULL, &err), KC_OK);
+    assert_int_equal(kc_file_source_task.start(&task, p, &fake_tctx, &err),
+                     KC_OK);
     assert_int_equal(kc_file_source_task.poll(task, &batch, &err), KC_OK);
     assert_int_equal(batch.len, 2);
     assert_string_equal(batch.records[0]->value.u.str.data, "in1");
@@ -338,12 +342,12 @@ static void test_config_errors(void **state)
     kc_error_t err;
 
     kc_props_set(p, "file", "/tmp/x");
-    assert_int_equal(kc_file_source_task.start(&task, p, NULL, &err),
+    assert_int_equal(kc_file_source_task.start(&task, p, &fake_tctx, &err),
                      KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "\"topic\""));
     kc_props_set(p, "topic", "t");
     kc_props_set(p, "batch.size", "lots");
-    assert_int_equal(kc_file_source_task.start(&task, p, NULL, &err),
+    assert_int_equal(kc_file_source_task.start(&task, p, &fake_tctx, &err),
                      KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "\"batch.size\""));
     assert_non_null(strstr(err.msg, "lots"));

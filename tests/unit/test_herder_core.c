@@ -702,6 +702,38 @@ static void test_fake_herder_health_uses_ready_and_ping(void **state)
     assert_int_equal(f->fh->served, 1);
 }
 
+/*
+ * topic.tracking.enable and topic.tracking.allow.reset are read as the
+ * worker table bound them (Apache's BOOLEAN: trimmed, any case), not by
+ * comparing the raw text with "false" (" FALSE " left tracking on).
+ */
+static void test_topic_tracking_flags_are_bound_booleans(void **state)
+{
+    fixture_t *f = *state;
+    kc_props_t *wp = kc_props_copy(kc_config_props(kc_worker_config(f->w)));
+    fake_herder_t *fh = kc_calloc(1, sizeof(*fh));
+    bool freed = false;
+    kc_worker_t *w;
+    json_t *out = NULL;
+    kc_error_t err;
+
+    kc_props_set(wp, "topic.tracking.enable", " FALSE ");
+    w = kc_worker_new(wp, f->reg, &err);
+    if (w == NULL) {
+        fail_msg("kc_worker_new: %s", err.msg);
+    }
+    fh->freed = &freed;
+    kc_herder_core_init(&fh->base, &fake_herder_vt, w, kc_status_store_new(),
+                        kc_config_store_new());
+    assert_int_equal(kc_herder_topics(&fh->base, "c", &out, &err),
+                     KC_ERR_UNSUPPORTED);
+    assert_string_equal(err.msg, "Topic tracking is disabled.");
+    assert_null(out);
+    kc_herder_destroy(&fh->base);
+    kc_worker_destroy(w);
+    kc_props_destroy(wp);
+}
+
 /* Destroy: stop, then the core stops the connectors, then free. */
 static void test_fake_herder_destroy_stops_then_frees(void **state)
 {
@@ -911,6 +943,8 @@ int main(void)
             test_fake_herder_submit_error_reaches_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_fake_herder_health_uses_ready_and_ping, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_topic_tracking_flags_are_bound_booleans, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_fake_herder_destroy_stops_then_frees, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fake_status_store_backs_core,

@@ -660,6 +660,45 @@ static void test_write_escapes_in_long_strings(void **state)
     kc_json_converter_plugin.destroy(ctx);
 }
 
+/*
+ * The settings are checked by the converter's config table, with the
+ * messages of Apache's ConfigException (ConfigDef's BOOLEAN parse and
+ * CaseInsensitiveValidString, as JsonConverterConfig defines them).
+ */
+static void test_configure_errors_are_apaches(void **state)
+{
+    static const struct {
+        const char *key;
+        const char *value;
+        const char *msg;
+    } cases[] = {
+        {"decimal.format", "HEX",
+         "Invalid value HEX for configuration decimal.format: String must "
+         "be one of (case insensitive): BASE64, NUMERIC"},
+        {"schemas.enable", "yes",
+         "Invalid value yes for configuration schemas.enable: Expected "
+         "value to be either true or false"},
+        {"schemas.cache.size", "ten",
+         "Invalid value ten for configuration schemas.cache.size: Not a "
+         "number of type INT"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_props_t *props = kc_props_new();
+        void *ctx = NULL;
+        kc_error_t err;
+
+        kc_props_set(props, cases[i].key, cases[i].value);
+        assert_int_equal(
+            kc_json_converter_plugin.configure(&ctx, props, false, &err),
+            KC_ERR_INVALID);
+        if (strstr(err.msg, cases[i].msg) == NULL) {
+            fail_msg("%s: got \"%s\"", cases[i].key, err.msg);
+        }
+        kc_props_destroy(props);
+    }
+}
+
 static void test_configure_rejects_bad_values(void **state)
 {
     kc_props_t *props = kc_props_new();
@@ -724,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_write_error_path_index_and_long_name),
         cmocka_unit_test(test_write_escapes_in_long_strings),
         cmocka_unit_test(test_configure_rejects_bad_values),
+        cmocka_unit_test(test_configure_errors_are_apaches),
         cmocka_unit_test(test_schema_cache_reuses_parsed_schema),
     };
 

@@ -398,6 +398,29 @@ static void test_put_error_fails_the_task(void **state)
     kc_props_destroy(cfg);
 }
 
+/*
+ * max.poll.records is checked as Apache's consumer checks it: below 1 the
+ * task fails with the ConfigException text (it was 500, silently).
+ */
+static void test_max_poll_records_below_one_fails_the_task(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s9");
+
+    kc_props_set(cfg, "consumer.override.max.poll.records", "0");
+    start_connector_and_task(w, cfg);
+    assert_true(wait_task_state(KC_STATE_FAILED, 20000));
+    pthread_mutex_lock(&T.lock);
+    assert_non_null(strstr(T.trace, "Invalid value 0 for configuration "
+                                    "max.poll.records: Value must be at "
+                                    "least 1"));
+    pthread_mutex_unlock(&T.lock);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 static void test_converter_error_without_tolerance_fails(void **state)
 {
     kc_registry_t *reg = test_registry();
@@ -525,6 +548,8 @@ int main(void)
             test_retry_drops_the_batch_of_revoked_partitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_error_fails_the_task, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_max_poll_records_below_one_fails_the_task, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_converter_error_without_tolerance_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_converter_error_tolerated_skips,

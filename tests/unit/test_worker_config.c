@@ -461,6 +461,52 @@ static void test_topic_creation_needs_default_settings(void **state)
     kc_props_destroy(p);
 }
 
+/*
+ * Each group's partitions and replication.factor are checked as Apache's
+ * TopicCreationConfig checks them (the texts are those of its 4.1.1
+ * validators and ConfigDef's SHORT parse); another group inherits the
+ * default group's values.
+ */
+static void test_topic_creation_numbers_are_checked_as_apache(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+    kc_topic_creation_conf_t tc;
+    kc_error_t err;
+
+    kc_props_set(p, "topic.creation.groups", "g");
+    kc_props_set(p, "topic.creation.default.partitions", "0");
+    kc_props_set(p, "topic.creation.default.replication.factor", "x");
+    kc_props_set(p, "topic.creation.g.partitions", "-2");
+    kc_connector_config_check(NULL, p, false, &r);
+    assert_string_equal(
+        kc_config_result_first(&r, "topic.creation.default.partitions"),
+        "Invalid value 0 for configuration topic.creation.default.partitions: "
+        "Number of partitions must be positive, or -1 to use the broker's "
+        "default");
+    assert_string_equal(
+        kc_config_result_first(&r, "topic.creation.default.replication.factor"),
+        "Invalid value x for configuration "
+        "topic.creation.default.replication.factor: Not a number of type "
+        "SHORT");
+    assert_string_equal(
+        kc_config_result_first(&r, "topic.creation.g.partitions"),
+        "Invalid value -2 for configuration topic.creation.g.partitions: "
+        "Number of partitions must be positive, or -1 to use the broker's "
+        "default");
+    kc_config_result_release(&r);
+
+    kc_props_set(p, "topic.creation.default.partitions", "3");
+    kc_props_set(p, "topic.creation.default.replication.factor", "-1");
+    kc_props_set(p, "topic.creation.g.partitions", "5");
+    assert_int_equal(kc_topic_creation_bind(p, "g", &tc, &err), KC_OK);
+    assert_int_equal(tc.partitions, 5);
+    assert_int_equal(tc.replication_factor, -1);
+    assert_int_equal(kc_topic_creation_bind(p, "default", &tc, &err), KC_OK);
+    assert_int_equal(tc.partitions, 3);
+    kc_props_destroy(p);
+}
+
 static void test_connector_common_defaults(void **state)
 {
     const kc_config_def_t *const defs[] = {kc_connector_common_def(),
@@ -507,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_sink_needs_exactly_one_of_topics_and_regex),
         cmocka_unit_test(test_transform_alias_needs_a_known_type),
         cmocka_unit_test(test_topic_creation_needs_default_settings),
+        cmocka_unit_test(test_topic_creation_numbers_are_checked_as_apache),
         cmocka_unit_test(test_connector_common_defaults),
         cmocka_unit_test(test_admin_default_api_timeout_is_checked),
         cmocka_unit_test(test_unimplemented_security_settings_are_refused),

@@ -65,13 +65,6 @@ static const kc_config_def_t kc_file_source_defs[] = {
 static const kc_config_def_t *const kc_file_source_tables[] = {
     kc_file_source_defs, NULL};
 
-static kc_file_offset_fn kc_file_offset_lookup = kc_source_offset_get;
-
-void kc_file_source_set_offset_fn(kc_file_offset_fn fn)
-{
-    kc_file_offset_lookup = fn != NULL ? fn : kc_source_offset_get;
-}
-
 /* ---- connector ------------------------------------------------------ */
 
 typedef struct kc_file_source_conn {
@@ -209,7 +202,7 @@ static kc_err_t kc_file_source_open(kc_file_source_t *src, kc_arena_t *arena,
     memset(&offset, 0, sizeof(offset));
     kc_value_set_string_ref(&name, src->filename, strlen(src->filename));
     kc_file_map1(arena, &partition, KC_FILE_FILENAME_FIELD, &name);
-    rc = kc_file_offset_lookup(src->tctx, &partition, arena, &offset);
+    rc = kc_source_offset_get(src->tctx, &partition, arena, &offset);
     src->position = 0;
     if (rc == KC_OK && offset.type == KC_TYPE_MAP) {
         const kc_value_t *pos =
