@@ -120,7 +120,7 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
     case KC_TYPE_BYTES:
         if (logical == KC_LOGICAL_DECIMAL) {
             return kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
-                                             kc_schema_decimal_scale(schema),
+                                             kc_value_decimal_scale(schema, v),
                                              out);
         }
         if (embedded) {

@@ -351,6 +351,7 @@ static bool kc_vnumber(kc_arena_t *arena, const char *s, size_t n,
     }
     r->schema = kc_vpin(arena, kc_schema_decimal_new(scale));
     r->value.type = KC_TYPE_BYTES;
+    r->value.flags = 0;
     r->value.u.bytes.data = unscaled;
     r->value.u.bytes.len = ulen;
     return true;

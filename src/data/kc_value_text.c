@@ -240,7 +240,7 @@ static bool kc_java_hash(const kc_schema_t *schema, const kc_value_t *k,
         return true;
     case KC_TYPE_BYTES:
         if (logical == KC_LOGICAL_DECIMAL) {
-            *h = kc_decimal_hash(k, kc_schema_decimal_scale(schema));
+            *h = kc_decimal_hash(k, kc_value_decimal_scale(schema, k));
             return true;
         }
         return false;
@@ -270,12 +270,7 @@ static size_t kc_bucket(uint32_t h, size_t cap)
     return (size_t)((h ^ (h >> 16)) & (uint32_t)(cap - 1));
 }
 
-/*
- * Fill @p order with the entry indexes in the order a java.util.HashMap
- * made with `new HashMap<>()` and filled in index order iterates them.
- * Returns false if some key has no value-defined hash.
- */
-static bool kc_hashmap_order(const kc_schema_t *key_schema,
+bool kc_value_map_java_order(const kc_schema_t *key_schema,
                              const kc_value_t *map, size_t *order)
 {
     size_t n = map->u.map.len;
@@ -346,7 +341,9 @@ static kc_err_t kc_text_map(kc_buf_t *out, const kc_schema_t *schema,
     size_t *order = kc_malloc((n > 0 ? n : 1) * sizeof(*order));
     kc_err_t rc;
 
-    if (!kc_hashmap_order(ks, v, order)) {
+    /* A LinkedHashMap (Flatten's output) prints in its own order. */
+    if ((v->flags & KC_VALUE_F_LINKED) ||
+        !kc_value_map_java_order(ks, v, order)) {
         for (size_t i = 0; i < n; i++) {
             order[i] = i;
         }
@@ -443,7 +440,7 @@ static kc_err_t kc_text_value(kc_buf_t *out, const kc_schema_t *schema,
     case KC_TYPE_BYTES:
         if (logical == KC_LOGICAL_DECIMAL) {
             return kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
-                                             kc_schema_decimal_scale(schema),
+                                             kc_value_decimal_scale(schema, v),
                                              out);
         }
         return kc_base64_encode(v->u.bytes.data, v->u.bytes.len, out);

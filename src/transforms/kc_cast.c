@@ -299,7 +299,7 @@ static void kc_cast_to_string(const kc_schema_t *schema, const kc_value_t *v,
     }
     if (logical == KC_LOGICAL_DECIMAL) {
         kc_decimal_to_string(v->u.bytes.data, v->u.bytes.len,
-                             kc_schema_decimal_scale(schema), out);
+                             kc_value_decimal_scale(schema, v), out);
         return;
     }
     switch (v->type) {
@@ -368,7 +368,7 @@ static kc_err_t kc_cast_value(const kc_schema_t *schema, const kc_value_t *v,
 
         kc_buf_init(&b, 0);
         kc_decimal_to_string(v->u.bytes.data, v->u.bytes.len,
-                             kc_schema_decimal_scale(schema), &b);
+                             kc_value_decimal_scale(schema, v), &b);
         d = strtod(kc_buf_cstr(&b), NULL);
         kc_buf_release(&b);
         is_num = is_float = true;

@@ -275,6 +275,7 @@ long kc_tx_map_find(const kc_value_t *map, const char *key)
 void kc_tx_map_finish(const kc_tx_map_t *map, kc_value_t *out)
 {
     out->type = KC_TYPE_MAP;
+    out->flags = 0;
     out->u.map.keys = map->keys;
     out->u.map.values = map->values;
     out->u.map.len = map->len;

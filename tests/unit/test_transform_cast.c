@@ -87,7 +87,7 @@ static void test_out_of_range(void **state)
     cast_chain(fx, "Value", "int8");
     rec->value = tx_str("999");
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg, "transform \"c\" failed: Value (999) was out "
+    assert_string_equal(err.msg, "Value (999) was out "
                                  "of range for requested data type");
 }
 
@@ -179,7 +179,7 @@ static void test_cast_from_unsupported(void **state)
     kc_value_set_array(fx->arena, &rec->value, 0);
     tx_apply_error(fx, rec, &err);
     assert_string_equal(err.msg,
-                        "transform \"c\" failed: Cast transformation does "
+                        "Cast transformation does "
                         "not support casting from ARRAY; supported types are "
                         "[INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, "
                         "BOOLEAN, STRING, BYTES]");

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Write tests/golden/pipeline_cases.jsonl (format: GenPipelineGolden.java).
+
+Each case runs one step of Apache's pipeline (JsonConverter in, a
+transform, JsonConverter out) in Java; tests/unit/test_pipeline_golden.c
+runs the same step in kconnect and compares bytes, text and error texts.
+"""
+import json
+import sys
+
+T = "org.apache.kafka.connect.transforms."
+DEC = "org.apache.kafka.connect.data.Decimal"
+cases = []
+
+
+def tx(cid, cls, props, inp, schemas=True, write=None):
+    c = {"id": cid, "kind": "transform", "class": T + cls, "props": props,
+         "schemas": schemas, "input": inp}
+    if write:
+        c["write"] = write
+    cases.append(c)
+
+
+def conv(cid, config, inp, write=None):
+    c = {"id": cid, "kind": "convert", "config": config, "input": inp}
+    if write:
+        c["write"] = write
+    cases.append(c)
+
+
+def env(schema, payload):
+    return json.dumps({"schema": schema, "payload": payload},
+                      separators=(",", ":"))
+
+
+# ---- Flatten on schemaless maps: Java's order through the pipeline ----
+nested = ('{"z":1,"a":{"y":2,"b":3,"c":{"q":1,"e":2}},"m":4,"b":5,'
+          '"zz":6,"aa":7}')
+tx("flatten_nested_order", "Flatten$Value", {}, nested, schemas=False)
+tx("flatten_nested_order_delim", "Flatten$Value", {"delimiter": "_"}, nested,
+   schemas=False)
+many = "{" + ",".join('"key%d":{"v%d":%d,"a":[1,2],"n":null}' % (i, i, i)
+                      for i in range(14)) + "}"
+tx("flatten_resized_table", "Flatten$Value", {}, many, schemas=False)
+tx("flatten_deep_mixed", "Flatten$Value", {},
+   '{"outer":{"x":"s","inner":{"t":true,"f":1.5,"deeper":{"k":"v"}}},'
+   '"Aa":1,"BB":2,"list":[{"a":1}],"e":{}}', schemas=False)
+
+# ---- MaskField on Decimal: BigDecimal.ZERO, replacement's own scale ----
+dec2 = {"type": "bytes", "name": DEC, "version": 1,
+        "parameters": {"scale": "2"}, "optional": False}
+st = {"type": "struct", "optional": False,
+      "fields": [dict(dec2, field="d"),
+                 {"type": "string", "optional": False, "field": "s"}]}
+dec_in = env(st, {"d": "BNI=", "s": "x"})  # 12.34
+num = {"decimal.format": "NUMERIC"}
+tx("mask_decimal_zero_numeric", "MaskField$Value", {"fields": "d"}, dec_in,
+   write=num)
+tx("mask_decimal_zero_base64", "MaskField$Value", {"fields": "d"}, dec_in)
+for r, tag in (("42", "int"), ("4.5", "frac"), ("1e3", "exp"),
+               ("-0.500", "scale3")):
+    tx("mask_decimal_replacement_" + tag, "MaskField$Value",
+       {"fields": "d", "replacement": r}, dec_in, write=num)
+tx("mask_decimal_replacement_same_scale", "MaskField$Value",
+   {"fields": "d", "replacement": "1.25"}, dec_in)
+
+# ---- Decimal from a JSON number: the number's own scale ----
+for p, tag in (("1.5", "fewer_digits"), ("1E+3", "exponent"),
+               ("1e3", "exponent_lower"), ("12.345", "more_digits"),
+               ("12", "integer"), ("1.50", "same_scale"),
+               ("-0.0", "negative_zero"), ("123456789012345678901234.5678",
+                                           "big")):
+    inp = env(dec2, json.loads(p) if False else None).replace("null", p)
+    conv("decimal_number_" + tag + "_numeric",
+         {"decimal.format": "NUMERIC"}, inp)
+    conv("decimal_number_" + tag + "_base64", {}, inp)
+dstruct = {"type": "struct", "optional": False,
+           "fields": [dict(dec2, field="d")]}
+conv("decimal_number_in_struct_numeric", {"decimal.format": "NUMERIC"},
+     env(dstruct, {"d": 0}).replace('"d":0', '"d":7.1'))
+
+# ---- Header converter JsonConverter with schemaless maps/arrays ----
+for lit, tag in (('{"a":1,"b":"x"}', "map_mixed_values"),
+                 ('{"a":1,"b":2}', "map_same_values"),
+                 ('[1,"x"]', "array_mixed_items"), ('[1,2]', "array_int8"),
+                 ('[]', "array_empty"),
+                 ('{"a":[1,"x"],"b":{"c":true}}', "map_nested_mixed"),
+                 ('[{"a":1},{"b":"x"}]', "array_of_maps")):
+    cases.append({"id": "header_" + tag, "kind": "header", "literal": lit})
+
+# ---- Error texts: converters ----
+conv("error_json_syntax_schemas", {}, '{"a":')
+conv("error_json_syntax_schemaless", {"schemas.enable": "false"}, "not json")
+conv("error_json_trailing_garbage", {"schemas.enable": "false"}, '{"a":1} }')
+conv("error_json_no_envelope", {}, '{"a":1}')
+conv("error_json_envelope_extra_field", {},
+     '{"schema":null,"payload":1,"x":2}')
+conv("error_json_unknown_schema_type", {},
+     '{"schema":{"type":"nope"},"payload":1}')
+conv("error_json_required_null", {},
+     '{"schema":{"type":"int32","optional":false},"payload":null}')
+conv("error_json_struct_not_object", {},
+     env({"type": "struct", "optional": False,
+          "fields": [{"type": "int32", "optional": False, "field": "a"}]},
+         [1]))
+conv("error_json_array_not_array", {},
+     env({"type": "array", "items": {"type": "int32"}, "optional": False},
+         {"a": 1}))
+conv("error_json_map_string_keys_not_object", {},
+     env({"type": "map", "keys": {"type": "string"},
+          "values": {"type": "int32"}, "optional": False}, [1]))
+conv("error_json_bad_base64", {},
+     env({"type": "bytes", "optional": False}, "@@@"))
+conv("error_json_schema_not_object", {}, '{"schema":5,"payload":1}')
+
+# ---- Error texts: transforms ----
+person = {"type": "struct", "optional": False, "fields": [
+    {"type": "int32", "optional": False, "field": "id"},
+    {"type": "string", "optional": True, "field": "name"}]}
+pin = env(person, {"id": 7, "name": "ann"})
+tx("error_extract_field_unknown", "ExtractField$Value", {"field": "nope"},
+   pin)
+tx("error_extract_field_not_struct", "ExtractField$Value", {"field": "a"},
+   env({"type": "string", "optional": False}, "x"))
+tx("error_extract_field_schemaless_not_map", "ExtractField$Value",
+   {"field": "a"}, '"x"', schemas=False)
+tx("error_value_to_key_missing", "ValueToKey", {"fields": "nope"}, pin)
+tx("error_value_to_key_schemaless_not_map", "ValueToKey", {"fields": "a"},
+   "[1]", schemas=False)
+tx("error_insert_field_not_struct", "InsertField$Value",
+   {"static.field": "f", "static.value": "v"},
+   env({"type": "int32", "optional": False}, 1))
+tx("error_insert_field_schemaless_not_map", "InsertField$Value",
+   {"static.field": "f", "static.value": "v"}, '"x"', schemas=False)
+tx("error_replace_field_not_struct", "ReplaceField$Value",
+   {"exclude": "a"}, env({"type": "string", "optional": False}, "x"))
+tx("error_hoist_none", "HoistField$Value", {"field": "f"}, pin)
+tx("error_flatten_not_struct", "Flatten$Value", {},
+   env({"type": "string", "optional": False}, "x"))
+tx("error_flatten_schemaless_not_map", "Flatten$Value", {}, "[1]",
+   schemas=False)
+tx("error_mask_field_not_struct", "MaskField$Value", {"fields": "a"},
+   env({"type": "string", "optional": False}, "x"))
+tx("error_mask_field_bad_replacement", "MaskField$Value",
+   {"fields": "id", "replacement": "abc"}, pin)
+tx("error_cast_string_to_int", "Cast$Value", {"spec": "int32"},
+   env({"type": "string", "optional": False}, "abc"))
+tx("error_cast_schemaless_string_to_int", "Cast$Value", {"spec": "int32"},
+   '"abc"', schemas=False)
+tx("error_cast_field_string_to_int", "Cast$Value", {"spec": "name:int32"},
+   pin)
+tx("error_cast_unsupported_type", "Cast$Value", {"spec": "int32"},
+   env({"type": "array", "items": {"type": "int32"}, "optional": False},
+       [1]))
+tx("error_cast_struct_whole", "Cast$Value", {"spec": "int64"}, pin)
+tx("error_timestamp_converter_parse", "TimestampConverter$Value",
+   {"target.type": "Timestamp", "format": "yyyy-MM-dd"},
+   env({"type": "string", "optional": False}, "not a date"))
+tx("error_timestamp_converter_missing_field", "TimestampConverter$Value",
+   {"target.type": "unix", "field": "nope"}, pin)
+tx("error_set_schema_metadata_schemaless", "SetSchemaMetadata$Value",
+   {"schema.name": "n"}, '{"a":1}', schemas=False)
+tx("error_header_from_missing", "HeaderFrom$Value",
+   {"fields": "nope", "headers": "h", "operation": "copy"}, pin)
+tx("error_timestamp_router_no_timestamp", "TimestampRouter", {}, pin)
+
+with open(sys.argv[1], "w") as f:
+    for c in cases:
+        f.write(json.dumps(c, sort_keys=True) + "\n")
