@@ -579,9 +579,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
 
         if (value->u.st.schema != schema &&
             !kc_schema_equals(value->u.st.schema, schema)) {
-            return kc_jpath_fail(path, err,
-                                 "struct schema does not match the schema "
-                                 "given for it");
+            return kc_japache_fail(err, "Mismatching schema.");
         }
         rc = kc_buf_putc(out, '{');
         for (size_t i = 0; rc == KC_OK && i < n; i++) {

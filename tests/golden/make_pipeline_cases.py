@@ -164,6 +164,71 @@ tx("error_header_from_missing", "HeaderFrom$Value",
    {"fields": "nope", "headers": "h", "operation": "copy"}, pin)
 tx("error_timestamp_router_no_timestamp", "TimestampRouter", {}, pin)
 
+# ---- more transform failures ----
+tx("error_extract_field_key_side_not_struct", "ExtractField$Key",
+   {"field": "a"}, pin)  # the key is null: passes through
+tx("error_replace_field_schemaless_not_map", "ReplaceField$Value",
+   {"exclude": "a"}, '"x"', schemas=False)
+tx("error_replace_field_rename_missing", "ReplaceField$Value",
+   {"renames": "nope:x"}, pin)
+tx("error_hoist_schemaless", "HoistField$Value", {"field": "f"}, '"x"',
+   schemas=False)
+tx("error_value_to_key_not_struct", "ValueToKey", {"fields": "a"},
+   env({"type": "string", "optional": False}, "x"))
+tx("error_value_to_key_schemaless_missing", "ValueToKey", {"fields": "a"},
+   '{"b":1}', schemas=False)
+tx("error_mask_field_missing", "MaskField$Value", {"fields": "nope"}, pin)
+tx("error_mask_field_schemaless_not_map", "MaskField$Value",
+   {"fields": "a"}, '"x"', schemas=False)
+tx("error_mask_field_struct_field", "MaskField$Value", {"fields": "s"},
+   env({"type": "struct", "optional": False, "fields": [
+       dict(person, field="s")]}, {"s": {"id": 1, "name": "x"}}))
+tx("error_mask_field_custom_bytes", "MaskField$Value",
+   {"fields": "b", "replacement": "x"},
+   env({"type": "struct", "optional": False, "fields": [
+       {"type": "bytes", "optional": False, "field": "b"}]}, {"b": "AQ=="}))
+tx("error_cast_to_int_float_text", "Cast$Value", {"spec": "int32"},
+   env({"type": "string", "optional": False}, "1.5"))
+tx("error_cast_to_boolean_text", "Cast$Value", {"spec": "boolean"},
+   env({"type": "string", "optional": False}, "yes"))
+tx("error_cast_map_field", "Cast$Value", {"spec": "m:string"},
+   env({"type": "struct", "optional": False, "fields": [
+       {"type": "map", "keys": {"type": "string"},
+        "values": {"type": "int32"}, "optional": False, "field": "m"}]},
+       {"m": {"a": 1}}))
+tx("error_cast_schemaless_map_whole", "Cast$Value", {"spec": "string"},
+   '{"a":1}', schemas=False)
+tx("error_cast_schemaless_field_missing_ok", "Cast$Value",
+   {"spec": "nope:int32"}, '{"a":"1"}', schemas=False)
+tx("error_cast_bytes_to_int", "Cast$Value", {"spec": "int32"},
+   env({"type": "bytes", "optional": False}, "AQ=="))
+tx("error_timestamp_converter_schemaless_parse", "TimestampConverter$Value",
+   {"target.type": "Timestamp", "format": "yyyy-MM-dd"}, '"nope"',
+   schemas=False)
+tx("error_timestamp_converter_wrong_type", "TimestampConverter$Value",
+   {"target.type": "string", "format": "yyyy"},
+   env({"type": "boolean", "optional": False}, True))
+tx("error_timestamp_converter_schemaless_wrong_type",
+   "TimestampConverter$Value", {"target.type": "string", "format": "yyyy"},
+   "true", schemas=False)
+tx("error_timestamp_converter_field_not_struct", "TimestampConverter$Value",
+   {"target.type": "unix", "field": "ts"},
+   env({"type": "string", "optional": False}, "x"))
+tx("error_timestamp_converter_schemaless_field_not_map",
+   "TimestampConverter$Value", {"target.type": "unix", "field": "ts"},
+   '"x"', schemas=False)
+tx("error_flatten_schemaless_struct_in_map", "Flatten$Value", {},
+   '{"a":1}', schemas=False)
+tx("error_insert_field_key_schemaless", "InsertField$Key",
+   {"static.field": "f", "static.value": "v"}, pin)
+tx("error_extract_field_schemaless_missing", "ExtractField$Value",
+   {"field": "nope"}, '{"a":1}', schemas=False)
+tx("error_set_schema_metadata_struct_ok", "SetSchemaMetadata$Value",
+   {"schema.name": "n", "schema.version": "3"}, pin)
+tx("error_drop_headers_ok", "DropHeaders", {"headers": "h"}, pin)
+tx("error_regex_router_ok", "RegexRouter",
+   {"regex": "(.*)", "replacement": "x-$1"}, pin)
+
 with open(sys.argv[1], "w") as f:
     for c in cases:
         f.write(json.dumps(c, sort_keys=True) + "\n")
