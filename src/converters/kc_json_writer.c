@@ -12,6 +12,7 @@
 #include "data/kc_base64.h"
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
+#include "data/kc_value_text.h"
 #include "util/kc_utf8.h"
 
 /* ---- writer --------------------------------------------------------- */
@@ -190,32 +191,6 @@ static void kc_decimal_minimal(const uint8_t **data, size_t *len)
     }
     *data = d;
     *len = n;
-}
-
-/* The Java class Apache would hold for @p value, for its messages. */
-static const char *kc_jw_java_class(const kc_value_t *value)
-{
-    static const char *const names[] = {
-        [KC_TYPE_NULL] = "null",
-        [KC_TYPE_INT8] = "java.lang.Byte",
-        [KC_TYPE_INT16] = "java.lang.Short",
-        [KC_TYPE_INT32] = "java.lang.Integer",
-        [KC_TYPE_INT64] = "java.lang.Long",
-        [KC_TYPE_FLOAT32] = "java.lang.Float",
-        [KC_TYPE_FLOAT64] = "java.lang.Double",
-        [KC_TYPE_BOOLEAN] = "java.lang.Boolean",
-        [KC_TYPE_STRING] = "java.lang.String",
-        [KC_TYPE_BYTES] = "[B",
-        [KC_TYPE_ARRAY] = "java.util.ArrayList",
-        [KC_TYPE_MAP] = "java.util.HashMap",
-        [KC_TYPE_STRUCT] = "org.apache.kafka.connect.data.Struct",
-    };
-
-    if ((size_t)value->type < KC_ARRAY_LEN(names) &&
-        names[value->type] != NULL) {
-        return names[value->type];
-    }
-    return "java.lang.Object";
 }
 
 static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
@@ -430,7 +405,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
     type = schema != NULL ? kc_schema_type(schema) : value->type;
     if (value->type != type) {
         return kc_japache_fail(err, "Invalid type for %s: class %s",
-                               kc_type_name(type), kc_jw_java_class(value));
+                               kc_type_name(type), kc_value_java_class(value));
     }
     if (schema != NULL && kc_schema_name(schema) != NULL) {
         switch (kc_schema_logical(schema)) {

@@ -478,3 +478,36 @@ kc_err_t kc_value_text_append(kc_buf_t *out, const kc_schema_t *schema,
     }
     return rc;
 }
+
+const char *kc_value_java_class(const kc_value_t *v)
+{
+    switch (v->type) {
+    case KC_TYPE_NULL:
+        return "null";
+    case KC_TYPE_INT8:
+        return "java.lang.Byte";
+    case KC_TYPE_INT16:
+        return "java.lang.Short";
+    case KC_TYPE_INT32:
+        return "java.lang.Integer";
+    case KC_TYPE_INT64:
+        return "java.lang.Long";
+    case KC_TYPE_FLOAT32:
+        return "java.lang.Float";
+    case KC_TYPE_FLOAT64:
+        return "java.lang.Double";
+    case KC_TYPE_BOOLEAN:
+        return "java.lang.Boolean";
+    case KC_TYPE_STRING:
+        return "java.lang.String";
+    case KC_TYPE_BYTES:
+        return "[B";
+    case KC_TYPE_ARRAY:
+        return "java.util.ArrayList";
+    case KC_TYPE_MAP:
+        return "java.util.HashMap";
+    case KC_TYPE_STRUCT:
+        return "org.apache.kafka.connect.data.Struct";
+    }
+    return "unknown";
+}

@@ -46,6 +46,13 @@ size_t kc_value_text_date(int64_t ms, char *out, size_t size);
 int32_t kc_value_text_string_hash(const char *s, size_t len);
 
 /**
+ * @brief The Java class Apache's runtime holds for @p value, as its
+ * messages name it ("java.lang.String", "java.util.HashMap", "[B"; "null"
+ * for null). Static text.
+ */
+const char *kc_value_java_class(const kc_value_t *value);
+
+/**
  * @brief Fill @p order (map->u.map.len slots) with the entry indexes in
  * the order a java.util.HashMap made with `new HashMap<>()` and filled in
  * index order iterates them (JsonConverter fills its maps that way).

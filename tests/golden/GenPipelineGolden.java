@@ -15,6 +15,8 @@
  *    "input":"<json>", "write":{converter config added on the way out}}
  *   {"kind":"convert","config":{...}, "input":"<text>",
  *    "write":{config added on the way out}}
+ *   Either may name "out_converter" (a Converter class, configured with
+ *   "write") to write with instead of JsonConverter.
  *   {"kind":"header","literal":"<text>"}: Values.parseString (as
  *    InsertHeader's value.literal) then JsonConverter as header converter.
  * Result fields: "output" (UTF-8 text of the bytes written), "text"
@@ -29,6 +31,7 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.transforms.Transformation;
 
 import java.io.BufferedReader;
@@ -128,8 +131,14 @@ public class GenPipelineGolden {
             }
         }
         c.put("text", String.valueOf(rec.value()));
+        Converter writer = out;
+        if (c.has("out_converter")) {
+            writer = (Converter) Class.forName(c.get("out_converter").asText())
+                .getDeclaredConstructor().newInstance();
+            writer.configure(props(c.get("write")), false);
+        }
         try {
-            c.put("output", text(out.fromConnectData("t", rec.valueSchema(), rec.value())));
+            c.put("output", text(writer.fromConnectData("t", rec.valueSchema(), rec.value())));
         } catch (RuntimeException e) {
             fail(c, "write", e);
         }

@@ -229,6 +229,29 @@ tx("error_drop_headers_ok", "DropHeaders", {"headers": "h"}, pin)
 tx("error_regex_router_ok", "RegexRouter",
    {"regex": "(.*)", "replacement": "x-$1"}, pin)
 
+# ---- other converters writing what a transform or JsonConverter made ----
+BA = "org.apache.kafka.connect.converters.ByteArrayConverter"
+SC = "org.apache.kafka.connect.storage.StringConverter"
+
+
+def conv_out(cid, out, inp, schemas=True):
+    cases.append({"id": cid, "kind": "convert",
+                  "config": {"schemas.enable": str(schemas).lower()},
+                  "input": inp, "out_converter": out})
+
+
+conv_out("error_bytearray_string_schema", BA,
+         env({"type": "string", "optional": False}, "x"))
+conv_out("error_bytearray_schemaless_string", BA, '"x"', schemas=False)
+conv_out("error_bytearray_schemaless_map", BA, '{"a":1}', schemas=False)
+conv_out("bytearray_bytes", BA, env({"type": "bytes", "optional": False},
+                                    "YWJj"))
+conv_out("string_converter_struct", SC, pin)
+conv_out("string_converter_schemaless_map", SC,
+         '{"b":1,"a":[1,{"z":null}],"c":"x"}', schemas=False)
+conv_out("string_converter_decimal_own_scale", SC,
+         env(dec2, None).replace("null", "1E+3"))
+
 with open(sys.argv[1], "w") as f:
     for c in cases:
         f.write(json.dumps(c, sort_keys=True) + "\n")
