@@ -562,6 +562,9 @@ static bool kc_vmap(kc_vparser_t *ps, kc_vresult_t *r)
             bool align_values = align_keys && vm.common != NULL;
 
             kc_value_set_map(ps->arena, &r->value, keys.len);
+            /* Values makes a LinkedHashMap: Java iterates (and prints)
+             * it in the text's order. */
+            r->value.flags |= KC_VALUE_F_LINKED;
             for (size_t i = 0; i < keys.len; i++) {
                 r->value.u.map.keys[i] = keys.items[i].value;
                 r->value.u.map.values[i] = values.items[i].value;

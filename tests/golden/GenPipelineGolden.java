@@ -89,6 +89,7 @@ public class GenPipelineGolden {
             JsonConverter hc = new JsonConverter();
             hc.configure(Map.of("converter.type", "header"));
             SchemaAndValue sv = Values.parseString(c.get("literal").asText());
+            c.put("text", String.valueOf(sv.value()));
             try {
                 c.put("output", text(hc.fromConnectHeader("t", "h", sv.schema(), sv.value())));
             } catch (RuntimeException e) {

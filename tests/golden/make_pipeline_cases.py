@@ -85,7 +85,10 @@ for lit, tag in (('{"a":1,"b":"x"}', "map_mixed_values"),
                  ('[1,"x"]', "array_mixed_items"), ('[1,2]', "array_int8"),
                  ('[]', "array_empty"),
                  ('{"a":[1,"x"],"b":{"c":true}}', "map_nested_mixed"),
-                 ('[{"a":1},{"b":"x"}]', "array_of_maps")):
+                 ('[{"a":1},{"b":"x"}]', "array_of_maps"),
+                 ('{"zz":1,"b":2,"aa":3,"a":4}', "map_order"),
+                 ('{"k9":{"z":1,"y":2},"k1":[{"q":true,"c":false}]}',
+                  "nested_map_order")):
     cases.append({"id": "header_" + tag, "kind": "header", "literal": lit})
 
 # ---- Error texts: converters ----

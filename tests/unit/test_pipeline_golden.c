@@ -212,12 +212,15 @@ static void run_header(const json_t *c, kc_arena_t *arena)
     kc_value_t value;
     kc_error_t err = {0};
     char *out;
+    char *text;
 
     kc_values_parse_string(arena, json_string_value(lit),
                            json_string_length(lit), &schema, &value);
     out = write_value(ctx, schema, &value, "h", &err);
-    check(c, out == NULL ? "write" : NULL, &err, out, NULL);
+    text = text_of(schema, &value);
+    check(c, out == NULL ? "write" : NULL, &err, out, text);
     kc_free(out);
+    kc_free(text);
     kc_json_converter_plugin.destroy(ctx);
 }
 
