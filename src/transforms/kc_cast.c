@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "data/kc_base64.h"
+#include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
 #include "transforms/kc_transform_util.h"
 #include "transforms/kc_transforms.h"
@@ -298,8 +299,9 @@ static void kc_cast_to_string(const kc_schema_t *schema, const kc_value_t *v,
         return;
     }
     if (logical == KC_LOGICAL_DECIMAL) {
-        kc_decimal_to_string(v->u.bytes.data, v->u.bytes.len,
-                             kc_value_decimal_scale(schema, v), out);
+        /* BigDecimal.toString: 1E-7, 1E+3 */
+        kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
+                                  kc_value_decimal_scale(schema, v), out);
         return;
     }
     switch (v->type) {

@@ -255,6 +255,16 @@ conv_out("string_converter_schemaless_map", SC,
 conv_out("string_converter_decimal_own_scale", SC,
          env(dec2, None).replace("null", "1E+3"))
 
+# ---- Cast of Decimals (their own scale, Java's BigDecimal texts) ----
+dec7 = dict(dec2, parameters={"scale": "7"})
+for spec in ("string", "float64", "int32", "int64", "boolean"):
+    tx("cast_decimal_small_to_" + spec, "Cast$Value", {"spec": spec},
+       env(dec7, "AQ=="))  # 1E-7
+    tx("cast_decimal_own_scale_to_" + spec, "Cast$Value", {"spec": spec},
+       env(dec2, None).replace("null", "1E+3"))
+tx("cast_decimal_field_to_string", "Cast$Value", {"spec": "d:string"},
+   env(st, {"d": "BNI=", "s": "x"}))
+
 with open(sys.argv[1], "w") as f:
     for c in cases:
         f.write(json.dumps(c, sort_keys=True) + "\n")

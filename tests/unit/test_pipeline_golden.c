@@ -45,6 +45,36 @@ static const char *const kc_known_differences[] = {
     NULL,
 };
 
+/*
+ * Cast of a whole Decimal value keeps the Decimal name on the new schema
+ * in Apache 4.1.1 (SchemaUtil.copySchemaBasics), so Apache's JsonConverter
+ * then fails on the cast value; kconnect writes it. The cast value itself
+ * (its text) must still be Apache's.
+ */
+static const char *const kc_apache_write_bugs[] = {
+    "cast_decimal_small_to_string",
+    "cast_decimal_own_scale_to_string",
+    "cast_decimal_small_to_float64",
+    "cast_decimal_own_scale_to_float64",
+    "cast_decimal_small_to_int32",
+    "cast_decimal_own_scale_to_int32",
+    "cast_decimal_small_to_int64",
+    "cast_decimal_own_scale_to_int64",
+    "cast_decimal_small_to_boolean",
+    "cast_decimal_own_scale_to_boolean",
+    NULL,
+};
+
+static bool in_list(const char *const *list, const char *id)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (strcmp(list[i], id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool is_known_difference(const char *id)
 {
     for (size_t i = 0; kc_known_differences[i] != NULL; i++) {
@@ -119,7 +149,10 @@ static void check(const json_t *c, const char *step, const kc_error_t *err,
                 want_text, text);
         kc_failures++;
     }
-    if (want_step != NULL) {
+    if (want_step != NULL && in_list(kc_apache_write_bugs, id)) {
+        /* Only the text is compared (above). */
+        assert_string_equal(want_step, "write");
+    } else if (want_step != NULL) {
         const char *cls = json_string_value(json_object_get(c, "error_class"));
         /* What the error handler reports for a converter or transform. */
         const char *mine = step != NULL && kc_error_java_exception(err)
