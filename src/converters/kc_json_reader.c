@@ -191,14 +191,21 @@ static kc_err_t kc_jr_logical(kc_json_conv_t *conv, kc_arena_t *arena,
             /* Apache reads the number as a BigDecimal with the number's
              * own scale (1.5, 1E+3) and keeps it. */
             rc = kc_decimal_text_scale(node->text, node->len, &own, err);
-            if (rc == KC_OK) {
-                rc = kc_decimal_from_string(arena, node->text, node->len, own,
-                                            &bytes, &len, err);
+            if (rc != KC_OK) {
+                /* Jackson refuses the number while parsing. */
+                kc_error_prefix(err, "Converting byte[] to Kafka Connect "
+                                     "data failed due to serialization error");
+                return rc;
             }
+            rc = kc_decimal_from_string(arena, node->text, node->len, own,
+                                        &bytes, &len, err);
         } else if (node->type == KC_JSON_STRING) {
             rc = kc_base64_decode(arena, node->text, node->len, &bytes, &len,
                                   err);
-            if (rc == KC_OK && len == 0) {
+            if (rc != KC_OK) {
+                return kc_japache_fail(err, "Invalid bytes for Decimal field");
+            }
+            if (len == 0) {
                 rc = kc_error_set(err, KC_ERR_INVALID, "no unscaled bytes");
             }
         } else {

@@ -74,6 +74,14 @@ for p, tag in (("1.5", "fewer_digits"), ("1E+3", "exponent"),
     conv("decimal_number_" + tag + "_numeric",
          {"decimal.format": "NUMERIC"}, inp)
     conv("decimal_number_" + tag + "_base64", {}, inp)
+for p, tag in (("1E+2147483647", "max_exponent"),
+               ("1E-2147483647", "min_exponent"), ("-0.000", "negative_zero3"),
+               ("1e0", "e0"), ("123.456e-3", "fraction_exponent"),
+               ("-12.5E+7", "negative_exponent_form"), ("0E+5", "zero_exp"),
+               ("1E-2147483649", "scale_out_of_int")):
+    conv("decimal_number_" + tag + "_numeric", {"decimal.format": "NUMERIC"},
+         env(dec2, None).replace("null", p))
+conv("error_decimal_bad_base64", {}, env(dec2, "@@@"))
 dstruct = {"type": "struct", "optional": False,
            "fields": [dict(dec2, field="d")]}
 conv("decimal_number_in_struct_numeric", {"decimal.format": "NUMERIC"},

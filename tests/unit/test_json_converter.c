@@ -527,6 +527,72 @@ static void test_read_decimal_number_and_nan(void **state)
     kc_arena_destroy(arena);
 }
 
+/*
+ * A Decimal read from a JSON number keeps the number's scale, whatever it
+ * is (the Java int range), and NUMERIC writes it back as BigDecimal's
+ * text, which reads back to the same value: extreme exponents included
+ * (the fuzz target's round trip). A scale beyond a Java int is refused.
+ */
+static void test_decimal_number_scale_round_trips(void **state)
+{
+    static const struct {
+        const char *in;
+        const char *out;
+    } cases[] = {
+        {"1E+2147483647", "1E+2147483647"},
+        {"1E-2147483647", "1E-2147483647"},
+        {"-0.000", "0.000"},
+        {"1e0", "1"},
+        {"123.456e-3", "0.123456"},
+        {"-12.5E+7", "-1.25E+8"},
+        {"0E+5", "0E+5"},
+    };
+    void *ctx = make_conv("decimal.format", "NUMERIC", NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    const kc_schema_t *schema;
+    kc_value_t v;
+    kc_error_t err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *text = kc_asprintf(
+            "{\"schema\":{\"type\":\"bytes\",\"optional\":false,\"name\":"
+            "\"org.apache.kafka.connect.data.Decimal\",\"parameters\":"
+            "{\"scale\":\"2\"}},\"payload\":%s}",
+            cases[i].in);
+        char *want = kc_asprintf("\"payload\":%s}", cases[i].out);
+        kc_buf_t out;
+        bool is_null;
+        kc_value_t again;
+        const kc_schema_t *schema2;
+
+        assert_int_equal(read_json(ctx, arena, text, &schema, &v, &err), KC_OK);
+        kc_buf_init(&out, 0);
+        assert_int_equal(kc_json_converter_plugin.from_connect(
+                             ctx, "t", NULL, schema, &v, &out, &is_null, &err),
+                         KC_OK);
+        assert_int_equal(kc_buf_putc(&out, '\0'), KC_OK);
+        assert_non_null(strstr((const char *)out.data, want));
+        assert_int_equal(kc_json_converter_plugin.to_connect(
+                             ctx, "t", NULL, out.data, out.len - 1, arena,
+                             &schema2, &again, &err),
+                         KC_OK);
+        assert_true(kc_value_equals(&v, &again));
+        kc_buf_release(&out);
+        kc_free(want);
+        kc_free(text);
+    }
+    assert_int_equal(read_json(ctx, arena,
+                               "{\"schema\":{\"type\":\"bytes\",\"name\":"
+                               "\"org.apache.kafka.connect.data.Decimal\","
+                               "\"parameters\":{\"scale\":\"2\"}},"
+                               "\"payload\":1E-2147483649}",
+                               &schema, &v, &err),
+                     KC_ERR_INVALID);
+    kc_json_converter_plugin.destroy(ctx);
+    kc_arena_destroy(arena);
+}
+
 static void test_write_errors_name_the_field(void **state)
 {
     void *ctx = make_conv(NULL, NULL, NULL, NULL);
@@ -725,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_read_schemaless_inference),
         cmocka_unit_test(test_read_errors_are_clear),
         cmocka_unit_test(test_read_decimal_number_and_nan),
+        cmocka_unit_test(test_decimal_number_scale_round_trips),
         cmocka_unit_test(test_write_errors_name_the_field),
         cmocka_unit_test(test_write_error_path_index_and_long_name),
         cmocka_unit_test(test_write_escapes_in_long_strings),
