@@ -158,9 +158,16 @@ void kc_value_copy(kc_arena_t *arena, kc_value_t *dst, const kc_value_t *src)
     case KC_TYPE_STRING:
         kc_value_set_string(arena, dst, src->u.str.data, src->u.str.len);
         return;
-    case KC_TYPE_BYTES:
+    case KC_TYPE_BYTES: {
+        uint32_t flags = src->flags;
+        int32_t scale = src->u.bytes.scale;
+
         kc_value_set_bytes(arena, dst, src->u.bytes.data, src->u.bytes.len);
+        /* A Decimal's own scale travels with it. */
+        dst->flags = flags;
+        dst->u.bytes.scale = scale;
         return;
+    }
     case KC_TYPE_ARRAY: {
         size_t n = src->u.array.len;
         const kc_value_t *items = src->u.array.items;
@@ -176,7 +183,10 @@ void kc_value_copy(kc_arena_t *arena, kc_value_t *dst, const kc_value_t *src)
         const kc_value_t *keys = src->u.map.keys;
         const kc_value_t *values = src->u.map.values;
 
+        uint32_t flags = src->flags;
+
         kc_value_set_map(arena, dst, n);
+        dst->flags = flags; /* a LinkedHashMap stays one */
         for (size_t i = 0; i < n; i++) {
             kc_value_copy(arena, &dst->u.map.keys[i], &keys[i]);
             kc_value_copy(arena, &dst->u.map.values[i], &values[i]);
