@@ -196,9 +196,11 @@ struct kc_value {
 #define KC_VALUE_F_SCALE 0x1u
 /*
  * A map whose entries are in its Java iteration order, as a
- * LinkedHashMap (Flatten's output). A map without it stands for the
- * java.util.HashMap JsonConverter reads: Java iterates it in hash order,
- * which Flatten and the text form reproduce.
+ * LinkedHashMap (Flatten's output, Values-parsed maps). A map without it
+ * stands for a java.util.HashMap (what JsonConverter reads and most
+ * transforms build): Java iterates it in hash order, which Flatten, the
+ * text form and the JsonConverter writer reproduce. A plugin that wants
+ * its map written in its own order sets this flag.
  */
 #define KC_VALUE_F_LINKED 0x2u
 

@@ -12,6 +12,7 @@
  *
  * Case kinds:
  *   {"kind":"transform","class":..., "props":{...}, "schemas":bool,
+ *    (or "chain":[[class, props], ...] instead of class and props)
  *    "input":"<json>", "write":{converter config added on the way out}}
  *   {"kind":"convert","config":{...}, "input":"<text>",
  *    "write":{config added on the way out}}
@@ -120,15 +121,21 @@ public class GenPipelineGolden {
         }
         ConnectRecord<?> rec = new SinkRecord("t", 0, null, null, sv.schema(), sv.value(), 0);
         if (kind.equals("transform")) {
-            @SuppressWarnings("unchecked")
-            Transformation<SinkRecord> t = (Transformation<SinkRecord>)
-                Class.forName(c.get("class").asText()).getDeclaredConstructor().newInstance();
-            try {
-                t.configure(props(c.get("props")));
-                rec = t.apply((SinkRecord) rec);
-            } catch (RuntimeException e) {
-                fail(c, "apply", e);
-                return;
+            /* One transform, or a "chain" of [class, props] pairs. */
+            JsonNode chain = c.has("chain") ? c.get("chain")
+                : MAPPER.createArrayNode().add(MAPPER.createArrayNode()
+                    .add(c.get("class")).add(c.get("props")));
+            for (JsonNode step : chain) {
+                @SuppressWarnings("unchecked")
+                Transformation<SinkRecord> t = (Transformation<SinkRecord>)
+                    Class.forName(step.get(0).asText()).getDeclaredConstructor().newInstance();
+                try {
+                    t.configure(props(step.get(1)));
+                    rec = t.apply((SinkRecord) rec);
+                } catch (RuntimeException e) {
+                    fail(c, "apply", e);
+                    return;
+                }
             }
         }
         c.put("text", String.valueOf(rec.value()));

@@ -273,6 +273,47 @@ for spec in ("string", "float64", "int32", "int64", "boolean"):
 tx("cast_decimal_field_to_string", "Cast$Value", {"spec": "d:string"},
    env(st, {"d": "BNI=", "s": "x"}))
 
+# ---- map order on the way out: Java's HashMaps write in hash order ----
+conv("map_order_schemaless_passthrough", {"schemas.enable": "false"},
+     '{"zz":6,"aa":7,"a":{"y":2,"b":3,"c":{"q":1,"e":2}},"m":4,"b":5,'
+     '"list":[{"k2":1,"k1":2}]}')
+conv("map_order_schema_passthrough", {},
+     env({"type": "map", "keys": {"type": "string", "optional": False},
+          "values": {"type": "int32", "optional": False},
+          "optional": False}, None).replace(
+         "null", '{"zz":6,"aa":7,"m":4,"b":5,"a":1}'))
+conv("map_order_int_keys", {},
+     env({"type": "map", "keys": {"type": "int32", "optional": False},
+          "values": {"type": "string", "optional": False},
+          "optional": False}, None).replace(
+         "null", '[[40,"a"],[3,"b"],[17,"c"],[-1,"d"]]'))
+
+
+def chain(cid, steps, inp, schemas=False, write=None):
+    c = {"id": cid, "kind": "transform",
+         "chain": [[T + cls, props] for cls, props in steps],
+         "schemas": schemas, "input": inp}
+    if write:
+        c["write"] = write
+    cases.append(c)
+
+
+chain("map_order_hoist_insert", [
+    ("HoistField$Value", {"field": "line"}),
+    ("InsertField$Value", {"static.field": "src", "static.value": "file",
+                           "topic.field": "t"})], '"hello"')
+chain("map_order_insert_replace", [
+    ("InsertField$Value", {"static.field": "a", "static.value": "x"}),
+    ("ReplaceField$Value", {"renames": "zz:b1,m:aa2"})],
+    '{"zz":6,"aa":7,"m":4}')
+chain("map_order_mask_cast", [
+    ("MaskField$Value", {"fields": "m"}),
+    ("Cast$Value", {"spec": "zz:string"})], '{"zz":6,"aa":7,"m":4,"q":1}')
+chain("map_order_value_to_key_flatten", [
+    ("Flatten$Value", {}), ("InsertField$Value",
+                            {"static.field": "new", "static.value": "v"})],
+    '{"zz":{"b":1,"a":2},"aa":7}')
+
 with open(sys.argv[1], "w") as f:
     for c in cases:
         f.write(json.dumps(c, sort_keys=True) + "\n")

@@ -79,6 +79,8 @@ static inline void build_value(kc_arena_t *arena, const kc_schema_t *schema,
         const kc_schema_t *vs = schema ? kc_schema_value(schema) : NULL;
 
         kc_value_set_map(arena, out, json_array_size(arg));
+        /* The generator builds its maps as LinkedHashMaps. */
+        out->flags |= KC_VALUE_F_LINKED;
         for (size_t i = 0; i < json_array_size(arg); i++) {
             const json_t *pair = json_array_get(arg, i);
 

@@ -147,6 +147,25 @@ static void run_golden_case(const json_t *c, size_t *checked,
                 kc_buf_reset(&out2);
                 kc_buf_append(&out2, want, want_len);
             }
+            /*
+             * Schemaless JSON objects read back as Java HashMaps, which
+             * Apache writes in hash order: there the round trip keeps the
+             * data, not the key order. Compare what the bytes hold.
+             */
+            if (rc == KC_OK && schema2 == NULL && out2.len == want_len &&
+                memcmp(out2.data, want, want_len) != 0) {
+                const kc_schema_t *schema3 = NULL;
+                kc_value_t value3;
+
+                assert_int_equal(kc_json_converter_plugin.to_connect(
+                                     ctx, "golden", NULL, out2.data, out2.len,
+                                     arena, &schema3, &value3, &err),
+                                 KC_OK);
+                if (value_equals_unordered(&value2, &value3)) {
+                    kc_buf_reset(&out2);
+                    kc_buf_append(&out2, want, want_len);
+                }
+            }
             if (rc != KC_OK || out2.len != want_len ||
                 memcmp(out2.data, want, want_len) != 0) {
                 fail_msg("case %s: round trip differs (%s):\n  apache: "

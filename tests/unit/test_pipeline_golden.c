@@ -292,12 +292,30 @@ static void run_pipeline(tx_fixture_t *fx, const json_t *c)
         json_t *v;
         bool drop = false;
 
+        const json_t *steps = json_object_get(c, "chain");
+        size_t n = steps != NULL ? json_array_size(steps) : 1;
+
+        /* One transform ("class", "props") or a "chain" of them. */
         kc_buf_init(&b, 0);
-        kc_buf_printf(&b, "transforms=x\ntransforms.x.type=%s\n",
-                      json_string_value(json_object_get(c, "class")));
-        json_object_foreach(json_object_get(c, "props"), k, v)
-        {
-            kc_buf_printf(&b, "transforms.x.%s=%s\n", k, json_string_value(v));
+        kc_buf_puts(&b, "transforms=");
+        for (size_t i = 0; i < n; i++) {
+            kc_buf_printf(&b, "%sx%zu", i > 0 ? "," : "", i);
+        }
+        kc_buf_putc(&b, '\n');
+        for (size_t i = 0; i < n; i++) {
+            const json_t *one = steps != NULL ? json_array_get(steps, i) : NULL;
+            const json_t *cls = one != NULL ? json_array_get(one, 0)
+                                            : json_object_get(c, "class");
+            const json_t *conf = one != NULL ? json_array_get(one, 1)
+                                             : json_object_get(c, "props");
+
+            kc_buf_printf(&b, "transforms.x%zu.type=%s\n", i,
+                          json_string_value(cls));
+            json_object_foreach((json_t *)conf, k, v)
+            {
+                kc_buf_printf(&b, "transforms.x%zu.%s=%s\n", i, k,
+                              json_string_value(v));
+            }
         }
         props = kc_buf_detach(&b, NULL);
         tx_chain(fx, props);
