@@ -511,21 +511,14 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
                 ? (ks != NULL && kc_schema_type(ks) == KC_TYPE_STRING)
                 : kc_map_all_string_keys(value);
         size_t n = value->u.map.len;
-        size_t *order = NULL;
-        kc_err_t rc = kc_buf_putc(out, object_mode ? '{' : '[');
-
         /*
          * Jackson writes a Java map in its iteration order: a HashMap's
          * (what JsonConverter and most transforms make) is hash order; a
          * LinkedHashMap's (KC_VALUE_F_LINKED) the entries' own.
          */
-        if (n > 1 && !(value->flags & KC_VALUE_F_LINKED)) {
-            order = kc_malloc(n * sizeof(*order));
-            if (!kc_value_map_java_order(ks, value, order)) {
-                kc_free(order);
-                order = NULL;
-            }
-        }
+        size_t *order = kc_value_map_iteration_order(ks, value);
+        kc_err_t rc = kc_buf_putc(out, object_mode ? '{' : '[');
+
         for (size_t j = 0; rc == KC_OK && j < n; j++) {
             size_t i = order != NULL ? order[j] : j;
             size_t saved = kc_jpath_push_index(path, i);

@@ -46,6 +46,15 @@ size_t kc_value_text_date(int64_t ms, char *out, size_t size);
 int32_t kc_value_text_string_hash(const char *s, size_t len);
 
 /**
+ * @brief The order Java iterates map @p map in: NULL for the entries' own
+ * order (a LinkedHashMap, KC_VALUE_F_LINKED; fewer than two entries; keys
+ * without a value-defined hash), else a kc_malloc'ed array of the entry
+ * indexes in java.util.HashMap order, which the caller frees.
+ */
+size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
+                                     const kc_value_t *map);
+
+/**
  * @brief The Java class Apache's runtime holds for @p value, as its
  * messages name it ("java.lang.String", "java.util.HashMap", "[B"; "null"
  * for null). Static text.

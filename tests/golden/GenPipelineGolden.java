@@ -33,6 +33,7 @@ import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
 import org.apache.kafka.connect.transforms.Transformation;
 
 import java.io.BufferedReader;
@@ -139,14 +140,22 @@ public class GenPipelineGolden {
             }
         }
         c.put("text", String.valueOf(rec.value()));
-        Converter writer = out;
+        Object writer = out;
         if (c.has("out_converter")) {
-            writer = (Converter) Class.forName(c.get("out_converter").asText())
+            writer = Class.forName(c.get("out_converter").asText())
                 .getDeclaredConstructor().newInstance();
-            writer.configure(props(c.get("write")), false);
         }
         try {
-            c.put("output", text(writer.fromConnectData("t", rec.valueSchema(), rec.value())));
+            if (writer instanceof Converter conv) {
+                if (writer != out) {
+                    conv.configure(props(c.get("write")), false);
+                }
+                c.put("output", text(conv.fromConnectData("t", rec.valueSchema(), rec.value())));
+            } else {
+                HeaderConverter hc = (HeaderConverter) writer;
+                hc.configure(props(c.get("write")));
+                c.put("output", text(hc.fromConnectHeader("t", "h", rec.valueSchema(), rec.value())));
+            }
         } catch (RuntimeException e) {
             fail(c, "write", e);
         }

@@ -260,6 +260,11 @@ conv_out("bytearray_bytes", BA, env({"type": "bytes", "optional": False},
 conv_out("string_converter_struct", SC, pin)
 conv_out("string_converter_schemaless_map", SC,
          '{"b":1,"a":[1,{"z":null}],"c":"x"}', schemas=False)
+SH = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+conv_out("simple_header_hashmap_order", SH,
+         '{"zz":6,"aa":7,"a":{"y":2,"b":3},"m":4,"b":5}', schemas=False)
+conv_out("simple_header_decimal_own_scale", SH,
+         env(dec2, None).replace("null", "1E+3"))
 conv_out("string_converter_decimal_own_scale", SC,
          env(dec2, None).replace("null", "1E+3"))
 

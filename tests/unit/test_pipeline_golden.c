@@ -217,6 +217,11 @@ static char *write_other(tx_fixture_t *fx, const char *name,
 {
     const struct kc_converter_plugin *plugin =
         kc_registry_find(fx->reg, KC_PLUGIN_CONVERTER, name);
+
+    /* SimpleHeaderConverter is a header converter only in kconnect. */
+    if (plugin == NULL) {
+        plugin = kc_registry_find(fx->reg, KC_PLUGIN_HEADER_CONVERTER, name);
+    }
     kc_props_t *props = kc_props_new();
     void *ctx = NULL;
     kc_buf_t b;
