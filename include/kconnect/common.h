@@ -51,6 +51,9 @@ typedef enum kc_err {
 /* kc_error_t flags: what the caller may do about the error. */
 #define KC_ERROR_F_RETRIABLE 0x1u /* trying again may work (KC_RETRY) */
 #define KC_ERROR_F_FATAL     0x2u /* whatever failed can do nothing more */
+/* `cause` names the Java exception class Apache raises here, for a
+ * failure that is no DataException (kc_error_set_java_exception). */
+#define KC_ERROR_F_JAVA_EXCEPTION 0x4u
 
 /*
  * An error code with a message naming what was wrong. The fields after
@@ -93,6 +96,17 @@ KC_EXPORT bool kc_error_is_fatal(const kc_error_t *err);
  * be NULL).
  */
 KC_EXPORT void kc_error_set_cause(kc_error_t *err, const char *cause);
+/**
+ * @brief Say that Apache raises @p class_name (a Java class, e.g.
+ * "java.lang.IllegalArgumentException") where @p err (may be NULL) was
+ * set, instead of the DataException the runtime reports by default for a
+ * converter or transform: the dead letter queue headers and traces name
+ * it. Call after kc_error_set; it uses the cause.
+ */
+KC_EXPORT void kc_error_set_java_exception(kc_error_t *err,
+                                           const char *class_name);
+/** @brief The class set by kc_error_set_java_exception, or NULL. */
+KC_EXPORT const char *kc_error_java_exception(const kc_error_t *err);
 /** @brief The cause of @p err, or NULL when it has none. */
 KC_EXPORT const char *kc_error_cause(const kc_error_t *err);
 /**

@@ -149,11 +149,15 @@ KC_EXPORT bool kc_schema_equals(const kc_schema_t *a, const kc_schema_t *b);
  * Integers of every width and the Date/Time/Timestamp logical types use
  * `i`; FLOAT32/FLOAT64 use `f`. STRING data is UTF-8, `len` is
  * authoritative (arena copies are also NUL-terminated). A Decimal is BYTES
- * holding the unscaled value; its scale is in the schema. Struct `fields`
- * has one slot per schema field, in schema order (KC_TYPE_NULL = null).
+ * holding the unscaled value; its scale is the schema's unless the value
+ * has KC_VALUE_F_SCALE (read it with kc_value_decimal_scale). Struct
+ * `fields` has one slot per schema field, in schema order (KC_TYPE_NULL =
+ * null). `flags` (KC_VALUE_F_*) is 0 for everything the setters make.
  */
 struct kc_value {
     kc_type_t type;
+    /* In what was padding: the struct keeps its size and layout. */
+    uint32_t flags;
     union {
         int64_t i;
         double f;
@@ -165,6 +169,7 @@ struct kc_value {
         struct {
             const uint8_t *data;
             size_t len;
+            int32_t scale; /* a Decimal's own scale: KC_VALUE_F_SCALE */
         } bytes;
         struct {
             kc_value_t *items;
@@ -181,6 +186,23 @@ struct kc_value {
         } st;
     } u;
 };
+
+/*
+ * A Decimal with a scale of its own in u.bytes.scale: Java's BigDecimal
+ * keeps the scale it was made with (a JSON number 1.5 read for a scale-2
+ * schema is 1.5, MaskField's replacement is BigDecimal.ZERO), and writers
+ * print that scale, not the schema's.
+ */
+#define KC_VALUE_F_SCALE 0x1u
+/*
+ * A map whose entries are in its Java iteration order, as a
+ * LinkedHashMap (Flatten's output, Values-parsed maps). A map without it
+ * stands for a java.util.HashMap (what JsonConverter reads and most
+ * transforms build): Java iterates it in hash order, which Flatten, the
+ * text form and the JsonConverter writer reproduce. A plugin that wants
+ * its map written in its own order sets this flag.
+ */
+#define KC_VALUE_F_LINKED 0x2u
 
 /** @brief A zeroed (null) value in @p arena. */
 KC_EXPORT kc_value_t *kc_value_new(kc_arena_t *arena);
@@ -200,6 +222,18 @@ KC_EXPORT void kc_value_set_bytes(kc_arena_t *arena, kc_value_t *v,
 KC_EXPORT void kc_value_set_array(kc_arena_t *arena, kc_value_t *v, size_t len);
 /** @brief Make a map of @p len null keys and values in @p arena. */
 KC_EXPORT void kc_value_set_map(kc_arena_t *arena, kc_value_t *v, size_t len);
+/**
+ * @brief The scale of Decimal @p v: its own (KC_VALUE_F_SCALE) or that of
+ * @p schema.
+ */
+KC_EXPORT int32_t kc_value_decimal_scale(const kc_schema_t *schema,
+                                         const kc_value_t *v);
+/**
+ * @brief Give Decimal @p v its own @p scale when it differs from the
+ * schema's (@p schema_scale); the same scale clears the flag.
+ */
+KC_EXPORT void kc_value_set_decimal_scale(kc_value_t *v, int32_t scale,
+                                          int32_t schema_scale);
 /** @brief Make a struct of @p schema (borrowed) with all fields null. */
 KC_EXPORT void kc_value_set_struct(kc_arena_t *arena, kc_value_t *v,
                                    const kc_schema_t *schema);

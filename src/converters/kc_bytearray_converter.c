@@ -4,6 +4,8 @@
  */
 #include "kc_internal.h"
 
+#include "data/kc_value_text.h"
+
 #include "converters/kc_converters.h"
 
 static kc_err_t kc_bytearray_configure(void **ctx, const kc_props_t *config,
@@ -24,7 +26,7 @@ kc_bytearray_from_connect(void *ctx, const char *topic, const char *header,
     *is_null = false;
     if (schema != NULL && kc_schema_type(schema) != KC_TYPE_BYTES) {
         return kc_error_set(err, KC_ERR_INVALID,
-                            "invalid schema type for ByteArrayConverter: %s",
+                            "Invalid schema type for ByteArrayConverter: %s",
                             kc_type_name(kc_schema_type(schema)));
     }
     if (value == NULL || value->type == KC_TYPE_NULL) {
@@ -34,8 +36,8 @@ kc_bytearray_from_connect(void *ctx, const char *topic, const char *header,
     if (value->type != KC_TYPE_BYTES) {
         return kc_error_set(err, KC_ERR_INVALID,
                             "ByteArrayConverter is not compatible with "
-                            "values of type %s",
-                            kc_type_name(value->type));
+                            "objects of type class %s",
+                            kc_value_java_class(value));
     }
     return kc_buf_append(out, value->u.bytes.data, value->u.bytes.len);
 }

@@ -117,6 +117,23 @@ static inline kc_err_t kc_jpath_fail(const kc_jpath_t *p, kc_error_t *err,
     return kc_error_set(err, KC_ERR_INVALID, "field \"%s\": %s", p->buf, msg);
 }
 
+/*
+ * Fail with Apache's JsonConverter text exactly (users match on it in
+ * dead letter queue headers and alerts), without the field path that
+ * kconnect's own messages carry.
+ */
+KC_PRINTF(2, 3)
+static inline kc_err_t kc_japache_fail(kc_error_t *err, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return kc_error_set(err, KC_ERR_INVALID, "%s", msg);
+}
+
 /* Connect data -> JSON (kc_json_writer.c). */
 kc_err_t kc_json_from_connect(void *ctx, const char *topic, const char *header,
                               const kc_schema_t *schema,

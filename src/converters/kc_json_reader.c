@@ -10,6 +10,7 @@
 
 #include "converters/kc_json_parse.h"
 #include "data/kc_base64.h"
+#include "data/kc_decimal.h"
 #include "util/kc_str.h"
 
 /* ---- reader --------------------------------------------------------- */
@@ -182,39 +183,55 @@ static kc_err_t kc_jr_logical(kc_json_conv_t *conv, kc_arena_t *arena,
     switch (kc_schema_logical(schema)) {
     case KC_LOGICAL_DECIMAL: {
         int32_t scale = kc_schema_decimal_scale(schema);
+        int32_t own = scale;
         const uint8_t *bytes;
         size_t len;
 
         if (node->type == KC_JSON_NUMBER) {
-            rc = kc_decimal_from_string(arena, node->text, node->len, scale,
+            /* Apache reads the number as a BigDecimal with the number's
+             * own scale (1.5, 1E+3) and keeps it. */
+            rc = kc_decimal_text_scale(node->text, node->len, &own, err);
+            if (rc != KC_OK) {
+                /* Jackson refuses the number while parsing. */
+                kc_error_prefix(err, "Converting byte[] to Kafka Connect "
+                                     "data failed due to serialization error");
+                return rc;
+            }
+            rc = kc_decimal_from_string(arena, node->text, node->len, own,
                                         &bytes, &len, err);
         } else if (node->type == KC_JSON_STRING) {
             rc = kc_base64_decode(arena, node->text, node->len, &bytes, &len,
                                   err);
-            if (rc == KC_OK && len == 0) {
+            if (rc != KC_OK) {
+                return kc_japache_fail(err, "Invalid bytes for Decimal field");
+            }
+            if (len == 0) {
                 rc = kc_error_set(err, KC_ERR_INVALID, "no unscaled bytes");
             }
         } else {
-            return kc_jpath_fail(path, err,
-                                 "invalid type for Decimal: expected a "
-                                 "number or base64 bytes, got JSON %s",
-                                 kc_json_type_name(node));
+            return kc_japache_fail(err,
+                                   "Invalid type for Decimal, underlying "
+                                   "representation should be numeric or bytes "
+                                   "but was %s",
+                                   kc_json_type_name(node));
         }
         if (rc != KC_OK) {
             return kc_jpath_fail(path, err, "invalid Decimal: %s", err->msg);
         }
         out->type = KC_TYPE_BYTES;
+        out->flags = 0;
         out->u.bytes.data = bytes;
         out->u.bytes.len = len;
+        kc_value_set_decimal_scale(out, own, scale);
         return KC_OK;
     }
     case KC_LOGICAL_DATE:
     case KC_LOGICAL_TIME:
         if (node->type != KC_JSON_NUMBER || !node->integral) {
-            return kc_jpath_fail(
-                path, err,
-                "invalid type for %s: expected an integer, "
-                "got JSON %s",
+            return kc_japache_fail(
+                err,
+                "Invalid type for %s, underlying representation should be "
+                "integer but was %s",
                 kc_schema_logical(schema) == KC_LOGICAL_DATE ? "Date" : "Time",
                 kc_json_type_name(node));
         }
@@ -233,10 +250,11 @@ static kc_err_t kc_jr_logical(kc_json_conv_t *conv, kc_arena_t *arena,
         return KC_OK;
     case KC_LOGICAL_TIMESTAMP:
         if (node->type != KC_JSON_NUMBER || !node->integral) {
-            return kc_jpath_fail(path, err,
-                                 "invalid type for Timestamp: expected an "
-                                 "integer, got JSON %s",
-                                 kc_json_type_name(node));
+            return kc_japache_fail(err,
+                                   "Invalid type for Timestamp, underlying "
+                                   "representation should be integral but was "
+                                   "%s",
+                                   kc_json_type_name(node));
         }
         rc = kc_jr_integer(node, INT64_MIN, INT64_MAX, "INT64", &v, path, err);
         if (rc == KC_OK) {
@@ -272,10 +290,10 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
             kc_value_set_null(out);
             return KC_OK;
         }
-        return kc_jpath_fail(path, err,
-                             "invalid null value for required %s "
-                             "field",
-                             kc_type_name(type));
+        return kc_japache_fail(err,
+                               "Invalid null value for required %s "
+                               "field",
+                               kc_type_name(type));
     }
     if (kc_schema_name(schema) != NULL) {
         rc = kc_jr_logical(conv, arena, schema, node, out, path, err, &done);
@@ -335,10 +353,10 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
         }
         rc = kc_base64_decode(arena, node->text, node->len, &bytes, &len, err);
         if (rc != KC_OK) {
-            return kc_jpath_fail(path, err, "invalid bytes field: %s",
-                                 err->msg);
+            return kc_japache_fail(err, "Invalid bytes field");
         }
         out->type = KC_TYPE_BYTES;
+        out->flags = 0;
         out->u.bytes.data = bytes;
         out->u.bytes.len = len;
         return KC_OK;
@@ -370,10 +388,10 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
 
         if (ks != NULL && kc_schema_type(ks) == KC_TYPE_STRING) {
             if (node->type != KC_JSON_OBJECT) {
-                return kc_jpath_fail(path, err,
-                                     "maps with string fields should be "
-                                     "encoded as JSON objects, but found %s",
-                                     kc_json_type_name(node));
+                return kc_japache_fail(err,
+                                       "Maps with string fields should be "
+                                       "encoded as JSON objects, but found %s",
+                                       kc_json_type_name(node));
             }
             kc_value_set_map(arena, out, node->len);
             for (const kc_jnode_t *c = node->child; c != NULL;
@@ -392,20 +410,26 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
             return KC_OK;
         }
         if (node->type != KC_JSON_ARRAY) {
-            return kc_jpath_fail(path, err,
-                                 "maps with non-string fields should be "
-                                 "encoded as JSON array of tuples, but found "
-                                 "%s",
-                                 kc_json_type_name(node));
+            return kc_japache_fail(err,
+                                   "Maps with non-string fields should be "
+                                   "encoded as JSON array of tuples, but found "
+                                   "%s",
+                                   kc_json_type_name(node));
         }
         kc_value_set_map(arena, out, node->len);
         for (const kc_jnode_t *c = node->child; c != NULL; c = c->next, i++) {
             size_t saved = kc_jpath_push_index(path, i);
 
-            if (c->type != KC_JSON_ARRAY || c->len != 2) {
-                rc = kc_jpath_fail(path, err,
-                                   "found invalid map entry: expected a "
-                                   "[key, value] array");
+            if (c->type != KC_JSON_ARRAY) {
+                rc = kc_japache_fail(err,
+                                     "Found invalid map entry instead of array "
+                                     "tuple: %s",
+                                     kc_json_type_name(c));
+            } else if (c->len != 2) {
+                rc = kc_japache_fail(err,
+                                     "Found invalid map entry, expected length "
+                                     "2 but found :%zu",
+                                     c->len);
             } else {
                 rc = kc_jr_value(conv, arena, ks, c->child, &out->u.map.keys[i],
                                  path, err);
@@ -425,10 +449,10 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
         size_t n = kc_schema_field_count(schema);
 
         if (node->type != KC_JSON_OBJECT) {
-            return kc_jpath_fail(path, err,
-                                 "structs should be encoded as JSON objects, "
-                                 "but found %s",
-                                 kc_json_type_name(node));
+            return kc_japache_fail(err,
+                                   "Structs should be encoded as JSON objects, "
+                                   "but found %s",
+                                   kc_json_type_name(node));
         }
         kc_value_set_struct(arena, out, schema);
         for (size_t i = 0; i < n; i++) {
@@ -473,11 +497,11 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
     kc_err_t rc = KC_OK;
 
     if (node->type != KC_JSON_OBJECT) {
-        return kc_jpath_fail(path, err, "schema must be a JSON object, got %s",
-                             kc_json_type_name(node));
+        /* Apache looks up "type" in any node, so says the same. */
+        return kc_japache_fail(err, "Schema must contain 'type' field");
     }
     if (tn == NULL || tn->type != KC_JSON_STRING) {
-        return kc_jpath_fail(path, err, "schema must contain 'type' field");
+        return kc_japache_fail(err, "Schema must contain 'type' field");
     }
     for (size_t i = 0; i < KC_ARRAY_LEN(types); i++) {
         if (strcmp(tn->text, types[i].name) == 0) {
@@ -485,7 +509,7 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
         }
     }
     if (type == KC_TYPE_NULL) {
-        return kc_jpath_fail(path, err, "unknown schema type: %s", tn->text);
+        return kc_japache_fail(err, "Unknown schema type: %s", tn->text);
     }
     schema = kc_schema_new(type);
     if (type == KC_TYPE_ARRAY) {
@@ -493,9 +517,9 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
 
         n = kc_json_get(node, "items");
         if (n == NULL || n->type == KC_JSON_NULL) {
-            rc = kc_jpath_fail(path, err,
-                               "array schema did not specify the element "
-                               "type");
+            rc =
+                kc_japache_fail(err, "Array schema did not specify the element "
+                                     "type");
         } else {
             rc = kc_jr_schema(conv, n, &items, path, err);
         }
@@ -509,11 +533,11 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
         kc_schema_t *vs = NULL;
 
         if (kn == NULL || kn->type == KC_JSON_NULL) {
-            rc = kc_jpath_fail(path, err,
-                               "map schema did not specify the key type");
+            rc =
+                kc_japache_fail(err, "Map schema did not specify the key type");
         } else if (vn == NULL || vn->type == KC_JSON_NULL) {
-            rc = kc_jpath_fail(path, err,
-                               "map schema did not specify the value type");
+            rc = kc_japache_fail(err,
+                                 "Map schema did not specify the value type");
         } else {
             rc = kc_jr_schema(conv, kn, &ks, path, err);
             if (rc == KC_OK) {
@@ -528,9 +552,8 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
     } else if (type == KC_TYPE_STRUCT) {
         n = kc_json_get(node, "fields");
         if (n == NULL || n->type != KC_JSON_ARRAY) {
-            rc = kc_jpath_fail(path, err,
-                               "struct schema's \"fields\" "
-                               "argument is not an array");
+            rc = kc_japache_fail(err, "Struct schema's \"fields\" "
+                                      "argument is not an array.");
         }
         for (const kc_jnode_t *c = n != NULL && rc == KC_OK ? n->child : NULL;
              c != NULL && rc == KC_OK; c = c->next) {
@@ -539,9 +562,8 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
             size_t saved;
 
             if (fname == NULL || fname->type != KC_JSON_STRING) {
-                rc = kc_jpath_fail(path, err,
-                                   "struct schema's field name "
-                                   "not specified properly");
+                rc = kc_japache_fail(err, "Struct schema's field name "
+                                          "not specified properly");
                 break;
             }
             saved = kc_jpath_push_name(path, fname->text);
@@ -580,9 +602,9 @@ static kc_err_t kc_jr_schema(kc_json_conv_t *conv, const kc_jnode_t *node,
         for (const kc_jnode_t *c = n->child; c != NULL; c = c->next) {
             if (c->type != KC_JSON_STRING) {
                 kc_schema_unref(schema);
-                return kc_jpath_fail(path, err,
-                                     "schema parameters must have string "
-                                     "values");
+                return kc_japache_fail(err,
+                                       "Schema parameters must have string "
+                                       "values.");
             }
             kc_schema_set_param(schema, c->key, c->text);
         }
@@ -692,7 +714,11 @@ kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
     }
     rc = kc_json_parse(arena, data, len, &root, err);
     if (rc != KC_OK) {
-        goto fail;
+        /* Apache's text, then the parser's detail where Apache has
+         * Jackson's exception as the cause (docs/compat.md). */
+        kc_error_prefix(err, "Converting byte[] to Kafka Connect data failed "
+                             "due to serialization error");
+        return rc;
     }
     if (!conv->schemas_enable) {
         rc = kc_jr_schemaless(conv, arena, root, value, &path, err);
@@ -707,16 +733,15 @@ kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
         rc = kc_error_set(err, KC_ERR_INVALID,
                           "JsonConverter with schemas.enable requires "
                           "\"schema\" and \"payload\" fields and may not "
-                          "contain additional fields; if you are trying to "
+                          "contain additional fields. If you are trying to "
                           "deserialize plain JSON data, set "
                           "schemas.enable=false in your converter "
-                          "configuration");
+                          "configuration.");
         goto fail;
     }
     if (kc_json_get(root, "schema")->type != KC_JSON_NULL) {
         rc = kc_jr_schema_cached(conv, kc_json_get(root, "schema"), &sch, err);
         if (rc != KC_OK) {
-            kc_error_prefix(err, "invalid schema");
             goto fail;
         }
     }
@@ -733,8 +758,8 @@ kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
     *schema = sch;
     return KC_OK;
 fail:
-    kc_error_prefix(err, "could not convert JSON to Connect data%s%s%s",
-                    topic ? " from topic \"" : "", topic ? topic : "",
-                    topic ? "\"" : "");
+    /* Apache's DataException text alone: the error handler's report
+     * names the stage, the converter and the record. */
+    KC_UNUSED(topic);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "data/kc_base64.h"
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
+#include "data/kc_value_text.h"
 #include "util/kc_utf8.h"
 
 /* ---- writer --------------------------------------------------------- */
@@ -198,6 +199,20 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
 
 static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
                              const kc_schema_t *schema, const char *field,
+                             kc_jpath_t *path, kc_error_t *err);
+
+static kc_err_t kc_jw_schema_or_null(kc_json_conv_t *conv, kc_buf_t *out,
+                                     const kc_schema_t *schema,
+                                     kc_jpath_t *path, kc_error_t *err)
+{
+    if (schema == NULL) {
+        return kc_buf_puts(out, "null");
+    }
+    return kc_jw_schema(conv, out, schema, NULL, path, err);
+}
+
+static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
+                             const kc_schema_t *schema, const char *field,
                              kc_jpath_t *path, kc_error_t *err)
 {
     static const char *const json_type[] = {
@@ -212,19 +227,19 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
         return rc;
     }
     if (type == KC_TYPE_ARRAY) {
-        if (kc_schema_items(schema) == NULL) {
-            return kc_jpath_fail(path, err, "array schema has no items");
-        }
+        /*
+         * Values.parseString gives an array of mixed items no item schema;
+         * Apache writes that as "items":null and the items schemaless.
+         */
         rc = kc_buf_puts(out, ",\"items\":");
         if (rc == KC_OK) {
-            rc = kc_jw_schema(conv, out, kc_schema_items(schema), NULL, path,
-                              err);
+            rc = kc_jw_schema_or_null(conv, out, kc_schema_items(schema), path,
+                                      err);
         }
     } else if (type == KC_TYPE_MAP) {
-        if (kc_schema_key(schema) == NULL || kc_schema_value(schema) == NULL) {
-            return kc_jpath_fail(path, err,
-                                 "map schema has no key or value "
-                                 "schema");
+        /* A null value schema is written as "values":null (as above). */
+        if (kc_schema_key(schema) == NULL) {
+            return kc_jpath_fail(path, err, "map schema has no key schema");
         }
         rc = kc_buf_puts(out, ",\"keys\":");
         if (rc == KC_OK) {
@@ -235,8 +250,8 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
             rc = kc_buf_puts(out, ",\"values\":");
         }
         if (rc == KC_OK) {
-            rc = kc_jw_schema(conv, out, kc_schema_value(schema), NULL, path,
-                              err);
+            rc = kc_jw_schema_or_null(conv, out, kc_schema_value(schema), path,
+                                      err);
         }
     } else if (type == KC_TYPE_STRUCT) {
         size_t n = kc_schema_field_count(schema);
@@ -378,10 +393,9 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
         if (kc_schema_optional(schema)) {
             return kc_buf_puts(out, "null");
         }
-        return kc_jpath_fail(path, err,
-                             "null value for a required %s with no default "
-                             "value",
-                             kc_type_name(kc_schema_type(schema)));
+        return kc_japache_fail(err,
+                               "Conversion error: null value for field that "
+                               "is required and has no default value");
     }
     if (schema == NULL && value->type == KC_TYPE_STRUCT) {
         /* Apache rejects this ("Mismatching schema"); the struct knows its
@@ -390,8 +404,8 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
     }
     type = schema != NULL ? kc_schema_type(schema) : value->type;
     if (value->type != type) {
-        return kc_jpath_fail(path, err, "expected %s, got %s",
-                             kc_type_name(type), kc_type_name(value->type));
+        return kc_japache_fail(err, "Invalid type for %s: class %s",
+                               kc_type_name(type), kc_value_java_class(value));
     }
     if (schema != NULL && kc_schema_name(schema) != NULL) {
         switch (kc_schema_logical(schema)) {
@@ -406,7 +420,18 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             kc_decimal_minimal(&d, &n);
             if (conv->decimal_numeric) {
                 return kc_decimal_to_java_string(
-                    d, n, kc_schema_decimal_scale(schema), out);
+                    d, n, kc_value_decimal_scale(schema, value), out);
+            }
+            if (kc_value_decimal_scale(schema, value) !=
+                kc_schema_decimal_scale(schema)) {
+                /* Decimal.fromLogical refuses it: the bytes alone would
+                 * be read back at the schema's scale. */
+                return kc_japache_fail(
+                    err,
+                    "Decimal value has mismatching scale for given Decimal "
+                    "schema. Schema has scale %d, value has scale %d.",
+                    (int)kc_schema_decimal_scale(schema),
+                    (int)kc_value_decimal_scale(schema, value));
             }
             {
                 kc_err_t rc = kc_buf_putc(out, '"');
@@ -485,12 +510,20 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             schema != NULL
                 ? (ks != NULL && kc_schema_type(ks) == KC_TYPE_STRING)
                 : kc_map_all_string_keys(value);
+        size_t n = value->u.map.len;
+        /*
+         * Jackson writes a Java map in its iteration order: a HashMap's
+         * (what JsonConverter and most transforms make) is hash order; a
+         * LinkedHashMap's (KC_VALUE_F_LINKED) the entries' own.
+         */
+        size_t *order = kc_value_map_iteration_order(ks, value);
         kc_err_t rc = kc_buf_putc(out, object_mode ? '{' : '[');
 
-        for (size_t i = 0; rc == KC_OK && i < value->u.map.len; i++) {
+        for (size_t j = 0; rc == KC_OK && j < n; j++) {
+            size_t i = order != NULL ? order[j] : j;
             size_t saved = kc_jpath_push_index(path, i);
 
-            if (i > 0) {
+            if (j > 0) {
                 rc = kc_buf_putc(out, ',');
             }
             if (rc == KC_OK && object_mode) {
@@ -518,6 +551,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             }
             kc_jpath_pop(path, saved);
         }
+        kc_free(order);
         if (rc == KC_OK) {
             rc = kc_buf_putc(out, object_mode ? '}' : ']');
         }
@@ -529,9 +563,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
 
         if (value->u.st.schema != schema &&
             !kc_schema_equals(value->u.st.schema, schema)) {
-            return kc_jpath_fail(path, err,
-                                 "struct schema does not match the schema "
-                                 "given for it");
+            return kc_japache_fail(err, "Mismatching schema.");
         }
         rc = kc_buf_putc(out, '{');
         for (size_t i = 0; rc == KC_OK && i < n; i++) {
@@ -654,9 +686,8 @@ kc_err_t kc_json_from_connect(void *ctx, const char *topic, const char *header,
         if (rc == KC_ERR_TOO_LARGE) {
             kc_error_set(err, rc, "JSON of the record is too large");
         }
-        kc_error_prefix(err, "could not convert data to JSON%s%s%s",
-                        topic ? " for topic \"" : "", topic ? topic : "",
-                        topic ? "\"" : "");
+        /* Apache's DataException text alone, as on the read side. */
+        KC_UNUSED(topic);
     }
     return rc;
 }

@@ -14,6 +14,7 @@
 #include "data/kc_base64.h"
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
+#include "data/kc_value_text.h"
 #include "transforms/kc_java_date_format.h"
 
 #define KC_MS_PER_DAY 86400000LL
@@ -98,7 +99,7 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
     case KC_TYPE_BYTES:
         if (logical == KC_LOGICAL_DECIMAL) {
             return kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
-                                             kc_schema_decimal_scale(schema),
+                                             kc_value_decimal_scale(schema, v),
                                              out);
         }
         if (embedded) {
@@ -128,10 +129,15 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
     case KC_TYPE_MAP: {
         const kc_schema_t *ks = schema ? kc_schema_key(schema) : NULL;
         const kc_schema_t *vs = schema ? kc_schema_value(schema) : NULL;
+        /* Values.convertToString iterates the Java map: a HashMap in
+         * hash order, a LinkedHashMap in its own. */
+        size_t *order = kc_value_map_iteration_order(ks, v);
 
         rc = kc_buf_putc(out, '{');
-        for (size_t i = 0; rc == KC_OK && i < v->u.map.len; i++) {
-            if (i > 0) {
+        for (size_t j = 0; rc == KC_OK && j < v->u.map.len; j++) {
+            size_t i = order != NULL ? order[j] : j;
+
+            if (j > 0) {
                 rc = kc_buf_putc(out, ',');
             }
             if (rc == KC_OK) {
@@ -144,6 +150,7 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
                 rc = kc_shc_append(out, vs, &v->u.map.values[i], true);
             }
         }
+        kc_free(order);
         return rc == KC_OK ? kc_buf_putc(out, '}') : rc;
     }
     case KC_TYPE_STRUCT: {

@@ -310,6 +310,7 @@ static bool kc_vnumber(kc_arena_t *arena, const char *s, size_t n,
     }
     r->schema = kc_vpin(arena, kc_schema_decimal_new(scale));
     r->value.type = KC_TYPE_BYTES;
+    r->value.flags = 0;
     r->value.u.bytes.data = unscaled;
     r->value.u.bytes.len = ulen;
     return true;
@@ -520,6 +521,9 @@ static bool kc_vmap(kc_vparser_t *ps, kc_vresult_t *r)
             bool align_values = align_keys && vm.common != NULL;
 
             kc_value_set_map(ps->arena, &r->value, keys.len);
+            /* Values makes a LinkedHashMap: Java iterates (and prints)
+             * it in the text's order. */
+            r->value.flags |= KC_VALUE_F_LINKED;
             for (size_t i = 0; i < keys.len; i++) {
                 r->value.u.map.keys[i] = keys.items[i].value;
                 r->value.u.map.values[i] = values.items[i].value;

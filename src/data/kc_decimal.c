@@ -157,6 +157,49 @@ kc_err_t kc_decimal_to_java_string(const uint8_t *unscaled, size_t len,
     return rc;
 }
 
+kc_err_t kc_decimal_text_scale(const char *text, size_t len, int32_t *scale,
+                               kc_error_t *err)
+{
+    size_t i = 0;
+    int64_t frac = 0;
+    int64_t exp = 0;
+    bool eneg = false;
+
+    if (i < len && (text[i] == '-' || text[i] == '+')) {
+        i++;
+    }
+    while (i < len && text[i] >= '0' && text[i] <= '9') {
+        i++;
+    }
+    if (i < len && text[i] == '.') {
+        for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+            frac++;
+        }
+    }
+    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        if (i < len && (text[i] == '-' || text[i] == '+')) {
+            eneg = text[i] == '-';
+            i++;
+        }
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+            /* Saturate: anything this large is out of range anyway. */
+            if (exp < INT64_C(1000000000000)) {
+                exp = exp * 10 + (text[i] - '0');
+            }
+        }
+    }
+    exp = eneg ? -exp : exp;
+    if (i != len || frac - exp < INT32_MIN || frac - exp > INT32_MAX) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "could not parse decimal \"%.*s\": not a number "
+                            "with a Java int scale",
+                            (int)(len > 64 ? 64 : len), text);
+    }
+    *scale = (int32_t)(frac - exp);
+    return KC_OK;
+}
+
 kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
                                 int32_t scale, const uint8_t **unscaled,
                                 size_t *out_len, kc_error_t *err)

@@ -22,4 +22,14 @@ kc_err_t kc_decimal_to_java_string(const uint8_t *unscaled, size_t len,
 kc_err_t kc_decimal_digits(const uint8_t *unscaled, size_t len, kc_buf_t *out,
                            bool *negative);
 
+/**
+ * @brief The scale Java's new BigDecimal(text) gives @p text (digits after
+ * the point minus the exponent: "1.50" -> 2, "1E+3" -> -3), which
+ * kc_decimal_from_string then reads without rounding.
+ * @returns KC_ERR_INVALID if @p text is not a number or the scale is not
+ * a Java int.
+ */
+kc_err_t kc_decimal_text_scale(const char *text, size_t len, int32_t *scale,
+                               kc_error_t *err);
+
 #endif /* KC_DATA_KC_DECIMAL_H */

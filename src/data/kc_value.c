@@ -15,12 +15,14 @@ void kc_value_set_null(kc_value_t *v)
 {
     memset(v, 0, sizeof(*v));
     v->type = KC_TYPE_NULL;
+    v->flags = 0;
 }
 
 void kc_value_set_int(kc_value_t *v, kc_type_t type, int64_t i)
 {
     kc_assert(type >= KC_TYPE_INT8 && type <= KC_TYPE_INT64);
     v->type = type;
+    v->flags = 0;
     v->u.i = i;
 }
 
@@ -28,12 +30,14 @@ void kc_value_set_float(kc_value_t *v, kc_type_t type, double f)
 {
     kc_assert(type == KC_TYPE_FLOAT32 || type == KC_TYPE_FLOAT64);
     v->type = type;
+    v->flags = 0;
     v->u.f = type == KC_TYPE_FLOAT32 ? (double)(float)f : f;
 }
 
 void kc_value_set_bool(kc_value_t *v, bool b)
 {
     v->type = KC_TYPE_BOOLEAN;
+    v->flags = 0;
     v->u.b = b;
 }
 
@@ -41,6 +45,7 @@ void kc_value_set_string(kc_arena_t *arena, kc_value_t *v, const char *s,
                          size_t len)
 {
     v->type = KC_TYPE_STRING;
+    v->flags = 0;
     v->u.str.data = kc_arena_strndup(arena, s != NULL ? s : "", len);
     v->u.str.len = len;
 }
@@ -48,6 +53,7 @@ void kc_value_set_string(kc_arena_t *arena, kc_value_t *v, const char *s,
 void kc_value_set_string_ref(kc_value_t *v, const char *s, size_t len)
 {
     v->type = KC_TYPE_STRING;
+    v->flags = 0;
     v->u.str.data = s;
     v->u.str.len = len;
 }
@@ -56,6 +62,7 @@ void kc_value_set_bytes(kc_arena_t *arena, kc_value_t *v, const uint8_t *data,
                         size_t len)
 {
     v->type = KC_TYPE_BYTES;
+    v->flags = 0;
     /* +1 keeps a non-NULL pointer for empty bytes. */
     uint8_t *copy = kc_arena_alloc(arena, len + 1);
 
@@ -66,9 +73,30 @@ void kc_value_set_bytes(kc_arena_t *arena, kc_value_t *v, const uint8_t *data,
     v->u.bytes.len = len;
 }
 
+int32_t kc_value_decimal_scale(const kc_schema_t *schema, const kc_value_t *v)
+{
+    if (v->flags & KC_VALUE_F_SCALE) {
+        return v->u.bytes.scale;
+    }
+    return kc_schema_decimal_scale(schema);
+}
+
+void kc_value_set_decimal_scale(kc_value_t *v, int32_t scale,
+                                int32_t schema_scale)
+{
+    if (scale == schema_scale) {
+        v->flags &= ~KC_VALUE_F_SCALE;
+        v->u.bytes.scale = 0;
+        return;
+    }
+    v->flags |= KC_VALUE_F_SCALE;
+    v->u.bytes.scale = scale;
+}
+
 void kc_value_set_array(kc_arena_t *arena, kc_value_t *v, size_t len)
 {
     v->type = KC_TYPE_ARRAY;
+    v->flags = 0;
     v->u.array.items =
         kc_arena_calloc(arena, len ? len : 1, sizeof(kc_value_t));
     v->u.array.len = len;
@@ -77,6 +105,7 @@ void kc_value_set_array(kc_arena_t *arena, kc_value_t *v, size_t len)
 void kc_value_set_map(kc_arena_t *arena, kc_value_t *v, size_t len)
 {
     v->type = KC_TYPE_MAP;
+    v->flags = 0;
     v->u.map.keys = kc_arena_calloc(arena, len ? len : 1, sizeof(kc_value_t));
     v->u.map.values = kc_arena_calloc(arena, len ? len : 1, sizeof(kc_value_t));
     v->u.map.len = len;
@@ -89,6 +118,7 @@ void kc_value_set_struct(kc_arena_t *arena, kc_value_t *v,
 
     kc_assert(kc_schema_type(schema) == KC_TYPE_STRUCT);
     v->type = KC_TYPE_STRUCT;
+    v->flags = 0;
     v->u.st.schema = schema;
     v->u.st.fields = kc_arena_calloc(arena, n ? n : 1, sizeof(kc_value_t));
 }
@@ -128,9 +158,16 @@ void kc_value_copy(kc_arena_t *arena, kc_value_t *dst, const kc_value_t *src)
     case KC_TYPE_STRING:
         kc_value_set_string(arena, dst, src->u.str.data, src->u.str.len);
         return;
-    case KC_TYPE_BYTES:
+    case KC_TYPE_BYTES: {
+        uint32_t flags = src->flags;
+        int32_t scale = src->u.bytes.scale;
+
         kc_value_set_bytes(arena, dst, src->u.bytes.data, src->u.bytes.len);
+        /* A Decimal's own scale travels with it. */
+        dst->flags = flags;
+        dst->u.bytes.scale = scale;
         return;
+    }
     case KC_TYPE_ARRAY: {
         size_t n = src->u.array.len;
         const kc_value_t *items = src->u.array.items;
@@ -146,7 +183,10 @@ void kc_value_copy(kc_arena_t *arena, kc_value_t *dst, const kc_value_t *src)
         const kc_value_t *keys = src->u.map.keys;
         const kc_value_t *values = src->u.map.values;
 
+        uint32_t flags = src->flags;
+
         kc_value_set_map(arena, dst, n);
+        dst->flags = flags; /* a LinkedHashMap stays one */
         for (size_t i = 0; i < n; i++) {
             kc_value_copy(arena, &dst->u.map.keys[i], &keys[i]);
             kc_value_copy(arena, &dst->u.map.values[i], &values[i]);
@@ -202,6 +242,12 @@ bool kc_value_equals(const kc_value_t *a, const kc_value_t *b)
                (a->u.str.len == 0 ||
                 memcmp(a->u.str.data, b->u.str.data, a->u.str.len) == 0);
     case KC_TYPE_BYTES:
+        /* BigDecimal.equals: 1.5 and 1.50 differ. */
+        if ((a->flags & KC_VALUE_F_SCALE) != (b->flags & KC_VALUE_F_SCALE) ||
+            ((a->flags & KC_VALUE_F_SCALE) &&
+             a->u.bytes.scale != b->u.bytes.scale)) {
+            return false;
+        }
         return a->u.bytes.len == b->u.bytes.len &&
                (a->u.bytes.len == 0 ||
                 memcmp(a->u.bytes.data, b->u.bytes.data, a->u.bytes.len) == 0);

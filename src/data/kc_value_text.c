@@ -195,7 +195,7 @@ static bool kc_java_hash(const kc_schema_t *schema, const kc_value_t *k,
         return true;
     case KC_TYPE_BYTES:
         if (logical == KC_LOGICAL_DECIMAL) {
-            *h = kc_decimal_hash(k, kc_schema_decimal_scale(schema));
+            *h = kc_decimal_hash(k, kc_value_decimal_scale(schema, k));
             return true;
         }
         return false;
@@ -225,12 +225,7 @@ static size_t kc_bucket(uint32_t h, size_t cap)
     return (size_t)((h ^ (h >> 16)) & (uint32_t)(cap - 1));
 }
 
-/*
- * Fill @p order with the entry indexes in the order a java.util.HashMap
- * made with `new HashMap<>()` and filled in index order iterates them.
- * Returns false if some key has no value-defined hash.
- */
-static bool kc_hashmap_order(const kc_schema_t *key_schema,
+bool kc_value_map_java_order(const kc_schema_t *key_schema,
                              const kc_value_t *map, size_t *order)
 {
     size_t n = map->u.map.len;
@@ -301,7 +296,9 @@ static kc_err_t kc_text_map(kc_buf_t *out, const kc_schema_t *schema,
     size_t *order = kc_malloc((n > 0 ? n : 1) * sizeof(*order));
     kc_err_t rc;
 
-    if (!kc_hashmap_order(ks, v, order)) {
+    /* A LinkedHashMap (Flatten's output) prints in its own order. */
+    if ((v->flags & KC_VALUE_F_LINKED) ||
+        !kc_value_map_java_order(ks, v, order)) {
         for (size_t i = 0; i < n; i++) {
             order[i] = i;
         }
@@ -398,7 +395,7 @@ static kc_err_t kc_text_value(kc_buf_t *out, const kc_schema_t *schema,
     case KC_TYPE_BYTES:
         if (logical == KC_LOGICAL_DECIMAL) {
             return kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
-                                             kc_schema_decimal_scale(schema),
+                                             kc_value_decimal_scale(schema, v),
                                              out);
         }
         return kc_base64_encode(v->u.bytes.data, v->u.bytes.len, out);
@@ -435,4 +432,54 @@ kc_err_t kc_value_text_append(kc_buf_t *out, const kc_schema_t *schema,
         out->len = mark; /* leave the buffer as it was */
     }
     return rc;
+}
+
+const char *kc_value_java_class(const kc_value_t *v)
+{
+    switch (v->type) {
+    case KC_TYPE_NULL:
+        return "null";
+    case KC_TYPE_INT8:
+        return "java.lang.Byte";
+    case KC_TYPE_INT16:
+        return "java.lang.Short";
+    case KC_TYPE_INT32:
+        return "java.lang.Integer";
+    case KC_TYPE_INT64:
+        return "java.lang.Long";
+    case KC_TYPE_FLOAT32:
+        return "java.lang.Float";
+    case KC_TYPE_FLOAT64:
+        return "java.lang.Double";
+    case KC_TYPE_BOOLEAN:
+        return "java.lang.Boolean";
+    case KC_TYPE_STRING:
+        return "java.lang.String";
+    case KC_TYPE_BYTES:
+        return "[B";
+    case KC_TYPE_ARRAY:
+        return "java.util.ArrayList";
+    case KC_TYPE_MAP:
+        return "java.util.HashMap";
+    case KC_TYPE_STRUCT:
+        return "org.apache.kafka.connect.data.Struct";
+    }
+    return "unknown";
+}
+
+size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
+                                     const kc_value_t *map)
+{
+    size_t n = map->u.map.len;
+    size_t *order;
+
+    if (n < 2 || (map->flags & KC_VALUE_F_LINKED)) {
+        return NULL;
+    }
+    order = kc_malloc(n * sizeof(*order));
+    if (!kc_value_map_java_order(key_schema, map, order)) {
+        kc_free(order);
+        return NULL;
+    }
+    return order;
 }

@@ -46,4 +46,31 @@ size_t kc_value_text_date(int64_t ms, char *out, size_t size);
 /** @brief Java's String.hashCode of UTF-8 text (over its UTF-16 units). */
 int32_t kc_value_text_string_hash(const char *s, size_t len);
 
+/**
+ * @brief The order Java iterates map @p map in: NULL for the entries' own
+ * order (a LinkedHashMap, KC_VALUE_F_LINKED; fewer than two entries; keys
+ * without a value-defined hash), else a kc_malloc'ed array of the entry
+ * indexes in java.util.HashMap order, which the caller frees.
+ */
+size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
+                                     const kc_value_t *map);
+
+/**
+ * @brief The Java class Apache's runtime holds for @p value, as its
+ * messages name it ("java.lang.String", "java.util.HashMap", "[B"; "null"
+ * for null). Static text.
+ */
+const char *kc_value_java_class(const kc_value_t *value);
+
+/**
+ * @brief Fill @p order (map->u.map.len slots) with the entry indexes in
+ * the order a java.util.HashMap made with `new HashMap<>()` and filled in
+ * index order iterates them (JsonConverter fills its maps that way).
+ * @p key_schema (borrowed) may be NULL for a schemaless map.
+ * @returns false, with @p order untouched, if some key has no
+ * value-defined Java hash code (bytes, arrays, maps, structs).
+ */
+bool kc_value_map_java_order(const kc_schema_t *key_schema,
+                             const kc_value_t *map, size_t *order);
+
 #endif /* KC_DATA_KC_VALUE_TEXT_H */

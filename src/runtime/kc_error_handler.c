@@ -828,4 +828,9 @@ void kc_error_context_name_stage(kc_error_context_t *ctx,
         ctx->class_name = plugin->class_name;
         ctx->plugin_name = plugin->name;
     }
+    /* The few failures Apache raises as another exception than the
+     * stage's DataException say so. */
+    if (kc_error_java_exception(err) != NULL && ctx->code != KC_RETRY) {
+        ctx->exception_class = kc_error_java_exception(err);
+    }
 }

@@ -33,8 +33,9 @@ const char *kc_producer_exception(rd_kafka_resp_err_t err)
     case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
         return KAFKA_EXC "TimeoutException";
     case RD_KAFKA_RESP_ERR_INVALID_MSG:
-    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
         return KAFKA_EXC "CorruptRecordException";
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+        return "org.apache.kafka.common.InvalidRecordException";
     default:
         return "org.apache.kafka.common.KafkaException";
     }
@@ -92,48 +93,120 @@ const char *kc_topic_name_problem(const char *topic)
     return NULL;
 }
 
-/*
- * The message for a record Kafka refused with @p err (caller frees):
- * names the topic, the cause and, where one helps, the setting to change.
- * @p size is the record's serialised size when known (a local refusal),
- * else 0. Sets *fatal when the producer can send nothing any more.
- */
+/* ByteUtils.sizeOfVarint: the zig-zag varint length of @p v. */
+static size_t kc_varint_size(int64_t v)
+{
+    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+    size_t n = 1;
+
+    while (z >= 0x80) {
+        z >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* One length-prefixed field of a record (-1 = null: one byte). */
+static size_t kc_field_size(const void *data, size_t len)
+{
+    if (data == NULL) {
+        return 1;
+    }
+    return kc_varint_size((int64_t)len) + len;
+}
+
+size_t kc_producer_record_size(const void *key, size_t key_len,
+                               const void *value, size_t value_len,
+                               rd_kafka_headers_t *hdrs)
+{
+    /* DefaultRecordBatch.RECORD_BATCH_OVERHEAD and
+     * DefaultRecord.MAX_RECORD_OVERHEAD. */
+    size_t size = 61 + 21;
+    size_t count = hdrs != NULL ? rd_kafka_header_cnt(hdrs) : 0;
+
+    size += kc_field_size(key, key_len) + kc_field_size(value, value_len);
+    size += kc_varint_size((int64_t)count);
+    for (size_t i = 0; i < count; i++) {
+        const char *name;
+        const void *hv;
+        size_t hlen;
+
+        if (rd_kafka_header_get_all(hdrs, i, &name, &hv, &hlen) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+            break;
+        }
+        size += kc_field_size(name, strlen(name)) + kc_field_size(hv, hlen);
+    }
+    return size;
+}
+
 char *kc_producer_failure_text(rd_kafka_t *rk, bool idempotent,
                                rd_kafka_resp_err_t err, const char *topic,
                                size_t size, bool *fatal)
 {
     char max[32];
     size_t max_len = sizeof(max);
-    char *detail;
-    char *text;
 
     *fatal = err == RD_KAFKA_RESP_ERR__FATAL;
     if (*fatal) {
-        detail = kc_producer_fatal_text(rk, idempotent);
-        text = kc_asprintf("could not send record to topic \"%s\": %s", topic,
-                           detail);
-        kc_free(detail);
-        return text;
+        return kc_producer_fatal_text(rk, idempotent);
     }
-    if (err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION &&
-        kc_topic_name_problem(topic) != NULL) {
-        return kc_asprintf("could not send record to topic \"%s\": not a "
-                           "valid topic name: %s",
-                           topic, kc_topic_name_problem(topic));
+    switch (err) {
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+        return kc_asprintf("Invalid topics: [%s]", topic);
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+        if (size > 0 &&
+            rd_kafka_conf_get(rd_kafka_conf(rk), "message.max.bytes", max,
+                              &max_len) == RD_KAFKA_CONF_OK) {
+            /* librdkafka's message.max.bytes is max.request.size. */
+            return kc_asprintf("The message is %zu bytes when serialized "
+                               "which is larger than %s, which is the value "
+                               "of the max.request.size configuration.",
+                               size, max);
+        }
+        return kc_strdup("The request included a message larger than the "
+                         "max message size the server will accept.");
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+        return kc_strdup("This server does not host this topic-partition.");
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+        return kc_asprintf("Not authorized to access topics: [%s]", topic);
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+        return kc_strdup("Cluster authorization failed.");
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+        return kc_strdup("This message has failed its CRC checksum, exceeds "
+                         "the valid size, has a null key for a compacted "
+                         "topic, or is otherwise corrupt.");
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+        return kc_strdup("This record has failed the validation on broker "
+                         "and hence will be rejected.");
+    default:
+        /* No Apache text kconnect can rebuild (a delivery timeout names
+         * the batch's age): librdkafka's. */
+        return kc_strdup(rd_kafka_err2str(err));
     }
-    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && size > 0 &&
-        rd_kafka_conf_get(rd_kafka_conf(rk), "message.max.bytes", max,
-                          &max_len) == RD_KAFKA_CONF_OK) {
-        return kc_asprintf(
-            "could not send record to topic \"%s\": its key and value are "
-            "%zu bytes when serialized, more than the producer's "
-            "max.request.size (message.max.bytes) of %s bytes",
-            topic, size, max);
+}
+
+char *kc_producer_failure_log(rd_kafka_resp_err_t err, const char *topic,
+                              size_t size, const char *text)
+{
+    const char *hint = NULL;
+    const char *problem = kc_topic_name_problem(topic);
+
+    if (err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION && problem != NULL) {
+        hint = problem;
+    } else if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && size > 0) {
+        hint = "raise producer.max.request.size in the worker config (or "
+               "producer.override.max.request.size in the connector config)";
+    } else if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+        hint = "the topic's max.message.bytes or the broker's "
+               "message.max.bytes is smaller than the record";
     }
-    return kc_asprintf("could not send record to topic \"%s\": %s%s", topic,
-                       rd_kafka_err2str(err),
-                       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
-                           ? " (the topic's max.message.bytes or the broker's "
-                             "message.max.bytes is smaller than the record)"
-                           : "");
+    if (hint == NULL) {
+        return kc_asprintf("could not send record to topic \"%s\": %s", topic,
+                           text);
+    }
+    return kc_asprintf("could not send record to topic \"%s\": %s (%s)", topic,
+                       text, hint);
 }

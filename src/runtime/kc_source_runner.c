@@ -336,6 +336,8 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
     bool fatal;
     char *text = kc_producer_failure_text(sr->rk, sr->idempotent, err, topic,
                                           size, &fatal);
+    /* The log names the topic and the way out; reports carry Apache's. */
+    char *line = kc_producer_failure_log(err, topic, size, text);
 
     if (!fatal && kc_error_handler_tolerates_all(sr->core.eh)) {
         kc_error_context_t ctx = {
@@ -348,16 +350,18 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
             .produced = msg};
 
         /* Apache (KIP-779) logs, reports and skips a failed send then. */
-        kc_log_error(LOGGER, "%s; skipping it (errors.tolerance=all)", text);
+        kc_log_error(LOGGER, "%s; skipping it (errors.tolerance=all)", line);
         kc_error_handler_failed(sr->core.eh, &ctx, NULL);
         set_state(p, seq, PEND_ACKED);
         kc_free(text);
+        kc_free(line);
         return;
     }
     set_state(p, seq, PEND_FAILED);
     if (sr->core.failure == NULL) {
-        kc_log_error(LOGGER, "%s", text);
+        kc_log_error(LOGGER, "%s", line);
     }
+    kc_free(line);
     runner_fail(sr,
                 "org.apache.kafka.connect.errors.ConnectException: "
                 "Unrecoverable exception from producer send callback\n"
@@ -528,6 +532,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     bool vnull = false;
     rd_kafka_headers_t *hdrs = NULL;
     rd_kafka_resp_err_t rerr;
+    size_t size;
     kc_err_t rc;
     source_stage_t st;
 
@@ -651,7 +656,11 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
         sr->in_flight++; /* librdkafka owns the headers now */
         return;
     }
-    /* A failed producev leaves the headers with us. */
+    /* A failed producev leaves the headers with us. The size Apache's
+     * producer would quote counts them. */
+    size = kc_producer_record_size(knull ? NULL : sr->kbuf.data, sr->kbuf.len,
+                                   vnull ? NULL : sr->vbuf.data, sr->vbuf.len,
+                                   hdrs);
     if (hdrs != NULL) {
         rd_kafka_headers_destroy(hdrs);
     }
@@ -674,8 +683,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
         set_state(p, seq, PEND_FAILED);
         return;
     }
-    send_failed(sr, p, seq, rerr, rec->topic, sr->kbuf.len + sr->vbuf.len,
-                st.polled, NULL);
+    send_failed(sr, p, seq, rerr, rec->topic, size, st.polled, NULL);
 }
 
 /* ---- lifecycle ------------------------------------------------------ */

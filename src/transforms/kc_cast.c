@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "data/kc_base64.h"
+#include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
 #include "transforms/kc_java_date_format.h"
 #include "transforms/kc_transform_util.h"
@@ -282,8 +283,9 @@ static void kc_cast_to_string(const kc_schema_t *schema, const kc_value_t *v,
         return;
     }
     if (logical == KC_LOGICAL_DECIMAL) {
-        kc_decimal_to_string(v->u.bytes.data, v->u.bytes.len,
-                             kc_schema_decimal_scale(schema), out);
+        /* BigDecimal.toString: 1E-7, 1E+3 */
+        kc_decimal_to_java_string(v->u.bytes.data, v->u.bytes.len,
+                                  kc_value_decimal_scale(schema, v), out);
         return;
     }
     switch (v->type) {
@@ -352,7 +354,7 @@ static kc_err_t kc_cast_value(const kc_schema_t *schema, const kc_value_t *v,
 
         kc_buf_init(&b, 0);
         kc_decimal_to_string(v->u.bytes.data, v->u.bytes.len,
-                             kc_schema_decimal_scale(schema), &b);
+                             kc_value_decimal_scale(schema, v), &b);
         d = strtod(kc_buf_cstr(&b), NULL);
         kc_buf_release(&b);
         is_num = is_float = true;

@@ -190,8 +190,11 @@ static kc_err_t kc_extract_field_apply(void *ctx, kc_record_t *rec,
         }
         fs = kc_extract_schema(t, *schema);
         if (fs == NULL) {
-            return kc_error_set(err, KC_ERR_INVALID, "Unknown field: %s",
-                                t->original);
+            /* Apache's Schema.field lookup: not a DataException. */
+            kc_error_set(err, KC_ERR_INVALID, "Unknown field: %s", t->original);
+            kc_error_set_java_exception(err,
+                                        "java.lang.IllegalArgumentException");
+            return KC_ERR_INVALID;
         }
         for (size_t i = 0; i < t->path.count && cur != NULL; i++) {
             const kc_field_t *f;

@@ -6,6 +6,7 @@
  */
 #include "kc_internal.h"
 
+#include "data/kc_value_text.h"
 #include "transforms/kc_transform_util.h"
 #include "transforms/kc_transforms.h"
 
@@ -183,11 +184,34 @@ static void kc_flatten_values(const kc_value_t *st, const kc_schema_t *schema,
     }
 }
 
+/*
+ * Apache fills a LinkedHashMap while iterating each input map. A map
+ * JsonConverter read is a java.util.HashMap, which iterates in hash
+ * order; a LinkedHashMap (KC_VALUE_F_LINKED) in its own. Either way the
+ * output is in the order Java produces, and is marked linked.
+ */
+static size_t *kc_flatten_order(kc_arena_t *arena, const kc_value_t *map)
+{
+    size_t n = map->u.map.len;
+    size_t *order = kc_arena_alloc(arena, (n > 0 ? n : 1) * sizeof(*order));
+
+    if ((map->flags & KC_VALUE_F_LINKED) ||
+        !kc_value_map_java_order(NULL, map, order)) {
+        for (size_t i = 0; i < n; i++) {
+            order[i] = i;
+        }
+    }
+    return order;
+}
+
 static kc_err_t kc_flatten_map(const kc_flatten_t *t, kc_arena_t *arena,
                                const kc_value_t *map, const char *prefix,
                                kc_tx_map_t *out, kc_error_t *err)
 {
-    for (size_t i = 0; i < map->u.map.len; i++) {
+    const size_t *order = kc_flatten_order(arena, map);
+
+    for (size_t j = 0; j < map->u.map.len; j++) {
+        size_t i = order[j];
         const kc_value_t *k = &map->u.map.keys[i];
         const kc_value_t *v = &map->u.map.values[i];
         char *name;
@@ -241,6 +265,7 @@ static kc_err_t kc_flatten_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
             return KC_ERR_INVALID;
         }
         kc_tx_map_finish(&map, &out);
+        out.flags |= KC_VALUE_F_LINKED;
     } else {
         const kc_schema_t *in = *schema;
         const kc_schema_t *ns;

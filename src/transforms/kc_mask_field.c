@@ -5,6 +5,8 @@
  */
 #include "kc_internal.h"
 
+#include "data/kc_decimal.h"
+
 #include "transforms/kc_transform_util.h"
 #include "transforms/kc_transforms.h"
 #include "util/kc_str.h"
@@ -105,15 +107,20 @@ static kc_err_t kc_mask_custom(const kc_mask_field_t *t,
     if (logical == KC_LOGICAL_DECIMAL) {
         const uint8_t *bytes;
         size_t len;
+        int32_t scale;
 
-        if (kc_decimal_from_string(arena, r, strlen(r),
-                                   kc_schema_decimal_scale(schema), &bytes,
-                                   &len, NULL) != KC_OK) {
+        /* new BigDecimal(replacement): the text's own scale ("42" is 42,
+         * not 42.00). */
+        if (kc_decimal_text_scale(r, strlen(r), &scale, NULL) != KC_OK ||
+            kc_decimal_from_string(arena, r, strlen(r), scale, &bytes, &len,
+                                   NULL) != KC_OK) {
             goto not_number;
         }
         out->type = KC_TYPE_BYTES;
+        out->flags = 0;
         out->u.bytes.data = bytes;
         out->u.bytes.len = len;
+        kc_value_set_decimal_scale(out, scale, kc_schema_decimal_scale(schema));
         return KC_OK;
     }
     if (logical != KC_LOGICAL_NONE) {
@@ -152,7 +159,7 @@ static kc_err_t kc_mask_custom(const kc_mask_field_t *t,
 not_number:
     return kc_error_set(err, KC_ERR_INVALID,
                         "Unable to convert %s (class java.lang.String) to "
-                        "number",
+                        "a number",
                         r);
 unsupported:
     return kc_error_set(err, KC_ERR_INVALID,
@@ -178,9 +185,11 @@ static kc_err_t kc_mask_value(const kc_mask_field_t *t,
         return kc_mask_custom(t, schema, v, arena, out, err);
     }
     if (logical == KC_LOGICAL_DECIMAL) {
+        /* BigDecimal.ZERO: scale 0 whatever the schema says. */
         out->type = KC_TYPE_BYTES;
         out->u.bytes.data = &zero;
         out->u.bytes.len = 1;
+        kc_value_set_decimal_scale(out, 0, kc_schema_decimal_scale(schema));
         return KC_OK;
     }
     switch (v->type) {

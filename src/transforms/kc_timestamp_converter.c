@@ -204,12 +204,16 @@ static kc_err_t kc_ts_kind_of_schema(const kc_schema_t *schema,
         *kind = KC_TS_UNIX;
         return KC_OK;
     }
-    return kc_error_set(err, KC_ERR_INVALID,
-                        "Schema Schema{%s%s%s} does not correspond to a known "
-                        "timestamp type format",
-                        kc_schema_name(schema) ? kc_schema_name(schema) : "",
-                        kc_schema_name(schema) ? ":" : "",
-                        kc_type_name(kc_schema_type(schema)));
+    kc_error_set(err, KC_ERR_INVALID,
+                 "Schema Schema{%s%s%s} does not correspond to a known "
+                 "timestamp type format",
+                 kc_schema_name(schema) ? kc_schema_name(schema) : "",
+                 kc_schema_name(schema) ? ":" : "",
+                 kc_type_name(kc_schema_type(schema)));
+    /* Apache raises a ConnectException here, not a DataException. */
+    kc_error_set_java_exception(err, "org.apache.kafka.connect.errors."
+                                     "ConnectException");
+    return KC_ERR_INVALID;
 }
 
 /* The schema of the target type (a new reference). */

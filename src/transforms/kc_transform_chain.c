@@ -403,12 +403,10 @@ kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
 
             rc = st->pred.plugin->test(st->pred.ctx, rec, &match, err);
             if (rc != KC_OK) {
-                kc_error_prefix(err,
-                                "predicate \"%s\" of transform \"%s\" "
-                                "failed",
-                                st->pred_alias, st->alias);
-                /* The error handler names the transform's class from
-                 * this, never from the message text. */
+                /* The message stays the plugin's own (Apache's exception
+                 * text, which dead letter queue headers carry); the
+                 * error handler names the transform's class from the
+                 * origin. */
                 kc_error_set_origin(err, st->alias);
                 return rc;
             }
@@ -418,7 +416,6 @@ kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
         }
         rc = st->plugin->apply(st->ctx, rec, arena, drop, err);
         if (rc != KC_OK) {
-            kc_error_prefix(err, "transform \"%s\" failed", st->alias);
             kc_error_set_origin(err, st->alias);
             return rc;
         }

@@ -44,12 +44,11 @@ size_t kc_transform_chain_len(const kc_transform_chain_t *chain);
  * new memory from @p arena (the batch arena: derived schemas are pinned to
  * it). A stage with a predicate runs only when `negate XOR test(rec)`.
  * *drop is set when a stage filtered the record out (Filter); the rest of
- * the chain is skipped then. On error @p err starts with the failing
- * alias: `transform "a" failed: <Apache's DataException message>` (or
- * `predicate "p" of transform "a" failed: ...`) and its origin
- * (kc_error_origin) is the transform's alias "a", which is what the error
- * handler reads; @p rec may be partly transformed then and must not be
- * delivered as is.
+ * the chain is skipped then. On error @p err holds the plugin's own
+ * message (Apache's exception text, which the dead letter queue headers
+ * carry unchanged) and its origin (kc_error_origin) is the failing
+ * transform's alias "a", from which the error handler names the class;
+ * @p rec may be partly transformed then and must not be delivered as is.
  */
 kc_err_t kc_transform_chain_apply(kc_transform_chain_t *chain, kc_record_t *rec,
                                   kc_arena_t *arena, bool *drop,

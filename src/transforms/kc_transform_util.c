@@ -3,6 +3,8 @@
  */
 #include "kc_internal.h"
 
+#include "data/kc_value_text.h"
+
 #include "transforms/kc_transform_util.h"
 #include "util/kc_str.h"
 
@@ -18,35 +20,7 @@ kc_value_t *kc_tx_value_slot(kc_record_t *rec, kc_tx_side_t side)
 
 const char *kc_tx_java_class(const kc_value_t *v)
 {
-    switch (v->type) {
-    case KC_TYPE_NULL:
-        return "null";
-    case KC_TYPE_INT8:
-        return "java.lang.Byte";
-    case KC_TYPE_INT16:
-        return "java.lang.Short";
-    case KC_TYPE_INT32:
-        return "java.lang.Integer";
-    case KC_TYPE_INT64:
-        return "java.lang.Long";
-    case KC_TYPE_FLOAT32:
-        return "java.lang.Float";
-    case KC_TYPE_FLOAT64:
-        return "java.lang.Double";
-    case KC_TYPE_BOOLEAN:
-        return "java.lang.Boolean";
-    case KC_TYPE_STRING:
-        return "java.lang.String";
-    case KC_TYPE_BYTES:
-        return "[B";
-    case KC_TYPE_ARRAY:
-        return "java.util.ArrayList";
-    case KC_TYPE_MAP:
-        return "java.util.HashMap";
-    case KC_TYPE_STRUCT:
-        return "org.apache.kafka.connect.data.Struct";
-    }
-    return "unknown";
+    return kc_value_java_class(v);
 }
 
 kc_err_t kc_tx_require_map(const kc_value_t *v, const char *purpose,
@@ -275,6 +249,7 @@ long kc_tx_map_find(const kc_value_t *map, const char *key)
 void kc_tx_map_finish(const kc_tx_map_t *map, kc_value_t *out)
 {
     out->type = KC_TYPE_MAP;
+    out->flags = 0;
     out->u.map.keys = map->keys;
     out->u.map.values = map->values;
     out->u.map.len = map->len;

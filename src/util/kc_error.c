@@ -92,6 +92,22 @@ void kc_error_set_cause(kc_error_t *err, const char *cause)
     }
 }
 
+void kc_error_set_java_exception(kc_error_t *err, const char *class_name)
+{
+    if (err != NULL) {
+        kc_error_set_cause(err, class_name);
+        err->flags |= KC_ERROR_F_JAVA_EXCEPTION;
+    }
+}
+
+const char *kc_error_java_exception(const kc_error_t *err)
+{
+    if ((err->flags & KC_ERROR_F_JAVA_EXCEPTION) && err->cause[0] != '\0') {
+        return err->cause;
+    }
+    return NULL;
+}
+
 const char *kc_error_cause(const kc_error_t *err)
 {
     return err->cause[0] != '\0' ? err->cause : NULL;

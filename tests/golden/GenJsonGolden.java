@@ -213,11 +213,9 @@ public class GenJsonGolden {
         } else if (v instanceof byte[]) {
             return d.add("bytes").add(Base64.getEncoder().encodeToString((byte[]) v));
         } else if (v instanceof BigDecimal) {
-            /* At the schema's scale, as Connect would write it. */
+            /* With its own scale: a JSON number read for a Decimal keeps
+             * the number's scale (1.5 for a scale-4 schema). */
             BigDecimal b = (BigDecimal) v;
-            if (s != null && s.parameters() != null && s.parameters().containsKey("scale")) {
-                b = b.setScale(Integer.parseInt(s.parameters().get("scale")));
-            }
             return d.add("dec").add(Base64.getEncoder().encodeToString(
                     b.unscaledValue().toByteArray())).add(b.scale());
         } else if (v instanceof java.util.Date) {

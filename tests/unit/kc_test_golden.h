@@ -60,6 +60,12 @@ static inline void build_value(kc_arena_t *arena, const kc_schema_t *schema,
         } else {
             kc_value_set_bytes(arena, out, data, len);
         }
+        /* A Decimal's own scale (a JSON number keeps its scale). */
+        if (tag[0] == 'd' && schema != NULL && json_array_size(d) > 2) {
+            kc_value_set_decimal_scale(
+                out, (int32_t)json_integer_value(json_array_get(d, 2)),
+                kc_schema_decimal_scale(schema));
+        }
     } else if (strcmp(tag, "arr") == 0) {
         const kc_schema_t *items = schema ? kc_schema_items(schema) : NULL;
 
@@ -73,6 +79,8 @@ static inline void build_value(kc_arena_t *arena, const kc_schema_t *schema,
         const kc_schema_t *vs = schema ? kc_schema_value(schema) : NULL;
 
         kc_value_set_map(arena, out, json_array_size(arg));
+        /* The generator builds its maps as LinkedHashMaps. */
+        out->flags |= KC_VALUE_F_LINKED;
         for (size_t i = 0; i < json_array_size(arg); i++) {
             const json_t *pair = json_array_get(arg, i);
 

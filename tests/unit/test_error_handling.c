@@ -17,6 +17,7 @@
 #include "plugins/kc_registry.h"
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_error_handler.h"
+#include "transforms/kc_transform_chain.h"
 
 /* ---- a fake clock: sleeping moves time on, and is recorded ---------- */
 
@@ -456,6 +457,64 @@ static void test_transform_class_from_the_error_message(void **state)
                         "com.example.Custom");
     assert_string_equal(
         kc_error_handler_transform_class(reg, props, "something else"), "null");
+    kc_registry_destroy(reg);
+    kc_props_destroy(props);
+}
+
+/*
+ * A failure Apache raises as another exception than DataException (the
+ * transform says so with kc_error_set_java_exception) is reported under
+ * that class: ExtractField on a field the schema lacks throws Apache's
+ * IllegalArgumentException (tests/golden/pipeline_golden.jsonl,
+ * error_extract_field_unknown). Run through a real chain.
+ */
+static void test_transform_failure_reports_apaches_exception_class(void **state)
+{
+    kc_props_t *props = kc_props_new();
+    kc_registry_t *reg = kc_registry_new();
+    kc_task_converters_t conv = {0};
+    kc_error_context_t ctx = {.stage = KC_STAGE_TRANSFORMATION};
+    kc_transform_chain_t *chain;
+    kc_arena_t *arena = kc_arena_new(0);
+    kc_schema_t *schema = kc_schema_new(KC_TYPE_STRUCT);
+    kc_record_t rec = {.topic = "t", .partition = -1, .offset = -1};
+    kc_error_t err;
+    bool drop = false;
+
+    (void)state;
+    assert_int_equal(kc_registry_add_builtins(reg, &err), KC_OK);
+    kc_props_set(props, "transforms", "x");
+    kc_props_set(props, "transforms.x.type", "ExtractField$Value");
+    kc_props_set(props, "transforms.x.field", "nope");
+    chain = kc_transform_chain_new(reg, props, &err);
+    assert_non_null(chain);
+    assert_int_equal(
+        kc_schema_add_field_take(
+            schema, "id",
+            kc_schema_ref(kc_schema_primitive(KC_TYPE_INT32, false)), NULL),
+        KC_OK);
+    rec.value_schema = schema;
+    kc_value_set_struct(arena, &rec.value, schema);
+    kc_value_set_int(&rec.value.u.st.fields[0], KC_TYPE_INT32, 7);
+    assert_int_not_equal(
+        kc_transform_chain_apply(chain, &rec, arena, &drop, &err), KC_OK);
+    kc_error_context_name_stage(&ctx, &conv, reg, props, &err, "Task");
+    assert_string_equal(kc_error_handler_exception_class(&ctx),
+                        "java.lang.IllegalArgumentException");
+    assert_string_equal(err.msg, "Unknown field: nope");
+    assert_string_equal(ctx.class_name, "org.apache.kafka.connect.transforms."
+                                        "ExtractField$Value");
+
+    /* Any other transform failure is a DataException. */
+    ctx.exception_class = NULL;
+    kc_error_set(&err, KC_ERR_INVALID, "x");
+    kc_error_set_origin(&err, "x");
+    kc_error_context_name_stage(&ctx, &conv, reg, props, &err, "Task");
+    assert_string_equal(kc_error_handler_exception_class(&ctx),
+                        "org.apache.kafka.connect.errors.DataException");
+    kc_transform_chain_destroy(chain);
+    kc_arena_destroy(arena);
+    kc_schema_unref(schema);
     kc_registry_destroy(reg);
     kc_props_destroy(props);
 }
@@ -1293,6 +1352,8 @@ int main(void)
         cmocka_unit_test(test_log_text_of_a_source_record),
         cmocka_unit_test(test_transform_class_from_the_error_message),
         cmocka_unit_test(test_transform_class_from_the_error_origin),
+        cmocka_unit_test(
+            test_transform_failure_reports_apaches_exception_class),
         cmocka_unit_test(test_retry_marks_the_error_retriable),
         cmocka_unit_test(test_kafka_fatal_error_is_fatal_with_its_name),
         cmocka_unit_test_setup_teardown(

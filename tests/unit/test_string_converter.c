@@ -408,7 +408,7 @@ static void test_bytearray_converter(void **state)
                                      &v, &out, &is_null, &err),
                      KC_ERR_INVALID);
     assert_string_equal(err.msg,
-                        "invalid schema type for ByteArrayConverter: STRING");
+                        "Invalid schema type for ByteArrayConverter: STRING");
     kc_value_set_string(arena, &v, "x", 1);
     assert_int_equal(
         p->from_connect(ctx, "t", NULL, NULL, &v, &out, &is_null, &err),

@@ -90,7 +90,7 @@ static void test_out_of_range(void **state)
     cast_chain(fx, "Value", "int8");
     rec->value = tx_str("999");
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg, "transform \"c\" failed: Value (999) was out "
+    assert_string_equal(err.msg, "Value (999) was out "
                                  "of range for requested data type");
 }
 
@@ -170,11 +170,9 @@ static void test_non_ascii_digits_parse_as_java(void **state)
         cast_chain(fx, "Value", type);
         rec->value = tx_str(line);
         if (strncmp(expected, "ERR ", 4) == 0) {
-            const char *prefix = "transform \"c\" failed: ";
-
+            /* Apache's text, unprefixed: the chain records the alias. */
             tx_apply_error(fx, rec, &err);
-            assert_true(strncmp(err.msg, prefix, strlen(prefix)) == 0);
-            assert_string_equal(err.msg + strlen(prefix), expected + 4);
+            assert_string_equal(err.msg, expected + 4);
         } else {
             char *end = NULL;
 
@@ -338,7 +336,7 @@ static void test_cast_from_unsupported(void **state)
     kc_value_set_array(fx->arena, &rec->value, 0);
     tx_apply_error(fx, rec, &err);
     assert_string_equal(err.msg,
-                        "transform \"c\" failed: Cast transformation does "
+                        "Cast transformation does "
                         "not support casting from ARRAY; supported types are "
                         "[INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, "
                         "BOOLEAN, STRING, BYTES]");

@@ -259,7 +259,7 @@ static void test_apply_error_names_alias(void **state)
                  "transforms.vk.fields=id\n");
     tx_apply_error(fx, rec, &err);
     assert_string_equal(err.msg,
-                        "transform \"vk\" failed: Only Map objects supported "
+                        "Only Map objects supported "
                         "in absence of schema for [copying fields from value "
                         "to key], found: java.lang.String");
 }

@@ -105,7 +105,7 @@ static void test_set_schema_metadata_errors(void **state)
                  "transforms.s.schema.name=foo\n");
     rec->value = tx_str("x");
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg, "transform \"s\" failed: Schema required for "
+    assert_string_equal(err.msg, "Schema required for "
                                  "[updating schema metadata]");
 }
 

@@ -107,15 +107,15 @@ static void test_mask_errors(void **state)
                  "transforms.m.replacement=x\n");
     rec->value = tx_map(fx, 1, keys, vals);
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg, "transform \"m\" failed: Cannot mask value "
+    assert_string_equal(err.msg, "Cannot mask value "
                                  "of type class java.lang.Boolean with custom "
                                  "replacement.");
 
     vals[0] = tx_int(KC_TYPE_INT32, 5);
     rec->value = tx_map(fx, 1, keys, vals);
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg, "transform \"m\" failed: Unable to convert x "
-                                 "(class java.lang.String) to number");
+    assert_string_equal(err.msg, "Unable to convert x "
+                                 "(class java.lang.String) to a number");
 }
 
 int main(void)

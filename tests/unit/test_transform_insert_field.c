@@ -144,7 +144,7 @@ static void test_struct_required(void **state)
     rec->value_schema = TX_PRIM(KC_TYPE_INT32);
     rec->value = tx_int(KC_TYPE_INT32, 42);
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg, "transform \"ins\" failed: Only Struct "
+    assert_string_equal(err.msg, "Only Struct "
                                  "objects supported for [field insertion], "
                                  "found: java.lang.Integer");
 }
@@ -163,7 +163,7 @@ static void test_offset_needs_sink_record(void **state)
                  "transforms.ins.offset.field=off\n");
     src->key = tx_map(fx, 1, keys, vals);
     tx_apply_error(fx, src, &err);
-    assert_string_equal(err.msg, "transform \"ins\" failed: Only SinkRecord "
+    assert_string_equal(err.msg, "Only SinkRecord "
                                  "supported for [field insertion], found: "
                                  "org.apache.kafka.connect.source."
                                  "SourceRecord");

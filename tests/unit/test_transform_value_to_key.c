@@ -88,9 +88,8 @@ static void test_missing_field(void **state)
     rec->value_schema = vs;
     kc_value_set_struct(fx->arena, &rec->value, vs);
     tx_apply_error(fx, rec, &err);
-    assert_string_equal(err.msg,
-                        "transform \"v\" failed: Field does not exist: "
-                        "not_exist");
+    assert_string_equal(err.msg, "Field does not exist: "
+                                 "not_exist");
     kc_schema_unref(vs);
 }
 

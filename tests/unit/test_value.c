@@ -17,6 +17,38 @@
 #include "data/kc_decimal.h"
 #include "data/kc_java_number.h"
 
+/*
+ * A copy keeps what the flags say about the Java object: a Decimal's own
+ * scale (1.5 read for a scale-2 schema stays 1.5, and equals only 1.5)
+ * and a LinkedHashMap's order.
+ */
+static void test_copy_keeps_decimal_scale_and_linked_map(void **state)
+{
+    kc_arena_t *arena = kc_arena_new(0);
+    kc_value_t d;
+    kc_value_t m;
+    kc_value_t copy;
+    static const uint8_t fifteen = 15;
+
+    (void)state;
+    kc_value_set_bytes(arena, &d, &fifteen, 1);
+    kc_value_set_decimal_scale(&d, 1, 2);
+    kc_value_copy(arena, &copy, &d);
+    assert_true(copy.flags & KC_VALUE_F_SCALE);
+    assert_int_equal(copy.u.bytes.scale, 1);
+    assert_true(kc_value_equals(&d, &copy));
+    /* 1.5 is not 0.15 (the same bytes at the schema's scale). */
+    kc_value_set_bytes(arena, &copy, &fifteen, 1);
+    assert_false(kc_value_equals(&d, &copy));
+
+    kc_value_set_map(arena, &m, 1);
+    kc_value_set_string(arena, &m.u.map.keys[0], "k", 1);
+    m.flags |= KC_VALUE_F_LINKED;
+    kc_value_copy(arena, &copy, &m);
+    assert_true(copy.flags & KC_VALUE_F_LINKED);
+    kc_arena_destroy(arena);
+}
+
 static void test_scalars_and_strings(void **state)
 {
     kc_arena_t *arena = kc_arena_new(0);
@@ -431,6 +463,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scalars_and_strings),
+        cmocka_unit_test(test_copy_keeps_decimal_scale_and_linked_map),
         cmocka_unit_test(test_struct_map_access_copy_equals),
         cmocka_unit_test(test_equals_floats),
         cmocka_unit_test(test_validate_names_the_path),
