@@ -44,6 +44,18 @@ kc_err_t kc_converters_register(kc_registry_t *reg, kc_error_t *err)
         {KC_PLUGIN_HEADER_CONVERTER, &kc_json_converter_plugin},
         {KC_PLUGIN_HEADER_CONVERTER, &kc_string_converter_plugin},
         {KC_PLUGIN_HEADER_CONVERTER, &kc_bytearray_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_boolean_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_double_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_float_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_integer_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_long_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_short_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_boolean_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_double_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_float_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_integer_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_long_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_short_converter_plugin},
     };
 
     for (size_t i = 0; i < KC_ARRAY_LEN(rows); i++) {
