@@ -61,7 +61,8 @@ static void kc_bytearray_destroy(void *ctx)
 {
 }
 
-static const kc_config_def_t kc_bytearray_config[] = {{.name = NULL}};
+static const kc_config_def_t kc_bytearray_config[] = {KC_CONVERTER_TYPE_ROW,
+                                                      {.name = NULL}};
 
 const struct kc_converter_plugin kc_bytearray_converter_plugin = {
     KC_PLUGIN_INIT(struct kc_converter_plugin),

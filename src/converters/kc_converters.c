@@ -6,6 +6,8 @@
 #include "converters/kc_converters.h"
 #include "util/kc_str.h"
 
+const char *const kc_converter_type_values[] = {"key", "value", "header", NULL};
+
 kc_err_t kc_converter_parse_bool(const char *key, const char *text, bool def,
                                  bool *out, kc_error_t *err)
 {

@@ -19,6 +19,22 @@ extern const struct kc_converter_plugin kc_long_converter_plugin;
 extern const struct kc_converter_plugin kc_float_converter_plugin;
 extern const struct kc_converter_plugin kc_double_converter_plugin;
 
+/* "key", "value", "header": the values of ConverterConfig's converter.type. */
+extern const char *const kc_converter_type_values[];
+
+/*
+ * ConverterConfig's converter.type, the first key of every converter
+ * Apache ships but SimpleHeaderConverter. The runtime sets it to the
+ * converter's role before configure.
+ */
+#define KC_CONVERTER_TYPE_ROW                                                  \
+    {                                                                          \
+        .name = "converter.type", .type = KC_CFG_STRING,                       \
+        .flags = KC_CFG_F_REQUIRED, .importance = KC_IMPORTANCE_LOW,           \
+        .doc = "How this converter will be used.",                             \
+        .valid_values = kc_converter_type_values                               \
+    }
+
 /**
  * @brief Register every built-in converter: as key/value converters
  * (KC_PLUGIN_CONVERTER) and, where Apache allows, as header converters

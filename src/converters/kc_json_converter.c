@@ -19,13 +19,15 @@ static const char *const kc_json_decimal_formats[] = {"BASE64", "NUMERIC",
                                                       NULL};
 
 static const kc_config_def_t kc_json_converter_config[] = {
+    KC_CONVERTER_TYPE_ROW,
     {.name = "schemas.enable",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Include schemas within each of the serialized values and keys.",
      .group = "Schemas",
-     .display_name = "Enable Schemas"},
+     .display_name = "Enable Schemas",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(0)},
     {.name = "schemas.cache.size",
      .type = KC_CFG_INT,
      .default_value = "1000",
@@ -34,7 +36,7 @@ static const kc_config_def_t kc_json_converter_config[] = {
             "converter instance.",
      .group = "Schemas",
      .display_name = "Schema Cache Size",
-     .flags = KC_CFG_F_MIN,
+     .flags = KC_CFG_F_MIN | KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(1),
      .min = 0},
     {.name = "decimal.format",
      .type = KC_CFG_STRING,
@@ -43,9 +45,9 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .doc = "Controls which format this converter will serialize decimals "
             "in. This value is case insensitive and can be either 'BASE64' "
             "(default) or 'NUMERIC'",
-     .group = "Schemas",
+     .group = "Serialization",
      .display_name = "Decimal Format",
-     .flags = KC_CFG_F_NOCASE,
+     .flags = KC_CFG_F_NOCASE | KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(0),
      .valid_values = kc_json_decimal_formats},
     {.name = "replace.null.with.default",
      .type = KC_CFG_BOOLEAN,
@@ -54,8 +56,9 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .doc = "Whether to replace fields that have a default value and that "
             "are null to the default value. When set to true, the default "
             "value is used, otherwise null is used.",
-     .group = "Schemas",
-     .display_name = "Replace null with default"},
+     .group = "Serialization",
+     .display_name = "Replace null with default",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(1)},
     {.name = NULL}};
 
 static void kc_json_destroy(void *ctx)

@@ -29,18 +29,8 @@ static const kc_number_kind_t kc_number_kinds[] = {
     {KC_TYPE_BOOLEAN, 1, "boolean", "BooleanDeserializer"},
 };
 
-/* ConverterConfig's only key, which every one of these converters has. */
-static const char *const kc_converter_types[] = {"key", "value", "header",
-                                                 NULL};
-
 static const kc_config_def_t kc_number_converter_config[] = {
-    {.name = "converter.type",
-     .type = KC_CFG_STRING,
-     .flags = KC_CFG_F_REQUIRED,
-     .importance = KC_IMPORTANCE_LOW,
-     .doc = "How this converter will be used.",
-     .valid_values = kc_converter_types},
-    {.name = NULL}};
+    KC_CONVERTER_TYPE_ROW, {.name = NULL}};
 
 /*
  * The Java class of the value Apache's runtime would hand the converter,

@@ -20,13 +20,15 @@ typedef struct kc_string_conv {
 } kc_string_conv_t;
 
 static const kc_config_def_t kc_string_converter_config[] = {
+    KC_CONVERTER_TYPE_ROW,
     {.name = "converter.encoding",
      .type = KC_CFG_STRING,
      .default_value = "UTF-8",
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "The name of the Java character set to use for encoding strings "
             "as byte arrays.",
-     .display_name = "Encoding"},
+     .display_name = "Encoding",
+     .flags = KC_CFG_F_WIDTH_MEDIUM},
     {.name = NULL}};
 
 static void kc_string_destroy(void *ctx)

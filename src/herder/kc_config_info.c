@@ -15,6 +15,21 @@ static const char *kc_importance_name(kc_cfg_importance_t imp)
     return "LOW";
 }
 
+/* Apache's ConfigDef.Width name of a row. */
+static const char *kc_width_name(unsigned flags)
+{
+    switch (flags & KC_CFG_F_WIDTH_MASK) {
+    case KC_CFG_F_WIDTH_SHORT:
+        return "SHORT";
+    case KC_CFG_F_WIDTH_MEDIUM:
+        return "MEDIUM";
+    case KC_CFG_F_WIDTH_LONG:
+        return "LONG";
+    default:
+        return "NONE";
+    }
+}
+
 /* Visit each row once, first occurrence of a name winning. */
 typedef void (*kc_def_visit_fn)(const kc_config_def_t *def, int order,
                                 void *opaque);
@@ -61,7 +76,9 @@ static void kc_defs_each(const kc_config_def_t *const *tables,
             if (kc_def_seen_before(tables, t, r)) {
                 continue;
             }
-            if (def->group != NULL) {
+            if ((def->flags & KC_CFG_ORDER_MASK) != 0) {
+                order = KC_CFG_ORDER_OF(def->flags);
+            } else if (def->group != NULL) {
                 /* Apache numbers keys within their group from 1. */
                 order = 1;
                 for (size_t t2 = 0; t2 <= t; t2++) {
@@ -103,7 +120,7 @@ static json_t *kc_config_key_info(const kc_config_def_t *def, int order)
                         json_string(kc_importance_name(def->importance)));
     json_object_set_new(o, "documentation", kc_json_string_or_null(def->doc));
     json_object_set_new(o, "group", kc_json_string_or_null(def->group));
-    json_object_set_new(o, "width", json_string("NONE"));
+    json_object_set_new(o, "width", json_string(kc_width_name(def->flags)));
     json_object_set_new(
         o, "display_name",
         json_string(def->display_name != NULL ? def->display_name : def->name));

@@ -7,6 +7,7 @@
 
 #include "transforms/kc_transform_chain.h"
 
+#include "plugins/kc_plugin_version.h"
 #include "plugins/kc_registry.h"
 #include "util/kc_str.h"
 
@@ -136,6 +137,7 @@ kc_chain_check_alias(const kc_registry_t *reg, const kc_props_t *config,
     char *key = kc_asprintf("%s.%s.type", list_key, alias);
     const char *type = kc_props_get(config, key);
     const kc_plugin_head_t *head = NULL;
+    bool own = true;
 
     if (kc_chain_blank(type)) {
         kc_chain_issue(result, key,
@@ -154,7 +156,26 @@ kc_chain_check_alias(const kc_registry_t *reg, const kc_props_t *config,
         }
         kc_free(trimmed);
     }
-    if (head != NULL && head->config_def != NULL) {
+    if (head != NULL) {
+        char *vkey = kc_asprintf("%s.%s.plugin.version", list_key, alias);
+        const char *req = kc_props_get(config, vkey);
+        char *msg = req != NULL && head->version != NULL
+                        ? kc_plugin_version_mismatch(head->class_name != NULL
+                                                         ? head->class_name
+                                                         : head->name,
+                                                     req, head->version, 1)
+                        : NULL;
+
+        if (msg != NULL) {
+            kc_chain_issue(result, key, "%s", msg);
+            kc_chain_issue(result, vkey, "%s", msg);
+            kc_free(msg);
+            /* As Apache, which cannot load it: its own keys go unchecked. */
+            own = false;
+        }
+        kc_free(vkey);
+    }
+    if (own && head != NULL && head->config_def != NULL) {
         kc_chain_check_own_keys(config, list_key, alias, head->config_def,
                                 result);
     }
