@@ -96,7 +96,8 @@ static size_t kc_kind_struct_size(kc_plugin_kind_t kind)
     switch (kind) {
     case KC_PLUGIN_SOURCE:
     case KC_PLUGIN_SINK:
-        return sizeof(struct kc_connector_plugin);
+        /* Callbacks appended later are optional: older plugins still load. */
+        return KC_CONNECTOR_PLUGIN_SIZE_V2;
     case KC_PLUGIN_CONVERTER:
     case KC_PLUGIN_HEADER_CONVERTER:
         return sizeof(struct kc_converter_plugin);
