@@ -15,7 +15,8 @@
 
 /* ---- lifecycle ------------------------------------------------------ */
 
-static const char *const kc_json_decimal_formats[] = {"BASE64", "NUMERIC",
+/* In the order Apache's validation message lists them. */
+static const char *const kc_json_decimal_formats[] = {"NUMERIC", "BASE64",
                                                       NULL};
 
 static const kc_config_def_t kc_json_converter_config[] = {

@@ -652,6 +652,86 @@ static void kc_present_aliases(kc_herder_t *h, const kc_props_t *props,
 }
 
 /*
+ * A converter the connector names itself (with no error on its class key)
+ * has its own keys validated and listed after everything else, prefixed,
+ * as Apache's AbstractHerder.validateConverterConfig: header, key, value.
+ */
+static void kc_append_converter_infos(kc_herder_t *h, const kc_props_t *props,
+                                      json_t *infos)
+{
+    static const struct {
+        const char *key;
+        const char *role;
+    } convs[] = {{"header.converter", "header"},
+                 {"key.converter", "key"},
+                 {"value.converter", "value"}};
+    kc_registry_t *reg = kc_worker_registry(h->w);
+    json_t *configs = json_object_get(infos, "configs");
+    json_t *groups = json_object_get(infos, "groups");
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(convs); i++) {
+        const char *cls = kc_props_get(props, convs[i].key);
+        json_t *entry = kc_infos_entry(infos, convs[i].key);
+        const kc_plugin_head_t *head = NULL;
+        const kc_config_def_t *tables[2];
+        kc_config_result_t result = {NULL, 0};
+        kc_props_t *sub;
+        char *prefix;
+        char *trimmed;
+        json_t *more;
+
+        if (cls == NULL || entry == NULL || kc_entry_has_errors(entry)) {
+            continue;
+        }
+        trimmed = kc_str_trim_dup(cls, strlen(cls));
+        if (i == 0) {
+            head = kc_registry_find(reg, KC_PLUGIN_HEADER_CONVERTER, trimmed);
+        }
+        if (head == NULL) {
+            head = kc_registry_find(reg, KC_PLUGIN_CONVERTER, trimmed);
+        }
+        kc_free(trimmed);
+        if (head == NULL || head->config_def == NULL) {
+            continue;
+        }
+        prefix = kc_asprintf("%s.", convs[i].key);
+        sub = kc_props_with_prefix(props, prefix);
+        if (kc_props_get(sub, "converter.type") == NULL) {
+            kc_props_set(sub, "converter.type", convs[i].role);
+        }
+        tables[0] = head->config_def;
+        tables[1] = NULL;
+        kc_config_validate(tables, sub, &result);
+        more = kc_config_infos_prefixed(head->config_def, prefix, sub, &result);
+        json_object_set_new(
+            infos, "error_count",
+            json_integer(
+                json_integer_value(json_object_get(infos, "error_count")) +
+                json_integer_value(json_object_get(more, "error_count"))));
+        json_array_extend(configs, json_object_get(more, "configs"));
+        for (size_t g = 0; g < json_array_size(json_object_get(more, "groups"));
+             g++) {
+            const char *name = json_string_value(
+                json_array_get(json_object_get(more, "groups"), g));
+            bool have = false;
+
+            for (size_t k = 0; k < json_array_size(groups); k++) {
+                have =
+                    have || strcmp(json_string_value(json_array_get(groups, k)),
+                                   name) == 0;
+            }
+            if (!have) {
+                json_array_append_new(groups, json_string(name));
+            }
+        }
+        json_decref(more);
+        kc_config_result_release(&result);
+        kc_props_destroy(sub);
+        kc_free(prefix);
+    }
+}
+
+/*
  * The tables validate lists: the framework's, then the alias rows, then
  * the connector's own (Apache's enriched ConfigDef order). Caller frees
  * the array.
@@ -746,6 +826,7 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
                        (const kc_plugin_head_t *)p, false, props);
     kc_present_converters(h, props, *infos);
     kc_present_aliases(h, props, *infos);
+    kc_append_converter_infos(h, props, *infos);
     kc_herder_scrub_infos(h, raw, *infos);
     kc_config_result_release(&result);
     kc_props_destroy(props);
