@@ -474,7 +474,9 @@ static json_t *kc_plugin_classes(const kc_registry_t *reg,
     for (size_t i = 0; i < n; i++) {
         kc_strlist_push(&names, kc_plugin_class(kc_registry_at(reg, kind, i)));
     }
-    qsort(names.items, names.count, sizeof(*names.items), kc_strp_cmp);
+    if (names.count > 1) {
+        qsort(names.items, names.count, sizeof(*names.items), kc_strp_cmp);
+    }
     for (size_t i = 0; i < names.count; i++) {
         if (i == 0 || strcmp(names.items[i], names.items[i - 1]) != 0) {
             json_array_append_new(arr, json_string(names.items[i]));
