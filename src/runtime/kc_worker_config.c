@@ -24,8 +24,9 @@
 
 static const char *const tolerance_values[] = {"none", "all", NULL};
 static const char *const reload_values[] = {"none", "restart", NULL};
-static const char *const eos_values[] = {"requested", "required", NULL};
-static const char *const boundary_values[] = {"poll", "interval", "connector",
+/* Listed in the order Apache's messages give them (a HashSet's). */
+static const char *const eos_values[] = {"required", "requested", NULL};
+static const char *const boundary_values[] = {"interval", "poll", "connector",
                                               NULL};
 static const char *const dns_values[] = {
     "use_all_dns_ips", "resolve_canonical_bootstrap_servers_only", NULL};
@@ -557,7 +558,7 @@ static const kc_config_def_t connector_common_def[] = {
          "result in a change in the connector's configuration properties.",
      .group = "Common",
      .display_name = "Reload Action",
-     .flags = KC_CFG_F_NOCASE | KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(14),
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(14),
      .valid_values = reload_values},
     {.name = "errors.retry.timeout",
      .type = KC_CFG_LONG,
@@ -588,7 +589,7 @@ static const kc_config_def_t connector_common_def[] = {
             "fails the task on any error; 'all' skips problematic records.",
      .group = "Error Handling",
      .display_name = "Error Tolerance",
-     .flags = KC_CFG_F_NOCASE | KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(3),
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(3),
      .valid_values = tolerance_values,
      KC_CFG_BIND(kc_connector_conf_t, errors_tolerance)},
     {.name = "errors.log.enable",
