@@ -593,6 +593,10 @@ static void kc_present_converters(kc_herder_t *h, const kc_props_t *props,
         if (set != NULL && head == NULL && kc_entry_has_errors(entry)) {
             json_object_set_new(json_object_get(entry, "value"), "value",
                                 json_null());
+        } else if (set != NULL && head != NULL) {
+            /* A CLASS value shows the class it resolved to, as Apache. */
+            json_object_set_new(json_object_get(entry, "value"), "value",
+                                json_string(kc_plugin_class(head)));
         }
         json_object_set_new(
             json_object_get(entry, "value"), "recommended_values",
@@ -643,6 +647,10 @@ static void kc_present_aliases(kc_herder_t *h, const kc_props_t *props,
                     /* As Apache: a class it could not load shows null. */
                     json_object_set_new(json_object_get(entry, "value"),
                                         "value", json_null());
+                } else if (head != NULL) {
+                    json_object_set_new(json_object_get(entry, "value"),
+                                        "value",
+                                        json_string(kc_plugin_class(head)));
                 }
             }
             kc_present_version(infos, vkey, head, false, props);
