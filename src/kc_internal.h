@@ -24,6 +24,15 @@
 #define kc_assert(cond) assert(cond)
 #define KC_BUG(msg)     (assert(!msg), abort())
 
+/*
+ * The Apache Kafka release whose behaviour kconnect reproduces. Built-in
+ * plugins report it as their version, as Apache's plugins of the same
+ * name report their release (AppInfoParser), so tools comparing versions
+ * see what they would see on Apache; kconnect's own version is
+ * KC_VERSION_STR (GET / "commit", kconnect --version).
+ */
+#define KC_APACHE_VERSION "4.1.1"
+
 #define KC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define KC_UNUSED(x)    ((void)(x))
 

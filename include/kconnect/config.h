@@ -103,6 +103,21 @@ typedef enum kc_cfg_importance {
  * secret; the flag hides a key of another type (a STRING token, say).
  */
 #define KC_CFG_F_SECRET (1u << 7)
+/*
+ * How a row is presented by REST (`GET /connector-plugins/{p}/config`,
+ * `config/validate`), as Apache's ConfigDef.Width and orderInGroup. They
+ * live in the flags so that the row's layout (and plugins' tables) stay as
+ * they are. Without a width the row shows "NONE"; without an order, -1
+ * outside a group and its place in the group (from 1) inside one.
+ */
+#define KC_CFG_F_WIDTH_SHORT  (1u << 8)
+#define KC_CFG_F_WIDTH_MEDIUM (2u << 8)
+#define KC_CFG_F_WIDTH_LONG   (3u << 8)
+#define KC_CFG_F_WIDTH_MASK   (3u << 8)
+/* Apache's orderInGroup @p n (-1 to 4094), in bits 16-27 of the flags. */
+#define KC_CFG_ORDER(n)      ((unsigned)((n) + 2) << 16)
+#define KC_CFG_ORDER_MASK    (0xfffu << 16)
+#define KC_CFG_ORDER_OF(flg) ((int)(((flg)&KC_CFG_ORDER_MASK) >> 16) - 2)
 
 /* What REST and the docs show in place of a secret value. */
 #define KC_CONFIG_HIDDEN "[hidden]"

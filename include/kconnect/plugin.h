@@ -94,7 +94,24 @@ struct kc_connector_plugin {
      * to @p result.
      */
     void (*validate)(const kc_props_t *config, kc_config_result_t *result);
+    /**
+     * Optional (appended; a descriptor whose struct_size ends before it
+     * has none): check an alter-offsets request (REST `PATCH
+     * /connectors/{name}/offsets`) before anything is written, as Apache's
+     * Connector.alterOffsets. @p partitions and @p offsets are @p count
+     * schemaless values (maps); an offset is KC_TYPE_NULL for a
+     * tombstone. Return KC_OK to accept, or an error whose message REST
+     * answers with 500, nothing written.
+     */
+    kc_err_t (*alter_offsets)(const kc_props_t *config,
+                              const kc_value_t *partitions,
+                              const kc_value_t *offsets, size_t count,
+                              kc_error_t *err);
 };
+
+/* The struct_size of a connector descriptor built before alter_offsets. */
+#define KC_CONNECTOR_PLUGIN_SIZE_V2                                            \
+    offsetof(struct kc_connector_plugin, alter_offsets)
 
 /** @brief The stored offset for @p partition (a map value) or NOT_FOUND. */
 KC_EXPORT kc_err_t kc_source_offset_get(kc_source_task_ctx_t *tctx,

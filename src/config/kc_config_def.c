@@ -342,6 +342,13 @@ void kc_cfg_check(const kc_config_def_t *def, const char *raw,
     }
     if (kc_cfg_parse_value(def, value, val, &err) != KC_OK) {
         kc_cfg_issue_add(result, def->name, "%s", err.msg);
+        if (def->flags & (KC_CFG_F_MIN | KC_CFG_F_MAX)) {
+            /* As ConfigDef: the range then checks the null it was left. */
+            kc_cfg_issue_add(result, def->name,
+                             "Invalid value null for configuration %s: "
+                             "Value must be non-null",
+                             def->name);
+        }
         val->is_null = true;
         return;
     }

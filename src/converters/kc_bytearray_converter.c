@@ -63,14 +63,15 @@ static void kc_bytearray_destroy(void *ctx)
 {
 }
 
-static const kc_config_def_t kc_bytearray_config[] = {{.name = NULL}};
+static const kc_config_def_t kc_bytearray_config[] = {KC_CONVERTER_TYPE_ROW,
+                                                      {.name = NULL}};
 
 const struct kc_converter_plugin kc_bytearray_converter_plugin = {
     KC_PLUGIN_INIT(struct kc_converter_plugin),
     .name = "ByteArrayConverter",
     .class_name = "org.apache.kafka.connect.converters.ByteArrayConverter",
     .aliases = NULL,
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_bytearray_config,
     .configure = kc_bytearray_configure,
     .from_connect = kc_bytearray_from_connect,

@@ -6,6 +6,8 @@
 #include "converters/kc_converters.h"
 #include "util/kc_str.h"
 
+const char *const kc_converter_type_values[] = {"key", "value", "header", NULL};
+
 kc_err_t kc_converter_parse_bool(const char *key, const char *text, bool def,
                                  bool *out, kc_error_t *err)
 {
@@ -44,6 +46,18 @@ kc_err_t kc_converters_register(kc_registry_t *reg, kc_error_t *err)
         {KC_PLUGIN_HEADER_CONVERTER, &kc_json_converter_plugin},
         {KC_PLUGIN_HEADER_CONVERTER, &kc_string_converter_plugin},
         {KC_PLUGIN_HEADER_CONVERTER, &kc_bytearray_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_boolean_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_double_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_float_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_integer_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_long_converter_plugin},
+        {KC_PLUGIN_CONVERTER, &kc_short_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_boolean_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_double_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_float_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_integer_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_long_converter_plugin},
+        {KC_PLUGIN_HEADER_CONVERTER, &kc_short_converter_plugin},
     };
 
     for (size_t i = 0; i < KC_ARRAY_LEN(rows); i++) {

@@ -15,7 +15,8 @@
 
 /* ---- lifecycle ------------------------------------------------------ */
 
-static const char *const kc_json_decimal_formats[] = {"BASE64", "NUMERIC",
+/* In the order Apache's validation message lists them. */
+static const char *const kc_json_decimal_formats[] = {"NUMERIC", "BASE64",
                                                       NULL};
 
 /* The converter's settings, bound from its table (kc_config_bind). */
@@ -27,6 +28,7 @@ typedef struct kc_json_conf {
 } kc_json_conf_t;
 
 static const kc_config_def_t kc_json_converter_config[] = {
+    KC_CONVERTER_TYPE_ROW,
     {.name = "schemas.enable",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",
@@ -34,6 +36,7 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .doc = "Include schemas within each of the serialized values and keys.",
      .group = "Schemas",
      .display_name = "Enable Schemas",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(0),
      KC_CFG_BIND(kc_json_conf_t, schemas_enable)},
     {.name = "schemas.cache.size",
      .type = KC_CFG_INT,
@@ -43,7 +46,7 @@ static const kc_config_def_t kc_json_converter_config[] = {
             "converter instance.",
      .group = "Schemas",
      .display_name = "Schema Cache Size",
-     .flags = KC_CFG_F_MIN,
+     .flags = KC_CFG_F_MIN | KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(1),
      .min = 0,
      KC_CFG_BIND(kc_json_conf_t, schemas_cache_size)},
     {.name = "decimal.format",
@@ -53,9 +56,9 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .doc = "Controls which format this converter will serialize decimals "
             "in. This value is case insensitive and can be either 'BASE64' "
             "(default) or 'NUMERIC'",
-     .group = "Schemas",
+     .group = "Serialization",
      .display_name = "Decimal Format",
-     .flags = KC_CFG_F_NOCASE,
+     .flags = KC_CFG_F_NOCASE | KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(0),
      .valid_values = kc_json_decimal_formats,
      KC_CFG_BIND(kc_json_conf_t, decimal_format)},
     {.name = "replace.null.with.default",
@@ -65,8 +68,9 @@ static const kc_config_def_t kc_json_converter_config[] = {
      .doc = "Whether to replace fields that have a default value and that "
             "are null to the default value. When set to true, the default "
             "value is used, otherwise null is used.",
-     .group = "Schemas",
+     .group = "Serialization",
      .display_name = "Replace null with default",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(1),
      KC_CFG_BIND(kc_json_conf_t, replace_null_with_default)},
     {.name = NULL}};
 
@@ -133,7 +137,7 @@ const struct kc_converter_plugin kc_json_converter_plugin = {
     .name = "JsonConverter",
     .class_name = "org.apache.kafka.connect.json.JsonConverter",
     .aliases = NULL,
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_json_converter_config,
     .configure = kc_json_configure,
     .from_connect = kc_json_from_connect,

@@ -18,13 +18,15 @@ typedef struct kc_string_conv {
 } kc_string_conv_t;
 
 static const kc_config_def_t kc_string_converter_config[] = {
+    KC_CONVERTER_TYPE_ROW,
     {.name = "converter.encoding",
      .type = KC_CFG_STRING,
      .default_value = "UTF-8",
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "The name of the Java character set to use for encoding strings "
             "as byte arrays.",
-     .display_name = "Encoding"},
+     .display_name = "Encoding",
+     .flags = KC_CFG_F_WIDTH_MEDIUM},
     {.name = NULL}};
 
 static void kc_string_destroy(void *ctx)
@@ -150,7 +152,7 @@ const struct kc_converter_plugin kc_string_converter_plugin = {
     .name = "StringConverter",
     .class_name = "org.apache.kafka.connect.storage.StringConverter",
     .aliases = NULL,
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_string_converter_config,
     .configure = kc_string_configure,
     .from_connect = kc_string_from_connect,

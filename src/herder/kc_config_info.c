@@ -2,6 +2,9 @@
 
 #include "herder/kc_config_info.h"
 
+#include "config/kc_config_parse.h"
+#include "util/kc_utf8.h"
+
 static const char *kc_importance_name(kc_cfg_importance_t imp)
 {
     switch (imp) {
@@ -13,6 +16,21 @@ static const char *kc_importance_name(kc_cfg_importance_t imp)
         return "LOW";
     }
     return "LOW";
+}
+
+/* Apache's ConfigDef.Width name of a row. */
+static const char *kc_width_name(unsigned flags)
+{
+    switch (flags & KC_CFG_F_WIDTH_MASK) {
+    case KC_CFG_F_WIDTH_SHORT:
+        return "SHORT";
+    case KC_CFG_F_WIDTH_MEDIUM:
+        return "MEDIUM";
+    case KC_CFG_F_WIDTH_LONG:
+        return "LONG";
+    default:
+        return "NONE";
+    }
 }
 
 /* Visit each row once, first occurrence of a name winning. */
@@ -61,7 +79,9 @@ static void kc_defs_each(const kc_config_def_t *const *tables,
             if (kc_def_seen_before(tables, t, r)) {
                 continue;
             }
-            if (def->group != NULL) {
+            if ((def->flags & KC_CFG_ORDER_MASK) != 0) {
+                order = KC_CFG_ORDER_OF(def->flags);
+            } else if (def->group != NULL) {
                 /* Apache numbers keys within their group from 1. */
                 order = 1;
                 for (size_t t2 = 0; t2 <= t; t2++) {
@@ -103,7 +123,7 @@ static json_t *kc_config_key_info(const kc_config_def_t *def, int order)
                         json_string(kc_importance_name(def->importance)));
     json_object_set_new(o, "documentation", kc_json_string_or_null(def->doc));
     json_object_set_new(o, "group", kc_json_string_or_null(def->group));
-    json_object_set_new(o, "width", json_string("NONE"));
+    json_object_set_new(o, "width", json_string(kc_width_name(def->flags)));
     json_object_set_new(
         o, "display_name",
         json_string(def->display_name != NULL ? def->display_name : def->name));
@@ -163,6 +183,15 @@ static json_t *kc_list_value(const char *raw)
     return out;
 }
 
+static bool kc_config_parses(const kc_config_def_t *def, const char *raw)
+{
+    kc_cfg_value_t val;
+    bool ok = kc_cfg_parse_value(def, raw, &val, NULL) == KC_OK;
+
+    kc_cfg_value_clear(&val);
+    return ok;
+}
+
 static json_t *kc_value_info(const char *name, const kc_config_def_t *def,
                              const kc_props_t *props,
                              const kc_config_result_t *result)
@@ -175,7 +204,10 @@ static json_t *kc_value_info(const char *name, const kc_config_def_t *def,
     if (raw == NULL && def != NULL && !(def->flags & KC_CFG_F_REQUIRED)) {
         raw = def->default_value;
     }
-    if (raw == NULL) {
+    if (raw != NULL && def != NULL && !kc_config_parses(def, raw)) {
+        /* As ConfigDef: a value that does not parse is not shown. */
+        value = json_null();
+    } else if (raw == NULL) {
         value = json_null();
     } else if (def != NULL && kc_config_def_is_secret(def)) {
         value = json_string(KC_CONFIG_HIDDEN);
@@ -285,4 +317,117 @@ void kc_config_info_add_issue(kc_config_result_t *result, const char *key,
     result->issues[result->count].key = key;
     result->issues[result->count].message = kc_strdup(message);
     result->count++;
+}
+
+/*
+ * Where java.util.HashMap (default capacity, load factor 0.75) iterates
+ * key @p name among @p n keys: its bucket. Apache lists a plugin's
+ * ConfigDef.validate() results in that order.
+ */
+static uint32_t kc_java_hashmap_bucket(const char *name, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)name;
+    const uint8_t *end = p + strlen(name);
+    uint32_t h = 0;
+    uint32_t cap = 16;
+
+    while (p < end) {
+        uint32_t cp;
+        size_t len = kc_utf8_decode(p, end, &cp);
+
+        if (len == 0) {
+            cp = *p;
+            len = 1;
+        }
+        /* String.hashCode runs over UTF-16 code units. */
+        if (cp >= 0x10000) {
+            h = 31 * h + (0xD800 + ((cp - 0x10000) >> 10));
+            h = 31 * h + (0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            h = 31 * h + cp;
+        }
+        p += len;
+    }
+    while ((double)n > cap * 0.75) {
+        cap *= 2;
+    }
+    return (h ^ (h >> 16)) & (cap - 1);
+}
+
+typedef struct kc_hashed_row {
+    const kc_config_def_t *def;
+    uint32_t bucket;
+    size_t index;
+} kc_hashed_row_t;
+
+static int kc_hashed_row_cmp(const void *a, const void *b)
+{
+    const kc_hashed_row_t *x = a;
+    const kc_hashed_row_t *y = b;
+
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+json_t *kc_config_infos_prefixed(const kc_config_def_t *defs,
+                                 const char *prefix, const kc_props_t *props,
+                                 const kc_config_result_t *result)
+{
+    json_t *o = json_object();
+    json_t *configs = json_array();
+    json_t *groups = json_array();
+    size_t n = 0;
+    size_t errors = 0;
+    kc_hashed_row_t *rows;
+
+    while (defs[n].name != NULL) {
+        n++;
+    }
+    rows = kc_calloc(n + 1, sizeof(*rows));
+    for (size_t i = 0; i < n; i++) {
+        rows[i].def = &defs[i];
+        rows[i].bucket = kc_java_hashmap_bucket(defs[i].name, n);
+        rows[i].index = i;
+    }
+    qsort(rows, n, sizeof(*rows), kc_hashed_row_cmp);
+    for (size_t i = 0; i < n; i++) {
+        kc_config_def_t def = *rows[i].def;
+        char *full = kc_asprintf("%s%s", prefix, def.name);
+        int order = (def.flags & KC_CFG_ORDER_MASK) != 0
+                        ? KC_CFG_ORDER_OF(def.flags)
+                        : -1;
+        json_t *entry = json_object();
+        json_t *value = kc_value_info(def.name, &def, props, result);
+        bool have_group = false;
+
+        if (json_array_size(json_object_get(value, "errors")) > 0) {
+            errors++;
+        }
+        json_object_set_new(value, "name", json_string(full));
+        if (def.display_name == NULL) {
+            def.display_name = def.name;
+        }
+        def.name = full;
+        json_object_set_new(entry, "definition",
+                            kc_config_key_info(&def, order));
+        json_object_set_new(entry, "value", value);
+        json_array_append_new(configs, entry);
+        for (size_t g = 0; def.group != NULL && g < json_array_size(groups);
+             g++) {
+            have_group = have_group ||
+                         strcmp(json_string_value(json_array_get(groups, g)),
+                                def.group) == 0;
+        }
+        if (def.group != NULL && !have_group) {
+            json_array_append_new(groups, json_string(def.group));
+        }
+        kc_free(full);
+    }
+    kc_free(rows);
+    json_object_set_new(o, "error_count", json_integer((json_int_t)errors));
+    json_object_set_new(o, "groups", groups);
+    json_object_set_new(o, "configs", configs);
+    return o;
 }

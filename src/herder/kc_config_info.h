@@ -35,4 +35,15 @@ json_t *kc_config_infos(const char *name, const kc_config_def_t *const *tables,
 void kc_config_info_add_issue(kc_config_result_t *result, const char *key,
                               const char *message);
 
+/**
+ * @brief The rows of a plugin's own table @p defs validated into @p result
+ * against @p props (the keys without @p prefix), listed under
+ * "<prefix><key>" as Apache lists a converter's ConfigDef in validate: in
+ * java.util.HashMap order, the order Apache's ConfigDef.validate() gives.
+ * Returns {error_count, groups, configs}; caller owns it.
+ */
+json_t *kc_config_infos_prefixed(const kc_config_def_t *defs,
+                                 const char *prefix, const kc_props_t *props,
+                                 const kc_config_result_t *result);
+
 #endif /* KC_HERDER_KC_CONFIG_INFO_H */

@@ -12,8 +12,6 @@
 
 /* Apache's health check timeout. */
 #define KC_HERDER_HEALTH_TIMEOUT_MS 10000
-/* The Apache Kafka release whose REST API this one reproduces. */
-#define KC_HERDER_COMPAT_VERSION "4.1.1"
 
 /*
  * Run @p op through the implementation and wait at most @p timeout_ms.
@@ -346,7 +344,7 @@ kc_err_t kc_herder_server_info(kc_herder_t *h, json_t **out, kc_error_t *err)
      * "version" is the Apache Kafka release whose API this reproduces, so
      * tools that gate features on it keep working; "commit" names us.
      */
-    json_object_set_new(o, "version", json_string(KC_HERDER_COMPAT_VERSION));
+    json_object_set_new(o, "version", json_string(KC_APACHE_VERSION));
     json_object_set_new(o, "commit", json_string("kconnect-" KC_VERSION_STR));
     json_object_set_new(o, "kafka_cluster_id",
                         cluster != NULL ? json_string(cluster) : json_null());

@@ -8,6 +8,7 @@
 
 #include "herder/kc_config_info.h"
 #include "herder/kc_herder_core.h"
+#include "plugins/kc_plugin_version.h"
 #include "util/kc_str.h"
 #include "util/kc_utf8.h"
 
@@ -296,6 +297,483 @@ static void kc_herder_scrub_infos(kc_herder_t *h, const kc_props_t *raw,
     kc_secrets_destroy(sec);
 }
 
+/* ---- how validate presents plugins (Apache's enriched ConfigDef) ------ */
+
+/*
+ * Rows made for one validation: the keys of each transform and predicate
+ * alias, in a "Transforms: <alias>" / "Predicates: <alias>" group, as
+ * Apache lists them whether or not they have errors. Names, docs and
+ * groups are owned here.
+ */
+typedef struct kc_alias_rows {
+    kc_config_def_t **tables;
+    size_t ntables;
+    kc_strlist_t strings;
+} kc_alias_rows_t;
+
+static const char *kc_alias_str(kc_alias_rows_t *rows, char *s)
+{
+    kc_strlist_push_take(&rows->strings, s);
+    return s;
+}
+
+static void kc_alias_rows_add(kc_alias_rows_t *rows, const kc_registry_t *reg,
+                              const kc_props_t *props, bool transform,
+                              const char *alias)
+{
+    const char *list_key = transform ? "transforms" : "predicates";
+    const char *what = transform ? "transformation" : "predicate";
+    const char *title = transform ? "Transformation" : "Predicate";
+    char *type_key = kc_asprintf("%s.%s.type", list_key, alias);
+    const char *type = kc_props_get(props, type_key);
+    const kc_plugin_head_t *head = NULL;
+    const char *group;
+    size_t nown = 0;
+    size_t n = 0;
+    kc_config_def_t *t;
+
+    if (type != NULL) {
+        char *trimmed = kc_str_trim_dup(type, strlen(type));
+
+        head = kc_registry_find(
+            reg, transform ? KC_PLUGIN_TRANSFORM : KC_PLUGIN_PREDICATE,
+            trimmed);
+        kc_free(trimmed);
+    }
+    {
+        char *vkey = kc_asprintf("%s.%s.plugin.version", list_key, alias);
+        const char *req = kc_props_get(props, vkey);
+
+        /* A version it cannot have: Apache lists none of its keys. */
+        if (head != NULL && req != NULL && head->version != NULL &&
+            !kc_plugin_version_matches(req, head->version)) {
+            head = NULL;
+        }
+        kc_free(vkey);
+    }
+    while (head != NULL && head->config_def != NULL &&
+           head->config_def[nown].name != NULL) {
+        nown++;
+    }
+    t = kc_calloc(nown + 5, sizeof(*t));
+    group = kc_alias_str(
+        rows,
+        kc_asprintf("%s: %s", transform ? "Transforms" : "Predicates", alias));
+    t[n++] = (kc_config_def_t){
+        .name = kc_alias_str(rows, type_key),
+        .type = KC_CFG_CLASS,
+        .importance = KC_IMPORTANCE_HIGH,
+        .doc = kc_alias_str(rows,
+                            kc_asprintf("Class for the '%s' %s.", alias, what)),
+        .group = group,
+        .display_name =
+            kc_alias_str(rows, kc_asprintf("%s type for %s", title, alias)),
+        .flags = KC_CFG_F_REQUIRED | KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(0)};
+    t[n++] = (kc_config_def_t){
+        .name = kc_alias_str(
+            rows, kc_asprintf("%s.%s.plugin.version", list_key, alias)),
+        .type = KC_CFG_STRING,
+        .importance = KC_IMPORTANCE_HIGH,
+        .doc = kc_alias_str(
+            rows, kc_asprintf("Version of the '%s' %s.", alias, what)),
+        .group = group,
+        .display_name =
+            kc_alias_str(rows, kc_asprintf("%s version for %s", title, alias)),
+        .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(1)};
+    for (size_t i = 0; i < nown; i++) {
+        const kc_config_def_t *own = &head->config_def[i];
+
+        t[n] = *own;
+        t[n].name = kc_alias_str(
+            rows, kc_asprintf("%s.%s.%s", list_key, alias, own->name));
+        t[n].group = group;
+        t[n].display_name =
+            own->display_name != NULL ? own->display_name : own->name;
+        t[n].flags = (own->flags & ~KC_CFG_ORDER_MASK) | KC_CFG_ORDER((int)n);
+        /* Shown only: validation ran on the chain's own checks. */
+        t[n].validator = NULL;
+        n++;
+    }
+    if (transform && head != NULL) {
+        t[n] = (kc_config_def_t){
+            .name =
+                kc_alias_str(rows, kc_asprintf("transforms.%s.negate", alias)),
+            .type = KC_CFG_BOOLEAN,
+            .default_value = "false",
+            .importance = KC_IMPORTANCE_MEDIUM,
+            .doc = "Whether the configured predicate should be negated.",
+            .group = group,
+            .display_name = "negate",
+            .flags = KC_CFG_ORDER((int)n)};
+        n++;
+        t[n] = (kc_config_def_t){
+            .name = kc_alias_str(rows,
+                                 kc_asprintf("transforms.%s.predicate", alias)),
+            .type = KC_CFG_STRING,
+            .importance = KC_IMPORTANCE_MEDIUM,
+            .doc = "The alias of a predicate used to determine whether to "
+                   "apply this transformation.",
+            .group = group,
+            .display_name = "predicate",
+            .flags = KC_CFG_ORDER((int)n)};
+        n++;
+    }
+    rows->tables =
+        kc_realloc(rows->tables, (rows->ntables + 1) * sizeof(*rows->tables));
+    rows->tables[rows->ntables++] = t;
+}
+
+static void kc_alias_rows_release(kc_alias_rows_t *rows)
+{
+    for (size_t i = 0; i < rows->ntables; i++) {
+        kc_free(rows->tables[i]);
+    }
+    kc_free(rows->tables);
+    kc_strlist_release(&rows->strings);
+}
+
+/* The rows of every listed transform and predicate alias. */
+static void kc_alias_rows_make(kc_alias_rows_t *rows, const kc_registry_t *reg,
+                               const kc_props_t *props)
+{
+    for (int t = 1; t >= 0; t--) {
+        const char *list = kc_props_get(props, t ? "transforms" : "predicates");
+        kc_strlist_t aliases = {0};
+
+        if (list == NULL) {
+            continue;
+        }
+        kc_str_split_comma(list, &aliases);
+        for (size_t i = 0; i < aliases.count; i++) {
+            bool dup = false;
+
+            for (size_t j = 0; j < i; j++) {
+                dup = dup || strcmp(aliases.items[i], aliases.items[j]) == 0;
+            }
+            if (!dup) {
+                kc_alias_rows_add(rows, reg, props, t == 1, aliases.items[i]);
+            }
+        }
+        kc_strlist_release(&aliases);
+    }
+}
+
+static int kc_strp_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every class of @p kind, sorted, as Apache's recommenders list them. */
+static json_t *kc_plugin_classes(const kc_registry_t *reg,
+                                 kc_plugin_kind_t kind)
+{
+    size_t n = kc_registry_count(reg, kind);
+    kc_strlist_t names = {0};
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        kc_strlist_push(&names, kc_plugin_class(kc_registry_at(reg, kind, i)));
+    }
+    if (names.count > 1) {
+        qsort(names.items, names.count, sizeof(*names.items), kc_strp_cmp);
+    }
+    for (size_t i = 0; i < names.count; i++) {
+        if (i == 0 || strcmp(names.items[i], names.items[i - 1]) != 0) {
+            json_array_append_new(arr, json_string(names.items[i]));
+        }
+    }
+    kc_strlist_release(&names);
+    return arr;
+}
+
+static json_t *kc_infos_entry(json_t *infos, const char *key)
+{
+    json_t *configs = json_object_get(infos, "configs");
+
+    for (size_t i = 0; i < json_array_size(configs); i++) {
+        json_t *entry = json_array_get(configs, i);
+        json_t *value = json_object_get(entry, "value");
+        const char *name = json_string_value(json_object_get(value, "name"));
+
+        if (name != NULL && strcmp(name, key) == 0 &&
+            json_is_object(json_object_get(entry, "definition"))) {
+            return entry;
+        }
+    }
+    return NULL;
+}
+
+static bool kc_entry_has_errors(json_t *entry)
+{
+    return json_array_size(
+               json_object_get(json_object_get(entry, "value"), "errors")) > 0;
+}
+
+/*
+ * A `*.plugin.version` entry: its default and recommended value are the
+ * version of the plugin it names (@p head, NULL when the class is not
+ * installed: then, as Apache, no default and, with @p hide, not visible).
+ */
+static void kc_present_version(json_t *infos, const char *key,
+                               const kc_plugin_head_t *head, bool hide,
+                               const kc_props_t *props)
+{
+    json_t *entry = kc_infos_entry(infos, key);
+    json_t *value;
+    json_t *rec;
+
+    if (entry == NULL) {
+        return;
+    }
+    value = json_object_get(entry, "value");
+    rec = json_array();
+    if (head != NULL && head->version != NULL) {
+        json_object_set_new(json_object_get(entry, "definition"),
+                            "default_value", json_string(head->version));
+        json_array_append_new(rec, json_string(head->version));
+        if (props == NULL || kc_props_get(props, key) == NULL) {
+            json_object_set_new(value, "value", json_string(head->version));
+        }
+    } else if (hide) {
+        json_object_set_new(value, "visible", json_false());
+    }
+    json_object_set_new(value, "recommended_values", rec);
+}
+
+/*
+ * Converters as Apache's validate shows them: the worker's converter is
+ * the default (and the value when the connector sets none), every
+ * installed converter is recommended, a class that is not installed shows
+ * a null value, and its version key has no default and is hidden.
+ */
+static void kc_present_converters(kc_herder_t *h, const kc_props_t *props,
+                                  json_t *infos)
+{
+    static const char *const keys[] = {"key.converter", "value.converter",
+                                       "header.converter"};
+    kc_registry_t *reg = kc_worker_registry(h->w);
+    const kc_config_t *wcfg = kc_worker_config(h->w);
+    const kc_props_t *worker = wcfg != NULL ? kc_config_props(wcfg) : NULL;
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(keys); i++) {
+        bool header = i == 2;
+        json_t *entry = kc_infos_entry(infos, keys[i]);
+        const char *dflt =
+            worker != NULL ? kc_props_get(worker, keys[i]) : NULL;
+        const char *set = kc_props_get(props, keys[i]);
+        const char *cls = set != NULL ? set : dflt;
+        const kc_plugin_head_t *head = NULL;
+        char *vkey;
+        char *trimmed = NULL;
+
+        if (entry == NULL) {
+            continue;
+        }
+        if (header && dflt == NULL) {
+            dflt = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+            cls = set != NULL ? set : dflt;
+        }
+        if (cls != NULL) {
+            trimmed = kc_str_trim_dup(cls, strlen(cls));
+            head = header ? kc_registry_find(reg, KC_PLUGIN_HEADER_CONVERTER,
+                                             trimmed)
+                          : NULL;
+            if (head == NULL) {
+                head = kc_registry_find(reg, KC_PLUGIN_CONVERTER, trimmed);
+            }
+        }
+        if (dflt != NULL) {
+            json_object_set_new(json_object_get(entry, "definition"),
+                                "default_value", json_string(dflt));
+            if (set == NULL) {
+                json_object_set_new(json_object_get(entry, "value"), "value",
+                                    json_string(dflt));
+            }
+        }
+        if (set != NULL && head == NULL && kc_entry_has_errors(entry)) {
+            json_object_set_new(json_object_get(entry, "value"), "value",
+                                json_null());
+        } else if (set != NULL && head != NULL) {
+            /* A CLASS value shows the class it resolved to, as Apache. */
+            json_object_set_new(json_object_get(entry, "value"), "value",
+                                json_string(kc_plugin_class(head)));
+        }
+        json_object_set_new(
+            json_object_get(entry, "value"), "recommended_values",
+            kc_plugin_classes(reg, header ? KC_PLUGIN_HEADER_CONVERTER
+                                          : KC_PLUGIN_CONVERTER));
+        vkey = kc_asprintf("%s.plugin.version", keys[i]);
+        kc_present_version(infos, vkey, head, true, props);
+        kc_free(vkey);
+        kc_free(trimmed);
+    }
+}
+
+/* Transform and predicate aliases: their classes and versions. */
+static void kc_present_aliases(kc_herder_t *h, const kc_props_t *props,
+                               json_t *infos)
+{
+    kc_registry_t *reg = kc_worker_registry(h->w);
+
+    for (int t = 1; t >= 0; t--) {
+        const char *list_key = t ? "transforms" : "predicates";
+        kc_plugin_kind_t kind = t ? KC_PLUGIN_TRANSFORM : KC_PLUGIN_PREDICATE;
+        const char *list = kc_props_get(props, list_key);
+        kc_strlist_t aliases = {0};
+
+        if (list == NULL) {
+            continue;
+        }
+        kc_str_split_comma(list, &aliases);
+        for (size_t i = 0; i < aliases.count; i++) {
+            char *tkey = kc_asprintf("%s.%s.type", list_key, aliases.items[i]);
+            char *vkey =
+                kc_asprintf("%s.%s.plugin.version", list_key, aliases.items[i]);
+            json_t *entry = kc_infos_entry(infos, tkey);
+            const char *type = kc_props_get(props, tkey);
+            const kc_plugin_head_t *head = NULL;
+
+            if (type != NULL) {
+                char *trimmed = kc_str_trim_dup(type, strlen(type));
+
+                head = kc_registry_find(reg, kind, trimmed);
+                kc_free(trimmed);
+            }
+            if (entry != NULL) {
+                json_object_set_new(json_object_get(entry, "value"),
+                                    "recommended_values",
+                                    kc_plugin_classes(reg, kind));
+                if (type != NULL && head == NULL) {
+                    /* As Apache: a class it could not load shows null. */
+                    json_object_set_new(json_object_get(entry, "value"),
+                                        "value", json_null());
+                } else if (head != NULL) {
+                    json_object_set_new(json_object_get(entry, "value"),
+                                        "value",
+                                        json_string(kc_plugin_class(head)));
+                }
+            }
+            kc_present_version(infos, vkey, head, false, props);
+            kc_free(tkey);
+            kc_free(vkey);
+        }
+        kc_strlist_release(&aliases);
+    }
+}
+
+/*
+ * A converter the connector names itself (with no error on its class key)
+ * has its own keys validated and listed after everything else, prefixed,
+ * as Apache's AbstractHerder.validateConverterConfig: header, key, value.
+ */
+static void kc_append_converter_infos(kc_herder_t *h, const kc_props_t *props,
+                                      json_t *infos)
+{
+    static const struct {
+        const char *key;
+        const char *role;
+    } convs[] = {{"header.converter", "header"},
+                 {"key.converter", "key"},
+                 {"value.converter", "value"}};
+    kc_registry_t *reg = kc_worker_registry(h->w);
+    json_t *configs = json_object_get(infos, "configs");
+    json_t *groups = json_object_get(infos, "groups");
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(convs); i++) {
+        const char *cls = kc_props_get(props, convs[i].key);
+        json_t *entry = kc_infos_entry(infos, convs[i].key);
+        const kc_plugin_head_t *head = NULL;
+        const kc_config_def_t *tables[2];
+        kc_config_result_t result = {NULL, 0};
+        kc_props_t *sub;
+        char *prefix;
+        char *trimmed;
+        json_t *more;
+
+        if (cls == NULL || entry == NULL || kc_entry_has_errors(entry)) {
+            continue;
+        }
+        trimmed = kc_str_trim_dup(cls, strlen(cls));
+        if (i == 0) {
+            head = kc_registry_find(reg, KC_PLUGIN_HEADER_CONVERTER, trimmed);
+        }
+        if (head == NULL) {
+            head = kc_registry_find(reg, KC_PLUGIN_CONVERTER, trimmed);
+        }
+        kc_free(trimmed);
+        if (head == NULL || head->config_def == NULL) {
+            continue;
+        }
+        prefix = kc_asprintf("%s.", convs[i].key);
+        sub = kc_props_with_prefix(props, prefix);
+        if (kc_props_get(sub, "converter.type") == NULL) {
+            kc_props_set(sub, "converter.type", convs[i].role);
+        }
+        tables[0] = head->config_def;
+        tables[1] = NULL;
+        kc_config_validate(tables, sub, &result);
+        more = kc_config_infos_prefixed(head->config_def, prefix, sub, &result);
+        json_object_set_new(
+            infos, "error_count",
+            json_integer(
+                json_integer_value(json_object_get(infos, "error_count")) +
+                json_integer_value(json_object_get(more, "error_count"))));
+        json_array_extend(configs, json_object_get(more, "configs"));
+        for (size_t g = 0; g < json_array_size(json_object_get(more, "groups"));
+             g++) {
+            const char *name = json_string_value(
+                json_array_get(json_object_get(more, "groups"), g));
+            bool have = false;
+
+            for (size_t k = 0; k < json_array_size(groups); k++) {
+                have =
+                    have || strcmp(json_string_value(json_array_get(groups, k)),
+                                   name) == 0;
+            }
+            if (!have) {
+                json_array_append_new(groups, json_string(name));
+            }
+        }
+        json_decref(more);
+        kc_config_result_release(&result);
+        kc_props_destroy(sub);
+        kc_free(prefix);
+    }
+}
+
+/*
+ * The tables validate lists: the framework's, then the alias rows, then
+ * the connector's own (Apache's enriched ConfigDef order). Caller frees
+ * the array.
+ */
+static const kc_config_def_t **
+kc_herder_shown_tables(const kc_config_def_t *const *tables,
+                       const kc_config_def_t *own,
+                       const kc_alias_rows_t *aliases)
+{
+    size_t n = 0;
+    size_t k = 0;
+    const kc_config_def_t **out;
+    bool own_last;
+
+    while (tables[n] != NULL) {
+        n++;
+    }
+    own_last = n > 1 && own != NULL && tables[n - 1] == own;
+    out = kc_calloc(n + aliases->ntables + 1, sizeof(*out));
+    for (size_t i = 0; i < (own_last ? n - 1 : n); i++) {
+        out[k++] = tables[i];
+    }
+    for (size_t i = 0; i < aliases->ntables; i++) {
+        out[k++] = aliases->tables[i];
+    }
+    if (own_last) {
+        out[k++] = own;
+    }
+    out[k] = NULL;
+    return out;
+}
+
 /*
  * Validate @p props (and the keys in @p nulls, whose JSON value was null).
  * *infos (may be NULL) gets the ConfigInfos. KC_OK with issues listed in
@@ -314,6 +792,8 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
     const kc_config_def_t *const *tables;
     const kc_config_t *wcfg = kc_worker_config(h->w);
     kc_config_result_t result = {NULL, 0};
+    kc_alias_rows_t aliases = {0};
+    const kc_config_def_t **shown;
     kc_props_t *props;
 
     if (cls == NULL) {
@@ -338,6 +818,7 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
     }
     tables = kc_herder_tables(h, p, fallback);
     kc_config_validate(tables, props, &result);
+    kc_alias_rows_make(&aliases, kc_worker_registry(h->w), props);
     for (size_t i = 0; nulls != NULL && i < kc_props_count(nulls); i++) {
         kc_config_info_add_issue(&result, kc_props_key_at(nulls, i),
                                  "Null value can not be supplied as the "
@@ -346,7 +827,16 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
     kc_herder_check_name(props, &result);
     /* Cross-key rules and the plugin's own validate(). */
     kc_worker_connector_check(h->w, p, props, &result);
-    *infos = kc_config_infos(cls, tables, props, &result);
+    shown = kc_herder_shown_tables(tables, p->config_def, &aliases);
+    *infos = kc_config_infos(cls, (const kc_config_def_t *const *)shown, props,
+                             &result);
+    kc_free(shown);
+    kc_alias_rows_release(&aliases);
+    kc_present_version(*infos, "connector.plugin.version",
+                       (const kc_plugin_head_t *)p, false, props);
+    kc_present_converters(h, props, *infos);
+    kc_present_aliases(h, props, *infos);
+    kc_append_converter_infos(h, props, *infos);
     kc_herder_scrub_infos(h, raw, *infos);
     kc_config_result_release(&result);
     kc_props_destroy(props);
@@ -447,6 +937,20 @@ kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op)
         }
         tables[n] = NULL;
         op->out = kc_config_key_infos(tables);
+        if (kc_plugin_order[k] == KC_PLUGIN_SINK ||
+            kc_plugin_order[k] == KC_PLUGIN_SOURCE) {
+            /* Apache's default: the version of the connector listed. */
+            for (size_t i = 0; i < json_array_size(op->out); i++) {
+                json_t *def = json_array_get(op->out, i);
+
+                if (p->version != NULL &&
+                    strcmp(json_string_value(json_object_get(def, "name")),
+                           "connector.plugin.version") == 0) {
+                    json_object_set_new(def, "default_value",
+                                        json_string(p->version));
+                }
+            }
+        }
         return KC_OK;
     }
     return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Unknown plugin %s.",

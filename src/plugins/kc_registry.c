@@ -16,6 +16,12 @@
 #include "plugins/kc_registry.h"
 #include "util/kc_str.h"
 
+/* Apache's classes that log plugin loading. */
+#define KC_SCANNER_LOGGER                                                      \
+    "org.apache.kafka.connect.runtime.isolation.PluginScanner"
+#define KC_PLUGIN_UTILS_LOGGER                                                 \
+    "org.apache.kafka.connect.runtime.isolation.PluginUtils"
+
 /* How deep plugin folders are searched for shared objects. */
 #define KC_PLUGIN_MAX_DEPTH 3
 
@@ -96,7 +102,8 @@ static size_t kc_kind_struct_size(kc_plugin_kind_t kind)
     switch (kind) {
     case KC_PLUGIN_SOURCE:
     case KC_PLUGIN_SINK:
-        return sizeof(struct kc_connector_plugin);
+        /* Callbacks appended later are optional: older plugins still load. */
+        return KC_CONNECTOR_PLUGIN_SIZE_V2;
     case KC_PLUGIN_CONVERTER:
     case KC_PLUGIN_HEADER_CONVERTER:
         return sizeof(struct kc_converter_plugin);
@@ -550,7 +557,7 @@ static kc_err_t kc_registry_load(kc_registry_t *reg, const char *path,
     if (init == NULL) {
         dlclose(handle);
         if (!required) {
-            kc_log_debug("org.apache.kafka.connect.runtime.isolation",
+            kc_log_debug(KC_SCANNER_LOGGER,
                          "skipping \"%s\": it does not export %s", path,
                          KC_PLUGIN_INIT_SYMBOL);
             return KC_OK;
@@ -580,8 +587,7 @@ static kc_err_t kc_registry_load(kc_registry_t *reg, const char *path,
                             init_err.msg[0] ? init_err.msg
                                             : "kc_plugin_init failed");
     }
-    kc_log_info("org.apache.kafka.connect.runtime.isolation",
-                "loaded plugin \"%s\"", path);
+    kc_log_info(KC_SCANNER_LOGGER, "loaded plugin \"%s\"", path);
     return KC_OK;
 }
 
@@ -606,8 +612,7 @@ static void kc_load_failed(kc_load_state_t *st, const kc_error_t *e)
     if (st->failures++ == 0) {
         st->first = *e;
     } else {
-        kc_log_error("org.apache.kafka.connect.runtime.isolation", "%s",
-                     e->msg);
+        kc_log_error(KC_SCANNER_LOGGER, "%s", e->msg);
     }
 }
 
@@ -685,7 +690,7 @@ kc_err_t kc_registry_load_path(kc_registry_t *reg, const char *plugin_path,
         }
         if (stat(entry, &sb) != 0) {
             /* Apache's worker logs this and goes on: so do we */
-            kc_log_error("org.apache.kafka.connect.runtime.isolation",
+            kc_log_error(KC_PLUGIN_UTILS_LOGGER,
                          "Could not get listing for plugin path: %s. "
                          "Ignoring. (%s)",
                          entry, strerror(errno));

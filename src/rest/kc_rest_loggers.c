@@ -4,9 +4,52 @@
 #include "util/kc_log.h"
 #include "util/kc_utf8.h"
 
+#include <pthread.h>
 #include <strings.h>
 
 #define KC_LOGGING_LOGGER "org.apache.kafka.connect.runtime.Loggers"
+
+/*
+ * The loggers kconnect's code logs under, by their Apache class names.
+ * Apache lists the loggers that exist (its classes create them when they
+ * load); kconnect's exist from the start, whether or not they have logged
+ * yet, so they are all listed and can be set before their first line.
+ * Keep in step with the LOGGER constants of the modules. Namespaces that
+ * have no class of their own ("org.apache.kafka.clients" for librdkafka's
+ * lines) appear once something logs under them.
+ */
+static const char *const kc_builtin_loggers[] = {
+    "org.apache.kafka.connect.cli.ConnectStandalone",
+    "org.apache.kafka.connect.file.FileStreamSinkConnector",
+    "org.apache.kafka.connect.file.FileStreamSinkTask",
+    "org.apache.kafka.connect.file.FileStreamSourceConnector",
+    "org.apache.kafka.connect.file.FileStreamSourceTask",
+    "org.apache.kafka.connect.runtime.Loggers",
+    "org.apache.kafka.connect.runtime.Worker",
+    "org.apache.kafka.connect.runtime.WorkerSinkTask",
+    "org.apache.kafka.connect.runtime.WorkerSourceTask",
+    "org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter",
+    "org.apache.kafka.connect.runtime.errors.LogReporter",
+    "org.apache.kafka.connect.runtime.isolation.PluginScanner",
+    "org.apache.kafka.connect.runtime.isolation.PluginUtils",
+    "org.apache.kafka.connect.runtime.rest.RestServer",
+    "org.apache.kafka.connect.runtime.standalone.StandaloneHerder",
+    "org.apache.kafka.connect.transforms.RegexRouter",
+};
+
+static void kc_register_builtin_loggers(void)
+{
+    for (size_t i = 0; i < KC_ARRAY_LEN(kc_builtin_loggers); i++) {
+        kc_log_register(kc_builtin_loggers[i]);
+    }
+}
+
+void kc_rest_loggers_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, kc_register_builtin_loggers);
+}
 
 static json_t *kc_logger_level_json(kc_log_level_t level, int64_t modified)
 {
@@ -29,6 +72,7 @@ void kc_rest_loggers_list(kc_rest_response_t *resp)
 {
     json_t *out = json_object();
 
+    kc_rest_loggers_init();
     kc_log_each_known(kc_list_visit, out);
     resp->status = 200;
     resp->body = out;
@@ -54,6 +98,7 @@ void kc_rest_loggers_get(const char *logger, kc_rest_response_t *resp)
     kc_find_ctx_t ctx = {strcasecmp(logger, "root") == 0 ? "root" : logger,
                          NULL};
 
+    kc_rest_loggers_init();
     if (!kc_log_known(ctx.name)) {
         kc_rest_error(resp, 404, "Logger %s not found.", logger);
         return;
@@ -104,6 +149,7 @@ void kc_rest_loggers_put(const char *logger, json_t *body, const char *scope,
     json_t **sorted;
     size_t n;
 
+    kc_rest_loggers_init();
     if (jlevel == NULL || json_is_null(jlevel)) {
         kc_rest_error(resp, 400,
                       "Desired 'level' parameter was not specified in "

@@ -7,6 +7,11 @@
 
 #include "rest/kc_rest_routes.h"
 
+/**
+ * @brief Make kconnect's loggers known under their Apache class names (once;
+ * the handlers call it first, so they are listed before they log).
+ */
+void kc_rest_loggers_init(void);
 /** @brief GET /admin/loggers: {"name":{"level","last_modified"}, ...}. */
 void kc_rest_loggers_list(kc_rest_response_t *resp);
 /** @brief GET /admin/loggers/{logger}; 404 for an unknown logger. */

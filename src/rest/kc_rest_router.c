@@ -42,6 +42,8 @@ void kc_rest_error(kc_rest_response_t *resp, int status, const char *fmt, ...)
 
 void kc_rest_response_release(kc_rest_response_t *resp)
 {
+    kc_free(resp->allow);
+    resp->allow = NULL;
     json_decref(resp->body);
     kc_free(resp->location);
     kc_buf_release(&resp->data);
@@ -485,6 +487,57 @@ static bool kc_path_parse(kc_path_t *out, const char *path,
     return false;
 }
 
+/*
+ * OPTIONS on a path some rows serve, as JAX-RS answers it when no
+ * resource method takes OPTIONS: 200, the methods in an Allow header and,
+ * as text, the body (HEAD wherever GET is). Jersey keeps them in a
+ * java.util.HashSet, whose order for these names is the one below.
+ */
+static void kc_answer_options(const kc_rest_options_t *opts,
+                              const kc_path_t *path, kc_rest_response_t *resp)
+{
+    static const char *const order[] = {"HEAD",    "DELETE", "POST", "GET",
+                                        "OPTIONS", "PUT",    "PATCH"};
+    bool have[KC_ARRAY_LEN(order)] = {false};
+    const kc_rest_mounts_t *m = opts != NULL ? opts->mounts : NULL;
+    size_t nmounts =
+        m != NULL ? atomic_load_explicit(&m->n, memory_order_acquire) : 0;
+    size_t nrows;
+    const kc_rest_route_def_t *rows = kc_rest_routes(&nrows);
+    kc_buf_t header;
+    kc_buf_t body;
+
+    for (size_t i = 0; i < nrows + nmounts; i++) {
+        const kc_rest_route_def_t *row =
+            i < nrows ? &rows[i] : &m->rows[i - nrows];
+
+        if (!kc_row_visible(opts, row) ||
+            !kc_pattern_match(row->pattern, path, NULL, NULL)) {
+            continue;
+        }
+        for (size_t k = 0; k < KC_ARRAY_LEN(order); k++) {
+            if (strcmp(row->method, order[k]) == 0) {
+                have[k] = true;
+            }
+        }
+        if (strcmp(row->method, "GET") == 0) {
+            have[0] = true;
+        }
+    }
+    have[4] = true;
+    kc_buf_init(&header, 0);
+    kc_buf_init(&body, 0);
+    for (size_t k = 0; k < KC_ARRAY_LEN(order); k++) {
+        if (have[k]) {
+            kc_buf_printf(&header, "%s%s", header.len > 0 ? "," : "", order[k]);
+            kc_buf_printf(&body, "%s%s", body.len > 0 ? ", " : "", order[k]);
+        }
+    }
+    kc_rest_response_set_data(resp, 200, "text/plain", body.data, body.len);
+    resp->allow = kc_buf_detach(&header, NULL);
+    kc_buf_release(&body);
+}
+
 static void kc_no_route(kc_rest_response_t *resp, int status)
 {
     if (status == 405) {
@@ -537,6 +590,10 @@ void kc_rest_route(kc_herder_t *h, const kc_rest_options_t *opts,
     ctx.req = req;
     ctx.resp = resp;
     row = kc_match(opts, req->method, &path, &ctx, &tail, &status);
+    if (row == NULL && status == 405 && strcmp(req->method, "OPTIONS") == 0) {
+        kc_answer_options(opts, &path, resp);
+        goto out;
+    }
     if (row == NULL) {
         kc_no_route(resp, status);
         goto out;

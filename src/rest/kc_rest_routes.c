@@ -31,7 +31,8 @@ static bool kc_arg_bool(const kc_rest_ctx_t *ctx, const char *key, bool dflt)
 {
     const char *v = kc_arg(ctx, key);
 
-    if (v == NULL) {
+    /* Jersey gives an empty parameter its @DefaultValue too. */
+    if (v == NULL || *v == '\0') {
         return dflt;
     }
     return strcasecmp(v, "true") == 0;

@@ -43,6 +43,7 @@ typedef struct kc_rest_response {
     int status;
     json_t *body;   /* a JSON body, or NULL */
     char *location; /* Location header, or NULL */
+    char *allow;    /* Allow header (an OPTIONS answer), or NULL */
     /* A body that is not JSON (used when body is NULL): its content type,
      * a string that outlives the response (a literal), and its bytes. */
     const char *content_type;

@@ -367,6 +367,9 @@ static enum MHD_Result kc_send(kc_rest_server_t *srv,
     if (resp->location != NULL) {
         kc_hdr_add(&hdrs, MHD_HTTP_HEADER_LOCATION, resp->location, true);
     }
+    if (resp->allow != NULL) {
+        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_ALLOW, resp->allow, true);
+    }
     kc_rest_headers_apply(
         srv->headers,
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"), preflight,
@@ -523,6 +526,79 @@ static void kc_rest_pool_stop(kc_rest_pool_t *pool)
     }
 }
 
+static enum MHD_Result kc_count_host(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value)
+{
+    KC_UNUSED(kind);
+    KC_UNUSED(value);
+    if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+        (*(int *)cls)++;
+    }
+    return MHD_YES;
+}
+
+/* Jetty's answer to a request it refuses before any resource sees it. */
+static void kc_jetty_error(kc_rest_response_t *resp, int status,
+                           const char *reason)
+{
+    kc_buf_t html;
+
+    kc_buf_init(&html, 0);
+    kc_buf_printf(&html,
+                  "<html>\n<head>\n<title>Error %d %s</title>\n</head>\n"
+                  "<body>\n<h2>HTTP ERROR %d %s</h2>\n</body>\n</html>\n",
+                  status, reason, status, reason);
+    kc_rest_response_set_data(resp, status, "text/html;charset=iso-8859-1",
+                              html.data, html.len);
+    kc_buf_release(&html);
+}
+
+/*
+ * What Jetty checks of the request line and Host before routing: an
+ * HTTP/1.1 request needs exactly one Host header, and an absolute-form
+ * target ("GET http://host:port/connectors") must name the same authority
+ * as Host; its path is then what is routed. Returns false with the 400 in
+ * @p resp; otherwise *path is the path to route (borrowed from @p url).
+ */
+static bool kc_http_checks(struct MHD_Connection *conn, const char *url,
+                           const char *version, kc_rest_response_t *resp,
+                           const char **path)
+{
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_HOST);
+    int hosts = 0;
+    size_t scheme = 0;
+
+    *path = url;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, kc_count_host, &hosts);
+    if (hosts > 1) {
+        kc_jetty_error(resp, 400, "Duplicate Host Header");
+        return false;
+    }
+    if (hosts == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
+        kc_jetty_error(resp, 400, "No Host");
+        return false;
+    }
+    if (strncasecmp(url, "http://", 7) == 0) {
+        scheme = 7;
+    } else if (strncasecmp(url, "https://", 8) == 0) {
+        scheme = 8;
+    }
+    if (scheme > 0) {
+        const char *auth = url + scheme;
+        const char *slash = strchr(auth, '/');
+        size_t alen = slash != NULL ? (size_t)(slash - auth) : strlen(auth);
+
+        if (host != NULL &&
+            (strlen(host) != alen || strncmp(host, auth, alen) != 0)) {
+            kc_jetty_error(resp, 400, "Authority!=Host");
+            return false;
+        }
+        *path = slash != NULL ? slash : "/";
+    }
+    return true;
+}
+
 static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
                                       const char *url, const char *method,
                                       const char *version,
@@ -536,6 +612,7 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
     bool preflight;
     bool stopping = false;
     const char *value;
+    const char *path = url;
 
     if (state == NULL) {
         state = kc_calloc(1, sizeof(*state));
@@ -577,6 +654,8 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
                                     "Access-Control-Request-Method"));
     if (preflight) {
         state->resp.status = 200;
+    } else if (!kc_http_checks(conn, url, version, &state->resp, &path)) {
+        /* answered: a 400 as Jetty's */
     } else if (state->too_large) {
         kc_rest_error(&state->resp, 413, "Request body is larger than %u bytes",
                       KC_REST_MAX_BODY);
@@ -588,7 +667,7 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         state->method = kc_strdup(strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
                                       ? MHD_HTTP_METHOD_GET
                                       : method);
-        state->path = kc_strdup(url);
+        state->path = kc_strdup(path);
         value = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                             MHD_HTTP_HEADER_CONTENT_TYPE);
         state->content_type = value != NULL ? kc_strdup(value) : NULL;

@@ -247,6 +247,7 @@ void kc_worker_connector_check(kc_worker_t *w,
 {
     kc_connector_config_check(w->reg, config, plugin->sink_task != NULL,
                               result);
+    kc_connector_plugins_check(w->reg, plugin, config, w->props, result);
     {
         /* Apache's connector.client.config.override.policy check. */
         static const char *const prefixes[] = {

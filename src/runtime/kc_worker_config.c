@@ -9,6 +9,7 @@
 
 #include "runtime/kc_worker_config.h"
 
+#include "plugins/kc_plugin_version.h"
 #include "plugins/kc_registry.h"
 #include "transforms/kc_transform_chain.h"
 #include "util/kc_log.h"
@@ -23,8 +24,9 @@
 
 static const char *const tolerance_values[] = {"none", "all", NULL};
 static const char *const reload_values[] = {"none", "restart", NULL};
-static const char *const eos_values[] = {"requested", "required", NULL};
-static const char *const boundary_values[] = {"poll", "interval", "connector",
+/* Listed in the order Apache's messages give them (a HashSet's). */
+static const char *const eos_values[] = {"required", "requested", NULL};
+static const char *const boundary_values[] = {"interval", "poll", "connector",
                                               NULL};
 static const char *const dns_values[] = {
     "use_all_dns_ips", "resolve_canonical_bootstrap_servers_only", NULL};
@@ -453,7 +455,7 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "Globally unique name to use for this connector.",
      .group = "Common",
      .display_name = "Connector name",
-     .flags = KC_CFG_F_REQUIRED,
+     .flags = KC_CFG_F_REQUIRED | KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(1),
      .validator = check_name},
     {.name = "connector.class",
      .type = KC_CFG_STRING,
@@ -461,7 +463,14 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "Name or alias of the class for this connector.",
      .group = "Common",
      .display_name = "Connector class",
-     .flags = KC_CFG_F_REQUIRED},
+     .flags = KC_CFG_F_REQUIRED | KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(2)},
+    {.name = "connector.plugin.version",
+     .type = KC_CFG_STRING,
+     .importance = MEDIUM,
+     .doc = "Version of the connector.",
+     .group = "Common",
+     .display_name = "Connector version",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(3)},
     {.name = "tasks.max",
      .type = KC_CFG_INT,
      .default_value = "1",
@@ -469,7 +478,7 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "Maximum number of tasks to use for this connector.",
      .group = "Common",
      .display_name = "Tasks max",
-     .flags = KC_CFG_F_MIN,
+     .flags = KC_CFG_F_MIN | KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(4),
      .min = 1,
      KC_CFG_BIND(kc_connector_conf_t, tasks_max)},
     {.name = "tasks.max.enforce",
@@ -479,6 +488,7 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "(Deprecated) Whether to enforce that the tasks.max property is "
             "respected by the connector.",
      .group = "Common",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(5),
      .display_name = "Enforce tasks max",
      KC_CFG_BIND(kc_connector_conf_t, tasks_max_enforce)},
     {.name = "key.converter",
@@ -486,20 +496,60 @@ static const kc_config_def_t connector_common_def[] = {
      .importance = LOW,
      .doc = "Converter class used for record keys; overrides the worker's.",
      .group = "Common",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(6),
      .display_name = "Key converter class"},
+    {.name = "key.converter.plugin.version",
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc = "Version of the key converter.",
+     .group = "Common",
+     .display_name = "Key converter version",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(7)},
     {.name = "value.converter",
      .type = KC_CFG_CLASS,
      .importance = LOW,
      .doc = "Converter class used for record values; overrides the worker's.",
      .group = "Common",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(8),
      .display_name = "Value converter class"},
+    {.name = "value.converter.plugin.version",
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc = "Version of the value converter.",
+     .group = "Common",
+     .display_name = "Value converter version",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(9)},
     {.name = "header.converter",
      .type = KC_CFG_CLASS,
      .importance = LOW,
      .doc = "HeaderConverter class used for record headers; overrides the "
             "worker's.",
      .group = "Common",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(10),
      .display_name = "Header converter class"},
+    {.name = "header.converter.plugin.version",
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc = "Version of the header converter.",
+     .group = "Common",
+     .display_name = "Header converter version",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(11)},
+    {.name = "transforms",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Aliases for the transformations to be applied to records.",
+     .group = "Transforms",
+     .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(12),
+     .display_name = "Transforms"},
+    {.name = "predicates",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = LOW,
+     .doc = "Aliases for the predicates used by transformations.",
+     .group = "Predicates",
+     .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(13),
+     .display_name = "Predicates"},
     {.name = "config.action.reload",
      .type = KC_CFG_STRING,
      .default_value = "restart",
@@ -509,22 +559,8 @@ static const kc_config_def_t connector_common_def[] = {
          "result in a change in the connector's configuration properties.",
      .group = "Common",
      .display_name = "Reload Action",
-     .flags = KC_CFG_F_NOCASE,
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(14),
      .valid_values = reload_values},
-    {.name = "transforms",
-     .type = KC_CFG_LIST,
-     .default_value = "",
-     .importance = LOW,
-     .doc = "Aliases for the transformations to be applied to records.",
-     .group = "Transforms",
-     .display_name = "Transforms"},
-    {.name = "predicates",
-     .type = KC_CFG_LIST,
-     .default_value = "",
-     .importance = LOW,
-     .doc = "Aliases for the predicates used by transformations.",
-     .group = "Predicates",
-     .display_name = "Predicates"},
     {.name = "errors.retry.timeout",
      .type = KC_CFG_LONG,
      .default_value = "0",
@@ -533,6 +569,7 @@ static const kc_config_def_t connector_common_def[] = {
          "The maximum duration in milliseconds that a failed operation will be "
          "reattempted. -1 means infinite retries.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(1),
      .display_name = "Retry Timeout for Errors",
      KC_CFG_BIND(kc_connector_conf_t, errors_retry_timeout)},
     {.name = "errors.retry.delay.max.ms",
@@ -542,6 +579,7 @@ static const kc_config_def_t connector_common_def[] = {
      .doc = "The maximum duration in milliseconds between consecutive retry "
             "attempts.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(2),
      .display_name = "Maximum Delay Between Retries for Errors",
      KC_CFG_BIND(kc_connector_conf_t, errors_retry_delay_max_ms)},
     {.name = "errors.tolerance",
@@ -552,7 +590,7 @@ static const kc_config_def_t connector_common_def[] = {
             "fails the task on any error; 'all' skips problematic records.",
      .group = "Error Handling",
      .display_name = "Error Tolerance",
-     .flags = KC_CFG_F_NOCASE,
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(3),
      .valid_values = tolerance_values,
      KC_CFG_BIND(kc_connector_conf_t, errors_tolerance)},
     {.name = "errors.log.enable",
@@ -563,6 +601,7 @@ static const kc_config_def_t connector_common_def[] = {
             "and "
             "problematic record to the log.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(4),
      .display_name = "Log Errors",
      KC_CFG_BIND(kc_connector_conf_t, errors_log_enable)},
     {.name = "errors.log.include.messages",
@@ -573,6 +612,7 @@ static const kc_config_def_t connector_common_def[] = {
          "Whether to include in the log the Connect record that resulted in a "
          "failure.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(5),
      .display_name = "Log Error Details",
      KC_CFG_BIND(kc_connector_conf_t, errors_log_include_messages)},
     {.name = NULL},
@@ -585,6 +625,7 @@ static const kc_config_def_t source_def[] = {
      .importance = LOW,
      .doc = "Groups of configurations for topics created by source connectors.",
      .group = "Topic Creation",
+     .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(1),
      .display_name = "Topic Creation Groups"},
     {.name = "exactly.once.support",
      .type = KC_CFG_STRING,
@@ -593,7 +634,7 @@ static const kc_config_def_t source_def[] = {
      .doc = "Permitted values are requested, required.",
      .group = "Exactly Once Support",
      .display_name = "Exactly once support",
-     .flags = KC_CFG_F_NOCASE,
+     .flags = KC_CFG_F_NOCASE | KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(2),
      .valid_values = eos_values},
     {.name = "transaction.boundary",
      .type = KC_CFG_STRING,
@@ -602,7 +643,7 @@ static const kc_config_def_t source_def[] = {
      .doc = "Permitted values are: poll, interval, connector.",
      .group = "Exactly Once Support",
      .display_name = "Transaction Boundary",
-     .flags = KC_CFG_F_NOCASE,
+     .flags = KC_CFG_F_NOCASE | KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(3),
      .valid_values = boundary_values},
     {.name = "transaction.boundary.interval.ms",
      .type = KC_CFG_LONG,
@@ -610,12 +651,14 @@ static const kc_config_def_t source_def[] = {
      .doc = "If 'transaction.boundary' is set to 'interval', determines the "
             "interval for producer transaction commits.",
      .group = "Exactly Once Support",
+     .flags = KC_CFG_F_WIDTH_SHORT | KC_CFG_ORDER(4),
      .display_name = "Transaction boundary interval"},
     {.name = "offsets.storage.topic",
      .type = KC_CFG_STRING,
      .importance = LOW,
      .doc = "The name of a separate offsets topic to use for this connector.",
-     .group = "Offsets",
+     .group = "offsets.topic",
+     .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(1),
      .display_name = "Offsets topic"},
     {.name = NULL},
 };
@@ -627,6 +670,7 @@ static const kc_config_def_t sink_def[] = {
      .importance = HIGH,
      .doc = "List of topics to consume, separated by commas.",
      .group = "Common",
+     .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(4),
      .display_name = "Topics"},
     {.name = "topics.regex",
      .type = KC_CFG_STRING,
@@ -634,6 +678,7 @@ static const kc_config_def_t sink_def[] = {
      .importance = HIGH,
      .doc = "Regular expression giving topics to consume.",
      .group = "Common",
+     .flags = KC_CFG_F_WIDTH_LONG | KC_CFG_ORDER(4),
      .display_name = "Topics regex"},
     {.name = "errors.deadletterqueue.topic.name",
      .type = KC_CFG_STRING,
@@ -644,6 +689,7 @@ static const kc_config_def_t sink_def[] = {
          "messages that result in an error when processed by this sink "
          "connector.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(6),
      .display_name = "Dead Letter Queue Topic Name",
      KC_CFG_BIND(kc_connector_conf_t, errors_dlq_topic)},
     {.name = "errors.deadletterqueue.topic.replication.factor",
@@ -652,6 +698,7 @@ static const kc_config_def_t sink_def[] = {
      .importance = MEDIUM,
      .doc = "Replication factor used to create the dead letter queue topic.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(7),
      .display_name = "Dead Letter Queue Topic Replication Factor",
      KC_CFG_BIND(kc_connector_conf_t, errors_dlq_replication_factor)},
     {.name = "errors.deadletterqueue.context.headers.enable",
@@ -662,6 +709,7 @@ static const kc_config_def_t sink_def[] = {
             "written "
             "to the dead letter queue.",
      .group = "Error Handling",
+     .flags = KC_CFG_F_WIDTH_MEDIUM | KC_CFG_ORDER(8),
      .display_name = "Enable Error Context Headers",
      KC_CFG_BIND(kc_connector_conf_t, errors_dlq_context_headers)},
     {.name = NULL},
@@ -901,6 +949,79 @@ kc_err_t kc_topic_creation_bind(const kc_props_t *config, const char *group,
     kc_free(names[0]);
     kc_free(names[1]);
     return rc;
+}
+
+/* A version requirement key that @p cls at @p version does not meet. */
+static void check_plugin_version(const kc_props_t *config, const char *key,
+                                 const char *class_key, const char *cls,
+                                 const char *version, size_t copies,
+                                 kc_config_result_t *result)
+{
+    const char *req = kc_props_get(config, key);
+    char *msg;
+
+    if (req == NULL || version == NULL) {
+        return;
+    }
+    msg = kc_plugin_version_mismatch(cls, req, version, copies);
+    if (msg != NULL) {
+        /* Apache reports it on both keys. */
+        kc_worker_config_issue(result, class_key, "%s", msg);
+        kc_worker_config_issue(result, key, "%s", msg);
+        kc_free(msg);
+    }
+}
+
+void kc_connector_plugins_check(const kc_registry_t *reg,
+                                const struct kc_connector_plugin *plugin,
+                                const kc_props_t *config,
+                                const kc_props_t *worker,
+                                kc_config_result_t *result)
+{
+    static const char *const keys[] = {"key.converter", "value.converter",
+                                       "header.converter"};
+
+    check_plugin_version(config, "connector.plugin.version", "connector.class",
+                         plugin->class_name != NULL ? plugin->class_name
+                                                    : plugin->name,
+                         plugin->version, 1, result);
+    for (size_t i = 0; i < KC_ARRAY_LEN(keys); i++) {
+        bool header = i == 2;
+        const char *raw = kc_props_get(config, keys[i]);
+        char *cls;
+        const kc_plugin_head_t *conv;
+        const kc_plugin_head_t *hconv;
+        char *vkey;
+
+        if (raw == NULL && worker != NULL) {
+            raw = kc_props_get(worker, keys[i]);
+        }
+        if (raw == NULL) {
+            continue;
+        }
+        cls = kc_str_trim_dup(raw, strlen(raw));
+        conv = kc_registry_find(reg, KC_PLUGIN_CONVERTER, cls);
+        hconv = kc_registry_find(reg, KC_PLUGIN_HEADER_CONVERTER, cls);
+        if ((header ? (hconv != NULL ? hconv : conv) : conv) == NULL) {
+            /* Only what the connector itself names is its error. */
+            if (kc_props_get(config, keys[i]) != NULL) {
+                kc_worker_config_issue(result, keys[i],
+                                       "Invalid value %s for configuration "
+                                       "%s: Class %s could not be found.",
+                                       cls, keys[i], cls);
+            }
+        } else {
+            const kc_plugin_head_t *p = header && hconv != NULL ? hconv : conv;
+
+            vkey = kc_asprintf("%s.plugin.version", keys[i]);
+            check_plugin_version(
+                config, vkey, keys[i],
+                p->class_name != NULL ? p->class_name : p->name, p->version,
+                (size_t)(conv != NULL) + (size_t)(hconv != NULL), result);
+            kc_free(vkey);
+        }
+        kc_free(cls);
+    }
 }
 
 /*

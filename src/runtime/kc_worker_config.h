@@ -98,6 +98,21 @@ kc_err_t kc_topic_creation_bind(const kc_props_t *config, const char *group,
                                 kc_topic_creation_conf_t *out, kc_error_t *err);
 
 /**
+ * @brief Append to @p result what is wrong with the plugins a connector
+ * config names besides its transforms: a key/value/header converter class
+ * that is not installed (Apache's "Class X could not be found."), and a
+ * `connector.plugin.version` or `<k>.converter.plugin.version` that the
+ * plugin's version does not satisfy. @p worker (may be NULL) supplies the
+ * converters the connector does not set, whose version keys are checked
+ * against them.
+ */
+void kc_connector_plugins_check(const kc_registry_t *reg,
+                                const struct kc_connector_plugin *plugin,
+                                const kc_props_t *config,
+                                const kc_props_t *worker,
+                                kc_config_result_t *result);
+
+/**
  * @brief Validate a worker config completely: the key table, that the
  * converter classes exist in @p reg, and that every producer./consumer./
  * admin. setting is one librdkafka understands. Fills @p result with one

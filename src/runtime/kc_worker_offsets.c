@@ -7,6 +7,7 @@
 
 #include "runtime/kc_worker_int.h"
 
+#include "data/kc_value_json.h"
 #include "util/kc_clock.h"
 
 /* ---- offsets -------------------------------------------------------- */
@@ -384,6 +385,57 @@ out:
     return rc;
 }
 
+/*
+ * The connector's own say on an alter request (Apache's
+ * Connector.alterOffsets), before anything is written: a refusal is a
+ * 500 with the connector's message, as Apache's ConnectException.
+ */
+static kc_err_t connector_alter_check(kc_worker_t *w, const kc_props_t *config,
+                                      json_t *offsets, kc_error_t *err)
+{
+    const char *cls = kc_props_get(config, "connector.class");
+    const struct kc_connector_plugin *plugin =
+        cls != NULL ? kc_registry_find_connector(w->reg, cls, NULL) : NULL;
+    size_t n = json_array_size(offsets);
+    kc_arena_t *arena;
+    kc_value_t *parts;
+    kc_value_t *offs;
+    kc_err_t rc = KC_OK;
+
+    if (plugin == NULL ||
+        plugin->struct_size <
+            offsetof(struct kc_connector_plugin, alter_offsets) +
+                sizeof(plugin->alter_offsets) ||
+        plugin->alter_offsets == NULL) {
+        return KC_OK;
+    }
+    arena = kc_arena_new(0);
+    parts = kc_arena_calloc(arena, n, sizeof(*parts));
+    offs = kc_arena_calloc(arena, n, sizeof(*offs));
+    for (size_t i = 0; i < n && rc == KC_OK; i++) {
+        json_t *item = json_array_get(offsets, i);
+        json_t *off = json_object_get(item, "offset");
+
+        rc = kc_value_from_json(arena, json_object_get(item, "partition"),
+                                &parts[i]);
+        if (rc == KC_OK && off != NULL) {
+            rc = kc_value_from_json(arena, off, &offs[i]);
+        }
+        if (rc != KC_OK) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "offsets[%zu] cannot be read as Connect data", i);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = plugin->alter_offsets(config, parts, offs, n, err);
+        if (rc != KC_OK) {
+            err->code = rc = KC_ERR;
+        }
+    }
+    kc_arena_destroy(arena);
+    return rc;
+}
+
 kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                                  const kc_props_t *config, json_t *body,
                                  kc_error_t *err)
@@ -412,6 +464,9 @@ kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                                 "or null",
                                 i);
         }
+    }
+    if (connector_alter_check(w, config, offsets, err) != KC_OK) {
+        return err->code;
     }
     if (is_sink_config(w, config)) {
         return sink_alter(w, connector, offsets, err);

@@ -64,7 +64,7 @@ const struct kc_predicate_plugin kc_has_header_key_plugin = {
     KC_PLUGIN_INIT(struct kc_predicate_plugin),
     .name = "HasHeaderKey",
     .class_name = KC_PRED_PKG "HasHeaderKey",
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_has_header_key_defs,
     .configure = kc_has_header_key_configure,
     .test = kc_has_header_key_test,

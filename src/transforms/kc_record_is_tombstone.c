@@ -35,7 +35,7 @@ const struct kc_predicate_plugin kc_record_is_tombstone_plugin = {
     KC_PLUGIN_INIT(struct kc_predicate_plugin),
     .name = "RecordIsTombstone",
     .class_name = KC_PRED_PKG "RecordIsTombstone",
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_record_is_tombstone_defs,
     .configure = kc_record_is_tombstone_configure,
     .test = kc_record_is_tombstone_test,

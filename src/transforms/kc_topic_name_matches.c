@@ -71,7 +71,7 @@ const struct kc_predicate_plugin kc_topic_name_matches_plugin = {
     KC_PLUGIN_INIT(struct kc_predicate_plugin),
     .name = "TopicNameMatches",
     .class_name = KC_PRED_PKG "TopicNameMatches",
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_topic_name_matches_defs,
     .configure = kc_topic_name_matches_configure,
     .test = kc_topic_name_matches_test,

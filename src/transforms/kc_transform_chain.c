@@ -7,6 +7,7 @@
 
 #include "transforms/kc_transform_chain.h"
 
+#include "plugins/kc_plugin_version.h"
 #include "plugins/kc_registry.h"
 #include "util/kc_str.h"
 
@@ -136,6 +137,7 @@ kc_chain_check_alias(const kc_registry_t *reg, const kc_props_t *config,
     char *key = kc_asprintf("%s.%s.type", list_key, alias);
     const char *type = kc_props_get(config, key);
     const kc_plugin_head_t *head = NULL;
+    bool own = true;
 
     if (kc_chain_blank(type)) {
         kc_chain_issue(result, key,
@@ -154,7 +156,26 @@ kc_chain_check_alias(const kc_registry_t *reg, const kc_props_t *config,
         }
         kc_free(trimmed);
     }
-    if (head != NULL && head->config_def != NULL) {
+    if (head != NULL) {
+        char *vkey = kc_asprintf("%s.%s.plugin.version", list_key, alias);
+        const char *req = kc_props_get(config, vkey);
+        char *msg = req != NULL && head->version != NULL
+                        ? kc_plugin_version_mismatch(head->class_name != NULL
+                                                         ? head->class_name
+                                                         : head->name,
+                                                     req, head->version, 1)
+                        : NULL;
+
+        if (msg != NULL) {
+            kc_chain_issue(result, key, "%s", msg);
+            kc_chain_issue(result, vkey, "%s", msg);
+            kc_free(msg);
+            /* As Apache, which cannot load it: its own keys go unchecked. */
+            own = false;
+        }
+        kc_free(vkey);
+    }
+    if (own && head != NULL && head->config_def != NULL) {
         kc_chain_check_own_keys(config, list_key, alias, head->config_def,
                                 result);
     }
@@ -174,10 +195,21 @@ static void kc_chain_list(const kc_props_t *config, const char *list_key,
     for (size_t i = 0; i < out->count; i++) {
         for (size_t j = 0; j < i; j++) {
             if (strcmp(out->items[i], out->items[j]) == 0) {
+                kc_buf_t shown;
+
+                /* Apache prints the parsed list (Java's List.toString). */
+                kc_buf_init(&shown, 0);
+                kc_buf_putc(&shown, '[');
+                for (size_t k = 0; k < out->count; k++) {
+                    kc_buf_printf(&shown, "%s%s", k > 0 ? ", " : "",
+                                  out->items[k]);
+                }
+                kc_buf_putc(&shown, ']');
                 kc_chain_issue(result, list_key,
                                "Invalid value %s for configuration %s: "
                                "Duplicate alias provided.",
-                               list, list_key);
+                               kc_buf_cstr(&shown), list_key);
+                kc_buf_release(&shown);
                 return;
             }
         }
@@ -206,12 +238,14 @@ static const char *kc_chain_check_stage_keys(const kc_props_t *config,
 {
     char *pkey = kc_asprintf("transforms.%s.predicate", alias);
     char *nkey = kc_asprintf("transforms.%s.negate", alias);
+    char *tkey = kc_asprintf("transforms.%s.type", alias);
     const char *pred = kc_props_get(config, pkey);
     const char *neg = kc_props_get(config, nkey);
 
     *negate = false;
     if (neg != NULL && pred == NULL) {
-        kc_chain_issue(result, nkey,
+        /* Apache reports it on the transform's type key. */
+        kc_chain_issue(result, tkey,
                        "Config '%s' was provided but there is no config '%s' "
                        "defining a predicate to be negated.",
                        nkey, pkey);
@@ -229,7 +263,18 @@ static const char *kc_chain_check_stage_keys(const kc_props_t *config,
     }
     kc_free(pkey);
     kc_free(nkey);
+    kc_free(tkey);
     return pred;
+}
+
+static bool kc_chain_listed_before(const kc_strlist_t *list, size_t i)
+{
+    for (size_t j = 0; j < i; j++) {
+        if (strcmp(list->items[i], list->items[j]) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void kc_transform_chain_validate(const kc_registry_t *reg,
@@ -243,11 +288,17 @@ void kc_transform_chain_validate(const kc_registry_t *reg,
     kc_chain_list(config, "transforms", &tx, result);
     kc_chain_list(config, "predicates", &preds, result);
     for (size_t i = 0; i < tx.count; i++) {
+        if (kc_chain_listed_before(&tx, i)) {
+            continue; /* a duplicate alias is reported once, on the list */
+        }
         kc_chain_check_alias(reg, config, "transforms", tx.items[i],
                              KC_PLUGIN_TRANSFORM, result);
         kc_chain_check_stage_keys(config, tx.items[i], &preds, &negate, result);
     }
     for (size_t i = 0; i < preds.count; i++) {
+        if (kc_chain_listed_before(&preds, i)) {
+            continue;
+        }
         kc_chain_check_alias(reg, config, "predicates", preds.items[i],
                              KC_PLUGIN_PREDICATE, result);
     }

@@ -18,7 +18,7 @@
     {                                                                          \
         KC_PLUGIN_INIT(struct kc_transform_plugin),                            \
             .name = short_name, .class_name = KC_TX_PKG short_name,            \
-            .version = KC_VERSION_STR, .config_def = (defs),                   \
+            .version = KC_APACHE_VERSION, .config_def = (defs),                \
             .configure = (cfg), .apply = (app), .destroy = (dstr)              \
     }
 

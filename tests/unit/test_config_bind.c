@@ -293,16 +293,24 @@ static void test_connector_conf_binds_common_keys(void **state)
     kc_connector_conf_release(&conf);
     kc_props_set(props, "tasks.max", "3");
     kc_props_set(props, "tasks.max.enforce", "false");
-    kc_props_set(props, "errors.tolerance", "ALL");
+    kc_props_set(props, "errors.tolerance", "all");
     kc_props_set(props, "errors.retry.timeout", "-1");
     kc_props_set(props, "errors.deadletterqueue.topic.name", " dlq ");
     assert_int_equal(kc_connector_conf_bind(props, &conf, &err), KC_OK);
     assert_int_equal(conf.tasks_max, 3);
     assert_false(conf.tasks_max_enforce);
-    assert_string_equal(conf.errors_tolerance, "ALL");
+    assert_string_equal(conf.errors_tolerance, "all");
     assert_true(conf.errors_retry_timeout == -1);
     assert_string_equal(conf.errors_dlq_topic, "dlq");
     kc_connector_conf_release(&conf);
+    /* Apache's validator is case-sensitive (ValidString "none", "all"). */
+    kc_props_set(props, "errors.tolerance", "ALL");
+    assert_int_equal(kc_connector_conf_bind(props, &conf, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "Invalid value ALL for configuration "
+                                    "errors.tolerance: String must be one "
+                                    "of: none, all"));
+    kc_props_set(props, "errors.tolerance", "all");
     kc_props_set(props, "tasks.max", "0");
     assert_int_equal(kc_connector_conf_bind(props, &conf, &err),
                      KC_ERR_INVALID);

@@ -378,6 +378,31 @@ static void test_registry_add_checks(void **state)
     kc_registry_destroy(reg);
 }
 
+/*
+ * A connector built before the optional alter_offsets callback was
+ * appended (its struct_size ends before it) still loads; one shorter
+ * than that layout does not.
+ */
+static void
+test_registry_loads_connectors_built_before_alter_offsets(void **state)
+{
+    kc_registry_t *reg = kc_registry_new();
+    struct kc_connector_plugin old = file_src;
+    kc_error_t err;
+
+    (void)state;
+    old.name = "OldLayout";
+    old.class_name = "com.example.OldLayout";
+    old.struct_size = KC_CONNECTOR_PLUGIN_SIZE_V2;
+    assert_int_equal(kc_registry_add(reg, KC_PLUGIN_SOURCE, &old, &err), KC_OK);
+    old.name = "TooShort";
+    old.class_name = "com.example.TooShort";
+    old.struct_size = KC_CONNECTOR_PLUGIN_SIZE_V2 - sizeof(void *);
+    assert_int_equal(kc_registry_add(reg, KC_PLUGIN_SOURCE, &old, &err),
+                     KC_ERR_INVALID);
+    kc_registry_destroy(reg);
+}
+
 static void test_registry_builtins_resolve(void **state)
 {
     kc_registry_t *reg = kc_registry_new();
@@ -516,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_registry_kind_names),
         cmocka_unit_test(test_registry_lookup),
         cmocka_unit_test(test_registry_add_checks),
+        cmocka_unit_test(
+            test_registry_loads_connectors_built_before_alter_offsets),
         cmocka_unit_test(test_registry_builtins_resolve),
         cmocka_unit_test(test_registry_loads_plugin_path),
         cmocka_unit_test(test_registry_refuses_bad_plugins),

@@ -375,21 +375,100 @@ const struct kc_source_task_plugin kc_file_source_task = {
     KC_PLUGIN_INIT(struct kc_source_task_plugin),
     .name = "FileStreamSourceTask",
     .class_name = "org.apache.kafka.connect.file.FileStreamSourceTask",
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_file_source_defs,
     .start = kc_file_source_start,
     .poll = kc_file_source_poll,
     .stop = kc_file_source_stop,
 };
 
+/* The value under string key @p key of map @p map, or NULL. */
+static const kc_value_t *kc_file_map_get(const kc_value_t *map, const char *key)
+{
+    for (size_t i = 0; map->type == KC_TYPE_MAP && i < map->u.map.len; i++) {
+        const kc_value_t *k = &map->u.map.keys[i];
+
+        if (k->type == KC_TYPE_STRING && k->u.str.len == strlen(key) &&
+            memcmp(k->u.str.data, key, k->u.str.len) == 0) {
+            return &map->u.map.values[i];
+        }
+    }
+    return NULL;
+}
+
+static bool kc_file_map_has(const kc_value_t *map, const char *key)
+{
+    return kc_file_map_get(map, key) != NULL;
+}
+
+/*
+ * The shapes Apache's FileStreamSourceConnector.alterOffsets accepts,
+ * with its messages: a file must be configured (stdin has no offsets);
+ * an offset is null (a tombstone, allowed for any partition so old
+ * garbage can be cleaned up) or holds a non-negative integer "position";
+ * a partition holds "filename". Whether the position fits the file is
+ * the task's business when it starts.
+ */
+static kc_err_t kc_file_source_alter_offsets(const kc_props_t *config,
+                                             const kc_value_t *partitions,
+                                             const kc_value_t *offsets,
+                                             size_t count, kc_error_t *err)
+{
+    const char *file = kc_props_get(config, "file");
+
+    if (file == NULL || *file == '\0') {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Offsets cannot be modified if the 'file' "
+                            "configuration is unspecified. This is because "
+                            "stdin is used for input and offsets are not "
+                            "tracked.");
+    }
+    for (size_t i = 0; i < count; i++) {
+        const kc_value_t *pos;
+
+        if (offsets[i].type == KC_TYPE_NULL) {
+            continue;
+        }
+        pos = kc_file_map_get(&offsets[i], KC_FILE_POSITION_FIELD);
+        if (pos == NULL) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "Offset objects should either be null or "
+                                "contain the key '" KC_FILE_POSITION_FIELD "'");
+        }
+        if (pos->type != KC_TYPE_INT64) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "The value for the '" KC_FILE_POSITION_FIELD
+                                "' key in the offset is expected to be a "
+                                "Long value");
+        }
+        if (pos->u.i < 0) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "The value for the '" KC_FILE_POSITION_FIELD
+                                "' key in the offset should be a "
+                                "non-negative value");
+        }
+        if (partitions[i].type == KC_TYPE_NULL) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "Partition objects cannot be null");
+        }
+        if (!kc_file_map_has(&partitions[i], KC_FILE_FILENAME_FIELD)) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "Partition objects should contain the key "
+                                "'" KC_FILE_FILENAME_FIELD "'");
+        }
+    }
+    return KC_OK;
+}
+
 const struct kc_connector_plugin kc_file_source_connector = {
     KC_PLUGIN_INIT(struct kc_connector_plugin),
     .name = "FileStreamSource",
     .class_name = "org.apache.kafka.connect.file.FileStreamSourceConnector",
-    .version = KC_VERSION_STR,
+    .version = KC_APACHE_VERSION,
     .config_def = kc_file_source_defs,
     .source_task = &kc_file_source_task,
     .start = kc_file_source_conn_start,
     .task_configs = kc_file_source_conn_task_configs,
+    .alter_offsets = kc_file_source_alter_offsets,
     .stop = kc_file_source_conn_stop,
 };
