@@ -255,11 +255,13 @@ typedef struct kc_re_prop {
     char prop[80];
     const char *posix;
     const char *body;
+    bool negate; /* the Java name is the complement of prop */
+    bool refuse; /* known to Java, no PCRE2 form */
 } kc_re_prop_t;
 
 typedef struct kc_re_alias {
     const char *java;
-    const char *pcre; /* property */
+    const char *pcre; /* property; "!Cn" is the complement of Cn */
     const char *posix;
     const char *body;
 } kc_re_alias_t;
@@ -291,7 +293,7 @@ static const kc_re_alias_t kc_re_props[] = {
     {"javaDigit", "Nd", NULL, NULL},
     {"javaLetter", "L", NULL, NULL},
     {"javaLetterOrDigit", NULL, NULL, "\\p{L}\\p{Nd}"},
-    {"javaDefined", "Cn", NULL, NULL}, /* negated below */
+    {"javaDefined", "!Cn", NULL, NULL},
     {"javaISOControl", NULL, NULL, "\\x{0}-\\x{1f}\\x{7f}-\\x{9f}"},
     {"javaSpaceChar", "Z", NULL, NULL},
     {"javaMirrored", "Bidi_Mirrored", NULL, NULL},
@@ -321,6 +323,10 @@ static const kc_re_alias_t kc_re_binary[] = {
     {"NONCHARACTER_CODE_POINT", "Noncharacter_Code_Point", NULL, NULL},
     {"NONCHARACTERCODEPOINT", "Noncharacter_Code_Point", NULL, NULL},
     {"DIGIT", "Nd", NULL, NULL},
+    {"ASSIGNED", "!Cn", NULL, NULL},
+    /* Unicode GRAPH and PRINT: no PCRE2 form (refused) */
+    {"GRAPH", NULL, NULL, NULL},
+    {"PRINT", NULL, NULL, NULL},
     {"ALNUM", NULL, NULL, "\\p{Alphabetic}\\p{Nd}"},
     {"BLANK", NULL, NULL, "\\p{Zs}\\t"},
     {"WORD", NULL, NULL,
@@ -362,11 +368,15 @@ static bool kc_re_alias_find(const kc_re_alias_t *tab, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         if (strcmp(tab[i].java, name) == 0) {
+            out->negate = tab[i].pcre != NULL && tab[i].pcre[0] == '!';
             if (tab[i].pcre != NULL) {
-                snprintf(out->prop, sizeof(out->prop), "%s", tab[i].pcre);
+                snprintf(out->prop, sizeof(out->prop), "%s",
+                         tab[i].pcre + (out->negate ? 1 : 0));
             }
             out->posix = tab[i].posix;
             out->body = tab[i].body;
+            out->refuse = tab[i].pcre == NULL && tab[i].posix == NULL &&
+                          tab[i].body == NULL;
             return true;
         }
     }
@@ -477,7 +487,10 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
                               name);
         }
     }
-    if (strcmp(name, "javaDefined") == 0) {
+    if (out->refuse) {
+        return kc_re_fail(tr, at, "\\p{%s}" KC_RE_UNSUPPORTED, name);
+    }
+    if (out->negate) {
         *negated = !*negated;
     }
     /* Java's CASE_INSENSITIVE widens the case properties to all cased

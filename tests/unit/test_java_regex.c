@@ -49,6 +49,8 @@ static const struct {
     {"class_intersection", "character class intersection (&&)"},
     {"class_union", "a nested character class (union)"},
     {"class_posix_bracket", "a nested character class (union)"},
+    /* Java's Unicode GRAPH class has no PCRE2 form. */
+    {"p_IsGraph", "\\p{IsGraph}"},
 };
 
 static const char *refused_construct(const char *id)

@@ -212,6 +212,9 @@ CASES = [
     ("flag_empty_group", "(?)a", "a", "x"),
     ("flag_minus_only", "(?-i)a", "a", "x"),
     # more properties
+    ("p_IsAssigned", "\\p{IsAssigned}", "a", "x"),
+    ("P_IsAssigned", "\\P{IsAssigned}", "a", "x"),
+    ("p_IsGraph", "\\p{IsGraph}", "a", "x"),
     ("p_javaDefined", "\\p{javaDefined}", "a", "x"),
     ("P_javaDefined", "\\P{javaDefined}", "\U000e0080", "x"),
     ("p_L1", "\\p{L1}+", "a\u00ff", "x"),

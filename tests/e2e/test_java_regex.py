@@ -1,0 +1,97 @@
+"""Java regular expressions end to end (src/util/kc_java_regex.c on PCRE2):
+the real ``kconnect`` binary and the real broker.
+
+1. Source: RegexRouter with named groups and an inline (?i) flag routes
+   ``<base>-ORDERS_EU`` to ``<base>-EU.ORDERS`` (the value java.util.regex
+   gives for the same regex, replacement and topic).
+2. Sink: ``topics.regex`` with a negative look-ahead consumes
+   ``<base>-keep`` only: ``<base>-skip`` fails the look-ahead and
+   ``<base>-keep.more`` is not a whole match (checked with java.util.regex;
+   librdkafka's own regex subscription would have prefix-matched it).
+"""
+
+import subprocess
+import time
+
+import pytest
+
+from kconnect_worker import KconnectWorker, unique_name  # noqa
+
+
+def wait_until(predicate, timeout, what, worker):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if worker.proc is not None and worker.proc.poll() is not None:
+            pytest.fail("kconnect exited (%s) while waiting for %s:\n%s"
+                        % (worker.proc.returncode, what, worker.log()[-4000:]))
+        time.sleep(0.1)
+    pytest.fail("timed out waiting for %s\n%s" % (what, worker.log()[-4000:]))
+
+
+def _produce(bootstrap, topic, values):
+    subprocess.run(["kcat", "-b", bootstrap, "-P", "-t", topic,
+                    "-X", "acks=all"],
+                   input=("\n".join(values) + "\n").encode(), check=True,
+                   timeout=30)
+
+
+def test_regex_router_named_groups_and_inline_flag(tmp_path, kcat):
+    base = unique_name("rx")
+    src = tmp_path / "in.txt"
+    src.write_text("one\ntwo\n")
+    connector = {
+        "name": "rx-source",
+        "connector.class": "FileStreamSource",
+        "tasks.max": "1",
+        "file": str(src),
+        "topic": base + "-ORDERS_EU",
+        "transforms": "route",
+        "transforms.route.type":
+            "org.apache.kafka.connect.transforms.RegexRouter",
+        "transforms.route.regex":
+            "(?<prefix>.+)-(?i)(?<name>orders)_(?<region>[a-z]{2})",
+        "transforms.route.replacement": "${prefix}-${region}.${name}",
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+    }
+    routed = base + "-EU.ORDERS"
+    w = KconnectWorker(tmp_path, connectors=[connector])
+    try:
+        w.start()
+        wait_until(lambda: kcat.topic_exists(routed), 60,
+                   "topic %s" % routed, w)
+        records = kcat.consume(routed, 2, timeout=60)
+    finally:
+        w.stop()
+    assert [r["payload"] for r in records] == ["one", "two"]
+    assert not kcat.topic_exists(base + "-ORDERS_EU")
+
+
+def test_sink_topics_regex_with_look_ahead(tmp_path, kcat):
+    base = unique_name("rxs")
+    out = tmp_path / "out.txt"
+    _produce(kcat.bootstrap, base + "-keep", ["a", "b"])
+    _produce(kcat.bootstrap, base + "-skip", ["skipped"])
+    _produce(kcat.bootstrap, base + "-keep.more", ["not-whole"])
+    connector = {
+        "name": "rx-sink",
+        "connector.class": "FileStreamSink",
+        "tasks.max": "1",
+        "topics.regex": base + "-(?!skip)\\w+",
+        "file": str(out),
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+    }
+    w = KconnectWorker(tmp_path, connectors=[connector],
+                       worker={"consumer.auto.offset.reset": "earliest"})
+    try:
+        w.start()
+        wait_until(lambda: out.exists() and out.read_text().count("\n") >= 2,
+                   60, "2 lines in the sink file", w)
+        time.sleep(1.0)  # records of the other topics must not show up late
+        status, body = w.request("GET", "/connectors/rx-sink/topics")
+    finally:
+        w.stop()
+    assert out.read_text() == "a\nb\n"
+    assert status == 200, body
+    assert body["rx-sink"]["topics"] == [base + "-keep"]
