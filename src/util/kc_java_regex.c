@@ -49,7 +49,10 @@ struct kc_java_regex {
     size_t ngroups;
 };
 
+struct kc_re_cls;
+
 typedef struct kc_re_tr {
+    struct kc_re_cls *cls; /* the class being read, or NULL */
     const char *pat;
     size_t len;
     size_t pos;
@@ -506,6 +509,8 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
     return KC_OK;
 }
 
+static void kc_re_class_alt(kc_re_tr_t *tr, const char *alt);
+
 /* \p or \P after the backslash (tr->pos at the 'p'). */
 static kc_err_t kc_re_emit_property(kc_re_tr_t *tr, bool in_class)
 {
@@ -561,8 +566,11 @@ static kc_err_t kc_re_emit_property(kc_re_tr_t *tr, bool in_class)
     } else if (!negated) {
         kc_buf_puts(tr->out, prop.body);
     } else {
-        return kc_re_fail(
-            tr, at, "\\P{%s} inside a character class" KC_RE_UNSUPPORTED, name);
+        /* A negated compound class: one more alternative of the class. */
+        char *alt = kc_asprintf("[^%s]", prop.body);
+
+        kc_re_class_alt(tr, alt);
+        kc_free(alt);
     }
     tr->atom = true;
     return KC_OK;
@@ -929,96 +937,267 @@ static kc_err_t kc_re_class_char(kc_re_tr_t *tr, uint32_t *cp)
     return kc_re_next_cp(tr, cp);
 }
 
-/* A character class (tr->pos after the '['). */
-static kc_err_t kc_re_class(kc_re_tr_t *tr)
+/*
+ * A character class being read: its plain items (characters, ranges,
+ * escapes; the body of one PCRE2 class) and the alternatives that are not
+ * plain (nested classes, intersections), each one PCRE2 construct that
+ * matches one character.
+ */
+typedef struct kc_re_cls {
+    kc_buf_t items;
+    kc_buf_t alts; /* "|alt" each */
+    size_t nalts;
+} kc_re_cls_t;
+
+static void kc_re_cls_add(kc_re_cls_t *cls, const char *alt)
 {
-    size_t open = tr->pos - 1;
-    bool first = true;
+    kc_buf_printf(&cls->alts, "|%s", alt);
+    cls->nalts++;
+}
 
-    kc_buf_putc(tr->out, '[');
-    if (kc_re_peek(tr, 0) == '^') {
-        kc_buf_putc(tr->out, '^');
-        tr->pos++;
+/* The union of @p cls as one construct (empty when it has nothing). */
+static void kc_re_cls_union(kc_re_cls_t *cls, kc_buf_t *out)
+{
+    if (cls->nalts == 0) {
+        if (cls->items.len > 0) {
+            kc_buf_printf(out, "[%s]", kc_buf_cstr(&cls->items));
+        }
+        return;
     }
-    for (;;) {
-        uint32_t lo;
-        uint32_t hi;
-        kc_err_t rc;
-        int c;
+    if (cls->nalts == 1 && cls->items.len == 0) {
+        kc_buf_puts(out, kc_buf_cstr(&cls->alts) + 1);
+        return;
+    }
+    kc_buf_puts(out, "(?:");
+    if (cls->items.len > 0) {
+        kc_buf_printf(out, "[%s]", kc_buf_cstr(&cls->items));
+        kc_buf_puts(out, kc_buf_cstr(&cls->alts));
+    } else {
+        kc_buf_puts(out, kc_buf_cstr(&cls->alts) + 1);
+    }
+    kc_buf_putc(out, ')');
+}
 
-        kc_re_skip_comments(tr);
-        c = kc_re_peek(tr, 0);
-        if (c < 0) {
-            return kc_re_fail(tr, tr->len - 1 > open ? tr->len - 1 : open,
-                              "Unclosed character class");
+static void kc_re_class_alt(kc_re_tr_t *tr, const char *alt)
+{
+    kc_re_cls_add(tr->cls, alt);
+}
+
+static void kc_re_cls_release(kc_re_cls_t *cls)
+{
+    kc_buf_release(&cls->items);
+    kc_buf_release(&cls->alts);
+}
+
+/* One plain item of a class into cls->items (tr->pos at the item). */
+static kc_err_t kc_re_class_item(kc_re_tr_t *tr)
+{
+    uint32_t lo;
+    uint32_t hi;
+    kc_err_t rc;
+
+    if (tr->pat[tr->pos] == '\\') {
+        int e = kc_re_peek(tr, 1);
+
+        if (e == 'Q') {
+            tr->pos += 2;
+            kc_re_quote(tr, true);
+            return KC_OK;
         }
-        if (c == ']' && !first) {
+        if (e == 'p' || e == 'P') {
             tr->pos++;
-            break;
+            return kc_re_emit_property(tr, true);
         }
-        first = false;
-        if (c == '[') {
-            return kc_re_fail(
-                tr, tr->pos,
-                "a nested character class (union)" KC_RE_UNSUPPORTED);
+        if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' ||
+            e == 'W' || e == 'h' || e == 'H' || e == 'v' || e == 'V') {
+            kc_buf_printf(tr->out, "\\%c", e);
+            tr->pos += 2;
+            return KC_OK;
         }
-        if (c == '&' && kc_re_peek(tr, 1) == '&') {
-            return kc_re_fail(
-                tr, tr->pos,
-                "character class intersection (&&)" KC_RE_UNSUPPORTED);
-        }
-        if (c == '\\') {
-            int e = kc_re_peek(tr, 1);
+    }
+    rc = kc_re_class_char(tr, &lo);
+    if (rc == KC_DECLINED) {
+        return kc_re_fail(tr, tr->pos + 1,
+                          "Illegal/unsupported escape sequence");
+    }
+    if (rc != KC_OK) {
+        return rc;
+    }
+    hi = lo;
+    if (kc_re_peek(tr, 0) == '-' && kc_re_peek(tr, 1) != ']' &&
+        kc_re_peek(tr, 1) != '[' && kc_re_peek(tr, 1) >= 0) {
+        size_t dash = tr->pos;
 
-            if (e == 'Q') {
-                tr->pos += 2;
-                kc_re_quote(tr, true);
-                continue;
-            }
-            if (e == 'p' || e == 'P') {
-                tr->pos++;
-                if (kc_re_emit_property(tr, true) != KC_OK) {
-                    return KC_ERR_INVALID;
-                }
-                continue;
-            }
-            if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' ||
-                e == 'W' || e == 'h' || e == 'H' || e == 'v' || e == 'V') {
-                kc_buf_printf(tr->out, "\\%c", e);
-                tr->pos += 2;
-                continue;
-            }
-        }
-        rc = kc_re_class_char(tr, &lo);
+        tr->pos++;
+        rc = kc_re_class_char(tr, &hi);
         if (rc == KC_DECLINED) {
-            return kc_re_fail(tr, tr->pos + 1,
-                              "Illegal/unsupported escape sequence");
+            return kc_re_fail(tr, dash, "Illegal character range");
         }
         if (rc != KC_OK) {
             return rc;
         }
-        hi = lo;
-        if (kc_re_peek(tr, 0) == '-' && kc_re_peek(tr, 1) != ']' &&
-            kc_re_peek(tr, 1) != '[' && kc_re_peek(tr, 1) >= 0) {
-            size_t dash = tr->pos;
+        if (hi < lo) {
+            return kc_re_fail(tr, tr->pos - 1, "Illegal character range");
+        }
+    }
+    kc_re_emit_class_range(tr, lo, hi);
+    return KC_OK;
+}
 
+static kc_err_t kc_re_class_expr(kc_re_tr_t *tr, bool consume, kc_buf_t *out);
+
+/*
+ * The right operand of && (tr->pos after the &&): nested classes and a
+ * run of items up to the class's ']', as Java's Pattern.clazz reads it.
+ */
+static kc_err_t kc_re_class_and(kc_re_tr_t *tr, kc_re_cls_t *cls)
+{
+    kc_re_cls_t right = {0};
+    kc_buf_t left;
+    kc_buf_t sub;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&left, 0);
+    kc_buf_init(&sub, 0);
+    kc_buf_init(&right.items, 0);
+    kc_buf_init(&right.alts, 0);
+    kc_re_cls_union(cls, &left);
+    for (;;) {
+        int c;
+
+        kc_re_skip_comments(tr);
+        c = kc_re_peek(tr, 0);
+        if (c < 0 || c == ']' || c == '&') {
+            break;
+        }
+        kc_buf_reset(&sub);
+        if (c == '[') {
             tr->pos++;
-            rc = kc_re_class_char(tr, &hi);
-            if (rc == KC_DECLINED) {
-                return kc_re_fail(tr, dash, "Illegal character range");
-            }
-            if (rc != KC_OK) {
-                return rc;
-            }
-            if (hi < lo) {
-                return kc_re_fail(tr, tr->pos - 1, "Illegal character range");
+            rc = kc_re_class_expr(tr, true, &sub);
+        } else {
+            rc = kc_re_class_expr(tr, false, &sub);
+        }
+        if (rc != KC_OK) {
+            break;
+        }
+        kc_re_cls_add(&right, kc_buf_cstr(&sub));
+    }
+    if (rc == KC_OK) {
+        kc_buf_reset(&sub);
+        kc_re_cls_union(&right, &sub);
+        if (left.len == 0 && sub.len == 0) {
+            rc = kc_re_fail(tr, tr->pos, "Bad class syntax");
+        } else {
+            kc_buf_reset(&cls->items);
+            kc_buf_reset(&cls->alts);
+            cls->nalts = 0;
+            if (left.len == 0 || sub.len == 0) {
+                kc_re_cls_add(cls, kc_buf_cstr(left.len > 0 ? &left : &sub));
+            } else {
+                kc_buf_t both;
+
+                kc_buf_init(&both, 0);
+                kc_buf_printf(&both, "(?:(?=%s)%s)", kc_buf_cstr(&left),
+                              kc_buf_cstr(&sub));
+                kc_re_cls_add(cls, kc_buf_cstr(&both));
+                kc_buf_release(&both);
             }
         }
-        kc_re_emit_class_range(tr, lo, hi);
     }
-    kc_buf_putc(tr->out, ']');
+    kc_re_cls_release(&right);
+    kc_buf_release(&left);
+    kc_buf_release(&sub);
+    return rc;
+}
+
+/*
+ * A class as one PCRE2 construct matching one character, into @p out.
+ * With @p consume, tr->pos is after its '[' and the ']' is read (a '^'
+ * first negates); without, it is the right operand of && and stops
+ * before the ']'. Plain classes stay PCRE2 classes; Java's nested classes
+ * (union) and && (intersection), which PCRE2 reads literally, become
+ * alternatives and look-aheads.
+ */
+static kc_err_t kc_re_class_expr(kc_re_tr_t *tr, bool consume, kc_buf_t *out)
+{
+    size_t open = tr->pos > 0 ? tr->pos - 1 : 0;
+    kc_re_cls_t cls = {0};
+    kc_re_cls_t *outer = tr->cls;
+    kc_buf_t *saved = tr->out;
+    bool negated = false;
+    bool first = consume;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&cls.items, 0);
+    kc_buf_init(&cls.alts, 0);
+    if (consume && kc_re_peek(tr, 0) == '^') {
+        negated = true;
+        tr->pos++;
+    }
+    tr->cls = &cls;
+    for (;;) {
+        int c;
+
+        tr->out = &cls.items;
+        kc_re_skip_comments(tr);
+        c = kc_re_peek(tr, 0);
+        if (c < 0) {
+            rc = kc_re_fail(tr, tr->len - 1 > open ? tr->len - 1 : open,
+                            "Unclosed character class");
+            break;
+        }
+        if (c == ']' && !first) {
+            if (consume) {
+                tr->pos++;
+            }
+            break;
+        }
+        first = false;
+        if (c == '[') {
+            kc_buf_t sub;
+
+            kc_buf_init(&sub, 0);
+            tr->pos++;
+            rc = kc_re_class_expr(tr, true, &sub);
+            if (rc == KC_OK) {
+                kc_re_cls_add(&cls, kc_buf_cstr(&sub));
+            }
+            kc_buf_release(&sub);
+        } else if (c == '&' && kc_re_peek(tr, 1) == '&') {
+            tr->pos += 2;
+            rc = kc_re_class_and(tr, &cls);
+        } else {
+            rc = kc_re_class_item(tr);
+        }
+        if (rc != KC_OK) {
+            break;
+        }
+    }
+    tr->out = saved;
+    tr->cls = outer;
+    if (rc == KC_OK) {
+        if (cls.nalts == 0) {
+            kc_buf_printf(out, "[%s%s]", negated ? "^" : "",
+                          kc_buf_cstr(&cls.items));
+        } else if (negated) {
+            kc_buf_puts(out, "(?:(?!");
+            kc_re_cls_union(&cls, out);
+            kc_buf_puts(out, ")(?s:.))");
+        } else {
+            kc_re_cls_union(&cls, out);
+        }
+    }
+    kc_re_cls_release(&cls);
+    return rc;
+}
+
+/* A character class (tr->pos after the '['). */
+static kc_err_t kc_re_class(kc_re_tr_t *tr)
+{
+    kc_err_t rc = kc_re_class_expr(tr, true, tr->out);
+
     tr->atom = true;
-    return KC_OK;
+    return rc;
 }
 
 /* Emit PCRE2's (?i) state for the Java flags in effect. */

@@ -45,10 +45,6 @@ static const struct {
     {"flag_U", "(?U) (UNICODE_CHARACTER_CLASS)"},
     /* PCRE2 has no Unicode block properties. */
     {"p_InGreek", "Unicode blocks (\\p{InGreek})"},
-    /* PCRE2 reads && and a nested [ literally inside a class. */
-    {"class_intersection", "character class intersection (&&)"},
-    {"class_union", "a nested character class (union)"},
-    {"class_posix_bracket", "a nested character class (union)"},
     /* Java's Unicode GRAPH class has no PCRE2 form. */
     {"p_IsGraph", "\\p{IsGraph}"},
 };
