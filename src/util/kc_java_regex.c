@@ -31,12 +31,17 @@
 #define KC_RE_MAX_NAMES 64
 
 /* Java's Pattern flags that change how the pattern is read. */
-#define KC_RE_I 0x1u  /* CASE_INSENSITIVE */
-#define KC_RE_M 0x2u  /* MULTILINE */
-#define KC_RE_S 0x4u  /* DOTALL */
-#define KC_RE_X 0x8u  /* COMMENTS */
-#define KC_RE_U 0x10u /* UNICODE_CASE */
-#define KC_RE_D 0x20u /* UNIX_LINES */
+#define KC_RE_I  0x1u  /* CASE_INSENSITIVE */
+#define KC_RE_M  0x2u  /* MULTILINE */
+#define KC_RE_S  0x4u  /* DOTALL */
+#define KC_RE_X  0x8u  /* COMMENTS */
+#define KC_RE_U  0x10u /* UNICODE_CASE */
+#define KC_RE_D  0x20u /* UNIX_LINES */
+#define KC_RE_UC 0x40u /* UNICODE_CHARACTER_CLASS, (?U) */
+
+/* Java's \w under (?U): CharPredicates.WORD(). */
+#define KC_RE_UWORD                                                            \
+    "\\p{Alphabetic}\\p{Mn}\\p{Me}\\p{Mc}\\p{Nd}\\p{Pc}\\x{200c}\\x{200d}"
 
 /* Java's line terminators, for `.`, `$`, `^` and \Z. */
 #define KC_RE_NOT_EOL "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]"
@@ -319,8 +324,9 @@ static const kc_re_alias_t kc_re_binary[] = {
     {"WHITESPACE", "White_Space", NULL, NULL},
     {"CONTROL", "Cc", NULL, NULL},
     {"PUNCTUATION", "P", NULL, NULL},
-    {"HEX_DIGIT", "Hex_Digit", NULL, NULL},
-    {"HEXDIGIT", "Hex_Digit", NULL, NULL},
+    /* Java's HEX_DIGIT is Character.isDigit or a hex letter */
+    {"HEX_DIGIT", NULL, NULL, "\\p{Nd}\\p{Hex_Digit}"},
+    {"HEXDIGIT", NULL, NULL, "\\p{Nd}\\p{Hex_Digit}"},
     {"JOIN_CONTROL", "Join_Control", NULL, NULL},
     {"JOINCONTROL", "Join_Control", NULL, NULL},
     {"NONCHARACTER_CODE_POINT", "Noncharacter_Code_Point", NULL, NULL},
@@ -340,6 +346,22 @@ static const kc_re_alias_t kc_re_binary[] = {
     {"EMOJI_MODIFIER_BASE", "Emoji_Modifier_Base", NULL, NULL},
     {"EMOJI_COMPONENT", "Emoji_Component", NULL, NULL},
     {"EXTENDED_PICTOGRAPHIC", "Extended_Pictographic", NULL, NULL},
+};
+
+/* Java's POSIX names under (?U) (CharPredicates.forPOSIXName). */
+static const kc_re_alias_t kc_re_posix_unicode[] = {
+    {"ALPHA", "Alphabetic", NULL, NULL},
+    {"LOWER", "Lowercase", NULL, NULL},
+    {"UPPER", "Uppercase", NULL, NULL},
+    {"SPACE", "White_Space", NULL, NULL},
+    {"PUNCT", "P", NULL, NULL},
+    {"XDIGIT", NULL, NULL, "\\p{Nd}\\p{Hex_Digit}"},
+    {"ALNUM", NULL, NULL, "\\p{Alphabetic}\\p{Nd}"},
+    {"CNTRL", "Cc", NULL, NULL},
+    {"DIGIT", "Nd", NULL, NULL},
+    {"BLANK", NULL, NULL, "\\p{Zs}\\t"},
+    {"GRAPH", NULL, NULL, NULL},
+    {"PRINT", NULL, NULL, NULL},
 };
 
 /* Java's general categories; all have the same name in PCRE2. */
@@ -410,6 +432,20 @@ static bool kc_re_script_name(const char *name)
     return code != NULL;
 }
 
+/* @p name in ASCII upper case, as Java's Locale.ENGLISH lookups. */
+static const char *kc_re_upper(const char *name, char *buf, size_t size)
+{
+    size_t i;
+
+    for (i = 0; name[i] != '\0' && i + 1 < size; i++) {
+        char c = name[i];
+
+        buf[i] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
 /*
  * Resolve a \p name as Java's Pattern.family() does. @p at is the index
  * for messages; @p negated may be flipped (javaDefined is "not Cn").
@@ -419,6 +455,7 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
 {
     const char *eq = strchr(name, '=');
     bool caseins = (tr->flags & KC_RE_I) != 0;
+    char upper[64];
 
     memset(out, 0, sizeof(*out));
     if (eq != NULL) {
@@ -456,16 +493,8 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
         return kc_re_fail(tr, at, "Unicode blocks (\\p{%s})" KC_RE_UNSUPPORTED,
                           name);
     } else if (strncmp(name, "Is", 2) == 0) {
-        char upper[64];
-        size_t i;
-
-        for (i = 0; name[2 + i] != '\0' && i + 1 < sizeof(upper); i++) {
-            char c = name[2 + i];
-
-            upper[i] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
-        }
-        upper[i] = '\0';
-        if (!kc_re_alias_find(kc_re_binary, KC_ARRAY_LEN(kc_re_binary), upper,
+        if (!kc_re_alias_find(kc_re_binary, KC_ARRAY_LEN(kc_re_binary),
+                              kc_re_upper(name + 2, upper, sizeof(upper)),
                               out) &&
             !kc_re_alias_find(kc_re_props, KC_ARRAY_LEN(kc_re_props), name + 2,
                               out)) {
@@ -479,6 +508,11 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
                                   "Unknown character property name {%s}", name);
             }
         }
+    } else if ((tr->flags & KC_RE_UC) != 0 &&
+               kc_re_alias_find(kc_re_posix_unicode,
+                                KC_ARRAY_LEN(kc_re_posix_unicode),
+                                kc_re_upper(name, upper, sizeof(upper)), out)) {
+        /* found */
     } else if (!kc_re_alias_find(kc_re_props, KC_ARRAY_LEN(kc_re_props), name,
                                  out)) {
         if (kc_re_is_category(name)) {
@@ -741,6 +775,19 @@ static kc_err_t kc_re_char_escape(kc_re_tr_t *tr, uint32_t *cp)
     return KC_OK;
 }
 
+/* The class body of \d, \s or \w (either case) under (?U). */
+static const char *kc_re_unicode_class(int c)
+{
+    switch (c | 0x20) {
+    case 'd':
+        return "\\p{Nd}";
+    case 's':
+        return "\\p{White_Space}";
+    default:
+        return KC_RE_UWORD;
+    }
+}
+
 /* A back-reference needs Java's ASCII-only case folding: refuse it. */
 static kc_err_t kc_re_backref_ci(kc_re_tr_t *tr, size_t at)
 {
@@ -877,26 +924,45 @@ static kc_err_t kc_re_escape(kc_re_tr_t *tr)
     case 'S':
     case 'w':
     case 'W':
+        if ((tr->flags & KC_RE_UC) != 0) {
+            const char *body = kc_re_unicode_class(c);
+
+            kc_buf_printf(tr->out, "[%s%s]", c >= 'a' ? "" : "^", body);
+            return KC_OK;
+        }
+        /* PCRE2 without UCP reads them as Java without (?U) */
+        kc_buf_printf(tr->out, "\\%c", c);
+        return KC_OK;
     case 'h':
     case 'H':
     case 'v':
     case 'V':
     case 'R':
     case 'X':
-        /* PCRE2 without UCP reads these as Java does without (?U). */
         kc_buf_printf(tr->out, "\\%c", c);
         return KC_OK;
     case 'b':
         if (kc_re_peek(tr, 0) == '{') {
             return kc_re_fail(tr, at, "\\b{g}" KC_RE_UNSUPPORTED);
         }
-        kc_buf_puts(tr->out, "\\b");
+        kc_buf_puts(tr->out, (tr->flags & KC_RE_UC) != 0
+                                 ? "(?:(?<=[" KC_RE_UWORD "])(?![" KC_RE_UWORD
+                                   "])|(?<![" KC_RE_UWORD "])(?=[" KC_RE_UWORD
+                                   "]))"
+                                 : "(?:\\b)");
         return KC_OK;
     case 'B':
+        kc_buf_puts(tr->out, (tr->flags & KC_RE_UC) != 0
+                                 ? "(?:(?<=[" KC_RE_UWORD "])(?=[" KC_RE_UWORD
+                                   "])|(?<![" KC_RE_UWORD "])(?![" KC_RE_UWORD
+                                   "]))"
+                                 : "(?:\\B)");
+        return KC_OK;
     case 'A':
     case 'G':
     case 'z':
-        kc_buf_printf(tr->out, "\\%c", c);
+        /* in a group: Java lets a quantifier follow an anchor (\b*) */
+        kc_buf_printf(tr->out, "(?:\\%c)", c);
         return KC_OK;
     case 'Z':
         kc_re_emit_dollar(tr, false);
@@ -1007,6 +1073,19 @@ static kc_err_t kc_re_class_item(kc_re_tr_t *tr)
         if (e == 'p' || e == 'P') {
             tr->pos++;
             return kc_re_emit_property(tr, true);
+        }
+        if ((tr->flags & KC_RE_UC) != 0 && (e == 'd' || e == 's' || e == 'w')) {
+            kc_buf_puts(tr->out, kc_re_unicode_class(e));
+            tr->pos += 2;
+            return KC_OK;
+        }
+        if ((tr->flags & KC_RE_UC) != 0 && (e == 'D' || e == 'S' || e == 'W')) {
+            char *alt = kc_asprintf("[^%s]", kc_re_unicode_class(e));
+
+            kc_re_class_alt(tr, alt);
+            kc_free(alt);
+            tr->pos += 2;
+            return KC_OK;
         }
         if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' ||
             e == 'W' || e == 'h' || e == 'H' || e == 'v' || e == 'V') {
@@ -1237,13 +1316,9 @@ static kc_err_t kc_re_flags(kc_re_tr_t *tr, unsigned *flags)
             bit = KC_RE_D;
             break;
         case 'U':
-            if (minus) {
-                tr->pos++;
-                continue;
-            }
-            return kc_re_fail(
-                tr, tr->pos,
-                "(?U) (UNICODE_CHARACTER_CLASS)" KC_RE_UNSUPPORTED);
+            /* UNICODE_CHARACTER_CLASS implies UNICODE_CASE */
+            bit = minus ? KC_RE_UC : KC_RE_UC | KC_RE_U;
+            break;
         case 'c':
             /* CANON_EQ: no-op for its negation only. */
             if (minus) {
@@ -1469,8 +1544,14 @@ static kc_err_t kc_re_translate(kc_re_tr_t *tr)
         case '*':
         case '+':
         case '?':
-        case '{':
-            if (!tr->atom) {
+        case '{': {
+            /* Java repeats the empty string with a {n,m} that follows no
+             * atom (`{2}a`, `a{1}{2}`): it matches nothing, so it is
+             * checked and dropped. */
+            bool empty = !tr->atom;
+            size_t mark = tr->out->len;
+
+            if (!tr->atom && c != '{') {
                 return kc_re_fail(tr, tr->pos - 1,
                                   "Dangling meta character '%c'", c);
             }
@@ -1481,11 +1562,17 @@ static kc_err_t kc_re_translate(kc_re_tr_t *tr)
             } else {
                 kc_buf_putc(tr->out, (char)c);
             }
+            /* Java skips (?x) white space before a lazy/possessive mark */
+            kc_re_skip_comments(tr);
             if (kc_re_peek(tr, 0) == '?' || kc_re_peek(tr, 0) == '+') {
                 kc_buf_putc(tr->out, tr->pat[tr->pos++]);
             }
+            if (empty) {
+                tr->out->len = mark;
+            }
             tr->atom = false;
             break;
+        }
         default: {
             uint32_t cp;
 

@@ -41,13 +41,29 @@ static const struct {
     {"lookbehind_bounded", "lookbehind assertion is not fixed length"},
     /* ASCII-only case folding of a back-reference has no PCRE2 form. */
     {"backref_ci", "back-reference under (?i) without (?u)"},
-    /* Java's Unicode \w, \b and POSIX classes differ from PCRE2's UCP. */
-    {"flag_U", "(?U) (UNICODE_CHARACTER_CLASS)"},
     /* PCRE2 has no Unicode block properties. */
     {"p_InGreek", "Unicode blocks (\\p{InGreek})"},
     /* Java's Unicode GRAPH class has no PCRE2 form. */
     {"p_IsGraph", "\\p{IsGraph}"},
+    {"flag_U_graph", "\\p{Graph}"},
 };
+
+/*
+ * Java reports the index of an error after \Q..\E in its own rewritten
+ * copy of the pattern (Pattern.RemoveQEQuoting); kconnect's is the
+ * index in the pattern as written. Only the description is compared.
+ */
+static const char *const kc_index_differs[] = {"quote_empty_quantified"};
+
+static bool index_differs(const char *id)
+{
+    for (size_t i = 0; i < KC_ARRAY_LEN(kc_index_differs); i++) {
+        if (strcmp(kc_index_differs[i], id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static const char *refused_construct(const char *id)
 {
@@ -89,7 +105,7 @@ static void check_router(const json_t *c)
         } else {
             /* Apache: "Invalid value <v> for configuration regex: Invalid
              * regex: <PatternSyntaxException message>" */
-            if (strstr(err.msg, want) == NULL) {
+            if (strstr(err.msg, want) == NULL && !index_differs(id)) {
                 CASE_FAIL("%s: router error\n  got:  %s\n  want: %s", id,
                           err.msg, want);
             }
@@ -160,7 +176,13 @@ static void check_case(const json_t *c, size_t *compiled, size_t *errors,
         if (re != NULL) {
             CASE_FAIL("%s: compiled; Java: %s", id, jstr(c, "compile_message"));
         }
-        if (strcmp(err.msg, jstr(c, "compile_message")) != 0) {
+        if (index_differs(id)) {
+            if (strncmp(err.msg, jstr(c, "compile_error"),
+                        strlen(jstr(c, "compile_error"))) != 0) {
+                CASE_FAIL("%s: compile error \"%s\", Java \"%s\"", id, err.msg,
+                          jstr(c, "compile_error"));
+            }
+        } else if (strcmp(err.msg, jstr(c, "compile_message")) != 0) {
             CASE_FAIL("%s: compile error\n  got:  %s\n  want: %s", id, err.msg,
                       jstr(c, "compile_message"));
         }
