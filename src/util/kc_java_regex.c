@@ -39,6 +39,26 @@
 #define KC_RE_D  0x20u /* UNIX_LINES */
 #define KC_RE_UC 0x40u /* UNICODE_CHARACTER_CLASS, (?U) */
 
+/*
+ * Java's \b and \B without (?U) (Pattern.Bound): a word character is
+ * [A-Za-z0-9_], or a non-spacing mark that follows a letter or digit
+ * (through other marks). PCRE2 10.42 has no variable-length look-behind,
+ * so up to three marks in a row are seen.
+ */
+#define KC_RE_BASE "[\\p{L}\\p{Nd}]"
+#define KC_RE_LEFT_WORD                                                        \
+    "(?<=[A-Za-z0-9_]|" KC_RE_BASE "\\p{Mn}|" KC_RE_BASE                       \
+    "\\p{Mn}{2}|" KC_RE_BASE "\\p{Mn}{3})"
+#define KC_RE_RIGHT_WORD                                                       \
+    "(?:(?=[A-Za-z0-9_])|(?=\\p{Mn})(?<=" KC_RE_BASE "|" KC_RE_BASE            \
+    "\\p{Mn}|" KC_RE_BASE "\\p{Mn}{2}))"
+#define KC_RE_BOUND                                                            \
+    "(?:" KC_RE_LEFT_WORD "(?!" KC_RE_RIGHT_WORD ")|(?!" KC_RE_LEFT_WORD       \
+    ")" KC_RE_RIGHT_WORD ")"
+#define KC_RE_NOT_BOUND                                                        \
+    "(?:" KC_RE_LEFT_WORD KC_RE_RIGHT_WORD "|(?!" KC_RE_LEFT_WORD              \
+    ")(?!" KC_RE_RIGHT_WORD "))"
+
 /* Java's \w under (?U): CharPredicates.WORD(). */
 #define KC_RE_UWORD                                                            \
     "\\p{Alphabetic}\\p{Mn}\\p{Me}\\p{Mc}\\p{Nd}\\p{Pc}\\x{200c}\\x{200d}"
@@ -71,6 +91,9 @@ typedef struct kc_re_tr {
     char *names[KC_RE_MAX_NAMES];
     size_t nnames;
     bool atom; /* something a quantifier may follow was just emitted */
+    /* The first construct refused, reported only if Java finds no error
+     * in the rest of the pattern (Java's error wins). */
+    char refused[512];
 } kc_re_tr_t;
 
 /* Java's index: UTF-16 units before byte offset @p at. */
@@ -89,25 +112,48 @@ static size_t kc_re_index(const kc_re_tr_t *tr, size_t at)
 }
 
 /* PatternSyntaxException.getMessage(): description, index, pattern, caret. */
-static kc_err_t kc_re_fail(kc_re_tr_t *tr, size_t at, const char *fmt, ...)
-    KC_PRINTF(3, 4);
-static kc_err_t kc_re_fail(kc_re_tr_t *tr, size_t at, const char *fmt, ...)
+static void kc_re_format(const kc_re_tr_t *tr, size_t at, char *buf,
+                         size_t size, const char *fmt, va_list ap)
 {
     char desc[256];
     size_t idx = kc_re_index(tr, at);
     size_t plen = kc_re_index(tr, tr->len);
+
+    vsnprintf(desc, sizeof(desc), fmt, ap);
+    if (idx < plen) {
+        snprintf(buf, size, "%s near index %zu\n%s\n%*s^", desc, idx, tr->pat,
+                 (int)idx, "");
+    } else {
+        snprintf(buf, size, "%s near index %zu\n%s", desc, idx, tr->pat);
+    }
+}
+
+static kc_err_t kc_re_fail(kc_re_tr_t *tr, size_t at, const char *fmt, ...)
+    KC_PRINTF(3, 4);
+static kc_err_t kc_re_fail(kc_re_tr_t *tr, size_t at, const char *fmt, ...)
+{
+    char msg[512];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(desc, sizeof(desc), fmt, ap);
+    kc_re_format(tr, at, msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (idx < plen) {
-        return kc_error_set(tr->err, KC_ERR_INVALID,
-                            "%s near index %zu\n%s\n%*s^", desc, idx, tr->pat,
-                            (int)idx, "");
+    return kc_error_set(tr->err, KC_ERR_INVALID, "%s", msg);
+}
+
+/* Note a construct kconnect refuses and go on reading (see refused). */
+static kc_err_t kc_re_refuse(kc_re_tr_t *tr, size_t at, const char *fmt, ...)
+    KC_PRINTF(3, 4);
+static kc_err_t kc_re_refuse(kc_re_tr_t *tr, size_t at, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (tr->refused[0] == '\0') {
+        va_start(ap, fmt);
+        kc_re_format(tr, at, tr->refused, sizeof(tr->refused), fmt, ap);
+        va_end(ap);
     }
-    return kc_error_set(tr->err, KC_ERR_INVALID, "%s near index %zu\n%s", desc,
-                        idx, tr->pat);
+    return KC_OK;
 }
 
 /* A construct Java accepts but kconnect cannot match the same way. */
@@ -224,9 +270,16 @@ static void kc_re_emit_char(kc_re_tr_t *tr, uint32_t c)
     tr->atom = true;
 }
 
+static void kc_re_class_bits(kc_re_tr_t *tr, kc_buf_t **saved);
+
 /* One character (or range lo-hi) inside a class. */
 static void kc_re_emit_class_range(kc_re_tr_t *tr, uint32_t lo, uint32_t hi)
 {
+    kc_buf_t *saved = NULL;
+
+    if (lo == hi && lo < 256) {
+        kc_re_class_bits(tr, &saved);
+    }
     if (lo == hi) {
         kc_buf_printf(tr->out, "\\x{%x}", (unsigned)lo);
     } else {
@@ -238,6 +291,9 @@ static void kc_re_emit_class_range(kc_re_tr_t *tr, uint32_t lo, uint32_t hi)
                 kc_buf_printf(tr->out, "\\x{%x}", (unsigned)(c ^ 0x20));
             }
         }
+    }
+    if (saved != NULL) {
+        tr->out = saved;
     }
 }
 
@@ -481,8 +537,9 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
                      strcmp(value, "LC") == 0 ? "L&" : value);
         } else if ((klen == 3 && strncmp(name, "blk", 3) == 0) ||
                    (klen == 5 && strncmp(name, "block", 5) == 0)) {
-            return kc_re_fail(
-                tr, at, "Unicode blocks (\\p{%s})" KC_RE_UNSUPPORTED, name);
+            kc_re_refuse(tr, at, "Unicode blocks (\\p{%s})" KC_RE_UNSUPPORTED,
+                         name);
+            return KC_DECLINED;
         } else {
             return kc_re_fail(tr, at,
                               "Unknown Unicode property {name=<%.*s>, "
@@ -490,8 +547,9 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
                               (int)klen, name, value);
         }
     } else if (strncmp(name, "In", 2) == 0) {
-        return kc_re_fail(tr, at, "Unicode blocks (\\p{%s})" KC_RE_UNSUPPORTED,
-                          name);
+        kc_re_refuse(tr, at, "Unicode blocks (\\p{%s})" KC_RE_UNSUPPORTED,
+                     name);
+        return KC_DECLINED;
     } else if (strncmp(name, "Is", 2) == 0) {
         if (!kc_re_alias_find(kc_re_binary, KC_ARRAY_LEN(kc_re_binary),
                               kc_re_upper(name + 2, upper, sizeof(upper)),
@@ -517,15 +575,21 @@ static kc_err_t kc_re_property(kc_re_tr_t *tr, const char *name, size_t at,
                                  out)) {
         if (kc_re_is_category(name)) {
             snprintf(out->prop, sizeof(out->prop), "%s", name);
-        } else if (strncmp(name, "java", 4) == 0) {
-            return kc_re_fail(tr, at, "\\p{%s}" KC_RE_UNSUPPORTED, name);
+        } else if (strcmp(name, "javaJavaIdentifierStart") == 0 ||
+                   strcmp(name, "javaJavaIdentifierPart") == 0 ||
+                   strcmp(name, "javaUnicodeIdentifierStart") == 0 ||
+                   strcmp(name, "javaUnicodeIdentifierPart") == 0 ||
+                   strcmp(name, "javaIdentifierIgnorable") == 0) {
+            kc_re_refuse(tr, at, "\\p{%s}" KC_RE_UNSUPPORTED, name);
+            return KC_DECLINED;
         } else {
             return kc_re_fail(tr, at, "Unknown character property name {%s}",
                               name);
         }
     }
     if (out->refuse) {
-        return kc_re_fail(tr, at, "\\p{%s}" KC_RE_UNSUPPORTED, name);
+        kc_re_refuse(tr, at, "\\p{%s}" KC_RE_UNSUPPORTED, name);
+        return KC_DECLINED;
     }
     if (out->negate) {
         *negated = !*negated;
@@ -552,6 +616,7 @@ static kc_err_t kc_re_emit_property(kc_re_tr_t *tr, bool in_class)
     bool negated = tr->pat[tr->pos] == 'P';
     char name[64];
     kc_re_prop_t prop;
+    kc_err_t rc;
 
     tr->pos++;
     if (kc_re_peek(tr, 0) == '{') {
@@ -587,7 +652,12 @@ static kc_err_t kc_re_emit_property(kc_re_tr_t *tr, bool in_class)
     } else {
         return kc_re_fail(tr, tr->len, "Illegal/unsupported escape sequence");
     }
-    if (kc_re_property(tr, name, at, &negated, &prop) != KC_OK) {
+    rc = kc_re_property(tr, name, at, &negated, &prop);
+    if (rc == KC_DECLINED) {
+        tr->atom = true; /* refused; the rest is still read */
+        return KC_OK;
+    }
+    if (rc != KC_OK) {
         return KC_ERR_INVALID;
     }
     if (prop.prop[0] != '\0') {
@@ -683,7 +753,8 @@ static kc_err_t kc_re_hex_escape(kc_re_tr_t *tr, uint32_t *cp)
         return kc_re_fail(tr, tr->pos, "Illegal hexadecimal escape sequence");
     }
     if (*cp >= 0xD800 && *cp <= 0xDFFF) {
-        return kc_re_fail(tr, at, "a lone surrogate" KC_RE_UNSUPPORTED);
+        kc_re_refuse(tr, at, "a lone surrogate" KC_RE_UNSUPPORTED);
+        *cp = 0xFFFD;
     }
     return KC_OK;
 }
@@ -710,7 +781,8 @@ static kc_err_t kc_re_unicode_escape(kc_re_tr_t *tr, uint32_t *cp)
         tr->pos = save;
     }
     if (*cp >= 0xD800 && *cp <= 0xDFFF) {
-        return kc_re_fail(tr, at, "a lone surrogate" KC_RE_UNSUPPORTED);
+        kc_re_refuse(tr, at, "a lone surrogate" KC_RE_UNSUPPORTED);
+        *cp = 0xFFFD;
     }
     return KC_OK;
 }
@@ -791,9 +863,10 @@ static const char *kc_re_unicode_class(int c)
 /* A back-reference needs Java's ASCII-only case folding: refuse it. */
 static kc_err_t kc_re_backref_ci(kc_re_tr_t *tr, size_t at)
 {
-    return kc_re_fail(tr, at,
-                      "a back-reference under (?i) without (?u) (ASCII-only "
-                      "case folding)" KC_RE_UNSUPPORTED);
+    tr->atom = true;
+    return kc_re_refuse(tr, at,
+                        "a back-reference under (?i) without (?u) (ASCII-only "
+                        "case folding)" KC_RE_UNSUPPORTED);
 }
 
 /* \k<name> (tr->pos after the k). */
@@ -896,6 +969,7 @@ static void kc_re_quote(kc_re_tr_t *tr, bool in_class)
 /* An escape outside a class (tr->pos at the character after '\'). */
 static kc_err_t kc_re_escape(kc_re_tr_t *tr)
 {
+    bool was_atom = tr->atom;
     size_t at = tr->pos;
     int c = kc_re_peek(tr, 0);
     uint32_t cp;
@@ -942,21 +1016,23 @@ static kc_err_t kc_re_escape(kc_re_tr_t *tr)
         kc_buf_printf(tr->out, "\\%c", c);
         return KC_OK;
     case 'b':
-        if (kc_re_peek(tr, 0) == '{') {
-            return kc_re_fail(tr, at, "\\b{g}" KC_RE_UNSUPPORTED);
+        if (kc_re_peek(tr, 0) == '{' && kc_re_peek(tr, 1) == 'g' &&
+            kc_re_peek(tr, 2) == '}') {
+            tr->pos += 3;
+            return kc_re_refuse(tr, at, "\\b{g}" KC_RE_UNSUPPORTED);
         }
         kc_buf_puts(tr->out, (tr->flags & KC_RE_UC) != 0
                                  ? "(?:(?<=[" KC_RE_UWORD "])(?![" KC_RE_UWORD
                                    "])|(?<![" KC_RE_UWORD "])(?=[" KC_RE_UWORD
                                    "]))"
-                                 : "(?:\\b)");
+                                 : KC_RE_BOUND);
         return KC_OK;
     case 'B':
         kc_buf_puts(tr->out, (tr->flags & KC_RE_UC) != 0
                                  ? "(?:(?<=[" KC_RE_UWORD "])(?=[" KC_RE_UWORD
                                    "])|(?<![" KC_RE_UWORD "])(?![" KC_RE_UWORD
                                    "]))"
-                                 : "(?:\\B)");
+                                 : KC_RE_NOT_BOUND);
         return KC_OK;
     case 'A':
     case 'G':
@@ -974,11 +1050,21 @@ static kc_err_t kc_re_escape(kc_re_tr_t *tr)
     case 'k':
         return kc_re_named_backref(tr, at);
     case 'Q':
-        tr->atom = false;
+        /* Java drops \Q..\E before parsing: an empty one changes nothing
+         * (a quantifier after it applies to what came before). */
+        tr->atom = was_atom;
         kc_re_quote(tr, false);
         return KC_OK;
     case 'N':
-        return kc_re_fail(tr, at, "\\N{name}" KC_RE_UNSUPPORTED);
+        if (kc_re_peek(tr, 0) == '{') {
+            const char *close =
+                memchr(tr->pat + tr->pos, '}', tr->len - tr->pos);
+
+            if (close != NULL) {
+                tr->pos = (size_t)(close - tr->pat) + 1;
+            }
+        }
+        return kc_re_refuse(tr, at, "\\N{name}" KC_RE_UNSUPPORTED);
     default:
         return kc_re_fail(tr, at, "Illegal/unsupported escape sequence");
     }
@@ -1013,6 +1099,11 @@ typedef struct kc_re_cls {
     kc_buf_t items;
     kc_buf_t alts; /* "|alt" each */
     size_t nalts;
+    /* Single characters below 256: Java keeps them in one BitClass for
+     * the whole class, which && does not empty (so `[ab&&[b]&c]` also
+     * takes a); has_bits says some came since the last &&. */
+    kc_buf_t bits;
+    bool has_bits;
 } kc_re_cls_t;
 
 static void kc_re_cls_add(kc_re_cls_t *cls, const char *alt)
@@ -1021,22 +1112,42 @@ static void kc_re_cls_add(kc_re_cls_t *cls, const char *alt)
     cls->nalts++;
 }
 
+/* The plain items of @p cls as one PCRE2 class body. */
+static void kc_re_cls_body(kc_re_cls_t *cls, kc_buf_t *out)
+{
+    kc_buf_puts(out, kc_buf_cstr(&cls->items));
+    if (cls->has_bits) {
+        kc_buf_puts(out, kc_buf_cstr(&cls->bits));
+    }
+}
+
+static bool kc_re_cls_has_body(kc_re_cls_t *cls)
+{
+    return cls->items.len > 0 || (cls->has_bits && cls->bits.len > 0);
+}
+
 /* The union of @p cls as one construct (empty when it has nothing). */
 static void kc_re_cls_union(kc_re_cls_t *cls, kc_buf_t *out)
 {
+    bool body = kc_re_cls_has_body(cls);
+
     if (cls->nalts == 0) {
-        if (cls->items.len > 0) {
-            kc_buf_printf(out, "[%s]", kc_buf_cstr(&cls->items));
+        if (body) {
+            kc_buf_putc(out, '[');
+            kc_re_cls_body(cls, out);
+            kc_buf_putc(out, ']');
         }
         return;
     }
-    if (cls->nalts == 1 && cls->items.len == 0) {
+    if (cls->nalts == 1 && !body) {
         kc_buf_puts(out, kc_buf_cstr(&cls->alts) + 1);
         return;
     }
     kc_buf_puts(out, "(?:");
-    if (cls->items.len > 0) {
-        kc_buf_printf(out, "[%s]", kc_buf_cstr(&cls->items));
+    if (body) {
+        kc_buf_putc(out, '[');
+        kc_re_cls_body(cls, out);
+        kc_buf_putc(out, ']');
         kc_buf_puts(out, kc_buf_cstr(&cls->alts));
     } else {
         kc_buf_puts(out, kc_buf_cstr(&cls->alts) + 1);
@@ -1049,10 +1160,21 @@ static void kc_re_class_alt(kc_re_tr_t *tr, const char *alt)
     kc_re_cls_add(tr->cls, alt);
 }
 
+/* Send the next class output to the class's bits (see kc_re_cls_t). */
+static void kc_re_class_bits(kc_re_tr_t *tr, kc_buf_t **saved)
+{
+    if (tr->cls != NULL) {
+        *saved = tr->out;
+        tr->out = &tr->cls->bits;
+        tr->cls->has_bits = true;
+    }
+}
+
 static void kc_re_cls_release(kc_re_cls_t *cls)
 {
     kc_buf_release(&cls->items);
     kc_buf_release(&cls->alts);
+    kc_buf_release(&cls->bits);
 }
 
 /* One plain item of a class into cls->items (tr->pos at the item). */
@@ -1087,8 +1209,17 @@ static kc_err_t kc_re_class_item(kc_re_tr_t *tr)
             tr->pos += 2;
             return KC_OK;
         }
-        if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' ||
-            e == 'W' || e == 'h' || e == 'H' || e == 'v' || e == 'V') {
+        if (e == 'D' || e == 'S' || e == 'W' || e == 'H' || e == 'V') {
+            /* An alternative, not a class item: PCRE2 10.42 mismatches a
+             * negated class holding both \p{..} and \W for characters
+             * above 255 ([^\p{L}\W] took U+0301). */
+            char alt[4] = {'\\', (char)e, '\0', '\0'};
+
+            kc_re_class_alt(tr, alt);
+            tr->pos += 2;
+            return KC_OK;
+        }
+        if (e == 'd' || e == 's' || e == 'w' || e == 'h' || e == 'v') {
             kc_buf_printf(tr->out, "\\%c", e);
             tr->pos += 2;
             return KC_OK;
@@ -1140,6 +1271,7 @@ static kc_err_t kc_re_class_and(kc_re_tr_t *tr, kc_re_cls_t *cls)
     kc_buf_init(&sub, 0);
     kc_buf_init(&right.items, 0);
     kc_buf_init(&right.alts, 0);
+    kc_buf_init(&right.bits, 0);
     kc_re_cls_union(cls, &left);
     for (;;) {
         int c;
@@ -1170,6 +1302,7 @@ static kc_err_t kc_re_class_and(kc_re_tr_t *tr, kc_re_cls_t *cls)
             kc_buf_reset(&cls->items);
             kc_buf_reset(&cls->alts);
             cls->nalts = 0;
+            cls->has_bits = false;
             if (left.len == 0 || sub.len == 0) {
                 kc_re_cls_add(cls, kc_buf_cstr(left.len > 0 ? &left : &sub));
             } else {
@@ -1209,6 +1342,7 @@ static kc_err_t kc_re_class_expr(kc_re_tr_t *tr, bool consume, kc_buf_t *out)
 
     kc_buf_init(&cls.items, 0);
     kc_buf_init(&cls.alts, 0);
+    kc_buf_init(&cls.bits, 0);
     if (consume && kc_re_peek(tr, 0) == '^') {
         negated = true;
         tr->pos++;
@@ -1256,8 +1390,9 @@ static kc_err_t kc_re_class_expr(kc_re_tr_t *tr, bool consume, kc_buf_t *out)
     tr->cls = outer;
     if (rc == KC_OK) {
         if (cls.nalts == 0) {
-            kc_buf_printf(out, "[%s%s]", negated ? "^" : "",
-                          kc_buf_cstr(&cls.items));
+            kc_buf_puts(out, negated ? "[^" : "[");
+            kc_re_cls_body(&cls, out);
+            kc_buf_putc(out, ']');
         } else if (negated) {
             kc_buf_puts(out, "(?:(?!");
             kc_re_cls_union(&cls, out);
@@ -1325,8 +1460,13 @@ static kc_err_t kc_re_flags(kc_re_tr_t *tr, unsigned *flags)
                 tr->pos++;
                 continue;
             }
-            return kc_re_fail(tr, tr->pos, "(?c) (CANON_EQ)" KC_RE_UNSUPPORTED);
+            kc_re_refuse(tr, tr->pos, "(?c) (CANON_EQ)" KC_RE_UNSUPPORTED);
+            tr->pos++;
+            continue;
         case '-':
+            if (minus) {
+                return KC_OK; /* Java: "Unknown inline modifier" */
+            }
             minus = true;
             tr->pos++;
             continue;
@@ -1610,6 +1750,9 @@ static kc_err_t kc_re_pass(const char *pattern, size_t total, kc_buf_t *out,
                      .total_groups = total};
     kc_err_t rc = kc_re_translate(&tr);
 
+    if (rc == KC_OK && tr.refused[0] != '\0') {
+        rc = kc_error_set(err, KC_ERR_INVALID, "%s", tr.refused);
+    }
     *groups = tr.groups;
     kc_re_tr_release(&tr);
     return rc;

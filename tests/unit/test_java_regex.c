@@ -46,6 +46,9 @@ static const struct {
     /* Java's Unicode GRAPH class has no PCRE2 form. */
     {"p_IsGraph", "\\p{IsGraph}"},
     {"flag_U_graph", "\\p{Graph}"},
+    /* Grapheme boundaries and Java identifier classes: not written. */
+    {"b_grapheme", "\\b{g}"},
+    {"p_java_identifier", "\\p{javaJavaIdentifierStart}"},
 };
 
 /*
