@@ -1784,7 +1784,11 @@ kc_java_regex_t *kc_java_regex_new(const char *pattern, kc_error_t *err)
     pcre2_set_newline(cctx, PCRE2_NEWLINE_LF);
     re->code = pcre2_compile((PCRE2_SPTR)kc_buf_cstr(&out), out.len,
                              PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                                 PCRE2_NEVER_BACKSLASH_C,
+                                 PCRE2_NEVER_BACKSLASH_C |
+                                 /* 10.42 made \R*?\s possessive and
+                                  * missed "\n" (found by the differential
+                                  * run; see test_java_regex) */
+                                 PCRE2_NO_AUTO_POSSESS,
                              &code, &offset, cctx);
     pcre2_compile_context_free(cctx);
     kc_buf_release(&out);

@@ -348,6 +348,7 @@ CASES = [
     ("p_java_typo", "\\p{javaDind}", "a", "x"),
     ("p_java_identifier", "\\p{javaJavaIdentifierStart}", "a", "x"),
     ("refusal_then_java_error", "\\p{InGreek}(", "a", "x"),
+    ("lazy_R_then_s", "\\R*?\\s", "\n\u0301Aab\r", "<$0>"),
     ("neg_lookahead_capture", "(?!(?<g>a)b)\\w", "ac", "<${g}>"),
     # RegexRouter-shaped topic routing
     ("route_dotted", "(?<env>prod|dev)\\.(?<svc>[^.]+)\\.events", "prod.billing.events",
