@@ -43,9 +43,10 @@
 /* Java consumer's metadata.max.age.ms default: how often topics.regex is
  * matched against the cluster's topics again. */
 #define KC_SINK_PATTERN_REFRESH_MS 300000
-/* After a failed metadata request, try again sooner. */
-#define KC_SINK_PATTERN_RETRY_MS    1000
-#define KC_SINK_METADATA_TIMEOUT_MS 5000
+/* After a failed metadata request, try again sooner; the request blocks
+ * the task thread, so it is bounded to keep stops prompt. */
+#define KC_SINK_PATTERN_RETRY_MS    5000
+#define KC_SINK_METADATA_TIMEOUT_MS 2000
 
 typedef struct sink_runner {
     kc_task_runner_t core; /* lifecycle, status, stages, commit timer */
