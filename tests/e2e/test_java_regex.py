@@ -8,7 +8,12 @@ the real ``kconnect`` binary and the real broker.
    ``<base>-keep`` only: ``<base>-skip`` fails the look-ahead and
    ``<base>-keep.more`` is not a whole match (checked with java.util.regex;
    librdkafka's own regex subscription would have prefix-matched it).
+3. Source topic creation: a ``topic.creation.<group>.include`` pattern with
+   (?i) and a look-ahead picks the group (Apache joins the list with '|'
+   and needs a whole match; checked with java.util.regex).
 """
+
+import re
 
 import subprocess
 import time
@@ -95,3 +100,39 @@ def test_sink_topics_regex_with_look_ahead(tmp_path, kcat):
     assert out.read_text() == "a\nb\n"
     assert status == 200, body
     assert body["rx-sink"]["topics"] == [base + "-keep"]
+
+
+def _partitions(bootstrap, topic):
+    out = subprocess.run(["kcat", "-b", bootstrap, "-L", "-t", topic],
+                         capture_output=True, text=True, timeout=30)
+    m = re.search(r'topic "%s" with (\d+) partitions' % re.escape(topic),
+                  out.stdout)
+    return int(m.group(1)) if m else None
+
+
+def test_topic_creation_group_by_java_regex(tmp_path, kcat):
+    topic = unique_name("rxc") + "-EU-orders"
+    src = tmp_path / "in.txt"
+    src.write_text("a\n")
+    connector = {
+        "name": "rx-create",
+        "connector.class": "FileStreamSource",
+        "tasks.max": "1",
+        "file": str(src),
+        "topic": topic,
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "topic.creation.default.partitions": "3",
+        "topic.creation.default.replication.factor": "1",
+        "topic.creation.groups": "eu",
+        "topic.creation.eu.include": "x-never, (?i).*-eu-(?=orders).*",
+        "topic.creation.eu.partitions": "2",
+    }
+    w = KconnectWorker(tmp_path, connectors=[connector])
+    try:
+        w.start()
+        wait_until(lambda: kcat.topic_exists(topic), 60, "topic " + topic, w)
+        records = kcat.consume(topic, 1, timeout=60)
+    finally:
+        w.stop()
+    assert [r["payload"] for r in records] == ["a"]
+    assert _partitions(kcat.bootstrap, topic) == 2
