@@ -160,8 +160,18 @@ static void check_topic_name_matches(const json_t *c)
         }
         kc_topic_name_matches_plugin.destroy(ctx);
     } else {
-        /* Apache refuses the empty pattern (NonEmptyString) too. */
-        assert_true(want == NULL || refused_construct(jstr(c, "id")) != NULL);
+        const char *id = jstr(c, "id");
+        const char *java = jstr(c, "topic_name_matches_error");
+
+        if (refused_construct(id) != NULL) {
+            assert_non_null(strstr(err.msg, refused_construct(id)));
+        } else if (java == NULL) {
+            CASE_FAIL("%s: TopicNameMatches refused: %s", id, err.msg);
+        } else if (strstr(err.msg, java) == NULL && !index_differs(id)) {
+            /* Apache: RegexValidator's text, or NonEmptyString's */
+            CASE_FAIL("%s: TopicNameMatches error\n  got:  %s\n  want: %s", id,
+                      err.msg, java);
+        }
     }
     kc_props_destroy(props);
 }
