@@ -85,6 +85,10 @@ typedef struct kc_re_tr {
     kc_error_t *err;
     unsigned flags;
     unsigned stack[KC_RE_MAX_DEPTH];
+    /* per open group: 'b' look-behind, 'a' look-ahead, 0 other; and
+     * whether a look-behind holds a back-reference (Java refuses it) */
+    char kind[KC_RE_MAX_DEPTH];
+    bool lb_ref[KC_RE_MAX_DEPTH];
     size_t depth;
     size_t groups;       /* capturing groups opened so far */
     size_t total_groups; /* all of them (known on the second pass) */
@@ -869,12 +873,15 @@ static kc_err_t kc_re_backref_ci(kc_re_tr_t *tr, size_t at)
                         "case folding)" KC_RE_UNSUPPORTED);
 }
 
+static void kc_re_note_backref(kc_re_tr_t *tr);
+
 /* \k<name> (tr->pos after the k). */
 static kc_err_t kc_re_named_backref(kc_re_tr_t *tr, size_t at)
 {
     const char *name = tr->pat + tr->pos + 1;
     size_t n = 0;
 
+    kc_re_note_backref(tr);
     if (kc_re_peek(tr, 0) != '<') {
         return kc_re_fail(tr, tr->pos,
                           "\\k is not followed by '<' for named capturing "
@@ -913,6 +920,7 @@ static kc_err_t kc_re_backref(kc_re_tr_t *tr, size_t at)
 {
     size_t ref = (size_t)(tr->pat[tr->pos++] - '0');
 
+    kc_re_note_backref(tr);
     while (kc_re_is_digit((uint32_t)kc_re_peek(tr, 0))) {
         size_t next = ref * 10 + (size_t)(kc_re_peek(tr, 0) - '0');
 
@@ -1489,9 +1497,37 @@ static kc_err_t kc_re_push(kc_re_tr_t *tr)
                           "groups nested deeper than %d" KC_RE_UNSUPPORTED,
                           KC_RE_MAX_DEPTH);
     }
+    tr->kind[tr->depth] = 0;
+    tr->lb_ref[tr->depth] = false;
     tr->stack[tr->depth++] = tr->flags;
     tr->atom = false;
     return KC_OK;
+}
+
+/* A group opened with kind @p kind (see kc_re_tr_t.kind). */
+static kc_err_t kc_re_push_kind(kc_re_tr_t *tr, char kind)
+{
+    kc_err_t rc = kc_re_push(tr);
+
+    if (rc == KC_OK) {
+        tr->kind[tr->depth - 1] = kind;
+    }
+    return rc;
+}
+
+/* A back-reference: the innermost look-behind around it (not through a
+ * look-ahead, which has no length) gets no obvious maximum length. */
+static void kc_re_note_backref(kc_re_tr_t *tr)
+{
+    for (size_t d = tr->depth; d > 0; d--) {
+        if (tr->kind[d - 1] == 'a') {
+            return;
+        }
+        if (tr->kind[d - 1] == 'b') {
+            tr->lb_ref[d - 1] = true;
+            return;
+        }
+    }
 }
 
 /* (?<name> (tr->pos after the '<'). */
@@ -1553,7 +1589,7 @@ static kc_err_t kc_re_group(kc_re_tr_t *tr)
     if (c == ':' || c == '=' || c == '!' || c == '>') {
         kc_buf_printf(tr->out, "(?%c", c);
         tr->pos++;
-        return kc_re_push(tr);
+        return kc_re_push_kind(tr, c == '=' || c == '!' ? 'a' : 0);
     }
     if (c == '<') {
         int d = kc_re_peek(tr, 1);
@@ -1561,7 +1597,7 @@ static kc_err_t kc_re_group(kc_re_tr_t *tr)
         if (d == '=' || d == '!') {
             kc_buf_printf(tr->out, "(?<%c", d);
             tr->pos += 2;
-            return kc_re_push(tr);
+            return kc_re_push_kind(tr, 'b');
         }
         tr->pos++;
         return kc_re_named_group(tr);
@@ -1663,6 +1699,11 @@ static kc_err_t kc_re_translate(kc_re_tr_t *tr)
                 /* Java's index is one before the ')' */
                 return kc_re_fail(tr, tr->pos >= 2 ? tr->pos - 2 : 0,
                                   "Unmatched closing ')'");
+            }
+            if (tr->lb_ref[tr->depth - 1]) {
+                return kc_re_fail(tr, tr->pos - 2,
+                                  "Look-behind group does not have an "
+                                  "obvious maximum length");
             }
             tr->flags = tr->stack[--tr->depth];
             kc_buf_putc(tr->out, ')');

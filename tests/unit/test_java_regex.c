@@ -22,6 +22,14 @@
 
 /* Report every differing case, then fail once. */
 static size_t kc_failures;
+
+/*
+ * KC_REGEX_GOLDEN=<file> runs another golden file, as the differential
+ * run of tests/golden/regex/differential writes it: there, any construct
+ * kconnect refuses is accepted, and for patterns both refuse only the
+ * refusal is checked, not Java's text.
+ */
+static bool kc_random_mode;
 #define CASE_FAIL(...)                                                         \
     do {                                                                       \
         print_error(__VA_ARGS__);                                              \
@@ -70,6 +78,9 @@ static bool index_differs(const char *id)
 
 static const char *refused_construct(const char *id)
 {
+    if (kc_random_mode) {
+        return "";
+    }
     for (size_t i = 0; i < KC_ARRAY_LEN(kc_refused); i++) {
         if (strcmp(kc_refused[i].id, id) == 0) {
             return kc_refused[i].construct;
@@ -176,6 +187,12 @@ static void check_topic_name_matches(const json_t *c)
     kc_props_destroy(props);
 }
 
+static bool kc_is_refusal(const char *msg)
+{
+    return strstr(msg, "not supported by kconnect") != NULL ||
+           strstr(msg, "(PCRE2, ") != NULL;
+}
+
 static void check_case(const json_t *c, size_t *compiled, size_t *errors,
                        size_t *refused)
 {
@@ -188,8 +205,10 @@ static void check_case(const json_t *c, size_t *compiled, size_t *errors,
     if (jstr(c, "compile_error") != NULL) {
         if (re != NULL) {
             CASE_FAIL("%s: compiled; Java: %s", id, jstr(c, "compile_message"));
-        }
-        if (index_differs(id)) {
+            kc_java_regex_destroy(re);
+        } else if (kc_random_mode) {
+            /* both refuse; the texts may differ */
+        } else if (index_differs(id)) {
             if (strncmp(err.msg, jstr(c, "compile_error"),
                         strlen(jstr(c, "compile_error"))) != 0) {
                 CASE_FAIL("%s: compile error \"%s\", Java \"%s\"", id, err.msg,
@@ -200,7 +219,8 @@ static void check_case(const json_t *c, size_t *compiled, size_t *errors,
                       jstr(c, "compile_message"));
         }
         (*errors)++;
-    } else if (refused_construct(id) != NULL) {
+    } else if (refused_construct(id) != NULL &&
+               (!kc_random_mode || (re == NULL && kc_is_refusal(err.msg)))) {
         if (re != NULL) {
             CASE_FAIL("%s: compiled, expected a refusal", id);
         }
@@ -249,19 +269,24 @@ static void check_case(const json_t *c, size_t *compiled, size_t *errors,
         kc_java_regex_destroy(re);
         (*compiled)++;
     }
-    check_router(c);
-    check_topic_name_matches(c);
+    if (!kc_random_mode) {
+        check_router(c);
+        check_topic_name_matches(c);
+    }
 }
 
 static void test_java_regex_golden(void **state)
 {
-    FILE *f = fopen(GOLDEN, "r");
+    const char *path = getenv("KC_REGEX_GOLDEN");
+    FILE *f;
     char line[8192];
     size_t compiled = 0;
     size_t errors = 0;
     size_t refused = 0;
 
     (void)state;
+    kc_random_mode = path != NULL && *path != '\0';
+    f = fopen(kc_random_mode ? path : GOLDEN, "r");
     assert_non_null(f);
     while (fgets(line, sizeof(line), f) != NULL) {
         json_error_t jerr;
@@ -272,6 +297,12 @@ static void test_java_regex_golden(void **state)
         json_decref(c);
     }
     fclose(f);
+    if (kc_random_mode) {
+        print_message("%zu compiled, %zu rejected by both, %zu refused, %zu "
+                      "differences\n",
+                      compiled, errors, refused, kc_failures);
+        return;
+    }
     assert_int_equal(kc_failures, 0);
     /* Every refusal in the list was met, and the golden file is whole. */
     assert_int_equal(refused, KC_ARRAY_LEN(kc_refused));

@@ -348,6 +348,8 @@ CASES = [
     ("p_java_typo", "\\p{javaDind}", "a", "x"),
     ("p_java_identifier", "\\p{javaJavaIdentifierStart}", "a", "x"),
     ("refusal_then_java_error", "\\p{InGreek}(", "a", "x"),
+    ("lookbehind_backref", "(a)(?<=\\1)", "a", "x"),
+    ("lookbehind_lookahead_backref", "(a)(?<=(?=\\1)a)", "a", "x"),
     ("lazy_R_then_s", "\\R*?\\s", "\n\u0301Aab\r", "<$0>"),
     ("neg_lookahead_capture", "(?!(?<g>a)b)\\w", "ac", "<${g}>"),
     # RegexRouter-shaped topic routing
