@@ -78,7 +78,8 @@ struct kc_re_cls;
 
 typedef struct kc_re_tr {
     struct kc_re_cls *cls; /* the class being read, or NULL */
-    const char *pat;
+    const char *display;   /* the pattern as written, for messages */
+    const char *pat;       /* the pattern with \Q..\E rewritten */
     size_t len;
     size_t pos;
     kc_buf_t *out;
@@ -100,13 +101,13 @@ typedef struct kc_re_tr {
     char refused[512];
 } kc_re_tr_t;
 
-/* Java's index: UTF-16 units before byte offset @p at. */
-static size_t kc_re_index(const kc_re_tr_t *tr, size_t at)
+/* Java's index: UTF-16 units of @p s before byte offset @p at. */
+static size_t kc_re_units(const char *s, size_t at)
 {
     size_t idx = 0;
 
-    for (size_t i = 0; i < at && i < tr->len; i++) {
-        unsigned char c = (unsigned char)tr->pat[i];
+    for (size_t i = 0; i < at && s[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)s[i];
 
         if ((c & 0xC0) != 0x80) {
             idx += c >= 0xF0 ? 2 : 1;
@@ -120,15 +121,17 @@ static void kc_re_format(const kc_re_tr_t *tr, size_t at, char *buf,
                          size_t size, const char *fmt, va_list ap)
 {
     char desc[256];
-    size_t idx = kc_re_index(tr, at);
-    size_t plen = kc_re_index(tr, tr->len);
+    /* As Java: the index counts in the rewritten pattern (\Q..\E
+     * expanded), the message shows the pattern as written. */
+    size_t idx = kc_re_units(tr->pat, at);
+    size_t plen = kc_re_units(tr->display, SIZE_MAX);
 
     vsnprintf(desc, sizeof(desc), fmt, ap);
     if (idx < plen) {
-        snprintf(buf, size, "%s near index %zu\n%s\n%*s^", desc, idx, tr->pat,
-                 (int)idx, "");
+        snprintf(buf, size, "%s near index %zu\n%s\n%*s^", desc, idx,
+                 tr->display, (int)idx, "");
     } else {
-        snprintf(buf, size, "%s near index %zu\n%s", desc, idx, tr->pat);
+        snprintf(buf, size, "%s near index %zu\n%s", desc, idx, tr->display);
     }
 }
 
@@ -244,10 +247,11 @@ static void kc_re_emit_caret(kc_re_tr_t *tr)
         /* a group, so that a quantifier may follow as in Java (^*) */
         kc_buf_puts(tr->out, "(?:\\A)");
     } else if ((tr->flags & KC_RE_D) != 0) {
-        kc_buf_puts(tr->out, "(?:\\A|(?<=\\n))(?!\\z)");
+        /* one group: a quantifier after ^ takes all of it */
+        kc_buf_puts(tr->out, "(?:(?:\\A|(?<=\\n))(?!\\z))");
     } else {
-        kc_buf_puts(tr->out, "(?:\\A|(?<=[\\n\\r\\x{85}\\x{2028}\\x{2029}])"
-                             "(?!(?<=\\r)\\n))(?!\\z)");
+        kc_buf_puts(tr->out, "(?:(?:\\A|(?<=[\\n\\r\\x{85}\\x{2028}\\x{2029}])"
+                             "(?!(?<=\\r)\\n))(?!\\z))");
     }
     tr->atom = true;
 }
@@ -946,38 +950,9 @@ static kc_err_t kc_re_backref(kc_re_tr_t *tr, size_t at)
     return KC_OK;
 }
 
-/* \Q...\E outside or inside a class (tr->pos after the Q). */
-static void kc_re_quote(kc_re_tr_t *tr, bool in_class)
-{
-    const char *end = NULL;
-
-    for (size_t i = tr->pos; i + 1 < tr->len; i++) {
-        if (tr->pat[i] == '\\' && tr->pat[i + 1] == 'E') {
-            end = tr->pat + i;
-            break;
-        }
-    }
-    while (tr->pat + tr->pos < (end != NULL ? end : tr->pat + tr->len)) {
-        uint32_t cp;
-
-        if (kc_re_next_cp(tr, &cp) != KC_OK) {
-            return;
-        }
-        if (in_class) {
-            kc_re_emit_class_range(tr, cp, cp);
-        } else {
-            kc_re_emit_char(tr, cp);
-        }
-    }
-    if (end != NULL) {
-        tr->pos += 2;
-    }
-}
-
 /* An escape outside a class (tr->pos at the character after '\'). */
 static kc_err_t kc_re_escape(kc_re_tr_t *tr)
 {
-    bool was_atom = tr->atom;
     size_t at = tr->pos;
     int c = kc_re_peek(tr, 0);
     uint32_t cp;
@@ -1057,12 +1032,6 @@ static kc_err_t kc_re_escape(kc_re_tr_t *tr)
         return kc_re_emit_property(tr, false);
     case 'k':
         return kc_re_named_backref(tr, at);
-    case 'Q':
-        /* Java drops \Q..\E before parsing: an empty one changes nothing
-         * (a quantifier after it applies to what came before). */
-        tr->atom = was_atom;
-        kc_re_quote(tr, false);
-        return KC_OK;
     case 'N':
         if (kc_re_peek(tr, 0) == '{') {
             const char *close =
@@ -1195,11 +1164,6 @@ static kc_err_t kc_re_class_item(kc_re_tr_t *tr)
     if (tr->pat[tr->pos] == '\\') {
         int e = kc_re_peek(tr, 1);
 
-        if (e == 'Q') {
-            tr->pos += 2;
-            kc_re_quote(tr, true);
-            return KC_OK;
-        }
         if (e == 'p' || e == 'P') {
             tr->pos++;
             return kc_re_emit_property(tr, true);
@@ -1780,12 +1744,58 @@ static void kc_re_tr_release(kc_re_tr_t *tr)
     tr->nnames = 0;
 }
 
+/*
+ * Java reads \Q..\E before anything else: each quoted character becomes
+ * itself escaped (letters and non-ASCII as they are, digits as \x3N so
+ * they cannot extend an escape before them, anything else behind a
+ * backslash), so in a class a quoted character can end a range.
+ */
+static char *kc_re_unquote(const char *pattern)
+{
+    kc_buf_t out;
+    const char *p = pattern;
+
+    kc_buf_init(&out, 0);
+    while (*p != '\0') {
+        if (p[0] != '\\') {
+            kc_buf_putc(&out, *p++);
+            continue;
+        }
+        if (p[1] != 'Q') {
+            kc_buf_putc(&out, *p++);
+            if (*p != '\0') {
+                kc_buf_putc(&out, *p++);
+            }
+            continue;
+        }
+        p += 2;
+        while (*p != '\0' && !(p[0] == '\\' && p[1] == 'E')) {
+            unsigned char c = (unsigned char)*p++;
+
+            if (c >= 0x80 || kc_re_is_alpha(c)) {
+                kc_buf_putc(&out, (char)c);
+            } else if (kc_re_is_digit(c)) {
+                kc_buf_printf(&out, "\\x3%c", c);
+            } else {
+                kc_buf_putc(&out, '\\');
+                kc_buf_putc(&out, (char)c);
+            }
+        }
+        if (*p != '\0') {
+            p += 2;
+        }
+    }
+    return kc_buf_detach(&out, NULL);
+}
+
 /* One translation pass; the first only counts groups. */
 static kc_err_t kc_re_pass(const char *pattern, size_t total, kc_buf_t *out,
                            size_t *groups, kc_error_t *err)
 {
-    kc_re_tr_t tr = {.pat = pattern,
-                     .len = strlen(pattern),
+    char *unquoted = kc_re_unquote(pattern);
+    kc_re_tr_t tr = {.display = pattern,
+                     .pat = unquoted,
+                     .len = strlen(unquoted),
                      .out = out,
                      .err = err,
                      .total_groups = total};
@@ -1796,6 +1806,7 @@ static kc_err_t kc_re_pass(const char *pattern, size_t total, kc_buf_t *out,
     }
     *groups = tr.groups;
     kc_re_tr_release(&tr);
+    kc_free(unquoted);
     return rc;
 }
 

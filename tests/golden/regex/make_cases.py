@@ -350,6 +350,9 @@ CASES = [
     ("refusal_then_java_error", "\\p{InGreek}(", "a", "x"),
     ("lookbehind_backref", "(a)(?<=\\1)", "a", "x"),
     ("lookbehind_lookahead_backref", "(a)(?<=(?=\\1)a)", "a", "x"),
+    ("caret_m_quantified", "Ax(?m)^*", "Ax", "x"),
+    ("caret_m_optional", "A(?m)x^?", "Ax", "x"),
+    ("empty_optional_lookahead_lazy", "\\p{IsLatin}??", "", "<$0>"),
     ("lazy_R_then_s", "\\R*?\\s", "\n\u0301Aab\r", "<$0>"),
     ("neg_lookahead_capture", "(?!(?<g>a)b)\\w", "ac", "<${g}>"),
     # RegexRouter-shaped topic routing
