@@ -1480,7 +1480,8 @@ static kc_err_t kc_re_push_kind(kc_re_tr_t *tr, char kind)
 }
 
 /* A back-reference: the innermost look-behind around it (not through a
- * look-ahead, which has no length) gets no obvious maximum length. */
+ * look-ahead, which has no length) gets no obvious maximum length, which
+ * Java refuses. */
 static void kc_re_note_backref(kc_re_tr_t *tr)
 {
     for (size_t d = tr->depth; d > 0; d--) {

@@ -47,6 +47,8 @@ static const struct {
 } kc_refused[] = {
     /* PCRE2 10.42 needs a fixed length for each look-behind branch. */
     {"lookbehind_bounded", "lookbehind assertion is not fixed length"},
+    {"lookbehind_star", "lookbehind assertion is not fixed length"},
+    {"lookbehind_open_range", "lookbehind assertion is not fixed length"},
     /* ASCII-only case folding of a back-reference has no PCRE2 form. */
     {"backref_ci", "back-reference under (?i) without (?u)"},
     /* PCRE2 has no Unicode block properties. */

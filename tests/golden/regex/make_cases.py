@@ -353,6 +353,10 @@ CASES = [
     ("caret_m_quantified", "Ax(?m)^*", "Ax", "x"),
     ("caret_m_optional", "A(?m)x^?", "Ax", "x"),
     ("empty_optional_lookahead_lazy", "\\p{IsLatin}??", "", "<$0>"),
+    ("lookbehind_star", "(?<=a*)b", "ab", "x"),
+    ("lookbehind_plus_in_lookahead", "(?<=(?=a+)a)b", "ab", "x"),
+    ("lookbehind_open_range", "(?<=a{1,})b", "ab", "x"),
+    ("lookbehind_bounded_ok", "(?<=a{2})b", "aab", "x"),
     ("lazy_R_then_s", "\\R*?\\s", "\n\u0301Aab\r", "<$0>"),
     ("neg_lookahead_capture", "(?!(?<g>a)b)\\w", "ac", "<${g}>"),
     # RegexRouter-shaped topic routing
