@@ -15,8 +15,16 @@
  *   \x{...}, so PCRE2 never reads its own meaning into them;
  * - \p{...} names follow Java's lookup (POSIX classes are ASCII, IsLatin
  *   is a script, javaLowerCase is Character.isLowerCase);
+ * - \Q..\E is read first, as Java does; class unions [a[b]] and
+ *   intersections [a&&[b]] become alternatives and look-aheads; (?U) and
+ *   Java's \b (which counts a combining mark after a letter as a word
+ *   character) are written out as properties and look-arounds;
  * - what Java rejects and PCRE2 would accept ((?#...), (*VERB), \K, a{x})
- *   is rejected with Java's message.
+ *   is rejected with Java's message; what Java accepts and kconnect
+ *   cannot express is refused with a message naming it (docs/compat.md),
+ *   unless Java finds an error further on.
+ * The tests are the golden data of tests/golden/regex and its
+ * differential run against the JDK.
  */
 #include "kc_internal.h"
 
