@@ -77,7 +77,8 @@
 
 struct kc_java_regex {
     pcre2_code *code;
-    pthread_mutex_t lock; /* guards md: config providers share a regex */
+    pcre2_match_context *mctx; /* with kc_re_callout */
+    pthread_mutex_t lock;      /* guards md: config providers share a regex */
     pcre2_match_data *md;
     size_t ngroups;
 };
@@ -102,6 +103,7 @@ typedef struct kc_re_tr {
     size_t groups;       /* capturing groups opened so far */
     size_t total_groups; /* all of them (known on the second pass) */
     char *names[KC_RE_MAX_NAMES];
+    size_t name_group[KC_RE_MAX_NAMES]; /* the group number of each */
     size_t nnames;
     bool atom; /* something a quantifier may follow was just emitted */
     /* The first construct refused, reported only if Java finds no error
@@ -876,13 +878,23 @@ static const char *kc_re_unicode_class(int c)
     }
 }
 
-/* A back-reference needs Java's ASCII-only case folding: refuse it. */
-static kc_err_t kc_re_backref_ci(kc_re_tr_t *tr, size_t at)
+/*
+ * A back-reference under (?i) without (?u): Java compares ASCII letters
+ * case-insensitively and everything else exactly; PCRE2's (?i) folds
+ * Unicode, so its match is checked by a callout (kc_re_callout) whose
+ * number is the group's.
+ */
+static kc_err_t kc_re_backref_ci(kc_re_tr_t *tr, size_t at, size_t group)
 {
     tr->atom = true;
-    return kc_re_refuse(tr, at,
-                        "a back-reference under (?i) without (?u) (ASCII-only "
-                        "case folding)" KC_RE_UNSUPPORTED);
+    if (group > 255) {
+        return kc_re_refuse(tr, at,
+                            "a back-reference to group %zu under (?i) without "
+                            "(?u)" KC_RE_UNSUPPORTED,
+                            group);
+    }
+    kc_buf_printf(tr->out, "(?:(?i:\\g{%zu})(?C%zu))", group, group);
+    return KC_OK;
 }
 
 static void kc_re_note_backref(kc_re_tr_t *tr);
@@ -912,7 +924,7 @@ static kc_err_t kc_re_named_backref(kc_re_tr_t *tr, size_t at)
     for (size_t i = 0; i < tr->nnames; i++) {
         if (strlen(tr->names[i]) == n && strncmp(tr->names[i], name, n) == 0) {
             if (kc_re_ascii_ci(tr)) {
-                return kc_re_backref_ci(tr, at);
+                return kc_re_backref_ci(tr, at, tr->name_group[i]);
             }
             kc_buf_printf(tr->out, "%s\\k<%.*s>",
                           (tr->flags & KC_RE_I) != 0 ? "(?i:" : "(?:", (int)n,
@@ -943,8 +955,8 @@ static kc_err_t kc_re_backref(kc_re_tr_t *tr, size_t at)
         ref = next;
         tr->pos++;
     }
-    if (kc_re_ascii_ci(tr)) {
-        return kc_re_backref_ci(tr, at);
+    if (ref <= tr->total_groups && kc_re_ascii_ci(tr)) {
+        return kc_re_backref_ci(tr, at, ref);
     }
     if (ref > tr->total_groups) {
         /* Java compiles a reference to a group that does not exist and
@@ -1535,9 +1547,10 @@ static kc_err_t kc_re_named_group(kc_re_tr_t *tr)
                           "more than %d named groups" KC_RE_UNSUPPORTED,
                           KC_RE_MAX_NAMES);
     }
-    tr->names[tr->nnames++] = kc_strndup(name, n);
+    tr->names[tr->nnames] = kc_strndup(name, n);
     tr->pos += n + 1;
     tr->groups++;
+    tr->name_group[tr->nnames++] = tr->groups;
     kc_buf_printf(tr->out, "(?<%.*s>", (int)n, name);
     return kc_re_push(tr);
 }
@@ -1819,6 +1832,40 @@ static kc_err_t kc_re_pass(const char *pattern, size_t total, kc_buf_t *out,
     return rc;
 }
 
+/*
+ * Callout n follows a case-insensitive \g{n} (kc_re_backref_ci): accept
+ * the text just matched only if it equals group n with ASCII letters
+ * folded and every other character identical, as Java's CIBackRef.
+ * Returns 0 to go on, 1 to make PCRE2 backtrack.
+ */
+static int kc_re_callout(pcre2_callout_block *cb, void *data)
+{
+    uint32_t g = cb->callout_number;
+    PCRE2_SIZE start;
+    PCRE2_SIZE len;
+    const PCRE2_UCHAR *a;
+    const PCRE2_UCHAR *b;
+
+    KC_UNUSED(data);
+    if (g >= cb->capture_top || cb->offset_vector[2 * g] == PCRE2_UNSET) {
+        return 1;
+    }
+    start = cb->offset_vector[2 * g];
+    len = cb->offset_vector[2 * g + 1] - start;
+    if (cb->current_position < len) {
+        return 1;
+    }
+    a = cb->subject + start;
+    b = cb->subject + cb->current_position - len;
+    for (PCRE2_SIZE i = 0; i < len; i++) {
+        if (a[i] != b[i] && !(kc_re_is_alpha(a[i]) && kc_re_is_alpha(b[i]) &&
+                              (a[i] | 0x20) == (b[i] | 0x20))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 kc_java_regex_t *kc_java_regex_new(const char *pattern, kc_error_t *err)
 {
     kc_buf_t out;
@@ -1864,6 +1911,8 @@ kc_java_regex_t *kc_java_regex_new(const char *pattern, kc_error_t *err)
         return NULL;
     }
     re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    re->mctx = pcre2_match_context_create(NULL);
+    pcre2_set_callout(re->mctx, kc_re_callout, NULL);
     pthread_mutex_init(&re->lock, NULL);
     re->ngroups = groups;
     return re;
@@ -1874,6 +1923,7 @@ void kc_java_regex_destroy(kc_java_regex_t *re)
     if (re != NULL) {
         pthread_mutex_destroy(&re->lock);
         pcre2_match_data_free(re->md);
+        pcre2_match_context_free(re->mctx);
         pcre2_code_free(re->code);
         kc_free(re);
     }
@@ -1887,8 +1937,8 @@ size_t kc_java_regex_groups(const kc_java_regex_t *re)
 static kc_err_t kc_re_run(kc_java_regex_t *re, const char *s, uint32_t opts,
                           kc_error_t *err)
 {
-    int rc =
-        pcre2_match(re->code, (PCRE2_SPTR)s, strlen(s), 0, opts, re->md, NULL);
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, strlen(s), 0, opts, re->md,
+                         re->mctx);
 
     if (rc >= 0) {
         return KC_OK;

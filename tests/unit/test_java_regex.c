@@ -49,8 +49,6 @@ static const struct {
     {"lookbehind_bounded", "lookbehind assertion is not fixed length"},
     {"lookbehind_star", "lookbehind assertion is not fixed length"},
     {"lookbehind_open_range", "lookbehind assertion is not fixed length"},
-    /* ASCII-only case folding of a back-reference has no PCRE2 form. */
-    {"backref_ci", "back-reference under (?i) without (?u)"},
     /* PCRE2 has no Unicode block properties. */
     {"p_InGreek", "Unicode blocks (\\p{InGreek})"},
     /* Java's Unicode GRAPH class has no PCRE2 form. */

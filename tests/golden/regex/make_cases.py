@@ -92,6 +92,12 @@ CASES = [
     ("backref_missing", "(a)\\2", "aa", "x"),
     ("backref_forward", "\\2(a)(b)", "ab", "x"),
     ("backref_ci", "(?i)(a)\\1", "aA", "x"),
+    ("backref_ci_nonascii", "(?i)(\u00e9)\\1", "\u00e9\u00c9", "x"),
+    ("backref_ci_nonascii_same", "(?i)(\u00e9)\\1", "\u00e9\u00e9", "x"),
+    ("backref_ci_kelvin", "(?i)(k)\\1", "k\u212a", "x"),
+    ("backref_ci_long_s", "(?i)(s)\\1", "S\u017f", "x"),
+    ("backref_ci_named", "(?i)(?<w>[a-z]+)-\\k<w>", "Ab-aB", "<${w}>"),
+    ("backref_ci_backtrack", "(?i)(a+)\\1b", "aAAab", "<$1>"),
     # boundaries and classes
     ("word_boundary", ".*\\bend\\b.*", "the end here", "x"),
     ("word_boundary_no", ".*\\bend\\b.*", "theend", "x"),
