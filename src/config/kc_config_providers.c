@@ -14,9 +14,9 @@
  */
 #include "kc_internal.h"
 
-#include <regex.h>
 #include <sys/stat.h>
 
+#include "util/kc_java_regex.h"
 #include "util/kc_str.h"
 
 #define KC_PROVIDERS_KEY "config.providers"
@@ -45,9 +45,8 @@ static const struct {
 typedef struct kc_provider {
     char *name;
     kc_provider_kind_t kind;
-    kc_strlist_t allowed; /* normalised allowed.paths; empty = all */
-    bool has_allowlist;
-    regex_t allowlist;
+    kc_strlist_t allowed;       /* normalised allowed.paths; empty = all */
+    kc_java_regex_t *allowlist; /* NULL = every variable */
 } kc_provider_t;
 
 typedef struct kc_file_cache {
@@ -67,9 +66,7 @@ static void kc_resolver_release(kc_resolver_t *res)
     for (size_t i = 0; i < res->count; i++) {
         kc_free(res->providers[i].name);
         kc_strlist_release(&res->providers[i].allowed);
-        if (res->providers[i].has_allowlist) {
-            regfree(&res->providers[i].allowlist);
-        }
+        kc_java_regex_destroy(res->providers[i].allowlist);
     }
     kc_free(res->providers);
     for (size_t i = 0; i < res->nfiles; i++) {
@@ -180,20 +177,13 @@ static kc_err_t kc_provider_configure(kc_provider_t *prov,
         kc_strlist_release(&dirs);
     }
     if (rc == KC_OK && prov->kind == KC_PROVIDER_ENV && pattern != NULL) {
-        /* Java's matches() is a whole-string match */
-        char *re = kc_asprintf("^(%s)$", pattern);
-        int rerr = regcomp(&prov->allowlist, re, REG_EXTENDED | REG_NOSUB);
+        kc_error_t rerr = {0};
 
-        kc_free(re);
-        if (rerr != 0) {
-            char why[128];
-
-            regerror(rerr, &prov->allowlist, why, sizeof(why));
+        prov->allowlist = kc_java_regex_new(pattern, &rerr);
+        if (prov->allowlist == NULL) {
             rc = kc_error_set(err, KC_ERR_INVALID,
                               "invalid allowlist.pattern \"%s\": %s", pattern,
-                              why);
-        } else {
-            prov->has_allowlist = true;
+                              rerr.msg);
         }
     }
     if (rc != KC_OK) {
@@ -408,8 +398,9 @@ static kc_err_t kc_lookup_env(const kc_provider_t *prov, const char *path,
                             "invalid value '%s'",
                             path);
     }
-    if (prov->has_allowlist &&
-        regexec(&prov->allowlist, key, 0, NULL, 0) != 0) {
+    /* Java's matches() is a whole-string match */
+    if (prov->allowlist != NULL &&
+        kc_java_regex_matches(prov->allowlist, key, err) != KC_OK) {
         return kc_error_set(err, KC_ERR_INVALID,
                             "environment variable %s does not match "
                             "allowlist.pattern",

@@ -14,6 +14,13 @@
  * kc_sink_task_ctx_timeout() or, without one, when the next offset commit
  * is due. Records of partitions revoked meanwhile leave the batch. Then the
  * partitions are resumed (unless the connector is paused).
+ *
+ * topics.regex is a Java regex, which librdkafka's own regex subscription
+ * ("^..." with its POSIX engine, a prefix match) would read differently,
+ * so the runner matches topic names itself, as Apache's consumer does: the
+ * whole name must match (Matcher.matches()), internal topics are left out,
+ * and the cluster's topics are listed again every metadata.max.age.ms
+ * (Java's default, 5 minutes), re-subscribing when the set changed.
  */
 #include "kc_internal.h"
 
@@ -23,6 +30,7 @@
 
 #include "runtime/kc_fetch_waker.h"
 #include "util/kc_clock.h"
+#include "util/kc_java_regex.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -32,6 +40,13 @@
 #define KC_SINK_RETRY_MIN_MS 100
 /* The longest single wait of the loop, so stops and commits stay prompt. */
 #define KC_SINK_POLL_MS 200
+/* Java consumer's metadata.max.age.ms default: how often topics.regex is
+ * matched against the cluster's topics again. */
+#define KC_SINK_PATTERN_REFRESH_MS 300000
+/* After a failed metadata request, try again sooner; the request blocks
+ * the task thread, so it is bounded to keep stops prompt. */
+#define KC_SINK_PATTERN_RETRY_MS    5000
+#define KC_SINK_METADATA_TIMEOUT_MS 2000
 
 typedef struct sink_runner {
     kc_task_runner_t core; /* lifecycle, status, stages, commit timer */
@@ -45,6 +60,12 @@ typedef struct sink_runner {
     rd_kafka_topic_partition_list_t *to_commit; /* next offsets, put done */
     int max_poll;
     kc_strlist_t topics_seen;
+    /* topics.regex: the pattern, the topics subscribed for it (sorted),
+     * and when to list the cluster's topics again. */
+    kc_java_regex_t *pattern;
+    kc_strlist_t pattern_topics;
+    int64_t pattern_refresh_ms;
+    int64_t pattern_next;
     /*
      * The batch in delivery: the consumed messages (owned) and the records
      * made of them. `recs` is the runner's copy of the records array,
@@ -559,10 +580,105 @@ static void convert_all(sink_runner_t *sr)
     sr->nrecs = sr->batch.len;
 }
 
+/* Topics the Java consumer never subscribes by pattern
+ * (exclude.internal.topics=true). */
+static bool is_internal_topic(const char *topic)
+{
+    return strcmp(topic, "__consumer_offsets") == 0 ||
+           strcmp(topic, "__transaction_state") == 0 ||
+           strcmp(topic, "__share_group_state") == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool same_topics(const kc_strlist_t *a, const kc_strlist_t *b)
+{
+    if (a->count != b->count) {
+        return false;
+    }
+    for (size_t i = 0; i < a->count; i++) {
+        if (strcmp(a->items[i], b->items[i]) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Match topics.regex against the cluster's topics and subscribe to the
+ * matching ones when they differ from the current subscription.
+ */
+static void refresh_pattern(sink_runner_t *sr)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t rerr;
+    kc_strlist_t found = {0};
+
+    rerr = rd_kafka_metadata(sr->rk, 1, NULL, &md, KC_SINK_METADATA_TIMEOUT_MS);
+    if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        kc_log_warn(LOGGER, "%s could not list topics for topics.regex: %s",
+                    sr->task->logname, rd_kafka_err2str(rerr));
+        sr->pattern_next = kc_clock_now_ms() + KC_SINK_PATTERN_RETRY_MS;
+        return;
+    }
+    for (int i = 0; i < md->topic_cnt; i++) {
+        const char *topic = md->topics[i].topic;
+        kc_error_t err = {0};
+
+        if (md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            !is_internal_topic(topic) &&
+            kc_java_regex_matches(sr->pattern, topic, &err) == KC_OK) {
+            kc_strlist_push(&found, topic);
+        }
+    }
+    rd_kafka_metadata_destroy(md);
+    if (found.count > 1) {
+        qsort(found.items, found.count, sizeof(*found.items), cmp_str);
+    }
+    sr->pattern_next = kc_clock_now_ms() + sr->pattern_refresh_ms;
+    if (same_topics(&found, &sr->pattern_topics)) {
+        kc_strlist_release(&found);
+        return;
+    }
+    if (found.count == 0) {
+        rerr = rd_kafka_unsubscribe(sr->rk);
+    } else {
+        rd_kafka_topic_partition_list_t *subs =
+            rd_kafka_topic_partition_list_new((int)found.count);
+
+        for (size_t i = 0; i < found.count; i++) {
+            rd_kafka_topic_partition_list_add(subs, found.items[i],
+                                              RD_KAFKA_PARTITION_UA);
+        }
+        rerr = rd_kafka_subscribe(sr->rk, subs);
+        rd_kafka_topic_partition_list_destroy(subs);
+    }
+    if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        kc_log_warn(LOGGER,
+                    "%s could not subscribe to the topics matching "
+                    "topics.regex: %s",
+                    sr->task->logname, rd_kafka_err2str(rerr));
+        sr->pattern_next = kc_clock_now_ms() + KC_SINK_PATTERN_RETRY_MS;
+        kc_strlist_release(&found);
+        return;
+    }
+    kc_log_info(LOGGER, "%s subscribed to %zu topic(s) matching topics.regex",
+                sr->task->logname, found.count);
+    kc_strlist_release(&sr->pattern_topics);
+    sr->pattern_topics = found;
+}
+
 /* One step: put the batch awaiting a retry, or fetch, convert and put. */
 static void sink_iterate(void *self)
 {
     sink_runner_t *sr = self;
+
+    if (sr->pattern != NULL && kc_clock_now_ms() >= sr->pattern_next) {
+        refresh_pattern(sr);
+    }
 
     if (sr->retrying) {
         int64_t wait = sr->retry_at - kc_clock_now_ms();
@@ -694,12 +810,24 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
     sr->queue = rd_kafka_queue_get_consumer(sr->rk);
     subs = rd_kafka_topic_partition_list_new(4);
     if (regex != NULL && *regex != '\0') {
-        /* librdkafka treats a leading ^ as a regex subscription. */
-        char *re =
-            regex[0] == '^' ? kc_strdup(regex) : kc_asprintf("^%s", regex);
+        const char *age = kc_props_get(cc, "consumer.override.metadata.max."
+                                           "age.ms");
 
-        rd_kafka_topic_partition_list_add(subs, re, RD_KAFKA_PARTITION_UA);
-        kc_free(re);
+        if (age == NULL) {
+            age = kc_props_get(kc_worker_props(w),
+                               "consumer.metadata.max.age.ms");
+        }
+        sr->pattern_refresh_ms = age != NULL ? atoll(age) : 0;
+        if (sr->pattern_refresh_ms <= 0) {
+            sr->pattern_refresh_ms = KC_SINK_PATTERN_REFRESH_MS;
+        }
+        rd_kafka_topic_partition_list_destroy(subs);
+        sr->pattern = kc_java_regex_new(regex, err);
+        if (sr->pattern == NULL) {
+            kc_error_prefix(err, "Invalid regex");
+            return err->code;
+        }
+        subs = NULL;
     } else if (topics != NULL) {
         kc_strlist_t list = {0};
 
@@ -712,16 +840,21 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
         }
         kc_strlist_release(&list);
     }
-    if (subs->cnt == 0) {
+    if (subs != NULL) {
+        if (subs->cnt == 0) {
+            rd_kafka_topic_partition_list_destroy(subs);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "must configure one of topics or "
+                                "topics.regex");
+        }
+        rerr = rd_kafka_subscribe(sr->rk, subs);
         rd_kafka_topic_partition_list_destroy(subs);
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "must configure one of topics or topics.regex");
-    }
-    rerr = rd_kafka_subscribe(sr->rk, subs);
-    rd_kafka_topic_partition_list_destroy(subs);
-    if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return kc_error_set(err, KC_ERR_KAFKA, "could not subscribe: %s",
-                            rd_kafka_err2str(rerr));
+        if (rerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            return kc_error_set(err, KC_ERR_KAFKA, "could not subscribe: %s",
+                                rd_kafka_err2str(rerr));
+        }
+    } else {
+        refresh_pattern(sr);
     }
     sr->core.eh = kc_error_handler_for_task(task, err);
     if (sr->core.eh == NULL) {
@@ -760,6 +893,8 @@ static void runner_release(sink_runner_t *sr)
         rd_kafka_topic_partition_list_destroy(sr->to_commit);
     }
     kc_strlist_release(&sr->topics_seen);
+    kc_strlist_release(&sr->pattern_topics);
+    kc_java_regex_destroy(sr->pattern);
     kc_batch_release(&sr->batch);
     kc_free(sr->msgs);
     kc_free(sr->recs);

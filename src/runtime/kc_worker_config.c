@@ -12,11 +12,11 @@
 #include "plugins/kc_plugin_version.h"
 #include "plugins/kc_registry.h"
 #include "transforms/kc_transform_chain.h"
+#include "util/kc_java_regex.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
 #include <pthread.h>
-#include <regex.h>
 
 #define HIGH   KC_IMPORTANCE_HIGH
 #define MEDIUM KC_IMPORTANCE_MEDIUM
@@ -756,6 +756,50 @@ static bool is_blank(const char *s)
     return *s == '\0';
 }
 
+/*
+ * TopicCreationConfig's REGEX_VALIDATOR: every pattern of a group's
+ * include and exclude lists must compile; the value is shown as Java
+ * prints a list.
+ */
+static void check_creation_regexes(const kc_props_t *config, const char *group,
+                                   kc_config_result_t *result)
+{
+    static const char *const kinds[] = {"include", "exclude"};
+
+    for (size_t k = 0; k < KC_ARRAY_LEN(kinds); k++) {
+        char *key = kc_asprintf("topic.creation.%s.%s", group, kinds[k]);
+        const char *value = kc_props_get(config, key);
+        kc_strlist_t pats = {0};
+
+        kc_str_split_comma(value != NULL ? value : "", &pats);
+        for (size_t p = 0; p < pats.count; p++) {
+            kc_error_t err = {0};
+            kc_java_regex_t *re = kc_java_regex_new(pats.items[p], &err);
+
+            if (re == NULL) {
+                kc_buf_t shown;
+
+                kc_buf_init(&shown, 0);
+                for (size_t i = 0; i < pats.count; i++) {
+                    kc_buf_printf(&shown, "%s%s", i > 0 ? ", " : "[",
+                                  pats.items[i]);
+                }
+                kc_buf_putc(&shown, ']');
+                kc_worker_config_issue(result, key,
+                                       "Invalid value %s for configuration "
+                                       "%s: Syntax error in regular "
+                                       "expression: %s",
+                                       kc_buf_cstr(&shown), key, err.msg);
+                kc_buf_release(&shown);
+                break;
+            }
+            kc_java_regex_destroy(re);
+        }
+        kc_strlist_release(&pats);
+        kc_free(key);
+    }
+}
+
 void kc_connector_config_check(const kc_registry_t *reg,
                                const kc_props_t *config, bool is_sink,
                                kc_config_result_t *result)
@@ -777,18 +821,31 @@ void kc_connector_config_check(const kc_registry_t *reg,
 
             kc_worker_config_issue(result, "topics", "%s", msg);
             kc_worker_config_issue(result, "topics.regex", "%s", msg);
-        } else if (has_regex) {
-            regex_t re;
+        }
+        if (has_regex) {
+            kc_error_t err = {0};
+            kc_java_regex_t *re = kc_java_regex_new(regex, &err);
+            const char *dlq =
+                kc_props_get(config, "errors.deadletterqueue.topic.name");
+            char *dlq_copy = kc_strdup(dlq != NULL ? dlq : "");
+            const char *dlq_trim = kc_str_trim(dlq_copy);
 
-            if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) != 0) {
+            if (re == NULL) {
+                /* ConfigDef's RegexValidator */
                 kc_worker_config_issue(result, "topics.regex",
                                        "Invalid value %s for configuration "
-                                       "topics.regex: not a valid regular "
-                                       "expression",
-                                       regex);
-            } else {
-                regfree(&re);
+                                       "topics.regex: Invalid regex: %s",
+                                       regex, err.msg);
+            } else if (!is_blank(dlq_trim) &&
+                       kc_java_regex_matches(re, dlq_trim, &err) == KC_OK) {
+                kc_worker_config_issue(
+                    result, "topics.regex",
+                    "The DLQ topic '%s' may not be matched by the regex for "
+                    "the topics ('topics.regex=%s') consumed by the connector",
+                    dlq_trim, regex);
             }
+            kc_free(dlq_copy);
+            kc_java_regex_destroy(re);
         }
     } else {
         kc_strlist_t groups = {0};
@@ -807,6 +864,10 @@ void kc_connector_config_check(const kc_registry_t *reg,
                     kc_topic_creation_check(config, groups.items[g], result);
                 }
             }
+        }
+        check_creation_regexes(config, "default", result);
+        for (size_t g = 0; g < groups.count; g++) {
+            check_creation_regexes(config, groups.items[g], result);
         }
         kc_strlist_release(&groups);
     }

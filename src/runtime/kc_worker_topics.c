@@ -6,9 +6,8 @@
 
 #include "runtime/kc_worker_int.h"
 
+#include "util/kc_java_regex.h"
 #include "util/kc_log.h"
-
-#include <regex.h>
 
 /* ---- topics --------------------------------------------------------- */
 
@@ -73,7 +72,43 @@ void kc_worker_topics_reset(kc_worker_t *w, const char *connector)
     pthread_mutex_unlock(&w->topics_lock);
 }
 
-/* The topic.creation group whose include/exclude patterns match @p topic. */
+/*
+ * Whether @p topic matches the include or exclude list of a topic.creation
+ * group: Apache joins the list's patterns with '|' into one Java regex
+ * (TopicCreationGroup) and needs a whole match; an empty list is the
+ * empty pattern.
+ */
+static bool creation_list_matches(const kc_props_t *cc, const char *group,
+                                  const char *kind, const char *topic)
+{
+    char *key = kc_asprintf("topic.creation.%s.%s", group, kind);
+    const char *value = kc_props_get(cc, key);
+    kc_strlist_t pats = {0};
+    kc_buf_t joined;
+    kc_error_t err = {0};
+    kc_java_regex_t *re;
+    bool match = false;
+
+    kc_str_split_comma(value != NULL ? value : "", &pats);
+    kc_buf_init(&joined, 0);
+    for (size_t p = 0; p < pats.count; p++) {
+        kc_buf_printf(&joined, "%s%s", p > 0 ? "|" : "", pats.items[p]);
+    }
+    re = kc_java_regex_new(kc_buf_cstr(&joined), &err);
+    if (re != NULL) {
+        match = kc_java_regex_matches(re, topic, &err) == KC_OK;
+    } else {
+        /* Validation refuses such a config; say why the group is skipped. */
+        kc_log_warn(LOGGER, "ignoring %s: %s", key, err.msg);
+    }
+    kc_java_regex_destroy(re);
+    kc_buf_release(&joined);
+    kc_strlist_release(&pats);
+    kc_free(key);
+    return match;
+}
+
+/* The first topic.creation group whose include/exclude lists take @p topic. */
 static char *creation_group(const kc_props_t *cc, const char *topic)
 {
     kc_strlist_t groups = {0};
@@ -84,30 +119,8 @@ static char *creation_group(const kc_props_t *cc, const char *topic)
         kc_str_split_comma(list, &groups);
     }
     for (size_t g = 0; g < groups.count && found == NULL; g++) {
-        static const char *const kinds[] = {"include", "exclude"};
-        bool match[2] = {false, false};
-
-        for (size_t k = 0; k < 2; k++) {
-            char *key =
-                kc_asprintf("topic.creation.%s.%s", groups.items[g], kinds[k]);
-            kc_strlist_t pats = {0};
-
-            kc_str_split_comma(
-                kc_props_get(cc, key) ? kc_props_get(cc, key) : "", &pats);
-            for (size_t p = 0; p < pats.count && !match[k]; p++) {
-                char *anchored = kc_asprintf("^(%s)$", pats.items[p]);
-                regex_t re;
-
-                if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
-                    match[k] = regexec(&re, topic, 0, NULL, 0) == 0;
-                    regfree(&re);
-                }
-                kc_free(anchored);
-            }
-            kc_strlist_release(&pats);
-            kc_free(key);
-        }
-        if (match[0] && !match[1]) {
+        if (!creation_list_matches(cc, groups.items[g], "exclude", topic) &&
+            creation_list_matches(cc, groups.items[g], "include", topic)) {
             found = kc_strdup(groups.items[g]);
         }
     }

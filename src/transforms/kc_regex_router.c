@@ -1,11 +1,12 @@
 /*
- * RegexRouter: when the whole topic matches `regex`, replace it with
- * `replacement` ($1 ... name the regex's groups).
+ * RegexRouter: when the whole topic matches `regex` (Matcher.matches()),
+ * the new topic is Matcher.replaceFirst(`replacement`), which finds the
+ * first match again from the start, as Apache does.
  */
 #include "kc_internal.h"
 
-#include "transforms/kc_java_regex.h"
 #include "transforms/kc_transforms.h"
+#include "util/kc_java_regex.h"
 
 #define KC_LOGGER "org.apache.kafka.connect.transforms.RegexRouter"
 
@@ -26,6 +27,7 @@ static kc_err_t kc_regex_validator(const kc_config_def_t *def,
     }
     re = kc_java_regex_new(value, err);
     if (re == NULL) {
+        kc_error_prefix(err, "Invalid regex");
         return KC_ERR_INVALID;
     }
     kc_java_regex_destroy(re);
@@ -75,17 +77,6 @@ static kc_err_t kc_regex_router_configure(void **ctx, const kc_props_t *props,
         kc_regex_router_destroy(t);
         return KC_ERR_INVALID;
     }
-    if (kc_java_regex_is_lazy(t->regex) && strchr(t->replacement, '$')) {
-        kc_error_set(err, KC_ERR_UNSUPPORTED,
-                     "regex uses a lazy quantifier (*?, +? or ?\?) and "
-                     "replacement \"%s\" a group: kconnect's regex engine "
-                     "would capture greedily and route differently from "
-                     "Apache Kafka; write the regex without lazy quantifiers "
-                     "(e.g. [^-]* instead of .*?)",
-                     t->replacement);
-        kc_regex_router_destroy(t);
-        return KC_ERR_UNSUPPORTED;
-    }
     *ctx = t;
     return KC_OK;
 }
@@ -103,8 +94,11 @@ static kc_err_t kc_regex_router_apply(void *ctx, kc_record_t *rec,
         return KC_OK;
     }
     kc_buf_init(&topic, 0);
-    rc = kc_java_regex_replace(t->regex, rec->topic, t->replacement, &topic,
-                               err);
+    rc = kc_java_regex_matches(t->regex, rec->topic, err);
+    if (rc == KC_OK) {
+        rc = kc_java_regex_replace_first(t->regex, rec->topic, t->replacement,
+                                         &topic, err);
+    }
     if (rc == KC_OK) {
         kc_log_trace(KC_LOGGER, "Rerouting from topic '%s' to new topic '%s'",
                      rec->topic, kc_buf_cstr(&topic));

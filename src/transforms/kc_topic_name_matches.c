@@ -3,8 +3,8 @@
  */
 #include "kc_internal.h"
 
-#include "transforms/kc_java_regex.h"
 #include "transforms/kc_transforms.h"
+#include "util/kc_java_regex.h"
 
 /* RegexValidator (NonEmptyString is the row's flag). */
 static kc_err_t kc_pattern_validator(const kc_config_def_t *def,
@@ -18,6 +18,7 @@ static kc_err_t kc_pattern_validator(const kc_config_def_t *def,
     }
     re = kc_java_regex_new(value, err);
     if (re == NULL) {
+        kc_error_prefix(err, "Invalid regex");
         return KC_ERR_INVALID;
     }
     kc_java_regex_destroy(re);
@@ -57,9 +58,15 @@ static kc_err_t kc_topic_name_matches_configure(void **ctx,
 static kc_err_t kc_topic_name_matches_test(void *ctx, const kc_record_t *rec,
                                            bool *result, kc_error_t *err)
 {
-    KC_UNUSED(err);
-    *result = rec->topic != NULL && kc_java_regex_matches(ctx, rec->topic);
-    return KC_OK;
+    kc_err_t rc;
+
+    *result = false;
+    if (rec->topic == NULL) {
+        return KC_OK;
+    }
+    rc = kc_java_regex_matches(ctx, rec->topic, err);
+    *result = rc == KC_OK;
+    return rc == KC_DECLINED ? KC_OK : rc;
 }
 
 static void kc_topic_name_matches_destroy(void *ctx)

@@ -490,6 +490,42 @@ static void test_topics_regex_subscription(void **state)
     kc_props_destroy(cfg);
 }
 
+/*
+ * topics.regex is a Java regex matched against whole topic names
+ * (Pattern.matcher(topic).matches() in Apache's consumer; checked with
+ * java.util.regex): la-keep matches; la-skip fails the look-ahead and
+ * la-keep.more is longer than \w+ reaches.
+ */
+static void test_topics_regex_is_a_whole_java_match(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics.regex", "la-(?!skip)\\w+");
+    json_t *topics = NULL;
+    kc_error_t err;
+
+    produce(kc_worker_bootstrap(w), "la-keep", "k", 0, 3);
+    produce(kc_worker_bootstrap(w), "la-skip", "s", 0, 3);
+    produce(kc_worker_bootstrap(w), "la-keep.more", "m", 0, 3);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured(3, 20000));
+    usleep(1000000);
+    assert_int_equal(captured(), 3);
+    pthread_mutex_lock(&T.lock);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(T.values[i][0], 'k');
+    }
+    pthread_mutex_unlock(&T.lock);
+    assert_int_equal(kc_worker_topics(w, "snk", &topics, &err), KC_OK);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(topics, "snk"), "topics")),
+                     1);
+    json_decref(topics);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 static void test_pause_holds_records_until_resume(void **state)
 {
     kc_registry_t *reg = test_registry();
@@ -553,6 +589,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_converter_error_without_tolerance_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_converter_error_tolerated_skips,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_topics_regex_is_a_whole_java_match,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_topics_regex_subscription, setup,
                                         teardown),

@@ -1,10 +1,9 @@
 /*
  * RegexRouter and TimestampRouter, as Apache's RegexRouterTest and
- * TimestampRouterTest, plus the Java regex translation they rely on.
+ * TimestampRouterTest. The Java regex layer itself is checked against
+ * java.util.regex by test_java_regex.
  */
 #include "kc_transform_test.h"
-
-#include "transforms/kc_java_regex.h"
 
 static const char *route(tx_fixture_t *fx, const char *regex,
                          const char *replacement, const char *topic)
@@ -55,56 +54,23 @@ static void test_regex_router_bad_regex(void **state)
                                     "transforms.r.regex"));
 }
 
-static void test_regex_router_lazy_groups(void **state)
+/* Values from Apache's RegexRouter (tests/golden/regex: lazy, named). */
+static void test_regex_router_lazy_groups_capture_as_java(void **state)
 {
     tx_fixture_t *fx = *state;
-    kc_error_t err = {0};
 
-    /* Java would capture "a" for (.*?); POSIX cannot: refused, not wrong. */
-    tx_chain_error(fx,
-                   "transforms=r\n"
-                   "transforms.r.type=RegexRouter\n"
-                   "transforms.r.regex=(.*?)-(.*)\n"
-                   "transforms.r.replacement=$1\n",
-                   &err);
-    assert_non_null(strstr(err.msg, "lazy quantifier"));
-    /* Without a group reference the result cannot differ. */
-    assert_string_equal(route(fx, "(.*?)-.*", "fixed", "a-b-c"), "fixed");
+    assert_string_equal(route(fx, "(.*?)-(.*)", "$1", "a-b-c"), "a");
 }
 
-static void test_java_regex(void **state)
+static void test_regex_router_named_groups_and_inline_flags(void **state)
 {
-    kc_error_t err = {0};
-    kc_java_regex_t *re;
-    kc_buf_t out;
+    tx_fixture_t *fx = *state;
 
-    (void)state;
-    re = kc_java_regex_new("(a)(?:b)(c)?", &err);
-    assert_non_null(re);
-    assert_true(kc_java_regex_matches(re, "abc"));
-    assert_true(kc_java_regex_matches(re, "ab"));
-    assert_false(kc_java_regex_matches(re, "xabc"));
-    kc_buf_init(&out, 0);
-    /* Java: $2 of an unmatched group appends nothing; $0 is all. */
-    assert_int_equal(kc_java_regex_replace(re, "ab", "[$1|$2|$0]", &out, &err),
-                     KC_OK);
-    assert_string_equal(kc_buf_cstr(&out), "[a||ab]");
-    kc_buf_reset(&out);
-    assert_int_equal(kc_java_regex_replace(re, "zz", "x", &out, &err),
-                     KC_DECLINED);
-    assert_int_not_equal(kc_java_regex_replace(re, "ab", "$x", &out, &err),
-                         KC_OK);
-    kc_buf_release(&out);
-    kc_java_regex_destroy(re);
-
-    assert_null(kc_java_regex_new("(?=a)", &err));
-    assert_null(kc_java_regex_new("a*+", &err));
-    assert_null(kc_java_regex_new("[abc", &err));
-    re = kc_java_regex_new("\\d+\\.\\s?[\\w-]*", &err);
-    assert_non_null(re);
-    assert_true(kc_java_regex_matches(re, "12. a_b-c"));
-    assert_false(kc_java_regex_matches(re, "1x2"));
-    kc_java_regex_destroy(re);
+    assert_string_equal(route(fx, "(?i)(?<name>ORDERS)_(?<region>[A-Z]{2})",
+                              "${region}.${name}", "orders_eu"),
+                        "eu.orders");
+    /* matches() first, then replaceFirst() finds "a" again: "Xb". */
+    assert_string_equal(route(fx, "a|ab", "X", "ab"), "Xb");
 }
 
 static void test_timestamp_router(void **state)
@@ -155,9 +121,12 @@ int main(void)
                                         tx_teardown),
         cmocka_unit_test_setup_teardown(test_regex_router_bad_regex, tx_setup,
                                         tx_teardown),
-        cmocka_unit_test_setup_teardown(test_regex_router_lazy_groups, tx_setup,
-                                        tx_teardown),
-        cmocka_unit_test(test_java_regex),
+        cmocka_unit_test_setup_teardown(
+            test_regex_router_lazy_groups_capture_as_java, tx_setup,
+            tx_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_regex_router_named_groups_and_inline_flags, tx_setup,
+            tx_teardown),
         cmocka_unit_test_setup_teardown(test_timestamp_router, tx_setup,
                                         tx_teardown),
         cmocka_unit_test_setup_teardown(test_timestamp_router_bad_format,

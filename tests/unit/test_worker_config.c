@@ -424,6 +424,63 @@ static void test_sink_needs_exactly_one_of_topics_and_regex(void **state)
     kc_props_destroy(p);
 }
 
+/* Apache: ConfigDef's RegexValidator on topics.regex (java.util.regex). */
+static void test_topics_regex_is_a_java_regex(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+
+    (void)state;
+    kc_props_set(p, "topics.regex", "orders\\.(?=eu|us)(?<region>\\w+)");
+    kc_connector_config_check(NULL, p, true, &r);
+    assert_int_equal(r.count, 0);
+    kc_config_result_release(&r);
+
+    kc_props_set(p, "topics.regex", "(abc");
+    kc_connector_config_check(NULL, p, true, &r);
+    assert_string_equal(kc_config_result_first(&r, "topics.regex"),
+                        "Invalid value (abc for configuration topics.regex: "
+                        "Invalid regex: Unclosed group near index 4\n(abc");
+    kc_config_result_release(&r);
+
+    /* SinkConnectorConfig.validate: the DLQ topic may not match. */
+    kc_props_set(p, "topics.regex", "(?i)ORDERS.*");
+    kc_props_set(p, "errors.deadletterqueue.topic.name", " orders-dlq ");
+    kc_connector_config_check(NULL, p, true, &r);
+    assert_string_equal(kc_config_result_first(&r, "topics.regex"),
+                        "The DLQ topic 'orders-dlq' may not be matched by the "
+                        "regex for the topics ('topics.regex=(?i)ORDERS.*') "
+                        "consumed by the connector");
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
+/* Apache: TopicCreationConfig's REGEX_VALIDATOR on include/exclude. */
+static void test_topic_creation_patterns_are_java_regexes(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_config_result_t r = {0};
+
+    (void)state;
+    kc_props_set(p, "topic.creation.default.replication.factor", "1");
+    kc_props_set(p, "topic.creation.default.partitions", "1");
+    kc_props_set(p, "topic.creation.groups", "g");
+    kc_props_set(p, "topic.creation.g.include", "(?i)orders-.*, (?!tmp).*");
+    kc_connector_config_check(NULL, p, false, &r);
+    assert_int_equal(r.count, 0);
+    kc_config_result_release(&r);
+
+    kc_props_set(p, "topic.creation.g.exclude", "a, [b");
+    kc_connector_config_check(NULL, p, false, &r);
+    assert_string_equal(kc_config_result_first(&r, "topic.creation.g.exclude"),
+                        "Invalid value [a, [b] for configuration "
+                        "topic.creation.g.exclude: Syntax error in regular "
+                        "expression: Unclosed character class near index 1\n"
+                        "[b\n ^");
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
 static void test_transform_alias_needs_a_known_type(void **state)
 {
     kc_registry_t *reg = test_registry();
@@ -551,6 +608,8 @@ int main(void)
         cmocka_unit_test(test_java_names_are_translated),
         cmocka_unit_test(test_bad_client_value_names_the_prefixed_key),
         cmocka_unit_test(test_sink_needs_exactly_one_of_topics_and_regex),
+        cmocka_unit_test(test_topics_regex_is_a_java_regex),
+        cmocka_unit_test(test_topic_creation_patterns_are_java_regexes),
         cmocka_unit_test(test_transform_alias_needs_a_known_type),
         cmocka_unit_test(test_topic_creation_needs_default_settings),
         cmocka_unit_test(test_topic_creation_numbers_are_checked_as_apache),
