@@ -173,7 +173,7 @@ const kc_config_def_t kc_jdbc_source_defs[] = {
      .importance = KC_IMPORTANCE_MEDIUM,
      .group = "Database",
      .doc = "Regular expressions matched (whole, case-sensitive) against "
-            "each table's unqualified-quote full name (schema.table or "
+            "each table's unquoted full name (schema.table or "
             "database.table); matching tables are copied. Cannot be used "
             "with table.whitelist or table.blacklist.",
      KC_JDBC_BIND(include_list)},
