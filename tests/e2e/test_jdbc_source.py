@@ -86,6 +86,7 @@ class Postgres:
 
     ts_type = "TIMESTAMP(3)"
     blob_type = "BYTEA"
+    serial_pk = "id SERIAL PRIMARY KEY"
 
     def close(self):
         self.sql("SET search_path TO public",
@@ -127,6 +128,7 @@ class MariaDB:
 
     ts_type = "DATETIME(3)"
     blob_type = "BLOB"
+    serial_pk = "id INT AUTO_INCREMENT PRIMARY KEY"
 
     def close(self):
         self.client("DROP DATABASE %s" % self.db, db="kconnect")
@@ -151,6 +153,7 @@ class Sqlite:
 
     ts_type = "TIMESTAMP"
     blob_type = "BLOB"
+    serial_pk = "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"
 
     def close(self):
         self.conn.close()
@@ -293,6 +296,58 @@ def test_each_mode_loads_then_follows_changes(kconnect, kcat, db, mode):
         return off if off and off[0]["offset"] == want_off else None
     off = w.wait_for(final_offsets, 30, what="final offsets")
     assert off[0]["partition"] == {"protocol": "1", "table": db.fqn(table)}
+
+
+def test_tables_split_over_tasks_with_detected_increment(kconnect, kcat, db):
+    """Three tables over tasks.max=2 (Connect's groupPartitions: 2 + 1),
+    the incrementing column found from the auto-increment column."""
+    tag = uuid.uuid4().hex[:6]
+    tables = ["a_%s" % tag, "b_%s" % tag, "c_%s" % tag]
+    for t in tables:
+        db.sql("CREATE TABLE %s (%s, name VARCHAR(10))" % (t, db.serial_pk),
+               "INSERT INTO %s (name) VALUES ('%s')" % (t, t))
+    prefix = unique_name("jdbc") + "-"
+    name = unique_name("jdbc-split")
+    w = start(kconnect, db, name, {"mode": "incrementing",
+                                   "topic.prefix": prefix,
+                                   "table.whitelist": ",".join(tables),
+                                   "tasks.max": "2"})
+    w.wait_for_connector(name, "RUNNING", tasks=2)
+    tasks = w.get("/connectors/%s/tasks" % name)
+    assigned = [t["config"]["tables"] for t in tasks]
+    assert len(assigned) == 2
+    assert assigned[0].count(",") == 1 and "," not in assigned[1]
+    for t in tables:
+        got = kcat.consume(prefix + t, 1)
+        assert json.loads(got[0]["payload"])["payload"] == {"id": 1,
+                                                             "name": t}
+
+
+def test_query_mode_publishes_to_the_prefix(kconnect, kcat, db):
+    table = "q_%s" % uuid.uuid4().hex[:8]
+    db.sql("CREATE TABLE %s (id INT NOT NULL, name VARCHAR(10))" % table,
+           "INSERT INTO %s VALUES (1, 'a'), (2, 'b')" % table)
+    topic = unique_name("jdbc-query")
+    name = unique_name("jdbc-q")
+    w = start(kconnect, db, name, {
+        "mode": "incrementing", "incrementing.column.name": "id",
+        "topic.prefix": topic,
+        "query": "SELECT id, name FROM %s" % db.fqn(table)})
+    w.wait_for_connector(name, "RUNNING", tasks=1)
+    got = kcat.consume(topic, 2)
+    env = json.loads(got[1]["payload"])
+    # no schema name in query mode; query results are nullable unless the
+    # driver knows the column
+    assert "name" not in env["schema"]
+    assert env["payload"] == {"id": 2, "name": "b"}
+
+    def offsets():
+        status, body = w.request("GET", "/connectors/%s/offsets" % name)
+        off = body.get("offsets") if status == 200 else None
+        return off if off and off[0]["offset"] == {"incrementing": 2} \
+            else None
+    off = w.wait_for(offsets, 30, what="offsets")
+    assert off[0]["partition"] == {"query": "query"}
 
 
 # ---- 2. every common type per database -------------------------------------

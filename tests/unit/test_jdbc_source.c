@@ -465,6 +465,33 @@ static void test_jdbc_nullable_incrementing_column_fails_the_task(void **state)
     assert_non_null(strstr(err.msg, "id"));
 }
 
+static void
+test_jdbc_incrementing_column_detected_from_autoincrement(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+
+    exec_sql(f, "CREATE TABLE t(name TEXT, id INTEGER PRIMARY KEY "
+                "AUTOINCREMENT NOT NULL);"
+                "INSERT INTO t(name) VALUES ('a'),('b');");
+    assert_int_equal(start_task(f, "mode=incrementing\n", &err), KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    assert_int_equal(f->batch.len, 2);
+    assert_int_equal(offset_int(f->batch.records[1], "incrementing"), 2);
+}
+
+static void test_jdbc_without_autoincrement_column_names_the_key(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+
+    exec_sql(f, "CREATE TABLE t(id INTEGER NOT NULL);"
+                "INSERT INTO t VALUES (1);");
+    assert_int_equal(start_task(f, "mode=incrementing\n", &err), KC_OK);
+    assert_int_not_equal(poll_some(f, &err), KC_OK);
+    assert_non_null(strstr(err.msg, "incrementing.column.name"));
+}
+
 static void test_jdbc_missing_table_fails_with_its_name(void **state)
 {
     fixture_t *f = *state;
@@ -559,6 +586,12 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_jdbc_nullable_incrementing_column_fails_the_task, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_incrementing_column_detected_from_autoincrement, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_without_autoincrement_column_names_the_key, setup,
             teardown),
         cmocka_unit_test_setup_teardown(
             test_jdbc_missing_table_fails_with_its_name, setup, teardown),

@@ -431,13 +431,13 @@ static void kc_jdbc_cross_issues(const kc_jdbc_source_conf_t *conf,
             "query cannot be used with a table filter (table.whitelist, "
             "table.blacklist, table.include.list, table.exclude.list)");
     }
-    if (conf->mode != NULL &&
+    if (has_query && conf->mode != NULL &&
         (strcmp(conf->mode, "incrementing") == 0 ||
          strcmp(conf->mode, "timestamp+incrementing") == 0) &&
         (conf->inc_column == NULL || *conf->inc_column == '\0')) {
         add(arg, "incrementing.column.name",
-            "incrementing.column.name must be set in incrementing modes "
-            "(kconnect does not detect auto-increment columns yet)");
+            "incrementing.column.name must be set in query mode (an "
+            "auto-increment column is detected for tables only)");
     }
     if (conf->mode != NULL &&
         (strcmp(conf->mode, "timestamp") == 0 ||

@@ -41,7 +41,8 @@ typedef struct kc_jdbc_querier {
     kc_jdbc_table_id_t id; /* table mode */
     char *fqn;             /* unquoted full name: the partition's table */
     char *topic;
-    char *sql; /* the statement, built on the first run */
+    char *sql;      /* the statement, built on the first run */
+    char *inc_name; /* the incrementing column (configured or detected) */
     /* the committed position, and the one of the last record emitted */
     bool has_inc;
     int64_t inc;
@@ -103,6 +104,7 @@ static void kc_jdbc_task_free(kc_jdbc_task_t *task)
         kc_free(q->fqn);
         kc_free(q->topic);
         kc_free(q->sql);
+        kc_free(q->inc_name);
     }
     kc_free(task->queriers);
     kc_jdbc_close(task->conn);
@@ -162,6 +164,7 @@ static kc_err_t kc_jdbc_task_setup(kc_jdbc_task_t *task, kc_error_t *err)
         task->queriers[0].topic = kc_str_trim_dup(
             task->conf.topic_prefix, strlen(task->conf.topic_prefix));
         task->queriers[0].inc_col = -1;
+        task->queriers[0].fqn = kc_strdup("the query"); /* for messages */
         return KC_OK;
     }
     if (kc_jdbc_parse_table_list(task->tables_text, d->quote_char,
@@ -223,7 +226,7 @@ static char *kc_jdbc_build_sql(const kc_jdbc_task_t *task,
                                const kc_jdbc_querier_t *q)
 {
     kc_buf_t sql;
-    const char *inc = task->conf.inc_column;
+    const char *inc = q->inc_name;
 
     kc_buf_init(&sql, 0);
     if (task->query_mode) {
@@ -422,6 +425,51 @@ static long kc_jdbc_find_col(const kc_jdbc_rs_t *rs, const char *name)
     return found;
 }
 
+/*
+ * The incrementing column: the configured one, else (table mode) the first
+ * auto-increment column of the table, as Confluent detects it.
+ */
+static kc_err_t kc_jdbc_detect_inc(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
+                                   kc_error_t *err)
+{
+    const struct kc_jdbc_dialect *d = task->conn->dialect;
+    kc_jdbc_rs_t *rs = NULL;
+    kc_buf_t sql;
+    kc_err_t rc;
+
+    if (task->conf.inc_column != NULL && *task->conf.inc_column != '\0') {
+        q->inc_name = kc_strdup(task->conf.inc_column);
+        return KC_OK;
+    }
+    kc_buf_init(&sql, 0);
+    kc_buf_puts(&sql, "SELECT * FROM ");
+    kc_jdbc_append_table(task->conn, &sql, &q->id);
+    kc_buf_puts(&sql, " WHERE 1 = 0");
+    rc = d->query(task->conn, kc_buf_cstr(&sql), NULL, 0, 1, &rs, err);
+    kc_buf_release(&sql);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < rs->ncols && q->inc_name == NULL; i++) {
+        if (rs->cols[i].autoincrement) {
+            q->inc_name = kc_strdup(rs->cols[i].name);
+        }
+    }
+    d->rs_close(rs);
+    if (q->inc_name == NULL) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "could not find an auto-increment column in %s "
+                            "for incrementing mode; set "
+                            "incrementing.column.name",
+                            q->fqn);
+    }
+    kc_log_info(KC_JDBC_TASK_LOGGER,
+                "Using the auto-increment column %s of %s as the "
+                "incrementing column",
+                q->inc_name, q->fqn);
+    return KC_OK;
+}
+
 /* Run the querier's statement with its bounds. */
 static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                 kc_error_t *err)
@@ -434,6 +482,12 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     kc_err_t rc;
 
     memset(params, 0, sizeof(params));
+    if (q->sql == NULL && kc_jdbc_uses_inc(task->mode) && q->inc_name == NULL) {
+        rc = kc_jdbc_detect_inc(task, q, err);
+        if (rc != KC_OK) {
+            return rc;
+        }
+    }
     if (q->sql == NULL) {
         q->sql = kc_jdbc_build_sql(task, q);
     }
@@ -489,12 +543,12 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                              task->query_mode ? NULL : q->id.table, &q->rsch);
     q->inc_col = -1;
     if (kc_jdbc_uses_inc(task->mode)) {
-        q->inc_col = kc_jdbc_find_col(q->rs, task->conf.inc_column);
+        q->inc_col = kc_jdbc_find_col(q->rs, q->inc_name);
         if (q->inc_col < 0) {
             return kc_error_set(err, KC_ERR_NOT_FOUND,
                                 "could not find incrementing column \"%s\" "
                                 "in the result of %s",
-                                task->conf.inc_column,
+                                q->inc_name,
                                 task->query_mode ? "the query" : q->fqn);
         }
     }
@@ -520,7 +574,7 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                 "Cannot make incremental queries using "
                                 "incrementing column %s on %s because this "
                                 "column is nullable.",
-                                task->conf.inc_column, q->fqn);
+                                q->inc_name, q->fqn);
         }
         if (q->nts > 0) {
             bool any = false;
@@ -561,7 +615,7 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
             return kc_error_set(err, KC_ERR_INVALID,
                                 "could not read incrementing column \"%s\" "
                                 "of %s: the value is null",
-                                task->conf.inc_column, q->fqn);
+                                q->inc_name, q->fqn);
         }
         if (len >= sizeof(tmp)) {
             len = sizeof(tmp) - 1;
@@ -575,7 +629,7 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                 "could not read incrementing column \"%s\" "
                                 "of %s: \"%s\" is not an integer that fits "
                                 "in a long",
-                                task->conf.inc_column, q->fqn, tmp);
+                                q->inc_name, q->fqn, tmp);
         }
         *has_inc = true;
     }

@@ -62,7 +62,8 @@ typedef struct kc_jdbc_column {
     int scale;
     kc_jdbc_nullable_t nullable;
     bool is_signed;
-    bool is_binary; /* the value comes as raw bytes, not text */
+    bool is_binary;     /* the value comes as raw bytes, not text */
+    bool autoincrement; /* JDBC's IS_AUTOINCREMENT of the table column */
 } kc_jdbc_column_t;
 
 /* A point in time: seconds since the epoch and nanoseconds, as

@@ -319,6 +319,64 @@ static void kc_my_column_type(const MYSQL_FIELD *f, kc_jdbc_column_t *col,
     }
 }
 
+/*
+ * Which result columns are AUTO_INCREMENT table columns. The binary
+ * protocol's metadata does not carry that flag, so ask
+ * information_schema (as Connector/J's getColumns does), before the
+ * statement runs: an unbuffered result would block the connection.
+ */
+static bool *kc_my_autoincrement(kc_my_conn_t *c, MYSQL_STMT *stmt)
+{
+    MYSQL_RES *meta = mysql_stmt_result_metadata(stmt);
+    unsigned int n;
+    bool *out;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    n = mysql_num_fields(meta);
+    out = kc_calloc(n + 1, sizeof(*out));
+    for (unsigned int i = 0; i < n; i++) {
+        MYSQL_FIELD *f = mysql_fetch_field_direct(meta, i);
+        char *db;
+        char *table;
+        char *col;
+        char *sql;
+        MYSQL_RES *res;
+
+        if (f->org_table == NULL || *f->org_table == '\0' || f->db == NULL ||
+            f->org_name == NULL || f->type == MYSQL_TYPE_NULL ||
+            (f->type != MYSQL_TYPE_TINY && f->type != MYSQL_TYPE_SHORT &&
+             f->type != MYSQL_TYPE_INT24 && f->type != MYSQL_TYPE_LONG &&
+             f->type != MYSQL_TYPE_LONGLONG)) {
+            continue;
+        }
+        db = kc_malloc(strlen(f->db) * 2 + 1);
+        table = kc_malloc(strlen(f->org_table) * 2 + 1);
+        col = kc_malloc(strlen(f->org_name) * 2 + 1);
+        mysql_real_escape_string(c->my, db, f->db, strlen(f->db));
+        mysql_real_escape_string(c->my, table, f->org_table,
+                                 strlen(f->org_table));
+        mysql_real_escape_string(c->my, col, f->org_name, strlen(f->org_name));
+        sql = kc_asprintf("SELECT 1 FROM information_schema.COLUMNS WHERE "
+                          "TABLE_SCHEMA = '%s' AND TABLE_NAME = '%s' AND "
+                          "COLUMN_NAME = '%s' AND "
+                          "EXTRA LIKE '%%auto_increment%%'",
+                          db, table, col);
+        if (mysql_query(c->my, sql) == 0 &&
+            (res = mysql_store_result(c->my)) != NULL) {
+            out[i] = mysql_num_rows(res) > 0;
+            mysql_free_result(res);
+        }
+        kc_free(sql);
+        kc_free(db);
+        kc_free(table);
+        kc_free(col);
+    }
+    mysql_free_result(meta);
+    return out;
+}
+
 static void kc_my_rs_free(kc_my_rs_t *rs)
 {
     if (rs->stmt != NULL) {
@@ -346,6 +404,7 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
     char(*texts)[64] = NULL;
     unsigned long *lens = NULL;
     MYSQL_RES *meta;
+    bool *autoinc = NULL;
     kc_err_t rc = KC_OK;
 
     KC_UNUSED(fetch_size);
@@ -395,6 +454,9 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
             break;
         }
     }
+    /* Only a statement without parameters: the probe that looks for the
+     * incrementing column, or a bulk read; not every incremental poll. */
+    autoinc = nparams == 0 ? kc_my_autoincrement(c, rs->stmt) : NULL;
     if ((nparams > 0 && mysql_stmt_bind_param(rs->stmt, pb) != 0) ||
         mysql_stmt_execute(rs->stmt) != 0) {
         rc = kc_my_stmt_error(rs->stmt, "run a MySQL/MariaDB query", err);
@@ -403,11 +465,13 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
     kc_free(texts);
     kc_free(lens);
     if (rc != KC_OK) {
+        kc_free(autoinc);
         kc_my_rs_free(rs);
         return rc;
     }
     meta = mysql_stmt_result_metadata(rs->stmt);
     if (meta == NULL) {
+        kc_free(autoinc);
         kc_my_rs_free(rs);
         return kc_error_set(err, KC_ERR_INVALID,
                             "could not run a MySQL/MariaDB query: it returns "
@@ -424,6 +488,7 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
 
         rs->base.cols[i].name = kc_strdup(f->name);
         kc_my_column_type(f, &rs->base.cols[i], mc);
+        rs->base.cols[i].autoincrement = autoinc != NULL && autoinc[i];
         mc->cap = 256;
         mc->buf = kc_malloc(mc->cap);
         b->buffer_type = rs->base.cols[i].is_binary || mc->is_bit
@@ -435,6 +500,7 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
         b->is_null = &mc->is_null;
         b->error = &mc->error;
     }
+    kc_free(autoinc);
     mysql_free_result(meta);
     if (rs->base.ncols > 0 && mysql_stmt_bind_result(rs->stmt, rs->binds)) {
         rc = kc_my_stmt_error(rs->stmt, "read a MySQL/MariaDB result", err);

@@ -403,8 +403,13 @@ static kc_err_t kc_pg_nullability(kc_pg_conn_t *c, PGresult *desc,
         snprintf(t, sizeof(t), "%u", table);
         snprintf(a, sizeof(a), "%d", attnum);
         res = PQexecParams(c->pg,
-                           "SELECT attnotnull FROM pg_catalog.pg_attribute "
-                           "WHERE attrelid = $1::oid AND attnum = $2::int2",
+                           "SELECT a.attnotnull, a.attidentity <> '' OR "
+                           "COALESCE(pg_catalog.pg_get_expr(d.adbin, "
+                           "d.adrelid), '') LIKE 'nextval(%' "
+                           "FROM pg_catalog.pg_attribute a "
+                           "LEFT JOIN pg_catalog.pg_attrdef d ON "
+                           "d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                           "WHERE a.attrelid = $1::oid AND a.attnum = $2::int2",
                            2, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             kc_err_t rc =
@@ -417,6 +422,7 @@ static kc_err_t kc_pg_nullability(kc_pg_conn_t *c, PGresult *desc,
             cols[i].nullable = PQgetvalue(res, 0, 0)[0] == 't'
                                    ? KC_JDBC_NO_NULLS
                                    : KC_JDBC_NULLABLE;
+            cols[i].autoincrement = PQgetvalue(res, 0, 1)[0] == 't';
         }
         PQclear(res);
     }

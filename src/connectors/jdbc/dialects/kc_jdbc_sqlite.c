@@ -376,6 +376,7 @@ static kc_err_t kc_sqlite_query(kc_jdbc_conn_t *conn, const char *sql,
         const char *table = sqlite3_column_table_name(stmt, (int)i);
         const char *origin = sqlite3_column_origin_name(stmt, (int)i);
         int notnull = 0;
+        int autoinc = 0;
 
         col->name = kc_strdup(sqlite3_column_name(stmt, (int)i));
         col->is_signed = true;
@@ -391,8 +392,9 @@ static kc_err_t kc_sqlite_query(kc_jdbc_conn_t *conn, const char *sql,
         if (table != NULL && origin != NULL &&
             sqlite3_table_column_metadata(
                 c->db, sqlite3_column_database_name(stmt, (int)i), table,
-                origin, NULL, NULL, &notnull, NULL, NULL) == SQLITE_OK) {
+                origin, NULL, NULL, &notnull, NULL, &autoinc) == SQLITE_OK) {
             col->nullable = notnull ? KC_JDBC_NO_NULLS : KC_JDBC_NULLABLE;
+            col->autoincrement = autoinc != 0;
         }
     }
     *out = &rs->base;
