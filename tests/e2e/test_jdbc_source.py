@@ -332,6 +332,7 @@ def test_query_mode_publishes_to_the_prefix(kconnect, kcat, db):
     w = start(kconnect, db, name, {
         "mode": "incrementing", "incrementing.column.name": "id",
         "topic.prefix": topic,
+        "transaction.isolation.mode": "REPEATABLE_READ",
         "query": "SELECT id, name FROM %s" % db.fqn(table)})
     w.wait_for_connector(name, "RUNNING", tasks=1)
     got = kcat.consume(topic, 2)
@@ -340,6 +341,10 @@ def test_query_mode_publishes_to_the_prefix(kconnect, kcat, db):
     # driver knows the column
     assert "name" not in env["schema"]
     assert env["payload"] == {"id": 2, "name": "b"}
+    # the isolation level is set where the database takes it, else a
+    # warning (as Confluent)
+    refused = "isolation level REPEATABLE_READ is not supported" in w.log()
+    assert refused == (db.name == "sqlite")
 
     def offsets():
         status, body = w.request("GET", "/connectors/%s/offsets" % name)

@@ -533,6 +533,52 @@ static void test_jdbc_numeric_mapping_best_fit(void **state)
     assert_int_equal(f->batch.records[0]->source_offset.type, KC_TYPE_NULL);
 }
 
+static void test_jdbc_timestamp_granularity_as_confluent_writes_it(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    const kc_record_t *rec;
+    const kc_value_t *v;
+
+    exec_sql(f, "CREATE TABLE t(id INTEGER NOT NULL, a TIMESTAMP, "
+                "b TIMESTAMP);"
+                "INSERT INTO t VALUES (1,'2020-01-01 00:00:01.250', NULL);");
+    assert_int_equal(start_task(f,
+                                "mode=bulk\n"
+                                "timestamp.granularity=nanos_iso_datetime_"
+                                "string\n",
+                                &err),
+                     KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    rec = f->batch.records[0];
+    assert_int_equal(
+        kc_schema_type(kc_schema_field(rec->value_schema, "a")->schema),
+        KC_TYPE_STRING);
+    assert_null(
+        kc_schema_name(kc_schema_field(rec->value_schema, "a")->schema));
+    v = kc_value_struct_get(&rec->value, "a");
+    assert_int_equal(v->u.str.len, 29);
+    assert_memory_equal(v->u.str.data, "2020-01-01T00:00:01.250000000", 29);
+    assert_int_equal(kc_value_struct_get(&rec->value, "b")->type, KC_TYPE_NULL);
+    kc_jdbc_source_task.stop(f->task);
+
+    assert_int_equal(
+        start_task(f, "mode=bulk\ntimestamp.granularity=nanos_long\n", &err),
+        KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    rec = f->batch.records[0];
+    assert_int_equal(field_int(rec, "a"), 1577836801250000000LL);
+    kc_jdbc_source_task.stop(f->task);
+
+    assert_int_equal(
+        start_task(f, "mode=bulk\ntimestamp.granularity=micros_string\n", &err),
+        KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    v = kc_value_struct_get(&f->batch.records[0]->value, "a");
+    assert_int_equal(v->u.str.len, 16);
+    assert_memory_equal(v->u.str.data, "1577836801250000", 16);
+}
+
 static void test_jdbc_config_requires_a_mode(void **state)
 {
     kc_props_t *props = kc_props_new();
@@ -597,6 +643,9 @@ int main(void)
             test_jdbc_missing_table_fails_with_its_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jdbc_numeric_mapping_best_fit,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_timestamp_granularity_as_confluent_writes_it, setup,
+            teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -447,11 +447,6 @@ static void kc_jdbc_cross_issues(const kc_jdbc_source_conf_t *conf,
             "timestamp.column.name must name at least one column in "
             "timestamp modes");
     }
-    if (conf->ts_granularity != NULL &&
-        !kc_str_eq_nocase(conf->ts_granularity, "connect_logical")) {
-        add(arg, "timestamp.granularity",
-            "only connect_logical is supported by kconnect yet");
-    }
     if (conf->db_timezone != NULL &&
         !kc_jdbc_timezone_is_utc(conf->db_timezone)) {
         add(arg, "db.timezone",

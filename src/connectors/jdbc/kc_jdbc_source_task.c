@@ -540,6 +540,7 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
         return rc;
     }
     kc_jdbc_row_schema_build(q->rs, task->conf.mapping,
+                             kc_jdbc_ts_granularity(task->conf.ts_granularity),
                              task->query_mode ? NULL : q->id.table, &q->rsch);
     q->inc_col = -1;
     if (kc_jdbc_uses_inc(task->mode)) {
@@ -812,6 +813,42 @@ fail:
     return rc;
 }
 
+/* transaction.isolation.mode; as Confluent, one the database does not
+ * take is a warning, not a failure. */
+static void kc_jdbc_set_isolation(kc_jdbc_task_t *task)
+{
+    const struct kc_jdbc_dialect *d = task->conn->dialect;
+    const char *mode = task->conf.isolation;
+    char level[64];
+    char *sql;
+    kc_error_t err;
+
+    if (mode == NULL || strcmp(mode, "DEFAULT") == 0) {
+        return;
+    }
+    if (d->isolation_sql == NULL) {
+        kc_log_warn(KC_JDBC_TASK_LOGGER,
+                    "Transaction isolation level %s is not supported by "
+                    "%s; using the database's default",
+                    mode, d->name);
+        return;
+    }
+    snprintf(level, sizeof(level), "%s", mode);
+    for (char *p = level; *p != '\0'; p++) {
+        if (*p == '_') {
+            *p = ' ';
+        }
+    }
+    sql = kc_asprintf(d->isolation_sql, level);
+    if (d->exec(task->conn, sql, &err) != KC_OK) {
+        kc_log_warn(KC_JDBC_TASK_LOGGER,
+                    "Transaction isolation level %s is not supported by "
+                    "the database: %s",
+                    mode, err.msg);
+    }
+    kc_free(sql);
+}
+
 /* Connect when there is no connection, with Confluent's attempts. */
 static kc_err_t kc_jdbc_task_connect(kc_jdbc_task_t *task, kc_error_t *err)
 {
@@ -829,6 +866,7 @@ static kc_err_t kc_jdbc_task_connect(kc_jdbc_task_t *task, kc_error_t *err)
                          task->conf.quote_always, &task->conn, err);
     if (rc == KC_OK) {
         task->conn_failures = 0;
+        kc_jdbc_set_isolation(task);
         if (!kc_jdbc_timezone_is_utc(task->conf.db_timezone)) {
             return kc_error_set(err, KC_ERR_UNSUPPORTED,
                                 "db.timezone \"%s\" is not supported yet",

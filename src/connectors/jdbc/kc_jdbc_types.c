@@ -133,8 +133,28 @@ static bool kc_jdbc_map_column(const kc_jdbc_column_t *col,
     }
 }
 
+kc_jdbc_ts_granularity_t kc_jdbc_ts_granularity(const char *name)
+{
+    static const char *const names[] = {"connect_logical",
+                                        "nanos_long",
+                                        "nanos_string",
+                                        "nanos_iso_datetime_string",
+                                        "micros_long",
+                                        "micros_string",
+                                        "micros_iso_datetime_string",
+                                        NULL};
+
+    for (size_t i = 0; name != NULL && names[i] != NULL; i++) {
+        if (kc_str_eq_nocase(name, names[i])) {
+            return (kc_jdbc_ts_granularity_t)i;
+        }
+    }
+    return KC_JDBC_TS_CONNECT_LOGICAL;
+}
+
 void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
                               kc_jdbc_numeric_mapping_t mapping,
+                              kc_jdbc_ts_granularity_t granularity,
                               const char *name, kc_jdbc_row_schema_t *out)
 {
     kc_schema_t *st = kc_schema_new(KC_TYPE_STRUCT);
@@ -167,6 +187,15 @@ void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
             fs = kc_schema_time_new();
             break;
         case KC_LOGICAL_TIMESTAMP:
+            if (granularity != KC_JDBC_TS_CONNECT_LOGICAL) {
+                bool is_long = granularity == KC_JDBC_TS_NANOS_LONG ||
+                               granularity == KC_JDBC_TS_MICROS_LONG;
+
+                f->type = is_long ? KC_TYPE_INT64 : KC_TYPE_STRING;
+                f->logical = KC_LOGICAL_NONE;
+                fs = kc_schema_new(f->type);
+                break;
+            }
             fs = kc_schema_timestamp_new();
             break;
         default:
@@ -182,6 +211,8 @@ void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
             kc_schema_unref(fs);
             continue;
         }
+        f->ts = col->type == KC_JDBC_TIMESTAMP ? granularity
+                                               : KC_JDBC_TS_CONNECT_LOGICAL;
         f->col = i;
         out->nfields++;
     }
@@ -258,6 +289,39 @@ static kc_err_t kc_jdbc_bad_value(const kc_jdbc_rs_t *rs, size_t col,
                         what);
 }
 
+/* A timestamp as Confluent's DateTimeUtils writes it for a granularity
+ * (db.timezone is UTC). */
+static void kc_jdbc_ts_granular(kc_jdbc_ts_granularity_t g, kc_jdbc_ts_t ts,
+                                kc_arena_t *arena, kc_value_t *v)
+{
+    char text[64];
+
+    switch (g) {
+    case KC_JDBC_TS_NANOS_LONG:
+        kc_value_set_int(v, KC_TYPE_INT64, ts.sec * 1000000000 + ts.nsec);
+        return;
+    case KC_JDBC_TS_MICROS_LONG:
+        kc_value_set_int(v, KC_TYPE_INT64, ts.sec * 1000000 + ts.nsec / 1000);
+        return;
+    case KC_JDBC_TS_NANOS_STRING:
+        snprintf(text, sizeof(text), "%" PRId64, ts.sec * 1000000000 + ts.nsec);
+        break;
+    case KC_JDBC_TS_MICROS_STRING:
+        snprintf(text, sizeof(text), "%" PRId64,
+                 ts.sec * 1000000 + ts.nsec / 1000);
+        break;
+    default:
+        /* yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS (or 6 digits for micros) */
+        kc_jdbc_ts_format(ts, text, sizeof(text));
+        text[10] = 'T';
+        if (g == KC_JDBC_TS_MICROS_ISO) {
+            text[26] = '\0';
+        }
+        break;
+    }
+    kc_value_set_string(arena, v, text, strlen(text));
+}
+
 kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                            kc_arena_t *arena, kc_value_t *value,
                            kc_error_t *err)
@@ -276,6 +340,14 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
         dialect->get(rs, f->col, &data, &len);
         if (data == NULL) {
             kc_value_set_null(v);
+            continue;
+        }
+        if (f->ts != KC_JDBC_TS_CONNECT_LOGICAL) {
+            if (kc_jdbc_ts_parse(data, len, false, &ts) != KC_OK) {
+                return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
+                                         err);
+            }
+            kc_jdbc_ts_granular(f->ts, ts, arena, v);
             continue;
         }
         switch (f->logical) {

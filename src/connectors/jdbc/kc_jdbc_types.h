@@ -15,12 +15,27 @@ typedef enum kc_jdbc_numeric_mapping {
     KC_JDBC_NUMERIC_BEST_FIT_EAGER_DOUBLE
 } kc_jdbc_numeric_mapping_t;
 
+/* timestamp.granularity: how TIMESTAMP columns appear in records. */
+typedef enum kc_jdbc_ts_granularity {
+    KC_JDBC_TS_CONNECT_LOGICAL = 0,
+    KC_JDBC_TS_NANOS_LONG,
+    KC_JDBC_TS_NANOS_STRING,
+    KC_JDBC_TS_NANOS_ISO,
+    KC_JDBC_TS_MICROS_LONG,
+    KC_JDBC_TS_MICROS_STRING,
+    KC_JDBC_TS_MICROS_ISO
+} kc_jdbc_ts_granularity_t;
+
+/** @brief The granularity named @p name (ignoring case); 0 if unknown. */
+kc_jdbc_ts_granularity_t kc_jdbc_ts_granularity(const char *name);
+
 /* How one result column becomes one struct field. */
 typedef struct kc_jdbc_field_map {
     size_t col; /* result column */
     kc_type_t type;
     kc_logical_t logical;
-    int32_t scale; /* Decimal */
+    int32_t scale;               /* Decimal */
+    kc_jdbc_ts_granularity_t ts; /* a TIMESTAMP column not as Timestamp */
 } kc_jdbc_field_map_t;
 
 /* The value schema of a result set and how to fill it. */
@@ -36,6 +51,7 @@ typedef struct kc_jdbc_row_schema {
  */
 void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
                               kc_jdbc_numeric_mapping_t mapping,
+                              kc_jdbc_ts_granularity_t granularity,
                               const char *name, kc_jdbc_row_schema_t *out);
 void kc_jdbc_row_schema_release(kc_jdbc_row_schema_t *rsch);
 

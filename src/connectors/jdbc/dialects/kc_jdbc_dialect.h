@@ -137,6 +137,9 @@ struct kc_jdbc_dialect {
     /* A two-part name is catalog.table (MySQL's databases), not
      * schema.table. */
     bool uses_catalogs;
+    /* SET statement for transaction.isolation.mode, "%s" the level as
+     * SQL spells it ("READ COMMITTED"); NULL: not supported. */
+    const char *isolation_sql;
     /**
      * Open a connection. URL parameters the driver understands are
      * honoured; any other is refused by name. @p user/@p password may be

@@ -603,6 +603,7 @@ const struct kc_jdbc_dialect kc_jdbc_mysql_dialect = {
     .subprotocols = kc_my_subprotocols,
     .quote_char = '`',
     .uses_catalogs = true,
+    .isolation_sql = "SET SESSION TRANSACTION ISOLATION LEVEL %s",
     .connect = kc_my_connect,
     .close = kc_my_close,
     .list_tables = kc_my_list_tables,

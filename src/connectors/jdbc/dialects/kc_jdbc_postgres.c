@@ -648,6 +648,8 @@ const struct kc_jdbc_dialect kc_jdbc_postgres_dialect = {
     .subprotocols = kc_pg_subprotocols,
     .quote_char = '"',
     .zero_numeric_is_unscaled = true,
+    .isolation_sql =
+        "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s",
     .connect = kc_pg_connect,
     .close = kc_pg_close,
     .list_tables = kc_pg_list_tables,
