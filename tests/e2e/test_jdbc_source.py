@@ -527,6 +527,19 @@ def test_wrong_password_fails_the_connector_with_the_reason(kconnect,
     assert by_key["connection.password"]["value"] == "[hidden]"
 
 
+def test_validate_names_a_whitelisted_table_that_is_missing(kconnect, db):
+    w = kconnect()
+    config = dict(db.config(), **{
+        "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+        "name": "v", "mode": "bulk", "table.whitelist": "no_such_table_v"})
+    res = w.put("/connector-plugins/JdbcSourceConnector/config/validate",
+                config)
+    by_key = {c["value"]["name"]: c["value"] for c in res["configs"]}
+    assert res["error_count"] == 1
+    assert "no_such_table_v" in by_key["table.whitelist"]["errors"][0]
+    assert by_key["connection.url"]["errors"] == []
+
+
 def test_missing_table_fails_the_task_with_its_name(kconnect, db):
     name = unique_name("jdbc-missing")
     w = start(kconnect, db, name, {"mode": "bulk",

@@ -539,6 +539,55 @@ void kc_jdbc_source_conf_release(kc_jdbc_source_conf_t *conf)
     memset(conf, 0, sizeof(*conf));
 }
 
+/* Whitelisted tables the database does not have (as Confluent's
+ * validation reports them). */
+static void kc_jdbc_missing_tables(const kc_jdbc_source_conf_t *conf,
+                                   kc_jdbc_conn_t *conn,
+                                   kc_config_result_t *result)
+{
+    kc_jdbc_table_list_t all = {0};
+    kc_error_t err;
+    kc_buf_t missing;
+
+    if (conn->dialect->list_tables(
+            conn, conf->catalog_pattern, conf->schema_pattern,
+            (const char *const *)conf->table_types.items,
+            conf->table_types.count, &all, &err) != KC_OK) {
+        kc_jdbc_add_to_result(result, "connection.url", err.msg);
+        return;
+    }
+    kc_buf_init(&missing, 0);
+    for (size_t i = 0; i < conf->whitelist.count; i++) {
+        const char *want = conf->whitelist.items[i];
+        bool found = false;
+
+        for (size_t k = 0; k < all.count && !found; k++) {
+            char *fqn = kc_jdbc_table_fqn(&all.items[k]);
+            kc_buf_t quoted;
+
+            kc_buf_init(&quoted, 0);
+            kc_jdbc_append_table(conn, &quoted, &all.items[k]);
+            found = strcmp(want, all.items[k].table) == 0 ||
+                    strcmp(want, fqn) == 0 ||
+                    strcmp(want, kc_buf_cstr(&quoted)) == 0;
+            kc_buf_release(&quoted);
+            kc_free(fqn);
+        }
+        if (!found) {
+            kc_buf_printf(&missing, "%s%s", missing.len > 0 ? ", " : "", want);
+        }
+    }
+    if (missing.len > 0) {
+        char *msg = kc_asprintf("table(s) not found in the database: %s",
+                                kc_buf_cstr(&missing));
+
+        kc_jdbc_add_to_result(result, "table.whitelist", msg);
+        kc_free(msg);
+    }
+    kc_buf_release(&missing);
+    kc_jdbc_table_list_release(&all);
+}
+
 void kc_jdbc_source_validate(const kc_props_t *config,
                              kc_config_result_t *result)
 {
@@ -558,6 +607,8 @@ void kc_jdbc_source_validate(const kc_props_t *config,
         kc_jdbc_connect(conf.url, conf.dialect_name, conf.user, conf.password,
                         true, &conn, &err) != KC_OK) {
         kc_jdbc_add_to_result(result, "connection.url", err.msg);
+    } else if (conn != NULL && conf.whitelist.count > 0) {
+        kc_jdbc_missing_tables(&conf, conn, result);
     }
     kc_jdbc_close(conn);
     kc_config_bind_release(kc_jdbc_source_tables, &conf);
