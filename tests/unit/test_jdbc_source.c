@@ -579,6 +579,30 @@ static void test_jdbc_timestamp_granularity_as_confluent_writes_it(void **state)
     assert_memory_equal(v->u.str.data, "1577836801250000", 16);
 }
 
+static void test_jdbc_column_mappings_pick_columns_per_table(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    const kc_record_t *rec;
+
+    exec_sql(f, "CREATE TABLE t(k INTEGER NOT NULL, u TIMESTAMP, "
+                "c TIMESTAMP NOT NULL);"
+                "INSERT INTO t VALUES (5, NULL, '2020-01-01 00:00:01.000');");
+    assert_int_equal(start_task(f,
+                                "mode=timestamp+incrementing\n"
+                                "table.include.list=t\n"
+                                "timestamp.columns.mapping=x.*:[a],t:[u|c]\n"
+                                "incrementing.column.mapping=.*:k\n",
+                                &err),
+                     KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    assert_int_equal(f->batch.len, 1);
+    rec = f->batch.records[0];
+    /* COALESCE(u, c): u is null, so c's time */
+    assert_int_equal(offset_int(rec, "timestamp"), 1577836801000LL);
+    assert_int_equal(offset_int(rec, "incrementing"), 5);
+}
+
 static void test_jdbc_config_requires_a_mode(void **state)
 {
     kc_props_t *props = kc_props_new();
@@ -601,6 +625,20 @@ static void test_jdbc_config_requires_a_mode(void **state)
     assert_int_equal(kc_jdbc_source_conf_load(props, &conf, &err),
                      KC_ERR_INVALID);
     kc_props_remove(props, "table.blacklist");
+    kc_props_set(props, "timestamp.columns.mapping", ".*:[ts]");
+    assert_int_equal(kc_jdbc_source_conf_load(props, &conf, &err),
+                     KC_ERR_INVALID);
+    kc_props_remove(props, "timestamp.columns.mapping");
+    kc_props_set(props, "timestamp.column.name", "a");
+    kc_props_set(props, "incrementing.column.name", "b");
+    kc_props_set(props, "incrementing.column.mapping", ".*:c");
+    kc_props_remove(props, "table.whitelist");
+    assert_int_equal(kc_jdbc_source_conf_load(props, &conf, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "Cannot use both incrementing.column.name "
+                                    "and incrementing.column.mapping"));
+    kc_props_remove(props, "incrementing.column.mapping");
+    kc_props_set(props, "table.whitelist", "a");
     assert_int_equal(kc_jdbc_source_conf_load(props, &conf, &err), KC_OK);
     assert_int_equal(conf.batch_max_rows, 100);
     assert_int_equal(conf.attempts, 3);
@@ -646,6 +684,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_jdbc_timestamp_granularity_as_confluent_writes_it, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_column_mappings_pick_columns_per_table, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,10 @@ typedef struct kc_jdbc_source_conf {
     char *mode;
     char *inc_column;
     kc_cfg_list_t ts_columns;
+    kc_cfg_list_t ts_mapping;
+    kc_cfg_list_t inc_mapping;
+    int32_t max_buffer_size;
+    int64_t poll_linger_ms;
     bool validate_non_null;
     char *query;
     char *query_masked;

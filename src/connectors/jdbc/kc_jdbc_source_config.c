@@ -253,6 +253,23 @@ const kc_config_def_t kc_jdbc_source_defs[] = {
      .doc = "Comma separated list of one or more timestamp columns to "
             "detect new or modified rows using the COALESCE SQL function.",
      KC_JDBC_BIND(ts_columns)},
+    {.name = "timestamp.columns.mapping",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = KC_IMPORTANCE_MEDIUM,
+     .group = "Mode",
+     .doc = "Per-table timestamp columns, for use with table.include.list: "
+            "entries <regex>:[col1|col2] whose regex is matched against the "
+            "table's unquoted full name; each table must match exactly one.",
+     KC_JDBC_BIND(ts_mapping)},
+    {.name = "incrementing.column.mapping",
+     .type = KC_CFG_LIST,
+     .default_value = "",
+     .importance = KC_IMPORTANCE_MEDIUM,
+     .group = "Mode",
+     .doc = "Per-table incrementing column, for use with table.include.list: "
+            "entries <regex>:<column>; each table must match exactly one.",
+     KC_JDBC_BIND(inc_mapping)},
     {.name = "timestamp.initial",
      .type = KC_CFG_LONG,
      .importance = KC_IMPORTANCE_LOW,
@@ -338,6 +355,24 @@ const kc_config_def_t kc_jdbc_source_defs[] = {
      .doc = "Maximum number of rows to include in a single batch when "
             "polling for new data.",
      KC_JDBC_BIND(batch_max_rows)},
+    {.name = "max.buffer.size",
+     .type = KC_CFG_INT,
+     .default_value = "0",
+     .importance = KC_IMPORTANCE_LOW,
+     .group = "Connector",
+     .doc = "Confluent's internal row queue size (0: 4 x batch.max.rows). "
+            "kconnect reads rows straight into each batch and has no such "
+            "queue; accepted for compatibility.",
+     KC_JDBC_BIND(max_buffer_size)},
+    {.name = "poll.linger.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "5000",
+     .importance = KC_IMPORTANCE_LOW,
+     .group = "Connector",
+     .doc = "Confluent's longest wait of a poll that has no rows yet. "
+            "kconnect's polls return within about 200 ms when no table is "
+            "due; accepted for compatibility.",
+     KC_JDBC_BIND(poll_linger_ms)},
     {.name = "table.poll.interval.ms",
      .type = KC_CFG_LONG,
      .default_value = "60000",
@@ -410,17 +445,44 @@ static void kc_jdbc_cross_issues(const kc_jdbc_source_conf_t *conf,
     bool legacy = conf->whitelist.count > 0 || conf->blacklist.count > 0;
     bool lists = conf->include_list.count > 0 || conf->exclude_list.count > 0;
 
+    bool has_ts_name =
+        conf->ts_columns.count > 0 && *conf->ts_columns.items[0] != '\0';
+    bool has_inc_name = conf->inc_column != NULL && *conf->inc_column != '\0';
+    bool new_keys =
+        lists || conf->ts_mapping.count > 0 || conf->inc_mapping.count > 0;
+
     if (conf->mode == NULL || *conf->mode == '\0') {
         add(arg, "mode", "Query mode must be specified");
+    }
+    if (has_ts_name && conf->ts_mapping.count > 0) {
+        add(arg, "timestamp.column.name",
+            "Cannot use both timestamp.column.name and "
+            "timestamp.columns.mapping. Use timestamp.columns.mapping for new "
+            "implementations.");
+        add(arg, "timestamp.columns.mapping",
+            "Cannot use both timestamp.column.name and "
+            "timestamp.columns.mapping. Use timestamp.columns.mapping for new "
+            "implementations.");
+    }
+    if (has_inc_name && conf->inc_mapping.count > 0) {
+        add(arg, "incrementing.column.name",
+            "Cannot use both incrementing.column.name and "
+            "incrementing.column.mapping. Use incrementing.column.mapping for "
+            "new implementations.");
+        add(arg, "incrementing.column.mapping",
+            "Cannot use both incrementing.column.name and "
+            "incrementing.column.mapping. Use incrementing.column.mapping for "
+            "new implementations.");
+    }
+    if (new_keys && legacy) {
+        add(arg, "table.include.list",
+            "table.include.list, table.exclude.list, timestamp.columns.mapping "
+            "and incrementing.column.mapping cannot be used with "
+            "table.whitelist or table.blacklist");
     }
     if (conf->whitelist.count > 0 && conf->blacklist.count > 0) {
         add(arg, "table.whitelist",
             "table.whitelist and table.blacklist cannot both be set");
-    }
-    if (legacy && lists) {
-        add(arg, "table.include.list",
-            "table.include.list and table.exclude.list cannot be used with "
-            "table.whitelist or table.blacklist");
     }
     if (conf->exclude_list.count > 0 && conf->include_list.count == 0) {
         add(arg, "table.exclude.list",
@@ -442,7 +504,7 @@ static void kc_jdbc_cross_issues(const kc_jdbc_source_conf_t *conf,
     if (conf->mode != NULL &&
         (strcmp(conf->mode, "timestamp") == 0 ||
          strcmp(conf->mode, "timestamp+incrementing") == 0) &&
-        conf->ts_columns.count == 0) {
+        !has_ts_name && conf->ts_mapping.count == 0) {
         add(arg, "timestamp.column.name",
             "timestamp.column.name must name at least one column in "
             "timestamp modes");

@@ -23,6 +23,7 @@
 #include <inttypes.h>
 
 #include "connectors/jdbc/kc_jdbc_source.h"
+#include "transforms/kc_java_regex.h"
 #include "util/kc_clock.h"
 #include "util/kc_str.h"
 
@@ -43,6 +44,8 @@ typedef struct kc_jdbc_querier {
     char *topic;
     char *sql;      /* the statement, built on the first run */
     char *inc_name; /* the incrementing column (configured or detected) */
+    kc_cfg_list_t ts_names; /* the timestamp columns (borrowed strings) */
+    char *ts_buf;           /* the mapping's columns, split in place */
     /* the committed position, and the one of the last record emitted */
     bool has_inc;
     int64_t inc;
@@ -105,6 +108,8 @@ static void kc_jdbc_task_free(kc_jdbc_task_t *task)
         kc_free(q->topic);
         kc_free(q->sql);
         kc_free(q->inc_name);
+        kc_free(q->ts_names.items);
+        kc_free(q->ts_buf);
     }
     kc_free(task->queriers);
     kc_jdbc_close(task->conn);
@@ -205,7 +210,7 @@ static void kc_jdbc_append_column(const kc_jdbc_task_t *task,
 static void kc_jdbc_append_ts(const kc_jdbc_task_t *task,
                               const kc_jdbc_querier_t *q, kc_buf_t *sql)
 {
-    const kc_cfg_list_t *cols = &task->conf.ts_columns;
+    const kc_cfg_list_t *cols = &q->ts_names;
 
     if (cols->count == 1) {
         kc_jdbc_append_column(task, q, sql, cols->items[0]);
@@ -426,6 +431,97 @@ static long kc_jdbc_find_col(const kc_jdbc_rs_t *rs, const char *name)
 }
 
 /*
+ * The entry of a column mapping ("regex:col" or "regex:[c1|c2]") whose
+ * regex matches the table's unquoted full name; exactly one must.
+ * *@p cols points into the entry (the part after the last ':').
+ */
+static kc_err_t kc_jdbc_mapping_find(const kc_cfg_list_t *mapping,
+                                     const char *key, const char *fqn,
+                                     const char **cols, kc_error_t *err)
+{
+    size_t found = 0;
+
+    for (size_t i = 0; i < mapping->count; i++) {
+        char *entry = mapping->items[i];
+        char *colon = strrchr(entry, ':');
+        kc_java_regex_t *re;
+        bool match;
+
+        if (colon == NULL || colon == entry || colon[1] == '\0') {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "could not use %s entry \"%s\": expected "
+                                "<regex>:<column> or <regex>:[c1|c2]",
+                                key, entry);
+        }
+        *colon = '\0';
+        re = kc_java_regex_new(entry, err);
+        *colon = ':';
+        if (re == NULL) {
+            return KC_ERR_INVALID;
+        }
+        match = kc_java_regex_matches(re, fqn);
+        kc_java_regex_destroy(re);
+        if (match) {
+            found++;
+            *cols = colon + 1;
+        }
+    }
+    if (found != 1) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "could not find the columns of %s: %zu entries "
+                            "of %s match it, exactly one must",
+                            fqn, found, key);
+    }
+    return KC_OK;
+}
+
+/* The timestamp columns of @p q: timestamp.columns.mapping or
+ * timestamp.column.name. */
+static kc_err_t kc_jdbc_resolve_ts(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
+                                   kc_error_t *err)
+{
+    const char *cols = NULL;
+    char *p;
+    kc_err_t rc;
+
+    if (task->conf.ts_mapping.count == 0) {
+        q->ts_names.count = task->conf.ts_columns.count;
+        q->ts_names.items =
+            kc_calloc(q->ts_names.count + 1, sizeof(*q->ts_names.items));
+        memcpy(q->ts_names.items, task->conf.ts_columns.items,
+               q->ts_names.count * sizeof(*q->ts_names.items));
+        return KC_OK;
+    }
+    rc = kc_jdbc_mapping_find(&task->conf.ts_mapping,
+                              "timestamp.columns.mapping", q->fqn, &cols, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    /* "[c1|c2]" (or a bare name), split on '|' in a copy of our own */
+    q->ts_buf = kc_strdup(cols);
+    p = q->ts_buf;
+    if (*p == '[') {
+        char *end = strrchr(p, ']');
+
+        p++;
+        if (end != NULL) {
+            *end = '\0';
+        }
+    }
+    q->ts_names.items = kc_calloc(8, sizeof(*q->ts_names.items));
+    for (char *tok = p; tok != NULL && q->ts_names.count < 8;) {
+        char *bar = strchr(tok, '|');
+
+        if (bar != NULL) {
+            *bar = '\0';
+        }
+        q->ts_names.items[q->ts_names.count++] = tok;
+        tok = bar != NULL ? bar + 1 : NULL;
+    }
+    return KC_OK;
+}
+
+/*
  * The incrementing column: the configured one, else (table mode) the first
  * auto-increment column of the table, as Confluent detects it.
  */
@@ -437,6 +533,24 @@ static kc_err_t kc_jdbc_detect_inc(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     kc_buf_t sql;
     kc_err_t rc;
 
+    if (task->conf.inc_mapping.count > 0) {
+        const char *col = NULL;
+
+        rc = kc_jdbc_mapping_find(&task->conf.inc_mapping,
+                                  "incrementing.column.mapping", q->fqn, &col,
+                                  err);
+        if (rc == KC_OK) {
+            size_t len = strlen(col);
+
+            /* "regex:col" or "regex:[col]" */
+            if (len >= 2 && col[0] == '[' && col[len - 1] == ']') {
+                q->inc_name = kc_strndup(col + 1, len - 2);
+            } else {
+                q->inc_name = kc_strdup(col);
+            }
+        }
+        return rc;
+    }
     if (task->conf.inc_column != NULL && *task->conf.inc_column != '\0') {
         q->inc_name = kc_strdup(task->conf.inc_column);
         return KC_OK;
@@ -482,6 +596,13 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     kc_err_t rc;
 
     memset(params, 0, sizeof(params));
+    if (q->sql == NULL && kc_jdbc_uses_ts(task->mode) &&
+        q->ts_names.items == NULL) {
+        rc = kc_jdbc_resolve_ts(task, q, err);
+        if (rc != KC_OK) {
+            return rc;
+        }
+    }
     if (q->sql == NULL && kc_jdbc_uses_inc(task->mode) && q->inc_name == NULL) {
         rc = kc_jdbc_detect_inc(task, q, err);
         if (rc != KC_OK) {
@@ -554,16 +675,15 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
         }
     }
     if (kc_jdbc_uses_ts(task->mode)) {
-        q->nts = task->conf.ts_columns.count;
+        q->nts = q->ts_names.count;
         q->ts_cols = kc_calloc(q->nts + 1, sizeof(*q->ts_cols));
         for (size_t i = 0; i < q->nts; i++) {
-            q->ts_cols[i] =
-                kc_jdbc_find_col(q->rs, task->conf.ts_columns.items[i]);
+            q->ts_cols[i] = kc_jdbc_find_col(q->rs, q->ts_names.items[i]);
             if (q->ts_cols[i] < 0) {
                 return kc_error_set(err, KC_ERR_NOT_FOUND,
                                     "could not find timestamp column \"%s\" "
                                     "in the result of %s",
-                                    task->conf.ts_columns.items[i],
+                                    q->ts_names.items[i],
                                     task->query_mode ? "the query" : q->fqn);
             }
         }
@@ -588,7 +708,7 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                     "Cannot make incremental queries using "
                                     "timestamp columns [%s] on %s because "
                                     "all of these columns are nullable.",
-                                    task->conf.ts_columns.items[0], q->fqn);
+                                    q->ts_names.items[0], q->fqn);
             }
         }
     }
@@ -643,7 +763,7 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
             return kc_error_set(err, KC_ERR_INVALID,
                                 "could not read timestamp column \"%s\" of "
                                 "%s: \"%.*s\" is not a timestamp",
-                                task->conf.ts_columns.items[i], q->fqn,
+                                q->ts_names.items[i], q->fqn,
                                 (int)(len > 64 ? 64 : len), data);
         }
         *has_ts = true;
