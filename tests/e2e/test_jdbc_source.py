@@ -355,6 +355,34 @@ def test_query_mode_publishes_to_the_prefix(kconnect, kcat, db):
     assert off[0]["partition"] == {"query": "query"}
 
 
+def test_db_timezone_reads_and_bounds_wall_times_in_the_zone(kconnect, kcat,
+                                                             db):
+    """db.timezone=Europe/Paris: a TIMESTAMP column holds Paris wall time
+    (UTC+1 in January), the criteria are bound in it, and the offset is
+    the instant."""
+    table = "tz_%s" % uuid.uuid4().hex[:8]
+    db.sql("CREATE TABLE %s (id INT NOT NULL, ts %s NOT NULL)" % (
+        table, db.ts_type),
+        "INSERT INTO %s VALUES (1, '%s')" % (
+            table, ts_text(db, "2020-01-01 01:00:00")))
+    prefix = unique_name("jdbc") + "-"
+    name = unique_name("jdbc-tz")
+    w = start(kconnect, db, name, {"mode": "timestamp",
+                                   "timestamp.column.name": "ts",
+                                   "db.timezone": "Europe/Paris",
+                                   "topic.prefix": prefix,
+                                   "table.whitelist": table})
+    w.wait_for_connector(name, "RUNNING", tasks=1)
+    got = kcat.consume(prefix + table, 1)
+    assert json.loads(got[0]["payload"])["payload"] == {
+        "id": 1, "ts": epoch_ms("2020-01-01 00:00:00")}
+    db.sql("INSERT INTO %s VALUES (2, '%s')" % (
+        table, ts_text(db, "2020-07-01 02:00:00")))
+    got = kcat.consume(prefix + table, 2)
+    assert json.loads(got[1]["payload"])["payload"] == {
+        "id": 2, "ts": epoch_ms("2020-07-01 00:00:00")}
+
+
 # ---- 2. every common type per database -------------------------------------
 
 def opt(type_, field, **kw):

@@ -603,6 +603,43 @@ static void test_jdbc_column_mappings_pick_columns_per_table(void **state)
     assert_int_equal(offset_int(rec, "incrementing"), 5);
 }
 
+static void test_jdbc_db_timezone_reads_wall_times_in_the_zone(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    const kc_record_t *rec;
+    kc_jdbc_tz_t *tz;
+    kc_jdbc_ts_t ts;
+
+    /* tz database facts: Paris is UTC+1 in winter, UTC+2 in summer */
+    assert_int_equal(kc_jdbc_tz_load("Europe/Paris", &tz, &err), KC_OK);
+    assert_int_equal(kc_jdbc_tz_offset(tz, 1577836800), 3600);
+    assert_int_equal(kc_jdbc_tz_offset(tz, 1593561600), 7200);
+    assert_int_equal(kc_jdbc_tz_to_utc(tz, 1593561600 + 7200), 1593561600);
+    /* a TIME is a wall time on 1970-01-01, when Paris was UTC+1 */
+    assert_int_equal(kc_jdbc_ts_parse_tz("04:05:06", 8, true, tz, &ts), KC_OK);
+    assert_int_equal(ts.sec, 3 * 3600 + 5 * 60 + 6);
+    /* an explicit offset wins over the zone */
+    assert_int_equal(
+        kc_jdbc_ts_parse_tz("2020-01-01 00:00:00Z", 20, false, tz, &ts), KC_OK);
+    assert_int_equal(ts.sec, 1577836800);
+    kc_jdbc_tz_destroy(tz);
+    assert_int_not_equal(kc_jdbc_tz_load("../etc/passwd", &tz, &err), KC_OK);
+
+    exec_sql(f, "CREATE TABLE t(id INTEGER NOT NULL, w TIMESTAMP, "
+                "s TIMESTAMP, d DATE);"
+                "INSERT INTO t VALUES (1, '2020-01-01 01:00:00.000', "
+                "'2020-07-01 02:00:00.000', '2001-02-03');");
+    assert_int_equal(
+        start_task(f, "mode=bulk\ndb.timezone=Europe/Paris\n", &err), KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    rec = f->batch.records[0];
+    assert_int_equal(field_int(rec, "w"), 1577836800000LL);
+    assert_int_equal(field_int(rec, "s"), 1593561600000LL);
+    /* DATE is read in UTC whatever db.timezone says */
+    assert_int_equal(field_int(rec, "d"), 11356);
+}
+
 static void test_jdbc_config_requires_a_mode(void **state)
 {
     kc_props_t *props = kc_props_new();
@@ -686,6 +723,9 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_jdbc_column_mappings_pick_columns_per_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_db_timezone_reads_wall_times_in_the_zone, setup,
+            teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -509,12 +509,6 @@ static void kc_jdbc_cross_issues(const kc_jdbc_source_conf_t *conf,
             "timestamp.column.name must name at least one column in "
             "timestamp modes");
     }
-    if (conf->db_timezone != NULL &&
-        !kc_jdbc_timezone_is_utc(conf->db_timezone)) {
-        add(arg, "db.timezone",
-            "kconnect applies only UTC yet; other zones are refused rather "
-            "than misread");
-    }
     if (conf->isolation != NULL &&
         strcmp(conf->isolation, "SQL_SERVER_SNAPSHOT") == 0) {
         add(arg, "transaction.isolation.mode",

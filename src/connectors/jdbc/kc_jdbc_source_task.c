@@ -75,6 +75,7 @@ typedef struct kc_jdbc_source_task_ctx {
     kc_jdbc_querier_t *queriers;
     size_t nqueriers;
     char *tables_text;
+    kc_jdbc_tz_t *tz; /* db.timezone; NULL: UTC */
 } kc_jdbc_task_t;
 
 static kc_jdbc_offset_fn kc_jdbc_offset_lookup = kc_source_offset_get;
@@ -114,6 +115,7 @@ static void kc_jdbc_task_free(kc_jdbc_task_t *task)
     kc_free(task->queriers);
     kc_jdbc_close(task->conn);
     kc_free(task->tables_text);
+    kc_jdbc_tz_destroy(task->tz);
     kc_jdbc_source_conf_release(&task->conf);
     kc_free(task);
 }
@@ -150,6 +152,13 @@ static kc_err_t kc_jdbc_task_start(void **ctx, const kc_props_t *config,
                             "filters)");
     }
     task->tables_text = kc_strdup(tables != NULL ? tables : "");
+    if (!kc_jdbc_timezone_is_utc(task->conf.db_timezone)) {
+        rc = kc_jdbc_tz_load(task->conf.db_timezone, &task->tz, err);
+        if (rc != KC_OK) {
+            kc_jdbc_task_free(task);
+            return rc;
+        }
+    }
     *ctx = task;
     return KC_OK;
 }
@@ -626,6 +635,10 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
             end.sec--;
         }
     }
+    /* Bound as wall-clock text in db.timezone, as JDBC's setTimestamp
+     * with that calendar. */
+    begin.sec += kc_jdbc_tz_offset(task->tz, begin.sec);
+    end.sec += kc_jdbc_tz_offset(task->tz, end.sec);
     switch (task->mode) {
     case KC_JDBC_MODE_BULK:
         break;
@@ -663,6 +676,7 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     kc_jdbc_row_schema_build(q->rs, task->conf.mapping,
                              kc_jdbc_ts_granularity(task->conf.ts_granularity),
                              task->query_mode ? NULL : q->id.table, &q->rsch);
+    q->rsch.tz = task->tz;
     q->inc_col = -1;
     if (kc_jdbc_uses_inc(task->mode)) {
         q->inc_col = kc_jdbc_find_col(q->rs, q->inc_name);
@@ -759,7 +773,7 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
         if (data == NULL) {
             continue;
         }
-        if (kc_jdbc_ts_parse(data, len, false, ts) != KC_OK) {
+        if (kc_jdbc_ts_parse_tz(data, len, false, task->tz, ts) != KC_OK) {
             return kc_error_set(err, KC_ERR_INVALID,
                                 "could not read timestamp column \"%s\" of "
                                 "%s: \"%.*s\" is not a timestamp",
@@ -987,10 +1001,15 @@ static kc_err_t kc_jdbc_task_connect(kc_jdbc_task_t *task, kc_error_t *err)
     if (rc == KC_OK) {
         task->conn_failures = 0;
         kc_jdbc_set_isolation(task);
-        if (!kc_jdbc_timezone_is_utc(task->conf.db_timezone)) {
-            return kc_error_set(err, KC_ERR_UNSUPPORTED,
-                                "db.timezone \"%s\" is not supported yet",
-                                task->conf.db_timezone);
+        if (task->tz != NULL && task->conn->dialect->session_tz_sql != NULL) {
+            char *sql = kc_asprintf(task->conn->dialect->session_tz_sql,
+                                    task->conf.db_timezone);
+
+            rc = task->conn->dialect->exec(task->conn, sql, err);
+            kc_free(sql);
+            if (rc != KC_OK) {
+                return rc;
+            }
         }
         return kc_jdbc_task_setup(task, err);
     }

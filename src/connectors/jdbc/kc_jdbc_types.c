@@ -343,7 +343,7 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             continue;
         }
         if (f->ts != KC_JDBC_TS_CONNECT_LOGICAL) {
-            if (kc_jdbc_ts_parse(data, len, false, &ts) != KC_OK) {
+            if (kc_jdbc_ts_parse_tz(data, len, false, rsch->tz, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
             }
@@ -376,7 +376,8 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                                          : -((-ts.sec + 86399) / 86400));
             continue;
         case KC_LOGICAL_TIME:
-            if (kc_jdbc_ts_parse(data, len, true, &ts) != KC_OK) {
+            /* TIME and TIMESTAMP are wall times in db.timezone */
+            if (kc_jdbc_ts_parse_tz(data, len, true, rsch->tz, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a time", err);
             }
             kc_value_set_int(v, KC_TYPE_INT32,
@@ -384,7 +385,7 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                                  ts.nsec / 1000000);
             continue;
         case KC_LOGICAL_TIMESTAMP:
-            if (kc_jdbc_ts_parse(data, len, false, &ts) != KC_OK) {
+            if (kc_jdbc_ts_parse_tz(data, len, false, rsch->tz, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
             }

@@ -43,6 +43,7 @@ typedef struct kc_jdbc_row_schema {
     kc_schema_t *schema; /* a STRUCT; one reference owned */
     kc_jdbc_field_map_t *fields;
     size_t nfields;
+    const kc_jdbc_tz_t *tz; /* db.timezone (borrowed), NULL: UTC */
 } kc_jdbc_row_schema_t;
 
 /**

@@ -194,6 +194,13 @@ static bool kc_jdbc_digits(const char **p, const char *end, int n, int *out)
 kc_err_t kc_jdbc_ts_parse(const char *text, size_t len, bool time_only,
                           kc_jdbc_ts_t *ts)
 {
+    return kc_jdbc_ts_parse_tz(text, len, time_only, NULL, ts);
+}
+
+kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
+                             const kc_jdbc_tz_t *tz, kc_jdbc_ts_t *ts)
+{
+    bool has_offset = false;
     const char *p = text;
     const char *end = text + len;
     int64_t days = 0;
@@ -268,7 +275,9 @@ kc_err_t kc_jdbc_ts_parse(const char *text, size_t len, bool time_only,
 zone:
     if (p < end && *p == 'Z') {
         p++;
+        has_offset = true;
     } else if (p < end && (*p == '+' || *p == '-')) {
+        has_offset = true;
         int sign = *p == '-' ? -1 : 1;
         int oh = 0;
         int om = 0;
@@ -298,5 +307,8 @@ zone:
     }
     ts->sec = days * 86400 + hh * 3600 + mi * 60 + ss - offset;
     ts->nsec = nsec;
+    if (!has_offset && tz != NULL) {
+        ts->sec = kc_jdbc_tz_to_utc(tz, ts->sec);
+    }
     return KC_OK;
 }

@@ -140,6 +140,9 @@ struct kc_jdbc_dialect {
     /* SET statement for transaction.isolation.mode, "%s" the level as
      * SQL spells it ("READ COMMITTED"); NULL: not supported. */
     const char *isolation_sql;
+    /* SET statement for the session time zone ("%s" a zone name), so
+     * that zone-aware values read and bind in db.timezone; NULL: none. */
+    const char *session_tz_sql;
     /**
      * Open a connection. URL parameters the driver understands are
      * honoured; any other is refused by name. @p user/@p password may be
@@ -250,6 +253,26 @@ kc_err_t kc_jdbc_ts_parse(const char *text, size_t len, bool time_only,
                           kc_jdbc_ts_t *ts);
 /** @brief Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t kc_jdbc_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* ---- db.timezone (kc_jdbc_tz.c) -------------------------------------- */
+
+typedef struct kc_jdbc_tz kc_jdbc_tz_t;
+/**
+ * @brief Load the tz database zone @p name from /usr/share/zoneinfo. On
+ * success *out is the caller's (kc_jdbc_tz_destroy).
+ */
+kc_err_t kc_jdbc_tz_load(const char *name, kc_jdbc_tz_t **out, kc_error_t *err);
+void kc_jdbc_tz_destroy(kc_jdbc_tz_t *tz);
+/** @brief Seconds east of UTC at the instant @p utc_sec; NULL @p tz: UTC. */
+int32_t kc_jdbc_tz_offset(const kc_jdbc_tz_t *tz, int64_t utc_sec);
+/** @brief The instant of a wall-clock time (seconds as if UTC) in @p tz. */
+int64_t kc_jdbc_tz_to_utc(const kc_jdbc_tz_t *tz, int64_t wall_sec);
+/**
+ * @brief kc_jdbc_ts_parse, reading a text without an offset as wall-clock
+ * time in @p tz (NULL: UTC).
+ */
+kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
+                             const kc_jdbc_tz_t *tz, kc_jdbc_ts_t *ts);
+
 /** @brief The list of dialects, NULL-terminated. */
 extern const struct kc_jdbc_dialect *const kc_jdbc_dialects[];
 

@@ -29,6 +29,7 @@ typedef struct kc_my_col {
     my_bool error;
     bool is_year;
     bool is_bit;
+    bool is_utc; /* TIMESTAMP: an instant, shown in the UTC session */
 } kc_my_col_t;
 
 typedef struct kc_my_rs {
@@ -37,7 +38,7 @@ typedef struct kc_my_rs {
     MYSQL_BIND *binds;
     kc_my_col_t *cols;
     bool done;
-    char text[32];
+    char text[48];
 } kc_my_rs_t;
 
 /* Connector/J and MariaDB Connector/J URL parameters honoured here. */
@@ -290,8 +291,11 @@ static void kc_my_column_type(const MYSQL_FIELD *f, kc_jdbc_column_t *col,
         col->type = KC_JDBC_TIME;
         break;
     case MYSQL_TYPE_DATETIME:
+        col->type = KC_JDBC_TIMESTAMP;
+        break;
     case MYSQL_TYPE_TIMESTAMP:
         col->type = KC_JDBC_TIMESTAMP;
+        mc->is_utc = true;
         break;
     case MYSQL_TYPE_BIT:
         col->type = KC_JDBC_BIT;
@@ -569,6 +573,12 @@ static void kc_my_get(kc_jdbc_rs_t *base, size_t col, const char **data,
         snprintf(rs->text, sizeof(rs->text), "%.4s-01-01", mc->buf);
         *data = rs->text;
         *len = strlen(rs->text);
+    } else if (mc->is_utc && mc->len < sizeof(rs->text) - 1) {
+        /* mark it as UTC, not wall-clock time in db.timezone */
+        memcpy(rs->text, mc->buf, mc->len);
+        rs->text[mc->len] = 'Z';
+        *data = rs->text;
+        *len = mc->len + 1;
     } else if (mc->is_bit) {
         uint64_t v = 0;
 

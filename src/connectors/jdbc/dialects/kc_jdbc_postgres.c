@@ -648,6 +648,7 @@ const struct kc_jdbc_dialect kc_jdbc_postgres_dialect = {
     .subprotocols = kc_pg_subprotocols,
     .quote_char = '"',
     .zero_numeric_is_unscaled = true,
+    .session_tz_sql = "SET TimeZone = '%s'",
     .isolation_sql =
         "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s",
     .connect = kc_pg_connect,
