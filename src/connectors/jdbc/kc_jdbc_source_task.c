@@ -675,7 +675,8 @@ static kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     }
     kc_jdbc_row_schema_build(q->rs, task->conf.mapping,
                              kc_jdbc_ts_granularity(task->conf.ts_granularity),
-                             task->query_mode ? NULL : q->id.table, &q->rsch);
+                             task->query_mode ? NULL : q->id.table,
+                             q->validated, &q->rsch);
     q->rsch.tz = task->tz;
     q->inc_col = -1;
     if (kc_jdbc_uses_inc(task->mode)) {

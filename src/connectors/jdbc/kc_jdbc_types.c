@@ -155,7 +155,8 @@ kc_jdbc_ts_granularity_t kc_jdbc_ts_granularity(const char *name)
 void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
                               kc_jdbc_numeric_mapping_t mapping,
                               kc_jdbc_ts_granularity_t granularity,
-                              const char *name, kc_jdbc_row_schema_t *out)
+                              const char *name, bool quiet,
+                              kc_jdbc_row_schema_t *out)
 {
     kc_schema_t *st = kc_schema_new(KC_TYPE_STRUCT);
 
@@ -171,6 +172,9 @@ void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
         bool optional = col->nullable != KC_JDBC_NO_NULLS;
 
         if (!kc_jdbc_map_column(col, rs->conn->dialect, mapping, f)) {
+            if (quiet) {
+                continue;
+            }
             kc_log_warn(KC_JDBC_SOURCE_LOGGER,
                         "JDBC type %d not currently supported (column %s)",
                         col->type, col->name);

@@ -48,12 +48,14 @@ typedef struct kc_jdbc_row_schema {
 
 /**
  * @brief Build the struct schema (named @p name, NULL: unnamed) of @p rs's
- * columns; a column of a type Confluent skips is left out, with a warning.
+ * columns; a column of a type Confluent skips is left out, with a warning
+ * unless @p quiet (the same statement ran before).
  */
 void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
                               kc_jdbc_numeric_mapping_t mapping,
                               kc_jdbc_ts_granularity_t granularity,
-                              const char *name, kc_jdbc_row_schema_t *out);
+                              const char *name, bool quiet,
+                              kc_jdbc_row_schema_t *out);
 void kc_jdbc_row_schema_release(kc_jdbc_row_schema_t *rsch);
 
 /**

@@ -383,49 +383,64 @@ static void kc_pg_column_type(Oid oid, int fmod, kc_jdbc_column_t *col)
     }
 }
 
-/* NOT NULL of the table columns behind a result, from pg_attribute. */
+/* NOT NULL and auto-increment of the table columns behind a result, from
+ * pg_attribute: one query for all columns. */
 static kc_err_t kc_pg_nullability(kc_pg_conn_t *c, PGresult *desc,
                                   kc_jdbc_column_t *cols, size_t ncols,
                                   kc_error_t *err)
 {
+    kc_buf_t rels;
+    const char *params[1];
+    PGresult *res;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&rels, 0);
+    kc_buf_putc(&rels, '{');
     for (size_t i = 0; i < ncols; i++) {
         Oid table = PQftable(desc, (int)i);
-        int attnum = PQftablecol(desc, (int)i);
-        char t[16];
-        char a[16];
-        const char *params[2] = {t, a};
-        PGresult *res;
 
         cols[i].nullable = KC_JDBC_NULLABLE_UNKNOWN;
-        if (table == InvalidOid || attnum <= 0) {
-            continue;
+        if (table != InvalidOid && PQftablecol(desc, (int)i) > 0) {
+            kc_buf_printf(&rels, "%s%u", rels.len > 1 ? "," : "", table);
         }
-        snprintf(t, sizeof(t), "%u", table);
-        snprintf(a, sizeof(a), "%d", attnum);
-        res = PQexecParams(c->pg,
-                           "SELECT a.attnotnull, a.attidentity <> '' OR "
-                           "COALESCE(pg_catalog.pg_get_expr(d.adbin, "
-                           "d.adrelid), '') LIKE 'nextval(%' "
-                           "FROM pg_catalog.pg_attribute a "
-                           "LEFT JOIN pg_catalog.pg_attrdef d ON "
-                           "d.adrelid = a.attrelid AND d.adnum = a.attnum "
-                           "WHERE a.attrelid = $1::oid AND a.attnum = $2::int2",
-                           2, NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            kc_err_t rc =
-                kc_pg_error(c, res, "describe a PostgreSQL column", err);
-
-            PQclear(res);
-            return rc;
-        }
-        if (PQntuples(res) == 1) {
-            cols[i].nullable = PQgetvalue(res, 0, 0)[0] == 't'
-                                   ? KC_JDBC_NO_NULLS
-                                   : KC_JDBC_NULLABLE;
-            cols[i].autoincrement = PQgetvalue(res, 0, 1)[0] == 't';
-        }
-        PQclear(res);
     }
+    kc_buf_putc(&rels, '}');
+    if (rels.len == 2) {
+        kc_buf_release(&rels);
+        return KC_OK; /* only expressions */
+    }
+    params[0] = kc_buf_cstr(&rels);
+    res = PQexecParams(c->pg,
+                       "SELECT a.attrelid, a.attnum, a.attnotnull, "
+                       "a.attidentity <> '' OR "
+                       "COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
+                       "'') LIKE 'nextval(%' "
+                       "FROM pg_catalog.pg_attribute a "
+                       "LEFT JOIN pg_catalog.pg_attrdef d ON "
+                       "d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                       "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0",
+                       1, NULL, params, NULL, NULL, 0);
+    kc_buf_release(&rels);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = kc_pg_error(c, res, "describe PostgreSQL columns", err);
+        PQclear(res);
+        return rc;
+    }
+    for (int r = 0; r < PQntuples(res); r++) {
+        Oid rel = (Oid)strtoul(PQgetvalue(res, r, 0), NULL, 10);
+        int attnum = atoi(PQgetvalue(res, r, 1));
+
+        for (size_t i = 0; i < ncols; i++) {
+            if (PQftable(desc, (int)i) == rel &&
+                PQftablecol(desc, (int)i) == attnum) {
+                cols[i].nullable = PQgetvalue(res, r, 2)[0] == 't'
+                                       ? KC_JDBC_NO_NULLS
+                                       : KC_JDBC_NULLABLE;
+                cols[i].autoincrement = PQgetvalue(res, r, 3)[0] == 't';
+            }
+        }
+    }
+    PQclear(res);
     return KC_OK;
 }
 
