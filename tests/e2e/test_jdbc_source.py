@@ -323,6 +323,34 @@ def test_tables_split_over_tasks_with_detected_increment(kconnect, kcat, db):
                                                              "name": t}
 
 
+def test_new_table_is_picked_up_by_the_table_monitor(kconnect, kcat, db):
+    """table.poll.interval.ms: a table created while the connector runs
+    gets its task config and its topic."""
+    tag = uuid.uuid4().hex[:6]
+    first, second = "m1_%s" % tag, "m2_%s" % tag
+    db.sql("CREATE TABLE %s (%s, name VARCHAR(10))" % (first, db.serial_pk),
+           "INSERT INTO %s (name) VALUES ('one')" % first)
+    prefix = unique_name("jdbc") + "-"
+    name = unique_name("jdbc-mon")
+    w = start(kconnect, db, name, {"mode": "incrementing",
+                                   "topic.prefix": prefix,
+                                   "table.include.list": ".*m[12]_%s" % tag,
+                                   "table.poll.interval.ms": "300"})
+    w.wait_for_connector(name, "RUNNING", tasks=1)
+    kcat.consume(prefix + first, 1)
+    db.sql("CREATE TABLE %s (%s, name VARCHAR(10))" % (second, db.serial_pk),
+           "INSERT INTO %s (name) VALUES ('two')" % second)
+
+    def both():
+        tasks = w.get("/connectors/%s/tasks" % name)
+        tables = tasks[0]["config"]["tables"] if tasks else ""
+        return tables if second in tables and first in tables else None
+    w.wait_for(both, 30, what="a task config with both tables")
+    got = kcat.consume(prefix + second, 1)
+    assert json.loads(got[0]["payload"])["payload"] == {"id": 1,
+                                                        "name": "two"}
+
+
 def test_query_mode_publishes_to_the_prefix(kconnect, kcat, db):
     table = "q_%s" % uuid.uuid4().hex[:8]
     db.sql("CREATE TABLE %s (id INT NOT NULL, name VARCHAR(10))" % table,

@@ -1,12 +1,14 @@
 /*
  * JdbcSourceConnector: finds the tables to copy (or takes the query) and
- * splits them over tasks as Confluent does. The table list is read once
- * when the connector starts; a background monitor that follows tables
- * appearing and vanishing (table.poll.interval.ms) is still to come.
+ * splits them over tasks as Confluent does. The table list is read when
+ * the connector starts, then again every table.poll.interval.ms by a
+ * monitor thread, which asks the runtime for new task configs when the
+ * selected tables changed (Confluent's TableMonitorThread).
  */
 #include "kc_internal.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 
 #include "connectors/jdbc/kc_jdbc_source.h"
 #include "transforms/kc_java_regex.h"
@@ -226,8 +228,14 @@ void kc_jdbc_group_range(size_t n, size_t groups, size_t g, size_t *start,
 typedef struct kc_jdbc_source_conn {
     kc_props_t *props;
     kc_jdbc_source_conf_t conf;
-    kc_jdbc_table_list_t tables;
+    kc_jdbc_table_list_t tables; /* @locks lock once the monitor runs */
     char quote_char;
+    kc_connector_ctx_t *cctx;
+    pthread_t monitor;
+    bool has_monitor;
+    bool stopping; /* @locks lock */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
 } kc_jdbc_source_conn_t;
 
 /* Connect with connection.attempts tries, connection.backoff.ms apart. */
@@ -251,15 +259,115 @@ static kc_err_t kc_jdbc_connect_retry(const kc_jdbc_source_conf_t *conf,
     return rc;
 }
 
+/* Read and select the tables; @p out is the caller's. */
+static kc_err_t kc_jdbc_read_tables(const kc_jdbc_source_conf_t *conf,
+                                    kc_jdbc_conn_t *conn,
+                                    kc_jdbc_table_list_t *out, kc_error_t *err)
+{
+    kc_jdbc_table_list_t all = {0};
+    kc_err_t rc = conn->dialect->list_tables(
+        conn, conf->catalog_pattern, conf->schema_pattern,
+        (const char *const *)conf->table_types.items, conf->table_types.count,
+        &all, err);
+
+    if (rc == KC_OK) {
+        rc = kc_jdbc_select_tables(conf, conn, &all, out, err);
+    }
+    kc_jdbc_table_list_release(&all);
+    return rc;
+}
+
+static bool kc_jdbc_same_tables(const kc_jdbc_table_list_t *a,
+                                const kc_jdbc_table_list_t *b)
+{
+    if (a->count != b->count) {
+        return false;
+    }
+    for (size_t i = 0; i < a->count; i++) {
+        char *x = kc_jdbc_table_fqn(&a->items[i]);
+        char *y = kc_jdbc_table_fqn(&b->items[i]);
+        bool same = strcmp(x, y) == 0;
+
+        kc_free(x);
+        kc_free(y);
+        if (!same) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The table monitor: every table.poll.interval.ms, read the tables again
+ * and ask for new task configs when the selection changed.
+ * @locality its own thread; takes sc->lock to swap the list.
+ */
+static void *kc_jdbc_monitor_run(void *arg)
+{
+    kc_jdbc_source_conn_t *sc = arg;
+
+    pthread_mutex_lock(&sc->lock);
+    for (;;) {
+        int64_t deadline = kc_clock_now_ms() + sc->conf.table_poll_interval_ms;
+        kc_jdbc_table_list_t fresh = {0};
+        kc_jdbc_conn_t *conn = NULL;
+        kc_error_t err;
+        kc_err_t rc;
+        bool changed = false;
+
+        while (!sc->stopping && kc_clock_now_ms() < deadline) {
+            kc_clock_cond_wait_until(&sc->cond, &sc->lock, deadline);
+        }
+        if (sc->stopping) {
+            break;
+        }
+        pthread_mutex_unlock(&sc->lock);
+        rc = kc_jdbc_connect(sc->conf.url, sc->conf.dialect_name, sc->conf.user,
+                             sc->conf.password, sc->conf.quote_always, &conn,
+                             &err);
+        if (rc == KC_OK) {
+            rc = kc_jdbc_read_tables(&sc->conf, conn, &fresh, &err);
+        }
+        kc_jdbc_close(conn);
+        pthread_mutex_lock(&sc->lock);
+        if (rc == KC_ERR_CONFLICT) {
+            /* two tables for one topic: Confluent fails the connector */
+            pthread_mutex_unlock(&sc->lock);
+            kc_connector_raise_error(sc->cctx, &err);
+            pthread_mutex_lock(&sc->lock);
+        } else if (rc != KC_OK) {
+            kc_log_warn(KC_JDBC_CONNECTOR_LOGGER,
+                        "Could not read the table list; trying again in "
+                        "%" PRId64 " ms: %s",
+                        sc->conf.table_poll_interval_ms, err.msg);
+        } else if (!kc_jdbc_same_tables(&fresh, &sc->tables)) {
+            kc_log_info(KC_JDBC_CONNECTOR_LOGGER,
+                        "The set of tables changed (%zu -> %zu); "
+                        "reconfiguring the tasks",
+                        sc->tables.count, fresh.count);
+            kc_jdbc_table_list_release(&sc->tables);
+            sc->tables = fresh;
+            memset(&fresh, 0, sizeof(fresh));
+            changed = true;
+        }
+        kc_jdbc_table_list_release(&fresh);
+        if (changed) {
+            pthread_mutex_unlock(&sc->lock);
+            kc_connector_request_reconfigure(sc->cctx);
+            pthread_mutex_lock(&sc->lock);
+        }
+    }
+    pthread_mutex_unlock(&sc->lock);
+    return NULL;
+}
+
 static kc_err_t kc_jdbc_conn_start(void **ctx, const kc_props_t *config,
                                    kc_connector_ctx_t *cctx, kc_error_t *err)
 {
     kc_jdbc_source_conn_t *sc = kc_calloc(1, sizeof(*sc));
     kc_jdbc_conn_t *conn = NULL;
-    kc_jdbc_table_list_t all = {0};
     kc_err_t rc;
 
-    KC_UNUSED(cctx);
     rc = kc_jdbc_source_conf_load(config, &sc->conf, err);
     if (rc != KC_OK) {
         kc_free(sc);
@@ -270,17 +378,7 @@ static kc_err_t kc_jdbc_conn_start(void **ctx, const kc_props_t *config,
     if (rc == KC_OK) {
         sc->quote_char = conn->dialect->quote_char;
         if (sc->conf.query == NULL || *sc->conf.query == '\0') {
-            const char *const *types =
-                (const char *const *)sc->conf.table_types.items;
-
-            rc = conn->dialect->list_tables(
-                conn, sc->conf.catalog_pattern, sc->conf.schema_pattern, types,
-                sc->conf.table_types.count, &all, err);
-            if (rc == KC_OK) {
-                rc = kc_jdbc_select_tables(&sc->conf, conn, &all, &sc->tables,
-                                           err);
-            }
-            kc_jdbc_table_list_release(&all);
+            rc = kc_jdbc_read_tables(&sc->conf, conn, &sc->tables, err);
         }
     }
     kc_jdbc_close(conn);
@@ -294,6 +392,14 @@ static kc_err_t kc_jdbc_conn_start(void **ctx, const kc_props_t *config,
     kc_log_info(KC_JDBC_CONNECTOR_LOGGER,
                 "Starting JDBC Source Connector with %zu table(s)",
                 sc->tables.count);
+    sc->cctx = cctx;
+    pthread_mutex_init(&sc->lock, NULL);
+    kc_clock_cond_init(&sc->cond);
+    if ((sc->conf.query == NULL || *sc->conf.query == '\0') &&
+        sc->conf.table_poll_interval_ms > 0 && cctx != NULL) {
+        sc->has_monitor =
+            pthread_create(&sc->monitor, NULL, kc_jdbc_monitor_run, sc) == 0;
+    }
     *ctx = sc;
     return KC_OK;
 }
@@ -303,10 +409,12 @@ static kc_err_t kc_jdbc_conn_task_configs(void *ctx, int max_tasks,
                                           kc_error_t *err)
 {
     kc_jdbc_source_conn_t *sc = ctx;
-    size_t n = sc->tables.count;
+    size_t n;
     size_t groups;
 
     KC_UNUSED(err);
+    pthread_mutex_lock(&sc->lock);
+    n = sc->tables.count;
     if ((sc->conf.query != NULL && *sc->conf.query != '\0') || n == 0) {
         /* One task: the query, or one that reports the missing tables. */
         *configs = kc_calloc(1, sizeof(**configs));
@@ -314,6 +422,7 @@ static kc_err_t kc_jdbc_conn_task_configs(void *ctx, int max_tasks,
         kc_props_set((*configs)[0], "tables", "");
         kc_props_set((*configs)[0], "tables.fetched", "true");
         *count = 1;
+        pthread_mutex_unlock(&sc->lock);
         return KC_OK;
     }
     groups = n < (size_t)max_tasks ? n : (size_t)max_tasks;
@@ -340,6 +449,7 @@ static kc_err_t kc_jdbc_conn_task_configs(void *ctx, int max_tasks,
         kc_buf_release(&list);
     }
     *count = groups;
+    pthread_mutex_unlock(&sc->lock);
     return KC_OK;
 }
 
@@ -350,6 +460,15 @@ static void kc_jdbc_conn_stop(void *ctx)
     if (sc == NULL) {
         return;
     }
+    if (sc->has_monitor) {
+        pthread_mutex_lock(&sc->lock);
+        sc->stopping = true;
+        pthread_cond_signal(&sc->cond);
+        pthread_mutex_unlock(&sc->lock);
+        pthread_join(sc->monitor, NULL);
+    }
+    pthread_mutex_destroy(&sc->lock);
+    pthread_cond_destroy(&sc->cond);
     kc_jdbc_table_list_release(&sc->tables);
     kc_jdbc_source_conf_release(&sc->conf);
     kc_props_destroy(sc->props);
