@@ -682,3 +682,57 @@ def test_kill_9_mid_table_loses_no_row(kconnect, kcat, pg_dsn, mode):
         assert rest[0] <= k + 1
     finally:
         db.close()
+
+
+# ---- 5. the database connection cut mid-stream -----------------------------
+
+def test_connection_killed_mid_stream_reconnects_and_loses_nothing(
+        kconnect, kcat, pg_dsn):
+    """PostgreSQL ends the task's session (pg_terminate_backend) while it
+    streams: the task reconnects by itself, stays RUNNING, and every row
+    arrives."""
+    import time
+    db = Postgres(pg_dsn)
+    try:
+        table = "cut_%s" % uuid.uuid4().hex[:8]
+        app = "kc-%s" % uuid.uuid4().hex[:8]
+        n = 30000
+        db.sql("CREATE TABLE %s (id INT NOT NULL, pad TEXT)" % table,
+               "INSERT INTO %s SELECT i, 'row' FROM generate_series(1, %d) i"
+               % (table, n))
+        prefix = unique_name("jdbc") + "-"
+        topic = prefix + table
+        name = unique_name("jdbc-cut")
+        config = db.config()
+        config["connection.url"] += "?ApplicationName=" + app
+        config.update({
+            "name": name,
+            "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+            "mode": "incrementing", "incrementing.column.name": "id",
+            "topic.prefix": prefix, "table.whitelist": table,
+            "poll.interval.ms": "500", "query.suffix": "LIMIT 1000"})
+        w = kconnect(connectors=[config], worker={
+            "value.converter.schemas.enable": "false"})
+        kcat.wait_topic(topic)
+        deadline = time.monotonic() + 60
+        while len(topic_payloads(topic)) < 3000:
+            assert time.monotonic() < deadline
+        with db.conn.cursor() as cur:
+            cur.execute("SELECT count(pg_terminate_backend(pid)) FROM "
+                        "pg_stat_activity WHERE application_name = %s",
+                        (app,))
+            assert cur.fetchone()[0] >= 1
+        deadline = time.monotonic() + 90
+        ids = []
+        while time.monotonic() < deadline:
+            ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+            if len(set(ids)) == n:
+                break
+            time.sleep(1)
+        assert set(ids) == set(range(1, n + 1))
+        st = w.get("/connectors/%s/status" % name)
+        assert st["tasks"][0]["state"] == "RUNNING"
+        # the cut was seen (and retried), not slept through
+        assert "Failed to run query for %s" % db.fqn(table) in w.log()
+    finally:
+        db.close()
