@@ -351,6 +351,41 @@ def test_new_table_is_picked_up_by_the_table_monitor(kconnect, kcat, db):
                                                         "name": "two"}
 
 
+def test_catalog_pattern_reaches_another_mariadb_database(kconnect, kcat):
+    """MySQL's databases are JDBC catalogs: connected to "kconnect",
+    catalog.pattern names the test's own database."""
+    db = MariaDB()
+    try:
+        table = "cat_%s" % uuid.uuid4().hex[:8]
+        db.sql("CREATE TABLE %s (id INT NOT NULL)" % table,
+               "INSERT INTO %s VALUES (7)" % table)
+        prefix = unique_name("jdbc") + "-"
+        name = unique_name("jdbc-cat")
+        config = db.config()
+        config["connection.url"] = config["connection.url"].rsplit(
+            "/", 1)[0] + "/kconnect"
+        config.update({"name": name, "connector.class": "JdbcSourceConnector",
+                       "mode": "incrementing",
+                       "incrementing.column.name": "id",
+                       "catalog.pattern": db.db, "topic.prefix": prefix,
+                       "table.whitelist": table})
+        w = kconnect(connectors=[config], worker={
+            "offset.flush.interval.ms": "300"})
+        w.wait_for_connector(name, "RUNNING", tasks=1)
+        got = kcat.consume(prefix + table, 1)
+        assert json.loads(got[0]["payload"])["payload"] == {"id": 7}
+
+        def offsets():
+            status, body = w.request("GET", "/connectors/%s/offsets" % name)
+            off = body.get("offsets") if status == 200 else None
+            return off or None
+        off = w.wait_for(offsets, 30, what="offsets")
+        assert off[0]["partition"] == {"protocol": "1",
+                                       "table": "%s.%s" % (db.db, table)}
+    finally:
+        db.close()
+
+
 def test_query_mode_publishes_to_the_prefix(kconnect, kcat, db):
     table = "q_%s" % uuid.uuid4().hex[:8]
     db.sql("CREATE TABLE %s (id INT NOT NULL, name VARCHAR(10))" % table,

@@ -194,12 +194,20 @@ static kc_err_t kc_my_list_tables(kc_jdbc_conn_t *conn,
         want_view |= kc_str_eq_nocase(types[i], "VIEW");
     }
     /* Connector/J: databases are catalogs; without a catalog pattern it
-     * lists the current database only (nullCatalogMeansCurrent). */
-    if (mysql_query(c->my, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE "
-                           "FROM information_schema.TABLES "
-                           "WHERE TABLE_SCHEMA = DATABASE() OR "
-                           "DATABASE() IS NULL "
-                           "ORDER BY TABLE_SCHEMA, TABLE_NAME") != 0) {
+     * lists the current database only (nullCatalogMeansCurrent), with one
+     * the databases it matches (filtered below), never the system ones. */
+    if (mysql_query(c->my,
+                    catalog_pattern == NULL
+                        ? "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE "
+                          "FROM information_schema.TABLES "
+                          "WHERE TABLE_SCHEMA = DATABASE() OR "
+                          "DATABASE() IS NULL "
+                          "ORDER BY TABLE_SCHEMA, TABLE_NAME"
+                        : "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE "
+                          "FROM information_schema.TABLES WHERE TABLE_SCHEMA "
+                          "NOT IN ('information_schema', 'mysql', "
+                          "'performance_schema', 'sys') "
+                          "ORDER BY TABLE_SCHEMA, TABLE_NAME") != 0) {
         return kc_my_error(c->my, "list MySQL/MariaDB tables", err);
     }
     res = mysql_store_result(c->my);
