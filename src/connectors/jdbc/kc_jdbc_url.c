@@ -68,9 +68,10 @@ static kc_err_t kc_jdbc_url_params(const char *q, kc_props_t *params,
             if (key == NULL || value == NULL || *key == '\0') {
                 kc_free(key);
                 kc_free(value);
+                /* the key only: the value may be a password */
                 return kc_error_set(err, KC_ERR_INVALID,
                                     "could not parse connection.url: bad "
-                                    "parameter \"%.*s\"",
+                                    "escape in parameter \"%.*s\"",
                                     (int)(klen > 64 ? 64 : klen), q);
             }
             kc_props_set(params, key, value);
