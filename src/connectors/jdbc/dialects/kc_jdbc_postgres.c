@@ -1,0 +1,679 @@
+/*
+ * PostgreSQL (jdbc:postgresql://host:port/db) through libpq. Types are
+ * reported as pgjdbc reports them (bool is BIT(1), so BOOLEAN; json, jsonb
+ * and uuid are strings; arrays, intervals and the like are skipped).
+ * Statements are sent with their parameters apart (PQsendQueryParams) and
+ * read in single-row mode, so a large table never sits in memory whole.
+ * The session runs in UTC with ISO dates, so timestamps read and bound as
+ * text mean the same instant whatever the server's own settings.
+ */
+#include "kc_internal.h"
+
+#include <inttypes.h>
+#include <libpq-fe.h>
+
+#include "connectors/jdbc/dialects/kc_jdbc_dialect.h"
+#include "util/kc_str.h"
+
+typedef struct kc_pg_conn {
+    kc_jdbc_conn_t base;
+    PGconn *pg;
+} kc_pg_conn_t;
+
+typedef struct kc_pg_rs {
+    kc_jdbc_rs_t base;
+    PGresult *row; /* the current row (single-row mode) */
+    bool done;
+    uint8_t *bytea; /* the last unescaped bytea */
+} kc_pg_rs_t;
+
+/* pgjdbc URL parameters honoured here; anything else is refused. */
+static const char *const kc_pg_params[] = {"user",
+                                           "password",
+                                           "sslmode",
+                                           "ssl",
+                                           "sslrootcert",
+                                           "sslcert",
+                                           "sslkey",
+                                           "connectTimeout",
+                                           "currentSchema",
+                                           "ApplicationName",
+                                           "tcpKeepAlive",
+                                           "options",
+                                           NULL};
+
+/* Type OIDs from pg_type.h (stable across releases). */
+enum {
+    KC_PG_BOOL = 16,
+    KC_PG_BYTEA = 17,
+    KC_PG_CHAR = 18,
+    KC_PG_NAME = 19,
+    KC_PG_INT8 = 20,
+    KC_PG_INT2 = 21,
+    KC_PG_INT4 = 23,
+    KC_PG_TEXT = 25,
+    KC_PG_OID = 26,
+    KC_PG_JSON = 114,
+    KC_PG_XML = 142,
+    KC_PG_FLOAT4 = 700,
+    KC_PG_FLOAT8 = 701,
+    KC_PG_BPCHAR = 1042,
+    KC_PG_VARCHAR = 1043,
+    KC_PG_DATE = 1082,
+    KC_PG_TIME = 1083,
+    KC_PG_TIMESTAMP = 1114,
+    KC_PG_TIMESTAMPTZ = 1184,
+    KC_PG_TIMETZ = 1266,
+    KC_PG_BIT = 1560,
+    KC_PG_NUMERIC = 1700,
+    KC_PG_UUID = 2950,
+    KC_PG_JSONB = 3802
+};
+
+/* Whether a SQLSTATE is worth retrying: connection trouble, a
+ * serialization failure or deadlock, a server shutting down, resources. */
+static bool kc_pg_sqlstate_retriable(const char *state)
+{
+    return state != NULL &&
+           (strncmp(state, "08", 2) == 0 || strcmp(state, "40001") == 0 ||
+            strcmp(state, "40P01") == 0 || strncmp(state, "57P", 3) == 0 ||
+            strncmp(state, "53", 2) == 0);
+}
+
+static kc_err_t kc_pg_error(kc_pg_conn_t *c, PGresult *res, const char *what,
+                            kc_error_t *err)
+{
+    const char *state =
+        res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res != NULL ? PQresultErrorMessage(res) : "";
+    bool lost = PQstatus(c->pg) != CONNECTION_OK;
+    bool retriable = lost || kc_pg_sqlstate_retriable(state);
+    size_t len;
+
+    if (msg == NULL || *msg == '\0') {
+        msg = PQerrorMessage(c->pg);
+    }
+    len = strlen(msg);
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ')) {
+        len--;
+    }
+    kc_error_set(err, retriable ? KC_RETRY : KC_ERR, "could not %s: %.*s", what,
+                 (int)len, msg);
+    kc_error_set_cause(err, state != NULL ? state : (lost ? "08006" : NULL));
+    kc_error_set_retriable(err, retriable);
+    return err != NULL ? err->code : KC_ERR;
+}
+
+static kc_err_t kc_pg_connect(const kc_jdbc_url_t *url, const char *user,
+                              const char *password, kc_jdbc_conn_t **out,
+                              kc_error_t *err)
+{
+    const char *keys[16];
+    const char *vals[16];
+    size_t n = 0;
+    char port[16];
+    kc_buf_t options;
+    const char *v;
+    kc_pg_conn_t *c;
+
+    if (kc_jdbc_url_check_params(url, kc_pg_params, err) != KC_OK) {
+        return err->code;
+    }
+    kc_buf_init(&options, 0);
+    /* UTC and ISO: the text forms kc_jdbc_ts_parse reads, and pgjdbc's
+     * instants for timestamptz. */
+    kc_buf_puts(&options, "-c TimeZone=UTC -c DateStyle=ISO,MDY "
+                          "-c extra_float_digits=3");
+    v = kc_props_get(url->params, "currentSchema");
+    if (v != NULL) {
+        if (strpbrk(v, " \\") != NULL) {
+            kc_buf_release(&options);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "could not use connection.url: "
+                                "currentSchema \"%s\" has a space or "
+                                "backslash",
+                                v);
+        }
+        kc_buf_printf(&options, " -c search_path=%s", v);
+    }
+    v = kc_props_get(url->params, "options");
+    if (v != NULL) {
+        kc_buf_printf(&options, " %s", v);
+    }
+    keys[n] = "host";
+    vals[n++] = url->host != NULL ? url->host : "localhost";
+    snprintf(port, sizeof(port), "%d", url->port > 0 ? url->port : 5432);
+    keys[n] = "port";
+    vals[n++] = port;
+    if (url->database != NULL) {
+        keys[n] = "dbname";
+        vals[n++] = url->database;
+    }
+    v = kc_props_get(url->params, "user");
+    if (v != NULL || user != NULL) {
+        keys[n] = "user";
+        vals[n++] = v != NULL ? v : user;
+    }
+    v = kc_props_get(url->params, "password");
+    if (v != NULL || password != NULL) {
+        keys[n] = "password";
+        vals[n++] = v != NULL ? v : password;
+    }
+    v = kc_props_get(url->params, "sslmode");
+    if (v == NULL && kc_props_get(url->params, "ssl") != NULL &&
+        strcmp(kc_props_get(url->params, "ssl"), "true") == 0) {
+        v = "verify-full"; /* pgjdbc's meaning of ssl=true */
+    }
+    keys[n] = "sslmode";
+    vals[n++] = v != NULL ? v : "prefer";
+    if ((v = kc_props_get(url->params, "sslrootcert")) != NULL) {
+        keys[n] = "sslrootcert";
+        vals[n++] = v;
+    }
+    if ((v = kc_props_get(url->params, "sslcert")) != NULL) {
+        keys[n] = "sslcert";
+        vals[n++] = v;
+    }
+    if ((v = kc_props_get(url->params, "sslkey")) != NULL) {
+        keys[n] = "sslkey";
+        vals[n++] = v;
+    }
+    keys[n] = "connect_timeout";
+    v = kc_props_get(url->params, "connectTimeout");
+    vals[n++] = v != NULL ? v : "10"; /* pgjdbc's default */
+    if ((v = kc_props_get(url->params, "ApplicationName")) != NULL) {
+        keys[n] = "application_name";
+        vals[n++] = v;
+    }
+    if ((v = kc_props_get(url->params, "tcpKeepAlive")) != NULL) {
+        keys[n] = "keepalives";
+        vals[n++] = strcmp(v, "true") == 0 ? "1" : "0";
+    }
+    keys[n] = "options";
+    vals[n++] = kc_buf_cstr(&options);
+    keys[n] = NULL;
+    vals[n] = NULL;
+    c = kc_calloc(1, sizeof(*c));
+    c->pg = PQconnectdbParams(keys, vals, 0);
+    kc_buf_release(&options);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(c->pg);
+        size_t len = strlen(msg);
+        bool auth = strstr(msg, "authentication failed") != NULL ||
+                    strstr(msg, "does not exist") != NULL;
+
+        while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ')) {
+            len--;
+        }
+        kc_error_set(err, auth ? KC_ERR : KC_RETRY,
+                     "could not connect to PostgreSQL at %s:%s: %.*s", vals[0],
+                     port, (int)len, msg);
+        kc_error_set_cause(err, auth ? "28P01" : "08001");
+        kc_error_set_retriable(err, !auth);
+        PQfinish(c->pg);
+        kc_free(c);
+        return err != NULL ? err->code : KC_ERR;
+    }
+    *out = &c->base;
+    return KC_OK;
+}
+
+static void kc_pg_close(kc_jdbc_conn_t *conn)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+
+    PQfinish(c->pg);
+    kc_free(c);
+}
+
+static kc_err_t kc_pg_exec(kc_jdbc_conn_t *conn, const char *sql,
+                           kc_error_t *err)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+    PGresult *res = PQexec(c->pg, sql);
+    ExecStatusType st = PQresultStatus(res);
+    kc_err_t rc = KC_OK;
+
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        rc = kc_pg_error(c, res, "run a statement on PostgreSQL", err);
+    }
+    PQclear(res);
+    return rc;
+}
+
+static kc_err_t kc_pg_list_tables(kc_jdbc_conn_t *conn,
+                                  const char *catalog_pattern,
+                                  const char *schema_pattern,
+                                  const char *const *types, size_t ntypes,
+                                  kc_jdbc_table_list_t *out, kc_error_t *err)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+    const char *params[1];
+    PGresult *res;
+    kc_err_t rc = KC_OK;
+    bool want_table = false;
+    bool want_view = false;
+    bool want_part = false;
+
+    for (size_t i = 0; i < ntypes; i++) {
+        want_table |= kc_str_eq_nocase(types[i], "TABLE");
+        want_view |= kc_str_eq_nocase(types[i], "VIEW");
+        want_part |= kc_str_eq_nocase(types[i], "PARTITIONED TABLE");
+    }
+    /* pgjdbc's getTables: system schemas are not "TABLE"s. The catalog is
+     * the current database; Confluent's PostgreSQL dialect drops it. */
+    params[0] = schema_pattern;
+    res = PQexecParams(c->pg,
+                       "SELECT n.nspname, c.relname, c.relkind "
+                       "FROM pg_catalog.pg_class c JOIN "
+                       "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE c.relkind IN ('r','v','p') "
+                       "AND n.nspname !~ '^pg_' "
+                       "AND n.nspname <> 'information_schema' "
+                       "AND ($1::text IS NULL OR n.nspname LIKE $1) "
+                       "ORDER BY n.nspname, c.relname",
+                       1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = kc_pg_error(c, res, "list PostgreSQL tables", err);
+        PQclear(res);
+        return rc;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        char kind = PQgetvalue(res, i, 2)[0];
+
+        if ((kind == 'r' && want_table) || (kind == 'v' && want_view) ||
+            (kind == 'p' && want_part)) {
+            kc_jdbc_table_list_push(out, NULL, PQgetvalue(res, i, 0),
+                                    PQgetvalue(res, i, 1));
+        }
+    }
+    PQclear(res);
+    KC_UNUSED(catalog_pattern);
+    return KC_OK;
+}
+
+static kc_err_t kc_pg_now(kc_jdbc_conn_t *conn, kc_jdbc_ts_t *now,
+                          kc_error_t *err)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+    PGresult *res = PQexec(c->pg, "SELECT CURRENT_TIMESTAMP");
+    kc_err_t rc = KC_OK;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        rc = kc_pg_error(c, res, "read the time on PostgreSQL", err);
+    } else if (kc_jdbc_ts_parse(PQgetvalue(res, 0, 0),
+                                (size_t)PQgetlength(res, 0, 0), false,
+                                now) != KC_OK) {
+        rc = kc_error_set(err, KC_ERR,
+                          "could not read the time on "
+                          "PostgreSQL: unexpected text \"%s\"",
+                          PQgetvalue(res, 0, 0));
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* pgjdbc's view of a column type. */
+static void kc_pg_column_type(Oid oid, int fmod, kc_jdbc_column_t *col)
+{
+    col->is_signed = true;
+    col->precision = 0;
+    col->scale = 0;
+    switch (oid) {
+    case KC_PG_BOOL:
+        col->type = KC_JDBC_BOOLEAN; /* BIT(1), which the dialect maps so */
+        break;
+    case KC_PG_INT2:
+        col->type = KC_JDBC_SMALLINT;
+        break;
+    case KC_PG_INT4:
+        col->type = KC_JDBC_INTEGER;
+        break;
+    case KC_PG_INT8:
+    case KC_PG_OID:
+        col->type = KC_JDBC_BIGINT;
+        break;
+    case KC_PG_FLOAT4:
+        col->type = KC_JDBC_REAL;
+        break;
+    case KC_PG_FLOAT8:
+        col->type = KC_JDBC_DOUBLE;
+        break;
+    case KC_PG_NUMERIC:
+        col->type = KC_JDBC_NUMERIC;
+        if (fmod >= 4) {
+            col->precision = ((fmod - 4) >> 16) & 0xffff;
+            col->scale = (fmod - 4) & 0xffff;
+        }
+        break;
+    case KC_PG_CHAR:
+    case KC_PG_BPCHAR:
+        col->type = KC_JDBC_CHAR;
+        break;
+    case KC_PG_NAME:
+    case KC_PG_TEXT:
+    case KC_PG_VARCHAR:
+    case KC_PG_JSON:
+    case KC_PG_JSONB:
+    case KC_PG_UUID:
+    case KC_PG_XML:
+        col->type = KC_JDBC_VARCHAR;
+        break;
+    case KC_PG_BYTEA:
+        col->type = KC_JDBC_BINARY;
+        col->is_binary = true;
+        break;
+    case KC_PG_DATE:
+        col->type = KC_JDBC_DATE;
+        break;
+    case KC_PG_TIME:
+    case KC_PG_TIMETZ:
+        col->type = KC_JDBC_TIME;
+        break;
+    case KC_PG_TIMESTAMP:
+    case KC_PG_TIMESTAMPTZ:
+        col->type = KC_JDBC_TIMESTAMP;
+        break;
+    case KC_PG_BIT:
+        col->type = fmod == 1 ? KC_JDBC_BOOLEAN : KC_JDBC_OTHER;
+        break;
+    default:
+        col->type = KC_JDBC_OTHER;
+        break;
+    }
+}
+
+/* NOT NULL and auto-increment of the table columns behind a result, from
+ * pg_attribute: one query for all columns. */
+static kc_err_t kc_pg_nullability(kc_pg_conn_t *c, PGresult *desc,
+                                  kc_jdbc_column_t *cols, size_t ncols,
+                                  kc_error_t *err)
+{
+    kc_buf_t rels;
+    const char *params[1];
+    PGresult *res;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&rels, 0);
+    kc_buf_putc(&rels, '{');
+    for (size_t i = 0; i < ncols; i++) {
+        Oid table = PQftable(desc, (int)i);
+
+        cols[i].nullable = KC_JDBC_NULLABLE_UNKNOWN;
+        if (table != InvalidOid && PQftablecol(desc, (int)i) > 0) {
+            kc_buf_printf(&rels, "%s%u", rels.len > 1 ? "," : "", table);
+        }
+    }
+    kc_buf_putc(&rels, '}');
+    if (rels.len == 2) {
+        kc_buf_release(&rels);
+        return KC_OK; /* only expressions */
+    }
+    params[0] = kc_buf_cstr(&rels);
+    res = PQexecParams(c->pg,
+                       "SELECT a.attrelid, a.attnum, a.attnotnull, "
+                       "a.attidentity <> '' OR "
+                       "COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
+                       "'') LIKE 'nextval(%' "
+                       "FROM pg_catalog.pg_attribute a "
+                       "LEFT JOIN pg_catalog.pg_attrdef d ON "
+                       "d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                       "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0",
+                       1, NULL, params, NULL, NULL, 0);
+    kc_buf_release(&rels);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = kc_pg_error(c, res, "describe PostgreSQL columns", err);
+        PQclear(res);
+        return rc;
+    }
+    for (int r = 0; r < PQntuples(res); r++) {
+        Oid rel = (Oid)strtoul(PQgetvalue(res, r, 0), NULL, 10);
+        int attnum = atoi(PQgetvalue(res, r, 1));
+
+        for (size_t i = 0; i < ncols; i++) {
+            if (PQftable(desc, (int)i) == rel &&
+                PQftablecol(desc, (int)i) == attnum) {
+                cols[i].nullable = PQgetvalue(res, r, 2)[0] == 't'
+                                       ? KC_JDBC_NO_NULLS
+                                       : KC_JDBC_NULLABLE;
+                cols[i].autoincrement = PQgetvalue(res, r, 3)[0] == 't';
+            }
+        }
+    }
+    PQclear(res);
+    return KC_OK;
+}
+
+static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
+                            const kc_jdbc_param_t *params, size_t nparams,
+                            size_t fetch_size, kc_jdbc_rs_t **out,
+                            kc_error_t *err)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+    kc_buf_t pgsql;
+    PGresult *res;
+    kc_pg_rs_t *rs;
+    const char **values = NULL;
+    char(*texts)[64] = NULL;
+    size_t n = 0;
+    kc_err_t rc = KC_OK;
+
+    KC_UNUSED(fetch_size);
+    /* '?' placeholders become $1..$n, except inside quotes. */
+    kc_buf_init(&pgsql, 0);
+    for (const char *p = sql; *p != '\0'; p++) {
+        if (*p == '\'' || *p == '"') {
+            char q = *p;
+
+            kc_buf_putc(&pgsql, *p++);
+            while (*p != '\0' && *p != q) {
+                kc_buf_putc(&pgsql, *p++);
+            }
+            if (*p == '\0') {
+                break;
+            }
+            kc_buf_putc(&pgsql, *p);
+        } else if (*p == '?') {
+            kc_buf_printf(&pgsql, "$%zu", ++n);
+        } else {
+            kc_buf_putc(&pgsql, *p);
+        }
+    }
+    kc_buf_cstr(&pgsql);
+    res = PQprepare(c->pg, "", (const char *)pgsql.data, 0, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = kc_pg_error(c, res, "prepare a PostgreSQL query", err);
+        PQclear(res);
+        kc_buf_release(&pgsql);
+        return rc;
+    }
+    PQclear(res);
+    res = PQdescribePrepared(c->pg, "");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = kc_pg_error(c, res, "describe a PostgreSQL query", err);
+        PQclear(res);
+        kc_buf_release(&pgsql);
+        return rc;
+    }
+    rs = kc_calloc(1, sizeof(*rs));
+    rs->base.conn = conn;
+    rs->base.ncols = (size_t)PQnfields(res);
+    rs->base.cols = kc_calloc(rs->base.ncols + 1, sizeof(*rs->base.cols));
+    for (size_t i = 0; i < rs->base.ncols; i++) {
+        rs->base.cols[i].name = kc_strdup(PQfname(res, (int)i));
+        kc_pg_column_type(PQftype(res, (int)i), PQfmod(res, (int)i),
+                          &rs->base.cols[i]);
+    }
+    rc = kc_pg_nullability(c, res, rs->base.cols, rs->base.ncols, err);
+    PQclear(res);
+    if (rc == KC_OK && n != nparams) {
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "could not run a PostgreSQL query: it has %zu "
+                          "placeholders for %zu parameters",
+                          n, nparams);
+    }
+    if (rc == KC_OK) {
+        values = kc_calloc(nparams + 1, sizeof(*values));
+        texts = kc_calloc(nparams + 1, sizeof(*texts));
+        for (size_t i = 0; i < nparams; i++) {
+            switch (params[i].kind) {
+            case KC_JDBC_PARAM_INT64:
+                snprintf(texts[i], sizeof(texts[i]), "%" PRId64, params[i].i);
+                values[i] = texts[i];
+                break;
+            case KC_JDBC_PARAM_TIMESTAMP:
+                /* microseconds: PostgreSQL rounds anything finer */
+                kc_jdbc_ts_format(params[i].ts, texts[i], sizeof(texts[i]));
+                texts[i][26] = '\0';
+                values[i] = texts[i];
+                break;
+            case KC_JDBC_PARAM_TEXT:
+                values[i] = params[i].text;
+                break;
+            }
+        }
+        if (!PQsendQueryParams(c->pg, (const char *)pgsql.data, (int)nparams,
+                               NULL, values, NULL, NULL, 0) ||
+            !PQsetSingleRowMode(c->pg)) {
+            rc = kc_pg_error(c, NULL, "run a PostgreSQL query", err);
+        }
+    }
+    kc_free(values);
+    kc_free(texts);
+    kc_buf_release(&pgsql);
+    if (rc != KC_OK) {
+        kc_jdbc_rs_t *base = &rs->base;
+
+        /* drain whatever was sent */
+        while ((res = PQgetResult(c->pg)) != NULL) {
+            PQclear(res);
+        }
+        for (size_t i = 0; i < base->ncols; i++) {
+            kc_free(base->cols[i].name);
+        }
+        kc_free(base->cols);
+        kc_free(rs);
+        return rc;
+    }
+    *out = &rs->base;
+    return KC_OK;
+}
+
+static kc_err_t kc_pg_next(kc_jdbc_rs_t *base, bool *has_row, kc_error_t *err)
+{
+    kc_pg_rs_t *rs = (kc_pg_rs_t *)base;
+    kc_pg_conn_t *c = (kc_pg_conn_t *)base->conn;
+    PGresult *res;
+
+    PQclear(rs->row);
+    rs->row = NULL;
+    *has_row = false;
+    if (rs->done) {
+        return KC_OK;
+    }
+    res = PQgetResult(c->pg);
+    if (res != NULL && PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+        rs->row = res;
+        *has_row = true;
+        return KC_OK;
+    }
+    rs->done = true;
+    if (res != NULL && PQresultStatus(res) != PGRES_TUPLES_OK) {
+        kc_err_t rc = kc_pg_error(c, res, "read a PostgreSQL row", err);
+
+        PQclear(res);
+        while ((res = PQgetResult(c->pg)) != NULL) {
+            PQclear(res);
+        }
+        return rc;
+    }
+    PQclear(res);
+    while ((res = PQgetResult(c->pg)) != NULL) {
+        PQclear(res);
+    }
+    return KC_OK;
+}
+
+static void kc_pg_get(kc_jdbc_rs_t *base, size_t col, const char **data,
+                      size_t *len)
+{
+    kc_pg_rs_t *rs = (kc_pg_rs_t *)base;
+
+    if (PQgetisnull(rs->row, 0, (int)col)) {
+        *data = NULL;
+        *len = 0;
+        return;
+    }
+    *data = PQgetvalue(rs->row, 0, (int)col);
+    *len = (size_t)PQgetlength(rs->row, 0, (int)col);
+    if (base->cols[col].is_binary) {
+        size_t n = 0;
+
+        PQfreemem(rs->bytea);
+        rs->bytea = PQunescapeBytea((const unsigned char *)*data, &n);
+        *data = rs->bytea != NULL ? (const char *)rs->bytea : "";
+        *len = rs->bytea != NULL ? n : 0;
+    }
+}
+
+static void kc_pg_rs_close(kc_jdbc_rs_t *base)
+{
+    kc_pg_rs_t *rs = (kc_pg_rs_t *)base;
+    kc_pg_conn_t *c;
+    PGresult *res;
+
+    if (rs == NULL) {
+        return;
+    }
+    c = (kc_pg_conn_t *)base->conn;
+    PQclear(rs->row);
+    PQfreemem(rs->bytea);
+    if (!rs->done) {
+        /* Stop the rest of the rows rather than read them all. */
+        PGcancel *cancel = PQgetCancel(c->pg);
+        char buf[256];
+
+        if (cancel != NULL) {
+            PQcancel(cancel, buf, sizeof(buf));
+            PQfreeCancel(cancel);
+        }
+        while ((res = PQgetResult(c->pg)) != NULL) {
+            PQclear(res);
+        }
+    }
+    for (size_t i = 0; i < base->ncols; i++) {
+        kc_free(base->cols[i].name);
+    }
+    kc_free(base->cols);
+    kc_free(rs);
+}
+
+static kc_err_t kc_pg_commit(kc_jdbc_conn_t *conn, kc_error_t *err)
+{
+    /* Autocommit: each statement is its own transaction. */
+    KC_UNUSED(conn);
+    KC_UNUSED(err);
+    return KC_OK;
+}
+
+static const char *const kc_pg_subprotocols[] = {"postgresql", NULL};
+
+const struct kc_jdbc_dialect kc_jdbc_postgres_dialect = {
+    .name = "PostgreSqlDatabaseDialect",
+    .subprotocols = kc_pg_subprotocols,
+    .quote_char = '"',
+    .zero_numeric_is_unscaled = true,
+    .session_tz_sql = "SET TimeZone = '%s'",
+    .isolation_sql =
+        "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s",
+    .connect = kc_pg_connect,
+    .close = kc_pg_close,
+    .list_tables = kc_pg_list_tables,
+    .now = kc_pg_now,
+    .query = kc_pg_query,
+    .next = kc_pg_next,
+    .get = kc_pg_get,
+    .rs_close = kc_pg_rs_close,
+    .commit = kc_pg_commit,
+    .exec = kc_pg_exec,
+};

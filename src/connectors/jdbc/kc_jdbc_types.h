@@ -1,0 +1,69 @@
+/*
+ * SQL columns to Connect schemas and values, once for every dialect, as
+ * Confluent's GenericDatabaseDialect maps JDBC types (numeric.mapping,
+ * Decimal, Date/Time/Timestamp, bytes).
+ */
+#ifndef KC_CONNECTORS_JDBC_KC_JDBC_TYPES_H
+#define KC_CONNECTORS_JDBC_KC_JDBC_TYPES_H
+
+#include "connectors/jdbc/dialects/kc_jdbc_dialect.h"
+
+typedef enum kc_jdbc_numeric_mapping {
+    KC_JDBC_NUMERIC_NONE = 0,
+    KC_JDBC_NUMERIC_PRECISION_ONLY,
+    KC_JDBC_NUMERIC_BEST_FIT,
+    KC_JDBC_NUMERIC_BEST_FIT_EAGER_DOUBLE
+} kc_jdbc_numeric_mapping_t;
+
+/* timestamp.granularity: how TIMESTAMP columns appear in records. */
+typedef enum kc_jdbc_ts_granularity {
+    KC_JDBC_TS_CONNECT_LOGICAL = 0,
+    KC_JDBC_TS_NANOS_LONG,
+    KC_JDBC_TS_NANOS_STRING,
+    KC_JDBC_TS_NANOS_ISO,
+    KC_JDBC_TS_MICROS_LONG,
+    KC_JDBC_TS_MICROS_STRING,
+    KC_JDBC_TS_MICROS_ISO
+} kc_jdbc_ts_granularity_t;
+
+/** @brief The granularity named @p name (ignoring case); 0 if unknown. */
+kc_jdbc_ts_granularity_t kc_jdbc_ts_granularity(const char *name);
+
+/* How one result column becomes one struct field. */
+typedef struct kc_jdbc_field_map {
+    size_t col; /* result column */
+    kc_type_t type;
+    kc_logical_t logical;
+    int32_t scale;               /* Decimal */
+    kc_jdbc_ts_granularity_t ts; /* a TIMESTAMP column not as Timestamp */
+} kc_jdbc_field_map_t;
+
+/* The value schema of a result set and how to fill it. */
+typedef struct kc_jdbc_row_schema {
+    kc_schema_t *schema; /* a STRUCT; one reference owned */
+    kc_jdbc_field_map_t *fields;
+    size_t nfields;
+    const kc_jdbc_tz_t *tz; /* db.timezone (borrowed), NULL: UTC */
+} kc_jdbc_row_schema_t;
+
+/**
+ * @brief Build the struct schema (named @p name, NULL: unnamed) of @p rs's
+ * columns; a column of a type Confluent skips is left out, with a warning
+ * unless @p quiet (the same statement ran before).
+ */
+void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
+                              kc_jdbc_numeric_mapping_t mapping,
+                              kc_jdbc_ts_granularity_t granularity,
+                              const char *name, bool quiet,
+                              kc_jdbc_row_schema_t *out);
+void kc_jdbc_row_schema_release(kc_jdbc_row_schema_t *rsch);
+
+/**
+ * @brief The current row of @p rs as a struct value in @p arena. A value
+ * the column's type cannot hold is an error naming the column.
+ */
+kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
+                           kc_arena_t *arena, kc_value_t *value,
+                           kc_error_t *err);
+
+#endif /* KC_CONNECTORS_JDBC_KC_JDBC_TYPES_H */
