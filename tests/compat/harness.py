@@ -395,6 +395,7 @@ class Differential:
         self.runs = {s.name: [CaseRun(c, s) for c in cases] for s in sides}
         self.dumps = {}
         self.create_errors = {}
+        self.unfinished = []
 
     def produce_inputs(self):
         recs = []
@@ -429,12 +430,14 @@ class Differential:
                     todo["connect-" + r.connector] = (r, len(r.case["records"]))
         got = self.kio.call({"op": "committed",
                              "groups": sorted(todo)})["committed"]
-        for group, (r, n) in todo.items():
+        self.unfinished = []
+        for group, (r, n) in sorted(todo.items()):
             if got.get(group, 0) >= n:
                 continue
             if "tasks=[0:RUNNING]" in task_states(r.side, r.connector):
-                return False
-        return True
+                self.unfinished.append("%s (%s of %s)" % (
+                    group, got.get(group, 0), n))
+        return not self.unfinished
 
     def snapshot(self):
         topics = [t for runs in self.runs.values() for r in runs
@@ -493,6 +496,8 @@ class Differential:
         t3 = time.monotonic()
         self.collect()
         self.timings = ("produce %.1fs, create %.1fs, run until quiet %.1fs%s, "
-                        "collect %.1fs" % (t1 - t0, t2 - t1, t3 - t2,
-                                           "" if quiet else " (NOT quiet)",
-                                           time.monotonic() - t3))
+                        "collect %.1fs" % (
+                            t1 - t0, t2 - t1, t3 - t2,
+                            "" if quiet else " (NOT quiet; sinks not done: %s)"
+                            % ", ".join(self.unfinished or ["none"]),
+                            time.monotonic() - t3))

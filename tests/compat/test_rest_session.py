@@ -8,6 +8,7 @@ the side's directory, worker ids) are normalized before comparing.
 """
 
 import json
+import socket
 import time
 
 import pytest
@@ -40,6 +41,13 @@ def apache_classes(body):
         return body
     return sorted("%s %s" % (p.get("class"), p.get("type")) for p in body
                   if str(p.get("class", "")).startswith("org.apache.kafka"))
+
+
+def file_versions(body):
+    if not isinstance(body, list):
+        return body
+    return sorted("%s %s" % (p.get("class"), p.get("version")) for p in body
+                  if "connect.file." in str(p.get("class", "")))
 
 
 def config_names(body):
@@ -84,6 +92,8 @@ def steps():
         ("rest-root", "GET", "/", None, "shape", nothing, None),
         ("rest-connector-plugins", "GET", "/connector-plugins", None, None,
          apache_classes, None),
+        ("rest-plugin-versions", "GET", "/connector-plugins", None, None,
+         file_versions, None),
         ("rest-connector-plugins-all", "GET",
          "/connector-plugins?connectorsOnly=false", None, None,
          apache_classes, None),
@@ -115,7 +125,7 @@ def steps():
         ("rest-task-status-404", "GET", "/connectors/%s/tasks/9/status" % N,
          None, "shape", nothing, None),
         ("rest-topics", "GET", "/connectors/%s/topics" % N, None, "shape",
-         nothing, None),
+         nothing, "TOPICS"),
         ("rest-pause", "PUT", "/connectors/%s/pause" % N, None, "shape",
          whole, None),
         ("rest-status-paused", "GET", "/connectors/%s/status" % N, None,
@@ -209,11 +219,49 @@ def steps():
     ]
 
 
-STEP_IDS = [s[0] for s in steps()]
+# Raw HTTP edge cases: only the status code of the answer is compared.
+RAW_STEPS = [
+    ("rest-http-options", b"OPTIONS /connectors HTTP/1.1\r\nHost: h\r\n"
+     b"Connection: close\r\n\r\n"),
+    ("rest-http-absolute-form", b"GET http://127.0.0.1:@PORT@/ HTTP/1.1\r\n"
+     b"Host: h\r\nConnection: close\r\n\r\n"),
+    ("rest-http-garbage-request-line", b"GARBAGE\r\n\r\n"),
+    ("rest-http-missing-host", b"GET / HTTP/1.1\r\nConnection: close\r\n"
+     b"\r\n"),
+    ("rest-http-1-0", b"GET /connectors/@P@nope HTTP/1.0\r\n\r\n"),
+]
+
+STEP_IDS = [s[0] for s in steps()] + [s[0] for s in RAW_STEPS]
+
+
+def raw_status(side, data):
+    data = data.replace(b"@PORT@", str(side.port).encode()).replace(
+        b"@P@", side.prefix.encode())
+    with socket.create_connection(("127.0.0.1", side.port), timeout=10) as c:
+        c.sendall(data)
+        got = b""
+        try:
+            while len(got) < 64:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+        except OSError:
+            pass
+    line = got.split(b"\r\n", 1)[0].split()
+    return line[1].decode() if len(line) > 1 else "no answer"
 
 
 def wait_state(side, name, state, limit=30):
+    """Until the connector and its tasks are in @state, or (state
+    "TOPICS") until it has used a topic; gives up after @limit seconds and
+    lets the step show what it then sees."""
     deadline = time.monotonic() + limit
+    while state == "TOPICS" and time.monotonic() < deadline:
+        st, body = side.request("GET", "/connectors/%s/topics" % name)
+        if st == 200 and body.get(name, {}).get("topics"):
+            return
+        time.sleep(0.2)
     while time.monotonic() < deadline:
         st, body = side.request("GET", "/connectors/%s/status" % name)
         if st == 200 and body.get("connector", {}).get("state") == state \
@@ -255,6 +303,9 @@ def run_session(side):
         view["values"] = pick(resp)
         views[sid] = json.dumps(view, indent=1, sort_keys=True,
                                 ensure_ascii=False)
+        (side.dir / ("%s.rest" % sid)).write_text(views[sid] + "\n")
+    for sid, data in RAW_STEPS:
+        views[sid] = "status %s" % raw_status(side, data)
         (side.dir / ("%s.rest" % sid)).write_text(views[sid] + "\n")
     return views
 
