@@ -33,6 +33,12 @@ def check(cid, apache, kconnect, expected, java_major):
 
 @pytest.mark.parametrize("cid", [c["id"] for c in CASES])
 def test_case(cid, differential, expected, sides):
+    late = [sides[n].prefix + cid for n in ("apache", "kconnect")
+            if sides[n].prefix + cid in differential.unfinished_cases]
+    if late:
+        pytest.fail("%s: the sink of %s had not consumed its input when the "
+                    "run's time limit was reached (%s); nothing compared"
+                    % (cid, ", ".join(late), differential.timings))
     check(cid, differential.dumps[("apache", cid)],
           differential.dumps[("kconnect", cid)], expected,
           sides["java_major"])
