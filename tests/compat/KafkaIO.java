@@ -15,7 +15,8 @@
  *   {"op":"end","topics":[..]}           -> {"ends":{topic: count}}
  *   {"op":"committed","groups":[..]}     -> {"committed":{group: sum}}
  *   {"op":"consume","topics":[..]}       -> {"records":{topic:[{"key":b64,
- *        "value":b64,"headers":[[k,b64]],"partition":p}]}} up to the end
+ *        "value":b64,"headers":[[k,b64]],"partition":p}]},
+ *        "partitions":{topic: count}} up to the end
  *
  * kcat's text formats are not binary-safe for headers, hence this tool.
  */
@@ -174,8 +175,13 @@ public class KafkaIO {
                         Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
                         Map<TopicPartition, Long> pos = new HashMap<>();
                         ObjectNode recs = out.putObject("records");
+                        ObjectNode nparts = out.putObject("partitions");
                         for (JsonNode t : cmd.get("topics")) {
                             recs.putArray(t.asText());
+                            nparts.put(t.asText(), 0);
+                        }
+                        for (TopicPartition tp : tps) {
+                            nparts.put(tp.topic(), nparts.get(tp.topic()).asInt() + 1);
                         }
                         long deadline = System.currentTimeMillis() + 60000;
                         while (System.currentTimeMillis() < deadline) {

@@ -313,6 +313,21 @@ _add(dict(id="src-timestamprouter-no-timestamp", kind="source",
           lines=LINES[:1],
           config=dict(conv(STR), **chain(("tr", "TimestampRouter", {})))))
 
+# topic creation groups (topic.creation.*): the partition count of the
+# output topic shows which group matched
+TOPIC_CREATION = {"topic.creation.default.replication.factor": "1",
+                  "topic.creation.default.partitions": "1",
+                  "topic.creation.groups": "g",
+                  "topic.creation.g.partitions": "3"}
+for cid, include in [("plain", ".*src-topic-creation-plain"),
+                     ("inline-flag", "(?i).*SRC-TOPIC-CREATION-INLINE-FLAG"),
+                     ("lookahead", "(?=.*lookahead).*")]:
+    src("src-topic-creation-" + cid, LINES[:3], conv(STR), TOPIC_CREATION,
+        {"topic.creation.g.include": include})
+src("src-topic-creation-exclude", LINES[:3], conv(STR), TOPIC_CREATION,
+    {"topic.creation.g.include": ".*", "topic.creation.g.exclude":
+     "\\Q@P@\\Esrc-topic-creation-exclude"})
+
 # headers: InsertHeader values (parsed by Values) through each header
 # converter
 HEADER_LITERALS = [("string", "hello"), ("int", "42"), ("negative", "-7"),

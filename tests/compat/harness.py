@@ -355,22 +355,29 @@ def task_states(side, connector):
         body.get("connector", {}).get("state"), tasks)
 
 
-def dump(run, records_by_topic, status):
-    """The canonical text of one case on one side (what is compared)."""
+def dump(run, records_by_topic, partitions, status):
+    """The canonical text of one case on one side (what is compared).
+    Records of a topic with more than one partition are sorted: which
+    partition a keyless record lands in is the producer's choice."""
     side = run.side
     out = ["status: " + status]
     for topic in run.topics():
-        out.append("topic %s:" % topic.replace(side.prefix, "@P@"))
+        n = partitions.get(topic, 0)
+        out.append("topic %s (%s partitions):" % (
+            topic.replace(side.prefix, "@P@"), n))
+        lines = []
         for r in records_by_topic.get(topic, []):
-            out.append("  key=%s value=%s" % (
+            rec = ["  key=%s value=%s" % (
                 show(normalize(b64d(r["key"]), side.prefix)),
-                show(normalize(b64d(r["value"]), side.prefix))))
+                show(normalize(b64d(r["value"]), side.prefix)))]
             for k, v in r["headers"]:
                 v = b64d(v)
                 if k == MASK_STACKTRACE:
                     v = b"<stack trace present>" if v else v
-                out.append("    header %s=%s" % (
+                rec.append("    header %s=%s" % (
                     k, show(normalize(v, side.prefix))))
+            lines.append("\n".join(rec))
+        out.extend(sorted(lines) if n > 1 else lines)
     if run.case["kind"] == "sink":
         try:
             data = run.sink_file.read_bytes()
@@ -478,13 +485,14 @@ class Differential:
     def collect(self):
         topics = [t for runs in self.runs.values() for r in runs
                   for t in r.topics()]
-        recs = self.kio.call({"op": "consume", "topics": topics})["records"]
+        got = self.kio.call({"op": "consume", "topics": topics})
+        recs, parts = got["records"], got["partitions"]
         for side in self.sides:
             for run in self.runs[side.name]:
                 cid = run.case["id"]
                 err = self.create_errors.get((side.name, cid))
                 status = err if err else task_states(side, run.connector)
-                text = dump(run, recs, status)
+                text = dump(run, recs, parts, status)
                 self.dumps[(side.name, cid)] = text
                 (side.dir / ("%s.dump" % cid)).write_text(text + "\n")
 
