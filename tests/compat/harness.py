@@ -29,7 +29,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -147,7 +146,7 @@ class Side:
                 "org.apache.kafka.connect.cli.ConnectStandalone",
                 str(self.worker_props)]
 
-    def start(self, timeout=120):
+    def start(self):
         env = dict(os.environ, TZ="UTC")
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,

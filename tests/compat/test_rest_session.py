@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from conftest import OUTCOMES
 from test_records import check
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
@@ -326,5 +325,3 @@ def test_rest_step(sid, rest_views, expected, sides):
     check(sid, rest_views["apache"][sid], rest_views["kconnect"][sid],
           expected, sides["java_major"])
 
-
-__all__ = ["STEP_IDS", "OUTCOMES"]
