@@ -115,6 +115,12 @@ for enc in ["UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "ISO-8859-1",
             "US-ASCII", "windows-1252", "UTF-32"]:
     src("src-string-enc-" + enc.lower(), LINES,
         conv(STR, **{"value.converter.encoding": enc}))
+# more charsets Java and iconv both know (unmappable characters included)
+for enc in ["ISO-8859-15", "windows-1251", "KOI8-R", "IBM437", "Shift_JIS",
+            "EUC-JP", "GB18030", "Big5", "UTF-32BE", "UTF-32LE"]:
+    src("src-string-enc-" + enc.lower(), LINES + ["\u041f\u0440\u0438",
+                                                  "\u65e5\u672c"],
+        conv(STR, **{"value.converter.encoding": enc}))
 src("src-string-utf16-empty-line", ["a", "", "b"],
     conv(STR, **{"value.converter.encoding": "UTF-16"}))
 # An empty string value (FileStreamSource skips empty lines): the masked
@@ -531,6 +537,12 @@ for enc, data in [("UTF-16", "\ufeffhi".encode("utf-16-be")),
          conv(STR, **{"value.converter.encoding": jenc}))
 # (Bytes are not printed by any sink case: Java's FileStreamSink writes a
 # byte[] as "[B@" and an identity hash, different on every run.)
+for enc, data in [("windows-1252", b"caf\xe9 \x80\x81\xff"),
+                  ("Shift_JIS", "\u65e5\u672c".encode("shift_jis") + b"\x82"),
+                  ("UTF-16BE", b"\x00h\x00"),
+                  ("UTF-32", b"\x00\x00\x00h\x00\x11\x00\x00")]:
+    sink("sink-string-dec-" + enc.lower(), [{"value_b64": b64(data)}],
+         conv(STR, **{"value.converter.encoding": enc}))
 for cls, data in [("Integer", (42).to_bytes(4, "big")),
                   ("Long", (-1).to_bytes(8, "big", signed=True)),
                   ("Short", (7).to_bytes(2, "big")),
