@@ -11,9 +11,10 @@
  *   {"op":"produce","records":[{"topic":..,"key":..,"value":..,
  *        "headers":[[k,v],..],"timestamp":..}]}   strings or null;
  *        "value_b64" instead of "value" gives raw bytes
- *   {"op":"create","topics":[..]}        one partition each, if missing
+ *   {"op":"create","topics":[..]}        one partition each, no retention
  *   {"op":"end","topics":[..]}           -> {"ends":{topic: count}}
  *   {"op":"committed","groups":[..]}     -> {"committed":{group: sum}}
+ *   {"op":"delete","prefixes":[..]}      deletes the topics named so
  *   {"op":"consume","topics":[..]}       -> {"records":{topic:[{"key":b64,
  *        "value":b64,"headers":[[k,b64]],"partition":p}]},
  *        "partitions":{topic: count}} up to the end
@@ -126,7 +127,11 @@ public class KafkaIO {
                     case "create": {
                         List<NewTopic> nts = new ArrayList<>();
                         for (JsonNode t : cmd.get("topics")) {
-                            nts.add(new NewTopic(t.asText(), 1, (short) 1));
+                            /* The inputs carry a fixed timestamp from 2021:
+                               without this the broker's retention check may
+                               delete them before a sink reads them. */
+                            nts.add(new NewTopic(t.asText(), 1, (short) 1)
+                                        .configs(Map.of("retention.ms", "-1")));
                         }
                         admin.createTopics(nts).values().forEach((t, f) -> {
                             try {
@@ -136,6 +141,23 @@ public class KafkaIO {
                             }
                         });
                         out.put("ok", true);
+                        break;
+                    }
+                    case "delete": {
+                        /* every topic whose name starts with one of the
+                           given prefixes (a run's own topics) */
+                        List<String> victims = new ArrayList<>();
+                        for (String t : admin.listTopics().names().get()) {
+                            for (JsonNode p : cmd.get("prefixes")) {
+                                if (t.startsWith(p.asText())) {
+                                    victims.add(t);
+                                }
+                            }
+                        }
+                        if (!victims.isEmpty()) {
+                            admin.deleteTopics(victims).all().get();
+                        }
+                        out.put("deleted", victims.size());
                         break;
                     }
                     case "committed": {

@@ -691,6 +691,10 @@ sink("sink-dlq-transform-failure",
      chain(("e", "ExtractField$Value", {"field": "x"})), dlq=True)
 sink("sink-dlq-strict-int8", [env(I8, 300), env(I8, 1)], conv(JSON),
      dlq=True)
+sink("sink-dlq-keeps-key-and-headers",
+     [{"key": "k1", "value": "{bad", "headers": [["h", "v"], ["n", None]]},
+      {"key": None, "value": env(I32, 1), "headers": [["h", "w"]]}],
+     conv(JSON, key=STR), dlq=True)
 sink("sink-dlq-no-context-headers", ["{bad", env(I32, 1)], conv(JSON),
      dlq=True,
      dlq_config={"errors.deadletterqueue.context.headers.enable": "false"})

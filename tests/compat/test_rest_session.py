@@ -251,7 +251,7 @@ def raw_status(side, data):
     return line[1].decode() if len(line) > 1 else "no answer"
 
 
-def wait_state(side, name, state, limit=30):
+def wait_state(side, name, state, limit=60):
     """Until the connector and its tasks are in @state, or (state
     "TOPICS") until it has used a topic; gives up after @limit seconds and
     lets the step show what it then sees."""
