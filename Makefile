@@ -5,9 +5,10 @@
 #                       under ASan+UBSan, lint, fuzzing, then the e2e suite
 #                       (with the fault suite) against a real Kafka broker and
 #                       PostgreSQL, then the e2e suite again against the
-#                       ASan+UBSan build of kconnect
+#                       ASan+UBSan build of kconnect, then the differential
+#                       suite against Apache Kafka Connect (make compat)
 #   make quickstart     deps, build, then the quick start (scripts/quickstart)
-#   make unit | asan | fuzz | e2e | e2e-asan | lint | bench | format |
+#   make unit | asan | fuzz | e2e | e2e-asan | compat | lint | bench | format |
 #        format-check | config-doc (regenerate docs/CONFIGURATION.md) |
 #        config-doc-check
 #   make clean          remove the build directories
@@ -26,7 +27,7 @@ CTEST        := ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
 CLANG_FORMAT ?= clang-format
 FORMAT_DIRS  := src include tests/unit tests/fuzz tools
 
-.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan check \
+.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan compat check \
         quickstart bench lint format format-check config-doc config-doc-check \
         clean
 
@@ -114,6 +115,11 @@ e2e: build
 e2e-asan: build-asan
 	scripts/e2e --asan $(PYTEST_ARGS)
 
+# kconnect against Apache Kafka Connect on the same broker (docs/compat.md):
+# every case of tests/compat/cases.py and a scripted REST session.
+compat: build
+	scripts/compat $(PYTEST_ARGS)
+
 check: deps
 	$(MAKE) --no-print-directory build
 	$(MAKE) --no-print-directory lint
@@ -124,6 +130,7 @@ check: deps
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory e2e-asan
+	$(MAKE) --no-print-directory compat
 	@echo "make check: all steps passed"
 
 quickstart: deps

@@ -292,23 +292,14 @@ def setup(args):
     env.librdkafka_version = raw(["version"]).stdout.strip()
 
     # Apache Kafka Connect jars, same version as the broker
-    env.apache_dir = os.path.join(CACHE, f"apache-connect-{env.kafka_version}")
-    marker = os.path.join(env.apache_dir, f"connect-runtime-{env.kafka_version}.jar")
-    if "apache" in args.sides and not os.path.exists(marker):
-        log(f"fetching Apache Kafka Connect {env.kafka_version} from Maven Central (mvn)")
-        tmp = env.apache_dir + ".tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        cmd = ["mvn", "-q", "-B", "-f", os.path.join(BENCH, "pom.xml"),
-               f"-Dkafka.version={env.kafka_version}",
-               f"-Dlog4j.version={env.versions.get('LOG4J_VERSION', '2.24.3')}",
-               f"-Dslf4j.version={env.versions.get('SLF4J_VERSION', '2.0.16')}",
-               "-Dmdep.includeScope=runtime", f"-DoutputDirectory={tmp}",
-               "dependency:copy-dependencies"]
-        r = sh(cmd)
+    # (scripts/apache-connect fetches them once into .cache/; tests/compat
+    # uses the same copy)
+    env.apache_dir = os.path.join(ROOT, ".cache", f"apache-connect-{env.kafka_version}")
+    if "apache" in args.sides:
+        r = sh([os.path.join(ROOT, "scripts", "apache-connect")])
         if r.returncode != 0:
-            raise SetupError("mvn dependency:copy-dependencies failed:\n" + r.stdout[-3000:] + r.stderr[-2000:])
-        shutil.rmtree(env.apache_dir, ignore_errors=True)
-        os.rename(tmp, env.apache_dir)
+            raise SetupError("scripts/apache-connect failed:\n" + r.stdout[-3000:] + r.stderr[-2000:])
+        env.apache_dir = r.stdout.strip().splitlines()[-1]
     env.java_version = sh("java -version").stderr.strip().splitlines()[0] if shutil.which("java") else "?"
 
     # kconnect binary
