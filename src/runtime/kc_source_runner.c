@@ -87,6 +87,15 @@ typedef struct source_runner {
 static void runner_fail(source_runner_t *sr, const char *fmt, ...)
     KC_PRINTF(2, 3);
 
+/* librdkafka writes a NULL payload as a Kafka null: an empty converter
+ * output (a buffer never grown has no data yet) must stay empty bytes. */
+static void *kc_bytes_or_empty(const kc_buf_t *b)
+{
+    static uint8_t empty[1];
+
+    return b->data != NULL ? (void *)b->data : (void *)empty;
+}
+
 static void runner_fail(source_runner_t *sr, const char *fmt, ...)
 {
     va_list ap;
@@ -611,7 +620,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                 return;
             }
             rd_kafka_header_add(hdrs, rec->headers[i].key, -1,
-                                hnull ? NULL : sr->hbuf.data,
+                                hnull ? NULL : kc_bytes_or_empty(&sr->hbuf),
                                 hnull ? 0 : (ssize_t)sr->hbuf.len);
         }
     }
@@ -634,9 +643,9 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             RD_KAFKA_V_PARTITION(rec->partition >= 0 ? rec->partition
                                                      : RD_KAFKA_PARTITION_UA),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(knull ? NULL : sr->kbuf.data,
+            RD_KAFKA_V_KEY(knull ? NULL : kc_bytes_or_empty(&sr->kbuf),
                            knull ? 0 : sr->kbuf.len),
-            RD_KAFKA_V_VALUE(vnull ? NULL : sr->vbuf.data,
+            RD_KAFKA_V_VALUE(vnull ? NULL : kc_bytes_or_empty(&sr->vbuf),
                              vnull ? 0 : sr->vbuf.len),
             RD_KAFKA_V_TIMESTAMP(rec->timestamp >= 0 ? rec->timestamp : 0),
             RD_KAFKA_V_HEADERS(hdrs),
