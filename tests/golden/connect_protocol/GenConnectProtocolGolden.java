@@ -13,6 +13,21 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Message;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.connect.runtime.distributed.ConnectProtocol;
 import org.apache.kafka.connect.runtime.distributed.ExtendedAssignment;
 import org.apache.kafka.connect.runtime.distributed.ExtendedWorkerState;
@@ -162,6 +177,98 @@ public class GenConnectProtocolGolden {
                 + q(protocol) + ",\"input\":" + q(hexIn) + "," + result + "}");
     }
 
+    /* A request as the Java client frames it, without the size: header
+     * (v1 for these versions) and body. */
+    static void requestCase(String id, ApiKeys key, short version, ApiMessage data) {
+        RequestHeader h = new RequestHeader(key, version, "kc-golden", 7);
+        ByteBuffer all = org.apache.kafka.common.requests.RequestUtils.serialize(h.data(), h.headerVersion(), data, version);
+        out.println("{\"id\":" + q(id) + ",\"kind\":\"request\",\"api_key\":" + key.id
+                + ",\"header_version\":" + h.headerVersion() + ",\"bytes\":" + hex(all) + "}");
+    }
+
+    /* A response body (after its header) as the broker writes it, with
+     * the fields the C test expects to read. */
+    static void responseCase(String id, String api, short version, Message data, String fields) {
+        out.println("{\"id\":" + q(id) + ",\"kind\":\"response\",\"api\":" + q(api)
+                + ",\"fields\":" + fields + ",\"bytes\":"
+                + hex(MessageUtil.toByteBufferAccessor(data, version).buffer()) + "}");
+    }
+
+    static void wireCases() {
+        requestCase("find_coordinator_v2", ApiKeys.FIND_COORDINATOR, (short) 2,
+                new FindCoordinatorRequestData().setKey("connect-cluster").setKeyType((byte) 0));
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protos =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protos.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("sessioned")
+                .setMetadata(new byte[] {0, 2, 0, 1, 'u', 0, 0, 0, 0, 0, 0, 0, 5, -1, -1, -1, -1}));
+        protos.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("compatible")
+                .setMetadata(new byte[] {0, 1}));
+        protos.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("default")
+                .setMetadata(new byte[0]));
+        requestCase("join_group_v5_first", ApiKeys.JOIN_GROUP, (short) 5,
+                new JoinGroupRequestData().setGroupId("connect-cluster").setSessionTimeoutMs(10000)
+                        .setRebalanceTimeoutMs(60000).setMemberId("").setGroupInstanceId(null)
+                        .setProtocolType("connect").setProtocols(protos));
+        requestCase("sync_group_v3_leader", ApiKeys.SYNC_GROUP, (short) 3,
+                new SyncGroupRequestData().setGroupId("connect-cluster").setGenerationId(3)
+                        .setMemberId("m-1").setGroupInstanceId(null).setAssignments(List.of(
+                                new SyncGroupRequestData.SyncGroupRequestAssignment()
+                                        .setMemberId("m-1").setAssignment(new byte[] {1, 2, 3}),
+                                new SyncGroupRequestData.SyncGroupRequestAssignment()
+                                        .setMemberId("m-2").setAssignment(new byte[0]))));
+        requestCase("sync_group_v3_follower", ApiKeys.SYNC_GROUP, (short) 3,
+                new SyncGroupRequestData().setGroupId("g").setGenerationId(-1)
+                        .setMemberId("m-2").setGroupInstanceId(null).setAssignments(List.of()));
+        requestCase("heartbeat_v3", ApiKeys.HEARTBEAT, (short) 3,
+                new HeartbeatRequestData().setGroupId("connect-cluster").setGenerationId(12)
+                        .setMemberId("m-1").setGroupInstanceId(null));
+        requestCase("leave_group_v3", ApiKeys.LEAVE_GROUP, (short) 3,
+                new LeaveGroupRequestData().setGroupId("connect-cluster").setMembers(List.of(
+                        new LeaveGroupRequestData.MemberIdentity().setMemberId("m-1")
+                                .setGroupInstanceId(null))));
+
+        ApiVersionsResponseData.ApiVersionCollection keys = new ApiVersionsResponseData.ApiVersionCollection();
+        keys.add(new ApiVersionsResponseData.ApiVersion().setApiKey((short) 11)
+                .setMinVersion((short) 2).setMaxVersion((short) 9));
+        keys.add(new ApiVersionsResponseData.ApiVersion().setApiKey((short) 18)
+                .setMinVersion((short) 0).setMaxVersion((short) 4));
+        responseCase("api_versions_v0", "ApiVersions", (short) 0,
+                new ApiVersionsResponseData().setErrorCode((short) 0).setApiKeys(keys),
+                "{\"error\":0,\"apis\":[[11,2,9],[18,0,4]]}");
+        responseCase("find_coordinator_v2", "FindCoordinator", (short) 2,
+                new FindCoordinatorResponseData().setThrottleTimeMs(0).setErrorCode((short) 0)
+                        .setErrorMessage(null).setNodeId(1).setHost("broker-1.local").setPort(9092),
+                "{\"error\":0,\"error_message\":null,\"node_id\":1,\"host\":\"broker-1.local\",\"port\":9092}");
+        responseCase("find_coordinator_v2_error", "FindCoordinator", (short) 2,
+                new FindCoordinatorResponseData().setThrottleTimeMs(5).setErrorCode((short) 15)
+                        .setErrorMessage("The coordinator is not available.").setNodeId(-1)
+                        .setHost("").setPort(-1),
+                "{\"error\":15,\"error_message\":\"The coordinator is not available.\",\"node_id\":-1,\"host\":\"\",\"port\":-1}");
+        responseCase("join_group_v5_leader", "JoinGroup", (short) 5,
+                new JoinGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 0)
+                        .setGenerationId(4).setProtocolName("sessioned").setLeader("m-1")
+                        .setMemberId("m-1").setMembers(List.of(
+                                new JoinGroupResponseData.JoinGroupResponseMember().setMemberId("m-1")
+                                        .setGroupInstanceId(null).setMetadata(new byte[] {0, 2}),
+                                new JoinGroupResponseData.JoinGroupResponseMember().setMemberId("m-2")
+                                        .setGroupInstanceId("static-2").setMetadata(new byte[0]))),
+                "{\"error\":0,\"generation_id\":4,\"protocol_name\":\"sessioned\",\"leader\":\"m-1\","
+                        + "\"member_id\":\"m-1\",\"members\":[[\"m-1\",null,\"0002\"],[\"m-2\",\"static-2\",\"\"]]}");
+        responseCase("join_group_v5_member_id_required", "JoinGroup", (short) 5,
+                new JoinGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 79)
+                        .setGenerationId(-1).setProtocolName("").setLeader("")
+                        .setMemberId("connect-1-abc").setMembers(List.of()),
+                "{\"error\":79,\"generation_id\":-1,\"protocol_name\":\"\",\"leader\":\"\","
+                        + "\"member_id\":\"connect-1-abc\",\"members\":[]}");
+        responseCase("sync_group_v3", "SyncGroup", (short) 3,
+                new SyncGroupResponseData().setThrottleTimeMs(0).setErrorCode((short) 0)
+                        .setAssignment(new byte[] {0, 1, 0, 0}),
+                "{\"error\":0,\"assignment\":\"00010000\"}");
+        responseCase("heartbeat_v3_rebalancing", "Heartbeat", (short) 3,
+                new HeartbeatResponseData().setThrottleTimeMs(0).setErrorCode((short) 27),
+                "{\"error\":27}");
+    }
+
     public static void main(String[] args) throws Exception {
         out = new PrintWriter(args[0], "UTF-8");
         List<String> none = List.of();
@@ -250,6 +357,7 @@ public class GenConnectProtocolGolden {
             decodeCase("a_neg_version_" + p, "assignment", p, "80000000000161000162000000000000000100000000");
             decodeCase("a_bad_utf8_" + p, "assignment", p, "000000000002ff61000162000000000000000100000000");
         }
+        wireCases();
         out.close();
     }
 }
