@@ -110,8 +110,8 @@ static void build_assignment(kc_arena_t *arena, const json_t *d,
 
 /* What Apache's decoder lists: connectors (task -1) and tasks, in wire
  * order, as the generator prints them. */
-static void check_entries(const char *id, const kc_connect_entry_t *v,
-                          size_t n, const json_t *conns, const json_t *tasks)
+static void check_entries(const char *id, const kc_connect_entry_t *v, size_t n,
+                          const json_t *conns, const json_t *tasks)
 {
     size_t ci = 0;
     size_t ti = 0;
@@ -131,8 +131,7 @@ static void check_entries(const char *id, const kc_connect_entry_t *v,
                 const char *want = json_string_value(json_array_get(p, 0));
 
                 if (want == NULL || strcmp(want, v[i].connector) != 0 ||
-                    json_integer_value(json_array_get(p, 1)) !=
-                        v[i].tasks[t]) {
+                    json_integer_value(json_array_get(p, 1)) != v[i].tasks[t]) {
                     fail_msg("%s: task %s-%d differs from Apache's", id,
                              v[i].connector, v[i].tasks[t]);
                 }
@@ -155,8 +154,8 @@ static void check_assignment(const char *id, const kc_connect_assignment_t *a,
 
     if (a == NULL) {
         assert_true(json_is_null(leader));
-        assert_int_equal(json_integer_value(json_object_get(d, "config_offset")),
-                         -1);
+        assert_int_equal(
+            json_integer_value(json_object_get(d, "config_offset")), -1);
         assert_int_equal(json_array_size(json_object_get(d, "connectors")), 0);
         assert_int_equal(json_array_size(json_object_get(d, "tasks")), 0);
         return;
@@ -168,7 +167,8 @@ static void check_assignment(const char *id, const kc_connect_assignment_t *a,
     assert_int_equal(a->config_offset,
                      json_integer_value(json_object_get(d, "config_offset")));
     check_entries(id, a->assigned, a->n_assigned,
-                  json_object_get(d, "connectors"), json_object_get(d, "tasks"));
+                  json_object_get(d, "connectors"),
+                  json_object_get(d, "tasks"));
     if (incremental) {
         assert_int_equal(a->version,
                          json_integer_value(json_object_get(d, "version")));
@@ -202,9 +202,8 @@ static void run_case(const json_t *c, kc_arena_t *arena, int *counts)
 {
     const char *id = json_string_value(json_object_get(c, "id"));
     const char *kind = json_string_value(json_object_get(c, "kind"));
-    kc_connect_protocol_t proto =
-        proto_of(json_string_value(json_object_get(c, "protocol")));
-    bool incremental = proto != KC_CONNECT_EAGER;
+    kc_connect_protocol_t proto;
+    bool incremental;
     const json_t *hexj = json_object_get(c, "bytes");
     kc_error_t err = {0};
     kc_buf_t out;
@@ -215,6 +214,8 @@ static void run_case(const json_t *c, kc_arena_t *arena, int *counts)
     if (strcmp(kind, "request") == 0 || strcmp(kind, "response") == 0) {
         return; /* the group wire cases: test_group_wire */
     }
+    proto = proto_of(json_string_value(json_object_get(c, "protocol")));
+    incremental = proto != KC_CONNECT_EAGER;
     kc_buf_init(&out, 0);
     if (strcmp(kind, "assignment") == 0) {
         kc_connect_assignment_t a;
@@ -283,8 +284,8 @@ static void run_case(const json_t *c, kc_arena_t *arena, int *counts)
         if (strcmp(kind, "decode_metadata") == 0) {
             kc_connect_metadata_t md;
 
-            rc = kc_connect_metadata_decode(bytes, len, proto, arena, &md,
-                                            &err);
+            rc =
+                kc_connect_metadata_decode(bytes, len, proto, arena, &md, &err);
             if (exc == NULL) {
                 if (rc != KC_OK) {
                     fail_msg("%s: refused (%s), Apache read it", id, err.msg);
@@ -374,8 +375,8 @@ static void test_connect_protocol_truncated_input_is_refused(void **state)
     a.config_offset = 12;
     a.assigned = kc_connect_entries_build(arena, conns, 2, tasks, 2, false,
                                           &a.n_assigned);
-    a.revoked = kc_connect_entries_build(arena, conns, 1, NULL, 0, true,
-                                         &a.n_revoked);
+    a.revoked =
+        kc_connect_entries_build(arena, conns, 1, NULL, 0, true, &a.n_revoked);
     a.delay = 10;
     md.version = 2;
     md.url = "http://w:8083/";
@@ -410,18 +411,17 @@ static void test_connect_protocol_truncated_input_is_refused(void **state)
 static void test_connect_protocol_huge_counts_are_refused(void **state)
 {
     static const uint8_t huge_tasks[] = {
-        0, 0, 0, 0, 0, 1, 'a', 0, 1, 'b', 0,    0,    0,    0,
-        0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 'c',  0x7f, 0xff, 0xff, 0xff};
+        0, 0, 0, 0, 0, 1, 'a', 0, 1, 'b', 0,    0,    0,    0,   0,
+        0, 0, 1, 0, 0, 0, 1,   0, 1, 'c', 0x7f, 0xff, 0xff, 0xff};
     kc_arena_t *arena = kc_arena_new(0);
     kc_connect_assignment_t a;
     kc_error_t err = {0};
 
     (void)state;
-    assert_int_equal(kc_connect_assignment_decode(huge_tasks,
-                                                  sizeof(huge_tasks),
-                                                  KC_CONNECT_EAGER, arena, &a,
-                                                  &err),
-                     KC_ERR_INVALID);
+    assert_int_equal(
+        kc_connect_assignment_decode(huge_tasks, sizeof(huge_tasks),
+                                     KC_CONNECT_EAGER, arena, &a, &err),
+        KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "'tasks'"));
     kc_arena_destroy(arena);
 }
