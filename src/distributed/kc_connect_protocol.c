@@ -53,8 +53,10 @@ static kc_err_t kc_cp_put_entries(kc_buf_t *out, const char *field,
     kc_err_t rc;
 
     if (n > INT32_MAX) {
-        return kc_error_set(err, KC_ERR_TOO_LARGE, "field '%s' has too many "
-                            "entries", field);
+        return kc_error_set(err, KC_ERR_TOO_LARGE,
+                            "field '%s' has too many "
+                            "entries",
+                            field);
     }
     if (kc_cp_put_be(out, n, 4) != KC_OK) {
         return kc_error_set(err, KC_ERR_TOO_LARGE,
@@ -111,8 +113,7 @@ kc_err_t kc_connect_assignment_encode(kc_buf_t *out,
     }
     if (rc == KC_OK && a->version >= 1) {
         rc = kc_cp_put_entries(out, "revoked", a->revoked, a->n_revoked, err);
-        if (rc == KC_OK &&
-            kc_cp_put_be(out, (uint32_t)a->delay, 4) != KC_OK) {
+        if (rc == KC_OK && kc_cp_put_be(out, (uint32_t)a->delay, 4) != KC_OK) {
             rc = kc_error_set(err, KC_ERR_TOO_LARGE,
                               "group protocol message too large");
         }
@@ -208,8 +209,7 @@ static kc_err_t kc_cp_get_be(kc_cp_reader_t *r, const char *field, size_t n,
     return KC_OK;
 }
 
-static kc_err_t kc_cp_get_i16(kc_cp_reader_t *r, const char *field,
-                              int16_t *v)
+static kc_err_t kc_cp_get_i16(kc_cp_reader_t *r, const char *field, int16_t *v)
 {
     uint64_t u;
     kc_err_t rc = kc_cp_get_be(r, field, 2, &u);
@@ -218,8 +218,7 @@ static kc_err_t kc_cp_get_i16(kc_cp_reader_t *r, const char *field,
     return rc;
 }
 
-static kc_err_t kc_cp_get_i32(kc_cp_reader_t *r, const char *field,
-                              int32_t *v)
+static kc_err_t kc_cp_get_i32(kc_cp_reader_t *r, const char *field, int32_t *v)
 {
     uint64_t u;
     kc_err_t rc = kc_cp_get_be(r, field, 4, &u);
@@ -228,8 +227,7 @@ static kc_err_t kc_cp_get_i32(kc_cp_reader_t *r, const char *field,
     return rc;
 }
 
-static kc_err_t kc_cp_get_i64(kc_cp_reader_t *r, const char *field,
-                              int64_t *v)
+static kc_err_t kc_cp_get_i64(kc_cp_reader_t *r, const char *field, int64_t *v)
 {
     uint64_t u;
     kc_err_t rc = kc_cp_get_be(r, field, 8, &u);
@@ -269,8 +267,7 @@ static kc_err_t kc_cp_get_string(kc_cp_reader_t *r, const char *field,
                             "character",
                             field);
     }
-    raw = kc_arena_strndup(r->arena, (const char *)r->data + r->pos,
-                           (size_t)n);
+    raw = kc_arena_strndup(r->arena, (const char *)r->data + r->pos, (size_t)n);
     r->pos += (size_t)n;
     if (kc_utf8_valid(raw, (size_t)n)) {
         *s = raw;
@@ -283,8 +280,8 @@ static kc_err_t kc_cp_get_string(kc_cp_reader_t *r, const char *field,
 }
 
 static kc_err_t kc_cp_get_entries(kc_cp_reader_t *r, const char *field,
-                                  bool nullable,
-                                  const kc_connect_entry_t **out, size_t *n)
+                                  bool nullable, const kc_connect_entry_t **out,
+                                  size_t *n)
 {
     int32_t count;
     kc_connect_entry_t *v;
@@ -341,8 +338,9 @@ static kc_err_t kc_cp_get_entries(kc_cp_reader_t *r, const char *field,
         if ((size_t)nt > kc_cp_left(r) / 4) {
             return kc_error_set(r->err, KC_ERR_INVALID,
                                 "Error reading field '%s': Error reading "
-                                "field 'tasks': %" PRId32 " task ids need %"
-                                PRIu64 " bytes, only %zu available",
+                                "field 'tasks': %" PRId32
+                                " task ids need %" PRIu64
+                                " bytes, only %zu available",
                                 field, nt, (uint64_t)nt * 4, kc_cp_left(r));
         }
         tasks = kc_arena_alloc(r->arena, ((size_t)nt + 1) * sizeof(*tasks));
@@ -423,8 +421,7 @@ kc_err_t kc_connect_assignment_decode(const uint8_t *data, size_t len,
 kc_err_t kc_connect_metadata_decode(const uint8_t *data, size_t len,
                                     kc_connect_protocol_t proto,
                                     kc_arena_t *arena,
-                                    kc_connect_metadata_t *md,
-                                    kc_error_t *err)
+                                    kc_connect_metadata_t *md, kc_error_t *err)
 {
     kc_cp_reader_t r = {data, len, 0, arena, err};
     int32_t n;
@@ -510,14 +507,13 @@ static void kc_cp_entry_add(kc_arena_t *arena, kc_connect_entry_t *e,
 
 const kc_connect_entry_t *
 kc_connect_entries_build(kc_arena_t *arena, const char *const *connectors,
-                         size_t n_connectors,
-                         const kc_connect_task_id_t *tasks, size_t n_tasks,
-                         bool distinct_in_order, size_t *n)
+                         size_t n_connectors, const kc_connect_task_id_t *tasks,
+                         size_t n_tasks, bool distinct_in_order, size_t *n)
 {
     kc_connect_entry_t *v =
         kc_arena_calloc(arena, n_connectors + n_tasks + 1, sizeof(*v));
-    const char **order = kc_arena_calloc(arena, n_connectors + 1,
-                                         sizeof(*order));
+    const char **order =
+        kc_arena_calloc(arena, n_connectors + 1, sizeof(*order));
     size_t n_order = 0;
 
     *n = 0;

@@ -22,7 +22,7 @@
 #define KC_CONNECT_CONNECTOR_TASK (-1)
 
 /* Assignment error codes. */
-#define KC_CONNECT_NO_ERROR 0
+#define KC_CONNECT_NO_ERROR        0
 #define KC_CONNECT_CONFIG_MISMATCH 1
 
 /** @brief Which of Apache's schemas reads a buffer. */
@@ -46,9 +46,9 @@ typedef struct kc_connect_entry {
  * the wire decodes to.
  */
 typedef struct kc_connect_assignment {
-    int16_t version; /* header written: 0 eager, 1 compatible, 2 sessioned */
-    int16_t error;   /* KC_CONNECT_NO_ERROR or KC_CONNECT_CONFIG_MISMATCH */
-    const char *leader;     /* member id; never NULL when encoding */
+    int16_t version;    /* header written: 0 eager, 1 compatible, 2 sessioned */
+    int16_t error;      /* KC_CONNECT_NO_ERROR or KC_CONNECT_CONFIG_MISMATCH */
+    const char *leader; /* member id; never NULL when encoding */
     const char *leader_url; /* never NULL when encoding */
     int64_t config_offset;
     const kc_connect_entry_t *assigned;
@@ -98,8 +98,7 @@ kc_err_t kc_connect_assignment_encode(kc_buf_t *out,
 kc_err_t kc_connect_metadata_decode(const uint8_t *data, size_t len,
                                     kc_connect_protocol_t proto,
                                     kc_arena_t *arena,
-                                    kc_connect_metadata_t *md,
-                                    kc_error_t *err);
+                                    kc_connect_metadata_t *md, kc_error_t *err);
 
 /**
  * @brief Read an assignment. Eager reads the version 0 fields; the
@@ -131,8 +130,7 @@ typedef struct kc_connect_task_id {
  */
 const kc_connect_entry_t *
 kc_connect_entries_build(kc_arena_t *arena, const char *const *connectors,
-                         size_t n_connectors,
-                         const kc_connect_task_id_t *tasks, size_t n_tasks,
-                         bool distinct_in_order, size_t *n);
+                         size_t n_connectors, const kc_connect_task_id_t *tasks,
+                         size_t n_tasks, bool distinct_in_order, size_t *n);
 
 #endif /* KC_DISTRIBUTED_KC_CONNECT_PROTOCOL_H */

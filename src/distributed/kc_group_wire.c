@@ -146,9 +146,16 @@ kc_err_t kc_group_wire_heartbeat(kc_buf_t *out, const char *group_id,
     return KC_OK;
 }
 
-kc_err_t kc_group_wire_leave_group(kc_buf_t *out, const char *group_id,
-                                   const char *member_id)
+kc_err_t kc_group_wire_leave_group(kc_buf_t *out, int16_t version,
+                                   const char *group_id, const char *member_id)
 {
+    if (version < 3) {
+        if (kc_gw_str(out, group_id) != KC_OK ||
+            kc_gw_str(out, member_id) != KC_OK) {
+            return KC_ERR_TOO_LARGE;
+        }
+        return KC_OK;
+    }
     /* v3: a batch of members; a worker leaves as itself */
     if (kc_gw_str(out, group_id) != KC_OK || kc_gw_be(out, 1, 4) != KC_OK ||
         kc_gw_str(out, member_id) != KC_OK || kc_gw_str(out, NULL) != KC_OK) {
@@ -396,6 +403,7 @@ struct kc_group_conn {
     int fd;
     int32_t next_correlation;
     char *client_id;
+    int16_t leave_version;
 };
 
 static kc_err_t kc_gw_wait(int fd, short events, int timeout_ms,
@@ -581,7 +589,7 @@ kc_group_conn_t *kc_group_conn_open(const char *host, int port,
         {KC_API_JOIN_GROUP, KC_VER_JOIN_GROUP},
         {KC_API_SYNC_GROUP, KC_VER_SYNC_GROUP},
         {KC_API_HEARTBEAT, KC_VER_HEARTBEAT},
-        {KC_API_LEAVE_GROUP, KC_VER_LEAVE_GROUP},
+        {KC_API_LEAVE_GROUP, 1}, /* v3 preferred, checked below */
     };
     kc_group_conn_t *conn;
     kc_arena_t *arena;
@@ -637,12 +645,25 @@ kc_group_conn_t *kc_group_conn_open(const char *host, int port,
             goto fail;
         }
     }
+    conn->leave_version = 1;
+    for (size_t j = 0; j < n; j++) {
+        if (apis[j].api_key == KC_API_LEAVE_GROUP &&
+            apis[j].min_version <= KC_VER_LEAVE_GROUP &&
+            apis[j].max_version >= KC_VER_LEAVE_GROUP) {
+            conn->leave_version = KC_VER_LEAVE_GROUP;
+        }
+    }
     kc_arena_destroy(arena);
     return conn;
 fail:
     kc_arena_destroy(arena);
     kc_group_conn_close(conn);
     return NULL;
+}
+
+int16_t kc_group_conn_leave_version(const kc_group_conn_t *conn)
+{
+    return conn->leave_version;
 }
 
 void kc_group_conn_close(kc_group_conn_t *conn)

@@ -7,7 +7,8 @@
  *
  * Versions are the newest non-flexible ones (request header v1, response
  * header v0): FindCoordinator v2, JoinGroup v5, SyncGroup v3, Heartbeat v3,
- * LeaveGroup v3, ApiVersions v0. Every broker from 2.3 to 4.x serves them
+ * LeaveGroup v3 (v1 where the broker has no v3, as librdkafka's mock
+ * cluster), ApiVersions v0. Every broker from 2.3 to 4.x serves them
  * (Kafka 4.0 dropped only older ones, KIP-896), and the flexible versions
  * add nothing a Connect worker uses (tagged fields, JoinGroup's reason
  * string, SyncGroup's protocol echo). kc_group_conn_open checks them
@@ -120,8 +121,10 @@ kc_err_t kc_group_wire_sync_group(kc_buf_t *out, const char *group_id,
                                   size_t n_assignments);
 kc_err_t kc_group_wire_heartbeat(kc_buf_t *out, const char *group_id,
                                  int32_t generation_id, const char *member_id);
-kc_err_t kc_group_wire_leave_group(kc_buf_t *out, const char *group_id,
-                                   const char *member_id);
+/** @brief LeaveGroup body of @p version (1..3; see
+ * kc_group_conn_leave_version). */
+kc_err_t kc_group_wire_leave_group(kc_buf_t *out, int16_t version,
+                                   const char *group_id, const char *member_id);
 
 /* ---- response bodies (after the response header). Each returns KC_OK
  * or KC_ERR_INVALID with @p err naming the field; results live in
@@ -160,6 +163,8 @@ kc_group_conn_t *kc_group_conn_open(const char *host, int port,
                                     const char *client_id, int timeout_ms,
                                     kc_error_t *err);
 void kc_group_conn_close(kc_group_conn_t *conn);
+/** @brief The LeaveGroup version this broker takes (3, else 1). */
+int16_t kc_group_conn_leave_version(const kc_group_conn_t *conn);
 
 /**
  * @brief Send the request body @p body as @p api_key/@p api_version and

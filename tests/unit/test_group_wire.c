@@ -92,7 +92,10 @@ static void build_request(const char *id, kc_buf_t *out)
     } else if (strcmp(id, "leave_group_v3") == 0) {
         kc_group_wire_header(out, KC_API_LEAVE_GROUP, KC_VER_LEAVE_GROUP, 7,
                              "kc-golden");
-        kc_group_wire_leave_group(out, "connect-cluster", "m-1");
+        kc_group_wire_leave_group(out, 3, "connect-cluster", "m-1");
+    } else if (strcmp(id, "leave_group_v1") == 0) {
+        kc_group_wire_header(out, KC_API_LEAVE_GROUP, 1, 7, "kc-golden");
+        kc_group_wire_leave_group(out, 1, "connect-cluster", "m-1");
     } else {
         fail_msg("no C request for case %s", id);
     }
@@ -275,7 +278,7 @@ static void test_group_wire_matches_kafka_clients_golden(void **state)
     free(line); /* getline's buffer comes from libc */
     fclose(f);
     kc_arena_destroy(arena);
-    assert_int_equal(requests, 6);
+    assert_int_equal(requests, 7);
     assert_int_equal(responses, 7);
 }
 

@@ -226,6 +226,8 @@ public class GenConnectProtocolGolden {
                 new LeaveGroupRequestData().setGroupId("connect-cluster").setMembers(List.of(
                         new LeaveGroupRequestData.MemberIdentity().setMemberId("m-1")
                                 .setGroupInstanceId(null))));
+        requestCase("leave_group_v1", ApiKeys.LEAVE_GROUP, (short) 1,
+                new LeaveGroupRequestData().setGroupId("connect-cluster").setMemberId("m-1"));
 
         ApiVersionsResponseData.ApiVersionCollection keys = new ApiVersionsResponseData.ApiVersionCollection();
         keys.add(new ApiVersionsResponseData.ApiVersion().setApiKey((short) 11)
