@@ -61,8 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (rc == KC_OK &&
             kc_connect_assignment_encode(&once, &a, &err) == KC_OK) {
-            if (kc_connect_assignment_decode(once.data, once.len, proto,
-                                             arena, &back, &err) != KC_OK ||
+            if (kc_connect_assignment_decode(once.data, once.len, proto, arena,
+                                             &back, &err) != KC_OK ||
                 kc_connect_assignment_encode(&twice, &back, &err) != KC_OK ||
                 once.len != twice.len ||
                 memcmp(once.data, twice.data, once.len) != 0) {
