@@ -661,6 +661,95 @@ fail:
     return NULL;
 }
 
+kc_err_t kc_group_find_coordinator(kc_group_conn_t *conn, const char *group_id,
+                                   int timeout_ms, kc_arena_t *arena,
+                                   const char **host, int *port,
+                                   kc_error_t *err)
+{
+    kc_find_coordinator_resp_t fc;
+    kc_buf_t body;
+    const uint8_t *resp;
+    size_t len;
+    kc_err_t rc;
+
+    kc_buf_init(&body, 0);
+    for (int waited = 0;; waited += 100) {
+        kc_buf_reset(&body);
+        rc = kc_group_wire_find_coordinator(&body, group_id);
+        if (rc == KC_OK) {
+            rc = kc_group_conn_call(conn, KC_API_FIND_COORDINATOR,
+                                    KC_VER_FIND_COORDINATOR, &body, timeout_ms,
+                                    arena, &resp, &len, err);
+        } else {
+            rc = kc_error_set(err, rc, "group id too long");
+        }
+        if (rc == KC_OK) {
+            rc =
+                kc_group_wire_read_find_coordinator(resp, len, arena, &fc, err);
+        }
+        if (rc != KC_OK) {
+            break;
+        }
+        if (fc.error == KC_KERR_NONE) {
+            *host = fc.host;
+            *port = fc.port;
+            break;
+        }
+        if (fc.error != KC_KERR_COORDINATOR_NOT_AVAILABLE &&
+            fc.error != KC_KERR_COORDINATOR_LOAD_IN_PROGRESS) {
+            rc = kc_error_set(err, KC_ERR_KAFKA,
+                              "could not find the coordinator of group "
+                              "\"%s\": error %d%s%s",
+                              group_id, fc.error, fc.error_message ? ": " : "",
+                              fc.error_message ? fc.error_message : "");
+            break;
+        }
+        if (waited >= timeout_ms) {
+            rc = kc_error_set(err, KC_ERR_TIMEOUT,
+                              "no coordinator for group \"%s\" within %d ms "
+                              "(error %d)",
+                              group_id, timeout_ms, fc.error);
+            break;
+        }
+        usleep(100 * 1000);
+    }
+    kc_buf_release(&body);
+    return rc;
+}
+
+kc_err_t kc_group_join(kc_group_conn_t *conn, const kc_join_group_req_t *req,
+                       int timeout_ms, kc_arena_t *arena,
+                       kc_join_group_resp_t *resp, kc_error_t *err)
+{
+    kc_join_group_req_t again = *req;
+    kc_buf_t body;
+    const uint8_t *data;
+    size_t len;
+    kc_err_t rc;
+
+    kc_buf_init(&body, 0);
+    /* a second MEMBER_ID_REQUIRED would be a broker bug: give it back */
+    for (int round = 0; round < 2; round++) {
+        kc_buf_reset(&body);
+        rc = kc_group_wire_join_group(&body, &again);
+        if (rc != KC_OK) {
+            rc = kc_error_set(err, rc, "JoinGroup request too large");
+            break;
+        }
+        rc = kc_group_conn_call(conn, KC_API_JOIN_GROUP, KC_VER_JOIN_GROUP,
+                                &body, timeout_ms, arena, &data, &len, err);
+        if (rc == KC_OK) {
+            rc = kc_group_wire_read_join_group(data, len, arena, resp, err);
+        }
+        if (rc != KC_OK || resp->error != KC_KERR_MEMBER_ID_REQUIRED) {
+            break;
+        }
+        again.member_id = resp->member_id;
+    }
+    kc_buf_release(&body);
+    return rc;
+}
+
 int16_t kc_group_conn_leave_version(const kc_group_conn_t *conn)
 {
     return conn->leave_version;

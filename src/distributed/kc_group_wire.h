@@ -177,4 +177,29 @@ kc_err_t kc_group_conn_call(kc_group_conn_t *conn, int16_t api_key,
                             const uint8_t **resp, size_t *resp_len,
                             kc_error_t *err);
 
+/* ---- the first steps of membership, over a connection */
+
+/**
+ * @brief Ask @p conn which broker coordinates @p group_id, asking again
+ * (every 100 ms, up to @p timeout_ms) while the answer is "coordinator not
+ * available" or "loading". *host lives in @p arena.
+ * @returns KC_OK; KC_ERR_KAFKA naming the broker's error code and message;
+ * KC_ERR_TIMEOUT; or the connection's error.
+ */
+kc_err_t kc_group_find_coordinator(kc_group_conn_t *conn, const char *group_id,
+                                   int timeout_ms, kc_arena_t *arena,
+                                   const char **host, int *port,
+                                   kc_error_t *err);
+
+/**
+ * @brief JoinGroup on the coordinator's connection; when the broker asks
+ * for a member id first (MEMBER_ID_REQUIRED, KIP-394) join again with
+ * the one it handed out. A broker error comes back in @p resp->error (the
+ * caller decides: rejoin, rediscover the coordinator, ...).
+ * @returns KC_OK with @p resp filled, or the connection's error.
+ */
+kc_err_t kc_group_join(kc_group_conn_t *conn, const kc_join_group_req_t *req,
+                       int timeout_ms, kc_arena_t *arena,
+                       kc_join_group_resp_t *resp, kc_error_t *err);
+
 #endif /* KC_DISTRIBUTED_KC_GROUP_WIRE_H */

@@ -2,8 +2,8 @@
  * One worker joins a Connect group over kconnect's own group client
  * (src/distributed/kc_group_wire.c with kc_connect_protocol.c) and gets
  * its own assignment back: FindCoordinator, JoinGroup with protocol type
- * "connect" offering sessioned/compatible/default (the first answer asks
- * for the member id, KIP-394), SyncGroup as the leader, Heartbeat,
+ * "connect" offering sessioned and default (the first answer asks for the
+ * member id, KIP-394), SyncGroup as the leader, Heartbeat,
  * LeaveGroup. Against the broker in KC_BOOTSTRAP_SERVERS (a real Kafka,
  * as `make e2e` runs one) when set, else against the embedded Kafka
  * (librdkafka's mock cluster, kc_embedded_kafka).
@@ -74,7 +74,8 @@ static void join_as_single_member(const char *bootstraps)
     kc_arena_t *arena = kc_arena_new(0);
     kc_group_conn_t *boot = open_bootstrap(bootstraps);
     kc_group_conn_t *coord;
-    kc_find_coordinator_resp_t fc;
+    const char *host = NULL;
+    int port = 0;
     kc_join_group_resp_t jr;
     kc_error_t err = {0};
     kc_buf_t body;
@@ -82,31 +83,21 @@ static void join_as_single_member(const char *bootstraps)
     kc_buf_t md_v0;
     kc_buf_t abytes;
     char group[64];
-    const char *member_id = "";
     const uint8_t *resp;
     size_t len;
     int16_t error;
-    int attempts = 0;
 
     /* a fresh group per run: a real broker keeps old ones */
     snprintf(group, sizeof(group), "kc-test-join-%ld-%d", (long)time(NULL),
              (int)getpid());
     kc_buf_init(&body, 0);
-    do {
-        assert_int_equal(kc_group_wire_find_coordinator(&body, group), KC_OK);
-        resp = call(boot, KC_API_FIND_COORDINATOR, KC_VER_FIND_COORDINATOR,
-                    &body, arena, &len);
-        assert_int_equal(
-            kc_group_wire_read_find_coordinator(resp, len, arena, &fc, &err),
-            KC_OK);
-        if (fc.error != KC_KERR_NONE) {
-            usleep(200 * 1000); /* coordinator still loading: ask again */
-        }
-    } while (fc.error != KC_KERR_NONE && ++attempts < 100);
-    assert_int_equal(fc.error, KC_KERR_NONE);
-    coord = kc_group_conn_open(fc.host, fc.port, "kc-test", TIMEOUT_MS, &err);
+    if (kc_group_find_coordinator(boot, group, TIMEOUT_MS, arena, &host, &port,
+                                  &err) != KC_OK) {
+        fail_msg("FindCoordinator: %s", err.msg);
+    }
+    coord = kc_group_conn_open(host, port, "kc-test", TIMEOUT_MS, &err);
     if (coord == NULL) {
-        fail_msg("coordinator %s:%d: %s", fc.host, fc.port, err.msg);
+        fail_msg("coordinator %s:%d: %s", host, port, err.msg);
     }
 
     /* metadata of every offered subprotocol, preferred first */
@@ -119,25 +110,17 @@ static void join_as_single_member(const char *bootstraps)
         md.version = 0;
         assert_int_equal(kc_connect_metadata_encode(&md_v0, &md, &err), KC_OK);
     }
-    attempts = 0;
-    for (;;) {
+    {
         const kc_group_protocol_t protos[] = {
             {"sessioned", {md_v2.data, md_v2.len}},
             {"default", {md_v0.data, md_v0.len}},
         };
-        kc_join_group_req_t req = {group,     10000,  30000, member_id,
+        kc_join_group_req_t req = {group,     10000,  30000, "",
                                    "connect", protos, 2};
 
-        assert_int_equal(kc_group_wire_join_group(&body, &req), KC_OK);
-        resp = call(coord, KC_API_JOIN_GROUP, KC_VER_JOIN_GROUP, &body, arena,
-                    &len);
-        assert_int_equal(
-            kc_group_wire_read_join_group(resp, len, arena, &jr, &err), KC_OK);
-        if (jr.error == KC_KERR_MEMBER_ID_REQUIRED && attempts++ < 3) {
-            member_id = jr.member_id; /* rejoin with the id given */
-            continue;
+        if (kc_group_join(coord, &req, TIMEOUT_MS, arena, &jr, &err) != KC_OK) {
+            fail_msg("JoinGroup: %s", err.msg);
         }
-        break;
     }
     assert_int_equal(jr.error, KC_KERR_NONE);
     assert_string_equal(jr.protocol_name, "sessioned");
