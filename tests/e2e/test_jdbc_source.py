@@ -771,3 +771,91 @@ def test_connection_killed_mid_stream_reconnects_and_loses_nothing(
         assert "Failed to run query for %s" % db.fqn(table) in w.log()
     finally:
         db.close()
+
+
+# ---- 6. the database stopped and started mid-stream ------------------------
+
+@pytest.fixture
+def own_postgres(free_port):
+    """A PostgreSQL cluster of this test's own (scripts/postgres on a free
+    port), so that it may be stopped and started; removed afterwards."""
+    import psycopg2  # noqa: F401  (skips below when missing)
+    port = str(free_port())
+    env = dict(os.environ, KC_PG_PORT=port)
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts",
+                          "postgres")
+    try:
+        out = subprocess.run([script, "start"], env=env, check=True,
+                             capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip("could not start a PostgreSQL of our own: %s" % e)
+
+    def ctl(cmd):
+        subprocess.run([script, cmd], env=env, check=True,
+                       capture_output=True, timeout=120)
+    try:
+        yield port, out.stdout.strip(), ctl
+    finally:
+        subprocess.run([script, "stop"], env=env, capture_output=True,
+                       timeout=120)
+
+
+def test_database_restarted_mid_stream_loses_no_row(kconnect, kcat,
+                                                    own_postgres):
+    """The whole PostgreSQL server stops while the task streams a table and
+    comes back a few seconds later: the task retries by itself, is RUNNING
+    again without a restart, and every row arrives."""
+    import time
+    port, dsn, ctl = own_postgres
+    old_port = os.environ.get("KC_PG_PORT")
+    os.environ["KC_PG_PORT"] = port  # Postgres.config() reads it
+    try:
+        db = Postgres(dsn)
+    finally:
+        if old_port is None:
+            del os.environ["KC_PG_PORT"]
+        else:
+            os.environ["KC_PG_PORT"] = old_port
+    table = "down_%s" % uuid.uuid4().hex[:8]
+    n = 30000
+    db.sql("CREATE TABLE %s (id INT NOT NULL, pad TEXT)" % table,
+           "INSERT INTO %s SELECT i, 'row' FROM generate_series(1, %d) i"
+           % (table, n))
+    config = db.config()
+    config["connection.url"] = "jdbc:postgresql://127.0.0.1:%s/kconnect" % port
+    db.conn.close()
+    prefix = unique_name("jdbc") + "-"
+    topic = prefix + table
+    name = unique_name("jdbc-down")
+    config.update({
+        "name": name,
+        "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+        "mode": "incrementing", "incrementing.column.name": "id",
+        "topic.prefix": prefix, "table.whitelist": table,
+        "poll.interval.ms": "500", "query.suffix": "LIMIT 1000",
+        "connection.backoff.ms": "1000"})
+    w = kconnect(connectors=[config], worker={
+        "offset.flush.interval.ms": "200",
+        "value.converter.schemas.enable": "false"})
+    kcat.wait_topic(topic)
+    deadline = time.monotonic() + 60
+    while len(topic_payloads(topic)) < 3000:
+        assert time.monotonic() < deadline
+    ctl("halt")
+    # down long enough for several polls to fail
+    time.sleep(4)
+    during = len(topic_payloads(topic))
+    assert during < n, "the table was read before the server stopped"
+    ctl("resume")
+    deadline = time.monotonic() + 120
+    ids = []
+    while time.monotonic() < deadline:
+        ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+        if len(set(ids)) == n:
+            break
+        time.sleep(1)
+    assert set(ids) == set(range(1, n + 1))
+    st = w.get("/connectors/%s/status" % name)
+    assert st["tasks"][0]["state"] == "RUNNING"
+    assert st["connector"]["state"] == "RUNNING"
+    assert "Failed to run query for %s" % db.fqn(table) in w.log()
