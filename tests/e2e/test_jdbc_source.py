@@ -859,3 +859,71 @@ def test_database_restarted_mid_stream_loses_no_row(kconnect, kcat,
     assert st["tasks"][0]["state"] == "RUNNING"
     assert st["connector"]["state"] == "RUNNING"
     assert "Failed to run query for %s" % db.fqn(table) in w.log()
+
+
+# ---- 7. offsets an Apache Kafka Connect worker left behind -----------------
+
+APACHE_OFFSETS = os.path.join(os.path.dirname(__file__), "..", "golden",
+                              "jdbc_offsets", "connect.offsets")
+
+
+def test_offsets_file_written_by_apache_connect_is_honoured(
+        kconnect, kcat, tmp_path):
+    """tests/golden/jdbc_offsets/connect.offsets was written by Apache's
+    FileOffsetBackingStore (GenJdbcOffsetsFile.java) for connector
+    apache-jdbc-resume: table orders at incrementing 60 (current partition
+    form) and legacy_orders at 30 (legacy form). kconnect resumes both
+    after those ids: nothing before is sent again, nothing after is lost."""
+    import shutil
+    import time
+    offsets = tmp_path / "apache.offsets"
+    shutil.copyfile(APACHE_OFFSETS, offsets)
+    db = Sqlite(tmp_path / "shop.db")
+    db.sql("CREATE TABLE orders (%s, item TEXT NOT NULL)" % db.serial_pk,
+           "CREATE TABLE legacy_orders (%s, item TEXT NOT NULL)"
+           % db.serial_pk)
+    for i in range(1, 101):
+        db.sql("INSERT INTO orders (item) VALUES ('o%d')" % i)
+    for i in range(1, 51):
+        db.sql("INSERT INTO legacy_orders (item) VALUES ('l%d')" % i)
+    prefix = unique_name("jdbc") + "-"
+    config = dict(db.config(), **{
+        "name": "apache-jdbc-resume",
+        "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+        "mode": "incrementing", "incrementing.column.name": "id",
+        "topic.prefix": prefix, "table.whitelist": "orders,legacy_orders",
+        "poll.interval.ms": "200"})
+    w = kconnect(connectors=[config], worker={
+        "offset.storage.file.filename": str(offsets),
+        "value.converter.schemas.enable": "false"})
+    try:
+        for table, first, last in (("orders", 61, 100),
+                                   ("legacy_orders", 31, 50)):
+            topic = prefix + table
+            kcat.wait_topic(topic)
+            deadline = time.monotonic() + 60
+            ids = []
+            while time.monotonic() < deadline:
+                ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+                if len(ids) >= last - first + 1:
+                    break
+                time.sleep(0.5)
+            assert ids == list(range(first, last + 1)), table
+        assert "Resuming orders from its committed offset" in w.log()
+        # new rows go on from there, and the file keeps Apache's format
+        db.sql("INSERT INTO orders (item) VALUES ('o101')")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ids = [json.loads(p)["id"]
+                   for p in topic_payloads(prefix + "orders")]
+            if len(ids) > 40:
+                break
+            time.sleep(0.5)
+        assert ids == list(range(61, 102))
+        w.stop()
+        # still a Java serialization stream Apache's worker can read back
+        data = offsets.read_bytes()
+        assert data[:2] == b"\xac\xed"
+        assert b'{"incrementing":101}' in data
+    finally:
+        db.close()
