@@ -97,8 +97,8 @@ class Postgres:
 class MariaDB:
     name = "mariadb"
 
-    def __init__(self):
-        hostport = MARIADB_URL.split("//", 1)[1].split("/", 1)[0]
+    def __init__(self, url=None):
+        hostport = (url or MARIADB_URL).split("//", 1)[1].split("/", 1)[0]
         self.host, _, port = hostport.partition(":")
         self.port = port or "3306"
         self.db = "jdbc_%s" % uuid.uuid4().hex[:10]
@@ -775,55 +775,63 @@ def test_connection_killed_mid_stream_reconnects_and_loses_nothing(
 
 # ---- 6. the database stopped and started mid-stream ------------------------
 
-@pytest.fixture
-def own_postgres(free_port):
-    """A PostgreSQL cluster of this test's own (scripts/postgres on a free
-    port), so that it may be stopped and started; removed afterwards."""
-    import psycopg2  # noqa: F401  (skips below when missing)
+@pytest.fixture(params=["postgres", "mariadb"])
+def own_server(request, free_port):
+    """A database server of this test's own (scripts/postgres or
+    scripts/mariadb on a free port), so that it may be stopped and started
+    again (halt/resume keep its data); removed afterwards. Yields the
+    database name, a connected test database and ctl(command)."""
+    name = request.param
     port = str(free_port())
-    env = dict(os.environ, KC_PG_PORT=port)
+    env = dict(os.environ, KC_PG_PORT=port, KC_MARIADB_PORT=port)
     script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts",
-                          "postgres")
+                          name)
+    if name == "postgres":
+        pytest.importorskip("psycopg2")
     try:
         out = subprocess.run([script, "start"], env=env, check=True,
-                             capture_output=True, text=True, timeout=120)
+                             capture_output=True, text=True, timeout=180)
     except (OSError, subprocess.CalledProcessError) as e:
-        pytest.skip("could not start a PostgreSQL of our own: %s" % e)
+        pytest.skip("could not start a %s of our own: %s" % (name, e))
 
     def ctl(cmd):
         subprocess.run([script, cmd], env=env, check=True,
                        capture_output=True, timeout=120)
+    db = None
     try:
-        yield port, out.stdout.strip(), ctl
+        if name == "postgres":
+            db = Postgres(out.stdout.strip())
+            db.config_url = "jdbc:postgresql://127.0.0.1:%s/kconnect" % port
+        else:
+            db = MariaDB(out.stdout.strip())
+            db.config_url = None
+        yield db, ctl
     finally:
         subprocess.run([script, "stop"], env=env, capture_output=True,
                        timeout=120)
 
 
 def test_database_restarted_mid_stream_loses_no_row(kconnect, kcat,
-                                                    own_postgres):
-    """The whole PostgreSQL server stops while the task streams a table and
+                                                    own_server):
+    """The whole database server stops while the task streams a table and
     comes back a few seconds later: the task retries by itself, is RUNNING
     again without a restart, and every row arrives."""
     import time
-    port, dsn, ctl = own_postgres
-    old_port = os.environ.get("KC_PG_PORT")
-    os.environ["KC_PG_PORT"] = port  # Postgres.config() reads it
-    try:
-        db = Postgres(dsn)
-    finally:
-        if old_port is None:
-            del os.environ["KC_PG_PORT"]
-        else:
-            os.environ["KC_PG_PORT"] = old_port
+    db, ctl = own_server
     table = "down_%s" % uuid.uuid4().hex[:8]
     n = 30000
-    db.sql("CREATE TABLE %s (id INT NOT NULL, pad TEXT)" % table,
-           "INSERT INTO %s SELECT i, 'row' FROM generate_series(1, %d) i"
-           % (table, n))
+    db.sql("CREATE TABLE %s (id INT NOT NULL, pad TEXT)" % table)
+    if db.name == "postgres":
+        db.sql("INSERT INTO %s SELECT i, 'row' FROM generate_series(1, %d) i"
+               % (table, n))
+    else:
+        db.sql("INSERT INTO %s SELECT seq, 'row' FROM seq_1_to_%d"
+               % (table, n))
     config = db.config()
-    config["connection.url"] = "jdbc:postgresql://127.0.0.1:%s/kconnect" % port
-    db.conn.close()
+    if db.config_url is not None:
+        config["connection.url"] = db.config_url
+    if db.name == "postgres":
+        db.conn.close()
     prefix = unique_name("jdbc") + "-"
     topic = prefix + table
     name = unique_name("jdbc-down")
