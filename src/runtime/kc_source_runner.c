@@ -13,6 +13,7 @@
 
 #include "runtime/kc_task_runner.h"
 
+#include "runtime/kc_part_index.h"
 #include "runtime/kc_producer_errors.h"
 
 #include "data/kc_value_json.h"
@@ -49,7 +50,6 @@ typedef struct checkpoint {
 /* The records in flight for one source partition. */
 typedef struct part {
     json_t *partition; /* NULL for records without a source partition */
-    char *canon;
     /* States of records [done_seq, next_seq), indexed by seq & (cap - 1). */
     uint8_t *states;
     size_t states_cap; /* a power of two */
@@ -61,7 +61,19 @@ typedef struct part {
     const kc_value_t *batch_offset; /* in the poll batch's arena, or NULL */
     uint64_t batch_seq;
     json_t *committable; /* newest offset safe to commit, or NULL */
+    /* On the runner's lists below: each list holds a partition once. */
+    bool in_batch;
+    bool in_dirty;
+    bool in_commit;
 } part_t;
+
+/* Indexes into source_runner_t.parts: the partitions a step must visit,
+ * so that no step walks every partition the task ever used. */
+typedef struct part_list {
+    size_t *idx;
+    size_t len;
+    size_t cap;
+} part_list_t;
 
 typedef struct source_runner {
     kc_task_runner_t core; /* lifecycle, status, stages, commit timer */
@@ -75,6 +87,10 @@ typedef struct source_runner {
     size_t nparts;
     size_t cap_parts;
     size_t last_part; /* index of the last partition used, or SIZE_MAX */
+    kc_part_index_t *index;
+    part_list_t batch_parts;  /* carried an offset in this poll batch */
+    part_list_t dirty_parts;  /* acks or checkpoints not yet advanced */
+    part_list_t commit_parts; /* have a committable offset */
     size_t in_flight;
     kc_strlist_t topics_seen;
     kc_buf_t kbuf;
@@ -112,30 +128,24 @@ static void runner_fail(source_runner_t *sr, const char *fmt, ...)
 
 /* ---- offset bookkeeping ------------------------------------------- */
 
+static void list_push(part_list_t *l, size_t idx)
+{
+    if (l->len == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->idx = kc_realloc(l->idx, l->cap * sizeof(*l->idx));
+    }
+    l->idx[l->len++] = idx;
+}
+
 static part_t *part_for(source_runner_t *sr, const kc_value_t *partition)
 {
     json_t *json = NULL;
-    char *canon = NULL;
+    bool is_new;
+    size_t idx = kc_part_index_find(sr->index, partition, &is_new, &json);
 
-    if (partition->type != KC_TYPE_NULL) {
-        char *tmp;
-
-        json = kc_value_to_json(partition);
-        tmp = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-        canon = kc_strdup(tmp != NULL ? tmp : "");
-        free(tmp); /* allocated by jansson */
-    }
-    for (size_t i = 0; i < sr->nparts; i++) {
-        part_t *p = &sr->parts[i];
-
-        if ((canon == NULL && p->canon == NULL) ||
-            (canon != NULL && p->canon != NULL &&
-             strcmp(canon, p->canon) == 0)) {
-            json_decref(json);
-            kc_free(canon);
-            sr->last_part = i;
-            return p;
-        }
+    sr->last_part = idx;
+    if (!is_new) {
+        return &sr->parts[idx];
     }
     if (sr->nparts == sr->cap_parts) {
         sr->cap_parts = sr->cap_parts ? sr->cap_parts * 2 : 8;
@@ -145,23 +155,36 @@ static part_t *part_for(source_runner_t *sr, const kc_value_t *partition)
     sr->parts[sr->nparts].states_cap = 1024;
     sr->parts[sr->nparts].states = kc_calloc(1024, 1);
     sr->parts[sr->nparts].partition = json;
-    sr->parts[sr->nparts].canon = canon;
-    sr->last_part = sr->nparts;
     return &sr->parts[sr->nparts++];
 }
 
-static void set_state(part_t *p, uint64_t seq, int state)
+/* @p p has acks or checkpoints for advance() to look at. */
+static void mark_dirty(source_runner_t *sr, part_t *p)
+{
+    if (!p->in_dirty) {
+        p->in_dirty = true;
+        list_push(&sr->dirty_parts, (size_t)(p - sr->parts));
+    }
+}
+
+static void set_state(source_runner_t *sr, part_t *p, uint64_t seq, int state)
 {
     p->states[seq & (p->states_cap - 1)] = (uint8_t)state;
+    if (state != PEND_IN_FLIGHT) {
+        mark_dirty(sr, p);
+    }
 }
 
 /* Move each partition's acknowledged prefix on, and its offsets into
  * `committable`. */
 static void advance(source_runner_t *sr)
 {
-    for (size_t i = 0; i < sr->nparts; i++) {
+    for (size_t d = 0; d < sr->dirty_parts.len; d++) {
+        size_t i = sr->dirty_parts.idx[d];
         part_t *p = &sr->parts[i];
         size_t used = 0;
+
+        p->in_dirty = false;
 
         while (p->done_seq < p->next_seq &&
                p->states[p->done_seq & (p->states_cap - 1)] == PEND_ACKED) {
@@ -176,7 +199,12 @@ static void advance(source_runner_t *sr)
             p->ncps -= used;
             memmove(p->cps, p->cps + used, p->ncps * sizeof(*p->cps));
         }
+        if (p->committable != NULL && !p->in_commit) {
+            p->in_commit = true;
+            list_push(&sr->commit_parts, i);
+        }
     }
+    sr->dirty_parts.len = 0;
 }
 
 /* A sequence number (and a state slot, in flight) for the next record of
@@ -209,8 +237,12 @@ static uint64_t seq_add(source_runner_t *sr, part_t *p,
         }
     }
     seq = p->next_seq++;
-    set_state(p, seq, PEND_IN_FLIGHT);
+    set_state(sr, p, seq, PEND_IN_FLIGHT);
     if (offset->type != KC_TYPE_NULL) {
+        if (!p->in_batch) {
+            p->in_batch = true;
+            list_push(&sr->batch_parts, (size_t)(p - sr->parts));
+        }
         p->batch_offset = offset;
         p->batch_seq = seq;
     }
@@ -221,9 +253,10 @@ static uint64_t seq_add(source_runner_t *sr, part_t *p,
  * about to be cleared. */
 static void checkpoint_batch(source_runner_t *sr)
 {
-    for (size_t i = 0; i < sr->nparts; i++) {
-        part_t *p = &sr->parts[i];
+    for (size_t b = 0; b < sr->batch_parts.len; b++) {
+        part_t *p = &sr->parts[sr->batch_parts.idx[b]];
 
+        p->in_batch = false;
         if (p->batch_offset == NULL) {
             continue;
         }
@@ -235,7 +268,10 @@ static void checkpoint_batch(source_runner_t *sr)
         p->cps[p->ncps].offset = kc_value_to_json(p->batch_offset);
         p->ncps++;
         p->batch_offset = NULL;
+        /* Its records may all be acknowledged already. */
+        mark_dirty(sr, p);
     }
+    sr->batch_parts.len = 0;
 }
 
 /*
@@ -290,6 +326,7 @@ static void commit_offsets(source_runner_t *sr)
     kc_task_t *task = sr->task;
     kc_offset_store_t *store = kc_worker_offset_store(task->worker);
     bool any = false;
+    size_t kept = 0;
     kc_error_t err;
 
     /* Records sent to the dead letter queue must land before we move on. */
@@ -299,22 +336,28 @@ static void commit_offsets(source_runner_t *sr)
         return;
     }
     advance(sr);
-    for (size_t i = 0; i < sr->nparts; i++) {
+    for (size_t c = 0; c < sr->commit_parts.len; c++) {
+        size_t i = sr->commit_parts.idx[c];
         part_t *p = &sr->parts[i];
 
         if (p->committable == NULL) {
+            p->in_commit = false;
             continue;
         }
         if (p->partition != NULL &&
             kc_offset_store_put(store, task->connector, p->partition,
                                 p->committable, &err) != KC_OK) {
             kc_log_error(LOGGER, "could not commit offsets: %s", err.msg);
+            /* Stays on the list for the next commit. */
+            sr->commit_parts.idx[kept++] = i;
             continue;
         }
         json_decref(p->committable);
         p->committable = NULL;
+        p->in_commit = false;
         any = true;
     }
+    sr->commit_parts.len = kept;
     /* After a failed write the store still holds the offsets: retry. */
     if (!any && sr->core.status_trace == NULL) {
         return;
@@ -361,12 +404,12 @@ static void send_failed(source_runner_t *sr, part_t *p, uint64_t seq,
         /* Apache (KIP-779) logs, reports and skips a failed send then. */
         kc_log_error(LOGGER, "%s; skipping it (errors.tolerance=all)", line);
         kc_error_handler_failed(sr->core.eh, &ctx, NULL);
-        set_state(p, seq, PEND_ACKED);
+        set_state(sr, p, seq, PEND_ACKED);
         kc_free(text);
         kc_free(line);
         return;
     }
-    set_state(p, seq, PEND_FAILED);
+    set_state(sr, p, seq, PEND_FAILED);
     if (sr->core.failure == NULL) {
         kc_log_error(LOGGER, "%s", line);
     }
@@ -391,14 +434,14 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     KC_UNUSED(rk);
     sr->in_flight--;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        set_state(p, seq, PEND_ACKED);
+        set_state(sr, p, seq, PEND_ACKED);
         return;
     }
     if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         /* Discarded by a stop, not refused: the next run sends it again. */
         sr->core.interrupted = true;
-        set_state(p, seq, PEND_FAILED);
+        set_state(sr, p, seq, PEND_FAILED);
         return;
     }
     send_failed(sr, p, seq, msg->err, rd_kafka_topic_name(msg->rkt), 0, NULL,
@@ -573,7 +616,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     seq = seq_add(sr, p, &rec->source_offset);
     if (drop || sr->core.failure != NULL) {
         /* A filtered or tolerated record still moves the offset on. */
-        set_state(p, seq, skip_state(sr));
+        set_state(sr, p, seq, skip_state(sr));
         return;
     }
     if (rec->topic == NULL || *rec->topic == '\0') {
@@ -581,7 +624,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
         snprintf(err.msg, sizeof(err.msg), "the record has no topic");
         st.base.stage = KC_STAGE_KAFKA_PRODUCE;
         stage_failed(&st, err.code, &err);
-        set_state(p, seq, skip_state(sr));
+        set_state(sr, p, seq, skip_state(sr));
         return;
     }
     kc_buf_reset(&sr->kbuf);
@@ -591,7 +634,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                                          &sr->kbuf, &knull, &err);
     st.base.stage = KC_STAGE_KEY_CONVERTER;
     if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
-        set_state(p, seq, skip_state(sr));
+        set_state(sr, p, seq, skip_state(sr));
         return;
     }
     rc = sr->core.conv.value->from_connect(sr->core.conv.value_ctx, rec->topic,
@@ -599,7 +642,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
                                            &sr->vbuf, &vnull, &err);
     st.base.stage = KC_STAGE_VALUE_CONVERTER;
     if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
-        set_state(p, seq, skip_state(sr));
+        set_state(sr, p, seq, skip_state(sr));
         return;
     }
     if (rec->header_count > 0) {
@@ -616,7 +659,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             st.hnull = &hnull;
             if (rc != KC_OK && !stage_failed(&st, rc, &err)) {
                 rd_kafka_headers_destroy(hdrs); /* made above: not NULL */
-                set_state(p, seq, skip_state(sr));
+                set_state(sr, p, seq, skip_state(sr));
                 return;
             }
             rd_kafka_header_add(hdrs, rec->headers[i].key, -1,
@@ -633,7 +676,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             send_failed(sr, p, seq, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
                         rec->topic, 0, st.polled, NULL);
         } else {
-            set_state(p, seq, PEND_FAILED);
+            set_state(sr, p, seq, PEND_FAILED);
         }
         return;
     }
@@ -689,7 +732,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     }
     if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         /* The task failed meanwhile: the record stays unsent. */
-        set_state(p, seq, PEND_FAILED);
+        set_state(sr, p, seq, PEND_FAILED);
         return;
     }
     send_failed(sr, p, seq, rerr, rec->topic, size, st.polled, NULL);
@@ -795,9 +838,12 @@ static void runner_release(source_runner_t *sr)
         kc_free(p->states);
         json_decref(p->partition);
         json_decref(p->committable);
-        kc_free(p->canon);
     }
     kc_free(sr->parts);
+    kc_part_index_destroy(sr->index);
+    kc_free(sr->batch_parts.idx);
+    kc_free(sr->dirty_parts.idx);
+    kc_free(sr->commit_parts.idx);
     kc_strlist_release(&sr->topics_seen);
     kc_buf_release(&sr->kbuf);
     kc_buf_release(&sr->vbuf);
@@ -897,6 +943,7 @@ static kc_err_t source_start(void *self, kc_error_t *err)
     source_runner_t *sr = self;
 
     sr->task = sr->core.task;
+    sr->index = kc_part_index_new();
     kc_batch_init(&sr->batch);
     return runner_start(sr, err);
 }

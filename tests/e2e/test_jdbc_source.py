@@ -97,8 +97,8 @@ class Postgres:
 class MariaDB:
     name = "mariadb"
 
-    def __init__(self):
-        hostport = MARIADB_URL.split("//", 1)[1].split("/", 1)[0]
+    def __init__(self, url=None):
+        hostport = (url or MARIADB_URL).split("//", 1)[1].split("/", 1)[0]
         self.host, _, port = hostport.partition(":")
         self.port = port or "3306"
         self.db = "jdbc_%s" % uuid.uuid4().hex[:10]
@@ -769,5 +769,169 @@ def test_connection_killed_mid_stream_reconnects_and_loses_nothing(
         assert st["tasks"][0]["state"] == "RUNNING"
         # the cut was seen (and retried), not slept through
         assert "Failed to run query for %s" % db.fqn(table) in w.log()
+    finally:
+        db.close()
+
+
+# ---- 6. the database stopped and started mid-stream ------------------------
+
+@pytest.fixture(params=["postgres", "mariadb"])
+def own_server(request, free_port):
+    """A database server of this test's own (scripts/postgres or
+    scripts/mariadb on a free port), so that it may be stopped and started
+    again (halt/resume keep its data); removed afterwards. Yields the
+    database name, a connected test database and ctl(command)."""
+    name = request.param
+    port = str(free_port())
+    env = dict(os.environ, KC_PG_PORT=port, KC_MARIADB_PORT=port)
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts",
+                          name)
+    if name == "postgres":
+        pytest.importorskip("psycopg2")
+    try:
+        out = subprocess.run([script, "start"], env=env, check=True,
+                             capture_output=True, text=True, timeout=180)
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip("could not start a %s of our own: %s" % (name, e))
+
+    def ctl(cmd):
+        subprocess.run([script, cmd], env=env, check=True,
+                       capture_output=True, timeout=120)
+    db = None
+    try:
+        if name == "postgres":
+            db = Postgres(out.stdout.strip())
+            db.config_url = "jdbc:postgresql://127.0.0.1:%s/kconnect" % port
+        else:
+            db = MariaDB(out.stdout.strip())
+            db.config_url = None
+        yield db, ctl
+    finally:
+        subprocess.run([script, "stop"], env=env, capture_output=True,
+                       timeout=120)
+
+
+def test_database_restarted_mid_stream_loses_no_row(kconnect, kcat,
+                                                    own_server):
+    """The whole database server stops while the task streams a table and
+    comes back a few seconds later: the task retries by itself, is RUNNING
+    again without a restart, and every row arrives."""
+    import time
+    db, ctl = own_server
+    table = "down_%s" % uuid.uuid4().hex[:8]
+    n = 30000
+    db.sql("CREATE TABLE %s (id INT NOT NULL, pad TEXT)" % table)
+    if db.name == "postgres":
+        db.sql("INSERT INTO %s SELECT i, 'row' FROM generate_series(1, %d) i"
+               % (table, n))
+    else:
+        db.sql("INSERT INTO %s SELECT seq, 'row' FROM seq_1_to_%d"
+               % (table, n))
+    config = db.config()
+    if db.config_url is not None:
+        config["connection.url"] = db.config_url
+    if db.name == "postgres":
+        db.conn.close()
+    prefix = unique_name("jdbc") + "-"
+    topic = prefix + table
+    name = unique_name("jdbc-down")
+    config.update({
+        "name": name,
+        "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+        "mode": "incrementing", "incrementing.column.name": "id",
+        "topic.prefix": prefix, "table.whitelist": table,
+        "poll.interval.ms": "500", "query.suffix": "LIMIT 1000",
+        "connection.backoff.ms": "1000"})
+    w = kconnect(connectors=[config], worker={
+        "offset.flush.interval.ms": "200",
+        "value.converter.schemas.enable": "false"})
+    kcat.wait_topic(topic)
+    deadline = time.monotonic() + 60
+    while len(topic_payloads(topic)) < 3000:
+        assert time.monotonic() < deadline
+    ctl("halt")
+    # down long enough for several polls to fail
+    time.sleep(4)
+    during = len(topic_payloads(topic))
+    assert during < n, "the table was read before the server stopped"
+    ctl("resume")
+    deadline = time.monotonic() + 120
+    ids = []
+    while time.monotonic() < deadline:
+        ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+        if len(set(ids)) == n:
+            break
+        time.sleep(1)
+    assert set(ids) == set(range(1, n + 1))
+    st = w.get("/connectors/%s/status" % name)
+    assert st["tasks"][0]["state"] == "RUNNING"
+    assert st["connector"]["state"] == "RUNNING"
+    assert "Failed to run query for %s" % db.fqn(table) in w.log()
+
+
+# ---- 7. offsets an Apache Kafka Connect worker left behind -----------------
+
+APACHE_OFFSETS = os.path.join(os.path.dirname(__file__), "..", "golden",
+                              "jdbc_offsets", "connect.offsets")
+
+
+def test_offsets_file_written_by_apache_connect_is_honoured(
+        kconnect, kcat, tmp_path):
+    """tests/golden/jdbc_offsets/connect.offsets was written by Apache's
+    FileOffsetBackingStore (GenJdbcOffsetsFile.java) for connector
+    apache-jdbc-resume: table orders at incrementing 60 (current partition
+    form) and legacy_orders at 30 (legacy form). kconnect resumes both
+    after those ids: nothing before is sent again, nothing after is lost."""
+    import shutil
+    import time
+    offsets = tmp_path / "apache.offsets"
+    shutil.copyfile(APACHE_OFFSETS, offsets)
+    db = Sqlite(tmp_path / "shop.db")
+    db.sql("CREATE TABLE orders (%s, item TEXT NOT NULL)" % db.serial_pk,
+           "CREATE TABLE legacy_orders (%s, item TEXT NOT NULL)"
+           % db.serial_pk)
+    for i in range(1, 101):
+        db.sql("INSERT INTO orders (item) VALUES ('o%d')" % i)
+    for i in range(1, 51):
+        db.sql("INSERT INTO legacy_orders (item) VALUES ('l%d')" % i)
+    prefix = unique_name("jdbc") + "-"
+    config = dict(db.config(), **{
+        "name": "apache-jdbc-resume",
+        "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+        "mode": "incrementing", "incrementing.column.name": "id",
+        "topic.prefix": prefix, "table.whitelist": "orders,legacy_orders",
+        "poll.interval.ms": "200"})
+    w = kconnect(connectors=[config], worker={
+        "offset.storage.file.filename": str(offsets),
+        "value.converter.schemas.enable": "false"})
+    try:
+        for table, first, last in (("orders", 61, 100),
+                                   ("legacy_orders", 31, 50)):
+            topic = prefix + table
+            kcat.wait_topic(topic)
+            deadline = time.monotonic() + 60
+            ids = []
+            while time.monotonic() < deadline:
+                ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+                if len(ids) >= last - first + 1:
+                    break
+                time.sleep(0.5)
+            assert ids == list(range(first, last + 1)), table
+        assert "Resuming orders from its committed offset" in w.log()
+        # new rows go on from there, and the file keeps Apache's format
+        db.sql("INSERT INTO orders (item) VALUES ('o101')")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ids = [json.loads(p)["id"]
+                   for p in topic_payloads(prefix + "orders")]
+            if len(ids) > 40:
+                break
+            time.sleep(0.5)
+        assert ids == list(range(61, 102))
+        w.stop()
+        # still a Java serialization stream Apache's worker can read back
+        data = offsets.read_bytes()
+        assert data[:2] == b"\xac\xed"
+        assert b'{"incrementing":101}' in data
     finally:
         db.close()

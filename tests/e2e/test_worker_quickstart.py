@@ -1,8 +1,11 @@
 """scripts/quickstart end to end: embedded Kafka, file source -> topic ->
-file sink, REST status, clean stop. Runs on its own folder and a free port
+file sink and the bundled SQLite database -> JDBC source -> topic -> file
+sink (a row inserted while it runs arrives too), REST status, clean stop. Runs on its own folder and a free port
 so it cannot collide with a worker on 8083."""
 
+import json
 import os
+import sqlite3
 import subprocess
 
 from kconnect_worker import REPO, find_binary, free_port, sanitizer_report
@@ -23,6 +26,20 @@ def test_quickstart_script(tmp_path):
     assert (tmp_path / "qs" / "output.txt").read_text() == \
         (tmp_path / "qs" / "input.txt").read_text()
     assert (tmp_path / "qs" / "connect.offsets").exists()
+    # The SQLite pipeline: the rows of shop.sql, then the one inserted while
+    # the worker ran, as JsonConverter (schemas.enable=false) writes a
+    # Struct: columns in table order, compact.
+    db = sqlite3.connect(":memory:")
+    db.executescript((REPO / "config" / "quickstart" / "shop.sql").read_text())
+    db.execute("INSERT INTO orders (customer, item, qty) "
+               "VALUES ('frank', 'webcam', 2)")
+    cols = [d[0] for d in db.execute("SELECT * FROM orders").description]
+    expect = [json.dumps(dict(zip(cols, row)), separators=(",", ":"))
+              for row in db.execute("SELECT * FROM orders ORDER BY id")]
+    assert len(expect) == 6
+    assert (tmp_path / "qs" / "orders.txt").read_text().splitlines() == expect
+    assert "arrived: " + expect[-1] in out.stdout
+    assert out.stdout.count('"state": "RUNNING"') >= 8  # 4 connectors, 4 tasks
     # make e2e-asan: the worker's own log must carry no sanitizer report.
     report = sanitizer_report(
         (tmp_path / "qs" / "worker.log").read_text(errors="replace"))

@@ -72,6 +72,7 @@ typedef struct kc_jdbc_source_task_ctx {
     kc_jdbc_conn_t *conn;
     int conn_failures;
     int64_t next_connect_ms;
+    bool connected_once; /* a lost database is then waited for */
     kc_jdbc_querier_t *queriers;
     size_t nqueriers;
     char *tables_text;
@@ -1003,7 +1004,14 @@ static kc_err_t kc_jdbc_task_connect(kc_jdbc_task_t *task, kc_error_t *err)
                          task->conf.user, task->conf.password,
                          task->conf.quote_always, &task->conn, err);
     if (rc == KC_OK) {
+        if (task->conn_failures > 0) {
+            kc_log_info(KC_JDBC_TASK_LOGGER,
+                        "Connected to the database again after %d failed "
+                        "attempts",
+                        task->conn_failures);
+        }
         task->conn_failures = 0;
+        task->connected_once = true;
         kc_jdbc_set_isolation(task);
         if (task->tz != NULL && task->conn->dialect->session_tz_sql != NULL) {
             char *sql = kc_asprintf(task->conn->dialect->session_tz_sql,
@@ -1018,6 +1026,26 @@ static kc_err_t kc_jdbc_task_connect(kc_jdbc_task_t *task, kc_error_t *err)
         return kc_jdbc_task_setup(task, err);
     }
     task->conn_failures++;
+    /*
+     * Deliberately unlike Confluent, whose task fails once
+     * connection.attempts are spent: a database that answered before and
+     * now refuses for a reason that may pass (stopped, restarting,
+     * unreachable) is waited for, every connection.backoff.ms, so the task
+     * resumes by itself. At start, and for errors that will not pass (a
+     * wrong password), connection.attempts still bounds the tries.
+     */
+    if (task->conn_failures >= task->conf.attempts && task->connected_once &&
+        kc_error_is_retriable(err)) {
+        kc_log_warn(KC_JDBC_TASK_LOGGER,
+                    "Unable to connect to database on attempt %d: %s. The "
+                    "database was reachable before: will retry in %" PRId64
+                    " ms.",
+                    task->conn_failures, err != NULL ? err->msg : "",
+                    task->conf.backoff_ms);
+        kc_error_clear(err);
+        task->next_connect_ms = now + task->conf.backoff_ms;
+        return KC_AGAIN;
+    }
     if (task->conn_failures >= task->conf.attempts) {
         kc_error_set_retriable(err, false);
         if (err != NULL) {
