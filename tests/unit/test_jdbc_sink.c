@@ -592,6 +592,55 @@ test_jdbc_sink_task_fails_on_a_tombstone_without_deletes(void **state)
     kc_props_destroy(p);
 }
 
+static void
+test_jdbc_sink_refused_row_leaves_the_whole_put_unwritten(void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    kc_props_t *p = kc_props_new();
+    kc_schema_t *v = order_value();
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE orders (id INTEGER PRIMARY "
+                                  "KEY, name TEXT NOT NULL, qty INTEGER)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "connection.url", url);
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    add_row(&b, v, 1, "good");
+    add_row(&b, v, 2, NULL); /* NOT NULL refuses it */
+    add_row(&b, v, 3, "good too");
+    assert_int_not_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_non_null(strstr(err.msg, "NOT NULL constraint failed"));
+    assert_non_null(strstr(err.msg, "orders.name"));
+    /* the task fails, so none of the put may stay: the redelivery after a
+     * restart would write rows 1 and 3 twice */
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM orders", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_schema_unref(v);
+    kc_props_destroy(p);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +655,8 @@ int main(void)
             test_jdbc_sink_task_writes_types_and_upserts_into_sqlite),
         cmocka_unit_test(
             test_jdbc_sink_task_fails_on_a_tombstone_without_deletes),
+        cmocka_unit_test(
+            test_jdbc_sink_refused_row_leaves_the_whole_put_unwritten),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

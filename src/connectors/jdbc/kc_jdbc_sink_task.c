@@ -8,10 +8,10 @@
  * Errors: a transient one (lost connection, deadlock, serialization
  * failure) rolls back, drops the connection and asks the runtime to
  * redeliver the same batch after retry.backoff.ms, max.retries times. Any
- * other failure of the batch rolls back and writes the records again one
- * per transaction, so the record that caused it goes, with the database's
- * message, through the error-handling policy (the DLQ with
- * errors.tolerance=all) and the good ones are written.
+ * other failure of the batch rolls back and writes the records again in
+ * one transaction, each behind a savepoint, so the record that caused it
+ * goes, with the database's message, through the error-handling policy
+ * (the DLQ with errors.tolerance=all) and the good ones are written.
  */
 #include "kc_internal.h"
 
@@ -584,7 +584,9 @@ static kc_err_t kc_jdbc_sink_retry(kc_jdbc_sink_t *s, kc_error_t *err)
 static kc_err_t kc_jdbc_report(kc_jdbc_sink_t *s, const kc_record_t *rec,
                                kc_error_t *rerr, kc_error_t *err)
 {
-    kc_err_t rc = kc_sink_report(s->tctx, rec, rerr);
+    /* no runtime (unit tests): nothing tolerates it */
+    kc_err_t rc =
+        s->tctx != NULL ? kc_sink_report(s->tctx, rec, rerr) : rerr->code;
 
     if (rc != KC_OK) {
         *err = *rerr;
@@ -595,6 +597,59 @@ static kc_err_t kc_jdbc_report(kc_jdbc_sink_t *s, const kc_record_t *rec,
         return err->code;
     }
     return KC_OK;
+}
+
+/*
+ * Write the records of @p batch not skipped, in one transaction, each
+ * behind a savepoint: a record the database refuses is rolled back alone
+ * and reported; the put stays atomic (nothing is committed when the task
+ * fails), so a redelivery after a failure writes no row twice.
+ */
+static kc_err_t kc_jdbc_write_each(kc_jdbc_sink_t *s, kc_batch_t *batch,
+                                   kc_jdbc_plan_t **plan_of, const bool *skip,
+                                   kc_error_t *err)
+{
+    const struct kc_jdbc_dialect *d = s->conn->dialect;
+    kc_err_t rc = d->exec(s->conn, "BEGIN", err);
+
+    for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
+        kc_error_t rerr;
+
+        if (skip[i]) {
+            continue;
+        }
+        kc_error_clear(&rerr);
+        rc = d->exec(s->conn, "SAVEPOINT kc_record", err);
+        if (rc != KC_OK) {
+            break;
+        }
+        if (kc_jdbc_write_one(s, plan_of[i], batch->records[i], &rerr) ==
+            KC_OK) {
+            rc = d->exec(s->conn, "RELEASE SAVEPOINT kc_record", err);
+            continue;
+        }
+        if (kc_error_is_retriable(&rerr)) {
+            *err = rerr;
+            rc = rerr.code;
+            break;
+        }
+        rc = d->exec(s->conn, "ROLLBACK TO SAVEPOINT kc_record", err);
+        if (rc == KC_OK) {
+            rc = kc_jdbc_report(s, batch->records[i], &rerr, err);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = d->exec(s->conn, "COMMIT", err);
+    }
+    if (rc != KC_OK) {
+        kc_error_t rb;
+
+        (void)d->exec(s->conn, "ROLLBACK", &rb);
+        if (kc_error_is_retriable(err)) {
+            rc = kc_jdbc_sink_retry(s, err);
+        }
+    }
+    return rc;
 }
 
 static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
@@ -672,31 +727,14 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
             }
         }
     }
-    /* 3. a row failed: one transaction per record, to find it */
+    /* 3. a row failed: again in one transaction, each record behind a
+     * savepoint, to find the ones the database refuses */
     if (failed_row) {
         kc_log_warn(KC_JDBC_SINK_LOGGER,
                     "Write of %zu records failed (%s); writing them one by "
                     "one",
                     batch->len, err->msg);
-        rc = KC_OK;
-        for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
-            kc_error_t rerr;
-
-            if (skip[i]) {
-                continue;
-            }
-            kc_error_clear(&rerr);
-            if (kc_jdbc_write_one(s, plan_of[i], batch->records[i], &rerr) ==
-                KC_OK) {
-                continue;
-            }
-            if (kc_error_is_retriable(&rerr)) {
-                *err = rerr;
-                rc = kc_jdbc_sink_retry(s, err);
-            } else {
-                rc = kc_jdbc_report(s, batch->records[i], &rerr, err);
-            }
-        }
+        rc = kc_jdbc_write_each(s, batch, plan_of, skip, err);
     }
     if (rc == KC_OK) {
         s->retries_left = s->conf.max_retries;
