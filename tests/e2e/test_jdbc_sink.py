@@ -269,3 +269,46 @@ def test_validate_refuses_delete_without_record_key(kconnect, db):
         "Primary key mode must be 'record_key' when delete support is "
         "enabled"]
     assert by_key["connection.password"]["value"] in ("[hidden]", None)
+
+
+def test_locked_database_is_retried_and_nothing_is_lost(kconnect, kcat,
+                                                        tmp_path,
+                                                        unique_topic):
+    """SQLite busy (another connection holds an exclusive lock) is
+    transient: the put is retried after retry.backoff.ms until the lock
+    goes, then every row is written and the task is still RUNNING."""
+    import sqlite3
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, name TEXT, "
+                   "qty INTEGER)")
+    holder.execute("BEGIN EXCLUSIVE")
+    topic = unique_topic()
+    kcat.produce(topic, [value(SCHEMA, id=i, name="n%d" % i, qty=i)
+                         for i in range(1, 6)])
+    name = unique_name("jdbc-sink")
+    w = kconnect(connectors=[{
+        "name": name,
+        "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+        "topics": topic,
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "connection.url": "jdbc:sqlite:%s?busy_timeout=50" % path,
+        "table.name.format": "orders",
+        "max.retries": "1000",
+        "retry.backoff.ms": "100"}],
+        worker={"offset.flush.interval.ms": "300"})
+    w.wait_for(lambda: "remainingRetries" in w.log(), 30,
+               what="a retried put")
+    holder.execute("COMMIT")
+    holder.close()
+    reader = sqlite3.connect(str(path))
+
+    def written():
+        got = reader.execute("SELECT id, name, qty FROM orders ORDER BY "
+                             "id").fetchall()
+        return got if len(got) == 5 else None
+    got = w.wait_for(written, 30, what="5 rows")
+    assert got == [(i, "n%d" % i, i) for i in range(1, 6)]
+    st = w.wait_for_connector(name, "RUNNING")
+    assert st["tasks"][0]["state"] == "RUNNING"
+    reader.close()
