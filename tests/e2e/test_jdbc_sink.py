@@ -312,3 +312,31 @@ def test_locked_database_is_retried_and_nothing_is_lost(kconnect, kcat,
     st = w.wait_for_connector(name, "RUNNING")
     assert st["tasks"][0]["state"] == "RUNNING"
     reader.close()
+
+
+def test_schemaless_json_into_an_existing_table_and_with_auto_create(
+        kconnect, kcat, db, unique_topic):
+    """Beyond Confluent (which refuses them): schemaless JSON maps go into
+    an existing table by column name, and with auto.create into a table
+    typed from the first record (integers BIGINT, decimals DOUBLE, text
+    TEXT, a null nullable text)."""
+    topic = unique_topic()
+    existing = "plain_rows"
+    db.sql("CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name TEXT, qty "
+           "BIGINT)" % db.fqn(existing))
+    kcat.produce(topic, ['{"id": 1, "name": "a", "qty": 10}',
+                         '{"qty": 20, "id": 2, "name": null}',
+                         '{"id": 3, "name": "c"}'])
+    less = {"value.converter.schemas.enable": "false"}
+    w, _ = sink(kconnect, db, topic, existing, less)
+    wait_rows(w, db, existing, [(1, "a", 10), (2, None, 20), (3, "c", None)])
+
+    topic2 = unique_topic()
+    created = "plain_made"
+    kcat.produce(topic2, ['{"id": 7, "name": "x", "price": 1.5, "ok": true}'])
+    extra = dict(less, **{"auto.create": "true", "pk.mode": "record_value",
+                          "pk.fields": "id"})
+    w2, _ = sink(kconnect, db, topic2, created, extra)
+    want_ok = 1 if db.name != "postgres" else True
+    wait_rows(w2, db, created, [(7, "x", 1.5, want_ok)])
+    assert columns(db, created) == ["id", "name", "price", "ok"]

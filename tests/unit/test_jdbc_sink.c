@@ -641,6 +641,112 @@ test_jdbc_sink_refused_row_leaves_the_whole_put_unwritten(void **state)
     unlink(path);
 }
 
+static void
+test_jdbc_sink_schemaless_map_into_sqlite_by_column_name(void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    kc_props_t *p = kc_props_new();
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    kc_record_t *r;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE orders (id INTEGER PRIMARY "
+                                  "KEY, name TEXT, qty INTEGER)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "connection.url", url);
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    /* {"qty": 20, "id": 2, "name": null}: keys in another order */
+    r = kc_batch_add(&b);
+    r->topic = "orders";
+    kc_value_set_map(b.arena, &r->value, 3);
+    kc_value_set_string(b.arena, &r->value.u.map.keys[0], "qty", 3);
+    kc_value_set_int(&r->value.u.map.values[0], KC_TYPE_INT64, 20);
+    kc_value_set_string(b.arena, &r->value.u.map.keys[1], "id", 2);
+    kc_value_set_int(&r->value.u.map.values[1], KC_TYPE_INT64, 2);
+    kc_value_set_string(b.arena, &r->value.u.map.keys[2], "name", 4);
+    kc_value_set_null(&r->value.u.map.values[2]);
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, name, qty FROM orders",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    assert_int_equal(sqlite3_column_type(st, 1), SQLITE_NULL);
+    assert_int_equal(sqlite3_column_int(st, 2), 20);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_props_destroy(p);
+    unlink(path);
+}
+
+static void test_jdbc_sink_one_put_into_many_tables(void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    kc_props_t *p = kc_props_new();
+    kc_schema_t *v = order_value();
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    static const char *const topics[] = {"t_a", "t_b", "t_c", "t_d"};
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "connection.url", url);
+    kc_props_set(p, "auto.create", "true");
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    /* a new plan per table within one put (each keeps its statements
+     * while the put runs) */
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < 4; i++) {
+            kc_record_t *r = add_row(&b, v, (int32_t)(round * 4 + i), "x");
+
+            r->topic = topics[i];
+        }
+    }
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (size_t i = 0; i < 4; i++) {
+        char sql[64];
+
+        snprintf(sql, sizeof(sql), "SELECT group_concat(id) FROM %s",
+                 topics[i]);
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        snprintf(sql, sizeof(sql), "%zu,%zu", i, i + 4);
+        assert_string_equal((const char *)sqlite3_column_text(st, 0), sql);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_schema_unref(v);
+    kc_props_destroy(p);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +763,9 @@ int main(void)
             test_jdbc_sink_task_fails_on_a_tombstone_without_deletes),
         cmocka_unit_test(
             test_jdbc_sink_refused_row_leaves_the_whole_put_unwritten),
+        cmocka_unit_test(
+            test_jdbc_sink_schemaless_map_into_sqlite_by_column_name),
+        cmocka_unit_test(test_jdbc_sink_one_put_into_many_tables),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

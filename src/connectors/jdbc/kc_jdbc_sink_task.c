@@ -38,7 +38,7 @@ typedef struct kc_jdbc_sink {
     kc_jdbc_sink_conf_t conf;
     kc_sink_task_ctx_t *tctx;
     kc_jdbc_conn_t *conn;
-    kc_jdbc_plan_t *plans;
+    kc_jdbc_plan_t **plans; /* each its own allocation: puts point at them */
     size_t nplans;
     int32_t retries_left;
     kc_arena_t *arena; /* parameter text of one put */
@@ -62,7 +62,8 @@ static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
 static void kc_jdbc_sink_drop_plans(kc_jdbc_sink_t *s)
 {
     for (size_t i = 0; i < s->nplans; i++) {
-        kc_jdbc_plan_release(&s->plans[i]);
+        kc_jdbc_plan_release(s->plans[i]);
+        kc_free(s->plans[i]);
     }
     kc_free(s->plans);
     s->plans = NULL;
@@ -75,7 +76,7 @@ static void kc_jdbc_sink_disconnect(kc_jdbc_sink_t *s)
     s->conn = NULL;
     /* the table may have changed while we were away */
     for (size_t i = 0; i < s->nplans; i++) {
-        s->plans[i].ready = false;
+        s->plans[i]->ready = false;
     }
 }
 
@@ -134,7 +135,7 @@ static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
     kc_buf_t sql;
 
     for (size_t i = 0; i < s->nplans; i++) {
-        kc_jdbc_plan_t *p = &s->plans[i];
+        kc_jdbc_plan_t *p = s->plans[i];
 
         if (strcmp(p->table_name, name) == 0 &&
             kc_jdbc_schema_same(p->key_schema, rec->key_schema) &&
@@ -168,14 +169,10 @@ static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
     plan.key_schema =
         rec->key_schema != NULL ? kc_schema_ref(rec->key_schema) : NULL;
     plan.value_schema = vs != NULL ? kc_schema_ref(vs) : NULL;
-    /* A new schema for a table replaces the old plans' statements only
-     * when many accumulate: keep the cache small. */
-    if (s->nplans >= 64) {
-        kc_jdbc_sink_drop_plans(s);
-    }
     s->plans = kc_realloc(s->plans, (s->nplans + 1) * sizeof(*s->plans));
-    s->plans[s->nplans] = plan;
-    return &s->plans[s->nplans++];
+    s->plans[s->nplans] = kc_malloc(sizeof(plan));
+    *s->plans[s->nplans] = plan;
+    return s->plans[s->nplans++];
 }
 
 /* ---- the table: probe, create, evolve -------------------------------- */
@@ -562,6 +559,94 @@ static kc_err_t kc_jdbc_check_record(const kc_jdbc_sink_t *s,
     return KC_OK;
 }
 
+/* The optional schema a schemaless JSON value of @p v types its column
+ * with; NULL for a nested map or array. */
+static kc_schema_t *kc_jdbc_infer(const kc_value_t *v)
+{
+    kc_type_t t;
+    kc_schema_t *schema;
+
+    switch (v->type) {
+    case KC_TYPE_NULL:
+        t = KC_TYPE_STRING; /* nothing to go by: a nullable text column */
+        break;
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64:
+        t = KC_TYPE_INT64;
+        break;
+    case KC_TYPE_FLOAT32:
+    case KC_TYPE_FLOAT64:
+        t = KC_TYPE_FLOAT64;
+        break;
+    case KC_TYPE_BOOLEAN:
+    case KC_TYPE_STRING:
+    case KC_TYPE_BYTES:
+        t = v->type;
+        break;
+    default:
+        return NULL;
+    }
+    schema = kc_schema_new(t);
+    kc_schema_set_optional(schema, true);
+    return schema;
+}
+
+/*
+ * A schemaless JSON value (a map, JsonConverter with schemas.enable=false)
+ * as a Struct of optional fields typed from its values, in the map's
+ * order, so it goes into an existing table by column name and auto.create
+ * can type the columns. Confluent's sink refuses such records. *out is a
+ * copy of @p rec in the task's arena, valid until the next put.
+ */
+static kc_err_t kc_jdbc_schemaless(kc_jdbc_sink_t *s, const kc_record_t *rec,
+                                   const kc_record_t **out, kc_error_t *err)
+{
+    const kc_value_t *m = &rec->value;
+    kc_schema_t *st = kc_schema_new(KC_TYPE_STRUCT);
+    kc_record_t *copy;
+
+    for (size_t i = 0; i < m->u.map.len; i++) {
+        const kc_value_t *k = &m->u.map.keys[i];
+        kc_schema_t *fs;
+        char *name;
+        kc_error_t aerr;
+
+        if (k->type != KC_TYPE_STRING) {
+            kc_schema_unref(st);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "a schemaless value needs text keys to name "
+                                "columns, found a %s key",
+                                kc_type_name(k->type));
+        }
+        name = kc_arena_strndup(s->arena, k->u.str.data, k->u.str.len);
+        fs = kc_jdbc_infer(&m->u.map.values[i]);
+        if (fs == NULL) {
+            kc_schema_unref(st);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "field %s of a schemaless value is a %s, "
+                                "which no column can hold",
+                                name, kc_type_name(m->u.map.values[i].type));
+        }
+        if (kc_schema_add_field_take(st, name, fs, &aerr) != KC_OK) {
+            kc_schema_unref(fs);
+            kc_schema_unref(st);
+            return kc_error_set(err, KC_ERR_INVALID, "%s", aerr.msg);
+        }
+    }
+    kc_arena_on_reset(s->arena, kc_schema_unref_cb, st);
+    copy = kc_arena_alloc(s->arena, sizeof(*copy));
+    *copy = *rec;
+    copy->value_schema = st;
+    kc_value_set_struct(s->arena, &copy->value, st);
+    for (size_t i = 0; i < m->u.map.len; i++) {
+        copy->value.u.st.fields[i] = m->u.map.values[i];
+    }
+    *out = copy;
+    return KC_OK;
+}
+
 /* A transient failure: drop the connection and have the batch again. */
 static kc_err_t kc_jdbc_sink_retry(kc_jdbc_sink_t *s, kc_error_t *err)
 {
@@ -606,6 +691,7 @@ static kc_err_t kc_jdbc_report(kc_jdbc_sink_t *s, const kc_record_t *rec,
  * fails), so a redelivery after a failure writes no row twice.
  */
 static kc_err_t kc_jdbc_write_each(kc_jdbc_sink_t *s, kc_batch_t *batch,
+                                   const kc_record_t *const *recs,
                                    kc_jdbc_plan_t **plan_of, const bool *skip,
                                    kc_error_t *err)
 {
@@ -623,8 +709,7 @@ static kc_err_t kc_jdbc_write_each(kc_jdbc_sink_t *s, kc_batch_t *batch,
         if (rc != KC_OK) {
             break;
         }
-        if (kc_jdbc_write_one(s, plan_of[i], batch->records[i], &rerr) ==
-            KC_OK) {
+        if (kc_jdbc_write_one(s, plan_of[i], recs[i], &rerr) == KC_OK) {
             rc = d->exec(s->conn, "RELEASE SAVEPOINT kc_record", err);
             continue;
         }
@@ -656,6 +741,7 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
 {
     kc_jdbc_sink_t *s = ctx;
     kc_jdbc_plan_t **plan_of;
+    const kc_record_t **recs;
     bool *skip;
     kc_err_t rc = KC_OK;
     bool failed_row = false;
@@ -673,7 +759,13 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         }
     }
     kc_arena_reset(s->arena);
+    /* Schemas that keep changing leave old plans behind: keep the cache
+     * small, between puts only (a put points at its plans). */
+    if (s->nplans >= 64) {
+        kc_jdbc_sink_drop_plans(s);
+    }
     plan_of = kc_calloc(batch->len, sizeof(*plan_of));
+    recs = kc_calloc(batch->len, sizeof(*recs));
     skip = kc_calloc(batch->len, sizeof(*skip));
     /* 1. plans and DDL, before the transaction */
     for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
@@ -681,6 +773,15 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         kc_error_t rerr;
 
         kc_error_clear(&rerr);
+        recs[i] = rec;
+        if (rec->value_schema == NULL && rec->value.type == KC_TYPE_MAP) {
+            if (kc_jdbc_schemaless(s, rec, &recs[i], &rerr) != KC_OK) {
+                skip[i] = true;
+                rc = kc_jdbc_report(s, rec, &rerr, err);
+                continue;
+            }
+            rec = recs[i];
+        }
         if (kc_jdbc_check_record(s, rec, &rerr) != KC_OK) {
             /* As Confluent: an invalid record fails the task, not the
              * error policy. */
@@ -710,7 +811,7 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
         for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
             if (!skip[i]) {
-                rc = kc_jdbc_write_one(s, plan_of[i], batch->records[i], err);
+                rc = kc_jdbc_write_one(s, plan_of[i], recs[i], err);
             }
         }
         if (rc == KC_OK) {
@@ -734,12 +835,13 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
                     "Write of %zu records failed (%s); writing them one by "
                     "one",
                     batch->len, err->msg);
-        rc = kc_jdbc_write_each(s, batch, plan_of, skip, err);
+        rc = kc_jdbc_write_each(s, batch, recs, plan_of, skip, err);
     }
     if (rc == KC_OK) {
         s->retries_left = s->conf.max_retries;
     }
     kc_free(plan_of);
+    kc_free(recs);
     kc_free(skip);
     return rc;
 }
@@ -753,6 +855,7 @@ static void kc_jdbc_sink_stop(void *ctx)
     }
     kc_jdbc_sink_drop_plans(s);
     kc_jdbc_close(s->conn);
+    kc_arena_reset(s->arena); /* drops the schemas inferred by the last put */
     kc_arena_destroy(s->arena);
     kc_jdbc_sink_conf_release(&s->conf);
     kc_free(s);
