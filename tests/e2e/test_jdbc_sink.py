@@ -340,3 +340,38 @@ def test_schemaless_json_into_an_existing_table_and_with_auto_create(
     want_ok = 1 if db.name != "postgres" else True
     wait_rows(w2, db, created, [(7, "x", 1.5, want_ok)])
     assert columns(db, created) == ["id", "name", "price", "ok"]
+
+
+def test_update_mode_changes_existing_rows_only(kconnect, kcat, db,
+                                                unique_topic):
+    topic = unique_topic()
+    table = "orders_upd"
+    db.sql("CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name TEXT, qty "
+           "BIGINT)" % db.fqn(table),
+           "INSERT INTO %s VALUES (1, 'old', 1)" % db.fqn(table),
+           "INSERT INTO %s VALUES (2, 'keep', 2)" % db.fqn(table))
+    kcat.produce(topic, [value(SCHEMA, id=1, name="new", qty=5),
+                         value(SCHEMA, id=9, name="nobody", qty=9)],
+                 keys=[key(1), key(9)])
+    w, _ = sink(kconnect, db, topic, table,
+                {"insert.mode": "update", "pk.mode": "record_key"})
+    wait_rows(w, db, table, [(1, "new", 5), (2, "keep", 2)])
+
+
+def test_refused_evolution_fails_the_task_with_the_field(kconnect, kcat, db,
+                                                         unique_topic):
+    """A new required field without a default cannot be added: the task
+    fails naming it, and no row of the record is written."""
+    topic = unique_topic()
+    table = "orders_evo"
+    required = {"type": "struct", "optional": False,
+                "fields": SCHEMA["fields"] + [
+                    {"type": "int32", "optional": False, "field": "must"}]}
+    kcat.produce(topic, [value(SCHEMA, id=1, name="a", qty=1),
+                         value(required, id=2, name="b", qty=2, must=3)])
+    w, name = sink(kconnect, db, topic, table,
+                   {"auto.create": "true", "auto.evolve": "true"})
+    task = task_failure(w, name)
+    assert ("to add missing field must, as the field is not optional and "
+            "does not have a default value") in task["trace"]
+    assert [r[0] for r in norm(db, rows(db, table))] in ([], [1], ["1"])
