@@ -129,6 +129,34 @@ static void test_jdbc_sink_dml_per_dialect_as_confluent(void **state)
     assert_string_equal((const char *)sql.data,
                         "DELETE FROM `orders` WHERE `id` = ?");
     kc_buf_release(&sql);
+    /* many rows in one statement, where the rows apply in order */
+    kc_buf_init(&sql, 0);
+    assert_true(
+        kc_jdbc_sink_multi_sql(&kc_pg, KC_JDBC_INSERT, &t, &f, 2, &sql));
+    assert_string_equal((const char *)sql.data,
+                        "INSERT INTO \"orders\" (\"id\",\"name\",\"qty\") "
+                        "VALUES (?,?,?),(?,?,?)");
+    kc_buf_reset(&sql);
+    assert_true(
+        kc_jdbc_sink_multi_sql(&kc_my, KC_JDBC_UPSERT, &t, &f, 2, &sql));
+    assert_string_equal((const char *)kc_buf_cstr(&sql),
+                        "insert into `orders`(`id`,`name`,`qty`) "
+                        "values(?,?,?),(?,?,?) on duplicate key update "
+                        "`name`=values(`name`),`qty`=values(`qty`)");
+    kc_buf_reset(&sql);
+    assert_true(
+        kc_jdbc_sink_multi_sql(&kc_lite, KC_JDBC_UPSERT, &t, &f, 3, &sql));
+    assert_string_equal((const char *)kc_buf_cstr(&sql),
+                        "INSERT OR REPLACE INTO \"orders\"(\"id\",\"name\","
+                        "\"qty\") VALUES(?,?,?),(?,?,?),(?,?,?)");
+    kc_buf_reset(&sql);
+    /* ON CONFLICT cannot touch a row twice in one statement */
+    assert_false(
+        kc_jdbc_sink_multi_sql(&kc_pg, KC_JDBC_UPSERT, &t, &f, 2, &sql));
+    assert_false(
+        kc_jdbc_sink_multi_sql(&kc_my, KC_JDBC_UPDATE, &t, &f, 2, &sql));
+    assert_int_equal(sql.len, 0);
+    kc_buf_release(&sql);
     kc_jdbc_sink_fields_release(&f);
 
     /* only key columns: PostgreSQL does nothing on conflict, MySQL sets

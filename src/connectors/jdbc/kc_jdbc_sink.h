@@ -130,6 +130,18 @@ kc_err_t kc_jdbc_sink_write_sql(const kc_jdbc_conn_t *conn,
                                 const kc_jdbc_table_id_t *table,
                                 const kc_jdbc_sink_fields_t *f, kc_buf_t *sql,
                                 kc_error_t *err);
+/**
+ * @brief The statement that writes @p nrows records at once: a multi-row
+ * INSERT, or MySQL/MariaDB's and SQLite's upsert, which apply the rows in
+ * order (so the last write to a key wins). False, nothing appended, for
+ * UPDATE and PostgreSQL's upsert (ON CONFLICT cannot touch one row twice
+ * in a statement): those go row by row.
+ */
+bool kc_jdbc_sink_multi_sql(const kc_jdbc_conn_t *conn,
+                            kc_jdbc_insert_mode_t mode,
+                            const kc_jdbc_table_id_t *table,
+                            const kc_jdbc_sink_fields_t *f, size_t nrows,
+                            kc_buf_t *sql);
 void kc_jdbc_sink_delete_sql(const kc_jdbc_conn_t *conn,
                              const kc_jdbc_table_id_t *table,
                              const kc_jdbc_sink_fields_t *f, kc_buf_t *sql);

@@ -522,33 +522,43 @@ static void kc_jdbc_name_list(const kc_jdbc_conn_t *conn, kc_buf_t *sql,
     }
 }
 
+/* The placeholders of @p nrows rows after the first's "(": "?,?),(?,?)". */
+static void kc_jdbc_value_groups(kc_buf_t *sql, size_t ncols, size_t nrows)
+{
+    for (size_t r = 0; r < nrows; r++) {
+        if (r > 0) {
+            kc_buf_puts(sql, ",(");
+        }
+        for (size_t i = 0; i < ncols; i++) {
+            kc_buf_puts(sql, i > 0 ? ",?" : "?");
+        }
+        kc_buf_putc(sql, ')');
+    }
+}
+
 static void kc_jdbc_insert_head(const kc_jdbc_conn_t *conn, kc_buf_t *sql,
                                 const char *verb,
                                 const kc_jdbc_table_id_t *table,
-                                const kc_jdbc_sink_fields_t *f)
+                                const kc_jdbc_sink_fields_t *f, size_t nrows)
 {
     /* PostgreSQL's dialect spaces the lists; the generic one does not. */
     bool spaced = conn->dialect->upsert_style == KC_JDBC_UPSERT_ON_CONFLICT;
-    size_t n = f->nkeys + f->ncols;
 
     kc_buf_puts(sql, verb);
     kc_jdbc_append_table(conn, sql, table);
     kc_buf_puts(sql, spaced ? " (" : "(");
     kc_jdbc_name_list(conn, sql, f);
     kc_buf_puts(sql, spaced ? ") VALUES (" : ") VALUES(");
-    for (size_t i = 0; i < n; i++) {
-        kc_buf_puts(sql, i > 0 ? ",?" : "?");
-    }
-    kc_buf_putc(sql, ')');
+    kc_jdbc_value_groups(sql, f->nkeys + f->ncols, nrows);
 }
 
 static void kc_jdbc_upsert_sql(const kc_jdbc_conn_t *conn, kc_buf_t *sql,
                                const kc_jdbc_table_id_t *table,
-                               const kc_jdbc_sink_fields_t *f)
+                               const kc_jdbc_sink_fields_t *f, size_t nrows)
 {
     switch (conn->dialect->upsert_style) {
     case KC_JDBC_UPSERT_ON_CONFLICT:
-        kc_jdbc_insert_head(conn, sql, "INSERT INTO ", table, f);
+        kc_jdbc_insert_head(conn, sql, "INSERT INTO ", table, f, nrows);
         kc_buf_puts(sql, " ON CONFLICT (");
         for (size_t i = 0; i < f->nkeys; i++) {
             if (i > 0) {
@@ -579,10 +589,8 @@ static void kc_jdbc_upsert_sql(const kc_jdbc_conn_t *conn, kc_buf_t *sql,
         kc_buf_putc(sql, '(');
         kc_jdbc_name_list(conn, sql, f);
         kc_buf_puts(sql, ") values(");
-        for (size_t i = 0; i < f->nkeys + f->ncols; i++) {
-            kc_buf_puts(sql, i > 0 ? ",?" : "?");
-        }
-        kc_buf_puts(sql, ") on duplicate key update ");
+        kc_jdbc_value_groups(sql, f->nkeys + f->ncols, nrows);
+        kc_buf_puts(sql, " on duplicate key update ");
         for (size_t i = 0; i < nset; i++) {
             if (i > 0) {
                 kc_buf_putc(sql, ',');
@@ -595,7 +603,8 @@ static void kc_jdbc_upsert_sql(const kc_jdbc_conn_t *conn, kc_buf_t *sql,
         return;
     }
     case KC_JDBC_UPSERT_OR_REPLACE:
-        kc_jdbc_insert_head(conn, sql, "INSERT OR REPLACE INTO ", table, f);
+        kc_jdbc_insert_head(conn, sql, "INSERT OR REPLACE INTO ", table, f,
+                            nrows);
         return;
     }
 }
@@ -611,7 +620,7 @@ kc_err_t kc_jdbc_sink_write_sql(const kc_jdbc_conn_t *conn,
 
     switch (mode) {
     case KC_JDBC_INSERT:
-        kc_jdbc_insert_head(conn, sql, "INSERT INTO ", table, f);
+        kc_jdbc_insert_head(conn, sql, "INSERT INTO ", table, f, 1);
         break;
     case KC_JDBC_UPSERT:
         if (f->nkeys == 0) {
@@ -624,7 +633,7 @@ kc_err_t kc_jdbc_sink_write_sql(const kc_jdbc_conn_t *conn,
             kc_free(fqn);
             return rc;
         }
-        kc_jdbc_upsert_sql(conn, sql, table, f);
+        kc_jdbc_upsert_sql(conn, sql, table, f, 1);
         break;
     case KC_JDBC_UPDATE:
         kc_buf_puts(sql, "UPDATE ");
@@ -646,6 +655,24 @@ kc_err_t kc_jdbc_sink_write_sql(const kc_jdbc_conn_t *conn,
     }
     kc_buf_cstr(sql);
     return KC_OK;
+}
+
+bool kc_jdbc_sink_multi_sql(const kc_jdbc_conn_t *conn,
+                            kc_jdbc_insert_mode_t mode,
+                            const kc_jdbc_table_id_t *table,
+                            const kc_jdbc_sink_fields_t *f, size_t nrows,
+                            kc_buf_t *sql)
+{
+    if (mode == KC_JDBC_INSERT) {
+        kc_jdbc_insert_head(conn, sql, "INSERT INTO ", table, f, nrows);
+    } else if (mode == KC_JDBC_UPSERT && f->nkeys > 0 &&
+               conn->dialect->upsert_style != KC_JDBC_UPSERT_ON_CONFLICT) {
+        kc_jdbc_upsert_sql(conn, sql, table, f, nrows);
+    } else {
+        return false;
+    }
+    kc_buf_cstr(sql);
+    return true;
 }
 
 void kc_jdbc_sink_delete_sql(const kc_jdbc_conn_t *conn,

@@ -515,6 +515,60 @@ static kc_err_t kc_jdbc_write_one(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
         s->conn, del ? p->delete_sql : p->write_sql, params, n, err);
 }
 
+/* Most rows one multi-row statement carries: the batch.size, and few
+ * enough placeholders for every database (SQLite's default limit is
+ * 32766, PostgreSQL's and MySQL's 65535). */
+static size_t kc_jdbc_rows_per_statement(const kc_jdbc_sink_t *s,
+                                         const kc_jdbc_plan_t *p)
+{
+    size_t ncols = p->fields.nkeys + p->fields.ncols;
+    size_t n = ncols > 0 ? 32000 / ncols : 1;
+
+    if (s->conf.batch_size > 0 && (size_t)s->conf.batch_size < n) {
+        n = (size_t)s->conf.batch_size;
+    }
+    return n > 0 ? n : 1;
+}
+
+/*
+ * Write @p n records of plan @p p (none a delete) with one multi-row
+ * statement. KC_ERR_UNSUPPORTED, nothing done, when the mode has no such
+ * statement.
+ */
+static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                                   const kc_record_t *const *recs, size_t n,
+                                   kc_error_t *err)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+    size_t ncols = f->nkeys + f->ncols;
+    kc_jdbc_param_t *params;
+    kc_buf_t sql;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&sql, 0);
+    if (!kc_jdbc_sink_multi_sql(s->conn, s->conf.insert_mode, &p->table, f, n,
+                                &sql)) {
+        kc_buf_release(&sql);
+        return KC_ERR_UNSUPPORTED;
+    }
+    params = kc_calloc(n * ncols + 1, sizeof(*params));
+    for (size_t r = 0; r < n && rc == KC_OK; r++) {
+        for (size_t i = 0; i < ncols && rc == KC_OK; i++) {
+            const kc_jdbc_sink_col_t *c =
+                i < f->nkeys ? &f->keys[i] : &f->cols[i - f->nkeys];
+
+            rc = kc_jdbc_bind_col(s, c, recs[r], &params[r * ncols + i], err);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = s->conn->dialect->execute(s->conn, (const char *)sql.data, params,
+                                       n * ncols, err);
+    }
+    kc_free(params);
+    kc_buf_release(&sql);
+    return rc;
+}
+
 /* What Confluent's RecordValidator asks of a record under this config. */
 static kc_err_t kc_jdbc_check_record(const kc_jdbc_sink_t *s,
                                      const kc_record_t *rec, kc_error_t *err)
@@ -809,10 +863,31 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
     /* 2. the rows, in one transaction */
     if (rc == KC_OK) {
         rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
-        for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
-            if (!skip[i]) {
-                rc = kc_jdbc_write_one(s, plan_of[i], recs[i], err);
+        for (size_t i = 0; i < batch->len && rc == KC_OK;) {
+            size_t n = 0;
+            size_t max;
+
+            if (skip[i]) {
+                i++;
+                continue;
             }
+            /* a run of records of one plan, none a delete, goes in
+             * multi-row statements; the rest row by row */
+            max = kc_jdbc_rows_per_statement(s, plan_of[i]);
+            while (i + n < batch->len && n < max && !skip[i + n] &&
+                   plan_of[i + n] == plan_of[i] &&
+                   recs[i + n]->value.type != KC_TYPE_NULL) {
+                n++;
+            }
+            if (n > 1) {
+                rc = kc_jdbc_write_many(s, plan_of[i], recs + i, n, err);
+                if (rc != KC_ERR_UNSUPPORTED) {
+                    i += n;
+                    continue;
+                }
+            }
+            rc = kc_jdbc_write_one(s, plan_of[i], recs[i], err);
+            i++;
         }
         if (rc == KC_OK) {
             rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
