@@ -375,3 +375,25 @@ def test_refused_evolution_fails_the_task_with_the_field(kconnect, kcat, db,
     assert ("to add missing field must, as the field is not optional and "
             "does not have a default value") in task["trace"]
     assert [r[0] for r in norm(db, rows(db, table))] in ([], [1], ["1"])
+
+
+def test_upsert_of_many_repeated_keys_keeps_the_last_write_per_key(
+        kconnect, kcat, db, unique_topic):
+    """Batches carry a key many times: the table ends as row-by-row
+    writes would leave it (the last value per key), although rows go in
+    multi-row statements."""
+    topic = unique_topic()
+    table = "orders_many"
+    ids = [(i * 7) % 13 for i in range(300)]
+    kcat.produce(topic, [value(SCHEMA, id=k, name="v%d" % n, qty=n)
+                         for n, k in enumerate(ids)],
+                 keys=[key(k) for k in ids])
+    last = {}
+    for n, k in enumerate(ids):
+        last[k] = (k, "v%d" % n, n)
+    w, _ = sink(kconnect, db, topic, table,
+                {"auto.create": "true", "insert.mode": "upsert",
+                 "pk.mode": "record_key", "batch.size": "50"})
+    wait_rows(w, db, table, [last[k] for k in sorted(last)])
+    # no statement failed over a repeated key (PostgreSQL's ON CONFLICT)
+    assert "one by one" not in w.log()

@@ -150,9 +150,14 @@ static void test_jdbc_sink_dml_per_dialect_as_confluent(void **state)
                         "INSERT OR REPLACE INTO \"orders\"(\"id\",\"name\","
                         "\"qty\") VALUES(?,?,?),(?,?,?),(?,?,?)");
     kc_buf_reset(&sql);
-    /* ON CONFLICT cannot touch a row twice in one statement */
-    assert_false(
+    assert_true(
         kc_jdbc_sink_multi_sql(&kc_pg, KC_JDBC_UPSERT, &t, &f, 2, &sql));
+    assert_string_equal((const char *)kc_buf_cstr(&sql),
+                        "INSERT INTO \"orders\" (\"id\",\"name\",\"qty\") "
+                        "VALUES (?,?,?),(?,?,?) ON CONFLICT (\"id\") DO "
+                        "UPDATE SET \"name\"=EXCLUDED.\"name\",\"qty\"="
+                        "EXCLUDED.\"qty\"");
+    kc_buf_reset(&sql);
     assert_false(
         kc_jdbc_sink_multi_sql(&kc_my, KC_JDBC_UPDATE, &t, &f, 2, &sql));
     assert_int_equal(sql.len, 0);

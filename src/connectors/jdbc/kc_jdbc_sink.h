@@ -132,10 +132,10 @@ kc_err_t kc_jdbc_sink_write_sql(const kc_jdbc_conn_t *conn,
                                 kc_error_t *err);
 /**
  * @brief The statement that writes @p nrows records at once: a multi-row
- * INSERT, or MySQL/MariaDB's and SQLite's upsert, which apply the rows in
- * order (so the last write to a key wins). False, nothing appended, for
- * UPDATE and PostgreSQL's upsert (ON CONFLICT cannot touch one row twice
- * in a statement): those go row by row.
+ * INSERT or upsert. MySQL/MariaDB and SQLite apply the rows in order (the
+ * last write to a key wins); PostgreSQL's ON CONFLICT cannot touch one row
+ * twice in a statement, so the caller never puts a key twice in one.
+ * False, nothing appended, for UPDATE (row by row).
  */
 bool kc_jdbc_sink_multi_sql(const kc_jdbc_conn_t *conn,
                             kc_jdbc_insert_mode_t mode,

@@ -665,8 +665,7 @@ bool kc_jdbc_sink_multi_sql(const kc_jdbc_conn_t *conn,
 {
     if (mode == KC_JDBC_INSERT) {
         kc_jdbc_insert_head(conn, sql, "INSERT INTO ", table, f, nrows);
-    } else if (mode == KC_JDBC_UPSERT && f->nkeys > 0 &&
-               conn->dialect->upsert_style != KC_JDBC_UPSERT_ON_CONFLICT) {
+    } else if (mode == KC_JDBC_UPSERT && f->nkeys > 0) {
         kc_jdbc_upsert_sql(conn, sql, table, f, nrows);
     } else {
         return false;

@@ -531,6 +531,54 @@ static size_t kc_jdbc_rows_per_statement(const kc_jdbc_sink_t *s,
 }
 
 /*
+ * Whether record @p n of @p recs has the key of an earlier one, for
+ * PostgreSQL's upsert only: ON CONFLICT DO UPDATE refuses to touch a row
+ * twice in one statement, so a run stops before a repeated key (the next
+ * statement then applies the later write, as row by row would).
+ */
+static bool kc_jdbc_key_repeats(const kc_jdbc_sink_t *s,
+                                const kc_jdbc_plan_t *p,
+                                const kc_record_t *const *recs, size_t n)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+
+    if (s->conf.insert_mode != KC_JDBC_UPSERT ||
+        s->conn->dialect->upsert_style != KC_JDBC_UPSERT_ON_CONFLICT) {
+        return false;
+    }
+    for (size_t r = 0; r < n; r++) {
+        bool same = true;
+
+        for (size_t k = 0; k < f->nkeys && same; k++) {
+            const kc_jdbc_sink_col_t *c = &f->keys[k];
+            const kc_value_t *a;
+            const kc_value_t *b;
+
+            switch (c->src) {
+            case KC_JDBC_SRC_TOPIC:
+                same = strcmp(recs[r]->topic, recs[n]->topic) == 0;
+                break;
+            case KC_JDBC_SRC_PARTITION:
+                same = recs[r]->partition == recs[n]->partition;
+                break;
+            case KC_JDBC_SRC_OFFSET:
+                same = recs[r]->offset == recs[n]->offset;
+                break;
+            default:
+                a = kc_jdbc_col_value(c, recs[r]);
+                b = kc_jdbc_col_value(c, recs[n]);
+                same = a != NULL && b != NULL && kc_value_equals(a, b);
+                break;
+            }
+        }
+        if (same) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
  * Write @p n records of plan @p p (none a delete) with one multi-row
  * statement. KC_ERR_UNSUPPORTED, nothing done, when the mode has no such
  * statement.
@@ -876,7 +924,8 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
             max = kc_jdbc_rows_per_statement(s, plan_of[i]);
             while (i + n < batch->len && n < max && !skip[i + n] &&
                    plan_of[i + n] == plan_of[i] &&
-                   recs[i + n]->value.type != KC_TYPE_NULL) {
+                   recs[i + n]->value.type != KC_TYPE_NULL &&
+                   !kc_jdbc_key_repeats(s, plan_of[i], recs + i, n)) {
                 n++;
             }
             if (n > 1) {
