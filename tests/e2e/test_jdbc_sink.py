@@ -397,3 +397,41 @@ def test_upsert_of_many_repeated_keys_keeps_the_last_write_per_key(
     wait_rows(w, db, table, [last[k] for k in sorted(last)])
     # no statement failed over a repeated key (PostgreSQL's ON CONFLICT)
     assert "one by one" not in w.log()
+
+
+def test_kill_9_mid_stream_with_upsert_leaves_the_input(kconnect, kcat, db,
+                                                        unique_topic):
+    """kill -9 while puts are being written, then a new worker with the
+    same connector: the rolled-back put is delivered again and the table
+    ends equal to the input (the last write per key)."""
+    topic = unique_topic()
+    table = "orders_kill"
+    ids = [(i * 11) % 97 for i in range(3000)]
+    kcat.produce(topic, [value(SCHEMA, id=k, name="v%d" % n, qty=n)
+                         for n, k in enumerate(ids)],
+                 keys=[key(k) for k in ids])
+    last = {}
+    for n, k in enumerate(ids):
+        last[k] = (k, "v%d" % n, n)
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "table.name.format": db.fqn(table),
+              "auto.create": "true", "insert.mode": "upsert",
+              "pk.mode": "record_key", "batch.size": "20"}
+    config.update(db.config())
+    config.pop("schema.pattern", None)
+    worker = {"offset.flush.interval.ms": "200",
+              "consumer.max.poll.records": "20"}
+    w = kconnect(connectors=[config], worker=worker)
+
+    def some_rows():
+        try:
+            return len(rows(db, table)) > 0 or None
+        except Exception:
+            return None
+    w.wait_for(some_rows, 60, what="first rows")
+    w.kill()
+    w2 = kconnect(connectors=[config], worker=worker)
+    wait_rows(w2, db, table, [last[k] for k in sorted(last)], timeout=120)
