@@ -237,7 +237,9 @@ def test_bad_rows_go_to_the_dlq_and_good_rows_are_written(
     assert len(got) == 1
     assert json.loads(got[0]["payload"])["payload"]["id"] == 2
     headers = dict(zip(got[0]["headers"][0::2], got[0]["headers"][1::2]))
-    assert headers.get("__connect.errors.exception.message")
+    # the database's own reason names the column that refused the null
+    assert "name" in headers["__connect.errors.exception.message"].lower()
+    assert headers["__connect.errors.stage"] == "TASK_PUT"
 
 
 def test_missing_required_key_field_fails_with_the_pk_mode(
