@@ -780,6 +780,85 @@ static void test_jdbc_sink_one_put_into_many_tables(void **state)
     unlink(path);
 }
 
+/* One row of {id, day Date, tm Time, at Timestamp} written with @p p;
+ * returns the three columns' text, "|"-joined. */
+static void write_times(kc_props_t *p, const char *path, char *out, size_t size)
+{
+    kc_schema_t *v = kc_schema_new(KC_TYPE_STRUCT);
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    kc_record_t *r;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    add_field(v, "id", kc_schema_new(KC_TYPE_INT32));
+    add_field(v, "day", kc_schema_date_new());
+    add_field(v, "tm", kc_schema_time_new());
+    add_field(v, "at", kc_schema_timestamp_new());
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    r = kc_batch_add(&b);
+    r->topic = "times";
+    r->value_schema = v;
+    kc_value_set_struct(b.arena, &r->value, v);
+    kc_value_set_int(kc_value_struct_get(&r->value, "id"), KC_TYPE_INT32, 1);
+    /* 2024-02-29, 12:34:56.789, 2024-02-29T12:34:56.789Z */
+    kc_value_set_int(kc_value_struct_get(&r->value, "day"), KC_TYPE_INT32,
+                     19782);
+    kc_value_set_int(kc_value_struct_get(&r->value, "tm"), KC_TYPE_INT32,
+                     45296789);
+    kc_value_set_int(kc_value_struct_get(&r->value, "at"), KC_TYPE_INT64,
+                     INT64_C(1709210096789));
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT day || '|' || tm || '|' || "
+                                        "at FROM times",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE times", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_schema_unref(v);
+}
+
+static void
+test_jdbc_sink_db_timezone_writes_wall_times_in_the_zone(void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    char got[128];
+    kc_props_t *p = kc_props_new();
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "connection.url", url);
+    kc_props_set(p, "auto.create", "true");
+    write_times(p, path, got, sizeof(got));
+    assert_string_equal(got, "2024-02-29|12:34:56.789|2024-02-29 12:34:56.789");
+    /* New York is UTC-5 in February and in January 1970 (Python's
+     * zoneinfo gives the same); Date follows db.timezone, so midnight UTC
+     * is the day before there, as Confluent's setDate with that calendar */
+    kc_props_set(p, "db.timezone", "America/New_York");
+    write_times(p, path, got, sizeof(got));
+    assert_string_equal(got, "2024-02-28|07:34:56.789|2024-02-29 07:34:56.789");
+    kc_props_set(p, "date.timezone", "UTC");
+    write_times(p, path, got, sizeof(got));
+    assert_string_equal(got, "2024-02-29|07:34:56.789|2024-02-29 07:34:56.789");
+    kc_props_destroy(p);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -799,6 +878,8 @@ int main(void)
         cmocka_unit_test(
             test_jdbc_sink_schemaless_map_into_sqlite_by_column_name),
         cmocka_unit_test(test_jdbc_sink_one_put_into_many_tables),
+        cmocka_unit_test(
+            test_jdbc_sink_db_timezone_writes_wall_times_in_the_zone),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 
 #include "connectors/jdbc/kc_jdbc_connectors.h"
 #include "connectors/jdbc/kc_jdbc_sink.h"
+#include "connectors/jdbc/kc_jdbc_source.h"
 #include "util/kc_str.h"
 
 static const char *const kc_jdbc_insert_modes[] = {"insert", "upsert", "update",
@@ -151,7 +152,9 @@ const kc_config_def_t kc_jdbc_sink_defs[] = {
      .default_value = "UTC",
      .importance = KC_IMPORTANCE_MEDIUM,
      .group = "Data Mapping",
-     .doc = "The time zone in which Time and Timestamp values are written.",
+     .validator = kc_jdbc_timezone_check,
+     .doc = "The time zone in which Time and Timestamp values (and Date "
+            "values with date.timezone=DB_TIMEZONE) are written.",
      KC_SINK_BIND(db_timezone)},
     {.name = "date.timezone",
      .type = KC_CFG_STRING,
@@ -243,10 +246,6 @@ static void kc_jdbc_sink_cross(const kc_jdbc_sink_conf_t *conf,
            "PK mode is KAFKA so there should either be no field names "
            "defined for defaults __connect_topic, __connect_partition and "
            "__connect_offset to be used, or exactly three");
-    }
-    if (!kc_str_eq_nocase(conf->db_timezone, "UTC")) {
-        fn(arg, "db.timezone",
-           "only UTC is supported by the kconnect JDBC sink today");
     }
 }
 

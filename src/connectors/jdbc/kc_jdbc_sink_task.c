@@ -18,6 +18,7 @@
 #include <inttypes.h>
 
 #include "connectors/jdbc/kc_jdbc_sink.h"
+#include "connectors/jdbc/kc_jdbc_source.h"
 #include "util/kc_str.h"
 
 #define KC_JDBC_SINK_LOGGER "io.confluent.connect.jdbc.sink.JdbcSinkTask"
@@ -42,6 +43,8 @@ typedef struct kc_jdbc_sink {
     size_t nplans;
     int32_t retries_left;
     kc_arena_t *arena; /* parameter text of one put */
+    kc_jdbc_tz_t *tz;  /* db.timezone; NULL: UTC */
+    bool date_utc;     /* date.timezone=UTC */
 } kc_jdbc_sink_t;
 
 static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
@@ -90,6 +93,15 @@ static kc_err_t kc_jdbc_sink_start(void **ctx, const kc_props_t *config,
         kc_free(s);
         return rc;
     }
+    if (!kc_jdbc_timezone_is_utc(s->conf.db_timezone)) {
+        rc = kc_jdbc_tz_load(s->conf.db_timezone, &s->tz, err);
+        if (rc != KC_OK) {
+            kc_jdbc_sink_conf_release(&s->conf);
+            kc_free(s);
+            return rc;
+        }
+    }
+    s->date_utc = strcmp(s->conf.date_timezone, "UTC") == 0;
     s->tctx = tctx;
     s->retries_left = s->conf.max_retries;
     s->arena = kc_arena_new(0);
@@ -389,15 +401,24 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
         return KC_OK;
     }
     case KC_LOGICAL_DATE:
+        /* As Confluent's setDate with a db.timezone calendar: the day, in
+         * that zone, of midnight UTC (west of UTC the day before, which
+         * date.timezone=UTC avoids). */
         ts.sec = v->u.i * 86400;
+        if (!s->date_utc) {
+            ts.sec += kc_jdbc_tz_offset(s->tz, ts.sec);
+        }
         ts.nsec = 0;
         kc_jdbc_ts_format(ts, text, sizeof(text));
         p->kind = KC_JDBC_PARAM_TEXT;
         p->text = kc_arena_strndup(s->arena, text, 10);
         return KC_OK;
     case KC_LOGICAL_TIME:
+        /* a time of 1970-01-01 UTC, written as that instant's wall time in
+         * db.timezone */
         ts.sec = kc_jdbc_floor_div(v->u.i, 1000);
         ts.nsec = (int32_t)(v->u.i - ts.sec * 1000) * 1000000;
+        ts.sec += kc_jdbc_tz_offset(s->tz, ts.sec);
         kc_jdbc_ts_format(ts, text, sizeof(text));
         p->kind = KC_JDBC_PARAM_TEXT;
         p->text = kc_arena_strndup(s->arena, text + 11, 12);
@@ -406,6 +427,8 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
         p->kind = KC_JDBC_PARAM_TIMESTAMP;
         p->ts.sec = kc_jdbc_floor_div(v->u.i, 1000);
         p->ts.nsec = (int32_t)(v->u.i - p->ts.sec * 1000) * 1000000;
+        /* the wall time in db.timezone, as setTimestamp with its calendar */
+        p->ts.sec += kc_jdbc_tz_offset(s->tz, p->ts.sec);
         return KC_OK;
     case KC_LOGICAL_NONE:
         break;
@@ -981,6 +1004,7 @@ static void kc_jdbc_sink_stop(void *ctx)
     kc_jdbc_close(s->conn);
     kc_arena_reset(s->arena); /* drops the schemas inferred by the last put */
     kc_arena_destroy(s->arena);
+    kc_jdbc_tz_destroy(s->tz);
     kc_jdbc_sink_conf_release(&s->conf);
     kc_free(s);
 }
