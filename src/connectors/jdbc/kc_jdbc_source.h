@@ -69,6 +69,10 @@ void kc_jdbc_source_validate(const kc_props_t *config,
                              kc_config_result_t *result);
 /** @brief Whether @p tz names UTC (the one zone applied today). */
 bool kc_jdbc_timezone_is_utc(const char *tz);
+/** @brief The db.timezone validator (source and sink): a zone Java's
+ * ZoneId accepts and the system's zone files have. */
+kc_err_t kc_jdbc_timezone_check(const kc_config_def_t *def, const char *value,
+                                kc_error_t *err);
 
 /**
  * @brief Parse a task's "tables" value (quoted names joined by commas, as

@@ -81,8 +81,8 @@ bool kc_jdbc_timezone_is_utc(const char *tz)
     return false;
 }
 
-static kc_err_t kc_jdbc_timezone_check(const kc_config_def_t *def,
-                                       const char *value, kc_error_t *err)
+kc_err_t kc_jdbc_timezone_check(const kc_config_def_t *def, const char *value,
+                                kc_error_t *err)
 {
     char path[512];
     FILE *f;

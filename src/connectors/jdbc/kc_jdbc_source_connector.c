@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <pthread.h>
 
+#include "connectors/jdbc/kc_jdbc_connectors.h"
+#include "connectors/jdbc/kc_jdbc_sink.h"
 #include "connectors/jdbc/kc_jdbc_source.h"
 #include "util/kc_java_regex.h"
 #include "util/kc_clock.h"
@@ -508,6 +510,11 @@ const struct kc_connector_plugin kc_jdbc_source_connector = {
 
 kc_err_t kc_jdbc_connectors_register(kc_registry_t *reg, kc_error_t *err)
 {
-    return kc_registry_add(reg, KC_PLUGIN_SOURCE, &kc_jdbc_source_connector,
-                           err);
+    kc_err_t rc =
+        kc_registry_add(reg, KC_PLUGIN_SOURCE, &kc_jdbc_source_connector, err);
+
+    if (rc != KC_OK) {
+        return rc;
+    }
+    return kc_registry_add(reg, KC_PLUGIN_SINK, &kc_jdbc_sink_connector, err);
 }

@@ -77,7 +77,9 @@ typedef struct kc_jdbc_ts {
 typedef enum kc_jdbc_param_kind {
     KC_JDBC_PARAM_INT64,
     KC_JDBC_PARAM_TIMESTAMP, /* bound as a UTC timestamp */
-    KC_JDBC_PARAM_TEXT
+    KC_JDBC_PARAM_TEXT,
+    KC_JDBC_PARAM_NULL, /* SQL NULL, typed by the statement */
+    KC_JDBC_PARAM_BYTES /* @c len raw bytes in @c text (the sink's BYTES) */
 } kc_jdbc_param_kind_t;
 
 typedef struct kc_jdbc_param {
@@ -85,7 +87,15 @@ typedef struct kc_jdbc_param {
     int64_t i;
     kc_jdbc_ts_t ts;
     const char *text;
+    size_t len; /* KC_JDBC_PARAM_BYTES only */
 } kc_jdbc_param_t;
+
+/* How a dialect writes the sink's upsert (Confluent's per-dialect SQL). */
+typedef enum kc_jdbc_upsert_style {
+    KC_JDBC_UPSERT_ON_CONFLICT,      /* PostgreSQL: ON CONFLICT (k) DO .. */
+    KC_JDBC_UPSERT_ON_DUPLICATE_KEY, /* MySQL/MariaDB */
+    KC_JDBC_UPSERT_OR_REPLACE        /* SQLite: INSERT OR REPLACE */
+} kc_jdbc_upsert_style_t;
 
 /* Catalog, schema and table of one table; parts a database lacks NULL. */
 typedef struct kc_jdbc_table_id {
@@ -184,6 +194,28 @@ struct kc_jdbc_dialect {
     kc_err_t (*commit)(kc_jdbc_conn_t *conn, kc_error_t *err);
     /** Run statements that return no rows (tests, the sink's DDL). */
     kc_err_t (*exec)(kc_jdbc_conn_t *conn, const char *sql, kc_error_t *err);
+    /* ---- the sink ---- */
+    /**
+     * Prepare @p sql ('?' placeholders), bind @p params and run it (DML,
+     * no rows). Errors are retriable as for connect; a constraint
+     * violation or a value the column cannot hold is not.
+     */
+    kc_err_t (*execute)(kc_jdbc_conn_t *conn, const char *sql,
+                        const kc_jdbc_param_t *params, size_t nparams,
+                        kc_error_t *err);
+    /**
+     * The column type auto.create gives a Connect schema (its logical
+     * type decides first), as Confluent's dialect's getSqlType; NULL when
+     * the dialect has none (ARRAY, MAP, STRUCT). @p is_key: the column is
+     * part of the primary key. For a Decimal it is a printf format that
+     * may take the scale (an int).
+     */
+    const char *(*sql_type)(const kc_schema_t *schema, bool is_key);
+    kc_jdbc_upsert_style_t upsert_style;
+    /* ALTER TABLE adds one column per statement (SQLite). */
+    bool alter_one_column;
+    /* Boolean DEFAULT literals are TRUE/FALSE, not 1/0 (PostgreSQL). */
+    bool bool_words;
 };
 
 /* ---- dialects (kc_jdbc_dialects.c) ------------------------------------ */

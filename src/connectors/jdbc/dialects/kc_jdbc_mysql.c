@@ -464,6 +464,16 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
             pb[i].buffer_length = lens[i];
             pb[i].length = &lens[i];
             break;
+        case KC_JDBC_PARAM_NULL:
+            pb[i].buffer_type = MYSQL_TYPE_NULL;
+            break;
+        case KC_JDBC_PARAM_BYTES:
+            lens[i] = (unsigned long)params[i].len;
+            pb[i].buffer_type = MYSQL_TYPE_BLOB;
+            pb[i].buffer = (void *)params[i].text;
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
         }
     }
     /* Only a statement without parameters: the probe that looks for the
@@ -614,6 +624,124 @@ static kc_err_t kc_my_commit(kc_jdbc_conn_t *conn, kc_error_t *err)
     return KC_OK;
 }
 
+static kc_err_t kc_my_execute(kc_jdbc_conn_t *conn, const char *sql,
+                              const kc_jdbc_param_t *params, size_t nparams,
+                              kc_error_t *err)
+{
+    kc_my_conn_t *c = (kc_my_conn_t *)conn;
+    MYSQL_STMT *stmt = mysql_stmt_init(c->my);
+    MYSQL_BIND *pb;
+    char(*texts)[64];
+    unsigned long *lens;
+    kc_err_t rc = KC_OK;
+
+    if (stmt == NULL) {
+        return kc_my_error(c->my, "prepare a MySQL/MariaDB statement", err);
+    }
+    if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
+        rc = kc_my_stmt_error(stmt, "prepare a MySQL/MariaDB statement", err);
+        mysql_stmt_close(stmt);
+        return rc;
+    }
+    if (mysql_stmt_param_count(stmt) != nparams) {
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "could not run a MySQL/MariaDB statement: it has "
+                          "%lu placeholders for %zu parameters",
+                          (unsigned long)mysql_stmt_param_count(stmt), nparams);
+        mysql_stmt_close(stmt);
+        return rc;
+    }
+    pb = kc_calloc(nparams + 1, sizeof(*pb));
+    texts = kc_calloc(nparams + 1, sizeof(*texts));
+    lens = kc_calloc(nparams + 1, sizeof(*lens));
+    for (size_t i = 0; i < nparams; i++) {
+        switch (params[i].kind) {
+        case KC_JDBC_PARAM_INT64:
+            pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            pb[i].buffer = (void *)&params[i].i;
+            break;
+        case KC_JDBC_PARAM_TIMESTAMP:
+            kc_jdbc_ts_format(params[i].ts, texts[i], sizeof(texts[i]));
+            texts[i][26] = '\0';
+            lens[i] = (unsigned long)strlen(texts[i]);
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = texts[i];
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
+        case KC_JDBC_PARAM_TEXT:
+            lens[i] = (unsigned long)strlen(params[i].text);
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = (void *)params[i].text;
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
+        case KC_JDBC_PARAM_NULL:
+            pb[i].buffer_type = MYSQL_TYPE_NULL;
+            break;
+        case KC_JDBC_PARAM_BYTES:
+            lens[i] = (unsigned long)params[i].len;
+            pb[i].buffer_type = MYSQL_TYPE_BLOB;
+            pb[i].buffer = (void *)params[i].text;
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
+        }
+    }
+    if ((nparams > 0 && mysql_stmt_bind_param(stmt, pb) != 0) ||
+        mysql_stmt_execute(stmt) != 0) {
+        rc = kc_my_stmt_error(stmt, "run a MySQL/MariaDB statement", err);
+    }
+    mysql_stmt_close(stmt);
+    kc_free(pb);
+    kc_free(texts);
+    kc_free(lens);
+    return rc;
+}
+
+/*
+ * Confluent's MySqlDatabaseDialect.getSqlType, except that a STRING key
+ * column is VARCHAR(256): MySQL cannot index TEXT without a length, so
+ * Confluent's TEXT fails as a primary key (its issue #996).
+ */
+static const char *kc_my_sql_type(const kc_schema_t *schema, bool is_key)
+{
+    switch (kc_schema_logical(schema)) {
+    case KC_LOGICAL_DECIMAL:
+        return "DECIMAL(65,%d)";
+    case KC_LOGICAL_DATE:
+        return "DATE";
+    case KC_LOGICAL_TIME:
+        return "TIME(3)";
+    case KC_LOGICAL_TIMESTAMP:
+        return "DATETIME(3)";
+    case KC_LOGICAL_NONE:
+        break;
+    }
+    switch (kc_schema_type(schema)) {
+    case KC_TYPE_INT8:
+        return "TINYINT";
+    case KC_TYPE_INT16:
+        return "SMALLINT";
+    case KC_TYPE_INT32:
+        return "INT";
+    case KC_TYPE_INT64:
+        return "BIGINT";
+    case KC_TYPE_FLOAT32:
+        return "FLOAT";
+    case KC_TYPE_FLOAT64:
+        return "DOUBLE";
+    case KC_TYPE_BOOLEAN:
+        return "TINYINT";
+    case KC_TYPE_STRING:
+        return is_key ? "VARCHAR(256)" : "TEXT";
+    case KC_TYPE_BYTES:
+        return "VARBINARY(1024)";
+    default:
+        return NULL;
+    }
+}
+
 static const char *const kc_my_subprotocols[] = {"mysql", "mariadb", NULL};
 
 const struct kc_jdbc_dialect kc_jdbc_mysql_dialect = {
@@ -632,4 +760,7 @@ const struct kc_jdbc_dialect kc_jdbc_mysql_dialect = {
     .rs_close = kc_my_rs_close,
     .commit = kc_my_commit,
     .exec = kc_my_exec,
+    .execute = kc_my_execute,
+    .sql_type = kc_my_sql_type,
+    .upsert_style = KC_JDBC_UPSERT_ON_DUPLICATE_KEY,
 };

@@ -528,7 +528,11 @@ static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
                 values[i] = texts[i];
                 break;
             case KC_JDBC_PARAM_TEXT:
+            case KC_JDBC_PARAM_BYTES:
                 values[i] = params[i].text;
+                break;
+            case KC_JDBC_PARAM_NULL:
+                values[i] = NULL;
                 break;
             }
         }
@@ -656,6 +660,136 @@ static kc_err_t kc_pg_commit(kc_jdbc_conn_t *conn, kc_error_t *err)
     return KC_OK;
 }
 
+/* '?' placeholders become $1..$n, except inside quotes; the count in
+ * *n. */
+static void kc_pg_placeholders(const char *sql, kc_buf_t *pgsql, size_t *n)
+{
+    *n = 0;
+    for (const char *p = sql; *p != '\0'; p++) {
+        if (*p == '\'' || *p == '"') {
+            char q = *p;
+
+            kc_buf_putc(pgsql, *p++);
+            while (*p != '\0' && *p != q) {
+                kc_buf_putc(pgsql, *p++);
+            }
+            if (*p == '\0') {
+                break;
+            }
+            kc_buf_putc(pgsql, *p);
+        } else if (*p == '?') {
+            kc_buf_printf(pgsql, "$%zu", ++*n);
+        } else {
+            kc_buf_putc(pgsql, *p);
+        }
+    }
+    kc_buf_cstr(pgsql);
+}
+
+/* Values go as text the server types from the statement (so "12" fits an
+ * INT column and "1" a BOOLEAN one), bytes in binary format. */
+static kc_err_t kc_pg_execute(kc_jdbc_conn_t *conn, const char *sql,
+                              const kc_jdbc_param_t *params, size_t nparams,
+                              kc_error_t *err)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+    kc_buf_t pgsql;
+    size_t n;
+    const char **values = kc_calloc(nparams + 1, sizeof(*values));
+    int *lengths = kc_calloc(nparams + 1, sizeof(*lengths));
+    int *formats = kc_calloc(nparams + 1, sizeof(*formats));
+    char(*texts)[64] = kc_calloc(nparams + 1, sizeof(*texts));
+    PGresult *res = NULL;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&pgsql, 0);
+    kc_pg_placeholders(sql, &pgsql, &n);
+    if (n != nparams) {
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "could not run a PostgreSQL statement: it has %zu "
+                          "placeholders for %zu parameters",
+                          n, nparams);
+    }
+    for (size_t i = 0; rc == KC_OK && i < nparams; i++) {
+        switch (params[i].kind) {
+        case KC_JDBC_PARAM_INT64:
+            snprintf(texts[i], sizeof(texts[i]), "%" PRId64, params[i].i);
+            values[i] = texts[i];
+            break;
+        case KC_JDBC_PARAM_TIMESTAMP:
+            kc_jdbc_ts_format(params[i].ts, texts[i], sizeof(texts[i]));
+            texts[i][26] = '\0';
+            values[i] = texts[i];
+            break;
+        case KC_JDBC_PARAM_TEXT:
+            values[i] = params[i].text;
+            break;
+        case KC_JDBC_PARAM_NULL:
+            values[i] = NULL;
+            break;
+        case KC_JDBC_PARAM_BYTES:
+            values[i] = params[i].text;
+            lengths[i] = (int)params[i].len;
+            formats[i] = 1;
+            break;
+        }
+    }
+    if (rc == KC_OK) {
+        res = PQexecParams(c->pg, (const char *)pgsql.data, (int)nparams, NULL,
+                           values, lengths, formats, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+            PQresultStatus(res) != PGRES_TUPLES_OK) {
+            rc = kc_pg_error(c, res, "run a PostgreSQL statement", err);
+        }
+        PQclear(res);
+    }
+    kc_free(values);
+    kc_free(lengths);
+    kc_free(formats);
+    kc_free(texts);
+    kc_buf_release(&pgsql);
+    return rc;
+}
+
+/* Confluent's PostgreSqlDatabaseDialect.getSqlType. */
+static const char *kc_pg_sql_type(const kc_schema_t *schema, bool is_key)
+{
+    KC_UNUSED(is_key);
+    switch (kc_schema_logical(schema)) {
+    case KC_LOGICAL_DECIMAL:
+        return "DECIMAL";
+    case KC_LOGICAL_DATE:
+        return "DATE";
+    case KC_LOGICAL_TIME:
+        return "TIME";
+    case KC_LOGICAL_TIMESTAMP:
+        return "TIMESTAMP";
+    case KC_LOGICAL_NONE:
+        break;
+    }
+    switch (kc_schema_type(schema)) {
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+        return "SMALLINT";
+    case KC_TYPE_INT32:
+        return "INT";
+    case KC_TYPE_INT64:
+        return "BIGINT";
+    case KC_TYPE_FLOAT32:
+        return "REAL";
+    case KC_TYPE_FLOAT64:
+        return "DOUBLE PRECISION";
+    case KC_TYPE_BOOLEAN:
+        return "BOOLEAN";
+    case KC_TYPE_STRING:
+        return "TEXT";
+    case KC_TYPE_BYTES:
+        return "BYTEA";
+    default:
+        return NULL;
+    }
+}
+
 static const char *const kc_pg_subprotocols[] = {"postgresql", NULL};
 
 const struct kc_jdbc_dialect kc_jdbc_postgres_dialect = {
@@ -676,4 +810,8 @@ const struct kc_jdbc_dialect kc_jdbc_postgres_dialect = {
     .rs_close = kc_pg_rs_close,
     .commit = kc_pg_commit,
     .exec = kc_pg_exec,
+    .execute = kc_pg_execute,
+    .sql_type = kc_pg_sql_type,
+    .upsert_style = KC_JDBC_UPSERT_ON_CONFLICT,
+    .bool_words = true,
 };

@@ -330,6 +330,13 @@ static kc_err_t kc_sqlite_bind(sqlite3 *db, sqlite3_stmt *stmt,
             rc = sqlite3_bind_text(stmt, (int)i + 1, params[i].text, -1,
                                    SQLITE_TRANSIENT);
             break;
+        case KC_JDBC_PARAM_NULL:
+            rc = sqlite3_bind_null(stmt, (int)i + 1);
+            break;
+        case KC_JDBC_PARAM_BYTES:
+            rc = sqlite3_bind_blob64(stmt, (int)i + 1, params[i].text,
+                                     params[i].len, SQLITE_TRANSIENT);
+            break;
         }
         if (rc != SQLITE_OK) {
             return kc_sqlite_error(db, rc, "bind a SQLite parameter", err);
@@ -487,6 +494,64 @@ static kc_err_t kc_sqlite_commit(kc_jdbc_conn_t *conn, kc_error_t *err)
     return KC_OK;
 }
 
+static kc_err_t kc_sqlite_execute(kc_jdbc_conn_t *conn, const char *sql,
+                                  const kc_jdbc_param_t *params, size_t nparams,
+                                  kc_error_t *err)
+{
+    kc_sqlite_conn_t *c = (kc_sqlite_conn_t *)conn;
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL);
+    kc_err_t krc;
+
+    if (rc != SQLITE_OK) {
+        return kc_sqlite_error(c->db, rc, "prepare a SQLite statement", err);
+    }
+    if ((size_t)sqlite3_bind_parameter_count(stmt) != nparams) {
+        sqlite3_finalize(stmt);
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "could not run a SQLite statement: it has %d "
+                            "placeholders for %zu parameters",
+                            sqlite3_bind_parameter_count(stmt), nparams);
+    }
+    krc = kc_sqlite_bind(c->db, stmt, params, nparams, err);
+    if (krc == KC_OK) {
+        do {
+            rc = sqlite3_step(stmt);
+        } while (rc == SQLITE_ROW);
+        if (rc != SQLITE_DONE) {
+            krc = kc_sqlite_error(c->db, rc, "run a SQLite statement", err);
+        }
+    }
+    sqlite3_finalize(stmt);
+    return krc;
+}
+
+/* Confluent's SqliteDatabaseDialect.getSqlType: SQLite's affinities. */
+static const char *kc_sqlite_sql_type(const kc_schema_t *schema, bool is_key)
+{
+    KC_UNUSED(is_key);
+    if (kc_schema_logical(schema) != KC_LOGICAL_NONE) {
+        return "NUMERIC";
+    }
+    switch (kc_schema_type(schema)) {
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64:
+    case KC_TYPE_BOOLEAN:
+        return "INTEGER";
+    case KC_TYPE_FLOAT32:
+    case KC_TYPE_FLOAT64:
+        return "REAL";
+    case KC_TYPE_STRING:
+        return "TEXT";
+    case KC_TYPE_BYTES:
+        return "BLOB";
+    default:
+        return NULL;
+    }
+}
+
 static const char *const kc_sqlite_subprotocols[] = {"sqlite", NULL};
 
 const struct kc_jdbc_dialect kc_jdbc_sqlite_dialect = {
@@ -503,4 +568,8 @@ const struct kc_jdbc_dialect kc_jdbc_sqlite_dialect = {
     .rs_close = kc_sqlite_rs_close,
     .commit = kc_sqlite_commit,
     .exec = kc_sqlite_exec,
+    .execute = kc_sqlite_execute,
+    .sql_type = kc_sqlite_sql_type,
+    .upsert_style = KC_JDBC_UPSERT_OR_REPLACE,
+    .alter_one_column = true,
 };

@@ -1,0 +1,1021 @@
+/*
+ * JdbcSinkTask: writes each put in one database transaction. Records are
+ * grouped by destination table and schemas into plans (Confluent's
+ * per-table buffers); a plan's table is created or evolved before the
+ * transaction opens, so a failed DDL never aborts the rows. Statements are
+ * prepared with bound parameters only.
+ *
+ * Errors: a transient one (lost connection, deadlock, serialization
+ * failure) rolls back, drops the connection and asks the runtime to
+ * redeliver the same batch after retry.backoff.ms, max.retries times. Any
+ * other failure of the batch rolls back and writes the records again in
+ * one transaction, each behind a savepoint, so the record that caused it
+ * goes, with the database's message, through the error-handling policy
+ * (the DLQ with errors.tolerance=all) and the good ones are written.
+ */
+#include "kc_internal.h"
+
+#include <inttypes.h>
+
+#include "connectors/jdbc/kc_jdbc_sink.h"
+#include "connectors/jdbc/kc_jdbc_source.h"
+#include "util/kc_str.h"
+
+#define KC_JDBC_SINK_LOGGER "io.confluent.connect.jdbc.sink.JdbcSinkTask"
+
+/* Records of one table with one key and value schema. */
+typedef struct kc_jdbc_plan {
+    char *table_name; /* table.name.format applied */
+    kc_jdbc_table_id_t table;
+    const kc_schema_t *key_schema;   /* a reference */
+    const kc_schema_t *value_schema; /* a reference; NULL: deletes only */
+    kc_jdbc_sink_fields_t fields;
+    char *write_sql;
+    char *delete_sql;
+    bool ready; /* the table exists with every column */
+} kc_jdbc_plan_t;
+
+typedef struct kc_jdbc_sink {
+    kc_jdbc_sink_conf_t conf;
+    kc_sink_task_ctx_t *tctx;
+    kc_jdbc_conn_t *conn;
+    kc_jdbc_plan_t **plans; /* each its own allocation: puts point at them */
+    size_t nplans;
+    int32_t retries_left;
+    kc_arena_t *arena; /* parameter text of one put */
+    kc_jdbc_tz_t *tz;  /* db.timezone; NULL: UTC */
+    bool date_utc;     /* date.timezone=UTC */
+} kc_jdbc_sink_t;
+
+static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
+{
+    kc_free(p->table_name);
+    kc_jdbc_table_id_release(&p->table);
+    if (p->key_schema != NULL) {
+        kc_schema_unref(p->key_schema);
+    }
+    if (p->value_schema != NULL) {
+        kc_schema_unref(p->value_schema);
+    }
+    kc_jdbc_sink_fields_release(&p->fields);
+    kc_free(p->write_sql);
+    kc_free(p->delete_sql);
+}
+
+static void kc_jdbc_sink_drop_plans(kc_jdbc_sink_t *s)
+{
+    for (size_t i = 0; i < s->nplans; i++) {
+        kc_jdbc_plan_release(s->plans[i]);
+        kc_free(s->plans[i]);
+    }
+    kc_free(s->plans);
+    s->plans = NULL;
+    s->nplans = 0;
+}
+
+static void kc_jdbc_sink_disconnect(kc_jdbc_sink_t *s)
+{
+    kc_jdbc_close(s->conn);
+    s->conn = NULL;
+    /* the table may have changed while we were away */
+    for (size_t i = 0; i < s->nplans; i++) {
+        s->plans[i]->ready = false;
+    }
+}
+
+static kc_err_t kc_jdbc_sink_start(void **ctx, const kc_props_t *config,
+                                   kc_sink_task_ctx_t *tctx, kc_error_t *err)
+{
+    kc_jdbc_sink_t *s = kc_calloc(1, sizeof(*s));
+    kc_err_t rc = kc_jdbc_sink_conf_load(config, &s->conf, err);
+
+    if (rc != KC_OK) {
+        kc_free(s);
+        return rc;
+    }
+    if (!kc_jdbc_timezone_is_utc(s->conf.db_timezone)) {
+        rc = kc_jdbc_tz_load(s->conf.db_timezone, &s->tz, err);
+        if (rc != KC_OK) {
+            kc_jdbc_sink_conf_release(&s->conf);
+            kc_free(s);
+            return rc;
+        }
+    }
+    s->date_utc = strcmp(s->conf.date_timezone, "UTC") == 0;
+    s->tctx = tctx;
+    s->retries_left = s->conf.max_retries;
+    s->arena = kc_arena_new(0);
+    kc_log_info(KC_JDBC_SINK_LOGGER, "Starting JDBC Sink task");
+    *ctx = s;
+    return KC_OK;
+}
+
+static bool kc_jdbc_schema_same(const kc_schema_t *a, const kc_schema_t *b)
+{
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    return a == b || kc_schema_equals(a, b);
+}
+
+static char *kc_jdbc_table_name(const char *format, const char *topic)
+{
+    kc_buf_t out;
+    const char *p = format;
+    const char *hit;
+
+    kc_buf_init(&out, 0);
+    while ((hit = strstr(p, "${topic}")) != NULL) {
+        kc_buf_append(&out, p, (size_t)(hit - p));
+        kc_buf_puts(&out, topic);
+        p = hit + strlen("${topic}");
+    }
+    kc_buf_puts(&out, p);
+    kc_buf_cstr(&out);
+    return kc_buf_detach(&out, NULL);
+}
+
+/* The plan for @p rec (built on first use); NULL with @p err when its
+ * schemas cannot be written. */
+static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
+                                        const kc_record_t *rec, kc_error_t *err)
+{
+    char *name = kc_jdbc_table_name(s->conf.table_format, rec->topic);
+    const kc_schema_t *vs =
+        rec->value.type == KC_TYPE_NULL ? NULL : rec->value_schema;
+    kc_jdbc_plan_t plan;
+    kc_buf_t sql;
+
+    for (size_t i = 0; i < s->nplans; i++) {
+        kc_jdbc_plan_t *p = s->plans[i];
+
+        if (strcmp(p->table_name, name) == 0 &&
+            kc_jdbc_schema_same(p->key_schema, rec->key_schema) &&
+            kc_jdbc_schema_same(p->value_schema, vs)) {
+            kc_free(name);
+            return p;
+        }
+    }
+    memset(&plan, 0, sizeof(plan));
+    plan.table_name = name;
+    if (kc_jdbc_sink_table_parse(s->conn->dialect, name, &plan.table, err) !=
+            KC_OK ||
+        kc_jdbc_sink_fields_build(&s->conf, name, rec->key_schema, vs,
+                                  &plan.fields, err) != KC_OK) {
+        kc_jdbc_plan_release(&plan);
+        return NULL;
+    }
+    kc_buf_init(&sql, 0);
+    if (vs != NULL) {
+        if (kc_jdbc_sink_write_sql(s->conn, s->conf.insert_mode, &plan.table,
+                                   &plan.fields, &sql, err) != KC_OK) {
+            kc_buf_release(&sql);
+            kc_jdbc_plan_release(&plan);
+            return NULL;
+        }
+        plan.write_sql = kc_buf_detach(&sql, NULL);
+        kc_buf_init(&sql, 0);
+    }
+    kc_jdbc_sink_delete_sql(s->conn, &plan.table, &plan.fields, &sql);
+    plan.delete_sql = kc_buf_detach(&sql, NULL);
+    plan.key_schema =
+        rec->key_schema != NULL ? kc_schema_ref(rec->key_schema) : NULL;
+    plan.value_schema = vs != NULL ? kc_schema_ref(vs) : NULL;
+    s->plans = kc_realloc(s->plans, (s->nplans + 1) * sizeof(*s->plans));
+    s->plans[s->nplans] = kc_malloc(sizeof(plan));
+    *s->plans[s->nplans] = plan;
+    return s->plans[s->nplans++];
+}
+
+/* ---- the table: probe, create, evolve -------------------------------- */
+
+/* The table's column names, or *exists false. */
+static kc_err_t kc_jdbc_probe(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                              kc_strlist_t *cols, bool *exists, kc_error_t *err)
+{
+    kc_buf_t sql;
+    kc_jdbc_rs_t *rs = NULL;
+    kc_error_t perr;
+    kc_err_t rc;
+
+    *exists = false;
+    kc_buf_init(&sql, 0);
+    kc_buf_puts(&sql, "SELECT * FROM ");
+    kc_jdbc_append_table(s->conn, &sql, &p->table);
+    kc_buf_puts(&sql, " WHERE 1 = 0");
+    kc_buf_cstr(&sql);
+    rc = s->conn->dialect->query(s->conn, (const char *)sql.data, NULL, 0, 1,
+                                 &rs, &perr);
+    kc_buf_release(&sql);
+    if (rc != KC_OK) {
+        if (kc_error_is_retriable(&perr)) {
+            *err = perr;
+            return perr.code;
+        }
+        return KC_OK; /* no such table (or not one we may read) */
+    }
+    *exists = true;
+    for (size_t i = 0; i < rs->ncols; i++) {
+        kc_strlist_push(cols, rs->cols[i].name);
+    }
+    s->conn->dialect->rs_close(rs);
+    return KC_OK;
+}
+
+static bool kc_jdbc_has_column(const kc_strlist_t *cols, const char *name)
+{
+    for (size_t i = 0; i < cols->count; i++) {
+        if (strcmp(cols->items[i], name) == 0) {
+            return true;
+        }
+    }
+    for (size_t i = 0; i < cols->count; i++) {
+        if (kc_str_eq_nocase(cols->items[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static kc_err_t kc_jdbc_ensure_table(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
+                                     kc_error_t *err)
+{
+    kc_strlist_t cols;
+    bool exists;
+    const kc_jdbc_sink_col_t **missing;
+    size_t nmissing = 0;
+    kc_buf_t sql;
+    kc_err_t rc;
+
+    memset(&cols, 0, sizeof(cols));
+    rc = kc_jdbc_probe(s, p, &cols, &exists, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    kc_buf_init(&sql, 0);
+    if (!exists) {
+        if (p->value_schema == NULL) {
+            rc = kc_error_set(err, KC_ERR_INVALID,
+                              "Table \"%s\" is missing: a delete cannot "
+                              "create it",
+                              p->table_name);
+        } else if (!s->conf.auto_create) {
+            rc = kc_error_set(err, KC_ERR_INVALID,
+                              "Table \"%s\" is missing and auto-creation is "
+                              "disabled",
+                              p->table_name);
+        } else {
+            rc = kc_jdbc_sink_create_sql(s->conn, &p->table, p->fields.all,
+                                         p->fields.nall, &p->fields, &sql, err);
+            if (rc == KC_OK) {
+                kc_log_info(KC_JDBC_SINK_LOGGER, "Creating table with sql: %s",
+                            (const char *)sql.data);
+                rc = s->conn->dialect->exec(s->conn, (const char *)sql.data,
+                                            err);
+            }
+            if (rc != KC_OK && !kc_error_is_retriable(err)) {
+                bool now_exists = false;
+                kc_error_t perr;
+
+                /* another task may have created it meanwhile */
+                kc_strlist_release(&cols);
+                memset(&cols, 0, sizeof(cols));
+                if (kc_jdbc_probe(s, p, &cols, &now_exists, &perr) == KC_OK &&
+                    now_exists) {
+                    rc = KC_OK;
+                }
+            }
+        }
+        kc_buf_release(&sql);
+        kc_strlist_release(&cols);
+        p->ready = rc == KC_OK;
+        return rc;
+    }
+    missing = kc_calloc(p->fields.nall + 1, sizeof(*missing));
+    for (size_t i = 0; i < p->fields.nall && p->value_schema != NULL; i++) {
+        if (!kc_jdbc_has_column(&cols, p->fields.all[i]->name)) {
+            missing[nmissing++] = p->fields.all[i];
+        }
+    }
+    for (size_t i = 0; i < nmissing && rc == KC_OK; i++) {
+        const kc_jdbc_sink_col_t *c = missing[i];
+
+        if ((c->is_key || !kc_schema_optional(c->schema)) &&
+            kc_schema_default(c->schema) == NULL) {
+            rc = kc_error_set(err, KC_ERR_INVALID,
+                              "Cannot ALTER TABLE \"%s\" to add missing "
+                              "field %s, as the field is not optional and "
+                              "does not have a default value",
+                              p->table_name, c->name);
+        }
+    }
+    if (rc == KC_OK && nmissing > 0 && !s->conf.auto_evolve) {
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "Table \"%s\" is missing fields (%s%s) and "
+                          "auto-evolution is disabled",
+                          p->table_name, missing[0]->name,
+                          nmissing > 1 ? ", ..." : "");
+    }
+    if (rc == KC_OK && nmissing > 0) {
+        rc = kc_jdbc_sink_alter_sql(s->conn, &p->table, missing, nmissing, &sql,
+                                    err);
+        if (rc == KC_OK) {
+            kc_log_info(KC_JDBC_SINK_LOGGER,
+                        "Amending table to add missing fields with SQL: %s",
+                        (const char *)sql.data);
+            rc = s->conn->dialect->exec(s->conn, (const char *)sql.data, err);
+        }
+    }
+    kc_free(missing);
+    kc_buf_release(&sql);
+    kc_strlist_release(&cols);
+    p->ready = rc == KC_OK;
+    return rc;
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+static const kc_value_t *kc_jdbc_col_value(const kc_jdbc_sink_col_t *c,
+                                           const kc_record_t *rec)
+{
+    const kc_value_t *st;
+
+    switch (c->src) {
+    case KC_JDBC_SRC_KEY:
+        return &rec->key;
+    case KC_JDBC_SRC_KEY_FIELD:
+        st = &rec->key;
+        break;
+    case KC_JDBC_SRC_VALUE_FIELD:
+        st = &rec->value;
+        break;
+    default:
+        return NULL;
+    }
+    if (st->type != KC_TYPE_STRUCT) {
+        return NULL;
+    }
+    return &st->u.st.fields[c->field->index];
+}
+
+static int64_t kc_jdbc_floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
+                                   const kc_jdbc_sink_col_t *c,
+                                   const kc_value_t *v, kc_jdbc_param_t *p,
+                                   kc_error_t *err)
+{
+    const kc_schema_t *schema = c->schema;
+    char text[64];
+    kc_jdbc_ts_t ts;
+
+    memset(p, 0, sizeof(*p));
+    if (v == NULL || v->type == KC_TYPE_NULL) {
+        v = s->conf.replace_null_with_default ? kc_schema_default(schema)
+                                              : NULL;
+        if (v == NULL || v->type == KC_TYPE_NULL) {
+            p->kind = KC_JDBC_PARAM_NULL;
+            return KC_OK;
+        }
+    }
+    switch (kc_schema_logical(schema)) {
+    case KC_LOGICAL_DECIMAL: {
+        kc_buf_t out;
+
+        kc_buf_init(&out, 0);
+        if (kc_decimal_to_string(v->u.bytes.data, v->u.bytes.len,
+                                 kc_value_decimal_scale(schema, v),
+                                 &out) != KC_OK) {
+            kc_buf_release(&out);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "field %s holds an invalid Decimal", c->name);
+        }
+        p->kind = KC_JDBC_PARAM_TEXT;
+        p->text = kc_arena_strndup(s->arena, (const char *)out.data, out.len);
+        kc_buf_release(&out);
+        return KC_OK;
+    }
+    case KC_LOGICAL_DATE:
+        /* As Confluent's setDate with a db.timezone calendar: the day, in
+         * that zone, of midnight UTC (west of UTC the day before, which
+         * date.timezone=UTC avoids). */
+        ts.sec = v->u.i * 86400;
+        if (!s->date_utc) {
+            ts.sec += kc_jdbc_tz_offset(s->tz, ts.sec);
+        }
+        ts.nsec = 0;
+        kc_jdbc_ts_format(ts, text, sizeof(text));
+        p->kind = KC_JDBC_PARAM_TEXT;
+        p->text = kc_arena_strndup(s->arena, text, 10);
+        return KC_OK;
+    case KC_LOGICAL_TIME:
+        /* a time of 1970-01-01 UTC, written as that instant's wall time in
+         * db.timezone */
+        ts.sec = kc_jdbc_floor_div(v->u.i, 1000);
+        ts.nsec = (int32_t)(v->u.i - ts.sec * 1000) * 1000000;
+        ts.sec += kc_jdbc_tz_offset(s->tz, ts.sec);
+        kc_jdbc_ts_format(ts, text, sizeof(text));
+        p->kind = KC_JDBC_PARAM_TEXT;
+        p->text = kc_arena_strndup(s->arena, text + 11, 12);
+        return KC_OK;
+    case KC_LOGICAL_TIMESTAMP:
+        p->kind = KC_JDBC_PARAM_TIMESTAMP;
+        p->ts.sec = kc_jdbc_floor_div(v->u.i, 1000);
+        p->ts.nsec = (int32_t)(v->u.i - p->ts.sec * 1000) * 1000000;
+        /* the wall time in db.timezone, as setTimestamp with its calendar */
+        p->ts.sec += kc_jdbc_tz_offset(s->tz, p->ts.sec);
+        return KC_OK;
+    case KC_LOGICAL_NONE:
+        break;
+    }
+    switch (v->type) {
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64:
+        p->kind = KC_JDBC_PARAM_INT64;
+        p->i = v->u.i;
+        return KC_OK;
+    case KC_TYPE_BOOLEAN:
+        p->kind = KC_JDBC_PARAM_INT64;
+        p->i = v->u.b ? 1 : 0;
+        return KC_OK;
+    case KC_TYPE_FLOAT32:
+    case KC_TYPE_FLOAT64:
+        p->kind = KC_JDBC_PARAM_TEXT;
+        p->text = kc_arena_sprintf(
+            s->arena, v->type == KC_TYPE_FLOAT32 ? "%.9g" : "%.17g", v->u.f);
+        return KC_OK;
+    case KC_TYPE_STRING:
+        p->kind = KC_JDBC_PARAM_TEXT;
+        p->text = kc_arena_strndup(s->arena, v->u.str.data, v->u.str.len);
+        return KC_OK;
+    case KC_TYPE_BYTES:
+        p->kind = KC_JDBC_PARAM_BYTES;
+        p->text = (const char *)v->u.bytes.data;
+        p->len = v->u.bytes.len;
+        return KC_OK;
+    default:
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "field %s: a %s value cannot be written to a "
+                            "column",
+                            c->name, kc_type_name(v->type));
+    }
+}
+
+static kc_err_t kc_jdbc_bind_col(kc_jdbc_sink_t *s, const kc_jdbc_sink_col_t *c,
+                                 const kc_record_t *rec, kc_jdbc_param_t *p,
+                                 kc_error_t *err)
+{
+    switch (c->src) {
+    case KC_JDBC_SRC_TOPIC:
+        memset(p, 0, sizeof(*p));
+        p->kind = KC_JDBC_PARAM_TEXT;
+        p->text = rec->topic;
+        return KC_OK;
+    case KC_JDBC_SRC_PARTITION:
+        memset(p, 0, sizeof(*p));
+        p->kind = KC_JDBC_PARAM_INT64;
+        p->i = rec->partition;
+        return KC_OK;
+    case KC_JDBC_SRC_OFFSET:
+        memset(p, 0, sizeof(*p));
+        p->kind = KC_JDBC_PARAM_INT64;
+        p->i = rec->offset;
+        return KC_OK;
+    default:
+        return kc_jdbc_bind_value(s, c, kc_jdbc_col_value(c, rec), p, err);
+    }
+}
+
+/* Write one record with its plan's statement. */
+static kc_err_t kc_jdbc_write_one(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                                  const kc_record_t *rec, kc_error_t *err)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+    kc_jdbc_param_t params[256];
+    const kc_jdbc_sink_col_t *order[256];
+    size_t n = 0;
+    bool del = rec->value.type == KC_TYPE_NULL;
+    kc_err_t rc;
+
+    if (f->nkeys + f->ncols > 256) {
+        return kc_error_set(err, KC_ERR_UNSUPPORTED,
+                            "table \"%s\": more than 256 columns",
+                            p->table_name);
+    }
+    if (del) {
+        for (size_t i = 0; i < f->nkeys; i++) {
+            order[n++] = &f->keys[i];
+        }
+    } else if (s->conf.insert_mode == KC_JDBC_UPDATE) {
+        for (size_t i = 0; i < f->ncols; i++) {
+            order[n++] = &f->cols[i];
+        }
+        for (size_t i = 0; i < f->nkeys; i++) {
+            order[n++] = &f->keys[i];
+        }
+    } else {
+        for (size_t i = 0; i < f->nkeys; i++) {
+            order[n++] = &f->keys[i];
+        }
+        for (size_t i = 0; i < f->ncols; i++) {
+            order[n++] = &f->cols[i];
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = kc_jdbc_bind_col(s, order[i], rec, &params[i], err);
+        if (rc != KC_OK) {
+            return rc;
+        }
+    }
+    return s->conn->dialect->execute(
+        s->conn, del ? p->delete_sql : p->write_sql, params, n, err);
+}
+
+/* Most rows one multi-row statement carries: the batch.size, and few
+ * enough placeholders for every database (SQLite's default limit is
+ * 32766, PostgreSQL's and MySQL's 65535). */
+static size_t kc_jdbc_rows_per_statement(const kc_jdbc_sink_t *s,
+                                         const kc_jdbc_plan_t *p)
+{
+    size_t ncols = p->fields.nkeys + p->fields.ncols;
+    size_t n = ncols > 0 ? 32000 / ncols : 1;
+
+    if (s->conf.batch_size > 0 && (size_t)s->conf.batch_size < n) {
+        n = (size_t)s->conf.batch_size;
+    }
+    return n > 0 ? n : 1;
+}
+
+/*
+ * Whether record @p n of @p recs has the key of an earlier one, for
+ * PostgreSQL's upsert only: ON CONFLICT DO UPDATE refuses to touch a row
+ * twice in one statement, so a run stops before a repeated key (the next
+ * statement then applies the later write, as row by row would).
+ */
+static bool kc_jdbc_key_repeats(const kc_jdbc_sink_t *s,
+                                const kc_jdbc_plan_t *p,
+                                const kc_record_t *const *recs, size_t n)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+
+    if (s->conf.insert_mode != KC_JDBC_UPSERT ||
+        s->conn->dialect->upsert_style != KC_JDBC_UPSERT_ON_CONFLICT) {
+        return false;
+    }
+    for (size_t r = 0; r < n; r++) {
+        bool same = true;
+
+        for (size_t k = 0; k < f->nkeys && same; k++) {
+            const kc_jdbc_sink_col_t *c = &f->keys[k];
+            const kc_value_t *a;
+            const kc_value_t *b;
+
+            switch (c->src) {
+            case KC_JDBC_SRC_TOPIC:
+                same = strcmp(recs[r]->topic, recs[n]->topic) == 0;
+                break;
+            case KC_JDBC_SRC_PARTITION:
+                same = recs[r]->partition == recs[n]->partition;
+                break;
+            case KC_JDBC_SRC_OFFSET:
+                same = recs[r]->offset == recs[n]->offset;
+                break;
+            default:
+                a = kc_jdbc_col_value(c, recs[r]);
+                b = kc_jdbc_col_value(c, recs[n]);
+                same = a != NULL && b != NULL && kc_value_equals(a, b);
+                break;
+            }
+        }
+        if (same) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Write @p n records of plan @p p (none a delete) with one multi-row
+ * statement. KC_ERR_UNSUPPORTED, nothing done, when the mode has no such
+ * statement.
+ */
+static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                                   const kc_record_t *const *recs, size_t n,
+                                   kc_error_t *err)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+    size_t ncols = f->nkeys + f->ncols;
+    kc_jdbc_param_t *params;
+    kc_buf_t sql;
+    kc_err_t rc = KC_OK;
+
+    kc_buf_init(&sql, 0);
+    if (!kc_jdbc_sink_multi_sql(s->conn, s->conf.insert_mode, &p->table, f, n,
+                                &sql)) {
+        kc_buf_release(&sql);
+        return KC_ERR_UNSUPPORTED;
+    }
+    params = kc_calloc(n * ncols + 1, sizeof(*params));
+    for (size_t r = 0; r < n && rc == KC_OK; r++) {
+        for (size_t i = 0; i < ncols && rc == KC_OK; i++) {
+            const kc_jdbc_sink_col_t *c =
+                i < f->nkeys ? &f->keys[i] : &f->cols[i - f->nkeys];
+
+            rc = kc_jdbc_bind_col(s, c, recs[r], &params[r * ncols + i], err);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = s->conn->dialect->execute(s->conn, (const char *)sql.data, params,
+                                       n * ncols, err);
+    }
+    kc_free(params);
+    kc_buf_release(&sql);
+    return rc;
+}
+
+/* What Confluent's RecordValidator asks of a record under this config. */
+static kc_err_t kc_jdbc_check_record(const kc_jdbc_sink_t *s,
+                                     const kc_record_t *rec, kc_error_t *err)
+{
+    bool tombstone = rec->value.type == KC_TYPE_NULL;
+
+    if (tombstone && !s->conf.delete_enabled) {
+        return kc_error_set(
+            err, KC_ERR_INVALID,
+            "Sink connector is configured with 'delete.enabled=false' and "
+            "'pk.mode=%s' and therefore requires records with a non-null "
+            "Struct value and non-null Struct schema, but found record at "
+            "(topic='%s',partition=%d,offset=%" PRId64 ",timestamp=%" PRId64
+            ") with a null value and %s value schema.",
+            s->conf.pk_mode_name, rec->topic, (int)rec->partition, rec->offset,
+            rec->timestamp, rec->value_schema != NULL ? "non-null" : "null");
+    }
+    if (!tombstone && (rec->value_schema == NULL ||
+                       kc_schema_type(rec->value_schema) != KC_TYPE_STRUCT)) {
+        return kc_error_set(
+            err, KC_ERR_INVALID,
+            "Sink connector requires records with a non-null Struct value "
+            "and non-null Struct schema, but found record at "
+            "(topic='%s',partition=%d,offset=%" PRId64 ",timestamp=%" PRId64
+            ") with a %s value and %s value schema.",
+            rec->topic, (int)rec->partition, rec->offset, rec->timestamp,
+            kc_type_name(rec->value.type),
+            rec->value_schema != NULL
+                ? kc_type_name(kc_schema_type(rec->value_schema))
+                : "null");
+    }
+    if (s->conf.pk_mode == KC_JDBC_PK_RECORD_KEY &&
+        rec->key.type == KC_TYPE_NULL) {
+        return kc_error_set(
+            err, KC_ERR_INVALID,
+            "Sink connector is configured with 'pk.mode=record_key' and "
+            "therefore requires records with a non-null key, but found "
+            "record at (topic='%s',partition=%d,offset=%" PRId64 ") with a "
+            "null key.",
+            rec->topic, (int)rec->partition, rec->offset);
+    }
+    return KC_OK;
+}
+
+/* The optional schema a schemaless JSON value of @p v types its column
+ * with; NULL for a nested map or array. */
+static kc_schema_t *kc_jdbc_infer(const kc_value_t *v)
+{
+    kc_type_t t;
+    kc_schema_t *schema;
+
+    switch (v->type) {
+    case KC_TYPE_NULL:
+        t = KC_TYPE_STRING; /* nothing to go by: a nullable text column */
+        break;
+    case KC_TYPE_INT8:
+    case KC_TYPE_INT16:
+    case KC_TYPE_INT32:
+    case KC_TYPE_INT64:
+        t = KC_TYPE_INT64;
+        break;
+    case KC_TYPE_FLOAT32:
+    case KC_TYPE_FLOAT64:
+        t = KC_TYPE_FLOAT64;
+        break;
+    case KC_TYPE_BOOLEAN:
+    case KC_TYPE_STRING:
+    case KC_TYPE_BYTES:
+        t = v->type;
+        break;
+    default:
+        return NULL;
+    }
+    schema = kc_schema_new(t);
+    kc_schema_set_optional(schema, true);
+    return schema;
+}
+
+/*
+ * A schemaless JSON value (a map, JsonConverter with schemas.enable=false)
+ * as a Struct of optional fields typed from its values, in the map's
+ * order, so it goes into an existing table by column name and auto.create
+ * can type the columns. Confluent's sink refuses such records. *out is a
+ * copy of @p rec in the task's arena, valid until the next put.
+ */
+static kc_err_t kc_jdbc_schemaless(kc_jdbc_sink_t *s, const kc_record_t *rec,
+                                   const kc_record_t **out, kc_error_t *err)
+{
+    const kc_value_t *m = &rec->value;
+    kc_schema_t *st = kc_schema_new(KC_TYPE_STRUCT);
+    kc_record_t *copy;
+
+    for (size_t i = 0; i < m->u.map.len; i++) {
+        const kc_value_t *k = &m->u.map.keys[i];
+        kc_schema_t *fs;
+        char *name;
+        kc_error_t aerr;
+
+        if (k->type != KC_TYPE_STRING) {
+            kc_schema_unref(st);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "a schemaless value needs text keys to name "
+                                "columns, found a %s key",
+                                kc_type_name(k->type));
+        }
+        name = kc_arena_strndup(s->arena, k->u.str.data, k->u.str.len);
+        fs = kc_jdbc_infer(&m->u.map.values[i]);
+        if (fs == NULL) {
+            kc_schema_unref(st);
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "field %s of a schemaless value is a %s, "
+                                "which no column can hold",
+                                name, kc_type_name(m->u.map.values[i].type));
+        }
+        if (kc_schema_add_field_take(st, name, fs, &aerr) != KC_OK) {
+            kc_schema_unref(fs);
+            kc_schema_unref(st);
+            return kc_error_set(err, KC_ERR_INVALID, "%s", aerr.msg);
+        }
+    }
+    kc_arena_on_reset(s->arena, kc_schema_unref_cb, st);
+    copy = kc_arena_alloc(s->arena, sizeof(*copy));
+    *copy = *rec;
+    copy->value_schema = st;
+    kc_value_set_struct(s->arena, &copy->value, st);
+    for (size_t i = 0; i < m->u.map.len; i++) {
+        copy->value.u.st.fields[i] = m->u.map.values[i];
+    }
+    *out = copy;
+    return KC_OK;
+}
+
+/* A transient failure: drop the connection and have the batch again. */
+static kc_err_t kc_jdbc_sink_retry(kc_jdbc_sink_t *s, kc_error_t *err)
+{
+    kc_jdbc_sink_disconnect(s);
+    if (s->retries_left <= 0) {
+        kc_error_set_retriable(err, false);
+        err->code = KC_ERR;
+        return KC_ERR;
+    }
+    s->retries_left--;
+    kc_log_warn(KC_JDBC_SINK_LOGGER,
+                "Write of records failed, remainingRetries=%d: %s",
+                (int)s->retries_left, err->msg);
+    kc_sink_task_ctx_timeout(s->tctx, s->conf.retry_backoff_ms);
+    err->code = KC_RETRY;
+    return KC_RETRY;
+}
+
+/* A record that cannot be written: through the error policy. */
+static kc_err_t kc_jdbc_report(kc_jdbc_sink_t *s, const kc_record_t *rec,
+                               kc_error_t *rerr, kc_error_t *err)
+{
+    /* no runtime (unit tests): nothing tolerates it */
+    kc_err_t rc =
+        s->tctx != NULL ? kc_sink_report(s->tctx, rec, rerr) : rerr->code;
+
+    if (rc != KC_OK) {
+        *err = *rerr;
+        if (err->code == KC_OK || err->code == KC_RETRY) {
+            err->code = KC_ERR;
+        }
+        kc_error_set_retriable(err, false);
+        return err->code;
+    }
+    return KC_OK;
+}
+
+/*
+ * Write the records of @p batch not skipped, in one transaction, each
+ * behind a savepoint: a record the database refuses is rolled back alone
+ * and reported; the put stays atomic (nothing is committed when the task
+ * fails), so a redelivery after a failure writes no row twice.
+ */
+static kc_err_t kc_jdbc_write_each(kc_jdbc_sink_t *s, kc_batch_t *batch,
+                                   const kc_record_t *const *recs,
+                                   kc_jdbc_plan_t **plan_of, const bool *skip,
+                                   kc_error_t *err)
+{
+    const struct kc_jdbc_dialect *d = s->conn->dialect;
+    kc_err_t rc = d->exec(s->conn, "BEGIN", err);
+
+    for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
+        kc_error_t rerr;
+
+        if (skip[i]) {
+            continue;
+        }
+        kc_error_clear(&rerr);
+        rc = d->exec(s->conn, "SAVEPOINT kc_record", err);
+        if (rc != KC_OK) {
+            break;
+        }
+        if (kc_jdbc_write_one(s, plan_of[i], recs[i], &rerr) == KC_OK) {
+            rc = d->exec(s->conn, "RELEASE SAVEPOINT kc_record", err);
+            continue;
+        }
+        if (kc_error_is_retriable(&rerr)) {
+            *err = rerr;
+            rc = rerr.code;
+            break;
+        }
+        rc = d->exec(s->conn, "ROLLBACK TO SAVEPOINT kc_record", err);
+        if (rc == KC_OK) {
+            rc = kc_jdbc_report(s, batch->records[i], &rerr, err);
+        }
+    }
+    if (rc == KC_OK) {
+        rc = d->exec(s->conn, "COMMIT", err);
+    }
+    if (rc != KC_OK) {
+        kc_error_t rb;
+
+        (void)d->exec(s->conn, "ROLLBACK", &rb);
+        if (kc_error_is_retriable(err)) {
+            rc = kc_jdbc_sink_retry(s, err);
+        }
+    }
+    return rc;
+}
+
+static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
+{
+    kc_jdbc_sink_t *s = ctx;
+    kc_jdbc_plan_t **plan_of;
+    const kc_record_t **recs;
+    bool *skip;
+    kc_err_t rc = KC_OK;
+    bool failed_row = false;
+
+    if (batch->len == 0) {
+        return KC_OK;
+    }
+    if (s->conn == NULL) {
+        rc = kc_jdbc_connect(s->conf.url, s->conf.dialect_name, s->conf.user,
+                             s->conf.password, s->conf.quote_always, &s->conn,
+                             err);
+        if (rc != KC_OK) {
+            s->conn = NULL;
+            return kc_error_is_retriable(err) ? kc_jdbc_sink_retry(s, err) : rc;
+        }
+    }
+    kc_arena_reset(s->arena);
+    /* Schemas that keep changing leave old plans behind: keep the cache
+     * small, between puts only (a put points at its plans). */
+    if (s->nplans >= 64) {
+        kc_jdbc_sink_drop_plans(s);
+    }
+    plan_of = kc_calloc(batch->len, sizeof(*plan_of));
+    recs = kc_calloc(batch->len, sizeof(*recs));
+    skip = kc_calloc(batch->len, sizeof(*skip));
+    /* 1. plans and DDL, before the transaction */
+    for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
+        const kc_record_t *rec = batch->records[i];
+        kc_error_t rerr;
+
+        kc_error_clear(&rerr);
+        recs[i] = rec;
+        if (rec->value_schema == NULL && rec->value.type == KC_TYPE_MAP) {
+            if (kc_jdbc_schemaless(s, rec, &recs[i], &rerr) != KC_OK) {
+                skip[i] = true;
+                rc = kc_jdbc_report(s, rec, &rerr, err);
+                continue;
+            }
+            rec = recs[i];
+        }
+        if (kc_jdbc_check_record(s, rec, &rerr) != KC_OK) {
+            /* As Confluent: an invalid record fails the task, not the
+             * error policy. */
+            *err = rerr;
+            rc = KC_ERR_INVALID;
+            break;
+        }
+        plan_of[i] = kc_jdbc_plan_for(s, rec, &rerr);
+        if (plan_of[i] != NULL && !plan_of[i]->ready &&
+            plan_of[i]->value_schema != NULL) {
+            if (kc_jdbc_ensure_table(s, plan_of[i], &rerr) != KC_OK) {
+                if (kc_error_is_retriable(&rerr)) {
+                    *err = rerr;
+                    rc = kc_jdbc_sink_retry(s, err);
+                    break;
+                }
+                plan_of[i] = NULL;
+            }
+        }
+        if (plan_of[i] == NULL) {
+            skip[i] = true;
+            rc = kc_jdbc_report(s, rec, &rerr, err);
+        }
+    }
+    /* 2. the rows, in one transaction */
+    if (rc == KC_OK) {
+        rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
+        for (size_t i = 0; i < batch->len && rc == KC_OK;) {
+            size_t n = 0;
+            size_t max;
+
+            if (skip[i]) {
+                i++;
+                continue;
+            }
+            /* a run of records of one plan, none a delete, goes in
+             * multi-row statements; the rest row by row */
+            max = kc_jdbc_rows_per_statement(s, plan_of[i]);
+            while (i + n < batch->len && n < max && !skip[i + n] &&
+                   plan_of[i + n] == plan_of[i] &&
+                   recs[i + n]->value.type != KC_TYPE_NULL &&
+                   !kc_jdbc_key_repeats(s, plan_of[i], recs + i, n)) {
+                n++;
+            }
+            if (n > 1) {
+                rc = kc_jdbc_write_many(s, plan_of[i], recs + i, n, err);
+                if (rc != KC_ERR_UNSUPPORTED) {
+                    i += n;
+                    continue;
+                }
+            }
+            rc = kc_jdbc_write_one(s, plan_of[i], recs[i], err);
+            i++;
+        }
+        if (rc == KC_OK) {
+            rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
+        }
+        if (rc != KC_OK) {
+            kc_error_t rb;
+
+            (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
+            if (kc_error_is_retriable(err)) {
+                rc = kc_jdbc_sink_retry(s, err);
+            } else {
+                failed_row = true;
+            }
+        }
+    }
+    /* 3. a row failed: again in one transaction, each record behind a
+     * savepoint, to find the ones the database refuses */
+    if (failed_row) {
+        kc_log_warn(KC_JDBC_SINK_LOGGER,
+                    "Write of %zu records failed (%s); writing them one by "
+                    "one",
+                    batch->len, err->msg);
+        rc = kc_jdbc_write_each(s, batch, recs, plan_of, skip, err);
+    }
+    if (rc == KC_OK) {
+        s->retries_left = s->conf.max_retries;
+    }
+    kc_free(plan_of);
+    kc_free(recs);
+    kc_free(skip);
+    return rc;
+}
+
+static void kc_jdbc_sink_stop(void *ctx)
+{
+    kc_jdbc_sink_t *s = ctx;
+
+    if (s == NULL) {
+        return;
+    }
+    kc_jdbc_sink_drop_plans(s);
+    kc_jdbc_close(s->conn);
+    kc_arena_reset(s->arena); /* drops the schemas inferred by the last put */
+    kc_arena_destroy(s->arena);
+    kc_jdbc_tz_destroy(s->tz);
+    kc_jdbc_sink_conf_release(&s->conf);
+    kc_free(s);
+}
+
+const struct kc_sink_task_plugin kc_jdbc_sink_task = {
+    KC_PLUGIN_INIT(struct kc_sink_task_plugin),
+    .name = "JdbcSinkTask",
+    .class_name = "io.confluent.connect.jdbc.sink.JdbcSinkTask",
+    .version = KC_VERSION_STR,
+    .config_def = kc_jdbc_sink_defs,
+    .start = kc_jdbc_sink_start,
+    .put = kc_jdbc_sink_put,
+    .stop = kc_jdbc_sink_stop,
+};

@@ -1,0 +1,439 @@
+"""JdbcSinkConnector end to end: the real binary, the real broker, and real
+PostgreSQL, MariaDB and SQLite files (the database fixtures of
+test_jdbc_source.py).
+
+JSON-with-schema records go into a table; the rows are then read back with
+the database's own client and compared with the values the records hold
+(worked out here, never taken from kconnect's output): insert and upsert
+with auto.create, auto.evolve adding an optional column, tombstones
+deleting with delete.enabled, and a record that does not fit failing the
+task with the database's reason or, with errors.tolerance=all, going to
+the dead letter queue while the good rows are written.
+"""
+
+import json
+import time
+
+import pytest
+
+from kconnect_worker import consume_all, kconnect, unique_name  # noqa
+from test_jdbc_source import MariaDB, Postgres, Sqlite
+
+
+@pytest.fixture(params=["postgres", "sqlite", "mariadb"])
+def db(request, tmp_path):
+    if request.param == "postgres":
+        d = Postgres(request.getfixturevalue("pg_dsn"))
+    elif request.param == "mariadb":
+        d = MariaDB()
+    else:
+        d = Sqlite(tmp_path / "sink.db")
+    yield d
+    d.close()
+
+
+def rows(db, table, order="id"):
+    """Every row of ``table`` as tuples, read with the database's client."""
+    if db.name == "postgres":
+        with db.conn.cursor() as cur:
+            cur.execute("SELECT * FROM %s.%s ORDER BY %s" % (db.schema, table,
+                                                             order))
+            return [tuple(r) for r in cur.fetchall()]
+    if db.name == "sqlite":
+        return [tuple(r) for r in db.conn.execute(
+            "SELECT * FROM %s ORDER BY %s" % (table, order))]
+    import subprocess
+    out = subprocess.run(
+        ["mariadb", "--no-defaults", "-h", db.host, "-P", db.port, "-u",
+         "kconnect", "-pkconnect", db.db, "-B", "-N", "-e",
+         "SELECT * FROM %s ORDER BY %s" % (table, order)],
+        check=True, capture_output=True, text=True, timeout=30)
+    return [tuple(line.split("\t")) for line in out.stdout.splitlines()]
+
+
+def columns(db, table):
+    if db.name == "postgres":
+        with db.conn.cursor() as cur:
+            cur.execute("SELECT column_name FROM information_schema.columns "
+                        "WHERE table_schema = %s AND table_name = %s "
+                        "ORDER BY ordinal_position", (db.schema, table))
+            return [r[0] for r in cur.fetchall()]
+    if db.name == "sqlite":
+        return [r[1] for r in db.conn.execute(
+            "PRAGMA table_info(%s)" % table)]
+    import subprocess
+    out = subprocess.run(
+        ["mariadb", "--no-defaults", "-h", db.host, "-P", db.port, "-u",
+         "kconnect", "-pkconnect", db.db, "-B", "-N", "-e",
+         "SELECT column_name FROM information_schema.columns WHERE "
+         "table_schema = '%s' AND table_name = '%s' ORDER BY "
+         "ordinal_position" % (db.db, table)],
+        check=True, capture_output=True, text=True, timeout=30)
+    return out.stdout.split()
+
+
+def norm(db, got):
+    """MariaDB's client prints text; the others give Python values."""
+    if db.name != "mariadb":
+        return got
+    return [tuple(None if v == "NULL" else v for v in r) for r in got]
+
+
+def expect(db, want):
+    if db.name != "mariadb":
+        return want
+    return [tuple(None if v is None else str(v) for v in r) for r in want]
+
+
+SCHEMA = {"type": "struct", "optional": False, "fields": [
+    {"type": "int32", "optional": False, "field": "id"},
+    {"type": "string", "optional": True, "field": "name"},
+    {"type": "int64", "optional": True, "field": "qty"},
+]}
+
+SCHEMA2 = {"type": "struct", "optional": False, "fields": SCHEMA["fields"] + [
+    {"type": "string", "optional": True, "field": "note"},
+]}
+
+KEY_SCHEMA = {"type": "struct", "optional": False, "fields": [
+    {"type": "int32", "optional": False, "field": "id"}]}
+
+
+def value(schema, **payload):
+    return json.dumps({"schema": schema, "payload": payload})
+
+
+def key(i):
+    return json.dumps({"schema": KEY_SCHEMA, "payload": {"id": i}})
+
+
+def sink(kconnect, db, topic, table, extra):
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+              "value.converter":
+              "org.apache.kafka.connect.json.JsonConverter",
+              "table.name.format": db.fqn(table),
+              "connection.attempts": "1",
+              "max.retries": "0"}
+    config.update(db.config())
+    config.pop("schema.pattern", None)
+    config.update(extra)
+    w = kconnect(connectors=[config],
+                 worker={"offset.flush.interval.ms": "300"})
+    w.wait_for_connector(name, "RUNNING")
+    return w, name
+
+
+def wait_rows(w, db, table, want, timeout=30):
+    want = expect(db, want)
+    last = [None]
+
+    def check():
+        try:
+            last[0] = norm(db, rows(db, table))
+        except Exception as e:  # table not there yet
+            last[0] = repr(e)
+            return None
+        return last[0] == want or None
+    try:
+        w.wait_for(check, timeout, interval=0.3, what="rows")
+    except AssertionError:
+        raise AssertionError("rows: %r, wanted %r\n%s" % (last[0], want,
+                                                         w.log()[-3000:]))
+
+
+def task_failure(w, name, timeout=30):
+    def failed():
+        status, body = w.request("GET", "/connectors/%s/status" % name)
+        tasks = body.get("tasks", []) if status == 200 else []
+        return tasks[0] if tasks and tasks[0]["state"] == "FAILED" else None
+    return w.wait_for(failed, timeout, what="task FAILED")
+
+
+def test_insert_auto_create_then_evolve_adds_the_new_column(
+        kconnect, kcat, db, unique_topic):
+    topic = unique_topic()
+    table = "orders_ins"
+    kcat.produce(topic, [value(SCHEMA, id=1, name="apple", qty=3),
+                         value(SCHEMA, id=2, name=None, qty=None)])
+    w, _ = sink(kconnect, db, topic, table,
+                {"auto.create": "true", "auto.evolve": "true"})
+    wait_rows(w, db, table, [(1, "apple", 3), (2, None, None)])
+    kcat.produce(topic, [value(SCHEMA2, id=3, name="pear", qty=7,
+                               note="ripe")])
+    wait_rows(w, db, table, [(1, "apple", 3, None), (2, None, None, None),
+                             (3, "pear", 7, "ripe")])
+    assert columns(db, table) == ["id", "name", "qty", "note"]
+
+
+def test_upsert_by_record_key_keeps_the_last_write_and_deletes(
+        kconnect, kcat, db, unique_topic):
+    topic = unique_topic()
+    table = "orders_up"
+    kcat.produce(topic,
+                 [value(SCHEMA, id=1, name="a", qty=1),
+                  value(SCHEMA, id=2, name="b", qty=2),
+                  value(SCHEMA, id=1, name="a2", qty=10),
+                  value(SCHEMA, id=3, name="c", qty=3)],
+                 keys=[key(1), key(2), key(1), key(3)])
+    w, _ = sink(kconnect, db, topic, table,
+                {"auto.create": "true", "insert.mode": "upsert",
+                 "pk.mode": "record_key", "delete.enabled": "true"})
+    wait_rows(w, db, table, [(1, "a2", 10), (2, "b", 2), (3, "c", 3)])
+    # a tombstone: kcat -Z sends an empty value as null
+    kcat._run(["-P", "-t", topic, "-K", "\t", "-Z"],
+              stdin=(key(2) + "\t\n").encode())
+    wait_rows(w, db, table, [(1, "a2", 10), (3, "c", 3)])
+
+
+def test_kafka_pk_mode_writes_the_coordinates(kconnect, kcat, db,
+                                              unique_topic):
+    topic = unique_topic()
+    table = "orders_kafka"
+    kcat.produce(topic, [value(SCHEMA, id=5, name="x", qty=1),
+                         value(SCHEMA, id=6, name="y", qty=2)], partition=0)
+    w, _ = sink(kconnect, db, topic, table,
+                {"auto.create": "true", "pk.mode": "kafka"})
+    wait_rows(w, db, table, [(topic, 0, 0, 5, "x", 1),
+                             (topic, 0, 1, 6, "y", 2)])
+    assert rows(db, table, order="__connect_offset")
+    assert columns(db, table) == ["__connect_topic", "__connect_partition",
+                                  "__connect_offset", "id", "name", "qty"]
+
+
+def test_a_row_the_table_refuses_fails_the_task_with_the_reason(
+        kconnect, kcat, db, unique_topic):
+    topic = unique_topic()
+    table = "orders_strict"
+    db.sql("CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name TEXT NOT "
+           "NULL, qty BIGINT)" % db.fqn(table))
+    kcat.produce(topic, [value(SCHEMA, id=1, name=None, qty=1)])
+    w, name = sink(kconnect, db, topic, table, {})
+    task = task_failure(w, name)
+    assert "name" in task["trace"].lower() or "null" in task["trace"].lower()
+    assert rows(db, table) == []
+
+
+def test_bad_rows_go_to_the_dlq_and_good_rows_are_written(
+        kconnect, kcat, db, unique_topic):
+    topic = unique_topic()
+    dlq = unique_name("dlq")
+    table = "orders_dlq"
+    db.sql("CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name TEXT NOT "
+           "NULL, qty BIGINT)" % db.fqn(table))
+    kcat.produce(topic, [value(SCHEMA, id=1, name="ok", qty=1),
+                         value(SCHEMA, id=2, name=None, qty=2),
+                         value(SCHEMA, id=3, name="ok3", qty=3)])
+    w, _ = sink(kconnect, db, topic, table,
+                {"errors.tolerance": "all",
+                 "errors.deadletterqueue.topic.name": dlq,
+                 "errors.deadletterqueue.topic.replication.factor": "1",
+                 "errors.deadletterqueue.context.headers.enable": "true"})
+    wait_rows(w, db, table, [(1, "ok", 1), (3, "ok3", 3)])
+    got = consume_all(dlq, expect=1)
+    assert len(got) == 1
+    assert json.loads(got[0]["payload"])["payload"]["id"] == 2
+    headers = dict(zip(got[0]["headers"][0::2], got[0]["headers"][1::2]))
+    # the database's own reason names the column that refused the null
+    assert "name" in headers["__connect.errors.exception.message"].lower()
+    assert headers["__connect.errors.stage"] == "TASK_PUT"
+
+
+def test_missing_required_key_field_fails_with_the_pk_mode(
+        kconnect, kcat, db, unique_topic):
+    topic = unique_topic()
+    kcat.produce(topic, [value(SCHEMA, id=1, name="a", qty=1)],
+                 keys=[json.dumps({"schema": {"type": "struct", "fields": [
+                     {"type": "int32", "optional": False,
+                      "field": "other"}]}, "payload": {"other": 1}})])
+    w, name = sink(kconnect, db, topic, "orders_pk",
+                   {"auto.create": "true", "pk.mode": "record_key",
+                    "pk.fields": "id", "insert.mode": "upsert"})
+    task = task_failure(w, name)
+    assert "RECORD_KEY" in task["trace"]
+    assert "does not contain field: id" in task["trace"]
+
+
+def test_validate_refuses_delete_without_record_key(kconnect, db):
+    w = kconnect()
+    cfg = {"connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+           "topics": "t", "delete.enabled": "true", "pk.mode": "none"}
+    cfg.update(db.config())
+    cfg.pop("schema.pattern", None)
+    status, body = w.request(
+        "PUT", "/connector-plugins/JdbcSinkConnector/config/validate", cfg)
+    assert status == 200
+    by_key = {c["value"]["name"]: c["value"] for c in body["configs"]}
+    assert by_key["delete.enabled"]["errors"] == [
+        "Primary key mode must be 'record_key' when delete support is "
+        "enabled"]
+    assert by_key["connection.password"]["value"] in ("[hidden]", None)
+
+
+def test_locked_database_is_retried_and_nothing_is_lost(kconnect, kcat,
+                                                        tmp_path,
+                                                        unique_topic):
+    """SQLite busy (another connection holds an exclusive lock) is
+    transient: the put is retried after retry.backoff.ms until the lock
+    goes, then every row is written and the task is still RUNNING."""
+    import sqlite3
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, name TEXT, "
+                   "qty INTEGER)")
+    holder.execute("BEGIN EXCLUSIVE")
+    topic = unique_topic()
+    kcat.produce(topic, [value(SCHEMA, id=i, name="n%d" % i, qty=i)
+                         for i in range(1, 6)])
+    name = unique_name("jdbc-sink")
+    w = kconnect(connectors=[{
+        "name": name,
+        "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+        "topics": topic,
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "connection.url": "jdbc:sqlite:%s?busy_timeout=50" % path,
+        "table.name.format": "orders",
+        "max.retries": "1000",
+        "retry.backoff.ms": "100"}],
+        worker={"offset.flush.interval.ms": "300"})
+    w.wait_for(lambda: "remainingRetries" in w.log(), 30,
+               what="a retried put")
+    holder.execute("COMMIT")
+    holder.close()
+    reader = sqlite3.connect(str(path))
+
+    def written():
+        got = reader.execute("SELECT id, name, qty FROM orders ORDER BY "
+                             "id").fetchall()
+        return got if len(got) == 5 else None
+    got = w.wait_for(written, 30, what="5 rows")
+    assert got == [(i, "n%d" % i, i) for i in range(1, 6)]
+    st = w.wait_for_connector(name, "RUNNING")
+    assert st["tasks"][0]["state"] == "RUNNING"
+    reader.close()
+
+
+def test_schemaless_json_into_an_existing_table_and_with_auto_create(
+        kconnect, kcat, db, unique_topic):
+    """Beyond Confluent (which refuses them): schemaless JSON maps go into
+    an existing table by column name, and with auto.create into a table
+    typed from the first record (integers BIGINT, decimals DOUBLE, text
+    TEXT, a null nullable text)."""
+    topic = unique_topic()
+    existing = "plain_rows"
+    db.sql("CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name TEXT, qty "
+           "BIGINT)" % db.fqn(existing))
+    kcat.produce(topic, ['{"id": 1, "name": "a", "qty": 10}',
+                         '{"qty": 20, "id": 2, "name": null}',
+                         '{"id": 3, "name": "c"}'])
+    less = {"value.converter.schemas.enable": "false"}
+    w, _ = sink(kconnect, db, topic, existing, less)
+    wait_rows(w, db, existing, [(1, "a", 10), (2, None, 20), (3, "c", None)])
+
+    topic2 = unique_topic()
+    created = "plain_made"
+    kcat.produce(topic2, ['{"id": 7, "name": "x", "price": 1.5, "ok": true}'])
+    extra = dict(less, **{"auto.create": "true", "pk.mode": "record_value",
+                          "pk.fields": "id"})
+    w2, _ = sink(kconnect, db, topic2, created, extra)
+    want_ok = 1 if db.name != "postgres" else True
+    wait_rows(w2, db, created, [(7, "x", 1.5, want_ok)])
+    assert columns(db, created) == ["id", "name", "price", "ok"]
+
+
+def test_update_mode_changes_existing_rows_only(kconnect, kcat, db,
+                                                unique_topic):
+    topic = unique_topic()
+    table = "orders_upd"
+    db.sql("CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name TEXT, qty "
+           "BIGINT)" % db.fqn(table),
+           "INSERT INTO %s VALUES (1, 'old', 1)" % db.fqn(table),
+           "INSERT INTO %s VALUES (2, 'keep', 2)" % db.fqn(table))
+    kcat.produce(topic, [value(SCHEMA, id=1, name="new", qty=5),
+                         value(SCHEMA, id=9, name="nobody", qty=9)],
+                 keys=[key(1), key(9)])
+    w, _ = sink(kconnect, db, topic, table,
+                {"insert.mode": "update", "pk.mode": "record_key"})
+    wait_rows(w, db, table, [(1, "new", 5), (2, "keep", 2)])
+
+
+def test_refused_evolution_fails_the_task_with_the_field(kconnect, kcat, db,
+                                                         unique_topic):
+    """A new required field without a default cannot be added: the task
+    fails naming it, and no row of the record is written."""
+    topic = unique_topic()
+    table = "orders_evo"
+    required = {"type": "struct", "optional": False,
+                "fields": SCHEMA["fields"] + [
+                    {"type": "int32", "optional": False, "field": "must"}]}
+    kcat.produce(topic, [value(SCHEMA, id=1, name="a", qty=1),
+                         value(required, id=2, name="b", qty=2, must=3)])
+    w, name = sink(kconnect, db, topic, table,
+                   {"auto.create": "true", "auto.evolve": "true"})
+    task = task_failure(w, name)
+    assert ("to add missing field must, as the field is not optional and "
+            "does not have a default value") in task["trace"]
+    assert [r[0] for r in norm(db, rows(db, table))] in ([], [1], ["1"])
+
+
+def test_upsert_of_many_repeated_keys_keeps_the_last_write_per_key(
+        kconnect, kcat, db, unique_topic):
+    """Batches carry a key many times: the table ends as row-by-row
+    writes would leave it (the last value per key), although rows go in
+    multi-row statements."""
+    topic = unique_topic()
+    table = "orders_many"
+    ids = [(i * 7) % 13 for i in range(300)]
+    kcat.produce(topic, [value(SCHEMA, id=k, name="v%d" % n, qty=n)
+                         for n, k in enumerate(ids)],
+                 keys=[key(k) for k in ids])
+    last = {}
+    for n, k in enumerate(ids):
+        last[k] = (k, "v%d" % n, n)
+    w, _ = sink(kconnect, db, topic, table,
+                {"auto.create": "true", "insert.mode": "upsert",
+                 "pk.mode": "record_key", "batch.size": "50"})
+    wait_rows(w, db, table, [last[k] for k in sorted(last)])
+    # no statement failed over a repeated key (PostgreSQL's ON CONFLICT)
+    assert "one by one" not in w.log()
+
+
+def test_kill_9_mid_stream_with_upsert_leaves_the_input(kconnect, kcat, db,
+                                                        unique_topic):
+    """kill -9 while puts are being written, then a new worker with the
+    same connector: the rolled-back put is delivered again and the table
+    ends equal to the input (the last write per key)."""
+    topic = unique_topic()
+    table = "orders_kill"
+    ids = [(i * 11) % 97 for i in range(3000)]
+    kcat.produce(topic, [value(SCHEMA, id=k, name="v%d" % n, qty=n)
+                         for n, k in enumerate(ids)],
+                 keys=[key(k) for k in ids])
+    last = {}
+    for n, k in enumerate(ids):
+        last[k] = (k, "v%d" % n, n)
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "table.name.format": db.fqn(table),
+              "auto.create": "true", "insert.mode": "upsert",
+              "pk.mode": "record_key", "batch.size": "20"}
+    config.update(db.config())
+    config.pop("schema.pattern", None)
+    worker = {"offset.flush.interval.ms": "200",
+              "consumer.max.poll.records": "20"}
+    w = kconnect(connectors=[config], worker=worker)
+
+    def some_rows():
+        try:
+            return len(rows(db, table)) > 0 or None
+        except Exception:
+            return None
+    w.wait_for(some_rows, 60, what="first rows")
+    w.kill()
+    w2 = kconnect(connectors=[config], worker=worker)
+    wait_rows(w2, db, table, [last[k] for k in sorted(last)], timeout=120)
