@@ -405,6 +405,52 @@ static void kc_my_rs_free(kc_my_rs_t *rs)
     kc_free(rs);
 }
 
+/*
+ * Point @p pb at the @p nparams @p params: integers bound as such, texts
+ * and bytes in place, timestamps as text written into @p texts (cut to
+ * microseconds, MySQL's finest), lengths in @p lens. The binds borrow
+ * @p params, @p texts and @p lens.
+ */
+static void kc_my_bind_params(const kc_jdbc_param_t *params, size_t nparams,
+                              MYSQL_BIND *pb, char (*texts)[64],
+                              unsigned long *lens)
+{
+    for (size_t i = 0; i < nparams; i++) {
+        switch (params[i].kind) {
+        case KC_JDBC_PARAM_INT64:
+            pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            pb[i].buffer = (void *)&params[i].i;
+            break;
+        case KC_JDBC_PARAM_TIMESTAMP:
+            kc_jdbc_ts_format(params[i].ts, texts[i], sizeof(texts[i]));
+            texts[i][26] = '\0';
+            lens[i] = (unsigned long)strlen(texts[i]);
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = texts[i];
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
+        case KC_JDBC_PARAM_TEXT:
+            lens[i] = (unsigned long)strlen(params[i].text);
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = (void *)params[i].text;
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
+        case KC_JDBC_PARAM_NULL:
+            pb[i].buffer_type = MYSQL_TYPE_NULL;
+            break;
+        case KC_JDBC_PARAM_BYTES:
+            lens[i] = (unsigned long)params[i].len;
+            pb[i].buffer_type = MYSQL_TYPE_BLOB;
+            pb[i].buffer = (void *)params[i].text;
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
+        }
+    }
+}
+
 static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
                             const kc_jdbc_param_t *params, size_t nparams,
                             size_t fetch_size, kc_jdbc_rs_t **out,
@@ -442,40 +488,7 @@ static kc_err_t kc_my_query(kc_jdbc_conn_t *conn, const char *sql,
     pb = kc_calloc(nparams + 1, sizeof(*pb));
     texts = kc_calloc(nparams + 1, sizeof(*texts));
     lens = kc_calloc(nparams + 1, sizeof(*lens));
-    for (size_t i = 0; i < nparams; i++) {
-        switch (params[i].kind) {
-        case KC_JDBC_PARAM_INT64:
-            pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            pb[i].buffer = (void *)&params[i].i;
-            break;
-        case KC_JDBC_PARAM_TIMESTAMP:
-            kc_jdbc_ts_format(params[i].ts, texts[i], sizeof(texts[i]));
-            texts[i][26] = '\0'; /* microseconds, MySQL's finest */
-            lens[i] = (unsigned long)strlen(texts[i]);
-            pb[i].buffer_type = MYSQL_TYPE_STRING;
-            pb[i].buffer = texts[i];
-            pb[i].buffer_length = lens[i];
-            pb[i].length = &lens[i];
-            break;
-        case KC_JDBC_PARAM_TEXT:
-            lens[i] = (unsigned long)strlen(params[i].text);
-            pb[i].buffer_type = MYSQL_TYPE_STRING;
-            pb[i].buffer = (void *)params[i].text;
-            pb[i].buffer_length = lens[i];
-            pb[i].length = &lens[i];
-            break;
-        case KC_JDBC_PARAM_NULL:
-            pb[i].buffer_type = MYSQL_TYPE_NULL;
-            break;
-        case KC_JDBC_PARAM_BYTES:
-            lens[i] = (unsigned long)params[i].len;
-            pb[i].buffer_type = MYSQL_TYPE_BLOB;
-            pb[i].buffer = (void *)params[i].text;
-            pb[i].buffer_length = lens[i];
-            pb[i].length = &lens[i];
-            break;
-        }
-    }
+    kc_my_bind_params(params, nparams, pb, texts, lens);
     /* Only a statement without parameters: the probe that looks for the
      * incrementing column, or a bulk read; not every incremental poll. */
     autoinc = nparams == 0 ? kc_my_autoincrement(c, rs->stmt) : NULL;
@@ -654,40 +667,7 @@ static kc_err_t kc_my_execute(kc_jdbc_conn_t *conn, const char *sql,
     pb = kc_calloc(nparams + 1, sizeof(*pb));
     texts = kc_calloc(nparams + 1, sizeof(*texts));
     lens = kc_calloc(nparams + 1, sizeof(*lens));
-    for (size_t i = 0; i < nparams; i++) {
-        switch (params[i].kind) {
-        case KC_JDBC_PARAM_INT64:
-            pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            pb[i].buffer = (void *)&params[i].i;
-            break;
-        case KC_JDBC_PARAM_TIMESTAMP:
-            kc_jdbc_ts_format(params[i].ts, texts[i], sizeof(texts[i]));
-            texts[i][26] = '\0';
-            lens[i] = (unsigned long)strlen(texts[i]);
-            pb[i].buffer_type = MYSQL_TYPE_STRING;
-            pb[i].buffer = texts[i];
-            pb[i].buffer_length = lens[i];
-            pb[i].length = &lens[i];
-            break;
-        case KC_JDBC_PARAM_TEXT:
-            lens[i] = (unsigned long)strlen(params[i].text);
-            pb[i].buffer_type = MYSQL_TYPE_STRING;
-            pb[i].buffer = (void *)params[i].text;
-            pb[i].buffer_length = lens[i];
-            pb[i].length = &lens[i];
-            break;
-        case KC_JDBC_PARAM_NULL:
-            pb[i].buffer_type = MYSQL_TYPE_NULL;
-            break;
-        case KC_JDBC_PARAM_BYTES:
-            lens[i] = (unsigned long)params[i].len;
-            pb[i].buffer_type = MYSQL_TYPE_BLOB;
-            pb[i].buffer = (void *)params[i].text;
-            pb[i].buffer_length = lens[i];
-            pb[i].length = &lens[i];
-            break;
-        }
-    }
+    kc_my_bind_params(params, nparams, pb, texts, lens);
     if ((nparams > 0 && mysql_stmt_bind_param(stmt, pb) != 0) ||
         mysql_stmt_execute(stmt) != 0) {
         rc = kc_my_stmt_error(stmt, "run a MySQL/MariaDB statement", err);
