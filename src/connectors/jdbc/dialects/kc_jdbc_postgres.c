@@ -444,6 +444,32 @@ static kc_err_t kc_pg_nullability(kc_pg_conn_t *c, PGresult *desc,
     return KC_OK;
 }
 
+/* '?' placeholders become $1..$n, except inside quotes; the count in
+ * *n. */
+static void kc_pg_placeholders(const char *sql, kc_buf_t *pgsql, size_t *n)
+{
+    *n = 0;
+    for (const char *p = sql; *p != '\0'; p++) {
+        if (*p == '\'' || *p == '"') {
+            char q = *p;
+
+            kc_buf_putc(pgsql, *p++);
+            while (*p != '\0' && *p != q) {
+                kc_buf_putc(pgsql, *p++);
+            }
+            if (*p == '\0') {
+                break;
+            }
+            kc_buf_putc(pgsql, *p);
+        } else if (*p == '?') {
+            kc_buf_printf(pgsql, "$%zu", ++*n);
+        } else {
+            kc_buf_putc(pgsql, *p);
+        }
+    }
+    kc_buf_cstr(pgsql);
+}
+
 static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
                             const kc_jdbc_param_t *params, size_t nparams,
                             size_t fetch_size, kc_jdbc_rs_t **out,
@@ -459,27 +485,8 @@ static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
     kc_err_t rc = KC_OK;
 
     KC_UNUSED(fetch_size);
-    /* '?' placeholders become $1..$n, except inside quotes. */
     kc_buf_init(&pgsql, 0);
-    for (const char *p = sql; *p != '\0'; p++) {
-        if (*p == '\'' || *p == '"') {
-            char q = *p;
-
-            kc_buf_putc(&pgsql, *p++);
-            while (*p != '\0' && *p != q) {
-                kc_buf_putc(&pgsql, *p++);
-            }
-            if (*p == '\0') {
-                break;
-            }
-            kc_buf_putc(&pgsql, *p);
-        } else if (*p == '?') {
-            kc_buf_printf(&pgsql, "$%zu", ++n);
-        } else {
-            kc_buf_putc(&pgsql, *p);
-        }
-    }
-    kc_buf_cstr(&pgsql);
+    kc_pg_placeholders(sql, &pgsql, &n);
     res = PQprepare(c->pg, "", (const char *)pgsql.data, 0, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = kc_pg_error(c, res, "prepare a PostgreSQL query", err);
@@ -658,32 +665,6 @@ static kc_err_t kc_pg_commit(kc_jdbc_conn_t *conn, kc_error_t *err)
     KC_UNUSED(conn);
     KC_UNUSED(err);
     return KC_OK;
-}
-
-/* '?' placeholders become $1..$n, except inside quotes; the count in
- * *n. */
-static void kc_pg_placeholders(const char *sql, kc_buf_t *pgsql, size_t *n)
-{
-    *n = 0;
-    for (const char *p = sql; *p != '\0'; p++) {
-        if (*p == '\'' || *p == '"') {
-            char q = *p;
-
-            kc_buf_putc(pgsql, *p++);
-            while (*p != '\0' && *p != q) {
-                kc_buf_putc(pgsql, *p++);
-            }
-            if (*p == '\0') {
-                break;
-            }
-            kc_buf_putc(pgsql, *p);
-        } else if (*p == '?') {
-            kc_buf_printf(pgsql, "$%zu", ++*n);
-        } else {
-            kc_buf_putc(pgsql, *p);
-        }
-    }
-    kc_buf_cstr(pgsql);
 }
 
 /* Values go as text the server types from the statement (so "12" fits an
