@@ -1004,6 +1004,19 @@ static const struct kc_converter_plugin flaky_converter = {
 
 /* ReportingSink: reports "ERRANT" records, captures the others. */
 static kc_sink_task_ctx_t *reporting_tctx;
+/* kc_sink_report without a task context (a plugin's own test harness)
+ * must not crash; the record cannot be reported, so put must fail. */
+static void test_sink_report_without_context_fails_the_put(void **state)
+{
+    (void)state;
+    kc_error_t bad = {.code = KC_ERR_INVALID};
+    kc_record_t rec = {0};
+
+    assert_int_equal(kc_sink_report(NULL, &rec, &bad), KC_ERR_INVALID);
+    assert_int_equal(kc_sink_report(NULL, &rec, NULL), KC_ERR);
+    assert_int_equal(kc_sink_report(NULL, NULL, &bad), KC_ERR_INVALID);
+}
+
 static atomic_int report_result; /* last kc_sink_report result */
 
 static kc_err_t rs_start(void **ctx, const kc_props_t *config,
@@ -1334,6 +1347,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stage_names_are_apaches),
+        cmocka_unit_test(test_sink_report_without_context_fails_the_put),
         cmocka_unit_test(test_no_retry_by_default),
         cmocka_unit_test(test_backoff_doubles_and_stops_at_the_timeout),
         cmocka_unit_test(test_retry_that_succeeds_returns_ok),
