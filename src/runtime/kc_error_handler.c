@@ -646,26 +646,6 @@ const char *kc_error_handler_transform_class_of(const kc_registry_t *reg,
     return head != NULL && head->class_name != NULL ? head->class_name : type;
 }
 
-const char *kc_error_handler_transform_class(const kc_registry_t *reg,
-                                             const kc_props_t *config,
-                                             const char *message)
-{
-    const char *p = message != NULL ? strstr(message, "transform \"") : NULL;
-    const char *end;
-    char alias[256];
-
-    if (p == NULL) {
-        return "null";
-    }
-    p += strlen("transform \"");
-    end = strchr(p, '"');
-    if (end == NULL || (size_t)(end - p) > 200) {
-        return "null";
-    }
-    snprintf(alias, sizeof(alias), "%.*s", (int)(end - p), p);
-    return kc_error_handler_transform_class_of(reg, config, alias);
-}
-
 bool kc_error_set_kafka_fatal(kc_error_t *err, rd_kafka_t *rk)
 {
     char detail[512];

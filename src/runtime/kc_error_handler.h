@@ -181,16 +181,6 @@ const char *kc_error_handler_transform_class_of(const kc_registry_t *reg,
                                                 const char *alias);
 
 /**
- * @brief kc_error_handler_transform_class_of for the alias a chain error
- * message starts with (`transform "a" failed: ...`). The runtime no longer
- * reads messages (it uses the error's origin); this stays for callers that
- * hold only the text.
- */
-const char *kc_error_handler_transform_class(const kc_registry_t *reg,
-                                             const kc_props_t *config,
-                                             const char *message);
-
-/**
  * @brief Name the plugin that ran ctx->stage in @p ctx (class_name,
  * plugin_name): the task's key/value/header converter from @p conv, the
  * transform that @p err's origin names (set by the transform chain; see

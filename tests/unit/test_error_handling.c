@@ -439,7 +439,7 @@ static void test_log_text_of_a_source_record(void **state)
     kc_error_handler_destroy(eh);
 }
 
-static void test_transform_class_from_the_error_message(void **state)
+static void test_transform_class_of_an_alias(void **state)
 {
     kc_props_t *props = kc_props_new();
     kc_registry_t *reg = kc_registry_new();
@@ -449,14 +449,14 @@ static void test_transform_class_from_the_error_message(void **state)
     assert_int_equal(kc_registry_add_builtins(reg, &err), KC_OK);
     kc_props_set(props, "transforms.cast.type", "Cast$Value");
     kc_props_set(props, "transforms.mine.type", "com.example.Custom");
-    assert_string_equal(kc_error_handler_transform_class(
-                            reg, props, "transform \"cast\" failed: x"),
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, "cast"),
                         "org.apache.kafka.connect.transforms.Cast$Value");
-    assert_string_equal(kc_error_handler_transform_class(
-                            reg, props, "transform \"mine\" failed: x"),
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, "mine"),
                         "com.example.Custom");
-    assert_string_equal(
-        kc_error_handler_transform_class(reg, props, "something else"), "null");
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, "none"),
+                        "null");
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, NULL),
+                        "null");
     kc_registry_destroy(reg);
     kc_props_destroy(props);
 }
@@ -1364,7 +1364,7 @@ int main(void)
         cmocka_unit_test(test_exception_classes),
         cmocka_unit_test(test_log_text_without_messages),
         cmocka_unit_test(test_log_text_of_a_source_record),
-        cmocka_unit_test(test_transform_class_from_the_error_message),
+        cmocka_unit_test(test_transform_class_of_an_alias),
         cmocka_unit_test(test_transform_class_from_the_error_origin),
         cmocka_unit_test(
             test_transform_failure_reports_apaches_exception_class),
