@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # kconnect: a thin wrapper over cmake, ctest and pytest.
 #
 #   make / make build   build/ (-O2 -g, warnings are errors)

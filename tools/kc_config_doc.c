@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_config_doc: print docs/CONFIGURATION.md, generated from the config
  * tables (`make config-doc` writes it, `make config-doc-check` compares).

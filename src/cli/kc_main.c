@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kconnect: `kconnect standalone WORKER.properties [CONNECTOR ...]`, as
  * Apache Kafka's connect-standalone.sh. Invoked as `connect-standalone`
