@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """kconnect benchmark driver (called by bench/run; see bench/README.md).
 
 Runs each scenario for kconnect, for Apache Kafka Connect (same version as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kconnect: `kconnect standalone WORKER.properties [CONNECTOR ...]`, as
  * Apache Kafka's connect-standalone.sh. Invoked as `connect-standalone`
@@ -14,6 +15,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
+#ifdef KC_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "cli/kc_connector_file.h"
 #include "herder/kc_herder.h"
@@ -29,14 +33,31 @@
 #define EXIT_CONFIG    2
 #define EXIT_CONNECTOR 3
 
+/*
+ * Tell systemd (Type=notify units) how the worker is doing; a no-op when
+ * not started by systemd (no NOTIFY_SOCKET) or built without libsystemd.
+ */
+static void kc_main_notify(const char *state)
+{
+#ifdef KC_HAVE_SYSTEMD
+    int r = sd_notify(0, state);
+
+    if (r < 0) {
+        kc_log_warn(LOGGER, "could not notify systemd: %s", strerror(-r));
+    }
+#else
+    (void)state;
+#endif
+}
+
 static void usage(FILE *out, const char *prog)
 {
     fprintf(out,
             "Usage: %s standalone WORKER.properties "
             "[CONNECTOR.properties|CONNECTOR.json ...]\n"
-            "       %s distributed WORKER.properties   (not implemented "
+            "   or: %s distributed WORKER.properties   (not implemented "
             "yet)\n"
-            "       %s --help | --version\n"
+            "   or: %s --help | --version\n"
             "\n"
             "Runs a Kafka Connect worker, as Apache Kafka's "
             "connect-standalone.sh, with the same\n"
@@ -214,9 +235,12 @@ static int run_standalone(int argc, char **argv)
         kc_free(name);
     }
     kc_log_info(LOGGER, "Kafka Connect started");
+    /* The REST API listens and every connector file is applied. */
+    kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
     while (sigwait(&sigs, &sig) != 0) {
     }
     kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
+    kc_main_notify("STOPPING=1");
 
 out:
     kc_rest_server_destroy(rest);
@@ -240,6 +264,7 @@ int main(int argc, char **argv)
     char *argv0 = kc_strdup(argv[0]);
     const char *prog = basename(argv0);
     bool implied = strncmp(prog, "connect-standalone", 18) == 0;
+    bool distributed = strncmp(prog, "connect-distributed", 19) == 0;
     int first = implied ? 1 : 2;
     int rc;
 
@@ -254,6 +279,12 @@ int main(int argc, char **argv)
             kc_free(argv0);
             return 0;
         }
+    }
+    if (distributed) {
+        fprintf(stderr, "kconnect: distributed mode is not implemented "
+                        "yet; use `kconnect standalone`\n");
+        kc_free(argv0);
+        return 2;
     }
     if (!implied) {
         if (argc < 2) {

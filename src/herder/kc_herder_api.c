@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The kc_herder_* calls (kc_herder.h) over any herder implementation:
  * each builds an op and hands it to the implementation's submit, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core (see kc_herder_core.h): the connectors' lifecycle state
  * machine, status bookkeeping, KIP-745 restart plans, the connector ops

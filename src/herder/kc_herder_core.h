@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core: what every herder shares, as Apache's AbstractHerder
  * is shared by StandaloneHerder and DistributedHerder. The core owns the

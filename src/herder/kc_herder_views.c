@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core's JSON views (see kc_herder_core.h): a connector's info,
  * config and tasks, and the list with its expansions, read from the config

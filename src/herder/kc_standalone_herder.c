@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The standalone herder: the herder core (kc_herder_core.h) served by one
  * thread; connectors' start and task_configs run on their own threads and

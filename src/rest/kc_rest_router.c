@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The router: matches a request against the route table
  * (kc_rest_routes.c) and rows mounted at run time, hands the chosen row's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Connect REST API's routes, independent of the HTTP server: a parsed
  * request in, a status and a body (JSON, or bytes of another content type)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The REST server: libmicrohttpd daemons (one per listener) in front of
  * kc_rest_route. Each daemon serves its connections from a small pool of

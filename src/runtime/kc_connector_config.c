@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The connector's config tables (common, source, sink), as Apache Kafka
  * Connect defines them, and the connector-side checks: a sink's topics and

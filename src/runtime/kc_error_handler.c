@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Retry, tolerance, log reporter and dead letter queue of one task; see
  * kc_error_handler.h.

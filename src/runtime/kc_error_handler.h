@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The error handler of one task: Apache's RetryWithToleranceOperator with
  * its LogReporter and DeadLetterQueueReporter, for the converter,

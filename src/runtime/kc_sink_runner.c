@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sink task runner: one thread and one consumer (group
  * connect-<connector>) per task.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The worker's config table, as Apache Kafka Connect defines it, and its
  * checks (the log.debug areas, security settings kconnect refuses, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Worker and connector config tables (Apache's WorkerConfig,
  * StandaloneConfig, RestServerConfig, ConnectorConfig, SourceConnectorConfig,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """JdbcSourceConnector end to end: the real binary, the real broker, and
 real PostgreSQL (``scripts/postgres``), MariaDB (``scripts/mariadb``,
 ``$KC_MARIADB_URL``) and SQLite files.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The kconnect command line: usage, exit codes, config errors, file shapes.
 
 Worker-level behaviour that needs no records; the broker is only used where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The task error handler: retry timing (fake clock), tolerance, Apache's
  * LogReporter text, the dead letter queue headers and records (on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source without a worker: URL parsing, date/time text, the task
  * split, and the task itself against an in-process SQLite file, with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Worker and connector config tables, cross-key checks and the Java client
  * settings translation. Expected defaults are Apache Kafka's (WorkerConfig,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source's per-table querier: Confluent's generated SQL per
  * mode, bound parameters, source partitions and offsets:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source task's state shared by its two files: the task
  * (kc_jdbc_source_task.c: start/poll/stop, connecting, column mappings)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JdbcSourceTask: one querier per table (or one for the query), each
  * re-run poll.interval.ms after its last result set ended (the queriers

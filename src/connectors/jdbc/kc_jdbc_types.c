@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The type mapping of Confluent's generic dialect, for the columns the
  * dialects describe in JDBC's terms. Values arrive as text (bytes for

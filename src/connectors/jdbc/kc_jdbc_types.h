@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SQL columns to Connect schemas and values, once for every dialect, as
  * Confluent's GenericDatabaseDialect maps JDBC types (numeric.mapping,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers every dialect and both connectors share: identifier quoting,
  * table names, LIKE patterns and date/time text.

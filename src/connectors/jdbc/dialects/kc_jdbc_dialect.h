@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC connectors' database layer: one dialect per database (a const
  * vtable in its own file under dialects/), chosen from the JDBC URL's
