@@ -1,0 +1,200 @@
+/*
+ * kconnect's leader assignors replayed over tests/golden/assignor/
+ * golden.jsonl: rebalance sequences that Apache Kafka Connect 4.1.1's own
+ * EagerAssignor and IncrementalCooperativeAssignor assigned (generator:
+ * tests/golden/assignor/GenAssignorGolden.java). Every round feeds the same
+ * member metadata bytes, config snapshot, generations and clock to one
+ * kconnect assignor per scenario; each member's assignment must encode to
+ * exactly Apache's bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "kc_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "distributed/kc_assignor.h"
+#include "distributed/kc_connect_protocol.h"
+
+#define GOLDEN KC_SOURCE_DIR "/tests/golden/assignor/golden.jsonl"
+
+static kc_connect_protocol_t proto_of(const char *name)
+{
+    if (strcmp(name, "eager") == 0) {
+        return KC_CONNECT_EAGER;
+    }
+    if (strcmp(name, "compatible") == 0) {
+        return KC_CONNECT_COMPATIBLE;
+    }
+    assert_string_equal(name, "sessioned");
+    return KC_CONNECT_SESSIONED;
+}
+
+static const uint8_t *unhex(kc_arena_t *arena, const char *hex, size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    uint8_t *out = kc_arena_alloc(arena, n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned int b;
+
+        assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
+        out[i] = (uint8_t)b;
+    }
+    *len = n;
+    return out;
+}
+
+static char *tohex(kc_arena_t *arena, const uint8_t *p, size_t n)
+{
+    char *out = kc_arena_alloc(arena, 2 * n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
+    }
+    out[2 * n] = '\0';
+    return out;
+}
+
+/* Replays one round; returns the number of members whose bytes differ. */
+static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
+                        const char *scenario, size_t r, const json_t *round)
+{
+    kc_arena_t *arena = kc_arena_new(4096);
+    const json_t *mj = json_object_get(round, "members");
+    const json_t *cj = json_object_get(round, "connectors");
+    const json_t *res = json_object_get(round, "result");
+    size_t n = json_array_size(mj);
+    kc_assign_member_t *members =
+        kc_arena_calloc(arena, n + 1, sizeof(*members));
+    kc_assign_connector_t *conns =
+        kc_arena_calloc(arena, json_array_size(cj) + 1, sizeof(*conns));
+    kc_assign_config_t config = {0};
+    kc_assign_result_t *out;
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const json_t *m = json_array_get(mj, i);
+        kc_connect_metadata_t *md = kc_arena_calloc(arena, 1, sizeof(*md));
+        kc_error_t err = {0};
+        size_t len;
+        const uint8_t *b = unhex(
+            arena, json_string_value(json_object_get(m, "metadata")), &len);
+
+        assert_int_equal(
+            kc_connect_metadata_decode(b, len, proto, arena, md, &err), KC_OK);
+        members[i].id = json_string_value(json_object_get(m, "id"));
+        members[i].md = md;
+    }
+    for (size_t i = 0; i < json_array_size(cj); i++) {
+        conns[i].name =
+            json_string_value(json_array_get(json_array_get(cj, i), 0));
+        conns[i].tasks = (int32_t)json_integer_value(
+            json_array_get(json_array_get(cj, i), 1));
+    }
+    config.connectors = conns;
+    config.n_connectors = json_array_size(cj);
+    config.offset = json_integer_value(json_object_get(round, "config_offset"));
+    if (config.offset < kc_assign_max_offset(members, n)) {
+        /* the leader reads the config topic again, as Apache's does */
+        config.offset =
+            json_integer_value(json_object_get(round, "fresh_offset"));
+        config.refreshed = true;
+    }
+    {
+        const char *leader =
+            json_string_value(json_object_get(round, "leader"));
+
+        if (proto == KC_CONNECT_EAGER) {
+            out = kc_assign_eager(arena, leader, members, n, &config);
+        } else {
+            out = kc_assignor_assign(
+                assignor, arena, proto, leader, members, n, &config,
+                (int32_t)json_integer_value(json_object_get(round, "last_gen")),
+                (int32_t)json_integer_value(json_object_get(round, "gen")),
+                json_integer_value(json_object_get(round, "now")));
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(res, i);
+        const char *want = json_string_value(json_object_get(e, "assignment"));
+        kc_buf_t buf;
+        kc_error_t err = {0};
+        char *got;
+
+        assert_string_equal(out[i].member,
+                            json_string_value(json_object_get(e, "id")));
+        kc_buf_init(&buf, 1 << 20);
+        out[i].assignment.version = proto == KC_CONNECT_SESSIONED    ? 2
+                                    : proto == KC_CONNECT_COMPATIBLE ? 1
+                                                                     : 0;
+        assert_int_equal(
+            kc_connect_assignment_encode(&buf, &out[i].assignment, &err),
+            KC_OK);
+        got = tohex(arena, (const uint8_t *)buf.data, buf.len);
+        if (strcmp(got, want) != 0) {
+            fprintf(stderr,
+                    "%s round %zu member %s:\n  apache  %s\n  kconnect %s\n",
+                    scenario, r, out[i].member, want, got);
+            bad++;
+        }
+        kc_buf_release(&buf);
+    }
+    kc_arena_destroy(arena);
+    return bad;
+}
+
+static void test_assignments_match_apache(void **state)
+{
+    FILE *f = fopen(GOLDEN, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int scenarios = 0;
+    int bad = 0;
+
+    (void)state;
+    assert_non_null(f);
+    while (getline(&line, &cap, f) > 0) {
+        json_error_t jerr;
+        json_t *sc = json_loads(line, 0, &jerr);
+        const char *id;
+        kc_connect_protocol_t proto;
+        kc_assignor_t *assignor;
+        const json_t *rounds;
+        int before = bad;
+
+        assert_non_null(sc);
+        id = json_string_value(json_object_get(sc, "id"));
+        proto = proto_of(json_string_value(json_object_get(sc, "protocol")));
+        assignor = kc_assignor_new(
+            (int32_t)json_integer_value(json_object_get(sc, "max_delay")));
+        rounds = json_object_get(sc, "rounds");
+        for (size_t r = 0; r < json_array_size(rounds) && bad == before; r++) {
+            bad +=
+                replay_round(assignor, proto, id, r, json_array_get(rounds, r));
+        }
+        kc_assignor_destroy(assignor);
+        json_decref(sc);
+        scenarios++;
+    }
+    free(line); /* getline's buffer */
+    fclose(f);
+    assert_true(scenarios >= 90);
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_assignments_match_apache),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
