@@ -359,12 +359,26 @@ static const char *kc_assign_leader_url(const kc_assign_member_t *members,
     return "";
 }
 
+/* The names of @p l, copied into @p arena: a name may come from the
+ * assignor's state, which the round replaces. */
 static const char **kc_ids_names(kc_arena_t *arena, const kc_ids_t *l)
 {
     const char **v = kc_arena_calloc(arena, l->n + 1, sizeof(*v));
 
     for (size_t i = 0; i < l->n; i++) {
-        v[i] = l->v[i].connector;
+        v[i] = kc_arena_strdup(arena, l->v[i].connector);
+    }
+    return v;
+}
+
+/* A copy of @p l with its names in @p arena (NUL-entry terminated). */
+static kc_id_t *kc_ids_out(kc_arena_t *arena, const kc_ids_t *l)
+{
+    kc_id_t *v = kc_arena_calloc(arena, l->n + 1, sizeof(*v));
+
+    for (size_t i = 0; i < l->n; i++) {
+        v[i].connector = kc_arena_strdup(arena, l->v[i].connector);
+        v[i].task = l->v[i].task;
     }
     return v;
 }
@@ -395,18 +409,15 @@ static void kc_assign_fill(kc_arena_t *arena, kc_assign_result_t *r,
     a->leader_url = leader_url;
     a->config_offset = offset;
     a->assigned = kc_connect_entries_build(
-        arena, kc_ids_names(arena, &assigned->c), assigned->c.n, assigned->t.v,
-        assigned->t.n, false, &a->n_assigned);
+        arena, kc_ids_names(arena, &assigned->c), assigned->c.n,
+        kc_ids_out(arena, &assigned->t), assigned->t.n, false, &a->n_assigned);
     a->revoked = kc_connect_entries_build(
-        arena, kc_ids_names(arena, &revoked->c), revoked->c.n, revoked->t.v,
-        revoked->t.n, true, &a->n_revoked);
+        arena, kc_ids_names(arena, &revoked->c), revoked->c.n,
+        kc_ids_out(arena, &revoked->t), revoked->t.n, true, &a->n_revoked);
     a->delay = delay;
     r->all_connectors = kc_ids_names(arena, &all->c);
     r->n_all_connectors = all->c.n;
-    r->all_tasks = kc_arena_calloc(arena, all->t.n + 1, sizeof(*all->t.v));
-    if (all->t.n > 0) {
-        memcpy((kc_id_t *)r->all_tasks, all->t.v, all->t.n * sizeof(*all->t.v));
-    }
+    r->all_tasks = kc_ids_out(arena, &all->t);
     r->n_all_tasks = all->t.n;
 }
 

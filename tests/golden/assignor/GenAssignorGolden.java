@@ -460,25 +460,26 @@ public class GenAssignorGolden {
 
     /* Seeded random sequences of joins, leaves, bounces, config changes
      * and clock steps. */
-    static void random(int count, long seed) throws Exception {
+    static void random(String prefix, int count, long seed, int maxMembers,
+            int names, int maxTasks) throws Exception {
         Random r = new Random(seed);
         for (int n = 0; n < count; n++) {
             String p = PROTOCOLS[n % 3];
             int[] delays = {0, 1000, 300000};
-            Scenario s = new Scenario("random_" + n + "_" + p, p, delays[r.nextInt(3)]);
+            Scenario s = new Scenario(prefix + n + "_" + p, p, delays[r.nextInt(3)]);
             int next = 1;
-            int nm = 1 + r.nextInt(4);
+            int nm = 1 + r.nextInt(maxMembers - 2);
             for (int i = 0; i < nm; i++) {
                 s.join("w" + next++);
             }
-            int nc = 1 + r.nextInt(8);
+            int nc = 1 + r.nextInt(names / 2);
             for (int i = 0; i < nc; i++) {
-                s.connector("c" + r.nextInt(20), r.nextInt(7));
+                s.connector("c" + r.nextInt(names), r.nextInt(maxTasks));
             }
             int rounds = 6 + r.nextInt(10);
             for (int i = 0; i < rounds; i++) {
                 int ev = r.nextInt(10);
-                if (ev == 0 && s.members.size() < 6) {
+                if (ev == 0 && s.members.size() < maxMembers) {
                     s.join("w" + next++);
                 } else if (ev == 1 && s.members.size() > 1) {
                     List<String> ids = new ArrayList<>(s.members.keySet());
@@ -488,7 +489,7 @@ public class GenAssignorGolden {
                     String id = ids.get(r.nextInt(ids.size()));
                     s.leave(id).join(id);
                 } else if (ev == 3) {
-                    s.connector("c" + r.nextInt(20), r.nextInt(7));
+                    s.connector("c" + r.nextInt(names), r.nextInt(maxTasks));
                 } else if (ev == 4 && s.connectors.size() > 0) {
                     List<String> ids = new ArrayList<>(s.connectors.keySet());
                     s.delete(ids.get(r.nextInt(ids.size())));
@@ -503,7 +504,10 @@ public class GenAssignorGolden {
     public static void main(String[] args) throws Exception {
         pw = new PrintWriter(args[0], "UTF-8");
         scripted();
-        random(60, 20261205L);
+        random("random_", 60, 20261205L, 6, 20, 7);
+        /* past 12 members, 12 connectors and 12 tasks per worker the
+         * Java tables grow: other bucket orders */
+        random("random_big_", 30, 20261206L, 16, 60, 14);
         pw.close();
     }
 }
