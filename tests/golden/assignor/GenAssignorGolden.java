@@ -78,6 +78,8 @@ public class GenAssignorGolden {
         List<String> connectors = new ArrayList<>();
         List<ConnectorTaskId> tasks = new ArrayList<>();
         long offset = -1; /* -1: the config offset of the round */
+        int lastCompleted = -1; /* the last generation it joined */
+        ConnectAssignor assignor; /* its own, used while it leads */
 
         Member(String id) {
             this.id = id;
@@ -92,13 +94,12 @@ public class GenAssignorGolden {
         final String protocol;
         final int maxDelay;
         final Clock clock = new Clock();
-        final ConnectAssignor assignor;
         final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
         final TreeMap<String, Integer> connectors = new TreeMap<>();
         long configOffset = 10;
         long freshOffset = -1; /* what a fresh read finds; -1: same */
         int gen = 0;
-        int lastCompleted = -1;
+        int syncFailed = 0; /* rounds whose assignment the leader lost */
         String leader;
         final StringBuilder rounds = new StringBuilder();
         int nRounds = 0;
@@ -107,7 +108,10 @@ public class GenAssignorGolden {
             this.name = name;
             this.protocol = protocol;
             this.maxDelay = maxDelay;
-            this.assignor = protocol.equals("eager")
+        }
+
+        ConnectAssignor newAssignor() {
+            return protocol.equals("eager")
                     ? new EagerAssignor(new LogContext())
                     : new IncrementalCooperativeAssignor(new LogContext(), clock, maxDelay);
         }
@@ -163,7 +167,7 @@ public class GenAssignorGolden {
 
     static ClusterConfigState fresh;
 
-    static WorkerCoordinator coordinator(Scenario s) throws Exception {
+    static WorkerCoordinator coordinator(Scenario s, int lastCompleted) throws Exception {
         GroupRebalanceConfig grc = new GroupRebalanceConfig(10000, 60000, 3000, "g",
                 Optional.empty(), null, 100L, 1000L, true);
         ConfigBackingStore store = (ConfigBackingStore) Proxy.newProxyInstance(
@@ -187,7 +191,7 @@ public class GenAssignorGolden {
         g.set(c, gk.newInstance(s.gen, s.leader, s.protocol));
         Field l = WorkerCoordinator.class.getDeclaredField("lastCompletedGenerationId");
         l.setAccessible(true);
-        l.set(c, s.lastCompleted);
+        l.set(c, lastCompleted);
         return c;
     }
 
@@ -212,7 +216,18 @@ public class GenAssignorGolden {
         ClusterConfigState cached = snapshot(s.configOffset, s.connectors);
         long freshOffset = s.freshOffset >= 0 ? s.freshOffset : s.configOffset;
         fresh = snapshot(freshOffset, s.connectors);
-        WorkerCoordinator c = coordinator(s);
+        /* the group coordinator's leader: the first member to have joined */
+        Member lm = s.members.get(s.leader);
+        boolean fresh = lm.assignor == null;
+        if (fresh) {
+            lm.assignor = s.newAssignor();
+        }
+        int lastCompleted = lm.lastCompleted;
+        if (s.syncFailed > 0) {
+            lastCompleted--;
+            s.syncFailed--;
+        }
+        WorkerCoordinator c = coordinator(s, lastCompleted);
         c.configSnapshot(cached);
         List<JoinGroupResponseMember> joins = new ArrayList<>();
         StringBuilder in = new StringBuilder();
@@ -237,7 +252,7 @@ public class GenAssignorGolden {
             in.append("{\"id\":").append(q(m.id)).append(",\"metadata\":").append(hex(md)).append('}');
         }
         String proto = eager ? "default" : s.protocol;
-        Map<String, ByteBuffer> out = s.assignor.performAssignment(s.leader, proto, joins, c);
+        Map<String, ByteBuffer> out = lm.assignor.performAssignment(s.leader, proto, joins, c);
         StringBuilder res = new StringBuilder();
         for (Member m : s.members.values()) {
             ByteBuffer b = out.get(m.id);
@@ -245,6 +260,7 @@ public class GenAssignorGolden {
                 res.append(',');
             }
             res.append("{\"id\":").append(q(m.id)).append(",\"assignment\":").append(hex(b)).append('}');
+            m.lastCompleted = s.gen;
             if (eager) {
                 ConnectProtocol.Assignment a = ConnectProtocol.deserializeAssignment(b.duplicate());
                 if (!a.failed()) {
@@ -281,14 +297,14 @@ public class GenAssignorGolden {
         }
         s.rounds.append("{\"now\":").append(s.clock.now)
                 .append(",\"gen\":").append(s.gen)
-                .append(",\"last_gen\":").append(s.lastCompleted)
+                .append(",\"last_gen\":").append(lastCompleted)
                 .append(",\"leader\":").append(q(s.leader))
+                .append(",\"new_assignor\":").append(fresh)
                 .append(",\"config_offset\":").append(s.configOffset)
                 .append(",\"fresh_offset\":").append(freshOffset)
                 .append(",\"connectors\":[").append(conns).append(']')
                 .append(",\"members\":[").append(in).append(']')
                 .append(",\"result\":[").append(res).append("]}");
-        s.lastCompleted = s.gen;
     }
 
     static PrintWriter pw;
@@ -416,6 +432,25 @@ public class GenAssignorGolden {
             round(s);
             emit(s);
 
+            /* the leader dies: the next one starts with no history */
+            s = new Scenario("leader_dies_" + p, p, 300000);
+            s.join("w1", "w2", "w3").connector("a", 3).connector("b", 4);
+            round(s);
+            round(s);
+            s.leave("w1").advance(2000);
+            round(s);
+            s.advance(400000);
+            round(s);
+            s.join("w1");
+            round(s);
+            round(s);
+            s.leave("w2").advance(100);
+            round(s);
+            s.advance(300000);
+            round(s);
+            round(s);
+            emit(s);
+
             if (!p.equals("eager")) {
                 /* the same task on two workers */
                 s = new Scenario("duplicated_" + p, p, 300000);
@@ -436,7 +471,7 @@ public class GenAssignorGolden {
                 s.join("w1", "w2").connector("a", 3);
                 round(s);
                 round(s);
-                s.lastCompleted = s.gen - 1;
+                s.syncFailed = 1;
                 s.join("w3");
                 round(s);
                 round(s);
