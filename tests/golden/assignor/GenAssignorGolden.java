@@ -528,9 +528,35 @@ public class GenAssignorGolden {
                 } else if (ev == 4 && s.connectors.size() > 0) {
                     List<String> ids = new ArrayList<>(s.connectors.keySet());
                     s.delete(ids.get(r.nextInt(ids.size())));
+                } else if (ev == 5 && s.members.size() > 2) {
+                    /* two workers die together */
+                    List<String> ids = new ArrayList<>(s.members.keySet());
+                    Collections.shuffle(ids, r);
+                    s.leave(ids.get(0), ids.get(1));
+                }
+                Member lag = null;
+                Member ahead = null;
+                int sub = r.nextInt(8);
+                List<Member> ms = new ArrayList<>(s.members.values());
+                if (sub == 0) {
+                    /* a worker behind the config topic */
+                    lag = ms.get(r.nextInt(ms.size()));
+                    lag.offset = s.configOffset - 1;
+                } else if (sub == 1) {
+                    /* a worker ahead of the leader, who may catch up */
+                    ahead = ms.get(r.nextInt(ms.size()));
+                    ahead.offset = s.configOffset + 2;
+                    s.freshOffset = s.configOffset + r.nextInt(4);
                 }
                 s.advance(r.nextInt(4) == 0 ? 0 : r.nextInt(400000));
                 round(s);
+                if (lag != null) {
+                    lag.offset = -1;
+                }
+                if (ahead != null) {
+                    ahead.offset = -1;
+                    s.freshOffset = -1;
+                }
             }
             emit(s);
         }
