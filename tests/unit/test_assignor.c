@@ -225,7 +225,7 @@ static void test_assignments_match_apache(void **state)
     }
     free(line); /* getline's buffer */
     fclose(f);
-    assert_true(scenarios >= 120);
+    assert_true(scenarios >= 126);
     assert_int_equal(bad, 0);
 }
 

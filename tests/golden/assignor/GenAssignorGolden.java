@@ -432,6 +432,25 @@ public class GenAssignorGolden {
             round(s);
             emit(s);
 
+            /* names outside ASCII: Java sorts by UTF-16 units (an emoji's
+             * surrogates before U+FF71) and hashes UTF-16; member ids as
+             * the broker makes them */
+            s = new Scenario("unicode_names_" + p, p, 300000);
+            s.join("connect-1-0b9e4c1a-64f3-4d6e-9d0a-7f3a2b1c9e01",
+                    "connect-1-f1d2c3b4-a5e6-4f70-8a9b-0c1d2e3f4a5b");
+            s.connector("zeta", 2).connector("\u00e9t\u00e9", 3)
+                    .connector("\uff71", 1).connector("\ud83d\ude00", 2)
+                    .connector("\u65e5\u672c", 4).connector("Zeta b", 1);
+            round(s);
+            round(s);
+            s.join("connect-1-7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d");
+            round(s);
+            round(s);
+            s.delete("\uff71");
+            round(s);
+            round(s);
+            emit(s);
+
             /* the leader dies: the next one starts with no history */
             s = new Scenario("leader_dies_" + p, p, 300000);
             s.join("w1", "w2", "w3").connector("a", 3).connector("b", 4);
