@@ -63,6 +63,79 @@ static char *tohex(kc_arena_t *arena, const uint8_t *p, size_t n)
     return out;
 }
 
+/* "connector/task" keys of entries, added to (or, with @p remove, taken
+ * from) the set @p keys of @p *n. */
+static void entry_keys(kc_arena_t *arena, const kc_connect_entry_t *v,
+                       size_t nv, const char **keys, size_t *n, bool remove)
+{
+    for (size_t i = 0; i < nv; i++) {
+        for (size_t t = 0; t < v[i].n_tasks; t++) {
+            const char *k =
+                kc_arena_sprintf(arena, "%s/%d", v[i].connector, v[i].tasks[t]);
+            size_t j;
+
+            for (j = 0; j < *n && strcmp(keys[j], k) != 0; j++) {
+            }
+            if (remove && j < *n) {
+                keys[j] = keys[--(*n)];
+            } else if (!remove && j == *n) {
+                keys[(*n)++] = k;
+            }
+        }
+    }
+}
+
+/* The leader's view of a member (all_connectors/all_tasks) is what the
+ * member runs once it applied its assignment: what its metadata said,
+ * minus the revoked, plus the assigned (eager: the assigned alone). */
+static void check_leader_view(kc_arena_t *arena, kc_connect_protocol_t proto,
+                              const kc_assign_member_t *m,
+                              const kc_assign_result_t *r)
+{
+    const kc_connect_assignment_t *a = &r->assignment;
+    size_t cap = 64 + r->n_all_connectors + r->n_all_tasks;
+    const char **want;
+    size_t n = 0;
+
+    if (a->error != KC_CONNECT_NO_ERROR) {
+        return;
+    }
+    if (m->md->assignment != NULL) {
+        cap += m->md->assignment->n_assigned * 64;
+        for (size_t i = 0; i < m->md->assignment->n_assigned; i++) {
+            cap += m->md->assignment->assigned[i].n_tasks;
+        }
+    }
+    for (size_t i = 0; i < a->n_assigned; i++) {
+        cap += a->assigned[i].n_tasks;
+    }
+    want = kc_arena_calloc(arena, cap, sizeof(*want));
+    if (proto != KC_CONNECT_EAGER && m->md->assignment != NULL) {
+        entry_keys(arena, m->md->assignment->assigned,
+                   m->md->assignment->n_assigned, want, &n, false);
+        entry_keys(arena, a->revoked, a->n_revoked, want, &n, true);
+    }
+    entry_keys(arena, a->assigned, a->n_assigned, want, &n, false);
+    assert_int_equal(n, r->n_all_connectors + r->n_all_tasks);
+    for (size_t i = 0; i < r->n_all_connectors; i++) {
+        kc_connect_entry_t e = {r->all_connectors[i],
+                                (const int32_t[]){KC_CONNECT_CONNECTOR_TASK},
+                                1};
+        size_t before = n;
+
+        entry_keys(arena, &e, 1, want, &n, true);
+        assert_int_equal(n, before - 1);
+    }
+    for (size_t i = 0; i < r->n_all_tasks; i++) {
+        kc_connect_entry_t e = {r->all_tasks[i].connector,
+                                &r->all_tasks[i].task, 1};
+        size_t before = n;
+
+        entry_keys(arena, &e, 1, want, &n, true);
+        assert_int_equal(n, before - 1);
+    }
+}
+
 /* Replays one round; returns the number of members whose bytes differ. */
 static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
                         const char *scenario, size_t r, const json_t *round)
@@ -139,6 +212,7 @@ static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
             kc_connect_assignment_encode(&buf, &out[i].assignment, &err),
             KC_OK);
         got = tohex(arena, (const uint8_t *)buf.data, buf.len);
+        check_leader_view(arena, proto, &members[i], &out[i]);
         if (strcmp(got, want) != 0) {
             fprintf(stderr,
                     "%s round %zu member %s:\n  apache  %s\n  kconnect %s\n",
