@@ -136,6 +136,56 @@ static void check_leader_view(kc_arena_t *arena, kc_connect_protocol_t proto,
     }
 }
 
+/* Whether Apache's bytes @p hex say what @p a says, in any order: a JDK
+ * 17 leader orders sets of some sizes differently (KC_ASSIGNOR_ORDER_FREE
+ * for golden data made with JDK 17). */
+static bool same_meaning(kc_arena_t *arena, kc_connect_protocol_t proto,
+                         const char *hex, const kc_connect_assignment_t *a)
+{
+    kc_connect_assignment_t j;
+    kc_error_t err = {0};
+    size_t len;
+    const uint8_t *b = unhex(arena, hex, &len);
+    const char **keys;
+    size_t n = 0;
+    size_t cap = 1;
+
+    if (kc_connect_assignment_decode(b, len, proto, arena, &j, &err) != KC_OK ||
+        j.error != a->error || j.config_offset != a->config_offset ||
+        j.delay != a->delay || strcmp(j.leader, a->leader) != 0) {
+        return false;
+    }
+    for (int list = 0; list < 2; list++) {
+        const kc_connect_entry_t *mine = list ? a->revoked : a->assigned;
+        const kc_connect_entry_t *theirs = list ? j.revoked : j.assigned;
+        size_t n_mine = list ? a->n_revoked : a->n_assigned;
+        size_t n_theirs = list ? j.n_revoked : j.n_assigned;
+
+        for (size_t i = 0; i < n_theirs; i++) {
+            cap += theirs[i].n_tasks;
+        }
+        keys = kc_arena_calloc(arena, cap, sizeof(*keys));
+        n = 0;
+        entry_keys(arena, theirs, n_theirs, keys, &n, false);
+        for (size_t i = 0; i < n_mine; i++) {
+            for (size_t t = 0; t < mine[i].n_tasks; t++) {
+                kc_connect_entry_t e = {mine[i].connector, &mine[i].tasks[t],
+                                        1};
+                size_t before = n;
+
+                entry_keys(arena, &e, 1, keys, &n, true);
+                if (n == before) {
+                    return false;
+                }
+            }
+        }
+        if (n != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Replays one round; returns the number of members whose bytes differ. */
 static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
                         const char *scenario, size_t r, const json_t *round)
@@ -213,7 +263,9 @@ static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
             KC_OK);
         got = tohex(arena, (const uint8_t *)buf.data, buf.len);
         check_leader_view(arena, proto, &members[i], &out[i]);
-        if (strcmp(got, want) != 0) {
+        if (strcmp(got, want) != 0 &&
+            !(getenv("KC_ASSIGNOR_ORDER_FREE") != NULL &&
+              same_meaning(arena, proto, want, &out[i].assignment))) {
             fprintf(stderr,
                     "%s round %zu member %s:\n  apache  %s\n  kconnect %s\n",
                     scenario, r, out[i].member, want, got);
@@ -256,7 +308,10 @@ static kc_assignor_t *assignor_for(leader_assignor_t *v, size_t *n,
 
 static void test_assignments_match_apache(void **state)
 {
-    FILE *f = fopen(GOLDEN, "r");
+    /* KC_ASSIGNOR_GOLDEN: another generator run (more random sequences,
+     * tests/golden/README.md), checked the same way */
+    const char *path = getenv("KC_ASSIGNOR_GOLDEN");
+    FILE *f = fopen(path != NULL ? path : GOLDEN, "r");
     char *line = NULL;
     size_t cap = 0;
     int scenarios = 0;
@@ -299,7 +354,7 @@ static void test_assignments_match_apache(void **state)
     }
     free(line); /* getline's buffer */
     fclose(f);
-    assert_true(scenarios >= 126);
+    assert_true(scenarios >= (path != NULL ? 1 : 126));
     assert_int_equal(bad, 0);
 }
 
