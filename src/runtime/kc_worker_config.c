@@ -280,12 +280,6 @@ static const kc_config_def_t worker_def[] = {
          "Maximum number of milliseconds to wait for records to flush before "
          "cancelling the offset commit.",
      KC_CFG_BIND(kc_worker_conf_t, offset_flush_timeout_ms)},
-    {.name = "offset.storage.file.filename",
-     .type = KC_CFG_STRING,
-     .importance = HIGH,
-     .doc = "File to store source connector offsets in.",
-     .flags = KC_CFG_F_REQUIRED,
-     KC_CFG_BIND(kc_worker_conf_t, offset_storage_file_filename)},
     {.name = "plugin.path",
      .type = KC_CFG_LIST,
      .importance = LOW,
@@ -419,11 +413,33 @@ static const kc_config_def_t worker_def[] = {
     {.name = NULL},
 };
 
-static const kc_config_def_t *const worker_defs[] = {worker_def, NULL};
+/* Apache's StandaloneConfig: what only a standalone worker has. */
+static const kc_config_def_t standalone_def[] = {
+    {.name = "offset.storage.file.filename",
+     .type = KC_CFG_STRING,
+     .importance = HIGH,
+     .doc = "File to store source connector offsets in.",
+     .flags = KC_CFG_F_REQUIRED,
+     KC_CFG_BIND(kc_worker_conf_t, offset_storage_file_filename)},
+    {.name = NULL},
+};
+
+static const kc_config_def_t *const worker_defs[] = {worker_def, standalone_def,
+                                                     NULL};
 
 const kc_config_def_t *const *kc_worker_config_defs(void)
 {
     return worker_defs;
+}
+
+const kc_config_def_t *kc_worker_common_config_def(void)
+{
+    return worker_def;
+}
+
+const kc_config_def_t *kc_standalone_config_def(void)
+{
+    return standalone_def;
 }
 
 kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
@@ -490,6 +506,15 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                 const kc_props_t *props,
                                 kc_config_result_t *result)
 {
+    return kc_worker_config_check_with(reg, kc_worker_config_defs(), props,
+                                       result);
+}
+
+kc_err_t kc_worker_config_check_with(const kc_registry_t *reg,
+                                     const kc_config_def_t *const *defs,
+                                     const kc_props_t *props,
+                                     kc_config_result_t *result)
+{
     static const struct {
         const char *prefix;
         kc_client_kind_t kind;
@@ -503,7 +528,7 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                    {"value.converter", KC_PLUGIN_CONVERTER},
                    {"header.converter", KC_PLUGIN_HEADER_CONVERTER}};
 
-    kc_config_validate(kc_worker_config_defs(), props, result);
+    kc_config_validate(defs, props, result);
     kc_worker_security_check(props, result);
     for (size_t i = 0; reg != NULL && i < KC_ARRAY_LEN(classes); i++) {
         const char *cls = kc_props_get(props, classes[i].key);

@@ -94,16 +94,3 @@ def test_ready_is_notified_once_rest_answers_and_stopping_on_sigterm(
             proc.kill()
             proc.wait()
         log.close()
-
-
-def test_connect_distributed_name_says_distributed_is_not_implemented(
-        tmp_path):
-    """Installed as Apache's connect-distributed, the name implies it."""
-    link = tmp_path / "connect-distributed"
-    link.symlink_to(find_binary())
-    write_properties(tmp_path / "worker.properties",
-                     {"bootstrap.servers": "embedded"})
-    out = subprocess.run([str(link), str(tmp_path / "worker.properties")],
-                         capture_output=True, text=True, timeout=30)
-    assert out.returncode == 2
-    assert "distributed mode is not implemented" in out.stderr
