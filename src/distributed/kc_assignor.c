@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connect's leader assignors, step for step as Apache Kafka Connect 4.1's
  * EagerAssignor and IncrementalCooperativeAssignor compute them. Where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The group leader's assignment of connectors and tasks to workers, as
  * Apache Kafka Connect 4.1's EagerAssignor ("default" protocol) and

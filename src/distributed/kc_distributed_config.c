@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Apache's DistributedConfig as a kconnect config table. The algorithm
  * keys name Java (JCA) algorithms; kconnect signs with OpenSSL's HMACs,

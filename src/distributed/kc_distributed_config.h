@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The distributed worker's config: Apache's DistributedConfig keys (group
  * membership, the three internal topics, the Connect subprotocol, the

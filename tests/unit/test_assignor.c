@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kconnect's leader assignors replayed over tests/golden/assignor/
  * golden.jsonl: rebalance sequences that Apache Kafka Connect 4.1.1's own

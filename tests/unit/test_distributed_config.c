@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The distributed worker's config against Apache Kafka Connect 4.1.1's
  * DistributedConfig (tests/golden/distributed_config/golden.jsonl, made by

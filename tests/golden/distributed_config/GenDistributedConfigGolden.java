@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's distributed worker config: Apache's own
  * DistributedConfig (connect-runtime) parses a minimal valid worker config
