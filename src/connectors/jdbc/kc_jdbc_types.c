@@ -351,6 +351,9 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
             }
+            if (rsch->legacy_calendar) {
+                kc_jdbc_ts_to_legacy(&ts, rsch->tz);
+            }
             kc_jdbc_ts_granular(f->ts, ts, arena, v);
             continue;
         }
@@ -375,9 +378,10 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             if (kc_jdbc_ts_parse(data, len, false, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a date", err);
             }
+            n = ts.sec >= 0 ? ts.sec / 86400 : -((-ts.sec + 86399) / 86400);
             kc_value_set_int(v, KC_TYPE_INT32,
-                             ts.sec >= 0 ? ts.sec / 86400
-                                         : -((-ts.sec + 86399) / 86400));
+                             rsch->legacy_calendar ? kc_jdbc_days_to_legacy(n)
+                                                   : n);
             continue;
         case KC_LOGICAL_TIME:
             /* TIME and TIMESTAMP are wall times in db.timezone */
@@ -392,6 +396,9 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             if (kc_jdbc_ts_parse_tz(data, len, false, rsch->tz, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
+            }
+            if (rsch->legacy_calendar) {
+                kc_jdbc_ts_to_legacy(&ts, rsch->tz);
             }
             kc_value_set_int(v, KC_TYPE_INT64,
                              ts.sec * 1000 + ts.nsec / 1000000);

@@ -44,6 +44,7 @@ typedef struct kc_jdbc_row_schema {
     kc_jdbc_field_map_t *fields;
     size_t nfields;
     const kc_jdbc_tz_t *tz; /* db.timezone (borrowed), NULL: UTC */
+    bool legacy_calendar;   /* date.calendar.system=LEGACY */
 } kc_jdbc_row_schema_t;
 
 /**
