@@ -476,7 +476,8 @@ TYPE_CASES = {
             {"type": "int32", "optional": False, "field": "id"},
             opt("boolean", "b"), opt("int16", "i2"), opt("int32", "i4"),
             opt("int64", "i8"), opt("float", "f4"), opt("double", "f8"),
-            logical("bytes", "Decimal", "n", parameters={"scale": "3"}),
+            logical("bytes", "Decimal", "n", parameters={
+                "scale": "3", "connect.decimal.precision": "10"}),
             opt("string", "txt"), opt("string", "vc"), opt("string", "js"),
             opt("string", "u"), opt("bytes", "by"),
             logical("int32", "Date", "d"), logical("int32", "Time", "tm"),
@@ -511,7 +512,8 @@ TYPE_CASES = {
             opt("int8", "b"), opt("int8", "ti"), opt("int16", "tu"),
             opt("int16", "si"), opt("int32", "mi"), opt("int64", "bi"),
             opt("float", "f"), opt("double", "d"),
-            logical("bytes", "Decimal", "de", parameters={"scale": "2"}),
+            logical("bytes", "Decimal", "de", parameters={
+                "scale": "2", "connect.decimal.precision": "10"}),
             opt("string", "vc"), opt("string", "tx"), opt("bytes", "bl"),
             logical("int32", "Date", "dt"), logical("int32", "Time", "tm"),
             logical("int64", "Timestamp", "dtm"),
@@ -540,7 +542,8 @@ TYPE_CASES = {
             {"type": "int32", "optional": False, "field": "id"},
             opt("boolean", "b"), opt("int8", "ti"), opt("int16", "si"),
             opt("int64", "bi"), opt("float", "r"), opt("double", "f"),
-            logical("bytes", "Decimal", "de", parameters={"scale": "2"}),
+            logical("bytes", "Decimal", "de", parameters={
+                "scale": "2", "connect.decimal.precision": "10"}),
             opt("string", "vc"), opt("string", "tx"), opt("bytes", "bl"),
             logical("int32", "Date", "d"),
             logical("int64", "Timestamp", "ts"),

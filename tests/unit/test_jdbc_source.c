@@ -528,6 +528,16 @@ static void test_jdbc_numeric_mapping_best_fit(void **state)
                      KC_LOGICAL_DECIMAL);
     assert_int_equal(kc_schema_logical(kc_schema_field(s, "d")->schema),
                      KC_LOGICAL_DECIMAL);
+    /* GenericDatabaseDialect adds the column's precision to a Decimal,
+     * after its scale: {"scale":"0","connect.decimal.precision":"20"} */
+    assert_string_equal(
+        kc_schema_param(kc_schema_field(s, "c")->schema, "scale"), "0");
+    assert_string_equal(kc_schema_param(kc_schema_field(s, "c")->schema,
+                                        "connect.decimal.precision"),
+                        "20");
+    assert_string_equal(kc_schema_param(kc_schema_field(s, "d")->schema,
+                                        "connect.decimal.precision"),
+                        "5");
     /* bulk: {"table":"t"} and no offset */
     assert_int_equal(f->batch.records[0]->source_partition.u.map.len, 1);
     assert_int_equal(f->batch.records[0]->source_offset.type, KC_TYPE_NULL);

@@ -99,6 +99,7 @@ static bool kc_jdbc_map_column(const kc_jdbc_column_t *col,
         f->type = KC_TYPE_BYTES;
         f->logical = KC_LOGICAL_DECIMAL;
         f->scale = s;
+        f->precision = p;
         if (s == KC_JDBC_SCALE_UNSET ||
             (dialect->zero_numeric_is_unscaled && p == 0 && s == 0)) {
             f->scale = KC_JDBC_SCALE_HIGH;
@@ -181,9 +182,16 @@ void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
             continue;
         }
         switch (f->logical) {
-        case KC_LOGICAL_DECIMAL:
+        case KC_LOGICAL_DECIMAL: {
+            char prec[16];
+
+            /* Confluent names the column's precision beside the scale for
+             * DECIMAL and for a NUMERIC that stays a Decimal. */
             fs = kc_schema_decimal_new(f->scale);
+            snprintf(prec, sizeof(prec), "%d", (int)f->precision);
+            kc_schema_set_param(fs, "connect.decimal.precision", prec);
             break;
+        }
         case KC_LOGICAL_DATE:
             fs = kc_schema_date_new();
             break;

@@ -35,6 +35,7 @@ typedef struct kc_jdbc_field_map {
     kc_type_t type;
     kc_logical_t logical;
     int32_t scale;               /* Decimal */
+    int32_t precision;           /* Decimal: the column's, as a parameter */
     kc_jdbc_ts_granularity_t ts; /* a TIMESTAMP column not as Timestamp */
 } kc_jdbc_field_map_t;
 
