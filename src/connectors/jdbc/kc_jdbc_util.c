@@ -299,6 +299,9 @@ kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
     int32_t nsec = 0;
     int64_t offset = 0;
     bool all_digits = len > 0;
+    int64_t year = 0;
+    unsigned month = 1;
+    unsigned day = 1;
 
     for (size_t i = 0; i < len; i++) {
         if (!isdigit((unsigned char)text[i]) && !(i == 0 && text[0] == '-')) {
@@ -329,7 +332,13 @@ kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
             d > 31) {
             return KC_ERR_INVALID;
         }
-        days = kc_jdbc_days_from_civil(neg ? -y : y, (unsigned)m, (unsigned)d);
+        year = neg ? -y : y;
+        month = (unsigned)m;
+        day = (unsigned)d;
+        days = kc_jdbc_days_from_civil(year, month, day);
+        if (end - p == 3 && memcmp(p, " BC", 3) == 0) {
+            goto zone;
+        }
         if (p < end && (*p == ' ' || *p == 'T')) {
             p++;
         } else {
@@ -388,8 +397,10 @@ zone:
         }
         offset = sign * (oh * 3600 + om * 60 + os);
     }
-    if (p < end && end - p == 3 && memcmp(p, " BC", 3) == 0) {
-        return KC_ERR_INVALID; /* pgjdbc era text: not supported */
+    if (!time_only && end - p == 3 && memcmp(p, " BC", 3) == 0) {
+        /* PostgreSQL's era suffix: year N BC is the proleptic year 1 - N */
+        days = kc_jdbc_days_from_civil(1 - year, month, day);
+        p = end;
     }
     if (p != end || hh > 24 || mi > 59 || ss > 60) {
         return KC_ERR_INVALID;

@@ -37,6 +37,20 @@ public class GenLegacyCalendar {
                     ld.getDayOfMonth(), 0, 0, 0, 0), 86400000L);
             System.out.println("DATE " + t + " " + legacy + " " + ld.toEpochDay());
         }
+        /* PostgreSQL's "0044-03-15 BC": era BC in java.util, year 1 - 44
+         * in java.time */
+        String[] bc = {"0044-03-15", "0001-12-31"};
+        for (String t : bc) {
+            LocalDate ld = LocalDate.parse(t);
+            GregorianCalendar c = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+            c.clear();
+            c.set(Calendar.ERA, GregorianCalendar.BC);
+            c.set(ld.getYear(), ld.getMonthValue() - 1, ld.getDayOfMonth());
+            long legacy = Math.floorDiv(c.getTimeInMillis(), 86400000L);
+            long modern = LocalDate.of(1 - ld.getYear(), ld.getMonthValue(),
+                    ld.getDayOfMonth()).toEpochDay();
+            System.out.println("DATE " + t + " BC " + legacy + " " + modern);
+        }
         String[] stamps = {"0900-07-01 10:20:30.456", "1582-10-14 23:59:59.999",
                            "1582-10-15 00:00:00.000", "2020-01-01 00:00:01.250",
                            "1500-06-15 12:00:00.000"};
