@@ -446,6 +446,43 @@ def test_db_timezone_reads_and_bounds_wall_times_in_the_zone(kconnect, kcat,
         "id": 2, "ts": epoch_ms("2020-07-01 00:00:00")}
 
 
+
+def test_postgres_dates_before_1582_read_in_the_legacy_calendar(
+        kconnect, kcat, pg_dsn):
+    """date.calendar.system=LEGACY (the default): a DATE or TIMESTAMP
+    before 1582-10-15 has the epoch value java.util's hybrid calendar
+    gives its fields, as pgjdbc builds it; PROLEPTIC_GREGORIAN keeps the
+    proleptic value. Expected values: tests/golden/jdbc_calendar
+    (GenLegacyCalendar.java)."""
+    db = Postgres(pg_dsn)
+    try:
+        table = "cal_%s" % uuid.uuid4().hex[:8]
+        db.sql("CREATE TABLE %s (id INT NOT NULL, d DATE, ts TIMESTAMP(3))"
+               % table,
+               "INSERT INTO %s VALUES (1, '1500-06-15', "
+               "'1500-06-15 12:00:00'), (2, '0044-03-15 BC', NULL), "
+               "(3, '2020-02-29', '2020-01-01 00:00:01.25')" % table)
+        expected = {
+            "LEGACY": [(-171489, -14816606400000), (-735162, None),
+                       (18321, 1577836801250)],
+            "PROLEPTIC_GREGORIAN": [(-171499, -14817470400000),
+                                    (-735160, None), (18321, 1577836801250)],
+        }
+        for calendar, rows in expected.items():
+            prefix = unique_name("jdbc") + "-"
+            name = unique_name("jdbc-cal")
+            w = start(kconnect, db, name, {
+                "mode": "bulk", "topic.prefix": prefix,
+                "table.whitelist": table, "poll.interval.ms": "3600000",
+                "date.calendar.system": calendar})
+            w.wait_for_connector(name, "RUNNING", tasks=1)
+            got = [json.loads(r["payload"])["payload"]
+                   for r in kcat.consume(prefix + table, 3)]
+            assert [(p["d"], p["ts"]) for p in got] == rows, calendar
+            w.stop()
+    finally:
+        db.close()
+
 # ---- 2. every common type per database -------------------------------------
 
 def opt(type_, field, **kw):
