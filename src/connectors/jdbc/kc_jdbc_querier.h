@@ -59,7 +59,8 @@ typedef struct kc_jdbc_source_task_ctx {
     kc_jdbc_querier_t *queriers;
     size_t nqueriers;
     char *tables_text;
-    kc_jdbc_tz_t *tz; /* db.timezone; NULL: UTC */
+    kc_jdbc_tz_t *tz;     /* db.timezone; NULL: UTC */
+    bool legacy_calendar; /* date.calendar.system=LEGACY */
 } kc_jdbc_task_t;
 
 /** @brief Close @p q's open result set, if any, and what was built on it. */
