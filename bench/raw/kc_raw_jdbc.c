@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_raw_jdbc — the jdbc-source benchmark's ceiling: rows read with libpq
  * and produced with librdkafka, nothing else.

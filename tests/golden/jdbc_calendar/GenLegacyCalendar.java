@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden values for date.calendar.system of the JDBC source: the epoch
  * value java.util's hybrid calendar (GregorianCalendar, Julian before
