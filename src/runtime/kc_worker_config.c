@@ -415,6 +415,54 @@ static const kc_config_def_t worker_def[] = {
      .default_value = "",
      .importance = LOW,
      .doc = "Rules for REST API HTTP response headers."},
+    {.name = "auto.restart.enable",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "false",
+     .importance = LOW,
+     .doc = "kconnect only: restart FAILED connectors and tasks "
+            "automatically, after a growing backoff (auto.restart.backoff.*), "
+            "at most auto.restart.max.attempts times. Off by default, as "
+            "Apache Kafka Connect has no such restart. A connector config may "
+            "set any auto.restart.* key to override the worker's. Attempts "
+            "and the next restart show in GET "
+            "/connectors/{name}/status (\"auto_restart\")."},
+    {.name = "auto.restart.backoff.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "120000",
+     .importance = LOW,
+     .doc = "kconnect only: the wait before the second automatic restart "
+            "(the first one is immediate); each later wait is "
+            "auto.restart.backoff.factor times longer.",
+     .flags = KC_CFG_F_MIN},
+    {.name = "auto.restart.backoff.factor",
+     .type = KC_CFG_DOUBLE,
+     .default_value = "3",
+     .importance = LOW,
+     .doc = "kconnect only: how much longer each automatic restart waits "
+            "than the one before (at least 1).",
+     .flags = KC_CFG_F_MIN,
+     .min = 1},
+    {.name = "auto.restart.backoff.max.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "3600000",
+     .importance = LOW,
+     .doc = "kconnect only: the longest wait before an automatic restart.",
+     .flags = KC_CFG_F_MIN},
+    {.name = "auto.restart.max.attempts",
+     .type = KC_CFG_INT,
+     .default_value = "10",
+     .importance = LOW,
+     .doc = "kconnect only: automatic restarts of a connector or task before "
+            "kconnect gives up and leaves it FAILED (-1: no limit).",
+     .flags = KC_CFG_F_MIN,
+     .min = -1},
+    {.name = "auto.restart.reset.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "600000",
+     .importance = LOW,
+     .doc = "kconnect only: a connector or task that fails this long after "
+            "its last automatic restart starts counting attempts afresh.",
+     .flags = KC_CFG_F_MIN},
     {.name = "log.debug",
      .type = KC_CFG_LIST,
      .default_value = "",
