@@ -612,6 +612,31 @@ static bool kc_http_checks(struct MHD_Connection *conn, const char *url,
     return true;
 }
 
+/*
+ * Whether basic authentication refuses the request. As Apache's filter,
+ * which Jersey runs once a resource matched: a path no route serves is
+ * still a 404 (405 for another method), credentials or not.
+ */
+static bool kc_rest_denied(kc_rest_daemon_ctx_t *dctx,
+                           struct MHD_Connection *conn, const char *method,
+                           const char *path)
+{
+    kc_rest_server_t *srv = dctx->srv;
+    const char *m = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
+                        ? MHD_HTTP_METHOD_GET
+                        : method;
+    int status = 404;
+
+    if (srv->auth == NULL ||
+        kc_rest_auth_allows(
+            srv->auth, m, path,
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_AUTHORIZATION))) {
+        return false;
+    }
+    return kc_rest_lookup(&srv->opts[dctx->index], m, path, &status) != NULL;
+}
+
 static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
                                       const char *url, const char *method,
                                       const char *version,
@@ -685,11 +710,7 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         state->resp.status = 200;
     } else if (!kc_http_checks(conn, url, version, &state->resp, &path)) {
         /* answered: a 400 as Jetty's */
-    } else if (dctx->srv->auth != NULL &&
-               !kc_rest_auth_allows(
-                   dctx->srv->auth, method, path,
-                   MHD_lookup_connection_value(
-                       conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))) {
+    } else if (kc_rest_denied(dctx, conn, method, path)) {
         /* Apache's entity, negotiated to its resources' JSON type; the
          * challenge is what HTTP asks of a 401 (Apache sends none). */
         kc_rest_response_set_data(&state->resp, 401, "application/json",

@@ -9,6 +9,10 @@ WWW-Authenticate.
 """
 
 import base64
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
 import subprocess
 import time
 
@@ -214,7 +218,6 @@ ROUTES = [
     ("PUT", "/connector-plugins/FileStreamSource/config/validate"),
     ("GET", "/admin/loggers"),
     ("PUT", "/admin/loggers/org.apache.kafka"),
-    ("GET", "/no/such/path"),
 ]
 
 
@@ -350,3 +353,51 @@ def test_basic_auth_without_jaas_file_refuses_to_start(tmp_path):
     w.start()
     assert w.wait_exit() != 0
     assert "rest.basic.auth.jaas.config" in w.log(), w.log()
+
+
+# ---- side by side with Apache's answers ------------------------------------
+
+GOLDEN = (Path(__file__).resolve().parents[1] / "golden" / "basic_auth"
+          / "apache_answers.json")
+# Where kconnect answers otherwise on purpose (docs/security.md): a bad
+# Base64 token is the client's error, and probes need no credentials.
+DIFFERS = {"bad base64": 401, "health without credentials": 200}
+
+
+def ask(url, method, path, auth):
+    req = urllib.request.Request(url + path, method=method,
+                                 data=b"" if method in ("POST", "PUT")
+                                 else None)
+    req.add_header("Accept", "application/json")
+    if method in ("POST", "PUT"):
+        req.add_header("Content-Type", "application/json")
+    if auth is not None:
+        req.add_header("Authorization", auth)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+
+def test_basic_auth_answers_as_apache_does(tmp_path):
+    """Answers captured from Apache Connect 4.1.1 with the extension
+    (tests/golden/basic_auth/capture_apache.py)."""
+    golden = json.loads(GOLDEN.read_text())
+    w, _ = auth_worker(tmp_path, golden["users"])
+    try:
+        wait_up(w, "alice:alice-secret")
+        for name, want in sorted(golden["answers"].items()):
+            status, hdrs, body = ask(w.url, want["method"], want["path"],
+                                     want["authorization"])
+            expected = DIFFERS.get(name, want["status"])
+            assert status == expected, (name, status, body, want)
+            if status == 401:
+                assert body == want["body"] or name in DIFFERS, name
+                assert body == DENIED
+                assert hdrs.get("Content-Type") == "application/json"
+                assert hdrs.get("WWW-Authenticate", "").startswith("Basic")
+            else:
+                assert hdrs.get("WWW-Authenticate") is None
+    finally:
+        w.stop()
