@@ -948,6 +948,11 @@ static kc_err_t kc_rest_tls_for(const kc_config_t *cfg, const char *prefix,
     ssl = kc_rest_tls_settings(cfg != NULL ? kc_config_props(cfg) : none,
                                prefix, &used);
     rc = kc_rest_tls_load(ssl, used, tls, err);
+    if (rc != KC_OK) {
+        /* "listeners" or "admin.listeners": which https listeners. */
+        kc_error_prefix(err, "%.*s", (int)(strlen(prefix) - strlen(".https.")),
+                        prefix);
+    }
     kc_props_destroy(ssl);
     kc_props_destroy(none);
     return rc;
