@@ -91,3 +91,42 @@ def test_without_auto_restart_a_failed_task_stays_failed(kconnect, tmp_path):
     t = task_state(w)
     assert "auto_restart" not in t  # Apache's shape unchanged
     assert (tmp_path / "starts").read_text().strip() == "1"
+
+
+def test_failed_connector_is_restarted_automatically(kconnect, tmp_path):
+    w = kconnect(worker={"plugin.path": str(plugin_dir()),
+                         "auto.restart.enable": "true",
+                         "auto.restart.backoff.ms": "200"},
+                 connectors=[flaky(tmp_path, 0,
+                                   **{"fail.connector.starts": "2"})])
+
+    def running():
+        st = w.get("/connectors/flaky/status")
+        ok = (st["connector"]["state"] == "RUNNING" and st["tasks"]
+              and st["tasks"][0]["state"] == "RUNNING")
+        return st if ok else None
+
+    st = w.wait_for(running, timeout=30, what="connector and task RUNNING")
+    assert st["connector"]["auto_restart"]["attempts"] == 2, st
+    assert (tmp_path / "starts.connector").read_text().strip() == "3"
+
+
+def test_attempts_reset_after_a_healthy_run(kconnect, tmp_path):
+    # Each run fails after 600 ms, longer than auto.restart.reset.ms: every
+    # failure counts as the first, so one attempt allowed is never used up.
+    w = kconnect(worker={"plugin.path": str(plugin_dir()),
+                         "auto.restart.enable": "true",
+                         "auto.restart.max.attempts": "1",
+                         "auto.restart.reset.ms": "300"},
+                 connectors=[flaky(tmp_path, 0,
+                                   **{"fail.after.ms": "600"})])
+
+    def starts():
+        p = tmp_path / "starts"
+        n = int(p.read_text().strip() or 0) if p.exists() else 0
+        return n if n >= 4 else None
+
+    w.wait_for(starts, timeout=30, what="four starts")
+    t = task_state(w)
+    assert t.get("auto_restart", {}).get("gave_up") is not True, t
+    assert "Giving up" not in w.log()
