@@ -401,3 +401,38 @@ def test_basic_auth_answers_as_apache_does(tmp_path):
                 assert hdrs.get("WWW-Authenticate") is None
     finally:
         w.stop()
+
+
+def test_admin_https_listener_reads_its_own_prefix(tmp_path, pki):
+    # admin.listeners.https.* for the admin listener; the main listener
+    # stays http. Inline PEM keys (Kafka's client keys) serve it.
+    admin_port = free_port()
+    w = KconnectWorker(tmp_path, worker={
+        "admin.listeners": "https://127.0.0.1:%d" % admin_port,
+        "admin.listeners.https.ssl.keystore.type": "PEM",
+        "admin.listeners.https.ssl.keystore.key":
+            (pki / "server.key").read_text(),
+        "admin.listeners.https.ssl.keystore.certificate.chain":
+            (pki / "server.pem").read_text(),
+        "admin.listeners.https.ssl.truststore.type": "PEM",
+        "admin.listeners.https.ssl.truststore.certificates":
+            (pki / "ca.pem").read_text(),
+        "admin.listeners.https.ssl.client.auth": "requested",
+    })
+    w.start()
+    admin = "https://127.0.0.1:%d" % admin_port
+    ca = ("--cacert", str(pki / "ca.pem"))
+    try:
+        # requested: no certificate is fine, a trusted one too, an
+        # untrusted one is refused.
+        assert curl(admin + "/admin/loggers", *ca)[:2] == (0, 200)
+        assert curl(admin + "/admin/loggers", *ca, "--cert",
+                    str(pki / "client.pem"), "--key",
+                    str(pki / "client.key"))[:2] == (0, 200)
+        rc, status, _, _ = curl(admin + "/admin/loggers", *ca, "--cert",
+                                str(pki / "rogue.pem"), "--key",
+                                str(pki / "rogue.key"))
+        assert rc != 0 and status == 0
+        assert w.request("GET", "/connectors")[0] == 200
+    finally:
+        w.stop()
