@@ -591,7 +591,14 @@ bool kc_rest_auth_allows(kc_rest_auth_t *auth, const char *method,
         gnutls_base64_decode2(&b64, &raw) < 0) {
         return false;
     }
+    /* A NUL would cut the password short of what was sent. */
+    if (memchr(raw.data, '\0', raw.size) != NULL) {
+        explicit_bzero(raw.data, raw.size);
+        gnutls_free(raw.data);
+        return false;
+    }
     decoded = kc_strndup((const char *)raw.data, raw.size);
+    explicit_bzero(raw.data, raw.size);
     gnutls_free(raw.data);
     colon = strchr(decoded, ':');
     if (colon == NULL || colon == decoded) {

@@ -297,6 +297,9 @@ static void test_basic_auth_answers_as_apache_filter(void **state)
                                      "Basic YWxpY2U=")); /* "alice" */
     assert_false(kc_rest_auth_allows(fx.auth, "GET", "/",
                                      "Basic OmFsaWNlLXNlY3JldA==")); /* ":a" */
+    /* "alice:alice-secret\0x": a NUL must not cut the password short. */
+    assert_false(kc_rest_auth_allows(fx.auth, "GET", "/",
+                                     "Basic YWxpY2U6YWxpY2Utc2VjcmV0AHg="));
     /* Apache's exemptions, and kconnect's /health. */
     assert_true(
         kc_rest_auth_allows(fx.auth, "POST", "/connectors/c/tasks", NULL));
