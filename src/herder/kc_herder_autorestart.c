@@ -9,6 +9,7 @@
 
 #include "herder/kc_herder_autorestart.h"
 #include "herder/kc_herder_core.h"
+#include "runtime/kc_worker_config.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
@@ -57,7 +58,7 @@ static const char *ar_value(const kc_props_t *worker,
 kc_err_t kc_autorestart_policy_resolve(const kc_props_t *worker,
                                        const kc_props_t *connector,
                                        kc_autorestart_policy_t *out,
-                                       kc_error_t *err)
+                                       const char **bad_key, kc_error_t *err)
 {
     static const struct {
         const char *key;
@@ -91,6 +92,9 @@ kc_err_t kc_autorestart_policy_resolve(const kc_props_t *worker,
         rc = kc_str_to_i64(t, longs[i].min, longs[i].max, &v[i]);
         kc_free(t);
         if (rc != KC_OK) {
+            if (bad_key != NULL) {
+                *bad_key = longs[i].key;
+            }
             return kc_error_set(err, KC_ERR_INVALID,
                                 "%s: expected an integer from %lld, not "
                                 "\"%s\"",
@@ -108,6 +112,9 @@ kc_err_t kc_autorestart_policy_resolve(const kc_props_t *worker,
         rc = kc_str_to_double(t, &out->factor);
         kc_free(t);
         if (rc != KC_OK || !(out->factor >= 1.0) || isinf(out->factor)) {
+            if (bad_key != NULL) {
+                *bad_key = KC_AR_FACTOR;
+            }
             return kc_error_set(err, KC_ERR_INVALID,
                                 "%s: expected a number of at least 1, not "
                                 "\"%s\"",
@@ -115,6 +122,20 @@ kc_err_t kc_autorestart_policy_resolve(const kc_props_t *worker,
         }
     }
     return KC_OK;
+}
+
+void kc_autorestart_check(const kc_props_t *config, kc_config_result_t *result)
+{
+    kc_autorestart_policy_t policy;
+    const char *bad = NULL;
+    kc_error_t err;
+
+    /* One bad key at a time: resolve stops at the first. */
+    if (kc_autorestart_policy_resolve(NULL, config, &policy, &bad, &err) !=
+            KC_OK &&
+        bad != NULL) {
+        kc_worker_config_issue(result, bad, "%s", err.msg);
+    }
 }
 
 int64_t kc_autorestart_delay_ms(const kc_autorestart_policy_t *policy,
@@ -247,9 +268,9 @@ void kc_autorestart_failed(kc_herder_t *h, const char *name, int task)
     if (ar == NULL || c == NULL || h->timers == NULL || h->vt->post == NULL) {
         return;
     }
-    if (kc_autorestart_policy_resolve(wcfg != NULL ? kc_config_props(wcfg)
-                                                   : NULL,
-                                      c->config, &policy, &err) != KC_OK) {
+    if (kc_autorestart_policy_resolve(
+            wcfg != NULL ? kc_config_props(wcfg) : NULL, c->config, &policy,
+            NULL, &err) != KC_OK) {
         kc_log_warn(KC_AR_LOGGER, "no automatic restart of connector %s: %s",
                     c->log_name, err.msg);
         return;

@@ -31,12 +31,19 @@ typedef struct kc_autorestart_policy {
 /**
  * @brief The policy of a connector: @p worker's auto.restart.* keys (or
  * their defaults), each overridden by the same key in @p connector (may
- * be NULL). An error names a bad value's key.
+ * be NULL). An error names a bad value's key, also put in @p bad_key (may
+ * be NULL).
  */
 kc_err_t kc_autorestart_policy_resolve(const kc_props_t *worker,
                                        const kc_props_t *connector,
                                        kc_autorestart_policy_t *out,
-                                       kc_error_t *err);
+                                       const char **bad_key, kc_error_t *err);
+
+/**
+ * @brief Append to @p result an issue for each bad auto.restart.* value of
+ * connector config @p config.
+ */
+void kc_autorestart_check(const kc_props_t *config, kc_config_result_t *result);
 
 /**
  * @brief The wait before attempt @p attempt (1-based): none before the
