@@ -436,3 +436,36 @@ def test_admin_https_listener_reads_its_own_prefix(tmp_path, pki):
         assert w.request("GET", "/connectors")[0] == 200
     finally:
         w.stop()
+
+
+def test_encrypted_pem_key_and_jks_store_at_start(tmp_path, pki):
+    enc = tmp_path / "server-enc.pem"
+    sh("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in",
+       str(pki / "server.key"), "-out", str(enc), "-passout", "pass:kp")
+    enc.write_text(enc.read_text() + (pki / "server.pem").read_text())
+    pem = {"listeners.https.ssl.keystore.type": "PEM",
+           "listeners.https.ssl.keystore.location": str(enc)}
+    w, tls = tls_worker(tmp_path, pki, dict(
+        pem, **{"listeners.https.ssl.key.password": "kp"}))
+    try:
+        rc, status, body, _ = curl(tls + "/", "--cacert", str(pki / "ca.pem"))
+        assert (rc, status) == (0, 200), body
+    finally:
+        w.stop()
+    w, _ = tls_worker(tmp_path, pki, dict(
+        pem, **{"listeners.https.ssl.key.password": "not-kp"}),
+        wait_http=False)
+    assert w.wait_exit() != 0
+    assert "listeners.https.ssl.key.password" in w.log(), w.log()
+    # A real JKS store (keytool): refused with the command converting it.
+    jks = tmp_path / "ks.jks"
+    sh("keytool", "-genkeypair", "-keystore", str(jks), "-storetype", "JKS",
+       "-storepass", "changeit", "-keypass", "changeit", "-alias", "k",
+       "-keyalg", "RSA", "-dname", "CN=127.0.0.1", "-validity", "2")
+    w, _ = tls_worker(tmp_path, pki, {
+        "listeners.https.ssl.keystore.location": str(jks),
+        "listeners.https.ssl.keystore.password": "changeit"},
+        wait_http=False)
+    assert w.wait_exit() != 0
+    assert "keytool -importkeystore" in w.log(), w.log()
+    assert "listeners.https.ssl.keystore.type" in w.log()
