@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Automatic restarts (see kc_herder_autorestart.h). A failure schedules a
  * timer on the herder's kc_timers; when it fires and the instance is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Automatic restart of FAILED connectors and tasks (kconnect's own
  * auto.restart.* keys, off by default): a growing backoff on the herder's

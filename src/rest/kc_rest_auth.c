@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Basic authentication of the REST API (see kc_rest_auth.h). The JAAS and
  * java.util.Properties formats are small enough to read here; GnuTLS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HTTP basic authentication of the REST API, as Apache's
  * BasicAuthSecurityRestExtension with its PropertyFileLoginModule: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The REST server's TLS settings (see kc_rest_tls.h). Key stores are read
  * with GnuTLS (PKCS#12 and PEM); libmicrohttpd gets plain PEM, so every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TLS settings of the REST server's https listeners: Apache's ssl.* keys
  * (listeners.https.*, admin.listeners.https.*, unprefixed fallbacks)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Automatic restart of FAILED tasks (kconnect's auto.restart.* keys, issue
 15), with a source plugin loaded from plugin.path whose first task starts
 fail (tests/plugins/flaky_source, built as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """REST security: https listeners with Apache's keys and basic
 authentication as Apache's BasicAuthSecurityRestExtension (issue 15).
 

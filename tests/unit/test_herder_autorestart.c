@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The automatic restart policy: key resolution and backoff schedule. */
 #include "kc_internal.h"
 

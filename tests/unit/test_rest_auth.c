@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * REST security: the TLS settings' resolution and GnuTLS mapping, and
  * basic authentication (JAAS file, credentials file as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Prints what java.util.Properties.load(InputStream) makes of a file, one
  * "[key]=[value]" line per key in key order (UTF-8). Captures the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Capture Apache Kafka Connect 4.1.1's answers to REST requests under its
 BasicAuthSecurityRestExtension, for tests/e2e/test_rest_security.py.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A source for the end-to-end test of automatic restarts: each start of
  * its task counts itself in `count.file`; the first `fail.starts` starts
