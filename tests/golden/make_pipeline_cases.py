@@ -69,6 +69,10 @@ for n, keys in ((5, "zeta alpha mid nested n"),
        {"exclude": "mid"}, m, schemas=False)
     tx("hashmap_tsconv_%d" % n, "TimestampConverter$Value",
        {"field": "mid", "target.type": "unix"}, m, schemas=False)
+    for op in ("move", "copy"):
+        tx("hashmap_header_from_%s_%d" % (op, n), "HeaderFrom$Value",
+           {"fields": "mid", "headers": "h", "operation": op}, m,
+           schemas=False)
     tx("hashmap_chain_%d" % n, "Cast$Value", None, m, schemas=False)
     cases[-1].pop("class")
     cases[-1].pop("props")
