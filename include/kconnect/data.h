@@ -204,6 +204,14 @@ struct kc_value {
  * its map written in its own order sets this flag.
  */
 #define KC_VALUE_F_LINKED 0x2u
+/*
+ * An INT64 holding the milliseconds of a java.util.Date that has no
+ * schema: what Apache's TimestampConverter makes for target.type
+ * Timestamp, Date or Time on schemaless data. Text forms print it as Java
+ * does (Date.toString, Values' ISO text); JsonConverter refuses it, as
+ * Java's has no schema type for java.util.Date.
+ */
+#define KC_VALUE_F_DATE 0x4u
 
 /** @brief A zeroed (null) value in @p arena. */
 KC_EXPORT kc_value_t *kc_value_new(kc_arena_t *arena);

@@ -6,6 +6,10 @@
 
 #include "cli/kc_connector_file.h"
 
+#include "converters/kc_json_parse.h"
+
+#include <stdio.h>
+
 /*
  * Jackson reads JSON scalars into a Map<String,String> as their text; an
  * object or array value means the file is not a flat config.
@@ -27,6 +31,7 @@ static json_t *flat_strings(json_t *obj)
                      json_integer_value(v));
             json_object_set_new(out, key, json_string(num));
         } else if (json_is_real(v)) {
+            /* A placeholder: literal_numbers puts the text as written. */
             snprintf(num, sizeof(num), "%.17g", json_real_value(v));
             json_object_set_new(out, key, json_string(num));
         } else if (json_is_boolean(v)) {
@@ -133,6 +138,54 @@ static kc_err_t from_properties(const char *path, kc_connector_file_t *out,
     return KC_OK;
 }
 
+/*
+ * Jackson reads a JSON number into a String as the number's text as
+ * written ("1.50", "1E3", "-0.0"); jansson keeps only the value. Put the
+ * literal text of each number member of the config (the document itself,
+ * or its "config" object for a request file) into @p config.
+ */
+static void literal_numbers(const char *path, bool request, json_t *config)
+{
+    FILE *f = fopen(path, "rb");
+    kc_buf_t buf;
+    kc_arena_t *arena;
+    kc_jnode_t *root = NULL;
+    const kc_jnode_t *obj;
+    kc_error_t err;
+    char chunk[4096];
+    size_t n;
+
+    if (f == NULL) {
+        return;
+    }
+    kc_buf_init(&buf, 0);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        kc_buf_append(&buf, chunk, n);
+    }
+    fclose(f);
+    arena = kc_arena_new(0);
+    if (kc_json_parse(arena, buf.data, buf.len, &root, &err) == KC_OK &&
+        root != NULL) {
+        obj = request ? kc_json_get(root, "config") : root;
+        for (const kc_jnode_t *m =
+                 obj != NULL && obj->type == KC_JSON_OBJECT ? obj->child : NULL;
+             m != NULL; m = m->next) {
+            char *key;
+
+            if (m->type != KC_JSON_NUMBER) {
+                continue;
+            }
+            key = kc_strndup(m->key, m->key_len);
+            if (json_is_string(json_object_get(config, key))) {
+                json_object_set_new(config, key, json_stringn(m->text, m->len));
+            }
+            kc_free(key);
+        }
+    }
+    kc_arena_destroy(arena);
+    kc_buf_release(&buf);
+}
+
 kc_err_t kc_connector_file_load(const char *path, kc_connector_file_t *out,
                                 kc_error_t *err)
 {
@@ -161,10 +214,14 @@ kc_err_t kc_connector_file_load(const char *path, kc_connector_file_t *out,
             out->name =
                 kc_strdup(json_string_value(json_object_get(flat, "name")));
             out->config = flat;
+            literal_numbers(path, false, out->config);
             return KC_OK;
         }
         rc = from_request(path, doc, out, err);
         json_decref(doc);
+        if (rc == KC_OK) {
+            literal_numbers(path, true, out->config);
+        }
         return rc;
     }
     json_decref(doc);

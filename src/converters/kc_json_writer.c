@@ -398,6 +398,12 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
                                "Conversion error: null value for field that "
                                "is required and has no default value");
     }
+    if (schema == NULL && (value->flags & KC_VALUE_F_DATE) &&
+        value->type == KC_TYPE_INT64) {
+        /* ConnectSchema.schemaType knows no java.util.Date. */
+        return kc_japache_fail(err, "Java class class java.util.Date does not "
+                                    "have corresponding schema type.");
+    }
     if (schema == NULL && value->type == KC_TYPE_STRUCT) {
         /* Apache rejects this ("Mismatching schema"); the struct knows its
          * schema, so write it. */

@@ -83,7 +83,8 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
         if (logical == KC_LOGICAL_DATE) {
             return kc_shc_append_date(out, v->u.i * KC_MS_PER_DAY);
         }
-        if (logical == KC_LOGICAL_TIME || logical == KC_LOGICAL_TIMESTAMP) {
+        if (logical == KC_LOGICAL_TIME || logical == KC_LOGICAL_TIMESTAMP ||
+            (v->flags & KC_VALUE_F_DATE)) {
             return kc_shc_append_date(out, v->u.i);
         }
         return kc_buf_printf(out, "%lld", (long long)v->u.i);

@@ -226,13 +226,43 @@ static size_t kc_bucket(uint32_t h, size_t cap)
     return (size_t)((h ^ (h >> 16)) & (uint32_t)(cap - 1));
 }
 
+size_t kc_java_table_size_for(size_t capacity)
+{
+    size_t cap = 1;
+
+    while (cap < capacity && cap < ((size_t)1 << 30)) {
+        cap <<= 1;
+    }
+    return cap;
+}
+
+size_t kc_java_hashmap_copy_table(size_t n)
+{
+    /*
+     * JDK 19+ (JDK-8281631) pre-sizes for ceil(n / 0.75) entries; JDK 17
+     * took (int)(n / 0.75f + 1), one table doubling more at 6, 12, 24...
+     * entries. kconnect follows JDK 19+, as for number text.
+     */
+    if (n == 0) {
+        return 16; /* an empty source leaves the default table */
+    }
+    return kc_java_table_size_for((4 * n + 2) / 3);
+}
+
 bool kc_value_map_java_order(const kc_schema_t *key_schema,
                              const kc_value_t *map, size_t *order)
+{
+    return kc_value_map_java_order_sized(key_schema, map, 16, order);
+}
+
+bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
+                                   const kc_value_t *map, size_t table,
+                                   size_t *order)
 {
     size_t n = map->u.map.len;
     uint32_t *hashes;
     kc_map_slot_t *slots;
-    size_t cap = 16;
+    size_t cap = table > 0 ? table : 1;
     size_t *counts;
 
     if (n == 0) {
@@ -259,7 +289,8 @@ bool kc_value_map_java_order(const kc_schema_t *key_schema,
         if (counts[b] >= 9 && cap < 64) {
             grow++; /* treeifyBin resizes a small table instead */
         }
-        if (i + 1 > (cap << grow) / 4 * 3) {
+        /* threshold = (int)(capacity * 0.75): 0 for 1, 1 for 2 */
+        if (i + 1 > ((cap << grow) * 3) / 4) {
             grow++;
         }
         if (grow > 0) {
@@ -378,7 +409,8 @@ static kc_err_t kc_text_value(kc_buf_t *out, const kc_schema_t *schema,
             kc_value_text_date(v->u.i * 86400000, tmp, sizeof(tmp));
             return kc_buf_puts(out, tmp);
         }
-        if (logical == KC_LOGICAL_TIME || logical == KC_LOGICAL_TIMESTAMP) {
+        if (logical == KC_LOGICAL_TIME || logical == KC_LOGICAL_TIMESTAMP ||
+            (v->flags & KC_VALUE_F_DATE)) {
             kc_value_text_date(v->u.i, tmp, sizeof(tmp));
             return kc_buf_puts(out, tmp);
         }
@@ -447,7 +479,8 @@ const char *kc_value_java_class(const kc_value_t *v)
     case KC_TYPE_INT32:
         return "java.lang.Integer";
     case KC_TYPE_INT64:
-        return "java.lang.Long";
+        return (v->flags & KC_VALUE_F_DATE) ? "java.util.Date"
+                                            : "java.lang.Long";
     case KC_TYPE_FLOAT32:
         return "java.lang.Float";
     case KC_TYPE_FLOAT64:

@@ -74,4 +74,22 @@ const char *kc_value_java_class(const kc_value_t *value);
 bool kc_value_map_java_order(const kc_schema_t *key_schema,
                              const kc_value_t *map, size_t *order);
 
+/**
+ * @brief kc_value_map_java_order for a HashMap whose first table has
+ * @p table buckets (a power of two): what `new HashMap<>(n)`
+ * (kc_java_table_size_for(n)) or `new HashMap<>(map)`
+ * (kc_java_hashmap_copy_table) start with; 16 for `new HashMap<>()`.
+ * The entries are taken as inserted in index order.
+ */
+bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
+                                   const kc_value_t *map, size_t table,
+                                   size_t *order);
+/** @brief Java's HashMap.tableSizeFor: the power of two >= @p capacity. */
+size_t kc_java_table_size_for(size_t capacity);
+/**
+ * @brief The first table size of `new HashMap<>(m)` for an @p n-entry m
+ * (as JDK 19 and later size it).
+ */
+size_t kc_java_hashmap_copy_table(size_t n);
+
 #endif /* KC_DATA_KC_VALUE_TEXT_H */

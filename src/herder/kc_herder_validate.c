@@ -7,6 +7,7 @@
  */
 #include "kc_internal.h"
 
+#include "data/kc_value_text.h"
 #include "herder/kc_config_info.h"
 #include "herder/kc_herder_core.h"
 #include "plugins/kc_plugin_version.h"
@@ -71,15 +72,41 @@ json_t *kc_props_json(const kc_props_t *props)
 /* Java's Map.toString(): {k1=v1, k2=v2}, as Apache quotes a config. */
 char *kc_props_java_string(const kc_props_t *props)
 {
+    size_t n = kc_props_count(props);
+    kc_value_t map = {.type = KC_TYPE_MAP};
+    size_t *order;
     kc_buf_t buf;
 
+    /*
+     * Apache prints the config after its ConfigTransformer copied it into
+     * a new HashMap<>(props): Java's iteration order for that table.
+     */
+    map.u.map.keys = kc_calloc(n > 0 ? n : 1, sizeof(kc_value_t));
+    map.u.map.values = kc_calloc(n > 0 ? n : 1, sizeof(kc_value_t));
+    map.u.map.len = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = kc_props_key_at(props, i);
+
+        kc_value_set_string_ref(&map.u.map.keys[i], k, strlen(k));
+    }
+    order = kc_calloc(n > 0 ? n : 1, sizeof(*order));
+    if (!kc_value_map_java_order_sized(NULL, &map,
+                                       kc_java_hashmap_copy_table(n), order)) {
+        for (size_t i = 0; i < n; i++) {
+            order[i] = i;
+        }
+    }
     kc_buf_init(&buf, 0);
     kc_buf_putc(&buf, '{');
-    for (size_t i = 0; i < kc_props_count(props); i++) {
+    for (size_t i = 0; i < n; i++) {
         kc_buf_printf(&buf, "%s%s=%s", i > 0 ? ", " : "",
-                      kc_props_key_at(props, i), kc_props_value_at(props, i));
+                      kc_props_key_at(props, order[i]),
+                      kc_props_value_at(props, order[i]));
     }
     kc_buf_putc(&buf, '}');
+    kc_free(order);
+    kc_free(map.u.map.keys);
+    kc_free(map.u.map.values);
     return kc_buf_detach(&buf, NULL);
 }
 
@@ -891,10 +918,10 @@ kc_err_t kc_op_validate(kc_herder_t *h, kc_op_t *op)
     if (rc != KC_OK) {
         return rc;
     }
-    if (kc_props_get(props, "connector.class") == NULL && op->name != NULL) {
-        /* The path names the plugin; Apache would fail without the key. */
-        kc_props_set(props, "connector.class", op->name);
-    }
+    /*
+     * The path names the plugin, but as Apache a config without
+     * connector.class is refused (400, "... contains no connector type").
+     */
     rc = kc_herder_validate_props(h, props, nulls, NULL, NULL, &op->out,
                                   &op->err);
     kc_props_destroy(props);

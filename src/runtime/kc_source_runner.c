@@ -512,6 +512,14 @@ static bool stage_failed(source_stage_t *st, kc_err_t rc, kc_error_t *err)
     return kc_task_runner_stage_failed(&st->sr->core, &ctx, stage_run, st, err);
 }
 
+/* librdkafka's answers for a topic the broker does not know (yet). */
+static bool kc_topic_missing(rd_kafka_resp_err_t err)
+{
+    return err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+           err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+           err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+}
+
 /*
  * Learn @p topic's leader before its first record. A record for an
  * unknown topic sent before the producer has a broker connection waits
@@ -585,6 +593,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     bool vnull = false;
     rd_kafka_headers_t *hdrs = NULL;
     rd_kafka_resp_err_t rerr;
+    bool waited = false;
     size_t size;
     kc_err_t rc;
     source_stage_t st;
@@ -696,9 +705,26 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
             RD_KAFKA_V_OPAQUE(
                 (void *)(((uintptr_t)pidx << SEQ_BITS) | (seq & SEQ_MASK))),
             RD_KAFKA_V_END);
-        if (rerr != RD_KAFKA_RESP_ERR__QUEUE_FULL ||
+        if ((rerr != RD_KAFKA_RESP_ERR__QUEUE_FULL &&
+             !kc_topic_missing(rerr)) ||
             atomic_load(&sr->task->stopping) || sr->core.failure != NULL) {
             break;
+        }
+        if (kc_topic_missing(rerr)) {
+            /*
+             * The broker does not know the topic (yet: it may be creating
+             * it). Apache's producer waits for its metadata (max.block.ms,
+             * unbounded in Connect) instead of failing the record; ask
+             * again until it is there or the task stops.
+             */
+            if (!waited) {
+                kc_log_warn(LOGGER,
+                            "topic \"%s\" is not known to the broker yet; "
+                            "waiting for it before sending",
+                            rec->topic);
+                waited = true;
+            }
+            warm_up(sr, rec->topic);
         }
         /* Back-pressure: serve delivery reports until there is room, and
          * keep committing what Kafka acknowledged meanwhile. */
@@ -717,13 +743,14 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     if (hdrs != NULL) {
         rd_kafka_headers_destroy(hdrs);
     }
-    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL && sr->core.failure == NULL) {
+    if ((rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL || kc_topic_missing(rerr)) &&
+        sr->core.failure == NULL) {
         /*
-         * A stop while the queue was full: the record was never sent,
-         * which is no failure. Take it back as if it had not been polled,
-         * so that the batch's checkpoint is the record before it: the
-         * offsets of everything acknowledged are committed at stop, and
-         * the next run starts with this record.
+         * A stop while the queue was full (or the topic missing): the record
+         * was never sent, which is no failure. Take it back as if it had not
+         * been polled, so that the batch's checkpoint is the record before it:
+         * the offsets of everything acknowledged are committed at stop, and the
+         * next run starts with this record.
          */
         sr->core.interrupted = true;
         p->next_seq--;
@@ -731,7 +758,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
         p->batch_seq = prev_seq;
         return;
     }
-    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    if (rerr == RD_KAFKA_RESP_ERR__QUEUE_FULL || kc_topic_missing(rerr)) {
         /* The task failed meanwhile: the record stays unsent. */
         set_state(sr, p, seq, PEND_FAILED);
         return;

@@ -85,6 +85,15 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         ok = ok && kc_worker_set_conf(conf, "enable.idempotence", "true", err);
         ok = ok &&
              kc_worker_set_conf(conf, "message.timeout.ms", "2147483647", err);
+        /*
+         * Java's producer waits for a topic's metadata (max.block.ms,
+         * unbounded in Connect) while the broker auto-creates it;
+         * librdkafka fails the records as UNKNOWN_TOPIC_OR_PARTITION once
+         * the topic has been missing for this long (30 s by default, which
+         * a busy broker exceeds). Wait as long as librdkafka allows.
+         */
+        ok = ok && kc_worker_set_conf(conf, "topic.metadata.propagation.max.ms",
+                                      "3600000", err);
     } else if (kind == KC_CLIENT_CONSUMER && connector_config != NULL) {
         char *group = kc_asprintf("connect-%s",
                                   kc_props_get(connector_config, "name")

@@ -335,6 +335,13 @@ static kc_err_t kc_cast_value(const kc_schema_t *schema, const kc_value_t *v,
     if (v->type == KC_TYPE_NULL) {
         return KC_OK;
     }
+    if (schema == NULL && (v->flags & KC_VALUE_F_DATE)) {
+        /* ConnectSchema.schemaType has no type for a java.util.Date. */
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Cast transformation was passed a value of type "
+                            "class java.util.Date which is not supported by "
+                            "Connect's data API");
+    }
     if (!kc_type_is_primitive(in)) {
         return kc_error_set(err, KC_ERR_INVALID,
                             "Cast transformation does not support casting "
@@ -483,17 +490,25 @@ static const kc_schema_t *kc_cast_schema(kc_cast_t *t, const kc_schema_t *in,
         return out;
     }
     if (t->whole != KC_TYPE_NULL) {
+        /*
+         * Apache copies name, version and parameters of a logical type
+         * (Decimal, Date, Time, Timestamp) too, and its JsonConverter then
+         * refuses the cast value (docs/compat.md#cast-of-a-whole-logical-
+         * value); kconnect gives such a value a plain schema.
+         */
+        bool plain = kc_schema_logical(in) != KC_LOGICAL_NONE;
+
         b = kc_schema_new(t->whole);
-        if (kc_schema_name(in) != NULL) {
+        if (!plain && kc_schema_name(in) != NULL) {
             kc_schema_set_name(b, kc_schema_name(in));
         }
-        if (kc_schema_has_version(in)) {
+        if (!plain && kc_schema_has_version(in)) {
             kc_schema_set_version(b, kc_schema_version(in));
         }
         if (kc_schema_doc(in) != NULL) {
             kc_schema_set_doc(b, kc_schema_doc(in));
         }
-        for (size_t i = 0; i < kc_schema_param_count(in); i++) {
+        for (size_t i = 0; i < kc_schema_param_count(in) && !plain; i++) {
             const char *k;
             const char *v;
 
@@ -581,7 +596,9 @@ static kc_err_t kc_cast_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
             }
             kc_tx_map_put(arena, &map, t->specs[i].field, &cast);
         }
-        kc_tx_map_finish(&map, &out);
+        /* Apache: new HashMap<>(value), then a put per cast field. */
+        kc_tx_map_finish_hashmap(
+            arena, &map, kc_java_hashmap_copy_table(value->u.map.len), &out);
         *value = out;
         return KC_OK;
     } else {

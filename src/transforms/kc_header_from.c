@@ -152,24 +152,31 @@ static kc_err_t kc_header_from_apply(void *ctx, kc_record_t *rec,
         if (kc_tx_require_map(value, purpose, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
+        size_t kept = 0;
+
+        /* Apache: new HashMap<>(value), then a remove per moved field
+         * (which leaves the others' order). */
         kc_tx_map_init(arena, &map, value->u.map.len);
-        for (size_t i = 0; i < value->u.map.len; i++) {
-            const kc_value_t *k = &value->u.map.keys[i];
+        kc_tx_map_copy(arena, &map, value);
+        kc_tx_map_finish_hashmap(
+            arena, &map, kc_java_hashmap_copy_table(value->u.map.len), &out);
+        for (size_t i = 0; i < out.u.map.len; i++) {
+            const kc_value_t *k = &out.u.map.keys[i];
 
             if (t->move && k->type == KC_TYPE_STRING &&
                 kc_header_from_listed(t, k->u.str.data, k->u.str.len)) {
                 continue;
             }
-            map.keys[map.len] = *k;
-            map.values[map.len++] = value->u.map.values[i];
+            out.u.map.keys[kept] = *k;
+            out.u.map.values[kept++] = out.u.map.values[i];
         }
+        out.u.map.len = kept;
         for (size_t i = 0; i < t->fields.count; i++) {
             long at = kc_tx_map_find(value, t->fields.items[i]);
 
             kc_record_add_header(arena, rec, t->headers.items[i], NULL,
                                  at >= 0 ? &value->u.map.values[at] : NULL);
         }
-        kc_tx_map_finish(&map, &out);
         *value = out;
         return KC_OK;
     } else {

@@ -271,7 +271,9 @@ static kc_err_t kc_insert_field_apply(void *ctx, kc_record_t *rec,
                 kc_tx_map_put(arena, &map, t->spec[i].name, &vals[i]);
             }
         }
-        kc_tx_map_finish(&map, &out);
+        /* Apache: new HashMap<>(value), then the puts. */
+        kc_tx_map_finish_hashmap(
+            arena, &map, kc_java_hashmap_copy_table(value->u.map.len), &out);
         *value = out;
         return KC_OK;
     } else {

@@ -263,7 +263,9 @@ static kc_err_t kc_mask_field_apply(void *ctx, kc_record_t *rec,
             }
             kc_tx_map_put(arena, &map, t->fields.items[i], &masked);
         }
-        kc_tx_map_finish(&map, &out);
+        /* Apache: new HashMap<>(value), then a put per masked field. */
+        kc_tx_map_finish_hashmap(
+            arena, &map, kc_java_hashmap_copy_table(value->u.map.len), &out);
     } else {
         const kc_schema_t *s;
 

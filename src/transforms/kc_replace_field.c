@@ -240,12 +240,16 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
     }
     if (*schema == NULL) {
         kc_tx_map_t map;
+        size_t *order;
 
         if (kc_tx_require_map(value, KC_PURPOSE, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
+        /* Apache walks value.entrySet(): the input's iteration order. */
+        order = kc_value_map_iteration_order(NULL, value);
         kc_tx_map_init(arena, &map, value->u.map.len);
-        for (size_t i = 0; i < value->u.map.len; i++) {
+        for (size_t j = 0; j < value->u.map.len; j++) {
+            size_t i = order != NULL ? order[j] : j;
             const kc_value_t *k = &value->u.map.keys[i];
             const char *to;
             const char *name;
@@ -262,7 +266,10 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
                        : kc_arena_strndup(arena, k->u.str.data, k->u.str.len);
             kc_tx_map_put(arena, &map, name, &value->u.map.values[i]);
         }
-        kc_tx_map_finish(&map, &out);
+        kc_free(order);
+        /* Apache: new HashMap<>(value.size()) filled from value's entries. */
+        kc_tx_map_finish_hashmap(
+            arena, &map, kc_java_table_size_for(value->u.map.len), &out);
         *value = out;
         return KC_OK;
     } else {

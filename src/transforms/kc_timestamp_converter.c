@@ -346,6 +346,11 @@ static kc_err_t kc_ts_convert(const kc_timestamp_converter_t *t,
         kc_value_set_int(out, KC_TYPE_INT64, ms);
         break;
     }
+    if (schemaless && t->target != KC_TS_STRING && t->target != KC_TS_UNIX) {
+        /* Without a schema Apache's Date, Time and Timestamp targets are
+         * all a java.util.Date. */
+        out->flags |= KC_VALUE_F_DATE;
+    }
     return KC_OK;
 }
 
@@ -353,7 +358,9 @@ static kc_err_t kc_ts_convert(const kc_timestamp_converter_t *t,
 static kc_err_t kc_ts_infer(const kc_value_t *v, kc_ts_kind_t *kind,
                             kc_error_t *err)
 {
-    if (v->type == KC_TYPE_INT64) {
+    if (v->type == KC_TYPE_INT64 && (v->flags & KC_VALUE_F_DATE)) {
+        *kind = KC_TS_TIMESTAMP; /* a java.util.Date */
+    } else if (v->type == KC_TYPE_INT64) {
         *kind = KC_TS_UNIX;
     } else if (v->type == KC_TYPE_STRING) {
         *kind = KC_TS_STRING;
@@ -436,7 +443,10 @@ static kc_err_t kc_timestamp_converter_apply(void *ctx, kc_record_t *rec,
             kc_tx_map_init(arena, &map, value->u.map.len + 1);
             kc_tx_map_copy(arena, &map, value);
             kc_tx_map_put(arena, &map, t->field, &conv);
-            kc_tx_map_finish(&map, &out);
+            /* Apache: new HashMap<>(value), then the put. */
+            kc_tx_map_finish_hashmap(
+                arena, &map, kc_java_hashmap_copy_table(value->u.map.len),
+                &out);
         }
         *value = out;
         return KC_OK;

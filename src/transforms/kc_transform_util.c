@@ -202,14 +202,20 @@ static void kc_tx_map_grow(kc_arena_t *arena, kc_tx_map_t *map)
 
 void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map, const kc_value_t *src)
 {
+    /* new HashMap<>(src) puts the entries in src's iteration order. */
+    size_t *order = kc_value_map_iteration_order(NULL, src);
+
     for (size_t i = 0; i < src->u.map.len; i++) {
+        size_t k = order != NULL ? order[i] : i;
+
         if (map->len == map->cap) {
             kc_tx_map_grow(arena, map);
         }
-        map->keys[map->len] = src->u.map.keys[i];
-        map->values[map->len] = src->u.map.values[i];
+        map->keys[map->len] = src->u.map.keys[k];
+        map->values[map->len] = src->u.map.values[k];
         map->len++;
     }
+    kc_free(order);
 }
 
 static bool kc_tx_key_is(const kc_value_t *k, const char *key)
@@ -254,6 +260,40 @@ void kc_tx_map_finish(const kc_tx_map_t *map, kc_value_t *out)
     out->u.map.keys = map->keys;
     out->u.map.values = map->values;
     out->u.map.len = map->len;
+}
+
+void kc_tx_map_finish_hashmap(kc_arena_t *arena, const kc_tx_map_t *map,
+                              size_t table, kc_value_t *out)
+{
+    size_t n = map->len;
+    size_t *order;
+    kc_value_t *keys;
+    kc_value_t *values;
+
+    kc_tx_map_finish(map, out);
+    if (n < 2) {
+        return;
+    }
+    order = kc_malloc(n * sizeof(*order));
+    if (!kc_value_map_java_order_sized(NULL, out, table, order)) {
+        kc_free(order); /* keys without a Java hash: left as built */
+        return;
+    }
+    /*
+     * Store the entries in the built HashMap's iteration order and mark
+     * it so: the table size it started with is not known downstream, and
+     * writers and later transforms iterate it in this order.
+     */
+    keys = kc_arena_calloc(arena, n, sizeof(kc_value_t));
+    values = kc_arena_calloc(arena, n, sizeof(kc_value_t));
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = map->keys[order[i]];
+        values[i] = map->values[order[i]];
+    }
+    kc_free(order);
+    out->u.map.keys = keys;
+    out->u.map.values = values;
+    out->flags |= KC_VALUE_F_LINKED;
 }
 
 kc_config_t *kc_tx_config(const kc_config_def_t *defs, const kc_props_t *props,

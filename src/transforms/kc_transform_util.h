@@ -10,6 +10,8 @@
 
 #include <kconnect/plugin.h>
 
+#include "data/kc_value_text.h"
+
 /* Which half of a record a `$Key` or `$Value` transform works on. */
 typedef enum kc_tx_side { KC_TX_KEY, KC_TX_VALUE } kc_tx_side_t;
 
@@ -125,6 +127,16 @@ void kc_tx_map_put(kc_arena_t *arena, kc_tx_map_t *map, const char *key,
 long kc_tx_map_find(const kc_value_t *map, const char *key);
 /** @brief Store the built map into @p out. */
 void kc_tx_map_finish(const kc_tx_map_t *map, kc_value_t *out);
+/**
+ * @brief Store the built map into @p out as the java.util.HashMap Apache's
+ * transform builds: its first table has @p table buckets (16 for
+ * `new HashMap<>()`, kc_java_hashmap_copy_table(n) for `new HashMap<>(m)`,
+ * kc_java_table_size_for(n) for `new HashMap<>(n)`), the entries were put
+ * in index order. The output holds them in that HashMap's iteration order
+ * (KC_VALUE_F_LINKED), which depends on the table size.
+ */
+void kc_tx_map_finish_hashmap(kc_arena_t *arena, const kc_tx_map_t *map,
+                              size_t table, kc_value_t *out);
 
 /**
  * @brief Run kc_config_new over @p defs and @p props; on failure @p err

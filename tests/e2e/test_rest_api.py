@@ -699,6 +699,25 @@ def test_validate(kconnect):
     assert_error(status, body, 400)
 
 
+def test_validate_without_connector_class_is_refused(kconnect):
+    """The path names the plugin, but Apache refuses a config without
+    connector.class ("... contains no connector type", the config printed
+    in Java's HashMap order, here Apache 4.1.1's own text). Apache answers
+    500 there (docs/compat.md#client-errors-answered-400), kconnect 400."""
+    w = kconnect()
+    status, _, body = raw(w, "PUT", "/connector-plugins/FileStreamSource/"
+                          "config/validate", {"name": "x"})
+    assert_error(status, body, 400,
+                 "Connector config {name=x} contains no connector type")
+    status, _, body = raw(w, "PUT", "/connector-plugins/FileStreamSource/"
+                          "config/validate",
+                          {"name": "x", "tasks.max": "1", "topic": "t",
+                           "file": "/f", "batch.size": "2"})
+    assert_error(status, body, 400,
+                 "Connector config {name=x, topic=t, file=/f, tasks.max=1, "
+                 "batch.size=2} contains no connector type")
+
+
 # ---- names -----------------------------------------------------------------------
 
 def test_names_with_slashes_and_spaces(kconnect, tmp_path):

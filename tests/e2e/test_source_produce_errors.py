@@ -10,6 +10,7 @@ arrive.
 """
 
 import re
+import time
 
 import pytest
 
@@ -179,3 +180,31 @@ def test_sigterm_under_back_pressure_exits_0_with_acked_offsets(kconnect,
     # The record that waited for room is not a failed one: the dead letter
     # queue (made at task start, flushed before exit) is empty.
     assert consume_all(dlq, 0) == []
+
+
+def test_source_waits_for_a_topic_that_appears_late(kconnect, kcat,
+                                                    tmp_path):
+    """A topic the broker has not created yet: Apache's producer waits for
+    its metadata (max.block.ms is unbounded in Connect), where librdkafka
+    failed the records with UNKNOWN_TOPIC_OR_PARTITION once the topic had
+    been missing for topic.metadata.propagation.max.ms (30 s; a busy broker
+    auto-creating many topics took that long). Here the producer may not
+    auto-create the topic, and the topic appears only after those 30 s: the
+    task keeps waiting and then delivers, as Apache's does."""
+    topic = unique_name("late")
+    name = unique_name("src")
+    path = tmp_path / "in.txt"
+    write_input(path, big=False)
+    w = kconnect(worker=WORKER, connectors=[source(
+        name, path, topic,
+        **{"producer.override.allow.auto.create.topics": "false"})])
+    w.wait_for_connector(name)
+    time.sleep(35)  # past librdkafka's default propagation wait
+    st = w.get("/connectors/%s/status" % name)
+    assert st["tasks"][0]["state"] == "RUNNING", st["tasks"][0].get("trace")
+    # kcat's metadata request lets the broker auto-create the topic.
+    kcat.wait_topic(topic)
+    got = consume_all(topic, 2, timeout=60)
+    assert [r["payload"] for r in got] == ["first", "after"]
+    assert w.get("/connectors/%s/status" % name)["tasks"][0]["state"] == \
+        "RUNNING"

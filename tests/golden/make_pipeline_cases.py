@@ -47,6 +47,73 @@ tx("flatten_deep_mixed", "Flatten$Value", {},
    '{"outer":{"x":"s","inner":{"t":true,"f":1.5,"deeper":{"k":"v"}}},'
    '"Aa":1,"BB":2,"list":[{"a":1}],"e":{}}', schemas=False)
 
+# ---- HashMaps the transforms build: their table size decides the order ----
+# new HashMap<>(value) (Cast, MaskField, InsertField, TimestampConverter) and
+# new HashMap<>(value.size()) (ReplaceField) start with a smaller table than
+# JsonConverter's new HashMap<>() for 3..6 and 9..12 entries.
+for n, keys in ((5, "zeta alpha mid nested n"),
+                (6, "zeta alpha mid nested n f"),
+                (12, "zeta alpha mid nested n f k10 k2 k1 a1 B x")):
+    m = "{" + ",".join('"%s":%d' % (k, i)
+                       for i, k in enumerate(keys.split())) + "}"
+    tx("hashmap_cast_%d" % n, "Cast$Value", {"spec": "zeta:string"}, m,
+       schemas=False)
+    tx("hashmap_mask_%d" % n, "MaskField$Value", {"fields": "alpha"}, m,
+       schemas=False)
+    tx("hashmap_mask_new_key_%d" % n, "MaskField$Value", {"fields": "q"}, m,
+       schemas=False)
+    tx("hashmap_insert_%d" % n, "InsertField$Value",
+       {"static.field": "st", "static.value": "v"}, m, schemas=False)
+    tx("hashmap_replace_rename_%d" % n, "ReplaceField$Value",
+       {"renames": "zeta:z,alpha:a"}, m, schemas=False)
+    tx("hashmap_replace_exclude_%d" % n, "ReplaceField$Value",
+       {"exclude": "mid"}, m, schemas=False)
+    tx("hashmap_tsconv_%d" % n, "TimestampConverter$Value",
+       {"field": "mid", "target.type": "unix"}, m, schemas=False)
+    for op in ("move", "copy"):
+        tx("hashmap_header_from_%s_%d" % (op, n), "HeaderFrom$Value",
+           {"fields": "mid", "headers": "h", "operation": op}, m,
+           schemas=False)
+    tx("hashmap_chain_%d" % n, "Cast$Value", None, m, schemas=False)
+    cases[-1].pop("class")
+    cases[-1].pop("props")
+    cases[-1]["chain"] = [[T + "ReplaceField$Value", {"exclude": "n"}],
+                          [T + "Cast$Value", {"spec": "zeta:string"}]]
+
+# ---- TimestampConverter to a java.util.Date without a schema ----
+for tt in ("Timestamp", "Date", "Time"):
+    tx("tsconv_schemaless_to_%s" % tt.lower(), "TimestampConverter$Value",
+       {"field": "t", "target.type": tt}, '{"t":100000000000,"a":1}',
+       schemas=False)
+    tx("tsconv_schemaless_whole_to_%s" % tt.lower(),
+       "TimestampConverter$Value", {"target.type": tt}, "100000000000",
+       schemas=False)
+for ms in ("1", "100000000000"):
+    tx("tsconv_schemaless_header_text_%s" % ms, "TimestampConverter$Value",
+       {"target.type": "Timestamp"}, ms, schemas=False)
+    cases[-1]["out_converter"] = ("org.apache.kafka.connect.storage."
+                                  "SimpleHeaderConverter")
+    tx("tsconv_schemaless_string_converter_%s" % ms,
+       "TimestampConverter$Value", {"target.type": "Timestamp"}, ms,
+       schemas=False)
+    cases[-1]["out_converter"] = ("org.apache.kafka.connect.storage."
+                                  "StringConverter")
+tx("tsconv_schemaless_date_then_unix", "Cast$Value", None, '{"t":100000000000}',
+   schemas=False)
+cases[-1].pop("class")
+cases[-1].pop("props")
+cases[-1]["chain"] = [
+    [T + "TimestampConverter$Value", {"field": "t", "target.type": "Date"}],
+    [T + "TimestampConverter$Value", {"field": "t", "target.type": "unix"}]]
+tx("tsconv_schemaless_date_then_cast", "Cast$Value", None, '{"t":100000000000}',
+   schemas=False)
+cases[-1].pop("class")
+cases[-1].pop("props")
+cases[-1]["chain"] = [
+    [T + "TimestampConverter$Value", {"field": "t",
+                                      "target.type": "Timestamp"}],
+    [T + "Cast$Value", {"spec": "t:string"}]]
+
 # ---- MaskField on Decimal: BigDecimal.ZERO, replacement's own scale ----
 dec2 = {"type": "bytes", "name": DEC, "version": 1,
         "parameters": {"scale": "2"}, "optional": False}
@@ -278,6 +345,14 @@ for spec in ("string", "float64", "int32", "int64", "boolean"):
        env(dec2, None).replace("null", "1E+3"))
 tx("cast_decimal_field_to_string", "Cast$Value", {"spec": "d:string"},
    env(st, {"d": "BNI=", "s": "x"}))
+# A whole Date/Time/Timestamp cast keeps the logical name in Apache too.
+for lname, ltype, val in (("Timestamp", "int64", 1614834367089),
+                          ("Date", "int32", 18690), ("Time", "int32", 1000)):
+    ls = {"type": ltype, "name": "org.apache.kafka.connect.data." + lname,
+          "version": 1, "optional": False}
+    for spec in ("string", "int64"):
+        tx("cast_%s_whole_to_%s" % (lname.lower(), spec), "Cast$Value",
+           {"spec": spec}, env(ls, val))
 
 # ---- map order on the way out: Java's HashMaps write in hash order ----
 conv("map_order_schemaless_passthrough", {"schemas.enable": "false"},

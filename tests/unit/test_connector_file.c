@@ -83,6 +83,39 @@ static void test_create_request_json(void **state)
     kc_free(path);
 }
 
+/*
+ * Jackson reads a number into a String as written; Apache 4.1.1's
+ * ConnectStandalone (checked with its ObjectMapper and
+ * CreateConnectorRequest) gives {a=1.50, b=1E3, c=-0.0, g=1e-7} and
+ * keeps d's 21 digits.
+ */
+static void test_numbers_keep_their_text(void **state)
+{
+    static const char *const docs[] = {
+        "{\"name\":\"n\",\"a\":1.50,\"b\":1E3,\"c\":-0.0,"
+        "\"d\":100000000000000000000.5,\"e\":0.1,\"f\":12,\"g\":1e-7}",
+        "{\"name\":\"n\",\"config\":{\"a\":1.50,\"b\":1E3,\"c\":-0.0,"
+        "\"d\":100000000000000000000.5,\"e\":0.1,\"f\":12,\"g\":1e-7}}"};
+
+    for (size_t i = 0; i < 2; i++) {
+        char *path = write_tmp(i == 0 ? "n.json" : "r.json", docs[i]);
+        kc_connector_file_t cf;
+        kc_error_t err;
+
+        assert_int_equal(kc_connector_file_load(path, &cf, &err), KC_OK);
+        assert_string_equal(cfg(&cf, "a"), "1.50");
+        assert_string_equal(cfg(&cf, "b"), "1E3");
+        assert_string_equal(cfg(&cf, "c"), "-0.0");
+        assert_string_equal(cfg(&cf, "d"), "100000000000000000000.5");
+        assert_string_equal(cfg(&cf, "e"), "0.1");
+        assert_string_equal(cfg(&cf, "f"), "12");
+        assert_string_equal(cfg(&cf, "g"), "1e-7");
+        kc_connector_file_release(&cf);
+        kc_free(path);
+    }
+    (void)state;
+}
+
 static void test_name_mismatch_is_rejected(void **state)
 {
     char *path = write_tmp("c.json", "{\"name\":\"c\",\"config\":"
@@ -141,6 +174,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flat_json_object),
         cmocka_unit_test(test_create_request_json),
+        cmocka_unit_test(test_numbers_keep_their_text),
         cmocka_unit_test(test_name_mismatch_is_rejected),
         cmocka_unit_test(test_properties_file),
         cmocka_unit_test(test_missing_name_is_rejected),

@@ -63,6 +63,12 @@ static const char *const kc_apache_write_bugs[] = {
     "cast_decimal_own_scale_to_int64",
     "cast_decimal_small_to_boolean",
     "cast_decimal_own_scale_to_boolean",
+    "cast_timestamp_whole_to_string",
+    "cast_timestamp_whole_to_int64",
+    "cast_date_whole_to_string",
+    "cast_date_whole_to_int64",
+    "cast_time_whole_to_string",
+    "cast_time_whole_to_int64",
     NULL,
 };
 
@@ -151,8 +157,16 @@ static void check(const json_t *c, const char *step, const kc_error_t *err,
         kc_failures++;
     }
     if (want_step != NULL && in_list(kc_apache_write_bugs, id)) {
-        /* Only the text is compared (above). */
+        /* Only the text is compared (above); kconnect writes the cast
+         * value with a plain schema (docs/compat.md). */
         assert_string_equal(want_step, "write");
+        if (output == NULL ||
+            strstr(output, "\"name\":\"org.apache.kafka.connect.data.") !=
+                NULL) {
+            fprintf(stderr, "%s: kconnect did not write a plain schema: %s\n",
+                    id, output != NULL ? output : "(no output)");
+            kc_failures++;
+        }
     } else if (want_step != NULL) {
         const char *cls = json_string_value(json_object_get(c, "error_class"));
         /* What the error handler reports for a converter or transform. */
