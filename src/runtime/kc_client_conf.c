@@ -228,13 +228,26 @@ static bool is_client_security_key(const char *key)
            kc_str_starts_with(key, "sasl.");
 }
 
+bool kc_client_protocol_uses_ssl(const char *protocol)
+{
+    return protocol != NULL && (kc_str_eq_nocase(protocol, "SSL") ||
+                                kc_str_eq_nocase(protocol, "SASL_SSL"));
+}
+
 kc_props_t *kc_worker_admin_base_props(const kc_props_t *worker)
 {
     kc_props_t *base = kc_props_new();
+    /* Java's clients read ssl.* only over SSL/SASL_SSL; otherwise the
+     * unprefixed ssl.* keys are the REST server's https fallback only. */
+    bool ssl =
+        kc_client_protocol_uses_ssl(kc_props_get(worker, "security.protocol"));
 
     for (size_t i = 0; i < kc_props_count(worker); i++) {
         const char *key = kc_props_key_at(worker, i);
 
+        if (!ssl && kc_str_starts_with(key, "ssl.")) {
+            continue;
+        }
         if (is_client_security_key(key)) {
             kc_props_set(base, key, kc_props_value_at(worker, i));
         }

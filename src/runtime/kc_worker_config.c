@@ -543,14 +543,40 @@ static void kc_worker_security_check(const kc_props_t *props,
         }
         kc_strlist_release(&classes);
     }
+    bool unprefixed_read = false;
+
     for (size_t i = 0; i < KC_ARRAY_LEN(tls_prefixes); i++) {
         const char *used = "";
         kc_props_t *ssl = kc_rest_tls_settings(props, tls_prefixes[i], &used);
+        /* "listeners.https." -> "listeners" */
+        char *lkey = kc_strndup(tls_prefixes[i],
+                                strlen(tls_prefixes[i]) - strlen(".https."));
+        const char *listeners = kc_props_get(props, lkey);
 
         if (used[0] != '\0') {
             kc_rest_tls_check(ssl, used, result);
+        } else if (listeners != NULL && strstr(listeners, "https://")) {
+            unprefixed_read = true;
         }
+        kc_free(lkey);
         kc_props_destroy(ssl);
+    }
+    if (!unprefixed_read && !kc_client_protocol_uses_ssl(
+                                kc_props_get(props, "security.protocol"))) {
+        /* Not an error (Apache accepts it), but never silent. */
+        for (size_t i = 0; i < kc_props_count(props); i++) {
+            const char *key = kc_props_key_at(props, i);
+
+            if (kc_str_starts_with(key, "ssl.") &&
+                strcmp(key, "ssl.client.auth") != 0) {
+                kc_log_warn("org.apache.kafka.connect.runtime.WorkerConfig",
+                            "\"%s\" is not used: the worker's Kafka clients "
+                            "read ssl.* only with security.protocol SSL or "
+                            "SASL_SSL, and no https listener reads the "
+                            "unprefixed ssl.* keys",
+                            key);
+            }
+        }
     }
 }
 

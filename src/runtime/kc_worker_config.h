@@ -165,6 +165,10 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
                               const kc_props_t *props, const char *origin,
                               kc_config_result_t *result, kc_error_t *err);
 
+/** @brief Whether Kafka's security.protocol @p protocol (may be NULL:
+ * PLAINTEXT) is SSL or SASL_SSL, the only ones whose clients read ssl.*. */
+bool kc_client_protocol_uses_ssl(const char *protocol);
+
 /**
  * @brief The worker's top-level Kafka security settings (security.protocol,
  * ssl.*, sasl.*), which Apache's Worker.adminConfigs gives its admin

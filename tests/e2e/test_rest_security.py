@@ -144,6 +144,23 @@ def test_https_listener_serves_pkcs12_key_store(tmp_path, pki):
         w.stop()
 
 
+def test_https_listener_reads_unprefixed_ssl_keys(tmp_path, pki):
+    # Without listeners.https.* keys Apache's REST server reads the
+    # unprefixed ssl.* ones; the worker's PLAINTEXT Kafka clients ignore
+    # them, as Java's do (a PKCS12 store they could not use is no error).
+    w, tls = tls_worker(tmp_path, pki, {
+        "ssl.keystore.type": "PKCS12",
+        "ssl.keystore.location": str(pki / "server.p12"),
+        "ssl.keystore.password": "ks-secret",
+    })
+    try:
+        rc, status, body, _ = curl(tls + "/", "--cacert", str(pki / "ca.pem"))
+        assert (rc, status) == (0, 200), body
+        assert w.request("GET", "/")[0] == 200
+    finally:
+        w.stop()
+
+
 def test_https_listener_serves_pem_key_store(tmp_path, pki):
     # PEM with a location is kconnect's addition (Apache's REST server
     # reads JCA key stores only).

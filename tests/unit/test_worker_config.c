@@ -226,6 +226,35 @@ static void test_top_level_security_settings_reach_admin_clients(void **state)
     kc_props_destroy(p);
 }
 
+/*
+ * Java's clients read ssl.* only over SSL/SASL_SSL, so a Java keystore the
+ * Kafka clients cannot use is refused only when they would use it; with
+ * PLAINTEXT it is the REST server's unprefixed https fallback (Apache's
+ * RestServerConfig) and never reaches an admin client.
+ */
+static void test_unprefixed_keystore_matters_only_to_ssl_clients(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_config_result_t r = {0};
+    kc_props_t *base;
+
+    (void)state;
+    kc_props_set(p, "ssl.keystore.location", "/ks.jks");
+    kc_props_set(p, "ssl.keystore.password", "secret");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    base = kc_worker_admin_base_props(p);
+    assert_null(kc_props_get(base, "ssl.keystore.location"));
+    assert_null(kc_props_get(base, "ssl.keystore.password"));
+    kc_props_destroy(base);
+
+    kc_props_set(p, "security.protocol", "SSL");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_true(has_issue(&r, "ssl.keystore.location"));
+    kc_config_result_release(&r);
+    kc_props_destroy(p);
+}
+
 /* Each security setting kconnect lacks is an error naming its key. */
 static void test_unimplemented_security_settings_are_refused(void **state)
 {
@@ -237,7 +266,6 @@ static void test_unimplemented_security_settings_are_refused(void **state)
         {"listeners.https.ssl.cipher.suites", "TLS_NO_SUCH_SUITE"},
         {"listeners.https.ssl.protocol", "SSLv2"},
         {"admin.listeners.https.ssl.engine.factory.class", "x.Factory"},
-        {"ssl.keystore.location", "/ks.jks"},
         {"sasl.jaas.config", "x required;"},
         {"security.protocol", "BOGUS"},
     };
@@ -628,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_connector_common_defaults),
         cmocka_unit_test(test_admin_default_api_timeout_is_checked),
         cmocka_unit_test(test_unimplemented_security_settings_are_refused),
+        cmocka_unit_test(test_unprefixed_keystore_matters_only_to_ssl_clients),
         cmocka_unit_test(test_top_level_security_settings_reach_admin_clients),
         cmocka_unit_test(test_idempotence_conflict_is_refused_at_start),
     };
