@@ -89,7 +89,8 @@ static kc_err_t logging_task_start(void **ctx, const kc_props_t *config,
 static void logging_value(const logging_conf_t *conf, const kc_record_t *rec)
 {
     const kc_value_t *v = &rec->value;
-    const char *topic = rec->topic != NULL ? rec->topic : "";
+    char *safe_topic = kc_str_escape_log(rec->topic != NULL ? rec->topic : "");
+    const char *topic = safe_topic;
 
     switch (v->type) {
     case KC_TYPE_INT8:
@@ -109,17 +110,24 @@ static void logging_value(const logging_conf_t *conf, const kc_record_t *rec)
                     conf->prefix, topic, rec->partition, rec->offset,
                     v->u.b ? "true" : "false");
         break;
-    case KC_TYPE_STRING:
-        kc_log_info(LOGGING_LOGGER, "%s %s-%" PRId32 "@%" PRId64 ": %.*s",
-                    conf->prefix, topic, rec->partition, rec->offset,
-                    (int)v->u.str.len, v->u.str.data);
+    case KC_TYPE_STRING: {
+        /* Record data is untrusted: escaped, it cannot forge log lines. */
+        char *text = kc_strndup(v->u.str.data, v->u.str.len);
+        char *safe = kc_str_escape_log(text);
+
+        kc_log_info(LOGGING_LOGGER, "%s %s-%" PRId32 "@%" PRId64 ": %s",
+                    conf->prefix, topic, rec->partition, rec->offset, safe);
+        kc_free(safe);
+        kc_free(text);
         break;
+    }
     default:
         kc_log_info(LOGGING_LOGGER, "%s %s-%" PRId32 "@%" PRId64 ": (%s)",
                     conf->prefix, topic, rec->partition, rec->offset,
                     kc_type_name(v->type));
         break;
     }
+    kc_free(safe_topic);
 }
 
 static kc_err_t logging_task_put(void *ctx, kc_batch_t *batch, kc_error_t *err)

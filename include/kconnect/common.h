@@ -131,6 +131,13 @@ KC_EXPORT void *kc_realloc(void *ptr, size_t size);
 KC_EXPORT char *kc_strdup(const char *s);
 KC_EXPORT char *kc_strndup(const char *s, size_t n);
 KC_EXPORT void kc_free(void *ptr);
+/**
+ * @brief A copy of @p s safe to put in a log line: control characters
+ * become \n, \r, \t, \xNN or \uNNNN, bytes that are not UTF-8 \xNN and a
+ * backslash \\, so record or request data can neither end a log record
+ * nor forge one. NULL gives "null". The caller frees it (kc_free).
+ */
+KC_EXPORT char *kc_str_escape_log(const char *s);
 /** @brief Return a newly allocated formatted string; caller frees. */
 KC_EXPORT char *kc_asprintf(const char *fmt, ...) KC_PRINTF(1, 2);
 
