@@ -261,9 +261,25 @@ function taskSummary(status) {
     return span;
 }
 
+/* Redraw only what changed, so a selection in the page (a trace being
+ * copied) survives the refreshes. */
+const drawn = {};
+function changed(part, inputs) {
+    const sig = JSON.stringify(inputs);
+    if (drawn[part] === sig) {
+        return false;
+    }
+    drawn[part] = sig;
+    return true;
+}
+
 function renderList() {
     const body = $('#connectors tbody');
     const names = Object.keys(state.connectors).sort();
+    if (!changed('list', [state.connectors, state.selected, state.metricsOk,
+                          names.map(n => [connectorRate(n, 'in'), connectorRate(n, 'out')])])) {
+        return;
+    }
     body.replaceChildren(...names.map(name => {
         const c = state.connectors[name];
         const st = c.status || {};
@@ -371,6 +387,11 @@ function renderDetail() {
     const cstate = (st.connector || {}).state || 'UNKNOWN';
     const cfg = info.config || {};
     loadSecrets(name, cfg);
+    if (!changed('detail', [name, c, state.secrets[name], state.metricsOk,
+                            (st.tasks || []).map(t => state.rates[name + '/' + t.id] || null)]) &&
+        pane.firstChild !== null) {
+        return;
+    }
 
     /* The page is redrawn every REFRESH_MS: the boxes live in state. */
     const incl = el('input', { type: 'checkbox', id: 'restart-include-tasks',

@@ -11,6 +11,8 @@ docs/console.png is made).
 import json
 import os
 import shutil
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -18,6 +20,8 @@ from kconnect_worker import kconnect, unique_name  # noqa
 from test_worker_delivery import STRING_WORKER, file_source, kcat_read
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import \
+    StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -49,8 +53,12 @@ def browser(tmp_path):
 
 
 def wait(drv, cond, what, timeout=30):
-    """Wait for cond(drv) to be truthy (polled), naming what was awaited."""
-    return WebDriverWait(drv, timeout, poll_frequency=0.1).until(
+    """Wait for cond(drv) to be truthy (polled), naming what was awaited.
+    The page redraws what changed on each refresh, so an element found may
+    be replaced before it is read: that is retried, not a failure."""
+    return WebDriverWait(
+        drv, timeout, poll_frequency=0.1,
+        ignored_exceptions=(StaleElementReferenceException,)).until(
         cond, message="timed out waiting for " + what)
 
 
@@ -59,9 +67,33 @@ def css(drv, sel):
     return found[0] if found else None
 
 
+def text(drv, sel):
+    """The text of the first element matching sel, read in one step."""
+    return drv.execute_script(
+        "const e = document.querySelector(arguments[0]);"
+        "return e === null ? null : e.textContent;", sel)
+
+
+def click(drv, sel):
+    """A real click on sel, again if the page redrew it meanwhile."""
+    def attempt(d):
+        e = css(d, sel)
+        if e is None:
+            return False
+        e.click()
+        return True
+    wait(drv, attempt, "a click on " + sel)
+
+
+def cell_texts(drv, sel):
+    """The texts of every element matching sel, read in one step."""
+    return drv.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]),"
+        " e => e.innerText);", sel)
+
+
 def row_state(drv, name):
-    badge = css(drv, 'tr[data-connector="%s"] td:nth-child(4) .state' % name)
-    return badge.text if badge is not None else None
+    return text(drv, 'tr[data-connector="%s"] td:nth-child(4) .state' % name)
 
 
 def test_console_lists_pauses_validates_and_shows_offsets(
@@ -69,6 +101,7 @@ def test_console_lists_pauses_validates_and_shows_offsets(
     topic = unique_name("console")
     src_name = unique_name("console-src")
     sink_name = unique_name("console-sink")
+    poison_name = unique_name("console-poison")
     src = tmp_path / "in.txt"
     src.write_text("a\nb\nc\n")
     w = kconnect(
@@ -76,10 +109,17 @@ def test_console_lists_pauses_validates_and_shows_offsets(
         connectors=[
             file_source(src_name, src, topic),
             {"name": sink_name, "connector.class": "FileStreamSink",
-             "file": str(tmp_path / "out.txt"), "topics": topic}])
+             "file": str(tmp_path / "out.txt"), "topics": topic},
+            # The lines are no JSON: this one's task fails on the first.
+            {"name": poison_name, "connector.class": "FileStreamSink",
+             "file": str(tmp_path / "poison.txt"), "topics": topic,
+             "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+             "value.converter.schemas.enable": "false"}])
     w.wait_for_connector(src_name, "RUNNING", tasks=1)
     w.wait_for_connector(sink_name, "RUNNING", tasks=1)
     assert kcat_read(topic, expect=3) == ["a", "b", "c"]
+    w.wait_for(lambda: w.get("/connectors/%s/status" % poison_name)
+               ["tasks"][0]["state"] == "FAILED", what="the poison task FAILED")
 
     # The page lists every connector with its type, class and state.
     browser.get(w.url + "/ui")
@@ -88,21 +128,26 @@ def test_console_lists_pauses_validates_and_shows_offsets(
              "%s listed as RUNNING" % name)
     for name in (src_name, sink_name):
         info = w.get("/connectors/%s" % name)
-        row = css(browser, 'tr[data-connector="%s"]' % name)
-        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        cells = cell_texts(browser, 'tr[data-connector="%s"] > td' % name)
         assert cells[0] == name
         assert cells[1] == info["type"]
         assert cells[2] == info["config"]["connector.class"]
 
+    # A failed task shows its trace.
+    click(browser, 'tr[data-connector="%s"]' % poison_name)
+    trace = w.get("/connectors/%s/status" % poison_name)["tasks"][0]["trace"]
+    wait(browser, lambda d: text(d, "#d-tasks tr.trace-row pre.trace"),
+         "the failed task's trace")
+    assert text(browser, "#d-tasks tr.trace-row pre.trace") == trace
+
     # A pause click pauses the connector (seen in the REST API).
-    css(browser, 'tr[data-connector="%s"]' % src_name).click()
+    click(browser, 'tr[data-connector="%s"]' % src_name)
     wait(browser, lambda d: css(d, "#btn-pause"), "the detail pane")
     task_worker = w.get("/connectors/%s/status" % src_name)["tasks"][0][
         "worker_id"]
-    wait(browser, lambda d: task_worker in d.find_element(
-        By.CSS_SELECTOR, '#d-tasks tr[data-task="0"]').text,
-        "task 0 with its worker")
-    css(browser, "#btn-pause").click()
+    wait(browser, lambda d: task_worker in (
+        text(d, '#d-tasks tr[data-task="0"]') or ""), "task 0 with its worker")
+    click(browser, "#btn-pause")
     w.wait_for(lambda: w.get("/connectors/%s/status" % src_name)
                ["connector"]["state"] == "PAUSED", what="PAUSED in REST")
     wait(browser, lambda d: row_state(d, src_name) == "PAUSED",
@@ -112,7 +157,7 @@ def test_console_lists_pauses_validates_and_shows_offsets(
     w.wait_for(lambda: w.get("/connectors/%s/offsets" % src_name)["offsets"],
                what="a committed source offset")
     wait(browser, lambda d: css(d, "#btn-stop"), "the stop button")
-    css(browser, "#btn-stop").click()
+    click(browser, "#btn-stop")
     w.wait_for_connector(src_name, "STOPPED")
     expected = w.get("/connectors/%s/offsets" % src_name)
     assert expected["offsets"]
@@ -129,7 +174,7 @@ def test_console_lists_pauses_validates_and_shows_offsets(
     ta = css(browser, "#offsets-json")
     browser.execute_script("arguments[0].value = arguments[1]", ta,
                            json.dumps(altered))
-    css(browser, "#btn-offsets-alter").click()
+    click(browser, "#btn-offsets-alter")
     w.wait_for(lambda: w.get("/connectors/%s/offsets" % src_name) == altered,
                what="the offsets altered from the page")
 
@@ -142,11 +187,11 @@ def test_console_lists_pauses_validates_and_shows_offsets(
                        dict(bad, name="bad-one"))["configs"]
         if c["value"]["errors"]}
     assert "tasks.max" in expected_errors
-    css(browser, "#new-connector").click()
+    click(browser, "#new-connector")
     editor = wait(browser, lambda d: css(d, "#editor-json"), "the editor")
     browser.execute_script("arguments[0].value = arguments[1]", editor,
                            json.dumps({"name": "bad-one", "config": bad}))
-    css(browser, "#editor-save").click()
+    click(browser, "#editor-save")
     shown = wait(browser, lambda d: css(
         d, 'tr[data-field="tasks.max"] .field-error'),
         "the tasks.max error")
@@ -159,10 +204,26 @@ def test_console_lists_pauses_validates_and_shows_offsets(
     assert "bad-one" not in w.get("/connectors")
 
     shot = tmp_path / "console.png"
-    css(browser, "#editor-cancel").click()
-    css(browser, 'tr[data-connector="%s"]' % sink_name).click()
-    wait(browser, lambda d: sink_name in d.find_element(
-        By.CSS_SELECTOR, "#d-head h2").text, "the sink's details")
+    click(browser, "#editor-cancel")
+    click(browser, 'tr[data-connector="%s"]' % sink_name)
+    wait(browser, lambda d: sink_name in (text(d, "#d-head h2") or ""),
+         "the sink's details")
+    # With GET /metrics (issue 14's metrics), each task shows its rates
+    # and a sparkline; without it the page says so and shows none.
+    try:
+        with urllib.request.urlopen(w.url + "/metrics") as r:
+            has_metrics = r.status == 200
+    except urllib.error.HTTPError:
+        has_metrics = False
+    if has_metrics:
+        wait(browser, lambda d: css(
+            d, '#d-tasks tr[data-task="0"] svg.spark polyline'),
+            "the sink task's sparkline")
+        cells = cell_texts(browser, '#d-tasks tr[data-task="0"] td.rate')
+        assert [float(c.split()[0]) >= 0 for c in cells] == [True, True]
+    else:
+        wait(browser, lambda d: "GET /metrics" in text(d, "#metrics-state"),
+             "the note that rates need /metrics")
     assert browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 0
     if os.environ.get("KC_CONSOLE_SCREENSHOT"):
@@ -171,7 +232,6 @@ def test_console_lists_pauses_validates_and_shows_offsets(
 
 
 def test_console_assets_are_served_with_types_and_no_cache(kconnect):
-    import urllib.request
     w = kconnect()
     for path, ctype in (("/ui", "text/html; charset=utf-8"),
                         ("/ui/", "text/html; charset=utf-8"),
