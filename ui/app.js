@@ -108,13 +108,18 @@ function sparkline(points, key) {
         return svg;
     }
     const max = Math.max(...vals, 1e-9);
-    const step = w / (SPARK_POINTS - 1);
+    /* A fresh page fills the width after a minute, then it scrolls. */
+    const step = w / (Math.min(Math.max(vals.length, 30), SPARK_POINTS) - 1);
     const x0 = w - (vals.length - 1) * step;
     const pts = vals.map((v, i) =>
         (x0 + i * step).toFixed(1) + ',' + (h - 1 - (v / max) * (h - 2)).toFixed(1));
     const pl = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
     pl.setAttribute('points', pts.join(' '));
     svg.append(pl);
+    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    title.textContent = 'records/s over the last ' +
+        Math.round(vals.length * REFRESH_MS / 1000) + ' s, peak ' + fmtRate(max);
+    svg.append(title);
     return svg;
 }
 
