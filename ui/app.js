@@ -367,10 +367,11 @@ async function loadSecrets(name, cfg) {
     }
 }
 
+/* Until the plugin has said which keys are secrets, no value is shown. */
 function shownValue(name, key, value) {
     const s = state.secrets[name];
     if (s === undefined) {
-        return /password|secret/i.test(key) ? HIDDEN : value;
+        return HIDDEN;
     }
     return s[key] ? HIDDEN : value;
 }
@@ -554,6 +555,7 @@ async function openEditor(name) {
     } else {
         try {
             const cfg = await api('GET', '/connectors/' + enc(name) + '/config');
+            await loadSecrets(name, cfg);
             const shown = {};
             for (const [k, v] of Object.entries(cfg)) {
                 if (shownValue(name, k, v) === HIDDEN) {

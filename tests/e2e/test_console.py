@@ -231,6 +231,49 @@ def test_console_lists_pauses_validates_and_shows_offsets(
     assert w.stop() == 0
 
 
+def test_console_hides_secrets_and_keeps_them_on_edit(
+        kconnect, browser, tmp_path):
+    """GET /connectors/x/config answers secrets in clear (as Apache); the
+    page shows the keys the validate endpoint calls PASSWORD as [hidden]
+    (query.masked: no name tells it is one), also in the editor, and saving
+    [hidden] keeps the stored secret."""
+    secret = "SELECT 1 AS %s" % unique_name("x").replace("-", "_")
+    name = unique_name("console-jdbc")
+    cfg = {"name": name,
+           "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+           "connection.url": "jdbc:sqlite:%s" % (tmp_path / "src.db"),
+           "mode": "bulk", "query.masked": secret, "topic.prefix": "t-",
+           "poll.interval.ms": "600000"}
+    w = kconnect(connectors=[cfg])
+    assert w.get("/connectors/%s/config" % name)["query.masked"] == secret
+    browser.get(w.url + "/ui#" + name)
+    key = '#d-config tr[data-key="%s"] code'
+    wait(browser, lambda d: text(d, key % "mode") == "bulk",
+         "the config shown")
+    assert text(browser, key % "query.masked") == "[hidden]"
+    click(browser, "#btn-edit")
+    wait(browser, lambda d: d.execute_script(
+        "return document.getElementById('editor-json').value"),
+        "the config in the editor")
+    edited = json.loads(browser.execute_script(
+        "return document.getElementById('editor-json').value"))
+    assert edited["query.masked"] == "[hidden]"
+    assert edited["mode"] == "bulk"
+    page = browser.execute_script(
+        "return document.body.innerText + "
+        "document.getElementById('editor-json').value")
+    assert secret not in page
+    edited["batch.max.rows"] = "7"
+    browser.execute_script(
+        "document.getElementById('editor-json').value = arguments[0]",
+        json.dumps(edited))
+    click(browser, "#editor-save")
+    w.wait_for(lambda: w.get("/connectors/%s/config" % name).get(
+        "batch.max.rows") == "7", what="the edited config saved")
+    assert w.get("/connectors/%s/config" % name)["query.masked"] == secret
+    assert w.stop() == 0
+
+
 def test_console_assets_are_served_with_types_and_no_cache(kconnect):
     w = kconnect()
     for path, ctype in (("/ui", "text/html; charset=utf-8"),
