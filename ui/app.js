@@ -21,7 +21,7 @@ const state = {
     metricsTriedAt: 0,
     rates: {},        /* "name/task" -> {prev: {t, in, out}, series: []} */
     secrets: {},      /* name -> {key: true} for PASSWORD keys */
-    secretsFor: {},   /* name -> the JSON of the config they were read for */
+    secretsFor: {},   /* name -> {sig: the config read for, done: promise} */
     offsetsShownFor: null,
     editing: null,    /* null: create; else the connector's name */
     editOriginal: {}, /* the edited connector's real values of hidden keys */
@@ -338,12 +338,18 @@ async function act(label, method, path) {
 
 /* The keys the connector's plugin declares PASSWORD, from the validate
  * endpoint (which answers "[hidden]" for them, as Apache does). */
-async function loadSecrets(name, cfg) {
+function loadSecrets(name, cfg) {
     const sig = JSON.stringify(cfg);
-    if (state.secretsFor[name] === sig) {
-        return;
+    const seen = state.secretsFor[name];
+    if (seen !== undefined && seen.sig === sig) {
+        return seen.done; /* the same answer, maybe still on its way */
     }
-    state.secretsFor[name] = sig;
+    const done = readSecrets(name, cfg);
+    state.secretsFor[name] = { sig, done };
+    return done;
+}
+
+async function readSecrets(name, cfg) {
     const secrets = {};
     try {
         const v = await api('PUT', '/connector-plugins/' +
