@@ -20,7 +20,7 @@ from kconnect_worker import kconnect, unique_name  # noqa
 from test_worker_delivery import STRING_WORKER, file_source, kcat_read
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import \
+from selenium.common.exceptions import NoAlertPresentException, \
     StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -58,7 +58,8 @@ def wait(drv, cond, what, timeout=30):
     be replaced before it is read: that is retried, not a failure."""
     return WebDriverWait(
         drv, timeout, poll_frequency=0.1,
-        ignored_exceptions=(StaleElementReferenceException,)).until(
+        ignored_exceptions=(StaleElementReferenceException,
+                            NoAlertPresentException)).until(
         cond, message="timed out waiting for " + what)
 
 
@@ -139,6 +140,22 @@ def test_console_lists_pauses_validates_and_shows_offsets(
     wait(browser, lambda d: text(d, "#d-tasks tr.trace-row pre.trace"),
          "the failed task's trace")
     assert text(browser, "#d-tasks tr.trace-row pre.trace") == trace
+
+    # Restart sends the boxes' includeTasks/onlyFailed (the request log
+    # shows the target); Delete asks first, then deletes.
+    click(browser, "#restart-include-tasks")
+    click(browser, "#restart-only-failed")
+    click(browser, "#btn-restart")
+    target = "POST /connectors/%s/restart?includeTasks=true&onlyFailed=true" \
+        % poison_name
+    w.wait_for(lambda: target in w.log(), what="the restart request")
+    click(browser, "#btn-delete")
+    wait(browser, lambda d: d.switch_to.alert, "the delete confirmation")
+    browser.switch_to.alert.accept()
+    w.wait_for(lambda: poison_name not in w.get("/connectors"),
+               what="the connector deleted")
+    wait(browser, lambda d: row_state(d, poison_name) is None,
+         "the deleted connector gone from the page")
 
     # A pause click pauses the connector (seen in the REST API).
     click(browser, 'tr[data-connector="%s"]' % src_name)
