@@ -52,6 +52,7 @@ void kc_rest_response_release(kc_rest_response_t *resp)
     resp->location = NULL;
     resp->content_type = NULL;
     resp->www_authenticate = NULL;
+    resp->cache_control = NULL;
 }
 
 void kc_rest_response_set_data(kc_rest_response_t *resp, int status,

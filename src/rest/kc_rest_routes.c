@@ -7,6 +7,7 @@
 
 #include "rest/kc_rest_loggers.h"
 #include "rest/kc_rest_routes.h"
+#include "rest/kc_rest_ui.h"
 #include "util/kc_log.h"
 #include "util/kc_utf8.h"
 
@@ -714,6 +715,9 @@ static const kc_rest_route_def_t kc_routes[] = {
     KC_ROW("GET", "/admin/loggers", kc_h_loggers_list, KC_REST_ADMIN),
     KC_ROW("GET", "/admin/loggers/{logger}", kc_h_logger_get, KC_REST_ADMIN),
     KC_ROW("PUT", "/admin/loggers/{logger}", kc_h_logger_put, KC_REST_ADMIN),
+    /* kconnect's own: the web console (docs/console.md) */
+    KC_ROW("GET", "/ui", kc_rest_ui_index, KC_REST_PUBLIC),
+    KC_ROW("GET", "/ui/{file*}", kc_rest_ui_file, KC_REST_PUBLIC),
 };
 
 const kc_rest_route_def_t *kc_rest_routes(size_t *n)

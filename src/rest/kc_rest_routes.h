@@ -50,6 +50,8 @@ typedef struct kc_rest_response {
      * a string that outlives the response (a literal), and its bytes. */
     const char *content_type;
     kc_buf_t data;
+    /* Cache-Control header (a literal), or NULL for none */
+    const char *cache_control;
 } kc_rest_response_t;
 
 /* Who may call a route, and where it is served (see docs/architecture.md). */

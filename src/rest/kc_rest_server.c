@@ -384,6 +384,10 @@ static enum MHD_Result kc_send(kc_rest_server_t *srv,
         kc_hdr_add(&hdrs, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                    resp->www_authenticate, true);
     }
+    if (resp->cache_control != NULL) {
+        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_CACHE_CONTROL, resp->cache_control,
+                   true);
+    }
     kc_rest_headers_apply(
         srv->headers,
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"), preflight,

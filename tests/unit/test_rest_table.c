@@ -204,11 +204,11 @@ static void test_mounts_refuse_overlapping_and_malformed_rows(void **state)
     (void)state;
     assert_int_equal(kc_rest_mounts_add(m, &row, &err), KC_ERR_INVALID);
     assert_non_null(strstr(err.msg, "overlaps \"GET /connectors/{name}\""));
-    row.pattern = "/ui/{file";
+    row.pattern = "/static/{file";
     assert_int_equal(kc_rest_mounts_add(m, &row, &err), KC_ERR_INVALID);
-    row.pattern = "/ui/{file*}/x";
+    row.pattern = "/static/{file*}/x";
     assert_int_equal(kc_rest_mounts_add(m, &row, &err), KC_ERR_INVALID);
-    row.pattern = "/ui/{file*}";
+    row.pattern = "/static/{file*}";
     assert_int_equal(kc_rest_mounts_add(m, &row, &err), KC_OK);
     assert_int_equal(kc_rest_mounts_add(m, &row, &err), KC_ERR_INVALID);
     /* Another method on the same pattern is another row. */
@@ -220,7 +220,7 @@ static void test_mounts_refuse_overlapping_and_malformed_rows(void **state)
 static void test_mounted_row_answers_text_with_its_tail(void **state)
 {
     kc_rest_mounts_t *m = kc_calloc(1, sizeof(*m));
-    kc_rest_route_def_t row = {"GET", "/ui/{file*}", h_text, KC_REST_PUBLIC,
+    kc_rest_route_def_t row = {"GET", "/static/{file*}", h_text, KC_REST_PUBLIC,
                                "file"};
     kc_rest_options_t opts = {true, true, m};
     kc_rest_request_t req;
@@ -234,7 +234,7 @@ static void test_mounted_row_answers_text_with_its_tail(void **state)
     assert_int_equal(kc_rest_mounts_add(m, &row, &err), KC_OK);
     memset(&req, 0, sizeof(req));
     req.method = "GET";
-    req.path = "/ui/css/a%20b.css";
+    req.path = "/static/css/a%20b.css";
     kc_rest_route(NULL, &opts, &req, &resp);
     assert_int_equal(resp.status, 200);
     assert_null(resp.body);
@@ -244,13 +244,13 @@ static void test_mounted_row_answers_text_with_its_tail(void **state)
     assert_memory_equal(data, "file css/a b.css\n", len);
     kc_rest_response_release(&resp);
     /* The bare prefix is no file: the tail needs a segment. */
-    req.path = "/ui";
+    req.path = "/static";
     kc_rest_route(NULL, &opts, &req, &resp);
     assert_int_equal(resp.status, 404);
     kc_rest_response_release(&resp);
     /* Another method on the mounted path: 405, as for built-in rows. */
     req.method = "DELETE";
-    req.path = "/ui/x";
+    req.path = "/static/x";
     kc_rest_route(NULL, &opts, &req, &resp);
     assert_int_equal(resp.status, 405);
     data = kc_rest_response_serialize(&resp, &len, &ctype);
