@@ -9,6 +9,8 @@
 
 #include "runtime/kc_task_runner.h"
 
+#include "metrics/kc_metrics.h"
+
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
@@ -33,6 +35,37 @@ void kc_task_runner_report(kc_task_runner_t *r)
     kc_worker_report(task->worker, task->connector, task->id,
                      r->paused ? KC_STATE_PAUSED : KC_STATE_RUNNING,
                      r->status_trace);
+}
+
+/* Served on the task's thread by its client poll. */
+static int client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    kc_task_runner_t *r = opaque;
+
+    KC_UNUSED(rk);
+    kc_metrics_client_stats(r->task->metrics, json, len);
+    return 0; /* librdkafka frees json */
+}
+
+void kc_task_runner_client_stats(kc_task_runner_t *r, rd_kafka_conf_t *conf)
+{
+    int64_t ms = kc_config_long(kc_worker_config(r->task->worker),
+                                "metrics.client.statistics.interval.ms");
+    char cur[32];
+    size_t n = sizeof(cur);
+
+    if (r->task->metrics == NULL) {
+        return;
+    }
+    if (rd_kafka_conf_get(conf, "statistics.interval.ms", cur, &n) ==
+            RD_KAFKA_CONF_OK &&
+        strcmp(cur, "0") == 0 && ms > 0) {
+        char val[32];
+
+        snprintf(val, sizeof(val), "%lld", (long long)ms);
+        rd_kafka_conf_set(conf, "statistics.interval.ms", val, NULL, 0);
+    }
+    rd_kafka_conf_set_stats_cb(conf, client_stats_cb);
 }
 
 void kc_task_runner_commit_if_due(kc_task_runner_t *r)

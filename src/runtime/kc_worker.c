@@ -30,6 +30,31 @@ static bool is_embedded(const char *bootstrap)
     return yes;
 }
 
+/* The metrics registry, for the worker's metrics.* keys. */
+static kc_err_t kc_worker_metrics_open(kc_worker_t *w, kc_error_t *err)
+{
+    kc_stat_config_t cfg = {
+        .window_ms = kc_config_long(w->config, "metrics.sample.window.ms"),
+        .samples = kc_config_int(w->config, "metrics.num.samples")};
+    const char *naming = kc_props_get(w->props, "metrics.prometheus.naming");
+    kc_metrics_scheme_t scheme;
+
+    if (kc_metrics_scheme_parse(naming, &scheme) != KC_OK) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Invalid value %s for configuration "
+                            "metrics.prometheus.naming: must be one of "
+                            "strimzi, jmx, strimzi-reporter",
+                            naming);
+    }
+    w->metrics = kc_metrics_new(&cfg, scheme);
+    return KC_OK;
+}
+
+kc_metrics_t *kc_worker_metrics(kc_worker_t *w)
+{
+    return w->metrics;
+}
+
 kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
                            kc_error_t *err)
 {
@@ -56,6 +81,9 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
     w->config = kc_config_new(kc_worker_config_defs(), w->props, err);
     if (w->config == NULL ||
         kc_worker_conf_bind(w->props, &w->conf, err) != KC_OK) {
+        goto fail;
+    }
+    if (kc_worker_metrics_open(w, err) != KC_OK) {
         goto fail;
     }
     bootstrap = kc_props_get(w->props, "bootstrap.servers");
@@ -139,6 +167,9 @@ void kc_worker_report(kc_worker_t *w, const char *connector, int task,
 
         kc_log_info(LOGGER, "connector %s is %s", safe, kc_state_name(state));
         kc_free(safe);
+    }
+    if (w->metrics != NULL) {
+        kc_metrics_state(w->metrics, connector, task, state);
     }
     if (w->status_fn != NULL) {
         w->status_fn(w->status_opaque, connector, task, state, trace);
@@ -344,6 +375,7 @@ void kc_worker_destroy(kc_worker_t *w)
     kc_free(w->bootstrap);
     kc_free(w->id);
     kc_free(w->cluster_id);
+    kc_metrics_destroy(w->metrics);
     pthread_mutex_destroy(&w->topics_lock);
     pthread_mutex_destroy(&w->reader_lock);
     kc_free(w);
