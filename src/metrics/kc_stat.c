@@ -10,6 +10,15 @@
 
 #include <math.h>
 
+/* a * b, saturated: both come from the user's config (Java's long
+ * arithmetic would wrap; either way such windows never end). */
+static int64_t mul_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
 static double initial_value(kc_stat_kind_t kind)
 {
     switch (kind) {
@@ -39,8 +48,10 @@ void kc_stat_init(kc_stat_t *st, kc_stat_kind_t kind,
 
     memset(st, 0, sizeof(*st));
     st->kind = kind;
-    st->cap = samples + 1;
-    st->samples = kc_calloc((size_t)st->cap, sizeof(*st->samples));
+    /* metrics.num.samples is a user's INT: slots come as windows pass. */
+    st->cap = samples < INT32_MAX ? samples + 1 : INT32_MAX;
+    st->alloc = 2;
+    st->samples = kc_calloc((size_t)st->alloc, sizeof(*st->samples));
 }
 
 void kc_stat_release(kc_stat_t *st)
@@ -66,6 +77,11 @@ static kc_sample_t *advance(kc_stat_t *st, int64_t now)
 
     st->current = (st->current + 1) % st->cap;
     if (st->current >= st->n) {
+        if (st->n == st->alloc) {
+            st->alloc = st->alloc > st->cap / 2 ? st->cap : st->alloc * 2;
+            st->samples = kc_realloc(st->samples,
+                                     (size_t)st->alloc * sizeof(*st->samples));
+        }
         st->n++;
     }
     s = &st->samples[st->current];
@@ -104,7 +120,7 @@ void kc_stat_record(kc_stat_t *st, const kc_stat_config_t *cfg, double value,
 
 static void purge(kc_stat_t *st, const kc_stat_config_t *cfg, int64_t now)
 {
-    int64_t expire = (int64_t)cfg->samples * cfg->window_ms;
+    int64_t expire = mul_sat(cfg->samples, cfg->window_ms);
 
     for (int i = 0; i < st->n; i++) {
         if (now - st->samples[i].last_ms >= expire) {
@@ -170,7 +186,9 @@ double kc_stat_rate(kc_stat_t *st, const kc_stat_config_t *cfg, int64_t now_ms)
     elapsed = now_ms - oldest;
     full = elapsed / cfg->window_ms;
     if (full < min_full) {
-        elapsed += (min_full - full) * cfg->window_ms;
+        int64_t pad = mul_sat(min_full - full, cfg->window_ms);
+
+        elapsed = pad > INT64_MAX - elapsed ? INT64_MAX : elapsed + pad;
     }
     /* Read where a sample just began: at least 1 ms, as Apache. */
     if (elapsed < 1) {

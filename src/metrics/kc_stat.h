@@ -38,8 +38,9 @@ typedef struct kc_sample {
 typedef struct kc_stat {
     kc_stat_kind_t kind;
     int current;
-    int n;   /* samples in use, created lazily as Apache does */
-    int cap; /* samples + 1 */
+    int n;     /* samples in use, created lazily as Apache does */
+    int cap;   /* samples + 1 */
+    int alloc; /* slots allocated (grows with n: samples may be huge) */
     kc_sample_t *samples;
 } kc_stat_t;
 

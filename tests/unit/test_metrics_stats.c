@@ -172,11 +172,28 @@ static void test_rate_pads_missing_windows(void **state)
     kc_stat_release(&st);
 }
 
+/* A user may set metrics.num.samples and metrics.sample.window.ms to
+ * anything their types hold: no huge allocation, no overflow. */
+static void test_extreme_config_is_harmless(void **state)
+{
+    kc_stat_config_t cfg = {.window_ms = INT64_MAX / 2, .samples = INT32_MAX};
+    kc_stat_t st;
+
+    KC_UNUSED(state);
+    kc_stat_init(&st, KC_STAT_SUM, &cfg);
+    kc_stat_record(&st, &cfg, 4.0, 1000);
+    kc_stat_record(&st, &cfg, 4.0, 2000);
+    assert_true(kc_stat_measure(&st, &cfg, 3000) == 8.0);
+    assert_true(kc_stat_rate(&st, &cfg, 3000) >= 0.0);
+    kc_stat_release(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_match_apache_golden),
         cmocka_unit_test(test_rate_pads_missing_windows),
+        cmocka_unit_test(test_extreme_config_is_harmless),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
