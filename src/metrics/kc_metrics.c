@@ -97,6 +97,7 @@ void kc_metrics_destroy(kc_metrics_t *m)
     }
     kc_stat_release(&m->conn_startup_freq);
     kc_stat_release(&m->task_startup_freq);
+    kc_client_stats_release(&m->admin);
     pthread_mutex_destroy(&m->lock);
     kc_free(m);
 }
@@ -459,6 +460,21 @@ void kc_metrics_client_stats(kc_task_metrics_t *tm, const char *json,
     pthread_mutex_unlock(&tm->lock);
 }
 
+void kc_metrics_admin_stats(kc_metrics_t *m, const char *json, size_t len)
+{
+    kc_client_stats_t cs;
+
+    if (!kc_client_stats_parse(&cs, json, len)) {
+        return;
+    }
+    cs.admin = true;
+    cs.consumer = false;
+    pthread_mutex_lock(&m->lock);
+    kc_client_stats_release(&m->admin);
+    m->admin = cs;
+    pthread_mutex_unlock(&m->lock);
+}
+
 /* ---- collection ----------------------------------------------------- */
 
 kc_msample_t *kc_msamples_add(kc_msamples_t *s, const char *domain,
@@ -719,6 +735,9 @@ char *kc_metrics_render(kc_metrics_t *m, size_t *len)
     collect_connectors(&s, m);
     for (kc_task_metrics_t *tm = m->tasks; tm != NULL; tm = tm->next) {
         collect_task(&s, tm, now);
+    }
+    if (m->admin.name != NULL) {
+        kc_metrics_client_samples(&s, &m->admin);
     }
     kc_metrics_render_samples(&out, &s, m->scheme);
     kc_metrics_render_extra(&out, m);

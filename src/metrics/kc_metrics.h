@@ -116,6 +116,12 @@ void kc_metrics_error(kc_task_metrics_t *tm, kc_metrics_error_t which);
 void kc_metrics_client_stats(kc_task_metrics_t *tm, const char *json,
                              size_t len);
 
+/**
+ * @brief A librdkafka statistics document of the worker's own admin
+ * client (any thread): its figures under admin-client-metrics.
+ */
+void kc_metrics_admin_stats(kc_metrics_t *m, const char *json, size_t len);
+
 /* ---- scrape ---------------------------------------------------------- */
 
 /**

@@ -134,8 +134,12 @@ static kc_msample_t *client_sample(kc_msamples_t *s, const char *domain,
 
 void kc_metrics_client_samples(kc_msamples_t *s, const kc_client_stats_t *cs)
 {
-    const char *d = cs->consumer ? "kafka.consumer" : "kafka.producer";
-    const char *g = cs->consumer ? "consumer-metrics" : "producer-metrics";
+    const char *d = cs->admin      ? "kafka.admin.client"
+                    : cs->consumer ? "kafka.consumer"
+                                   : "kafka.producer";
+    const char *g = cs->admin      ? "admin-client-metrics"
+                    : cs->consumer ? "consumer-metrics"
+                                   : "producer-metrics";
 
     client_sample(s, d, g, "connection-count", cs->connections, cs->name);
     client_sample(s, d, g, "request-latency-avg", cs->rtt_avg_ms, cs->name);
@@ -144,6 +148,9 @@ void kc_metrics_client_samples(kc_msamples_t *s, const kc_client_stats_t *cs)
                   cs->name);
     client_sample(s, d, g, "outgoing-byte-total", cs->tx_bytes, cs->name);
     client_sample(s, d, g, "incoming-byte-total", cs->rx_bytes, cs->name);
+    if (cs->admin) {
+        return;
+    }
     if (!cs->consumer) {
         client_sample(s, d, g, "record-send-total", cs->tx_msgs, cs->name);
         return;

@@ -392,7 +392,17 @@ static void render_clients(kc_buf_t *out, kc_metrics_t *m)
     bool any = false;
 
     for (size_t f = 0; f < KC_ARRAY_LEN(fams); f++) {
-        bool head = false;
+        bool head = m->admin.name != NULL;
+
+        if (head) {
+            kc_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", fams[f].name,
+                          fams[f].help, fams[f].name, fams[f].type);
+            kc_buf_printf(out, "%s{client_id=\"", fams[f].name);
+            put_label_value(out, m->admin.name);
+            kc_buf_puts(out, "\"} ");
+            put_value(out, client_field(&m->admin, fams[f].f));
+            kc_buf_putc(out, '\n');
+        }
 
         for (kc_task_metrics_t *tm = m->tasks; tm != NULL; tm = tm->next) {
             pthread_mutex_lock(&tm->lock);

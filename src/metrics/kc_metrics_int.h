@@ -24,6 +24,7 @@ typedef struct kc_client_part {
 typedef struct kc_client_stats {
     char *name; /* client.id */
     bool consumer;
+    bool admin; /* the worker's admin client (admin-client-metrics) */
     double tx_msgs, tx_bytes, rx_msgs, rx_bytes;
     double connections;            /* brokers in state UP */
     double rtt_avg_ms, rtt_max_ms; /* over the brokers, last interval */
@@ -89,6 +90,7 @@ struct kc_metrics {
     double conn_attempts, conn_successes, conn_failures;
     double task_attempts, task_successes, task_failures;
     kc_stat_t conn_startup_freq, task_startup_freq;
+    kc_client_stats_t admin; /* admin.name NULL until its first report */
 };
 
 /* A metric as Apache would register it: JMX domain, group, tags, name. */

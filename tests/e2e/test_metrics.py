@@ -35,8 +35,11 @@ JSON = "org.apache.kafka.connect.json.JsonConverter"
 # at 78ba70522ecea74fd8b4322bc516a9b28b2fb332) and its alert rules
 # (packaging/examples/metrics/prometheus-install/prometheus-rules/
 # prometheus-kafka-connect-rules.yaml at 0365d255e974) query, plus the
-# connector class/type/version series of the newer dashboard revision
-# (reference Part A.2). JVM and container series are excluded below.
+# connector class/type/version and admin client series of the newer
+# dashboard revision (reference Part A.2). JVM and container series are
+# excluded below; so are kafka_connect_coordinator_assigned_{connectors,
+# tasks} and kafka_connect_worker_rebalance_rebalancing of the newer
+# revision, distributed-mode groups that come with distributed mode.
 DASHBOARD_NAMES = [
     "kafka_connect_worker_connector_count",
     "kafka_connect_worker_task_count",
@@ -54,6 +57,7 @@ DASHBOARD_NAMES = [
     "kafka_connect_connector_connector_class",
     "kafka_connect_connector_connector_type",
     "kafka_connect_connector_connector_version",
+    "kafka_admin_client_connection_count",
 ]
 # Queried by the dashboard but about the JVM or the container, not Connect:
 # kconnect has no JVM; cAdvisor measures the container.
