@@ -154,38 +154,6 @@ void kc_metrics_connector_remove(kc_metrics_t *m, const char *name)
     pthread_mutex_unlock(&m->lock);
 }
 
-/* Apache's StateTracker.changeState. */
-static void tracker_change(kc_state_tracker_t *t, kc_state_t state, int64_t now)
-{
-    if (t->has_state) {
-        if (state == t->state) {
-            return;
-        }
-        t->total_ms[t->state] += now - t->since_ms;
-    }
-    t->has_state = true;
-    t->state = state;
-    t->since_ms = now;
-}
-
-/* Apache's StateTracker.durationRatio: time in @p state / time tracked. */
-static double tracker_ratio(const kc_state_tracker_t *t, kc_state_t state,
-                            int64_t now)
-{
-    int64_t current;
-    int64_t want;
-    int64_t total;
-
-    if (!t->has_state) {
-        return 0.0;
-    }
-    current = now - t->since_ms;
-    want = (state == t->state ? current : 0) + t->total_ms[state];
-    total = current + t->total_ms[KC_STATE_UNASSIGNED] +
-            t->total_ms[KC_STATE_RUNNING] + t->total_ms[KC_STATE_PAUSED];
-    return total > 0 ? (double)want / (double)total : 0.0;
-}
-
 /* A startup is the first running or paused report of an instance; a
  * failure before it counts as a failed startup (Apache's
  * WorkerMetricsGroup status listeners). */
@@ -227,7 +195,7 @@ void kc_metrics_state(kc_metrics_t *m, const char *connector, int task,
     } else {
         for (kc_task_metrics_t *tm = m->tasks; tm != NULL; tm = tm->next) {
             if (tm->id == task && strcmp(tm->connector, connector) == 0) {
-                tracker_change(&tm->states, state, now);
+                kc_state_tracker_change(&tm->states, state, now);
                 note_startup(m, &tm->started, state, true, now);
                 break;
             }
@@ -269,7 +237,7 @@ kc_task_metrics_t *kc_metrics_task_add(kc_metrics_t *m, const char *connector,
     atomic_init(&tm->last_error_ms, 0);
     pthread_mutex_lock(&m->lock);
     /* Apache's WorkerTask starts its state timer as unassigned. */
-    tracker_change(&tm->states, KC_STATE_UNASSIGNED, now_ms());
+    kc_state_tracker_change(&tm->states, KC_STATE_UNASSIGNED, now_ms());
     tm->next = m->tasks;
     m->tasks = tm;
     pthread_mutex_unlock(&m->lock);
@@ -544,9 +512,9 @@ static void collect_task(kc_msamples_t *s, kc_task_metrics_t *tm, int64_t now)
     x = task_sample(s, tm, ct, "status", 0);
     x->str = lower_state(tm->states.state);
     task_sample(s, tm, ct, "running-ratio",
-                tracker_ratio(&tm->states, KC_STATE_RUNNING, now));
+                kc_state_tracker_ratio(&tm->states, KC_STATE_RUNNING, now));
     task_sample(s, tm, ct, "pause-ratio",
-                tracker_ratio(&tm->states, KC_STATE_PAUSED, now));
+                kc_state_tracker_ratio(&tm->states, KC_STATE_PAUSED, now));
     pthread_mutex_lock(&tm->lock);
     task_sample(s, tm, ct, "batch-size-max",
                 kc_stat_measure(&tm->batch_max, cfg, now));

@@ -7,6 +7,7 @@
 #define KC_METRICS_KC_METRICS_INT_H
 
 #include "metrics/kc_metrics.h"
+#include "metrics/kc_state_tracker.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,14 +33,6 @@ typedef struct kc_client_stats {
     kc_client_part_t *parts;
     size_t nparts;
 } kc_client_stats_t;
-
-/* Apache's StateTracker: time in each state since the first one. */
-typedef struct kc_state_tracker {
-    bool has_state;
-    kc_state_t state;
-    int64_t since_ms;
-    int64_t total_ms[KC_STATE_DESTROYED + 1];
-} kc_state_tracker_t;
 
 struct kc_task_metrics {
     struct kc_task_metrics *next;

@@ -14,11 +14,17 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <math.h>
 #include <time.h>
 
 #include "kc_internal.h"
 
 #include "metrics/kc_metrics.h"
+#include "metrics/kc_state_tracker.h"
+
+#define TRACKER_GOLDEN                                                         \
+    KC_SOURCE_DIR "/tests/golden/metrics_state_tracker_golden.jsonl"
 
 static kc_metrics_t *new_registry(kc_metrics_scheme_t scheme)
 {
@@ -260,6 +266,75 @@ static void test_client_statistics(void **state)
     kc_metrics_destroy(m);
 }
 
+static kc_state_t state_named(const char *name)
+{
+    static const struct {
+        const char *name;
+        kc_state_t state;
+    } rows[] = {{"UNASSIGNED", KC_STATE_UNASSIGNED},
+                {"RUNNING", KC_STATE_RUNNING},
+                {"PAUSED", KC_STATE_PAUSED},
+                {"STOPPED", KC_STATE_STOPPED},
+                {"FAILED", KC_STATE_FAILED},
+                {"RESTARTING", KC_STATE_RESTARTING},
+                {"DESTROYED", KC_STATE_DESTROYED}};
+
+    for (size_t i = 0; i < KC_ARRAY_LEN(rows); i++) {
+        if (strcmp(rows[i].name, name) == 0) {
+            return rows[i].state;
+        }
+    }
+    fail_msg("unknown state %s", name);
+    return KC_STATE_UNASSIGNED;
+}
+
+/* running-ratio / pause-ratio: Apache's StateTracker replayed
+ * (tests/golden/GenStateTrackerGolden.java wrote what it read). */
+static void test_state_ratios_match_apache_golden(void **state)
+{
+    FILE *f = fopen(TRACKER_GOLDEN, "r");
+    char buf[1024];
+    kc_state_tracker_t t = {0};
+    int checks = 0;
+    int line = 0;
+
+    KC_UNUSED(state);
+    assert_non_null(f);
+    while (fgets(buf, sizeof(buf), f) != NULL) {
+        json_error_t jerr;
+        json_t *o = json_loads(buf, 0, &jerr);
+        json_t *ratios = json_object_get(o, "ratios");
+        int64_t now = json_integer_value(json_object_get(o, "t"));
+
+        line++;
+        assert_non_null(o);
+        if (json_object_get(o, "new") != NULL) {
+            memset(&t, 0, sizeof(t));
+        } else if (ratios != NULL) {
+            const char *name;
+            json_t *want;
+
+            json_object_foreach(ratios, name, want)
+            {
+                double got = kc_state_tracker_ratio(&t, state_named(name), now);
+
+                if (fabs(got - json_number_value(want)) > 1e-15) {
+                    fail_msg("line %d %s: want %.17g got %.17g", line, name,
+                             json_number_value(want), got);
+                }
+                checks++;
+            }
+        } else {
+            kc_state_tracker_change(
+                &t, state_named(json_string_value(json_object_get(o, "state"))),
+                now);
+        }
+        json_decref(o);
+    }
+    fclose(f);
+    assert_true(checks > 100);
+}
+
 /* The issue's measurement: one scrape with 100 tasks (printed, not
  * asserted). */
 static void test_scrape_cost_with_100_tasks(void **state)
@@ -308,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_startup_counting),
         cmocka_unit_test(test_label_values_escaped),
         cmocka_unit_test(test_client_statistics),
+        cmocka_unit_test(test_state_ratios_match_apache_golden),
         cmocka_unit_test(test_scrape_cost_with_100_tasks),
     };
 
