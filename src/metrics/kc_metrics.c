@@ -73,6 +73,7 @@ static void task_free(kc_task_metrics_t *tm)
     for (size_t i = 0; i < tm->nclients; i++) {
         kc_client_stats_release(&tm->clients[i]);
     }
+    kc_strlist_release(&tm->info);
     pthread_mutex_destroy(&tm->lock);
     kc_free(tm->connector);
     kc_free(tm);
@@ -262,6 +263,18 @@ void kc_metrics_task_remove(kc_metrics_t *m, kc_task_metrics_t *tm,
     if (free_it) {
         task_free(tm);
     }
+}
+
+void kc_metrics_task_info(kc_task_metrics_t *tm, const char *key,
+                          const char *value)
+{
+    if (tm == NULL || value == NULL || *value == '\0') {
+        return;
+    }
+    pthread_mutex_lock(&tm->lock);
+    kc_strlist_push(&tm->info, key);
+    kc_strlist_push(&tm->info, value);
+    pthread_mutex_unlock(&tm->lock);
 }
 
 void kc_metrics_source_poll(kc_task_metrics_t *tm, size_t n, int64_t ms)
@@ -516,6 +529,11 @@ static void collect_task(kc_msamples_t *s, kc_task_metrics_t *tm, int64_t now)
     task_sample(s, tm, ct, "pause-ratio",
                 kc_state_tracker_ratio(&tm->states, KC_STATE_PAUSED, now));
     pthread_mutex_lock(&tm->lock);
+    for (size_t i = 0; i + 1 < tm->info.count; i += 2) {
+        x = task_sample(s, tm, ct, kc_arena_strdup(s->arena, tm->info.items[i]),
+                        0);
+        x->str = kc_arena_strdup(s->arena, tm->info.items[i + 1]);
+    }
     task_sample(s, tm, ct, "batch-size-max",
                 kc_stat_measure(&tm->batch_max, cfg, now));
     task_sample(s, tm, ct, "batch-size-avg",

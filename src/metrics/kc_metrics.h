@@ -86,6 +86,13 @@ void kc_metrics_task_remove(kc_metrics_t *m, kc_task_metrics_t *tm,
  * Recording, on the task's thread. Every call takes a NULL @p tm (a task
  * run without a worker, in unit tests) as a no-op.
  */
+/**
+ * @brief Set a string of the task's connector-task-metrics (Apache 4.1,
+ * KIP-891: connector-class, task-class, key-converter-version, ...);
+ * @p value NULL or "" leaves it out. Both are copied.
+ */
+void kc_metrics_task_info(kc_task_metrics_t *tm, const char *key,
+                          const char *value);
 /** @brief A source poll returned @p n records after @p ms. */
 void kc_metrics_source_poll(kc_task_metrics_t *tm, size_t n, int64_t ms);
 /**

@@ -9,6 +9,8 @@
 #include "metrics/kc_metrics.h"
 #include "metrics/kc_state_tracker.h"
 
+#include "util/kc_str.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -57,6 +59,7 @@ struct kc_task_metrics {
     double completion_total, skip_total;
     kc_client_stats_t clients[KC_METRICS_MAX_CLIENTS];
     size_t nclients;
+    kc_strlist_t info; /* key, value, key, value ... (KIP-891 strings) */
     const kc_stat_config_t *cfg; /* the registry's */
     /* lock-free */
     atomic_llong errors[KC_MERR_COUNT];

@@ -76,6 +76,38 @@ void kc_task_runner_commit_if_due(kc_task_runner_t *r)
     }
 }
 
+/* The task's plugins as connector-task-metrics strings (KIP-891). */
+static void task_info(kc_task_runner_t *r)
+{
+    kc_task_t *task = r->task;
+    const struct kc_connector_plugin *p = task->plugin;
+    const kc_plugin_head_t *t = task->is_sink ? (const void *)p->sink_task
+                                              : (const void *)p->source_task;
+    const struct kc_converter_plugin *convs[] = {r->conv.key, r->conv.value,
+                                                 r->conv.header};
+    static const char *const names[][2] = {
+        {"key-converter-class", "key-converter-version"},
+        {"value-converter-class", "value-converter-version"},
+        {"header-converter-class", "header-converter-version"}};
+
+    kc_metrics_task_info(task->metrics, "connector-class", p->class_name);
+    kc_metrics_task_info(task->metrics, "connector-type",
+                         task->is_sink ? "sink" : "source");
+    kc_metrics_task_info(task->metrics, "connector-version", p->version);
+    if (t != NULL) {
+        kc_metrics_task_info(task->metrics, "task-class",
+                             t->class_name != NULL ? t->class_name : t->name);
+        kc_metrics_task_info(task->metrics, "task-version", t->version);
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(convs); i++) {
+        if (convs[i] != NULL) {
+            kc_metrics_task_info(task->metrics, names[i][0],
+                                 convs[i]->class_name);
+            kc_metrics_task_info(task->metrics, names[i][1], convs[i]->version);
+        }
+    }
+}
+
 kc_err_t kc_task_runner_init_stages(kc_task_runner_t *r, kc_error_t *err)
 {
     kc_worker_t *w = r->task->worker;
@@ -89,6 +121,7 @@ kc_err_t kc_task_runner_init_stages(kc_task_runner_t *r, kc_error_t *err)
     if (r->chain == NULL) {
         return err->code;
     }
+    task_info(r);
     return KC_OK;
 }
 

@@ -292,6 +292,14 @@ def test_strimzi_metrics_reporter_names(kconnect, tmp_path):
                  connector=src, status="running") == 1
     assert value(m, "kafka_connect_connector_task_metrics_status_info",
                  connector=snk, task=0, status="running") == 1
+    # Apache 4.1's plugin strings of connector-task-metrics (KIP-891).
+    assert value(m, "kafka_connect_connector_task_metrics_key_converter_"
+                    "class_info", connector=src, task=0,
+                 key_converter_class=STRING) == 1
+    assert value(m, "kafka_connect_connector_task_metrics_connector_class_info",
+                 connector=snk, task=0,
+                 connector_class="org.apache.kafka.connect.file."
+                                 "FileStreamSinkConnector") == 1
 
 
 def test_metrics_also_on_the_admin_listener(kconnect, tmp_path):
