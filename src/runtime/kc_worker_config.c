@@ -376,10 +376,11 @@ static const kc_config_def_t worker_def[] = {
      .type = KC_CFG_LONG,
      .default_value = "30000",
      .importance = LOW,
-     .doc = "kconnect: how often the tasks' Kafka clients report their "
-            "statistics (librdkafka statistics.interval.ms) for the client "
-            "series of GET /metrics; 0 turns them off. A producer. or "
-            "consumer. statistics.interval.ms setting wins.",
+     .doc = "kconnect: how often the tasks' and the worker's Kafka clients "
+            "report their statistics (librdkafka statistics.interval.ms) for "
+            "the client series of GET /metrics; 0 turns them off. A "
+            "producer., consumer. or admin. statistics.interval.ms setting "
+            "wins.",
      .flags = KC_CFG_F_MIN},
     {.name = "listeners",
      .type = KC_CFG_LIST,
