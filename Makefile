@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # kconnect: a thin wrapper over cmake, ctest and pytest.
 #
 #   make / make build   build/ (-O2 -g, warnings are errors)
@@ -6,11 +7,16 @@
 #                       (with the fault suite) against a real Kafka broker and
 #                       PostgreSQL, then the e2e suite again against the
 #                       ASan+UBSan build of kconnect, then the differential
-#                       suite against Apache Kafka Connect (make compat)
+#                       suite against Apache Kafka Connect (make compat), then
+#                       the Debian packages (make packaging; as root)
 #   make quickstart     deps, build, then the quick start (scripts/quickstart)
 #   make unit | asan | fuzz | e2e | e2e-asan | compat | lint | bench | format |
 #        format-check | config-doc (regenerate docs/CONFIGURATION.md) |
 #        config-doc-check
+#   make install        build, then cmake --install build (PREFIX=/usr/local)
+#   make deb            the Debian packages, into .. (dpkg-buildpackage -b)
+#   make packaging      build, lint, install, run and remove the packages
+#                       (tests/packaging/run; needs root, else skipped)
 #   make clean          remove the build directories
 #
 # Knobs: JOBS=N, WERROR=ON|OFF, FUZZ_SECONDS=20, PYTEST_ARGS=..., CTEST_ARGS=...
@@ -18,6 +24,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
+PREFIX       ?= /usr/local
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR       ?= ON
 FUZZ_SECONDS ?= 20
@@ -29,7 +36,7 @@ FORMAT_DIRS  := src include tests/unit tests/fuzz tools
 
 .PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan compat check \
         quickstart bench lint format format-check config-doc config-doc-check \
-        clean
+        install deb packaging clean
 
 all: build
 
@@ -131,7 +138,23 @@ check: deps
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory e2e-asan
 	$(MAKE) --no-print-directory compat
+	$(MAKE) --no-print-directory packaging
 	@echo "make check: all steps passed"
+
+# PREFIX is read when build/ is configured: /etc files go to /etc only
+# with PREFIX=/usr (GNUInstallDirs), so change it with a fresh build/.
+install:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" -DKC_WERROR=$(WERROR) \
+	    -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build build -j $(JOBS)
+	cmake --install build
+
+deb:
+	dpkg-buildpackage -b -us -uc
+
+packaging:
+	tests/packaging/run
 
 quickstart: deps
 	$(MAKE) --no-print-directory build

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """kconnect benchmark driver (called by bench/run; see bench/README.md).
 
 Runs each scenario for kconnect, for Apache Kafka Connect (same version as
@@ -90,6 +91,23 @@ SCENARIOS = {
                   ],
                   "about": "file-source-json with a chain of single message transforms: HoistField$Value "
                            "(line), InsertField$Value (static origin=bench), ReplaceField$Value (line:text)"},
+    # A 10-column PostgreSQL table -> JdbcSourceConnector -> topic,
+    # JsonConverter; "apache" is the Java peer the issue names: Debezium's
+    # PostgreSQL connector (initial snapshot) on Apache Kafka Connect; "raw"
+    # is bench/raw/kc_raw_jdbc.c (libpq cursor + librdkafka, the same bytes).
+    "jdbc-source": {"kind": "jdbc", "mode": "bulk", "converter": "json",
+                    "about": "PostgreSQL table of N rows (10 columns: bigint, int, smallint, varchar, text, "
+                             "numeric(12,2), double, boolean, 2 x timestamp(3)) -> JdbcSourceConnector mode=bulk -> "
+                             "topic, JsonConverter schemas.enable=true; Apache column: Debezium PostgreSQL "
+                             "connector's initial snapshot (snapshot.mode=initial_only, its own envelope) on "
+                             "Apache Connect; raw: the same rows through a libpq cursor into librdkafka, "
+                             "producing the bytes kconnect writes"},
+    "jdbc-source-incrementing": {"kind": "jdbc", "mode": "incrementing", "converter": "json",
+                                 "about": "the same table -> JdbcSourceConnector mode=incrementing "
+                                          "(incrementing.column.name=id); Apache and raw as for jdbc-source"},
+    "jdbc-source-5x": {"kind": "jdbc", "mode": "bulk", "converter": "json", "scale": 5, "sides": ["kconnect"],
+                       "about": "memory against table size: jdbc-source on a table 5 times as large "
+                                "(compare peak RSS with jdbc-source); kconnect only"},
     "idle": {"kind": "idle",
              "about": "one FileStreamSource on an empty file, nothing to do; RSS sampled the idle period after REST first answers"},
     "raw-limit": {"kind": "raw",
@@ -99,6 +117,41 @@ SCENARIOS = {
                            "scenario is compared with a ceiling that moves the same bytes"},
 }
 WORKER_SIDES = ["kconnect", "apache"]
+
+JDBC_SOURCE_CLASS = "io.confluent.connect.jdbc.JdbcSourceConnector"
+DEBEZIUM_PG_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
+DEBEZIUM_VERSION = "3.6.1.Final"
+JDBC_BATCH_MAX_ROWS = 2000  # batch.max.rows, as FileStreamSource's batch.size
+JDBC_COLUMNS = ("id BIGINT PRIMARY KEY, account INTEGER NOT NULL, qty SMALLINT NOT NULL, "
+                "name VARCHAR(64) NOT NULL, email TEXT, price NUMERIC(12,2) NOT NULL, "
+                "score DOUBLE PRECISION, active BOOLEAN NOT NULL, created_at TIMESTAMP(3) NOT NULL, "
+                "updated_at TIMESTAMP(3)")
+JDBC_ROWS_SQL = ("SELECT i, i % 100000, (i % 1000)::smallint, 'user-' || i, "
+                 "CASE WHEN i % 10 = 0 THEN NULL ELSE 'user' || i || '@example.com' END, "
+                 "((i % 1000000) / 100.0)::numeric(12,2), CASE WHEN i % 9 = 0 THEN NULL "
+                 "ELSE (i % 10000) * 0.25 END, i % 2 = 0, "
+                 "TIMESTAMP '2024-01-01' + i * INTERVAL '1 second', "
+                 "CASE WHEN i % 7 = 0 THEN NULL ELSE TIMESTAMP '2024-01-01' + i * INTERVAL '1 second' "
+                 "+ INTERVAL '1.5 seconds' END FROM generate_series({lo}, {hi}) i")
+# kc_raw_jdbc -k: how each column's text becomes JSON, and the value schema
+# Confluent's JdbcSourceConnector gives the table (the struct is named after
+# it), which kc_raw_jdbc writes before each payload.
+JDBC_RAW_KINDS = "iiiss2fbtt"
+
+
+def jdbc_schema_json(table):
+    def f(type_, field, optional=False, extra=""):
+        return ('{"type":"%s","optional":%s%s,"field":"%s"}'
+                % (type_, "true" if optional else "false", extra, field))
+    ts = ',"name":"org.apache.kafka.connect.data.Timestamp","version":1'
+    dec = (',"name":"org.apache.kafka.connect.data.Decimal","version":1,'
+           '"parameters":{"scale":"2","connect.decimal.precision":"12"}')
+    fields = [f("int64", "id"), f("int32", "account"), f("int16", "qty"), f("string", "name"),
+              f("string", "email", True), f("bytes", "price", False, dec), f("double", "score", True),
+              f("boolean", "active"), f("int64", "created_at", False, ts),
+              f("int64", "updated_at", True, ts)]
+    return ('{"type":"struct","fields":[' + ",".join(fields) + '],"optional":false,"name":"%s"}'
+            % table)
 
 # The raw-limit runs, each with what it moves: produce the bytes a source
 # scenario's worker writes to its topic (plain lines, the JsonConverter
@@ -328,7 +381,118 @@ def setup(args):
         env.raw_inputs["produce-smt"] = make_json_input(env.input, smt=True)
     env.empty = os.path.join(CACHE, "data", "empty.txt")
     open(env.empty, "w").close()
+    if any(SCENARIOS[s]["kind"] == "jdbc" for s in args.scenarios):
+        setup_jdbc(env, args)
     return env
+
+
+# ---------------------------------------------------------------------------
+# jdbc-source: a throwaway PostgreSQL cluster with wal_level=logical (for
+# Debezium), Debezium's jars, the kc_raw_jdbc harness, the tables
+
+
+def pg_sql(env, sql, timeout=3600):
+    r = subprocess.run(["psql", "-qAtX", "-v", "ON_ERROR_STOP=1", env.pg_dsn, "-c", sql],
+                       capture_output=True, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise SetupError(f"psql failed: {r.stderr.strip()}\n  {sql[:200]}")
+    return r.stdout.strip()
+
+
+def setup_jdbc(env, args):
+    env.pg_port = int(args.pg_port)
+    pg_env = dict(os.environ, KC_PG_PORT=str(env.pg_port))
+    script = os.path.join(ROOT, "scripts", "postgres")
+    r = subprocess.run([script, "start"], env=pg_env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SetupError(f"scripts/postgres start (port {env.pg_port}) failed:\n{r.stderr[-2000:]}")
+    env.pg_dsn = r.stdout.strip().splitlines()[-1]
+    env.pg_conninfo = (f"host=127.0.0.1 port={env.pg_port} dbname=kconnect user=kconnect "
+                       "password=kconnect")
+    if pg_sql(env, "SHOW wal_level") != "logical":
+        log(f"PostgreSQL on {env.pg_port}: wal_level=logical (Debezium), restarting it")
+        pg_sql(env, "ALTER SYSTEM SET wal_level = logical")
+        for cmd in ("halt", "resume"):
+            r = subprocess.run([script, cmd], env=pg_env, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SetupError(f"scripts/postgres {cmd} failed:\n{r.stderr[-2000:]}")
+    # tables: one per size, filled once and kept between bench runs
+    env.jdbc_tables = {}
+    for name in args.scenarios:
+        scen = SCENARIOS[name]
+        if scen["kind"] != "jdbc":
+            continue
+        n = args.records * scen.get("scale", 1)
+        table = f"bench_rows_{n}"
+        env.jdbc_tables[name] = (table, n)
+        have = pg_sql(env, f"SELECT count(*) FROM pg_tables WHERE tablename = '{table}'")
+        if have == "1" and pg_sql(env, f"SELECT count(*) FROM {table}") == str(n):
+            continue
+        log(f"filling PostgreSQL table {table} with {n:,} rows")
+        pg_sql(env, f"DROP TABLE IF EXISTS {table}")
+        pg_sql(env, f"CREATE TABLE {table} ({JDBC_COLUMNS})")
+        step = 1_000_000
+        for lo in range(1, n + 1, step):
+            pg_sql(env, f"INSERT INTO {table} " + JDBC_ROWS_SQL.format(lo=lo, hi=min(n, lo + step - 1)))
+        pg_sql(env, f"VACUUM ANALYZE {table}")
+    # Debezium's PostgreSQL connector, as a plugin of the Apache worker (its
+    # own class loader: its Jackson is not Apache's)
+    env.debezium_dir = os.path.join(ROOT, ".cache", "debezium-plugins")
+    plugin = os.path.join(env.debezium_dir, f"debezium-connector-postgres-{DEBEZIUM_VERSION}")
+    if "apache" in args.sides and not glob.glob(os.path.join(plugin, "debezium-connector-postgres-*.jar")):
+        log(f"fetching Debezium {DEBEZIUM_VERSION} (bench/debezium/pom.xml)")
+        r = sh(["mvn", "-q", "-B", "-f", os.path.join(BENCH, "debezium", "pom.xml"),
+                f"-Ddebezium.version={DEBEZIUM_VERSION}", "dependency:copy-dependencies",
+                f"-DoutputDirectory={plugin}", "-DexcludeGroupIds=org.apache.kafka,org.slf4j"])
+        if r.returncode != 0:
+            raise SetupError("fetching Debezium failed:\n" + r.stdout[-3000:] + r.stderr[-2000:])
+    # the raw harness
+    src = os.path.join(BENCH, "raw", "kc_raw_jdbc.c")
+    env.raw_jdbc = os.path.join(CACHE, "kc_raw_jdbc")
+    if "raw" in args.sides and (not os.path.exists(env.raw_jdbc)
+                                or os.path.getmtime(env.raw_jdbc) < os.path.getmtime(src)):
+        log("compiling bench/raw/kc_raw_jdbc.c")
+        flags = sh("pkg-config --cflags --libs rdkafka libpq").stdout.split()
+        r = sh(["cc", "-O2", "-Wall", "-o", env.raw_jdbc, src] + flags)
+        if r.returncode != 0:
+            raise SetupError("cannot compile bench/raw/kc_raw_jdbc.c (libpq-dev, librdkafka-dev):\n"
+                             + r.stderr)
+
+
+def jdbc_connector(env, run, scen, side, name, topic_prefix):
+    table, _ = env.jdbc_tables[run.r["scenario"]]
+    if side == "kconnect":
+        c = {"name": name, "connector.class": JDBC_SOURCE_CLASS, "tasks.max": "1",
+             "connection.url": f"jdbc:postgresql://127.0.0.1:{env.pg_port}/kconnect",
+             "connection.user": "kconnect", "connection.password": "kconnect",
+             "table.whitelist": table, "mode": scen["mode"], "topic.prefix": topic_prefix,
+             "batch.max.rows": str(JDBC_BATCH_MAX_ROWS),
+             # bulk re-reads the whole table every poll: once per run
+             "poll.interval.ms": "3600000"}
+        if scen["mode"] == "incrementing":
+            c["incrementing.column.name"] = "id"
+        return c, topic_prefix + table
+    slot = "kcb_" + uuid.uuid4().hex[:10]
+    run.r["debezium_slot"] = slot
+    c = {"name": name, "connector.class": DEBEZIUM_PG_CLASS, "tasks.max": "1",
+         "database.hostname": "127.0.0.1", "database.port": str(env.pg_port),
+         "database.user": "kconnect", "database.password": "kconnect", "database.dbname": "kconnect",
+         "topic.prefix": topic_prefix.rstrip("-"), "table.include.list": f"public.{table}",
+         "plugin.name": "pgoutput", "slot.name": slot, "publication.name": slot,
+         "publication.autocreate.mode": "filtered", "snapshot.mode": "initial_only"}
+    return c, f"{topic_prefix.rstrip('-')}.public.{table}"
+
+
+def jdbc_cleanup(env, run):
+    slot = run.r.get("debezium_slot")
+    if not slot:
+        return
+    try:
+        pg_sql(env, f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                    f"WHERE slot_name = '{slot}' AND NOT active", timeout=30)
+        pg_sql(env, f"DROP PUBLICATION IF EXISTS {slot}", timeout=30)
+    except Exception as e:
+        run.r["warnings"].append(f"dropping Debezium's slot {slot}: {e}")
 
 
 def find_kconnect(args):
@@ -431,7 +595,12 @@ def worker_files(env, args, run, scen, side, topic, port, infile=None, outfile=N
     for k in WORKER_PRODUCER_KEYS:
         w["producer." + k] = PRODUCER[k]
     name = f"bench-{run.r['scenario']}-{uuid.uuid4().hex[:8]}"
-    if scen["kind"] == "sink":
+    if scen["kind"] == "jdbc":
+        if side == "apache":
+            w["plugin.path"] = env.debezium_dir
+        c, topic = jdbc_connector(env, run, scen, side, name, topic)
+        run.r["topic"] = topic
+    elif scen["kind"] == "sink":
         c = {"name": name, "connector.class": SINK_CLASS, "tasks.max": "1",
              "file": outfile, "topics": topic}
     else:
@@ -529,8 +698,10 @@ def run_worker(env, args, scenario, side, rnd, run_dir):
     if side == "kconnect" and not env.kconnect:
         run.r["error"] = env.kconnect_error
         return run.r
-    n = args.records
+    n = args.records * scen.get("scale", 1)
     topic = f"kcb-{scenario}-{side}-r{rnd}-{uuid.uuid4().hex[:8]}"
+    if kind_of(scenario) == "jdbc":
+        topic += "-"  # the topic prefix; the topic is named after the table
     port = free_port()
     outfile = os.path.join(run_dir, "sink-output.txt")
     kind = scen["kind"]
@@ -541,10 +712,15 @@ def run_worker(env, args, scenario, side, rnd, run_dir):
     if kind == "sink":
         prefill(env, topic, n)
     wp, cp, name = worker_files(env, args, run, scen, side, topic, port, infile, outfile)
+    if kind == "jdbc":
+        topic = run.r["topic"]
+        raw(["create", "-b", env.bootstrap, "-t", topic])
+        kind = "source"  # measured as any source from here on
     run.r["topic"] = topic
     cmd = worker_cmd(env, side, wp, cp)
     logpath = os.path.join(run_dir, "worker.log")
-    timeout = args.startup_timeout + args.idle_seconds + 10 if kind == "idle" else args.timeout
+    timeout = (args.startup_timeout + args.idle_seconds + 10 if kind == "idle"
+               else args.timeout * scen.get("scale", 1))
     wait_p = reader = None
     with open(logpath, "w") as lf:
         t0_wall = time.time()
@@ -647,12 +823,63 @@ def run_worker(env, args, scenario, side, rnd, run_dir):
             run.r["ok"] = True
     if kind in ("source", "sink") and not args.keep_topics:
         raw(["delete", "-b", env.bootstrap, "-t", topic], check=False)
+    if scen["kind"] == "jdbc":
+        jdbc_cleanup(env, run)
     if run.r["error"]:
         return run.r
     if run.r["ok"] and "cpu_s" in run.r and kind != "idle":
         cpu, cpu0 = run.r["cpu_s"], run.r.get("cpu_at_rest_s")
         run.r["cpu_s_per_m"] = cpu / n * 1e6 if cpu is not None else None
         run.r["cpu_s_per_m_after_start"] = (cpu - cpu0) / n * 1e6 if cpu is not None and cpu0 is not None else None
+    return run.r
+
+
+def kind_of(scenario):
+    return SCENARIOS[scenario]["kind"]
+
+
+def run_raw_jdbc(env, args, scenario, rnd, run_dir):
+    """jdbc-source's ceiling: kc_raw_jdbc reads the table through a libpq
+    cursor and produces the bytes kconnect's JdbcSourceConnector writes."""
+    run = Run(scenario, "raw", rnd, run_dir)
+    os.makedirs(run_dir, exist_ok=True)
+    table, n = env.jdbc_tables[scenario]
+    topic = f"kcb-{scenario}-raw-r{rnd}-{uuid.uuid4().hex[:8]}-{table}"
+    run.r["topic"] = topic
+    try:
+        raw(["create", "-b", env.bootstrap, "-t", topic])
+        cmd = [env.raw_jdbc, "-b", env.bootstrap, "-t", topic, "-d", env.pg_conninfo,
+               "-q", f"SELECT * FROM {table}", "-k", JDBC_RAW_KINDS, "-s", jdbc_schema_json(table),
+               "-B", str(JDBC_BATCH_MAX_ROWS)]
+        for k, v in PRODUCER.items():
+            cmd += ["-X", f"{k}={v}"]
+        logpath = os.path.join(run_dir, "raw.log")
+        with open(logpath, "w") as lf:
+            t0_wall, t0 = time.time(), time.monotonic()
+            p = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT, start_new_session=True)
+            LIVE.add(p)
+            rusage = None
+            while True:
+                pid, st, ru = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    rusage = ru
+                    p.returncode = os.waitstatus_to_exitcode(st)
+                    break
+                if time.monotonic() - t0 > args.timeout * SCENARIOS[scenario].get("scale", 1):
+                    raise RuntimeError(f"timeout after {args.timeout} s")
+                time.sleep(0.01)
+            LIVE.discard(p)
+        if p.returncode != 0:
+            raise RuntimeError(f"kc_raw_jdbc exited {p.returncode}:\n{tail(logpath)}")
+        run.r["cpu_s"] = rusage.ru_utime + rusage.ru_stime
+        run.r["peak_rss_kb"] = rusage.ru_maxrss
+        run.r["cpu_s_per_m"] = run.r["cpu_s"] / n * 1e6
+        finish_source(env, run, topic, n, t0_wall)
+    except Exception as e:
+        run.r["error"] = str(e)
+    kill_live()
+    if not args.keep_topics:
+        raw(["delete", "-b", env.bootstrap, "-t", topic], check=False)
     return run.r
 
 
@@ -942,7 +1169,11 @@ def render(mi, args, results, started, out_md, png_name):
         else:
             metrics = IDLE_METRICS if scen["kind"] == "idle" else METRICS
             ref = RAW_REF.get(name)
-            head = "| metric | kconnect | Apache Connect | kconnect / Apache |"
+            ref_scen = "raw-limit"
+            apache_label = "Apache Connect"
+            if scen["kind"] == "jdbc":
+                ref, ref_scen, apache_label = "(libpq + librdkafka)", name, "Debezium on Apache Connect"
+            head = f"| metric | kconnect | {apache_label} | kconnect / Apache |"
             if ref:
                 head += f" raw-limit {ref} | kconnect / raw |"
             L.append(head)
@@ -953,13 +1184,15 @@ def render(mi, args, results, started, out_md, png_name):
                 row = f"| {label} | {k} | {a} | {ratio(km, am)} |"
                 if ref:
                     if key in ("rec_s", "cpu_s_per_m", "peak_rss_kb"):
-                        rr, rm = med_range(okv("raw-limit", ref, key), fmt)
+                        rr, rm = med_range(okv(ref_scen, "raw" if ref_scen == name else ref, key), fmt)
                         row += f" {rr} | {ratio(km, rm)} |"
                     else:
                         row += " | |"
                 L.append(row)
         L.append("")
         sides = [op for op in RAW_OPS if runs(name, op)] if scen["kind"] == "raw" else [s for s in WORKER_SIDES if s in args.sides]
+        if scen["kind"] == "jdbc":
+            sides = [s for s in WORKER_SIDES + ["raw"] if runs(name, s)]
         notes = []
         for side in sides:
             rs = runs(name, side)
@@ -1016,6 +1249,28 @@ def targets_section(args, results):
             v = k / a if k and a else None
             rows.append((f"{name}: CPU s per M records ≤ 1/5 of Apache's", f"{v:.3f}×" if v else "—",
                          verdict(None if v is None else v <= 0.2)))
+        if kind == "jdbc" and not SCENARIOS[name].get("scale"):
+            k, a = med(name, "kconnect", "rec_s"), med(name, "apache", "rec_s")
+            rw = med(name, "raw", "rec_s")
+            v = k / rw if k and rw else None
+            rows.append((f"{name}: records/s ≥ 80% of raw (libpq + librdkafka)",
+                         f"{v:.0%}" if v is not None else "—", verdict(None if v is None else v >= 0.8)))
+            v = k / a if k and a else None
+            rows.append((f"{name}: records/s ≥ 3× the Java peer (Debezium snapshot)",
+                         f"{v:.2f}×" if v else "—", verdict(None if v is None else v >= 3)))
+            k, a = med(name, "kconnect", "cpu_s_per_m"), med(name, "apache", "cpu_s_per_m")
+            v = k / a if k and a else None
+            rows.append((f"{name}: CPU s per M records ≤ 1/5 of the Java peer's", f"{v:.3f}×" if v else "—",
+                         verdict(None if v is None else v <= 0.2)))
+        if kind == "jdbc" and SCENARIOS[name].get("scale"):
+            base = next((b for b in args.scenarios if kind_of(b) == "jdbc"
+                         and not SCENARIOS[b].get("scale")), None)
+            k = med(name, "kconnect", "peak_rss_kb")
+            b = med(base, "kconnect", "peak_rss_kb") if base else None
+            v = k / b if k and b else None
+            rows.append((f"{name}: peak RSS flat in table size ({SCENARIOS[name]['scale']}× the rows "
+                         f"of {base})", f"{v:.2f}×" if v else "—",
+                         verdict(None if v is None else v <= 1.2)))
         if kind in ("source", "sink", "idle"):
             k, a = med(name, "kconnect", "peak_rss_kb"), med(name, "apache", "peak_rss_kb")
             v = k / a if k and a else None
@@ -1152,6 +1407,9 @@ def main(argv):
         "KC_BENCH_BOOTSTRAP", os.environ.get(
             "KC_BOOTSTRAP_SERVERS",
             "127.0.0.1:%s" % os.environ.get("KC_KAFKA_PORT", "9092"))))
+    ap.add_argument("--pg-port", default=os.environ.get("KC_BENCH_PG_PORT", "55433"),
+                    help="port of the throwaway PostgreSQL cluster the jdbc-source scenarios start "
+                         "(scripts/postgres, wal_level=logical; kept running; default 55433)")
     ap.add_argument("--out", help="results directory (default bench/results; .cache/bench/results with --smoke)")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                     help="any of " + ", ".join(SCENARIOS) + " (default: all)")
@@ -1202,6 +1460,10 @@ def main(argv):
                 if "raw" not in args.sides:
                     continue
                 todo = [(op, run_raw) for op in RAW_OPS if op in env.raw_inputs or op == "consume"]
+            elif scen["kind"] == "jdbc":
+                todo = [(s, run_worker) for s in sides if s in scen.get("sides", WORKER_SIDES)]
+                if "raw" in args.sides and "raw" in scen.get("sides", ["raw"]):
+                    todo.append(("raw", run_raw_jdbc))
             else:
                 todo = [(s, run_worker) for s in sides]
             for side, fn in todo:
@@ -1210,6 +1472,8 @@ def main(argv):
                 try:
                     if fn is run_raw:
                         r = run_raw(env, args, side, rnd, rd)
+                    elif fn is run_raw_jdbc:
+                        r = run_raw_jdbc(env, args, name, rnd, rd)
                     else:
                         r = run_worker(env, args, name, side, rnd, rd)
                 except Exception as e:  # e.g. the broker went away while creating a topic

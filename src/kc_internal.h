@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * First include of every .c file in src/: the public API plus the internal
  * helpers every module uses.

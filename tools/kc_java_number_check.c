@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_java_number_check: compare kconnect's Double.toString/Float.toString
  * with Java's on lines "d|f <TAB> hex bits <TAB> Java's text" from stdin

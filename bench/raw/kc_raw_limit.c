@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_raw_limit — the benchmark harness's librdkafka-only tool.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kconnect public API: everything an out-of-tree plugin needs. */
 #ifndef KC_KCONNECT_KCONNECT_H
 #define KC_KCONNECT_KCONNECT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connector config files given on the command line, read as Apache's
  * ConnectStandalone reads them: a JSON object of string values, else a

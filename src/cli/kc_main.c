@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kconnect: `kconnect standalone WORKER.properties [CONNECTOR ...]`, as
  * Apache Kafka's connect-standalone.sh. Invoked as `connect-standalone`
@@ -14,8 +15,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
+#ifdef KC_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "cli/kc_connector_file.h"
+#include "distributed/kc_distributed_config.h"
 #include "herder/kc_herder.h"
 #include "plugins/kc_registry.h"
 #include "rest/kc_rest_metrics.h"
@@ -30,14 +35,31 @@
 #define EXIT_CONFIG    2
 #define EXIT_CONNECTOR 3
 
+/*
+ * Tell systemd (Type=notify units) how the worker is doing; a no-op when
+ * not started by systemd (no NOTIFY_SOCKET) or built without libsystemd.
+ */
+static void kc_main_notify(const char *state)
+{
+#ifdef KC_HAVE_SYSTEMD
+    int r = sd_notify(0, state);
+
+    if (r < 0) {
+        kc_log_warn(LOGGER, "could not notify systemd: %s", strerror(-r));
+    }
+#else
+    (void)state;
+#endif
+}
+
 static void usage(FILE *out, const char *prog)
 {
     fprintf(out,
             "Usage: %s standalone WORKER.properties "
             "[CONNECTOR.properties|CONNECTOR.json ...]\n"
-            "       %s distributed WORKER.properties   (not implemented "
-            "yet)\n"
-            "       %s --help | --version\n"
+            "   or: %s distributed WORKER.properties   (checks the config; "
+            "not finished)\n"
+            "   or: %s --help | --version\n"
             "\n"
             "Runs a Kafka Connect worker, as Apache Kafka's "
             "connect-standalone.sh, with the same\n"
@@ -220,9 +242,12 @@ static int run_standalone(int argc, char **argv)
         kc_free(name);
     }
     kc_log_info(LOGGER, "Kafka Connect started");
+    /* The REST API listens and every connector file is applied. */
+    kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
     while (sigwait(&sigs, &sig) != 0) {
     }
     kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
+    kc_main_notify("STOPPING=1");
 
 out:
     kc_rest_server_destroy(rest);
@@ -241,12 +266,50 @@ out:
     return rc;
 }
 
+/*
+ * Distributed mode: the config is read and checked as Apache's
+ * DistributedConfig checks it, then the worker refuses to start, since
+ * the distributed herder does not exist yet (issue 13).
+ */
+static int run_distributed(int argc, char **argv)
+{
+    kc_error_t err;
+    kc_props_t *props = kc_props_new();
+    kc_registry_t *reg = kc_registry_new();
+    kc_config_result_t result = {0};
+    int rc = EXIT_CONFIG;
+
+    kc_error_clear(&err);
+    if (argc != 1) {
+        fprintf(stderr, "kconnect: distributed takes one worker properties "
+                        "file (connectors are created through the REST "
+                        "API)\n");
+        rc = EXIT_USAGE;
+    } else if (kc_props_load_file(props, argv[0], &err) != KC_OK) {
+        fprintf(stderr, "kconnect: %s\n", err.msg);
+    } else if (kc_registry_add_builtins(reg, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: %s\n", err.msg);
+    } else if (kc_distributed_config_check(reg, props, &result) != KC_OK) {
+        print_issues("worker config", &result);
+    } else {
+        fprintf(stderr,
+                "kconnect: the distributed worker config is valid, but "
+                "distributed mode is not finished yet: the worker does not "
+                "start; use `kconnect standalone`\n");
+    }
+    kc_config_result_release(&result);
+    kc_registry_destroy(reg);
+    kc_props_destroy(props);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     char *argv0 = kc_strdup(argv[0]);
     const char *prog = basename(argv0);
     bool implied = strncmp(prog, "connect-standalone", 18) == 0;
-    int first = implied ? 1 : 2;
+    bool distributed = strncmp(prog, "connect-distributed", 19) == 0;
+    int first = implied || distributed ? 1 : 2;
     int rc;
 
     for (int i = 1; i < argc; i++) {
@@ -261,19 +324,15 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    if (!implied) {
+    if (!implied && !distributed) {
         if (argc < 2) {
             usage(stderr, prog);
             kc_free(argv0);
             return EXIT_USAGE;
         }
         if (strcmp(argv[1], "distributed") == 0) {
-            fprintf(stderr, "kconnect: distributed mode is not implemented "
-                            "yet; use `kconnect standalone`\n");
-            kc_free(argv0);
-            return 2;
-        }
-        if (strcmp(argv[1], "standalone") != 0) {
+            distributed = true;
+        } else if (strcmp(argv[1], "standalone") != 0) {
             fprintf(stderr, "kconnect: unknown command \"%s\"\n", argv[1]);
             usage(stderr, prog);
             kc_free(argv0);
@@ -285,7 +344,8 @@ int main(int argc, char **argv)
         kc_free(argv0);
         return EXIT_USAGE;
     }
-    rc = run_standalone(argc - first, argv + first);
+    rc = distributed ? run_distributed(argc - first, argv + first)
+                     : run_standalone(argc - first, argv + first);
     kc_free(argv0);
     return rc;
 }

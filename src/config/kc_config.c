@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_config_t: a validated config with every defined key parsed once, so
  * getters are cheap, never fail and apply the defaults.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_config_bind: a config table's rows carry an offsetof target, so one
  * call validates the props and fills the plugin's typed struct (the shape

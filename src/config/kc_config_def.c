@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Config definitions: parsing each key by its type and checking it, with
  * the messages of Apache Kafka's ConfigDef so REST `config/validate`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Config tables as Markdown, for the generated docs/CONFIGURATION.md: the
  * same table that parses and validates a config documents it.

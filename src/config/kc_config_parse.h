@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals shared by the config files: one key's value parsed by its
  * type, and the check of one row (used by validation and kc_config_t).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Config providers: `${provider:[path:]key}` references in config values,
  * resolved by the providers a worker declares, as Apache Kafka's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The .properties reader: the syntax of java.util.Properties.load, so a
  * worker or connector file written for Apache Kafka Connect reads the same.

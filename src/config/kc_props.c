@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_props_t: an ordered string map. Configs are small (tens to a few
  * hundred keys) and read far more often than written, so a flat array

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "kc_internal.h"
 
 #include "config/kc_secrets.h"

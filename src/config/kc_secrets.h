@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Keeping config-provider values out of what the herder shows: a
  * connector's raw config may hold ${provider:path:key} references, which

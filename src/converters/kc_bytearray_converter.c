@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ByteArrayConverter (org.apache.kafka.connect.converters.
  * ByteArrayConverter): passes BYTES through unchanged.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The built-in converters: JsonConverter, StringConverter,
  * ByteArrayConverter, SimpleHeaderConverter and the primitive converters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java charsets for StringConverter's converter.encoding: the names and
  * aliases Java's Charset.forName knows, and String.getBytes / new String

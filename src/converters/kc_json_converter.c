@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JsonConverter (org.apache.kafka.connect.json.JsonConverter): Connect
  * data <-> JSON, with or without the {"schema":..,"payload":..} envelope.

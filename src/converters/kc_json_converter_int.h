@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the JsonConverter's files share (kc_json_converter.c, its writer
  * kc_json_writer.c and its reader kc_json_reader.c): the converter

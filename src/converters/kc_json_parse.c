@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Recursive-descent JSON parser into an arena tree. Written here rather
  * than using jansson because the converter needs the exact text of every

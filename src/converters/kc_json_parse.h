@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A JSON reader for the JsonConverter: parses a whole document into a tree
  * in an arena (no per-node malloc), keeping each number's exact text so

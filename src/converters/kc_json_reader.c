@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JsonConverter's reader: JSON -> Connect data. Values read live in
  * the caller's arena.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JsonConverter's writer: Connect data -> JSON. It appends straight
  * into the output kc_buf, in the key order and number format Jackson

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Apache's primitive converters (org.apache.kafka.connect.converters.
  * {Boolean,Short,Integer,Long,Float,Double}Converter): the byte formats of

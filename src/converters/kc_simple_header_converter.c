@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SimpleHeaderConverter (org.apache.kafka.connect.storage.
  * SimpleHeaderConverter): header values as text, as Connect's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * StringConverter (org.apache.kafka.connect.storage.StringConverter):
  * writes the Java toString() text of any value in converter.encoding and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A port of the behaviour of Connect's Values.parseString: a tokenizer that
  * splits on unescaped : , { } [ ] " and a recursive parser over it. Inner

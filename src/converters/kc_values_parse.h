@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connect's Values.parseString: infer a schema and value from text, as
  * SimpleHeaderConverter and InsertHeader do. Handles null, booleans,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Base64 for JSON bytes and decimals. Written out here because the hot
  * path serialises straight into a kc_buf.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Base64 (standard alphabet, padded), as Jackson writes byte[] and Connect
  * Decimals in JSON.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Decimal <-> text. A Connect Decimal is an arbitrary-size big-endian
  * two's-complement unscaled integer, so the conversions work on byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Decimal helpers beyond the public ones in data.h: the text form Java's
  * BigDecimal.toString() gives (JsonConverter's NUMERIC format writes it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java 19+'s Double.toString and Float.toString (JDK-4511638): among the
  * decimals that round back to the value, the shortest; when the shortest has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java's text for floating-point numbers: Double.toString and
  * Float.toString (what Jackson writes for doubles and floats), with the

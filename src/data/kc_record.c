@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Records, headers and batches. A batch's records live in its arena; only
  * the pointer array is heap memory, so clearing a batch is one arena reset.

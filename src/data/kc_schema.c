@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connect schemas: a tree of refcounted, immutable-once-shared nodes. The
  * primitive singletons are static and ignore ref/unref, so hot paths can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connect values: tagged structs in an arena, plus deep copy, equality and
  * validation against a schema with the failing field's path.

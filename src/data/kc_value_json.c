@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Schemaless value <-> jansson, for offsets and other small documents off
  * the hot path (the JsonConverter has its own writer and parser).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Schemaless Connect values <-> jansson JSON, as JsonConverter with
  * schemas.enable=false reads and writes them. Used for source partitions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Java text form of a Connect value: what Apache Kafka's runtime prints
  * for String.valueOf(value) when the value holds the Java types that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connect's group subprotocols (see kc_connect_protocol.h). The layouts are
  * Kafka's protocol primitives, big-endian: STRING is an int16 length and

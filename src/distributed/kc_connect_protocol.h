@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connect's group subprotocols, as Apache Kafka Connect's workers write
  * them into JoinGroup metadata and SyncGroup assignments: "default"

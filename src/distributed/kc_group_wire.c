@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kafka's classic group requests and responses (see kc_group_wire.h).
  * Non-flexible versions only: STRING is an int16 length (-1 = null where

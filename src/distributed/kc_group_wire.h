@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kafka's classic group membership on the wire, for the distributed
  * herder's own group client (librdkafka lets no program define a group

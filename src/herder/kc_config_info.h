@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Config definitions and validation results in the JSON shapes of
  * Apache Kafka Connect's REST API: ConfigKeyInfo (GET

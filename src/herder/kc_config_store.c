@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The memory config store (see kc_config_store.h): what standalone mode
  * keeps between requests and forgets on exit, as Apache's

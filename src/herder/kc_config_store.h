@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config store: each connector's config, target state and task
  * configs, as Apache's ConfigBackingStore keeps them. An interface: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder: the one owner of connector and task state. The REST API and
  * the CLI talk to it only through these calls; each is thread-safe (it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The kc_herder_* calls (kc_herder.h) over any herder implementation:
  * each builds an op and hands it to the implementation's submit, then
@@ -6,6 +7,7 @@
  */
 #include "kc_internal.h"
 
+#include "herder/kc_herder_autorestart.h"
 #include "herder/kc_herder_core.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -129,9 +131,15 @@ kc_err_t kc_herder_delete(kc_herder_t *h, const char *name, kc_error_t *err)
 kc_err_t kc_herder_status(kc_herder_t *h, const char *name, json_t **out,
                           kc_error_t *err)
 {
+    kc_err_t rc;
+
     /* Straight from the status store: answers while the herder is busy. */
     *out = NULL;
-    return kc_status_store_connector_json(h->status, name, out, err);
+    rc = kc_status_store_connector_json(h->status, name, out, err);
+    if (rc == KC_OK) {
+        kc_autorestart_decorate(h, name, *out);
+    }
+    return rc;
 }
 
 kc_err_t kc_herder_tasks(kc_herder_t *h, const char *name, json_t **out,
@@ -143,8 +151,14 @@ kc_err_t kc_herder_tasks(kc_herder_t *h, const char *name, json_t **out,
 kc_err_t kc_herder_task_status(kc_herder_t *h, const char *name, int task,
                                json_t **out, kc_error_t *err)
 {
+    kc_err_t rc;
+
     *out = NULL;
-    return kc_status_store_task_json(h->status, name, task, out, err);
+    rc = kc_status_store_task_json(h->status, name, task, out, err);
+    if (rc == KC_OK) {
+        kc_autorestart_decorate_task(h, name, task, *out);
+    }
+    return rc;
 }
 
 kc_err_t kc_herder_restart(kc_herder_t *h, const char *name, bool include_tasks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core (see kc_herder_core.h): the connectors' lifecycle state
  * machine, status bookkeeping, KIP-745 restart plans, the connector ops
@@ -6,6 +7,7 @@
  */
 #include "kc_internal.h"
 
+#include "herder/kc_herder_autorestart.h"
 #include "herder/kc_herder_core.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -24,6 +26,13 @@ static void kc_herder_on_status(void *opaque, const char *connector, int task,
     /* The worker logs failures; this only records them. */
     kc_status_store_put(h->status, connector, task, state, kc_worker_id(h->w),
                         trace);
+    /* Any thread: the herder's thread decides about a restart. */
+    if (state == KC_STATE_FAILED && h->async && h->vt->post != NULL) {
+        kc_op_t *op = kc_op_new(KC_OP_FAILED, connector);
+
+        op->task = task;
+        h->vt->post(h, op);
+    }
 }
 
 static void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
@@ -31,6 +40,9 @@ static void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
 {
     kc_status_store_put(h->status, name, task, state, kc_worker_id(h->w),
                         trace);
+    if (state == KC_STATE_FAILED) {
+        kc_autorestart_failed(h, name, task);
+    }
 }
 
 /*
@@ -617,6 +629,7 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
         kc_hconn_stop(h, c);
         kc_herder_orphan_ops(h, c);
         kc_status_store_forget(h->status, c->name);
+        kc_autorestart_forget(h, c->name);
         kc_config_store_remove_connector(h->configs, c->name, NULL);
         memmove(&h->conns[i], &h->conns[i + 1],
                 (h->nconns - i - 1) * sizeof(*h->conns));
@@ -900,6 +913,9 @@ kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
     case KC_OP_CONNECTOR_RESULT:
         kc_herder_connector_result(h, op);
         return KC_OK;
+    case KC_OP_FAILED:
+        kc_autorestart_failed(h, op->name, op->task);
+        return KC_OK;
     }
     return kc_error_set(&op->err, KC_ERR, "unknown herder op %d", op->type);
 }
@@ -942,6 +958,7 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
     h->status = status;
     h->timeout_ms = KC_HERDER_TIMEOUT_MS;
     pthread_mutex_init(&h->exec_lock, NULL);
+    h->autorestart = kc_autorestart_new();
     kc_worker_set_status_listener(w, kc_herder_on_status, h);
 }
 
@@ -979,6 +996,8 @@ void kc_herder_core_release(kc_herder_t *h)
     h->nconns = 0;
     pthread_mutex_unlock(&h->exec_lock);
     kc_worker_set_status_listener(h->w, NULL, NULL);
+    kc_autorestart_destroy(h->autorestart, h->timers);
+    h->autorestart = NULL;
     kc_status_store_destroy(h->status);
     h->status = NULL;
     kc_config_store_destroy(h->configs);

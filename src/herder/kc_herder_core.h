@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core: what every herder shares, as Apache's AbstractHerder
  * is shared by StandaloneHerder and DistributedHerder. The core owns the
@@ -85,8 +86,10 @@ typedef enum kc_op_type {
     KC_OP_VALIDATE,
     KC_OP_PLUGIN_CONFIG,
     KC_OP_PING,
-    KC_OP_RECONFIGURE,     /* posted by the worker; nobody waits for it */
-    KC_OP_CONNECTOR_RESULT /* a connector thread's result; nobody waits */
+    KC_OP_RECONFIGURE,      /* posted by the worker; nobody waits for it */
+    KC_OP_CONNECTOR_RESULT, /* a connector thread's result; nobody waits */
+    KC_OP_FAILED /* a task thread reported FAILED (auto restart); nobody waits
+                  */
 } kc_op_type_t;
 
 /*
@@ -164,6 +167,10 @@ struct kc_herder {
     /* Held ops whose connector went away: answered before the next op. */
     kc_op_t **orphans;
     size_t norphans;
+    /* The implementation's timers (may be NULL: no automatic restarts);
+     * @locality the herder's thread. */
+    struct kc_timers *timers;
+    struct kc_autorestart *autorestart; /* kc_herder_autorestart.h */
 };
 
 /**

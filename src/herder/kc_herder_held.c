@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ops the herder core holds while a connector's own thread runs its start
  * or task_configs (async herders, kc_herder_vt_t.post): an op that changes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core's offsets and topics ops (GET/PATCH/DELETE
  * .../offsets, GET/PUT .../topics): split from kc_herder_core.c to keep

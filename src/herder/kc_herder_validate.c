@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core's config side: props <-> JSON conversions, plugin
  * lookup and connector config validation (config providers resolved,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core's JSON views (see kc_herder_core.h): a connector's info,
  * config and tasks, and the list with its expansions, read from the config
@@ -5,6 +6,7 @@
  */
 #include "kc_internal.h"
 
+#include "herder/kc_herder_autorestart.h"
 #include "herder/kc_herder_core.h"
 
 /* ---- JSON views ------------------------------------------------------- */
@@ -102,6 +104,7 @@ kc_err_t kc_op_list(kc_herder_t *h, kc_op_t *op)
                 json_decref(entry);
                 continue;
             }
+            kc_autorestart_decorate(h, c->name, st);
             json_object_set_new(entry, "status", st);
         }
         if (op->flags & KC_HERDER_EXPAND_INFO) {

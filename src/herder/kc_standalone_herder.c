@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The standalone herder: the herder core (kc_herder_core.h) served by one
  * thread; connectors' start and task_configs run on their own threads and
@@ -225,6 +226,7 @@ kc_herder_t *kc_standalone_herder_new(kc_worker_t *w, kc_error_t *err)
     pthread_mutex_init(&sh->lock, NULL);
     kc_herder_core_init(&sh->base, &kc_standalone_vt, w, kc_status_store_new(),
                         kc_config_store_new());
+    sh->base.timers = sh->timers; /* automatic restarts run on them */
     kc_worker_set_reconfigure_listener(w, kc_standalone_on_reconfigure, sh);
     return &sh->base;
 }

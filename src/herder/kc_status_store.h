@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The status store: the last reported state of every connector and task,
  * as GET /connectors/{name}/status shows it. An interface (as Apache's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The built-in plugins. Each area registers its descriptors through one
  * function; add a row here when an area gains one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Version requirements of the `*.plugin.version` keys. Every built-in
  * plugin has one version (Apache's release), so a requirement only

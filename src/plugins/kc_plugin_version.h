@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The 4.1 `*.plugin.version` keys (connector.plugin.version,
  * key/value/header.converter.plugin.version, transforms.<a>.plugin.version,

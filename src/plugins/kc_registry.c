@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The plugin registry. Descriptors are borrowed: built-ins are static,
  * loaded ones live in shared objects the registry keeps open until it is

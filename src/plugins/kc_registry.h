@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The plugin registry: built-in descriptors plus those loaded from shared
  * objects under plugin.path. Lookup by short name, Java class name or alias.

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "kc_internal.h"
 
 #include "config/kc_config_doc.h"
 #include "plugins/kc_registry_doc.h"
+#include "distributed/kc_distributed_config.h"
 #include "runtime/kc_worker_config.h"
 
 static const char *const kc_kind_titles[KC_PLUGIN_KIND_COUNT] = {
@@ -70,18 +72,26 @@ kc_err_t kc_configuration_doc_markdown(kc_buf_t *out, kc_error_t *err)
         {"Worker", "Keys of the worker's properties file (`kconnect standalone "
                    "WORKER.properties ...`). Keys starting with `producer.`, "
                    "`consumer.` and `admin.` go to the Kafka clients."},
+        {"Standalone worker", "Keys only a standalone worker reads."},
+        {"Distributed worker",
+         "Keys only a distributed worker reads (`kconnect distributed "
+         "WORKER.properties`, Apache's DistributedConfig). Distributed mode "
+         "is not finished: the worker checks these keys and refuses to "
+         "start."},
         {"All connectors", "Keys every connector takes, beside its own."},
         {"All source connectors", "Keys every source connector takes."},
         {"All sink connectors", "Keys every sink connector takes."},
     };
-    const kc_config_def_t *tables[4];
+    const kc_config_def_t *tables[6];
     kc_registry_t *reg;
     kc_err_t rc = KC_OK;
 
-    tables[0] = kc_worker_config_defs()[0];
-    tables[1] = kc_connector_common_def();
-    tables[2] = kc_source_connector_def();
-    tables[3] = kc_sink_connector_def();
+    tables[0] = kc_worker_common_config_def();
+    tables[1] = kc_standalone_config_def();
+    tables[2] = kc_distributed_config_def();
+    tables[3] = kc_connector_common_def();
+    tables[4] = kc_source_connector_def();
+    tables[5] = kc_sink_connector_def();
     kc_buf_puts(out,
                 "# Configuration reference\n\n"
                 "<!-- Generated from the config tables by build/kc_config_doc "

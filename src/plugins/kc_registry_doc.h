@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config reference of every registered plugin as Markdown (part of
  * the generated docs/CONFIGURATION.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Extra response headers of the REST server: CORS as Apache's
  * access.control.allow.origin / access.control.allow.methods (Jetty's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * /admin/loggers, as Apache's LoggingResource: list known loggers, read
  * one, set a level for a logger and every known logger below it.

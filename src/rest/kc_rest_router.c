@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The router: matches a request against the route table
  * (kc_rest_routes.c) and rows mounted at run time, hands the chosen row's
@@ -50,6 +51,7 @@ void kc_rest_response_release(kc_rest_response_t *resp)
     resp->body = NULL;
     resp->location = NULL;
     resp->content_type = NULL;
+    resp->www_authenticate = NULL;
 }
 
 void kc_rest_response_set_data(kc_rest_response_t *resp, int status,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Connect REST API's handlers and the route table that names them
  * (the matcher is kc_rest_router.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Connect REST API's routes, independent of the HTTP server: a parsed
  * request in, a status and a body (JSON, or bytes of another content type)
@@ -44,6 +45,7 @@ typedef struct kc_rest_response {
     json_t *body;   /* a JSON body, or NULL */
     char *location; /* Location header, or NULL */
     char *allow;    /* Allow header (an OPTIONS answer), or NULL */
+    const char *www_authenticate; /* WWW-Authenticate (a literal), or NULL */
     /* A body that is not JSON (used when body is NULL): its content type,
      * a string that outlives the response (a literal), and its bytes. */
     const char *content_type;

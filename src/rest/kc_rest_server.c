@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The REST server: libmicrohttpd daemons (one per listener) in front of
  * kc_rest_route. Each daemon serves its connections from a small pool of
@@ -10,9 +11,11 @@
  */
 #include "kc_internal.h"
 
+#include "rest/kc_rest_auth.h"
 #include "rest/kc_rest_headers.h"
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_server.h"
+#include "rest/kc_rest_tls.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_utf8.h"
@@ -47,11 +50,13 @@
 typedef struct kc_listener {
     char *host; /* "" = every interface */
     int port;
+    bool https;
 } kc_listener_t;
 
 typedef struct kc_rest_daemon_ctx {
     struct kc_rest_server *srv;
     size_t index;
+    kc_tls_client_auth_t client_auth; /* https listeners */
 } kc_rest_daemon_ctx_t;
 
 struct kc_rest_conn;
@@ -85,6 +90,10 @@ struct kc_rest_server {
     size_t ndaemons;
     int port;
     char *url;
+    /* Key material of the https listeners: libmicrohttpd borrows it. */
+    kc_rest_tls_t tls;
+    kc_rest_tls_t admin_tls;
+    kc_rest_auth_t *auth; /* basic authentication, or NULL */
 };
 
 typedef struct kc_args {
@@ -170,10 +179,10 @@ static kc_err_t kc_listeners_parse(const char *key, const char *value,
             return KC_ERR_INVALID;
         }
         *sep = '\0';
-        if (strcasecmp(item, "http") != 0) {
+        if (strcasecmp(item, "http") != 0 && strcasecmp(item, "https") != 0) {
             kc_error_set(err, KC_ERR_UNSUPPORTED,
-                         "invalid %s \"%s://...\": only http listeners are "
-                         "supported",
+                         "invalid %s \"%s://...\": only http and https "
+                         "listeners are supported",
                          key, item);
             kc_free(item);
             kc_listeners_free(ls, *n);
@@ -205,6 +214,7 @@ static kc_err_t kc_listeners_parse(const char *key, const char *value,
         }
         ls[*n].host = kc_strdup(s);
         ls[*n].port = (int)port;
+        ls[*n].https = strcasecmp(item, "https") == 0;
         (*n)++;
         kc_free(item);
         p = end != NULL ? end + 1 : p + strlen(p);
@@ -369,6 +379,10 @@ static enum MHD_Result kc_send(kc_rest_server_t *srv,
     }
     if (resp->allow != NULL) {
         kc_hdr_add(&hdrs, MHD_HTTP_HEADER_ALLOW, resp->allow, true);
+    }
+    if (resp->www_authenticate != NULL) {
+        kc_hdr_add(&hdrs, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                   resp->www_authenticate, true);
     }
     kc_rest_headers_apply(
         srv->headers,
@@ -599,6 +613,31 @@ static bool kc_http_checks(struct MHD_Connection *conn, const char *url,
     return true;
 }
 
+/*
+ * Whether basic authentication refuses the request. As Apache's filter,
+ * which Jersey runs once a resource matched: a path no route serves is
+ * still a 404 (405 for another method), credentials or not.
+ */
+static bool kc_rest_denied(kc_rest_daemon_ctx_t *dctx,
+                           struct MHD_Connection *conn, const char *method,
+                           const char *path)
+{
+    kc_rest_server_t *srv = dctx->srv;
+    const char *m = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0
+                        ? MHD_HTTP_METHOD_GET
+                        : method;
+    int status = 404;
+
+    if (srv->auth == NULL ||
+        kc_rest_auth_allows(
+            srv->auth, m, path,
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_AUTHORIZATION))) {
+        return false;
+    }
+    return kc_rest_lookup(&srv->opts[dctx->index], m, path, &status) != NULL;
+}
+
 static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
                                       const char *url, const char *method,
                                       const char *version,
@@ -615,6 +654,22 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
     const char *path = url;
 
     if (state == NULL) {
+        if (dctx->client_auth != KC_TLS_AUTH_NONE) {
+            const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+                conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+
+            /* The handshake is done; a client without a certificate the
+             * trust store verifies is dropped before its request is read,
+             * as a JVM server that needs (or wants) client auth fails the
+             * handshake. */
+            if (!kc_rest_tls_peer_ok(ci != NULL ? ci->tls_session : NULL,
+                                     dctx->client_auth)) {
+                kc_log_debug(KC_REST_LOGGER,
+                             "refusing a TLS client: no trusted client "
+                             "certificate");
+                return MHD_NO;
+            }
+        }
         state = kc_calloc(1, sizeof(*state));
         kc_buf_init(&state->body, KC_REST_MAX_BODY);
         state->start_ms = kc_clock_now_ms();
@@ -656,6 +711,13 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         state->resp.status = 200;
     } else if (!kc_http_checks(conn, url, version, &state->resp, &path)) {
         /* answered: a 400 as Jetty's */
+    } else if (kc_rest_denied(dctx, conn, method, path)) {
+        /* Apache's entity, negotiated to its resources' JSON type; the
+         * challenge is what HTTP asks of a 401 (Apache sends none). */
+        kc_rest_response_set_data(&state->resp, 401, "application/json",
+                                  KC_BASIC_AUTH_DENIED,
+                                  strlen(KC_BASIC_AUTH_DENIED));
+        state->resp.www_authenticate = "Basic realm=\"Kafka Connect\"";
     } else if (state->too_large) {
         kc_rest_error(&state->resp, 413, "Request body is larger than %u bytes",
                       KC_REST_MAX_BODY);
@@ -760,9 +822,11 @@ static unsigned kc_rest_conn_limit(size_t ndaemons)
 }
 
 static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
-                               kc_rest_options_t opts, unsigned conn_limit,
-                               kc_error_t *err)
+                               const kc_rest_tls_t *tls, kc_rest_options_t opts,
+                               unsigned conn_limit, kc_error_t *err)
 {
+    struct MHD_OptionItem tls_opts[6];
+    size_t ntls = 0;
     struct sockaddr_storage ss;
     struct MHD_Daemon *d;
     /* epoll: no FD_SETSIZE bound, no thread per connection; handlers run
@@ -808,6 +872,23 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
     srv->opts[i] = opts;
     srv->ctx[i].srv = srv;
     srv->ctx[i].index = i;
+    srv->ctx[i].client_auth = KC_TLS_AUTH_NONE;
+    if (l->https) {
+        flags |= MHD_USE_TLS;
+        tls_opts[ntls++] =
+            (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key_pem};
+        tls_opts[ntls++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+                                                   tls->cert_pem};
+        tls_opts[ntls++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES,
+                                                   0, tls->priorities};
+        if (tls->client_auth != KC_TLS_AUTH_NONE) {
+            /* With a trust list, libmicrohttpd asks for a certificate. */
+            tls_opts[ntls++] = (struct MHD_OptionItem){
+                MHD_OPTION_HTTPS_MEM_TRUST, 0, tls->trust_pem};
+            srv->ctx[i].client_auth = tls->client_auth;
+        }
+    }
+    tls_opts[ntls] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     d = MHD_start_daemon(
         flags, (uint16_t)l->port, NULL, NULL, kc_rest_access, &srv->ctx[i],
         MHD_OPTION_EXTERNAL_LOGGER, kc_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
@@ -815,11 +896,12 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
         NULL, MHD_OPTION_NOTIFY_COMPLETED, kc_rest_completed, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)KC_REST_IO_THREADS,
-        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_ARRAY, tls_opts,
+        MHD_OPTION_END);
     if (d == NULL) {
-        return kc_error_set(err, KC_ERR_IO,
-                            "could not listen on http://%s:%d: %s", l->host,
-                            l->port, strerror(errno));
+        return kc_error_set(
+            err, KC_ERR_IO, "could not listen on %s://%s:%d: %s",
+            l->https ? "https" : "http", l->host, l->port, strerror(errno));
     }
     srv->daemons[i] = d;
     srv->ndaemons++;
@@ -828,8 +910,9 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
         srv->port = info->port;
     }
     kc_log_debug(KC_REST_LOGGER,
-                 "Bound %s listener http://%s:%d/ (at most %u connections)",
-                 opts.public_enabled ? "REST" : "admin", l->host,
+                 "Bound %s listener %s://%s:%d/ (at most %u connections)",
+                 opts.public_enabled ? "REST" : "admin",
+                 l->https ? "https" : "http", l->host,
                  info != NULL ? (int)info->port : l->port, conn_limit);
     return KC_OK;
 }
@@ -839,11 +922,51 @@ static const char *kc_worker_prop(const kc_config_t *cfg, const char *key)
     return cfg != NULL ? kc_props_get(kc_config_props(cfg), key) : NULL;
 }
 
+/*
+ * Load the TLS settings of @p ls's https listeners (none: nothing to do)
+ * from the keys under @p prefix, or the unprefixed ssl.* ones.
+ */
+static kc_err_t kc_rest_tls_for(const kc_config_t *cfg, const char *prefix,
+                                const kc_listener_t *ls, size_t n,
+                                kc_rest_tls_t *tls, kc_error_t *err)
+{
+    const char *used = "";
+    kc_props_t *none = NULL;
+    kc_props_t *ssl;
+    bool any = false;
+    kc_err_t rc;
+
+    memset(tls, 0, sizeof(*tls));
+    for (size_t i = 0; i < n; i++) {
+        any = any || ls[i].https;
+    }
+    if (!any) {
+        return KC_OK;
+    }
+    if (cfg == NULL) {
+        none = kc_props_new();
+    }
+    ssl = kc_rest_tls_settings(cfg != NULL ? kc_config_props(cfg) : none,
+                               prefix, &used);
+    rc = kc_rest_tls_load(ssl, used, tls, err);
+    if (rc != KC_OK) {
+        /* "listeners" or "admin.listeners": which https listeners. */
+        kc_error_prefix(err, "%.*s", (int)(strlen(prefix) - strlen(".https.")),
+                        prefix);
+    }
+    kc_props_destroy(ssl);
+    kc_props_destroy(none);
+    return rc;
+}
+
 kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
                                      const kc_config_t *worker_config,
                                      kc_error_t *err)
 {
     kc_rest_server_t *srv = kc_calloc(1, sizeof(*srv));
+    const char *scheme;
+    const char *adv_listener =
+        kc_worker_prop(worker_config, "rest.advertised.listener");
     kc_listener_t ls[KC_REST_MAX_LISTENERS];
     kc_listener_t admin[KC_REST_MAX_LISTENERS];
     size_t nls = 0;
@@ -872,6 +995,12 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
         kc_rest_server_destroy(srv);
         return NULL;
     }
+    if (worker_config != NULL &&
+        kc_rest_auth_new(kc_config_props(worker_config), getenv("KAFKA_OPTS"),
+                         &srv->auth, err) != KC_OK) {
+        kc_rest_server_destroy(srv);
+        return NULL;
+    }
     if (listeners == NULL || *listeners == '\0') {
         listeners = "http://:8083";
     }
@@ -891,20 +1020,30 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
         kc_rest_server_destroy(srv);
         return NULL;
     }
+    /* Admin https listeners fall back to the unprefixed ssl.* keys, not
+     * to listeners.https.* (Apache's RestServer). */
+    if (kc_rest_tls_for(worker_config, "listeners.https.", ls, nls, &srv->tls,
+                        err) != KC_OK ||
+        kc_rest_tls_for(worker_config, "admin.listeners.https.", admin, nadmin,
+                        &srv->admin_tls, err) != KC_OK) {
+        goto fail;
+    }
     /* admin.listeners unset: /admin on the main listeners; "" disables. */
     opts.public_enabled = true;
     opts.admin_enabled = admin_listeners == NULL;
     opts.mounts = &srv->mounts;
     conn_limit = kc_rest_conn_limit(nls + nadmin);
     for (size_t i = 0; i < nls; i++) {
-        if (kc_rest_listen(srv, &ls[i], opts, conn_limit, err) != KC_OK) {
+        if (kc_rest_listen(srv, &ls[i], &srv->tls, opts, conn_limit, err) !=
+            KC_OK) {
             goto fail;
         }
     }
     opts.public_enabled = false;
     opts.admin_enabled = true;
     for (size_t i = 0; i < nadmin; i++) {
-        if (kc_rest_listen(srv, &admin[i], opts, conn_limit, err) != KC_OK) {
+        if (kc_rest_listen(srv, &admin[i], &srv->admin_tls, opts, conn_limit,
+                           err) != KC_OK) {
             goto fail;
         }
     }
@@ -924,13 +1063,21 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
         kc_config_is_set(worker_config, "rest.advertised.port")) {
         port = kc_config_int(worker_config, "rest.advertised.port");
     }
+    /* Apache's advertisedUrl: rest.advertised.listener, else http if the
+     * listeners name an http one, else https. */
+    if (adv_listener != NULL && *adv_listener != '\0') {
+        scheme = strcasecmp(adv_listener, "https") == 0 ? "https" : "http";
+    } else {
+        scheme = strcasestr(listeners, "http://") != NULL ? "http" : "https";
+    }
     id = kc_asprintf("%s:%d", host, port);
-    srv->url = kc_asprintf(strchr(host, ':') != NULL ? "http://[%s]:%d/"
-                                                     : "http://%s:%d/",
-                           host, port);
+    srv->url =
+        kc_asprintf(strchr(host, ':') != NULL ? "%s://[%s]:%d/" : "%s://%s:%d/",
+                    scheme, host, port);
     kc_worker_set_id(kc_herder_worker(h), id);
     kc_log_info(KC_REST_LOGGER,
-                "REST server listening at http://%s:%d/, advertising URL %s",
+                "REST server listening at %s://%s:%d/, advertising URL %s",
+                ls[0].https ? "https" : "http",
                 *ls[0].host != '\0' ? ls[0].host : "0.0.0.0", srv->port,
                 srv->url);
     kc_log_info(KC_REST_LOGGER, "REST resources initialized; server is "
@@ -983,6 +1130,9 @@ void kc_rest_server_destroy(kc_rest_server_t *srv)
     pthread_mutex_destroy(&srv->mount_lock);
     pthread_cond_destroy(&srv->pool.wake);
     kc_rest_headers_destroy(srv->headers);
+    kc_rest_tls_release(&srv->tls);
+    kc_rest_tls_release(&srv->admin_tls);
+    kc_rest_auth_destroy(srv->auth);
     kc_free(srv->url);
     kc_free(srv);
 }

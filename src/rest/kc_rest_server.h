@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The REST API server (libmicrohttpd) in front of a herder. */
 #ifndef KC_REST_KC_REST_SERVER_H
 #define KC_REST_KC_REST_SERVER_H

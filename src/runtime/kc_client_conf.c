@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Java-client-to-librdkafka settings translation: which producer,
  * consumer and admin settings librdkafka takes as they are, which it takes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The connector's config tables (common, source, sink), as Apache Kafka
  * Connect defines them, and the connector-side checks: a sink's topics and
@@ -9,6 +10,7 @@
 
 #include "runtime/kc_worker_config_int.h"
 
+#include "herder/kc_herder_autorestart.h"
 #include "plugins/kc_plugin_version.h"
 #include "plugins/kc_registry.h"
 #include "transforms/kc_transform_chain.h"
@@ -378,6 +380,7 @@ void kc_connector_config_check(const kc_registry_t *reg,
                                const kc_props_t *config, bool is_sink,
                                kc_config_result_t *result)
 {
+    kc_autorestart_check(config, result);
     if (is_sink) {
         const char *topics = kc_props_get(config, "topics");
         const char *regex = kc_props_get(config, "topics.regex");

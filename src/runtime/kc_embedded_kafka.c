@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The embedded Kafka: a librdkafka mock cluster owned by a private client
  * handle (the mock cluster lives on that handle's threads).

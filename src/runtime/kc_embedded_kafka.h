@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The embedded Kafka of the quick start: librdkafka's in-process mock
  * cluster, reachable over TCP on 127.0.0.1 so kcat and other clients can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Retry, tolerance, log reporter and dead letter queue of one task; see
  * kc_error_handler.h.
@@ -661,26 +662,6 @@ const char *kc_error_handler_transform_class_of(const kc_registry_t *reg,
     head =
         reg != NULL ? kc_registry_find(reg, KC_PLUGIN_TRANSFORM, type) : NULL;
     return head != NULL && head->class_name != NULL ? head->class_name : type;
-}
-
-const char *kc_error_handler_transform_class(const kc_registry_t *reg,
-                                             const kc_props_t *config,
-                                             const char *message)
-{
-    const char *p = message != NULL ? strstr(message, "transform \"") : NULL;
-    const char *end;
-    char alias[256];
-
-    if (p == NULL) {
-        return "null";
-    }
-    p += strlen("transform \"");
-    end = strchr(p, '"');
-    if (end == NULL || (size_t)(end - p) > 200) {
-        return "null";
-    }
-    snprintf(alias, sizeof(alias), "%.*s", (int)(end - p), p);
-    return kc_error_handler_transform_class_of(reg, config, alias);
 }
 
 bool kc_error_set_kafka_fatal(kc_error_t *err, rd_kafka_t *rk)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The error handler of one task: Apache's RetryWithToleranceOperator with
  * its LogReporter and DeadLetterQueueReporter, for the converter,
@@ -179,16 +180,6 @@ void kc_error_handler_add_headers(const kc_error_handler_t *eh,
 const char *kc_error_handler_transform_class_of(const kc_registry_t *reg,
                                                 const kc_props_t *config,
                                                 const char *alias);
-
-/**
- * @brief kc_error_handler_transform_class_of for the alias a chain error
- * message starts with (`transform "a" failed: ...`). The runtime no longer
- * reads messages (it uses the error's origin); this stays for callers that
- * hold only the text.
- */
-const char *kc_error_handler_transform_class(const kc_registry_t *reg,
-                                             const kc_props_t *config,
-                                             const char *message);
 
 /**
  * @brief Name the plugin that ran ctx->stage in @p ctx (class_name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The fetch waker thread (see kc_fetch_waker.h for why it exists).
  */

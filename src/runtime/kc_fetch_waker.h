@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Keeps a busy consumer's fetcher from idling on librdkafka < 2.1.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The offsets file, byte-compatible with Apache Kafka's
  * FileOffsetBackingStore (see kc_offset_store.h for the format).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The source offset store, an interface (as Apache's OffsetBackingStore):
  * kc_offset_store_* dispatch through kc_offset_store_vt_t, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Two open-addressing hash tables in front of the partition indexes:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Source partitions of one task, each given a dense index in the order
  * first seen. Lookups cost the same whether the task has one partition or

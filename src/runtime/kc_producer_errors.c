@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The text of a source record Kafka refused: the Java exception Apache's
  * producer would report, and a message that names the topic, the cause

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sink task runner: one thread and one consumer (group
  * connect-<connector>) per task.
@@ -998,6 +999,11 @@ void kc_sink_task_ctx_timeout(kc_sink_task_ctx_t *tctx, int64_t timeout_ms)
 kc_err_t kc_sink_report(kc_sink_task_ctx_t *tctx, const kc_record_t *rec,
                         const kc_error_t *error)
 {
+    /* A plugin may call this without a context (its own tests, or before
+     * start): nothing can be reported, so the put must fail. */
+    if (tctx == NULL || tctx->task == NULL || rec == NULL) {
+        return error != NULL && error->code != KC_OK ? error->code : KC_ERR;
+    }
     sink_runner_t *sr = tctx->task->sink_runner;
     kc_error_context_t ctx = {
         .stage = KC_STAGE_TASK_PUT,

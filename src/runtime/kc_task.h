@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A task of the worker: the state its thread shares with the herder
  * thread, and the worker services the source and sink runners use.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The key, value and header converters of one task, chosen as Apache does:
  * a converter named in the connector config (with its "key.converter."

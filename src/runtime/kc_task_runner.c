@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The task-runner core: see kc_task_runner.h. The loop's order within one
  * step is the runners' own: client events, the commit timer, the target

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The task-runner core, shared by the source and sink runners as Apache's
  * WorkerTask is by WorkerSourceTask and WorkerSinkTask. It owns what does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The worker: creation, connector instances and teardown. Its Kafka
  * clients' settings, task threads, active topics and topic creation, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The settings of the worker's librdkafka clients (producer, consumer,
  * admin): Apache's base settings, then the worker's, then the

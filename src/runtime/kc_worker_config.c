@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The worker's config table, as Apache Kafka Connect defines it, and its
  * checks (the log.debug areas, security settings kconnect refuses, the
@@ -12,6 +13,8 @@
 #include "runtime/kc_worker_config_int.h"
 
 #include "plugins/kc_registry.h"
+#include "rest/kc_rest_auth.h"
+#include "rest/kc_rest_tls.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
 
@@ -279,12 +282,6 @@ static const kc_config_def_t worker_def[] = {
          "Maximum number of milliseconds to wait for records to flush before "
          "cancelling the offset commit.",
      KC_CFG_BIND(kc_worker_conf_t, offset_flush_timeout_ms)},
-    {.name = "offset.storage.file.filename",
-     .type = KC_CFG_STRING,
-     .importance = HIGH,
-     .doc = "File to store source connector offsets in.",
-     .flags = KC_CFG_F_REQUIRED,
-     KC_CFG_BIND(kc_worker_conf_t, offset_storage_file_filename)},
     {.name = "plugin.path",
      .type = KC_CFG_LIST,
      .importance = LOW,
@@ -423,11 +420,67 @@ static const kc_config_def_t worker_def[] = {
      .default_value = "",
      .importance = LOW,
      .doc = "Comma-separated names of ConnectRestExtension classes."},
+    {.name = KC_BASIC_AUTH_JAAS_KEY,
+     .type = KC_CFG_STRING,
+     .importance = LOW,
+     .doc = "kconnect only: the JAAS file of basic authentication "
+            "(rest.extension.classes=" KC_BASIC_AUTH_EXTENSION "), read "
+            "instead of -Djava.security.auth.login.config= in KAFKA_OPTS, "
+            "which Apache reads and kconnect also honours. See "
+            "docs/security.md."},
     {.name = "response.http.headers.config",
      .type = KC_CFG_STRING,
      .default_value = "",
      .importance = LOW,
      .doc = "Rules for REST API HTTP response headers."},
+    {.name = "auto.restart.enable",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "false",
+     .importance = LOW,
+     .doc = "kconnect only: restart FAILED connectors and tasks "
+            "automatically, after a growing backoff (auto.restart.backoff.*), "
+            "at most auto.restart.max.attempts times. Off by default, as "
+            "Apache Kafka Connect has no such restart. A connector config may "
+            "set any auto.restart.* key to override the worker's. Attempts "
+            "and the next restart show in GET "
+            "/connectors/{name}/status (\"auto_restart\")."},
+    {.name = "auto.restart.backoff.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "120000",
+     .importance = LOW,
+     .doc = "kconnect only: the wait before the second automatic restart "
+            "(the first one is immediate); each later wait is "
+            "auto.restart.backoff.factor times longer.",
+     .flags = KC_CFG_F_MIN},
+    {.name = "auto.restart.backoff.factor",
+     .type = KC_CFG_DOUBLE,
+     .default_value = "3",
+     .importance = LOW,
+     .doc = "kconnect only: how much longer each automatic restart waits "
+            "than the one before (at least 1).",
+     .flags = KC_CFG_F_MIN,
+     .min = 1},
+    {.name = "auto.restart.backoff.max.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "3600000",
+     .importance = LOW,
+     .doc = "kconnect only: the longest wait before an automatic restart.",
+     .flags = KC_CFG_F_MIN},
+    {.name = "auto.restart.max.attempts",
+     .type = KC_CFG_INT,
+     .default_value = "10",
+     .importance = LOW,
+     .doc = "kconnect only: automatic restarts of a connector or task before "
+            "kconnect gives up and leaves it FAILED (-1: no limit).",
+     .flags = KC_CFG_F_MIN,
+     .min = -1},
+    {.name = "auto.restart.reset.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "600000",
+     .importance = LOW,
+     .doc = "kconnect only: a connector or task that fails this long after "
+            "its last automatic restart starts counting attempts afresh.",
+     .flags = KC_CFG_F_MIN},
     {.name = "log.debug",
      .type = KC_CFG_LIST,
      .default_value = "",
@@ -441,11 +494,33 @@ static const kc_config_def_t worker_def[] = {
     {.name = NULL},
 };
 
-static const kc_config_def_t *const worker_defs[] = {worker_def, NULL};
+/* Apache's StandaloneConfig: what only a standalone worker has. */
+static const kc_config_def_t standalone_def[] = {
+    {.name = "offset.storage.file.filename",
+     .type = KC_CFG_STRING,
+     .importance = HIGH,
+     .doc = "File to store source connector offsets in.",
+     .flags = KC_CFG_F_REQUIRED,
+     KC_CFG_BIND(kc_worker_conf_t, offset_storage_file_filename)},
+    {.name = NULL},
+};
+
+static const kc_config_def_t *const worker_defs[] = {worker_def, standalone_def,
+                                                     NULL};
 
 const kc_config_def_t *const *kc_worker_config_defs(void)
 {
     return worker_defs;
+}
+
+const kc_config_def_t *kc_worker_common_config_def(void)
+{
+    return worker_def;
+}
+
+const kc_config_def_t *kc_standalone_config_def(void)
+{
+    return standalone_def;
 }
 
 kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
@@ -466,51 +541,54 @@ void kc_worker_conf_release(kc_worker_conf_t *conf)
  * worker's connections are protected, so each is an error naming the key.
  * (Top-level and producer./consumer./admin. ssl.*, sasl.* and
  * security.protocol go to librdkafka, which applies them:
- * kc_client_conf_apply, kc_worker_admin_base_props.)
+ * kc_client_conf_apply, kc_worker_admin_base_props.) The REST server's
+ * TLS keys are checked by kc_rest_tls_check, its extensions here.
  */
 static void kc_worker_security_check(const kc_props_t *props,
                                      kc_config_result_t *result)
 {
-    for (size_t i = 0; i < kc_props_count(props); i++) {
-        const char *key = kc_props_key_at(props, i);
-        const char *v = kc_props_value_at(props, i);
+    static const char *const tls_prefixes[] = {"listeners.https.",
+                                               "admin.listeners.https."};
+    const char *v = kc_props_get(props, "rest.extension.classes");
 
-        if (strcmp(key, "rest.extension.classes") == 0) {
-            if (!kc_worker_config_is_blank(v)) {
+    if (v != NULL) {
+        kc_strlist_t classes = {0};
+
+        kc_str_split_comma(v, &classes);
+        for (size_t i = 0; i < classes.count; i++) {
+            if (strcmp(classes.items[i], KC_BASIC_AUTH_EXTENSION) != 0) {
                 kc_worker_config_issue(
-                    result, key,
-                    "REST extensions are not supported by kconnect (the "
-                    "REST API would run without them, e.g. without basic "
-                    "authentication); remove rest.extension.classes");
+                    result, "rest.extension.classes",
+                    "REST extension %s is not supported by kconnect (the "
+                    "REST API would run without it); only %s is",
+                    classes.items[i], KC_BASIC_AUTH_EXTENSION);
             }
-        } else if (kc_str_starts_with(key, "listeners.https.")) {
-            kc_worker_config_issue(result, key,
-                                   "HTTPS listeners are not supported by "
-                                   "kconnect; remove %s",
-                                   key);
-        } else if (strcmp(key, "rest.advertised.listener") == 0) {
-            char *t =
-                kc_str_trim_dup(v != NULL ? v : "", v != NULL ? strlen(v) : 0);
-
-            if (kc_str_eq_nocase(t, "https")) {
-                kc_worker_config_issue(result, key,
-                                       "HTTPS listeners are not supported "
-                                       "by kconnect");
-            }
-            kc_free(t);
-        } else if (strcmp(key, "ssl.client.auth") == 0) {
-            /* Only the REST server's TLS reads it in Apache's worker. */
-            kc_worker_config_issue(result, key,
-                                   "HTTPS listeners are not supported by "
-                                   "kconnect; remove %s",
-                                   key);
         }
+        kc_strlist_release(&classes);
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(tls_prefixes); i++) {
+        const char *used = "";
+        kc_props_t *ssl = kc_rest_tls_settings(props, tls_prefixes[i], &used);
+
+        if (used[0] != '\0') {
+            kc_rest_tls_check(ssl, used, result);
+        }
+        kc_props_destroy(ssl);
     }
 }
 
 kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                 const kc_props_t *props,
                                 kc_config_result_t *result)
+{
+    return kc_worker_config_check_with(reg, kc_worker_config_defs(), props,
+                                       result);
+}
+
+kc_err_t kc_worker_config_check_with(const kc_registry_t *reg,
+                                     const kc_config_def_t *const *defs,
+                                     const kc_props_t *props,
+                                     kc_config_result_t *result)
 {
     static const struct {
         const char *prefix;
@@ -525,7 +603,7 @@ kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                    {"value.converter", KC_PLUGIN_CONVERTER},
                    {"header.converter", KC_PLUGIN_HEADER_CONVERTER}};
 
-    kc_config_validate(kc_worker_config_defs(), props, result);
+    kc_config_validate(defs, props, result);
     kc_worker_security_check(props, result);
     for (size_t i = 0; reg != NULL && i < KC_ARRAY_LEN(classes); i++) {
         const char *cls = kc_props_get(props, classes[i].key);

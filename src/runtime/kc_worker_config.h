@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Worker and connector config tables (Apache's WorkerConfig,
  * StandaloneConfig, RestServerConfig, ConnectorConfig, SourceConnectorConfig,
@@ -16,6 +17,10 @@
 
 /** @brief The standalone worker's keys; a NULL-terminated list of tables. */
 const kc_config_def_t *const *kc_worker_config_defs(void);
+/** @brief The keys of every worker (Apache's WorkerConfig). */
+const kc_config_def_t *kc_worker_common_config_def(void);
+/** @brief The keys only a standalone worker has (StandaloneConfig). */
+const kc_config_def_t *kc_standalone_config_def(void);
 
 /*
  * The worker keys the runtime reads, bound (kc_config_bind) from the rows
@@ -121,6 +126,11 @@ void kc_connector_plugins_check(const kc_registry_t *reg,
 kc_err_t kc_worker_config_check(const kc_registry_t *reg,
                                 const kc_props_t *props,
                                 kc_config_result_t *result);
+/** @brief The same checks with another worker's tables (distributed). */
+kc_err_t kc_worker_config_check_with(const kc_registry_t *reg,
+                                     const kc_config_def_t *const *defs,
+                                     const kc_props_t *props,
+                                     kc_config_result_t *result);
 
 /**
  * @brief Append an issue to @p result: the message is owned by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the worker's config table (kc_worker_config.c) and the connector's
  * (kc_connector_config.c) share. Private to those two files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connector instances: create, start, task configs, stop. The plugin's
  * start and task_configs may block (a JDBC connector listing tables, a

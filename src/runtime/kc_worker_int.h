@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the worker's files share (kc_worker.c, kc_worker_clients.c,
  * kc_worker_tasks.c, kc_worker_topics.c, kc_worker_offsets.c): the worker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connector offsets for REST: read, alter and reset, for sink
  * connectors through their consumer group, for source connectors through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Task threads: creation, sleep and target state, stop and join (an
  * overdue task is abandoned).

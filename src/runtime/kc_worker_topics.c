@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The topics each connector used (REST /topics) and topic creation by
  * topic.creation.* groups.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cast$Key / $Value: cast fields (`spec=f1:int32,f2:string`) or the whole
  * key/value (`spec=int64`) to another primitive type, with Java's

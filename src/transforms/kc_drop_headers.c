@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * DropHeaders: remove every header whose name is in `headers`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ExtractField$Key / $Value: replace the key or value with one of its
  * fields. `field.syntax.version=V2` allows dotted paths into nested

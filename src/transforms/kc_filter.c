@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Filter: drop every record it is applied to; used with a predicate
  * (transforms.f.predicate=p) to drop the records that match.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Flatten$Key / $Value: lift nested Struct (or map) fields to the top
  * level, joining names with `delimiter`. A field under an optional parent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HasHeaderKey: true when the record has at least one header named `name`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HeaderFrom$Key / $Value: copy or move fields of the key or value into
  * headers (fields[i] goes to header headers[i]).

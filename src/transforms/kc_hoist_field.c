@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HoistField$Key / $Value: wrap the key or value in a Struct (or map when
  * schemaless) with one field.

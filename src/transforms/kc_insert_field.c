@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * InsertField$Key / $Value: add fields from the record's metadata (topic,
  * partition, offset, timestamp) or a static string. A name suffixed `!`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * InsertHeader: add header `header` to every record, its value
  * `value.literal` typed as Connect's Values.parseString types it (the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java's hybrid GregorianCalendar in UTC, for kc_java_date_format.c and
  * kc_java_date_parse.c: Julian before 1582-10-15, Gregorian from then on,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java's GregorianCalendar in UTC (internal to kc_java_date_format.c and
  * kc_java_date_parse.c): the fields of an instant, for formatting, and the

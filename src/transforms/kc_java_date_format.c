@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * java.text.SimpleDateFormat with a java.util.GregorianCalendar in UTC and
  * the en_US symbols, written after the JDK's documented behaviour and

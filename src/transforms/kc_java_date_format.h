@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * java.text.SimpleDateFormat as Apache's TimestampConverter and
  * TimestampRouter use it: time zone UTC, the en_US symbols, lenient

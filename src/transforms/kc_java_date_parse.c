@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SimpleDateFormat.parse, lenient, in UTC with the en_US symbols: the
  * text is read field by field into a kc_jcal_t (as Java's CalendarBuilder)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A compiled SimpleDateFormat pattern and the en_US symbols (internal to
  * kc_java_date_format.c, which compiles and formats, and

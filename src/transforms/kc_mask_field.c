@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * MaskField$Key / $Value: replace fields with the "zero" of their type
  * (0, false, "", empty array/map, epoch for dates) or with `replacement`

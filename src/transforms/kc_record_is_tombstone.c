@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * RecordIsTombstone: true when the record's value is null.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * RegexRouter: when the whole topic matches `regex` (Matcher.matches()),
  * the new topic is Matcher.replaceFirst(`replacement`), which finds the

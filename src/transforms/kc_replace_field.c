@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ReplaceField$Key / $Value: keep (`include`), drop (`exclude`, which wins)
  * and rename (`renames=old:new,...`) fields. Apache 4.x no longer accepts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SetSchemaMetadata$Key / $Value: set the name and/or version of the key
  * or value schema (a copy of it: schemas are immutable), re-pointing a

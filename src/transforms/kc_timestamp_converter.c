@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TimestampConverter$Key / $Value: convert a timestamp field (or the whole
  * key/value when `field` is empty) between a formatted string, Unix time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TimestampRouter: topic = topic.format with ${topic} and ${timestamp}
  * replaced, the timestamp formatted (UTC) with a java.text.SimpleDateFormat

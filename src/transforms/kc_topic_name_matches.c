@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TopicNameMatches: true when the whole topic name matches `pattern`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The transform chain: validated and configured once per task, applied
  * per record. Validation and construction share the per-alias checks so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A connector's chain of single message transforms, as Apache's
  * ConnectorConfig.transformationStages builds it and TransformationStage

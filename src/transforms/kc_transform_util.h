@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the single message transforms: the key/value side a
  * `$Key`/`$Value` variant works on, Apache's Requirements checks and their

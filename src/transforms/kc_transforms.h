@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The built-in single message transforms and predicates, registered under
  * Apache's class names (org.apache.kafka.connect.transforms.InsertField$Value,

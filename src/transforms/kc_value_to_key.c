@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ValueToKey: replace the key with a new key made of some value fields
  * (a Struct with a derived schema, or a map when schemaless).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The only file that calls the C allocator directly. */
 #include "kc_internal.h"
 

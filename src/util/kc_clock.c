@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The monotonic and wall clocks, sleeps and timed condition waits. */
 #include "kc_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The one clock module. Every sleep, timeout, deadline and backoff uses
  * the monotonic clock (kc_clock_now_ms), which a wall-clock step (NTP,

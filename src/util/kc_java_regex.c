@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java regexes on PCRE2: compiling (a pattern translated by
  * kc_java_regex_translate.c), matching, and Java's replaceFirst

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java regular expressions (java.util.regex.Pattern) on PCRE2: a thin
  * translation layer turns Java's syntax into a PCRE2 pattern with the same

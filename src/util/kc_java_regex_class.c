@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java regexes, character classes: unions [a[b]] and intersections
  * [a&&[b]] (which PCRE2 lacks) become alternatives and look-aheads

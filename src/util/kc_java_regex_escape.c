@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java regexes, the escapes: \x, \u, octal and \c characters, \p{...}
  * properties (Java's lookup of POSIX, script, binary and java* names),

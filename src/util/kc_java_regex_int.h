@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the files of the Java-regex translation share
  * (kc_java_regex_translate.c: the reader, groups and flags;

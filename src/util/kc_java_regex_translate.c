@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java regexes on PCRE2. PCRE2 reads most of Java's syntax the same way;
  * the translation below rewrites what it reads differently and refuses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Logger configuration: per-logger levels (log4j style, inherited by
  * dotted prefix), a thread-local context prefix such as "[name|task-0] ".

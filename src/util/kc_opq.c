@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Op queues with versioned replies and an optional eventfd; see kc_opq.h. */
 #include "kc_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Op queues: how threads that own state talk to each other (the shape of
  * librdkafka's rd_kafka_q_t / rd_kafka_op_t). A thread that owns state

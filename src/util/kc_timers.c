@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A min-heap of timers; see kc_timers.h. */
 #include "kc_internal.h"
 

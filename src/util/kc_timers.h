@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Timers of one thread: a binary min-heap ordered by deadline (monotonic
  * milliseconds, kc_clock_now_ms) and then by the order they were added,

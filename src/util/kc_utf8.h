@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Strict UTF-8 decoding, shared by the converters and the REST layer, and
  * the escaping of untrusted text for log lines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Byte-exact Kafka I/O for the differential suite (tests/compat), run with
  * Java's single-file launcher on the Apache Connect classpath (kafka-clients

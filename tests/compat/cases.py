@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The cases of the differential suite, as data.
 
 Each case is one connector run on both sides (harness.py):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixtures of the differential suite (see harness.py and docs/compat.md).
 
 One Apache Kafka Connect worker and one kconnect worker are started once per

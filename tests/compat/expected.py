@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """tests/compat/expected_differences.txt: the differences the suite accepts.
 
 One entry a line, columns separated by " | ":

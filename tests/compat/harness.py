@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The two workers of the differential suite and what runs on them.
 
 One Apache Kafka Connect standalone worker (the jars of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Every case of cases.py on Apache and kconnect, compared byte for byte."""
 
 import difflib

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A scripted REST session run against both workers, step by step.
 
 Each step is one request (or a short wait for a state first); what is

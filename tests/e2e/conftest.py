@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared fixtures for the end-to-end suite.
 
 The suite runs against real servers: the Kafka broker from ``scripts/kafka

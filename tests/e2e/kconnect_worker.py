@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Start and stop a real ``kconnect standalone`` worker from e2e tests.
 
 The worker runs the built binary with temporary property files, a free REST

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Configuration and plugins end to end: the real ``kconnect`` binary and
 the real broker (``scripts/kafka start``).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The dead letter queue headers of a converter failure and of a transform
 failure carry Apache's exception class and message: the texts come from
 Apache's own JsonConverter and ExtractField, run by

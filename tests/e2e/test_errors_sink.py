@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Error handling of sink tasks against the real broker: the dead letter
 queue (original bytes and every __connect.errors.* header), errors.tolerance
 none (task FAILED, offset not committed past the bad record, re-read after a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """kconnect's dead letter queue for SOURCE connectors (an extension: Apache
 ignores errors.deadletterqueue.* on sources) against the real broker: a
 record a transform rejects goes to the queue as JsonConverter text with the

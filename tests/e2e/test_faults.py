@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Faults, against a broker of our own (scripts/kafka on KC_FAULTS_PORT,
 default 19600; never the shared broker): the worker killed with SIGKILL at
 random points of a source and of a sink stream, the broker paused and killed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FileStreamSource / FileStreamSink end to end: the real ``kconnect``
 binary, the real broker (``scripts/kafka start``), files in temp folders.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Java regular expressions end to end (src/util/kc_java_regex.c on PCRE2):
 the real ``kconnect`` binary and the real broker.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """JdbcSinkConnector end to end: the real binary, the real broker, and real
 PostgreSQL, MariaDB and SQLite files (the database fixtures of
 test_jdbc_source.py).

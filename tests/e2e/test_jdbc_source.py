@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """JdbcSourceConnector end to end: the real binary, the real broker, and
 real PostgreSQL (``scripts/postgres``), MariaDB (``scripts/mariadb``,
 ``$KC_MARIADB_URL``) and SQLite files.
@@ -446,6 +447,43 @@ def test_db_timezone_reads_and_bounds_wall_times_in_the_zone(kconnect, kcat,
         "id": 2, "ts": epoch_ms("2020-07-01 00:00:00")}
 
 
+
+def test_postgres_dates_before_1582_read_in_the_legacy_calendar(
+        kconnect, kcat, pg_dsn):
+    """date.calendar.system=LEGACY (the default): a DATE or TIMESTAMP
+    before 1582-10-15 has the epoch value java.util's hybrid calendar
+    gives its fields, as pgjdbc builds it; PROLEPTIC_GREGORIAN keeps the
+    proleptic value. Expected values: tests/golden/jdbc_calendar
+    (GenLegacyCalendar.java)."""
+    db = Postgres(pg_dsn)
+    try:
+        table = "cal_%s" % uuid.uuid4().hex[:8]
+        db.sql("CREATE TABLE %s (id INT NOT NULL, d DATE, ts TIMESTAMP(3))"
+               % table,
+               "INSERT INTO %s VALUES (1, '1500-06-15', "
+               "'1500-06-15 12:00:00'), (2, '0044-03-15 BC', NULL), "
+               "(3, '2020-02-29', '2020-01-01 00:00:01.25')" % table)
+        expected = {
+            "LEGACY": [(-171489, -14816606400000), (-735162, None),
+                       (18321, 1577836801250)],
+            "PROLEPTIC_GREGORIAN": [(-171499, -14817470400000),
+                                    (-735160, None), (18321, 1577836801250)],
+        }
+        for calendar, rows in expected.items():
+            prefix = unique_name("jdbc") + "-"
+            name = unique_name("jdbc-cal")
+            w = start(kconnect, db, name, {
+                "mode": "bulk", "topic.prefix": prefix,
+                "table.whitelist": table, "poll.interval.ms": "3600000",
+                "date.calendar.system": calendar})
+            w.wait_for_connector(name, "RUNNING", tasks=1)
+            got = [json.loads(r["payload"])["payload"]
+                   for r in kcat.consume(prefix + table, 3)]
+            assert [(p["d"], p["ts"]) for p in got] == rows, calendar
+            w.stop()
+    finally:
+        db.close()
+
 # ---- 2. every common type per database -------------------------------------
 
 def opt(type_, field, **kw):
@@ -476,7 +514,8 @@ TYPE_CASES = {
             {"type": "int32", "optional": False, "field": "id"},
             opt("boolean", "b"), opt("int16", "i2"), opt("int32", "i4"),
             opt("int64", "i8"), opt("float", "f4"), opt("double", "f8"),
-            logical("bytes", "Decimal", "n", parameters={"scale": "3"}),
+            logical("bytes", "Decimal", "n", parameters={
+                "scale": "3", "connect.decimal.precision": "10"}),
             opt("string", "txt"), opt("string", "vc"), opt("string", "js"),
             opt("string", "u"), opt("bytes", "by"),
             logical("int32", "Date", "d"), logical("int32", "Time", "tm"),
@@ -511,7 +550,8 @@ TYPE_CASES = {
             opt("int8", "b"), opt("int8", "ti"), opt("int16", "tu"),
             opt("int16", "si"), opt("int32", "mi"), opt("int64", "bi"),
             opt("float", "f"), opt("double", "d"),
-            logical("bytes", "Decimal", "de", parameters={"scale": "2"}),
+            logical("bytes", "Decimal", "de", parameters={
+                "scale": "2", "connect.decimal.precision": "10"}),
             opt("string", "vc"), opt("string", "tx"), opt("bytes", "bl"),
             logical("int32", "Date", "dt"), logical("int32", "Time", "tm"),
             logical("int64", "Timestamp", "dtm"),
@@ -540,7 +580,8 @@ TYPE_CASES = {
             {"type": "int32", "optional": False, "field": "id"},
             opt("boolean", "b"), opt("int8", "ti"), opt("int16", "si"),
             opt("int64", "bi"), opt("float", "r"), opt("double", "f"),
-            logical("bytes", "Decimal", "de", parameters={"scale": "2"}),
+            logical("bytes", "Decimal", "de", parameters={
+                "scale": "2", "connect.decimal.precision": "10"}),
             opt("string", "vc"), opt("string", "tx"), opt("bytes", "bl"),
             logical("int32", "Date", "d"),
             logical("int64", "Timestamp", "ts"),
@@ -935,3 +976,93 @@ def test_offsets_file_written_by_apache_connect_is_honoured(
         assert b'{"incrementing":101}' in data
     finally:
         db.close()
+
+
+APACHE_TS_OFFSETS = os.path.join(os.path.dirname(__file__), "..", "golden",
+                                 "jdbc_offsets", "connect-timestamp.offsets")
+
+
+def test_timestamp_offsets_written_by_apache_connect_resume_exactly(
+        kconnect, kcat, pg_dsn, tmp_path):
+    """tests/golden/jdbc_offsets/connect-timestamp.offsets was written by
+    Apache's FileOffsetBackingStore (GenJdbcTimestampOffsetsFile.java) in
+    the shape Confluent's TimestampIncrementingOffset gives it, for
+    connector apache-jdbc-ts-resume on PostgreSQL:
+    kc_apache_offsets.events_ts at 10:00:30.123456 (millis plus nanos)
+    and kc_apache_offsets.events_tsi at (10:00:08.5, id 32). kconnect
+    resumes right after each: a row one microsecond after the offset is
+    read, the offset's own row is not; rows sharing the offset's timestamp
+    with a larger id are read, those up to id 32 are not."""
+    import shutil
+    import time
+    import psycopg2
+    offsets = tmp_path / "apache-ts.offsets"
+    shutil.copyfile(APACHE_TS_OFFSETS, offsets)
+    conn = psycopg2.connect(pg_dsn)
+    conn.autocommit = True
+    schema = "kc_apache_offsets"
+    base = "TIMESTAMP '2024-03-01 10:00:00'"
+    with conn.cursor() as cur:
+        cur.execute("DROP SCHEMA IF EXISTS %s CASCADE" % schema)
+        cur.execute("CREATE SCHEMA %s" % schema)
+        cur.execute("CREATE TABLE %s.events_ts (id INT NOT NULL, "
+                    "ts TIMESTAMP(6) NOT NULL)" % schema)
+        cur.execute("INSERT INTO %s.events_ts SELECT i, %s + i * "
+                    "INTERVAL '1 second' + INTERVAL '123456 microseconds' "
+                    "FROM generate_series(1, 50) i" % (schema, base))
+        cur.execute("INSERT INTO %s.events_ts VALUES "
+                    "(51, TIMESTAMP '2024-03-01 10:00:30.123457')" % schema)
+        cur.execute("CREATE TABLE %s.events_tsi (id INT NOT NULL, "
+                    "ts TIMESTAMP(6) NOT NULL)" % schema)
+        cur.execute("INSERT INTO %s.events_tsi SELECT i, %s + (i / 4) * "
+                    "INTERVAL '1 second' + INTERVAL '500 milliseconds' "
+                    "FROM generate_series(1, 40) i" % (schema, base))
+    prefix = unique_name("jdbc") + "-"
+    common = {
+        "name": "apache-jdbc-ts-resume",
+        "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+        "connection.url": "jdbc:postgresql://127.0.0.1:%s/kconnect" %
+        os.environ.get("KC_PG_PORT", "55432"),
+        "connection.user": "kconnect", "connection.password": "kconnect",
+        "schema.pattern": schema, "timestamp.column.name": "ts",
+        "topic.prefix": prefix, "poll.interval.ms": "200"}
+    runs = (
+        ("events_ts", {"mode": "timestamp"}, [51] + list(range(31, 51)),
+         b'{"timestamp_nanos":123456000,"timestamp":1709287250123}'),
+        ("events_tsi", {"mode": "timestamp+incrementing",
+                        "incrementing.column.name": "id"},
+         list(range(33, 41)),
+         b'{"timestamp_nanos":500000000,"incrementing":40,'
+         b'"timestamp":1709287210500}'),
+    )
+    try:
+        for table, mode, expected, final in runs:
+            config = dict(common, **mode)
+            config["table.whitelist"] = table
+            w = kconnect(connectors=[config], worker={
+                "offset.storage.file.filename": str(offsets),
+                "offset.flush.interval.ms": "200",
+                "value.converter.schemas.enable": "false"})
+            topic = prefix + table
+            kcat.wait_topic(topic)
+            deadline = time.monotonic() + 60
+            ids = []
+            while time.monotonic() < deadline:
+                ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+                if len(ids) >= len(expected):
+                    break
+                time.sleep(0.5)
+            # a poll more: nothing before the offset comes late
+            time.sleep(1)
+            ids = [json.loads(p)["id"] for p in topic_payloads(topic)]
+            assert ids == expected, table
+            w.stop()
+            # written back in Confluent's form, beside the other partition
+            data = offsets.read_bytes()
+            assert data[:2] == b"\xac\xed"
+            assert final in data, table
+        assert b"kc_apache_offsets.events_ts" in data
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("DROP SCHEMA IF EXISTS %s CASCADE" % schema)
+        conn.close()

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """log.debug (kconnect's own worker key): DEBUG for some areas from the start.
 
 An unknown area refuses to start naming the key; a known one shows its

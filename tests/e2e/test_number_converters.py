@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Apache's primitive converters (org.apache.kafka.connect.converters.*)
 in a running worker: a FileStreamSource casts its lines to int32
 (Cast$Value) and writes them with IntegerConverter, a FileStreamSink reads

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Connect REST API of ``kconnect standalone``, endpoint by endpoint.
 
 Each test runs the real binary (tests/e2e/kconnect_worker.py) against the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The REST server stays available: with thousands of idle connections
 open, while slow requests (an offsets read from a broker that does not
 answer) are pending, with slow clients and with large bodies.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Hostile REST clients against the real binary and broker.
 
 1. Connector names: bytes that are not UTF-8 in a path are refused (400,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """HTTP edge cases answered as Apache Connect's Jetty answers them.
 
 Expected values come from a side-by-side run against an Apache Kafka

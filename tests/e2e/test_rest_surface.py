@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The REST and plugin surface compared with Apache Kafka Connect 4.1.1.
 
 golden/rest_surface_cases.json is a scripted REST session; golden/

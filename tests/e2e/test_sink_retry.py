@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A sink task whose put asks for retries, with a backlog far larger than
 max.poll.records: the real ``kconnect`` binary, the real broker and a sink
 plugin loaded from ``plugin.path`` (tests/plugins/retry_sink, built as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Smoke tests of the test environment itself: the real Kafka broker talks to
 Debian's librdkafka (through kcat) and the real PostgreSQL answers queries.
 If these fail, every other e2e failure is suspect."""

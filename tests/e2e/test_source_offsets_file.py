@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An offsets file the worker cannot write (its directory is read-only):
 the source task keeps running, its status carries the error (the file and
 the OS error) as the trace, and once the directory is writable again the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A source record Kafka refuses, against the real broker: a 20 MB line in a
 FileStreamSource file (refused by librdkafka at once, or by the broker when
 the producer's own limit is raised) and an illegal topic name. These crashed

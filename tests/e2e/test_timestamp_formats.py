@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """TimestampConverter with the SimpleDateFormat letters kconnect used to
 refuse (G, Y, w, u), end to end: FileStreamSource lines -> TimestampConverter
 (string -> unix, "G yyyy-MM-dd") -> TimestampConverter (unix -> string,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Single message transforms end to end: the real ``kconnect`` binary, the
 real broker, connector configs written the way Apache Kafka Connect users
 write them (``transforms=...``, ``transforms.<a>.type=<Java class>``,

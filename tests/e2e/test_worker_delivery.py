@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Worker delivery semantics against the real broker (scripts/kafka start):
 ordering, offsets flushed at SIGTERM, restart resumes without repeating,
 sink consumer offsets committed, and the embedded cluster for kcat.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """KIP-875 offsets management through the worker: PATCH and DELETE
 /connectors/{name}/offsets on a STOPPED connector, sources (offsets file)
 and sinks (consumer group connect-<name>), against the real broker.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """scripts/quickstart end to end: embedded Kafka, file source -> topic ->
 file sink and the bundled SQLite database -> JDBC source -> topic -> file
 sink (a row inserted while it runs arrives too), REST status, clean stop. Runs on its own folder and a free port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for Connect's group subprotocol decoders (worker
  * metadata and assignments, eager and incremental). Beyond "never read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the Java regex layer (src/util/kc_java_regex.c):
  * pattern, subject and replacement separated by NUL bytes. A pattern comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes into JsonConverter.to_connect, with
  * schemas on and off; whatever parses goes back out through from_connect,

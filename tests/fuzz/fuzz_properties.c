@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the .properties reader. Beyond "no crash, no leak",
  * it checks a round trip: whatever parses, written back with every special

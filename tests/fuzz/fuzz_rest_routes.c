@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: one HTTP request through the REST router into a herder
  * stub. The input reads like a request: "METHOD TARGET\nBODY", where TARGET

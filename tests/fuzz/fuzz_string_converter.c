@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: StringConverter in Java's charsets. The first byte
  * picks a charset; the rest is read as record bytes (to_connect), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary text into Values.parseString's port (what
  * SimpleHeaderConverter and InsertHeader read), then back out through

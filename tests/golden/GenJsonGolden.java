@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's JsonConverter (see make_cases.py).
  *

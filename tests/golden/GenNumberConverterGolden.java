@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's primitive converters: runs Apache's own
  * org.apache.kafka.connect.converters.{Boolean,Short,Integer,Long,Float,

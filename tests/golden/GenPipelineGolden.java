@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for whole pipeline steps: JSON in -> Apache's JsonConverter ->
  * one of Apache's transforms -> Apache's JsonConverter out, plus the text

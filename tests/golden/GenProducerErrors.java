@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for the texts of a source record Kafka refuses: the
  * exception class and message Apache's KafkaProducer reports (which Apache

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write json_converter_cases.jsonl: the inputs of the JsonConverter golden
 test. Each line: {"id", "config", "schema", "value"} in a small
 description both GenJsonGolden.java and tests/unit/test_json_golden.c

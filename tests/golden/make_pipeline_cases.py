@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write tests/golden/pipeline_cases.jsonl (format: GenPipelineGolden.java).
 
 Each case runs one step of Apache's pipeline (JsonConverter in, a

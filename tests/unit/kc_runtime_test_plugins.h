@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Test plugins for the runtime tests: a string converter, mock_source (a
  * scripted source task) and capture_sink (records what put receives).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Test helpers shared by the golden tests: rebuild the schema and value
  * descriptions of tests/golden (format in tests/golden/make_cases.py) with

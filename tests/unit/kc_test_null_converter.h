@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A converter that reads and writes nulls ("test.TestConverter"), for unit
  * tests that need a worker but no real data, with the empty config table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared helpers of the test_transform_*.c unit tests: a registry with the
  * built-in plugins, a chain built from .properties text, records in an

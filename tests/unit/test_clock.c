@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one clock module (src/util/kc_clock.h). No upper bounds on time:
  * a loaded machine may always be late, never early. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Sleeps and timed waits do not follow the wall clock: this binary
  * replaces clock_gettime() so that CLOCK_REALTIME reads an hour behind

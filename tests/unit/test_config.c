@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Config definitions: type parsing, the checks of each row and Apache
  * ConfigDef's messages, and the typed kc_config_t view.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_config_bind: table rows with an offsetof target fill a typed struct;
  * defaults apply, bad values are refused with the validation messages,

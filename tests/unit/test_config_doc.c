@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Config tables rendered as the Markdown of docs/CONFIGURATION.md. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * docs/CONFIGURATION.md is generated from the config tables: the committed
  * file must be what build/kc_config_doc prints today (make config-doc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/distributed/kc_connect_protocol.c, Connect's group
  * subprotocols, against tests/golden/connect_protocol/golden.jsonl, which

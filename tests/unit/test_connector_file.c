@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connector files on the command line, in the three shapes Apache's
  * ConnectStandalone.parseConnectorConfigurationFile accepts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connector start and task_configs run on the connector's own thread, not
  * the herder's: a test connector whose start (or task_configs) blocks on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The task error handler: retry timing (fake clock), tolerance, Apache's
  * LogReporter text, the dead letter queue headers and records (on the
@@ -439,7 +440,7 @@ static void test_log_text_of_a_source_record(void **state)
     kc_error_handler_destroy(eh);
 }
 
-static void test_transform_class_from_the_error_message(void **state)
+static void test_transform_class_of_an_alias(void **state)
 {
     kc_props_t *props = kc_props_new();
     kc_registry_t *reg = kc_registry_new();
@@ -449,14 +450,14 @@ static void test_transform_class_from_the_error_message(void **state)
     assert_int_equal(kc_registry_add_builtins(reg, &err), KC_OK);
     kc_props_set(props, "transforms.cast.type", "Cast$Value");
     kc_props_set(props, "transforms.mine.type", "com.example.Custom");
-    assert_string_equal(kc_error_handler_transform_class(
-                            reg, props, "transform \"cast\" failed: x"),
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, "cast"),
                         "org.apache.kafka.connect.transforms.Cast$Value");
-    assert_string_equal(kc_error_handler_transform_class(
-                            reg, props, "transform \"mine\" failed: x"),
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, "mine"),
                         "com.example.Custom");
-    assert_string_equal(
-        kc_error_handler_transform_class(reg, props, "something else"), "null");
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, "none"),
+                        "null");
+    assert_string_equal(kc_error_handler_transform_class_of(reg, props, NULL),
+                        "null");
     kc_registry_destroy(reg);
     kc_props_destroy(props);
 }
@@ -1004,6 +1005,19 @@ static const struct kc_converter_plugin flaky_converter = {
 
 /* ReportingSink: reports "ERRANT" records, captures the others. */
 static kc_sink_task_ctx_t *reporting_tctx;
+/* kc_sink_report without a task context (a plugin's own test harness)
+ * must not crash; the record cannot be reported, so put must fail. */
+static void test_sink_report_without_context_fails_the_put(void **state)
+{
+    (void)state;
+    kc_error_t bad = {.code = KC_ERR_INVALID};
+    kc_record_t rec = {0};
+
+    assert_int_equal(kc_sink_report(NULL, &rec, &bad), KC_ERR_INVALID);
+    assert_int_equal(kc_sink_report(NULL, &rec, NULL), KC_ERR);
+    assert_int_equal(kc_sink_report(NULL, NULL, &bad), KC_ERR_INVALID);
+}
+
 static atomic_int report_result; /* last kc_sink_report result */
 
 static kc_err_t rs_start(void **ctx, const kc_props_t *config,
@@ -1334,6 +1348,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stage_names_are_apaches),
+        cmocka_unit_test(test_sink_report_without_context_fails_the_put),
         cmocka_unit_test(test_no_retry_by_default),
         cmocka_unit_test(test_backoff_doubles_and_stops_at_the_timeout),
         cmocka_unit_test(test_retry_that_succeeds_returns_ok),
@@ -1350,7 +1365,7 @@ int main(void)
         cmocka_unit_test(test_exception_classes),
         cmocka_unit_test(test_log_text_without_messages),
         cmocka_unit_test(test_log_text_of_a_source_record),
-        cmocka_unit_test(test_transform_class_from_the_error_message),
+        cmocka_unit_test(test_transform_class_of_an_alias),
         cmocka_unit_test(test_transform_class_from_the_error_origin),
         cmocka_unit_test(
             test_transform_failure_reports_apaches_exception_class),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The fetch waker: while poked it sends ListOffsets to the consumer's
  * partition leaders (seen in librdkafka's protocol log), and nothing when

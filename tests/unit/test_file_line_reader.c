@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_line_reader: line splitting as Apache's FileStreamSourceTask splits
  * (\n, \r\n, \r; a trailing \r or partial line held) and UTF-8 repair as

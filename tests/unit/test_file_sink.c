@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FileStreamSink task and connector: each record value is written as its
  * Java text plus "\n", appended to the file; flush makes it durable.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FileStreamSource task and connector, run without a worker: the offset
  * lookup is replaced by one that serves a position set by the test.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One worker joins a Connect group over kconnect's own group client
  * (src/distributed/kc_group_wire.c with kc_connect_protocol.c) and gets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/distributed/kc_group_wire.c: the classic group
  * requests kconnect writes must be the bytes Apache's Java client writes

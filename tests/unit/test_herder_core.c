@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder core behind its interfaces: a second, fake herder
  * implementation (ops served synchronously on the caller's thread, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The herder's building blocks without a worker: the status store and the
  * ConfigKeyInfo / ConfigInfos JSON of Apache's REST API.

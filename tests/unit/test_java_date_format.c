@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SimpleDateFormat, java.util.Date.toString and the Julian calendar,
  * against Java itself: tests/golden/date_format/expected.tsv is what the

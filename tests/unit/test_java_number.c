@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_java_number: Double.toString and Float.toString as JDK 19+ prints
  * them. tests/golden/java_number/sample.tsv is Java's own text for edge

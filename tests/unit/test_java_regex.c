@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/util/kc_java_regex.c against golden data from
  * java.util.regex and Apache's own RegexRouter and TopicNameMatches

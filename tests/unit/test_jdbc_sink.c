@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC sink without a worker: the columns a record maps to under each
  * pk.mode, the SQL text per dialect (CREATE TABLE, ALTER TABLE ADD,

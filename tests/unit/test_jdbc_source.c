@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source without a worker: URL parsing, date/time text, the task
  * split, and the task itself against an in-process SQLite file, with the
@@ -528,6 +529,16 @@ static void test_jdbc_numeric_mapping_best_fit(void **state)
                      KC_LOGICAL_DECIMAL);
     assert_int_equal(kc_schema_logical(kc_schema_field(s, "d")->schema),
                      KC_LOGICAL_DECIMAL);
+    /* GenericDatabaseDialect adds the column's precision to a Decimal,
+     * after its scale: {"scale":"0","connect.decimal.precision":"20"} */
+    assert_string_equal(
+        kc_schema_param(kc_schema_field(s, "c")->schema, "scale"), "0");
+    assert_string_equal(kc_schema_param(kc_schema_field(s, "c")->schema,
+                                        "connect.decimal.precision"),
+                        "20");
+    assert_string_equal(kc_schema_param(kc_schema_field(s, "d")->schema,
+                                        "connect.decimal.precision"),
+                        "5");
     /* bulk: {"table":"t"} and no offset */
     assert_int_equal(f->batch.records[0]->source_partition.u.map.len, 1);
     assert_int_equal(f->batch.records[0]->source_offset.type, KC_TYPE_NULL);
@@ -577,6 +588,110 @@ static void test_jdbc_timestamp_granularity_as_confluent_writes_it(void **state)
     v = kc_value_struct_get(&f->batch.records[0]->value, "a");
     assert_int_equal(v->u.str.len, 16);
     assert_memory_equal(v->u.str.data, "1577836801250000", 16);
+}
+
+/* Golden values: tests/golden/jdbc_calendar/legacy_calendar.txt, printed by
+ * GenLegacyCalendar.java (java.util.GregorianCalendar for LEGACY,
+ * java.time for PROLEPTIC_GREGORIAN). */
+static const struct {
+    const char *text;
+    int64_t legacy;
+    int64_t proleptic;
+} calendar_dates[] = {
+    {"0001-01-01", -719164, -719162},
+    {"1000-03-01", -354220, -354226},
+    {"1500-06-15", -171489, -171499},
+    {"1582-10-04", -141428, -141438},
+    {"1582-10-10", -141422, -141432},
+    {"1582-10-15", -141427, -141427},
+    {"1900-03-01", -25508, -25508},
+    {"2020-02-29", 18321, 18321},
+    /* PostgreSQL prints the era after a date before year 1 */
+    {"0044-03-15 BC", -735162, -735160},
+    {"0001-12-31 BC", -719165, -719163},
+};
+static const struct {
+    const char *text;
+    int64_t legacy;
+    int64_t proleptic;
+} calendar_stamps[] = {
+    {"0900-07-01 10:20:30.456", -33749789969544LL, -33750221969544LL},
+    {"1582-10-14 23:59:59.999", -12218428800001LL, -12219292800001LL},
+    {"1582-10-15 00:00:00.000", -12219292800000LL, -12219292800000LL},
+    {"2020-01-01 00:00:01.250", 1577836801250LL, 1577836801250LL},
+};
+
+static void
+test_jdbc_date_calendar_system_legacy_is_julian_before_1582(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    char sql[160];
+    size_t nd = sizeof(calendar_dates) / sizeof(calendar_dates[0]);
+    size_t ns = sizeof(calendar_stamps) / sizeof(calendar_stamps[0]);
+
+    exec_sql(f, "CREATE TABLE t(id INTEGER NOT NULL, d DATE, ts TIMESTAMP);");
+    for (size_t i = 0; i < nd; i++) {
+        snprintf(sql, sizeof(sql), "INSERT INTO t VALUES (%zu,'%s','%s');", i,
+                 calendar_dates[i].text,
+                 calendar_stamps[i < ns ? i : ns - 1].text);
+        exec_sql(f, sql);
+    }
+    /* LEGACY is the default, as Confluent's */
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(
+            start_task(f,
+                       pass == 0 ? "mode=bulk\n"
+                                 : "mode=bulk\n"
+                                   "date.calendar.system=PROLEPTIC_GREGORIAN\n",
+                       &err),
+            KC_OK);
+        assert_int_equal(poll_some(f, &err), KC_OK);
+        assert_int_equal(f->batch.len, nd);
+        for (size_t i = 0; i < nd; i++) {
+            const kc_record_t *rec = f->batch.records[i];
+
+            assert_int_equal(field_int(rec, "d"),
+                             pass == 0 ? calendar_dates[i].legacy
+                                       : calendar_dates[i].proleptic);
+            if (i < ns) {
+                assert_int_equal(field_int(rec, "ts"),
+                                 pass == 0 ? calendar_stamps[i].legacy
+                                           : calendar_stamps[i].proleptic);
+            }
+        }
+        kc_jdbc_source_task.stop(f->task);
+        f->task = NULL;
+    }
+}
+
+static void test_jdbc_legacy_calendar_offsets_resume_before_1582(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+    const kc_record_t *rec;
+
+    /* Confluent's offset holds the hybrid calendar's millis and binds them
+     * back through that calendar: 1500-06-15 (Julian) stays 1500-06-15, so
+     * a row five days later is read after it. */
+    exec_sql(f, "CREATE TABLE t(id INTEGER, ts TIMESTAMP NOT NULL);"
+                "INSERT INTO t VALUES (1,'0900-07-01 10:20:30.456'),"
+                "(2,'1500-06-15 12:00:00.000');");
+    assert_int_equal(start_task(f,
+                                "mode=timestamp\n"
+                                "timestamp.column.name=ts\n"
+                                "timestamp.initial=-40000000000000\n",
+                                &err),
+                     KC_OK);
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    assert_int_equal(f->batch.len, 2);
+    rec = f->batch.records[1];
+    assert_int_equal(field_int(rec, "ts"), -14816606400000LL);
+    assert_int_equal(offset_int(rec, "timestamp"), -14816606400000LL);
+    exec_sql(f, "INSERT INTO t VALUES (3,'1500-06-20 00:00:00.000');");
+    assert_int_equal(poll_some(f, &err), KC_OK);
+    assert_int_equal(f->batch.len, 1);
+    assert_int_equal(field_int(f->batch.records[0], "id"), 3);
 }
 
 static void test_jdbc_column_mappings_pick_columns_per_table(void **state)
@@ -723,6 +838,12 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_jdbc_column_mappings_pick_columns_per_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_date_calendar_system_legacy_is_julian_before_1582, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_jdbc_legacy_calendar_offsets_resume_before_1582, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_jdbc_db_timezone_reads_wall_times_in_the_zone, setup,
             teardown),

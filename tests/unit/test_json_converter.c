@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/converters/kc_json_converter.c: byte-for-byte golden
  * cases produced by Apache Kafka's own JsonConverter (tests/golden), round

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/converters/kc_json_parse.c: the arena JSON reader. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/converters/kc_number_converter.c: Apache's primitive
  * converters (Boolean, Short, Integer, Long, Float, Double), checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The offsets file: byte-compatible with Apache Kafka's
  * FileOffsetBackingStore. The expected bytes below were produced by a JDK

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The op queue (src/util/kc_opq.h): order, many producers, replies,
  * stale replies dropped and freed (the ASan build checks the freeing),

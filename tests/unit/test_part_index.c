@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The source runner's partition index: thousands of source partitions
  * (one JDBC task reading thousands of tables), each lookup a constant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden cases from Apache's own classes (tests/golden/GenPipelineGolden.java,
  * cases written by tests/golden/make_pipeline_cases.py): one pipeline step

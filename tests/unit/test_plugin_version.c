@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/plugins/kc_plugin_version.c: the requirements of the
  * *.plugin.version keys. Which requirements 4.1.1 meets, and the message

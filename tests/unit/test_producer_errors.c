@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/runtime/kc_producer_errors.c against Apache's own
  * producer (tests/golden/GenProducerErrors.java, run against a broker:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_props_t and the .properties reader, checked against the examples and
  * rules of java.util.Properties.load's documentation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Config providers: ${file:path:key}, ${dir:path:file} and ${env:NAME}
  * references resolved by kc_props_resolve, with allowed.paths and

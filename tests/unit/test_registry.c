@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The plugin registry: the checks of kc_registry_add, Apache-style name
  * lookup, and loading shared objects from plugin.path (the plugins are

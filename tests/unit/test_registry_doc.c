@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The plugin part of docs/CONFIGURATION.md. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CORS and response.http.headers.config rules of the REST server. */
 #include "kc_internal.h"
 

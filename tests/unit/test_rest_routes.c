@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The REST routes against the real standalone herder and worker, with
  * tiny test plugins registered here and the worker's embedded Kafka: paths,

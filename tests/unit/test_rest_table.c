@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The REST route table: every row is reachable, no two rows could both
  * answer one request, listeners see the rows their access allows, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Hiding resolved config-provider values: the (reference, value) pairs of
  * a raw config, scrubbing text and JSON, and Apache's reverseTransform of

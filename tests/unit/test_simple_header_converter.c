@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/converters/kc_simple_header_converter.c: golden cases
  * from Apache's SimpleHeaderConverter (tests/golden) and direct checks.

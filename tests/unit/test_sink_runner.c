@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sink task runner, in-process: a worker on the embedded Kafka
  * (librdkafka's mock cluster) running capture_sink.

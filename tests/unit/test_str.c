@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The string helpers of src/util/kc_str.h. */
 #include <setjmp.h>
 #include <stdarg.h>

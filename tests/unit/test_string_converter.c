@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/converters: StringConverter, ByteArrayConverter and
  * the registration of all converters.

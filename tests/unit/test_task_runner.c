@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The task-runner core driven by a fake kind of task on the test's own
  * thread: proves the kc_task_runner_ops_t interface carries a whole task

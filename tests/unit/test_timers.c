@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The timer heap (src/util/kc_timers.h), driven with made-up times. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cast$Key / $Value, as Apache's CastTest: whole-value casts, field casts
  * with a derived schema, Java narrowing and parsing, toString of dates

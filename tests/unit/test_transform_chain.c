@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The transform chain: Apache's transforms/predicates config syntax,
  * predicate and negate semantics (TransformationStage: apply when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ExtractField$Key / $Value, as Apache's ExtractFieldTest: schemaless,
  * with schema, nulls, unknown fields, and V2 nested paths.

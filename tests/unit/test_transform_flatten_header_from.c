@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Flatten and HeaderFrom, as Apache's FlattenTest and HeaderFromTest.
  */

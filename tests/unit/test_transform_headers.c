@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * DropHeaders, InsertHeader (Values.parseString typing of the literal)
  * and SetSchemaMetadata, as Apache's DropHeadersTest, InsertHeaderTest and

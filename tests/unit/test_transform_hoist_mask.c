@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HoistField and MaskField, as Apache's HoistFieldTest and MaskFieldTest.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * InsertField$Key / $Value, as Apache's InsertFieldTest: derived schema
  * (basics copied, `!`/`?` optionality, Timestamp logical type), cached

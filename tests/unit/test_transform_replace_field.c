@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ReplaceField$Key / $Value, as Apache's ReplaceFieldTest: include,
  * exclude (wins over include), renames, schemaless and with schema.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * RegexRouter and TimestampRouter, as Apache's RegexRouterTest and
  * TimestampRouterTest. The Java regex layer itself is checked against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TimestampConverter$Key / $Value, as Apache's TimestampConverterTest:
  * 86401000 ms is 1970-01-02T00:00:01Z (day 1 plus one second).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ValueToKey, as Apache's ValueToKeyTest: schemaless and Struct values,
  * derived key schema (cached), missing field, replace.null.with.default.

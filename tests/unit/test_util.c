@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/util: errors, buffers, arenas, logging. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/data: values (kc_value.c), validation paths, decimals
  * (kc_decimal.c), records and batches (kc_record.c), base64 and Java's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for src/data/kc_value_json.c: schemaless values <-> jansson. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_value_text: the Java text form FileStreamSink writes. The expected
  * strings come from Java itself: tests/golden/value_text/expected.tsv is

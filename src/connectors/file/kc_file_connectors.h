@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FileStreamSource and FileStreamSink: Apache Kafka's example file
  * connectors (org.apache.kafka.connect.file.*), with the same config keys,

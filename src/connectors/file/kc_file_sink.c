@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FileStreamSink: writes each record value, in Java's text form
  * (src/data/kc_value_text.h), followed by "\n" to a file (appending) or

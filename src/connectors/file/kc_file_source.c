@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FileStreamSource: each line of a file (or stdin) becomes one record with a
  * STRING value on one topic. Source partition {"filename": <file>}, offset

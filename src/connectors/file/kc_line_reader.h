@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Splits a byte stream (a file or stdin) into lines the way Apache's
  * FileStreamSourceTask does: a line ends at "\n", "\r\n" or "\r"; a "\r"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Confluent's JDBC connectors (io.confluent.connect.jdbc.*): the source
  * today; the sink shares the dialects under dialects/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source's per-table querier: Confluent's generated SQL per
  * mode, bound parameters, source partitions and offsets:
@@ -323,6 +324,11 @@ kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
      * with that calendar. */
     begin.sec += kc_jdbc_tz_offset(task->tz, begin.sec);
     end.sec += kc_jdbc_tz_offset(task->tz, end.sec);
+    if (task->legacy_calendar) {
+        /* the offset holds the hybrid calendar's value, as Confluent's
+         * does; setTimestamp binds its wall-clock fields */
+        begin.sec = kc_jdbc_wall_from_legacy(begin.sec);
+    }
     switch (task->mode) {
     case KC_JDBC_MODE_BULK:
         break;
@@ -362,6 +368,7 @@ kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                              task->query_mode ? NULL : q->id.table,
                              q->validated, &q->rsch);
     q->rsch.tz = task->tz;
+    q->rsch.legacy_calendar = task->legacy_calendar;
     q->inc_col = -1;
     if (kc_jdbc_uses_inc(task->mode)) {
         q->inc_col = kc_jdbc_find_col(q->rs, q->inc_name);
@@ -464,6 +471,9 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                 "%s: \"%.*s\" is not a timestamp",
                                 q->ts_names.items[i], q->fqn,
                                 (int)(len > 64 ? 64 : len), data);
+        }
+        if (task->legacy_calendar) {
+            kc_jdbc_ts_to_legacy(ts, task->tz);
         }
         *has_ts = true;
         break;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source task's state shared by its two files: the task
  * (kc_jdbc_source_task.c: start/poll/stop, connecting, column mappings)
@@ -58,7 +59,8 @@ typedef struct kc_jdbc_source_task_ctx {
     kc_jdbc_querier_t *queriers;
     size_t nqueriers;
     char *tables_text;
-    kc_jdbc_tz_t *tz; /* db.timezone; NULL: UTC */
+    kc_jdbc_tz_t *tz;     /* db.timezone; NULL: UTC */
+    bool legacy_calendar; /* date.calendar.system=LEGACY */
 } kc_jdbc_task_t;
 
 /** @brief Close @p q's open result set, if any, and what was built on it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals of the JDBC sink (Confluent's JdbcSinkConnector) shared by its
  * config, connector, writer and the unit tests: the bound config, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC sink's config table (Confluent's JdbcSinkConfig keys, defaults
  * and validators), its cross-key rules, and the connector, which only

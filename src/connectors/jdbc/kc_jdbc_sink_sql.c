@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC sink's mapping of records to columns (Confluent's
  * FieldsMetadata) and the SQL text it writes: CREATE TABLE, ALTER TABLE

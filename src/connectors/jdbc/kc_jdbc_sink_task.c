@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JdbcSinkTask: writes each put in one database transaction. Records are
  * grouped by destination table and schemas into plans (Confluent's

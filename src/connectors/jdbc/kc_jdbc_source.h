@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals of the JDBC source shared by its config, connector and task
  * files (and unit tests).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC source's config table: Confluent's JdbcSourceConnectorConfig
  * keys, defaults and validators, bound into kc_jdbc_source_conf_t, and the

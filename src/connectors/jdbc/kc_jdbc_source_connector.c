@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JdbcSourceConnector: finds the tables to copy (or takes the query) and
  * splits them over tasks as Confluent does. The table list is read when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JdbcSourceTask: one querier per table (or one for the query), each
  * re-run poll.interval.ms after its last result set ended (the queriers
@@ -70,6 +71,8 @@ static kc_err_t kc_jdbc_task_start(void **ctx, const kc_props_t *config,
                             "filters)");
     }
     task->tables_text = kc_strdup(tables != NULL ? tables : "");
+    task->legacy_calendar = task->conf.date_calendar == NULL ||
+                            strcmp(task->conf.date_calendar, "LEGACY") == 0;
     if (!kc_jdbc_timezone_is_utc(task->conf.db_timezone)) {
         rc = kc_jdbc_tz_load(task->conf.db_timezone, &task->tz, err);
         if (rc != KC_OK) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The type mapping of Confluent's generic dialect, for the columns the
  * dialects describe in JDBC's terms. Values arrive as text (bytes for
@@ -99,6 +100,7 @@ static bool kc_jdbc_map_column(const kc_jdbc_column_t *col,
         f->type = KC_TYPE_BYTES;
         f->logical = KC_LOGICAL_DECIMAL;
         f->scale = s;
+        f->precision = p;
         if (s == KC_JDBC_SCALE_UNSET ||
             (dialect->zero_numeric_is_unscaled && p == 0 && s == 0)) {
             f->scale = KC_JDBC_SCALE_HIGH;
@@ -181,9 +183,16 @@ void kc_jdbc_row_schema_build(const kc_jdbc_rs_t *rs,
             continue;
         }
         switch (f->logical) {
-        case KC_LOGICAL_DECIMAL:
+        case KC_LOGICAL_DECIMAL: {
+            char prec[16];
+
+            /* Confluent names the column's precision beside the scale for
+             * DECIMAL and for a NUMERIC that stays a Decimal. */
             fs = kc_schema_decimal_new(f->scale);
+            snprintf(prec, sizeof(prec), "%d", (int)f->precision);
+            kc_schema_set_param(fs, "connect.decimal.precision", prec);
             break;
+        }
         case KC_LOGICAL_DATE:
             fs = kc_schema_date_new();
             break;
@@ -351,6 +360,9 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
             }
+            if (rsch->legacy_calendar) {
+                kc_jdbc_ts_to_legacy(&ts, rsch->tz);
+            }
             kc_jdbc_ts_granular(f->ts, ts, arena, v);
             continue;
         }
@@ -375,9 +387,10 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             if (kc_jdbc_ts_parse(data, len, false, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a date", err);
             }
+            n = ts.sec >= 0 ? ts.sec / 86400 : -((-ts.sec + 86399) / 86400);
             kc_value_set_int(v, KC_TYPE_INT32,
-                             ts.sec >= 0 ? ts.sec / 86400
-                                         : -((-ts.sec + 86399) / 86400));
+                             rsch->legacy_calendar ? kc_jdbc_days_to_legacy(n)
+                                                   : n);
             continue;
         case KC_LOGICAL_TIME:
             /* TIME and TIMESTAMP are wall times in db.timezone */
@@ -392,6 +405,9 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             if (kc_jdbc_ts_parse_tz(data, len, false, rsch->tz, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
+            }
+            if (rsch->legacy_calendar) {
+                kc_jdbc_ts_to_legacy(&ts, rsch->tz);
             }
             kc_value_set_int(v, KC_TYPE_INT64,
                              ts.sec * 1000 + ts.nsec / 1000000);

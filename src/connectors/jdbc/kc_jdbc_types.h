@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SQL columns to Connect schemas and values, once for every dialect, as
  * Confluent's GenericDatabaseDialect maps JDBC types (numeric.mapping,
@@ -35,6 +36,7 @@ typedef struct kc_jdbc_field_map {
     kc_type_t type;
     kc_logical_t logical;
     int32_t scale;               /* Decimal */
+    int32_t precision;           /* Decimal: the column's, as a parameter */
     kc_jdbc_ts_granularity_t ts; /* a TIMESTAMP column not as Timestamp */
 } kc_jdbc_field_map_t;
 
@@ -44,6 +46,7 @@ typedef struct kc_jdbc_row_schema {
     kc_jdbc_field_map_t *fields;
     size_t nfields;
     const kc_jdbc_tz_t *tz; /* db.timezone (borrowed), NULL: UTC */
+    bool legacy_calendar;   /* date.calendar.system=LEGACY */
 } kc_jdbc_row_schema_t;
 
 /**

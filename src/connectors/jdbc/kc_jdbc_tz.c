@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * db.timezone: the offset of a tz database zone at an instant, read from
  * the system's compiled zone files (/usr/share/zoneinfo, TZif version 2+,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JDBC URLs: jdbc:<subprotocol>:<rest>. The server databases use
  * //host[:port]/database?k=v&k2=v2 (pgjdbc also takes the short forms

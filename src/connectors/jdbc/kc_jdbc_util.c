@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers every dialect and both connectors share: identifier quoting,
  * table names, LIKE patterns and date/time text.
@@ -161,6 +162,95 @@ static void kc_jdbc_civil_from_days(int64_t z, int64_t *y, unsigned *m,
     *y += *m <= 2;
 }
 
+/* java.util's hybrid calendar (GregorianCalendar, Date, java.sql.Date and
+ * Timestamp) counts the days before 1582-10-15 in the Julian calendar; its
+ * first Gregorian day is this many days from 1970-01-01. */
+#define KC_JDBC_GREGORIAN_CUTOVER_DAYS (-141427)
+/* Day 0 of the March-based Julian count below, 0000-03-01 (Julian),
+ * relative to 1970-01-01 (Gregorian). */
+#define KC_JDBC_JULIAN_EPOCH_SHIFT 719470
+
+/* days_from_civil for the Julian calendar: a leap day every 4 years, so
+ * the era is 4 years (1461 days) and the leap day ends each era. */
+static int64_t kc_jdbc_julian_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe;
+    unsigned doy;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 3) / 4;
+    yoe = (unsigned)(y - era * 4);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 1461 + (int64_t)(yoe * 365 + doy) - KC_JDBC_JULIAN_EPOCH_SHIFT;
+}
+
+static void kc_jdbc_julian_civil_from_days(int64_t z, int64_t *y, unsigned *m,
+                                           unsigned *d)
+{
+    int64_t era;
+    unsigned doe;
+    unsigned yoe;
+    unsigned doy;
+    unsigned mp;
+
+    z += KC_JDBC_JULIAN_EPOCH_SHIFT;
+    era = (z >= 0 ? z : z - 1460) / 1461;
+    doe = (unsigned)(z - era * 1461);
+    yoe = (doe - doe / 1460) / 365;
+    *y = (int64_t)yoe + era * 4;
+    doy = doe - 365 * yoe;
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y += *m <= 2;
+}
+
+int64_t kc_jdbc_days_to_legacy(int64_t days)
+{
+    int64_t y;
+    unsigned m;
+    unsigned d;
+
+    if (days >= KC_JDBC_GREGORIAN_CUTOVER_DAYS) {
+        return days;
+    }
+    kc_jdbc_civil_from_days(days, &y, &m, &d);
+    return kc_jdbc_julian_days_from_civil(y, m, d);
+}
+
+int64_t kc_jdbc_days_from_legacy(int64_t days)
+{
+    int64_t y;
+    unsigned m;
+    unsigned d;
+
+    if (days >= KC_JDBC_GREGORIAN_CUTOVER_DAYS) {
+        return days;
+    }
+    kc_jdbc_julian_civil_from_days(days, &y, &m, &d);
+    return kc_jdbc_days_from_civil(y, m, d);
+}
+
+static int64_t kc_jdbc_floor_days(int64_t sec)
+{
+    return sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+}
+
+void kc_jdbc_ts_to_legacy(kc_jdbc_ts_t *ts, const kc_jdbc_tz_t *tz)
+{
+    int64_t days = kc_jdbc_floor_days(ts->sec + kc_jdbc_tz_offset(tz, ts->sec));
+
+    ts->sec += (kc_jdbc_days_to_legacy(days) - days) * 86400;
+}
+
+int64_t kc_jdbc_wall_from_legacy(int64_t wall_sec)
+{
+    int64_t days = kc_jdbc_floor_days(wall_sec);
+
+    return wall_sec + (kc_jdbc_days_from_legacy(days) - days) * 86400;
+}
+
 void kc_jdbc_ts_format(kc_jdbc_ts_t ts, char *out, size_t size)
 {
     int64_t days = ts.sec >= 0 ? ts.sec / 86400 : -((-ts.sec + 86399) / 86400);
@@ -210,6 +300,9 @@ kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
     int32_t nsec = 0;
     int64_t offset = 0;
     bool all_digits = len > 0;
+    int64_t year = 0;
+    unsigned month = 1;
+    unsigned day = 1;
 
     for (size_t i = 0; i < len; i++) {
         if (!isdigit((unsigned char)text[i]) && !(i == 0 && text[0] == '-')) {
@@ -240,7 +333,13 @@ kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
             d > 31) {
             return KC_ERR_INVALID;
         }
-        days = kc_jdbc_days_from_civil(neg ? -y : y, (unsigned)m, (unsigned)d);
+        year = neg ? -y : y;
+        month = (unsigned)m;
+        day = (unsigned)d;
+        days = kc_jdbc_days_from_civil(year, month, day);
+        if (end - p == 3 && memcmp(p, " BC", 3) == 0) {
+            goto zone;
+        }
         if (p < end && (*p == ' ' || *p == 'T')) {
             p++;
         } else {
@@ -299,8 +398,10 @@ zone:
         }
         offset = sign * (oh * 3600 + om * 60 + os);
     }
-    if (p < end && end - p == 3 && memcmp(p, " BC", 3) == 0) {
-        return KC_ERR_INVALID; /* pgjdbc era text: not supported */
+    if (!time_only && end - p == 3 && memcmp(p, " BC", 3) == 0) {
+        /* PostgreSQL's era suffix: year N BC is the proleptic year 1 - N */
+        days = kc_jdbc_days_from_civil(1 - year, month, day);
+        p = end;
     }
     if (p != end || hh > 24 || mi > 59 || ss > 60) {
         return KC_ERR_INVALID;

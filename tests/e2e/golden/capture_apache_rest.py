@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Capture Apache Kafka Connect's answers to rest_surface_cases.json.
 
 The golden file rest_surface_apache.json was produced by running this

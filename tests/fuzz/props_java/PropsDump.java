@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Differential oracle for kconnect's .properties reader: loads each file
  * given with java.util.Properties.load(Reader, UTF-8) and writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The C side of the differential check: same output as PropsDump.java,
  * written to <file>.c. Texts Java accepts but kconnect refuses on purpose

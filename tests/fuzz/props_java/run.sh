@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Differential check of kconnect's .properties reader against the JDK's
 # java.util.Properties.load on random texts made of the characters that
 # matter (separators, escapes, continuations, comments, line endings).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's Connect group subprotocols: Apache's own
  * ConnectProtocol (eager, "default") and IncrementalCooperativeConnectProtocol

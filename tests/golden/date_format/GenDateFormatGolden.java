@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writes what java.text.SimpleDateFormat (time zone UTC, as Apache's
  * TimestampConverter sets it; locale en_US), java.util.Date.toString and

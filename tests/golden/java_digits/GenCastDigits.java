@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What Apache's Cast$Value (schemaless) makes of strings written with
  * decimal digits beyond ASCII, for tests/unit/test_transform_cast.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Java's Double.toString / Float.toString for bit patterns, as the
  * reference for src/data/kc_java_number.c. Needs a JDK 19+ (JDK-4511638).

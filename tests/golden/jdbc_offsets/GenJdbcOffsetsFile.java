@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writes the offsets file an Apache Kafka Connect standalone worker leaves
  * behind for Confluent's JDBC source, with Apache's own classes: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's Java regex layer (src/util/kc_java_regex.c):
  * runs each case of cases.jsonl through java.util.regex (compile,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Random Java regexes and inputs for the differential run
 (tests/golden/regex/differential): patterns are drawn from a small grammar
 of the constructs kc_java_regex.c translates (classes with nesting and &&,

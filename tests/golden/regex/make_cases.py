@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write cases.jsonl: (pattern, input, replacement) triples that
 GenRegexGolden.java runs through java.util.regex and Apache's RegexRouter.
 Each case: {"id", "pattern", "input", "replacement"}."""

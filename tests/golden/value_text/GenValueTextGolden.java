@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writes the text FileStreamSink prints for each case of cases.tsv:
  * String.valueOf(value) of the value Apache's JsonConverter reads from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A plugin built for another ABI: the loader must refuse it. */
 #include <kconnect/kconnect.h>
 

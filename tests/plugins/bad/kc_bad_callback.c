@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A transform without its mandatory apply callback, registered by an init
  * that ignores kc_registry_add's result: the loader must still fail.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A shared object without kc_plugin_init, like a dependency shipped in a
  * plugin's folder: skipped there, an error when named directly.

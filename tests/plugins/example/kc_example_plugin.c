@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An example out-of-tree plugin: a transform that prefixes the topic of
  * each record, e.g. for mirroring into a namespaced cluster. It includes

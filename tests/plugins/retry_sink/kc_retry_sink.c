@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A sink for the end-to-end test of put retries: its target is "down"
  * for retry.for.ms after the first put, during which put answers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JDBC connectors' database layer: one dialect per database (a const
  * vtable in its own file under dialects/), chosen from the JDBC URL's
@@ -304,6 +305,24 @@ int64_t kc_jdbc_tz_to_utc(const kc_jdbc_tz_t *tz, int64_t wall_sec);
  */
 kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
                              const kc_jdbc_tz_t *tz, kc_jdbc_ts_t *ts);
+
+/*
+ * date.calendar.system=LEGACY: a JDBC driver builds java.sql.Date and
+ * Timestamp with java.util's hybrid calendar (Julian before 1582-10-15),
+ * so the same wall-clock fields mean another epoch value than in the
+ * proleptic Gregorian calendar the parser above uses.
+ */
+/** @brief Proleptic epoch days of a date -> the hybrid calendar's. */
+int64_t kc_jdbc_days_to_legacy(int64_t days);
+/** @brief Hybrid-calendar epoch days -> proleptic days of the same fields. */
+int64_t kc_jdbc_days_from_legacy(int64_t days);
+/**
+ * @brief Shift a proleptic instant to the hybrid calendar's instant of the
+ * same wall-clock fields in @p tz (NULL: UTC).
+ */
+void kc_jdbc_ts_to_legacy(kc_jdbc_ts_t *ts, const kc_jdbc_tz_t *tz);
+/** @brief Wall-clock seconds of a hybrid-calendar value, proleptic. */
+int64_t kc_jdbc_wall_from_legacy(int64_t wall_sec);
 
 /** @brief The list of dialects, NULL-terminated. */
 extern const struct kc_jdbc_dialect *const kc_jdbc_dialects[];

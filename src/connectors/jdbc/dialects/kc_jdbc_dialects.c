@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The list of dialects and the choice among them: by `dialect.name`
  * (Confluent's class simple name) or by the URL's subprotocol.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * MySQL and MariaDB (jdbc:mysql://, jdbc:mariadb://) through libmariadb's
  * prepared-statement API: parameters are bound apart from the SQL, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PostgreSQL (jdbc:postgresql://host:port/db) through libpq. Types are
  * reported as pgjdbc reports them (bool is BIT(1), so BOOLEAN; json, jsonb

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SQLite (jdbc:sqlite:<file>), embedded through libsqlite3. Column types
  * follow sqlite-jdbc: the declared type name decides (INTEGER is a JDBC

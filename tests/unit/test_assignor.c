@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kconnect's leader assignors replayed over tests/golden/assignor/
+ * golden.jsonl: rebalance sequences that Apache Kafka Connect 4.1.1's own
+ * EagerAssignor and IncrementalCooperativeAssignor assigned (generator:
+ * tests/golden/assignor/GenAssignorGolden.java). Every round feeds the same
+ * member metadata bytes, config snapshot, generations and clock to one
+ * kconnect assignor per scenario; each member's assignment must encode to
+ * exactly Apache's bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "kc_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "distributed/kc_assignor.h"
+#include "distributed/kc_connect_protocol.h"
+
+#define GOLDEN KC_SOURCE_DIR "/tests/golden/assignor/golden.jsonl"
+
+static kc_connect_protocol_t proto_of(const char *name)
+{
+    if (strcmp(name, "eager") == 0) {
+        return KC_CONNECT_EAGER;
+    }
+    if (strcmp(name, "compatible") == 0) {
+        return KC_CONNECT_COMPATIBLE;
+    }
+    assert_string_equal(name, "sessioned");
+    return KC_CONNECT_SESSIONED;
+}
+
+static const uint8_t *unhex(kc_arena_t *arena, const char *hex, size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    uint8_t *out = kc_arena_alloc(arena, n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned int b;
+
+        assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
+        out[i] = (uint8_t)b;
+    }
+    *len = n;
+    return out;
+}
+
+static char *tohex(kc_arena_t *arena, const uint8_t *p, size_t n)
+{
+    char *out = kc_arena_alloc(arena, 2 * n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
+    }
+    out[2 * n] = '\0';
+    return out;
+}
+
+/* "connector/task" keys of entries, added to (or, with @p remove, taken
+ * from) the set @p keys of @p *n. */
+static void entry_keys(kc_arena_t *arena, const kc_connect_entry_t *v,
+                       size_t nv, const char **keys, size_t *n, bool remove)
+{
+    for (size_t i = 0; i < nv; i++) {
+        for (size_t t = 0; t < v[i].n_tasks; t++) {
+            const char *k =
+                kc_arena_sprintf(arena, "%s/%d", v[i].connector, v[i].tasks[t]);
+            size_t j;
+
+            for (j = 0; j < *n && strcmp(keys[j], k) != 0; j++) {
+            }
+            if (remove && j < *n) {
+                keys[j] = keys[--(*n)];
+            } else if (!remove && j == *n) {
+                keys[(*n)++] = k;
+            }
+        }
+    }
+}
+
+/* The leader's view of a member (all_connectors/all_tasks) is what the
+ * member runs once it applied its assignment: what its metadata said,
+ * minus the revoked, plus the assigned (eager: the assigned alone). */
+static void check_leader_view(kc_arena_t *arena, kc_connect_protocol_t proto,
+                              const kc_assign_member_t *m,
+                              const kc_assign_result_t *r)
+{
+    const kc_connect_assignment_t *a = &r->assignment;
+    size_t cap = 64 + r->n_all_connectors + r->n_all_tasks;
+    const char **want;
+    size_t n = 0;
+
+    if (a->error != KC_CONNECT_NO_ERROR) {
+        return;
+    }
+    if (m->md->assignment != NULL) {
+        cap += m->md->assignment->n_assigned * 64;
+        for (size_t i = 0; i < m->md->assignment->n_assigned; i++) {
+            cap += m->md->assignment->assigned[i].n_tasks;
+        }
+    }
+    for (size_t i = 0; i < a->n_assigned; i++) {
+        cap += a->assigned[i].n_tasks;
+    }
+    want = kc_arena_calloc(arena, cap, sizeof(*want));
+    if (proto != KC_CONNECT_EAGER && m->md->assignment != NULL) {
+        entry_keys(arena, m->md->assignment->assigned,
+                   m->md->assignment->n_assigned, want, &n, false);
+        entry_keys(arena, a->revoked, a->n_revoked, want, &n, true);
+    }
+    entry_keys(arena, a->assigned, a->n_assigned, want, &n, false);
+    assert_int_equal(n, r->n_all_connectors + r->n_all_tasks);
+    for (size_t i = 0; i < r->n_all_connectors; i++) {
+        kc_connect_entry_t e = {r->all_connectors[i],
+                                (const int32_t[]){KC_CONNECT_CONNECTOR_TASK},
+                                1};
+        size_t before = n;
+
+        entry_keys(arena, &e, 1, want, &n, true);
+        assert_int_equal(n, before - 1);
+    }
+    for (size_t i = 0; i < r->n_all_tasks; i++) {
+        kc_connect_entry_t e = {r->all_tasks[i].connector,
+                                &r->all_tasks[i].task, 1};
+        size_t before = n;
+
+        entry_keys(arena, &e, 1, want, &n, true);
+        assert_int_equal(n, before - 1);
+    }
+}
+
+/* Whether Apache's bytes @p hex say what @p a says, in any order: a JDK
+ * 17 leader orders sets of some sizes differently (KC_ASSIGNOR_ORDER_FREE
+ * for golden data made with JDK 17). */
+static bool same_meaning(kc_arena_t *arena, kc_connect_protocol_t proto,
+                         const char *hex, const kc_connect_assignment_t *a)
+{
+    kc_connect_assignment_t j;
+    kc_error_t err = {0};
+    size_t len;
+    const uint8_t *b = unhex(arena, hex, &len);
+    const char **keys;
+    size_t n = 0;
+    size_t cap = 1;
+
+    if (kc_connect_assignment_decode(b, len, proto, arena, &j, &err) != KC_OK ||
+        j.error != a->error || j.config_offset != a->config_offset ||
+        j.delay != a->delay || strcmp(j.leader, a->leader) != 0) {
+        return false;
+    }
+    for (int list = 0; list < 2; list++) {
+        const kc_connect_entry_t *mine = list ? a->revoked : a->assigned;
+        const kc_connect_entry_t *theirs = list ? j.revoked : j.assigned;
+        size_t n_mine = list ? a->n_revoked : a->n_assigned;
+        size_t n_theirs = list ? j.n_revoked : j.n_assigned;
+
+        for (size_t i = 0; i < n_theirs; i++) {
+            cap += theirs[i].n_tasks;
+        }
+        keys = kc_arena_calloc(arena, cap, sizeof(*keys));
+        n = 0;
+        entry_keys(arena, theirs, n_theirs, keys, &n, false);
+        for (size_t i = 0; i < n_mine; i++) {
+            for (size_t t = 0; t < mine[i].n_tasks; t++) {
+                kc_connect_entry_t e = {mine[i].connector, &mine[i].tasks[t],
+                                        1};
+                size_t before = n;
+
+                entry_keys(arena, &e, 1, keys, &n, true);
+                if (n == before) {
+                    return false;
+                }
+            }
+        }
+        if (n != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Replays one round; returns the number of members whose bytes differ. */
+static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
+                        const char *scenario, size_t r, const json_t *round)
+{
+    kc_arena_t *arena = kc_arena_new(4096);
+    const json_t *mj = json_object_get(round, "members");
+    const json_t *cj = json_object_get(round, "connectors");
+    const json_t *res = json_object_get(round, "result");
+    size_t n = json_array_size(mj);
+    kc_assign_member_t *members =
+        kc_arena_calloc(arena, n + 1, sizeof(*members));
+    kc_assign_connector_t *conns =
+        kc_arena_calloc(arena, json_array_size(cj) + 1, sizeof(*conns));
+    kc_assign_config_t config = {0};
+    kc_assign_result_t *out;
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const json_t *m = json_array_get(mj, i);
+        kc_connect_metadata_t *md = kc_arena_calloc(arena, 1, sizeof(*md));
+        kc_error_t err = {0};
+        size_t len;
+        const uint8_t *b = unhex(
+            arena, json_string_value(json_object_get(m, "metadata")), &len);
+
+        assert_int_equal(
+            kc_connect_metadata_decode(b, len, proto, arena, md, &err), KC_OK);
+        members[i].id = json_string_value(json_object_get(m, "id"));
+        members[i].md = md;
+    }
+    for (size_t i = 0; i < json_array_size(cj); i++) {
+        conns[i].name =
+            json_string_value(json_array_get(json_array_get(cj, i), 0));
+        conns[i].tasks = (int32_t)json_integer_value(
+            json_array_get(json_array_get(cj, i), 1));
+    }
+    config.connectors = conns;
+    config.n_connectors = json_array_size(cj);
+    config.offset = json_integer_value(json_object_get(round, "config_offset"));
+    if (config.offset < kc_assign_max_offset(members, n)) {
+        /* the leader reads the config topic again, as Apache's does */
+        config.offset =
+            json_integer_value(json_object_get(round, "fresh_offset"));
+        config.refreshed = true;
+    }
+    {
+        const char *leader =
+            json_string_value(json_object_get(round, "leader"));
+
+        if (proto == KC_CONNECT_EAGER) {
+            out = kc_assign_eager(arena, leader, members, n, &config);
+        } else {
+            out = kc_assignor_assign(
+                assignor, arena, proto, leader, members, n, &config,
+                (int32_t)json_integer_value(json_object_get(round, "last_gen")),
+                (int32_t)json_integer_value(json_object_get(round, "gen")),
+                json_integer_value(json_object_get(round, "now")));
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(res, i);
+        const char *want = json_string_value(json_object_get(e, "assignment"));
+        kc_buf_t buf;
+        kc_error_t err = {0};
+        char *got;
+
+        assert_string_equal(out[i].member,
+                            json_string_value(json_object_get(e, "id")));
+        kc_buf_init(&buf, 1 << 20);
+        out[i].assignment.version = proto == KC_CONNECT_SESSIONED    ? 2
+                                    : proto == KC_CONNECT_COMPATIBLE ? 1
+                                                                     : 0;
+        assert_int_equal(
+            kc_connect_assignment_encode(&buf, &out[i].assignment, &err),
+            KC_OK);
+        got = tohex(arena, (const uint8_t *)buf.data, buf.len);
+        check_leader_view(arena, proto, &members[i], &out[i]);
+        if (strcmp(got, want) != 0 &&
+            !(getenv("KC_ASSIGNOR_ORDER_FREE") != NULL &&
+              same_meaning(arena, proto, want, &out[i].assignment))) {
+            fprintf(stderr,
+                    "%s round %zu member %s:\n  apache  %s\n  kconnect %s\n",
+                    scenario, r, out[i].member, want, got);
+            bad++;
+        }
+        kc_buf_release(&buf);
+    }
+    kc_arena_destroy(arena);
+    return bad;
+}
+
+/* Every worker has its own assignor, used while it leads; one that
+ * (re)joined starts with a new one (the golden round says when). */
+typedef struct leader_assignor {
+    char *id;
+    kc_assignor_t *assignor;
+} leader_assignor_t;
+
+static kc_assignor_t *assignor_for(leader_assignor_t *v, size_t *n,
+                                   const json_t *round, int32_t max_delay)
+{
+    const char *id = json_string_value(json_object_get(round, "leader"));
+    bool fresh = json_is_true(json_object_get(round, "new_assignor"));
+    size_t i;
+
+    for (i = 0; i < *n && strcmp(v[i].id, id) != 0; i++) {
+    }
+    if (i == *n) {
+        v[i].id = kc_strdup(id);
+        v[i].assignor = NULL;
+        (*n)++;
+        fresh = true;
+    }
+    if (fresh) {
+        kc_assignor_destroy(v[i].assignor);
+        v[i].assignor = kc_assignor_new(max_delay);
+    }
+    return v[i].assignor;
+}
+
+static void test_assignments_match_apache(void **state)
+{
+    /* KC_ASSIGNOR_GOLDEN: another generator run (more random sequences,
+     * tests/golden/README.md), checked the same way */
+    const char *path = getenv("KC_ASSIGNOR_GOLDEN");
+    FILE *f = fopen(path != NULL ? path : GOLDEN, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int scenarios = 0;
+    int bad = 0;
+
+    (void)state;
+    assert_non_null(f);
+    while (getline(&line, &cap, f) > 0) {
+        json_error_t jerr;
+        json_t *sc = json_loads(line, 0, &jerr);
+        const char *id;
+        kc_connect_protocol_t proto;
+        int32_t max_delay;
+        const json_t *rounds;
+        leader_assignor_t *leaders;
+        size_t n_leaders = 0;
+        int before = bad;
+
+        assert_non_null(sc);
+        id = json_string_value(json_object_get(sc, "id"));
+        proto = proto_of(json_string_value(json_object_get(sc, "protocol")));
+        max_delay =
+            (int32_t)json_integer_value(json_object_get(sc, "max_delay"));
+        rounds = json_object_get(sc, "rounds");
+        leaders = kc_calloc(json_array_size(rounds) + 1, sizeof(*leaders));
+        for (size_t r = 0; r < json_array_size(rounds) && bad == before; r++) {
+            const json_t *round = json_array_get(rounds, r);
+
+            bad += replay_round(
+                assignor_for(leaders, &n_leaders, round, max_delay), proto, id,
+                r, round);
+        }
+        for (size_t i = 0; i < n_leaders; i++) {
+            kc_free(leaders[i].id);
+            kc_assignor_destroy(leaders[i].assignor);
+        }
+        kc_free(leaders);
+        json_decref(sc);
+        scenarios++;
+    }
+    free(line); /* getline's buffer */
+    fclose(f);
+    assert_true(scenarios >= (path != NULL ? 1 : 126));
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_assignments_match_apache),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
