@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The metric groups Apache Kafka Connect registers, kept per worker; see
  * kc_metrics.h. Recording takes the task's own lock for a few additions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The worker's metrics registry: Apache Kafka Connect's metric groups
  * (connect-worker-metrics, connector-metrics, connector-task-metrics,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A task client's librdkafka statistics (statistics.interval.ms) turned
  * into the figures Apache's Java clients expose under the same names

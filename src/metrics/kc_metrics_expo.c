@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Prometheus text exposition (format 0.0.4) of the registry's
  * samples under one of three naming schemes (docs/metrics.md):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What kc_metrics.c (the groups), kc_metrics_client.c (librdkafka
  * statistics) and kc_metrics_expo.c (the exposition) share. Private to

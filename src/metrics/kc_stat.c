@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Sampled statistics with Apache Kafka's window rules; see kc_stat.h.
  * A sample completes when the window has passed since it started; the

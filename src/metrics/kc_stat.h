@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Apache Kafka's sampled statistics (org.apache.kafka.common.metrics.stats)
  * in C: a stat keeps metrics.num.samples + 1 samples of

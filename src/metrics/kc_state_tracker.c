@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Time per state, as Apache's StateTracker; see kc_state_tracker.h. */
 #include "kc_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Apache Connect's StateTracker: how long a connector or task spent in
  * each state since its first one, for running-ratio and pause-ratio.

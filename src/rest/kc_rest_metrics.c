@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * GET /metrics (see kc_rest_metrics.h). The scrape holds the registry's
  * lock while it reads, never a task's lock across a batch.

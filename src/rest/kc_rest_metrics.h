@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * GET /metrics: the worker's metrics in the Prometheus text format, on
  * every listener (main and admin.listeners).

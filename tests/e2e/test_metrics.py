@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """GET /metrics against the real broker: Apache Connect's metric groups
 under the Prometheus names existing dashboards query, parsed by
 prometheus_client's own parser and scraped by a real Prometheus server.

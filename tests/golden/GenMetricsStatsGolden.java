@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's metric stats (src/metrics/kc_stat.c): drives
  * Apache Kafka's own org.apache.kafka.common.metrics with a fake clock

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden data for kconnect's state tracker (src/metrics/kc_state_tracker.c):
  * Apache Connect's own StateTracker (connect-runtime) through a seeded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/metrics/kc_metrics.c and kc_metrics_expo.c: the
  * Connect metric groups and their Prometheus names in the three schemes.

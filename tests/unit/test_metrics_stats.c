@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for src/metrics/kc_stat.c: Apache Kafka's sampled stats.
  * tests/golden/metrics_stats_golden.jsonl is what Apache's own Avg, Max,
