@@ -12,13 +12,14 @@ reporter's / jmx_exporter's naming as
 quotes them.
 """
 
+import base64
 import json
-import os
 import shutil
 import socket
 import subprocess
 import time
 import urllib.parse
+import urllib.error
 import urllib.request
 
 import pytest
@@ -381,3 +382,40 @@ def test_prometheus_scrapes_the_worker(kconnect, tmp_path):
             prom.kill()
             prom.wait()
         log.close()
+
+
+def test_metrics_need_credentials_under_basic_auth(kconnect, tmp_path):
+    """docs/security.md: with the basic-auth extension /metrics needs
+    credentials like every Connect resource."""
+    users = tmp_path / "users.properties"
+    users.write_text("alice: alice-secret\n")
+    jaas = tmp_path / "jaas.conf"
+    jaas.write_text(
+        "KafkaConnect {\n"
+        "  org.apache.kafka.connect.rest.basic.auth.extension."
+        "PropertyFileLoginModule required\n"
+        "  file=\"%s\";\n};\n" % users)
+    w = kconnect(worker={
+        "rest.extension.classes":
+            "org.apache.kafka.connect.rest.basic.auth.extension."
+            "BasicAuthSecurityRestExtension",
+        "rest.basic.auth.jaas.config": str(jaas)}, wait=False)
+
+    def get(auth):
+        req = urllib.request.Request(w.url + "/metrics")
+        if auth:
+            req.add_header("Authorization", "Basic " + base64.b64encode(
+                auth.encode()).decode())
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, ""
+        except OSError:
+            return None, ""
+    status, _ = w.wait_for(lambda: (lambda r: r[0] and r)(get(None)),
+                           what="the worker to answer")
+    assert status == 401
+    status, text = get("alice:alice-secret")
+    assert status == 200
+    assert "kafka_connect_worker_connector_count 0.0" in text
