@@ -23,6 +23,7 @@
 #include "distributed/kc_distributed_config.h"
 #include "herder/kc_herder.h"
 #include "plugins/kc_registry.h"
+#include "rest/kc_rest_metrics.h"
 #include "rest/kc_rest_server.h"
 #include "runtime/kc_worker.h"
 #include "runtime/kc_worker_config.h"
@@ -198,6 +199,11 @@ static int run_standalone(int argc, char **argv)
     if (rest == NULL) {
         fprintf(stderr, "kconnect: could not start the REST server: %s\n",
                 err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    if (kc_rest_metrics_mount(rest, kc_worker_metrics(w), &err) != KC_OK) {
+        fprintf(stderr, "kconnect: could not serve /metrics: %s\n", err.msg);
         rc = EXIT_CONFIG;
         goto out;
     }

@@ -289,6 +289,9 @@ static bool kc_row_visible(const kc_rest_options_t *opts,
     if (opts == NULL) {
         return true;
     }
+    if (row->access == KC_REST_EVERYWHERE) {
+        return true;
+    }
     return row->access == KC_REST_ADMIN ? opts->admin_enabled
                                         : opts->public_enabled;
 }

@@ -67,7 +67,9 @@ typedef enum kc_rest_access {
     KC_REST_FORWARD,
     /* between workers only (Apache's InternalConnectResource); on the main
      * listeners, signed in distributed mode */
-    KC_REST_INTERNAL
+    KC_REST_INTERNAL,
+    /* on every listener, main and admin (GET /metrics) */
+    KC_REST_EVERYWHERE
 } kc_rest_access_t;
 
 #define KC_REST_MAX_SEGMENTS 8

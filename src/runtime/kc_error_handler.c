@@ -9,6 +9,7 @@
 
 #include "data/kc_value_json.h"
 #include "data/kc_value_text.h"
+#include "metrics/kc_metrics.h"
 #include "plugins/kc_registry.h"
 #include "runtime/kc_task.h"
 #include "runtime/kc_worker_config.h"
@@ -39,6 +40,7 @@ struct kc_error_handler {
     void *json_key_ctx;
     void *json_value_ctx;
     kc_error_clock_t clock;
+    struct kc_task_metrics *metrics; /* task-error-metrics, or NULL */
 };
 
 static const char *const stage_names[] = {
@@ -224,6 +226,8 @@ kc_err_t kc_error_handler_retry(kc_error_handler_t *eh, kc_error_op_fn op,
     while (rc == KC_RETRY) {
         /* Whoever carries the error on sees it was retriable. */
         kc_error_set_retriable(err, true);
+        /* Each failed attempt, as Apache's execAndRetry counts them. */
+        kc_metrics_error(eh->metrics, KC_MERR_FAILURES);
         if (eh->clock.now_ms(eh->clock.opaque) >= deadline ||
             eh->clock.stopping(eh->clock.opaque)) {
             break;
@@ -233,6 +237,7 @@ kc_err_t kc_error_handler_retry(kc_error_handler_t *eh, kc_error_op_fn op,
             break;
         }
         attempt++;
+        kc_metrics_error(eh->metrics, KC_MERR_RETRIES);
         kc_error_clear(err);
         rc = op(arg, err);
     }
@@ -562,8 +567,10 @@ static void send_to_dlq(kc_error_handler_t *eh, const kc_error_context_t *ctx)
         }
         kc_error_handler_add_headers(eh, ctx, hdrs);
     }
+    kc_metrics_error(eh->metrics, KC_MERR_DLQ_REQUESTS);
     rerr = rd_kafka_producev(
         eh->dlq, RD_KAFKA_V_TOPIC(eh->dlq_topic),
+        RD_KAFKA_V_OPAQUE(eh->metrics),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
         RD_KAFKA_V_VALUE((void *)(uintptr_t)value, value_len),
         RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
@@ -572,6 +579,7 @@ static void send_to_dlq(kc_error_handler_t *eh, const kc_error_context_t *ctx)
         if (hdrs != NULL) {
             rd_kafka_headers_destroy(hdrs);
         }
+        kc_metrics_error(eh->metrics, KC_MERR_DLQ_FAILURES);
         kc_log_error(DLQ_LOGGER,
                      "Could not produce message to dead letter queue. "
                      "topic=%s: %s",
@@ -584,7 +592,16 @@ static void send_to_dlq(kc_error_handler_t *eh, const kc_error_context_t *ctx)
 bool kc_error_handler_failed(kc_error_handler_t *eh,
                              const kc_error_context_t *ctx, char **trace)
 {
+    /* A retried failure counted its attempts in the retry loop. */
+    if (ctx->code != KC_RETRY || ctx->stage == KC_STAGE_KAFKA_PRODUCE) {
+        kc_metrics_error(eh->metrics, KC_MERR_FAILURES);
+    }
+    kc_metrics_error(eh->metrics, KC_MERR_ERRORS);
+    if (eh->tolerate_all) {
+        kc_metrics_error(eh->metrics, KC_MERR_SKIPPED);
+    }
     if (eh->log_enable) {
+        kc_metrics_error(eh->metrics, KC_MERR_LOGGED);
         char *line = kc_error_handler_log_text(eh, ctx);
         char *st = kc_error_handler_stacktrace(ctx);
 
@@ -696,6 +713,8 @@ static void dlq_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg,
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         return;
     }
+    /* The record's opaque: its task's metrics (send_to_dlq). */
+    kc_metrics_error(msg->_private, KC_MERR_DLQ_FAILURES);
     fatal[0] = '\0';
     if (msg->err == RD_KAFKA_RESP_ERR__FATAL) {
         rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
@@ -770,6 +789,7 @@ kc_error_handler_t *kc_error_handler_for_task(kc_task_t *task, kc_error_t *err)
         return NULL;
     }
     kc_error_handler_set_clock(eh, &clock);
+    eh->metrics = task->metrics;
     if (eh->dlq_topic != NULL && open_dlq(eh, task, err) != KC_OK) {
         kc_error_handler_destroy(eh);
         return NULL;

@@ -29,6 +29,8 @@
 
 #include "runtime/kc_task_runner.h"
 
+#include "metrics/kc_metrics.h"
+
 #include "runtime/kc_fetch_waker.h"
 #include "util/kc_clock.h"
 #include "util/kc_java_regex.h"
@@ -88,7 +90,7 @@ typedef struct sink_runner {
 } sink_runner_t;
 
 /* Flush the task, then commit what was put. Returns false on failure. */
-static bool commit_offsets(sink_runner_t *sr)
+static bool commit_offsets_now(sink_runner_t *sr)
 {
     kc_error_t err;
     rd_kafka_resp_err_t rerr;
@@ -122,6 +124,19 @@ static bool commit_offsets(sink_runner_t *sr)
     rd_kafka_topic_partition_list_destroy(sr->to_commit);
     sr->to_commit = rd_kafka_topic_partition_list_new(8);
     return true;
+}
+
+/* Commit, timed and counted for the task's metrics: every attempt is an
+ * offset-commit-seq-no, as in Apache's WorkerSinkTask. */
+static bool commit_offsets(sink_runner_t *sr)
+{
+    int64_t started = kc_clock_now_ms();
+    bool ok = commit_offsets_now(sr);
+
+    /* Records read and not yet put stay uncommitted. */
+    kc_metrics_commit(sr->task->metrics, ok, kc_clock_now_ms() - started,
+                      (int64_t)(sr->nmsgs + sr->nheld));
+    return ok;
 }
 
 static bool in_parts(const rd_kafka_topic_partition_list_t *parts,
@@ -176,6 +191,17 @@ static void drop_revoked(sink_runner_t *sr,
     }
 }
 
+/* partition-count: the consumer's assignment now. */
+static void note_partitions(sink_runner_t *sr)
+{
+    rd_kafka_topic_partition_list_t *assigned = NULL;
+
+    if (rd_kafka_assignment(sr->rk, &assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        kc_metrics_sink_partitions(sr->task->metrics, assigned->cnt);
+        rd_kafka_topic_partition_list_destroy(assigned);
+    }
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -207,6 +233,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
             kc_log_info(LOGGER, "%s assigned %s-%d", sr->task->logname,
                         parts->elems[i].topic, parts->elems[i].partition);
         }
+        note_partitions(sr);
         return;
     }
     /* Revoked (or lost): commit what was put before giving them up. */
@@ -224,6 +251,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
     } else {
         rd_kafka_assign(rk, NULL);
     }
+    note_partitions(sr);
 }
 
 static void note_consumed(sink_runner_t *sr, const rd_kafka_message_t *msg)
@@ -460,9 +488,13 @@ static void deliver(sink_runner_t *sr)
     kc_error_clear(&err);
     if (sr->nrecs > 0) {
         memcpy(sr->batch.records, sr->recs, sr->nrecs * sizeof(*sr->recs));
+        int64_t started = kc_clock_now_ms();
+
         sr->batch.len = sr->nrecs;
         rc = sr->plugin->put(sr->ctx, &sr->batch, &err);
         timeout = atomic_exchange(&sr->task->sink_ctx.timeout_ms, -1);
+        kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
+                            kc_clock_now_ms() - started, rc == KC_OK);
     }
     /* An errant-record report may fail the task inside put. */
     if (rc == KC_RETRY && sr->core.failure == NULL) {
@@ -527,6 +559,17 @@ static void backoff_poll(sink_runner_t *sr, int64_t ms)
     }
 }
 
+/* sink-record-read: the records fetched (not end-of-partition events). */
+static void note_read(sink_runner_t *sr)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < sr->nmsgs; i++) {
+        n += sr->msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+    }
+    kc_metrics_sink_read(sr->task->metrics, n);
+}
+
 /* Fill sr->msgs: the held messages first, else from the consumer. */
 static void fetch(sink_runner_t *sr)
 {
@@ -541,12 +584,14 @@ static void fetch(sink_runner_t *sr)
                 (sr->nheld - take) * sizeof(*sr->held));
         sr->nheld -= take;
         sr->nmsgs = take;
+        note_read(sr);
         return;
     }
     n = rd_kafka_consume_batch_queue(sr->queue, KC_SINK_POLL_MS, sr->msgs,
                                      (size_t)sr->max_poll);
     sr->nmsgs = n > 0 ? (size_t)n : 0;
     if (n > 0) {
+        note_read(sr);
         kc_fetch_waker_poke(sr->waker);
     }
 }
@@ -801,6 +846,7 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
     }
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
     rd_kafka_conf_set_opaque(conf, sr);
+    kc_task_runner_client_stats(&sr->core, conf);
     sr->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
     if (sr->rk == NULL) {
         rd_kafka_conf_destroy(conf);

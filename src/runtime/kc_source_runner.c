@@ -14,6 +14,8 @@
 
 #include "runtime/kc_task_runner.h"
 
+#include "metrics/kc_metrics.h"
+
 #include "runtime/kc_part_index.h"
 #include "runtime/kc_producer_errors.h"
 
@@ -93,6 +95,11 @@ typedef struct source_runner {
     part_list_t dirty_parts;  /* acks or checkpoints not yet advanced */
     part_list_t commit_parts; /* have a committable offset */
     size_t in_flight;
+    /* metrics: records handed to the producer in this poll batch; acked
+     * and refused ones since flush_write_counts */
+    size_t produced;
+    size_t acked;
+    size_t not_written;
     kc_strlist_t topics_seen;
     kc_buf_t kbuf;
     kc_buf_t vbuf;
@@ -322,7 +329,7 @@ static void offsets_written(source_runner_t *sr, const kc_error_t *err)
     }
 }
 
-static void commit_offsets(source_runner_t *sr)
+static bool commit_offsets_now(source_runner_t *sr)
 {
     kc_task_t *task = sr->task;
     kc_offset_store_t *store = kc_worker_offset_store(task->worker);
@@ -334,7 +341,7 @@ static void commit_offsets(source_runner_t *sr)
     if (!kc_error_handler_flush(sr->core.eh, (int)sr->flush_timeout)) {
         kc_log_error(LOGGER, "the dead letter queue did not acknowledge its "
                              "records: offsets not committed");
-        return;
+        return false;
     }
     advance(sr);
     for (size_t c = 0; c < sr->commit_parts.len; c++) {
@@ -361,17 +368,29 @@ static void commit_offsets(source_runner_t *sr)
     sr->commit_parts.len = kept;
     /* After a failed write the store still holds the offsets: retry. */
     if (!any && sr->core.status_trace == NULL) {
-        return;
+        return kept == 0;
     }
     if (kc_offset_store_flush(store, &err) != KC_OK) {
         offsets_written(sr, &err);
-        return;
+        return false;
     }
     offsets_written(sr, NULL);
     kc_log_debug(LOGGER, "committed offsets");
     if (sr->plugin->commit != NULL) {
         sr->plugin->commit(sr->ctx);
     }
+    return kept == 0;
+}
+
+/* Commit, and time it for offset-commit-{max,avg}-time-ms and the
+ * success/failure percentages (Apache records an empty commit as a
+ * success too). */
+static void commit_offsets(source_runner_t *sr)
+{
+    int64_t started = kc_clock_now_ms();
+    bool ok = commit_offsets_now(sr);
+
+    kc_metrics_commit(sr->task->metrics, ok, kc_clock_now_ms() - started, 0);
 }
 
 /*
@@ -436,8 +455,10 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     sr->in_flight--;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         set_state(sr, p, seq, PEND_ACKED);
+        sr->acked++;
         return;
     }
+    sr->not_written++;
     if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         /* Discarded by a stop, not refused: the next run sends it again. */
@@ -733,6 +754,7 @@ static void send_record(source_runner_t *sr, kc_record_t *rec,
     }
     if (rerr == RD_KAFKA_RESP_ERR_NO_ERROR) {
         sr->in_flight++; /* librdkafka owns the headers now */
+        sr->produced++;
         return;
     }
     /* A failed producev leaves the headers with us. The size Apache's
@@ -821,6 +843,7 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
     apply_buffer_default(conf, kc_worker_props(w), task->connector_config);
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     rd_kafka_conf_set_opaque(conf, sr);
+    kc_task_runner_client_stats(&sr->core, conf);
     sr->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
     if (sr->rk == NULL) {
         rd_kafka_conf_destroy(conf);
@@ -879,12 +902,25 @@ static void runner_release(source_runner_t *sr)
     kc_batch_release(&sr->batch);
 }
 
+/* Acknowledged and dropped records since the last call, into the
+ * task's source-record-write and active counts: one lock per poll
+ * round, not per record. */
+static void flush_write_counts(source_runner_t *sr)
+{
+    if (sr->acked + sr->not_written > 0) {
+        kc_metrics_source_write(sr->task->metrics, sr->acked, sr->not_written);
+        sr->acked = 0;
+        sr->not_written = 0;
+    }
+}
+
 /* Serve delivery reports; fail now if the producer can send no more. */
 static void source_events(void *self)
 {
     source_runner_t *sr = self;
 
     rd_kafka_poll(sr->rk, 0);
+    flush_write_counts(sr);
     if (rd_kafka_fatal_error(sr->rk, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         /* E.g. a cluster that refuses the idempotent producer: fail now
          * rather than with the next record. */
@@ -909,6 +945,8 @@ static void source_iterate(void *self)
     kc_batch_t *batch = &sr->batch;
     kc_error_t err;
     kc_err_t rc;
+    int64_t started;
+    size_t i;
 
     if (sr->core.paused) {
         kc_task_sleep(task, 100);
@@ -916,7 +954,12 @@ static void source_iterate(void *self)
     }
     kc_batch_clear(batch);
     kc_error_clear(&err);
+    started = kc_clock_now_ms();
     rc = sr->plugin->poll(sr->ctx, batch, &err);
+    if (rc == KC_OK) {
+        kc_metrics_source_poll(sr->task->metrics, batch->len,
+                               kc_clock_now_ms() - started);
+    }
     if (rc == KC_RETRY || rc == KC_AGAIN) {
         kc_task_sleep(task, 100);
         return;
@@ -927,12 +970,16 @@ static void source_iterate(void *self)
         return;
     }
     sr->last_part = SIZE_MAX;
-    for (size_t i = 0;
+    sr->produced = 0;
+    for (i = 0;
          i < batch->len && sr->core.failure == NULL && !sr->core.interrupted;
          i++) {
         send_record(sr, batch->records[i], i > 0 ? batch->records[i - 1] : NULL,
                     batch->arena);
     }
+    /* Dropped by a transform or skipped: never written, no longer active. */
+    sr->not_written += i - sr->produced;
+    flush_write_counts(sr);
     checkpoint_batch(sr);
     advance(sr);
 }
@@ -950,6 +997,7 @@ static void source_finish(void *self)
     commit_offsets(sr);
     rd_kafka_flush(sr->rk, (int)sr->flush_timeout);
     rd_kafka_poll(sr->rk, 0);
+    flush_write_counts(sr);
     if (sr->in_flight > 0) {
         kc_log_error(LOGGER,
                      "%s %zu records were not acknowledged within "

@@ -56,6 +56,7 @@ struct kc_task {
     struct kc_source_task_ctx source_ctx;
     struct kc_sink_task_ctx sink_ctx;
     void *sink_runner; /* the sink runner's state, for kc_sink_report */
+    struct kc_task_metrics *metrics; /* its metric groups, or NULL */
 
     pthread_t thread;
     bool started;

@@ -10,6 +10,8 @@
 
 #include "runtime/kc_task_runner.h"
 
+#include "metrics/kc_metrics.h"
+
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_str.h"
@@ -36,11 +38,74 @@ void kc_task_runner_report(kc_task_runner_t *r)
                      r->status_trace);
 }
 
+/* Served on the task's thread by its client poll. */
+static int client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    kc_task_runner_t *r = opaque;
+
+    KC_UNUSED(rk);
+    kc_metrics_client_stats(r->task->metrics, json, len);
+    return 0; /* librdkafka frees json */
+}
+
+void kc_task_runner_client_stats(kc_task_runner_t *r, rd_kafka_conf_t *conf)
+{
+    int64_t ms = kc_config_long(kc_worker_config(r->task->worker),
+                                "metrics.client.statistics.interval.ms");
+    char cur[32];
+    size_t n = sizeof(cur);
+
+    if (r->task->metrics == NULL) {
+        return;
+    }
+    if (rd_kafka_conf_get(conf, "statistics.interval.ms", cur, &n) ==
+            RD_KAFKA_CONF_OK &&
+        strcmp(cur, "0") == 0 && ms > 0) {
+        char val[32];
+
+        snprintf(val, sizeof(val), "%lld", (long long)ms);
+        rd_kafka_conf_set(conf, "statistics.interval.ms", val, NULL, 0);
+    }
+    rd_kafka_conf_set_stats_cb(conf, client_stats_cb);
+}
+
 void kc_task_runner_commit_if_due(kc_task_runner_t *r)
 {
     if (kc_clock_now_ms() >= r->next_commit) {
         r->ops->commit(r);
         r->next_commit = kc_clock_now_ms() + r->flush_interval;
+    }
+}
+
+/* The task's plugins as connector-task-metrics strings (KIP-891). */
+static void task_info(kc_task_runner_t *r)
+{
+    kc_task_t *task = r->task;
+    const struct kc_connector_plugin *p = task->plugin;
+    const kc_plugin_head_t *t = task->is_sink ? (const void *)p->sink_task
+                                              : (const void *)p->source_task;
+    const struct kc_converter_plugin *convs[] = {r->conv.key, r->conv.value,
+                                                 r->conv.header};
+    static const char *const names[][2] = {
+        {"key-converter-class", "key-converter-version"},
+        {"value-converter-class", "value-converter-version"},
+        {"header-converter-class", "header-converter-version"}};
+
+    kc_metrics_task_info(task->metrics, "connector-class", p->class_name);
+    kc_metrics_task_info(task->metrics, "connector-type",
+                         task->is_sink ? "sink" : "source");
+    kc_metrics_task_info(task->metrics, "connector-version", p->version);
+    if (t != NULL) {
+        kc_metrics_task_info(task->metrics, "task-class",
+                             t->class_name != NULL ? t->class_name : t->name);
+        kc_metrics_task_info(task->metrics, "task-version", t->version);
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(convs); i++) {
+        if (convs[i] != NULL) {
+            kc_metrics_task_info(task->metrics, names[i][0],
+                                 convs[i]->class_name);
+            kc_metrics_task_info(task->metrics, names[i][1], convs[i]->version);
+        }
     }
 }
 
@@ -57,6 +122,7 @@ kc_err_t kc_task_runner_init_stages(kc_task_runner_t *r, kc_error_t *err)
     if (r->chain == NULL) {
         return err->code;
     }
+    task_info(r);
     return KC_OK;
 }
 

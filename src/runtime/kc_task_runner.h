@@ -82,6 +82,14 @@ void kc_task_runner_fail(kc_task_runner_t *r, const char *trace);
 /** @brief Report RUNNING or PAUSED, with the status trace if any. */
 void kc_task_runner_report(kc_task_runner_t *r);
 
+/**
+ * @brief Have the client made from @p conf report librdkafka statistics
+ * into the task's metrics (metrics.client.statistics.interval.ms unless
+ * the client config sets statistics.interval.ms). @p conf's opaque must
+ * be the runner (its kc_task_runner_t first).
+ */
+void kc_task_runner_client_stats(kc_task_runner_t *r, rd_kafka_conf_t *conf);
+
 /** @brief Commit (ops->commit) when offset.flush.interval.ms has passed. */
 void kc_task_runner_commit_if_due(kc_task_runner_t *r);
 

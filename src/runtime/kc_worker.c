@@ -31,6 +31,71 @@ static bool is_embedded(const char *bootstrap)
     return yes;
 }
 
+/* The metrics registry, for the worker's metrics.* keys. */
+static kc_err_t kc_worker_metrics_open(kc_worker_t *w, kc_error_t *err)
+{
+    kc_stat_config_t cfg = {
+        .window_ms = kc_config_long(w->config, "metrics.sample.window.ms"),
+        .samples = kc_config_int(w->config, "metrics.num.samples")};
+    const char *naming = kc_props_get(w->props, "metrics.prometheus.naming");
+    kc_metrics_scheme_t scheme;
+
+    if (kc_metrics_scheme_parse(naming, &scheme) != KC_OK) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Invalid value %s for configuration "
+                            "metrics.prometheus.naming: must be one of "
+                            "strimzi, jmx, strimzi-reporter",
+                            naming);
+    }
+    w->metrics = kc_metrics_new(&cfg, scheme);
+    return KC_OK;
+}
+
+kc_metrics_t *kc_worker_metrics(kc_worker_t *w)
+{
+    return w->metrics;
+}
+
+/* Served on librdkafka's background thread: nobody polls the admin. */
+static void admin_event_cb(rd_kafka_t *rk, rd_kafka_event_t *ev, void *opaque)
+{
+    KC_UNUSED(rk);
+    if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_STATS) {
+        const char *json = rd_kafka_event_stats(ev);
+
+        kc_metrics_admin_stats(opaque, json, strlen(json));
+    }
+    rd_kafka_event_destroy(ev);
+}
+
+/*
+ * The worker's admin client reports its statistics (its connection count
+ * is on the Strimzi dashboard) every metrics.client.statistics.interval.ms
+ * unless admin.statistics.interval.ms says otherwise.
+ */
+static void admin_stats_conf(kc_worker_t *w, rd_kafka_conf_t *conf)
+{
+    int64_t ms =
+        kc_config_long(w->config, "metrics.client.statistics.interval.ms");
+    char cur[32];
+    size_t n = sizeof(cur);
+    char val[32];
+
+    if (rd_kafka_conf_get(conf, "statistics.interval.ms", cur, &n) !=
+            RD_KAFKA_CONF_OK ||
+        strcmp(cur, "0") != 0) {
+        return; /* set by the user: their events, not ours */
+    }
+    if (ms <= 0) {
+        return;
+    }
+    snprintf(val, sizeof(val), "%lld", (long long)ms);
+    rd_kafka_conf_set(conf, "statistics.interval.ms", val, NULL, 0);
+    rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_STATS);
+    rd_kafka_conf_set_background_event_cb(conf, admin_event_cb);
+    rd_kafka_conf_set_opaque(conf, w->metrics);
+}
+
 kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
                            kc_error_t *err)
 {
@@ -57,6 +122,9 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
     w->config = kc_config_new(kc_worker_config_defs(), w->props, err);
     if (w->config == NULL ||
         kc_worker_conf_bind(w->props, &w->conf, err) != KC_OK) {
+        goto fail;
+    }
+    if (kc_worker_metrics_open(w, err) != KC_OK) {
         goto fail;
     }
     bootstrap = kc_props_get(w->props, "bootstrap.servers");
@@ -91,12 +159,25 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
     if (conf == NULL) {
         goto fail;
     }
+    admin_stats_conf(w, conf);
     w->admin = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
     if (w->admin == NULL) {
         rd_kafka_conf_destroy(conf);
         kc_error_set(err, KC_ERR_KAFKA, "could not create a Kafka client: %s",
                      errstr);
         goto fail;
+    }
+    {
+        /* Its statistics (admin_stats_conf) go to the background thread. */
+        rd_kafka_queue_t *bg = rd_kafka_queue_get_background(w->admin);
+
+        if (bg != NULL) {
+            rd_kafka_queue_t *main_q = rd_kafka_queue_get_main(w->admin);
+
+            rd_kafka_queue_forward(main_q, bg);
+            rd_kafka_queue_destroy(main_q);
+            rd_kafka_queue_destroy(bg);
+        }
     }
     {
         char *cid = rd_kafka_clusterid(w->admin, 15000);
@@ -140,6 +221,9 @@ void kc_worker_report(kc_worker_t *w, const char *connector, int task,
 
         kc_log_info(LOGGER, "connector %s is %s", safe, kc_state_name(state));
         kc_free(safe);
+    }
+    if (w->metrics != NULL) {
+        kc_metrics_state(w->metrics, connector, task, state);
     }
     if (w->status_fn != NULL) {
         w->status_fn(w->status_opaque, connector, task, state, trace);
@@ -345,6 +429,7 @@ void kc_worker_destroy(kc_worker_t *w)
     kc_free(w->bootstrap);
     kc_free(w->id);
     kc_free(w->cluster_id);
+    kc_metrics_destroy(w->metrics);
     pthread_mutex_destroy(&w->topics_lock);
     pthread_mutex_destroy(&w->reader_lock);
     kc_free(w);

@@ -82,6 +82,8 @@ const kc_config_t *kc_worker_config(const kc_worker_t *w);
 /** @brief The worker keys the runtime reads, typed (kc_worker_config.h). */
 const kc_worker_conf_t *kc_worker_conf(const kc_worker_t *w);
 kc_registry_t *kc_worker_registry(const kc_worker_t *w);
+/** @brief The worker's metrics registry (GET /metrics); never NULL. */
+struct kc_metrics *kc_worker_metrics(kc_worker_t *w);
 /** @brief "host:port" of this worker's REST listener, as Apache's worker_id. */
 const char *kc_worker_id(const kc_worker_t *w);
 void kc_worker_set_id(kc_worker_t *w, const char *id);

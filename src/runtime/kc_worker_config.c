@@ -335,20 +335,22 @@ static const kc_config_def_t worker_def[] = {
      .type = KC_CFG_LONG,
      .default_value = "30000",
      .importance = LOW,
-     .doc = "Accepted for compatibility.",
+     .doc = "The window of time a metrics sample is computed over (the "
+            "rates, averages and maxima of GET /metrics).",
      .flags = KC_CFG_F_MIN},
     {.name = "metrics.num.samples",
      .type = KC_CFG_INT,
      .default_value = "2",
      .importance = LOW,
-     .doc = "Accepted for compatibility.",
+     .doc = "The number of samples maintained to compute metrics.",
      .flags = KC_CFG_F_MIN,
      .min = 1},
     {.name = "metrics.recording.level",
      .type = KC_CFG_STRING,
      .default_value = "INFO",
      .importance = LOW,
-     .doc = "Accepted for compatibility.",
+     .doc = "The highest recording level for metrics. Every Connect metric "
+            "is INFO, so both levels record the same ones.",
      .valid_values = (const char *const[]){"INFO", "DEBUG", NULL}},
     {.name = "metric.reporters",
      .type = KC_CFG_LIST,
@@ -356,6 +358,27 @@ static const kc_config_def_t worker_def[] = {
                       "JmxReporter",
      .importance = LOW,
      .doc = "Accepted for compatibility."},
+    {.name = "metrics.prometheus.naming",
+     .type = KC_CFG_STRING,
+     .default_value = "strimzi",
+     .importance = LOW,
+     .doc = "kconnect: the Prometheus names GET /metrics uses. `strimzi`: "
+            "the names Strimzi's JMX exporter rules give Connect's metrics "
+            "(what the Strimzi Grafana dashboard queries); `jmx`: the JMX "
+            "exporter's default names; `strimzi-reporter`: the Strimzi "
+            "metrics reporter's names. See docs/metrics.md.",
+     .valid_values =
+         (const char *const[]){"strimzi", "jmx", "strimzi-reporter", NULL}},
+    {.name = "metrics.client.statistics.interval.ms",
+     .type = KC_CFG_LONG,
+     .default_value = "30000",
+     .importance = LOW,
+     .doc = "kconnect: how often the tasks' and the worker's Kafka clients "
+            "report their statistics (librdkafka statistics.interval.ms) for "
+            "the client series of GET /metrics; 0 turns them off. A "
+            "producer., consumer. or admin. statistics.interval.ms setting "
+            "wins.",
+     .flags = KC_CFG_F_MIN},
     {.name = "listeners",
      .type = KC_CFG_LIST,
      .default_value = "http://:8083",

@@ -268,6 +268,9 @@ kc_err_t kc_worker_start_connector_job(kc_worker_t *w, const char *name,
     kc_clock_cond_init(&c->job_cond);
     w->conns = kc_realloc(w->conns, (w->nconns + 1) * sizeof(*w->conns));
     w->conns[w->nconns++] = c;
+    kc_metrics_connector_add(
+        w->metrics, name, c->is_sink,
+        plugin->class_name != NULL ? plugin->class_name : cls, plugin->version);
 
     if (target == KC_TARGET_STOPPED) {
         kc_props_destroy(resolved);
@@ -436,6 +439,7 @@ void kc_worker_stop_connector_until(kc_worker_t *w, const char *name,
         kc_free(safe);
     }
     w->conns[i] = w->conns[--w->nconns];
+    kc_metrics_connector_remove(w->metrics, name);
     if (!c->job_thread) {
         kc_worker_conn_free(c);
         return;

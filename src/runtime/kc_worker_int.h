@@ -13,6 +13,7 @@
 #include "runtime/kc_worker.h"
 
 #include "config/kc_secrets.h"
+#include "metrics/kc_metrics.h"
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_task.h"
 #include "runtime/kc_worker_config.h"
@@ -76,6 +77,7 @@ struct kc_worker {
     kc_config_t *config;
     kc_worker_conf_t conf; /* the keys the worker reads, typed */
     kc_registry_t *reg;
+    kc_metrics_t *metrics; /* GET /metrics */
     kc_embedded_kafka_t *embedded;
     char *bootstrap;
     kc_offset_store_t *offsets;

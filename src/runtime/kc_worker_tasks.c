@@ -20,6 +20,7 @@ char *kc_task_scrub(const kc_task_t *task, const char *text)
 
 static void task_free(kc_task_t *task)
 {
+    kc_metrics_task_remove(task->worker->metrics, task->metrics, true);
     kc_free(task->connector);
     kc_free(task->label);
     kc_free(task->logname);
@@ -98,6 +99,7 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
     t->sink_ctx.task = t;
     atomic_init(&t->sink_ctx.timeout_ms, -1);
     t->target = target;
+    t->metrics = kc_metrics_task_add(w->metrics, connector, task, t->is_sink);
     atomic_init(&t->stopping, false);
     atomic_init(&t->done, false);
     pthread_mutex_init(&t->lock, NULL);
@@ -168,6 +170,8 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
                  "task.shutdown.graceful.timeout.ms",
                  t->logname);
     t->abandoned = true;
+    /* Out of the scrape; the thread may still record into it. */
+    kc_metrics_task_remove(t->worker->metrics, t->metrics, false);
     t->worker->abandoned++;
     pthread_detach(t->thread);
     /* It may still use its own memory: never freed (leaked on purpose). */
