@@ -6,6 +6,7 @@
  */
 #include "kc_internal.h"
 
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "connectors/verifiable/kc_verifiable_connectors.h"
@@ -53,6 +54,28 @@ bool kc_verifiable_parse_long(const char *s, int64_t min, int64_t max,
     }
     *out = v;
     return true;
+}
+
+kc_err_t kc_verifiable_int_config(const kc_props_t *config, const char *key,
+                                  int64_t min, int64_t max, int64_t *out,
+                                  kc_error_t *err)
+{
+    const char *text = kc_props_get(config, key);
+
+    if (kc_verifiable_parse_long(text, min, max, out)) {
+        return KC_OK;
+    }
+    if (text == NULL) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Invalid VerifiableSourceTask configuration: "
+                            "\"%s\" is missing",
+                            key);
+    }
+    return kc_error_set(err, KC_ERR_INVALID,
+                        "Invalid VerifiableSourceTask configuration: \"%s\" "
+                        "is \"%s\", not an integer in [%" PRId64 ", %" PRId64
+                        "]",
+                        key, text, min, max);
 }
 
 /* ---- connector: as Apache's, tasks.max tasks numbered from 0 -------- */

@@ -39,6 +39,15 @@ kc_err_t kc_verifiable_connectors_register(kc_registry_t *reg, kc_error_t *err);
 bool kc_verifiable_parse_long(const char *s, int64_t min, int64_t max,
                               int64_t *out);
 
+/*
+ * The integer config @p key of a task, parsed as Java does; otherwise
+ * KC_ERR_INVALID with Apache's "Invalid VerifiableSourceTask
+ * configuration" (the sink task says "Source" too) and what is wrong.
+ */
+kc_err_t kc_verifiable_int_config(const kc_props_t *config, const char *key,
+                                  int64_t min, int64_t max, int64_t *out,
+                                  kc_error_t *err);
+
 /* The tasks' connector-side part: one task config per tasks.max, each
  * with "id" = its index, the rest copied. */
 kc_err_t kc_verifiable_conn_start(void **ctx, const kc_props_t *config,

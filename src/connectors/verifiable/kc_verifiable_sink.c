@@ -34,19 +34,14 @@ static kc_err_t kc_vsink_start(void **ctx, const kc_props_t *config,
                                kc_sink_task_ctx_t *tctx, kc_error_t *err)
 {
     const char *name = kc_props_get(config, "name");
-    const char *idtext = kc_props_get(config, "id");
     kc_vsink_t *sink;
     int64_t id;
+    kc_err_t rc;
 
     KC_UNUSED(tctx);
-    if (!kc_verifiable_parse_long(idtext, INT32_MIN, INT32_MAX, &id)) {
-        /* Apache's sink task says "Source" here too */
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "Invalid VerifiableSourceTask configuration: "
-                            "\"id\" is %s%s%s, not an integer",
-                            idtext != NULL ? "\"" : "",
-                            idtext != NULL ? idtext : "missing",
-                            idtext != NULL ? "\"" : "");
+    rc = kc_verifiable_int_config(config, "id", INT32_MIN, INT32_MAX, &id, err);
+    if (rc != KC_OK) {
+        return rc;
     }
     sink = kc_calloc(1, sizeof(*sink));
     sink->name = name != NULL ? kc_strdup(name) : NULL;

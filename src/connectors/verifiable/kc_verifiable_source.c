@@ -136,23 +136,13 @@ static kc_err_t kc_vsrc_start(void **ctx, const kc_props_t *config,
     kc_vsrc_t *src;
     kc_err_t rc;
 
-    if (!kc_verifiable_parse_long(kc_props_get(config, "id"), INT32_MIN,
-                                  INT32_MAX, &id) ||
-        !kc_verifiable_parse_long(kc_props_get(config, "throughput"), INT64_MIN,
-                                  INT64_MAX, &throughput)) {
-        const char *bad = kc_props_get(config, "id");
-        const char *key = "id";
-
-        if (kc_verifiable_parse_long(bad, INT32_MIN, INT32_MAX, &id)) {
-            key = "throughput";
-            bad = kc_props_get(config, key);
-        }
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "Invalid VerifiableSourceTask configuration: "
-                            "\"%s\" is %s%s%s, not an integer",
-                            key, bad != NULL ? "\"" : "",
-                            bad != NULL ? bad : "missing",
-                            bad != NULL ? "\"" : "");
+    rc = kc_verifiable_int_config(config, "id", INT32_MIN, INT32_MAX, &id, err);
+    if (rc == KC_OK) {
+        rc = kc_verifiable_int_config(config, "throughput", INT64_MIN,
+                                      INT64_MAX, &throughput, err);
+    }
+    if (rc != KC_OK) {
+        return rc;
     }
     if (topic == NULL) {
         /* Apache fails later, on the first send */
