@@ -20,6 +20,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 from collections import OrderedDict
@@ -28,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker,  # noqa: F401
-                             consume_all, free_port, kconnect, unique_name,
+                             consume_all, kconnect, unique_name,
                              write_properties)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +40,20 @@ SINK_CLASS = "org.apache.kafka.connect.tools.VerifiableSinkConnector"
 
 
 # ---- Apache side ------------------------------------------------------------
+
+def _apache_port():
+    """A free port for the Apache worker's REST listener, from the range
+    tests/compat uses (KC_COMPAT_PORT_BASE, default 20000)."""
+    base = int(os.environ.get("KC_COMPAT_PORT_BASE", "20000"))
+    for port in range(base, base + 100):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port in %d..%d" % (base, base + 99))
+
 
 def _apache_classpath():
     """Apache Connect 4.1.1's jars plus connect-test-plugins and the
@@ -74,7 +89,7 @@ class ApacheWorker:
     def __init__(self, tmp_path, connector, worker=None):
         self.dir = Path(tmp_path) / unique_name("apache")
         self.dir.mkdir(parents=True)
-        self.port = free_port()
+        self.port = _apache_port()
         self.out_path = self.dir / "stdout"
         self.err_path = self.dir / "stderr"
         props = {
