@@ -255,6 +255,11 @@ def test_verifiable_source_matches_apache(kconnect, apache, complete):
             assert seqnos == list(range(len(seqnos))), (topic, t)
         assert {ln["name"] for ln in prod} == {name}
         assert {ln["topic"] for ln in prod} == {topic}
+    # Committed lines: per task, each seqno once, in order, from 0.
+    for comm in (a_comm, k_comm):
+        for t in (0, 1):
+            seqnos = [ln["seqno"] for ln in comm if ln["task"] == t]
+            assert seqnos == list(range(len(seqnos)))
 
     # What reached Kafka: same key/value schemas, values from the lines.
     a_recs = records(topic_a, len(a_prod))
