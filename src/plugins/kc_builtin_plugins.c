@@ -8,14 +8,19 @@
 #include "plugins/kc_registry.h"
 #include "connectors/file/kc_file_connectors.h"
 #include "connectors/jdbc/kc_jdbc_connectors.h"
+#include "connectors/verifiable/kc_verifiable_connectors.h"
 #include "converters/kc_converters.h"
 #include "transforms/kc_transforms.h"
 
 typedef kc_err_t (*kc_register_fn)(kc_registry_t *reg, kc_error_t *err);
 
 static const kc_register_fn kc_builtin_areas[] = {
-    kc_file_connectors_register, kc_jdbc_connectors_register,
-    kc_converters_register, kc_transforms_register, NULL /* keep last */
+    kc_file_connectors_register,
+    kc_jdbc_connectors_register,
+    kc_verifiable_connectors_register,
+    kc_converters_register,
+    kc_transforms_register,
+    NULL /* keep last */
 };
 
 kc_err_t kc_registry_add_builtins(kc_registry_t *reg, kc_error_t *err)

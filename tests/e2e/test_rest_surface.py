@@ -50,11 +50,15 @@ def normalize(case_id, body):
 
     body = strip(body)
     if isinstance(body, list):
-        # kconnect bundles Confluent's JDBC connectors; the Apache worker
-        # the answers were captured from had only Apache's plugins (with
-        # the JDBC plugin installed it would list them too).
+        # kconnect bundles Confluent's JDBC connectors and Apache's
+        # system-test Verifiable* connectors; the Apache worker the answers
+        # were captured from had only Apache's runtime plugins (with the
+        # JDBC plugin or connect-test-plugins installed it would list them
+        # too).
         body = [p for p in body if not (isinstance(p, dict) and str(
-            p.get("class", "")).startswith("io.confluent.connect.jdbc."))]
+            p.get("class", "")).startswith((
+                "io.confluent.connect.jdbc.",
+                "org.apache.kafka.connect.tools.Verifiable")))]
     if case_id == "offs_after" and isinstance(body, dict):
         body["offsets"] = sorted(body["offsets"],
                                  key=lambda x: json.dumps(x, sort_keys=True))
