@@ -197,9 +197,10 @@ static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
     if (kc_worker_start_task(h->w, c->name, (int)i, c->config, c->tasks[i],
                              c->target, &err) != KC_OK) {
         kc_hconn_failed(h, c, (int)i, "start", err.msg);
-        return;
     }
-    kc_herder_settle_status(h, c->name, (int)i, c->target);
+    /* The task's thread reports RUNNING (or PAUSED) once its start() has
+     * returned, as Apache's WorkerTask does; until then it has no state,
+     * so a start that fails is never shown RUNNING first. */
 }
 
 /*
