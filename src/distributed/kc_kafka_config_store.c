@@ -425,7 +425,7 @@ static char *kc_kcs_dump(json_t *json)
     char *tmp = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
     char *out = kc_strdup(tmp);
 
-    free(tmp); /* jansson's */
+    free(tmp); /* allocated by jansson */
     json_decref(json);
     return out;
 }

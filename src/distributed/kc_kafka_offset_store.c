@@ -41,7 +41,7 @@ static char *kc_kos_dump(const json_t *json, size_t flags)
     char *tmp = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY | flags);
     char *out = tmp != NULL ? kc_strdup(tmp) : NULL;
 
-    free(tmp); /* jansson's */
+    free(tmp); /* allocated by jansson */
     return out;
 }
 

@@ -144,7 +144,7 @@ static void kc_kss_send(kc_kafka_status_store_t *st, const char *key,
         json_object_set_new(o, "generation", json_integer(generation));
         tmp = json_dumps(o, JSON_COMPACT);
         value = kc_strdup(tmp);
-        free(tmp); /* jansson's */
+        free(tmp); /* allocated by jansson */
         json_decref(o);
     }
     if (kc_kafka_log_send(st->log, key, strlen(key), value,
@@ -616,7 +616,7 @@ kc_err_t kc_kafka_status_store_put_topic(kc_status_store_t *base,
                   (json_int_t)discover_ms);
     tmp = json_dumps(o, JSON_COMPACT);
     value = kc_strdup(tmp);
-    free(tmp); /* jansson's */
+    free(tmp); /* allocated by jansson */
     json_decref(o);
     rc =
         kc_kafka_log_write(st->log, (const char *const *)&key,
