@@ -664,6 +664,12 @@ kc_err_t kc_kafka_log_read_to_end(kc_kafka_log_t *log, int timeout_ms,
     pthread_mutex_lock(&log->read_lock);
     end = kc_calloc((size_t)(log->npart > 0 ? log->npart : 1), sizeof(*end));
     rc = kc_klog_end_offsets(log, end, deadline, err);
+    /* A topic just created has no leaders for a moment ("Not leader for
+     * partition"): ask again until the deadline. */
+    while (rc == KC_ERR_KAFKA && kc_clock_now_ms() + 100 < deadline) {
+        kc_clock_sleep_ms(100);
+        rc = kc_klog_end_offsets(log, end, deadline, err);
+    }
     while (rc == KC_OK) {
         bool behind = false;
 
