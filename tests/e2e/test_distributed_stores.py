@@ -184,11 +184,12 @@ def run_env(kafka_bootstrap, tmp_path):
     run = uuid.uuid4().hex[:10]
     made = []
     workers = []
+    data = []
     yield dict(jars=jars, tool=tool, run=run, topics=made, workers=workers,
-               bootstrap=kafka_bootstrap, tmp=tmp_path)
+               data=data, bootstrap=kafka_bootstrap, tmp=tmp_path)
     for w in workers:
         w.kill()
-    names = [t for topics in made for t in topics.args()]
+    names = [t for topics in made for t in topics.args()] + data
     if names:
         subprocess.run([tool, "delete-topics", kafka_bootstrap] + names,
                        capture_output=True, timeout=60)
@@ -220,6 +221,7 @@ def test_kconnect_stores_read_what_a_java_distributed_worker_wrote(
     infile.write_text("".join("line %d\n" % i for i in range(5)))
     config = {"connector.class": FILE_SOURCE, "tasks.max": "1",
               "file": str(infile), "topic": unique_topic("kc-dst")}
+    env["data"].append(config["topic"])
     code, body = java.request("PUT", "/connectors/fs-java/config", config)
     assert code == 201, body
 
@@ -277,6 +279,7 @@ def test_a_java_distributed_worker_reads_what_kconnect_stores_wrote(
     env["topics"].append(topics)
     infile = str(env["tmp"] / "k.txt")
     topic = unique_topic("kc-dst")
+    env["data"].append(topic)
     config = {"connector.class": FILE_SOURCE, "tasks.max": "1",
               "file": infile, "topic": topic, "name": "fs-kc"}
     task = {"file": infile, "topic": topic, "batch.size": "2000",
