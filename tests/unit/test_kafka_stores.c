@@ -24,6 +24,7 @@
 #include "distributed/kc_kafka_offset_store.h"
 #include "distributed/kc_kafka_status_store.h"
 #include "runtime/kc_embedded_kafka.h"
+#include "util/kc_opq.h"
 
 #define TIMEOUT_MS 20000
 
@@ -618,6 +619,38 @@ offset_store_writes_apache_keys_and_a_second_worker_resumes(void **state)
     kc_free(topic);
 }
 
+/* ---- the log wakes an op queue --------------------------------------- */
+
+static void log_record_wakes_the_op_queue_and_serve_hands_it_over(void **state)
+{
+    char *topic = new_topic("wake", 1);
+    raw_t *reader = raw_open(topic, 1);
+    raw_t *writer = raw_open(topic, 1);
+    kc_error_t err = {0};
+    kc_opq_t *q = kc_opq_new(KC_OPQ_F_EVENTFD, &err);
+
+    (void)state;
+    assert_non_null(q);
+    kc_kafka_log_wake_fd(reader->log, kc_opq_fd(q));
+    /* Whatever start left queued (EOF events) is served first, so the
+     * queue is empty and the next record raises the event. */
+    kc_kafka_log_serve(reader->log);
+    assert_int_equal(reader->n, 0);
+    raw_write(writer, "k", "v");
+    /* No deadline: only the record's event can end this wait (a broken
+     * wake-up hangs here and the test times out). */
+    while (reader->n == 0) {
+        assert_null(kc_opq_pop(q, -1));
+        kc_kafka_log_serve(reader->log);
+    }
+    assert_string_equal(reader->keys[0], "k");
+    assert_string_equal(reader->values[0], "v");
+    kc_opq_unref(q);
+    raw_close(writer);
+    raw_close(reader);
+    kc_free(topic);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -629,6 +662,7 @@ int main(void)
             status_store_writes_apache_records_and_keeps_the_newer_generation),
         cmocka_unit_test(
             offset_store_writes_apache_keys_and_a_second_worker_resumes),
+        cmocka_unit_test(log_record_wakes_the_op_queue_and_serve_hands_it_over),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
