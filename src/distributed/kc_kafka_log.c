@@ -181,10 +181,13 @@ void kc_kafka_log_destroy(kc_kafka_log_t *log)
         rd_kafka_destroy(log->consumer);
     }
     if (log->producer != NULL) {
-        /* Delivery reports still owed free their messages. */
+        /* What was sent gets a moment to arrive; then every delivery
+         * report still owed is served (purged ones fail at once), so
+         * their callbacks run and free what they carry. */
+        rd_kafka_flush(log->producer, 1000);
         rd_kafka_purge(log->producer,
                        RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-        rd_kafka_poll(log->producer, 0);
+        rd_kafka_flush(log->producer, 1000);
         rd_kafka_destroy(log->producer);
     }
     pthread_mutex_destroy(&log->read_lock);
