@@ -233,6 +233,20 @@ static rd_kafka_event_t *kc_klog_admin_wait(rd_kafka_queue_t *q,
     }
 }
 
+/* Why a DescribeConfigs answer holds no cleanup.policy, for the note. */
+static const char *kc_klog_why(rd_kafka_event_t *ev,
+                               const rd_kafka_ConfigResource_t **rs, size_t nrs)
+{
+    const char *why = NULL;
+
+    if (nrs == 1) {
+        why = rd_kafka_ConfigResource_error_string(rs[0]);
+    } else if (ev != NULL) {
+        why = rd_kafka_event_error_string(ev);
+    }
+    return why != NULL ? why : ev != NULL ? "no such entry" : "no answer";
+}
+
 /* Apache's TopicAdmin.verifyTopicCleanupPolicyOnlyCompact. */
 static kc_err_t kc_klog_verify_compact(kc_kafka_log_t *log, int64_t deadline,
                                        kc_error_t *err)
@@ -257,14 +271,30 @@ static kc_err_t kc_klog_verify_compact(kc_kafka_log_t *log, int64_t deadline,
     /* A cluster that names no controller (librdkafka's mock cluster)
      * answers no admin request: nothing to verify with, as Apache's case
      * of a broker too old to describe configs. */
-    if (rd_kafka_controllerid(log->consumer, 0) < 0) {
-        ev = NULL;
-    } else {
+    ev = NULL;
+    while (rd_kafka_controllerid(log->consumer, 0) >= 0) {
         rd_kafka_DescribeConfigs(log->producer, &res, 1, opts, q);
         ev = kc_klog_admin_wait(q, RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT,
                                 deadline);
+        result = ev != NULL ? rd_kafka_event_DescribeConfigs_result(ev) : NULL;
+        nrs = 0;
+        rs = result != NULL
+                 ? rd_kafka_DescribeConfigs_result_resources(result, &nrs)
+                 : NULL;
+        /* A topic created a moment ago may not be known to the broker
+         * asked yet: ask again. */
+        if (nrs != 1 ||
+            rd_kafka_ConfigResource_error(rs[0]) !=
+                RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+            kc_clock_now_ms() + 100 >= deadline) {
+            break;
+        }
+        rd_kafka_event_destroy(ev);
+        ev = NULL;
+        kc_clock_sleep_ms(100);
     }
     result = ev != NULL ? rd_kafka_event_DescribeConfigs_result(ev) : NULL;
+    nrs = 0;
     rs = result != NULL
              ? rd_kafka_DescribeConfigs_result_resources(result, &nrs)
              : NULL;
@@ -285,8 +315,8 @@ static kc_err_t kc_klog_verify_compact(kc_kafka_log_t *log, int64_t deadline,
          * configs only gets a note. */
         kc_log_info(KC_KLOG_LOGGER,
                     "Unable to use admin client to verify the cleanup "
-                    "policy of '%s' topic is 'compact'",
-                    log->topic);
+                    "policy of '%s' topic is 'compact' (%s)",
+                    log->topic, kc_klog_why(ev, rs, nrs));
     } else if (strcmp(policy, "compact") != 0) {
         /* Apache's exact message (ConfigException), so scripts that
          * match on it keep working. */

@@ -13,9 +13,12 @@ its own group and internal topics:
 * kconnect writes, Java reads: kconnect's stores write a paused connector
   with task configs and offsets; a Java worker started on those topics
   must show them through its REST API and run the connector paused.
-  (Statuses are not checked this way: a Java 4.1.1 worker answers 404 for
-  the status of a connector it has no config for, and overwrites the
-  status of one it runs.)
+  Statuses cannot be seen through its REST API (as leader it tombstones
+  the statuses of connectors and tasks it has no config for, and
+  overwrites those of the ones it runs), so the test reads its status
+  store's TRACE log ("Received connector ... status update ...") for the
+  statuses kconnect wrote, and then checks that kconnect's status store
+  reads the tombstones the Java worker wrote.
 * A config topic that is not compacted is refused with Apache's message.
 
 Topic and group names are unique per run; the topics are deleted at the
@@ -83,7 +86,7 @@ class Topics:
 class JavaWorker:
     """One Apache Connect distributed worker."""
 
-    def __init__(self, tmp, jars, bootstrap, group, topics):
+    def __init__(self, tmp, jars, bootstrap, group, topics, log4j=None):
         self.port = _port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.dir = Path(tmp) / ("java-%s" % group)
@@ -113,7 +116,7 @@ class JavaWorker:
         self.proc = subprocess.Popen(
             [JAVA, "-Xms128M", "-Xmx512M",
              "-Dlog4j2.configurationFile=%s"
-             % (REPO / "tests" / "compat" / "log4j2.properties"),
+             % (log4j or REPO / "tests" / "compat" / "log4j2.properties"),
              "-cp", os.path.join(jars, "*"),
              "org.apache.kafka.connect.cli.ConnectDistributed",
              str(self.props)],
@@ -287,11 +290,25 @@ def test_a_java_distributed_worker_reads_what_kconnect_stores_wrote(
     _write(env, topics, {
         "name": "fs-kc", "config": config, "target": "PAUSED",
         "tasks": [task], "worker_id": "127.0.0.1:21399", "generation": 3,
-        "status": {"connector": "PAUSED", "tasks": ["PAUSED"]},
+        "status": {"connector": "PAUSED", "tasks": ["PAUSED", "RUNNING"]},
         "offsets": [{"partition": {"filename": infile},
                      "offset": {"position": 42}}]})
+    # Statuses of a connector another worker reported, and of a task of
+    # fs-kc that its config does not have.
+    _write(env, topics, {
+        "name": "ghost-kc", "status_only": True,
+        "worker_id": "10.9.9.9:8083", "generation": 5,
+        "status": {"connector": "FAILED", "trace": "boom",
+                   "tasks": ["RUNNING"]}})
+
+    log4j = env["tmp"] / "log4j2.properties"
+    log4j.write_text(
+        (REPO / "tests" / "compat" / "log4j2.properties").read_text()
+        + "logger.kss.name = "
+          "org.apache.kafka.connect.storage.KafkaStatusBackingStore\n"
+          "logger.kss.level = TRACE\n")
     java = JavaWorker(env["tmp"], env["jars"], env["bootstrap"],
-                      "kc-dst-%s-k" % env["run"], topics)
+                      "kc-dst-%s-k" % env["run"], topics, log4j=log4j)
     env["workers"].append(java)
     java.wait_ready()
 
@@ -307,6 +324,38 @@ def test_a_java_distributed_worker_reads_what_kconnect_stores_wrote(
         lambda s: s if s["connector"]["state"] == "PAUSED" else None)(
             java.get("/connectors/fs-kc/status")))
     assert st["type"] == "source"
+
+    # The Java status store parsed what kconnect's wrote ...
+    log = java.log_path.read_text(errors="replace")
+    for line in (
+            "Received connector fs-kc status update Status{id=fs-kc, "
+            "state=PAUSED, workerId='127.0.0.1:21399', version='null', "
+            "generation=3}",
+            "Received task fs-kc-0 status update Status{id=fs-kc-0, "
+            "state=PAUSED, workerId='127.0.0.1:21399', version='null', "
+            "generation=3}",
+            "Received connector ghost-kc status update Status{id=ghost-kc, "
+            "state=FAILED, workerId='10.9.9.9:8083', version='null', "
+            "generation=5}",
+            "Received task ghost-kc-0 status update Status{id=ghost-kc-0, "
+            "state=RUNNING, workerId='10.9.9.9:8083', version='null', "
+            "generation=5}",
+            "Received task fs-kc-1 status update Status{id=fs-kc-1, "
+            "state=RUNNING, workerId='127.0.0.1:21399', version='null', "
+            "generation=3}"):
+        assert line in log, line
+    # ... and as leader tombstoned the statuses of what it has no config
+    # for (fs-kc's task 1), which kconnect's status store must read.
+    java.wait("the Java leader to remove fs-kc-1's status",
+              lambda: "Removing task status for fs-kc-1"
+              in java.log_path.read_text(errors="replace"))
+    java_id = st["connector"]["worker_id"]
+    java.kill()
+    got = _dump(env, topics)["connectors"]
+    status = got["fs-kc"]["status"]
+    assert status["connector"]["worker_id"] == java_id
+    assert [(t["id"], t["state"], t["worker_id"]) for t in status["tasks"]] \
+        == [(0, "PAUSED", java_id)]
 
 
 def test_a_config_topic_that_is_not_compacted_is_refused(run_env):
