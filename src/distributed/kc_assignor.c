@@ -8,8 +8,12 @@
  * work is written), this file reproduces that order: buckets of the
  * String/ConnectorTaskId hash, then insertion order.
  *
- * Lists are small (a cluster's connectors and tasks), so sets are arrays
- * searched linearly, in insertion order like Java's LinkedHashSet.
+ * A set is an array in insertion order (like Java's LinkedHashSet) with
+ * an open-addressing index for membership: a leader of tens of thousands
+ * of tasks must assign well inside rebalance.timeout.ms, as Apache's
+ * HashSets do. No Debian library already linked has a hash set of
+ * (string, int) keys that keeps insertion order and lives in an arena, so
+ * the index is this file's own (a few lines of linear probing).
  */
 #include "kc_internal.h"
 
@@ -23,11 +27,15 @@
 
 typedef kc_connect_task_id_t kc_id_t;
 
-/* An ordered set (or, where Java has a List, an ordered list). */
+/* An ordered set (or, where Java has a List, an ordered list). @c slot
+ * indexes @c v: each slot 0 (empty) or 1 + a position in @c v; twice as
+ * many slots as @c cap, so probes stay short. */
 typedef struct kc_ids {
     kc_id_t *v;
     size_t n;
     size_t cap;
+    uint32_t *slot;
+    size_t n_slots; /* a power of two */
 } kc_ids_t;
 
 /* Connectors (task -1) and tasks, as Apache's ConnectorsAndTasks. */
@@ -90,10 +98,47 @@ static uint32_t kc_id_hash(const kc_id_t *id)
     return h;
 }
 
+/* The index's slot to start probing at (the Java hash spread by a
+ * multiplicative mix: Java's hashes of similar names differ in few bits). */
+static size_t kc_ids_home(const kc_ids_t *l, const kc_id_t *id)
+{
+    uint32_t h = kc_id_hash(id) * 0x9e3779b1u;
+
+    return (size_t)(h ^ (h >> 15)) & (l->n_slots - 1);
+}
+
+static void kc_ids_index_put(kc_ids_t *l, size_t i)
+{
+    size_t s = kc_ids_home(l, &l->v[i]);
+
+    while (l->slot[s] != 0) {
+        s = (s + 1) & (l->n_slots - 1);
+    }
+    l->slot[s] = (uint32_t)(i + 1);
+}
+
+/* Rebuilds the index after @c v was reordered or shortened. */
+static void kc_ids_reindex(kc_ids_t *l)
+{
+    if (l->slot == NULL) {
+        return;
+    }
+    memset(l->slot, 0, l->n_slots * sizeof(*l->slot));
+    for (size_t i = 0; i < l->n; i++) {
+        kc_ids_index_put(l, i);
+    }
+}
+
 static bool kc_ids_has(const kc_ids_t *l, const kc_id_t *id)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        if (kc_id_eq(&l->v[i], id)) {
+    size_t s;
+
+    if (l->n == 0) {
+        return false;
+    }
+    for (s = kc_ids_home(l, id); l->slot[s] != 0;
+         s = (s + 1) & (l->n_slots - 1)) {
+        if (kc_id_eq(&l->v[l->slot[s] - 1], id)) {
             return true;
         }
     }
@@ -111,8 +156,19 @@ static void kc_ids_push(kc_arena_t *arena, kc_ids_t *l, const kc_id_t *id)
         }
         l->v = v;
         l->cap = cap;
+        l->n_slots = cap * 2;
+        l->slot = kc_arena_alloc(arena, l->n_slots * sizeof(*l->slot));
+        kc_ids_reindex(l);
     }
     l->v[l->n++] = *id;
+    kc_ids_index_put(l, l->n - 1);
+}
+
+/* Empties @p l, keeping its storage. */
+static void kc_ids_clear(kc_ids_t *l)
+{
+    l->n = 0;
+    kc_ids_reindex(l);
 }
 
 /* LinkedHashSet.add */
@@ -140,7 +196,10 @@ static void kc_ids_remove_all(kc_ids_t *l, const kc_ids_t *rm)
             l->v[k++] = l->v[i];
         }
     }
-    l->n = k;
+    if (k != l->n) {
+        l->n = k;
+        kc_ids_reindex(l);
+    }
 }
 
 static kc_ids_t kc_ids_copy(kc_arena_t *arena, const kc_ids_t *src)
@@ -187,6 +246,7 @@ static kc_ids_t kc_ids_sorted_diff(kc_arena_t *arena, const kc_ids_t *base,
     }
     if (l.n > 1) {
         qsort(l.v, l.n, sizeof(*l.v), kc_id_qcmp);
+        kc_ids_reindex(&l);
     }
     return l;
 }
@@ -240,26 +300,53 @@ static size_t kc_java_bucket(uint32_t h, size_t cap)
     return h & (cap - 1);
 }
 
+/* The positions of @p n entries with Java hashes @p h in the order a
+ * Java hash table of @p cap slots filled in that order iterates them: by
+ * bucket, then in insertion order (a stable counting sort by bucket).
+ * (Buckets of 8+ entries become trees in Java; a cluster's names do not
+ * collide so.) */
+static size_t *kc_java_order(kc_arena_t *arena, const uint32_t *h, size_t n,
+                             size_t cap)
+{
+    size_t *start = kc_arena_calloc(arena, cap + 1, sizeof(*start));
+    size_t *bucket = kc_arena_alloc(arena, (n + 1) * sizeof(*bucket));
+    size_t *perm = kc_arena_alloc(arena, (n + 1) * sizeof(*perm));
+
+    for (size_t i = 0; i < n; i++) {
+        bucket[i] = kc_java_bucket(h[i], cap);
+        start[bucket[i] + 1]++;
+    }
+    for (size_t b = 0; b < cap; b++) {
+        start[b + 1] += start[b];
+    }
+    for (size_t i = 0; i < n; i++) {
+        perm[start[bucket[i]]++] = i;
+    }
+    return perm;
+}
+
 /* Reorders @p l as a Java hash table of @p cap slots filled in @p l's
- * order iterates it: by bucket, then in insertion order. (Buckets of 8+
- * entries become trees in Java; a cluster's names do not collide so.) */
+ * order iterates it. */
 static void kc_ids_java_order(kc_arena_t *arena, kc_ids_t *l, size_t cap)
 {
+    uint32_t *h;
+    size_t *perm;
     kc_id_t *v;
-    size_t k = 0;
 
     if (l->n < 2) {
         return;
     }
-    v = kc_arena_alloc(arena, l->n * sizeof(*v));
-    for (size_t b = 0; b < cap; b++) {
-        for (size_t i = 0; i < l->n; i++) {
-            if (kc_java_bucket(kc_id_hash(&l->v[i]), cap) == b) {
-                v[k++] = l->v[i];
-            }
-        }
+    h = kc_arena_alloc(arena, l->n * sizeof(*h));
+    for (size_t i = 0; i < l->n; i++) {
+        h[i] = kc_id_hash(&l->v[i]);
+    }
+    perm = kc_java_order(arena, h, l->n, cap);
+    v = kc_arena_alloc(arena, l->cap * sizeof(*v));
+    for (size_t i = 0; i < l->n; i++) {
+        v[i] = l->v[perm[i]];
     }
     l->v = v;
+    kc_ids_reindex(l);
 }
 
 /* ---- members */
@@ -310,17 +397,17 @@ static void kc_wl_held(kc_arena_t *arena, kc_wl_t *w,
 static kc_wl_t **kc_wl_map_order(kc_arena_t *arena, kc_wl_t *w, size_t n)
 {
     kc_wl_t **v = kc_arena_calloc(arena, n + 1, sizeof(*v));
-    size_t cap = kc_java_grown_table(n);
-    size_t k = 0;
+    uint32_t *h = kc_arena_alloc(arena, (n + 1) * sizeof(*h));
+    size_t *perm;
 
-    for (size_t b = 0; b < cap; b++) {
-        for (size_t i = 0; i < n; i++) {
-            kc_id_t id = {w[i].id, KC_CONNECT_CONNECTOR_TASK};
+    for (size_t i = 0; i < n; i++) {
+        kc_id_t id = {w[i].id, KC_CONNECT_CONNECTOR_TASK};
 
-            if (kc_java_bucket(kc_id_hash(&id), cap) == b) {
-                v[k++] = &w[i];
-            }
-        }
+        h[i] = kc_id_hash(&id);
+    }
+    perm = kc_java_order(arena, h, n, kc_java_grown_table(n));
+    for (size_t i = 0; i < n; i++) {
+        v[i] = &w[perm[i]];
     }
     return v;
 }
@@ -422,32 +509,39 @@ static void kc_assign_fill(kc_arena_t *arena, kc_assign_result_t *r,
     r->n_all_tasks = all->t.n;
 }
 
-/* The configured connectors (sorted) and their tasks. */
+static int kc_assign_connector_cmp(const void *a, const void *b)
+{
+    const kc_assign_connector_t *x = a;
+    const kc_assign_connector_t *y = b;
+
+    return kc_java_strcmp(x->name, y->name);
+}
+
+/* The configured connectors (sorted; their names are distinct) and their
+ * tasks. */
 static kc_cat_t kc_assign_configured(kc_arena_t *arena,
                                      const kc_assign_config_t *config)
 {
     kc_cat_t r = {0};
+    kc_assign_connector_t *sorted;
 
+    if (config->n_connectors == 0) {
+        return r;
+    }
+    sorted = kc_arena_memdup(arena, config->connectors,
+                             config->n_connectors * sizeof(*sorted));
+    if (config->n_connectors > 1) {
+        qsort(sorted, config->n_connectors, sizeof(*sorted),
+              kc_assign_connector_cmp);
+    }
     for (size_t i = 0; i < config->n_connectors; i++) {
-        kc_id_t id = {config->connectors[i].name, KC_CONNECT_CONNECTOR_TASK};
+        kc_id_t id = {sorted[i].name, KC_CONNECT_CONNECTOR_TASK};
 
-        kc_ids_add(arena, &r.c, &id);
-    }
-    if (r.c.n > 1) {
-        qsort(r.c.v, r.c.n, sizeof(*r.c.v), kc_id_qcmp);
-    }
-    for (size_t i = 0; i < r.c.n; i++) {
-        int32_t tasks = 0;
+        kc_ids_push(arena, &r.c, &id);
+        for (int32_t t = 0; t < sorted[i].tasks; t++) {
+            kc_id_t task = {sorted[i].name, t};
 
-        for (size_t j = 0; j < config->n_connectors; j++) {
-            if (strcmp(config->connectors[j].name, r.c.v[i].connector) == 0) {
-                tasks = config->connectors[j].tasks;
-            }
-        }
-        for (int32_t t = 0; t < tasks; t++) {
-            kc_id_t id = {r.c.v[i].connector, t};
-
-            kc_ids_push(arena, &r.t, &id);
+            kc_ids_push(arena, &r.t, &task);
         }
     }
     return r;
@@ -602,7 +696,7 @@ static void kc_assignor_intersection(kc_arena_t *arena, const kc_wl_t *w,
 
 static void kc_assignor_reset_delay(kc_assignor_t *a)
 {
-    a->candidates.n = 0;
+    kc_ids_clear(&a->candidates);
     a->scheduled = 0;
     a->delay = 0;
 }

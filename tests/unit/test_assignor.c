@@ -359,10 +359,140 @@ static void test_assignments_match_apache(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A large cluster (Apache keeps HashSets, so a leader with tens of
+ * thousands of tasks assigns in well under rebalance.timeout.ms): every
+ * connector and task goes to exactly one member and the counts are
+ * balanced, for the first round, after a member left and for eager. */
+#define BIG_WORKERS    20
+#define BIG_CONNECTORS 100
+#define BIG_TASKS_PER  200
+
+/* Checks @p out of @p n members: each of the cluster's connectors and
+ * tasks is run by exactly one member, and no member runs more than one
+ * connector or one task more than another. */
+static void check_big_round(const kc_assign_result_t *out, size_t n)
+{
+    size_t total = (size_t)BIG_CONNECTORS * (BIG_TASKS_PER + 1);
+    uint8_t *seen = kc_calloc(total, 1);
+    size_t min_c = SIZE_MAX, max_c = 0, min_t = SIZE_MAX, max_t = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(out[i].assignment.error, KC_CONNECT_NO_ERROR);
+        for (size_t k = 0; k < out[i].n_all_connectors; k++) {
+            int c = atoi(out[i].all_connectors[k] + 5);
+
+            assert_int_equal(seen[(size_t)c * (BIG_TASKS_PER + 1)], 0);
+            seen[(size_t)c * (BIG_TASKS_PER + 1)] = 1;
+        }
+        for (size_t k = 0; k < out[i].n_all_tasks; k++) {
+            int c = atoi(out[i].all_tasks[k].connector + 5);
+            size_t slot = (size_t)c * (BIG_TASKS_PER + 1) + 1 +
+                          (size_t)out[i].all_tasks[k].task;
+
+            assert_int_equal(seen[slot], 0);
+            seen[slot] = 1;
+        }
+        min_c =
+            out[i].n_all_connectors < min_c ? out[i].n_all_connectors : min_c;
+        max_c =
+            out[i].n_all_connectors > max_c ? out[i].n_all_connectors : max_c;
+        min_t = out[i].n_all_tasks < min_t ? out[i].n_all_tasks : min_t;
+        max_t = out[i].n_all_tasks > max_t ? out[i].n_all_tasks : max_t;
+    }
+    for (size_t s = 0; s < total; s++) {
+        assert_int_equal(seen[s], 1);
+    }
+    assert_true(max_c - min_c <= 1);
+    assert_true(max_t - min_t <= 1);
+    kc_free(seen);
+}
+
+/* The metadata of a member that runs what @p r says it runs. */
+static const kc_connect_metadata_t *big_metadata(kc_arena_t *arena,
+                                                 const kc_assign_result_t *r)
+{
+    static const int32_t conn_task = KC_CONNECT_CONNECTOR_TASK;
+    kc_connect_metadata_t *md = kc_arena_calloc(arena, 1, sizeof(*md));
+    kc_connect_assignment_t *a = kc_arena_calloc(arena, 1, sizeof(*a));
+    size_t n = r->n_all_connectors + r->n_all_tasks;
+    kc_connect_entry_t *e = kc_arena_calloc(arena, n + 1, sizeof(*e));
+    size_t k = 0;
+
+    for (size_t i = 0; i < r->n_all_connectors; i++) {
+        e[k++] = (kc_connect_entry_t){
+            kc_arena_strdup(arena, r->all_connectors[i]), &conn_task, 1};
+    }
+    for (size_t i = 0; i < r->n_all_tasks; i++) {
+        int32_t *t = kc_arena_alloc(arena, sizeof(*t));
+
+        *t = r->all_tasks[i].task;
+        e[k++] = (kc_connect_entry_t){
+            kc_arena_strdup(arena, r->all_tasks[i].connector), t, 1};
+    }
+    a->leader = "w00";
+    a->leader_url = "http://w00:8083/";
+    a->config_offset = 7;
+    a->assigned = e;
+    a->n_assigned = k;
+    md->version = 2;
+    md->url = "http://w:8083/";
+    md->config_offset = 7;
+    md->assignment = a;
+    return md;
+}
+
+static void test_large_cluster_assigns_every_task_once_balanced(void **state)
+{
+    kc_arena_t *arena = kc_arena_new(1 << 16);
+    kc_arena_t *r1 = kc_arena_new(1 << 16);
+    kc_arena_t *r2 = kc_arena_new(1 << 16);
+    kc_assign_connector_t *conns =
+        kc_arena_calloc(arena, BIG_CONNECTORS, sizeof(*conns));
+    kc_assign_member_t *members =
+        kc_arena_calloc(arena, BIG_WORKERS, sizeof(*members));
+    kc_connect_metadata_t empty = {2, "http://w:8083/", 7, NULL};
+    kc_assign_config_t config = {7, false, conns, BIG_CONNECTORS};
+    kc_assignor_t *a = kc_assignor_new(0);
+    kc_assign_result_t *out;
+
+    (void)state;
+    for (size_t i = 0; i < BIG_CONNECTORS; i++) {
+        conns[i].name = kc_arena_sprintf(arena, "conn-%03zu", i);
+        conns[i].tasks = BIG_TASKS_PER;
+    }
+    for (size_t i = 0; i < BIG_WORKERS; i++) {
+        members[i].id = kc_arena_sprintf(arena, "w%02zu", i);
+        members[i].md = &empty;
+    }
+    out = kc_assignor_assign(a, r1, KC_CONNECT_SESSIONED, "w00", members,
+                             BIG_WORKERS, &config, -1, 1, 1000);
+    check_big_round(out, BIG_WORKERS);
+
+    /* the last member left: its work goes to the others at once (no
+     * scheduled delay) */
+    for (size_t i = 0; i + 1 < BIG_WORKERS; i++) {
+        members[i].md = big_metadata(arena, &out[i]);
+    }
+    out = kc_assignor_assign(a, r2, KC_CONNECT_SESSIONED, "w00", members,
+                             BIG_WORKERS - 1, &config, 1, 2, 2000);
+    check_big_round(out, BIG_WORKERS - 1);
+    kc_assignor_destroy(a);
+
+    for (size_t i = 0; i < BIG_WORKERS; i++) {
+        members[i].md = &empty;
+    }
+    out = kc_assign_eager(r1, "w00", members, BIG_WORKERS, &config);
+    check_big_round(out, BIG_WORKERS);
+    kc_arena_destroy(r2);
+    kc_arena_destroy(r1);
+    kc_arena_destroy(arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assignments_match_apache),
+        cmocka_unit_test(test_large_cluster_assigns_every_task_once_balanced),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
