@@ -502,11 +502,22 @@ kc_err_t kc_distributed_conf_bind(const kc_props_t *props,
     if (rc != KC_OK) {
         return rc;
     }
-    conf->protocol = kc_str_eq_nocase(conf->connect_protocol, "eager")
-                         ? KC_CONNECT_EAGER
-                     : kc_str_eq_nocase(conf->connect_protocol, "compatible")
-                         ? KC_CONNECT_COMPATIBLE
-                         : KC_CONNECT_SESSIONED;
+    if (kc_str_eq_nocase(conf->connect_protocol, "eager")) {
+        conf->protocol = KC_CONNECT_EAGER;
+    } else if (kc_str_eq_nocase(conf->connect_protocol, "compatible")) {
+        conf->protocol = KC_CONNECT_COMPATIBLE;
+    } else if (kc_str_eq_nocase(conf->connect_protocol, "sessioned")) {
+        conf->protocol = KC_CONNECT_SESSIONED;
+    } else {
+        /* the row's validator refuses it first; a table whose validator
+         * went missing must not fall back to a protocol silently */
+        kc_error_set(err, KC_ERR_INVALID,
+                     "Invalid value %s for configuration connect.protocol: "
+                     "Invalid Connect protocol compatibility",
+                     conf->connect_protocol);
+        kc_distributed_conf_release(conf);
+        return KC_ERR_INVALID;
+    }
     conf->inter_worker_key_size = -1;
     if (size != NULL) {
         int64_t bits;
