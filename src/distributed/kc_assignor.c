@@ -547,33 +547,61 @@ static kc_cat_t kc_assign_configured(kc_arena_t *arena,
     return r;
 }
 
+/* The start of a round of either assignor: a result and a load per
+ * member (with what the member runs when @p held), the leader's URL and
+ * the offset to assign at. False for a CONFIG_MISMATCH round, every
+ * result then saying so in @p version. */
+static bool kc_assign_begin(kc_arena_t *arena, const char *leader,
+                            const kc_assign_member_t *members, size_t n,
+                            const kc_assign_config_t *config, int16_t version,
+                            bool held, kc_assign_result_t **res, kc_wl_t **w,
+                            const char **leader_url, int64_t *offset)
+{
+    int64_t max = kc_assign_max_offset(members, n);
+
+    *res = kc_arena_calloc(arena, n + 1, sizeof(**res));
+    *w = kc_arena_calloc(arena, n + 1, sizeof(**w));
+    *leader_url = kc_assign_leader_url(members, n, leader);
+    for (size_t i = 0; i < n; i++) {
+        (*w)[i].id = members[i].id;
+        (*w)[i].index = i;
+        (*res)[i].member = members[i].id;
+        if (held) {
+            kc_wl_held(arena, &(*w)[i], members[i].md);
+        }
+    }
+    if (!kc_assign_leader_offset(config, max, offset)) {
+        for (size_t i = 0; i < n; i++) {
+            kc_assign_fill(arena, &(*res)[i], version,
+                           KC_CONNECT_CONFIG_MISMATCH, leader, *leader_url, max,
+                           NULL, NULL, 0, NULL);
+        }
+        return false;
+    }
+    return true;
+}
+
 /* ---- eager */
 
 kc_assign_result_t *kc_assign_eager(kc_arena_t *arena, const char *leader,
                                     const kc_assign_member_t *members, size_t n,
                                     const kc_assign_config_t *config)
 {
-    kc_assign_result_t *res = kc_arena_calloc(arena, n + 1, sizeof(*res));
-    kc_wl_t *w = kc_arena_calloc(arena, n + 1, sizeof(*w));
-    kc_wl_t **sorted = kc_arena_calloc(arena, n + 1, sizeof(*sorted));
-    const char *leader_url = kc_assign_leader_url(members, n, leader);
-    int64_t max = kc_assign_max_offset(members, n);
+    kc_assign_result_t *res;
+    kc_wl_t *w;
+    kc_wl_t **sorted;
+    const char *leader_url;
     int64_t offset;
     kc_cat_t configured;
     size_t next = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        w[i].id = members[i].id;
-        w[i].index = i;
-        sorted[i] = &w[i];
-        res[i].member = members[i].id;
-    }
-    if (!kc_assign_leader_offset(config, max, &offset)) {
-        for (size_t i = 0; i < n; i++) {
-            kc_assign_fill(arena, &res[i], 0, KC_CONNECT_CONFIG_MISMATCH,
-                           leader, leader_url, max, NULL, NULL, 0, NULL);
-        }
+    if (!kc_assign_begin(arena, leader, members, n, config, 0, false, &res, &w,
+                         &leader_url, &offset)) {
         return res;
+    }
+    sorted = kc_arena_calloc(arena, n + 1, sizeof(*sorted));
+    for (size_t i = 0; i < n; i++) {
+        sorted[i] = &w[i];
     }
     configured = kc_assign_configured(arena, config);
     if (n > 1) {
@@ -828,24 +856,23 @@ static bool kc_assignor_balance(kc_arena_t *arena, size_t total,
     return any;
 }
 
-static int kc_wl_cmp_connectors(const void *a, const void *b)
+/* The list of a member's next assignment dealt by kc_assignor_deal. */
+static const kc_ids_t *kc_wl_next(const kc_wl_t *w, bool tasks)
 {
-    const kc_wl_t *const *x = a;
-    const kc_wl_t *const *y = b;
-
-    if ((*x)->next.c.n != (*y)->next.c.n) {
-        return (*x)->next.c.n < (*y)->next.c.n ? -1 : 1;
-    }
-    return kc_java_strcmp((*x)->id, (*y)->id);
+    return tasks ? &w->next.t : &w->next.c;
 }
 
-static int kc_wl_cmp_tasks(const void *a, const void *b)
+/* qsort_r comparator: by the number of connectors or (@p tasks points to
+ * true) tasks, then by id (Apache's WorkerLoad comparators). */
+static int kc_wl_cmp_load(const void *a, const void *b, void *tasks)
 {
     const kc_wl_t *const *x = a;
     const kc_wl_t *const *y = b;
+    size_t nx = kc_wl_next(*x, *(const bool *)tasks)->n;
+    size_t ny = kc_wl_next(*y, *(const bool *)tasks)->n;
 
-    if ((*x)->next.t.n != (*y)->next.t.n) {
-        return (*x)->next.t.n < (*y)->next.t.n ? -1 : 1;
+    if (nx != ny) {
+        return nx < ny ? -1 : 1;
     }
     return kc_java_strcmp((*x)->id, (*y)->id);
 }
@@ -859,15 +886,14 @@ static void kc_assignor_deal(kc_arena_t *arena, kc_wl_t **order, size_t n,
     kc_wl_t *first;
     size_t k = 0;
 
-    qsort(order, n, sizeof(*order),
-          tasks ? kc_wl_cmp_tasks : kc_wl_cmp_connectors);
+    qsort_r(order, n, sizeof(*order), kc_wl_cmp_load, &tasks);
     first = order[0];
     while (k < work->n) {
-        size_t first_load = tasks ? first->next.t.n : first->next.c.n;
+        size_t first_load = kc_wl_next(first, tasks)->n;
         size_t up_to = n;
 
         for (size_t i = 0; i < n; i++) {
-            size_t load = tasks ? order[i]->next.t.n : order[i]->next.c.n;
+            size_t load = kc_wl_next(order[i], tasks)->n;
 
             if (load > first_load) {
                 up_to = i;
@@ -942,12 +968,11 @@ kc_assignor_assign(kc_assignor_t *a, kc_arena_t *arena,
                    const kc_assign_config_t *config, int32_t last_completed_gen,
                    int32_t gen, int64_t now_ms)
 {
-    kc_assign_result_t *res = kc_arena_calloc(arena, n + 1, sizeof(*res));
-    kc_wl_t *w = kc_arena_calloc(arena, n + 1, sizeof(*w));
-    kc_cat_t *lb = kc_arena_calloc(arena, n + 1, sizeof(*lb));
-    const char *leader_url = kc_assign_leader_url(members, n, leader);
+    kc_assign_result_t *res;
+    kc_wl_t *w;
+    kc_cat_t *lb;
+    const char *leader_url;
     int16_t version = proto == KC_CONNECT_SESSIONED ? 2 : 1;
-    int64_t max = kc_assign_max_offset(members, n);
     kc_arena_t *st = a->arena; /* state lives here until kc_assignor_keep */
     kc_cat_t configured, active = {0}, deleted, duplicated, lost, created;
     kc_cat_t reassign = {0}, assign = {0};
@@ -955,19 +980,11 @@ kc_assignor_assign(kc_assignor_t *a, kc_arena_t *arena,
     int64_t offset;
     bool any_lb = false;
 
-    for (size_t i = 0; i < n; i++) {
-        w[i].id = members[i].id;
-        w[i].index = i;
-        res[i].member = members[i].id;
-        kc_wl_held(arena, &w[i], members[i].md);
-    }
-    if (!kc_assign_leader_offset(config, max, &offset)) {
-        for (size_t i = 0; i < n; i++) {
-            kc_assign_fill(arena, &res[i], version, KC_CONNECT_CONFIG_MISMATCH,
-                           leader, leader_url, max, NULL, NULL, 0, NULL);
-        }
+    if (!kc_assign_begin(arena, leader, members, n, config, version, true, &res,
+                         &w, &leader_url, &offset)) {
         return res;
     }
+    lb = kc_arena_calloc(arena, n + 1, sizeof(*lb));
     order = kc_wl_map_order(arena, w, n);
 
     if (a->previous_gen != last_completed_gen) {
