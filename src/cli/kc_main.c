@@ -113,6 +113,48 @@ static void raise_open_file_limit(void)
                 (unsigned long long)want);
 }
 
+/*
+ * The worker file as both modes read it before their own checks: the
+ * properties, the built-in plugins and plugin.path's (a converter class
+ * may come from there), then config providers resolved (${file:...}), as
+ * Apache's WorkerConfig and DistributedConfig do. Prints what is wrong.
+ * @returns the registry, or NULL with the message printed.
+ */
+static kc_registry_t *load_worker_file(const char *path, kc_props_t *props)
+{
+    kc_error_t err;
+    kc_registry_t *reg;
+    const char *plugin_path;
+
+    kc_error_clear(&err);
+    if (kc_props_load_file(props, path, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: %s\n", err.msg);
+        return NULL;
+    }
+    reg = kc_registry_new();
+    if (kc_registry_add_builtins(reg, &err) != KC_OK) {
+        fprintf(stderr,
+                "kconnect: could not register the built-in "
+                "plugins: %s\n",
+                err.msg);
+        kc_registry_destroy(reg);
+        return NULL;
+    }
+    plugin_path = kc_props_get(props, "plugin.path");
+    if (plugin_path != NULL && *plugin_path != '\0' &&
+        kc_registry_load_path(reg, plugin_path, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: invalid plugin.path: %s\n", err.msg);
+        kc_registry_destroy(reg);
+        return NULL;
+    }
+    if (kc_props_resolve(props, props, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: invalid worker config: %s\n", err.msg);
+        kc_registry_destroy(reg);
+        return NULL;
+    }
+    return reg;
+}
+
 static int run_standalone(int argc, char **argv)
 {
     kc_error_t err;
@@ -123,7 +165,6 @@ static int run_standalone(int argc, char **argv)
     kc_rest_server_t *rest = NULL;
     kc_connector_file_t *files = NULL;
     kc_config_result_t result = {0};
-    const char *plugin_path;
     sigset_t sigs;
     int sig = 0;
     int rc = 0;
@@ -139,8 +180,8 @@ static int run_standalone(int argc, char **argv)
 
     kc_log_info(LOGGER, "Kafka Connect worker initializing ...");
     raise_open_file_limit();
-    if (kc_props_load_file(wprops, argv[0], &err) != KC_OK) {
-        fprintf(stderr, "kconnect: %s\n", err.msg);
+    reg = load_worker_file(argv[0], wprops);
+    if (reg == NULL) {
         rc = EXIT_CONFIG;
         goto out;
     }
@@ -151,27 +192,6 @@ static int run_standalone(int argc, char **argv)
             fprintf(stderr, "kconnect: %s\n", err.msg);
             rc = EXIT_CONNECTOR;
         }
-    }
-    reg = kc_registry_new();
-    if (kc_registry_add_builtins(reg, &err) != KC_OK) {
-        fprintf(stderr,
-                "kconnect: could not register the built-in "
-                "plugins: %s\n",
-                err.msg);
-        rc = EXIT_CONFIG;
-        goto out;
-    }
-    plugin_path = kc_props_get(wprops, "plugin.path");
-    if (plugin_path != NULL && *plugin_path != '\0' &&
-        kc_registry_load_path(reg, plugin_path, &err) != KC_OK) {
-        fprintf(stderr, "kconnect: invalid plugin.path: %s\n", err.msg);
-        rc = EXIT_CONFIG;
-        goto out;
-    }
-    if (kc_props_resolve(wprops, wprops, &err) != KC_OK) {
-        fprintf(stderr, "kconnect: invalid worker config: %s\n", err.msg);
-        rc = EXIT_CONFIG;
-        goto out;
     }
     if (kc_worker_config_check(reg, wprops, &result) != KC_OK) {
         print_issues("worker config", &result);
@@ -273,22 +293,18 @@ out:
  */
 static int run_distributed(int argc, char **argv)
 {
-    kc_error_t err;
     kc_props_t *props = kc_props_new();
-    kc_registry_t *reg = kc_registry_new();
+    kc_registry_t *reg = NULL;
     kc_config_result_t result = {0};
     int rc = EXIT_CONFIG;
 
-    kc_error_clear(&err);
     if (argc != 1) {
         fprintf(stderr, "kconnect: distributed takes one worker properties "
                         "file (connectors are created through the REST "
                         "API)\n");
         rc = EXIT_USAGE;
-    } else if (kc_props_load_file(props, argv[0], &err) != KC_OK) {
-        fprintf(stderr, "kconnect: %s\n", err.msg);
-    } else if (kc_registry_add_builtins(reg, &err) != KC_OK) {
-        fprintf(stderr, "kconnect: %s\n", err.msg);
+    } else if ((reg = load_worker_file(argv[0], props)) == NULL) {
+        /* printed */
     } else if (kc_distributed_config_check(reg, props, &result) != KC_OK) {
         print_issues("worker config", &result);
     } else {

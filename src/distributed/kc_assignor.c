@@ -8,8 +8,12 @@
  * work is written), this file reproduces that order: buckets of the
  * String/ConnectorTaskId hash, then insertion order.
  *
- * Lists are small (a cluster's connectors and tasks), so sets are arrays
- * searched linearly, in insertion order like Java's LinkedHashSet.
+ * A set is an array in insertion order (like Java's LinkedHashSet) with
+ * an open-addressing index for membership: a leader of tens of thousands
+ * of tasks must assign well inside rebalance.timeout.ms, as Apache's
+ * HashSets do. No Debian library already linked has a hash set of
+ * (string, int) keys that keeps insertion order and lives in an arena, so
+ * the index is this file's own (a few lines of linear probing).
  */
 #include "kc_internal.h"
 
@@ -23,11 +27,15 @@
 
 typedef kc_connect_task_id_t kc_id_t;
 
-/* An ordered set (or, where Java has a List, an ordered list). */
+/* An ordered set (or, where Java has a List, an ordered list). @c slot
+ * indexes @c v: each slot 0 (empty) or 1 + a position in @c v; twice as
+ * many slots as @c cap, so probes stay short. */
 typedef struct kc_ids {
     kc_id_t *v;
     size_t n;
     size_t cap;
+    uint32_t *slot;
+    size_t n_slots; /* a power of two */
 } kc_ids_t;
 
 /* Connectors (task -1) and tasks, as Apache's ConnectorsAndTasks. */
@@ -90,10 +98,47 @@ static uint32_t kc_id_hash(const kc_id_t *id)
     return h;
 }
 
+/* The index's slot to start probing at (the Java hash spread by a
+ * multiplicative mix: Java's hashes of similar names differ in few bits). */
+static size_t kc_ids_home(const kc_ids_t *l, const kc_id_t *id)
+{
+    uint32_t h = kc_id_hash(id) * 0x9e3779b1u;
+
+    return (size_t)(h ^ (h >> 15)) & (l->n_slots - 1);
+}
+
+static void kc_ids_index_put(kc_ids_t *l, size_t i)
+{
+    size_t s = kc_ids_home(l, &l->v[i]);
+
+    while (l->slot[s] != 0) {
+        s = (s + 1) & (l->n_slots - 1);
+    }
+    l->slot[s] = (uint32_t)(i + 1);
+}
+
+/* Rebuilds the index after @c v was reordered or shortened. */
+static void kc_ids_reindex(kc_ids_t *l)
+{
+    if (l->slot == NULL) {
+        return;
+    }
+    memset(l->slot, 0, l->n_slots * sizeof(*l->slot));
+    for (size_t i = 0; i < l->n; i++) {
+        kc_ids_index_put(l, i);
+    }
+}
+
 static bool kc_ids_has(const kc_ids_t *l, const kc_id_t *id)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        if (kc_id_eq(&l->v[i], id)) {
+    size_t s;
+
+    if (l->n == 0) {
+        return false;
+    }
+    for (s = kc_ids_home(l, id); l->slot[s] != 0;
+         s = (s + 1) & (l->n_slots - 1)) {
+        if (kc_id_eq(&l->v[l->slot[s] - 1], id)) {
             return true;
         }
     }
@@ -111,8 +156,19 @@ static void kc_ids_push(kc_arena_t *arena, kc_ids_t *l, const kc_id_t *id)
         }
         l->v = v;
         l->cap = cap;
+        l->n_slots = cap * 2;
+        l->slot = kc_arena_alloc(arena, l->n_slots * sizeof(*l->slot));
+        kc_ids_reindex(l);
     }
     l->v[l->n++] = *id;
+    kc_ids_index_put(l, l->n - 1);
+}
+
+/* Empties @p l, keeping its storage. */
+static void kc_ids_clear(kc_ids_t *l)
+{
+    l->n = 0;
+    kc_ids_reindex(l);
 }
 
 /* LinkedHashSet.add */
@@ -140,7 +196,10 @@ static void kc_ids_remove_all(kc_ids_t *l, const kc_ids_t *rm)
             l->v[k++] = l->v[i];
         }
     }
-    l->n = k;
+    if (k != l->n) {
+        l->n = k;
+        kc_ids_reindex(l);
+    }
 }
 
 static kc_ids_t kc_ids_copy(kc_arena_t *arena, const kc_ids_t *src)
@@ -187,6 +246,7 @@ static kc_ids_t kc_ids_sorted_diff(kc_arena_t *arena, const kc_ids_t *base,
     }
     if (l.n > 1) {
         qsort(l.v, l.n, sizeof(*l.v), kc_id_qcmp);
+        kc_ids_reindex(&l);
     }
     return l;
 }
@@ -240,26 +300,53 @@ static size_t kc_java_bucket(uint32_t h, size_t cap)
     return h & (cap - 1);
 }
 
+/* The positions of @p n entries with Java hashes @p h in the order a
+ * Java hash table of @p cap slots filled in that order iterates them: by
+ * bucket, then in insertion order (a stable counting sort by bucket).
+ * (Buckets of 8+ entries become trees in Java; a cluster's names do not
+ * collide so.) */
+static size_t *kc_java_order(kc_arena_t *arena, const uint32_t *h, size_t n,
+                             size_t cap)
+{
+    size_t *start = kc_arena_calloc(arena, cap + 1, sizeof(*start));
+    size_t *bucket = kc_arena_alloc(arena, (n + 1) * sizeof(*bucket));
+    size_t *perm = kc_arena_alloc(arena, (n + 1) * sizeof(*perm));
+
+    for (size_t i = 0; i < n; i++) {
+        bucket[i] = kc_java_bucket(h[i], cap);
+        start[bucket[i] + 1]++;
+    }
+    for (size_t b = 0; b < cap; b++) {
+        start[b + 1] += start[b];
+    }
+    for (size_t i = 0; i < n; i++) {
+        perm[start[bucket[i]]++] = i;
+    }
+    return perm;
+}
+
 /* Reorders @p l as a Java hash table of @p cap slots filled in @p l's
- * order iterates it: by bucket, then in insertion order. (Buckets of 8+
- * entries become trees in Java; a cluster's names do not collide so.) */
+ * order iterates it. */
 static void kc_ids_java_order(kc_arena_t *arena, kc_ids_t *l, size_t cap)
 {
+    uint32_t *h;
+    size_t *perm;
     kc_id_t *v;
-    size_t k = 0;
 
     if (l->n < 2) {
         return;
     }
-    v = kc_arena_alloc(arena, l->n * sizeof(*v));
-    for (size_t b = 0; b < cap; b++) {
-        for (size_t i = 0; i < l->n; i++) {
-            if (kc_java_bucket(kc_id_hash(&l->v[i]), cap) == b) {
-                v[k++] = l->v[i];
-            }
-        }
+    h = kc_arena_alloc(arena, l->n * sizeof(*h));
+    for (size_t i = 0; i < l->n; i++) {
+        h[i] = kc_id_hash(&l->v[i]);
+    }
+    perm = kc_java_order(arena, h, l->n, cap);
+    v = kc_arena_alloc(arena, l->cap * sizeof(*v));
+    for (size_t i = 0; i < l->n; i++) {
+        v[i] = l->v[perm[i]];
     }
     l->v = v;
+    kc_ids_reindex(l);
 }
 
 /* ---- members */
@@ -310,17 +397,17 @@ static void kc_wl_held(kc_arena_t *arena, kc_wl_t *w,
 static kc_wl_t **kc_wl_map_order(kc_arena_t *arena, kc_wl_t *w, size_t n)
 {
     kc_wl_t **v = kc_arena_calloc(arena, n + 1, sizeof(*v));
-    size_t cap = kc_java_grown_table(n);
-    size_t k = 0;
+    uint32_t *h = kc_arena_alloc(arena, (n + 1) * sizeof(*h));
+    size_t *perm;
 
-    for (size_t b = 0; b < cap; b++) {
-        for (size_t i = 0; i < n; i++) {
-            kc_id_t id = {w[i].id, KC_CONNECT_CONNECTOR_TASK};
+    for (size_t i = 0; i < n; i++) {
+        kc_id_t id = {w[i].id, KC_CONNECT_CONNECTOR_TASK};
 
-            if (kc_java_bucket(kc_id_hash(&id), cap) == b) {
-                v[k++] = &w[i];
-            }
-        }
+        h[i] = kc_id_hash(&id);
+    }
+    perm = kc_java_order(arena, h, n, kc_java_grown_table(n));
+    for (size_t i = 0; i < n; i++) {
+        v[i] = &w[perm[i]];
     }
     return v;
 }
@@ -422,35 +509,76 @@ static void kc_assign_fill(kc_arena_t *arena, kc_assign_result_t *r,
     r->n_all_tasks = all->t.n;
 }
 
-/* The configured connectors (sorted) and their tasks. */
+static int kc_assign_connector_cmp(const void *a, const void *b)
+{
+    const kc_assign_connector_t *x = a;
+    const kc_assign_connector_t *y = b;
+
+    return kc_java_strcmp(x->name, y->name);
+}
+
+/* The configured connectors (sorted; their names are distinct) and their
+ * tasks. */
 static kc_cat_t kc_assign_configured(kc_arena_t *arena,
                                      const kc_assign_config_t *config)
 {
     kc_cat_t r = {0};
+    kc_assign_connector_t *sorted;
 
+    if (config->n_connectors == 0) {
+        return r;
+    }
+    sorted = kc_arena_memdup(arena, config->connectors,
+                             config->n_connectors * sizeof(*sorted));
+    if (config->n_connectors > 1) {
+        qsort(sorted, config->n_connectors, sizeof(*sorted),
+              kc_assign_connector_cmp);
+    }
     for (size_t i = 0; i < config->n_connectors; i++) {
-        kc_id_t id = {config->connectors[i].name, KC_CONNECT_CONNECTOR_TASK};
+        kc_id_t id = {sorted[i].name, KC_CONNECT_CONNECTOR_TASK};
 
-        kc_ids_add(arena, &r.c, &id);
-    }
-    if (r.c.n > 1) {
-        qsort(r.c.v, r.c.n, sizeof(*r.c.v), kc_id_qcmp);
-    }
-    for (size_t i = 0; i < r.c.n; i++) {
-        int32_t tasks = 0;
+        kc_ids_push(arena, &r.c, &id);
+        for (int32_t t = 0; t < sorted[i].tasks; t++) {
+            kc_id_t task = {sorted[i].name, t};
 
-        for (size_t j = 0; j < config->n_connectors; j++) {
-            if (strcmp(config->connectors[j].name, r.c.v[i].connector) == 0) {
-                tasks = config->connectors[j].tasks;
-            }
-        }
-        for (int32_t t = 0; t < tasks; t++) {
-            kc_id_t id = {r.c.v[i].connector, t};
-
-            kc_ids_push(arena, &r.t, &id);
+            kc_ids_push(arena, &r.t, &task);
         }
     }
     return r;
+}
+
+/* The start of a round of either assignor: a result and a load per
+ * member (with what the member runs when @p held), the leader's URL and
+ * the offset to assign at. False for a CONFIG_MISMATCH round, every
+ * result then saying so in @p version. */
+static bool kc_assign_begin(kc_arena_t *arena, const char *leader,
+                            const kc_assign_member_t *members, size_t n,
+                            const kc_assign_config_t *config, int16_t version,
+                            bool held, kc_assign_result_t **res, kc_wl_t **w,
+                            const char **leader_url, int64_t *offset)
+{
+    int64_t max = kc_assign_max_offset(members, n);
+
+    *res = kc_arena_calloc(arena, n + 1, sizeof(**res));
+    *w = kc_arena_calloc(arena, n + 1, sizeof(**w));
+    *leader_url = kc_assign_leader_url(members, n, leader);
+    for (size_t i = 0; i < n; i++) {
+        (*w)[i].id = members[i].id;
+        (*w)[i].index = i;
+        (*res)[i].member = members[i].id;
+        if (held) {
+            kc_wl_held(arena, &(*w)[i], members[i].md);
+        }
+    }
+    if (!kc_assign_leader_offset(config, max, offset)) {
+        for (size_t i = 0; i < n; i++) {
+            kc_assign_fill(arena, &(*res)[i], version,
+                           KC_CONNECT_CONFIG_MISMATCH, leader, *leader_url, max,
+                           NULL, NULL, 0, NULL);
+        }
+        return false;
+    }
+    return true;
 }
 
 /* ---- eager */
@@ -459,27 +587,21 @@ kc_assign_result_t *kc_assign_eager(kc_arena_t *arena, const char *leader,
                                     const kc_assign_member_t *members, size_t n,
                                     const kc_assign_config_t *config)
 {
-    kc_assign_result_t *res = kc_arena_calloc(arena, n + 1, sizeof(*res));
-    kc_wl_t *w = kc_arena_calloc(arena, n + 1, sizeof(*w));
-    kc_wl_t **sorted = kc_arena_calloc(arena, n + 1, sizeof(*sorted));
-    const char *leader_url = kc_assign_leader_url(members, n, leader);
-    int64_t max = kc_assign_max_offset(members, n);
+    kc_assign_result_t *res;
+    kc_wl_t *w;
+    kc_wl_t **sorted;
+    const char *leader_url;
     int64_t offset;
     kc_cat_t configured;
     size_t next = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        w[i].id = members[i].id;
-        w[i].index = i;
-        sorted[i] = &w[i];
-        res[i].member = members[i].id;
-    }
-    if (!kc_assign_leader_offset(config, max, &offset)) {
-        for (size_t i = 0; i < n; i++) {
-            kc_assign_fill(arena, &res[i], 0, KC_CONNECT_CONFIG_MISMATCH,
-                           leader, leader_url, max, NULL, NULL, 0, NULL);
-        }
+    if (!kc_assign_begin(arena, leader, members, n, config, 0, false, &res, &w,
+                         &leader_url, &offset)) {
         return res;
+    }
+    sorted = kc_arena_calloc(arena, n + 1, sizeof(*sorted));
+    for (size_t i = 0; i < n; i++) {
+        sorted[i] = &w[i];
     }
     configured = kc_assign_configured(arena, config);
     if (n > 1) {
@@ -602,7 +724,7 @@ static void kc_assignor_intersection(kc_arena_t *arena, const kc_wl_t *w,
 
 static void kc_assignor_reset_delay(kc_assignor_t *a)
 {
-    a->candidates.n = 0;
+    kc_ids_clear(&a->candidates);
     a->scheduled = 0;
     a->delay = 0;
 }
@@ -734,24 +856,23 @@ static bool kc_assignor_balance(kc_arena_t *arena, size_t total,
     return any;
 }
 
-static int kc_wl_cmp_connectors(const void *a, const void *b)
+/* The list of a member's next assignment dealt by kc_assignor_deal. */
+static const kc_ids_t *kc_wl_next(const kc_wl_t *w, bool tasks)
 {
-    const kc_wl_t *const *x = a;
-    const kc_wl_t *const *y = b;
-
-    if ((*x)->next.c.n != (*y)->next.c.n) {
-        return (*x)->next.c.n < (*y)->next.c.n ? -1 : 1;
-    }
-    return kc_java_strcmp((*x)->id, (*y)->id);
+    return tasks ? &w->next.t : &w->next.c;
 }
 
-static int kc_wl_cmp_tasks(const void *a, const void *b)
+/* qsort_r comparator: by the number of connectors or (@p tasks points to
+ * true) tasks, then by id (Apache's WorkerLoad comparators). */
+static int kc_wl_cmp_load(const void *a, const void *b, void *tasks)
 {
     const kc_wl_t *const *x = a;
     const kc_wl_t *const *y = b;
+    size_t nx = kc_wl_next(*x, *(const bool *)tasks)->n;
+    size_t ny = kc_wl_next(*y, *(const bool *)tasks)->n;
 
-    if ((*x)->next.t.n != (*y)->next.t.n) {
-        return (*x)->next.t.n < (*y)->next.t.n ? -1 : 1;
+    if (nx != ny) {
+        return nx < ny ? -1 : 1;
     }
     return kc_java_strcmp((*x)->id, (*y)->id);
 }
@@ -765,15 +886,14 @@ static void kc_assignor_deal(kc_arena_t *arena, kc_wl_t **order, size_t n,
     kc_wl_t *first;
     size_t k = 0;
 
-    qsort(order, n, sizeof(*order),
-          tasks ? kc_wl_cmp_tasks : kc_wl_cmp_connectors);
+    qsort_r(order, n, sizeof(*order), kc_wl_cmp_load, &tasks);
     first = order[0];
     while (k < work->n) {
-        size_t first_load = tasks ? first->next.t.n : first->next.c.n;
+        size_t first_load = kc_wl_next(first, tasks)->n;
         size_t up_to = n;
 
         for (size_t i = 0; i < n; i++) {
-            size_t load = tasks ? order[i]->next.t.n : order[i]->next.c.n;
+            size_t load = kc_wl_next(order[i], tasks)->n;
 
             if (load > first_load) {
                 up_to = i;
@@ -848,12 +968,11 @@ kc_assignor_assign(kc_assignor_t *a, kc_arena_t *arena,
                    const kc_assign_config_t *config, int32_t last_completed_gen,
                    int32_t gen, int64_t now_ms)
 {
-    kc_assign_result_t *res = kc_arena_calloc(arena, n + 1, sizeof(*res));
-    kc_wl_t *w = kc_arena_calloc(arena, n + 1, sizeof(*w));
-    kc_cat_t *lb = kc_arena_calloc(arena, n + 1, sizeof(*lb));
-    const char *leader_url = kc_assign_leader_url(members, n, leader);
+    kc_assign_result_t *res;
+    kc_wl_t *w;
+    kc_cat_t *lb;
+    const char *leader_url;
     int16_t version = proto == KC_CONNECT_SESSIONED ? 2 : 1;
-    int64_t max = kc_assign_max_offset(members, n);
     kc_arena_t *st = a->arena; /* state lives here until kc_assignor_keep */
     kc_cat_t configured, active = {0}, deleted, duplicated, lost, created;
     kc_cat_t reassign = {0}, assign = {0};
@@ -861,19 +980,11 @@ kc_assignor_assign(kc_assignor_t *a, kc_arena_t *arena,
     int64_t offset;
     bool any_lb = false;
 
-    for (size_t i = 0; i < n; i++) {
-        w[i].id = members[i].id;
-        w[i].index = i;
-        res[i].member = members[i].id;
-        kc_wl_held(arena, &w[i], members[i].md);
-    }
-    if (!kc_assign_leader_offset(config, max, &offset)) {
-        for (size_t i = 0; i < n; i++) {
-            kc_assign_fill(arena, &res[i], version, KC_CONNECT_CONFIG_MISMATCH,
-                           leader, leader_url, max, NULL, NULL, 0, NULL);
-        }
+    if (!kc_assign_begin(arena, leader, members, n, config, version, true, &res,
+                         &w, &leader_url, &offset)) {
         return res;
     }
+    lb = kc_arena_calloc(arena, n + 1, sizeof(*lb));
     order = kc_wl_map_order(arena, w, n);
 
     if (a->previous_gen != last_completed_gen) {

@@ -44,33 +44,25 @@ static bool kc_dc_int(const char *value, int64_t *out)
     return ok;
 }
 
-static kc_err_t kc_dc_check_partitions(const kc_config_def_t *def,
-                                       const char *value, kc_error_t *err)
-{
-    int64_t n;
-
-    KC_UNUSED(def);
-    if (value != NULL && kc_dc_int(value, &n) && (n == 0 || n < -1)) {
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "Number of partitions must be positive, or -1 "
-                            "to use the broker's default");
-    }
-    return KC_OK;
-}
-
-static kc_err_t kc_dc_check_replication(const kc_config_def_t *def,
+/* An internal topic's partitions or replication factor (the row's name
+ * says which): positive, or -1 for the broker's default. */
+static kc_err_t kc_dc_check_topic_count(const kc_config_def_t *def,
                                         const char *value, kc_error_t *err)
 {
     int64_t n;
 
-    KC_UNUSED(def);
-    if (value != NULL && kc_dc_int(value, &n) && (n == 0 || n < -1)) {
-        return kc_error_set(err, KC_ERR_INVALID,
-                            "Replication factor must be positive and not "
-                            "larger than the number of brokers in the Kafka "
-                            "cluster, or -1 to use the broker's default");
+    if (value == NULL || !kc_dc_int(value, &n) || (n != 0 && n >= -1)) {
+        return KC_OK;
     }
-    return KC_OK;
+    if (kc_str_ends_with(def->name, ".partitions")) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "Number of partitions must be positive, or -1 "
+                            "to use the broker's default");
+    }
+    return kc_error_set(err, KC_ERR_INVALID,
+                        "Replication factor must be positive and not "
+                        "larger than the number of brokers in the Kafka "
+                        "cluster, or -1 to use the broker's default");
 }
 
 /* connect.protocol: eager, compatible or sessioned, in any case (Apache
@@ -279,7 +271,7 @@ static const kc_config_def_t distributed_def[] = {
      .importance = KC_IMPORTANCE_LOW,
      .doc = "Partitions of the offsets topic when the worker creates it "
             "(-1: the broker's default).",
-     .validator = kc_dc_check_partitions,
+     .validator = kc_dc_check_topic_count,
      KC_DC_BIND(offset_storage_partitions)},
     {.name = "offset.storage.replication.factor",
      .type = KC_CFG_SHORT,
@@ -287,7 +279,7 @@ static const kc_config_def_t distributed_def[] = {
      .importance = KC_IMPORTANCE_LOW,
      .doc = "Replication factor of the offsets topic when the worker "
             "creates it (-1: the broker's default).",
-     .validator = kc_dc_check_replication,
+     .validator = kc_dc_check_topic_count,
      KC_DC_BIND(offset_storage_replication_factor)},
     {.name = "config.storage.topic",
      .type = KC_CFG_STRING,
@@ -302,7 +294,7 @@ static const kc_config_def_t distributed_def[] = {
      .importance = KC_IMPORTANCE_LOW,
      .doc = "Replication factor of the config topic when the worker "
             "creates it (-1: the broker's default).",
-     .validator = kc_dc_check_replication,
+     .validator = kc_dc_check_topic_count,
      KC_DC_BIND(config_storage_replication_factor)},
     {.name = "status.storage.topic",
      .type = KC_CFG_STRING,
@@ -316,7 +308,7 @@ static const kc_config_def_t distributed_def[] = {
      .importance = KC_IMPORTANCE_LOW,
      .doc = "Partitions of the status topic when the worker creates it "
             "(-1: the broker's default).",
-     .validator = kc_dc_check_partitions,
+     .validator = kc_dc_check_topic_count,
      KC_DC_BIND(status_storage_partitions)},
     {.name = "status.storage.replication.factor",
      .type = KC_CFG_SHORT,
@@ -324,7 +316,7 @@ static const kc_config_def_t distributed_def[] = {
      .importance = KC_IMPORTANCE_LOW,
      .doc = "Replication factor of the status topic when the worker "
             "creates it (-1: the broker's default).",
-     .validator = kc_dc_check_replication,
+     .validator = kc_dc_check_topic_count,
      KC_DC_BIND(status_storage_replication_factor)},
     {.name = "connect.protocol",
      .type = KC_CFG_STRING,
@@ -502,11 +494,22 @@ kc_err_t kc_distributed_conf_bind(const kc_props_t *props,
     if (rc != KC_OK) {
         return rc;
     }
-    conf->protocol = kc_str_eq_nocase(conf->connect_protocol, "eager")
-                         ? KC_CONNECT_EAGER
-                     : kc_str_eq_nocase(conf->connect_protocol, "compatible")
-                         ? KC_CONNECT_COMPATIBLE
-                         : KC_CONNECT_SESSIONED;
+    if (kc_str_eq_nocase(conf->connect_protocol, "eager")) {
+        conf->protocol = KC_CONNECT_EAGER;
+    } else if (kc_str_eq_nocase(conf->connect_protocol, "compatible")) {
+        conf->protocol = KC_CONNECT_COMPATIBLE;
+    } else if (kc_str_eq_nocase(conf->connect_protocol, "sessioned")) {
+        conf->protocol = KC_CONNECT_SESSIONED;
+    } else {
+        /* the row's validator refuses it first; a table whose validator
+         * went missing must not fall back to a protocol silently */
+        kc_error_set(err, KC_ERR_INVALID,
+                     "Invalid value %s for configuration connect.protocol: "
+                     "Invalid Connect protocol compatibility",
+                     conf->connect_protocol);
+        kc_distributed_conf_release(conf);
+        return KC_ERR_INVALID;
+    }
     conf->inter_worker_key_size = -1;
     if (size != NULL) {
         int64_t bits;

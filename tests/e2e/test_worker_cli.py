@@ -77,6 +77,55 @@ def test_distributed_checks_the_config_then_refuses_to_start(tmp_path):
         assert "distributed mode is not finished" in out.stderr
 
 
+def test_distributed_config_loads_plugin_path_and_resolves_providers(
+        tmp_path):
+    """As Apache's DistributedConfig: the worker file's converter may come
+    from plugin.path, and its values from config providers."""
+    plugins = find_binary().parent / "tests" / "plugins" / "converters"
+    if not (plugins / "raw" / "kc_raw_converter.so").exists():
+        pytest.fail("converter plugin not built: %s (build the tests)"
+                    % plugins)
+    secrets = tmp_path / "cluster.properties"
+    secrets.write_text("group = connect-from-a-file\n")
+    worker = tmp_path / "worker.properties"
+    write_properties(worker, {
+        "bootstrap.servers": "127.0.0.1:9092",
+        "plugin.path": str(plugins),
+        "config.providers": "file",
+        "config.providers.file.class":
+            "org.apache.kafka.common.config.provider.FileConfigProvider",
+        "key.converter": "io.kconnect.test.RawBytesConverter",
+        "value.converter": "io.kconnect.test.RawBytesConverter",
+        "group.id": "${file:%s:group}" % secrets,
+        "config.storage.topic": "connect-configs",
+        "offset.storage.topic": "connect-offsets",
+        "status.storage.topic": "connect-status",
+    })
+    out = run(["distributed", str(worker)])
+    assert out.returncode == 2
+    assert "invalid worker config" not in out.stderr, out.stderr
+    assert "distributed mode is not finished" in out.stderr
+
+    # a reference that does not resolve is refused, naming it
+    write_properties(worker, {
+        "bootstrap.servers": "127.0.0.1:9092",
+        "plugin.path": str(plugins),
+        "config.providers": "file",
+        "config.providers.file.class":
+            "org.apache.kafka.common.config.provider.FileConfigProvider",
+        "key.converter": "io.kconnect.test.RawBytesConverter",
+        "value.converter": "io.kconnect.test.RawBytesConverter",
+        "group.id": "${file:%s:no.such.key}" % secrets,
+        "config.storage.topic": "connect-configs",
+        "offset.storage.topic": "connect-offsets",
+        "status.storage.topic": "connect-status",
+    })
+    out = run(["distributed", str(worker)])
+    assert out.returncode == 2
+    assert "no.such.key" in out.stderr
+    assert "not finished" not in out.stderr
+
+
 def test_connect_standalone_name_implies_standalone(tmp_path):
     link = tmp_path / "connect-standalone"
     link.symlink_to(find_binary())

@@ -6,7 +6,8 @@
  * tests/golden/assignor/GenAssignorGolden.java). Every round feeds the same
  * member metadata bytes, config snapshot, generations and clock to one
  * kconnect assignor per scenario; each member's assignment must encode to
- * exactly Apache's bytes.
+ * exactly Apache's bytes, and the leader's state (who runs what) must be
+ * the one Apache's assignor left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -86,55 +87,72 @@ static void entry_keys(kc_arena_t *arena, const kc_connect_entry_t *v,
     }
 }
 
-/* The leader's view of a member (all_connectors/all_tasks) is what the
- * member runs once it applied its assignment: what its metadata said,
- * minus the revoked, plus the assigned (eager: the assigned alone). */
-static void check_leader_view(kc_arena_t *arena, kc_connect_protocol_t proto,
-                              const kc_assign_member_t *m,
-                              const kc_assign_result_t *r)
+static int cmp_str(const void *a, const void *b)
 {
-    const kc_connect_assignment_t *a = &r->assignment;
-    size_t cap = 64 + r->n_all_connectors + r->n_all_tasks;
-    const char **want;
-    size_t n = 0;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-    if (a->error != KC_CONNECT_NO_ERROR) {
-        return;
+/* The leader's state after the round (all_connectors/all_tasks of every
+ * member: who runs what) is Apache's (the LeaderState its assignor left,
+ * golden "owners"; null for a CONFIG_MISMATCH round). Returns 1 when they
+ * differ. */
+static int check_owners(kc_arena_t *arena, const char *scenario, size_t r,
+                        const kc_assign_result_t *out, size_t n,
+                        const json_t *owners)
+{
+    size_t cap = 1;
+    size_t k = 0;
+    const char **mine;
+    const char **theirs;
+
+    for (size_t i = 0; i < n; i++) {
+        cap += out[i].n_all_connectors + out[i].n_all_tasks;
     }
-    if (m->md->assignment != NULL) {
-        cap += m->md->assignment->n_assigned * 64;
-        for (size_t i = 0; i < m->md->assignment->n_assigned; i++) {
-            cap += m->md->assignment->assigned[i].n_tasks;
+    if (json_is_null(owners)) {
+        for (size_t i = 0; i < n; i++) {
+            assert_int_not_equal(out[i].assignment.error, KC_CONNECT_NO_ERROR);
+        }
+        assert_int_equal(cap, 1);
+        return 0;
+    }
+    assert_true(json_is_array(owners));
+    mine = kc_arena_calloc(arena, cap, sizeof(*mine));
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < out[i].n_all_connectors; j++) {
+            mine[k++] = kc_arena_sprintf(
+                arena, "%s/-1=%s", out[i].all_connectors[j], out[i].member);
+        }
+        for (size_t j = 0; j < out[i].n_all_tasks; j++) {
+            mine[k++] = kc_arena_sprintf(
+                arena, "%s/%d=%s", out[i].all_tasks[j].connector,
+                (int)out[i].all_tasks[j].task, out[i].member);
         }
     }
-    for (size_t i = 0; i < a->n_assigned; i++) {
-        cap += a->assigned[i].n_tasks;
-    }
-    want = kc_arena_calloc(arena, cap, sizeof(*want));
-    if (proto != KC_CONNECT_EAGER && m->md->assignment != NULL) {
-        entry_keys(arena, m->md->assignment->assigned,
-                   m->md->assignment->n_assigned, want, &n, false);
-        entry_keys(arena, a->revoked, a->n_revoked, want, &n, true);
-    }
-    entry_keys(arena, a->assigned, a->n_assigned, want, &n, false);
-    assert_int_equal(n, r->n_all_connectors + r->n_all_tasks);
-    for (size_t i = 0; i < r->n_all_connectors; i++) {
-        kc_connect_entry_t e = {r->all_connectors[i],
-                                (const int32_t[]){KC_CONNECT_CONNECTOR_TASK},
-                                1};
-        size_t before = n;
+    theirs =
+        kc_arena_calloc(arena, json_array_size(owners) + 1, sizeof(*theirs));
+    for (size_t j = 0; j < json_array_size(owners); j++) {
+        const json_t *o = json_array_get(owners, j);
 
-        entry_keys(arena, &e, 1, want, &n, true);
-        assert_int_equal(n, before - 1);
+        theirs[j] = kc_arena_sprintf(
+            arena, "%s/%d=%s", json_string_value(json_array_get(o, 0)),
+            (int)json_integer_value(json_array_get(o, 1)),
+            json_string_value(json_array_get(o, 2)));
     }
-    for (size_t i = 0; i < r->n_all_tasks; i++) {
-        kc_connect_entry_t e = {r->all_tasks[i].connector,
-                                &r->all_tasks[i].task, 1};
-        size_t before = n;
+    qsort(mine, k, sizeof(*mine), cmp_str);
+    qsort(theirs, json_array_size(owners), sizeof(*theirs), cmp_str);
+    for (size_t j = 0; j < k || j < json_array_size(owners); j++) {
+        const char *a = j < json_array_size(owners) ? theirs[j] : "(none)";
+        const char *b = j < k ? mine[j] : "(none)";
 
-        entry_keys(arena, &e, 1, want, &n, true);
-        assert_int_equal(n, before - 1);
+        if (strcmp(a, b) != 0) {
+            fprintf(stderr,
+                    "%s round %zu leader state:\n  apache   %s\n  kconnect "
+                    "%s\n",
+                    scenario, r, a, b);
+            return 1;
+        }
     }
+    return 0;
 }
 
 /* Whether Apache's bytes @p hex say what @p a says, in any order: a JDK
@@ -263,7 +281,6 @@ static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
             kc_connect_assignment_encode(&buf, &out[i].assignment, &err),
             KC_OK);
         got = tohex(arena, (const uint8_t *)buf.data, buf.len);
-        check_leader_view(arena, proto, &members[i], &out[i]);
         if (strcmp(got, want) != 0 &&
             !(getenv("KC_ASSIGNOR_ORDER_FREE") != NULL &&
               same_meaning(arena, proto, want, &out[i].assignment))) {
@@ -274,6 +291,8 @@ static int replay_round(kc_assignor_t *assignor, kc_connect_protocol_t proto,
         }
         kc_buf_release(&buf);
     }
+    bad += check_owners(arena, scenario, r, out, n,
+                        json_object_get(round, "owners"));
     kc_arena_destroy(arena);
     return bad;
 }
@@ -359,10 +378,140 @@ static void test_assignments_match_apache(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A large cluster (Apache keeps HashSets, so a leader with tens of
+ * thousands of tasks assigns in well under rebalance.timeout.ms): every
+ * connector and task goes to exactly one member and the counts are
+ * balanced, for the first round, after a member left and for eager. */
+#define BIG_WORKERS    20
+#define BIG_CONNECTORS 100
+#define BIG_TASKS_PER  200
+
+/* Checks @p out of @p n members: each of the cluster's connectors and
+ * tasks is run by exactly one member, and no member runs more than one
+ * connector or one task more than another. */
+static void check_big_round(const kc_assign_result_t *out, size_t n)
+{
+    size_t total = (size_t)BIG_CONNECTORS * (BIG_TASKS_PER + 1);
+    uint8_t *seen = kc_calloc(total, 1);
+    size_t min_c = SIZE_MAX, max_c = 0, min_t = SIZE_MAX, max_t = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(out[i].assignment.error, KC_CONNECT_NO_ERROR);
+        for (size_t k = 0; k < out[i].n_all_connectors; k++) {
+            int c = atoi(out[i].all_connectors[k] + 5);
+
+            assert_int_equal(seen[(size_t)c * (BIG_TASKS_PER + 1)], 0);
+            seen[(size_t)c * (BIG_TASKS_PER + 1)] = 1;
+        }
+        for (size_t k = 0; k < out[i].n_all_tasks; k++) {
+            int c = atoi(out[i].all_tasks[k].connector + 5);
+            size_t slot = (size_t)c * (BIG_TASKS_PER + 1) + 1 +
+                          (size_t)out[i].all_tasks[k].task;
+
+            assert_int_equal(seen[slot], 0);
+            seen[slot] = 1;
+        }
+        min_c =
+            out[i].n_all_connectors < min_c ? out[i].n_all_connectors : min_c;
+        max_c =
+            out[i].n_all_connectors > max_c ? out[i].n_all_connectors : max_c;
+        min_t = out[i].n_all_tasks < min_t ? out[i].n_all_tasks : min_t;
+        max_t = out[i].n_all_tasks > max_t ? out[i].n_all_tasks : max_t;
+    }
+    for (size_t s = 0; s < total; s++) {
+        assert_int_equal(seen[s], 1);
+    }
+    assert_true(max_c - min_c <= 1);
+    assert_true(max_t - min_t <= 1);
+    kc_free(seen);
+}
+
+/* The metadata of a member that runs what @p r says it runs. */
+static const kc_connect_metadata_t *big_metadata(kc_arena_t *arena,
+                                                 const kc_assign_result_t *r)
+{
+    static const int32_t conn_task = KC_CONNECT_CONNECTOR_TASK;
+    kc_connect_metadata_t *md = kc_arena_calloc(arena, 1, sizeof(*md));
+    kc_connect_assignment_t *a = kc_arena_calloc(arena, 1, sizeof(*a));
+    size_t n = r->n_all_connectors + r->n_all_tasks;
+    kc_connect_entry_t *e = kc_arena_calloc(arena, n + 1, sizeof(*e));
+    size_t k = 0;
+
+    for (size_t i = 0; i < r->n_all_connectors; i++) {
+        e[k++] = (kc_connect_entry_t){
+            kc_arena_strdup(arena, r->all_connectors[i]), &conn_task, 1};
+    }
+    for (size_t i = 0; i < r->n_all_tasks; i++) {
+        int32_t *t = kc_arena_alloc(arena, sizeof(*t));
+
+        *t = r->all_tasks[i].task;
+        e[k++] = (kc_connect_entry_t){
+            kc_arena_strdup(arena, r->all_tasks[i].connector), t, 1};
+    }
+    a->leader = "w00";
+    a->leader_url = "http://w00:8083/";
+    a->config_offset = 7;
+    a->assigned = e;
+    a->n_assigned = k;
+    md->version = 2;
+    md->url = "http://w:8083/";
+    md->config_offset = 7;
+    md->assignment = a;
+    return md;
+}
+
+static void test_large_cluster_assigns_every_task_once_balanced(void **state)
+{
+    kc_arena_t *arena = kc_arena_new(1 << 16);
+    kc_arena_t *r1 = kc_arena_new(1 << 16);
+    kc_arena_t *r2 = kc_arena_new(1 << 16);
+    kc_assign_connector_t *conns =
+        kc_arena_calloc(arena, BIG_CONNECTORS, sizeof(*conns));
+    kc_assign_member_t *members =
+        kc_arena_calloc(arena, BIG_WORKERS, sizeof(*members));
+    kc_connect_metadata_t empty = {2, "http://w:8083/", 7, NULL};
+    kc_assign_config_t config = {7, false, conns, BIG_CONNECTORS};
+    kc_assignor_t *a = kc_assignor_new(0);
+    kc_assign_result_t *out;
+
+    (void)state;
+    for (size_t i = 0; i < BIG_CONNECTORS; i++) {
+        conns[i].name = kc_arena_sprintf(arena, "conn-%03zu", i);
+        conns[i].tasks = BIG_TASKS_PER;
+    }
+    for (size_t i = 0; i < BIG_WORKERS; i++) {
+        members[i].id = kc_arena_sprintf(arena, "w%02zu", i);
+        members[i].md = &empty;
+    }
+    out = kc_assignor_assign(a, r1, KC_CONNECT_SESSIONED, "w00", members,
+                             BIG_WORKERS, &config, -1, 1, 1000);
+    check_big_round(out, BIG_WORKERS);
+
+    /* the last member left: its work goes to the others at once (no
+     * scheduled delay) */
+    for (size_t i = 0; i + 1 < BIG_WORKERS; i++) {
+        members[i].md = big_metadata(arena, &out[i]);
+    }
+    out = kc_assignor_assign(a, r2, KC_CONNECT_SESSIONED, "w00", members,
+                             BIG_WORKERS - 1, &config, 1, 2, 2000);
+    check_big_round(out, BIG_WORKERS - 1);
+    kc_assignor_destroy(a);
+
+    for (size_t i = 0; i < BIG_WORKERS; i++) {
+        members[i].md = &empty;
+    }
+    out = kc_assign_eager(r1, "w00", members, BIG_WORKERS, &config);
+    check_big_round(out, BIG_WORKERS);
+    kc_arena_destroy(r2);
+    kc_arena_destroy(r1);
+    kc_arena_destroy(arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assignments_match_apache),
+        cmocka_unit_test(test_large_cluster_assigns_every_task_once_balanced),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

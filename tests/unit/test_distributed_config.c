@@ -61,6 +61,85 @@ static json_t *load_golden(void)
     return all;
 }
 
+/* The value kc_distributed_conf_bind read for @p key, as Java's
+ * String.valueOf prints the value DistributedConfig parsed; NULL for a
+ * key the distributed conf does not read (a group client key). */
+static char *bound_text(const kc_distributed_conf_t *conf, const char *key)
+{
+    const kc_config_def_t *row =
+        kc_config_def_find(kc_distributed_config_def(), key);
+    const unsigned char *field;
+
+    if (strcmp(key, "inter.worker.key.size") == 0) {
+        return kc_asprintf("%d", (int)conf->inter_worker_key_size);
+    }
+    if (row == NULL || row->size == 0) {
+        return NULL;
+    }
+    field = (const unsigned char *)conf + row->offset;
+    switch (row->type) {
+    case KC_CFG_SHORT: {
+        int16_t v;
+
+        memcpy(&v, field, sizeof(v));
+        return kc_asprintf("%d", (int)v);
+    }
+    case KC_CFG_INT: {
+        int32_t v;
+
+        memcpy(&v, field, sizeof(v));
+        return kc_asprintf("%d", (int)v);
+    }
+    case KC_CFG_STRING: {
+        const char *v;
+
+        memcpy(&v, field, sizeof(v));
+        return kc_strdup(v != NULL ? v : "null");
+    }
+    case KC_CFG_LIST: {
+        kc_cfg_list_t v;
+        kc_buf_t b;
+        char *out;
+
+        memcpy(&v, field, sizeof(v));
+        kc_buf_init(&b, 64);
+        kc_buf_puts(&b, "[");
+        for (size_t i = 0; i < v.count; i++) {
+            kc_buf_puts(&b, i ? ", " : "");
+            kc_buf_puts(&b, v.items[i]);
+        }
+        kc_buf_puts(&b, "]");
+        out = kc_strndup((const char *)b.data, b.len);
+        kc_buf_release(&b);
+        return out;
+    }
+    default:
+        fail_msg("%s: no text for its type", key);
+        return NULL;
+    }
+}
+
+/* What Apache parsed for an accepted @p key is what the bind reads. */
+static void check_parsed(const kc_props_t *p, const char *key,
+                         const json_t *want)
+{
+    kc_distributed_conf_t conf;
+    kc_error_t err = {0};
+    char *got;
+
+    if (kc_distributed_conf_bind(p, &conf, &err) != KC_OK) {
+        fail_msg("%s: Apache accepts it, the bind says %s", key, err.msg);
+    }
+    got = bound_text(&conf, key);
+    if (got != NULL &&
+        (!json_is_string(want) || strcmp(got, json_string_value(want)) != 0)) {
+        fail_msg("%s: apache parsed %s, kconnect bound %s", key,
+                 json_is_string(want) ? json_string_value(want) : "null", got);
+    }
+    kc_free(got);
+    kc_distributed_conf_release(&conf);
+}
+
 /* Apache names the JVM's algorithms after this; kconnect its own. */
 #define JVM_LIST "the algorithm is not supported by "
 
@@ -70,6 +149,7 @@ static void test_values_and_refusals_match_apache(void **state)
     size_t i;
     json_t *c;
     int cases = 0;
+    int parsed = 0;
 
     (void)state;
     json_array_foreach(all, i, c)
@@ -98,6 +178,8 @@ static void test_values_and_refusals_match_apache(void **state)
                          json_string_value(value), result.issues[0].key,
                          result.issues[0].message);
             }
+            check_parsed(p, key, json_object_get(c, "parsed"));
+            parsed++;
         } else {
             const char *cut = strstr(want, JVM_LIST);
             size_t n = cut != NULL ? (size_t)(cut - want) + strlen(JVM_LIST)
@@ -124,6 +206,7 @@ static void test_values_and_refusals_match_apache(void **state)
         cases++;
     }
     assert_true(cases >= 50);
+    assert_true(parsed >= 15);
     json_decref(all);
 }
 
@@ -187,6 +270,21 @@ static void test_bind_reads_defaults_and_protocol(void **state)
     kc_props_destroy(p);
 }
 
+/* A protocol the worker does not know is an error naming the key, not
+ * the sessioned protocol. */
+static void test_bind_refuses_unknown_protocol(void **state)
+{
+    kc_props_t *p = base_props();
+    kc_distributed_conf_t conf;
+    kc_error_t err = {0};
+
+    (void)state;
+    kc_props_set(p, "connect.protocol", "cooperative");
+    assert_int_equal(kc_distributed_conf_bind(p, &conf, &err), KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "connect.protocol"));
+    kc_props_destroy(p);
+}
+
 /* A distributed worker has no offsets file; a standalone one needs it. */
 static void test_offsets_file_is_standalone_only(void **state)
 {
@@ -209,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_values_and_refusals_match_apache),
         cmocka_unit_test(test_defaults_match_apache),
         cmocka_unit_test(test_bind_reads_defaults_and_protocol),
+        cmocka_unit_test(test_bind_refuses_unknown_protocol),
         cmocka_unit_test(test_offsets_file_is_standalone_only),
     };
 

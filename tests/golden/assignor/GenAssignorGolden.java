@@ -4,8 +4,9 @@
  * EagerAssignor and IncrementalCooperativeAssignor (connect-runtime) run
  * over scripted and seeded-random rebalance sequences. Each round records
  * the leader's inputs (member metadata bytes in JoinGroup order, the config
- * snapshot, generations, the clock) and the assignment bytes Apache wrote
- * for every member. One JSON line per scenario; bytes as hex.
+ * snapshot, generations, the clock), the assignment bytes Apache wrote
+ * for every member and the leader's state it left (every connector and
+ * task with its owner). One JSON line per scenario; bytes as hex.
  *
  * The assignors are driven through their public performAssignment entry,
  * as WorkerCoordinator calls them; the coordinator is a real
@@ -254,6 +255,7 @@ public class GenAssignorGolden {
         }
         String proto = eager ? "default" : s.protocol;
         Map<String, ByteBuffer> out = lm.assignor.performAssignment(s.leader, proto, joins, c);
+        String owners = leaderOwners(c);
         StringBuilder res = new StringBuilder();
         for (Member m : s.members.values()) {
             ByteBuffer b = out.get(m.id);
@@ -305,7 +307,40 @@ public class GenAssignorGolden {
                 .append(",\"fresh_offset\":").append(freshOffset)
                 .append(",\"connectors\":[").append(conns).append(']')
                 .append(",\"members\":[").append(in).append(']')
-                .append(",\"result\":[").append(res).append("]}");
+                .append(",\"result\":[").append(res).append(']')
+                .append(",\"owners\":").append(owners).append('}');
+    }
+
+    /* The leader's state the assignor left in the coordinator (what the
+     * leader answers ownerUrl with): every connector (task -1) and task
+     * with the member that runs it, sorted; null when the round set none
+     * (CONFIG_MISMATCH). */
+    @SuppressWarnings("unchecked")
+    static String leaderOwners(WorkerCoordinator c) throws Exception {
+        Field f = WorkerCoordinator.class.getDeclaredField("leaderState");
+        f.setAccessible(true);
+        Object st = f.get(c);
+        if (st == null) {
+            return "null";
+        }
+        Field cf = st.getClass().getDeclaredField("connectorOwners");
+        Field tf = st.getClass().getDeclaredField("taskOwners");
+        cf.setAccessible(true);
+        tf.setAccessible(true);
+        TreeMap<ConnectorTaskId, String> all = new TreeMap<>();
+        for (Map.Entry<String, String> e : ((Map<String, String>) cf.get(st)).entrySet()) {
+            all.put(new ConnectorTaskId(e.getKey(), -1), e.getValue());
+        }
+        all.putAll((Map<ConnectorTaskId, String>) tf.get(st));
+        StringBuilder b = new StringBuilder("[");
+        for (Map.Entry<ConnectorTaskId, String> e : all.entrySet()) {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            b.append('[').append(q(e.getKey().connector())).append(',')
+                    .append(e.getKey().task()).append(',').append(q(e.getValue())).append(']');
+        }
+        return b.append(']').toString();
     }
 
     static PrintWriter pw;
