@@ -71,6 +71,11 @@ def override_entries(body):
     if not isinstance(body, dict):
         return body
     out = []
+    names = [str(c.get("value", {}).get("name"))
+             for c in body.get("configs", [])]
+    first = next((i for i, n in enumerate(names) if n.startswith(
+        ("producer.override.", "consumer.override.", "admin.override."))),
+        len(names))
     for c in body.get("configs", []):
         name = str(c.get("value", {}).get("name"))
         if not name.startswith(("producer.override.", "consumer.override.",
@@ -80,8 +85,11 @@ def override_entries(body):
         if isinstance(d, dict):
             d = {k: v for k, v in d.items() if k != "documentation"}
         out.append({"definition": d, "value": c.get("value")})
+    # Where they sit: after the connector's keys, before the keys of a
+    # converter the connector names (Apache's mergeConfigInfos order).
     return {"error_count": body.get("error_count"),
-            "groups": body.get("groups"), "overrides": out}
+            "groups": body.get("groups"), "overrides": out,
+            "from_first_override": names[first:]}
 
 
 def state_of(body):
@@ -225,6 +233,7 @@ def steps():
              "producer.override.ssl.key.password": "secret",
              "producer.override.acks": "1",
              "producer.override.no.such.key": "x",
+             "value.converter": "org.apache.kafka.connect.json.JsonConverter",
              "consumer.override.max.poll.records": "10",
              "topic.creation.default.replication.factor": "1",
              "topic.creation.default.partitions": "1",
