@@ -310,6 +310,34 @@ json_t *kc_config_infos(const char *name, const kc_config_def_t *const *tables,
     return o;
 }
 
+json_t *kc_config_info_entry(const kc_config_def_t *def, const char *name,
+                             const char *value, json_t *errors)
+{
+    json_t *entry = json_object();
+    json_t *v = json_object();
+
+    if (def != NULL) {
+        kc_config_def_t shown = *def;
+
+        shown.name = name;
+        /* As Apache: the display name stays the key's own name. */
+        shown.display_name =
+            def->display_name != NULL ? def->display_name : def->name;
+        json_object_set_new(
+            entry, "definition",
+            kc_config_key_info(&shown, KC_CFG_ORDER_OF(def->flags)));
+    } else {
+        json_object_set_new(entry, "definition", json_null());
+    }
+    json_object_set_new(v, "name", json_string(name));
+    json_object_set_new(v, "value", kc_json_string_or_null(value));
+    json_object_set_new(v, "recommended_values", json_array());
+    json_object_set_new(v, "errors", errors);
+    json_object_set_new(v, "visible", json_true());
+    json_object_set_new(entry, "value", v);
+    return entry;
+}
+
 void kc_config_info_add_issue(kc_config_result_t *result, const char *key,
                               const char *message)
 {

@@ -47,4 +47,12 @@ json_t *kc_config_infos_prefixed(const kc_config_def_t *defs,
                                  const char *prefix, const kc_props_t *props,
                                  const kc_config_result_t *result);
 
+/**
+ * @brief One configs[] entry {definition, value}: @p def (may be NULL: a
+ * null definition) listed under @p name, the value shown @p value (NULL:
+ * null), its @p errors (an array, stolen). Caller owns the result.
+ */
+json_t *kc_config_info_entry(const kc_config_def_t *def, const char *name,
+                             const char *value, json_t *errors);
+
 #endif /* KC_HERDER_KC_CONFIG_INFO_H */

@@ -8,6 +8,7 @@
 #include "kc_internal.h"
 
 #include "data/kc_value_text.h"
+#include "herder/kc_client_overrides.h"
 #include "herder/kc_config_info.h"
 #include "herder/kc_herder_core.h"
 #include "plugins/kc_plugin_version.h"
@@ -803,6 +804,56 @@ kc_herder_shown_tables(const kc_config_def_t *const *tables,
 }
 
 /*
+ * The override policy's errors are listed on the client keys' own
+ * entries (kc_client_override_infos), not as keys of no table.
+ */
+static void kc_drop_override_issues(kc_config_result_t *result)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < result->count; i++) {
+        const char *key = result->issues[i].key;
+
+        if (kc_str_starts_with(key, "producer.override.") ||
+            kc_str_starts_with(key, "consumer.override.") ||
+            kc_str_starts_with(key, "admin.override.")) {
+            kc_free(result->issues[i].message);
+        } else {
+            result->issues[k++] = result->issues[i];
+        }
+    }
+    result->count = k;
+}
+
+/* Apache's mergeConfigInfos: @p more (stolen) after what @p infos has. */
+static void kc_append_infos(json_t *infos, json_t *more)
+{
+    json_t *groups = json_object_get(infos, "groups");
+
+    json_object_set_new(
+        infos, "error_count",
+        json_integer(json_integer_value(json_object_get(infos, "error_count")) +
+                     json_integer_value(json_object_get(more, "error_count"))));
+    json_array_extend(json_object_get(infos, "configs"),
+                      json_object_get(more, "configs"));
+    for (size_t g = 0; g < json_array_size(json_object_get(more, "groups"));
+         g++) {
+        const char *name = json_string_value(
+            json_array_get(json_object_get(more, "groups"), g));
+        bool have = false;
+
+        for (size_t k = 0; k < json_array_size(groups); k++) {
+            have = have || strcmp(json_string_value(json_array_get(groups, k)),
+                                  name) == 0;
+        }
+        if (!have) {
+            json_array_append_new(groups, json_string(name));
+        }
+    }
+    json_decref(more);
+}
+
+/*
  * Validate @p props (and the keys in @p nulls, whose JSON value was null).
  * *infos (may be NULL) gets the ConfigInfos. KC_OK with issues listed in
  * the infos; an error only when validation could not run (no class,
@@ -855,6 +906,7 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
     kc_herder_check_name(props, &result);
     /* Cross-key rules and the plugin's own validate(). */
     kc_worker_connector_check(h->w, p, props, &result);
+    kc_drop_override_issues(&result);
     shown = kc_herder_shown_tables(tables, p->config_def, &aliases);
     *infos = kc_config_infos(cls, (const kc_config_def_t *const *)shown, props,
                              &result);
@@ -864,6 +916,11 @@ kc_err_t kc_herder_validate_props(kc_herder_t *h, const kc_props_t *raw,
                        (const kc_plugin_head_t *)p, false, props);
     kc_present_converters(h, props, *infos);
     kc_present_aliases(h, props, *infos);
+    kc_append_infos(
+        *infos,
+        kc_client_override_infos(
+            props, p->sink_task != NULL,
+            kc_worker_conf(h->w)->connector_client_config_override_policy));
     kc_append_converter_infos(h, props, *infos);
     kc_herder_scrub_infos(h, raw, *infos);
     kc_config_result_release(&result);

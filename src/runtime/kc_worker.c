@@ -334,28 +334,31 @@ void kc_worker_connector_check(kc_worker_t *w,
                               result);
     kc_connector_plugins_check(w->reg, plugin, config, w->props, result);
     {
-        /* Apache's connector.client.config.override.policy check. */
+        /*
+         * Apache's connector.client.config.override.policy check, on the
+         * override keys of the clients the connector gets (validate lists
+         * the same errors on each key's own entry).
+         */
         static const char *const prefixes[] = {
             "producer.override.", "consumer.override.", "admin.override."};
         const char *policy = w->conf.connector_client_config_override_policy;
+        bool sink = plugin->sink_task != NULL;
 
         for (size_t i = 0; i < kc_props_count(config); i++) {
             const char *key = kc_props_key_at(config, i);
 
             for (size_t p = 0; p < KC_ARRAY_LEN(prefixes); p++) {
-                const char *name = key + strlen(prefixes[p]);
+                char *refusal;
 
-                if (!kc_str_starts_with(key, prefixes[p])) {
+                if (!kc_str_starts_with(key, prefixes[p]) ||
+                    !kc_worker_client_used(config, sink, (kc_client_kind_t)p)) {
                     continue;
                 }
-                if (kc_str_eq_nocase(policy, "None") ||
-                    (kc_str_eq_nocase(policy, "Principal") &&
-                     !kc_worker_principal_allows(name))) {
-                    kc_worker_config_issue(
-                        result, key,
-                        "The '%s' policy does not allow '%s' to be "
-                        "overridden in the connector configuration.",
-                        policy, name);
+                refusal = kc_worker_override_refusal(policy,
+                                                     key + strlen(prefixes[p]));
+                if (refusal != NULL) {
+                    kc_worker_config_issue(result, key, "%s", refusal);
+                    kc_free(refusal);
                 }
             }
         }

@@ -115,6 +115,24 @@ void kc_worker_connector_check(kc_worker_t *w,
                                kc_config_result_t *result);
 
 /**
+ * @brief Whether a sink (@p sink) or source connector with @p config gets a
+ * client of @p kind, as Apache's AbstractHerder.connectorUses*: a source
+ * its producer, and an admin client when a topic.creation.* key is set; a
+ * sink its consumer, and a producer and admin client for a non-blank
+ * errors.deadletterqueue.topic.name. Only those clients' override keys are
+ * checked and listed.
+ */
+bool kc_worker_client_used(const kc_props_t *config, bool sink,
+                           kc_client_kind_t kind);
+
+/**
+ * @brief The connector.client.config.override.policy (@p policy: None,
+ * Principal or All, any case) error for overriding client key @p key (no
+ * prefix), Apache's text; NULL when the policy allows it. Caller frees.
+ */
+char *kc_worker_override_refusal(const char *policy, const char *key);
+
+/**
  * @brief Create and start the connector instance @p name with @p config
  * (copied). A failing plugin start is not an error here: the connector is
  * reported FAILED through the status callback and KC_OK is returned; an

@@ -58,6 +58,53 @@ bool kc_worker_principal_allows(const char *key)
            strcmp(key, "security.protocol") == 0;
 }
 
+bool kc_worker_client_used(const kc_props_t *config, bool sink,
+                           kc_client_kind_t kind)
+{
+    const char *dlq = kc_props_get(config, "errors.deadletterqueue.topic.name");
+    bool has_dlq = false;
+
+    /* Utils.isBlank: nothing but characters <= ' ' after trimming. */
+    for (const char *c = dlq; c != NULL && *c != '\0'; c++) {
+        has_dlq = has_dlq || (unsigned char)*c > ' ';
+    }
+    switch (kind) {
+    case KC_CLIENT_PRODUCER:
+        return !sink || has_dlq;
+    case KC_CLIENT_CONSUMER:
+        return sink;
+    case KC_CLIENT_ADMIN:
+        if (sink) {
+            return has_dlq;
+        }
+        for (size_t i = 0; i < kc_props_count(config); i++) {
+            if (kc_str_starts_with(kc_props_key_at(config, i),
+                                   "topic.creation.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+char *kc_worker_override_refusal(const char *policy, const char *key)
+{
+    const char *name;
+
+    if (kc_str_eq_nocase(policy, "None")) {
+        name = "None";
+    } else if (kc_str_eq_nocase(policy, "Principal") &&
+               !kc_worker_principal_allows(key)) {
+        name = "Principal";
+    } else {
+        return NULL;
+    }
+    return kc_asprintf("The '%s' policy does not allow '%s' to be "
+                       "overridden in the connector configuration.",
+                       name, key);
+}
+
 rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
                                        const kc_props_t *connector_config,
                                        const char *client_id, kc_error_t *err)
@@ -138,9 +185,10 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         for (size_t i = 0; ok && i < kc_props_count(sub); i++) {
             const char *key = kc_props_key_at(sub, i);
 
-            if (kc_str_eq_nocase(policy, "None") ||
-                (kc_str_eq_nocase(policy, "Principal") &&
-                 !kc_worker_principal_allows(key))) {
+            char *refusal = kc_worker_override_refusal(policy, key);
+
+            kc_free(refusal);
+            if (refusal != NULL) {
                 kc_error_set(err, KC_ERR_INVALID,
                              "invalid config \"%s%s\": the worker's "
                              "connector.client.config.override.policy (%s) "

@@ -17,6 +17,7 @@ import pytest
 from test_records import check
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector"
 
 
 def shape(v):
@@ -66,6 +67,33 @@ def validate_summary(body):
     return {"name": body.get("name"), "error_count": body.get("error_count"),
             "errors": sorted(c["value"]["name"] for c in body.get("configs", [])
                              if c.get("value", {}).get("errors"))}
+
+
+def override_entries(body):
+    """The client override keys' entries, in order, without Apache's
+    documentation prose (kconnect writes its own line)."""
+    if not isinstance(body, dict):
+        return body
+    out = []
+    names = [str(c.get("value", {}).get("name"))
+             for c in body.get("configs", [])]
+    first = next((i for i, n in enumerate(names) if n.startswith(
+        ("producer.override.", "consumer.override.", "admin.override."))),
+        len(names))
+    for c in body.get("configs", []):
+        name = str(c.get("value", {}).get("name"))
+        if not name.startswith(("producer.override.", "consumer.override.",
+                                "admin.override.")):
+            continue
+        d = c.get("definition")
+        if isinstance(d, dict):
+            d = {k: v for k, v in d.items() if k != "documentation"}
+        out.append({"definition": d, "value": c.get("value")})
+    # Where they sit: after the connector's keys, before the keys of a
+    # converter the connector names (Apache's mergeConfigInfos order).
+    return {"error_count": body.get("error_count"),
+            "groups": body.get("groups"), "overrides": out,
+            "from_first_override": names[first:]}
 
 
 def state_of(body):
@@ -200,6 +228,32 @@ def steps():
          "/connector-plugins/FileStreamSourceConnector/config/validate",
          dict(src_cfg, **{"value.converter": "com.example.Nope"}), None,
          validate_summary, None),
+        ("rest-validate-client-overrides", "PUT",
+         "/connector-plugins/FileStreamSourceConnector/config/validate",
+         dict(src_cfg, **{
+             "producer.override.linger.ms": " 10 ",
+             "producer.override.enable.idempotence": "TRUE",
+             "producer.override.bootstrap.servers": " a:1 , b:2 ,",
+             "producer.override.ssl.key.password": "secret",
+             "producer.override.acks": "1",
+             "producer.override.no.such.key": "x",
+             "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+             "consumer.override.max.poll.records": "10",
+             "topic.creation.default.replication.factor": "1",
+             "topic.creation.default.partitions": "1",
+             "admin.override.request.timeout.ms": "1000"}), None,
+         override_entries, None),
+        ("rest-validate-sink-dlq-overrides", "PUT",
+         "/connector-plugins/FileStreamSinkConnector/config/validate",
+         {"connector.class": FILE_SINK, "name": "@P@rest-sink-v",
+          "topics": "@P@t", "file": "@DIR@/rest.out",
+          "errors.tolerance": "all",
+          "errors.deadletterqueue.topic.name": "@P@dlq",
+          "consumer.override.max.poll.records": "10",
+          "consumer.override.auto.offset.reset": "latest",
+          "producer.override.acks": "1",
+          "admin.override.request.timeout.ms": "1000"}, None,
+         override_entries, None),
         ("rest-create-unknown-converter", "POST", "/connectors",
          {"name": "@P@rest-bad-conv", "config": dict(
              src_cfg, name="@P@rest-bad-conv",
