@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kc_store_tool: drive the distributed worker's Kafka-topic stores from a
  * test (tests/e2e/test_distributed_stores.py checks them against a Java

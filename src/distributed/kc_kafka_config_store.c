@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config store on the config topic (see kc_kafka_config_store.h).
  * The snapshot is rebuilt only from records read back, never from what

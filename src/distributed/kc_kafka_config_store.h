@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The config store of distributed mode: kc_config_store_vt_t on the
  * config topic (config.storage.topic), with Apache's

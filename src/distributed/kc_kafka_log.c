@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A compacted topic read as a log (see kc_kafka_log.h). One producer and
  * one group-less consumer (assign, never subscribe, nothing committed);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A compacted Kafka topic read as a log of key/value changes (the idea of
  * Apache's KafkaBasedLog, on librdkafka): the distributed worker keeps its

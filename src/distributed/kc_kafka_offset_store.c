@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The source offset store on the offsets topic (see
  * kc_kafka_offset_store.h). Each entry keeps two values: the one the topic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The source offset store of distributed mode: kc_offset_store_vt_t on the
  * offsets topic (offset.storage.topic, or a connector's own

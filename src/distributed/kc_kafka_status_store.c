@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The status store on the status topic (see kc_kafka_status_store.h).
  */

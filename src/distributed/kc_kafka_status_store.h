@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The status store of distributed mode: kc_status_store_vt_t on the status
  * topic (status.storage.topic), with Apache's KafkaStatusBackingStore

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The distributed worker's Kafka-topic stores against Apache Kafka Connect.
 
 A real Apache Kafka Connect 4.1.1 *distributed* worker (Java, the jars of

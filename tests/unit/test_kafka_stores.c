@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The distributed mode's Kafka-topic stores (src/distributed/kc_kafka_*)
  * on librdkafka's mock cluster (kc_embedded_kafka): what each writes is
