@@ -345,12 +345,16 @@ static void kc_gate_accept(kc_rest_gate_t *g)
     }
 }
 
-/* Read and drop what the client sent; false once it closed. */
+/*
+ * Read and drop what the client sent; false once it closed. At most 64 KiB
+ * a call, so a client streaming a body cannot hold the gate's thread; what
+ * it sends later wakes the gate again, and the linger deadline ends it.
+ */
 static bool kc_gate_drain(int fd)
 {
     char buf[4096];
 
-    for (;;) {
+    for (int i = 0; i < 16; i++) {
         ssize_t r = recv(fd, buf, sizeof(buf), 0);
 
         if (r > 0) {
@@ -358,6 +362,7 @@ static bool kc_gate_drain(int fd)
         }
         return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     }
+    return true;
 }
 
 static void kc_gate_answer(kc_rest_gate_t *g, kc_gate_conn_t *c, int status,
