@@ -12,6 +12,7 @@
 #include "kc_internal.h"
 
 #include "rest/kc_rest_auth.h"
+#include "rest/kc_rest_gate.h"
 #include "rest/kc_rest_headers.h"
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_server.h"
@@ -82,6 +83,8 @@ struct kc_rest_server {
     kc_herder_t *h;
     kc_rest_pool_t pool;
     struct MHD_Daemon *daemons[KC_REST_MAX_LISTENERS];
+    /* The accept side of each plain-HTTP listener; NULL for https. */
+    kc_rest_gate_t *gates[KC_REST_MAX_LISTENERS];
     kc_rest_options_t opts[KC_REST_MAX_LISTENERS];
     kc_rest_daemon_ctx_t ctx[KC_REST_MAX_LISTENERS];
     kc_rest_headers_t *headers; /* CORS and response.http.headers.config */
@@ -829,7 +832,7 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
                                const kc_rest_tls_t *tls, kc_rest_options_t opts,
                                unsigned conn_limit, kc_error_t *err)
 {
-    struct MHD_OptionItem tls_opts[6];
+    struct MHD_OptionItem tls_opts[7];
     size_t ntls = 0;
     struct sockaddr_storage ss;
     struct MHD_Daemon *d;
@@ -839,6 +842,7 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
                      MHD_USE_ERROR_LOG;
     size_t i = srv->ndaemons;
     const union MHD_DaemonInfo *info;
+    int bound;
 
     memset(&ss, 0, sizeof(ss));
     if (l->host[0] == '\0') {
@@ -892,32 +896,59 @@ static kc_err_t kc_rest_listen(kc_rest_server_t *srv, const kc_listener_t *l,
             srv->ctx[i].client_auth = tls->client_auth;
         }
     }
+    if (l->https) {
+        tls_opts[ntls++] =
+            (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+    } else {
+        /* Plain HTTP: the gate accepts and checks the request line first
+         * (libmicrohttpd drops some malformed ones without an answer). A
+         * TLS listener's first bytes are a handshake: no such check. */
+        flags |= MHD_USE_NO_LISTEN_SOCKET;
+    }
     tls_opts[ntls] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-    d = MHD_start_daemon(
-        flags, (uint16_t)l->port, NULL, NULL, kc_rest_access, &srv->ctx[i],
-        MHD_OPTION_EXTERNAL_LOGGER, kc_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_UNESCAPE_CALLBACK, kc_rest_unescape,
-        NULL, MHD_OPTION_NOTIFY_COMPLETED, kc_rest_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)KC_REST_IO_THREADS,
-        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_ARRAY, tls_opts,
-        MHD_OPTION_END);
+    d = MHD_start_daemon(flags, (uint16_t)l->port, NULL, NULL, kc_rest_access,
+                         &srv->ctx[i], MHD_OPTION_EXTERNAL_LOGGER, kc_mhd_log,
+                         NULL, MHD_OPTION_UNESCAPE_CALLBACK, kc_rest_unescape,
+                         NULL, MHD_OPTION_NOTIFY_COMPLETED, kc_rest_completed,
+                         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+                         MHD_OPTION_THREAD_POOL_SIZE,
+                         (unsigned int)KC_REST_IO_THREADS,
+                         MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+                         MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (d == NULL) {
         return kc_error_set(
             err, KC_ERR_IO, "could not listen on %s://%s:%d: %s",
             l->https ? "https" : "http", l->host, l->port, strerror(errno));
     }
+    if (!l->https) {
+        kc_error_t gerr;
+
+        memset(&gerr, 0, sizeof(gerr));
+
+        if (kc_rest_gate_start(
+                (struct sockaddr *)&ss,
+                ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                         : sizeof(struct sockaddr_in),
+                d, conn_limit, 120, &srv->gates[i], &gerr) != KC_OK) {
+            MHD_stop_daemon(d);
+            return kc_error_set(err, KC_ERR_IO,
+                                "could not listen on http://%s:%d: %s", l->host,
+                                l->port, gerr.msg);
+        }
+        bound = kc_rest_gate_port(srv->gates[i]);
+    } else {
+        info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        bound = info != NULL ? (int)info->port : l->port;
+    }
     srv->daemons[i] = d;
     srv->ndaemons++;
-    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    if (srv->port == 0 && info != NULL) {
-        srv->port = info->port;
+    if (srv->port == 0) {
+        srv->port = bound;
     }
     kc_log_debug(KC_REST_LOGGER,
                  "Bound %s listener %s://%s:%d/ (at most %u connections)",
                  opts.public_enabled ? "REST" : "admin",
-                 l->https ? "https" : "http", l->host,
-                 info != NULL ? (int)info->port : l->port, conn_limit);
+                 l->https ? "https" : "http", l->host, bound, conn_limit);
     return KC_OK;
 }
 
@@ -1126,6 +1157,9 @@ void kc_rest_server_destroy(kc_rest_server_t *srv)
     kc_log_info(KC_REST_LOGGER, "Stopping REST server");
     /* MHD must not stop with a suspended connection: answer them first.
      * Requests arriving meanwhile get a 503 on the epoll thread. */
+    for (size_t i = 0; i < srv->ndaemons; i++) {
+        kc_rest_gate_stop(srv->gates[i]); /* no connection added after */
+    }
     kc_rest_pool_stop(&srv->pool);
     for (size_t i = 0; i < srv->ndaemons; i++) {
         MHD_stop_daemon(srv->daemons[i]);
