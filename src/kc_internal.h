@@ -34,6 +34,9 @@
  */
 #define KC_APACHE_VERSION "4.1.1"
 
+/* Connect's Date is days since the epoch, its Time and Timestamp ms. */
+#define KC_MS_PER_DAY 86400000LL
+
 #define KC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define KC_UNUSED(x)    ((void)(x))
 

@@ -18,8 +18,6 @@
 #include "data/kc_value_text.h"
 #include "transforms/kc_java_date_format.h"
 
-#define KC_MS_PER_DAY 86400000LL
-
 static kc_err_t kc_shc_configure(void **ctx, const kc_props_t *config,
                                  bool is_key, kc_error_t *err)
 {

@@ -15,7 +15,6 @@
 #include "transforms/kc_java_date_format.h"
 #include "util/kc_utf8.h"
 
-#define KC_MS_PER_DAY 86400000LL
 /* Deeper literals are read as text rather than recursing further. */
 #define KC_VALUES_MAX_DEPTH 100
 

@@ -18,8 +18,7 @@
 #include "transforms/kc_transforms.h"
 #include "util/kc_str.h"
 
-#define KC_PURPOSE    "cast types"
-#define KC_MS_PER_DAY 86400000LL
+#define KC_PURPOSE "cast types"
 
 typedef struct kc_cast_spec {
     char *field; /* NULL: the whole key/value */

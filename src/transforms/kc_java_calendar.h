@@ -12,8 +12,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KC_MS_PER_DAY 86400000LL
-
 /* Java's int arithmetic wraps; C's signed overflow must not happen. */
 static inline int32_t kc_jcal_i32(int64_t v)
 {

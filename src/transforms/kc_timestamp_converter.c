@@ -14,8 +14,7 @@
 #include "transforms/kc_transform_util.h"
 #include "transforms/kc_transforms.h"
 
-#define KC_PURPOSE    "converting timestamp formats"
-#define KC_MS_PER_DAY 86400000LL
+#define KC_PURPOSE "converting timestamp formats"
 
 typedef enum kc_ts_kind {
     KC_TS_STRING,
