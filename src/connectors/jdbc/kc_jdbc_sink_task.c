@@ -15,6 +15,7 @@
  */
 #include "kc_internal.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 
 #include "connectors/jdbc/kc_jdbc_sink.h"
@@ -42,9 +43,10 @@ typedef struct kc_jdbc_sink {
     kc_jdbc_plan_t **plans; /* each its own allocation: puts point at them */
     size_t nplans;
     int32_t retries_left;
-    kc_arena_t *arena; /* parameter text of one put */
-    kc_jdbc_tz_t *tz;  /* db.timezone; NULL: UTC */
-    bool date_utc;     /* date.timezone=UTC */
+    int32_t conn_failures; /* failed connection attempts in a row */
+    kc_arena_t *arena;     /* parameter text of one put */
+    kc_jdbc_tz_t *tz;      /* db.timezone; NULL: UTC */
+    bool date_utc;         /* date.timezone=UTC */
 } kc_jdbc_sink_t;
 
 static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
@@ -189,10 +191,50 @@ static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
 
 /* ---- the table: probe, create, evolve -------------------------------- */
 
-/* The table's column names, or *exists false. */
-static kc_err_t kc_jdbc_probe(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
-                              kc_strlist_t *cols, bool *exists, kc_error_t *err)
+/*
+ * Which of the table.types the table is (*type NULL: none of them), as
+ * Confluent's tableExists asks getTables with those types: a table of
+ * another type counts as missing.
+ */
+static kc_err_t kc_jdbc_table_type(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                                   const char **type, kc_error_t *err)
 {
+    const kc_cfg_list_t *types = &s->conf.table_types;
+
+    *type = NULL;
+    for (size_t i = 0; i < types->count && *type == NULL; i++) {
+        kc_jdbc_table_list_t list;
+        const char *one = types->items[i];
+        kc_err_t rc;
+
+        memset(&list, 0, sizeof(list));
+        rc = s->conn->dialect->list_tables(
+            s->conn, p->table.catalog, p->table.schema, &one, 1, &list, err);
+        for (size_t j = 0; j < list.count && rc == KC_OK; j++) {
+            /* unquoted names may have been folded by the database */
+            if (strcmp(list.items[j].table, p->table.table) == 0 ||
+                (!s->conf.quote_always &&
+                 kc_str_eq_nocase(list.items[j].table, p->table.table))) {
+                *type = one;
+                break;
+            }
+        }
+        kc_jdbc_table_list_release(&list);
+        if (rc != KC_OK) {
+            return rc;
+        }
+    }
+    return KC_OK;
+}
+
+/* The table's column names, or *exists false; *type (may be NULL) which
+ * of the table.types it is. */
+static kc_err_t kc_jdbc_probe(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                              kc_strlist_t *cols, bool *exists,
+                              const char **type, kc_error_t *err)
+{
+    const char *found = NULL;
+
     kc_buf_t sql;
     kc_jdbc_rs_t *rs = NULL;
     kc_error_t perr;
@@ -214,11 +256,18 @@ static kc_err_t kc_jdbc_probe(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
         }
         return KC_OK; /* no such table (or not one we may read) */
     }
-    *exists = true;
     for (size_t i = 0; i < rs->ncols; i++) {
         kc_strlist_push(cols, rs->cols[i].name);
     }
     s->conn->dialect->rs_close(rs);
+    rc = kc_jdbc_table_type(s, p, &found, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if (type != NULL) {
+        *type = found;
+    }
+    *exists = found != NULL;
     return KC_OK;
 }
 
@@ -242,13 +291,14 @@ static kc_err_t kc_jdbc_ensure_table(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
 {
     kc_strlist_t cols;
     bool exists;
+    const char *type = NULL;
     const kc_jdbc_sink_col_t **missing;
     size_t nmissing = 0;
     kc_buf_t sql;
     kc_err_t rc;
 
     memset(&cols, 0, sizeof(cols));
-    rc = kc_jdbc_probe(s, p, &cols, &exists, err);
+    rc = kc_jdbc_probe(s, p, &cols, &exists, &type, err);
     if (rc != KC_OK) {
         return rc;
     }
@@ -280,7 +330,8 @@ static kc_err_t kc_jdbc_ensure_table(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
                 /* another task may have created it meanwhile */
                 kc_strlist_release(&cols);
                 memset(&cols, 0, sizeof(cols));
-                if (kc_jdbc_probe(s, p, &cols, &now_exists, &perr) == KC_OK &&
+                if (kc_jdbc_probe(s, p, &cols, &now_exists, NULL, &perr) ==
+                        KC_OK &&
                     now_exists) {
                     rc = KC_OK;
                 }
@@ -296,6 +347,22 @@ static kc_err_t kc_jdbc_ensure_table(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
         if (!kc_jdbc_has_column(&cols, p->fields.all[i]->name)) {
             missing[nmissing++] = p->fields.all[i];
         }
+    }
+    if (nmissing > 0 && !kc_str_eq_nocase(type, "TABLE")) {
+        /* Confluent alters plain tables only: a view (or a partitioned
+         * table) admitted by table.types is written, never evolved */
+        char kind[32];
+
+        /* "View", as Confluent's TableType.capitalized() */
+        snprintf(kind, sizeof(kind), "%s", type);
+        for (size_t i = 1; kind[i] != '\0'; i++) {
+            kind[i] = (char)tolower((unsigned char)kind[i]);
+        }
+        rc = kc_error_set(err, KC_ERR_INVALID,
+                          "%s \"%s\" is missing fields (%s%s) and ALTER %s "
+                          "is unsupported",
+                          kind, p->table_name, missing[0]->name,
+                          nmissing > 1 ? ", ..." : "", type);
     }
     for (size_t i = 0; i < nmissing && rc == KC_OK; i++) {
         const kc_jdbc_sink_col_t *c = missing[i];
@@ -862,6 +929,45 @@ static kc_err_t kc_jdbc_write_each(kc_jdbc_sink_t *s, kc_batch_t *batch,
     return rc;
 }
 
+/*
+ * Connect, as Confluent's CachedConnectionProvider: connection.attempts
+ * tries, connection.backoff.ms apart, whatever the error, then the task
+ * fails. Confluent sleeps between its tries inside put; here the batch is
+ * redelivered after the backoff instead, so a stop is not held up. These
+ * tries do not spend max.retries, which counts failed writes only.
+ */
+static kc_err_t kc_jdbc_sink_connect(kc_jdbc_sink_t *s, kc_error_t *err)
+{
+    kc_err_t rc =
+        kc_jdbc_connect(s->conf.url, s->conf.dialect_name, s->conf.user,
+                        s->conf.password, s->conf.quote_always, &s->conn, err);
+
+    if (rc == KC_OK) {
+        s->conn_failures = 0;
+        return KC_OK;
+    }
+    s->conn = NULL;
+    s->conn_failures++;
+    if (s->conn_failures >= s->conf.attempts) {
+        s->conn_failures = 0;
+        kc_error_prefix(err,
+                        "Unable to connect to the database after %d "
+                        "attempts (connection.attempts)",
+                        (int)s->conf.attempts);
+        kc_error_set_retriable(err, false);
+        err->code = KC_ERR;
+        return KC_ERR;
+    }
+    kc_log_info(KC_JDBC_SINK_LOGGER,
+                "Unable to connect to database on attempt %d/%d. Will retry "
+                "in %" PRId64 " ms. %s",
+                (int)s->conn_failures, (int)s->conf.attempts,
+                s->conf.backoff_ms, err->msg);
+    kc_sink_task_ctx_timeout(s->tctx, s->conf.backoff_ms);
+    err->code = KC_RETRY;
+    return KC_RETRY;
+}
+
 static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
 {
     kc_jdbc_sink_t *s = ctx;
@@ -875,12 +981,9 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         return KC_OK;
     }
     if (s->conn == NULL) {
-        rc = kc_jdbc_connect(s->conf.url, s->conf.dialect_name, s->conf.user,
-                             s->conf.password, s->conf.quote_always, &s->conn,
-                             err);
+        rc = kc_jdbc_sink_connect(s, err);
         if (rc != KC_OK) {
-            s->conn = NULL;
-            return kc_error_is_retriable(err) ? kc_jdbc_sink_retry(s, err) : rc;
+            return rc;
         }
     }
     kc_arena_reset(s->arena);
