@@ -437,3 +437,216 @@ def test_kill_9_mid_stream_with_upsert_leaves_the_input(kconnect, kcat, db,
     w.kill()
     w2 = kconnect(connectors=[config], worker=worker)
     wait_rows(w2, db, table, [last[k] for k in sorted(last)], timeout=120)
+
+
+# ---- poison records at scale ------------------------------------------------
+
+def test_poison_records_at_scale_go_to_the_dlq_and_no_good_row_is_lost(
+        kconnect, kcat, db, unique_topic):
+    """100,000 records of which 300 the table refuses (a NULL into a NOT
+    NULL column, a text longer than the column allows), errors.tolerance
+    =all with a DLQ: every good record is one row of the table, every bad
+    one is in the DLQ with the database's reason, nothing else."""
+    n = 100000 if db.name == "postgres" else 20000
+    topic = unique_topic()
+    dlq = unique_name("dlq")
+    table = "orders_poison"
+    if db.name == "sqlite":
+        # SQLite ignores VARCHAR(n): the length is a CHECK there
+        name_type = "TEXT NOT NULL CHECK (length(name) <= 8)"
+    else:
+        name_type = "VARCHAR(8) NOT NULL"
+    # no primary key: a row written twice would show
+    db.sql("CREATE TABLE %s (id INT NOT NULL, name %s, qty BIGINT)"
+           % (db.fqn(table), name_type))
+    bad_null = set(list(range(17, n, n // 150))[:150])
+    bad_long = set(list(range(29, n, n // 150))[:150])
+    assert len(bad_null) == 150 and len(bad_long) == 150
+    assert not bad_null & bad_long
+
+    def name_of(i):
+        if i in bad_null:
+            return None
+        return "much too long %d" % i if i in bad_long else "n%d" % (i % 1000)
+    kcat.produce(topic, [value(SCHEMA, id=i, name=name_of(i), qty=i)
+                         for i in range(n)], timeout=120)
+    w, name = sink(kconnect, db, topic, table,
+                   {"errors.tolerance": "all",
+                    "errors.deadletterqueue.topic.name": dlq,
+                    "errors.deadletterqueue.topic.replication.factor": "1",
+                    "errors.deadletterqueue.context.headers.enable": "true",
+                    "batch.size": "1000"})
+    good = n - len(bad_null) - len(bad_long)
+
+    def count():
+        try:
+            return len(rows(db, table)) == good or None
+        except Exception:
+            return None
+    w.wait_for(count, 300, interval=1, what="%d rows" % good)
+    got = consume_all(dlq, expect=len(bad_null) + len(bad_long), timeout=60)
+    reasons = {}
+    for rec in got:
+        i = json.loads(rec["payload"])["payload"]["id"]
+        headers = dict(zip(rec["headers"][0::2], rec["headers"][1::2]))
+        assert headers["__connect.errors.stage"] == "TASK_PUT"
+        assert i not in reasons, "record %d twice in the DLQ" % i
+        reasons[i] = headers["__connect.errors.exception.message"].lower()
+    assert set(reasons) == bad_null | bad_long
+    for i in bad_null:
+        assert "null" in reasons[i], reasons[i]
+    for i in bad_long:
+        assert ("too long" in reasons[i] or "check constraint" in
+                reasons[i]), reasons[i]
+    ids = [int(r[0]) for r in rows(db, table)]
+    assert len(ids) == good
+    assert set(ids) == set(range(n)) - bad_null - bad_long
+    status, body = w.request("GET", "/connectors/%s/status" % name)
+    assert body["tasks"][0]["state"] == "RUNNING"
+
+
+# ---- PostgreSQL stopped mid-stream ------------------------------------------
+
+@pytest.fixture(scope="module")
+def own_postgres():
+    """A PostgreSQL of this module's own (scripts/postgres on a port of
+    21230-21299) that the tests may halt and resume; removed afterwards."""
+    import os
+    import socket
+    import subprocess
+    pytest.importorskip("psycopg2")
+    port = None
+    for p in range(21230, 21300):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", p)) != 0:
+                port = str(p)
+                break
+    assert port is not None
+    env = dict(os.environ, KC_PG_PORT=port)
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts",
+                          "postgres")
+    try:
+        out = subprocess.run([script, "start"], env=env, check=True,
+                             capture_output=True, text=True, timeout=180)
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip("could not start a PostgreSQL of our own: %s" % e)
+
+    def ctl(cmd):
+        subprocess.run([script, cmd], env=env, check=True,
+                       capture_output=True, timeout=120)
+    try:
+        yield out.stdout.strip(), port, ctl
+    finally:
+        subprocess.run([script, "stop"], env=env, capture_output=True,
+                       timeout=120)
+
+
+def pg_count(dsn, sql):
+    import psycopg2
+    conn = psycopg2.connect(dsn, connect_timeout=3)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone()
+    finally:
+        conn.close()
+
+
+def pg_rows_at_least(dsn, table, n):
+    """A predicate for wait_for: the table exists with >= n rows."""
+    import psycopg2
+
+    def check():
+        try:
+            return pg_count(dsn, "SELECT count(*) FROM %s" % table)[0] >= n
+        except psycopg2.Error:
+            return None
+    return check
+
+
+def outage_sink(kconnect, port, topic, table, extra):
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "value.converter":
+              "org.apache.kafka.connect.json.JsonConverter",
+              "connection.url":
+              "jdbc:postgresql://127.0.0.1:%s/kconnect" % port,
+              "connection.user": "kconnect",
+              "connection.password": "kconnect",
+              "table.name.format": table, "auto.create": "true",
+              "batch.size": "500"}
+    config.update(extra)
+    w = kconnect(connectors=[config],
+                 worker={"offset.flush.interval.ms": "300",
+                         "consumer.max.poll.records": "500"})
+    w.wait_for_connector(name, "RUNNING")
+    return w, name
+
+
+def test_postgres_stopped_20s_mid_stream_is_retried_and_loses_nothing(
+        kconnect, kcat, unique_topic, own_postgres):
+    """The server stops for 20 s while the sink writes: the failed write
+    is retried (max.retries), the reconnection tried every
+    connection.backoff.ms (connection.attempts), then every record is one
+    row (plain inserts into a table without a key: a duplicate would
+    show) and the task is RUNNING without a restart."""
+    dsn, port, ctl = own_postgres
+    topic = unique_topic()
+    table = "outage_%s" % uuid4hex()
+    n = 20000
+    kcat.produce(topic, [value(SCHEMA, id=i, name="n%d" % i, qty=i)
+                         for i in range(n // 2)])
+    w, name = outage_sink(kconnect, port, topic, table,
+                          {"max.retries": "20", "retry.backoff.ms": "500",
+                           "connection.attempts": "60",
+                           "connection.backoff.ms": "1000"})
+    w.wait_for(pg_rows_at_least(dsn, table, n // 2), 60, interval=0.5,
+               what="first half")
+    ctl("halt")
+    kcat.produce(topic, [value(SCHEMA, id=i, name="n%d" % i, qty=i)
+                         for i in range(n // 2, n)])
+    time.sleep(20)
+    ctl("resume")
+    w.wait_for(pg_rows_at_least(dsn, table, n), 120, interval=0.5,
+               what="every row")
+    time.sleep(1)  # a duplicate written late would still show
+    total, distinct, lo, hi = pg_count(
+        dsn, "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM %s"
+        % table)
+    assert (total, distinct, lo, hi) == (n, n, 0, n - 1)
+    log = w.log()
+    assert "Unable to connect to database on attempt" in log
+    status, body = w.request("GET", "/connectors/%s/status" % name)
+    assert body["tasks"][0]["state"] == "RUNNING"
+
+
+def test_postgres_down_past_connection_attempts_fails_the_task(
+        kconnect, kcat, unique_topic, own_postgres):
+    """As Confluent: once connection.attempts tries have failed the task
+    fails, naming the attempts and the driver's reason; nothing written
+    after the outage began."""
+    dsn, port, ctl = own_postgres
+    topic = unique_topic()
+    table = "outage_%s" % uuid4hex()
+    kcat.produce(topic, [value(SCHEMA, id=1, name="a", qty=1)])
+    w, name = outage_sink(kconnect, port, topic, table,
+                          {"max.retries": "1", "retry.backoff.ms": "200",
+                           "connection.attempts": "2",
+                           "connection.backoff.ms": "300"})
+    w.wait_for(pg_rows_at_least(dsn, table, 1), 60, interval=0.5,
+               what="the first row")
+    ctl("halt")
+    try:
+        kcat.produce(topic, [value(SCHEMA, id=2, name="b", qty=2)])
+        task = task_failure(w, name, timeout=60)
+        assert "after 2 attempts (connection.attempts)" in task["trace"]
+    finally:
+        ctl("resume")
+    assert pg_count(dsn, "SELECT count(*) FROM %s" % table)[0] == 1
+
+
+def uuid4hex():
+    import uuid
+    return uuid.uuid4().hex[:8]
