@@ -650,3 +650,82 @@ def test_postgres_down_past_connection_attempts_fails_the_task(
 def uuid4hex():
     import uuid
     return uuid.uuid4().hex[:8]
+
+
+# ---- PostgreSQL COPY --------------------------------------------------------
+
+def test_postgres_plain_inserts_go_by_copy_and_write_what_inserts_write(
+        kconnect, kcat, pg_dsn, unique_topic):
+    """Runs of plain inserts go through COPY .. FROM STDIN; the rows are
+    the values of the records (worked out here), and the same as the
+    multi-row INSERT .. ON CONFLICT of an upsert leaves, for text with
+    COPY's own delimiters and escapes, bytes, decimals, timestamps."""
+    import base64
+    import datetime
+    import decimal
+    db = Postgres(pg_dsn)
+    try:
+        schema = {"type": "struct", "optional": False, "fields": [
+            {"type": "int32", "optional": False, "field": "id"},
+            {"type": "string", "optional": True, "field": "name"},
+            {"type": "bytes", "optional": True, "field": "raw"},
+            {"type": "bytes", "optional": True, "field": "price",
+             "name": "org.apache.kafka.connect.data.Decimal",
+             "parameters": {"scale": "2"}},
+            {"type": "int64", "optional": True, "field": "ts",
+             "name": "org.apache.kafka.connect.data.Timestamp"},
+            {"type": "boolean", "optional": True, "field": "ok"},
+            {"type": "double", "optional": True, "field": "f"}]}
+        names = ["tab\there", "line\nbreak\r", "back\\slash", "\\N", "",
+                 "\u00fcn\u00ef \u2603", None]
+        raws = [b"\x00\x01\x02\xff", b"\\\t\n", b"", None, b"x", b"\\N",
+                b"\xfe"]
+        prices = [(12345, b"\x30\x39"), (-5, b"\xfb"), None, (0, b"\x00"),
+                  (100, b"\x00\x64"), None, (1, b"\x01")]
+        ts0 = 1709210096789  # 2024-02-29 12:34:56.789 UTC
+        records, want = [], []
+        for i in range(7):
+            p = prices[i]
+            payload = {
+                "id": i, "name": names[i],
+                "raw": (None if raws[i] is None
+                        else base64.b64encode(raws[i]).decode()),
+                "price": (None if p is None
+                          else base64.b64encode(p[1]).decode()),
+                "ts": None if i == 3 else ts0 + i * 1001,
+                "ok": None if i == 5 else i % 2 == 0,
+                "f": None if i == 6 else i / 4.0}
+            records.append(value(schema, **payload))
+            want.append((
+                i, names[i], raws[i],
+                None if p is None else decimal.Decimal(p[0]).scaleb(-2),
+                None if i == 3 else
+                datetime.datetime(2024, 2, 29, 12, 34, 56, 789000) +
+                datetime.timedelta(milliseconds=i * 1001),
+                None if i == 5 else i % 2 == 0,
+                None if i == 6 else i / 4.0))
+        topic = unique_topic()
+        kcat.produce(topic, records)
+        w, _ = sink(kconnect, db, topic, "by_copy", {"auto.create": "true"})
+        w2, _ = sink(kconnect, db, topic, "by_insert",
+                     {"auto.create": "true", "insert.mode": "upsert",
+                      "pk.mode": "record_value", "pk.fields": "id"})
+
+        def read(table):
+            try:
+                got = rows(db, table)
+            except Exception:
+                db.conn.rollback() if not db.conn.autocommit else None
+                return None
+            return [tuple(bytes(v) if isinstance(v, memoryview) else v
+                          for v in r) for r in got] if len(got) == 7 else None
+        got_copy = w.wait_for(lambda: read("by_copy"), 30, what="7 rows")
+        got_insert = w2.wait_for(lambda: read("by_insert"), 30,
+                                 what="7 rows")
+        assert got_copy == want
+        assert got_insert == want
+        assert "Writing runs of plain inserts into %s with: COPY" % (
+            db.fqn("by_copy")) in w.log()
+        assert "COPY" not in w2.log()
+    finally:
+        db.close()

@@ -34,6 +34,7 @@ typedef struct kc_jdbc_plan {
     char *write_sql;
     char *delete_sql;
     bool ready; /* the table exists with every column */
+    bool copy_logged;
 } kc_jdbc_plan_t;
 
 typedef struct kc_jdbc_sink {
@@ -608,11 +609,38 @@ static kc_err_t kc_jdbc_write_one(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
 /* Most rows one multi-row statement carries: the batch.size, and few
  * enough placeholders for every database (SQLite's default limit is
  * 32766, PostgreSQL's and MySQL's 65535). */
+/* Plain inserts go through the dialect's bulk load when it has one. */
+static bool kc_jdbc_copies(const kc_jdbc_sink_t *s)
+{
+    return s->conf.insert_mode == KC_JDBC_INSERT &&
+           s->conn->dialect->copy_in != NULL;
+}
+
+/* "COPY t (k.., c..) FROM STDIN", the columns in write_many's order. */
+static void kc_jdbc_copy_sql(const kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+                             kc_buf_t *sql)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+
+    kc_buf_puts(sql, "COPY ");
+    kc_jdbc_append_table(s->conn, sql, &p->table);
+    kc_buf_puts(sql, " (");
+    for (size_t i = 0; i < f->nkeys + f->ncols; i++) {
+        kc_buf_puts(sql, i > 0 ? ", " : "");
+        kc_jdbc_quote_ident(s->conn, sql,
+                            i < f->nkeys ? f->keys[i].name
+                                         : f->cols[i - f->nkeys].name);
+    }
+    kc_buf_puts(sql, ") FROM STDIN");
+    kc_buf_cstr(sql);
+}
+
 static size_t kc_jdbc_rows_per_statement(const kc_jdbc_sink_t *s,
                                          const kc_jdbc_plan_t *p)
 {
     size_t ncols = p->fields.nkeys + p->fields.ncols;
-    size_t n = ncols > 0 ? 32000 / ncols : 1;
+    /* a statement's placeholders are bounded; a COPY's rows are not */
+    size_t n = kc_jdbc_copies(s) ? SIZE_MAX : ncols > 0 ? 32000 / ncols : 1;
 
     if (s->conf.batch_size > 0 && (size_t)s->conf.batch_size < n) {
         n = (size_t)s->conf.batch_size;
@@ -673,7 +701,7 @@ static bool kc_jdbc_key_repeats(const kc_jdbc_sink_t *s,
  * statement. KC_ERR_UNSUPPORTED, nothing done, when the mode has no such
  * statement.
  */
-static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
+static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
                                    const kc_record_t *const *recs, size_t n,
                                    kc_error_t *err)
 {
@@ -684,8 +712,16 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
     kc_err_t rc = KC_OK;
 
     kc_buf_init(&sql, 0);
-    if (!kc_jdbc_sink_multi_sql(s->conn, s->conf.insert_mode, &p->table, f, n,
-                                &sql)) {
+    if (kc_jdbc_copies(s)) {
+        kc_jdbc_copy_sql(s, p, &sql);
+        if (!p->copy_logged) {
+            p->copy_logged = true;
+            kc_log_info(KC_JDBC_SINK_LOGGER,
+                        "Writing runs of plain inserts into %s with: %s",
+                        p->table_name, (const char *)sql.data);
+        }
+    } else if (!kc_jdbc_sink_multi_sql(s->conn, s->conf.insert_mode, &p->table,
+                                       f, n, &sql)) {
         kc_buf_release(&sql);
         return KC_ERR_UNSUPPORTED;
     }
@@ -698,7 +734,10 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
             rc = kc_jdbc_bind_col(s, c, recs[r], &params[r * ncols + i], err);
         }
     }
-    if (rc == KC_OK) {
+    if (rc == KC_OK && kc_jdbc_copies(s)) {
+        rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, params,
+                                       n, ncols, err);
+    } else if (rc == KC_OK) {
         rc = s->conn->dialect->execute(s->conn, (const char *)sql.data, params,
                                        n * ncols, err);
     }
