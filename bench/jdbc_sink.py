@@ -234,6 +234,9 @@ def main():
     ap.add_argument("--dsn", default=None)
     ap.add_argument("--bootstrap", default="127.0.0.1:9092")
     ap.add_argument("--out", default=None, help="JSON results file")
+    ap.add_argument("--sides", default=None,
+                    help="comma-separated worker sides to run (default: "
+                    "all); the ceiling always runs")
     args = ap.parse_args()
     if args.dsn is None:
         args.dsn = subprocess.run([os.path.join(ROOT, "scripts", "postgres"),
@@ -257,6 +260,8 @@ def main():
         if args.kconnect_old:
             sides.append(("kconnect-old-insert", args.kconnect_old,
                           "insert"))
+        if args.sides:
+            sides = [x for x in sides if x[0] in args.sides.split(",")]
         for side, binary, mode in sides:
             results.append(run_kconnect(args, binary, side, mode, topic,
                                         schema, tmp))

@@ -648,51 +648,155 @@ static size_t kc_jdbc_rows_per_statement(const kc_jdbc_sink_t *s,
     return n > 0 ? n : 1;
 }
 
+/* Whether @p a and @p b have the same primary key under plan @p p. */
+static bool kc_jdbc_same_key(const kc_jdbc_plan_t *p, const kc_record_t *a,
+                             const kc_record_t *b)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+
+    for (size_t k = 0; k < f->nkeys; k++) {
+        const kc_jdbc_sink_col_t *c = &f->keys[k];
+        const kc_value_t *va;
+        const kc_value_t *vb;
+
+        switch (c->src) {
+        case KC_JDBC_SRC_TOPIC:
+            if (strcmp(a->topic, b->topic) != 0) {
+                return false;
+            }
+            break;
+        case KC_JDBC_SRC_PARTITION:
+            if (a->partition != b->partition) {
+                return false;
+            }
+            break;
+        case KC_JDBC_SRC_OFFSET:
+            if (a->offset != b->offset) {
+                return false;
+            }
+            break;
+        default:
+            va = kc_jdbc_col_value(c, a);
+            vb = kc_jdbc_col_value(c, b);
+            if (va == NULL || vb == NULL || !kc_value_equals(va, vb)) {
+                return false;
+            }
+            break;
+        }
+    }
+    return true;
+}
+
+static uint64_t kc_jdbc_fnv(uint64_t h, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+/* A hash of @p rec's primary key: equal keys hash equal (values of kinds
+ * it does not look into hash alike, and are told apart by
+ * kc_jdbc_same_key). */
+static uint64_t kc_jdbc_key_hash(const kc_jdbc_plan_t *p,
+                                 const kc_record_t *rec)
+{
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+    for (size_t k = 0; k < f->nkeys; k++) {
+        const kc_jdbc_sink_col_t *c = &f->keys[k];
+        const kc_value_t *v;
+
+        switch (c->src) {
+        case KC_JDBC_SRC_TOPIC:
+            h = kc_jdbc_fnv(h, rec->topic, strlen(rec->topic));
+            continue;
+        case KC_JDBC_SRC_PARTITION:
+            h = kc_jdbc_fnv(h, &rec->partition, sizeof(rec->partition));
+            continue;
+        case KC_JDBC_SRC_OFFSET:
+            h = kc_jdbc_fnv(h, &rec->offset, sizeof(rec->offset));
+            continue;
+        default:
+            break;
+        }
+        v = kc_jdbc_col_value(c, rec);
+        if (v == NULL) {
+            continue;
+        }
+        switch (v->type) {
+        case KC_TYPE_INT8:
+        case KC_TYPE_INT16:
+        case KC_TYPE_INT32:
+        case KC_TYPE_INT64:
+            h = kc_jdbc_fnv(h, &v->u.i, sizeof(v->u.i));
+            break;
+        case KC_TYPE_STRING:
+            h = kc_jdbc_fnv(h, v->u.str.data, v->u.str.len);
+            break;
+        case KC_TYPE_BYTES:
+            h = kc_jdbc_fnv(h, v->u.bytes.data, v->u.bytes.len);
+            break;
+        case KC_TYPE_BOOLEAN:
+            h = kc_jdbc_fnv(h, &v->u.b, sizeof(v->u.b));
+            break;
+        default:
+            h = kc_jdbc_fnv(h, &v->type, sizeof(v->type));
+            break;
+        }
+    }
+    return h;
+}
+
+/* The keys of the current run of records, for PostgreSQL's upsert: an
+ * open-addressing set of record indexes, emptied per run by a new
+ * generation, so finding a repeated key costs O(1), not O(run). */
+typedef struct kc_jdbc_keyset {
+    struct kc_jdbc_keyslot {
+        uint64_t hash;
+        size_t index;
+        uint32_t gen;
+    } * slots;
+    size_t cap; /* a power of two, at least twice the longest run */
+    uint32_t gen;
+} kc_jdbc_keyset_t;
+
 /*
- * Whether record @p n of @p recs has the key of an earlier one, for
- * PostgreSQL's upsert only: ON CONFLICT DO UPDATE refuses to touch a row
- * twice in one statement, so a run stops before a repeated key (the next
- * statement then applies the later write, as row by row would).
+ * Whether record @p n of @p recs has the key of an earlier one of the run
+ * (which is then added to @p set), for PostgreSQL's upsert only: ON
+ * CONFLICT DO UPDATE refuses to touch a row twice in one statement, so a
+ * run stops before a repeated key (the next statement then applies the
+ * later write, as row by row would). n == 0 starts a run.
  */
 static bool kc_jdbc_key_repeats(const kc_jdbc_sink_t *s,
                                 const kc_jdbc_plan_t *p,
-                                const kc_record_t *const *recs, size_t n)
+                                const kc_record_t *const *recs, size_t n,
+                                kc_jdbc_keyset_t *set)
 {
-    const kc_jdbc_sink_fields_t *f = &p->fields;
+    uint64_t h;
+    size_t i;
 
     if (s->conf.insert_mode != KC_JDBC_UPSERT ||
         s->conn->dialect->upsert_style != KC_JDBC_UPSERT_ON_CONFLICT) {
         return false;
     }
-    for (size_t r = 0; r < n; r++) {
-        bool same = true;
-
-        for (size_t k = 0; k < f->nkeys && same; k++) {
-            const kc_jdbc_sink_col_t *c = &f->keys[k];
-            const kc_value_t *a;
-            const kc_value_t *b;
-
-            switch (c->src) {
-            case KC_JDBC_SRC_TOPIC:
-                same = strcmp(recs[r]->topic, recs[n]->topic) == 0;
-                break;
-            case KC_JDBC_SRC_PARTITION:
-                same = recs[r]->partition == recs[n]->partition;
-                break;
-            case KC_JDBC_SRC_OFFSET:
-                same = recs[r]->offset == recs[n]->offset;
-                break;
-            default:
-                a = kc_jdbc_col_value(c, recs[r]);
-                b = kc_jdbc_col_value(c, recs[n]);
-                same = a != NULL && b != NULL && kc_value_equals(a, b);
-                break;
-            }
-        }
-        if (same) {
+    if (n == 0) {
+        set->gen++;
+    }
+    h = kc_jdbc_key_hash(p, recs[n]);
+    for (i = h & (set->cap - 1); set->slots[i].gen == set->gen;
+         i = (i + 1) & (set->cap - 1)) {
+        if (set->slots[i].hash == h &&
+            kc_jdbc_same_key(p, recs[set->slots[i].index], recs[n])) {
             return true;
         }
     }
+    set->slots[i].hash = h;
+    set->slots[i].index = n;
+    set->slots[i].gen = set->gen;
     return false;
 }
 
@@ -1015,6 +1119,7 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
     bool *skip;
     kc_err_t rc = KC_OK;
     bool failed_row = false;
+    kc_jdbc_keyset_t keys;
 
     if (batch->len == 0) {
         return KC_OK;
@@ -1074,6 +1179,12 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         }
     }
     /* 2. the rows, in one transaction */
+    keys.cap = 16;
+    while (keys.cap < 2 * batch->len) {
+        keys.cap *= 2;
+    }
+    keys.slots = kc_calloc(keys.cap, sizeof(*keys.slots));
+    keys.gen = 0;
     if (rc == KC_OK) {
         rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
         for (size_t i = 0; i < batch->len && rc == KC_OK;) {
@@ -1090,7 +1201,7 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
             while (i + n < batch->len && n < max && !skip[i + n] &&
                    plan_of[i + n] == plan_of[i] &&
                    recs[i + n]->value.type != KC_TYPE_NULL &&
-                   !kc_jdbc_key_repeats(s, plan_of[i], recs + i, n)) {
+                   !kc_jdbc_key_repeats(s, plan_of[i], recs + i, n, &keys)) {
                 n++;
             }
             if (n > 1) {
@@ -1129,6 +1240,7 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
     if (rc == KC_OK) {
         s->retries_left = s->conf.max_retries;
     }
+    kc_free(keys.slots);
     kc_free(plan_of);
     kc_free(recs);
     kc_free(skip);
