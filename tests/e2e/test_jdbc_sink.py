@@ -730,3 +730,68 @@ def test_postgres_plain_inserts_go_by_copy_and_write_what_inserts_write(
         assert "COPY" not in w2.log()
     finally:
         db.close()
+
+
+# ---- kconnect.exactly.once ---------------------------------------------------
+
+def test_exactly_once_insert_survives_5_kill_9_without_a_duplicate(
+        kconnect, kcat, db, unique_topic):
+    """kconnect.exactly.once=true with insert.mode=insert into a table
+    without a key: five kill -9 at random points, each once the worker
+    holds the partition, and a new worker with the same connector after
+    each, then every record is exactly one row. Kafka's own offset
+    commits lag far behind (offset.flush.interval.ms 60 s), so without the
+    offsets stored with the rows each new worker would write the rows
+    since the last commit again."""
+    import random
+    topic = unique_topic()
+    table = "orders_eos"
+    n = 6000
+    kcat.produce(topic, [value(SCHEMA, id=i, name="v%d" % i, qty=i)
+                         for i in range(n)])
+    db.sql("CREATE TABLE %s (id INT NOT NULL, name TEXT, qty BIGINT)"
+           % db.fqn(table))
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "value.converter":
+              "org.apache.kafka.connect.json.JsonConverter",
+              "table.name.format": db.fqn(table),
+              "kconnect.exactly.once": "true",
+              "kconnect.exactly.once.table": db.fqn("kc_offsets"),
+              "batch.size": "50"}
+    config.update(db.config())
+    config.pop("schema.pattern", None)
+    # a killed member leaves the group after 6 s, not 45
+    worker = {"offset.flush.interval.ms": "60000",
+              "consumer.max.poll.records": "50",
+              "consumer.session.timeout.ms": "6000"}
+
+    def count():
+        try:
+            return len(rows(db, table))
+        except Exception:
+            return 0
+
+    def holds(w):
+        return lambda: "assigned %s-0" % topic in w.log() or None
+    rnd = random.Random(12)
+    marks = sorted(rnd.sample(range(n // 20, n * 9 // 10, 50), 5))
+    for mark in marks:
+        w = kconnect(connectors=[config], worker=worker)
+        w.wait_for(holds(w), 60, interval=0.1, what="the partition")
+        w.wait_for(lambda: count() >= mark or None, 120, interval=0.05,
+                   what="%d rows" % mark)
+        w.kill()
+    w = kconnect(connectors=[config], worker=worker)
+    w.wait_for(holds(w), 60, interval=0.1, what="the partition")
+    # the partition started where the table ends
+    assert "(given by the task)" in w.log()
+    # records go in order: once the last one is a row, all were handled
+    kcat.produce(topic, [value(SCHEMA, id=n, name="last", qty=n)])
+    w.wait_for(lambda: n in [int(r[0]) for r in rows(db, table)] or None,
+               120, interval=0.3, what="the last row")
+    ids = sorted(int(r[0]) for r in rows(db, table))
+    assert len(ids) == n + 1, "%d rows for %d records" % (len(ids), n + 1)
+    assert ids == list(range(n + 1))

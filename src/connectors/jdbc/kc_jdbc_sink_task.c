@@ -20,6 +20,7 @@
 
 #include "connectors/jdbc/kc_jdbc_sink.h"
 #include "connectors/jdbc/kc_jdbc_source.h"
+#include "util/kc_clock.h"
 #include "util/kc_str.h"
 
 #define KC_JDBC_SINK_LOGGER "io.confluent.connect.jdbc.sink.JdbcSinkTask"
@@ -48,6 +49,11 @@ typedef struct kc_jdbc_sink {
     kc_arena_t *arena;     /* parameter text of one put */
     kc_jdbc_tz_t *tz;      /* db.timezone; NULL: UTC */
     bool date_utc;         /* date.timezone=UTC */
+    /* kconnect.exactly.once */
+    char *connector;     /* the offsets' owner */
+    char *eos_upsert;    /* stores one partition's next offset */
+    char *eos_select;    /* reads it back */
+    bool eos_table_made; /* on this connection */
 } kc_jdbc_sink_t;
 
 static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
@@ -80,6 +86,7 @@ static void kc_jdbc_sink_disconnect(kc_jdbc_sink_t *s)
 {
     kc_jdbc_close(s->conn);
     s->conn = NULL;
+    s->eos_table_made = false;
     /* the table may have changed while we were away */
     for (size_t i = 0; i < s->nplans; i++) {
         s->plans[i]->ready = false;
@@ -106,6 +113,13 @@ static kc_err_t kc_jdbc_sink_start(void **ctx, const kc_props_t *config,
     }
     s->date_utc = strcmp(s->conf.date_timezone, "UTC") == 0;
     s->tctx = tctx;
+    if (tctx != NULL) {
+        s->connector = kc_strdup(kc_sink_task_ctx_name(tctx));
+    } else {
+        s->connector = kc_strdup(kc_props_get(config, "name") != NULL
+                                     ? kc_props_get(config, "name")
+                                     : "");
+    }
     s->retries_left = s->conf.max_retries;
     s->arena = kc_arena_new(0);
     kc_log_info(KC_JDBC_SINK_LOGGER, "Starting JDBC Sink task");
@@ -1019,6 +1033,221 @@ static kc_err_t kc_jdbc_report(kc_jdbc_sink_t *s, const kc_record_t *rec,
     return KC_OK;
 }
 
+/* ---- kconnect.exactly.once ------------------------------------------- */
+
+static const char *const kc_jdbc_eos_cols[] = {
+    "connector", "topic", "kafka_partition", "next_offset"};
+
+/* Append "c1, c2, .." of the first @p n offsets table columns. */
+static void kc_jdbc_eos_col_list(const kc_jdbc_sink_t *s, kc_buf_t *sql,
+                                 size_t n, const char *sep, const char *suffix)
+{
+    for (size_t i = 0; i < n; i++) {
+        kc_buf_puts(sql, i > 0 ? sep : "");
+        kc_jdbc_quote_ident(s->conn, sql, kc_jdbc_eos_cols[i]);
+        kc_buf_puts(sql, suffix);
+    }
+}
+
+/* The offsets table and its statements, once per connection. */
+static kc_err_t kc_jdbc_eos_prepare(kc_jdbc_sink_t *s, kc_error_t *err)
+{
+    static const char *const types[] = {" VARCHAR(255) NOT NULL",
+                                        " VARCHAR(255) NOT NULL",
+                                        " INT NOT NULL", " BIGINT NOT NULL"};
+    kc_jdbc_upsert_style_t style = s->conn->dialect->upsert_style;
+    kc_jdbc_table_id_t id;
+    kc_buf_t sql;
+    kc_err_t rc;
+
+    if (s->eos_table_made) {
+        return KC_OK;
+    }
+    rc =
+        kc_jdbc_sink_table_parse(s->conn->dialect, s->conf.eos_table, &id, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    kc_buf_init(&sql, 0);
+    kc_buf_puts(&sql, "CREATE TABLE IF NOT EXISTS ");
+    kc_jdbc_append_table(s->conn, &sql, &id);
+    kc_buf_puts(&sql, " (");
+    for (size_t i = 0; i < 4; i++) {
+        kc_jdbc_quote_ident(s->conn, &sql, kc_jdbc_eos_cols[i]);
+        kc_buf_puts(&sql, types[i]);
+        kc_buf_puts(&sql, ", ");
+    }
+    kc_buf_puts(&sql, "PRIMARY KEY (");
+    kc_jdbc_eos_col_list(s, &sql, 3, ", ", "");
+    kc_buf_puts(&sql, "))");
+    kc_buf_cstr(&sql);
+    rc = s->conn->dialect->exec(s->conn, (const char *)sql.data, err);
+    /* the upsert of one partition's row, per dialect */
+    sql.len = 0;
+    kc_buf_puts(&sql, style == KC_JDBC_UPSERT_OR_REPLACE
+                          ? "INSERT OR REPLACE INTO "
+                          : "INSERT INTO ");
+    kc_jdbc_append_table(s->conn, &sql, &id);
+    kc_buf_puts(&sql, " (");
+    kc_jdbc_eos_col_list(s, &sql, 4, ", ", "");
+    kc_buf_puts(&sql, ") VALUES (?, ?, ?, ?)");
+    if (style == KC_JDBC_UPSERT_ON_CONFLICT) {
+        kc_buf_puts(&sql, " ON CONFLICT (");
+        kc_jdbc_eos_col_list(s, &sql, 3, ", ", "");
+        kc_buf_puts(&sql, ") DO UPDATE SET ");
+        kc_jdbc_quote_ident(s->conn, &sql, kc_jdbc_eos_cols[3]);
+        kc_buf_puts(&sql, " = EXCLUDED.");
+        kc_jdbc_quote_ident(s->conn, &sql, kc_jdbc_eos_cols[3]);
+    } else if (style == KC_JDBC_UPSERT_ON_DUPLICATE_KEY) {
+        kc_buf_puts(&sql, " ON DUPLICATE KEY UPDATE ");
+        kc_jdbc_quote_ident(s->conn, &sql, kc_jdbc_eos_cols[3]);
+        kc_buf_puts(&sql, " = VALUES(");
+        kc_jdbc_quote_ident(s->conn, &sql, kc_jdbc_eos_cols[3]);
+        kc_buf_puts(&sql, ")");
+    }
+    kc_buf_cstr(&sql);
+    kc_free(s->eos_upsert);
+    s->eos_upsert = kc_strdup((const char *)sql.data);
+    sql.len = 0;
+    kc_buf_puts(&sql, "SELECT ");
+    kc_jdbc_quote_ident(s->conn, &sql, kc_jdbc_eos_cols[3]);
+    kc_buf_puts(&sql, " FROM ");
+    kc_jdbc_append_table(s->conn, &sql, &id);
+    kc_buf_puts(&sql, " WHERE ");
+    kc_jdbc_eos_col_list(s, &sql, 3, " AND ", " = ?");
+    kc_buf_cstr(&sql);
+    kc_free(s->eos_select);
+    s->eos_select = kc_strdup((const char *)sql.data);
+    kc_buf_release(&sql);
+    kc_jdbc_table_id_release(&id);
+    s->eos_table_made = rc == KC_OK;
+    return rc;
+}
+
+/* Store, in the open transaction, the next offset of every partition of
+ * @p batch: all its records are handled once the transaction commits
+ * (written, or reported through the error policy). */
+static kc_err_t kc_jdbc_eos_store(kc_jdbc_sink_t *s, const kc_batch_t *batch,
+                                  kc_error_t *err)
+{
+    kc_err_t rc = KC_OK;
+
+    if (!s->conf.exactly_once) {
+        return KC_OK;
+    }
+    for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
+        const kc_record_t *r = batch->records[i];
+        bool last = true;
+        kc_jdbc_param_t p[4];
+
+        /* a partition's last record in the batch has its highest offset */
+        for (size_t j = i + 1; j < batch->len && last; j++) {
+            last = batch->records[j]->partition != r->partition ||
+                   strcmp(batch->records[j]->topic, r->topic) != 0;
+        }
+        if (!last) {
+            continue;
+        }
+        memset(p, 0, sizeof(p));
+        p[0].kind = KC_JDBC_PARAM_TEXT;
+        p[0].text = s->connector;
+        p[1].kind = KC_JDBC_PARAM_TEXT;
+        p[1].text = r->topic;
+        p[2].kind = KC_JDBC_PARAM_INT64;
+        p[2].i = r->partition;
+        p[3].kind = KC_JDBC_PARAM_INT64;
+        p[3].i = r->offset + 1;
+        rc = s->conn->dialect->execute(s->conn, s->eos_upsert, p, 4, err);
+    }
+    return rc;
+}
+
+/* The next offset stored for @p part, or -1. */
+static kc_err_t kc_jdbc_eos_read(kc_jdbc_sink_t *s, kc_sink_partition_t *part,
+                                 kc_error_t *err)
+{
+    kc_jdbc_param_t p[3];
+    kc_jdbc_rs_t *rs = NULL;
+    bool has_row = false;
+    kc_err_t rc;
+
+    memset(p, 0, sizeof(p));
+    p[0].kind = KC_JDBC_PARAM_TEXT;
+    p[0].text = s->connector;
+    p[1].kind = KC_JDBC_PARAM_TEXT;
+    p[1].text = part->topic;
+    p[2].kind = KC_JDBC_PARAM_INT64;
+    p[2].i = part->partition;
+    rc = s->conn->dialect->query(s->conn, s->eos_select, p, 3, 1, &rs, err);
+    if (rc == KC_OK) {
+        rc = s->conn->dialect->next(rs, &has_row, err);
+    }
+    if (rc == KC_OK && has_row) {
+        const char *data;
+        size_t len;
+        char text[32];
+
+        s->conn->dialect->get(rs, 0, &data, &len);
+        if (data != NULL && len > 0 && len < sizeof(text)) {
+            memcpy(text, data, len);
+            text[len] = '\0';
+            part->offset = strtoll(text, NULL, 10);
+        }
+    }
+    if (rs != NULL) {
+        s->conn->dialect->rs_close(rs);
+    }
+    return rc;
+}
+
+/* SinkTask.open: start each partition at the offset the database holds. */
+static kc_err_t kc_jdbc_sink_open(void *ctx, kc_sink_partition_t *parts,
+                                  size_t count, kc_error_t *err)
+{
+    kc_jdbc_sink_t *s = ctx;
+    kc_err_t rc = KC_OK;
+
+    if (!s->conf.exactly_once) {
+        return KC_OK;
+    }
+    /* Confluent's connection attempts, blocking here: no partition may be
+     * consumed before its offset is known. */
+    for (int32_t attempt = 1; s->conn == NULL; attempt++) {
+        rc = kc_jdbc_connect(s->conf.url, s->conf.dialect_name, s->conf.user,
+                             s->conf.password, s->conf.quote_always, &s->conn,
+                             err);
+        if (rc == KC_OK) {
+            break;
+        }
+        s->conn = NULL;
+        if (attempt >= s->conf.attempts) {
+            kc_error_prefix(err,
+                            "Unable to connect to the database after %d "
+                            "attempts (connection.attempts)",
+                            (int)attempt);
+            err->code = KC_ERR;
+            return KC_ERR;
+        }
+        kc_clock_sleep_ms(s->conf.backoff_ms);
+    }
+    rc = kc_jdbc_eos_prepare(s, err);
+    for (size_t i = 0; i < count && rc == KC_OK; i++) {
+        rc = kc_jdbc_eos_read(s, &parts[i], err);
+    }
+    if (rc == KC_OK) {
+        rc = s->conn->dialect->commit(s->conn, err);
+    }
+    if (rc != KC_OK) {
+        kc_error_prefix(err, "Could not read the offsets of "
+                             "kconnect.exactly.once");
+        kc_jdbc_sink_disconnect(s);
+        kc_error_set_retriable(err, false);
+        err->code = KC_ERR;
+        return KC_ERR;
+    }
+    return KC_OK;
+}
+
 /*
  * Write the records of @p batch not skipped, in one transaction, each
  * behind a savepoint: a record the database refuses is rolled back alone
@@ -1057,6 +1286,9 @@ static kc_err_t kc_jdbc_write_each(kc_jdbc_sink_t *s, kc_batch_t *batch,
         if (rc == KC_OK) {
             rc = kc_jdbc_report(s, batch->records[i], &rerr, err);
         }
+    }
+    if (rc == KC_OK) {
+        rc = kc_jdbc_eos_store(s, batch, err);
     }
     if (rc == KC_OK) {
         rc = d->exec(s->conn, "COMMIT", err);
@@ -1128,6 +1360,12 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
         rc = kc_jdbc_sink_connect(s, err);
         if (rc != KC_OK) {
             return rc;
+        }
+    }
+    if (s->conf.exactly_once) {
+        rc = kc_jdbc_eos_prepare(s, err);
+        if (rc != KC_OK) {
+            return kc_error_is_retriable(err) ? kc_jdbc_sink_retry(s, err) : rc;
         }
     }
     kc_arena_reset(s->arena);
@@ -1215,6 +1453,9 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
             i++;
         }
         if (rc == KC_OK) {
+            rc = kc_jdbc_eos_store(s, batch, err);
+        }
+        if (rc == KC_OK) {
             rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
         }
         if (rc != KC_OK) {
@@ -1260,6 +1501,9 @@ static void kc_jdbc_sink_stop(void *ctx)
     kc_arena_destroy(s->arena);
     kc_jdbc_tz_destroy(s->tz);
     kc_jdbc_sink_conf_release(&s->conf);
+    kc_free(s->connector);
+    kc_free(s->eos_upsert);
+    kc_free(s->eos_select);
     kc_free(s);
 }
 
@@ -1272,4 +1516,5 @@ const struct kc_sink_task_plugin kc_jdbc_sink_task = {
     .start = kc_jdbc_sink_start,
     .put = kc_jdbc_sink_put,
     .stop = kc_jdbc_sink_stop,
+    .open = kc_jdbc_sink_open,
 };
