@@ -623,11 +623,73 @@ static kc_err_t kc_jdbc_write_one(kc_jdbc_sink_t *s, const kc_jdbc_plan_t *p,
 /* Most rows one multi-row statement carries: the batch.size, and few
  * enough placeholders for every database (SQLite's default limit is
  * 32766, PostgreSQL's and MySQL's 65535). */
-/* Plain inserts go through the dialect's bulk load when it has one. */
+/* Plain inserts go through the dialect's bulk load when it has one, and
+ * so do PostgreSQL's upserts, into a staging table first. */
 static bool kc_jdbc_copies(const kc_jdbc_sink_t *s)
 {
-    return s->conf.insert_mode == KC_JDBC_INSERT &&
-           s->conn->dialect->copy_in != NULL;
+    return s->conn->dialect->copy_in != NULL &&
+           (s->conf.insert_mode == KC_JDBC_INSERT ||
+            (s->conf.insert_mode == KC_JDBC_UPSERT &&
+             s->conn->dialect->upsert_style == KC_JDBC_UPSERT_ON_CONFLICT));
+}
+
+/* The upsert staged through a temporary table: the run's rows are copied
+ * into it, then one INSERT .. SELECT .. ON CONFLICT (the plan's own
+ * conflict clause) applies them; the run has no key twice, as for the
+ * multi-row statement. */
+static kc_err_t kc_jdbc_staged_upsert(kc_jdbc_sink_t *s,
+                                      const kc_jdbc_plan_t *p,
+                                      const char *copy_sql,
+                                      const kc_jdbc_param_t *params, size_t n,
+                                      kc_error_t *err)
+{
+    const struct kc_jdbc_dialect *d = s->conn->dialect;
+    const kc_jdbc_sink_fields_t *f = &p->fields;
+    const char *conflict = strstr(p->write_sql, " ON CONFLICT (");
+    kc_buf_t sql;
+    kc_err_t rc;
+
+    if (conflict == NULL) {
+        return kc_error_set(err, KC_ERR, "no ON CONFLICT clause in %s",
+                            p->write_sql);
+    }
+    kc_buf_init(&sql, 0);
+    kc_buf_puts(&sql, "CREATE TEMP TABLE kc_stage (LIKE ");
+    kc_jdbc_append_table(s->conn, &sql, &p->table);
+    kc_buf_puts(&sql, " INCLUDING DEFAULTS) ON COMMIT DROP");
+    kc_buf_cstr(&sql);
+    rc = d->exec(s->conn, (const char *)sql.data, err);
+    if (rc == KC_OK) {
+        rc = d->copy_in(s->conn, copy_sql, params, n, f->nkeys + f->ncols, err);
+    }
+    if (rc == KC_OK) {
+        sql.len = 0;
+        kc_buf_puts(&sql, "INSERT INTO ");
+        kc_jdbc_append_table(s->conn, &sql, &p->table);
+        kc_buf_puts(&sql, " (");
+        for (size_t i = 0; i < f->nkeys + f->ncols; i++) {
+            kc_buf_puts(&sql, i > 0 ? ", " : "");
+            kc_jdbc_quote_ident(s->conn, &sql,
+                                i < f->nkeys ? f->keys[i].name
+                                             : f->cols[i - f->nkeys].name);
+        }
+        kc_buf_puts(&sql, ") SELECT ");
+        for (size_t i = 0; i < f->nkeys + f->ncols; i++) {
+            kc_buf_puts(&sql, i > 0 ? ", " : "");
+            kc_jdbc_quote_ident(s->conn, &sql,
+                                i < f->nkeys ? f->keys[i].name
+                                             : f->cols[i - f->nkeys].name);
+        }
+        kc_buf_puts(&sql, " FROM kc_stage");
+        kc_buf_puts(&sql, conflict);
+        kc_buf_cstr(&sql);
+        rc = d->exec(s->conn, (const char *)sql.data, err);
+    }
+    if (rc == KC_OK) {
+        rc = d->exec(s->conn, "DROP TABLE kc_stage", err);
+    }
+    kc_buf_release(&sql);
+    return rc;
 }
 
 /* "COPY t (k.., c..) FROM STDIN", the columns in write_many's order. */
@@ -830,7 +892,24 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
     kc_err_t rc = KC_OK;
 
     kc_buf_init(&sql, 0);
-    if (kc_jdbc_copies(s)) {
+    if (kc_jdbc_copies(s) && s->conf.insert_mode == KC_JDBC_UPSERT) {
+        kc_buf_puts(&sql, "COPY kc_stage (");
+        for (size_t i = 0; i < ncols; i++) {
+            kc_buf_puts(&sql, i > 0 ? ", " : "");
+            kc_jdbc_quote_ident(s->conn, &sql,
+                                i < f->nkeys ? f->keys[i].name
+                                             : f->cols[i - f->nkeys].name);
+        }
+        kc_buf_puts(&sql, ") FROM STDIN");
+        kc_buf_cstr(&sql);
+        if (!p->copy_logged) {
+            p->copy_logged = true;
+            kc_log_info(KC_JDBC_SINK_LOGGER,
+                        "Writing runs of upserts into %s through a staging "
+                        "table with: %s",
+                        p->table_name, (const char *)sql.data);
+        }
+    } else if (kc_jdbc_copies(s)) {
         kc_jdbc_copy_sql(s, p, &sql);
         if (!p->copy_logged) {
             p->copy_logged = true;
@@ -852,7 +931,11 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
             rc = kc_jdbc_bind_col(s, c, recs[r], &params[r * ncols + i], err);
         }
     }
-    if (rc == KC_OK && kc_jdbc_copies(s)) {
+    if (rc == KC_OK && kc_jdbc_copies(s) &&
+        s->conf.insert_mode == KC_JDBC_UPSERT) {
+        rc =
+            kc_jdbc_staged_upsert(s, p, (const char *)sql.data, params, n, err);
+    } else if (rc == KC_OK && kc_jdbc_copies(s)) {
         rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, params,
                                        n, ncols, err);
     } else if (rc == KC_OK) {
