@@ -156,6 +156,13 @@ KC_EXPORT const char *kc_sink_task_ctx_name(const kc_sink_task_ctx_t *t);
 KC_EXPORT void kc_sink_task_ctx_timeout(kc_sink_task_ctx_t *tctx,
                                         int64_t timeout_ms);
 
+/* A partition assigned to a sink task, and where to consume it from. */
+typedef struct kc_sink_partition {
+    const char *topic;
+    int32_t partition;
+    int64_t offset; /* -1: the committed offset */
+} kc_sink_partition_t;
+
 struct kc_sink_task_plugin {
     KC_PLUGIN_HEADER;
     kc_err_t (*start)(void **ctx, const kc_props_t *config,
@@ -168,7 +175,20 @@ struct kc_sink_task_plugin {
     /** Optional: make everything put so far durable before a commit. */
     kc_err_t (*flush)(void *ctx, kc_error_t *err);
     void (*stop)(void *ctx);
+    /**
+     * Optional (appended; a descriptor whose struct_size ends before it
+     * has none): @p parts were assigned to the task (at start and after
+     * every rebalance), as SinkTask.open. Setting an offset (>= 0) makes
+     * the task consume that partition from there instead of the committed
+     * offset, as SinkTaskContext.offset: a sink that stores its offsets
+     * with its data resumes where its data ends. An error fails the task.
+     */
+    kc_err_t (*open)(void *ctx, kc_sink_partition_t *parts, size_t count,
+                     kc_error_t *err);
 };
+
+/* The struct_size of a sink task descriptor built before open. */
+#define KC_SINK_TASK_PLUGIN_SIZE_V1 offsetof(struct kc_sink_task_plugin, open)
 
 /* ---- converters ------------------------------------------------------ */
 

@@ -161,8 +161,9 @@ static kc_err_t kc_check_source_task(const struct kc_source_task_plugin *t,
 static kc_err_t kc_check_sink_task(const struct kc_sink_task_plugin *t,
                                    kc_error_t *err)
 {
-    kc_err_t rc = kc_check_head((const kc_plugin_head_t *)t, sizeof(*t),
-                                "sink_task", err);
+    /* open came later and is optional: older sink tasks still load */
+    kc_err_t rc = kc_check_head((const kc_plugin_head_t *)t,
+                                KC_SINK_TASK_PLUGIN_SIZE_V1, "sink_task", err);
 
     if (rc != KC_OK) {
         return rc;

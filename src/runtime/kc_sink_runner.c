@@ -202,6 +202,51 @@ static void note_partitions(sink_runner_t *sr)
     }
 }
 
+/* The plugin's open, if it has one: where to start each new partition. */
+static void open_partitions(sink_runner_t *sr,
+                            rd_kafka_topic_partition_list_t *parts)
+{
+    const struct kc_sink_task_plugin *p = sr->plugin;
+    kc_sink_partition_t *sp;
+    kc_error_t err;
+
+    if (!sr->plugin_started || parts->cnt == 0 ||
+        p->struct_size <
+            offsetof(struct kc_sink_task_plugin, open) + sizeof(p->open) ||
+        p->open == NULL) {
+        return;
+    }
+    sp = kc_calloc((size_t)parts->cnt, sizeof(*sp));
+    for (int i = 0; i < parts->cnt; i++) {
+        sp[i].topic = parts->elems[i].topic;
+        sp[i].partition = parts->elems[i].partition;
+        sp[i].offset = -1;
+    }
+    kc_error_clear(&err);
+    if (p->open(sr->ctx, sp, (size_t)parts->cnt, &err) != KC_OK) {
+        char trace[1024];
+
+        snprintf(trace, sizeof(trace),
+                 "org.apache.kafka.connect.errors.ConnectException: "
+                 "Exiting WorkerSinkTask due to unrecoverable exception.\n"
+                 "Caused by: %s",
+                 err.msg[0] ? err.msg : "the task could not open partitions");
+        kc_task_runner_fail(&sr->core, trace);
+    } else {
+        for (int i = 0; i < parts->cnt; i++) {
+            if (sp[i].offset >= 0) {
+                parts->elems[i].offset = sp[i].offset;
+                kc_log_info(LOGGER,
+                            "%s starts %s-%d at offset %" PRId64
+                            " (given by the task)",
+                            sr->task->logname, sp[i].topic, sp[i].partition,
+                            sp[i].offset);
+            }
+        }
+    }
+    kc_free(sp);
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -210,6 +255,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
         strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
 
     if (rerr == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        open_partitions(sr, parts);
         if (cooperative) {
             rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
 

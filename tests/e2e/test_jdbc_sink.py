@@ -438,3 +438,363 @@ def test_kill_9_mid_stream_with_upsert_leaves_the_input(kconnect, kcat, db,
     w.kill()
     w2 = kconnect(connectors=[config], worker=worker)
     wait_rows(w2, db, table, [last[k] for k in sorted(last)], timeout=120)
+
+
+# ---- poison records at scale ------------------------------------------------
+
+def test_poison_records_at_scale_go_to_the_dlq_and_no_good_row_is_lost(
+        kconnect, kcat, db, unique_topic):
+    """100,000 records (20,000 on SQLite and MariaDB) of which 1% the
+    table refuses (a NULL into a NOT NULL column, a text longer than the
+    column allows), errors.tolerance=all with a DLQ: every good record is
+    one row of the table, every bad one is in the DLQ with the database's
+    reason, nothing else."""
+    n = 100000 if db.name == "postgres" else 20000
+    topic = unique_topic()
+    dlq = unique_name("dlq")
+    table = "orders_poison"
+    if db.name == "sqlite":
+        # SQLite ignores VARCHAR(n): the length is a CHECK there
+        name_type = "TEXT NOT NULL CHECK (length(name) <= 8)"
+    else:
+        name_type = "VARCHAR(8) NOT NULL"
+    # no primary key: a row written twice would show
+    db.sql("CREATE TABLE %s (id INT NOT NULL, name %s, qty BIGINT)"
+           % (db.fqn(table), name_type))
+    bad_null = set(list(range(17, n, n // 500))[:500])
+    bad_long = set(list(range(29, n, n // 500))[:500])
+    assert len(bad_null) == 500 and len(bad_long) == 500
+    assert not bad_null & bad_long
+
+    def name_of(i):
+        if i in bad_null:
+            return None
+        return "much too long %d" % i if i in bad_long else "n%d" % (i % 1000)
+    kcat.produce(topic, [value(SCHEMA, id=i, name=name_of(i), qty=i)
+                         for i in range(n)], timeout=120)
+    w, name = sink(kconnect, db, topic, table,
+                   {"errors.tolerance": "all",
+                    "errors.deadletterqueue.topic.name": dlq,
+                    "errors.deadletterqueue.topic.replication.factor": "1",
+                    "errors.deadletterqueue.context.headers.enable": "true",
+                    "batch.size": "1000"})
+    good = n - len(bad_null) - len(bad_long)
+
+    def count():
+        try:
+            return len(rows(db, table)) == good or None
+        except Exception:
+            return None
+    w.wait_for(count, 300, interval=1, what="%d rows" % good)
+    got = consume_all(dlq, expect=len(bad_null) + len(bad_long), timeout=60)
+    reasons = {}
+    for rec in got:
+        i = json.loads(rec["payload"])["payload"]["id"]
+        headers = dict(zip(rec["headers"][0::2], rec["headers"][1::2]))
+        assert headers["__connect.errors.stage"] == "TASK_PUT"
+        assert i not in reasons, "record %d twice in the DLQ" % i
+        reasons[i] = headers["__connect.errors.exception.message"].lower()
+    assert set(reasons) == bad_null | bad_long
+    for i in bad_null:
+        assert "null" in reasons[i], reasons[i]
+    for i in bad_long:
+        assert ("too long" in reasons[i] or "check constraint" in
+                reasons[i]), reasons[i]
+    ids = [int(r[0]) for r in rows(db, table)]
+    assert len(ids) == good
+    assert set(ids) == set(range(n)) - bad_null - bad_long
+    status, body = w.request("GET", "/connectors/%s/status" % name)
+    assert body["tasks"][0]["state"] == "RUNNING"
+
+
+# ---- PostgreSQL stopped mid-stream ------------------------------------------
+
+@pytest.fixture(scope="module")
+def own_postgres():
+    """A PostgreSQL of this module's own (scripts/postgres on a port of
+    21230-21299) that the tests may halt and resume; removed afterwards."""
+    import os
+    import socket
+    import subprocess
+    pytest.importorskip("psycopg2")
+    port = None
+    for p in range(21230, 21300):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", p)) != 0:
+                port = str(p)
+                break
+    assert port is not None
+    env = dict(os.environ, KC_PG_PORT=port)
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts",
+                          "postgres")
+    try:
+        out = subprocess.run([script, "start"], env=env, check=True,
+                             capture_output=True, text=True, timeout=180)
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip("could not start a PostgreSQL of our own: %s" % e)
+
+    def ctl(cmd):
+        subprocess.run([script, cmd], env=env, check=True,
+                       capture_output=True, timeout=120)
+    try:
+        yield out.stdout.strip(), port, ctl
+    finally:
+        subprocess.run([script, "stop"], env=env, capture_output=True,
+                       timeout=120)
+
+
+def pg_count(dsn, sql):
+    import psycopg2
+    conn = psycopg2.connect(dsn, connect_timeout=3)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone()
+    finally:
+        conn.close()
+
+
+def pg_rows_at_least(dsn, table, n):
+    """A predicate for wait_for: the table exists with >= n rows."""
+    import psycopg2
+
+    def check():
+        try:
+            return pg_count(dsn, "SELECT count(*) FROM %s" % table)[0] >= n
+        except psycopg2.Error:
+            return None
+    return check
+
+
+def outage_sink(kconnect, port, topic, table, extra):
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "value.converter":
+              "org.apache.kafka.connect.json.JsonConverter",
+              "connection.url":
+              "jdbc:postgresql://127.0.0.1:%s/kconnect" % port,
+              "connection.user": "kconnect",
+              "connection.password": "kconnect",
+              "table.name.format": table, "auto.create": "true",
+              "batch.size": "500"}
+    config.update(extra)
+    w = kconnect(connectors=[config],
+                 worker={"offset.flush.interval.ms": "300",
+                         "consumer.max.poll.records": "500"})
+    w.wait_for_connector(name, "RUNNING")
+    return w, name
+
+
+def test_postgres_stopped_20s_mid_stream_is_retried_and_loses_nothing(
+        kconnect, kcat, unique_topic, own_postgres):
+    """The server stops for 20 s while the sink writes: the failed write
+    is retried (max.retries), the reconnection tried every
+    connection.backoff.ms (connection.attempts), then every record is one
+    row (plain inserts into a table without a key: a duplicate would
+    show) and the task is RUNNING without a restart."""
+    dsn, port, ctl = own_postgres
+    topic = unique_topic()
+    table = "outage_%s" % uuid4hex()
+    n = 20000
+    kcat.produce(topic, [value(SCHEMA, id=i, name="n%d" % i, qty=i)
+                         for i in range(n // 2)])
+    w, name = outage_sink(kconnect, port, topic, table,
+                          {"max.retries": "20", "retry.backoff.ms": "500",
+                           "connection.attempts": "60",
+                           "connection.backoff.ms": "1000"})
+    w.wait_for(pg_rows_at_least(dsn, table, n // 2), 60, interval=0.5,
+               what="first half")
+    ctl("halt")
+    kcat.produce(topic, [value(SCHEMA, id=i, name="n%d" % i, qty=i)
+                         for i in range(n // 2, n)])
+    time.sleep(20)
+    ctl("resume")
+    w.wait_for(pg_rows_at_least(dsn, table, n), 120, interval=0.5,
+               what="every row")
+    time.sleep(1)  # a duplicate written late would still show
+    total, distinct, lo, hi = pg_count(
+        dsn, "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM %s"
+        % table)
+    assert (total, distinct, lo, hi) == (n, n, 0, n - 1)
+    log = w.log()
+    assert "Unable to connect to database on attempt" in log
+    status, body = w.request("GET", "/connectors/%s/status" % name)
+    assert body["tasks"][0]["state"] == "RUNNING"
+
+
+def test_postgres_down_past_connection_attempts_fails_the_task(
+        kconnect, kcat, unique_topic, own_postgres):
+    """As Confluent: once connection.attempts tries have failed the task
+    fails, naming the attempts and the driver's reason; nothing written
+    after the outage began."""
+    dsn, port, ctl = own_postgres
+    topic = unique_topic()
+    table = "outage_%s" % uuid4hex()
+    kcat.produce(topic, [value(SCHEMA, id=1, name="a", qty=1)])
+    w, name = outage_sink(kconnect, port, topic, table,
+                          {"max.retries": "1", "retry.backoff.ms": "200",
+                           "connection.attempts": "2",
+                           "connection.backoff.ms": "300"})
+    w.wait_for(pg_rows_at_least(dsn, table, 1), 60, interval=0.5,
+               what="the first row")
+    ctl("halt")
+    try:
+        kcat.produce(topic, [value(SCHEMA, id=2, name="b", qty=2)])
+        task = task_failure(w, name, timeout=60)
+        assert "after 2 attempts (connection.attempts)" in task["trace"]
+    finally:
+        ctl("resume")
+    assert pg_count(dsn, "SELECT count(*) FROM %s" % table)[0] == 1
+
+
+def uuid4hex():
+    import uuid
+    return uuid.uuid4().hex[:8]
+
+
+# ---- PostgreSQL COPY --------------------------------------------------------
+
+def test_postgres_plain_inserts_go_by_copy_and_write_what_inserts_write(
+        kconnect, kcat, pg_dsn, unique_topic):
+    """Runs of plain inserts go through COPY .. FROM STDIN, upserts
+    through COPY into a staging table and one INSERT .. SELECT .. ON
+    CONFLICT; both leave the values of the records (worked out here), for
+    text with COPY's own delimiters and escapes, bytes, decimals,
+    timestamps."""
+    import base64
+    import datetime
+    import decimal
+    db = Postgres(pg_dsn)
+    try:
+        schema = {"type": "struct", "optional": False, "fields": [
+            {"type": "int32", "optional": False, "field": "id"},
+            {"type": "string", "optional": True, "field": "name"},
+            {"type": "bytes", "optional": True, "field": "raw"},
+            {"type": "bytes", "optional": True, "field": "price",
+             "name": "org.apache.kafka.connect.data.Decimal",
+             "parameters": {"scale": "2"}},
+            {"type": "int64", "optional": True, "field": "ts",
+             "name": "org.apache.kafka.connect.data.Timestamp"},
+            {"type": "boolean", "optional": True, "field": "ok"},
+            {"type": "double", "optional": True, "field": "f"}]}
+        names = ["tab\there", "line\nbreak\r", "back\\slash", "\\N", "",
+                 "\u00fcn\u00ef \u2603", None]
+        raws = [b"\x00\x01\x02\xff", b"\\\t\n", b"", None, b"x", b"\\N",
+                b"\xfe"]
+        prices = [(12345, b"\x30\x39"), (-5, b"\xfb"), None, (0, b"\x00"),
+                  (100, b"\x00\x64"), None, (1, b"\x01")]
+        ts0 = 1709210096789  # 2024-02-29 12:34:56.789 UTC
+        records, want = [], []
+        for i in range(7):
+            p = prices[i]
+            payload = {
+                "id": i, "name": names[i],
+                "raw": (None if raws[i] is None
+                        else base64.b64encode(raws[i]).decode()),
+                "price": (None if p is None
+                          else base64.b64encode(p[1]).decode()),
+                "ts": None if i == 3 else ts0 + i * 1001,
+                "ok": None if i == 5 else i % 2 == 0,
+                "f": None if i == 6 else i / 4.0}
+            records.append(value(schema, **payload))
+            want.append((
+                i, names[i], raws[i],
+                None if p is None else decimal.Decimal(p[0]).scaleb(-2),
+                None if i == 3 else
+                datetime.datetime(2024, 2, 29, 12, 34, 56, 789000) +
+                datetime.timedelta(milliseconds=i * 1001),
+                None if i == 5 else i % 2 == 0,
+                None if i == 6 else i / 4.0))
+        topic = unique_topic()
+        kcat.produce(topic, records)
+        w, _ = sink(kconnect, db, topic, "by_copy", {"auto.create": "true"})
+        w2, _ = sink(kconnect, db, topic, "by_insert",
+                     {"auto.create": "true", "insert.mode": "upsert",
+                      "pk.mode": "record_value", "pk.fields": "id"})
+
+        def read(table):
+            try:
+                got = rows(db, table)
+            except Exception:
+                db.conn.rollback() if not db.conn.autocommit else None
+                return None
+            return [tuple(bytes(v) if isinstance(v, memoryview) else v
+                          for v in r) for r in got] if len(got) == 7 else None
+        got_copy = w.wait_for(lambda: read("by_copy"), 30, what="7 rows")
+        got_insert = w2.wait_for(lambda: read("by_insert"), 30,
+                                 what="7 rows")
+        assert got_copy == want
+        assert got_insert == want
+        assert "Writing runs of plain inserts into %s with: COPY" % (
+            db.fqn("by_copy")) in w.log()
+        assert "Writing runs of upserts into %s through a staging table " \
+            "with: COPY kc_stage" % db.fqn("by_insert") in w2.log()
+    finally:
+        db.close()
+
+
+# ---- kconnect.exactly.once ---------------------------------------------------
+
+def test_exactly_once_insert_survives_5_kill_9_without_a_duplicate(
+        kconnect, kcat, db, unique_topic):
+    """kconnect.exactly.once=true with insert.mode=insert into a table
+    without a key: five kill -9 at random points, each once the worker
+    holds the partition, and a new worker with the same connector after
+    each, then every record is exactly one row. Kafka's own offset
+    commits lag far behind (offset.flush.interval.ms 60 s), so without the
+    offsets stored with the rows each new worker would write the rows
+    since the last commit again."""
+    import random
+    topic = unique_topic()
+    table = "orders_eos"
+    n = 6000
+    kcat.produce(topic, [value(SCHEMA, id=i, name="v%d" % i, qty=i)
+                         for i in range(n)])
+    db.sql("CREATE TABLE %s (id INT NOT NULL, name TEXT, qty BIGINT)"
+           % db.fqn(table))
+    name = unique_name("jdbc-sink")
+    config = {"name": name,
+              "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+              "topics": topic,
+              "value.converter":
+              "org.apache.kafka.connect.json.JsonConverter",
+              "table.name.format": db.fqn(table),
+              "kconnect.exactly.once": "true",
+              "kconnect.exactly.once.table": db.fqn("kc_offsets"),
+              "batch.size": "50"}
+    config.update(db.config())
+    config.pop("schema.pattern", None)
+    # a killed member leaves the group after 6 s, not 45
+    worker = {"offset.flush.interval.ms": "60000",
+              "consumer.max.poll.records": "50",
+              "consumer.session.timeout.ms": "6000"}
+
+    def count():
+        try:
+            return len(rows(db, table))
+        except Exception:
+            return 0
+
+    def holds(w):
+        return lambda: "assigned %s-0" % topic in w.log() or None
+    rnd = random.Random(12)
+    marks = sorted(rnd.sample(range(n // 20, n * 9 // 10, 50), 5))
+    for mark in marks:
+        w = kconnect(connectors=[config], worker=worker)
+        w.wait_for(holds(w), 60, interval=0.1, what="the partition")
+        w.wait_for(lambda: count() >= mark or None, 120, interval=0.05,
+                   what="%d rows" % mark)
+        w.kill()
+    w = kconnect(connectors=[config], worker=worker)
+    w.wait_for(holds(w), 60, interval=0.1, what="the partition")
+    # the partition started where the table ends
+    assert "(given by the task)" in w.log()
+    # records go in order: once the last one is a row, all were handled
+    kcat.produce(topic, [value(SCHEMA, id=n, name="last", qty=n)])
+    w.wait_for(lambda: n in [int(r[0]) for r in rows(db, table)] or None,
+               120, interval=0.3, what="the last row")
+    ids = sorted(int(r[0]) for r in rows(db, table))
+    assert len(ids) == n + 1, "%d rows for %d records" % (len(ids), n + 1)
+    assert ids == list(range(n + 1))

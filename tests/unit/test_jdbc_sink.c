@@ -860,6 +860,164 @@ test_jdbc_sink_db_timezone_writes_wall_times_in_the_zone(void **state)
     unlink(path);
 }
 
+/* connection.attempts tries, connection.backoff.ms apart (each a
+ * redelivery of the batch), then the task fails, as Confluent's
+ * CachedConnectionProvider throws once its attempts are spent */
+static void test_jdbc_sink_connection_attempts_then_the_task_fails(void **state)
+{
+    kc_props_t *p = kc_props_new();
+    kc_schema_t *v = order_value();
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+
+    KC_UNUSED(state);
+    kc_props_set(p, "connection.url",
+                 "jdbc:sqlite:/nonexistent-kc-dir/sub/orders.db");
+    kc_props_set(p, "connection.attempts", "3");
+    kc_props_set(p, "connection.backoff.ms", "1");
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    add_row(&b, v, 1, "one");
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_RETRY);
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_RETRY);
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_ERR);
+    assert_false(kc_error_is_retriable(&err));
+    assert_non_null(strstr(err.msg, "after 3 attempts"));
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_schema_unref(v);
+    kc_props_destroy(p);
+}
+
+/* A view is not a table unless table.types says so (Confluent's
+ * tableExists asks getTables with those types); admitted, it is written
+ * but never altered. */
+static void test_jdbc_sink_table_types_decide_what_a_view_is(void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    kc_props_t *p = kc_props_new();
+    kc_schema_t *v = order_value();
+    kc_schema_t *v2 = order_value();
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    sqlite3 *db;
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE base (id INTEGER, name TEXT, "
+                                  "qty INTEGER); CREATE VIEW orders AS "
+                                  "SELECT * FROM base",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "connection.url", url);
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    add_row(&b, v, 1, "one");
+    assert_int_not_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_non_null(strstr(err.msg, "\"orders\" is missing and "
+                                    "auto-creation is disabled"));
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+
+    kc_props_set(p, "table.types", "TABLE,VIEW");
+    kc_props_set(p, "auto.evolve", "true");
+    add_field(v2, "extra", opt(KC_TYPE_STRING));
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    add_row(&b, v2, 1, "one");
+    assert_int_not_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_non_null(strstr(err.msg, "View \"orders\" is missing fields "
+                                    "(extra) and ALTER VIEW is "
+                                    "unsupported"));
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_schema_unref(v);
+    kc_schema_unref(v2);
+    kc_props_destroy(p);
+    unlink(path);
+}
+
+/* kconnect.exactly.once: the next offset of each partition is stored with
+ * the rows, and open (SinkTask.open) gives it back, also to a new task,
+ * so the runtime starts each partition where the table ends */
+static void
+test_jdbc_sink_exactly_once_stores_and_opens_at_offsets(void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    kc_props_t *p = kc_props_new();
+    kc_schema_t *v = order_value();
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    kc_record_t *r;
+    kc_sink_partition_t parts[3] = {
+        {"orders", 0, -1}, {"orders", 1, -1}, {"orders", 2, -1}};
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "name", "eos-sink");
+    kc_props_set(p, "connection.url", url);
+    kc_props_set(p, "auto.create", "true");
+    kc_props_set(p, "kconnect.exactly.once", "true");
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    assert_int_equal(kc_jdbc_sink_task.open(task, parts, 3, &err), KC_OK);
+    assert_true(parts[0].offset == -1 && parts[1].offset == -1);
+    kc_batch_init(&b);
+    r = add_row(&b, v, 1, "a");
+    r->offset = 5;
+    r = add_row(&b, v, 2, "b");
+    r->partition = 1;
+    r->offset = 9;
+    r = add_row(&b, v, 3, "c");
+    r->offset = 6;
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    assert_int_equal(kc_jdbc_sink_task.open(task, parts, 3, &err), KC_OK);
+    assert_true(parts[0].offset == 7);
+    assert_true(parts[1].offset == 10);
+    assert_true(parts[2].offset == -1);
+    kc_jdbc_sink_task.stop(task);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT connector, topic, "
+                                        "kafka_partition, next_offset FROM "
+                                        "kconnect_sink_offsets ORDER BY 3",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "eos-sink");
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "orders");
+    assert_int_equal(sqlite3_column_int(st, 3), 7);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 2), 1);
+    assert_int_equal(sqlite3_column_int(st, 3), 10);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    kc_schema_unref(v);
+    kc_props_destroy(p);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -881,6 +1039,11 @@ int main(void)
         cmocka_unit_test(test_jdbc_sink_one_put_into_many_tables),
         cmocka_unit_test(
             test_jdbc_sink_db_timezone_writes_wall_times_in_the_zone),
+        cmocka_unit_test(
+            test_jdbc_sink_connection_attempts_then_the_task_fails),
+        cmocka_unit_test(test_jdbc_sink_table_types_decide_what_a_view_is),
+        cmocka_unit_test(
+            test_jdbc_sink_exactly_once_stores_and_opens_at_offsets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -404,6 +404,30 @@ test_registry_loads_connectors_built_before_alter_offsets(void **state)
     kc_registry_destroy(reg);
 }
 
+/* A sink task built before the optional open callback was appended
+ * still loads; one shorter than that layout does not. */
+static void test_registry_loads_sink_tasks_built_before_open(void **state)
+{
+    kc_registry_t *reg = kc_registry_new();
+    struct kc_sink_task_plugin task = file_sink_task;
+    struct kc_connector_plugin conn = file_sink;
+    kc_error_t err;
+
+    (void)state;
+    conn.sink_task = &task;
+    conn.name = "OldSinkTask";
+    conn.class_name = "com.example.OldSinkTask";
+    conn.aliases = NULL;
+    task.struct_size = KC_SINK_TASK_PLUGIN_SIZE_V1;
+    assert_int_equal(kc_registry_add(reg, KC_PLUGIN_SINK, &conn, &err), KC_OK);
+    conn.name = "ShortSinkTask";
+    conn.class_name = "com.example.ShortSinkTask";
+    task.struct_size = KC_SINK_TASK_PLUGIN_SIZE_V1 - sizeof(void *);
+    assert_int_equal(kc_registry_add(reg, KC_PLUGIN_SINK, &conn, &err),
+                     KC_ERR_INVALID);
+    kc_registry_destroy(reg);
+}
+
 static void test_registry_builtins_resolve(void **state)
 {
     kc_registry_t *reg = kc_registry_new();
@@ -544,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_registry_add_checks),
         cmocka_unit_test(
             test_registry_loads_connectors_built_before_alter_offsets),
+        cmocka_unit_test(test_registry_loads_sink_tasks_built_before_open),
         cmocka_unit_test(test_registry_builtins_resolve),
         cmocka_unit_test(test_registry_loads_plugin_path),
         cmocka_unit_test(test_registry_refuses_bad_plugins),

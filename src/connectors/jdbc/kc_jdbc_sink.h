@@ -47,6 +47,8 @@ typedef struct kc_jdbc_sink_conf {
     char *quote;
     int32_t max_retries;
     int32_t retry_backoff_ms;
+    bool exactly_once;
+    char *eos_table;
     /* derived by kc_jdbc_sink_conf_load */
     kc_jdbc_insert_mode_t insert_mode;
     kc_jdbc_pk_mode_t pk_mode;

@@ -219,6 +219,29 @@ const kc_config_def_t kc_jdbc_sink_defs[] = {
      .min = 0,
      .doc = "Milliseconds to wait before retrying after an error.",
      KC_SINK_BIND(retry_backoff_ms)},
+    /* kconnect's own: the kconnect. prefix keeps them clear of any key
+     * Confluent may add */
+    {.name = "kconnect.exactly.once",
+     .type = KC_CFG_BOOLEAN,
+     .default_value = "false",
+     .importance = KC_IMPORTANCE_MEDIUM,
+     .group = "Exactly once",
+     .doc = "kconnect only (Confluent's sink has no such key): write the "
+            "consumed Kafka offsets into kconnect.exactly.once.table in the "
+            "same transaction as the rows, and on every partition "
+            "assignment consume from the offsets found there, so that a "
+            "crash neither loses nor duplicates a row, whatever "
+            "insert.mode.",
+     KC_SINK_BIND(exactly_once)},
+    {.name = "kconnect.exactly.once.table",
+     .type = KC_CFG_STRING,
+     .default_value = "kconnect_sink_offsets",
+     .importance = KC_IMPORTANCE_LOW,
+     .group = "Exactly once",
+     .doc = "kconnect only: the table ([catalog.][schema.]table) that "
+            "holds the offsets of kconnect.exactly.once, created when "
+            "missing; one row per connector, topic and partition.",
+     KC_SINK_BIND(eos_table)},
     {.name = NULL},
 };
 

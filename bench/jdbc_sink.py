@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""The jdbc-sink scenario: N JsonConverter records (with schemas, 10
+columns) from a topic into PostgreSQL, per side:
+
+  kconnect-insert   JdbcSinkConnector, insert.mode=insert (COPY FROM STDIN)
+  kconnect-upsert   the same, insert.mode=upsert, pk.mode=record_value
+                    (multi-row INSERT .. ON CONFLICT)
+  kconnect-old      optional (--kconnect-old): another kconnect binary with
+                    insert.mode=insert, e.g. one from before COPY
+  copy-ceiling      psql \\copy of the same rows in COPY's text format: the
+                    ceiling for any sink
+  debezium          the Java peer the issue names (Debezium's JDBC sink on
+                    Apache Kafka Connect), only with --debezium-classpath
+                    (its jars are not on Maven Central's mirror here)
+
+Each worker side: the topic is pre-filled once; a fresh connector (fresh
+consumer group) and a fresh table per run; the rate is N / (time the table
+first holds N rows - time it first held a row), measured from outside by
+polling count(*) every 100 ms, so start-up and the group join do not count
+(the wall time, from spawn, is reported too); CPU is utime+stime of the
+worker process (start-up included) when the last row is in. Reports, never
+asserts.
+
+  bench/jdbc_sink.py [--records N] [--kconnect PATH] [--dsn DSN]
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+SCHEMA = {"type": "struct", "optional": False, "fields": [
+    {"type": "int64", "optional": False, "field": "id"},
+    {"type": "string", "optional": True, "field": "name"},
+    {"type": "int32", "optional": True, "field": "qty"},
+    {"type": "double", "optional": True, "field": "price"},
+    {"type": "boolean", "optional": True, "field": "ok"},
+    {"type": "int64", "optional": True, "field": "ts",
+     "name": "org.apache.kafka.connect.data.Timestamp"},
+    {"type": "string", "optional": True, "field": "city"},
+    {"type": "string", "optional": True, "field": "note"},
+    {"type": "int16", "optional": True, "field": "code"},
+    {"type": "double", "optional": True, "field": "score"},
+]}
+# what auto.create makes of SCHEMA on PostgreSQL (the ceiling's table)
+PG_COLUMNS = ("id BIGINT NOT NULL, name TEXT NULL, qty INT NULL, price "
+              "DOUBLE PRECISION NULL, ok BOOLEAN NULL, ts TIMESTAMP NULL, "
+              "city TEXT NULL, note TEXT NULL, code SMALLINT NULL, score "
+              "DOUBLE PRECISION NULL")
+CITIES = ["Lisbon", "Oslo", "Quito", "Hanoi", "Perth", "Accra", "Lima"]
+
+
+def log(msg):
+    print("jdbc-sink: %s" % msg, file=sys.stderr, flush=True)
+
+
+def rows(n, seed=7):
+    rnd = random.Random(seed)
+    ts0 = 1700000000000
+    for i in range(n):
+        yield {"id": i, "name": "name-%d" % rnd.randrange(10 ** 6),
+               "qty": rnd.randrange(1000), "price": rnd.randrange(10 ** 6) /
+               100.0, "ok": i % 3 == 0, "ts": ts0 + i * 37,
+               "city": CITIES[i % len(CITIES)],
+               "note": "note %d for row %d" % (rnd.randrange(10 ** 9), i),
+               "code": i % 30000, "score": rnd.random()}
+
+
+def make_inputs(n, tmp):
+    """The topic's lines (JSON with schema) and the same rows as COPY
+    text, written once per N."""
+    jpath = os.path.join(tmp, "records-%d.json" % n)
+    cpath = os.path.join(tmp, "rows-%d.copy" % n)
+    if os.path.exists(jpath) and os.path.exists(cpath):
+        return jpath, cpath
+    schema = json.dumps(SCHEMA, separators=(",", ":"))
+    with open(jpath + ".tmp", "w") as jf, open(cpath + ".tmp", "w") as cf:
+        for r in rows(n):
+            jf.write('{"schema":%s,"payload":%s}\n'
+                     % (schema, json.dumps(r, separators=(",", ":"))))
+            ts = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r["ts"] //
+                                                                1000))
+            cf.write("\t".join([
+                str(r["id"]), r["name"], str(r["qty"]), repr(r["price"]),
+                "t" if r["ok"] else "f", "%s.%03d" % (ts, r["ts"] % 1000),
+                r["city"], r["note"], str(r["code"]), repr(r["score"])])
+                + "\n")
+    os.rename(jpath + ".tmp", jpath)
+    os.rename(cpath + ".tmp", cpath)
+    return jpath, cpath
+
+
+def psql(dsn, sql, timeout=600):
+    out = subprocess.run(["psql", "-qAtX", dsn, "-c", sql],
+                         capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError("psql %s: %s" % (sql, out.stderr.strip()))
+    return out.stdout.strip()
+
+
+def cpu_s(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            data = f.read()
+        fields = data[data.rindex(")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def hwm_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def free_port(lo, hi):
+    import socket
+    for p in range(lo, hi):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", p)) != 0:
+                return p
+    raise RuntimeError("no free port in %d-%d" % (lo, hi))
+
+
+def run_ceiling(args, cpath, schema):
+    table = "%s.ceiling_%s" % (schema, uuid.uuid4().hex[:8])
+    psql(args.dsn, "CREATE TABLE %s (%s)" % (table, PG_COLUMNS))
+    t0 = time.monotonic()
+    p = subprocess.Popen(["psql", "-qAtX", args.dsn, "-c",
+                          "\\copy %s FROM '%s'" % (table, cpath)])
+    ru = os.wait4(p.pid, 0)[2]
+    secs = time.monotonic() - t0
+    got = int(psql(args.dsn, "SELECT count(*) FROM %s" % table))
+    return {"side": "copy-ceiling", "ok": got == args.records,
+            "secs": secs, "rows_per_s": args.records / secs,
+            "cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_kb": ru.ru_maxrss,
+            "note": "psql client only; the server's CPU is not counted"}
+
+
+def run_kconnect(args, binary, side, mode, topic, schema, tmp):
+    table = "%s.%s_%s" % (schema, side.replace("-", "_"), uuid.uuid4().hex[:6])
+    name = "bench-jdbc-%s" % uuid.uuid4().hex[:8]
+    port = free_port(21250, 21300)
+    d = tempfile.mkdtemp(dir=tmp)
+    host, dbport = args.dsn.split("@")[1].split("/")[0].split(":")
+    worker = {"bootstrap.servers": args.bootstrap,
+              "offset.storage.file.filename": os.path.join(d, "offsets"),
+              "offset.flush.interval.ms": "1000",
+              "listeners": "http://127.0.0.1:%d" % port,
+              "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+              "value.converter":
+              "org.apache.kafka.connect.json.JsonConverter",
+              "consumer.max.poll.records": str(args.batch)}
+    conn = {"name": name,
+            "connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector",
+            "tasks.max": "1", "topics": topic,
+            "connection.url": "jdbc:postgresql://%s:%s/kconnect" % (host,
+                                                                   dbport),
+            "connection.user": "kconnect", "connection.password": "kconnect",
+            "table.name.format": table, "auto.create": "true",
+            "insert.mode": mode, "batch.size": str(args.batch)}
+    if mode == "upsert":
+        conn.update({"pk.mode": "record_value", "pk.fields": "id"})
+    for path, props in (("worker.properties", worker),
+                        ("connector.properties", conn)):
+        with open(os.path.join(d, path), "w") as f:
+            for k, v in props.items():
+                f.write("%s=%s\n" % (k, v))
+    logf = open(os.path.join(d, "worker.log"), "w")
+    t0 = time.monotonic()
+    p = subprocess.Popen([binary, "standalone",
+                          os.path.join(d, "worker.properties"),
+                          os.path.join(d, "connector.properties")],
+                         stdout=logf, stderr=subprocess.STDOUT)
+    got, cpu, hwm, deadline = 0, None, None, t0 + 60 + args.records / 2000
+    first = None
+    try:
+        while time.monotonic() < deadline and p.poll() is None:
+            try:
+                got = int(psql(args.dsn, "SELECT count(*) FROM %s" % table))
+            except RuntimeError:
+                got = 0
+            if got > 0 and first is None:
+                first = time.monotonic()
+            if got >= args.records:
+                cpu, hwm = cpu_s(p.pid), hwm_kb(p.pid)
+                break
+            time.sleep(0.1)
+        secs = time.monotonic() - t0
+    finally:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        logf.close()
+    ok = got == args.records
+    if not ok:
+        log("%s: %d of %d rows; log in %s" % (side, got, args.records, d))
+    else:
+        shutil.rmtree(d, ignore_errors=True)
+    # the rate counts from the first row in: start-up and the consumer
+    # group join are not the sink's speed (secs, the wall time, has them)
+    return {"side": side, "mode": mode, "ok": ok, "secs": secs,
+            "rows_per_s": args.records / (t0 + secs - first)
+            if ok and first is not None and t0 + secs > first else None,
+            "cpu_s": cpu, "peak_rss_kb": hwm}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--records", type=int, default=1000000)
+    ap.add_argument("--batch", type=int, default=3000,
+                    help="batch.size and consumer.max.poll.records")
+    ap.add_argument("--kconnect", default=os.path.join(ROOT, "build",
+                                                       "kconnect"))
+    ap.add_argument("--kconnect-old", default=None)
+    ap.add_argument("--dsn", default=None)
+    ap.add_argument("--bootstrap", default="127.0.0.1:9092")
+    ap.add_argument("--out", default=None, help="JSON results file")
+    ap.add_argument("--sides", default=None,
+                    help="comma-separated worker sides to run (default: "
+                    "all); the ceiling always runs")
+    args = ap.parse_args()
+    if args.dsn is None:
+        args.dsn = subprocess.run([os.path.join(ROOT, "scripts", "postgres"),
+                                   "dsn"], capture_output=True, text=True,
+                                  check=True).stdout.strip()
+    tmp = os.path.join(ROOT, ".cache", "bench", "jdbc-sink")
+    os.makedirs(tmp, exist_ok=True)
+    jpath, cpath = make_inputs(args.records, tmp)
+    topic = "kcb-jdbc-sink-%s" % uuid.uuid4().hex[:8]
+    log("producing %d records to %s" % (args.records, topic))
+    subprocess.run(["kcat", "-b", args.bootstrap, "-P", "-t", topic, "-X",
+                    "acks=all", "-l", jpath], check=True, timeout=1200)
+    schema = "bench_%s" % uuid.uuid4().hex[:8]
+    psql(args.dsn, "CREATE SCHEMA %s" % schema)
+    results = []
+    try:
+        results.append(run_ceiling(args, cpath, schema))
+        log("copy-ceiling: %r" % results[-1])
+        sides = [("kconnect-insert", args.kconnect, "insert"),
+                 ("kconnect-upsert", args.kconnect, "upsert")]
+        if args.kconnect_old:
+            sides.append(("kconnect-old-insert", args.kconnect_old,
+                          "insert"))
+        if args.sides:
+            sides = [x for x in sides if x[0] in args.sides.split(",")]
+        for side, binary, mode in sides:
+            results.append(run_kconnect(args, binary, side, mode, topic,
+                                        schema, tmp))
+            log("%s: %r" % (side, results[-1]))
+    finally:
+        psql(args.dsn, "DROP SCHEMA %s CASCADE" % schema)
+        # bench/run builds the raw tool; without it the topic stays
+        raw = os.path.join(ROOT, ".cache", "bench", "kc_raw_limit")
+        if os.path.exists(raw):
+            subprocess.run([raw, "delete", "-b", args.bootstrap, "-t", topic],
+                           capture_output=True, timeout=120)
+        else:
+            log("topic %s left on the broker (no %s)" % (topic, raw))
+    ceiling = results[0]["rows_per_s"]
+    print("| side | rows/s | vs COPY ceiling | wall s | CPU s per M rows "
+          "| peak RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        rate = r["rows_per_s"]
+        print("| %s | %s | %s | %.1f | %s | %s |" % (
+            r["side"], "%.0f" % rate if rate else "FAILED",
+            "%.0f%%" % (100 * rate / ceiling) if rate else "-", r["secs"],
+            "%.1f" % (r["cpu_s"] * 1e6 / args.records)
+            if r["cpu_s"] is not None else "-",
+            "%.1f" % (r["peak_rss_kb"] / 1024) if r["peak_rss_kb"] else "-"))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"records": args.records, "batch": args.batch,
+                       "results": results}, f, indent=1)
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
