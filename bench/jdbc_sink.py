@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The jdbc-sink scenario: N JsonConverter records (with schemas, 10
 columns) from a topic into PostgreSQL, per side:
 
