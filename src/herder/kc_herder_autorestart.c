@@ -10,6 +10,7 @@
 
 #include "herder/kc_herder_autorestart.h"
 #include "herder/kc_herder_core.h"
+#include "metrics/kc_metrics.h"
 #include "runtime/kc_worker_config.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -208,6 +209,17 @@ static void ar_what(const ar_entry_t *e, const char *log_name, char *buf,
     }
 }
 
+/* The figures of @p e into the worker's metrics.
+ * @locks ar->lock held (then the registry's: never the other way). */
+static void ar_report(const ar_entry_t *e)
+{
+    if (e->h->w == NULL) {
+        return; /* a herder without a worker, in unit tests */
+    }
+    kc_metrics_autorestart(kc_worker_metrics(e->h->w), e->name, e->task,
+                           e->attempts, e->next_wall_ms, e->gave_up);
+}
+
 /* The timer: restart if still FAILED, through the herder's op queue. */
 static void ar_fire(kc_timers_t *timers, void *opaque)
 {
@@ -225,12 +237,14 @@ static void ar_fire(kc_timers_t *timers, void *opaque)
     e->next_wall_ms = 0;
     if (!kc_status_store_get(h->status, e->name, e->task, &st) ||
         st != KC_STATE_FAILED) {
+        ar_report(e);
         pthread_mutex_unlock(&ar->lock);
         kc_free(log_name);
         return; /* restarted (or deleted) by someone else meanwhile */
     }
     e->attempts++;
     e->last_restart_ms = kc_clock_now_ms();
+    ar_report(e);
     ar_what(e, log_name, what, sizeof(what));
     kc_free(log_name);
     if (e->max_attempts >= 0) {
@@ -311,6 +325,7 @@ void kc_autorestart_failed(kc_herder_t *h, const char *name, int task)
                          what, e->attempts, (int)policy.max_attempts);
         }
         e->gave_up = true;
+        ar_report(e);
         pthread_mutex_unlock(&ar->lock);
         return;
     }
@@ -318,6 +333,7 @@ void kc_autorestart_failed(kc_herder_t *h, const char *name, int task)
     e->gave_up = false;
     e->next_wall_ms = kc_clock_wall_ms() + delay;
     e->timer = kc_timers_add(h->timers, now + delay, 0, ar_fire, e);
+    ar_report(e);
     kc_log_info(KC_AR_LOGGER,
                 "%s FAILED; automatic restart attempt %d in %lld ms", what,
                 e->attempts + 1, (long long)delay);
@@ -341,6 +357,9 @@ void kc_autorestart_forget(kc_herder_t *h, const char *name)
         }
     }
     ar->count = kept;
+    if (h->w != NULL) {
+        kc_metrics_autorestart_forget(kc_worker_metrics(h->w), name);
+    }
     pthread_mutex_unlock(&ar->lock);
 }
 

@@ -97,6 +97,13 @@ void kc_metrics_destroy(kc_metrics_t *m)
         m->tasks = tm->next;
         task_free(tm);
     }
+    while (m->restarts != NULL) {
+        kc_ar_metrics_t *r = m->restarts;
+
+        m->restarts = r->next;
+        kc_free(r->connector);
+        kc_free(r);
+    }
     kc_stat_release(&m->conn_startup_freq);
     kc_stat_release(&m->task_startup_freq);
     kc_client_stats_release(&m->admin);
@@ -152,6 +159,66 @@ void kc_metrics_connector_remove(kc_metrics_t *m, const char *name)
 
         *p = c->next;
         conn_free(c);
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* ---- automatic restarts --------------------------------------------- */
+
+void kc_metrics_autorestart(kc_metrics_t *m, const char *connector, int task,
+                            int attempts, int64_t next_wall_ms, bool gave_up)
+{
+    kc_ar_metrics_t **p;
+    kc_ar_metrics_t *r;
+
+    if (m == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&m->lock);
+    /* Kept sorted by connector, then task, so a scrape needs no sort. */
+    p = &m->restarts;
+    while (*p != NULL) {
+        int c = strcmp((*p)->connector, connector);
+
+        if (c > 0 || (c == 0 && (*p)->task >= task)) {
+            break;
+        }
+        p = &(*p)->next;
+    }
+    r = *p;
+    if (r == NULL || r->task != task || strcmp(r->connector, connector) != 0) {
+        r = kc_calloc(1, sizeof(*r));
+        r->connector = kc_strdup(connector);
+        r->task = task;
+        snprintf(r->idstr, sizeof(r->idstr), "%d", task);
+        r->next = *p;
+        *p = r;
+    }
+    r->attempts = attempts;
+    r->next_wall_ms = next_wall_ms;
+    r->gave_up = gave_up;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void kc_metrics_autorestart_forget(kc_metrics_t *m, const char *connector)
+{
+    kc_ar_metrics_t **p;
+
+    if (m == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&m->lock);
+    p = &m->restarts;
+    while (*p != NULL) {
+        kc_ar_metrics_t *r = *p;
+
+        if (strcmp(r->connector, connector) == 0) {
+            *p = r->next;
+            kc_free(r->connector);
+            kc_free(r);
+        } else {
+            p = &r->next;
+        }
     }
     pthread_mutex_unlock(&m->lock);
 }

@@ -71,6 +71,17 @@ void kc_metrics_connector_remove(kc_metrics_t *m, const char *name);
 void kc_metrics_state(kc_metrics_t *m, const char *connector, int task,
                       kc_state_t state);
 
+/**
+ * @brief The automatic restarts of @p connector (task < 0) or one of its
+ * tasks: @p attempts made so far, the wall-clock time of the next one
+ * (@p next_wall_ms, 0 when none is due), and whether they @p gave_up.
+ * Served as kconnect's own kconnect_auto_restart_* series. Any thread.
+ */
+void kc_metrics_autorestart(kc_metrics_t *m, const char *connector, int task,
+                            int attempts, int64_t next_wall_ms, bool gave_up);
+/** @brief @p connector is deleted: drop its restart series. */
+void kc_metrics_autorestart_forget(kc_metrics_t *m, const char *connector);
+
 /* ---- tasks ---------------------------------------------------------- */
 
 /** @brief The groups of a new task of @p connector, registered in @p m. */

@@ -452,6 +452,62 @@ static void render_clients(kc_buf_t *out, kc_metrics_t *m)
     }
 }
 
+/* ---- kconnect_auto_restart_ series -------------------------------------- */
+
+typedef enum ar_field { AR_ATTEMPTS, AR_NEXT, AR_GAVE_UP } ar_field_t;
+
+static double ar_value(const kc_ar_metrics_t *r, ar_field_t f)
+{
+    switch (f) {
+    case AR_ATTEMPTS:
+        return r->attempts;
+    case AR_NEXT:
+        return (double)r->next_wall_ms / 1000.0;
+    default:
+        return r->gave_up ? 1 : 0;
+    }
+}
+
+/* The same in every naming scheme: Apache has no such metrics. */
+static void render_restarts(kc_buf_t *out, kc_metrics_t *m)
+{
+    static const struct {
+        const char *name;
+        const char *help;
+        ar_field_t f;
+    } fams[] = {
+        {"kconnect_auto_restart_attempts",
+         "Automatic restarts of the FAILED connector or task since it last "
+         "ran healthily (auto.restart.*)",
+         AR_ATTEMPTS},
+        {"kconnect_auto_restart_next_timestamp_seconds",
+         "When the next automatic restart is due, in seconds since the "
+         "epoch; 0 when none is due",
+         AR_NEXT},
+        {"kconnect_auto_restart_gave_up",
+         "1 when automatic restarts stopped at auto.restart.max.attempts",
+         AR_GAVE_UP},
+    };
+
+    if (m->restarts == NULL) {
+        return;
+    }
+    for (size_t f = 0; f < KC_ARRAY_LEN(fams); f++) {
+        kc_buf_printf(out, "# HELP %s %s\n# TYPE %s gauge\n", fams[f].name,
+                      fams[f].help, fams[f].name);
+        for (const kc_ar_metrics_t *r = m->restarts; r != NULL; r = r->next) {
+            kc_buf_printf(out, "%s{connector=\"", fams[f].name);
+            put_label_value(out, r->connector);
+            if (r->task >= 0) {
+                kc_buf_printf(out, "\",task=\"%s", r->idstr);
+            }
+            kc_buf_puts(out, "\"} ");
+            put_value(out, ar_value(r, fams[f].f));
+            kc_buf_putc(out, '\n');
+        }
+    }
+}
+
 /* ---- process figures (client_golang's process collector names) ------- */
 
 static double boot_time(void)
@@ -562,5 +618,6 @@ static void render_process(kc_buf_t *out)
 void kc_metrics_render_extra(kc_buf_t *out, kc_metrics_t *m)
 {
     render_clients(out, m);
+    render_restarts(out, m);
     render_process(out);
 }

@@ -77,6 +77,17 @@ typedef struct kc_conn_metrics {
     bool started;
 } kc_conn_metrics_t;
 
+/* The automatic restart figures of a connector (task -1) or task. */
+typedef struct kc_ar_metrics {
+    struct kc_ar_metrics *next;
+    char *connector;
+    int task;
+    char idstr[16];
+    int attempts;
+    int64_t next_wall_ms; /* 0: no restart due */
+    bool gave_up;
+} kc_ar_metrics_t;
+
 struct kc_metrics {
     pthread_mutex_t lock;
     kc_stat_config_t cfg;
@@ -87,7 +98,8 @@ struct kc_metrics {
     double conn_attempts, conn_successes, conn_failures;
     double task_attempts, task_successes, task_failures;
     kc_stat_t conn_startup_freq, task_startup_freq;
-    kc_client_stats_t admin; /* admin.name NULL until its first report */
+    kc_client_stats_t admin;   /* admin.name NULL until its first report */
+    kc_ar_metrics_t *restarts; /* kconnect_auto_restart_* series */
 };
 
 /* A metric as Apache would register it: JMX domain, group, tags, name. */

@@ -222,6 +222,55 @@ static void test_label_values_escaped(void **state)
     kc_metrics_destroy(m);
 }
 
+/* The automatic restart figures are served under the same kconnect_
+ * names in every scheme (Apache has none), sorted, and go with their
+ * connector. */
+static void test_auto_restart_series_in_every_scheme(void **state)
+{
+    kc_metrics_scheme_t schemes[] = {KC_METRICS_STRIMZI, KC_METRICS_JMX,
+                                     KC_METRICS_REPORTER};
+
+    KC_UNUSED(state);
+    for (size_t i = 0; i < KC_ARRAY_LEN(schemes); i++) {
+        kc_metrics_t *m = new_registry(schemes[i]);
+        char *t;
+
+        kc_metrics_autorestart(m, "src", 1, 3, 0, true);
+        kc_metrics_autorestart(m, "src", -1, 1, 1764904443500, false);
+        kc_metrics_autorestart(m, "other", 0, 1, 0, false);
+        kc_metrics_autorestart(m, "src", 1, 4, 0, true); /* an update */
+        t = render(m);
+        assert_line(t, "# TYPE kconnect_auto_restart_attempts gauge\n"
+                       "kconnect_auto_restart_attempts"
+                       "{connector=\"other\",task=\"0\"} 1.0\n"
+                       "kconnect_auto_restart_attempts{connector=\"src\"} "
+                       "1.0\n"
+                       "kconnect_auto_restart_attempts"
+                       "{connector=\"src\",task=\"1\"} 4.0");
+        assert_line(t, "kconnect_auto_restart_next_timestamp_seconds"
+                       "{connector=\"src\"} 1764904443.5");
+        assert_line(t, "kconnect_auto_restart_next_timestamp_seconds"
+                       "{connector=\"src\",task=\"1\"} 0.0");
+        assert_line(t, "# TYPE kconnect_auto_restart_gave_up gauge");
+        assert_line(t, "kconnect_auto_restart_gave_up"
+                       "{connector=\"src\",task=\"1\"} 1.0");
+        assert_line(t, "kconnect_auto_restart_gave_up"
+                       "{connector=\"src\"} 0.0");
+        kc_free(t);
+        kc_metrics_autorestart_forget(m, "src");
+        t = render(m);
+        assert_no(t, "connector=\"src\"");
+        assert_line(t, "kconnect_auto_restart_gave_up"
+                       "{connector=\"other\",task=\"0\"} 0.0");
+        kc_free(t);
+        kc_metrics_autorestart_forget(m, "other");
+        t = render(m);
+        assert_no(t, "kconnect_auto_restart");
+        kc_free(t);
+        kc_metrics_destroy(m);
+    }
+}
+
 /* A librdkafka statistics document becomes the Java client names. */
 static void test_client_statistics(void **state)
 {
@@ -383,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_strimzi_reporter_names),
         cmocka_unit_test(test_startup_counting),
         cmocka_unit_test(test_label_values_escaped),
+        cmocka_unit_test(test_auto_restart_series_in_every_scheme),
         cmocka_unit_test(test_client_statistics),
         cmocka_unit_test(test_state_ratios_match_apache_golden),
         cmocka_unit_test(test_scrape_cost_with_100_tasks),
