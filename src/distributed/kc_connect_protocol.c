@@ -212,7 +212,7 @@ static kc_err_t kc_cp_get_be(kc_cp_reader_t *r, const char *field, size_t n,
 
 static kc_err_t kc_cp_get_i16(kc_cp_reader_t *r, const char *field, int16_t *v)
 {
-    uint64_t u;
+    uint64_t u = 0; /* left unset when the input is too short */
     kc_err_t rc = kc_cp_get_be(r, field, 2, &u);
 
     *v = (int16_t)(uint16_t)u;
@@ -221,7 +221,7 @@ static kc_err_t kc_cp_get_i16(kc_cp_reader_t *r, const char *field, int16_t *v)
 
 static kc_err_t kc_cp_get_i32(kc_cp_reader_t *r, const char *field, int32_t *v)
 {
-    uint64_t u;
+    uint64_t u = 0; /* left unset when the input is too short */
     kc_err_t rc = kc_cp_get_be(r, field, 4, &u);
 
     *v = (int32_t)(uint32_t)u;
@@ -230,7 +230,7 @@ static kc_err_t kc_cp_get_i32(kc_cp_reader_t *r, const char *field, int32_t *v)
 
 static kc_err_t kc_cp_get_i64(kc_cp_reader_t *r, const char *field, int64_t *v)
 {
-    uint64_t u;
+    uint64_t u = 0; /* left unset when the input is too short */
     kc_err_t rc = kc_cp_get_be(r, field, 8, &u);
 
     *v = (int64_t)u;
