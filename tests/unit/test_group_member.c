@@ -144,6 +144,19 @@ static void on_assigned(void *opaque, const kc_group_assignment_t *a)
     w->generation = a->generation;
 }
 
+/* librdkafka's mock coordinator answers a follower's SyncGroup with
+ * INVALID_REQUEST, so tests with several members need a real broker. */
+static void need_real_broker(void)
+{
+    const char *b = getenv("KC_BOOTSTRAP_SERVERS");
+
+    if (b == NULL || b[0] == '\0') {
+        print_message("KC_BOOTSTRAP_SERVERS unset: several members need a "
+                      "real broker\n");
+        skip();
+    }
+}
+
 static void loop_init(loop_t *l, const char *name)
 {
     kc_error_t err = {0};
@@ -305,6 +318,8 @@ static void three_members_spread(kc_connect_protocol_t proto, const char *name)
 {
     loop_t l;
 
+    need_real_broker();
+
     loop_init(&l, name);
     for (int i = 0; i < 3; i++) {
         add_worker(&l, i, proto, 0, 10000);
@@ -337,6 +352,8 @@ static void test_group_member_eager_leave_others_take_work(void **state)
 {
     loop_t l;
 
+    need_real_broker();
+
     (void)state;
     loop_init(&l, "leave-e");
     for (int i = 0; i < 3; i++) {
@@ -356,6 +373,8 @@ static void test_group_member_sessioned_leave_holds_work_for_delay(void **state)
     loop_t l;
     int32_t gen;
     size_t held;
+
+    need_real_broker();
 
     (void)state;
     loop_init(&l, "leave-s");
@@ -383,6 +402,8 @@ static void test_group_member_killed_member_expires_after_session(void **state)
 {
     loop_t l;
 
+    need_real_broker();
+
     (void)state;
     loop_init(&l, "kill");
     for (int i = 0; i < 3; i++) {
@@ -402,6 +423,8 @@ static void test_group_member_fourth_joins_incremental_revocation(void **state)
 {
     loop_t l;
     int32_t gen;
+
+    need_real_broker();
 
     (void)state;
     loop_init(&l, "fourth");
