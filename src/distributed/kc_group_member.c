@@ -95,6 +95,7 @@ struct kc_group_membership {
     kc_connect_protocol_t current; /* the group's subprotocol */
     bool is_leader;
     char *leader;
+    size_t n_members; /* in the last JoinGroup, when leading */
     kc_gm_snap_t snap;
     kc_assignor_t *assignor;
     int64_t last_ok_sent_ms; /* send time of the last request answered */
@@ -773,6 +774,7 @@ static void kc_gm_joined(kc_group_membership_t *m, kc_gm_job_t *job)
         return;
     }
     m->is_leader = strcmp(m->member_id, m->leader) == 0;
+    m->n_members = m->is_leader ? jr->n_members : 0;
     sync = kc_gm_job_new(m, KC_GM_JOB_SYNC);
     if (m->is_leader) {
         if (kc_gm_lead(m, sync, jr, &err) != KC_OK) {
@@ -848,6 +850,7 @@ static void kc_gm_synced(kc_group_membership_t *m, kc_gm_job_t *job)
     ga.leader = a.leader;
     ga.leader_url = a.leader_url;
     ga.is_leader = m->is_leader;
+    ga.n_members = m->n_members;
     ga.protocol = m->current;
     ga.error = a.error;
     ga.config_offset = a.config_offset;

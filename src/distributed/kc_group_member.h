@@ -48,6 +48,7 @@ typedef struct kc_group_assignment {
     const char *leader;     /* member id of the leader */
     const char *leader_url; /* its REST URL */
     bool is_leader;
+    size_t n_members; /* the group's size; the leader's view only, else 0 */
     kc_connect_protocol_t protocol; /* the subprotocol the group chose */
     int16_t error;                  /* KC_CONNECT_CONFIG_MISMATCH: rejoin */
     int64_t config_offset;

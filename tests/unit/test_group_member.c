@@ -47,6 +47,8 @@ typedef struct worker {
     int lost;        /* "stop everything" calls */
     int revoked_all; /* revocations that stopped every unit at once */
     int32_t last_delay;
+    size_t n_members;
+    char leader_url[128];
     int32_t generation;
     bool alive;
 } worker_t;
@@ -60,10 +62,15 @@ typedef struct loop {
     kc_embedded_kafka_t *ek;
 } loop_t;
 
+/* the config snapshot every member has: N_CONN connectors at offset 5,
+ * or (mixed test) the empty config topic of a fresh Apache worker */
+static int64_t g_offset = 5;
+static int g_connectors = N_CONN;
+
 static int64_t cfg_offset(void *opaque)
 {
     (void)opaque;
-    return 5;
+    return g_offset;
 }
 
 static kc_err_t cfg_snapshot(void *opaque, bool refresh, kc_arena_t *arena,
@@ -73,13 +80,13 @@ static kc_err_t cfg_snapshot(void *opaque, bool refresh, kc_arena_t *arena,
 
     (void)opaque;
     (void)refresh;
-    for (int i = 0; i < N_CONN; i++) {
+    for (int i = 0; i < g_connectors; i++) {
         c[i].name = kc_arena_sprintf(arena, "conn-%d", i);
         c[i].tasks = N_TASKS;
     }
-    out->offset = 5;
+    out->offset = g_offset;
     out->connectors = c;
-    out->n_connectors = N_CONN;
+    out->n_connectors = (size_t)g_connectors;
     return KC_OK;
 }
 
@@ -141,6 +148,9 @@ static void on_assigned(void *opaque, const kc_group_assignment_t *a)
                   a->all.tasks[i].task);
     }
     w->last_delay = a->delay;
+    w->n_members = a->n_members;
+    snprintf(w->leader_url, sizeof(w->leader_url), "%s",
+             a->leader_url ? a->leader_url : "");
     w->generation = a->generation;
 }
 
@@ -373,6 +383,9 @@ static void test_group_member_sessioned_leave_holds_work_for_delay(void **state)
     loop_t l;
     int32_t gen;
     size_t held;
+    int lead = -1;
+    int gone;
+    int other;
 
     need_real_broker();
 
@@ -382,19 +395,30 @@ static void test_group_member_sessioned_leave_holds_work_for_delay(void **state)
         add_worker(&l, i, KC_CONNECT_SESSIONED, 10000, 10000);
     }
     run_until(&l, all_assigned, NULL, "three members share the work");
-    gen = l.w[0].generation;
-    held = l.w[1].n_running;
+    /* a follower leaves: the leader remembers what it ran (a departing
+     * leader's successor has no previous assignment and, as Apache's,
+     * deals that work out at once) */
+    for (int i = 0; i < 3; i++) {
+        if (kc_group_member_is_leader(l.w[i].m)) {
+            lead = i;
+        }
+    }
+    assert_true(lead >= 0);
+    gone = (lead + 1) % 3;
+    other = (lead + 2) % 3;
+    gen = l.w[lead].generation;
+    held = l.w[gone].n_running;
     assert_true(held > 0);
-    kc_group_member_stop(l.w[1].m);
-    l.w[1].alive = false;
+    kc_group_member_stop(l.w[gone].m);
+    l.w[gone].alive = false;
     run_until(&l, all_stable_past, &gen, "the others rebalance");
     /* the leader holds the departed worker's work for the delay */
-    assert_true(l.w[0].last_delay > 0);
-    assert_int_equal(l.w[0].n_running + l.w[2].n_running,
+    assert_true(l.w[lead].last_delay > 0);
+    assert_int_equal(l.w[lead].n_running + l.w[other].n_running,
                      N_CONN * (1 + N_TASKS) - held);
     run_until(&l, all_assigned, NULL, "the held work is given out");
-    assert_int_equal(l.w[0].n_running + l.w[2].n_running, N_CONN * 3);
-    assert_int_equal(l.w[0].revoked_all + l.w[2].revoked_all, 0);
+    assert_int_equal(l.w[lead].n_running + l.w[other].n_running, N_CONN * 3);
+    assert_int_equal(l.w[lead].revoked_all + l.w[other].revoked_all, 0);
     loop_release(&l);
 }
 
@@ -483,6 +507,83 @@ static void test_group_member_unreachable_coordinator_stops_work(void **state)
     }
 }
 
+static bool mixed_done(loop_t *l, void *arg)
+{
+    const char *apache_url = arg;
+    worker_t *w = &l->w[0];
+
+    if (!kc_group_member_stable(w->m)) {
+        return false;
+    }
+    /* a Java leader's assignment accepted here, or this leader's sync
+     * accepted by the coordinator for a group of two */
+    return strcmp(w->leader_url, apache_url) == 0 ||
+           (kc_group_member_is_leader(w->m) && w->n_members == 2);
+}
+
+/* The Apache worker's log (KC_MIXED_APACHE_LOG) says it took this
+ * leader's assignment in this generation. */
+static bool apache_took_assignment(loop_t *l, void *arg)
+{
+    const char *path = arg;
+    char want_gen[64];
+    char want_leader[200];
+    char line[4096];
+    bool found = false;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL) {
+        return false;
+    }
+    snprintf(want_gen, sizeof(want_gen), "Joined group at generation %d ",
+             (int)l->w[0].generation);
+    snprintf(want_leader, sizeof(want_leader), "leader='%s'",
+             kc_group_member_id(l->w[0].m));
+    while (!found && fgets(line, sizeof(line), f) != NULL) {
+        found =
+            strstr(line, want_gen) != NULL && strstr(line, want_leader) != NULL;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A kconnect member in the group of an Apache Connect 4.1.1 distributed
+ * worker (connect.protocol=compatible, an empty config topic) given by
+ * KC_MIXED_GROUP and KC_MIXED_APACHE_URL (its rest.advertised URL);
+ * skipped without them. Whoever leads, both complete the join. */
+static void test_group_member_mixed_group_with_apache_worker(void **state)
+{
+    const char *group = getenv("KC_MIXED_GROUP");
+    const char *url = getenv("KC_MIXED_APACHE_URL");
+    loop_t l;
+
+    (void)state;
+    if (group == NULL || url == NULL) {
+        skip();
+    }
+    need_real_broker();
+    loop_init(&l, "mixed");
+    snprintf(l.group, sizeof(l.group), "%s", group);
+    g_offset = -1;
+    g_connectors = 0;
+    add_worker(&l, 0, KC_CONNECT_COMPATIBLE, 0, 10000);
+    run_until(&l, mixed_done, (void *)url, "a join with the Apache worker");
+    print_message("mixed group %s: generation %d, leader %s, %s\n", group,
+                  (int)l.w[0].generation, l.w[0].leader_url,
+                  kc_group_member_is_leader(l.w[0].m) ? "kconnect leads"
+                                                      : "Apache leads");
+    if (kc_group_member_is_leader(l.w[0].m) &&
+        getenv("KC_MIXED_APACHE_LOG") != NULL) {
+        run_until(&l, apache_took_assignment,
+                  (void *)getenv("KC_MIXED_APACHE_LOG"),
+                  "the Apache worker takes kconnect's assignment");
+        print_message("the Apache worker took kconnect's assignment\n");
+    }
+    g_offset = 5;
+    g_connectors = N_CONN;
+    loop_release(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_group_member_killed_member_expires_after_session),
         cmocka_unit_test(test_group_member_fourth_joins_incremental_revocation),
         cmocka_unit_test(test_group_member_unreachable_coordinator_stops_work),
+        cmocka_unit_test(test_group_member_mixed_group_with_apache_worker),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
