@@ -89,7 +89,10 @@ struct kc_group_membership {
     kc_gm_state_t state;
     kc_gm_job_t *inflight;
     bool rejoin_pending;
-    char *member_id; /* "" until the coordinator hands one out */
+    bool resume; /* the coordinator moved while stable: heartbeat on */
+    int rediscoveries;
+    int64_t heartbeats; /* answered without error */
+    char *member_id;    /* "" until the coordinator hands one out */
     int32_t generation;
     int32_t last_completed_gen;
     kc_connect_protocol_t current; /* the group's subprotocol */
@@ -459,6 +462,11 @@ static void kc_gm_coordinator_dead(kc_group_membership_t *m, const char *why)
                 "Group coordinator of group %s is unavailable or invalid "
                 "(%s); will attempt rediscovery",
                 m->group_id, why);
+    /* a stable member keeps its generation and heartbeats the new
+     * coordinator (which says whether to rejoin), as Apache's does; a
+     * join or sync under way starts again */
+    m->resume = m->state == KC_GM_STABLE && m->generation >= 0;
+    m->rediscoveries++;
     kc_gm_cancel(m, &m->hb_timer);
     kc_gm_retry_later(m, KC_GM_FIND);
 }
@@ -901,7 +909,16 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
     }
     switch (job->type) {
     case KC_GM_JOB_FIND:
-        kc_gm_join(m);
+        if (m->resume && m->generation >= 0 && !m->rejoin_pending) {
+            m->resume = false;
+            m->state = KC_GM_STABLE;
+            m->hb_timer =
+                kc_timers_add(m->timers, kc_clock_now_ms(), m->heartbeat_ms,
+                              kc_gm_heartbeat_fire, m);
+        } else {
+            m->resume = false;
+            kc_gm_join(m);
+        }
         break;
     case KC_GM_JOB_JOIN:
         kc_gm_joined(m, job);
@@ -911,6 +928,7 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
         break;
     case KC_GM_JOB_HEARTBEAT:
         if (job->error == KC_KERR_NONE) {
+            m->heartbeats++;
             kc_gm_alive(m, job->sent_ms);
         } else {
             kc_gm_cancel(m, &m->hb_timer);
@@ -1076,6 +1094,16 @@ int32_t kc_group_member_generation(const kc_group_membership_t *m)
 bool kc_group_member_stable(const kc_group_membership_t *m)
 {
     return m->state == KC_GM_STABLE;
+}
+
+int64_t kc_group_member_heartbeats(const kc_group_membership_t *m)
+{
+    return m->heartbeats;
+}
+
+int kc_group_member_rediscoveries(const kc_group_membership_t *m)
+{
+    return m->rediscoveries;
 }
 
 bool kc_group_member_is_leader(const kc_group_membership_t *m)

@@ -134,6 +134,10 @@ const char *kc_group_member_id(const kc_group_membership_t *m);
 int32_t kc_group_member_generation(const kc_group_membership_t *m);
 /** @brief True between a completed join and the next rebalance. */
 bool kc_group_member_stable(const kc_group_membership_t *m);
+/** @brief Heartbeats the coordinator answered without error. */
+int64_t kc_group_member_heartbeats(const kc_group_membership_t *m);
+/** @brief How often the coordinator was lost and looked for again. */
+int kc_group_member_rediscoveries(const kc_group_membership_t *m);
 /** @brief True if the last completed join made this worker the leader. */
 bool kc_group_member_is_leader(const kc_group_membership_t *m);
 

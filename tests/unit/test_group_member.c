@@ -476,6 +476,64 @@ static void test_group_member_fourth_joins_incremental_revocation(void **state)
     loop_release(&l);
 }
 
+static bool heartbeats_past(loop_t *l, void *arg)
+{
+    return kc_group_member_stable(l->w[0].m) &&
+           kc_group_member_heartbeats(l->w[0].m) > *(int64_t *)arg;
+}
+
+static bool rediscovered(loop_t *l, void *arg)
+{
+    (void)arg;
+    return kc_group_member_rediscoveries(l->w[0].m) > 0;
+}
+
+/* The coordinator moves to another broker: a stable member finds it and
+ * heartbeats on in its generation, keeping its work (no rebalance). */
+static void
+test_group_member_coordinator_moves_member_keeps_generation(void **state)
+{
+    loop_t l;
+    const char *saved = getenv("KC_BOOTSTRAP_SERVERS");
+    char *copy = saved ? kc_strdup(saved) : NULL;
+    kc_error_t err = {0};
+    int32_t gen;
+    int64_t beats;
+
+    (void)state;
+    unsetenv("KC_BOOTSTRAP_SERVERS");
+    memset(&l, 0, sizeof(l));
+    l.ek = kc_embedded_kafka_start(2, &err);
+    if (l.ek == NULL) {
+        fail_msg("embedded kafka: %s", err.msg);
+    }
+    l.bootstraps = kc_embedded_kafka_bootstraps(l.ek);
+    l.q = kc_opq_new(0, &err);
+    l.timers = kc_timers_new();
+    snprintf(l.group, sizeof(l.group), "kc-test-member-move-%d", (int)getpid());
+    rd_kafka_mock_coordinator_set(kc_embedded_kafka_mock(l.ek), "group",
+                                  l.group, 1);
+    add_worker(&l, 0, KC_CONNECT_SESSIONED, 0, 10000);
+    run_until(&l, all_assigned, NULL, "one member runs everything");
+    gen = l.w[0].generation;
+    rd_kafka_mock_coordinator_set(kc_embedded_kafka_mock(l.ek), "group",
+                                  l.group, 2);
+    run_until(&l, rediscovered, NULL, "the member loses the old coordinator");
+    beats = kc_group_member_heartbeats(l.w[0].m);
+    /* a few heartbeats answered by the new coordinator */
+    beats += 3;
+    run_until(&l, heartbeats_past, &beats, "heartbeats on the new one");
+    assert_int_equal(kc_group_member_rediscoveries(l.w[0].m), 1);
+    assert_int_equal(l.w[0].generation, gen);
+    assert_int_equal(l.w[0].n_running, N_CONN * 3);
+    assert_int_equal(l.w[0].revocations + l.w[0].lost, 0);
+    loop_release(&l);
+    if (copy != NULL) {
+        setenv("KC_BOOTSTRAP_SERVERS", copy, 1);
+        kc_free(copy);
+    }
+}
+
 static bool first_lost(loop_t *l, void *arg)
 {
     (void)arg;
@@ -597,6 +655,8 @@ int main(void)
         cmocka_unit_test(test_group_member_killed_member_expires_after_session),
         cmocka_unit_test(test_group_member_fourth_joins_incremental_revocation),
         cmocka_unit_test(test_group_member_unreachable_coordinator_stops_work),
+        cmocka_unit_test(
+            test_group_member_coordinator_moves_member_keeps_generation),
         cmocka_unit_test(test_group_member_mixed_group_with_apache_worker),
     };
 
