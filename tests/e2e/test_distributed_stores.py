@@ -87,7 +87,8 @@ class Topics:
 class JavaWorker:
     """One Apache Connect distributed worker."""
 
-    def __init__(self, tmp, jars, bootstrap, group, topics, log4j=None):
+    def __init__(self, tmp, jars, bootstrap, group, topics, log4j=None,
+                 extra=None):
         self.port = _port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.dir = Path(tmp) / ("java-%s" % group)
@@ -110,6 +111,7 @@ class JavaWorker:
             "rest.advertised.host.name": "127.0.0.1",
             "rest.advertised.port": str(self.port),
         }
+        props.update(extra or {})
         self.props = self.dir / "worker.properties"
         self.props.write_text("".join("%s=%s\n" % kv for kv in props.items()))
         self.log_path = self.dir / "worker.log"
