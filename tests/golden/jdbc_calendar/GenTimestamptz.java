@@ -12,6 +12,11 @@
  *       GenTimestamptz.java 'jdbc:postgresql://127.0.0.1:55432/kconnect' \
  *       kconnect kconnect
  *
+ * With "?prepareThreshold=-1" on the URL (server-prepared statements, so
+ * binary transfer, as pgjdbc switches to after a statement's fifth run) the
+ * values are these UTC-day ones whatever the JVM's zone: with
+ * -Duser.timezone=Asia/Tokyo and text transfer they are not.
+ *
  * Prints one line per row and db.timezone: text (UTC), db.timezone, value
  * in milliseconds.
  */
