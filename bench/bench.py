@@ -487,9 +487,25 @@ def jdbc_cleanup(env, run):
     slot = run.r.get("debezium_slot")
     if not slot:
         return
+    # The worker was just killed, but its walsender may not have noticed yet:
+    # an active slot cannot be dropped, and a slot left behind makes the
+    # cluster keep WAL without limit. End the walsender, then drop the slot
+    # once it shows inactive; warn if it outlives the retries.
     try:
-        pg_sql(env, f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                    f"WHERE slot_name = '{slot}' AND NOT active", timeout=30)
+        left = None
+        for _ in range(30):
+            pg_sql(env, f"SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+                        f"WHERE slot_name = '{slot}' AND active", timeout=30)
+            pg_sql(env, f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                        f"WHERE slot_name = '{slot}' AND NOT active", timeout=30)
+            left = pg_sql(env, f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}'",
+                          timeout=30)
+            if left == "0":
+                break
+            time.sleep(1)
+        if left != "0":
+            run.r["warnings"].append(f"Debezium's replication slot {slot} is still there after 30 "
+                                     "attempts to drop it: the cluster keeps WAL for it; drop it by hand")
         pg_sql(env, f"DROP PUBLICATION IF EXISTS {slot}", timeout=30)
     except Exception as e:
         run.r["warnings"].append(f"dropping Debezium's slot {slot}: {e}")

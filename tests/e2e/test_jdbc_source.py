@@ -453,33 +453,47 @@ def test_postgres_dates_before_1582_read_in_the_legacy_calendar(
     """date.calendar.system=LEGACY (the default): a DATE or TIMESTAMP
     before 1582-10-15 has the epoch value java.util's hybrid calendar
     gives its fields, as pgjdbc builds it; PROLEPTIC_GREGORIAN keeps the
-    proleptic value. Expected values: tests/golden/jdbc_calendar
-    (GenLegacyCalendar.java)."""
+    proleptic value. A TIMESTAMPTZ is built by pgjdbc in the session's
+    zone (a UTC JVM's), so its hybrid-calendar day is the UTC one whatever
+    db.timezone says: the rows sit where the day in Asia/Tokyo is another
+    one across a Julian leap day or the 1582 cutover. Expected values:
+    tests/golden/jdbc_calendar (GenLegacyCalendar.java, and
+    GenTimestamptz.java through pgjdbc)."""
     db = Postgres(pg_dsn)
     try:
         table = "cal_%s" % uuid.uuid4().hex[:8]
-        db.sql("CREATE TABLE %s (id INT NOT NULL, d DATE, ts TIMESTAMP(3))"
-               % table,
+        db.sql("CREATE TABLE %s (id INT NOT NULL, d DATE, ts TIMESTAMP(3), "
+               "tz TIMESTAMPTZ)" % table,
                "INSERT INTO %s VALUES (1, '1500-06-15', "
-               "'1500-06-15 12:00:00'), (2, '0044-03-15 BC', NULL), "
-               "(3, '2020-02-29', '2020-01-01 00:00:01.25')" % table)
-        expected = {
-            "LEGACY": [(-171489, -14816606400000), (-735162, None),
-                       (18321, 1577836801250)],
-            "PROLEPTIC_GREGORIAN": [(-171499, -14817470400000),
-                                    (-735160, None), (18321, 1577836801250)],
-        }
-        for calendar, rows in expected.items():
+               "'1500-06-15 12:00:00', '1500-02-28 20:00:00+00'), "
+               "(2, '0044-03-15 BC', NULL, '1582-10-14 20:00:00+00'), "
+               "(3, '2020-02-29', '2020-01-01 00:00:01.25', NULL)" % table)
+        tz_legacy = [-14825908800000, -12218443200000, None]
+        runs = [
+            ("LEGACY", None, [(-171489, -14816606400000), (-735162, None),
+                              (18321, 1577836801250)], tz_legacy),
+            ("LEGACY", "UTC", None, tz_legacy),
+            ("LEGACY", "Asia/Tokyo", None, tz_legacy),
+            ("PROLEPTIC_GREGORIAN", None,
+             [(-171499, -14817470400000), (-735160, None),
+              (18321, 1577836801250)], None),
+        ]
+        for calendar, zone, rows, tzs in runs:
             prefix = unique_name("jdbc") + "-"
             name = unique_name("jdbc-cal")
-            w = start(kconnect, db, name, {
-                "mode": "bulk", "topic.prefix": prefix,
-                "table.whitelist": table, "poll.interval.ms": "3600000",
-                "date.calendar.system": calendar})
+            extra = {"mode": "bulk", "topic.prefix": prefix,
+                     "table.whitelist": table, "poll.interval.ms": "3600000",
+                     "date.calendar.system": calendar}
+            if zone is not None:
+                extra["db.timezone"] = zone
+            w = start(kconnect, db, name, extra)
             w.wait_for_connector(name, "RUNNING", tasks=1)
             got = [json.loads(r["payload"])["payload"]
                    for r in kcat.consume(prefix + table, 3)]
-            assert [(p["d"], p["ts"]) for p in got] == rows, calendar
+            if rows is not None:
+                assert [(p["d"], p["ts"]) for p in got] == rows, calendar
+            if tzs is not None:
+                assert [p["tz"] for p in got] == tzs, (calendar, zone)
             w.stop()
     finally:
         db.close()

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 
 #include <cmocka.h>
 
@@ -718,6 +719,46 @@ static void test_jdbc_column_mappings_pick_columns_per_table(void **state)
     assert_int_equal(offset_int(rec, "incrementing"), 5);
 }
 
+/* Golden values: tests/golden/jdbc_calendar/timestamptz.txt, read through
+ * pgjdbc 42.7.11 in a UTC JVM (GenTimestamptz.java): the same whatever
+ * calendar of db.timezone getTimestamp is given. */
+static void
+test_jdbc_legacy_timestamptz_day_is_utc_whatever_db_timezone(void **state)
+{
+    static const struct {
+        const char *text;
+        int64_t ms;
+    } rows[] = {
+        {"1500-02-28 20:00:00+00", -14825908800000},
+        /* the same instant as PostgreSQL prints it in Asia/Tokyo (LMT) */
+        {"1500-03-01 05:18:59+09:18:59", -14825908800000},
+        {"1500-03-01 02:00:00+00", -14825800800000},
+        {"1582-10-14 20:00:00+00", -12218443200000},
+        {"1582-10-15 02:00:00+00", -12219285600000},
+        {"1500-06-15 12:00:00+00", -14816606400000},
+    };
+    const char *zones[] = {"UTC", "Asia/Tokyo", "America/New_York"};
+    kc_error_t err;
+    kc_jdbc_tz_t *tz;
+    kc_jdbc_ts_t ts;
+
+    (void)state;
+    for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+        assert_int_equal(kc_jdbc_tz_load(zones[z], &tz, &err), KC_OK);
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+            assert_int_equal(kc_jdbc_ts_read(rows[i].text, strlen(rows[i].text),
+                                             tz, true, &ts),
+                             KC_OK);
+            if (ts.sec * 1000 + ts.nsec / 1000000 != rows[i].ms) {
+                fail_msg("%s in %s: %" PRId64 " ms, Java %" PRId64,
+                         rows[i].text, zones[z],
+                         ts.sec * 1000 + ts.nsec / 1000000, rows[i].ms);
+            }
+        }
+        kc_jdbc_tz_destroy(tz);
+    }
+}
+
 static void test_jdbc_db_timezone_reads_wall_times_in_the_zone(void **state)
 {
     fixture_t *f = *state;
@@ -847,6 +888,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_jdbc_db_timezone_reads_wall_times_in_the_zone, setup,
             teardown),
+        cmocka_unit_test(
+            test_jdbc_legacy_timestamptz_day_is_utc_whatever_db_timezone),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

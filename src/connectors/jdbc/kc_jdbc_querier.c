@@ -465,15 +465,13 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
         if (data == NULL) {
             continue;
         }
-        if (kc_jdbc_ts_parse_tz(data, len, false, task->tz, ts) != KC_OK) {
+        if (kc_jdbc_ts_read(data, len, task->tz, task->legacy_calendar, ts) !=
+            KC_OK) {
             return kc_error_set(err, KC_ERR_INVALID,
                                 "could not read timestamp column \"%s\" of "
                                 "%s: \"%.*s\" is not a timestamp",
                                 q->ts_names.items[i], q->fqn,
                                 (int)(len > 64 ? 64 : len), data);
-        }
-        if (task->legacy_calendar) {
-            kc_jdbc_ts_to_legacy(ts, task->tz);
         }
         *has_ts = true;
         break;

@@ -356,12 +356,10 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             continue;
         }
         if (f->ts != KC_JDBC_TS_CONNECT_LOGICAL) {
-            if (kc_jdbc_ts_parse_tz(data, len, false, rsch->tz, &ts) != KC_OK) {
+            if (kc_jdbc_ts_read(data, len, rsch->tz, rsch->legacy_calendar,
+                                &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
-            }
-            if (rsch->legacy_calendar) {
-                kc_jdbc_ts_to_legacy(&ts, rsch->tz);
             }
             kc_jdbc_ts_granular(f->ts, ts, arena, v);
             continue;
@@ -387,7 +385,7 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
             if (kc_jdbc_ts_parse(data, len, false, &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a date", err);
             }
-            n = ts.sec >= 0 ? ts.sec / 86400 : -((-ts.sec + 86399) / 86400);
+            n = kc_jdbc_floor_days(ts.sec);
             kc_value_set_int(v, KC_TYPE_INT32,
                              rsch->legacy_calendar ? kc_jdbc_days_to_legacy(n)
                                                    : n);
@@ -402,12 +400,10 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                                  ts.nsec / 1000000);
             continue;
         case KC_LOGICAL_TIMESTAMP:
-            if (kc_jdbc_ts_parse_tz(data, len, false, rsch->tz, &ts) != KC_OK) {
+            if (kc_jdbc_ts_read(data, len, rsch->tz, rsch->legacy_calendar,
+                                &ts) != KC_OK) {
                 return kc_jdbc_bad_value(rs, f->col, data, len, "a timestamp",
                                          err);
-            }
-            if (rsch->legacy_calendar) {
-                kc_jdbc_ts_to_legacy(&ts, rsch->tz);
             }
             kc_value_set_int(v, KC_TYPE_INT64,
                              ts.sec * 1000 + ts.nsec / 1000000);

@@ -232,7 +232,7 @@ int64_t kc_jdbc_days_from_legacy(int64_t days)
     return kc_jdbc_days_from_civil(y, m, d);
 }
 
-static int64_t kc_jdbc_floor_days(int64_t sec)
+int64_t kc_jdbc_floor_days(int64_t sec)
 {
     return sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
 }
@@ -253,7 +253,7 @@ int64_t kc_jdbc_wall_from_legacy(int64_t wall_sec)
 
 void kc_jdbc_ts_format(kc_jdbc_ts_t ts, char *out, size_t size)
 {
-    int64_t days = ts.sec >= 0 ? ts.sec / 86400 : -((-ts.sec + 86399) / 86400);
+    int64_t days = kc_jdbc_floor_days(ts.sec);
     int64_t secs = ts.sec - days * 86400;
     int64_t y;
     unsigned m;
@@ -287,8 +287,10 @@ kc_err_t kc_jdbc_ts_parse(const char *text, size_t len, bool time_only,
     return kc_jdbc_ts_parse_tz(text, len, time_only, NULL, ts);
 }
 
-kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
-                             const kc_jdbc_tz_t *tz, kc_jdbc_ts_t *ts)
+/* As kc_jdbc_ts_parse_tz; *zoned: the text carried its own UTC offset. */
+static kc_err_t kc_jdbc_ts_parse_zoned(const char *text, size_t len,
+                                       bool time_only, const kc_jdbc_tz_t *tz,
+                                       kc_jdbc_ts_t *ts, bool *zoned)
 {
     bool has_offset = false;
     const char *p = text;
@@ -411,5 +413,33 @@ zone:
     if (!has_offset && tz != NULL) {
         ts->sec = kc_jdbc_tz_to_utc(tz, ts->sec);
     }
+    *zoned = has_offset;
     return KC_OK;
+}
+
+kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
+                             const kc_jdbc_tz_t *tz, kc_jdbc_ts_t *ts)
+{
+    bool zoned;
+
+    return kc_jdbc_ts_parse_zoned(text, len, time_only, tz, ts, &zoned);
+}
+
+kc_err_t kc_jdbc_ts_read(const char *text, size_t len, const kc_jdbc_tz_t *tz,
+                         bool legacy, kc_jdbc_ts_t *ts)
+{
+    bool zoned = false;
+    kc_err_t rc = kc_jdbc_ts_parse_zoned(text, len, false, tz, ts, &zoned);
+
+    if (rc == KC_OK && legacy) {
+        /*
+         * A value with its own offset (PostgreSQL's TIMESTAMPTZ) is built by
+         * pgjdbc in the session's zone, which pgjdbc sets from the JVM's
+         * default zone and db.timezone does not change: its hybrid-calendar
+         * day is the one in that zone, UTC for a worker in UTC (as
+         * Confluent's images run), whatever db.timezone says.
+         */
+        kc_jdbc_ts_to_legacy(ts, zoned ? NULL : tz);
+    }
+    return rc;
 }

@@ -317,6 +317,12 @@ int64_t kc_jdbc_tz_to_utc(const kc_jdbc_tz_t *tz, int64_t wall_sec);
 kc_err_t kc_jdbc_ts_parse_tz(const char *text, size_t len, bool time_only,
                              const kc_jdbc_tz_t *tz, kc_jdbc_ts_t *ts);
 
+/**
+ * @brief Epoch days of epoch seconds, rounded toward minus infinity (C's
+ * division truncates, which would put instants before 1970 a day late).
+ */
+int64_t kc_jdbc_floor_days(int64_t sec);
+
 /*
  * date.calendar.system=LEGACY: a JDBC driver builds java.sql.Date and
  * Timestamp with java.util's hybrid calendar (Julian before 1582-10-15),
@@ -334,6 +340,13 @@ int64_t kc_jdbc_days_from_legacy(int64_t days);
 void kc_jdbc_ts_to_legacy(kc_jdbc_ts_t *ts, const kc_jdbc_tz_t *tz);
 /** @brief Wall-clock seconds of a hybrid-calendar value, proleptic. */
 int64_t kc_jdbc_wall_from_legacy(int64_t wall_sec);
+/**
+ * @brief Parse a DATE/TIMESTAMP column's text as kc_jdbc_ts_parse_tz does
+ * and, when @p legacy (date.calendar.system=LEGACY), shift it to the
+ * instant pgjdbc or another driver builds with the hybrid calendar.
+ */
+kc_err_t kc_jdbc_ts_read(const char *text, size_t len, const kc_jdbc_tz_t *tz,
+                         bool legacy, kc_jdbc_ts_t *ts);
 
 /** @brief The list of dialects, NULL-terminated. */
 extern const struct kc_jdbc_dialect *const kc_jdbc_dialects[];
