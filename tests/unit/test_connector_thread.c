@@ -23,6 +23,7 @@
 #include "runtime/kc_worker.h"
 #include "util/kc_clock.h"
 #include "kc_test_null_converter.h"
+#include "kc_test_worker.h"
 
 /* A bound on every wait, so a broken build fails instead of hanging. */
 #define WAIT_MS 60000
@@ -183,43 +184,19 @@ static const struct kc_connector_plugin block_source = {
 
 /* ---- fixture ---------------------------------------------------------- */
 
-typedef struct fixture {
-    char dir[64];
-    kc_registry_t *reg;
-    kc_worker_t *w;
-    kc_herder_t *h;
-} fixture_t;
+typedef kc_test_worker_t fixture_t;
 
 static int setup(void **state)
 {
     fixture_t *f = kc_calloc(1, sizeof(*f));
-    kc_props_t *wp = kc_props_new();
-    kc_error_t err;
-    char *offsets;
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-cthread-XXXXXX",
+        .source = &block_source,
+        .standalone_herder = true,
+    };
 
     gate_reset();
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-cthread-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    offsets = kc_asprintf("%s/offsets", f->dir);
-    f->reg = kc_registry_new();
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
-        KC_OK);
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &block_source, &err), KC_OK);
-    kc_props_set(wp, "bootstrap.servers", "embedded");
-    kc_props_set(wp, "key.converter", "test.TestConverter");
-    kc_props_set(wp, "value.converter", "test.TestConverter");
-    kc_props_set(wp, "offset.storage.file.filename", offsets);
-    f->w = kc_worker_new(wp, f->reg, &err);
-    if (f->w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    f->h = kc_standalone_herder_new(f->w, &err);
-    assert_non_null(f->h);
-    assert_int_equal(kc_herder_start(f->h, &err), KC_OK);
-    kc_props_destroy(wp);
-    kc_free(offsets);
+    kc_test_worker_init(f, &opts);
     *state = f;
     return 0;
 }
@@ -227,14 +204,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char *cmd = kc_asprintf("rm -rf %s", f->dir);
 
     gate_open(); /* nothing may stay blocked */
-    kc_herder_destroy(f->h);
-    kc_worker_destroy(f->w);
-    kc_registry_destroy(f->reg);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
+    kc_test_worker_fini(f);
     kc_free(f);
     return 0;
 }

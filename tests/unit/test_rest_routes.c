@@ -23,6 +23,7 @@
 #include "runtime/kc_worker.h"
 #include "util/kc_log.h"
 #include "kc_test_null_converter.h"
+#include "kc_test_worker.h"
 
 /* ---- test plugins -------------------------------------------------- */
 
@@ -175,47 +176,29 @@ static const struct kc_connector_plugin test_source = {
 
 /* ---- fixture ------------------------------------------------------------ */
 
-typedef struct fixture {
-    char dir[64];
-    kc_registry_t *reg;
-    kc_worker_t *w;
-    kc_herder_t *h;
-} fixture_t;
+typedef kc_test_worker_t fixture_t;
 
 static int setup(void **state)
 {
+    static const char *const props[] = {
+        "task.shutdown.graceful.timeout.ms",
+        "5000",
+        "config.providers",
+        "file",
+        "config.providers.file.class",
+        "org.apache.kafka.common.config.provider.FileConfigProvider",
+        NULL,
+    };
     fixture_t *f = kc_calloc(1, sizeof(*f));
-    kc_props_t *wp = kc_props_new();
-    kc_error_t err;
-    char *offsets;
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-rest-XXXXXX",
+        .source = &test_source,
+        .props = props,
+        .worker_id = "test-host:8083",
+        .standalone_herder = true,
+    };
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-rest-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    offsets = kc_asprintf("%s/offsets", f->dir);
-    f->reg = kc_registry_new();
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
-        KC_OK);
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &test_source, &err), KC_OK);
-    kc_props_set(wp, "bootstrap.servers", "embedded");
-    kc_props_set(wp, "key.converter", "test.TestConverter");
-    kc_props_set(wp, "value.converter", "test.TestConverter");
-    kc_props_set(wp, "offset.storage.file.filename", offsets);
-    kc_props_set(wp, "task.shutdown.graceful.timeout.ms", "5000");
-    kc_props_set(wp, "config.providers", "file");
-    kc_props_set(wp, "config.providers.file.class",
-                 "org.apache.kafka.common.config.provider.FileConfigProvider");
-    f->w = kc_worker_new(wp, f->reg, &err);
-    if (f->w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_id(f->w, "test-host:8083");
-    f->h = kc_standalone_herder_new(f->w, &err);
-    assert_non_null(f->h);
-    assert_int_equal(kc_herder_start(f->h, &err), KC_OK);
-    kc_props_destroy(wp);
-    kc_free(offsets);
+    kc_test_worker_init(f, &opts);
     *state = f;
     return 0;
 }
@@ -223,13 +206,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char *cmd = kc_asprintf("rm -rf %s", f->dir);
 
-    kc_herder_destroy(f->h);
-    kc_worker_destroy(f->w);
-    kc_registry_destroy(f->reg);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
+    kc_test_worker_fini(f);
     kc_free(f);
     return 0;
 }
