@@ -277,6 +277,30 @@ static size_t info_tasks(json_t *info)
     return json_array_size(json_object_get(info, "tasks"));
 }
 
+/* Put @p name with no blocking key: it must start with its one task. */
+static void put_unblocked(kc_herder_t *h, const char *name)
+{
+    json_t *config = config_of(NULL);
+    json_t *out = NULL;
+    kc_error_t err;
+
+    assert_int_equal(
+        kc_herder_put_config(h, name, config, true, NULL, NULL, &out, &err),
+        KC_OK);
+    assert_int_equal(info_tasks(out), 1);
+    json_decref(out);
+    json_decref(config);
+}
+
+/* Wait for the put begun by put_begin and check its answer. */
+static void put_end_expect(put_call_t *p, kc_err_t rc, size_t tasks)
+{
+    put_end(p);
+    assert_int_equal(p->rc, rc);
+    assert_int_equal(info_tasks(p->out), tasks);
+    json_decref(p->out);
+}
+
 /* ---- tests ------------------------------------------------------------ */
 
 /*
@@ -307,24 +331,11 @@ static void test_herder_answers_while_connector_start_blocks(void **state)
     assert_int_equal(kc_herder_info(f->h, "slow", &out, &err), KC_OK);
     assert_int_equal(info_tasks(out), 0);
     json_decref(out);
-    out = NULL;
-    {
-        json_t *quick = config_of(NULL);
-
-        assert_int_equal(kc_herder_put_config(f->h, "quick", quick, true, NULL,
-                                              NULL, &out, &err),
-                         KC_OK);
-        assert_int_equal(info_tasks(out), 1);
-        json_decref(out);
-        json_decref(quick);
-    }
+    put_unblocked(f->h, "quick");
     assert_int_equal(list_size(f->h), 2);
 
     gate_open();
-    put_end(&slow);
-    assert_int_equal(slow.rc, KC_OK);
-    assert_int_equal(info_tasks(slow.out), 1);
-    json_decref(slow.out);
+    put_end_expect(&slow, KC_OK, 1);
 }
 
 /*
@@ -335,24 +346,13 @@ static void test_herder_answers_while_task_configs_blocks(void **state)
 {
     fixture_t *f = *state;
     put_call_t slow;
-    json_t *out = NULL;
-    json_t *quick = config_of(NULL);
-    kc_error_t err;
 
     kc_herder_set_timeout(f->h, 20000);
     put_begin(&slow, f->h, "slow", config_of("block.tasks"));
     wait_count(&g_entered, 1);
-    assert_int_equal(kc_herder_put_config(f->h, "quick", quick, true, NULL,
-                                          NULL, &out, &err),
-                     KC_OK);
-    assert_int_equal(info_tasks(out), 1);
-    json_decref(out);
-    json_decref(quick);
+    put_unblocked(f->h, "quick");
     gate_open();
-    put_end(&slow);
-    assert_int_equal(slow.rc, KC_OK);
-    assert_int_equal(info_tasks(slow.out), 1);
-    json_decref(slow.out);
+    put_end_expect(&slow, KC_OK, 1);
 }
 
 /*
@@ -365,7 +365,6 @@ static void test_delete_while_connector_start_blocks(void **state)
 {
     fixture_t *f = *state;
     put_call_t slow;
-    json_t *again = config_of(NULL);
     json_t *out = NULL;
     kc_error_t err;
 
@@ -380,12 +379,7 @@ static void test_delete_while_connector_start_blocks(void **state)
     assert_null(slow.out);
 
     /* Re-created meanwhile: the abandoned start must not touch it. */
-    assert_int_equal(
-        kc_herder_put_config(f->h, "slow", again, true, NULL, NULL, &out, &err),
-        KC_OK);
-    assert_int_equal(info_tasks(out), 1);
-    json_decref(out);
-    json_decref(again);
+    put_unblocked(f->h, "slow");
 
     gate_open();
     /* The abandoned instance is stopped once its start returns. */
@@ -412,10 +406,7 @@ static void test_stop_while_connector_start_blocks(void **state)
     put_begin(&slow, f->h, "slow", config_of("block.start"));
     wait_count(&g_entered, 1);
     assert_int_equal(kc_herder_stop(f->h, "slow", &err), KC_OK);
-    put_end(&slow);
-    assert_int_equal(slow.rc, KC_OK);
-    assert_int_equal(info_tasks(slow.out), 0);
-    json_decref(slow.out);
+    put_end_expect(&slow, KC_OK, 0);
     gate_open();
     wait_count(&g_stopped, 1);
     assert_int_equal(kc_herder_status(f->h, "slow", &out, &err), KC_OK);
