@@ -301,6 +301,15 @@ static void put_end_expect(put_call_t *p, kc_err_t rc, size_t tasks)
     json_decref(p->out);
 }
 
+/* Put "slow" with @p block_key from a thread of its own, with the
+ * herder's calls bounded meanwhile, and wait until the plugin blocks. */
+static void put_slow(put_call_t *p, kc_herder_t *h, const char *block_key)
+{
+    kc_herder_set_timeout(h, 20000);
+    put_begin(p, h, "slow", config_of(block_key));
+    wait_count(&g_entered, 1);
+}
+
 /* ---- tests ------------------------------------------------------------ */
 
 /*
@@ -318,9 +327,7 @@ static void test_herder_answers_while_connector_start_blocks(void **state)
 
     /* Before the fix each call below waited for the herder thread: bound
      * them so that shows as a failure, not a hang. */
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.start"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.start");
 
     assert_int_equal(list_size(f->h), 1);
     assert_int_equal(kc_herder_list(f->h, KC_HERDER_EXPAND_INFO, &out, &err),
@@ -347,9 +354,7 @@ static void test_herder_answers_while_task_configs_blocks(void **state)
     fixture_t *f = *state;
     put_call_t slow;
 
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.tasks"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.tasks");
     put_unblocked(f->h, "quick");
     gate_open();
     put_end_expect(&slow, KC_OK, 1);
@@ -368,9 +373,7 @@ static void test_delete_while_connector_start_blocks(void **state)
     json_t *out = NULL;
     kc_error_t err;
 
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.start"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.start");
 
     assert_int_equal(kc_herder_delete(f->h, "slow", &err), KC_OK);
     assert_int_equal(list_size(f->h), 0);
@@ -402,9 +405,7 @@ static void test_stop_while_connector_start_blocks(void **state)
     json_t *out = NULL;
     kc_error_t err;
 
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.start"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.start");
     assert_int_equal(kc_herder_stop(f->h, "slow", &err), KC_OK);
     put_end_expect(&slow, KC_OK, 0);
     gate_open();
