@@ -23,6 +23,7 @@
 #include "runtime/kc_worker.h"
 #include "util/kc_clock.h"
 #include "kc_test_null_converter.h"
+#include "kc_test_worker.h"
 
 /* A bound on every wait, so a broken build fails instead of hanging. */
 #define WAIT_MS 60000
@@ -183,43 +184,19 @@ static const struct kc_connector_plugin block_source = {
 
 /* ---- fixture ---------------------------------------------------------- */
 
-typedef struct fixture {
-    char dir[64];
-    kc_registry_t *reg;
-    kc_worker_t *w;
-    kc_herder_t *h;
-} fixture_t;
+typedef kc_test_worker_t fixture_t;
 
 static int setup(void **state)
 {
     fixture_t *f = kc_calloc(1, sizeof(*f));
-    kc_props_t *wp = kc_props_new();
-    kc_error_t err;
-    char *offsets;
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-cthread-XXXXXX",
+        .source = &block_source,
+        .standalone_herder = true,
+    };
 
     gate_reset();
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-cthread-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    offsets = kc_asprintf("%s/offsets", f->dir);
-    f->reg = kc_registry_new();
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
-        KC_OK);
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &block_source, &err), KC_OK);
-    kc_props_set(wp, "bootstrap.servers", "embedded");
-    kc_props_set(wp, "key.converter", "test.TestConverter");
-    kc_props_set(wp, "value.converter", "test.TestConverter");
-    kc_props_set(wp, "offset.storage.file.filename", offsets);
-    f->w = kc_worker_new(wp, f->reg, &err);
-    if (f->w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    f->h = kc_standalone_herder_new(f->w, &err);
-    assert_non_null(f->h);
-    assert_int_equal(kc_herder_start(f->h, &err), KC_OK);
-    kc_props_destroy(wp);
-    kc_free(offsets);
+    kc_test_worker_init(f, &opts);
     *state = f;
     return 0;
 }
@@ -227,14 +204,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char *cmd = kc_asprintf("rm -rf %s", f->dir);
 
     gate_open(); /* nothing may stay blocked */
-    kc_herder_destroy(f->h);
-    kc_worker_destroy(f->w);
-    kc_registry_destroy(f->reg);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
+    kc_test_worker_fini(f);
     kc_free(f);
     return 0;
 }
@@ -305,6 +277,39 @@ static size_t info_tasks(json_t *info)
     return json_array_size(json_object_get(info, "tasks"));
 }
 
+/* Put @p name with no blocking key: it must start with its one task. */
+static void put_unblocked(kc_herder_t *h, const char *name)
+{
+    json_t *config = config_of(NULL);
+    json_t *out = NULL;
+    kc_error_t err;
+
+    assert_int_equal(
+        kc_herder_put_config(h, name, config, true, NULL, NULL, &out, &err),
+        KC_OK);
+    assert_int_equal(info_tasks(out), 1);
+    json_decref(out);
+    json_decref(config);
+}
+
+/* Wait for the put begun by put_begin and check its answer. */
+static void put_end_expect(put_call_t *p, kc_err_t rc, size_t tasks)
+{
+    put_end(p);
+    assert_int_equal(p->rc, rc);
+    assert_int_equal(info_tasks(p->out), tasks);
+    json_decref(p->out);
+}
+
+/* Put "slow" with @p block_key from a thread of its own, with the
+ * herder's calls bounded meanwhile, and wait until the plugin blocks. */
+static void put_slow(put_call_t *p, kc_herder_t *h, const char *block_key)
+{
+    kc_herder_set_timeout(h, 20000);
+    put_begin(p, h, "slow", config_of(block_key));
+    wait_count(&g_entered, 1);
+}
+
 /* ---- tests ------------------------------------------------------------ */
 
 /*
@@ -322,9 +327,7 @@ static void test_herder_answers_while_connector_start_blocks(void **state)
 
     /* Before the fix each call below waited for the herder thread: bound
      * them so that shows as a failure, not a hang. */
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.start"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.start");
 
     assert_int_equal(list_size(f->h), 1);
     assert_int_equal(kc_herder_list(f->h, KC_HERDER_EXPAND_INFO, &out, &err),
@@ -335,24 +338,11 @@ static void test_herder_answers_while_connector_start_blocks(void **state)
     assert_int_equal(kc_herder_info(f->h, "slow", &out, &err), KC_OK);
     assert_int_equal(info_tasks(out), 0);
     json_decref(out);
-    out = NULL;
-    {
-        json_t *quick = config_of(NULL);
-
-        assert_int_equal(kc_herder_put_config(f->h, "quick", quick, true, NULL,
-                                              NULL, &out, &err),
-                         KC_OK);
-        assert_int_equal(info_tasks(out), 1);
-        json_decref(out);
-        json_decref(quick);
-    }
+    put_unblocked(f->h, "quick");
     assert_int_equal(list_size(f->h), 2);
 
     gate_open();
-    put_end(&slow);
-    assert_int_equal(slow.rc, KC_OK);
-    assert_int_equal(info_tasks(slow.out), 1);
-    json_decref(slow.out);
+    put_end_expect(&slow, KC_OK, 1);
 }
 
 /*
@@ -363,24 +353,11 @@ static void test_herder_answers_while_task_configs_blocks(void **state)
 {
     fixture_t *f = *state;
     put_call_t slow;
-    json_t *out = NULL;
-    json_t *quick = config_of(NULL);
-    kc_error_t err;
 
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.tasks"));
-    wait_count(&g_entered, 1);
-    assert_int_equal(kc_herder_put_config(f->h, "quick", quick, true, NULL,
-                                          NULL, &out, &err),
-                     KC_OK);
-    assert_int_equal(info_tasks(out), 1);
-    json_decref(out);
-    json_decref(quick);
+    put_slow(&slow, f->h, "block.tasks");
+    put_unblocked(f->h, "quick");
     gate_open();
-    put_end(&slow);
-    assert_int_equal(slow.rc, KC_OK);
-    assert_int_equal(info_tasks(slow.out), 1);
-    json_decref(slow.out);
+    put_end_expect(&slow, KC_OK, 1);
 }
 
 /*
@@ -393,13 +370,10 @@ static void test_delete_while_connector_start_blocks(void **state)
 {
     fixture_t *f = *state;
     put_call_t slow;
-    json_t *again = config_of(NULL);
     json_t *out = NULL;
     kc_error_t err;
 
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.start"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.start");
 
     assert_int_equal(kc_herder_delete(f->h, "slow", &err), KC_OK);
     assert_int_equal(list_size(f->h), 0);
@@ -408,12 +382,7 @@ static void test_delete_while_connector_start_blocks(void **state)
     assert_null(slow.out);
 
     /* Re-created meanwhile: the abandoned start must not touch it. */
-    assert_int_equal(
-        kc_herder_put_config(f->h, "slow", again, true, NULL, NULL, &out, &err),
-        KC_OK);
-    assert_int_equal(info_tasks(out), 1);
-    json_decref(out);
-    json_decref(again);
+    put_unblocked(f->h, "slow");
 
     gate_open();
     /* The abandoned instance is stopped once its start returns. */
@@ -436,14 +405,9 @@ static void test_stop_while_connector_start_blocks(void **state)
     json_t *out = NULL;
     kc_error_t err;
 
-    kc_herder_set_timeout(f->h, 20000);
-    put_begin(&slow, f->h, "slow", config_of("block.start"));
-    wait_count(&g_entered, 1);
+    put_slow(&slow, f->h, "block.start");
     assert_int_equal(kc_herder_stop(f->h, "slow", &err), KC_OK);
-    put_end(&slow);
-    assert_int_equal(slow.rc, KC_OK);
-    assert_int_equal(info_tasks(slow.out), 0);
-    json_decref(slow.out);
+    put_end_expect(&slow, KC_OK, 0);
     gate_open();
     wait_count(&g_stopped, 1);
     assert_int_equal(kc_herder_status(f->h, "slow", &out, &err), KC_OK);

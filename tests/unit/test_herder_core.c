@@ -22,6 +22,7 @@
 #include "runtime/kc_offset_store.h"
 #include "runtime/kc_worker.h"
 #include "kc_test_null_converter.h"
+#include "kc_test_worker.h"
 
 /* ---- test plugins -------------------------------------------------- */
 
@@ -527,9 +528,7 @@ static const kc_herder_vt_t fake_herder_vt = {
 /* ---- fixture ------------------------------------------------------- */
 
 typedef struct fixture {
-    char dir[64];
-    kc_registry_t *reg;
-    kc_worker_t *w;
+    kc_test_worker_t tw; /* no herder of its own: fh is the herder */
     fake_herder_t *fh;
     fake_status_t *fs;
     fake_configs_t *fc;
@@ -541,37 +540,20 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture_t *f = kc_calloc(1, sizeof(*f));
-    kc_props_t *wp = kc_props_new();
-    kc_error_t err;
-    char *offsets;
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-hcore-XXXXXX",
+        .source = &none_source,
+        .worker_id = "fake-host:8083",
+    };
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-hcore-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    offsets = kc_asprintf("%s/offsets", f->dir);
-    f->reg = kc_registry_new();
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
-        KC_OK);
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &none_source, &err), KC_OK);
-    kc_props_set(wp, "bootstrap.servers", "embedded");
-    kc_props_set(wp, "key.converter", "test.TestConverter");
-    kc_props_set(wp, "value.converter", "test.TestConverter");
-    kc_props_set(wp, "offset.storage.file.filename", offsets);
-    f->w = kc_worker_new(wp, f->reg, &err);
-    if (f->w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_id(f->w, "fake-host:8083");
+    kc_test_worker_init(&f->tw, &opts);
     f->fh = kc_calloc(1, sizeof(*f->fh));
     f->fh->freed = &f->herder_freed;
     f->fs = fake_status_new(&f->store_destroyed);
     f->fc = fake_configs_new();
     f->fc->log_at_destroy = &f->config_log_at_destroy;
-    kc_herder_core_init(&f->fh->base, &fake_herder_vt, f->w, &f->fs->base,
+    kc_herder_core_init(&f->fh->base, &fake_herder_vt, f->tw.w, &f->fs->base,
                         &f->fc->base);
-    kc_props_destroy(wp);
-    kc_free(offsets);
     *state = f;
     return 0;
 }
@@ -579,15 +561,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char *cmd = kc_asprintf("rm -rf %s", f->dir);
 
     if (!f->herder_freed) {
         kc_herder_destroy(&f->fh->base);
     }
-    kc_worker_destroy(f->w);
-    kc_registry_destroy(f->reg);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
+    kc_test_worker_fini(&f->tw);
     kc_free(f);
     return 0;
 }
@@ -711,7 +689,7 @@ static void test_fake_herder_health_uses_ready_and_ping(void **state)
 static void test_topic_tracking_flags_are_bound_booleans(void **state)
 {
     fixture_t *f = *state;
-    kc_props_t *wp = kc_props_copy(kc_config_props(kc_worker_config(f->w)));
+    kc_props_t *wp = kc_props_copy(kc_config_props(kc_worker_config(f->tw.w)));
     fake_herder_t *fh = kc_calloc(1, sizeof(*fh));
     bool freed = false;
     kc_worker_t *w;
@@ -719,7 +697,7 @@ static void test_topic_tracking_flags_are_bound_booleans(void **state)
     kc_error_t err;
 
     kc_props_set(wp, "topic.tracking.enable", " FALSE ");
-    w = kc_worker_new(wp, f->reg, &err);
+    w = kc_worker_new(wp, f->tw.reg, &err);
     if (w == NULL) {
         fail_msg("kc_worker_new: %s", err.msg);
     }
@@ -802,7 +780,7 @@ static void test_fake_offset_store_backs_offsets_views(void **state)
     kc_error_t err;
     char *text;
 
-    kc_worker_set_offset_store(f->w, &fo->base);
+    kc_worker_set_offset_store(f->tw.w, &fo->base);
     assert_int_equal(kc_offset_store_put(&fo->base, "c", part, off, &err),
                      KC_OK);
     assert_int_equal(kc_herder_put_config(h, "c", config, false, "STOPPED",

@@ -23,6 +23,7 @@
 #include "runtime/kc_worker.h"
 #include "util/kc_log.h"
 #include "kc_test_null_converter.h"
+#include "kc_test_worker.h"
 
 /* ---- test plugins -------------------------------------------------- */
 
@@ -175,47 +176,29 @@ static const struct kc_connector_plugin test_source = {
 
 /* ---- fixture ------------------------------------------------------------ */
 
-typedef struct fixture {
-    char dir[64];
-    kc_registry_t *reg;
-    kc_worker_t *w;
-    kc_herder_t *h;
-} fixture_t;
+typedef kc_test_worker_t fixture_t;
 
 static int setup(void **state)
 {
+    static const char *const props[] = {
+        "task.shutdown.graceful.timeout.ms",
+        "5000",
+        "config.providers",
+        "file",
+        "config.providers.file.class",
+        "org.apache.kafka.common.config.provider.FileConfigProvider",
+        NULL,
+    };
     fixture_t *f = kc_calloc(1, sizeof(*f));
-    kc_props_t *wp = kc_props_new();
-    kc_error_t err;
-    char *offsets;
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-rest-XXXXXX",
+        .source = &test_source,
+        .props = props,
+        .worker_id = "test-host:8083",
+        .standalone_herder = true,
+    };
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc-test-rest-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    offsets = kc_asprintf("%s/offsets", f->dir);
-    f->reg = kc_registry_new();
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
-        KC_OK);
-    assert_int_equal(
-        kc_registry_add(f->reg, KC_PLUGIN_SOURCE, &test_source, &err), KC_OK);
-    kc_props_set(wp, "bootstrap.servers", "embedded");
-    kc_props_set(wp, "key.converter", "test.TestConverter");
-    kc_props_set(wp, "value.converter", "test.TestConverter");
-    kc_props_set(wp, "offset.storage.file.filename", offsets);
-    kc_props_set(wp, "task.shutdown.graceful.timeout.ms", "5000");
-    kc_props_set(wp, "config.providers", "file");
-    kc_props_set(wp, "config.providers.file.class",
-                 "org.apache.kafka.common.config.provider.FileConfigProvider");
-    f->w = kc_worker_new(wp, f->reg, &err);
-    if (f->w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_id(f->w, "test-host:8083");
-    f->h = kc_standalone_herder_new(f->w, &err);
-    assert_non_null(f->h);
-    assert_int_equal(kc_herder_start(f->h, &err), KC_OK);
-    kc_props_destroy(wp);
-    kc_free(offsets);
+    kc_test_worker_init(f, &opts);
     *state = f;
     return 0;
 }
@@ -223,13 +206,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    char *cmd = kc_asprintf("rm -rf %s", f->dir);
 
-    kc_herder_destroy(f->h);
-    kc_worker_destroy(f->w);
-    kc_registry_destroy(f->reg);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
+    kc_test_worker_fini(f);
     kc_free(f);
     return 0;
 }
@@ -304,6 +282,16 @@ static void assert_error(const reply_t *r, int status, const char *message)
     if (message != NULL) {
         assert_string_equal(msg(r), message);
     }
+}
+
+/* A request answered with Apache's error body (see assert_error). */
+static void expect_error(fixture_t *f, const char *method, const char *path,
+                         const char *body, int status, const char *message)
+{
+    reply_t r = call(f, method, path, body);
+
+    assert_error(&r, status, message);
+    reply_free(&r);
 }
 
 static const char *state_of(json_t *st, int task)
@@ -392,28 +380,18 @@ static void test_routing_errors(void **state)
     fixture_t *f = *state;
     reply_t r;
 
-    r = call(f, "GET", "/nope", NULL);
-    assert_error(&r, 404, "HTTP 404 Not Found");
-    reply_free(&r);
-    r = call(f, "DELETE", "/connectors", NULL);
-    assert_error(&r, 405, "HTTP 405 Method Not Allowed");
-    reply_free(&r);
-    r = call(f, "PUT", "/connectors/x/tasks/zero/restart", NULL);
-    assert_error(&r, 404, "HTTP 404 Not Found");
-    reply_free(&r);
+    expect_error(f, "GET", "/nope", NULL, 404, "HTTP 404 Not Found");
+    expect_error(f, "DELETE", "/connectors", NULL, 405,
+                 "HTTP 405 Method Not Allowed");
+    expect_error(f, "PUT", "/connectors/x/tasks/zero/restart", NULL, 404,
+                 "HTTP 404 Not Found");
     r = call(f, "POST", "/connectors", "{bad");
     assert_error(&r, 400, NULL);
     assert_non_null(strstr(msg(&r), "line 1"));
     reply_free(&r);
-    r = call(f, "POST", "/connectors", NULL);
-    assert_error(&r, 400, NULL);
-    reply_free(&r);
-    r = call(f, "GET", "/connectors/a%zz", NULL);
-    assert_error(&r, 400, NULL);
-    reply_free(&r);
-    r = call(f, "GET", "/connectors/a%00b", NULL);
-    assert_error(&r, 400, NULL);
-    reply_free(&r);
+    expect_error(f, "POST", "/connectors", NULL, 400, NULL);
+    expect_error(f, "GET", "/connectors/a%zz", NULL, 400, NULL);
+    expect_error(f, "GET", "/connectors/a%00b", NULL, 400, NULL);
 }
 
 static void test_decode(void **state)
@@ -509,9 +487,8 @@ static void test_lifecycle(void **state)
     r = call(f, "DELETE", "/connectors/a%2Fb", NULL);
     assert_int_equal(r.status, 204);
     reply_free(&r);
-    r = call(f, "GET", "/connectors/a%2Fb/status", NULL);
-    assert_error(&r, 404, "No status found for connector a/b");
-    reply_free(&r);
+    expect_error(f, "GET", "/connectors/a%2Fb/status", NULL, 404,
+                 "No status found for connector a/b");
     r = call(f, "GET", "/connectors", NULL);
     assert_int_equal(json_array_size(r.body), 0);
     reply_free(&r);
@@ -613,9 +590,8 @@ static void test_restart_plans(void **state)
     assert_string_equal(state_of(r.body, 1), "RESTARTING");
     reply_free(&r);
 
-    r = call(f, "POST", "/connectors/r/tasks/9/restart", NULL);
-    assert_error(&r, 404, "Task r-9 not found");
-    reply_free(&r);
+    expect_error(f, "POST", "/connectors/r/tasks/9/restart", NULL, 404,
+                 "Task r-9 not found");
     /* As Apache: the task starts on its own thread and fails there. */
     r = call(f, "POST", "/connectors/r/tasks/1/restart", NULL);
     assert_int_equal(r.status, 204);
@@ -720,9 +696,8 @@ static void test_validate_hides_passwords(void **state)
         json_string_value(json_object_get(json_array_get(r.body, 1), "name")),
         "secret");
     reply_free(&r);
-    r = call(f, "GET", "/connector-plugins/Nope/config", NULL);
-    assert_error(&r, 404, "Unknown plugin Nope.");
-    reply_free(&r);
+    expect_error(f, "GET", "/connector-plugins/Nope/config", NULL, 404,
+                 "Unknown plugin Nope.");
 
     r = call(f, "GET", "/connector-plugins", NULL);
     assert_int_equal(r.status, 200);
@@ -750,19 +725,15 @@ static void test_invalid_utf8_in_path_or_query_is_400(void **state)
              "{\"connector.class\":\"TestSource\",\"topic\":\"t\"}");
     assert_error(&r, 400, "Invalid UTF-8 in the request path");
     reply_free(&r);
-    r = call(f, "GET", "/connectors/ab%C3", NULL);
-    assert_error(&r, 400, "Invalid UTF-8 in the request path");
-    reply_free(&r);
+    expect_error(f, "GET", "/connectors/ab%C3", NULL, 400,
+                 "Invalid UTF-8 in the request path");
     /* An overlong '/' and a UTF-16 surrogate are not UTF-8 either. */
-    r = call(f, "DELETE", "/connectors/%C0%AF", NULL);
-    assert_error(&r, 400, "Invalid UTF-8 in the request path");
-    reply_free(&r);
-    r = call(f, "GET", "/connectors/%ED%A0%80/status", NULL);
-    assert_error(&r, 400, "Invalid UTF-8 in the request path");
-    reply_free(&r);
-    r = call(f, "GET", "/connectors?expand=\xff", NULL);
-    assert_error(&r, 400, "Invalid UTF-8 in the request query");
-    reply_free(&r);
+    expect_error(f, "DELETE", "/connectors/%C0%AF", NULL, 400,
+                 "Invalid UTF-8 in the request path");
+    expect_error(f, "GET", "/connectors/%ED%A0%80/status", NULL, 400,
+                 "Invalid UTF-8 in the request path");
+    expect_error(f, "GET", "/connectors?expand=\xff", NULL, 400,
+                 "Invalid UTF-8 in the request query");
     r = call(f, "GET", "/connectors", NULL);
     assert_int_equal(r.status, 200);
     assert_int_equal(json_array_size(r.body), 0);
@@ -957,9 +928,8 @@ static void test_no_route_shows_resolved_provider_values(void **state)
         ref);
     reply_free(&r);
     /* Removed in Apache 4.0: an unknown path. */
-    r = call(f, "GET", "/connectors/s/tasks-config", NULL);
-    assert_error(&r, 404, "HTTP 404 Not Found");
-    reply_free(&r);
+    expect_error(f, "GET", "/connectors/s/tasks-config", NULL, 404,
+                 "HTTP 404 Not Found");
 
     /* validate: values and error messages keep the reference. */
     body = kc_asprintf("{\"connector.class\":\"TestSource\",\"topic\":"
@@ -1049,9 +1019,8 @@ static void test_timeout_while_busy(void **state)
     usleep(100 * 1000); /* the task is now inside a long poll */
     kc_herder_set_timeout(f->h, 200);
     /* The stop waits for the task's poll to return. */
-    r = call(f, "PUT", "/connectors/slow/stop", NULL);
-    assert_error(&r, 500, "Request timed out");
-    reply_free(&r);
+    expect_error(f, "PUT", "/connectors/slow/stop", NULL, 500,
+                 "Request timed out");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     r = call(f, "GET", "/connectors/slow/status", NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1185,12 +1154,10 @@ static void test_loggers(void **state)
     reply_free(&r);
     assert_int_equal(kc_log_effective_level("test.x"), KC_LOG_ERROR);
 
-    r = call(f, "GET", "/admin/loggers/never.seen", NULL);
-    assert_error(&r, 404, "Logger never.seen not found.");
-    reply_free(&r);
-    r = call(f, "PUT", "/admin/loggers/x", "{\"level\":\"LOUD\"}");
-    assert_error(&r, 404, "invalid log level 'LOUD'.");
-    reply_free(&r);
+    expect_error(f, "GET", "/admin/loggers/never.seen", NULL, 404,
+                 "Logger never.seen not found.");
+    expect_error(f, "PUT", "/admin/loggers/x", "{\"level\":\"LOUD\"}", 404,
+                 "invalid log level 'LOUD'.");
     r = call(f, "PUT", "/admin/loggers/x", "{}");
     assert_error(&r, 400,
                  "Desired 'level' parameter was not specified in request.");

@@ -24,7 +24,7 @@
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_server.h"
 #include "runtime/kc_worker.h"
-#include "kc_test_null_converter.h"
+#include "kc_test_worker.h"
 
 /* A concrete path for @p pattern: "x" for a capture, "7" for an int. */
 static char *path_for(const char *pattern)
@@ -292,38 +292,23 @@ static char *http_get(int port, const char *path)
 
 static void test_server_serves_a_mounted_text_route(void **state)
 {
-    char dir[] = "/tmp/kc-test-rest-table-XXXXXX";
-    kc_registry_t *reg = kc_registry_new();
-    kc_props_t *wp = kc_props_new();
+    static const char *const props[] = {"listeners", "http://127.0.0.1:0",
+                                        NULL};
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-rest-table-XXXXXX",
+        .props = props,
+        .standalone_herder = true,
+    };
+    kc_test_worker_t tw = {0};
     kc_rest_route_def_t row = {"GET", "/test/{what}", h_text, KC_REST_PUBLIC,
                                "hello"};
-    char *offsets;
-    char *cmd;
     char *reply;
-    kc_worker_t *w;
-    kc_herder_t *h;
     kc_rest_server_t *srv;
     kc_error_t err;
 
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    offsets = kc_asprintf("%s/offsets", dir);
-    assert_int_equal(
-        kc_registry_add(reg, KC_PLUGIN_CONVERTER, &test_converter, &err),
-        KC_OK);
-    kc_props_set(wp, "bootstrap.servers", "embedded");
-    kc_props_set(wp, "key.converter", "test.TestConverter");
-    kc_props_set(wp, "value.converter", "test.TestConverter");
-    kc_props_set(wp, "offset.storage.file.filename", offsets);
-    kc_props_set(wp, "listeners", "http://127.0.0.1:0");
-    w = kc_worker_new(wp, reg, &err);
-    if (w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    h = kc_standalone_herder_new(w, &err);
-    assert_non_null(h);
-    assert_int_equal(kc_herder_start(h, &err), KC_OK);
-    srv = kc_rest_server_new(h, kc_worker_config(w), &err);
+    kc_test_worker_init(&tw, &opts);
+    srv = kc_rest_server_new(tw.h, kc_worker_config(tw.w), &err);
     if (srv == NULL) {
         fail_msg("kc_rest_server_new: %s", err.msg);
     }
@@ -342,14 +327,7 @@ static void test_server_serves_a_mounted_text_route(void **state)
     kc_free(reply);
 
     kc_rest_server_destroy(srv);
-    kc_herder_destroy(h);
-    kc_worker_destroy(w);
-    kc_registry_destroy(reg);
-    kc_props_destroy(wp);
-    cmd = kc_asprintf("rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
-    kc_free(offsets);
+    kc_test_worker_fini(&tw);
 }
 
 int main(void)
