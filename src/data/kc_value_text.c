@@ -345,6 +345,13 @@ const size_t *kc_map_order_push(kc_map_order_scratch_t *s,
                                 const kc_schema_t *key_schema,
                                 const kc_value_t *map)
 {
+    return kc_map_order_push_sized(s, key_schema, map, 16);
+}
+
+const size_t *kc_map_order_push_sized(kc_map_order_scratch_t *s,
+                                      const kc_schema_t *key_schema,
+                                      const kc_value_t *map, size_t table)
+{
     size_t n = map->u.map.len;
     size_t d = s->depth++;
     kc_map_order_level_t *lv;
@@ -361,7 +368,7 @@ const size_t *kc_map_order_push(kc_map_order_scratch_t *s,
     }
     lv = &s->levels[d];
     lv->order = kc_scratch_reserve(lv->order, &lv->cap, n, sizeof(*lv->order));
-    if (!kc_map_order_fill(s, key_schema, map, 16, lv->order)) {
+    if (!kc_map_order_fill(s, key_schema, map, table, lv->order)) {
         return NULL;
     }
     return lv->order;

@@ -96,6 +96,13 @@ kc_map_order_scratch_t *kc_map_order_thread_scratch(void);
 const size_t *kc_map_order_push(kc_map_order_scratch_t *s,
                                 const kc_schema_t *key_schema,
                                 const kc_value_t *map);
+/**
+ * @brief kc_map_order_push for a HashMap whose first table has @p table
+ * buckets (as kc_value_map_java_order_sized); popped the same way.
+ */
+const size_t *kc_map_order_push_sized(kc_map_order_scratch_t *s,
+                                      const kc_schema_t *key_schema,
+                                      const kc_value_t *map, size_t table);
 /** @brief Give back the order of the innermost kc_map_order_push. */
 void kc_map_order_pop(kc_map_order_scratch_t *s);
 /** @brief Free what @p s holds (a caller-owned scratch only). */

@@ -23,6 +23,7 @@
 
 #include "converters/kc_converters.h"
 #include "data/kc_value_text.h"
+#include "transforms/kc_transform_util.h"
 
 #define ROUNDS 100000
 
@@ -182,6 +183,55 @@ static void test_java_order_sized_allocates_nothing_after_warmup(void **st)
     kc_arena_destroy(arena);
 }
 
+/*
+ * InsertField's schemaless path: new HashMap<>(value), then a put. Java 25
+ * prints {total=5, currency=8, user=4, order_id=8, items=5, ts=2} for it.
+ */
+static void transform_copy_put(kc_arena_t *arena, const kc_value_t *src,
+                               kc_value_t *out)
+{
+    kc_tx_map_t map;
+    kc_value_t ts;
+
+    kc_value_set_int(&ts, KC_TYPE_INT64, 2);
+    kc_tx_map_init(arena, &map, src->u.map.len + 1);
+    kc_tx_map_copy(arena, &map, src);
+    kc_tx_map_put(arena, &map, "ts", &ts);
+    kc_tx_map_finish_hashmap(arena, &map,
+                             kc_java_hashmap_copy_table(src->u.map.len), out);
+}
+
+static void test_transform_hashmap_allocates_nothing_after_warmup(void **st)
+{
+    static const char *const keys[] = {"user", "order_id", "items", "total",
+                                       "currency"};
+    static const char *const java[] = {"total",    "currency", "user",
+                                       "order_id", "items",    "ts"};
+    kc_arena_t *src_arena = kc_arena_new(0);
+    kc_arena_t *arena = kc_arena_new(0);
+    kc_value_t *src = kc_value_new(src_arena);
+    kc_value_t out;
+    size_t before;
+
+    (void)st;
+    set_map(src_arena, src, keys, 5);
+    transform_copy_put(arena, src, &out); /* warm-up */
+    before = kc_alloc_calls;
+    for (int i = 0; i < 1000; i++) {
+        kc_arena_reset(arena); /* as the runner resets its record arena */
+        transform_copy_put(arena, src, &out);
+    }
+    assert_int_equal(kc_alloc_calls - before, 0);
+    assert_int_equal(out.u.map.len, 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(out.u.map.keys[i].u.str.len, strlen(java[i]));
+        assert_memory_equal(out.u.map.keys[i].u.str.data, java[i],
+                            strlen(java[i]));
+    }
+    kc_arena_destroy(arena);
+    kc_arena_destroy(src_arena);
+}
+
 typedef struct thread_job {
     void *ctx;
     const kc_value_t *value;
@@ -229,6 +279,7 @@ int main(void)
             test_json_schemaless_map_allocates_nothing_after_warmup),
         cmocka_unit_test(test_map_text_allocates_nothing_after_warmup),
         cmocka_unit_test(test_java_order_sized_allocates_nothing_after_warmup),
+        cmocka_unit_test(test_transform_hashmap_allocates_nothing_after_warmup),
         cmocka_unit_test(test_thread_scratch_is_freed_when_the_thread_ends),
     };
 
