@@ -605,20 +605,3 @@ const char *kc_value_java_class(const kc_value_t *v)
     }
     return "unknown";
 }
-
-size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
-                                     const kc_value_t *map)
-{
-    size_t n = map->u.map.len;
-    size_t *order;
-
-    if (n < 2 || (map->flags & KC_VALUE_F_LINKED)) {
-        return NULL;
-    }
-    order = kc_malloc(n * sizeof(*order));
-    if (!kc_value_map_java_order(key_schema, map, order)) {
-        kc_free(order);
-        return NULL;
-    }
-    return order;
-}

@@ -47,16 +47,6 @@ size_t kc_value_text_date(int64_t ms, char *out, size_t size);
 /** @brief Java's String.hashCode of UTF-8 text (over its UTF-16 units). */
 int32_t kc_value_text_string_hash(const char *s, size_t len);
 
-/**
- * @brief The order Java iterates map @p map in: NULL for the entries' own
- * order (a LinkedHashMap, KC_VALUE_F_LINKED; fewer than two entries; keys
- * without a value-defined hash), else a kc_malloc'ed array of the entry
- * indexes in java.util.HashMap order, which the caller frees. Allocates;
- * the record path uses kc_map_order_push instead.
- */
-size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
-                                     const kc_value_t *map);
-
 typedef struct kc_map_order_level {
     size_t *order;
     size_t cap;
@@ -88,10 +78,13 @@ typedef struct kc_map_order_scratch {
 kc_map_order_scratch_t *kc_map_order_thread_scratch(void);
 
 /**
- * @brief What kc_value_map_iteration_order returns, in memory of @p s:
- * the order stays valid (and @p s keeps it) until the matching
- * kc_map_order_pop. Every push, whatever it returns, is matched by one
- * pop, innermost first, so maps nested in @p map can push their own.
+ * @brief The order Java iterates map @p map in: NULL for the entries' own
+ * order (a LinkedHashMap, KC_VALUE_F_LINKED; fewer than two entries; keys
+ * without a value-defined hash), else the entry indexes in
+ * java.util.HashMap order, in memory of @p s: valid (and kept by @p s)
+ * until the matching kc_map_order_pop. Every push, whatever it returns, is
+ * matched by one pop, innermost first, so maps nested in @p map can push their
+ * own.
  */
 const size_t *kc_map_order_push(kc_map_order_scratch_t *s,
                                 const kc_schema_t *key_schema,
@@ -131,7 +124,8 @@ bool kc_value_map_java_order(const kc_schema_t *key_schema,
  * @p table buckets (a power of two): what `new HashMap<>(n)`
  * (kc_java_table_size_for(n)) or `new HashMap<>(map)`
  * (kc_java_hashmap_copy_table) start with; 16 for `new HashMap<>()`.
- * The entries are taken as inserted in index order.
+ * The entries are taken as inserted in index order. Works in the calling
+ * thread's map order scratch: allocates nothing once that is warm.
  */
 bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
                                    const kc_value_t *map, size_t table,
