@@ -521,9 +521,11 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
         /*
          * Jackson writes a Java map in its iteration order: a HashMap's
          * (what JsonConverter and most transforms make) is hash order; a
-         * LinkedHashMap's (KC_VALUE_F_LINKED) the entries' own.
+         * LinkedHashMap's (KC_VALUE_F_LINKED) the entries' own. The order
+         * lives in the thread's scratch: nothing allocated per record.
          */
-        size_t *order = kc_value_map_iteration_order(ks, value);
+        kc_map_order_scratch_t *scratch = kc_map_order_thread_scratch();
+        const size_t *order = kc_map_order_push(scratch, ks, value);
         kc_err_t rc = kc_buf_putc(out, object_mode ? '{' : '[');
 
         for (size_t j = 0; rc == KC_OK && j < n; j++) {
@@ -558,7 +560,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             }
             kc_jpath_pop(path, saved);
         }
-        kc_free(order);
+        kc_map_order_pop(scratch);
         if (rc == KC_OK) {
             rc = kc_buf_putc(out, object_mode ? '}' : ']');
         }

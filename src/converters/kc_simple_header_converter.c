@@ -131,7 +131,8 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
         const kc_schema_t *vs = schema ? kc_schema_value(schema) : NULL;
         /* Values.convertToString iterates the Java map: a HashMap in
          * hash order, a LinkedHashMap in its own. */
-        size_t *order = kc_value_map_iteration_order(ks, v);
+        kc_map_order_scratch_t *scratch = kc_map_order_thread_scratch();
+        const size_t *order = kc_map_order_push(scratch, ks, v);
 
         rc = kc_buf_putc(out, '{');
         for (size_t j = 0; rc == KC_OK && j < v->u.map.len; j++) {
@@ -150,7 +151,7 @@ static kc_err_t kc_shc_append(kc_buf_t *out, const kc_schema_t *schema,
                 rc = kc_shc_append(out, vs, &v->u.map.values[i], true);
             }
         }
-        kc_free(order);
+        kc_map_order_pop(scratch);
         return rc == KC_OK ? kc_buf_putc(out, '}') : rc;
     }
     case KC_TYPE_STRUCT: {

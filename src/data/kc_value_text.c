@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 
 #include "data/kc_base64.h"
 #include "data/kc_decimal.h"
@@ -205,22 +206,6 @@ static bool kc_java_hash(const kc_schema_t *schema, const kc_value_t *k,
     }
 }
 
-typedef struct kc_map_slot {
-    size_t bucket;
-    size_t index;
-} kc_map_slot_t;
-
-static int kc_map_slot_cmp(const void *a, const void *b)
-{
-    const kc_map_slot_t *x = a;
-    const kc_map_slot_t *y = b;
-
-    if (x->bucket != y->bucket) {
-        return x->bucket < y->bucket ? -1 : 1;
-    }
-    return x->index < y->index ? -1 : (x->index > y->index);
-}
-
 static size_t kc_bucket(uint32_t h, size_t cap)
 {
     return (size_t)((h ^ (h >> 16)) & (uint32_t)(cap - 1));
@@ -255,24 +240,41 @@ bool kc_value_map_java_order(const kc_schema_t *key_schema,
     return kc_value_map_java_order_sized(key_schema, map, 16, order);
 }
 
-bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
-                                   const kc_value_t *map, size_t table,
-                                   size_t *order)
+/* Grow @p *buf to hold @p need items of @p size bytes; kept for reuse. */
+static void *kc_scratch_reserve(void *buf, size_t *cap, size_t need,
+                                size_t size)
+{
+    size_t want;
+
+    if (need <= *cap) {
+        return buf;
+    }
+    want = *cap * 2 > need ? *cap * 2 : need;
+    *cap = want;
+    return kc_realloc(buf, want * size);
+}
+
+/*
+ * The HashMap iteration order of @p map into @p order, with the hashes
+ * and bucket counts in @p s (no allocation once @p s has grown to the
+ * map's size).
+ */
+static bool kc_map_order_fill(kc_map_order_scratch_t *s,
+                              const kc_schema_t *key_schema,
+                              const kc_value_t *map, size_t table,
+                              size_t *order)
 {
     size_t n = map->u.map.len;
-    uint32_t *hashes;
-    kc_map_slot_t *slots;
     size_t cap = table > 0 ? table : 1;
-    size_t *counts;
+    size_t at = 0;
 
     if (n == 0) {
         return true;
     }
-    hashes = kc_malloc(n * sizeof(*hashes));
-
+    s->hashes =
+        kc_scratch_reserve(s->hashes, &s->hashes_cap, n, sizeof(*s->hashes));
     for (size_t i = 0; i < n; i++) {
-        if (!kc_java_hash(key_schema, &map->u.map.keys[i], &hashes[i])) {
-            kc_free(hashes);
+        if (!kc_java_hash(key_schema, &map->u.map.keys[i], &s->hashes[i])) {
             return false;
         }
     }
@@ -280,13 +282,15 @@ bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
      * Replay the inserts for the table size: it doubles when size passes
      * 3/4 of it, or when a bucket reaches 9 entries in a table under 64.
      */
-    counts = kc_calloc(cap, sizeof(*counts));
+    s->counts =
+        kc_scratch_reserve(s->counts, &s->counts_cap, cap, sizeof(*s->counts));
+    memset(s->counts, 0, cap * sizeof(*s->counts));
     for (size_t i = 0; i < n; i++) {
-        size_t b = kc_bucket(hashes[i], cap);
+        size_t b = kc_bucket(s->hashes[i], cap);
         int grow = 0;
 
-        counts[b]++;
-        if (counts[b] >= 9 && cap < 64) {
+        s->counts[b]++;
+        if (s->counts[b] >= 9 && cap < 64) {
             grow++; /* treeifyBin resizes a small table instead */
         }
         /* threshold = (int)(capacity * 0.75): 0 for 1, 1 for 2 */
@@ -295,26 +299,132 @@ bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
         }
         if (grow > 0) {
             cap <<= grow;
-            kc_free(counts);
-            counts = kc_calloc(cap, sizeof(*counts));
+            s->counts = kc_scratch_reserve(s->counts, &s->counts_cap, cap,
+                                           sizeof(*s->counts));
+            memset(s->counts, 0, cap * sizeof(*s->counts));
             for (size_t k = 0; k <= i; k++) {
-                counts[kc_bucket(hashes[k], cap)]++;
+                s->counts[kc_bucket(s->hashes[k], cap)]++;
             }
         }
     }
-    kc_free(counts);
-    slots = kc_malloc((n > 0 ? n : 1) * sizeof(*slots));
-    for (size_t i = 0; i < n; i++) {
-        slots[i].bucket = kc_bucket(hashes[i], cap);
-        slots[i].index = i;
+    /*
+     * Buckets in table order, a bucket's entries in insertion order (a
+     * resize keeps their relative order): a counting sort over the final
+     * table's bucket counts, turned into each bucket's first slot.
+     */
+    for (size_t b = 0; b < cap; b++) {
+        size_t c = s->counts[b];
+
+        s->counts[b] = at;
+        at += c;
     }
-    qsort(slots, n, sizeof(*slots), kc_map_slot_cmp);
     for (size_t i = 0; i < n; i++) {
-        order[i] = slots[i].index;
+        order[s->counts[kc_bucket(s->hashes[i], cap)]++] = i;
     }
-    kc_free(slots);
-    kc_free(hashes);
     return true;
+}
+
+bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
+                                   const kc_value_t *map, size_t table,
+                                   size_t *order)
+{
+    kc_map_order_scratch_t *s = kc_map_order_thread_scratch();
+    size_t n = map->u.map.len;
+
+    /* Filled only when every key hashes, as documented. */
+    s->spare = kc_scratch_reserve(s->spare, &s->spare_cap, n > 0 ? n : 1,
+                                  sizeof(*s->spare));
+    if (!kc_map_order_fill(s, key_schema, map, table, s->spare)) {
+        return false;
+    }
+    memcpy(order, s->spare, n * sizeof(*order));
+    return true;
+}
+
+const size_t *kc_map_order_push(kc_map_order_scratch_t *s,
+                                const kc_schema_t *key_schema,
+                                const kc_value_t *map)
+{
+    return kc_map_order_push_sized(s, key_schema, map, 16);
+}
+
+const size_t *kc_map_order_push_sized(kc_map_order_scratch_t *s,
+                                      const kc_schema_t *key_schema,
+                                      const kc_value_t *map, size_t table)
+{
+    size_t n = map->u.map.len;
+    size_t d = s->depth++;
+    kc_map_order_level_t *lv;
+
+    if (n < 2 || (map->flags & KC_VALUE_F_LINKED)) {
+        return NULL;
+    }
+    if (d >= s->levels_cap) {
+        size_t old = s->levels_cap;
+
+        s->levels = kc_scratch_reserve(s->levels, &s->levels_cap, d + 1,
+                                       sizeof(*s->levels));
+        memset(s->levels + old, 0, (s->levels_cap - old) * sizeof(*s->levels));
+    }
+    lv = &s->levels[d];
+    lv->order = kc_scratch_reserve(lv->order, &lv->cap, n, sizeof(*lv->order));
+    if (!kc_map_order_fill(s, key_schema, map, table, lv->order)) {
+        return NULL;
+    }
+    return lv->order;
+}
+
+void kc_map_order_pop(kc_map_order_scratch_t *s)
+{
+    if (s->depth > 0) {
+        s->depth--;
+    }
+}
+
+void kc_map_order_scratch_release(kc_map_order_scratch_t *s)
+{
+    for (size_t i = 0; i < s->levels_cap; i++) {
+        kc_free(s->levels[i].order);
+    }
+    kc_free(s->levels);
+    kc_free(s->hashes);
+    kc_free(s->counts);
+    kc_free(s->spare);
+    memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Each thread's scratch lives in thread-local storage; a key destructor
+ * frees what it holds when the thread ends (the main thread's stays
+ * reachable from its TLS until exit).
+ */
+static _Thread_local kc_map_order_scratch_t kc_order_tls;
+static _Thread_local bool kc_order_tls_registered;
+static pthread_key_t kc_order_key;
+static bool kc_order_key_ok;
+static pthread_once_t kc_order_once = PTHREAD_ONCE_INIT;
+
+static void kc_order_thread_exit(void *scratch)
+{
+    kc_map_order_scratch_release(scratch);
+}
+
+static void kc_order_key_init(void)
+{
+    kc_order_key_ok =
+        pthread_key_create(&kc_order_key, kc_order_thread_exit) == 0;
+}
+
+kc_map_order_scratch_t *kc_map_order_thread_scratch(void)
+{
+    if (!kc_order_tls_registered) {
+        pthread_once(&kc_order_once, kc_order_key_init);
+        if (kc_order_key_ok) {
+            pthread_setspecific(kc_order_key, &kc_order_tls);
+        }
+        kc_order_tls_registered = true;
+    }
+    return &kc_order_tls;
 }
 
 /* ---- values --------------------------------------------------------- */
@@ -325,19 +435,14 @@ static kc_err_t kc_text_map(kc_buf_t *out, const kc_schema_t *schema,
     const kc_schema_t *ks = schema != NULL ? kc_schema_key(schema) : NULL;
     const kc_schema_t *vs = schema != NULL ? kc_schema_value(schema) : NULL;
     size_t n = v->u.map.len;
-    size_t *order = kc_malloc((n > 0 ? n : 1) * sizeof(*order));
+    kc_map_order_scratch_t *scratch = kc_map_order_thread_scratch();
+    /* A LinkedHashMap (Flatten's output) prints in its own order. */
+    const size_t *order = kc_map_order_push(scratch, ks, v);
     kc_err_t rc;
 
-    /* A LinkedHashMap (Flatten's output) prints in its own order. */
-    if ((v->flags & KC_VALUE_F_LINKED) ||
-        !kc_value_map_java_order(ks, v, order)) {
-        for (size_t i = 0; i < n; i++) {
-            order[i] = i;
-        }
-    }
     rc = kc_buf_putc(out, '{');
     for (size_t i = 0; i < n && rc == KC_OK; i++) {
-        size_t k = order[i];
+        size_t k = order != NULL ? order[i] : i;
 
         if (i > 0) {
             rc = kc_buf_puts(out, ", ");
@@ -355,7 +460,7 @@ static kc_err_t kc_text_map(kc_buf_t *out, const kc_schema_t *schema,
     if (rc == KC_OK) {
         rc = kc_buf_putc(out, '}');
     }
-    kc_free(order);
+    kc_map_order_pop(scratch);
     return rc;
 }
 
@@ -499,21 +604,4 @@ const char *kc_value_java_class(const kc_value_t *v)
         return "org.apache.kafka.connect.data.Struct";
     }
     return "unknown";
-}
-
-size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
-                                     const kc_value_t *map)
-{
-    size_t n = map->u.map.len;
-    size_t *order;
-
-    if (n < 2 || (map->flags & KC_VALUE_F_LINKED)) {
-        return NULL;
-    }
-    order = kc_malloc(n * sizeof(*order));
-    if (!kc_value_map_java_order(key_schema, map, order)) {
-        kc_free(order);
-        return NULL;
-    }
-    return order;
 }

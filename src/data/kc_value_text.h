@@ -47,14 +47,59 @@ size_t kc_value_text_date(int64_t ms, char *out, size_t size);
 /** @brief Java's String.hashCode of UTF-8 text (over its UTF-16 units). */
 int32_t kc_value_text_string_hash(const char *s, size_t len);
 
+typedef struct kc_map_order_level {
+    size_t *order;
+    size_t cap;
+} kc_map_order_level_t;
+
+/**
+ * Reusable memory for map orders: one order buffer per nesting depth, plus
+ * the hashes and bucket counts of the map being ordered. It grows to the
+ * largest map seen and keeps its memory, so ordering maps no larger than
+ * earlier ones allocates nothing. Zero-initialized is empty; owned by one
+ * thread at a time; kc_map_order_scratch_release frees what it holds.
+ */
+typedef struct kc_map_order_scratch {
+    kc_map_order_level_t *levels; /* [levels_cap], by depth */
+    size_t levels_cap;
+    size_t depth; /* pushes not yet popped */
+    uint32_t *hashes;
+    size_t hashes_cap;
+    size_t *counts; /* per bucket of the replayed table */
+    size_t counts_cap;
+    size_t *spare; /* kc_value_map_java_order_sized's result */
+    size_t spare_cap;
+} kc_map_order_scratch_t;
+
+/**
+ * @brief The calling thread's scratch, owned by the thread: freed when
+ * the thread exits. Never release it; never hand it to another thread.
+ */
+kc_map_order_scratch_t *kc_map_order_thread_scratch(void);
+
 /**
  * @brief The order Java iterates map @p map in: NULL for the entries' own
  * order (a LinkedHashMap, KC_VALUE_F_LINKED; fewer than two entries; keys
- * without a value-defined hash), else a kc_malloc'ed array of the entry
- * indexes in java.util.HashMap order, which the caller frees.
+ * without a value-defined hash), else the entry indexes in
+ * java.util.HashMap order, in memory of @p s: valid (and kept by @p s)
+ * until the matching kc_map_order_pop. Every push, whatever it returns, is
+ * matched by one pop, innermost first, so maps nested in @p map can push their
+ * own.
  */
-size_t *kc_value_map_iteration_order(const kc_schema_t *key_schema,
-                                     const kc_value_t *map);
+const size_t *kc_map_order_push(kc_map_order_scratch_t *s,
+                                const kc_schema_t *key_schema,
+                                const kc_value_t *map);
+/**
+ * @brief kc_map_order_push for a HashMap whose first table has @p table
+ * buckets (as kc_value_map_java_order_sized); popped the same way.
+ */
+const size_t *kc_map_order_push_sized(kc_map_order_scratch_t *s,
+                                      const kc_schema_t *key_schema,
+                                      const kc_value_t *map, size_t table);
+/** @brief Give back the order of the innermost kc_map_order_push. */
+void kc_map_order_pop(kc_map_order_scratch_t *s);
+/** @brief Free what @p s holds (a caller-owned scratch only). */
+void kc_map_order_scratch_release(kc_map_order_scratch_t *s);
 
 /**
  * @brief The Java class Apache's runtime holds for @p value, as its
@@ -79,7 +124,8 @@ bool kc_value_map_java_order(const kc_schema_t *key_schema,
  * @p table buckets (a power of two): what `new HashMap<>(n)`
  * (kc_java_table_size_for(n)) or `new HashMap<>(map)`
  * (kc_java_hashmap_copy_table) start with; 16 for `new HashMap<>()`.
- * The entries are taken as inserted in index order.
+ * The entries are taken as inserted in index order. Works in the calling
+ * thread's map order scratch: allocates nothing once that is warm.
  */
 bool kc_value_map_java_order_sized(const kc_schema_t *key_schema,
                                    const kc_value_t *map, size_t table,

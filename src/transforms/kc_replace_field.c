@@ -240,13 +240,15 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
     }
     if (*schema == NULL) {
         kc_tx_map_t map;
-        size_t *order;
+        kc_map_order_scratch_t *scratch;
+        const size_t *order;
 
         if (kc_tx_require_map(value, KC_PURPOSE, err) != KC_OK) {
             return KC_ERR_INVALID;
         }
         /* Apache walks value.entrySet(): the input's iteration order. */
-        order = kc_value_map_iteration_order(NULL, value);
+        scratch = kc_map_order_thread_scratch();
+        order = kc_map_order_push(scratch, NULL, value);
         kc_tx_map_init(arena, &map, value->u.map.len);
         for (size_t j = 0; j < value->u.map.len; j++) {
             size_t i = order != NULL ? order[j] : j;
@@ -266,7 +268,7 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
                        : kc_arena_strndup(arena, k->u.str.data, k->u.str.len);
             kc_tx_map_put(arena, &map, name, &value->u.map.values[i]);
         }
-        kc_free(order);
+        kc_map_order_pop(scratch);
         /* Apache: new HashMap<>(value.size()) filled from value's entries. */
         kc_tx_map_finish_hashmap(
             arena, &map, kc_java_table_size_for(value->u.map.len), &out);

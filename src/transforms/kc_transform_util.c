@@ -203,7 +203,8 @@ static void kc_tx_map_grow(kc_arena_t *arena, kc_tx_map_t *map)
 void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map, const kc_value_t *src)
 {
     /* new HashMap<>(src) puts the entries in src's iteration order. */
-    size_t *order = kc_value_map_iteration_order(NULL, src);
+    kc_map_order_scratch_t *scratch = kc_map_order_thread_scratch();
+    const size_t *order = kc_map_order_push(scratch, NULL, src);
 
     for (size_t i = 0; i < src->u.map.len; i++) {
         size_t k = order != NULL ? order[i] : i;
@@ -215,7 +216,7 @@ void kc_tx_map_copy(kc_arena_t *arena, kc_tx_map_t *map, const kc_value_t *src)
         map->values[map->len] = src->u.map.values[k];
         map->len++;
     }
-    kc_free(order);
+    kc_map_order_pop(scratch);
 }
 
 static bool kc_tx_key_is(const kc_value_t *k, const char *key)
@@ -266,17 +267,16 @@ void kc_tx_map_finish_hashmap(kc_arena_t *arena, const kc_tx_map_t *map,
                               size_t table, kc_value_t *out)
 {
     size_t n = map->len;
-    size_t *order;
+    kc_map_order_scratch_t *scratch = kc_map_order_thread_scratch();
+    const size_t *order;
     kc_value_t *keys;
     kc_value_t *values;
 
     kc_tx_map_finish(map, out);
-    if (n < 2) {
-        return;
-    }
-    order = kc_malloc(n * sizeof(*order));
-    if (!kc_value_map_java_order_sized(NULL, out, table, order)) {
-        kc_free(order); /* keys without a Java hash: left as built */
+    order = kc_map_order_push_sized(scratch, NULL, out, table);
+    if (order == NULL) {
+        /* under two entries, or keys without a Java hash: left as built */
+        kc_map_order_pop(scratch);
         return;
     }
     /*
@@ -290,7 +290,7 @@ void kc_tx_map_finish_hashmap(kc_arena_t *arena, const kc_tx_map_t *map,
         keys[i] = map->keys[order[i]];
         values[i] = map->values[order[i]];
     }
-    kc_free(order);
+    kc_map_order_pop(scratch);
     out->u.map.keys = keys;
     out->u.map.values = values;
     out->flags |= KC_VALUE_F_LINKED;
