@@ -236,6 +236,10 @@ ROUTES = [
     ("PUT", "/connector-plugins/FileStreamSource/config/validate"),
     ("GET", "/admin/loggers"),
     ("PUT", "/admin/loggers/org.apache.kafka"),
+    # kconnect's own: the metrics and the web console follow the same rule
+    ("GET", "/metrics"),
+    ("GET", "/ui"),
+    ("GET", "/ui/app.js"),
 ]
 
 
