@@ -431,13 +431,18 @@ static void fz_check_response(kc_rest_response_t *resp)
         fprintf(stderr, "status %d\n", resp->status);
         abort();
     }
-    /* Every route of the table answers JSON or nothing, serialised in one
-     * place. */
+    /* A route answers JSON, a typed non-JSON body (the console's files,
+     * the metrics text) or nothing, serialised in one place; errors are
+     * JSON (checked below). */
+    bool typed = resp->body == NULL && resp->content_type != NULL;
+
     kc_rest_response_serialize(resp, &len, &ctype);
     if (resp->body != NULL
             ? ctype == NULL || strcmp(ctype, "application/json") != 0 ||
                   len == 0
-            : ctype != NULL || len != 0) {
+        : typed ? ctype == NULL || strcmp(ctype, "application/json") == 0 ||
+                      resp->status >= 400
+                : ctype != NULL || len != 0) {
         fprintf(stderr, "status %d: a body without its content type\n",
                 resp->status);
         abort();
