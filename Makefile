@@ -34,7 +34,7 @@ CTEST        := ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
 CLANG_FORMAT ?= clang-format
 FORMAT_DIRS  := src include tests/unit tests/fuzz tools
 
-.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan compat check \
+.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan e2e-asan-all compat check \
         quickstart bench lint format format-check config-doc config-doc-check \
         install deb packaging clean
 
@@ -121,6 +121,11 @@ e2e: build
 # exit) in any worker fails the test; reaches what the unit tests do not.
 e2e-asan: build-asan
 	scripts/e2e --asan $(PYTEST_ARGS)
+
+# The same with the JVM, browser and volume tests that e2e-asan leaves out
+# (not part of make check: about ten minutes more).
+e2e-asan-all: build-asan
+	KC_E2E_ASAN_ALL=1 scripts/e2e --asan $(PYTEST_ARGS)
 
 # kconnect against Apache Kafka Connect on the same broker (docs/compat.md):
 # every case of tests/compat/cases.py and a scripted REST session.
