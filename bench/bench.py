@@ -403,6 +403,10 @@ def setup_jdbc(env, args):
     env.pg_port = int(args.pg_port)
     pg_env = dict(os.environ, KC_PG_PORT=str(env.pg_port))
     script = os.path.join(ROOT, "scripts", "postgres")
+    # A smoke run (make check) stops a cluster it started; a full run keeps
+    # it, with its filled tables, for the next run.
+    env.pg_stop_after = args.smoke and subprocess.run(
+        [script, "status"], env=pg_env, capture_output=True).returncode != 0
     r = subprocess.run([script, "start"], env=pg_env, capture_output=True, text=True)
     if r.returncode != 0:
         raise SetupError(f"scripts/postgres start (port {env.pg_port}) failed:\n{r.stderr[-2000:]}")
@@ -1527,6 +1531,10 @@ def main(argv):
     render(mi, args, results, started, out_md, os.path.basename(png))
     log(f"report: {os.path.relpath(out_md, ROOT)}")
 
+    if getattr(env, "pg_stop_after", False):
+        subprocess.run([os.path.join(ROOT, "scripts", "postgres"), "stop"],
+                       env=dict(os.environ, KC_PG_PORT=str(env.pg_port)),
+                       capture_output=True)
     failed = [r for r in results if not r["ok"]]
     ok = len(results) - len(failed)
     print(f"bench: {ok} passed, {len(failed)} failed")
