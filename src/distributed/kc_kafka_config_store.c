@@ -157,27 +157,6 @@ static bool kc_kcs_parse_target(const json_t *value, kc_target_state_t *out)
     return true;
 }
 
-/* "task-<connector>-<n>": the connector may hold '-', the id is after
- * the last one (Apache's parseTaskId). */
-static bool kc_kcs_parse_task_key(const char *key, char **connector, int *id)
-{
-    const char *rest = key + strlen("task-");
-    const char *dash = strrchr(rest, '-');
-    char *end = NULL;
-    long n;
-
-    if (dash == NULL || dash == rest || dash[1] == '\0') {
-        return false;
-    }
-    n = strtol(dash + 1, &end, 10);
-    if (*end != '\0' || n < 0 || n > 1000000) {
-        return false;
-    }
-    *connector = kc_strndup(rest, (size_t)(dash - rest));
-    *id = (int)n;
-    return true;
-}
-
 /* Apache's completeTaskIdSet: every id 0..count-1 is held. */
 static bool kc_kcs_held_complete(const kc_kcs_conn_t *c, int count)
 {
@@ -284,7 +263,7 @@ static bool kc_kcs_apply(kc_kafka_config_store_t *st, const char *key,
         int id = 0;
         kc_props_t *props;
 
-        if (!kc_kcs_parse_task_key(key, &name, &id)) {
+        if (!kc_kafka_task_id_parse(key + strlen("task-"), &name, &id)) {
             kc_log_error(KC_KCS_LOGGER,
                          "Ignoring task configuration because %s couldn't "
                          "be parsed as a task config key",

@@ -749,3 +749,21 @@ void kc_kafka_log_wake_fd(kc_kafka_log_t *log, int fd)
     rd_kafka_queue_io_event_enable(mainq, fd, one, sizeof(one));
     rd_kafka_queue_destroy(mainq);
 }
+
+bool kc_kafka_task_id_parse(const char *text, char **connector, int *task)
+{
+    const char *dash = strrchr(text, '-');
+    char *end = NULL;
+    long n;
+
+    if (dash == NULL || dash == text || dash[1] == '\0') {
+        return false;
+    }
+    n = strtol(dash + 1, &end, 10);
+    if (*end != '\0' || n < 0 || n > 1000000) {
+        return false;
+    }
+    *connector = kc_strndup(text, (size_t)(dash - text));
+    *task = (int)n;
+    return true;
+}

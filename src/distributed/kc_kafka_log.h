@@ -138,4 +138,12 @@ void kc_kafka_log_set_verify_timeout(int timeout_ms);
 /** @brief The topic's name (owned by @p log). */
 const char *kc_kafka_log_topic(const kc_kafka_log_t *log);
 
+/**
+ * @brief Split a Connect task id "<connector>-<n>" as Apache's
+ * parseTaskId does (the connector may hold '-': the id follows the last
+ * one). On success @p connector is a new string the caller frees.
+ * @returns false when @p text is not one.
+ */
+bool kc_kafka_task_id_parse(const char *text, char **connector, int *task);
+
 #endif /* KC_DISTRIBUTED_KC_KAFKA_LOG_H */

@@ -399,25 +399,6 @@ static void kc_kss_apply_topic(kc_kafka_status_store_t *st, const char *key,
     kc_free(topic);
 }
 
-/* Split status-task-<C>-<n>; false when it is not one. */
-static bool kc_kss_parse_task_key(const char *rest, char **name, int *task)
-{
-    const char *dash = strrchr(rest, '-');
-    char *end = NULL;
-    long n;
-
-    if (dash == NULL || dash == rest || dash[1] == '\0') {
-        return false;
-    }
-    n = strtol(dash + 1, &end, 10);
-    if (*end != '\0' || n < 0 || n > 1000000) {
-        return false;
-    }
-    *name = kc_strndup(rest, (size_t)(dash - rest));
-    *task = (int)n;
-    return true;
-}
-
 static void kc_kss_on_record(void *opaque, const char *key, size_t key_len,
                              const uint8_t *value, size_t value_len,
                              int32_t partition, int64_t offset)
@@ -454,8 +435,8 @@ static void kc_kss_on_record(void *opaque, const char *key, size_t key_len,
     if (kc_str_starts_with(key, "status-connector-")) {
         name = kc_strdup(key + strlen("status-connector-"));
     } else if (!kc_str_starts_with(key, "status-task-") ||
-               !kc_kss_parse_task_key(key + strlen("status-task-"), &name,
-                                      &task)) {
+               !kc_kafka_task_id_parse(key + strlen("status-task-"), &name,
+                                       &task)) {
         kc_log_warn(KC_KSS_LOGGER, "Discarding record with invalid key %s",
                     key);
         json_decref(json);
