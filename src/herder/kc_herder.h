@@ -154,4 +154,25 @@ kc_err_t kc_herder_server_info(kc_herder_t *h, json_t **out, kc_error_t *err);
  */
 kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err);
 
+/*
+ * Distributed mode: how a herder says a request must be served elsewhere.
+ * An op that fails with KC_ERR_CONFLICT may carry one of these in
+ * kc_error_t.flags (bits above common.h's KC_ERROR_F_*):
+ *  - KC_HERDER_F_NOT_LEADER: only the leader may do this (Apache's
+ *    NotLeaderException); the REST layer forwards the request to
+ *    kc_herder_leader_url() unless it was itself forwarded (forward=false);
+ *  - KC_HERDER_F_REBALANCING: a rebalance is under way or the worker's
+ *    config view is stale (Apache's RebalanceNeededException); 409.
+ * The standalone herder never sets them.
+ */
+#define KC_HERDER_F_NOT_LEADER  0x100u
+#define KC_HERDER_F_REBALANCING 0x200u
+
+/**
+ * @brief The leader's REST URL as the group last announced it (e.g.
+ * "http://10.0.0.1:8083/"), for forwarding; NULL when unknown or in
+ * standalone mode. Caller frees with kc_free. Any thread.
+ */
+char *kc_herder_leader_url(kc_herder_t *h);
+
 #endif /* KC_HERDER_KC_HERDER_H */

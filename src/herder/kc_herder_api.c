@@ -401,3 +401,11 @@ kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err)
                                        "ready to handle requests.");
     return KC_OK;
 }
+
+char *kc_herder_leader_url(kc_herder_t *h)
+{
+    if (h == NULL || h->vt->leader_url == NULL) {
+        return NULL;
+    }
+    return h->vt->leader_url(h);
+}

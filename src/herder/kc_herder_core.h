@@ -117,7 +117,8 @@ typedef struct kc_op {
 } kc_op_t;
 
 /**
- * How a herder serves ops. Every member is required.
+ * How a herder serves ops. Every member is required unless it says
+ * optional.
  */
 typedef struct kc_herder_vt {
     /**
@@ -148,6 +149,11 @@ typedef struct kc_herder_vt {
      * later (kc_opq_reply). Without post they run on the herder's thread.
      */
     kc_err_t (*post)(kc_herder_t *h, kc_op_t *op);
+    /**
+     * @brief Optional (NULL: standalone). The leader's REST URL, as
+     * kc_herder_leader_url documents it; called from any thread.
+     */
+    char *(*leader_url)(kc_herder_t *h);
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */
