@@ -185,9 +185,8 @@ static void kc_gm_io_find(kc_group_membership_t *m, kc_gm_job_t *job)
         job->rc = kc_group_find_coordinator(
             boot, m->group_id, timeout, job->arena, &host, &port, &job->err);
         if (job->rc == KC_OK) {
-            m->coord = kc_group_conn_open_secure(host, port, m->client_id,
-                                                 m->security, timeout,
-                                                 &job->err);
+            m->coord = kc_group_conn_open_secure(
+                host, port, m->client_id, m->security, timeout, &job->err);
             job->rc = m->coord != NULL ? KC_OK : job->err.code;
         }
         kc_group_conn_close(boot);

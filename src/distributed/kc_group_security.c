@@ -11,7 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gsasl.h>
+
 #include "distributed/kc_group_security.h"
+#include "distributed/kc_scram.h"
 #include "runtime/kc_worker_config.h"
 #include "util/kc_clock.h"
 #include "util/kc_str.h"
@@ -25,6 +28,13 @@ struct kc_group_security {
     char *username;
     char *password;
     Gsasl *gsasl;
+    bool own_scram; /* kc_scram: this libgsasl lacks the mechanism */
+};
+
+struct kc_group_sasl {
+    Gsasl_session *gs;
+    kc_scram_t *scram;
+    const char *mechanism;
 };
 
 static const char *const kc_gs_protocols[] = {"PLAINTEXT", "SSL",
@@ -178,7 +188,10 @@ static kc_err_t kc_gs_load_sasl(kc_group_security_t *sec,
                             gsasl_strerror(rc));
     }
     *key = "sasl.mechanism";
-    if (!gsasl_client_support_p(sec->gsasl, sec->mechanism)) {
+    sec->own_scram = !gsasl_client_support_p(sec->gsasl, sec->mechanism) &&
+                     kc_scram_supports(sec->mechanism);
+    if (!sec->own_scram &&
+        !gsasl_client_support_p(sec->gsasl, sec->mechanism)) {
         return kc_error_set(err, KC_ERR_UNSUPPORTED,
                             "invalid config \"%s\": this libgsasl has no %s",
                             *key, sec->mechanism);
@@ -210,11 +223,12 @@ kc_group_security_t *kc_group_security_new(const kc_props_t *props,
         return kc_gs_fail(sec, bad_key, key);
     }
     sec->tls = strstr(sec->protocol, "SSL") != NULL;
-    if (sec->tls && kc_gs_load_tls(sec, props, &key, err) != KC_OK) {
-        return kc_gs_fail(sec, bad_key, key);
-    }
+    /* the mechanism first: an unusable one is the message that matters */
     if (strncmp(sec->protocol, "SASL_", 5) == 0 &&
         kc_gs_load_sasl(sec, props, &key, err) != KC_OK) {
+        return kc_gs_fail(sec, bad_key, key);
+    }
+    if (sec->tls && kc_gs_load_tls(sec, props, &key, err) != KC_OK) {
         return kc_gs_fail(sec, bad_key, key);
     }
     return sec;
@@ -261,11 +275,17 @@ static void kc_gs_verify_reason(gnutls_session_t s, char *out, size_t size)
     unsigned status = gnutls_session_get_verify_cert_status(s);
 
     out[0] = '\0';
-    if (status != 0 &&
-        gnutls_certificate_verification_status_print(
-            status, GNUTLS_CRT_X509, &txt, 0) == 0) {
-        snprintf(out, size, ": %s", (const char *)txt.data);
+    if (status != 0 && gnutls_certificate_verification_status_print(
+                           status, GNUTLS_CRT_X509, &txt, 0) == 0) {
+        size_t n;
+
+        snprintf(out, size, " (%s", (const char *)txt.data);
         gnutls_free(txt.data);
+        n = strlen(out);
+        while (n > 0 && out[n - 1] == ' ') {
+            out[--n] = '\0';
+        }
+        snprintf(out + n, size - n, ")");
     }
 }
 
@@ -336,23 +356,80 @@ kc_err_t kc_group_security_tls_open(const kc_group_security_t *sec, int fd,
 }
 
 kc_err_t kc_group_security_sasl_start(const kc_group_security_t *sec,
-                                      Gsasl_session **out, kc_error_t *err)
+                                      kc_group_sasl_t **out, kc_error_t *err)
 {
-    int rc = gsasl_client_start(sec->gsasl, sec->mechanism, out);
+    kc_group_sasl_t *s = kc_calloc(1, sizeof(*s));
+    int rc = GSASL_OK;
 
+    s->mechanism = sec->mechanism;
+    *out = NULL;
+    if (sec->own_scram) {
+        s->scram =
+            kc_scram_new(sec->mechanism, sec->username, sec->password, NULL);
+        if (s->scram == NULL) {
+            kc_free(s);
+            return kc_error_set(err, KC_ERR, "SASL %s: no client nonce",
+                                sec->mechanism);
+        }
+        *out = s;
+        return KC_OK;
+    }
+    rc = gsasl_client_start(sec->gsasl, sec->mechanism, &s->gs);
     if (rc == GSASL_OK) {
-        rc = gsasl_property_set(*out, GSASL_AUTHID, sec->username);
-        if (rc == GSASL_OK) {
-            rc = gsasl_property_set(*out, GSASL_PASSWORD, sec->password);
-        }
-        if (rc != GSASL_OK) {
-            gsasl_finish(*out);
-        }
+        rc = gsasl_property_set(s->gs, GSASL_AUTHID, sec->username);
+    }
+    if (rc == GSASL_OK) {
+        rc = gsasl_property_set(s->gs, GSASL_PASSWORD, sec->password);
     }
     if (rc != GSASL_OK) {
-        *out = NULL;
+        kc_group_sasl_destroy(s);
         return kc_error_set(err, KC_ERR_INVALID, "SASL %s: %s", sec->mechanism,
                             gsasl_strerror(rc));
     }
+    *out = s;
     return KC_OK;
+}
+
+kc_err_t kc_group_sasl_step(kc_group_sasl_t *s, const uint8_t *in,
+                            size_t in_len, uint8_t **out, size_t *out_len,
+                            kc_error_t *err)
+{
+    char *tok = NULL;
+    size_t len = 0;
+    int rc;
+
+    *out = NULL;
+    *out_len = 0;
+    if (s->scram != NULL) {
+        kc_err_t krc = kc_scram_step(s->scram, in, in_len, &tok, &len, err);
+
+        *out = (uint8_t *)tok;
+        *out_len = len;
+        return krc;
+    }
+    rc = gsasl_step(s->gs, (const char *)in, in_len, &tok, &len);
+    if (rc != GSASL_OK && rc != GSASL_NEEDS_MORE) {
+        gsasl_free(tok);
+        return kc_error_set(err, KC_ERR_INVALID, "%s", gsasl_strerror(rc));
+    }
+    if (tok != NULL) {
+        /* one allocator for the caller, whichever client made it */
+        *out = kc_malloc(len + 1);
+        memcpy(*out, tok, len);
+        *out_len = len;
+        gsasl_free(tok);
+    }
+    return rc == GSASL_OK ? KC_OK : KC_AGAIN;
+}
+
+void kc_group_sasl_destroy(kc_group_sasl_t *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    if (s->gs != NULL) {
+        gsasl_finish(s->gs);
+    }
+    kc_scram_destroy(s->scram);
+    kc_free(s);
 }

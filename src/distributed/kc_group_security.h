@@ -9,7 +9,8 @@
  * store; ssl.certificate.location, ssl.key.location, ssl.key.password for
  * a client certificate) and the broker's name checked unless
  * ssl.endpoint.identification.algorithm is empty or "none". SASL is
- * libgsasl with the mechanisms PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512; the
+ * libgsasl's PLAIN and SCRAM-SHA-256 and, where this libgsasl has no
+ * SCRAM-SHA-512 (Debian 12's 2.2.0), kc_scram.h's over GnuTLS; the
  * credentials come from sasl.jaas.config (username="..." password="...",
  * as the worker reads it for librdkafka) or sasl.username/sasl.password.
  * Any other mechanism (GSSAPI, Kafka's default, or OAUTHBEARER) is an
@@ -22,7 +23,6 @@
 #include <stdbool.h>
 
 #include <gnutls/gnutls.h>
-#include <gsasl.h>
 
 #include <kconnect/common.h>
 #include <kconnect/config.h>
@@ -54,8 +54,21 @@ kc_err_t kc_group_security_tls_open(const kc_group_security_t *sec, int fd,
                                     const char *host, int timeout_ms,
                                     gnutls_session_t *out, kc_error_t *err);
 
-/** @brief A libgsasl client session of the mechanism with the credentials. */
+/** @brief One SASL client exchange of the mechanism with the credentials. */
+typedef struct kc_group_sasl kc_group_sasl_t;
+
 kc_err_t kc_group_security_sasl_start(const kc_group_security_t *sec,
-                                      Gsasl_session **out, kc_error_t *err);
+                                      kc_group_sasl_t **out, kc_error_t *err);
+
+/**
+ * @brief The next step: @p in is the broker's last token (none at first),
+ * @p out the client's next one (kc_free it; NULL when there is none).
+ * @returns KC_AGAIN while more rounds follow, KC_OK when the client has
+ * nothing more to check, or an error in @p err.
+ */
+kc_err_t kc_group_sasl_step(kc_group_sasl_t *s, const uint8_t *in,
+                            size_t in_len, uint8_t **out, size_t *out_len,
+                            kc_error_t *err);
+void kc_group_sasl_destroy(kc_group_sasl_t *s);
 
 #endif /* KC_DISTRIBUTED_KC_GROUP_SECURITY_H */

@@ -691,8 +691,8 @@ static void kc_gw_join_names(const char *const *names, size_t n, char *out,
 
     out[0] = '\0';
     for (size_t i = 0; i < n && used < size; i++) {
-        int w = snprintf(out + used, size - used, "%s%s", i ? ", " : "",
-                         names[i]);
+        int w =
+            snprintf(out + used, size - used, "%s%s", i ? ", " : "", names[i]);
 
         used += w > 0 ? (size_t)w : 0;
     }
@@ -700,8 +700,8 @@ static void kc_gw_join_names(const char *const *names, size_t n, char *out,
 
 /* One SaslAuthenticate round: send @p token, the answer in @p resp. */
 static kc_err_t kc_gw_sasl_round(kc_group_conn_t *conn, const char *host,
-                                 int port, const char *mech, kc_bytes_t token, int timeout_ms,
-                                 kc_arena_t *arena,
+                                 int port, const char *mech, kc_bytes_t token,
+                                 int timeout_ms, kc_arena_t *arena,
                                  kc_sasl_authenticate_resp_t *resp,
                                  kc_error_t *err)
 {
@@ -724,15 +724,16 @@ static kc_err_t kc_gw_sasl_round(kc_group_conn_t *conn, const char *host,
         rc = kc_group_wire_read_sasl_authenticate(data, len, arena, resp, err);
     }
     if (rc == KC_OK && resp->error != KC_KERR_NONE) {
-        rc = kc_error_set(err, KC_ERR_KAFKA,
-                          "broker %s:%d refused SASL %s authentication (error "
-                          "%d%s): %s",
-                          host, port, mech, resp->error,
-                          resp->error == KC_KERR_SASL_AUTHENTICATION_FAILED
-                              ? ", SASL_AUTHENTICATION_FAILED"
-                              : "",
-                          resp->error_message != NULL ? resp->error_message
-                                                      : "authentication failed");
+        rc =
+            kc_error_set(err, KC_ERR_KAFKA,
+                         "broker %s:%d refused SASL %s authentication (error "
+                         "%d%s): %s",
+                         host, port, mech, resp->error,
+                         resp->error == KC_KERR_SASL_AUTHENTICATION_FAILED
+                             ? ", SASL_AUTHENTICATION_FAILED"
+                             : "",
+                         resp->error_message != NULL ? resp->error_message
+                                                     : "authentication failed");
     }
     return rc;
 }
@@ -745,15 +746,16 @@ static kc_err_t kc_gw_sasl(kc_group_conn_t *conn, const char *host, int port,
     const char *mech = kc_group_security_mechanism(sec);
     kc_sasl_authenticate_resp_t ar;
     const char *const *mechs;
-    Gsasl_session *gs = NULL;
+    kc_group_sasl_t *ss = NULL;
+    kc_error_t serr = {0};
     const uint8_t *data;
-    char *out = NULL;
+    uint8_t *out = NULL;
     size_t out_len = 0;
+    kc_err_t step;
     kc_buf_t body;
     size_t n;
     int16_t error;
     kc_err_t rc;
-    int grc;
 
     kc_buf_init(&body, 0);
     rc = kc_group_wire_sasl_handshake(&body, mech);
@@ -783,36 +785,36 @@ static kc_err_t kc_gw_sasl(kc_group_conn_t *conn, const char *host, int port,
                                 : "",
                             n > 0 ? offered : "none");
     }
-    rc = kc_group_security_sasl_start(sec, &gs, err);
+    rc = kc_group_security_sasl_start(sec, &ss, err);
     if (rc != KC_OK) {
         return rc;
     }
-    grc = gsasl_step(gs, NULL, 0, &out, &out_len);
+    step = kc_group_sasl_step(ss, NULL, 0, &out, &out_len, &serr);
     for (;;) {
-        bool last = grc == GSASL_OK;
+        bool last = step == KC_OK;
 
-        if (grc != GSASL_OK && grc != GSASL_NEEDS_MORE) {
+        if (step != KC_OK && step != KC_AGAIN) {
             rc = kc_error_set(err, KC_ERR_KAFKA,
                               "SASL %s with broker %s:%d failed: %s", mech,
-                              host, port, gsasl_strerror(grc));
+                              host, port, serr.msg);
             break;
         }
-        rc = kc_gw_sasl_round(conn, host, port, mech,
-                              (kc_bytes_t){(const uint8_t *)out, out_len},
-                              timeout_ms, arena, &ar, err);
-        gsasl_free(out);
+        if (last && out_len == 0) {
+            break; /* SCRAM: the server's signature checked, nothing to send */
+        }
+        rc =
+            kc_gw_sasl_round(conn, host, port, mech, (kc_bytes_t){out, out_len},
+                             timeout_ms, arena, &ar, err);
+        kc_free(out);
         out = NULL;
         if (rc != KC_OK || last) {
             break;
         }
-        grc = gsasl_step(gs, (const char *)ar.auth.data, ar.auth.len, &out,
-                         &out_len);
-        if (grc == GSASL_OK && out_len == 0) {
-            break; /* SCRAM: the server's signature checked, nothing to send */
-        }
+        step = kc_group_sasl_step(ss, ar.auth.data, ar.auth.len, &out, &out_len,
+                                  &serr);
     }
-    gsasl_free(out);
-    gsasl_finish(gs);
+    kc_free(out);
+    kc_group_sasl_destroy(ss);
     return rc;
 }
 

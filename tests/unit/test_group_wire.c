@@ -230,9 +230,9 @@ static void check_response(const char *api, const uint8_t *p, size_t len,
         assert_str_or_null(r.error_message,
                            json_object_get(f, "error_message"));
         check_hex(r.auth, json_object_get(f, "auth"));
-        assert_int_equal(r.session_lifetime_ms,
-                         json_integer_value(
-                             json_object_get(f, "session_lifetime_ms")));
+        assert_int_equal(
+            r.session_lifetime_ms,
+            json_integer_value(json_object_get(f, "session_lifetime_ms")));
     } else {
         assert_string_equal(api, "Heartbeat");
         assert_int_equal(kc_group_wire_read_error(p, len, &error, &err), KC_OK);
