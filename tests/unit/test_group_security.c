@@ -35,7 +35,12 @@
 #include "distributed/kc_group_member.h"
 #include "distributed/kc_group_security.h"
 #include "distributed/kc_group_wire.h"
+#include "distributed/kc_scram.h"
 #include "util/kc_clock.h"
+
+#include <jansson.h>
+
+#define SCRAM_GOLDEN KC_SOURCE_DIR "/tests/golden/scram/golden.jsonl"
 
 #define BOUND_MS   60000 /* how long a condition may take before failing */
 #define TIMEOUT_MS 15000
@@ -209,6 +214,121 @@ static void test_group_security_distributed_config_refuses_gssapi(void **state)
     assert_null(kc_props_get(conf.security, "group.id"));
     kc_distributed_conf_release(&conf);
     kc_props_destroy(p);
+}
+
+/* Step @p s with the server message @p in; the client's answer must be
+ * @p want (NULL: none) and the result @p rc. */
+static void scram_expect(kc_scram_t *s, const char *in, const char *want,
+                         kc_err_t rc)
+{
+    char *out = NULL;
+    size_t len = 0;
+    kc_error_t err = {0};
+    kc_err_t got = kc_scram_step(s, (const uint8_t *)in, in ? strlen(in) : 0,
+                                 &out, &len, &err);
+
+    if (got != rc) {
+        fail_msg("SCRAM step on \"%s\": %d, wanted %d (%s)", in ? in : "", got,
+                 rc, err.msg);
+    }
+    if (want == NULL) {
+        assert_null(out);
+    } else {
+        assert_non_null(out);
+        assert_int_equal(len, strlen(want));
+        assert_string_equal(out, want);
+    }
+    kc_free(out);
+}
+
+/* The client's messages are the ones Apache's ScramFormatter/ScramMessages
+ * make for the same nonces, salt and iterations, and the server signature
+ * Apache computes is the one the client accepts. */
+static void test_group_security_scram_matches_kafka_clients_golden(void **state)
+{
+    FILE *f = fopen(SCRAM_GOLDEN, "r");
+    char line[4096];
+    int cases = 0;
+
+    (void)state;
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        json_error_t jerr;
+        json_t *c = json_loads(line, 0, &jerr);
+#define G(k) json_string_value(json_object_get(c, k))
+        kc_scram_t *s;
+        char *bad;
+
+        assert_non_null(c);
+        s = kc_scram_new(G("mechanism"), G("user"), G("password"),
+                         G("client_nonce"));
+        assert_non_null(s);
+        scram_expect(s, NULL, G("client_first"), KC_AGAIN);
+        scram_expect(s, G("server_first"), G("client_final"), KC_AGAIN);
+        scram_expect(s, G("server_final"), NULL, KC_OK);
+        kc_scram_destroy(s);
+
+        /* a server that does not know the password cannot sign */
+        s = kc_scram_new(G("mechanism"), G("user"), G("password"),
+                         G("client_nonce"));
+        scram_expect(s, NULL, G("client_first"), KC_AGAIN);
+        scram_expect(s, G("server_first"), G("client_final"), KC_AGAIN);
+        bad = kc_strdup(G("server_final"));
+        bad[3] = bad[3] == 'A' ? 'B' : 'A';
+        scram_expect(s, bad, NULL, KC_ERR_INVALID);
+        kc_free(bad);
+        kc_scram_destroy(s);
+#undef G
+        json_decref(c);
+        cases++;
+    }
+    fclose(f);
+    assert_int_equal(cases, 3);
+}
+
+static void test_group_security_scram_refuses_bad_server_messages(void **state)
+{
+    static const char *const firsts[] = {
+        /* our nonce not extended */
+        "r=other,s=a2M=,i=4096",
+        /* nothing added to our nonce */
+        "r=abcdef,s=a2M=,i=4096",
+        /* fewer iterations than Kafka allows */
+        "r=abcdefXYZ,s=a2M=,i=4095",
+        "r=abcdefXYZ,s=a2M=,i=many",
+        "r=abcdefXYZ,i=4096",
+        "m=ext,r=abcdefXYZ,s=a2M=,i=4096",
+        "r=abcdefXYZ,s=!!!,i=4096",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < KC_ARRAY_LEN(firsts); i++) {
+        kc_scram_t *s = kc_scram_new("SCRAM-SHA-512", "kc", "pw", "abcdef");
+
+        scram_expect(s, NULL, "n,,n=kc,r=abcdef", KC_AGAIN);
+        scram_expect(s, firsts[i], NULL, KC_ERR_INVALID);
+        kc_scram_destroy(s);
+    }
+    {
+        kc_scram_t *s = kc_scram_new("SCRAM-SHA-256", "kc", "pw", "abcdef");
+        static const char first[] = "r=abcdefX,s=a2M=,i=4096";
+        char *out = NULL;
+        size_t len = 0;
+        kc_error_t err = {0};
+
+        scram_expect(s, NULL, "n,,n=kc,r=abcdef", KC_AGAIN);
+        assert_int_equal(kc_scram_step(s, (const uint8_t *)first,
+                                       sizeof(first) - 1, &out, &len, &err),
+                         KC_AGAIN);
+        kc_free(out);
+        /* the broker's e= error is its words */
+        assert_int_equal(kc_scram_step(s, (const uint8_t *)"e=unknown-user", 14,
+                                       &out, &len, &err),
+                         KC_ERR_INVALID);
+        assert_non_null(strstr(err.msg, "unknown-user"));
+        kc_scram_destroy(s);
+    }
+    assert_null(kc_scram_new("SCRAM-SHA-1", "kc", "pw", NULL));
 }
 
 /* ---- against the broker ------------------------------------------------ */
@@ -565,6 +685,9 @@ int main(void)
         cmocka_unit_test(test_group_security_bad_settings_name_the_key),
         cmocka_unit_test(test_group_security_accepted_settings),
         cmocka_unit_test(test_group_security_distributed_config_refuses_gssapi),
+        cmocka_unit_test(
+            test_group_security_scram_matches_kafka_clients_golden),
+        cmocka_unit_test(test_group_security_scram_refuses_bad_server_messages),
         cmocka_unit_test(test_group_security_sasl_plain_members),
         cmocka_unit_test(test_group_security_sasl_scram_sha256_members),
         cmocka_unit_test(test_group_security_sasl_scram_sha512_members),
