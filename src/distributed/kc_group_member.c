@@ -93,6 +93,7 @@ struct kc_group_membership {
     bool rejoin_pending;
     bool resume; /* the coordinator moved while stable: heartbeat on */
     int rediscoveries;
+    char *find_err;     /* the last FindCoordinator failure logged at WARN */
     int64_t heartbeats; /* answered without error */
     char *member_id;    /* "" until the coordinator hands one out */
     int32_t generation;
@@ -898,10 +899,20 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
     m->inflight = NULL;
     if (job->rc != KC_OK) {
         if (job->type == KC_GM_JOB_FIND) {
-            /* retried every retry.backoff.ms: debug, as Apache logs it */
-            kc_log_debug(KC_GM_LOGGER,
-                         "could not find the coordinator of group %s: %s",
-                         m->group_id, job->err.msg);
+            /* retried every retry.backoff.ms: debug, as Apache logs it,
+             * but a new reason (a refused password, an untrusted
+             * certificate) once at WARN, or it would never be seen */
+            if (m->find_err == NULL || strcmp(m->find_err, job->err.msg)) {
+                kc_log_warn(KC_GM_LOGGER,
+                            "could not find the coordinator of group %s: %s",
+                            m->group_id, job->err.msg);
+                kc_free(m->find_err);
+                m->find_err = kc_strdup(job->err.msg);
+            } else {
+                kc_log_debug(KC_GM_LOGGER,
+                             "could not find the coordinator of group %s: %s",
+                             m->group_id, job->err.msg);
+            }
             kc_gm_retry_later(m, KC_GM_FIND);
         } else {
             kc_gm_coordinator_dead(m, job->err.msg);
@@ -911,6 +922,8 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
     }
     switch (job->type) {
     case KC_GM_JOB_FIND:
+        kc_free(m->find_err);
+        m->find_err = NULL;
         if (m->resume && m->generation >= 0 && !m->rejoin_pending) {
             m->resume = false;
             m->state = KC_GM_STABLE;
@@ -1082,6 +1095,7 @@ void kc_group_member_destroy(kc_group_membership_t *m)
     kc_gm_snap_clear(&m->snap);
     kc_free(m->bootstrap);
     kc_group_security_destroy(m->security);
+    kc_free(m->find_err);
     kc_free(m->group_id);
     kc_free(m->client_id);
     kc_free(m->rest_url);

@@ -65,6 +65,23 @@ static kc_err_t kc_gs_load_tls(kc_group_security_t *sec,
     struct stat st;
     int rc;
 
+    static const char *const java_stores[] = {
+        "ssl.truststore.location", "ssl.keystore.location",
+        "ssl.truststore.certificates", "ssl.keystore.certificate.chain"};
+
+    /* kc_client_conf_apply refuses them for librdkafka too: a trust
+     * store silently left out would only show as a failed handshake */
+    for (size_t i = 0; i < KC_ARRAY_LEN(java_stores); i++) {
+        if (kc_props_get(props, java_stores[i]) != NULL) {
+            *key = java_stores[i];
+            return kc_error_set(err, KC_ERR_UNSUPPORTED,
+                                "invalid config \"%s\": not supported by "
+                                "kconnect (Java key stores); use "
+                                "ssl.ca.location, ssl.certificate.location "
+                                "and ssl.key.location with PEM files",
+                                *key);
+        }
+    }
     /* Java's default is https, an empty value turns the check off;
      * librdkafka spells "off" as none */
     *key = "ssl.endpoint.identification.algorithm";

@@ -119,6 +119,15 @@ static void test_group_security_bad_settings_name_the_key(void **state)
     const char *const algo[] = {"security.protocol", "SSL",
                                 "ssl.endpoint.identification.algorithm", "ldap",
                                 NULL};
+    const char *const jks[] = {"security.protocol",
+                               "SASL_SSL",
+                               "sasl.mechanism",
+                               "PLAIN",
+                               "sasl.jaas.config",
+                               JAAS_OK,
+                               "ssl.truststore.location",
+                               "/etc/t.jks",
+                               NULL};
     const char *const halfcert[] = {"security.protocol", "SSL",
                                     "ssl.certificate.location",
                                     "/nonexistent/cert.pem", NULL};
@@ -129,6 +138,7 @@ static void test_group_security_bad_settings_name_the_key(void **state)
     assert_refused(noca, "ssl.ca.location", "/nonexistent/ca.pem");
     assert_refused(algo, "ssl.endpoint.identification.algorithm", "ldap");
     assert_refused(halfcert, "ssl.key.location", "ssl.key.location");
+    assert_refused(jks, "ssl.truststore.location", "Java key stores");
 }
 
 static void test_group_security_accepted_settings(void **state)
