@@ -486,8 +486,16 @@ static void kc_dc_check_security(const kc_props_t *props,
     kc_group_security_t *sec = kc_group_security_new(sec_props, &bad_key, &err);
 
     if (sec == NULL) {
-        kc_worker_config_issue(result, bad_key ? bad_key : "security.protocol",
-                               "%s", err.msg);
+        const char *key = bad_key ? bad_key : "security.protocol";
+        char *prefix = kc_asprintf("invalid config \"%s\": ", key);
+        const char *msg = err.msg;
+
+        /* the issue names the key already */
+        if (strncmp(msg, prefix, strlen(prefix)) == 0) {
+            msg += strlen(prefix);
+        }
+        kc_worker_config_issue(result, key, "%s", msg);
+        kc_free(prefix);
     }
     kc_group_security_destroy(sec);
     kc_props_destroy(sec_props);

@@ -65,3 +65,32 @@ def test_group_client_over_sasl_and_ssl(secured_broker):
     # the broker's own reason reaches the message
     assert "Authentication failed during authentication due to invalid " \
         "credentials with SASL mechanism SCRAM-SHA-256" in out, out[-6000:]
+
+
+@pytest.mark.parametrize("mechanism", ["GSSAPI", "OAUTHBEARER", None])
+def test_distributed_worker_refuses_mechanism_group_client_lacks(
+        tmp_path, mechanism):
+    # None: Kafka's default mechanism, GSSAPI; never a silent PLAIN
+    props = {
+        "bootstrap.servers": "127.0.0.1:%d" % (PORT + 2),
+        "group.id": "kc-sec-refused",
+        "config.storage.topic": "kc-sec-c",
+        "offset.storage.topic": "kc-sec-o",
+        "status.storage.topic": "kc-sec-s",
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "security.protocol": "SASL_PLAINTEXT",
+        "sasl.jaas.config": "org.apache.kafka.common.security.plain."
+                            "PlainLoginModule required username=\"kc\" "
+                            "password=\"kc-secret\";",
+    }
+    if mechanism:
+        props["sasl.mechanism"] = mechanism
+    path = tmp_path / "worker.properties"
+    path.write_text("".join("%s=%s\n" % kv for kv in props.items()))
+    r = subprocess.run([str(find_binary()), "distributed", str(path)],
+                       capture_output=True, text=True, timeout=60)
+    out = r.stdout + r.stderr
+    assert r.returncode == 2, out
+    assert re.search(r"sasl\.mechanism: SASL mechanism %s is not supported"
+                     % (mechanism or "GSSAPI"), out), out
