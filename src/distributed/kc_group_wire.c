@@ -456,6 +456,7 @@ kc_err_t kc_group_wire_read_sasl_authenticate(const uint8_t *data, size_t len,
 struct kc_group_conn {
     int fd;
     gnutls_session_t tls; /* NULL: plain TCP */
+    char *peer;           /* "host:port", for messages */
     int32_t next_correlation;
     char *client_id;
     int16_t leave_version;
@@ -479,6 +480,23 @@ static kc_err_t kc_gw_wait(int fd, short events, int timeout_ms,
         return kc_error_set(err, KC_ERR_IO, "poll: %s", strerror(errno));
     }
     return KC_OK;
+}
+
+/* A TLS error with the broker's alert when it sent one ("certificate
+ * required" from a listener that wants a client certificate). */
+static kc_err_t kc_gw_tls_error(kc_group_conn_t *conn, const char *what,
+                                ssize_t rc, kc_error_t *err)
+{
+    const char *alert = NULL;
+
+    if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+        rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+        alert = gnutls_alert_get_name(gnutls_alert_get(conn->tls));
+    }
+    return kc_error_set(err, KC_ERR_IO, "could not %s broker %s: %s%s%s%s",
+                        what, conn->peer, gnutls_strerror((int)rc),
+                        alert ? " (" : "", alert ? alert : "",
+                        alert ? ")" : "");
 }
 
 /* gnutls returns E_AGAIN for a non-blocking socket: wait the way it wants */
@@ -505,9 +523,7 @@ static kc_err_t kc_gw_send_all(kc_group_conn_t *conn, const uint8_t *p,
                 continue;
             }
             if (w < 0) {
-                return kc_error_set(err, KC_ERR_IO,
-                                    "could not send to the broker: %s",
-                                    gnutls_strerror((int)w));
+                return kc_gw_tls_error(conn, "send to", w, err);
             }
         } else {
             w = send(conn->fd, p, n, MSG_NOSIGNAL);
@@ -546,9 +562,7 @@ static kc_err_t kc_gw_recv_all(kc_group_conn_t *conn, uint8_t *p, size_t n,
                 continue;
             }
             if (got < 0) {
-                return kc_error_set(err, KC_ERR_IO,
-                                    "could not read from the broker: %s",
-                                    gnutls_strerror((int)got));
+                return kc_gw_tls_error(conn, "read from", got, err);
             }
             if (got == 0) {
                 return kc_error_set(err, KC_ERR_IO,
@@ -861,6 +875,7 @@ kc_group_conn_t *kc_group_conn_open_secure(const char *host, int port,
     conn->fd = fd;
     conn->next_correlation = 1;
     conn->client_id = kc_strdup(client_id);
+    conn->peer = kc_asprintf("%s:%d", host, port);
     arena = kc_arena_new(0);
     if (kc_group_security_uses_tls(sec) &&
         kc_group_security_tls_open(sec, fd, host, timeout_ms, &conn->tls,
@@ -1043,5 +1058,6 @@ void kc_group_conn_close(kc_group_conn_t *conn)
     }
     close(conn->fd);
     kc_free(conn->client_id);
+    kc_free(conn->peer);
     kc_free(conn);
 }

@@ -2,12 +2,14 @@
 """The distributed group client over SASL and TLS on a real broker.
 
 A broker of our own (scripts/kafka on KC_SEC_KAFKA_PORT, default 19640,
-its controller on +1) with a SASL_PLAINTEXT listener on +2, SSL on +3 and
-SASL_SSL on +4 (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for user "kc", a
-throwaway CA made by openssl) runs the cmocka tests of
+its controller on +1) with a SASL_PLAINTEXT listener on +2, SSL on +3,
+SASL_SSL on +4 and SSL requiring a client certificate on +5 (PLAIN,
+SCRAM-SHA-256 and SCRAM-SHA-512 for user "kc", a throwaway CA made by
+openssl) runs the cmocka tests of
 tests/unit/test_group_security.c: two group members join, sync and
-heartbeat over every protocol and mechanism, and a wrong password, an
-unknown user, an untrusted CA and a hostname mismatch are refused with the
+heartbeat over every protocol and mechanism and with a client
+certificate, and a wrong password, an unknown user, an untrusted CA, a
+hostname mismatch and a missing client certificate are refused with the
 broker's reason. `make unit` runs that binary without a broker, where its
 broker tests skip; here a skip fails.
 """
@@ -37,6 +39,7 @@ def secured_broker():
     b.env.update(KC_KAFKA_SASL_PORT=str(PORT + 2),
                  KC_KAFKA_SSL_PORT=str(PORT + 3),
                  KC_KAFKA_SASL_SSL_PORT=str(PORT + 4),
+                 KC_KAFKA_MTLS_PORT=str(PORT + 5),
                  KC_KAFKA_HEAP="512m")
     b.start()
     try:
@@ -52,14 +55,17 @@ def test_group_client_over_sasl_and_ssl(secured_broker):
                # the certificate names localhost, as the listeners advertise
                KC_SEC_SSL_BOOTSTRAP="localhost:%d" % (PORT + 3),
                KC_SEC_SASL_SSL_BOOTSTRAP="localhost:%d" % (PORT + 4),
+               KC_SEC_MTLS_BOOTSTRAP="localhost:%d" % (PORT + 5),
                KC_SEC_CA=ca,
-               KC_SEC_OTHER_CA=str(Path(ca).parent / "other-ca.pem"))
+               KC_SEC_OTHER_CA=str(Path(ca).parent / "other-ca.pem"),
+               KC_SEC_CLIENT_CERT=str(Path(ca).parent / "client.pem"),
+               KC_SEC_CLIENT_KEY_ENC=str(Path(ca).parent / "client-enc.key"))
     r = subprocess.run([security_binary()], env=env, capture_output=True,
                        text=True, timeout=600)
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-6000:]
     assert not re.findall(r"\[\s*SKIPPED\s*\]", out), out[-6000:]
-    for name in ("plain", "scram256", "scram512", "ssl", "saslssl"):
+    for name in ("plain", "scram256", "scram512", "ssl", "saslssl", "mtls"):
         assert re.search(r"%s: group \S+ generation \d+, both members "
                          r"heartbeating" % name, out), out[-6000:]
     # the broker's own reason reaches the message

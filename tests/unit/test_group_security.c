@@ -13,9 +13,12 @@
  *
  * Environment (the broker tests skip without it; the e2e file fails on a
  * skip): KC_SEC_SASL_BOOTSTRAP (SASL_PLAINTEXT host:port),
- * KC_SEC_SSL_BOOTSTRAP and KC_SEC_SASL_SSL_BOOTSTRAP (localhost:port),
- * KC_SEC_CA (the listeners' CA), KC_SEC_OTHER_CA (an unrelated CA). The
- * broker's users: "kc" with password "kc-secret".
+ * KC_SEC_SSL_BOOTSTRAP, KC_SEC_SASL_SSL_BOOTSTRAP and KC_SEC_MTLS_BOOTSTRAP
+ * (localhost:port; the last requires a client certificate), KC_SEC_CA (the
+ * listeners' CA), KC_SEC_OTHER_CA (an unrelated CA), KC_SEC_CLIENT_CERT and
+ * KC_SEC_CLIENT_KEY_ENC (a client certificate of that CA, its key encrypted
+ * with "kc-key-secret"). The broker's users: "kc" with password
+ * "kc-secret".
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -688,6 +691,47 @@ static void test_group_security_tls_refusals_name_the_reason(void **state)
     kc_group_conn_close(conn);
 }
 
+/* A listener that requires a client certificate (scripts/kafka's
+ * KC_KAFKA_MTLS_PORT): members with the CA's client certificate and its
+ * encrypted key join; without a certificate the broker refuses. */
+static void test_group_security_client_certificate_members(void **state)
+{
+    const char *b = need_env("KC_SEC_MTLS_BOOTSTRAP");
+    const char *ca = need_env("KC_SEC_CA");
+    const char *cert = need_env("KC_SEC_CLIENT_CERT");
+    const char *key = need_env("KC_SEC_CLIENT_KEY_ENC");
+    const char *const kv[] = {"security.protocol",
+                              "SSL",
+                              "ssl.ca.location",
+                              ca,
+                              "ssl.certificate.location",
+                              cert,
+                              "ssl.key.location",
+                              key,
+                              "ssl.key.password",
+                              "kc-key-secret",
+                              NULL};
+    const char *const bad_pass[] = {"security.protocol",
+                                    "SSL",
+                                    "ssl.ca.location",
+                                    ca,
+                                    "ssl.certificate.location",
+                                    cert,
+                                    "ssl.key.location",
+                                    key,
+                                    "ssl.key.password",
+                                    "wrong",
+                                    NULL};
+    const char *const no_cert[] = {"security.protocol", "SSL",
+                                   "ssl.ca.location", ca, NULL};
+    const char *const no_cert_says[] = {"localhost:", "alert", NULL};
+
+    (void)state;
+    two_members(b, kv, "mtls");
+    assert_refused(bad_pass, "ssl.key.location", key);
+    expect_refusal(b, no_cert, no_cert_says);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -706,6 +750,7 @@ int main(void)
         cmocka_unit_test(
             test_group_security_wrong_password_names_broker_reason),
         cmocka_unit_test(test_group_security_tls_refusals_name_the_reason),
+        cmocka_unit_test(test_group_security_client_certificate_members),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
