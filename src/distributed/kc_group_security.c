@@ -60,6 +60,10 @@ static kc_err_t kc_gs_load_tls(kc_group_security_t *sec,
     const char *cert = kc_props_get(props, "ssl.certificate.location");
     const char *pkey = kc_props_get(props, "ssl.key.location");
     const char *pass = kc_props_get(props, "ssl.key.password");
+    /* librdkafka's inline PEM forms, which the worker passes on too */
+    const char *ca_pem = kc_props_get(props, "ssl.ca.pem");
+    const char *cert_pem = kc_props_get(props, "ssl.certificate.pem");
+    const char *key_pem = kc_props_get(props, "ssl.key.pem");
     const char *algo =
         kc_props_get(props, "ssl.endpoint.identification.algorithm");
     struct stat st;
@@ -98,8 +102,24 @@ static kc_err_t kc_gs_load_tls(kc_group_security_t *sec,
         sec->cred = NULL;
         return kc_error_set(err, KC_ERR, "no memory for TLS");
     }
+    if (ca_pem != NULL) {
+        gnutls_datum_t d = {(unsigned char *)ca_pem, (unsigned)strlen(ca_pem)};
+
+        *key = "ssl.ca.pem";
+        rc = gnutls_certificate_set_x509_trust_mem(sec->cred, &d,
+                                                   GNUTLS_X509_FMT_PEM);
+        if (rc <= 0) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "invalid config \"%s\": no PEM CA "
+                                "certificate in it%s%s",
+                                *key, rc < 0 ? ": " : "",
+                                rc < 0 ? gnutls_strerror(rc) : "");
+        }
+    }
     *key = "ssl.ca.location";
-    if (ca == NULL) {
+    if (ca_pem != NULL) {
+        /* loaded above */
+    } else if (ca == NULL) {
         rc = gnutls_certificate_set_x509_system_trust(sec->cred);
         if (rc < 0) {
             return kc_error_set(err, KC_ERR_INVALID,
@@ -122,6 +142,24 @@ static kc_err_t kc_gs_load_tls(kc_group_security_t *sec,
                                 *key, ca, rc < 0 ? ": " : "",
                                 rc < 0 ? gnutls_strerror(rc) : "");
         }
+    }
+    if (cert_pem != NULL || key_pem != NULL) {
+        gnutls_datum_t c = {(unsigned char *)(cert_pem ? cert_pem : ""),
+                            (unsigned)strlen(cert_pem ? cert_pem : "")};
+        gnutls_datum_t k = {(unsigned char *)(key_pem ? key_pem : ""),
+                            (unsigned)strlen(key_pem ? key_pem : "")};
+
+        *key = cert_pem == NULL ? "ssl.certificate.pem" : "ssl.key.pem";
+        rc = gnutls_certificate_set_x509_key_mem2(sec->cred, &c, &k,
+                                                  GNUTLS_X509_FMT_PEM, pass, 0);
+        if (rc < 0) {
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "invalid config \"%s\": the client "
+                                "certificate and key (ssl.certificate.pem, "
+                                "ssl.key.pem) could not be loaded: %s",
+                                *key, gnutls_strerror(rc));
+        }
+        return KC_OK;
     }
     if ((cert == NULL) != (pkey == NULL)) {
         *key = cert == NULL ? "ssl.certificate.location" : "ssl.key.location";
@@ -307,7 +345,7 @@ static void kc_gs_verify_reason(gnutls_session_t s, char *out, size_t size)
 }
 
 kc_err_t kc_group_security_tls_open(const kc_group_security_t *sec, int fd,
-                                    const char *host, int timeout_ms,
+                                    const char *host, int port, int timeout_ms,
                                     gnutls_session_t *out, kc_error_t *err)
 {
     gnutls_session_t s;
@@ -354,8 +392,8 @@ kc_err_t kc_group_security_tls_open(const kc_group_security_t *sec, int fd,
                 kc_gs_verify_reason(s, why, sizeof(why));
             }
             kc_error_set(err, KC_ERR_IO,
-                         "TLS handshake with broker %s failed: %s%s", host,
-                         gnutls_strerror(rc), why);
+                         "TLS handshake with broker %s:%d failed: %s%s", host,
+                         port, gnutls_strerror(rc), why);
             gnutls_deinit(s);
             return err->code;
         }
@@ -364,8 +402,9 @@ kc_err_t kc_group_security_tls_open(const kc_group_security_t *sec, int fd,
         if (left <= 0 || poll(&p, 1, left) == 0) {
             gnutls_deinit(s);
             return kc_error_set(err, KC_ERR_TIMEOUT,
-                                "no TLS handshake with broker %s within %d ms",
-                                host, timeout_ms);
+                                "no TLS handshake with broker %s:%d within %d "
+                                "ms",
+                                host, port, timeout_ms);
         }
     }
     *out = s;

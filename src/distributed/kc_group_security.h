@@ -5,9 +5,11 @@
  * already gives librdkafka (kc_worker_admin_base_props), read once.
  *
  * PLAINTEXT, SSL, SASL_PLAINTEXT and SASL_SSL. TLS is GnuTLS with the
- * PEM files librdkafka reads (ssl.ca.location, else the system's trust
- * store; ssl.certificate.location, ssl.key.location, ssl.key.password for
- * a client certificate) and the broker's name checked unless
+ * PEM files librdkafka reads (ssl.ca.location or inline ssl.ca.pem, else
+ * the system's trust store; ssl.certificate.location and ssl.key.location,
+ * or inline ssl.certificate.pem and ssl.key.pem, with ssl.key.password for
+ * a client certificate; Java key stores are refused naming the key) and
+ * the broker's name checked unless
  * ssl.endpoint.identification.algorithm is empty or "none". SASL is
  * libgsasl's PLAIN and SCRAM-SHA-256 and, where this libgsasl has no
  * SCRAM-SHA-512 (Debian 12's 2.2.0), kc_scram.h's over GnuTLS; the
@@ -48,10 +50,10 @@ const char *kc_group_security_mechanism(const kc_group_security_t *sec);
 
 /**
  * @brief A TLS client session on connected socket @p fd (non-blocking) to
- * @p host, handshaken within @p timeout_ms.
+ * @p host (@p port for messages), handshaken within @p timeout_ms.
  */
 kc_err_t kc_group_security_tls_open(const kc_group_security_t *sec, int fd,
-                                    const char *host, int timeout_ms,
+                                    const char *host, int port, int timeout_ms,
                                     gnutls_session_t *out, kc_error_t *err);
 
 /** @brief One SASL client exchange of the mechanism with the credentials. */

@@ -878,7 +878,7 @@ kc_group_conn_t *kc_group_conn_open_secure(const char *host, int port,
     conn->peer = kc_asprintf("%s:%d", host, port);
     arena = kc_arena_new(0);
     if (kc_group_security_uses_tls(sec) &&
-        kc_group_security_tls_open(sec, fd, host, timeout_ms, &conn->tls,
+        kc_group_security_tls_open(sec, fd, host, port, timeout_ms, &conn->tls,
                                    err) != KC_OK) {
         goto fail;
     }

@@ -569,6 +569,21 @@ static void test_group_security_sasl_ssl_scram_members(void **state)
     two_members(b, kv, "saslssl");
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *data = kc_calloc(1, 65536);
+    size_t n;
+
+    if (f == NULL) {
+        fail_msg("cannot read %s", path);
+    }
+    n = fread(data, 1, 65535, f);
+    data[n] = '\0';
+    fclose(f);
+    return data;
+}
+
 /* Open one connection to @p bootstrap with @p kv: NULL with the error's
  * message in @p msg, or the connection. */
 static kc_group_conn_t *open_with(const char *bootstrap, const char *const *kv,
@@ -689,6 +704,19 @@ static void test_group_security_tls_refusals_name_the_reason(void **state)
         fail_msg("without hostname verification: %s", msg);
     }
     kc_group_conn_close(conn);
+    /* librdkafka's inline form of the CA */
+    {
+        char *pem = slurp(ca);
+        const char *const inline_ca[] = {"security.protocol", "SSL",
+                                         "ssl.ca.pem", pem, NULL};
+
+        conn = open_with(b, inline_ca, msg, sizeof(msg));
+        if (conn == NULL) {
+            fail_msg("with ssl.ca.pem: %s", msg);
+        }
+        kc_group_conn_close(conn);
+        kc_free(pem);
+    }
 }
 
 /* A listener that requires a client certificate (scripts/kafka's
@@ -728,6 +756,31 @@ static void test_group_security_client_certificate_members(void **state)
 
     (void)state;
     two_members(b, kv, "mtls");
+    /* librdkafka's inline forms of the certificate and key */
+    {
+        char *cert_pem = slurp(cert);
+        char *key_pem = slurp(key);
+        const char *const inline_kv[] = {"security.protocol",
+                                         "SSL",
+                                         "ssl.ca.location",
+                                         ca,
+                                         "ssl.certificate.pem",
+                                         cert_pem,
+                                         "ssl.key.pem",
+                                         key_pem,
+                                         "ssl.key.password",
+                                         "kc-key-secret",
+                                         NULL};
+        char msg[1024];
+        kc_group_conn_t *conn = open_with(b, inline_kv, msg, sizeof(msg));
+
+        if (conn == NULL) {
+            fail_msg("with ssl.certificate.pem/ssl.key.pem: %s", msg);
+        }
+        kc_group_conn_close(conn);
+        kc_free(cert_pem);
+        kc_free(key_pem);
+    }
     assert_refused(bad_pass, "ssl.key.location", key);
     expect_refusal(b, no_cert, no_cert_says);
 }
