@@ -40,6 +40,7 @@
 #include "distributed/kc_group_wire.h"
 #include "distributed/kc_scram.h"
 #include "util/kc_clock.h"
+#include "util/kc_log.h"
 
 #include <jansson.h>
 
@@ -584,6 +585,96 @@ static char *slurp(const char *path)
     return data;
 }
 
+/* WARN lines about the coordinator, seen on this (the owner's) thread */
+static char g_find_warn[1024];
+static int g_find_warns;
+
+static char *capture_find_warn(void *opaque, const char *msg)
+{
+    (void)opaque;
+    if (strstr(msg, "could not find the coordinator") != NULL) {
+        snprintf(g_find_warn, sizeof(g_find_warn), "%s", msg);
+        g_find_warns++;
+    }
+    return NULL;
+}
+
+/* A member whose password the broker refuses does not crash or join; the
+ * owner's log says why, once. */
+static void test_group_security_member_wrong_password_logs_reason(void **state)
+{
+    const char *b = need_env("KC_SEC_SASL_BOOTSTRAP");
+    const char *const kv[] = {
+        "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism",
+        "SCRAM-SHA-512",     "sasl.username",  "kc",
+        "sasl.password",     "wrong",          NULL};
+    kc_props_t *sec = props_of(kv);
+    kc_opq_t *q;
+    kc_timers_t *timers = kc_timers_new();
+    kc_group_member_conf_t conf = {0};
+    kc_group_member_cbs_t cbs = {0};
+    member_t w;
+    kc_error_t err = {0};
+    int64_t end = kc_clock_now_ms() + BOUND_MS;
+    int ops = 0;
+
+    (void)state;
+    memset(&w, 0, sizeof(w));
+    q = kc_opq_new(0, &err);
+    assert_non_null(q);
+    conf.bootstrap = b;
+    conf.security = sec;
+    conf.group_id = "kc-test-sec-refused";
+    conf.session_timeout_ms = 10000;
+    conf.rebalance_timeout_ms = 20000;
+    conf.heartbeat_interval_ms = 300;
+    conf.protocol = KC_CONNECT_SESSIONED;
+    cbs.opaque = &w;
+    cbs.config_offset = cfg_offset;
+    cbs.config_snapshot = cfg_snapshot;
+    cbs.on_revoked = on_revoked;
+    cbs.on_assigned = on_assigned;
+    w.m = kc_group_member_new(&conf, &cbs, q, timers, &err);
+    assert_non_null(w.m);
+    kc_props_destroy(sec);
+    g_find_warns = 0;
+    kc_log_set_filter(capture_find_warn, NULL);
+    assert_int_equal(kc_group_member_start(w.m, &err), KC_OK);
+    /* the first refusal, then a few retries of the same one */
+    while (g_find_warns == 0 || ops < 4) {
+        int64_t now = kc_clock_now_ms();
+        int64_t next = kc_timers_next(timers);
+        kc_opq_op_t *op;
+
+        if (now > end) {
+            fail_msg("no refusal logged (%d warnings, %d results)",
+                     g_find_warns, ops);
+        }
+        if (next < 0 || next > now + 100) {
+            next = now + 100;
+        }
+        op = kc_opq_pop(q, next);
+        if (op != NULL) {
+            ops += g_find_warns > 0;
+            if (!kc_group_member_handle_op(op)) {
+                op->destroy(op);
+            }
+        }
+        kc_timers_run(timers, kc_clock_now_ms());
+    }
+    kc_log_set_filter(NULL, NULL);
+    print_message("logged: %s\n", g_find_warn);
+    assert_non_null(strstr(g_find_warn, "Authentication failed"));
+    assert_non_null(strstr(g_find_warn, "SCRAM-SHA-512"));
+    assert_int_equal(g_find_warns, 1);
+    assert_false(kc_group_member_stable(w.m));
+    assert_int_equal(kc_group_member_generation(w.m), -1);
+    kc_group_member_stop(w.m);
+    kc_group_member_destroy(w.m);
+    kc_opq_unref(q);
+    kc_timers_destroy(timers);
+}
+
 /* Open one connection to @p bootstrap with @p kv: NULL with the error's
  * message in @p msg, or the connection. */
 static kc_group_conn_t *open_with(const char *bootstrap, const char *const *kv,
@@ -804,6 +895,7 @@ int main(void)
             test_group_security_wrong_password_names_broker_reason),
         cmocka_unit_test(test_group_security_tls_refusals_name_the_reason),
         cmocka_unit_test(test_group_security_client_certificate_members),
+        cmocka_unit_test(test_group_security_member_wrong_password_logs_reason),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
