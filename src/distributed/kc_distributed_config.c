@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "distributed/kc_distributed_config.h"
+#include "distributed/kc_group_security.h"
 #include "runtime/kc_worker_config.h"
 #include "util/kc_str.h"
 
@@ -473,12 +474,40 @@ static void kc_dc_check_across(const kc_props_t *props,
     kc_free(gen_t);
 }
 
+/* The group client speaks to the brokers itself (not through librdkafka):
+ * a mechanism or setting it cannot honour must stop the worker here,
+ * naming the key, rather than at its first join. */
+static void kc_dc_check_security(const kc_props_t *props,
+                                 kc_config_result_t *result)
+{
+    kc_props_t *sec_props = kc_worker_admin_base_props(props);
+    const char *bad_key = NULL;
+    kc_error_t err = {0};
+    kc_group_security_t *sec = kc_group_security_new(sec_props, &bad_key, &err);
+
+    if (sec == NULL) {
+        const char *key = bad_key ? bad_key : "security.protocol";
+        char *prefix = kc_asprintf("invalid config \"%s\": ", key);
+        const char *msg = err.msg;
+
+        /* the issue names the key already */
+        if (strncmp(msg, prefix, strlen(prefix)) == 0) {
+            msg += strlen(prefix);
+        }
+        kc_worker_config_issue(result, key, "%s", msg);
+        kc_free(prefix);
+    }
+    kc_group_security_destroy(sec);
+    kc_props_destroy(sec_props);
+}
+
 kc_err_t kc_distributed_config_check(const struct kc_registry *reg,
                                      const kc_props_t *props,
                                      kc_config_result_t *result)
 {
     kc_worker_config_check_with(reg, kc_dc_defs(), props, result);
     kc_dc_check_across(props, result);
+    kc_dc_check_security(props, result);
     return result->count == 0 ? KC_OK : KC_ERR_INVALID;
 }
 
@@ -510,6 +539,7 @@ kc_err_t kc_distributed_conf_bind(const kc_props_t *props,
         kc_distributed_conf_release(conf);
         return KC_ERR_INVALID;
     }
+    conf->security = kc_worker_admin_base_props(props);
     conf->inter_worker_key_size = -1;
     if (size != NULL) {
         int64_t bits;
@@ -532,4 +562,6 @@ void kc_distributed_conf_release(kc_distributed_conf_t *conf)
     static const kc_config_def_t *const defs[] = {distributed_def, NULL};
 
     kc_config_bind_release(defs, conf);
+    kc_props_destroy(conf->security);
+    conf->security = NULL;
 }

@@ -48,13 +48,18 @@ typedef struct kc_distributed_conf {
     /* not bound: derived by kc_distributed_conf_bind */
     kc_connect_protocol_t protocol;
     int32_t inter_worker_key_size; /* bits; -1: the algorithm's default */
+    /* the worker's Kafka security keys (security.protocol, ssl.*, sasl.*)
+     * for the group client: kc_group_member_conf_t.security */
+    kc_props_t *security;
 } kc_distributed_conf_t;
 
 /**
  * @brief Validate a distributed worker config completely (the keys of
  * every worker as kc_worker_config_check does, the distributed keys, and
  * the checks across keys Apache makes: the signature algorithm among the
- * verification ones, the key size the key algorithm takes). @p reg may be
+ * verification ones, the key size the key algorithm takes, and the
+ * security settings the group client speaks: kc_group_security.h). @p reg
+ * may be
  * NULL to skip the converter classes.
  * @returns KC_OK, or KC_ERR_INVALID with one issue per problem in @p result.
  */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "distributed/kc_group_member.h"
+#include "distributed/kc_group_security.h"
 #include "distributed/kc_group_wire.h"
 #include "util/kc_clock.h"
 
@@ -73,6 +74,7 @@ typedef struct kc_gm_snap {
 struct kc_group_membership {
     /* copied config */
     char *bootstrap;
+    kc_group_security_t *security;
     char *group_id;
     char *client_id;
     char *rest_url;
@@ -91,6 +93,7 @@ struct kc_group_membership {
     bool rejoin_pending;
     bool resume; /* the coordinator moved while stable: heartbeat on */
     int rediscoveries;
+    char *find_err;     /* the last FindCoordinator failure logged at WARN */
     int64_t heartbeats; /* answered without error */
     char *member_id;    /* "" until the coordinator hands one out */
     int32_t generation;
@@ -174,8 +177,8 @@ static void kc_gm_io_find(kc_group_membership_t *m, kc_gm_job_t *job)
             continue;
         }
         *colon = '\0';
-        boot = kc_group_conn_open(hp, atoi(colon + 1), m->client_id, timeout,
-                                  &job->err);
+        boot = kc_group_conn_open_secure(hp, atoi(colon + 1), m->client_id,
+                                         m->security, timeout, &job->err);
         if (boot == NULL) {
             job->rc = job->err.code;
             continue;
@@ -183,8 +186,8 @@ static void kc_gm_io_find(kc_group_membership_t *m, kc_gm_job_t *job)
         job->rc = kc_group_find_coordinator(
             boot, m->group_id, timeout, job->arena, &host, &port, &job->err);
         if (job->rc == KC_OK) {
-            m->coord = kc_group_conn_open(host, port, m->client_id, timeout,
-                                          &job->err);
+            m->coord = kc_group_conn_open_secure(
+                host, port, m->client_id, m->security, timeout, &job->err);
             job->rc = m->coord != NULL ? KC_OK : job->err.code;
         }
         kc_group_conn_close(boot);
@@ -896,10 +899,20 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
     m->inflight = NULL;
     if (job->rc != KC_OK) {
         if (job->type == KC_GM_JOB_FIND) {
-            /* retried every retry.backoff.ms: debug, as Apache logs it */
-            kc_log_debug(KC_GM_LOGGER,
-                         "could not find the coordinator of group %s: %s",
-                         m->group_id, job->err.msg);
+            /* retried every retry.backoff.ms: debug, as Apache logs it,
+             * but a new reason (a refused password, an untrusted
+             * certificate) once at WARN, or it would never be seen */
+            if (m->find_err == NULL || strcmp(m->find_err, job->err.msg)) {
+                kc_log_warn(KC_GM_LOGGER,
+                            "could not find the coordinator of group %s: %s",
+                            m->group_id, job->err.msg);
+                kc_free(m->find_err);
+                m->find_err = kc_strdup(job->err.msg);
+            } else {
+                kc_log_debug(KC_GM_LOGGER,
+                             "could not find the coordinator of group %s: %s",
+                             m->group_id, job->err.msg);
+            }
             kc_gm_retry_later(m, KC_GM_FIND);
         } else {
             kc_gm_coordinator_dead(m, job->err.msg);
@@ -909,6 +922,8 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
     }
     switch (job->type) {
     case KC_GM_JOB_FIND:
+        kc_free(m->find_err);
+        m->find_err = NULL;
         if (m->resume && m->generation >= 0 && !m->rejoin_pending) {
             m->resume = false;
             m->state = KC_GM_STABLE;
@@ -962,6 +977,7 @@ kc_group_membership_t *kc_group_member_new(const kc_group_member_conf_t *conf,
                                            kc_error_t *err)
 {
     kc_group_membership_t *m;
+    kc_group_security_t *security;
 
     if (conf->bootstrap == NULL || conf->group_id == NULL ||
         conf->group_id[0] == '\0') {
@@ -976,7 +992,12 @@ kc_group_membership_t *kc_group_member_new(const kc_group_member_conf_t *conf,
                      "rebalance.timeout.ms must be positive");
         return NULL;
     }
+    security = kc_group_security_new(conf->security, NULL, err);
+    if (security == NULL) {
+        return NULL;
+    }
     m = kc_calloc(1, sizeof(*m));
+    m->security = security;
     m->bootstrap = kc_strdup(conf->bootstrap);
     m->group_id = kc_strdup(conf->group_id);
     m->client_id = kc_strdup(conf->client_id ? conf->client_id : "kconnect");
@@ -1073,6 +1094,8 @@ void kc_group_member_destroy(kc_group_membership_t *m)
     kc_assignor_destroy(m->assignor);
     kc_gm_snap_clear(&m->snap);
     kc_free(m->bootstrap);
+    kc_group_security_destroy(m->security);
+    kc_free(m->find_err);
     kc_free(m->group_id);
     kc_free(m->client_id);
     kc_free(m->rest_url);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include <kconnect/common.h>
+#include <kconnect/config.h>
 
 #include "distributed/kc_assignor.h"
 #include "distributed/kc_connect_protocol.h"
@@ -79,7 +80,11 @@ typedef struct kc_group_member_cbs {
 } kc_group_member_cbs_t;
 
 typedef struct kc_group_member_conf {
-    const char *bootstrap; /* host:port[,host:port...] (PLAINTEXT) */
+    const char *bootstrap; /* host:port[,host:port...] */
+    /* The worker's Kafka security keys (security.protocol, ssl.*, sasl.*,
+     * as kc_worker_admin_base_props gives them; kc_group_security.h);
+     * NULL: PLAINTEXT. Read by kc_group_member_new, not kept. */
+    const kc_props_t *security;
     const char *group_id;
     const char *client_id;
     const char *rest_url; /* advertised in the metadata */

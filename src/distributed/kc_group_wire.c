@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "distributed/kc_group_security.h"
 #include "distributed/kc_group_wire.h"
 
 /* The largest response accepted: a JoinGroup response to a leader holds
@@ -163,6 +164,16 @@ kc_err_t kc_group_wire_leave_group(kc_buf_t *out, int16_t version,
         return KC_ERR_TOO_LARGE;
     }
     return KC_OK;
+}
+
+kc_err_t kc_group_wire_sasl_handshake(kc_buf_t *out, const char *mechanism)
+{
+    return kc_gw_str(out, mechanism) == KC_OK ? KC_OK : KC_ERR_TOO_LARGE;
+}
+
+kc_err_t kc_group_wire_sasl_authenticate(kc_buf_t *out, kc_bytes_t auth)
+{
+    return kc_gw_bytes(out, auth) == KC_OK ? KC_OK : KC_ERR_TOO_LARGE;
 }
 
 /* ---- reading */
@@ -398,10 +409,54 @@ kc_err_t kc_group_wire_read_error(const uint8_t *data, size_t len,
     return KC_OK;
 }
 
+kc_err_t kc_group_wire_read_sasl_handshake(const uint8_t *data, size_t len,
+                                           kc_arena_t *arena, int16_t *error,
+                                           const char *const **mechanisms,
+                                           size_t *n, kc_error_t *err)
+{
+    kc_gw_reader_t r = {data, len, 0, arena, err, "SaslHandshake"};
+    const char **mechs;
+
+    if (kc_gw_i16(&r, "error_code", error) != KC_OK ||
+        kc_gw_count(&r, "mechanisms", 2, n) != KC_OK) {
+        return KC_ERR_INVALID;
+    }
+    mechs = kc_arena_calloc(arena, *n + 1, sizeof(*mechs));
+    for (size_t i = 0; i < *n; i++) {
+        if (kc_gw_getstr(&r, "mechanisms", false, &mechs[i]) != KC_OK) {
+            return KC_ERR_INVALID;
+        }
+    }
+    *mechanisms = mechs;
+    return KC_OK;
+}
+
+kc_err_t kc_group_wire_read_sasl_authenticate(const uint8_t *data, size_t len,
+                                              kc_arena_t *arena,
+                                              kc_sasl_authenticate_resp_t *resp,
+                                              kc_error_t *err)
+{
+    kc_gw_reader_t r = {data, len, 0, arena, err, "SaslAuthenticate"};
+    uint64_t lifetime = 0;
+
+    memset(resp, 0, sizeof(*resp));
+    if (kc_gw_i16(&r, "error_code", &resp->error) != KC_OK ||
+        kc_gw_getstr(&r, "error_message", true, &resp->error_message) !=
+            KC_OK ||
+        kc_gw_getbytes(&r, "auth_bytes", &resp->auth) != KC_OK ||
+        kc_gw_get(&r, "session_lifetime_ms", 8, &lifetime) != KC_OK) {
+        return KC_ERR_INVALID;
+    }
+    resp->session_lifetime_ms = (int64_t)lifetime;
+    return KC_OK;
+}
+
 /* ---- connection */
 
 struct kc_group_conn {
     int fd;
+    gnutls_session_t tls; /* NULL: plain TCP */
+    char *peer;           /* "host:port", for messages */
     int32_t next_correlation;
     char *client_id;
     int16_t leave_version;
@@ -427,17 +482,57 @@ static kc_err_t kc_gw_wait(int fd, short events, int timeout_ms,
     return KC_OK;
 }
 
-static kc_err_t kc_gw_send_all(int fd, const uint8_t *p, size_t n,
-                               int timeout_ms, kc_error_t *err)
+/* A TLS error with the broker's alert when it sent one ("certificate
+ * required" from a listener that wants a client certificate). */
+static kc_err_t kc_gw_tls_error(kc_group_conn_t *conn, const char *what,
+                                ssize_t rc, kc_error_t *err)
+{
+    const char *alert = NULL;
+
+    if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+        rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+        alert = gnutls_alert_get_name(gnutls_alert_get(conn->tls));
+    }
+    return kc_error_set(err, KC_ERR_IO, "could not %s broker %s: %s%s%s%s",
+                        what, conn->peer, gnutls_strerror((int)rc),
+                        alert ? " (" : "", alert ? alert : "",
+                        alert ? ")" : "");
+}
+
+/* gnutls returns E_AGAIN for a non-blocking socket: wait the way it wants */
+static kc_err_t kc_gw_tls_wait(gnutls_session_t tls, int fd, int timeout_ms,
+                               kc_error_t *err)
+{
+    return kc_gw_wait(fd, gnutls_record_get_direction(tls) ? POLLOUT : POLLIN,
+                      timeout_ms, err);
+}
+
+static kc_err_t kc_gw_send_all(kc_group_conn_t *conn, const uint8_t *p,
+                               size_t n, int timeout_ms, kc_error_t *err)
 {
     while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t w;
 
-        if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (kc_gw_wait(fd, POLLOUT, timeout_ms, err) != KC_OK) {
-                return err->code;
+        if (conn->tls != NULL) {
+            w = gnutls_record_send(conn->tls, p, n);
+            if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED) {
+                if (kc_gw_tls_wait(conn->tls, conn->fd, timeout_ms, err) !=
+                    KC_OK) {
+                    return err->code;
+                }
+                continue;
             }
-            continue;
+            if (w < 0) {
+                return kc_gw_tls_error(conn, "send to", w, err);
+            }
+        } else {
+            w = send(conn->fd, p, n, MSG_NOSIGNAL);
+            if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+                if (kc_gw_wait(conn->fd, POLLOUT, timeout_ms, err) != KC_OK) {
+                    return err->code;
+                }
+                continue;
+            }
         }
         if (w <= 0) {
             return kc_error_set(err, KC_ERR_IO,
@@ -450,16 +545,37 @@ static kc_err_t kc_gw_send_all(int fd, const uint8_t *p, size_t n,
     return KC_OK;
 }
 
-static kc_err_t kc_gw_recv_all(int fd, uint8_t *p, size_t n, int timeout_ms,
-                               kc_error_t *err)
+static kc_err_t kc_gw_recv_all(kc_group_conn_t *conn, uint8_t *p, size_t n,
+                               int timeout_ms, kc_error_t *err)
 {
     while (n > 0) {
         ssize_t got;
 
-        if (kc_gw_wait(fd, POLLIN, timeout_ms, err) != KC_OK) {
+        if (conn->tls != NULL) {
+            /* records gnutls already holds need no poll */
+            if (gnutls_record_check_pending(conn->tls) == 0 &&
+                kc_gw_wait(conn->fd, POLLIN, timeout_ms, err) != KC_OK) {
+                return err->code;
+            }
+            got = gnutls_record_recv(conn->tls, p, n);
+            if (got == GNUTLS_E_AGAIN || got == GNUTLS_E_INTERRUPTED) {
+                continue;
+            }
+            if (got < 0) {
+                return kc_gw_tls_error(conn, "read from", got, err);
+            }
+            if (got == 0) {
+                return kc_error_set(err, KC_ERR_IO,
+                                    "the broker closed the connection");
+            }
+            p += got;
+            n -= (size_t)got;
+            continue;
+        }
+        if (kc_gw_wait(conn->fd, POLLIN, timeout_ms, err) != KC_OK) {
             return err->code;
         }
-        got = recv(fd, p, n, 0);
+        got = recv(conn->fd, p, n, 0);
         if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
             continue;
         }
@@ -502,13 +618,13 @@ kc_err_t kc_group_conn_call(kc_group_conn_t *conn, int16_t api_key,
     for (int i = 0; i < 4; i++) {
         frame.data[i] = (uint8_t)(size >> (8 * (3 - i)));
     }
-    rc = kc_gw_send_all(conn->fd, frame.data, frame.len, timeout_ms, err);
+    rc = kc_gw_send_all(conn, frame.data, frame.len, timeout_ms, err);
     kc_buf_release(&frame);
     if (rc != KC_OK) {
         return rc;
     }
     /* response: int32 size, int32 correlation id (header v0), body */
-    rc = kc_gw_recv_all(conn->fd, hdr, 8, timeout_ms, err);
+    rc = kc_gw_recv_all(conn, hdr, 8, timeout_ms, err);
     if (rc != KC_OK) {
         return rc;
     }
@@ -527,7 +643,7 @@ kc_err_t kc_group_conn_call(kc_group_conn_t *conn, int16_t api_key,
                             corr);
     }
     data = kc_arena_alloc(arena, size - 4 + 1);
-    rc = kc_gw_recv_all(conn->fd, data, size - 4, timeout_ms, err);
+    rc = kc_gw_recv_all(conn, data, size - 4, timeout_ms, err);
     if (rc != KC_OK) {
         return rc;
     }
@@ -581,9 +697,153 @@ static int kc_gw_connect(const char *host, int port, int timeout_ms,
     return fd;
 }
 
+/* The mechanisms a broker offers, for a message. */
+static void kc_gw_join_names(const char *const *names, size_t n, char *out,
+                             size_t size)
+{
+    size_t used = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used < size; i++) {
+        int w =
+            snprintf(out + used, size - used, "%s%s", i ? ", " : "", names[i]);
+
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* One SaslAuthenticate round: send @p token, the answer in @p resp. */
+static kc_err_t kc_gw_sasl_round(kc_group_conn_t *conn, const char *host,
+                                 int port, const char *mech, kc_bytes_t token,
+                                 int timeout_ms, kc_arena_t *arena,
+                                 kc_sasl_authenticate_resp_t *resp,
+                                 kc_error_t *err)
+{
+    kc_buf_t body;
+    const uint8_t *data;
+    size_t len;
+    kc_err_t rc;
+
+    kc_buf_init(&body, 0);
+    rc = kc_group_wire_sasl_authenticate(&body, token);
+    if (rc != KC_OK) {
+        kc_buf_release(&body);
+        return kc_error_set(err, rc, "SASL token too large");
+    }
+    rc = kc_group_conn_call(conn, KC_API_SASL_AUTHENTICATE,
+                            KC_VER_SASL_AUTHENTICATE, &body, timeout_ms, arena,
+                            &data, &len, err);
+    kc_buf_release(&body);
+    if (rc == KC_OK) {
+        rc = kc_group_wire_read_sasl_authenticate(data, len, arena, resp, err);
+    }
+    if (rc == KC_OK && resp->error != KC_KERR_NONE) {
+        rc =
+            kc_error_set(err, KC_ERR_KAFKA,
+                         "broker %s:%d refused SASL %s authentication (error "
+                         "%d%s): %s",
+                         host, port, mech, resp->error,
+                         resp->error == KC_KERR_SASL_AUTHENTICATION_FAILED
+                             ? ", SASL_AUTHENTICATION_FAILED"
+                             : "",
+                         resp->error_message != NULL ? resp->error_message
+                                                     : "authentication failed");
+    }
+    return rc;
+}
+
+/* SaslHandshake, then the mechanism's tokens in SaslAuthenticate. */
+static kc_err_t kc_gw_sasl(kc_group_conn_t *conn, const char *host, int port,
+                           const kc_group_security_t *sec, int timeout_ms,
+                           kc_arena_t *arena, kc_error_t *err)
+{
+    const char *mech = kc_group_security_mechanism(sec);
+    kc_sasl_authenticate_resp_t ar;
+    const char *const *mechs;
+    kc_group_sasl_t *ss = NULL;
+    kc_error_t serr = {0};
+    const uint8_t *data;
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    kc_err_t step;
+    kc_buf_t body;
+    size_t n;
+    int16_t error;
+    kc_err_t rc;
+
+    kc_buf_init(&body, 0);
+    rc = kc_group_wire_sasl_handshake(&body, mech);
+    if (rc == KC_OK) {
+        rc = kc_group_conn_call(conn, KC_API_SASL_HANDSHAKE,
+                                KC_VER_SASL_HANDSHAKE, &body, timeout_ms, arena,
+                                &data, &n, err);
+    }
+    kc_buf_release(&body);
+    if (rc == KC_OK) {
+        rc = kc_group_wire_read_sasl_handshake(data, n, arena, &error, &mechs,
+                                               &n, err);
+    }
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if (error != KC_KERR_NONE) {
+        char offered[256];
+
+        kc_gw_join_names(mechs, n, offered, sizeof(offered));
+        return kc_error_set(err, KC_ERR_KAFKA,
+                            "broker %s:%d refused SASL mechanism %s (error "
+                            "%d%s; sasl.mechanism); it offers: %s",
+                            host, port, mech, error,
+                            error == KC_KERR_UNSUPPORTED_SASL_MECHANISM
+                                ? ", UNSUPPORTED_SASL_MECHANISM"
+                                : "",
+                            n > 0 ? offered : "none");
+    }
+    rc = kc_group_security_sasl_start(sec, &ss, err);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    step = kc_group_sasl_step(ss, NULL, 0, &out, &out_len, &serr);
+    for (;;) {
+        bool last = step == KC_OK;
+
+        if (step != KC_OK && step != KC_AGAIN) {
+            rc = kc_error_set(err, KC_ERR_KAFKA,
+                              "SASL %s with broker %s:%d failed: %s", mech,
+                              host, port, serr.msg);
+            break;
+        }
+        if (last && out_len == 0) {
+            break; /* SCRAM: the server's signature checked, nothing to send */
+        }
+        rc =
+            kc_gw_sasl_round(conn, host, port, mech, (kc_bytes_t){out, out_len},
+                             timeout_ms, arena, &ar, err);
+        kc_free(out);
+        out = NULL;
+        if (rc != KC_OK || last) {
+            break;
+        }
+        step = kc_group_sasl_step(ss, ar.auth.data, ar.auth.len, &out, &out_len,
+                                  &serr);
+    }
+    kc_free(out);
+    kc_group_sasl_destroy(ss);
+    return rc;
+}
+
 kc_group_conn_t *kc_group_conn_open(const char *host, int port,
                                     const char *client_id, int timeout_ms,
                                     kc_error_t *err)
+{
+    return kc_group_conn_open_secure(host, port, client_id, NULL, timeout_ms,
+                                     err);
+}
+
+kc_group_conn_t *kc_group_conn_open_secure(const char *host, int port,
+                                           const char *client_id,
+                                           const kc_group_security_t *sec,
+                                           int timeout_ms, kc_error_t *err)
 {
     static const int16_t need[][2] = {
         {KC_API_FIND_COORDINATOR, KC_VER_FIND_COORDINATOR},
@@ -615,7 +875,13 @@ kc_group_conn_t *kc_group_conn_open(const char *host, int port,
     conn->fd = fd;
     conn->next_correlation = 1;
     conn->client_id = kc_strdup(client_id);
+    conn->peer = kc_asprintf("%s:%d", host, port);
     arena = kc_arena_new(0);
+    if (kc_group_security_uses_tls(sec) &&
+        kc_group_security_tls_open(sec, fd, host, port, timeout_ms, &conn->tls,
+                                   err) != KC_OK) {
+        goto fail;
+    }
     kc_buf_init(&empty, 0);
     if (kc_group_conn_call(conn, KC_API_API_VERSIONS, KC_VER_API_VERSIONS,
                            &empty, timeout_ms, arena, &resp, &resp_len,
@@ -652,6 +918,30 @@ kc_group_conn_t *kc_group_conn_open(const char *host, int port,
             apis[j].min_version <= KC_VER_LEAVE_GROUP &&
             apis[j].max_version >= KC_VER_LEAVE_GROUP) {
             conn->leave_version = KC_VER_LEAVE_GROUP;
+        }
+    }
+    if (kc_group_security_mechanism(sec) != NULL) {
+        bool hs = false;
+        bool auth = false;
+
+        for (size_t j = 0; j < n; j++) {
+            hs = hs || (apis[j].api_key == KC_API_SASL_HANDSHAKE &&
+                        apis[j].min_version <= KC_VER_SASL_HANDSHAKE &&
+                        apis[j].max_version >= KC_VER_SASL_HANDSHAKE);
+            auth = auth || (apis[j].api_key == KC_API_SASL_AUTHENTICATE &&
+                            apis[j].min_version <= KC_VER_SASL_AUTHENTICATE &&
+                            apis[j].max_version >= KC_VER_SASL_AUTHENTICATE);
+        }
+        if (!hs || !auth) {
+            kc_error_set(err, KC_ERR_UNSUPPORTED,
+                         "broker %s:%d does not serve SaslHandshake v1 and "
+                         "SaslAuthenticate v1 (is its listener %s?)",
+                         host, port, kc_group_security_protocol(sec));
+            goto fail;
+        }
+        if (kc_gw_sasl(conn, host, port, sec, timeout_ms, arena, err) !=
+            KC_OK) {
+            goto fail;
         }
     }
     kc_arena_destroy(arena);
@@ -761,7 +1051,13 @@ void kc_group_conn_close(kc_group_conn_t *conn)
     if (conn == NULL) {
         return;
     }
+    if (conn->tls != NULL) {
+        /* no close_notify: the socket closes now and a blocking
+         * goodbye could hang on a broker that went away */
+        gnutls_deinit(conn->tls);
+    }
     close(conn->fd);
     kc_free(conn->client_id);
+    kc_free(conn->peer);
     kc_free(conn);
 }

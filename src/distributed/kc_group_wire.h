@@ -9,7 +9,8 @@
  * Versions are the newest non-flexible ones (request header v1, response
  * header v0): FindCoordinator v2, JoinGroup v5, SyncGroup v3, Heartbeat v3,
  * LeaveGroup v3 (v1 where the broker has no v3, as librdkafka's mock
- * cluster), ApiVersions v0. Every broker from 2.3 to 4.x serves them
+ * cluster), ApiVersions v0, and for SASL SaslHandshake v1 and
+ * SaslAuthenticate v1. Every broker from 2.3 to 4.x serves them
  * (Kafka 4.0 dropped only older ones, KIP-896), and the flexible versions
  * add nothing a Connect worker uses (tagged fields, JoinGroup's reason
  * string, SyncGroup's protocol echo). kc_group_conn_open checks them
@@ -29,7 +30,9 @@ enum {
     KC_API_LEAVE_GROUP = 13,
     KC_API_SYNC_GROUP = 14,
     KC_API_API_VERSIONS = 18,
-    KC_API_FIND_COORDINATOR = 10
+    KC_API_FIND_COORDINATOR = 10,
+    KC_API_SASL_HANDSHAKE = 17,
+    KC_API_SASL_AUTHENTICATE = 36
 };
 
 /* The versions this client speaks. */
@@ -39,7 +42,9 @@ enum {
     KC_VER_SYNC_GROUP = 3,
     KC_VER_HEARTBEAT = 3,
     KC_VER_LEAVE_GROUP = 3,
-    KC_VER_API_VERSIONS = 0
+    KC_VER_API_VERSIONS = 0,
+    KC_VER_SASL_HANDSHAKE = 1, /* v1: the tokens go in SaslAuthenticate */
+    KC_VER_SASL_AUTHENTICATE = 1
 };
 
 /* Kafka error codes the group client acts on. */
@@ -50,6 +55,9 @@ enum {
     KC_KERR_NOT_COORDINATOR = 16,
     KC_KERR_ILLEGAL_GENERATION = 22,
     KC_KERR_INCONSISTENT_GROUP_PROTOCOL = 23,
+    KC_KERR_UNSUPPORTED_SASL_MECHANISM = 33,
+    KC_KERR_ILLEGAL_SASL_STATE = 34,
+    KC_KERR_SASL_AUTHENTICATION_FAILED = 58,
     KC_KERR_UNKNOWN_MEMBER_ID = 25,
     KC_KERR_REBALANCE_IN_PROGRESS = 27,
     KC_KERR_MEMBER_ID_REQUIRED = 79
@@ -106,6 +114,13 @@ typedef struct kc_api_version_range {
     int16_t max_version;
 } kc_api_version_range_t;
 
+typedef struct kc_sasl_authenticate_resp {
+    int16_t error;
+    const char *error_message; /* may be NULL */
+    kc_bytes_t auth;           /* the mechanism's next token */
+    int64_t session_lifetime_ms;
+} kc_sasl_authenticate_resp_t;
+
 /* ---- request bodies (appended after the header) */
 
 /** @brief Append a request header v1 (the frame's size is not included). */
@@ -127,6 +142,11 @@ kc_err_t kc_group_wire_heartbeat(kc_buf_t *out, const char *group_id,
 kc_err_t kc_group_wire_leave_group(kc_buf_t *out, int16_t version,
                                    const char *group_id, const char *member_id);
 
+/** @brief SaslHandshake v1: the mechanism the client will use. */
+kc_err_t kc_group_wire_sasl_handshake(kc_buf_t *out, const char *mechanism);
+/** @brief SaslAuthenticate v1: one token of the mechanism. */
+kc_err_t kc_group_wire_sasl_authenticate(kc_buf_t *out, kc_bytes_t auth);
+
 /* ---- response bodies (after the response header). Each returns KC_OK
  * or KC_ERR_INVALID with @p err naming the field; results live in
  * @p arena and never point past @p data + @p len. */
@@ -147,6 +167,15 @@ kc_err_t kc_group_wire_read_join_group(const uint8_t *data, size_t len,
 kc_err_t kc_group_wire_read_sync_group(const uint8_t *data, size_t len,
                                        kc_arena_t *arena, int16_t *error,
                                        kc_bytes_t *assignment, kc_error_t *err);
+/** @brief SaslHandshake v1: the error and the broker's mechanisms. */
+kc_err_t kc_group_wire_read_sasl_handshake(const uint8_t *data, size_t len,
+                                           kc_arena_t *arena, int16_t *error,
+                                           const char *const **mechanisms,
+                                           size_t *n, kc_error_t *err);
+kc_err_t kc_group_wire_read_sasl_authenticate(const uint8_t *data, size_t len,
+                                              kc_arena_t *arena,
+                                              kc_sasl_authenticate_resp_t *resp,
+                                              kc_error_t *err);
 /** @brief Heartbeat v3 (and the top-level error of LeaveGroup v3). */
 kc_err_t kc_group_wire_read_error(const uint8_t *data, size_t len,
                                   int16_t *error, kc_error_t *err);
@@ -163,6 +192,20 @@ typedef struct kc_group_conn kc_group_conn_t;
 kc_group_conn_t *kc_group_conn_open(const char *host, int port,
                                     const char *client_id, int timeout_ms,
                                     kc_error_t *err);
+
+struct kc_group_security;
+
+/**
+ * @brief kc_group_conn_open with security @p sec (kc_group_security.h;
+ * NULL: PLAINTEXT): TLS first when it says so, then ApiVersions, then
+ * with SASL SaslHandshake v1 and SaslAuthenticate v1 rounds as the
+ * mechanism needs. A refusal names the broker's reason (authentication
+ * failed, mechanism not enabled) in @p err.
+ */
+kc_group_conn_t *kc_group_conn_open_secure(const char *host, int port,
+                                           const char *client_id,
+                                           const struct kc_group_security *sec,
+                                           int timeout_ms, kc_error_t *err);
 void kc_group_conn_close(kc_group_conn_t *conn);
 /** @brief The LeaveGroup version this broker takes (3, else 1). */
 int16_t kc_group_conn_leave_version(const kc_group_conn_t *conn);

@@ -86,8 +86,8 @@ static void add_problem(kc_config_result_t *result, kc_error_t *err,
 }
 
 /* sasl.jaas.config=...LoginModule required username="u" password="p"; */
-static void jaas_value(const char *jaas, const char *name, char *out,
-                       size_t size)
+void kc_client_jaas_value(const char *jaas, const char *name, char *out,
+                          size_t size)
 {
     char *pat = kc_asprintf("%s=\"", name);
     const char *p = strstr(jaas, pat);
@@ -174,8 +174,8 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
             char user[256];
             char pass[256];
 
-            jaas_value(value, "username", user, sizeof(user));
-            jaas_value(value, "password", pass, sizeof(pass));
+            kc_client_jaas_value(value, "username", user, sizeof(user));
+            kc_client_jaas_value(value, "password", pass, sizeof(pass));
             if (user[0] == '\0') {
                 add_problem(result, err, &failed, full,
                             "only username=\"...\" password=\"...\" login "

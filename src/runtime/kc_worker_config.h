@@ -165,6 +165,14 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
                               const kc_props_t *props, const char *origin,
                               kc_config_result_t *result, kc_error_t *err);
 
+/**
+ * @brief The option @p name of JAAS line @p jaas (sasl.jaas.config:
+ * "...LoginModule required username=\"u\" password=\"p\";") into @p out,
+ * "" when absent or longer than @p size - 1.
+ */
+void kc_client_jaas_value(const char *jaas, const char *name, char *out,
+                          size_t size);
+
 /** @brief Whether Kafka's security.protocol @p protocol (may be NULL:
  * PLAINTEXT) is SSL or SASL_SSL, the only ones whose clients read ssl.*. */
 bool kc_client_protocol_uses_ssl(const char *protocol);

@@ -97,6 +97,17 @@ static void build_request(const char *id, kc_buf_t *out)
     } else if (strcmp(id, "leave_group_v1") == 0) {
         kc_group_wire_header(out, KC_API_LEAVE_GROUP, 1, 7, "kc-golden");
         kc_group_wire_leave_group(out, 1, "connect-cluster", "m-1");
+    } else if (strcmp(id, "sasl_handshake_v1") == 0) {
+        kc_group_wire_header(out, KC_API_SASL_HANDSHAKE, KC_VER_SASL_HANDSHAKE,
+                             7, "kc-golden");
+        kc_group_wire_sasl_handshake(out, "SCRAM-SHA-256");
+    } else if (strcmp(id, "sasl_authenticate_v1") == 0) {
+        static const char tok[] = "n,,n=kc,r=fyko+d2lbbFgONRv9qkxdawL";
+
+        kc_group_wire_header(out, KC_API_SASL_AUTHENTICATE,
+                             KC_VER_SASL_AUTHENTICATE, 7, "kc-golden");
+        kc_group_wire_sasl_authenticate(
+            out, (kc_bytes_t){(const uint8_t *)tok, sizeof(tok) - 1});
     } else {
         fail_msg("no C request for case %s", id);
     }
@@ -196,6 +207,32 @@ static void check_response(const char *api, const uint8_t *p, size_t len,
             kc_group_wire_read_sync_group(p, len, arena, &error, &a, &err),
             KC_OK);
         check_hex(a, json_object_get(f, "assignment"));
+    } else if (strcmp(api, "SaslHandshake") == 0) {
+        const char *const *mechs;
+        const json_t *want = json_object_get(f, "mechanisms");
+        size_t n;
+
+        assert_int_equal(kc_group_wire_read_sasl_handshake(
+                             p, len, arena, &error, &mechs, &n, &err),
+                         KC_OK);
+        assert_int_equal(n, json_array_size(want));
+        for (size_t i = 0; i < n; i++) {
+            assert_string_equal(mechs[i],
+                                json_string_value(json_array_get(want, i)));
+        }
+    } else if (strcmp(api, "SaslAuthenticate") == 0) {
+        kc_sasl_authenticate_resp_t r;
+
+        assert_int_equal(
+            kc_group_wire_read_sasl_authenticate(p, len, arena, &r, &err),
+            KC_OK);
+        error = r.error;
+        assert_str_or_null(r.error_message,
+                           json_object_get(f, "error_message"));
+        check_hex(r.auth, json_object_get(f, "auth"));
+        assert_int_equal(
+            r.session_lifetime_ms,
+            json_integer_value(json_object_get(f, "session_lifetime_ms")));
     } else {
         assert_string_equal(api, "Heartbeat");
         assert_int_equal(kc_group_wire_read_error(p, len, &error, &err), KC_OK);
@@ -227,6 +264,17 @@ static void check_response(const char *api, const uint8_t *p, size_t len,
 
             rc = kc_group_wire_read_sync_group(copy, cut, arena, &error, &a,
                                                &err);
+        } else if (strcmp(api, "SaslHandshake") == 0) {
+            const char *const *mechs;
+            size_t n;
+
+            rc = kc_group_wire_read_sasl_handshake(copy, cut, arena, &error,
+                                                   &mechs, &n, &err);
+        } else if (strcmp(api, "SaslAuthenticate") == 0) {
+            kc_sasl_authenticate_resp_t r;
+
+            rc = kc_group_wire_read_sasl_authenticate(copy, cut, arena, &r,
+                                                      &err);
         } else {
             rc = kc_group_wire_read_error(copy, cut, &error, &err);
         }
@@ -279,8 +327,8 @@ static void test_group_wire_matches_kafka_clients_golden(void **state)
     free(line); /* getline's buffer comes from libc */
     fclose(f);
     kc_arena_destroy(arena);
-    assert_int_equal(requests, 7);
-    assert_int_equal(responses, 7);
+    assert_int_equal(requests, 9);
+    assert_int_equal(responses, 10);
 }
 
 int main(void)

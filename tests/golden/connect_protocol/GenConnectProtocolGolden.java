@@ -9,6 +9,7 @@
  */
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -22,6 +23,10 @@ import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -270,6 +275,30 @@ public class GenConnectProtocolGolden {
         responseCase("heartbeat_v3_rebalancing", "Heartbeat", (short) 3,
                 new HeartbeatResponseData().setThrottleTimeMs(0).setErrorCode((short) 27),
                 "{\"error\":27}");
+        /* SASL, as the group client authenticates (SCRAM's first token) */
+        requestCase("sasl_handshake_v1", ApiKeys.SASL_HANDSHAKE, (short) 1,
+                new SaslHandshakeRequestData().setMechanism("SCRAM-SHA-256"));
+        requestCase("sasl_authenticate_v1", ApiKeys.SASL_AUTHENTICATE, (short) 1,
+                new SaslAuthenticateRequestData().setAuthBytes(
+                        "n,,n=kc,r=fyko+d2lbbFgONRv9qkxdawL".getBytes(StandardCharsets.UTF_8)));
+        responseCase("sasl_handshake_v1_unsupported", "SaslHandshake", (short) 1,
+                new SaslHandshakeResponseData().setErrorCode((short) 33)
+                        .setMechanisms(List.of("PLAIN", "SCRAM-SHA-512")),
+                "{\"error\":33,\"mechanisms\":[\"PLAIN\",\"SCRAM-SHA-512\"]}");
+        responseCase("sasl_authenticate_v1_token", "SaslAuthenticate", (short) 1,
+                new SaslAuthenticateResponseData().setErrorCode((short) 0).setErrorMessage(null)
+                        .setAuthBytes(new byte[] {'r', '=', 'x', 0, (byte) 0xff})
+                        .setSessionLifetimeMs(3600000L),
+                "{\"error\":0,\"error_message\":null,\"auth\":\"723d7800ff\","
+                        + "\"session_lifetime_ms\":3600000}");
+        responseCase("sasl_authenticate_v1_failed", "SaslAuthenticate", (short) 1,
+                new SaslAuthenticateResponseData().setErrorCode((short) 58)
+                        .setErrorMessage("Authentication failed during authentication due to "
+                                + "invalid credentials with SASL mechanism SCRAM-SHA-256")
+                        .setAuthBytes(new byte[0]).setSessionLifetimeMs(0L),
+                "{\"error\":58,\"error_message\":\"Authentication failed during authentication "
+                        + "due to invalid credentials with SASL mechanism SCRAM-SHA-256\","
+                        + "\"auth\":\"\",\"session_lifetime_ms\":0}");
     }
 
     public static void main(String[] args) throws Exception {
