@@ -254,6 +254,51 @@ static kc_err_t kc_gs_load_sasl(kc_group_security_t *sec,
     return KC_OK;
 }
 
+/* The ssl.* and sasl.* keys the group client applies; any other one the
+ * worker hands its Kafka clients (ssl.cipher.suites, ssl.curves.list,
+ * sasl.oauthbearer.*, ...) would be silently ignored here, so it is
+ * refused instead. */
+static const char *const kc_gs_known_keys[] = {
+    "ssl.ca.location",  "ssl.certificate.location",
+    "ssl.key.location", "ssl.key.password",
+    "ssl.ca.pem",       "ssl.certificate.pem",
+    "ssl.key.pem",      "ssl.endpoint.identification.algorithm",
+    "sasl.mechanism",   "sasl.mechanisms",
+    "sasl.jaas.config", "sasl.username",
+    "sasl.password",
+};
+
+static kc_err_t kc_gs_check_unknown(const kc_group_security_t *sec,
+                                    const kc_props_t *props, const char **key,
+                                    kc_error_t *err)
+{
+    bool sasl = strncmp(sec->protocol, "SASL_", 5) == 0;
+
+    for (size_t i = 0; props != NULL && i < kc_props_count(props); i++) {
+        const char *k = kc_props_key_at(props, i);
+        bool known = false;
+
+        /* settings of a layer the protocol does not use do not matter */
+        if (!((sec->tls && strncmp(k, "ssl.", 4) == 0) ||
+              (sasl && strncmp(k, "sasl.", 5) == 0))) {
+            continue;
+        }
+        for (size_t j = 0; j < KC_ARRAY_LEN(kc_gs_known_keys); j++) {
+            known = known || strcmp(k, kc_gs_known_keys[j]) == 0;
+        }
+        if (!known) {
+            *key = k;
+            return kc_error_set(err, KC_ERR_UNSUPPORTED,
+                                "invalid config \"%s\": not supported by "
+                                "kconnect's group client (distributed mode), "
+                                "which would otherwise ignore it; remove it "
+                                "or run the worker in standalone mode",
+                                k);
+        }
+    }
+    return KC_OK;
+}
+
 kc_group_security_t *kc_group_security_new(const kc_props_t *props,
                                            const char **bad_key,
                                            kc_error_t *err)
@@ -284,6 +329,9 @@ kc_group_security_t *kc_group_security_new(const kc_props_t *props,
         return kc_gs_fail(sec, bad_key, key);
     }
     if (sec->tls && kc_gs_load_tls(sec, props, &key, err) != KC_OK) {
+        return kc_gs_fail(sec, bad_key, key);
+    }
+    if (kc_gs_check_unknown(sec, props, &key, err) != KC_OK) {
         return kc_gs_fail(sec, bad_key, key);
     }
     return sec;

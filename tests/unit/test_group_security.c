@@ -145,6 +145,37 @@ static void test_group_security_bad_settings_name_the_key(void **state)
     assert_refused(jks, "ssl.truststore.location", "Java key stores");
 }
 
+/* A setting the Kafka clients honour but the group client cannot apply is
+ * refused, not silently left out of the group connection. */
+static void test_group_security_unapplied_settings_refused(void **state)
+{
+    const char *const ciphers[] = {"security.protocol", "SSL",
+                                   "ssl.cipher.suites",
+                                   "ECDHE-RSA-AES128-GCM-SHA256", NULL};
+    const char *const oauth[] = {"security.protocol",
+                                 "SASL_PLAINTEXT",
+                                 "sasl.mechanism",
+                                 "PLAIN",
+                                 "sasl.jaas.config",
+                                 JAAS_OK,
+                                 "sasl.oauthbearer.config",
+                                 "x",
+                                 NULL};
+    /* ssl.* does not matter to a connection without TLS */
+    const char *const plain_ssl[] = {"security.protocol", "PLAINTEXT",
+                                     "ssl.cipher.suites", "X", NULL};
+    kc_props_t *p = props_of(plain_ssl);
+    kc_error_t err = {0};
+    kc_group_security_t *sec = kc_group_security_new(p, NULL, &err);
+
+    (void)state;
+    assert_refused(ciphers, "ssl.cipher.suites", "group client");
+    assert_refused(oauth, "sasl.oauthbearer.config", "group client");
+    assert_non_null(sec);
+    kc_group_security_destroy(sec);
+    kc_props_destroy(p);
+}
+
 static void test_group_security_accepted_settings(void **state)
 {
     const char *const cases[][9] = {
@@ -881,6 +912,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_security_unsupported_mechanisms_refused),
         cmocka_unit_test(test_group_security_bad_settings_name_the_key),
+        cmocka_unit_test(test_group_security_unapplied_settings_refused),
         cmocka_unit_test(test_group_security_accepted_settings),
         cmocka_unit_test(test_group_security_distributed_config_refuses_gssapi),
         cmocka_unit_test(
