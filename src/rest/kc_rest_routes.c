@@ -5,6 +5,7 @@
  */
 #include "kc_internal.h"
 
+#include "rest/kc_rest_forward.h"
 #include "rest/kc_rest_loggers.h"
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_ui.h"
@@ -46,6 +47,11 @@ static void kc_fail(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err,
 {
     int status;
 
+    /* Distributed mode: the leader's business, or a rebalance. */
+    if (kc_rest_forward(ctx, rc, err)) {
+        json_decref(body);
+        return;
+    }
     switch (rc) {
     case KC_ERR_NOT_FOUND:
         status = 404;
@@ -133,8 +139,7 @@ static json_t *kc_body(kc_rest_ctx_t *ctx, bool want_object)
     return body;
 }
 
-/* "http://host/connectors/<name>", as Jersey resolves Location. */
-static char *kc_location(const kc_rest_ctx_t *ctx, const char *name)
+char *kc_rest_location(const kc_rest_ctx_t *ctx, const char *name)
 {
     kc_buf_t buf;
     static const char hexd[] = "0123456789ABCDEF";
@@ -293,7 +298,7 @@ static void kc_h_connectors_create(kc_rest_ctx_t *ctx)
     rc = kc_herder_put_config(ctx->h, name, config, false, state, &created,
                               &out, &err);
     if (rc == KC_OK) {
-        ctx->resp->location = kc_location(ctx, name);
+        ctx->resp->location = kc_rest_location(ctx, name);
     }
     kc_answer(ctx, rc, &err, out, 201);
     kc_free(name);
@@ -349,7 +354,7 @@ static void kc_h_config_put(kc_rest_ctx_t *ctx)
     rc = kc_herder_put_config(ctx->h, name, body, true, NULL, &created, &out,
                               &err);
     if (rc == KC_OK && created) {
-        ctx->resp->location = kc_location(ctx, name);
+        ctx->resp->location = kc_rest_location(ctx, name);
     }
     kc_answer(ctx, rc, &err, out, created ? 201 : 200);
     json_decref(body);

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Distributed mode's forwarding (kc_rest_forward): a herder that answers
+ * "not the leader" makes the REST layer send the request to the leader
+ * (a stub server here) and answer what the leader answered; the 409s and
+ * 500s are Apache's (HerderRequestHandler, RestClient).
+ */
+#include "kc_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "herder/kc_herder_core.h"
+#include "kc_test_http_stub.h"
+#include "rest/kc_rest_client.h"
+#include "rest/kc_rest_forward.h"
+#include "rest/kc_rest_routes.h"
+
+/* A herder that fails every op as the test says. */
+typedef struct fake_herder {
+    kc_herder_t base;
+    kc_err_t rc;
+    unsigned flags;
+    const char *msg;
+    const char *leader; /* NULL: no known leader */
+    int ops;
+} fake_herder_t;
+
+static kc_err_t fake_submit(kc_herder_t *h, kc_op_t *op, int64_t timeout_ms,
+                            kc_op_t **reply, kc_error_t *err)
+{
+    fake_herder_t *f = (fake_herder_t *)h;
+
+    (void)timeout_ms;
+    (void)err;
+    f->ops++;
+    kc_error_clear(&op->err);
+    op->rc = f->rc;
+    if (f->rc != KC_OK) {
+        kc_error_set(&op->err, f->rc, "%s", f->msg);
+        op->err.flags = f->flags;
+    }
+    *reply = op;
+    return KC_OK;
+}
+
+static char *fake_leader_url(kc_herder_t *h)
+{
+    fake_herder_t *f = (fake_herder_t *)h;
+
+    return f->leader != NULL ? kc_strdup(f->leader) : NULL;
+}
+
+static const kc_herder_vt_t fake_vt = {
+    .submit = fake_submit,
+    .leader_url = fake_leader_url,
+};
+
+typedef struct fixture {
+    fake_herder_t fh;
+    kc_stub_t stub;
+    char leader[96];
+    kc_rest_client_t *client;
+    kc_rest_options_t opts;
+    kc_rest_response_t resp;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = kc_calloc(1, sizeof(*f));
+    kc_error_t err;
+
+    kc_stub_start(&f->stub);
+    snprintf(f->leader, sizeof(f->leader), "%s/", f->stub.base);
+    f->fh.base.vt = &fake_vt;
+    f->fh.base.timeout_ms = 5000;
+    f->fh.rc = KC_ERR_CONFLICT;
+    f->fh.flags = KC_HERDER_F_NOT_LEADER;
+    f->fh.msg = "This worker is not able to communicate with the leader";
+    f->fh.leader = f->leader;
+    f->client = kc_rest_client_new(NULL, 0, &err);
+    f->opts.public_enabled = true;
+    f->opts.admin_enabled = true;
+    f->opts.client = f->client;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+
+    kc_rest_response_release(&f->resp);
+    kc_rest_client_destroy(f->client);
+    kc_stub_stop(&f->stub);
+    kc_free(f);
+    return 0;
+}
+
+/* Route @p method @p target ("path?query") with @p body through the
+ * fixture's options; the answer is in f->resp. */
+static void call(fixture_t *f, const char *method, const char *target,
+                 const char *body, const char *auth)
+{
+    char *copy = kc_strdup(target);
+    char *q = strchr(copy, '?');
+    kc_rest_arg_t args[8];
+    size_t nargs = 0;
+    kc_rest_request_t req;
+
+    memset(&req, 0, sizeof(req));
+    if (q != NULL) {
+        char *save = NULL;
+
+        *q++ = '\0';
+        for (char *tok = strtok_r(q, "&", &save); tok != NULL && nargs < 8;
+             tok = strtok_r(NULL, "&", &save)) {
+            char *eq = strchr(tok, '=');
+
+            if (eq != NULL) {
+                *eq = '\0';
+            }
+            args[nargs].key = tok;
+            args[nargs].value = eq != NULL ? eq + 1 : "";
+            nargs++;
+        }
+    }
+    req.method = method;
+    req.path = copy;
+    req.args = args;
+    req.nargs = nargs;
+    req.host = "worker-b:8083";
+    req.content_type = body != NULL ? "application/json" : NULL;
+    req.body = body;
+    req.body_len = body != NULL ? strlen(body) : 0;
+    req.authorization = auth;
+    kc_rest_response_release(&f->resp);
+    kc_rest_route(&f->fh.base, &f->opts, &req, &f->resp);
+    kc_free(copy);
+}
+
+static const char *resp_message(const fixture_t *f)
+{
+    return json_string_value(json_object_get(f->resp.body, "message"));
+}
+
+/* A client's POST /connectors on a follower reaches the leader with
+ * forward=true, its body and its Authorization; the leader's 201 and body
+ * come back, with our own Location. */
+static void test_forward_sends_create_to_the_leader(void **state)
+{
+    fixture_t *f = *state;
+    const char *body =
+        "{\"name\":\"x\",\"config\":{\"connector.class\":\"C\"}}";
+    const char *answer = "{\"name\":\"x\",\"config\":{\"connector.class\":"
+                         "\"C\",\"name\":\"x\"},\"tasks\":[],\"type\":"
+                         "\"source\"}";
+
+    f->stub.status = 201;
+    f->stub.body = answer;
+    call(f, "POST", "/connectors", body, "Basic dTpw");
+    assert_int_equal(f->resp.status, 201);
+    assert_string_equal(
+        json_string_value(json_object_get(f->resp.body, "type")), "source");
+    assert_string_equal(f->resp.location, "http://worker-b:8083/connectors/x");
+    assert_string_equal(f->stub.method, "POST");
+    assert_string_equal(f->stub.url, "/connectors");
+    assert_string_equal(f->stub.query, "forward=true");
+    assert_string_equal(f->stub.auth, "Basic dTpw");
+    assert_int_equal(f->stub.req_body.len, strlen(body));
+    assert_memory_equal(f->stub.req_body.data, body, strlen(body));
+}
+
+/* A request already forwarded once (forward=true) goes on with
+ * forward=false: two hops at most. */
+static void test_forward_second_hop_sends_forward_false(void **state)
+{
+    fixture_t *f = *state;
+
+    f->stub.status = 204;
+    call(f, "DELETE", "/connectors/x?forward=true", NULL, NULL);
+    assert_int_equal(f->resp.status, 204);
+    assert_null(f->resp.body);
+    assert_string_equal(f->stub.method, "DELETE");
+    assert_string_equal(f->stub.url, "/connectors/x");
+    assert_string_equal(f->stub.query, "forward=false");
+    assert_string_equal(f->stub.auth, "");
+}
+
+/* forward=false and still not the leader: Apache's 409, nothing sent. */
+static void test_forward_false_is_not_forwarded_again(void **state)
+{
+    fixture_t *f = *state;
+
+    call(f, "PUT", "/connectors/x/stop?forward=false", NULL, NULL);
+    assert_int_equal(f->resp.status, 409);
+    assert_string_equal(resp_message(f),
+                        "Cannot complete request because of a conflicting "
+                        "operation (e.g. worker rebalance)");
+    assert_int_equal(
+        json_integer_value(json_object_get(f->resp.body, "error_code")), 409);
+    assert_int_equal(atomic_load(&f->stub.requests), 0);
+}
+
+static void test_forward_without_a_known_leader_is_409(void **state)
+{
+    fixture_t *f = *state;
+
+    f->fh.leader = NULL;
+    call(f, "POST", "/connectors/x/tasks/0/restart", NULL, NULL);
+    assert_int_equal(f->resp.status, 409);
+    assert_string_equal(resp_message(f),
+                        "Cannot complete request momentarily due to no known "
+                        "leader URL, likely because a rebalance was "
+                        "underway.");
+    assert_int_equal(atomic_load(&f->stub.requests), 0);
+}
+
+static void test_forward_rebalance_needed_is_409(void **state)
+{
+    fixture_t *f = *state;
+
+    f->fh.flags = KC_HERDER_F_REBALANCING;
+    call(f, "PUT", "/connectors/x/config", "{\"connector.class\":\"C\"}", NULL);
+    assert_int_equal(f->resp.status, 409);
+    assert_string_equal(resp_message(f),
+                        "Cannot complete request momentarily due to stale "
+                        "configuration (typically caused by a concurrent "
+                        "config change)");
+    assert_int_equal(atomic_load(&f->stub.requests), 0);
+}
+
+/* The leader's error keeps its status, error_code and message
+ * (RestClient throws ConnectRestException(status, errorCode, message)). */
+static void test_forward_passes_the_leaders_error_through(void **state)
+{
+    fixture_t *f = *state;
+
+    f->stub.status = 404;
+    f->stub.body = "{\"error_code\":404,\"message\":\"Connector x not found\"}";
+    call(f, "PATCH", "/connectors/x/config", "{\"a\":\"b\"}", NULL);
+    assert_int_equal(f->resp.status, 404);
+    assert_int_equal(
+        json_integer_value(json_object_get(f->resp.body, "error_code")), 404);
+    assert_string_equal(resp_message(f), "Connector x not found");
+    assert_string_equal(f->stub.method, "PATCH");
+}
+
+/* A restart passes includeTasks/onlyFailed on (Apache's queryParameters);
+ * other parameters are not passed. */
+static void test_forward_restart_passes_its_parameters(void **state)
+{
+    fixture_t *f = *state;
+
+    f->stub.status = 202;
+    f->stub.body = "{\"name\":\"x\",\"connector\":{\"state\":\"RESTARTING\","
+                   "\"worker_id\":\"a:8083\"},\"tasks\":[],\"type\":\"sink\"}";
+    call(f, "POST", "/connectors/x/restart?includeTasks=true&other=1", NULL,
+         NULL);
+    assert_int_equal(f->resp.status, 202);
+    assert_string_equal(f->stub.query,
+                        "forward=true&includeTasks=true&onlyFailed=false");
+    assert_null(f->resp.location);
+
+    /* A plain restart forwards no parameters. */
+    f->stub.status = 204;
+    f->stub.body = NULL;
+    call(f, "POST", "/connectors/x/restart?other=1", NULL, NULL);
+    assert_int_equal(f->resp.status, 204);
+    assert_string_equal(f->stub.query, "forward=true");
+}
+
+/* A leader nobody can reach: RestClient's 500. */
+static void test_forward_to_an_unreachable_leader_is_500(void **state)
+{
+    fixture_t *f = *state;
+    struct sockaddr_in sa;
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    close(fd);
+    snprintf(f->leader, sizeof(f->leader), "http://127.0.0.1:%d/",
+             ntohs(sa.sin_port));
+    call(f, "DELETE", "/connectors/x/offsets", NULL, NULL);
+    assert_int_equal(f->resp.status, 500);
+    assert_non_null(
+        strstr(resp_message(f), "IO Error trying to forward REST request: "));
+}
+
+/* Reads are answered locally (Apache's completeRequest): a GET whose
+ * herder call says "not the leader" is not forwarded. */
+static void test_forward_only_routes_apache_forwards(void **state)
+{
+    fixture_t *f = *state;
+
+    call(f, "GET", "/connectors/x/config", NULL, NULL);
+    assert_int_equal(f->resp.status, 409);
+    assert_string_equal(resp_message(f), f->fh.msg);
+    /* pause and resume are written by any worker in Apache */
+    call(f, "PUT", "/connectors/x/pause", NULL, NULL);
+    assert_int_equal(f->resp.status, 409);
+    assert_int_equal(atomic_load(&f->stub.requests), 0);
+}
+
+/* The client's path picks the path, never the host: an encoded
+ * "@evil" or "//evil" stays in the leader's path. */
+static void test_forward_url_keeps_the_leaders_host(void **state)
+{
+    char *u;
+
+    (void)state;
+    u = kc_rest_forward_url("http://10.0.0.1:8083/",
+                            "/connectors/a%2F%2Fevil.example%40x", true, NULL);
+    assert_string_equal(u, "http://10.0.0.1:8083/connectors/"
+                           "a%2F%2Fevil.example%40x?forward=true");
+    kc_free(u);
+    /* Bytes a URL may not hold are escaped, not passed to libcurl raw. */
+    u = kc_rest_forward_url("http://h:1", "/connectors/a b\r\n#?", false,
+                            "includeTasks=true&onlyFailed=false");
+    assert_string_equal(u, "http://h:1/connectors/a%20b%0D%0A%23%3F"
+                           "?forward=false&includeTasks=true&onlyFailed=false");
+    kc_free(u);
+}
+
+/* The leader's answer is bounded. */
+static void test_forward_refuses_an_oversized_answer(void **state)
+{
+    fixture_t *f = *state;
+    kc_error_t err;
+
+    kc_rest_client_destroy(f->client);
+    f->client = kc_rest_client_new(NULL, 256, &err);
+    f->opts.client = f->client;
+    f->stub.status = 200;
+    f->stub.body = "{\"message\":\"0123456789012345678901234567890123456789\"}";
+    f->stub.body_repeat = 20;
+    call(f, "DELETE", "/connectors/x/offsets", NULL, NULL);
+    assert_int_equal(f->resp.status, 500);
+    assert_non_null(strstr(resp_message(f), "exceeds 256 bytes"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_forward_sends_create_to_the_leader,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_second_hop_sends_forward_false, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_false_is_not_forwarded_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_without_a_known_leader_is_409, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forward_rebalance_needed_is_409,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_passes_the_leaders_error_through, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_restart_passes_its_parameters, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_to_an_unreachable_leader_is_500, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_forward_only_routes_apache_forwards, setup, teardown),
+        cmocka_unit_test(test_forward_url_keeps_the_leaders_host),
+        cmocka_unit_test_setup_teardown(
+            test_forward_refuses_an_oversized_answer, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
