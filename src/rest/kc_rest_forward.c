@@ -198,8 +198,12 @@ bool kc_rest_forward(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err)
     char *auth = NULL;
     int forward;
 
+    /* The internal endpoints forward too (InternalClusterResource), with
+     * the Authorization header only: Apache does not pass the signature
+     * on, so a leader that checks signatures refuses such a request. */
     if (rc != KC_ERR_CONFLICT || ctx->row == NULL ||
-        ctx->row->access != KC_REST_FORWARD) {
+        (ctx->row->access != KC_REST_FORWARD &&
+         ctx->row->access != KC_REST_INTERNAL)) {
         return false;
     }
     if (err->flags & KC_HERDER_F_REBALANCING) {

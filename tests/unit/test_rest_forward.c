@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "distributed/kc_request_sig.h"
 #include "herder/kc_herder_core.h"
 #include "kc_test_http_stub.h"
 #include "rest/kc_rest_client.h"
@@ -29,7 +30,33 @@ typedef struct fake_herder {
     const char *msg;
     const char *leader; /* NULL: no known leader */
     int ops;
+    /* the internal endpoints, as a distributed herder serves them */
+    const uint8_t *key; /* the session key; NULL: none yet */
+    size_t key_len;
+    json_t *tasks; /* what the last KC_OP_PUT_TASK_CONFIGS carried */
 } fake_herder_t;
+
+static const char *const fake_algorithms[] = {"HmacSHA256", "HmacSHA512"};
+
+/* Signature first, then the leader check, as DistributedHerder. */
+static kc_err_t fake_internal_op(kc_herder_t *h, kc_op_t *op)
+{
+    fake_herder_t *f = (fake_herder_t *)h;
+    kc_err_t rc = kc_request_sig_verify(op->sig, fake_algorithms, 2, f->key,
+                                        f->key_len, &op->err);
+
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if (f->rc != KC_OK) {
+        kc_error_set(&op->err, f->rc, "%s", f->msg);
+        op->err.flags = f->flags;
+        return f->rc;
+    }
+    json_decref(f->tasks);
+    f->tasks = json_incref(op->in);
+    return KC_OK;
+}
 
 static kc_err_t fake_submit(kc_herder_t *h, kc_op_t *op, int64_t timeout_ms,
                             kc_op_t **reply, kc_error_t *err)
@@ -40,6 +67,12 @@ static kc_err_t fake_submit(kc_herder_t *h, kc_op_t *op, int64_t timeout_ms,
     (void)err;
     f->ops++;
     kc_error_clear(&op->err);
+    if (op->type == KC_OP_PUT_TASK_CONFIGS || op->type == KC_OP_FENCE) {
+        /* the core's dispatch: vt->internal_op, or standalone's refusal */
+        op->rc = kc_herder_execute(h, op);
+        *reply = op;
+        return KC_OK;
+    }
     op->rc = f->rc;
     if (f->rc != KC_OK) {
         kc_error_set(&op->err, f->rc, "%s", f->msg);
@@ -59,6 +92,12 @@ static char *fake_leader_url(kc_herder_t *h)
 static const kc_herder_vt_t fake_vt = {
     .submit = fake_submit,
     .leader_url = fake_leader_url,
+    .internal_op = fake_internal_op,
+};
+
+/* As the standalone herder: no leader, no internal_op. */
+static const kc_herder_vt_t standalone_vt = {
+    .submit = fake_submit,
 };
 
 typedef struct fixture {
@@ -98,14 +137,16 @@ static int teardown(void **state)
     kc_rest_response_release(&f->resp);
     kc_rest_client_destroy(f->client);
     kc_stub_stop(&f->stub);
+    json_decref(f->fh.tasks);
     kc_free(f);
     return 0;
 }
 
 /* Route @p method @p target ("path?query") with @p body through the
  * fixture's options; the answer is in f->resp. */
-static void call(fixture_t *f, const char *method, const char *target,
-                 const char *body, const char *auth)
+static void call_signed(fixture_t *f, const char *method, const char *target,
+                        const char *body, const char *auth, const char *sig,
+                        const char *sig_alg)
 {
     char *copy = kc_strdup(target);
     char *q = strchr(copy, '?');
@@ -139,9 +180,17 @@ static void call(fixture_t *f, const char *method, const char *target,
     req.body = body;
     req.body_len = body != NULL ? strlen(body) : 0;
     req.authorization = auth;
+    req.signature = sig;
+    req.signature_algorithm = sig_alg;
     kc_rest_response_release(&f->resp);
     kc_rest_route(&f->fh.base, &f->opts, &req, &f->resp);
     kc_free(copy);
+}
+
+static void call(fixture_t *f, const char *method, const char *target,
+                 const char *body, const char *auth)
+{
+    call_signed(f, method, target, body, auth, NULL, NULL);
 }
 
 static const char *resp_message(const fixture_t *f)
@@ -349,6 +398,152 @@ static void test_forward_refuses_an_oversized_answer(void **state)
     assert_non_null(strstr(resp_message(f), "exceeds 256 bytes"));
 }
 
+/* ---- the internal endpoints ------------------------------------------- */
+
+static const uint8_t session_key[] = {0x5e, 0x55, 0x10, 0x4e, 0x6b, 0x65,
+                                      0x79, 0x21, 0x00, 0xff, 0x7f, 0x80};
+static const char task_body[] =
+    "[{\"task.class\":\"org.apache.kafka.connect.file."
+    "FileStreamSourceTask\",\"file\":\"/tmp/in\",\"topic\":\"t\"}]";
+
+/* The signature header's value for @p body under @p key (caller frees). */
+static char *sign(const char *alg, const uint8_t *key, size_t key_len,
+                  const char *body)
+{
+    kc_error_t err;
+    char *sig =
+        kc_request_sig_sign(alg, key, key_len, body, strlen(body), &err);
+
+    assert_non_null(sig);
+    return sig;
+}
+
+/* Apache's StandaloneHerder throws UnsupportedOperationException: 500. */
+static void test_internal_endpoints_in_standalone_mode(void **state)
+{
+    fixture_t *f = *state;
+
+    f->fh.base.vt = &standalone_vt;
+    call(f, "POST", "/connectors/c/tasks", task_body, NULL);
+    assert_int_equal(f->resp.status, 500);
+    assert_string_equal(resp_message(f),
+                        "Kafka Connect in standalone mode does not support "
+                        "externally setting task configurations.");
+    call(f, "PUT", "/connectors/c/fence", NULL, NULL);
+    assert_int_equal(f->resp.status, 500);
+    assert_string_equal(resp_message(f),
+                        "Kafka Connect in standalone mode does not support "
+                        "exactly-once source connectors.");
+    /* The headers are read before the herder is asked (fromHeaders is an
+     * argument of putTaskConfigs): 400 even in standalone mode. */
+    f->fh.ops = 0;
+    call_signed(f, "POST", "/connectors/c/tasks", task_body, NULL, "AAAA",
+                "HmacFoo");
+    assert_int_equal(f->resp.status, 400);
+    assert_string_equal(resp_message(f), "Algorithm HmacFoo not available");
+    call_signed(f, "PUT", "/connectors/c/fence", NULL, NULL, "ab=c",
+                "HmacSHA256");
+    assert_int_equal(f->resp.status, 400);
+    assert_string_equal(resp_message(f),
+                        "Input byte array has wrong 4-byte ending unit");
+    assert_int_equal(f->fh.ops, 0);
+}
+
+/* A leader with a session key: a request signed with it is served
+ * (204), the herder gets the task configs. */
+static void test_internal_tasks_signed_with_the_session_key(void **state)
+{
+    fixture_t *f = *state;
+    char *sig = sign("HmacSHA512", session_key, sizeof(session_key), task_body);
+
+    f->fh.rc = KC_OK;
+    f->fh.key = session_key;
+    f->fh.key_len = sizeof(session_key);
+    call_signed(f, "POST", "/connectors/c/tasks", task_body, NULL, sig,
+                "HmacSHA512");
+    assert_int_equal(f->resp.status, 204);
+    assert_null(f->resp.body);
+    assert_int_equal(json_array_size(f->fh.tasks), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(f->fh.tasks, 0), "topic")),
+                        "t");
+    kc_free(sig);
+}
+
+/* DistributedHerder's answers: unsigned 400, algorithm not accepted 400,
+ * no session key yet 503, another key or body 403. */
+static void test_internal_tasks_refused_signatures(void **state)
+{
+    fixture_t *f = *state;
+    static const uint8_t other_key[] = {1, 2, 3};
+    char *sig;
+
+    f->fh.rc = KC_OK;
+    f->fh.key = session_key;
+    f->fh.key_len = sizeof(session_key);
+    call(f, "POST", "/connectors/c/tasks", task_body, NULL);
+    assert_int_equal(f->resp.status, 400);
+    assert_string_equal(resp_message(f),
+                        "Internal request missing required signature");
+
+    sig = sign("HmacSHA1", session_key, sizeof(session_key), task_body);
+    call_signed(f, "POST", "/connectors/c/tasks", task_body, NULL, sig,
+                "HmacSHA1");
+    assert_int_equal(f->resp.status, 400);
+    assert_non_null(
+        strstr(resp_message(f), "'HmacSHA1' key signing algorithm"));
+    kc_free(sig);
+
+    sig = sign("HmacSHA256", other_key, sizeof(other_key), task_body);
+    call_signed(f, "POST", "/connectors/c/tasks", task_body, NULL, sig,
+                "HmacSHA256");
+    assert_int_equal(f->resp.status, 403);
+    assert_string_equal(resp_message(f),
+                        "Internal request contained invalid signature.");
+    assert_null(f->fh.tasks);
+
+    f->fh.key = NULL;
+    call_signed(f, "POST", "/connectors/c/tasks", task_body, NULL, sig,
+                "HmacSHA256");
+    assert_int_equal(f->resp.status, 503);
+    assert_string_equal(resp_message(f),
+                        "This worker is still starting up and has not been "
+                        "able to read a session key from the config topic "
+                        "yet");
+    kc_free(sig);
+
+    /* A body Jackson cannot read as a list of maps: 500, herder not asked. */
+    f->fh.ops = 0;
+    call(f, "POST", "/connectors/c/tasks", "{\"a\":\"b\"}", NULL);
+    assert_int_equal(f->resp.status, 500);
+    call(f, "POST", "/connectors/c/tasks", "[", NULL);
+    assert_int_equal(f->resp.status, 500);
+    assert_int_equal(f->fh.ops, 0);
+}
+
+/* A worker that is not the leader forwards the task configs as Apache's
+ * InternalClusterResource does: same path and body, forward=true, the
+ * Authorization header but not the signature. */
+static void test_internal_tasks_forwarded_to_the_leader(void **state)
+{
+    fixture_t *f = *state;
+    char *sig = sign("HmacSHA256", session_key, sizeof(session_key), task_body);
+
+    f->fh.key = session_key;
+    f->fh.key_len = sizeof(session_key);
+    f->stub.status = 204;
+    call_signed(f, "POST", "/connectors/c/tasks", task_body, "Basic dTpw", sig,
+                "HmacSHA256");
+    assert_int_equal(f->resp.status, 204);
+    assert_string_equal(f->stub.url, "/connectors/c/tasks");
+    assert_string_equal(f->stub.query, "forward=true");
+    assert_string_equal(f->stub.auth, "Basic dTpw");
+    assert_string_equal(f->stub.sig, "");
+    assert_string_equal(f->stub.sig_alg, "");
+    assert_int_equal(f->stub.req_body.len, strlen(task_body));
+    kc_free(sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +568,14 @@ int main(void)
         cmocka_unit_test(test_forward_url_keeps_the_leaders_host),
         cmocka_unit_test_setup_teardown(
             test_forward_refuses_an_oversized_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_internal_endpoints_in_standalone_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_internal_tasks_signed_with_the_session_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_internal_tasks_refused_signatures,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_internal_tasks_forwarded_to_the_leader, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
