@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "distributed/kc_leader_client.h"
 #include "distributed/kc_request_sig.h"
 #include "herder/kc_herder_core.h"
 #include "kc_test_http_stub.h"
@@ -544,6 +545,81 @@ static void test_internal_tasks_forwarded_to_the_leader(void **state)
     kc_free(sig);
 }
 
+/* ---- the worker's own requests to the leader ----------------------------- */
+
+/* The task configs reach the leader signed: the leader's check (the same
+ * code as Apache's, golden-tested) accepts the signature it receives. */
+static void test_leader_client_signs_task_configs(void **state)
+{
+    fixture_t *f = *state;
+    const kc_leader_signer_t signer = {"HmacSHA256", session_key,
+                                       sizeof(session_key)};
+    json_t *tasks = json_loads(task_body, 0, NULL);
+    kc_request_sig_t *sig = NULL;
+    kc_error_t err;
+
+    f->stub.status = 204;
+    kc_error_clear(&err);
+    assert_int_equal(kc_leader_put_task_configs(f->client, f->leader, "c",
+                                                tasks, &signer, 5000, &err),
+                     KC_OK);
+    assert_string_equal(f->stub.method, "POST");
+    assert_string_equal(f->stub.url, "/connectors/c/tasks");
+    assert_string_equal(f->stub.ctype, "application/json");
+    assert_string_equal(f->stub.sig_alg, "HmacSHA256");
+    assert_int_equal(kc_request_sig_from_headers(
+                         f->stub.sig_alg, f->stub.sig, f->stub.req_body.data,
+                         f->stub.req_body.len, &sig, &err),
+                     KC_OK);
+    assert_int_equal(kc_request_sig_verify(sig, fake_algorithms, 2, session_key,
+                                           sizeof(session_key), &err),
+                     KC_OK);
+    kc_request_sig_destroy(sig);
+
+    /* Unsigned without a key (eager/compatible protocols). */
+    assert_int_equal(kc_leader_put_task_configs(f->client, f->leader, "c",
+                                                tasks, NULL, 5000, &err),
+                     KC_OK);
+    assert_string_equal(f->stub.sig, "");
+
+    /* The leader's refusal names its status and message, not the key. */
+    f->stub.status = 403;
+    f->stub.body = "{\"error_code\":403,\"message\":\"Internal request "
+                   "contained invalid signature.\"}";
+    assert_int_equal(kc_leader_put_task_configs(f->client, f->leader, "c",
+                                                tasks, &signer, 5000, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "403: Internal request contained invalid "
+                                    "signature."));
+    assert_null(strstr(err.msg, "XlUQTmtleSEA"));
+
+    /* No leader URL: Apache's message. */
+    assert_int_equal(kc_leader_put_task_configs(f->client, "", "c", tasks,
+                                                &signer, 5000, &err),
+                     KC_ERR);
+    assert_string_equal(err.msg,
+                        "Request to leader to reconfigure connector tasks "
+                        "failed because the URL of the leader's REST "
+                        "interface is empty!");
+    json_decref(tasks);
+
+    /* Fencing: a PUT with no body, signed over the empty body. */
+    f->stub.status = 204;
+    f->stub.body = NULL;
+    assert_int_equal(
+        kc_leader_fence_zombies(f->client, f->leader, "c", &signer, 5000, &err),
+        KC_OK);
+    assert_string_equal(f->stub.method, "PUT");
+    assert_string_equal(f->stub.url, "/connectors/c/fence");
+    assert_int_equal(kc_request_sig_from_headers(f->stub.sig_alg, f->stub.sig,
+                                                 "", 0, &sig, &err),
+                     KC_OK);
+    assert_int_equal(kc_request_sig_verify(sig, fake_algorithms, 2, session_key,
+                                           sizeof(session_key), &err),
+                     KC_OK);
+    kc_request_sig_destroy(sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -576,6 +652,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_internal_tasks_forwarded_to_the_leader, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_leader_client_signs_task_configs,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
