@@ -175,7 +175,7 @@ static kc_err_t kc_tls_prepare(kc_rest_client_t *c, kc_error_t *err)
     if (c->ssl == NULL) {
         return KC_OK; /* no worker config: libcurl's defaults */
     }
-    if (kc_rest_tls_load(c->ssl, c->ssl_prefix, &tls, err) != KC_OK) {
+    if (kc_rest_tls_load_client(c->ssl, c->ssl_prefix, &tls, err) != KC_OK) {
         return KC_ERR_INVALID;
     }
     eia = kc_props_get(c->ssl, "ssl.endpoint.identification.algorithm");
