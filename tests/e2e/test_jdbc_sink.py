@@ -425,8 +425,11 @@ def test_kill_9_mid_stream_with_upsert_leaves_the_input(kconnect, kcat, db,
               "pk.mode": "record_key", "batch.size": "20"}
     config.update(db.config())
     config.pop("schema.pattern", None)
+    # The new worker gets the partition once the killed member's session
+    # has expired: 6 s (the broker's least), not the default 45 s.
     worker = {"offset.flush.interval.ms": "200",
-              "consumer.max.poll.records": "20"}
+              "consumer.max.poll.records": "20",
+              "consumer.session.timeout.ms": "6000"}
     w = kconnect(connectors=[config], worker=worker)
 
     def some_rows():
