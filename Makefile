@@ -9,6 +9,9 @@
 #                       ASan+UBSan build of kconnect, then the differential
 #                       suite against Apache Kafka Connect (make compat), then
 #                       the Debian packages (make packaging; as root)
+#   make soak           the long and high-volume e2e tests that make check
+#                       leaves out (pytest marker soak), plain and under ASan,
+#                       and the JVM/browser tests under ASan (asan_skip)
 #   make quickstart     deps, build, then the quick start (scripts/quickstart)
 #   make unit | asan | fuzz | e2e | e2e-asan | compat | lint | bench | format |
 #        format-check | config-doc (regenerate docs/CONFIGURATION.md) |
@@ -34,7 +37,7 @@ CTEST        := ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
 CLANG_FORMAT ?= clang-format
 FORMAT_DIRS  := src include tests/unit tests/fuzz tools
 
-.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan e2e-asan-all compat check \
+.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan e2e-asan-all soak compat check \
         quickstart bench lint format format-check config-doc config-doc-check \
         install deb packaging clean
 
@@ -122,10 +125,18 @@ e2e: build
 e2e-asan: build-asan
 	scripts/e2e --asan $(PYTEST_ARGS)
 
-# The same with the JVM, browser and volume tests that e2e-asan leaves out
-# (not part of make check: about ten minutes more).
+# The whole e2e suite against the ASan build, the soak and asan_skip tests
+# included (not part of make check).
 e2e-asan-all: build-asan
-	KC_E2E_ASAN_ALL=1 scripts/e2e --asan $(PYTEST_ARGS)
+	scripts/e2e --asan --all $(PYTEST_ARGS)
+
+# What make check's e2e steps leave out, by pytest marker (pytest.ini): the
+# soak tests (long runs, full volumes) against build/kconnect, then the soak
+# and asan_skip tests (JVM, browser) against the ASan build. make check and
+# make soak together run every e2e test plain and under ASan.
+soak: build build-asan
+	scripts/e2e --soak $(PYTEST_ARGS)
+	scripts/e2e --asan --soak $(PYTEST_ARGS)
 
 # kconnect against Apache Kafka Connect on the same broker (docs/compat.md):
 # every case of tests/compat/cases.py and a scripted REST session.

@@ -26,6 +26,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -34,6 +35,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# tests/pylib: the helpers tests/e2e shares.
+sys.path.insert(0, str(REPO / "tests" / "pylib"))
+from javaprops import write_properties  # noqa: E402
 HERE = Path(__file__).resolve().parent
 BOOTSTRAP = os.environ.get("KC_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 PORT_RANGE = range(int(os.environ.get("KC_COMPAT_PORT_BASE", "20000")),
@@ -87,26 +91,6 @@ def pick_port(taken):
             return p
     raise RuntimeError("no free port in %s..%s" % (PORT_RANGE[0],
                                                    PORT_RANGE[-1]))
-
-
-def write_properties(path, props):
-    def esc(s, key):
-        out = []
-        for i, ch in enumerate(str(s)):
-            if ch == "\\":
-                out.append("\\\\")
-            elif ch == "\n":
-                out.append("\\n")
-            elif ch in "=:#!" or (key and ch == " "):
-                out.append("\\" + ch)
-            elif ch == " " and i == 0:
-                out.append("\\ ")
-            else:
-                out.append(ch)
-        return "".join(out)
-
-    Path(path).write_text("".join("%s=%s\n" % (esc(k, True), esc(v, False))
-                                  for k, v in props.items()))
 
 
 class Side:

@@ -56,6 +56,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -65,6 +66,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# tests/pylib: the helpers tests/compat shares (write_properties, which the
+# tests import from here).
+sys.path.insert(0, str(REPO / "tests" / "pylib"))
+from javaprops import write_properties  # noqa: E402,F401
 DEFAULT_BOOTSTRAP = os.environ.get("KC_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 # Set by scripts/e2e --asan: the binary is the ASan/UBSan build.
 SANITIZED = os.environ.get("KC_E2E_SANITIZED") == "1"
@@ -88,29 +93,6 @@ def free_port():
 def unique_name(prefix="kc"):
     """A topic/connector name no other test run uses."""
     return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
-
-
-def write_properties(path, props):
-    """Write a dict as a Java .properties file (keys/values escaped)."""
-
-    def esc(s, key):
-        out = []
-        for i, ch in enumerate(str(s)):
-            if ch == "\\":
-                out.append("\\\\")
-            elif ch == "\n":
-                out.append("\\n")
-            elif ch in "=:#!" or (key and ch == " "):
-                out.append("\\" + ch)
-            elif ch == " " and i == 0:
-                out.append("\\ ")
-            else:
-                out.append(ch)
-        return "".join(out)
-
-    lines = ["%s=%s" % (esc(k, True), esc(v, False))
-             for k, v in props.items() if v is not None]
-    Path(path).write_text("\n".join(lines) + "\n")
 
 
 class RestError(Exception):

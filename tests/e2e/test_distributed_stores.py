@@ -213,6 +213,7 @@ def _by_id(tasks):
     return {t["id"]: t for t in tasks}
 
 
+@pytest.mark.asan_skip
 def test_kconnect_stores_read_what_a_java_distributed_worker_wrote(
         run_env, unique_topic):
     env = run_env
@@ -278,6 +279,7 @@ def _write(env, topics, spec):
     assert r.returncode == 0, r.stderr[-3000:]
 
 
+@pytest.mark.asan_skip
 def test_a_java_distributed_worker_reads_what_kconnect_stores_wrote(
         run_env, unique_topic):
     env = run_env

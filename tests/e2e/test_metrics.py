@@ -330,6 +330,7 @@ def free_port_in_range(lo=21500, hi=21599):
     pytest.fail("no free port in %d-%d" % (lo, hi))
 
 
+@pytest.mark.asan_skip
 @pytest.mark.skipif(shutil.which("prometheus") is None,
                     reason="Debian's prometheus is not installed "
                            "(scripts/install-deps)")

@@ -68,11 +68,15 @@ def test_worker_raises_open_file_limit_to_hard_limit(kconnect):
     assert "raised the open file limit to %d" % hard in w.log()
 
 
-def test_rest_answers_with_10000_idle_connections(kconnect):
+# 2,048 (make check, also under ASan) is already twice select()'s 1,024;
+# the full 10,000 is a soak test.
+@pytest.mark.parametrize("count", [
+    2048, pytest.param(IDLE_CONNECTIONS, marks=pytest.mark.soak)])
+def test_rest_answers_with_thousands_of_idle_connections(kconnect, count):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    # 10,000 where the hard limit allows (this machine's is 20,000); far
+    # count where the hard limit allows (this machine's is 20,000); far
     # past select()'s 1,024 in any case.
-    n = min(IDLE_CONNECTIONS, hard - 1000)
+    n = min(count, hard - 1000)
     if n < 2048:
         pytest.skip("the hard open file limit (%d) leaves room for %d idle "
                     "connections; the test needs 2048" % (hard, n))

@@ -182,6 +182,9 @@ def test_sigterm_under_back_pressure_exits_0_with_acked_offsets(kconnect,
     assert consume_all(dlq, 0) == []
 
 
+# 35 s of waiting by design: in make check's plain run, under ASan in
+# make soak.
+@pytest.mark.asan_skip
 def test_source_waits_for_a_topic_that_appears_late(kconnect, kcat,
                                                     tmp_path):
     """A topic the broker has not created yet: Apache's producer waits for
