@@ -271,7 +271,8 @@ def test_sink_offsets_bounded_while_broker_paused_and_other_routes_answer(
     status, root = w.request("GET", "/", timeout=60)
     assert status == 200, root
     with lock:
-        assert answers == [], "an offsets call answered before the others"
+        assert answers == [], \
+            "an offsets call answered before the others: %r" % (answers,)
     assert all(t.is_alive() for t in slow)
 
     for t in slow:
