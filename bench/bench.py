@@ -868,8 +868,14 @@ def run_raw_jdbc(env, args, scenario, rnd, run_dir):
     run.r["topic"] = topic
     try:
         raw(["create", "-b", env.bootstrap, "-t", topic])
+        # The rows the connector's mode reads, in its order: incrementing
+        # mode's statement (from no committed offset) walks the primary key.
+        query = f"SELECT * FROM {table}"
+        if SCENARIOS[scenario].get("mode") == "incrementing":
+            query += f' WHERE "{table}"."id" > -1 ORDER BY "{table}"."id" ASC'
+        run.r["query"] = query
         cmd = [env.raw_jdbc, "-b", env.bootstrap, "-t", topic, "-d", env.pg_conninfo,
-               "-q", f"SELECT * FROM {table}", "-k", JDBC_RAW_KINDS, "-s", jdbc_schema_json(table),
+               "-q", query, "-k", JDBC_RAW_KINDS, "-s", jdbc_schema_json(table),
                "-B", str(JDBC_BATCH_MAX_ROWS)]
         for k, v in PRODUCER.items():
             cmd += ["-X", f"{k}={v}"]

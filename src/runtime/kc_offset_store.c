@@ -433,7 +433,32 @@ typedef struct kc_file_offset_store {
     size_t count;
     size_t cap;
     bool dirty;
+    /*
+     * The writer thread of flush_async, started by its first call: it
+     * writes `pending` (the file's bytes when flush_async ran) without the
+     * store's lock, so puts, gets and the task that asked do not wait for
+     * the disk. `cond` signals a new pending write, the end of a write and
+     * quit. A synchronous flush first waits for the writer to be idle, so
+     * writes reach the file in the order their bytes were taken.
+     */
+    pthread_cond_t cond;
+    pthread_t writer;
+    bool writer_started;
+    bool quit;
+    bool has_pending;
+    bool busy;
+    kc_buf_t pending;
+    bool bg_failed; /* the last write ended in bg_err */
+    bool bg_ok;     /* a write ended well since flush_async last asked */
+    kc_error_t bg_err;
 } kc_file_offset_store_t;
+
+static void (*kc_offset_write_hook)(const char *path);
+
+void kc_offset_store_set_write_hook(void (*hook)(const char *path))
+{
+    kc_offset_write_hook = hook;
+}
 
 static char *canon_key(const char *connector, const json_t *partition)
 {
@@ -549,6 +574,16 @@ static void kc_file_offset_destroy(kc_offset_store_t *base)
 {
     kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
 
+    if (store->writer_started) {
+        /* The writer writes what is pending before it ends. */
+        pthread_mutex_lock(&store->lock);
+        store->quit = true;
+        pthread_cond_broadcast(&store->cond);
+        pthread_mutex_unlock(&store->lock);
+        pthread_join(store->writer, NULL);
+    }
+    kc_buf_release(&store->pending);
+    pthread_cond_destroy(&store->cond);
     for (size_t i = 0; i < store->count; i++) {
         entry_release(&store->entries[i]);
     }
@@ -721,6 +756,9 @@ static kc_err_t atomic_write(const char *path, const kc_buf_t *buf,
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     kc_err_t rc = KC_OK;
 
+    if (kc_offset_write_hook != NULL) {
+        kc_offset_write_hook(path);
+    }
     if (fd < 0) {
         rc = kc_error_set(err, KC_ERR_IO, "could not create \"%s\": %s", tmp,
                           strerror(errno));
@@ -754,11 +792,80 @@ out:
     return rc;
 }
 
+/* The file's bytes now; the caller holds the lock. */
+static kc_err_t store_encode(kc_file_offset_store_t *store, kc_buf_t *buf,
+                             kc_error_t *err)
+{
+    kc_offset_entry_t *raw =
+        kc_calloc(store->count ? store->count : 1, sizeof(*raw));
+    kc_err_t rc;
+
+    for (size_t i = 0; i < store->count; i++) {
+        raw[i] = store->entries[i].raw;
+    }
+    kc_buf_init(buf, 0);
+    rc = kc_offset_java_write(raw, store->count, buf);
+    kc_free(raw);
+    if (rc != KC_OK) {
+        kc_error_set(err, rc, "could not encode offsets file \"%s\"",
+                     store->path);
+    }
+    return rc;
+}
+
+static kc_err_t store_write(kc_file_offset_store_t *store, const kc_buf_t *buf,
+                            kc_error_t *err)
+{
+    kc_err_t rc = atomic_write(store->path, buf, err);
+
+    if (rc != KC_OK) {
+        /* The old file, if any, is untouched: still whole. */
+        kc_error_prefix(err, "could not write offsets file \"%s\"",
+                        store->path);
+    }
+    return rc;
+}
+
+static void *store_writer_main(void *arg)
+{
+    kc_file_offset_store_t *store = arg;
+
+    pthread_mutex_lock(&store->lock);
+    for (;;) {
+        kc_buf_t buf;
+        kc_error_t err;
+        kc_err_t rc;
+
+        while (!store->has_pending && !store->quit) {
+            pthread_cond_wait(&store->cond, &store->lock);
+        }
+        if (!store->has_pending) {
+            break; /* quit, nothing left to write */
+        }
+        buf = store->pending;
+        memset(&store->pending, 0, sizeof(store->pending));
+        store->has_pending = false;
+        store->busy = true;
+        pthread_mutex_unlock(&store->lock);
+        rc = store_write(store, &buf, &err);
+        kc_buf_release(&buf);
+        pthread_mutex_lock(&store->lock);
+        store->busy = false;
+        store->bg_failed = rc != KC_OK;
+        store->bg_ok = rc == KC_OK;
+        if (rc != KC_OK) {
+            store->bg_err = err;
+            store->dirty = true; /* written again by the next flush */
+        }
+        pthread_cond_broadcast(&store->cond);
+    }
+    pthread_mutex_unlock(&store->lock);
+    return NULL;
+}
+
 static kc_err_t kc_file_offset_flush(kc_offset_store_t *base, kc_error_t *err)
 {
     kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
-
-    kc_offset_entry_t *raw;
     kc_buf_t buf;
     kc_err_t rc;
 
@@ -766,33 +873,88 @@ static kc_err_t kc_file_offset_flush(kc_offset_store_t *base, kc_error_t *err)
         return KC_OK;
     }
     pthread_mutex_lock(&store->lock);
+    while (store->has_pending || store->busy) {
+        pthread_cond_wait(&store->cond, &store->lock);
+    }
     if (!store->dirty) {
         pthread_mutex_unlock(&store->lock);
         return KC_OK;
     }
-    raw = kc_calloc(store->count ? store->count : 1, sizeof(*raw));
-    for (size_t i = 0; i < store->count; i++) {
-        raw[i] = store->entries[i].raw;
-    }
-    kc_buf_init(&buf, 0);
-    rc = kc_offset_java_write(raw, store->count, &buf);
-    kc_free(raw);
+    rc = store_encode(store, &buf, err);
     if (rc == KC_OK) {
-        rc = atomic_write(store->path, &buf, err);
-        if (rc != KC_OK) {
-            /* The old file, if any, is untouched: still whole. */
-            kc_error_prefix(err, "could not write offsets file \"%s\"",
-                            store->path);
-        }
-    } else {
-        kc_error_set(err, rc, "could not encode offsets file \"%s\"",
-                     store->path);
+        rc = store_write(store, &buf, err);
     }
     if (rc == KC_OK) {
         store->dirty = false;
+        store->bg_failed = false;
+        store->bg_ok = false;
     }
     pthread_mutex_unlock(&store->lock);
     kc_buf_release(&buf);
+    return rc;
+}
+
+static kc_err_t kc_file_offset_flush_async(kc_offset_store_t *base,
+                                           bool *writing, kc_error_t *err)
+{
+    kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
+    bool outstanding;
+    kc_err_t rc = KC_OK;
+
+    *writing = false;
+    if (store->path == NULL) {
+        return KC_OK;
+    }
+    pthread_mutex_lock(&store->lock);
+    outstanding = store->has_pending || store->busy;
+    if (store->bg_failed) {
+        rc = store->bg_err.code != KC_OK ? store->bg_err.code : KC_ERR_IO;
+        if (err != NULL) {
+            *err = store->bg_err;
+        }
+    } else if (!store->bg_ok && outstanding) {
+        rc = KC_AGAIN;
+    }
+    store->bg_failed = false;
+    store->bg_ok = false;
+    if (store->dirty) {
+        kc_buf_t buf;
+        kc_error_t eerr;
+
+        if (store_encode(store, &buf, &eerr) != KC_OK) {
+            kc_buf_release(&buf);
+            if (err != NULL) {
+                *err = eerr;
+            }
+            pthread_mutex_unlock(&store->lock);
+            return eerr.code;
+        }
+        if (!store->writer_started) {
+            if (pthread_create(&store->writer, NULL, store_writer_main,
+                               store) != 0) {
+                /* No thread: write here, as flush does. */
+                rc = store_write(store, &buf, err);
+                if (rc == KC_OK) {
+                    store->dirty = false;
+                }
+                pthread_mutex_unlock(&store->lock);
+                kc_buf_release(&buf);
+                return rc;
+            }
+            store->writer_started = true;
+        }
+        /* A newer snapshot replaces one not yet taken. */
+        kc_buf_release(&store->pending);
+        store->pending = buf;
+        store->has_pending = true;
+        store->dirty = false;
+        pthread_cond_broadcast(&store->cond);
+        if (rc == KC_OK && !outstanding) {
+            rc = KC_AGAIN; /* nothing ended: this write just started */
+        }
+    }
+    *writing = store->has_pending || store->busy;
+    pthread_mutex_unlock(&store->lock);
     return rc;
 }
 
@@ -803,6 +965,7 @@ static const kc_offset_store_vt_t kc_file_offset_vt = {
     .list = kc_file_offset_list,
     .reset = kc_file_offset_reset,
     .flush = kc_file_offset_flush,
+    .flush_async = kc_file_offset_flush_async,
 };
 
 kc_offset_store_t *kc_offset_store_open(const char *path, kc_error_t *err)
@@ -811,6 +974,7 @@ kc_offset_store_t *kc_offset_store_open(const char *path, kc_error_t *err)
 
     store->base.vt = &kc_file_offset_vt;
     pthread_mutex_init(&store->lock, NULL);
+    pthread_cond_init(&store->cond, NULL);
     if (path != NULL) {
         store->path = kc_strdup(path);
         if (store_load(store, err) != KC_OK) {

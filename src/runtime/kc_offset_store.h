@@ -29,7 +29,8 @@ typedef struct kc_offset_store kc_offset_store_t;
 
 /**
  * An offset store implementation: each member does what the
- * kc_offset_store_* call of the same name documents. All are required.
+ * kc_offset_store_* call of the same name documents. All are required but
+ * flush_async.
  */
 typedef struct kc_offset_store_vt {
     void (*destroy)(kc_offset_store_t *store);
@@ -42,6 +43,9 @@ typedef struct kc_offset_store_vt {
                      json_t **out);
     void (*reset)(kc_offset_store_t *store, const char *connector);
     kc_err_t (*flush)(kc_offset_store_t *store, kc_error_t *err);
+    /* Optional (NULL: kc_offset_store_flush_async calls flush). */
+    kc_err_t (*flush_async)(kc_offset_store_t *store, bool *writing,
+                            kc_error_t *err);
 } kc_offset_store_vt_t;
 
 /* An implementation embeds this first. */
@@ -117,6 +121,33 @@ static inline kc_err_t kc_offset_store_flush(kc_offset_store_t *store,
 {
     return store->vt->flush(store, err);
 }
+
+/**
+ * @brief Start writing what was put so far without waiting for the write:
+ * a source task's periodic commit, which must not stall its polling on a
+ * slow disk (Apache's FileOffsetBackingStore saves on its own executor
+ * too). Returns how the writes that ended since the last call went: an
+ * error if one failed (@p err; the next call writes again), KC_OK if one
+ * succeeded or none was outstanding, KC_AGAIN if none ended and one is
+ * under way. *@p writing: a write is under way after this call, so ask
+ * again. A store without a writer of its own flushes at once.
+ */
+static inline kc_err_t kc_offset_store_flush_async(kc_offset_store_t *store,
+                                                   bool *writing,
+                                                   kc_error_t *err)
+{
+    *writing = false;
+    if (store->vt->flush_async == NULL) {
+        return store->vt->flush(store, err);
+    }
+    return store->vt->flush_async(store, writing, err);
+}
+
+/**
+ * @brief Tests only: call @p hook with the path each time the file store
+ * starts writing its file (NULL: none).
+ */
+void kc_offset_store_set_write_hook(void (*hook)(const char *path));
 
 /* Exposed for unit tests: (de)serialize the Java HashMap<byte[],byte[]>. */
 typedef struct kc_offset_entry {

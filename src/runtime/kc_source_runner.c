@@ -95,6 +95,7 @@ typedef struct source_runner {
     part_list_t dirty_parts;  /* acks or checkpoints not yet advanced */
     part_list_t commit_parts; /* have a committable offset */
     size_t in_flight;
+    bool write_pending; /* the offsets file is being written behind us */
     /* metrics: records handed to the producer in this poll batch; acked
      * and refused ones since flush_write_counts */
     size_t produced;
@@ -329,10 +330,19 @@ static void offsets_written(source_runner_t *sr, const kc_error_t *err)
     }
 }
 
-static bool commit_offsets_now(source_runner_t *sr)
+/*
+ * @p wait: write the offsets file before returning (at stop). Otherwise
+ * the periodic commit only starts the write and learns how it went at the
+ * next commit: a slow disk (an fsync can take hundreds of ms on a busy
+ * machine) must not stall polling, as Apache's commits run off the task's
+ * thread too.
+ */
+static bool commit_offsets_now(source_runner_t *sr, bool wait)
 {
     kc_task_t *task = sr->task;
     kc_offset_store_t *store = kc_worker_offset_store(task->worker);
+    bool writing = false;
+    kc_err_t rc;
     bool any = false;
     size_t kept = 0;
     kc_error_t err;
@@ -367,10 +377,16 @@ static bool commit_offsets_now(source_runner_t *sr)
     }
     sr->commit_parts.len = kept;
     /* After a failed write the store still holds the offsets: retry. */
-    if (!any && sr->core.status_trace == NULL) {
+    if (!any && sr->core.status_trace == NULL && !sr->write_pending) {
         return kept == 0;
     }
-    if (kc_offset_store_flush(store, &err) != KC_OK) {
+    rc = wait ? kc_offset_store_flush(store, &err)
+              : kc_offset_store_flush_async(store, &writing, &err);
+    sr->write_pending = writing;
+    if (rc == KC_AGAIN) {
+        return kept == 0;
+    }
+    if (rc != KC_OK) {
         offsets_written(sr, &err);
         return false;
     }
@@ -385,10 +401,10 @@ static bool commit_offsets_now(source_runner_t *sr)
 /* Commit, and time it for offset-commit-{max,avg}-time-ms and the
  * success/failure percentages (Apache records an empty commit as a
  * success too). */
-static void commit_offsets(source_runner_t *sr)
+static void commit_offsets(source_runner_t *sr, bool wait)
 {
     int64_t started = kc_clock_now_ms();
-    bool ok = commit_offsets_now(sr);
+    bool ok = commit_offsets_now(sr, wait);
 
     kc_metrics_commit(sr->task->metrics, ok, kc_clock_now_ms() - started, 0);
 }
@@ -994,7 +1010,7 @@ static void source_finish(void *self)
 {
     source_runner_t *sr = self;
 
-    commit_offsets(sr);
+    commit_offsets(sr, true);
     rd_kafka_flush(sr->rk, (int)sr->flush_timeout);
     rd_kafka_poll(sr->rk, 0);
     flush_write_counts(sr);
@@ -1005,7 +1021,7 @@ static void source_finish(void *self)
                      "committed",
                      sr->task->logname, sr->in_flight);
     }
-    commit_offsets(sr);
+    commit_offsets(sr, true);
     if (sr->core.status_trace != NULL) {
         kc_log_error(LOGGER,
                      "%s the offsets of this run since the last successful "
@@ -1026,7 +1042,7 @@ static kc_err_t source_start(void *self, kc_error_t *err)
 
 static void source_commit(void *self)
 {
-    commit_offsets(self);
+    commit_offsets(self, false);
 }
 
 static void source_release(void *self)

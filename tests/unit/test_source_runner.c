@@ -942,6 +942,81 @@ static void test_unwritable_offsets_file_shows_in_status(void **state)
     kc_free(file);
 }
 
+/* A write of the offsets file that waits until the test lets it go. */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
+static bool hold_entered;
+static bool hold_released;
+
+static void hold_write(const char *path)
+{
+    (void)path;
+    pthread_mutex_lock(&hold_lock);
+    hold_entered = true;
+    while (!hold_released) {
+        pthread_cond_wait(&hold_cond, &hold_lock);
+    }
+    pthread_mutex_unlock(&hold_lock);
+}
+
+static bool hold_was_entered(void)
+{
+    bool entered;
+
+    pthread_mutex_lock(&hold_lock);
+    entered = hold_entered;
+    pthread_mutex_unlock(&hold_lock);
+    return entered;
+}
+
+static void hold_release(void)
+{
+    pthread_mutex_lock(&hold_lock);
+    hold_released = true;
+    pthread_cond_broadcast(&hold_cond);
+    pthread_mutex_unlock(&hold_lock);
+}
+
+/*
+ * The periodic offset commit hands the offsets file to the store's writer
+ * and goes on polling: while a write hangs (a slow fsync on a busy disk)
+ * the task keeps polling, and the offsets are in the file once the write
+ * is let go.
+ */
+static void test_offsets_file_write_does_not_stall_polling(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = source_config("src", "tstall");
+    int before;
+    int after;
+
+    hold_entered = false;
+    hold_released = false;
+    kc_offset_store_set_write_hook(hold_write);
+    T.records = 10;
+    start_connector_and_task(w, cfg);
+    for (int i = 0; i < 500 && !hold_was_entered(); i++) {
+        usleep(20000);
+    }
+    assert_true(hold_was_entered());
+    before = atomic_load(&T.polls);
+    for (int i = 0; i < 500 && atomic_load(&T.polls) < before + 20; i++) {
+        usleep(20000);
+    }
+    after = atomic_load(&T.polls);
+    hold_release();
+    assert_true(after >= before + 20);
+    for (int i = 0; i < 500 && stored_offset("src") != 9; i++) {
+        usleep(20000);
+    }
+    assert_int_equal(stored_offset("src"), 9);
+    kc_worker_destroy(w);
+    kc_offset_store_set_write_hook(NULL);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -991,6 +1066,8 @@ int main(void)
             test_idempotence_off_needs_no_producer_id, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_unwritable_offsets_file_shows_in_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_offsets_file_write_does_not_stall_polling, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
