@@ -85,6 +85,10 @@ kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w);
 /** @brief Note that @p connector used @p topic (active topics). */
 void kc_worker_topic_used(kc_worker_t *w, const char *connector,
                           const char *topic);
+/* A sink consumer's queued.max.messages.kbytes default, per partition:
+ * Apache's max.partition.fetch.bytes buffered plus as much in flight. */
+#define KC_SINK_CONSUMER_QUEUE_KBYTES "2048"
+
 /**
  * @brief A librdkafka config for a client of @p task: bootstrap servers,
  * Apache's defaults for that client, the worker's producer./consumer./

@@ -50,6 +50,7 @@ typedef struct kc_jdbc_sink {
     kc_arena_t *arena;     /* parameter text of one put */
     kc_jdbc_tz_t *tz;      /* db.timezone; NULL: UTC */
     bool date_utc;         /* date.timezone=UTC */
+    bool legacy_calendar;  /* date.calendar.system=LEGACY */
     /* kconnect.exactly.once */
     char *connector;     /* the offsets' owner */
     char *eos_upsert;    /* stores one partition's next offset */
@@ -113,6 +114,7 @@ static kc_err_t kc_jdbc_sink_start(void **ctx, const kc_props_t *config,
         }
     }
     s->date_utc = strcmp(s->conf.date_timezone, "UTC") == 0;
+    s->legacy_calendar = strcmp(s->conf.date_calendar, "LEGACY") == 0;
     s->tctx = tctx;
     if (tctx != NULL) {
         s->connector = kc_strdup(kc_sink_task_ctx_name(tctx));
@@ -492,6 +494,11 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
             ts.sec += kc_jdbc_tz_offset(s->tz, ts.sec);
         }
         ts.nsec = 0;
+        if (s->legacy_calendar) {
+            /* that calendar's fields of the day, as a GregorianCalendar
+             * (Julian before 1582-10-15) gives them to the driver */
+            ts.sec = kc_jdbc_wall_from_legacy(ts.sec);
+        }
         kc_jdbc_ts_format(ts, text, sizeof(text));
         p->kind = KC_JDBC_PARAM_TEXT;
         p->text = kc_arena_strndup(s->arena, text, 10);
@@ -512,6 +519,9 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
         p->ts.nsec = (int32_t)(v->u.i - p->ts.sec * 1000) * 1000000;
         /* the wall time in db.timezone, as setTimestamp with its calendar */
         p->ts.sec += kc_jdbc_tz_offset(s->tz, p->ts.sec);
+        if (s->legacy_calendar) {
+            p->ts.sec = kc_jdbc_wall_from_legacy(p->ts.sec);
+        }
         return KC_OK;
     case KC_LOGICAL_NONE:
         break;
