@@ -540,9 +540,9 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
         return KC_OK;
     case KC_TYPE_FLOAT32:
     case KC_TYPE_FLOAT64:
-        p->kind = KC_JDBC_PARAM_TEXT;
-        p->text = kc_arena_sprintf(
-            s->arena, v->type == KC_TYPE_FLOAT32 ? "%.9g" : "%.17g", v->u.f);
+        p->kind = KC_JDBC_PARAM_DOUBLE;
+        p->i = v->type == KC_TYPE_FLOAT32 ? 32 : 64;
+        p->f = v->u.f;
         return KC_OK;
     case KC_TYPE_STRING:
         p->kind = KC_JDBC_PARAM_TEXT;

@@ -79,13 +79,17 @@ typedef enum kc_jdbc_param_kind {
     KC_JDBC_PARAM_INT64,
     KC_JDBC_PARAM_TIMESTAMP, /* bound as a UTC timestamp */
     KC_JDBC_PARAM_TEXT,
-    KC_JDBC_PARAM_NULL, /* SQL NULL, typed by the statement */
-    KC_JDBC_PARAM_BYTES /* @c len raw bytes in @c text (the sink's BYTES) */
+    KC_JDBC_PARAM_NULL,  /* SQL NULL, typed by the statement */
+    KC_JDBC_PARAM_BYTES, /* @c len raw bytes in @c text (the sink's BYTES) */
+    /* @c f, a FLOAT64 (@c i 64) or FLOAT32 (@c i 32): kept binary for a
+     * binary COPY, else written as kc_jdbc_param_double_text's text */
+    KC_JDBC_PARAM_DOUBLE
 } kc_jdbc_param_kind_t;
 
 typedef struct kc_jdbc_param {
     kc_jdbc_param_kind_t kind;
     int64_t i;
+    double f;
     kc_jdbc_ts_t ts;
     const char *text;
     size_t len; /* KC_JDBC_PARAM_BYTES only */
@@ -347,6 +351,13 @@ int64_t kc_jdbc_wall_from_legacy(int64_t wall_sec);
  */
 kc_err_t kc_jdbc_ts_read(const char *text, size_t len, const kc_jdbc_tz_t *tz,
                          bool legacy, kc_jdbc_ts_t *ts);
+
+/**
+ * @brief The text of a KC_JDBC_PARAM_DOUBLE: 17 significant digits for a
+ * FLOAT64, 9 for a FLOAT32 (each enough to read back the same value).
+ */
+void kc_jdbc_param_double_text(const kc_jdbc_param_t *p, char *out,
+                               size_t size);
 
 /** @brief The list of dialects, NULL-terminated. */
 extern const struct kc_jdbc_dialect *const kc_jdbc_dialects[];
