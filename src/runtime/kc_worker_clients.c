@@ -157,9 +157,8 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         /*
          * librdkafka pre-fetches up to 64 MiB per partition
          * (queued.max.messages.kbytes), so a sink's memory grew with the
-         * topic's backlog. Apache's consumer holds about one fetch per
-         * partition (max.partition.fetch.bytes, 1 MiB) besides the one in
-         * flight: bound ours to those two. The worker's and connector's
+         * topic's backlog; bound it (KC_SINK_CONSUMER_QUEUE_KBYTES says
+         * why not to Apache's 1 MiB). The worker's and connector's
          * settings below still win.
          */
         ok = ok && kc_worker_set_conf(conf, "queued.max.messages.kbytes",
