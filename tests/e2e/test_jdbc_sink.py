@@ -825,6 +825,55 @@ def test_postgres_copy_goes_binary_for_exact_types_and_writes_the_same_rows(
         db.close()
 
 
+def test_postgres_staged_upserts_into_two_tables_copy_by_their_own_types(
+        kconnect, kcat, pg_dsn, unique_topic):
+    """Upserts into two tables whose columns have the same names and other
+    types (INT and BIGINT) both go through "COPY kc_stage (..)" in binary:
+    each by its own table's types, so no COPY fails and no put is written
+    again row by row."""
+    db = Postgres(pg_dsn)
+    try:
+        fields = [{"type": "int64", "optional": False, "field": "id"}]
+        small = {"type": "struct", "optional": False, "fields": fields + [
+            {"type": "int32", "optional": True, "field": "v"}]}
+        big = {"type": "struct", "optional": False, "fields": fields + [
+            {"type": "int64", "optional": True, "field": "v"}]}
+        ta, tb = unique_topic(), unique_topic()
+        kcat.produce(ta, [value(small, id=i, v=i * 10) for i in range(5)])
+        kcat.produce(tb, [value(big, id=i, v=i * 100) for i in range(5)])
+        name = unique_name("jdbc-sink")
+        config = {"name": name,
+                  "connector.class":
+                  "io.confluent.connect.jdbc.JdbcSinkConnector",
+                  "topics": "%s,%s" % (ta, tb),
+                  "value.converter":
+                  "org.apache.kafka.connect.json.JsonConverter",
+                  "table.name.format": db.schema + ".${topic}",
+                  "auto.create": "true", "insert.mode": "upsert",
+                  "pk.mode": "record_value", "pk.fields": "id",
+                  "connection.attempts": "1", "max.retries": "0"}
+        config.update(db.config())
+        config.pop("schema.pattern", None)
+        w = kconnect(connectors=[config],
+                     worker={"offset.flush.interval.ms": "300"})
+        w.wait_for_connector(name, "RUNNING")
+
+        def read(topic, n):
+            try:
+                got = rows(db, '"%s"' % topic)
+            except Exception:
+                return None
+            return got if len(got) == n else None
+        assert w.wait_for(lambda: read(ta, 5), 30, what="5 rows") == [
+            (i, i * 10) for i in range(5)]
+        assert w.wait_for(lambda: read(tb, 5), 30, what="5 rows") == [
+            (i, i * 100) for i in range(5)]
+        assert "COPY in binary format: COPY kc_stage" in w.log()
+        assert "one by one" not in w.log()
+    finally:
+        db.close()
+
+
 # ---- kconnect.exactly.once ---------------------------------------------------
 
 def test_exactly_once_insert_survives_5_kill_9_without_a_duplicate(

@@ -658,6 +658,7 @@ static kc_err_t kc_jdbc_staged_upsert(kc_jdbc_sink_t *s,
     const kc_jdbc_sink_fields_t *f = &p->fields;
     const char *conflict = strstr(p->write_sql, " ON CONFLICT (");
     kc_buf_t sql;
+    kc_buf_t target;
     kc_err_t rc;
 
     if (conflict == NULL) {
@@ -671,7 +672,14 @@ static kc_err_t kc_jdbc_staged_upsert(kc_jdbc_sink_t *s,
     kc_buf_cstr(&sql);
     rc = d->exec(s->conn, (const char *)sql.data, err);
     if (rc == KC_OK) {
-        rc = d->copy_in(s->conn, copy_sql, params, n, f->nkeys + f->ncols, err);
+        /* kc_stage has the target's column types (the COPY goes binary
+         * by them) */
+        kc_buf_init(&target, 0);
+        kc_jdbc_append_table(s->conn, &target, &p->table);
+        kc_buf_cstr(&target);
+        rc = d->copy_in(s->conn, copy_sql, (const char *)target.data, params, n,
+                        f->nkeys + f->ncols, err);
+        kc_buf_release(&target);
     }
     if (rc == KC_OK) {
         sql.len = 0;
@@ -947,8 +955,8 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
         rc =
             kc_jdbc_staged_upsert(s, p, (const char *)sql.data, params, n, err);
     } else if (rc == KC_OK && kc_jdbc_copies(s)) {
-        rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, params,
-                                       n, ncols, err);
+        rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, NULL,
+                                       params, n, ncols, err);
     } else if (rc == KC_OK) {
         rc = s->conn->dialect->execute(s->conn, (const char *)sql.data, params,
                                        n * ncols, err);

@@ -212,13 +212,15 @@ struct kc_jdbc_dialect {
      * Optional (NULL: none): load @p nrows rows of @p ncols parameters
      * each (row after row) with @p copy_sql, a "COPY t (c1, ..) FROM
      * STDIN", inside the current transaction: PostgreSQL's bulk path for
-     * plain inserts. Each value reaches the column's type as the same text
-     * execute would bind, so the rows are the same; one refused row fails
-     * the whole load. Errors as execute.
+     * plain inserts. Each value reaches the column as execute would bind
+     * it, so the rows are the same; one refused row fails the whole load.
+     * @p types_of: the table (SQL text) whose same-named columns have the
+     * types of t's (a staging table made LIKE it), NULL: t itself. Errors
+     * as execute.
      */
     kc_err_t (*copy_in)(kc_jdbc_conn_t *conn, const char *copy_sql,
-                        const kc_jdbc_param_t *params, size_t nrows,
-                        size_t ncols, kc_error_t *err);
+                        const char *types_of, const kc_jdbc_param_t *params,
+                        size_t nrows, size_t ncols, kc_error_t *err);
     /**
      * The column type auto.create gives a Connect schema (its logical
      * type decides first), as Confluent's dialect's getSqlType; NULL when

@@ -20,14 +20,22 @@
 #define KC_PG_LOGGER                                                           \
     "io.confluent.connect.jdbc.dialect.PostgreSqlDatabaseDialect"
 
+/* The column types of one COPY statement, for a binary COPY. */
+typedef struct kc_pg_copy_types {
+    char *key;  /* the COPY statement, '\n', types_of */
+    Oid *types; /* NULL: not known, the COPY goes in text */
+    size_t ntypes;
+    unsigned logged; /* 1: its binary COPY logged, 2: its text one */
+} kc_pg_copy_types_t;
+
+/* Most COPY statements whose types a connection keeps. */
+#define KC_PG_COPY_TYPES_MAX 64
+
 typedef struct kc_pg_conn {
     kc_jdbc_conn_t base;
     PGconn *pg;
-    /* the column types of the last COPY statement (binary COPY) */
-    char *copy_sql;
-    Oid *copy_types;
-    size_t ncopy_types;
-    unsigned copy_logged; /* 1: its binary COPY logged, 2: its text one */
+    kc_pg_copy_types_t *copies;
+    size_t ncopies;
 } kc_pg_conn_t;
 
 typedef struct kc_pg_rs {
@@ -233,8 +241,11 @@ static void kc_pg_close(kc_jdbc_conn_t *conn)
     kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
 
     PQfinish(c->pg);
-    kc_free(c->copy_sql);
-    kc_free(c->copy_types);
+    for (size_t i = 0; i < c->ncopies; i++) {
+        kc_free(c->copies[i].key);
+        kc_free(c->copies[i].types);
+    }
+    kc_free(c->copies);
     kc_free(c);
 }
 
@@ -826,39 +837,54 @@ static void kc_pg_copy_value(kc_buf_t *out, const kc_jdbc_param_t *p)
 /* Seconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
 #define KC_PG_EPOCH_SHIFT INT64_C(946684800)
 
-static void kc_pg_copy_types_drop(kc_pg_conn_t *c)
+/* Forget @p t (after a failed COPY: the table may have changed). */
+static void kc_pg_copy_types_forget(kc_pg_conn_t *c, kc_pg_copy_types_t *t)
 {
-    kc_free(c->copy_sql);
-    kc_free(c->copy_types);
-    c->copy_sql = NULL;
-    c->copy_types = NULL;
-    c->ncopy_types = 0;
-    c->copy_logged = 0;
+    kc_free(t->key);
+    kc_free(t->types);
+    *t = c->copies[--c->ncopies];
 }
 
 /*
  * The types of the columns of "COPY <table> (<columns>) FROM STDIN", read
- * with "SELECT <columns> FROM <table> LIMIT 0" once per statement and
- * connection (inside a savepoint: a refused SELECT, e.g. a user with
- * INSERT only, must not abort the put's transaction). NULL when they
- * cannot be read; the COPY then goes in text.
+ * with "SELECT <columns> FROM <types_of, else table> LIMIT 0" once per
+ * statement, @p types_of and connection (inside a savepoint: a refused
+ * SELECT, e.g. a user with INSERT only, must not abort the put's
+ * transaction). Its types are NULL when they cannot be read; the COPY then
+ * goes in text.
  */
-static const Oid *kc_pg_copy_types(kc_pg_conn_t *c, const char *copy_sql,
-                                   size_t ncols)
+static kc_pg_copy_types_t *kc_pg_copy_types(kc_pg_conn_t *c,
+                                            const char *copy_sql,
+                                            const char *types_of, size_t ncols)
 {
     const char *open = NULL;
     const char *close = NULL;
     bool quoted = false;
     bool in_tx = PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+    char *key = kc_asprintf("%s\n%s", copy_sql, types_of ? types_of : "");
+    kc_pg_copy_types_t *t;
     kc_buf_t sql;
     PGresult *res;
 
-    if (c->copy_sql != NULL && strcmp(c->copy_sql, copy_sql) == 0) {
-        return c->ncopy_types == ncols ? c->copy_types : NULL;
+    for (size_t i = 0; i < c->ncopies; i++) {
+        if (strcmp(c->copies[i].key, key) == 0) {
+            kc_free(key);
+            return &c->copies[i];
+        }
     }
-    kc_pg_copy_types_drop(c);
+    if (c->ncopies == KC_PG_COPY_TYPES_MAX) {
+        while (c->ncopies > 0) {
+            kc_pg_copy_types_forget(c, &c->copies[0]);
+        }
+    }
+    if (c->copies == NULL) {
+        c->copies = kc_calloc(KC_PG_COPY_TYPES_MAX, sizeof(*c->copies));
+    }
+    t = &c->copies[c->ncopies++];
+    memset(t, 0, sizeof(*t));
+    t->key = key;
     if (strncmp(copy_sql, "COPY ", 5) != 0) {
-        return NULL;
+        return t;
     }
     /* the column list: the parentheses outside quoted identifiers */
     for (const char *q = copy_sql + 5; *q != '\0'; q++) {
@@ -872,13 +898,17 @@ static const Oid *kc_pg_copy_types(kc_pg_conn_t *c, const char *copy_sql,
         }
     }
     if (open == NULL || close == NULL || open == copy_sql + 5) {
-        return NULL;
+        return t;
     }
     kc_buf_init(&sql, 0);
     kc_buf_puts(&sql, "SELECT ");
     kc_buf_append(&sql, open + 1, (size_t)(close - open - 1));
     kc_buf_puts(&sql, " FROM ");
-    kc_buf_append(&sql, copy_sql + 5, (size_t)(open - copy_sql - 5));
+    if (types_of != NULL) {
+        kc_buf_puts(&sql, types_of);
+    } else {
+        kc_buf_append(&sql, copy_sql + 5, (size_t)(open - copy_sql - 5));
+    }
     kc_buf_puts(&sql, " LIMIT 0");
     kc_buf_cstr(&sql);
     if (in_tx) {
@@ -886,23 +916,22 @@ static const Oid *kc_pg_copy_types(kc_pg_conn_t *c, const char *copy_sql,
     }
     res = PQexec(c->pg, (const char *)sql.data);
     kc_buf_release(&sql);
-    c->copy_sql = kc_strdup(copy_sql);
     if (PQresultStatus(res) == PGRES_TUPLES_OK &&
         (size_t)PQnfields(res) == ncols) {
-        c->ncopy_types = ncols;
-        c->copy_types = kc_calloc(ncols + 1, sizeof(*c->copy_types));
+        t->ntypes = ncols;
+        t->types = kc_calloc(ncols + 1, sizeof(*t->types));
         for (size_t i = 0; i < ncols; i++) {
-            c->copy_types[i] = PQftype(res, (int)i);
+            t->types[i] = PQftype(res, (int)i);
         }
     }
     PQclear(res);
     if (in_tx) {
-        if (c->copy_types == NULL) {
+        if (t->types == NULL) {
             PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT kc_copy_types"));
         }
         PQclear(PQexec(c->pg, "RELEASE SAVEPOINT kc_copy_types"));
     }
-    return c->copy_types;
+    return t;
 }
 
 /*
@@ -1013,12 +1042,14 @@ static void kc_pg_copy_binary_value(kc_buf_t *out, const kc_jdbc_param_t *p,
  * same rows.
  */
 static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
+                              const char *types_of,
                               const kc_jdbc_param_t *params, size_t nrows,
                               size_t ncols, kc_error_t *err)
 {
     static const char signature[] = "PGCOPY\n\377\r\n";
     kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
-    const Oid *types = kc_pg_copy_types(c, copy_sql, ncols);
+    kc_pg_copy_types_t *t = kc_pg_copy_types(c, copy_sql, types_of, ncols);
+    const Oid *types = t->ntypes == ncols ? t->types : NULL;
     bool binary = types != NULL;
     PGresult *res;
     kc_buf_t data;
@@ -1031,8 +1062,8 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
         }
     }
     kc_buf_init(&data, 0);
-    if (c->copy_sql != NULL && !(c->copy_logged & (binary ? 1U : 2U))) {
-        c->copy_logged |= binary ? 1U : 2U;
+    if (!(t->logged & (binary ? 1U : 2U))) {
+        t->logged |= binary ? 1U : 2U;
         kc_log_info(KC_PG_LOGGER,
                     binary ? "COPY in binary format: %s (FORMAT binary)"
                            : "COPY in text format (a value or column type "
@@ -1056,7 +1087,7 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
         rc = kc_pg_error(c, res, "start a PostgreSQL COPY", err);
         PQclear(res);
         kc_buf_release(&data);
-        kc_pg_copy_types_drop(c);
+        kc_pg_copy_types_forget(c, t);
         return rc;
     }
     PQclear(res);
@@ -1095,7 +1126,7 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
     }
     kc_buf_release(&data);
     if (PQputCopyEnd(c->pg, sent ? NULL : "kconnect: sending failed") != 1) {
-        kc_pg_copy_types_drop(c);
+        kc_pg_copy_types_forget(c, t);
         return kc_pg_error(c, NULL, "send a PostgreSQL COPY", err);
     }
     while ((res = PQgetResult(c->pg)) != NULL) {
@@ -1109,7 +1140,7 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
     }
     if (rc != KC_OK) {
         /* the table may have changed under us: read its types again */
-        kc_pg_copy_types_drop(c);
+        kc_pg_copy_types_forget(c, t);
     }
     return rc;
 }
