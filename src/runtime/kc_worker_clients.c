@@ -154,6 +154,15 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
         ok = ok &&
              kc_worker_set_conf(conf, "auto.offset.reset", "earliest", err);
         kc_free(group);
+        /*
+         * librdkafka pre-fetches up to 64 MiB per partition
+         * (queued.max.messages.kbytes), so a sink's memory grew with the
+         * topic's backlog; bound it (KC_SINK_CONSUMER_QUEUE_KBYTES says
+         * why not to Apache's 1 MiB). The worker's and connector's
+         * settings below still win.
+         */
+        ok = ok && kc_worker_set_conf(conf, "queued.max.messages.kbytes",
+                                      KC_SINK_CONSUMER_QUEUE_KBYTES, err);
         /* librdkafka >= 2.1 pauses a full fetch queue for this long (1 s by
          * default), which idles a consumer that just caught up; older
          * versions lack the key and get kc_fetch_waker instead. The

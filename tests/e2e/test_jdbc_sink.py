@@ -749,6 +749,145 @@ def test_postgres_plain_inserts_go_by_copy_and_write_what_inserts_write(
         db.close()
 
 
+def test_postgres_copy_goes_binary_for_exact_types_and_writes_the_same_rows(
+        kconnect, kcat, pg_dsn, unique_topic):
+    """A run whose values all have their column's exact type (auto.create's
+    integers, REAL/DOUBLE PRECISION, BOOLEAN, TEXT, BYTEA, TIMESTAMP) goes
+    by binary COPY: no number or timestamp text to format and parse. The
+    rows are the records' values worked out here, extremes included, and
+    the same as through a text COPY into a table whose NUMERIC column binary
+    COPY cannot take."""
+    import base64
+    import datetime
+    import struct
+    db = Postgres(pg_dsn)
+    try:
+        schema = {"type": "struct", "optional": False, "fields": [
+            {"type": "int64", "optional": False, "field": "id"},
+            {"type": "int8", "optional": True, "field": "i8"},
+            {"type": "int16", "optional": True, "field": "i16"},
+            {"type": "int32", "optional": True, "field": "i32"},
+            {"type": "int64", "optional": True, "field": "big"},
+            {"type": "float", "optional": True, "field": "f32"},
+            {"type": "double", "optional": True, "field": "f64"},
+            {"type": "boolean", "optional": True, "field": "ok"},
+            {"type": "string", "optional": True, "field": "name"},
+            {"type": "bytes", "optional": True, "field": "raw"},
+            {"type": "int64", "optional": True, "field": "ts",
+             "name": "org.apache.kafka.connect.data.Timestamp"}]}
+        cases = [
+            (-128, -32768, -2 ** 31, -2 ** 63, 0.1, 0.1, True, "tab\there",
+             b"\x00\xff", -1),
+            (127, 32767, 2 ** 31 - 1, 2 ** 63 - 1, -3.4028234663852886e38,
+             1.7976931348623157e308, False, "line\nbreak\\", b"", 0),
+            (0, 0, 0, 0, 1.5, 5e-324, None, "\u00fcn\u00ef \u2603", None,
+             -12219292800000),
+            (None, None, None, None, None, 3.141592653589793, True, "",
+             b"\\N", 1709210096789),
+            (1, 2, 3, 4, None, None, None, None, b"x", None)]
+        def f32_text(v):
+            """The float PostgreSQL's REAL output (the shortest text that
+            reads back as the same float4) reads as in Python."""
+            f = struct.unpack("f", struct.pack("f", v))[0]
+            for digits in range(1, 10):
+                t = float("%.*g" % (digits, f))
+                if struct.unpack("f", struct.pack("f", t))[0] == f:
+                    return t
+            return f
+        records, want = [], []
+        for i, c in enumerate(cases):
+            payload = dict(zip(
+                ["i8", "i16", "i32", "big", "f32", "f64", "ok", "name", "raw",
+                 "ts"], c))
+            payload["id"] = i
+            if c[8] is not None:
+                payload["raw"] = base64.b64encode(c[8]).decode()
+            records.append(value(schema, **payload))
+            want.append((
+                i,) + c[:4] + (
+                None if c[4] is None else f32_text(c[4]),) + c[5:9] + (
+                None if c[9] is None else
+                datetime.datetime(1970, 1, 1) +
+                datetime.timedelta(milliseconds=c[9]),))
+        topic = unique_topic()
+        kcat.produce(topic, records)
+        db.sql("CREATE TABLE %s (id BIGINT NOT NULL, i8 SMALLINT, "
+               "i16 SMALLINT, i32 INT, big NUMERIC, f32 REAL, "
+               "f64 DOUBLE PRECISION, ok BOOLEAN, name TEXT, raw BYTEA, "
+               "ts TIMESTAMP)" % db.fqn("by_text"))
+        w, _ = sink(kconnect, db, topic, "by_binary", {"auto.create": "true"})
+        w2, _ = sink(kconnect, db, topic, "by_text", {})
+
+        def read(table):
+            try:
+                got = rows(db, table)
+            except Exception:
+                return None
+            return [tuple(bytes(v) if isinstance(v, memoryview) else
+                          int(v) if j == 4 and v is not None else v
+                          for j, v in enumerate(r))
+                    for r in got] if len(got) == len(cases) else None
+        got_binary = w.wait_for(lambda: read("by_binary"), 30, what="rows")
+        got_text = w2.wait_for(lambda: read("by_text"), 30, what="rows")
+        assert got_binary == want
+        assert got_text == want
+        assert 'COPY in binary format: COPY "%s"."by_binary"' % db.schema \
+            in w.log()
+        assert "COPY in text format" in w2.log()
+        assert "FORMAT binary" not in w2.log()
+    finally:
+        db.close()
+
+
+def test_postgres_staged_upserts_into_two_tables_copy_by_their_own_types(
+        kconnect, kcat, pg_dsn, unique_topic):
+    """Upserts into two tables whose columns have the same names and other
+    types (INT and BIGINT) both go through "COPY kc_stage (..)" in binary:
+    each by its own table's types, so no COPY fails and no put is written
+    again row by row."""
+    db = Postgres(pg_dsn)
+    try:
+        fields = [{"type": "int64", "optional": False, "field": "id"}]
+        small = {"type": "struct", "optional": False, "fields": fields + [
+            {"type": "int32", "optional": True, "field": "v"}]}
+        big = {"type": "struct", "optional": False, "fields": fields + [
+            {"type": "int64", "optional": True, "field": "v"}]}
+        ta, tb = unique_topic(), unique_topic()
+        kcat.produce(ta, [value(small, id=i, v=i * 10) for i in range(5)])
+        kcat.produce(tb, [value(big, id=i, v=i * 100) for i in range(5)])
+        name = unique_name("jdbc-sink")
+        config = {"name": name,
+                  "connector.class":
+                  "io.confluent.connect.jdbc.JdbcSinkConnector",
+                  "topics": "%s,%s" % (ta, tb),
+                  "value.converter":
+                  "org.apache.kafka.connect.json.JsonConverter",
+                  "table.name.format": db.schema + ".${topic}",
+                  "auto.create": "true", "insert.mode": "upsert",
+                  "pk.mode": "record_value", "pk.fields": "id",
+                  "connection.attempts": "1", "max.retries": "0"}
+        config.update(db.config())
+        config.pop("schema.pattern", None)
+        w = kconnect(connectors=[config],
+                     worker={"offset.flush.interval.ms": "300"})
+        w.wait_for_connector(name, "RUNNING")
+
+        def read(topic, n):
+            try:
+                got = rows(db, '"%s"' % topic)
+            except Exception:
+                return None
+            return got if len(got) == n else None
+        assert w.wait_for(lambda: read(ta, 5), 30, what="5 rows") == [
+            (i, i * 10) for i in range(5)]
+        assert w.wait_for(lambda: read(tb, 5), 30, what="5 rows") == [
+            (i, i * 100) for i in range(5)]
+        assert "COPY in binary format: COPY kc_stage" in w.log()
+        assert "one by one" not in w.log()
+    finally:
+        db.close()
+
+
 # ---- kconnect.exactly.once ---------------------------------------------------
 
 # Each kill waits out the killed member's session (6 s): two kills on each

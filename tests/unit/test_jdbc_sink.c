@@ -860,6 +860,113 @@ test_jdbc_sink_db_timezone_writes_wall_times_in_the_zone(void **state)
     unlink(path);
 }
 
+/* Golden values: tests/golden/jdbc_calendar/sink_calendar.txt, printed by
+ * GenSinkCalendar.java: the fields a UTC GregorianCalendar gives a Connect
+ * Date (epoch days) or Timestamp (epoch ms), as Confluent's sink binds
+ * them: hybrid (LEGACY) and with the Gregorian change at the beginning of
+ * time (PROLEPTIC_GREGORIAN). */
+static const struct {
+    bool is_date;
+    int64_t value;
+    const char *legacy;
+    const char *proleptic;
+} sink_calendar[] = {
+    {true, -719162, "0001-01-03", "0001-01-01"},
+    {true, -354226, "1000-02-24", "1000-03-01"},
+    {true, -171489, "1500-06-15", "1500-06-25"},
+    {true, -141428, "1582-10-04", "1582-10-14"},
+    {true, -141438, "1582-09-24", "1582-10-04"},
+    {true, -141427, "1582-10-15", "1582-10-15"},
+    {true, -141418, "1582-10-24", "1582-10-24"},
+    {true, 18321, "2020-02-29", "2020-02-29"},
+    {false, -33749789969544LL, "0900-07-01 10:20:30.456",
+     "0900-07-06 10:20:30.456"},
+    {false, -12218428800001LL, "1582-10-24 23:59:59.999",
+     "1582-10-24 23:59:59.999"},
+    {false, -12219292800001LL, "1582-10-04 23:59:59.999",
+     "1582-10-14 23:59:59.999"},
+    {false, -12219292800000LL, "1582-10-15 00:00:00.000",
+     "1582-10-15 00:00:00.000"},
+    {false, 1577836801250LL, "2020-01-01 00:00:01.250",
+     "2020-01-01 00:00:01.250"},
+};
+
+/* The text the sink writes into SQLite for a Date (@p is_date) or a
+ * Timestamp holding @p n under the settings @p p. */
+static void write_calendar_value(kc_props_t *p, const char *path, bool is_date,
+                                 int64_t n, char *out, size_t size)
+{
+    kc_schema_t *v = kc_schema_new(KC_TYPE_STRUCT);
+    kc_batch_t b;
+    void *task = NULL;
+    kc_error_t err;
+    kc_record_t *r;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    add_field(v, "at",
+              is_date ? kc_schema_date_new() : kc_schema_timestamp_new());
+    assert_int_equal(kc_jdbc_sink_task.start(&task, p, NULL, &err), KC_OK);
+    kc_batch_init(&b);
+    r = kc_batch_add(&b);
+    r->topic = "cal";
+    r->value_schema = v;
+    kc_value_set_struct(b.arena, &r->value, v);
+    kc_value_set_int(kc_value_struct_get(&r->value, "at"),
+                     is_date ? KC_TYPE_INT32 : KC_TYPE_INT64, n);
+    assert_int_equal(kc_jdbc_sink_task.put(task, &b, &err), KC_OK);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT at FROM cal", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE cal", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    kc_batch_release(&b);
+    kc_jdbc_sink_task.stop(task);
+    kc_schema_unref(v);
+}
+
+static void
+test_jdbc_sink_date_calendar_system_legacy_writes_julian_before_1582(
+    void **state)
+{
+    char path[] = "/tmp/kc_jdbc_sink_XXXXXX";
+    int fd = mkstemp(path);
+    char url[64];
+    char got[64];
+    kc_props_t *p = kc_props_new();
+
+    KC_UNUSED(state);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    snprintf(url, sizeof(url), "jdbc:sqlite:%s", path);
+    kc_props_set(p, "connection.url", url);
+    kc_props_set(p, "auto.create", "true");
+    /* LEGACY is the default, as Confluent's */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            kc_props_set(p, "date.calendar.system", "PROLEPTIC_GREGORIAN");
+        }
+        for (size_t i = 0; i < KC_ARRAY_LEN(sink_calendar); i++) {
+            const char *want = pass == 0 ? sink_calendar[i].legacy
+                                         : sink_calendar[i].proleptic;
+
+            write_calendar_value(p, path, sink_calendar[i].is_date,
+                                 sink_calendar[i].value, got, sizeof(got));
+            /* SQLite keeps the text the sink wrote, which drops a
+             * timestamp's trailing zeros of the fraction */
+            assert_int_equal(strncmp(got, want, strlen(got)), 0);
+            assert_true(strlen(got) >= (sink_calendar[i].is_date ? 10 : 19));
+        }
+    }
+    kc_props_destroy(p);
+    unlink(path);
+}
+
 /* connection.attempts tries, connection.backoff.ms apart (each a
  * redelivery of the batch), then the task fails, as Confluent's
  * CachedConnectionProvider throws once its attempts are spent */
@@ -1039,6 +1146,8 @@ int main(void)
         cmocka_unit_test(test_jdbc_sink_one_put_into_many_tables),
         cmocka_unit_test(
             test_jdbc_sink_db_timezone_writes_wall_times_in_the_zone),
+        cmocka_unit_test(
+            test_jdbc_sink_date_calendar_system_legacy_writes_julian_before_1582),
         cmocka_unit_test(
             test_jdbc_sink_connection_attempts_then_the_task_fails),
         cmocka_unit_test(test_jdbc_sink_table_types_decide_what_a_view_is),

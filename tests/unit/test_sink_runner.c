@@ -11,6 +11,8 @@
 
 #include "kc_runtime_test_plugins.h"
 
+#include "runtime/kc_task.h"
+
 #include <librdkafka/rdkafka.h>
 
 static char tmpdir[64];
@@ -571,6 +573,45 @@ static void test_sink_without_topics_is_rejected(void **state)
     kc_props_destroy(cfg);
 }
 
+/* The kbytes a sink's consumer may queue per partition under @p cfg. */
+static long consumer_queue_kbytes(kc_worker_t *w, const kc_props_t *cfg)
+{
+    kc_error_t err;
+    char v[32];
+    size_t size = sizeof(v);
+    rd_kafka_conf_t *conf =
+        kc_worker_client_conf(w, KC_CLIENT_CONSUMER, cfg, "c", &err);
+
+    if (conf == NULL) {
+        fail_msg("kc_worker_client_conf: %s", err.msg);
+    }
+    assert_int_equal(
+        rd_kafka_conf_get(conf, "queued.max.messages.kbytes", v, &size),
+        RD_KAFKA_CONF_OK);
+    rd_kafka_conf_destroy(conf);
+    return strtol(v, NULL, 10);
+}
+
+/*
+ * A sink's consumer queues at most 16 MiB per partition, not librdkafka's
+ * 64 MiB, so its memory does not grow with the backlog as much (Apache's
+ * holds about one 1 MiB max.partition.fetch.bytes); consumer.override.*
+ * still wins.
+ */
+static void test_sink_consumer_queue_is_bounded(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("s", "topics", "t");
+
+    assert_in_range(consumer_queue_kbytes(w, cfg), 1, 16 * 1024);
+    kc_props_set(cfg, "consumer.override.queued.max.messages.kbytes", "8192");
+    assert_int_equal(consumer_queue_kbytes(w, cfg), 8192);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +639,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pause_holds_records_until_resume,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_sink_without_topics_is_rejected,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sink_consumer_queue_is_bounded,
                                         setup, teardown),
     };
 

@@ -41,6 +41,7 @@ typedef struct kc_jdbc_sink_conf {
     kc_cfg_list_t whitelist;
     char *db_timezone;
     char *date_timezone;
+    char *date_calendar;
     bool replace_null_with_default;
     bool auto_create;
     bool auto_evolve;

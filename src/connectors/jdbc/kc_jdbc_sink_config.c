@@ -19,6 +19,8 @@ static const char *const kc_jdbc_pk_modes[] = {"none", "kafka", "record_key",
 static const char *const kc_jdbc_sink_quote_methods[] = {"always", "never",
                                                          NULL};
 static const char *const kc_jdbc_date_tzs[] = {"DB_TIMEZONE", "UTC", NULL};
+static const char *const kc_jdbc_calendars[] = {"LEGACY", "PROLEPTIC_GREGORIAN",
+                                                NULL};
 
 #define KC_SINK_BIND(field) KC_CFG_BIND(kc_jdbc_sink_conf_t, field)
 
@@ -166,6 +168,16 @@ const kc_config_def_t kc_jdbc_sink_defs[] = {
      .doc = "The time zone of Date values: DB_TIMEZONE (db.timezone) or "
             "UTC.",
      KC_SINK_BIND(date_timezone)},
+    {.name = "date.calendar.system",
+     .type = KC_CFG_STRING,
+     .default_value = "LEGACY",
+     .importance = KC_IMPORTANCE_LOW,
+     .group = "Data Mapping",
+     .valid_values = kc_jdbc_calendars,
+     .doc = "The calendar Date and Timestamp values are written in: LEGACY "
+            "(Julian before 1582-10-15, as java.util) or "
+            "PROLEPTIC_GREGORIAN.",
+     KC_SINK_BIND(date_calendar)},
     {.name = "replace.null.with.default",
      .type = KC_CFG_BOOLEAN,
      .default_value = "true",

@@ -50,6 +50,7 @@ typedef struct kc_jdbc_sink {
     kc_arena_t *arena;     /* parameter text of one put */
     kc_jdbc_tz_t *tz;      /* db.timezone; NULL: UTC */
     bool date_utc;         /* date.timezone=UTC */
+    bool legacy_calendar;  /* date.calendar.system=LEGACY */
     /* kconnect.exactly.once */
     char *connector;     /* the offsets' owner */
     char *eos_upsert;    /* stores one partition's next offset */
@@ -113,6 +114,7 @@ static kc_err_t kc_jdbc_sink_start(void **ctx, const kc_props_t *config,
         }
     }
     s->date_utc = strcmp(s->conf.date_timezone, "UTC") == 0;
+    s->legacy_calendar = strcmp(s->conf.date_calendar, "LEGACY") == 0;
     s->tctx = tctx;
     if (tctx != NULL) {
         s->connector = kc_strdup(kc_sink_task_ctx_name(tctx));
@@ -492,6 +494,11 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
             ts.sec += kc_jdbc_tz_offset(s->tz, ts.sec);
         }
         ts.nsec = 0;
+        if (s->legacy_calendar) {
+            /* that calendar's fields of the day, as a GregorianCalendar
+             * (Julian before 1582-10-15) gives them to the driver */
+            ts.sec = kc_jdbc_wall_from_legacy(ts.sec);
+        }
         kc_jdbc_ts_format(ts, text, sizeof(text));
         p->kind = KC_JDBC_PARAM_TEXT;
         p->text = kc_arena_strndup(s->arena, text, 10);
@@ -512,6 +519,9 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
         p->ts.nsec = (int32_t)(v->u.i - p->ts.sec * 1000) * 1000000;
         /* the wall time in db.timezone, as setTimestamp with its calendar */
         p->ts.sec += kc_jdbc_tz_offset(s->tz, p->ts.sec);
+        if (s->legacy_calendar) {
+            p->ts.sec = kc_jdbc_wall_from_legacy(p->ts.sec);
+        }
         return KC_OK;
     case KC_LOGICAL_NONE:
         break;
@@ -530,9 +540,9 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
         return KC_OK;
     case KC_TYPE_FLOAT32:
     case KC_TYPE_FLOAT64:
-        p->kind = KC_JDBC_PARAM_TEXT;
-        p->text = kc_arena_sprintf(
-            s->arena, v->type == KC_TYPE_FLOAT32 ? "%.9g" : "%.17g", v->u.f);
+        p->kind = KC_JDBC_PARAM_DOUBLE;
+        p->i = v->type == KC_TYPE_FLOAT32 ? 32 : 64;
+        p->f = v->u.f;
         return KC_OK;
     case KC_TYPE_STRING:
         p->kind = KC_JDBC_PARAM_TEXT;
@@ -648,6 +658,7 @@ static kc_err_t kc_jdbc_staged_upsert(kc_jdbc_sink_t *s,
     const kc_jdbc_sink_fields_t *f = &p->fields;
     const char *conflict = strstr(p->write_sql, " ON CONFLICT (");
     kc_buf_t sql;
+    kc_buf_t target;
     kc_err_t rc;
 
     if (conflict == NULL) {
@@ -661,7 +672,14 @@ static kc_err_t kc_jdbc_staged_upsert(kc_jdbc_sink_t *s,
     kc_buf_cstr(&sql);
     rc = d->exec(s->conn, (const char *)sql.data, err);
     if (rc == KC_OK) {
-        rc = d->copy_in(s->conn, copy_sql, params, n, f->nkeys + f->ncols, err);
+        /* kc_stage has the target's column types (the COPY goes binary
+         * by them) */
+        kc_buf_init(&target, 0);
+        kc_jdbc_append_table(s->conn, &target, &p->table);
+        kc_buf_cstr(&target);
+        rc = d->copy_in(s->conn, copy_sql, (const char *)target.data, params, n,
+                        f->nkeys + f->ncols, err);
+        kc_buf_release(&target);
     }
     if (rc == KC_OK) {
         sql.len = 0;
@@ -937,8 +955,8 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
         rc =
             kc_jdbc_staged_upsert(s, p, (const char *)sql.data, params, n, err);
     } else if (rc == KC_OK && kc_jdbc_copies(s)) {
-        rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, params,
-                                       n, ncols, err);
+        rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, NULL,
+                                       params, n, ncols, err);
     } else if (rc == KC_OK) {
         rc = s->conn->dialect->execute(s->conn, (const char *)sql.data, params,
                                        n * ncols, err);

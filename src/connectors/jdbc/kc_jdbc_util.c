@@ -443,3 +443,8 @@ kc_err_t kc_jdbc_ts_read(const char *text, size_t len, const kc_jdbc_tz_t *tz,
     }
     return rc;
 }
+
+void kc_jdbc_param_double_text(const kc_jdbc_param_t *p, char *out, size_t size)
+{
+    snprintf(out, size, p->i == 32 ? "%.9g" : "%.17g", p->f);
+}

@@ -79,13 +79,17 @@ typedef enum kc_jdbc_param_kind {
     KC_JDBC_PARAM_INT64,
     KC_JDBC_PARAM_TIMESTAMP, /* bound as a UTC timestamp */
     KC_JDBC_PARAM_TEXT,
-    KC_JDBC_PARAM_NULL, /* SQL NULL, typed by the statement */
-    KC_JDBC_PARAM_BYTES /* @c len raw bytes in @c text (the sink's BYTES) */
+    KC_JDBC_PARAM_NULL,  /* SQL NULL, typed by the statement */
+    KC_JDBC_PARAM_BYTES, /* @c len raw bytes in @c text (the sink's BYTES) */
+    /* @c f, a FLOAT64 (@c i 64) or FLOAT32 (@c i 32): kept binary for a
+     * binary COPY, else written as kc_jdbc_param_double_text's text */
+    KC_JDBC_PARAM_DOUBLE
 } kc_jdbc_param_kind_t;
 
 typedef struct kc_jdbc_param {
     kc_jdbc_param_kind_t kind;
     int64_t i;
+    double f;
     kc_jdbc_ts_t ts;
     const char *text;
     size_t len; /* KC_JDBC_PARAM_BYTES only */
@@ -208,13 +212,15 @@ struct kc_jdbc_dialect {
      * Optional (NULL: none): load @p nrows rows of @p ncols parameters
      * each (row after row) with @p copy_sql, a "COPY t (c1, ..) FROM
      * STDIN", inside the current transaction: PostgreSQL's bulk path for
-     * plain inserts. Each value reaches the column's type as the same text
-     * execute would bind, so the rows are the same; one refused row fails
-     * the whole load. Errors as execute.
+     * plain inserts. Each value reaches the column as execute would bind
+     * it, so the rows are the same; one refused row fails the whole load.
+     * @p types_of: the table (SQL text) whose same-named columns have the
+     * types of t's (a staging table made LIKE it), NULL: t itself. Errors
+     * as execute.
      */
     kc_err_t (*copy_in)(kc_jdbc_conn_t *conn, const char *copy_sql,
-                        const kc_jdbc_param_t *params, size_t nrows,
-                        size_t ncols, kc_error_t *err);
+                        const char *types_of, const kc_jdbc_param_t *params,
+                        size_t nrows, size_t ncols, kc_error_t *err);
     /**
      * The column type auto.create gives a Connect schema (its logical
      * type decides first), as Confluent's dialect's getSqlType; NULL when
@@ -347,6 +353,13 @@ int64_t kc_jdbc_wall_from_legacy(int64_t wall_sec);
  */
 kc_err_t kc_jdbc_ts_read(const char *text, size_t len, const kc_jdbc_tz_t *tz,
                          bool legacy, kc_jdbc_ts_t *ts);
+
+/**
+ * @brief The text of a KC_JDBC_PARAM_DOUBLE: 17 significant digits for a
+ * FLOAT64, 9 for a FLOAT32 (each enough to read back the same value).
+ */
+void kc_jdbc_param_double_text(const kc_jdbc_param_t *p, char *out,
+                               size_t size);
 
 /** @brief The list of dialects, NULL-terminated. */
 extern const struct kc_jdbc_dialect *const kc_jdbc_dialects[];

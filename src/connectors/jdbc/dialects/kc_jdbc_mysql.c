@@ -431,6 +431,14 @@ static void kc_my_bind_params(const kc_jdbc_param_t *params, size_t nparams,
             pb[i].buffer_length = lens[i];
             pb[i].length = &lens[i];
             break;
+        case KC_JDBC_PARAM_DOUBLE:
+            kc_jdbc_param_double_text(&params[i], texts[i], sizeof(texts[i]));
+            lens[i] = (unsigned long)strlen(texts[i]);
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = texts[i];
+            pb[i].buffer_length = lens[i];
+            pb[i].length = &lens[i];
+            break;
         case KC_JDBC_PARAM_TEXT:
             lens[i] = (unsigned long)strlen(params[i].text);
             pb[i].buffer_type = MYSQL_TYPE_STRING;

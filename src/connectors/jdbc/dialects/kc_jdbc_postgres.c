@@ -14,11 +14,28 @@
 #include <libpq-fe.h>
 
 #include "connectors/jdbc/dialects/kc_jdbc_dialect.h"
+#include "util/kc_log.h"
 #include "util/kc_str.h"
+
+#define KC_PG_LOGGER                                                           \
+    "io.confluent.connect.jdbc.dialect.PostgreSqlDatabaseDialect"
+
+/* The column types of one COPY statement, for a binary COPY. */
+typedef struct kc_pg_copy_types {
+    char *key;  /* the COPY statement, '\n', types_of */
+    Oid *types; /* NULL: not known, the COPY goes in text */
+    size_t ntypes;
+    unsigned logged; /* 1: its binary COPY logged, 2: its text one */
+} kc_pg_copy_types_t;
+
+/* Most COPY statements whose types a connection keeps. */
+#define KC_PG_COPY_TYPES_MAX 64
 
 typedef struct kc_pg_conn {
     kc_jdbc_conn_t base;
     PGconn *pg;
+    kc_pg_copy_types_t *copies;
+    size_t ncopies;
 } kc_pg_conn_t;
 
 typedef struct kc_pg_rs {
@@ -224,6 +241,11 @@ static void kc_pg_close(kc_jdbc_conn_t *conn)
     kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
 
     PQfinish(c->pg);
+    for (size_t i = 0; i < c->ncopies; i++) {
+        kc_free(c->copies[i].key);
+        kc_free(c->copies[i].types);
+    }
+    kc_free(c->copies);
     kc_free(c);
 }
 
@@ -535,6 +557,11 @@ static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
                 texts[i][26] = '\0';
                 values[i] = texts[i];
                 break;
+            case KC_JDBC_PARAM_DOUBLE:
+                kc_jdbc_param_double_text(&params[i], texts[i],
+                                          sizeof(texts[i]));
+                values[i] = texts[i];
+                break;
             case KC_JDBC_PARAM_TEXT:
             case KC_JDBC_PARAM_BYTES:
                 values[i] = params[i].text;
@@ -703,6 +730,10 @@ static kc_err_t kc_pg_execute(kc_jdbc_conn_t *conn, const char *sql,
             texts[i][26] = '\0';
             values[i] = texts[i];
             break;
+        case KC_JDBC_PARAM_DOUBLE:
+            kc_jdbc_param_double_text(&params[i], texts[i], sizeof(texts[i]));
+            values[i] = texts[i];
+            break;
         case KC_JDBC_PARAM_TEXT:
             values[i] = params[i].text;
             break;
@@ -781,6 +812,10 @@ static void kc_pg_copy_value(kc_buf_t *out, const kc_jdbc_param_t *p)
         kc_jdbc_ts_format(p->ts, text, sizeof(text));
         kc_buf_append(out, text, 26);
         break;
+    case KC_JDBC_PARAM_DOUBLE:
+        kc_jdbc_param_double_text(p, text, sizeof(text));
+        kc_buf_puts(out, text);
+        break;
     case KC_JDBC_PARAM_TEXT:
         kc_pg_copy_escape(out, p->text, strlen(p->text));
         break;
@@ -799,38 +834,284 @@ static void kc_pg_copy_value(kc_buf_t *out, const kc_jdbc_param_t *p)
     }
 }
 
+/* Seconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
+#define KC_PG_EPOCH_SHIFT INT64_C(946684800)
+
+/* Forget @p t (after a failed COPY: the table may have changed). */
+static void kc_pg_copy_types_forget(kc_pg_conn_t *c, kc_pg_copy_types_t *t)
+{
+    kc_free(t->key);
+    kc_free(t->types);
+    *t = c->copies[--c->ncopies];
+}
+
 /*
- * COPY .. FROM STDIN in text format. Text, not binary: the binary format
- * needs each value in the exact binary form of the column's type (int4
- * vs int8, numeric digits, timestamp epochs), which would mean reading
- * the table's types first; text goes through the same input functions as
- * execute's text parameters, so both paths write the same rows.
+ * The types of the columns of "COPY <table> (<columns>) FROM STDIN", read
+ * with "SELECT <columns> FROM <types_of, else table> LIMIT 0" once per
+ * statement, @p types_of and connection (inside a savepoint: a refused
+ * SELECT, e.g. a user with INSERT only, must not abort the put's
+ * transaction). Its types are NULL when they cannot be read; the COPY then
+ * goes in text.
+ */
+static kc_pg_copy_types_t *kc_pg_copy_types(kc_pg_conn_t *c,
+                                            const char *copy_sql,
+                                            const char *types_of, size_t ncols)
+{
+    const char *open = NULL;
+    const char *close = NULL;
+    bool quoted = false;
+    bool in_tx = PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+    char *key = kc_asprintf("%s\n%s", copy_sql, types_of ? types_of : "");
+    kc_pg_copy_types_t *t;
+    kc_buf_t sql;
+    PGresult *res;
+
+    for (size_t i = 0; i < c->ncopies; i++) {
+        if (strcmp(c->copies[i].key, key) == 0) {
+            kc_free(key);
+            return &c->copies[i];
+        }
+    }
+    if (c->ncopies == KC_PG_COPY_TYPES_MAX) {
+        while (c->ncopies > 0) {
+            kc_pg_copy_types_forget(c, &c->copies[0]);
+        }
+    }
+    if (c->copies == NULL) {
+        c->copies = kc_calloc(KC_PG_COPY_TYPES_MAX, sizeof(*c->copies));
+    }
+    t = &c->copies[c->ncopies++];
+    memset(t, 0, sizeof(*t));
+    t->key = key;
+    if (strncmp(copy_sql, "COPY ", 5) != 0) {
+        return t;
+    }
+    /* the column list: the parentheses outside quoted identifiers */
+    for (const char *q = copy_sql + 5; *q != '\0'; q++) {
+        if (*q == '"') {
+            quoted = !quoted;
+        } else if (!quoted && *q == '(' && open == NULL) {
+            open = q;
+        } else if (!quoted && *q == ')' && open != NULL) {
+            close = q;
+            break;
+        }
+    }
+    if (open == NULL || close == NULL || open == copy_sql + 5) {
+        return t;
+    }
+    kc_buf_init(&sql, 0);
+    kc_buf_puts(&sql, "SELECT ");
+    kc_buf_append(&sql, open + 1, (size_t)(close - open - 1));
+    kc_buf_puts(&sql, " FROM ");
+    if (types_of != NULL) {
+        kc_buf_puts(&sql, types_of);
+    } else {
+        kc_buf_append(&sql, copy_sql + 5, (size_t)(open - copy_sql - 5));
+    }
+    kc_buf_puts(&sql, " LIMIT 0");
+    kc_buf_cstr(&sql);
+    if (in_tx) {
+        PQclear(PQexec(c->pg, "SAVEPOINT kc_copy_types"));
+    }
+    res = PQexec(c->pg, (const char *)sql.data);
+    kc_buf_release(&sql);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK &&
+        (size_t)PQnfields(res) == ncols) {
+        t->ntypes = ncols;
+        t->types = kc_calloc(ncols + 1, sizeof(*t->types));
+        for (size_t i = 0; i < ncols; i++) {
+            t->types[i] = PQftype(res, (int)i);
+        }
+    }
+    PQclear(res);
+    if (in_tx) {
+        if (t->types == NULL) {
+            PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT kc_copy_types"));
+        }
+        PQclear(PQexec(c->pg, "RELEASE SAVEPOINT kc_copy_types"));
+    }
+    return t;
+}
+
+/*
+ * Whether @p p goes into a column of @p type in binary exactly as its
+ * text would: the same type, in its range; anything else (a Date's text
+ * into a DATE, an integer into NUMERIC or TEXT, a timestamp into
+ * timestamptz) is left to the column's text input.
+ */
+static bool kc_pg_binary_fits(Oid type, const kc_jdbc_param_t *p)
+{
+    switch (p->kind) {
+    case KC_JDBC_PARAM_NULL:
+        return true;
+    case KC_JDBC_PARAM_INT64:
+        return type == KC_PG_INT8 ||
+               (type == KC_PG_INT4 && p->i >= INT32_MIN && p->i <= INT32_MAX) ||
+               (type == KC_PG_INT2 && p->i >= INT16_MIN && p->i <= INT16_MAX) ||
+               (type == KC_PG_BOOL && (p->i == 0 || p->i == 1));
+    case KC_JDBC_PARAM_DOUBLE:
+        /* no float4 <-> float8 rounding the text would not do */
+        return (type == KC_PG_FLOAT8 && p->i == 64) ||
+               (type == KC_PG_FLOAT4 && p->i == 32);
+    case KC_JDBC_PARAM_TEXT:
+        return type == KC_PG_TEXT || type == KC_PG_VARCHAR;
+    case KC_JDBC_PARAM_BYTES:
+        return type == KC_PG_BYTEA;
+    case KC_JDBC_PARAM_TIMESTAMP:
+        /* years 1 to 9999, which the text form writes too */
+        return type == KC_PG_TIMESTAMP && p->ts.sec >= INT64_C(-62135596800) &&
+               p->ts.sec <= INT64_C(253402300799);
+    }
+    return false;
+}
+
+static void kc_pg_put_be(kc_buf_t *out, uint64_t v, size_t bytes)
+{
+    uint8_t b[8];
+
+    for (size_t i = 0; i < bytes; i++) {
+        b[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+    }
+    kc_buf_append(out, b, bytes);
+}
+
+/* One field of a binary COPY row: its length, then its bytes in the
+ * type's send format (big-endian integers and IEEE floats, microseconds
+ * since 2000-01-01 for a timestamp). */
+static void kc_pg_copy_binary_value(kc_buf_t *out, const kc_jdbc_param_t *p,
+                                    Oid type)
+{
+    switch (p->kind) {
+    case KC_JDBC_PARAM_NULL:
+        kc_pg_put_be(out, UINT32_MAX, 4);
+        return;
+    case KC_JDBC_PARAM_INT64: {
+        size_t n = type == KC_PG_INT8   ? 8
+                   : type == KC_PG_INT4 ? 4
+                   : type == KC_PG_INT2 ? 2
+                                        : 1;
+
+        kc_pg_put_be(out, n, 4);
+        kc_pg_put_be(out, (uint64_t)p->i, n);
+        return;
+    }
+    case KC_JDBC_PARAM_DOUBLE:
+        if (p->i == 32) {
+            float f = (float)p->f;
+            uint32_t bits;
+
+            memcpy(&bits, &f, sizeof(bits));
+            kc_pg_put_be(out, 4, 4);
+            kc_pg_put_be(out, bits, 4);
+        } else {
+            uint64_t bits;
+
+            memcpy(&bits, &p->f, sizeof(bits));
+            kc_pg_put_be(out, 8, 4);
+            kc_pg_put_be(out, bits, 8);
+        }
+        return;
+    case KC_JDBC_PARAM_TEXT: {
+        size_t len = strlen(p->text);
+
+        kc_pg_put_be(out, len, 4);
+        kc_buf_append(out, p->text, len);
+        return;
+    }
+    case KC_JDBC_PARAM_BYTES:
+        kc_pg_put_be(out, p->len, 4);
+        kc_buf_append(out, p->text, p->len);
+        return;
+    case KC_JDBC_PARAM_TIMESTAMP:
+        /* microseconds, cut as the text form's six digits are */
+        kc_pg_put_be(out, 8, 4);
+        kc_pg_put_be(out,
+                     (uint64_t)((p->ts.sec - KC_PG_EPOCH_SHIFT) * 1000000 +
+                                p->ts.nsec / 1000),
+                     8);
+        return;
+    }
+}
+
+/*
+ * COPY .. FROM STDIN, in binary when every value has the exact type of
+ * its column (kc_pg_binary_fits: no text to format or parse for numbers,
+ * doubles and timestamps, no escaping), else in text, which goes through
+ * the same input functions as execute's text parameters; both write the
+ * same rows.
  */
 static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
+                              const char *types_of,
                               const kc_jdbc_param_t *params, size_t nrows,
                               size_t ncols, kc_error_t *err)
 {
+    static const char signature[] = "PGCOPY\n\377\r\n";
     kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
-    PGresult *res = PQexec(c->pg, copy_sql);
+    kc_pg_copy_types_t *t = kc_pg_copy_types(c, copy_sql, types_of, ncols);
+    const Oid *types = t->ntypes == ncols ? t->types : NULL;
+    bool binary = types != NULL;
+    PGresult *res;
     kc_buf_t data;
     kc_err_t rc = KC_OK;
     bool sent = true;
 
+    for (size_t r = 0; r < nrows && binary; r++) {
+        for (size_t i = 0; i < ncols && binary; i++) {
+            binary = kc_pg_binary_fits(types[i], &params[r * ncols + i]);
+        }
+    }
+    kc_buf_init(&data, 0);
+    if (!(t->logged & (binary ? 1U : 2U))) {
+        t->logged |= binary ? 1U : 2U;
+        kc_log_info(KC_PG_LOGGER,
+                    binary ? "COPY in binary format: %s (FORMAT binary)"
+                           : "COPY in text format (a value or column type "
+                             "binary COPY does not take): %s",
+                    copy_sql);
+    }
+    if (binary) {
+        kc_buf_puts(&data, copy_sql);
+        kc_buf_puts(&data, " (FORMAT binary)");
+        kc_buf_cstr(&data);
+        res = PQexec(c->pg, (const char *)data.data);
+        data.len = 0;
+        /* the signature (with its NUL), no flags, no header extension */
+        kc_buf_append(&data, signature, sizeof(signature));
+        kc_pg_put_be(&data, 0, 4);
+        kc_pg_put_be(&data, 0, 4);
+    } else {
+        res = PQexec(c->pg, copy_sql);
+    }
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         rc = kc_pg_error(c, res, "start a PostgreSQL COPY", err);
         PQclear(res);
+        kc_buf_release(&data);
+        kc_pg_copy_types_forget(c, t);
         return rc;
     }
     PQclear(res);
-    kc_buf_init(&data, 0);
     for (size_t r = 0; r < nrows && sent; r++) {
+        if (binary) {
+            kc_pg_put_be(&data, ncols, 2);
+        }
         for (size_t i = 0; i < ncols; i++) {
+            if (binary) {
+                kc_pg_copy_binary_value(&data, &params[r * ncols + i],
+                                        types[i]);
+                continue;
+            }
             if (i > 0) {
                 kc_buf_puts(&data, "\t");
             }
             kc_pg_copy_value(&data, &params[r * ncols + i]);
         }
-        kc_buf_puts(&data, "\n");
+        if (!binary) {
+            kc_buf_puts(&data, "\n");
+        }
+        if (binary && r + 1 == nrows) {
+            kc_pg_put_be(&data, UINT16_MAX, 2); /* the trailer, -1 */
+        }
         /* send in pieces of about 256 KiB: memory stays bounded */
         if (data.len >= 256 * 1024 || r + 1 == nrows) {
             sent = PQputCopyData(c->pg, (const char *)data.data,
@@ -838,8 +1119,14 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
             data.len = 0;
         }
     }
+    if (binary && nrows == 0 && sent) {
+        kc_pg_put_be(&data, UINT16_MAX, 2);
+        sent =
+            PQputCopyData(c->pg, (const char *)data.data, (int)data.len) == 1;
+    }
     kc_buf_release(&data);
     if (PQputCopyEnd(c->pg, sent ? NULL : "kconnect: sending failed") != 1) {
+        kc_pg_copy_types_forget(c, t);
         return kc_pg_error(c, NULL, "send a PostgreSQL COPY", err);
     }
     while ((res = PQgetResult(c->pg)) != NULL) {
@@ -850,6 +1137,10 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
     }
     if (rc == KC_OK && !sent) {
         rc = kc_pg_error(c, NULL, "send a PostgreSQL COPY", err);
+    }
+    if (rc != KC_OK) {
+        /* the table may have changed under us: read its types again */
+        kc_pg_copy_types_forget(c, t);
     }
     return rc;
 }

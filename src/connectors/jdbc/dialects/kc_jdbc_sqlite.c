@@ -327,6 +327,11 @@ static kc_err_t kc_sqlite_bind(sqlite3 *db, sqlite3_stmt *stmt,
             rc =
                 sqlite3_bind_text(stmt, (int)i + 1, text, -1, SQLITE_TRANSIENT);
             break;
+        case KC_JDBC_PARAM_DOUBLE:
+            kc_jdbc_param_double_text(&params[i], text, sizeof(text));
+            rc =
+                sqlite3_bind_text(stmt, (int)i + 1, text, -1, SQLITE_TRANSIENT);
+            break;
         case KC_JDBC_PARAM_TEXT:
             rc = sqlite3_bind_text(stmt, (int)i + 1, params[i].text, -1,
                                    SQLITE_TRANSIENT);
