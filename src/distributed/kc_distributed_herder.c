@@ -394,8 +394,9 @@ static void kc_dh_restart(kc_dist_herder_t *dh, const kc_dh_change_t *c)
     op = kc_op_new(KC_OP_RESTART, c->connector);
     op->b1 = c->include_tasks;
     op->b2 = c->only_failed;
-    kc_herder_core_run_op(&dh->base, op);
-    kc_op_destroy(&op->q);
+    if (kc_herder_core_run_op(&dh->base, op)) {
+        kc_opq_reply(&op->q); /* nobody waits: destroyed */
+    } /* else held while the connector is busy; the core answers it */
 }
 
 static void kc_dh_change(kc_dist_herder_t *dh, const kc_dh_change_t *c)
@@ -442,29 +443,41 @@ static void kc_dh_change(kc_dist_herder_t *dh, const kc_dh_change_t *c)
 
 /* ---- REST ops ------------------------------------------------------------ */
 
-static bool kc_dh_is_write(kc_op_type_t t)
+/*
+ * The leader-only ops with Apache's NotLeaderException message, NULL for
+ * the others (reads; pause and resume, which any worker writes, as
+ * Apache's AbstractHerder does).
+ */
+static const char *kc_dh_leader_only(kc_op_type_t t)
 {
     switch (t) {
     case KC_OP_PUT:
     case KC_OP_PATCH:
+        return "Only the leader can set connector configs.";
     case KC_OP_DELETE:
-    case KC_OP_RESTART:
-    case KC_OP_PAUSE:
-    case KC_OP_RESUME:
+        return "Only the leader can delete connector configs.";
     case KC_OP_STOP:
-    case KC_OP_TOPICS_RESET:
+        return "Only the leader can transition connectors to the STOPPED "
+               "state.";
+    case KC_OP_RESTART:
+        return "Only the leader can process restart requests.";
     case KC_OP_ALTER_OFFSETS:
     case KC_OP_RESET_OFFSETS:
-        return true;
+        return "Only the leader can process external offsets modification "
+               "requests";
     default:
-        return false;
+        return NULL;
     }
 }
 
 /* @returns false when the op was refused (its reply is filled). */
 static bool kc_dh_admit(kc_dist_herder_t *dh, kc_op_t *op)
 {
-    if (!kc_dh_is_write(op->type)) {
+    const char *only = kc_dh_leader_only(op->type);
+    bool writes =
+        only != NULL || op->type == KC_OP_PAUSE || op->type == KC_OP_RESUME;
+
+    if (!writes) {
         return true;
     }
     if (!dh->assigned || !kc_group_member_stable(dh->member) ||
@@ -475,10 +488,8 @@ static bool kc_dh_admit(kc_dist_herder_t *dh, kc_op_t *op)
         op->err.flags |= KC_HERDER_F_REBALANCING;
         return false;
     }
-    if (!dh->leader) {
-        op->rc = kc_error_set(&op->err, KC_ERR_CONFLICT,
-                              "Cannot complete request because worker is "
-                              "not the leader");
+    if (only != NULL && !dh->leader) {
+        op->rc = kc_error_set(&op->err, KC_ERR_CONFLICT, "%s", only);
         op->err.flags |= KC_HERDER_F_NOT_LEADER;
         return false;
     }
