@@ -13,6 +13,7 @@ broker, each test with its own group and internal topics.
   number of VerifiableSource missing in the output topic.
 """
 
+import base64
 import json
 import signal
 import subprocess
@@ -143,6 +144,13 @@ def test_distributed_worker_creates_internal_topics_and_runs_a_connector(
     assert _partitions(group + "-configs") == 1
     assert _partitions(group + "-offsets") == 25
     assert _partitions(group + "-status") == 5
+    # connect.protocol sessioned (the default): the leader writes a
+    # session key record, {"key","algorithm","creation-timestamp"}.
+    recs = consume_all(group + "-configs", expect=1)
+    keys = [json.loads(r["payload"]) for r in recs
+            if r["key"] == "session-key"]
+    assert keys and keys[-1]["algorithm"] == "HmacSHA256", recs
+    assert len(base64.b64decode(keys[-1]["key"])) == 32
     topic = unique_name("kc-dh-out")
     status, body = _put(w, "src", _source(topic, 2))
     assert status == 201, body
