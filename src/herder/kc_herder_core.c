@@ -8,6 +8,7 @@
 #include "kc_internal.h"
 
 #include "herder/kc_herder_autorestart.h"
+#include "distributed/kc_request_sig.h"
 #include "herder/kc_herder_core.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -938,6 +939,19 @@ kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
         return kc_op_plugin_config(h, op);
     case KC_OP_PING:
         return KC_OK;
+    case KC_OP_PUT_TASK_CONFIGS:
+    case KC_OP_FENCE:
+        if (h->vt->internal_op != NULL) {
+            return h->vt->internal_op(h, op);
+        }
+        /* Apache's StandaloneHerder throws UnsupportedOperationException. */
+        return kc_error_set(
+            &op->err, KC_ERR,
+            op->type == KC_OP_FENCE
+                ? "Kafka Connect in standalone mode does not support "
+                  "exactly-once source connectors."
+                : "Kafka Connect in standalone mode does not support "
+                  "externally setting task configurations.");
     case KC_OP_RECONFIGURE:
         kc_herder_reconfigure(h, op->name);
         return KC_OK;
@@ -962,7 +976,24 @@ void kc_op_destroy(kc_opq_op_t *qop)
     json_decref(op->in);
     json_decref(op->out);
     kc_connector_result_free(op->res);
+    kc_request_sig_destroy(op->sig);
     kc_free(op);
+}
+
+kc_err_t kc_herder_core_fence_without_eos(kc_herder_t *h, kc_op_t *op)
+{
+    kc_hconn_t *c = kc_herder_find(h, op->name);
+
+    if (c == NULL) {
+        return kc_not_found(op);
+    }
+    if (c->kind != KC_PLUGIN_SOURCE) {
+        return kc_error_set(&op->err, KC_ERR_INVALID,
+                            "Connector %s is not a source connector", op->name);
+    }
+    /* No task count record is ever written without exactly-once support:
+     * nothing to fence (Apache logs "Skipping zombie fencing round"). */
+    return KC_OK;
 }
 
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name)

@@ -87,6 +87,8 @@ typedef enum kc_op_type {
     KC_OP_VALIDATE,
     KC_OP_PLUGIN_CONFIG,
     KC_OP_PING,
+    KC_OP_PUT_TASK_CONFIGS, /* internal: a follower's task configs */
+    KC_OP_FENCE,            /* internal: zombie fencing */
     KC_OP_RECONFIGURE,      /* posted by the worker; nobody waits for it */
     KC_OP_CONNECTOR_RESULT, /* a connector thread's result; nobody waits */
     KC_OP_FAILED /* a task thread reported FAILED (auto restart); nobody waits
@@ -109,6 +111,7 @@ typedef struct kc_op {
     char *str;
     json_t *in;
     kc_connector_result_t *res; /* KC_OP_CONNECTOR_RESULT */
+    struct kc_request_sig *sig; /* KC_OP_PUT_TASK_CONFIGS, KC_OP_FENCE */
     bool rerun; /* held for a connector deleted since: run it again */
     /* reply */
     kc_err_t rc;
@@ -167,6 +170,14 @@ typedef struct kc_herder_vt {
      * @p name, for kc_herder_core_sync. @locality the herder's thread.
      */
     kc_target_state_t (*target)(kc_herder_t *h, const char *name);
+    /**
+     * @brief Optional (NULL: refuse them as Apache's StandaloneHerder).
+     * Serve KC_OP_PUT_TASK_CONFIGS (op->name, op->in: the task configs,
+     * op->sig) or KC_OP_FENCE (op->name, op->sig) on the herder's thread
+     * (exec_lock held) and return the op's result code (op->err set), as
+     * kc_herder_put_task_configs documents.
+     */
+    kc_err_t (*internal_op)(kc_herder_t *h, kc_op_t *op);
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */
@@ -217,6 +228,16 @@ bool kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op);
  * @brief Switch the core to async (see kc_herder_vt_t.post).
  */
 void kc_herder_core_set_async(kc_herder_t *h, bool async);
+
+/**
+ * @brief Apache's DistributedHerder's zombie fencing for a connector when
+ * exactly-once source support is off (nothing to fence): @p op->name
+ * unknown -> KC_ERR_NOT_FOUND, not a source connector -> KC_ERR_INVALID
+ * "Connector x is not a source connector", else KC_OK. For a distributed
+ * herder's internal_op, after its signature and leader checks.
+ * @locality exec_lock held.
+ */
+kc_err_t kc_herder_core_fence_without_eos(kc_herder_t *h, kc_op_t *op);
 
 /** @brief A new op of @p type for connector or plugin @p name (may be NULL). */
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name);
