@@ -31,6 +31,7 @@
 #include "distributed/kc_kafka_config_store.h"
 #include "distributed/kc_kafka_offset_store.h"
 #include "distributed/kc_kafka_status_store.h"
+#include "distributed/kc_request_sig.h"
 #include "herder/kc_herder_core.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -592,6 +593,97 @@ static void kc_dh_publish_restart(kc_dist_herder_t *dh, kc_op_t *op)
     kc_dh_known(dh, op->name, true)->own_restarts++;
 }
 
+/* ---- the internal endpoints (the leader's side) ----------------------------
+ */
+
+/* Under sessioned: the request must carry a valid signature. */
+static kc_err_t kc_dh_verify(kc_dist_herder_t *dh, kc_op_t *op)
+{
+    json_t *rec;
+    const char *b64;
+    uint8_t *key = NULL;
+    size_t key_len = 0;
+    kc_err_t rc;
+
+    if (dh->dc.protocol != KC_CONNECT_SESSIONED) {
+        return KC_OK;
+    }
+    rec = kc_kafka_config_store_session_key(dh->base.configs);
+    b64 = rec != NULL ? json_string_value(json_object_get(rec, "key")) : NULL;
+    if (b64 != NULL &&
+        kc_base64_decode_java(b64, &key, &key_len, &op->err) != KC_OK) {
+        key = NULL;
+    }
+    kc_error_clear(&op->err);
+    rc = kc_request_sig_verify(
+        op->sig,
+        (const char *const *)dh->dc.inter_worker_verification_algorithms.items,
+        dh->dc.inter_worker_verification_algorithms.count, key, key_len,
+        &op->err);
+    kc_free(key);
+    json_decref(rec);
+    return rc;
+}
+
+/* POST /connectors/{c}/tasks: a follower's task configs, as a JSON array
+ * of objects of strings. */
+static kc_err_t kc_dh_task_configs_in(kc_op_t *op, kc_props_t ***out, size_t *n)
+{
+    kc_props_t **tasks;
+    size_t count = json_array_size(op->in);
+
+    if (!json_is_array(op->in)) {
+        return kc_error_set(&op->err, KC_ERR_INVALID,
+                            "Task configs must be a JSON array of objects");
+    }
+    tasks = kc_calloc(count + 1, sizeof(*tasks));
+    for (size_t i = 0; i < count; i++) {
+        if (kc_json_to_props(json_array_get(op->in, i), &tasks[i], NULL,
+                             &op->err) != KC_OK) {
+            kc_tasks_free(tasks, i);
+            return KC_ERR_INVALID;
+        }
+    }
+    *out = tasks;
+    *n = count;
+    return KC_OK;
+}
+
+static kc_err_t kc_dh_internal_op(kc_herder_t *h, kc_op_t *op)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    bool fence = op->type == KC_OP_FENCE;
+    kc_props_t **tasks = NULL;
+    size_t n = 0;
+    kc_err_t rc = kc_dh_verify(dh, op);
+
+    if (rc != KC_OK) {
+        return rc;
+    }
+    if (!dh->leader) {
+        rc = kc_error_set(&op->err, KC_ERR_CONFLICT, "%s",
+                          fence ? "Only the leader may perform zombie "
+                                  "fencing."
+                                : "Only the leader may write task "
+                                  "configurations.");
+        op->err.flags |= KC_HERDER_F_NOT_LEADER;
+        return rc;
+    }
+    if (kc_herder_find(h, op->name) == NULL) {
+        return kc_not_found(op);
+    }
+    if (fence) {
+        return kc_herder_core_fence_without_eos(h, op);
+    }
+    rc = kc_dh_task_configs_in(op, &tasks, &n);
+    if (rc != KC_OK) {
+        return rc;
+    }
+    rc = kc_config_store_put_tasks(h->configs, op->name, tasks, n, &op->err);
+    kc_tasks_free(tasks, n);
+    return rc;
+}
+
 /* ---- the thread ---------------------------------------------------------- */
 
 static bool kc_dh_stopping(kc_dist_herder_t *dh)
@@ -897,6 +989,7 @@ static const kc_herder_vt_t kc_dh_vt = {
     .leader_url = kc_dh_leader_url,
     .runs = kc_dh_runs,
     .target = kc_dh_target,
+    .internal_op = kc_dh_internal_op,
 };
 
 /* The Kafka client settings of the internal topics' clients. */
