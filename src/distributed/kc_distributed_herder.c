@@ -29,6 +29,7 @@
 #include "distributed/kc_distributed_herder.h"
 #include "distributed/kc_group_member.h"
 #include "distributed/kc_kafka_config_store.h"
+#include "distributed/kc_leader_client.h"
 #include "distributed/kc_kafka_offset_store.h"
 #include "distributed/kc_kafka_status_store.h"
 #include "distributed/kc_request_sig.h"
@@ -46,6 +47,12 @@
     "org.apache.kafka.connect.runtime.distributed.DistributedHerder"
 /* kc_opq_op_t.kind of a config-topic change ("KDH\0"). */
 #define KC_DH_OP_CHANGE 0x4b444800
+/* ... and of a failed send of task configs to the leader. */
+#define KC_DH_OP_RESEND 0x4b444801
+/* Apache's wait before a task config send is tried again. */
+#define KC_DH_RESEND_BACKOFF_MS 250
+/* How long one send to the leader may take. */
+#define KC_DH_SEND_TIMEOUT_MS 30000
 /* Start-up reads and writes of the internal topics (Apache: 30 s). */
 #define KC_DH_STORE_TIMEOUT_MS 30000
 
@@ -97,6 +104,15 @@ typedef struct kc_dist_herder {
     kc_dh_known_t *known;
     size_t nknown;
     uint64_t key_timer; /* the leader's next session key rotation */
+
+    /* Task configs on their way to the leader (threads of their own). */
+    kc_rest_client_t *rest;
+    pthread_mutex_t sends_lock;
+    pthread_cond_t sends_done;
+    int sends;
+    char **resend; /* connectors whose send failed, asked again later */
+    size_t nresend;
+    uint64_t resend_timer;
 } kc_dist_herder_t;
 
 /* ---- assignment --------------------------------------------------------- */
@@ -684,6 +700,186 @@ static kc_err_t kc_dh_internal_op(kc_herder_t *h, kc_op_t *op)
     return rc;
 }
 
+/* ---- task configs from a follower that runs the connector ------------------
+ */
+
+typedef struct kc_dh_send {
+    kc_dist_herder_t *dh;
+    char *leader_url;
+    char *connector;
+    json_t *tasks;
+    char *algorithm;
+    uint8_t *key;
+    size_t key_len;
+} kc_dh_send_t;
+
+typedef struct kc_dh_resend {
+    kc_opq_op_t q;
+    char *connector;
+} kc_dh_resend_t;
+
+static void kc_dh_resend_destroy(kc_opq_op_t *q)
+{
+    kc_dh_resend_t *r = (kc_dh_resend_t *)q;
+
+    kc_free(r->connector);
+    kc_free(r);
+}
+
+static void kc_dh_resend_later(kc_dist_herder_t *dh, const char *name);
+
+static void *kc_dh_send_main(void *arg)
+{
+    kc_dh_send_t *job = arg;
+    kc_dist_herder_t *dh = job->dh;
+    kc_leader_signer_t signer = {job->algorithm, job->key, job->key_len};
+    kc_error_t err;
+
+    kc_error_clear(&err);
+    if (kc_leader_put_task_configs(dh->rest, job->leader_url, job->connector,
+                                   job->tasks,
+                                   job->key != NULL ? &signer : NULL,
+                                   KC_DH_SEND_TIMEOUT_MS, &err) != KC_OK) {
+        kc_dh_resend_t *r = kc_calloc(1, sizeof(*r));
+        char *logged = kc_str_escape_log(job->connector);
+
+        kc_log_error(KC_DH_LOGGER,
+                     "Failed to reconfigure connector's tasks (%s), retrying "
+                     "after backoff: %s",
+                     logged, err.msg);
+        kc_free(logged);
+        r->q.kind = KC_DH_OP_RESEND;
+        r->q.destroy = kc_dh_resend_destroy;
+        r->connector = kc_strdup(job->connector);
+        if (kc_opq_post(dh->ops, &r->q) != KC_OK) {
+            kc_dh_resend_destroy(&r->q);
+        }
+    }
+    kc_free(job->leader_url);
+    kc_free(job->connector);
+    json_decref(job->tasks);
+    kc_free(job->algorithm);
+    kc_free(job->key);
+    kc_free(job);
+    pthread_mutex_lock(&dh->sends_lock);
+    dh->sends--;
+    pthread_cond_broadcast(&dh->sends_done);
+    pthread_mutex_unlock(&dh->sends_lock);
+    return NULL;
+}
+
+/* The session key's bytes (sessioned), or NULL. */
+static uint8_t *kc_dh_session_key(kc_dist_herder_t *dh, size_t *len)
+{
+    json_t *rec = kc_kafka_config_store_session_key(dh->base.configs);
+    const char *b64 =
+        rec != NULL ? json_string_value(json_object_get(rec, "key")) : NULL;
+    uint8_t *key = NULL;
+    kc_error_t err;
+
+    if (b64 == NULL || kc_base64_decode_java(b64, &key, len, &err) != KC_OK) {
+        key = NULL;
+    }
+    json_decref(rec);
+    return key;
+}
+
+/*
+ * The leader writes task configs itself; a follower that runs the
+ * connector sends them to the leader's POST /connectors/{c}/tasks, on a
+ * thread of its own (the call blocks), as Apache's reconfigureConnector.
+ */
+static void kc_dh_put_tasks(kc_herder_t *h, const char *name,
+                            kc_props_t *const *tasks, size_t ntasks)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    kc_dh_send_t *job;
+    pthread_t thread;
+    kc_error_t err;
+
+    if (dh->leader) {
+        if (kc_config_store_put_tasks(h->configs, name, tasks, ntasks, &err) !=
+            KC_OK) {
+            kc_log_error(KC_DH_LOGGER,
+                         "could not write the task configs of %s: %s", name,
+                         err.msg);
+        }
+        return;
+    }
+    job = kc_calloc(1, sizeof(*job));
+    job->dh = dh;
+    pthread_mutex_lock(&dh->lock);
+    job->leader_url = kc_strdup(dh->leader_url != NULL ? dh->leader_url : "");
+    pthread_mutex_unlock(&dh->lock);
+    job->connector = kc_strdup(name);
+    job->tasks = json_array();
+    for (size_t i = 0; i < ntasks; i++) {
+        json_array_append_new(job->tasks, kc_props_json(tasks[i]));
+    }
+    if (dh->dc.protocol == KC_CONNECT_SESSIONED) {
+        job->algorithm = kc_strdup(dh->dc.inter_worker_signature_algorithm);
+        job->key = kc_dh_session_key(dh, &job->key_len);
+    }
+    pthread_mutex_lock(&dh->sends_lock);
+    dh->sends++;
+    pthread_mutex_unlock(&dh->sends_lock);
+    if (pthread_create(&thread, NULL, kc_dh_send_main, job) != 0) {
+        kc_log_error(KC_DH_LOGGER,
+                     "could not start sending the task configs of %s", name);
+        pthread_mutex_lock(&dh->sends_lock);
+        dh->sends--;
+        pthread_mutex_unlock(&dh->sends_lock);
+        kc_free(job->leader_url);
+        kc_free(job->connector);
+        json_decref(job->tasks);
+        kc_free(job->algorithm);
+        kc_free(job->key);
+        kc_free(job);
+        kc_dh_resend_later(dh, name);
+        return;
+    }
+    pthread_detach(thread);
+}
+
+/* The backoff is over: ask the connectors again (force: their configs
+ * are the same ones that did not reach the leader). */
+static void kc_dh_resend_fire(kc_timers_t *t, void *opaque)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_herder_t *h = &dh->base;
+
+    (void)t;
+    dh->resend_timer = 0;
+    pthread_mutex_lock(&h->exec_lock);
+    for (size_t i = 0; i < dh->nresend; i++) {
+        kc_hconn_t *c = kc_herder_find(h, dh->resend[i]);
+
+        if (c != NULL && c->started) {
+            kc_hconn_update_tasks(h, c, true);
+        }
+        kc_free(dh->resend[i]);
+    }
+    pthread_mutex_unlock(&h->exec_lock);
+    dh->nresend = 0;
+}
+
+static void kc_dh_resend_later(kc_dist_herder_t *dh, const char *name)
+{
+    for (size_t i = 0; i < dh->nresend; i++) {
+        if (strcmp(dh->resend[i], name) == 0) {
+            return;
+        }
+    }
+    dh->resend =
+        kc_realloc(dh->resend, (dh->nresend + 1) * sizeof(*dh->resend));
+    dh->resend[dh->nresend++] = kc_strdup(name);
+    if (dh->resend_timer == 0) {
+        dh->resend_timer = kc_timers_add(
+            dh->timers, kc_clock_now_ms() + KC_DH_RESEND_BACKOFF_MS, 0,
+            kc_dh_resend_fire, dh);
+    }
+}
+
 /* ---- the thread ---------------------------------------------------------- */
 
 static bool kc_dh_stopping(kc_dist_herder_t *dh)
@@ -711,6 +907,11 @@ static void kc_dh_serve(kc_dist_herder_t *dh, kc_opq_op_t *qop)
     }
     if (qop->kind == KC_DH_OP_CHANGE) {
         kc_dh_change(dh, (kc_dh_change_t *)qop);
+        qop->destroy(qop);
+        return;
+    }
+    if (qop->kind == KC_DH_OP_RESEND) {
+        kc_dh_resend_later(dh, ((kc_dh_resend_t *)qop)->connector);
         qop->destroy(qop);
         return;
     }
@@ -759,7 +960,8 @@ static void *kc_dh_main(void *arg)
         if (qop == NULL) {
             break;
         }
-        if (qop->kind == KC_DH_OP_CHANGE || qop->kind == KC_GROUP_MEMBER_OP) {
+        if (qop->kind == KC_DH_OP_CHANGE || qop->kind == KC_DH_OP_RESEND ||
+            qop->kind == KC_GROUP_MEMBER_OP) {
             qop->destroy(qop);
             continue;
         }
@@ -951,6 +1153,19 @@ static void kc_dh_free(kc_herder_t *h)
     kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
 
     kc_worker_set_reconfigure_listener(h->w, NULL, NULL);
+    /* Sends in flight end within their timeout; they use the client. */
+    pthread_mutex_lock(&dh->sends_lock);
+    while (dh->sends > 0) {
+        pthread_cond_wait(&dh->sends_done, &dh->sends_lock);
+    }
+    pthread_mutex_unlock(&dh->sends_lock);
+    kc_rest_client_destroy(dh->rest);
+    pthread_mutex_destroy(&dh->sends_lock);
+    pthread_cond_destroy(&dh->sends_done);
+    for (size_t i = 0; i < dh->nresend; i++) {
+        kc_free(dh->resend[i]);
+    }
+    kc_free(dh->resend);
     kc_group_member_destroy(dh->member);
     kc_dh_clear_assignment(dh);
     for (size_t i = 0; i < dh->nknown; i++) {
@@ -990,6 +1205,7 @@ static const kc_herder_vt_t kc_dh_vt = {
     .runs = kc_dh_runs,
     .target = kc_dh_target,
     .internal_op = kc_dh_internal_op,
+    .put_tasks = kc_dh_put_tasks,
 };
 
 /* The Kafka client settings of the internal topics' clients. */
@@ -1023,7 +1239,10 @@ kc_herder_t *kc_distributed_herder_new(kc_worker_t *w, const kc_props_t *props,
     kc_status_store_t *status = NULL;
 
     pthread_mutex_init(&dh->lock, NULL);
+    pthread_mutex_init(&dh->sends_lock, NULL);
+    pthread_cond_init(&dh->sends_done, NULL);
     dh->props = kc_props_copy(props);
+    dh->rest = kc_rest_client_new(props, 0, err);
     dh->client = kc_dh_client_props(props);
     if (kc_distributed_conf_bind(props, &dh->dc, err) != KC_OK) {
         goto fail;
@@ -1064,6 +1283,9 @@ fail:
     kc_distributed_conf_release(&dh->dc);
     kc_props_destroy(dh->props);
     kc_props_destroy(dh->client);
+    kc_rest_client_destroy(dh->rest);
+    pthread_mutex_destroy(&dh->sends_lock);
+    pthread_cond_destroy(&dh->sends_done);
     pthread_mutex_destroy(&dh->lock);
     kc_free(dh);
     return NULL;

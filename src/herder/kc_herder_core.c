@@ -227,6 +227,10 @@ static void kc_hconn_save_tasks(kc_herder_t *h, const kc_hconn_t *c)
 {
     kc_error_t err;
 
+    if (h->vt->put_tasks != NULL) {
+        h->vt->put_tasks(h, c->name, c->tasks, c->ntasks);
+        return;
+    }
     if (kc_config_store_put_tasks(h->configs, c->name, c->tasks, c->ntasks,
                                   &err) != KC_OK) {
         kc_log_error(KC_HERDER_LOGGER,
