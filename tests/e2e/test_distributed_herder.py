@@ -80,9 +80,12 @@ def cluster(tmp_path):
         return ws
 
     yield make
+    rcs = {}
     for w in made:
         if w.running:
-            w.stop(signal.SIGTERM, timeout=30)
+            rcs[w.worker_id] = w.stop(signal.SIGTERM, timeout=60)
+    # A worker stops its work, leaves the group and exits 0.
+    assert all(rc == 0 for rc in rcs.values()), rcs
 
 
 def _write(w, method, path, body=None, timeout=30.0):
