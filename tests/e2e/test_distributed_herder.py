@@ -25,7 +25,8 @@ import urllib.request
 
 import pytest
 
-from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker, consume_all,
+from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker,
+                             check_no_sanitizer_report, consume_all,
                              unique_name)
 
 VERIFIABLE_SOURCE = "org.apache.kafka.connect.tools.VerifiableSourceConnector"
@@ -84,6 +85,8 @@ def cluster(tmp_path):
     for w in made:
         if w.running:
             rcs[w.worker_id] = w.stop(signal.SIGTERM, timeout=60)
+    for w in made:
+        check_no_sanitizer_report(w)
     # A worker stops its work, leaves the group and exits 0.
     assert all(rc == 0 for rc in rcs.values()), rcs
 
