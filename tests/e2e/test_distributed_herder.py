@@ -49,6 +49,10 @@ class DistributedWorker(KconnectWorker):
             "session.timeout.ms": "20000",
             "heartbeat.interval.ms": "1000",
             "scheduled.rebalance.max.delay.ms": "4000",
+            # A source task's stop flushes its offsets to the offsets
+            # topic and reads it back (seconds under ASan): more than the
+            # 5 s default would leave the task behind at exit.
+            "task.shutdown.graceful.timeout.ms": "30000",
             # VerifiableSource: key the task id, value the seqno.
             "key.converter": "org.apache.kafka.connect.storage."
                              "StringConverter",
