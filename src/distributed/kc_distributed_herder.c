@@ -505,6 +505,15 @@ static void kc_dh_serve(kc_dist_herder_t *dh, kc_opq_op_t *qop)
     if (op->type == KC_OP_RESTART) {
         kc_dh_publish_restart(dh, op);
     }
+    if (op->type == KC_OP_RESTART_TASK && op->rc == KC_ERR_CONFLICT &&
+        !dh->leader) {
+        /* As Apache's follower: the leader takes it (forwarded). The
+         * leader does not forward it on to the task's worker yet. */
+        kc_error_set(&op->err, KC_ERR_CONFLICT,
+                     "Cannot restart task since it is not assigned to this "
+                     "member");
+        op->err.flags |= KC_HERDER_F_NOT_LEADER;
+    }
     kc_opq_reply(qop);
 }
 

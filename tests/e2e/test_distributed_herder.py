@@ -241,6 +241,16 @@ def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(
     assert status == 202, plan
     assert all(t["state"] == "RESTARTING" for t in plan["tasks"])
     _statuses_agree(ws, "src", 6)
+    # A task restart sent to a worker that does not run the task goes to
+    # the leader (Apache's NotLeaderException, forwarded); here the leader
+    # runs it.
+    seen = _statuses_agree(ws, "src", 6)
+    task = next(t["id"] for t in seen[0]["tasks"]
+                if t["worker_id"] == leader.worker_id)
+    status, out = _write(followers[0], "POST",
+                         "/connectors/src/tasks/%d/restart" % task)
+    assert status == 204, out
+    _statuses_agree(ws, "src", 6)
     assert _write(followers[1], "DELETE", "/connectors/src")[0] == 204
     for w in ws:
         w.wait_for(lambda w=w: w.request("GET", "/connectors")[1] == [],
