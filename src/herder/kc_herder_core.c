@@ -36,9 +36,18 @@ static void kc_herder_on_status(void *opaque, const char *connector, int task,
     }
 }
 
-static void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
-                                 kc_state_t state, const char *trace)
+bool kc_herder_runs(kc_herder_t *h, const char *name, int task)
 {
+    return h->vt->runs == NULL || h->vt->runs(h, name, task);
+}
+
+void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
+                          kc_state_t state, const char *trace)
+{
+    /* Another worker owns the status of what it runs. */
+    if (!kc_herder_runs(h, name, task)) {
+        return;
+    }
     kc_status_store_put(h->status, name, task, state, kc_worker_id(h->w),
                         trace);
     if (state == KC_STATE_FAILED) {
@@ -107,8 +116,6 @@ static void kc_hconn_failed(kc_herder_t *h, const kc_hconn_t *c, int task,
     kc_secrets_destroy(sec);
 }
 
-static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force);
-
 /*
  * A connector thread's result (any thread): back to the herder's thread
  * as an op (kc_herder_on_connector_result). A herder that stopped
@@ -151,12 +158,15 @@ static void kc_hconn_start_done(kc_herder_t *h, kc_hconn_t *c,
 }
 
 /* Start the connector instance as its target state says. */
-static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
+void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 {
     kc_connector_result_t *res = NULL;
     kc_error_t err;
 
     c->started = false;
+    if (!kc_herder_runs(h, c->name, -1)) {
+        return; /* another worker runs it */
+    }
     if (c->target == KC_TARGET_STOPPED) {
         kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
         return;
@@ -178,7 +188,7 @@ static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 
 /* Stop the instance; a job it still runs is forgotten (its result will
  * be stale). */
-static void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
+void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->started) {
         kc_worker_stop_connector(h->w, c->name);
@@ -189,15 +199,20 @@ static void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
     c->tasks_force = false;
 }
 
-static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
+void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
 {
     kc_error_t err;
 
+    if (!kc_herder_runs(h, c->name, (int)i)) {
+        return; /* another worker runs it */
+    }
     kc_herder_clear_failed(h, c->name, (int)i);
     kc_error_clear(&err);
     if (kc_worker_start_task(h->w, c->name, (int)i, c->config, c->tasks[i],
                              c->target, &err) != KC_OK) {
         kc_hconn_failed(h, c, (int)i, "start", err.msg);
+    } else if (c->task_on != NULL) {
+        c->task_on[i] = true;
     }
     /* The task's thread reports RUNNING (or PAUSED) once its start() has
      * returned, as Apache's WorkerTask does; until then it has no state,
@@ -212,6 +227,10 @@ static void kc_hconn_save_tasks(kc_herder_t *h, const kc_hconn_t *c)
 {
     kc_error_t err;
 
+    if (h->vt->put_tasks != NULL) {
+        h->vt->put_tasks(h, c->name, c->tasks, c->ntasks);
+        return;
+    }
     if (kc_config_store_put_tasks(h->configs, c->name, c->tasks, c->ntasks,
                                   &err) != KC_OK) {
         kc_log_error(KC_HERDER_LOGGER,
@@ -235,12 +254,14 @@ static void kc_hconn_save_target(kc_herder_t *h, const kc_hconn_t *c)
 }
 
 /* Stop every task and forget their configs (not stored) and status. */
-static void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c)
+void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->ntasks > 0) {
         kc_worker_stop_tasks(h->w, c->name);
     }
     kc_tasks_free(c->tasks, c->ntasks);
+    kc_free(c->task_on);
+    c->task_on = NULL;
     c->tasks = NULL;
     c->ntasks = 0;
     kc_status_store_forget_tasks(h->status, c->name, -1);
@@ -297,7 +318,7 @@ static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
  * ones (or @p force), replace the tasks. As Apache's updateConnectorTasks.
  * While the connector's start still runs, this waits for it.
  */
-static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
+void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
 {
     kc_connector_result_t *res = NULL;
     kc_error_t err;
@@ -404,15 +425,17 @@ static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
     kc_hconn_remove_tasks(h, c);
     c->tasks = cfgs;
     c->ntasks = n;
+    c->task_on = kc_calloc(n + 1, sizeof(*c->task_on));
     kc_hconn_save_tasks(h, c);
     for (size_t i = 0; i < n; i++) {
         kc_hconn_start_task(h, c, i);
     }
 }
 
-static void kc_hconn_free(kc_hconn_t *c)
+void kc_hconn_free(kc_hconn_t *c)
 {
     /* Held ops were answered or moved (kc_herder_orphan_ops) before. */
+    kc_free(c->task_on);
     kc_free(c->parked);
     kc_free(c->deferred);
     kc_tasks_free(c->tasks, c->ntasks);
@@ -644,10 +667,13 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
 }
 
 /* Move connector and task statuses from @p from to @p to. */
-static void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c,
-                                  kc_state_t from, kc_state_t to)
+void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c, kc_state_t from,
+                           kc_state_t to)
 {
     for (int t = -1; t < (int)c->ntasks; t++) {
+        if (!kc_herder_runs(h, c->name, t)) {
+            continue;
+        }
         kc_status_store_replace(h->status, c->name, t, KC_STATUS_IN(from), to,
                                 kc_worker_id(h->w));
     }
@@ -668,9 +694,8 @@ static kc_err_t kc_op_pause(kc_herder_t *h, kc_op_t *op)
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
     } else if (prev == KC_TARGET_STARTED) {
-        if (c->started) {
-            kc_worker_set_target(h->w, c->name, KC_TARGET_PAUSED);
-        }
+        /* Its tasks may run here without the connector (distributed). */
+        kc_worker_set_target(h->w, c->name, KC_TARGET_PAUSED);
         kc_herder_move_states(h, c, KC_STATE_RUNNING, KC_STATE_PAUSED);
     }
     return KC_OK;
@@ -690,7 +715,7 @@ static kc_err_t kc_op_resume(kc_herder_t *h, kc_op_t *op)
     kc_hconn_save_target(h, c);
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
-    } else if (prev == KC_TARGET_PAUSED && c->started) {
+    } else if (prev == KC_TARGET_PAUSED) {
         kc_worker_set_target(h->w, c->name, KC_TARGET_STARTED);
         kc_herder_move_states(h, c, KC_STATE_PAUSED, KC_STATE_RUNNING);
     }
@@ -778,9 +803,11 @@ static kc_err_t kc_op_restart(kc_herder_t *h, kc_op_t *op)
         kc_hconn_stop(h, c);
         kc_herder_put_status(h, c->name, -1, KC_STATE_RESTARTING, NULL);
     }
+    /* Together, under one graceful deadline (only this worker's run). */
+    kc_worker_stop_task_set(h->w, c->name, restart_task, c->ntasks);
     for (size_t i = 0; i < c->ntasks; i++) {
-        if (restart_task[i]) {
-            kc_worker_stop_task(h->w, c->name, (int)i);
+        if (restart_task[i] && kc_herder_runs(h, c->name, (int)i)) {
+            c->task_on[i] = false;
             kc_herder_put_status(h, c->name, (int)i, KC_STATE_RESTARTING, NULL);
         }
     }
@@ -809,7 +836,15 @@ static kc_err_t kc_op_restart_task(kc_herder_t *h, kc_op_t *op)
         return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Task %s-%d not found",
                             op->name, op->task);
     }
+    if (!kc_herder_runs(h, c->name, op->task)) {
+        /* Apache forwards it to the task's worker; kconnect does not
+         * yet (docs/compat.md). */
+        return kc_error_set(&op->err, KC_ERR_CONFLICT,
+                            "Task %s-%d is not running in this worker",
+                            op->name, op->task);
+    }
     kc_worker_stop_task(h->w, c->name, op->task);
+    c->task_on[op->task] = false;
     kc_herder_clear_failed(h, c->name, op->task);
     kc_hconn_start_task(h, c, (size_t)op->task);
     if (kc_status_store_get(h->status, c->name, op->task, &st) &&

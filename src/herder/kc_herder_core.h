@@ -57,6 +57,7 @@ typedef struct kc_hconn {
      * that change it wait in deferred and run, in order, once it is done;
      * ops that started work on it wait in parked for their answer. */
     kc_hjob_t job;
+    bool *task_on;    /* ntasks entries: task i runs in this worker */
     bool tasks_due;   /* update the tasks once the start is done */
     bool tasks_force; /* ... even if their configs did not change */
     struct kc_op **parked;
@@ -158,6 +159,18 @@ typedef struct kc_herder_vt {
      */
     char *(*leader_url)(kc_herder_t *h);
     /**
+     * @brief Optional (NULL: this worker runs everything, standalone).
+     * Whether this worker's assignment holds connector @p name (@p task
+     * -1) or its task @p task; the core starts nothing else and writes
+     * no status for it. @locality the herder's thread.
+     */
+    bool (*runs)(kc_herder_t *h, const char *name, int task);
+    /**
+     * @brief Optional (needed with runs): the stored target state of
+     * @p name, for kc_herder_core_sync. @locality the herder's thread.
+     */
+    kc_target_state_t (*target)(kc_herder_t *h, const char *name);
+    /**
      * @brief Optional (NULL: refuse them as Apache's StandaloneHerder).
      * Serve KC_OP_PUT_TASK_CONFIGS (op->name, op->in: the task configs,
      * op->sig) or KC_OP_FENCE (op->name, op->sig) on the herder's thread
@@ -165,6 +178,14 @@ typedef struct kc_herder_vt {
      * kc_herder_put_task_configs documents.
      */
     kc_err_t (*internal_op)(kc_herder_t *h, kc_op_t *op);
+    /**
+     * @brief Optional (NULL: write them to the config store). Have the
+     * task configs of @p name stored (@p tasks borrowed for the call):
+     * a distributed follower sends them to the leader.
+     * @locality the herder's thread (exec_lock held).
+     */
+    void (*put_tasks)(kc_herder_t *h, const char *name,
+                      kc_props_t *const *tasks, size_t ntasks);
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */
@@ -288,5 +309,30 @@ void kc_herder_refuse(kc_op_t *op, const char *msg);
 kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_sync.c) ---------------------- */
+void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
+                          kc_state_t state, const char *trace);
+void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c, kc_state_t from,
+                           kc_state_t to);
+void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c);
+void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c);
+void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i);
+/** @brief Stop every task of @p c here and forget their configs. */
+void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c);
+void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force);
+void kc_hconn_free(kc_hconn_t *c);
+/* ---- for a herder that is told of changes (kc_herder_sync.c) ------------ */
+/** @brief Whether this worker runs @p name / @p task (vt->runs). */
+bool kc_herder_runs(kc_herder_t *h, const char *name, int task);
+/**
+ * @brief Make connector @p name in the core what the config store says
+ * (config, target state, task configs; gone when it has none) and run
+ * exactly what this worker is assigned of it (vt->runs): start what is
+ * assigned and not running, stop what runs and is not. As Apache's
+ * DistributedHerder applies config-topic updates and assignments.
+ * @returns true when its task count changed (a rebalance is due).
+ * @locality the herder's thread (exec_lock held by the caller).
+ */
+bool kc_herder_core_sync(kc_herder_t *h, const char *name);
 
 #endif /* KC_HERDER_KC_HERDER_CORE_H */

@@ -56,6 +56,15 @@ typedef void (*kc_status_fn)(void *opaque, const char *connector, int task,
 kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
                            kc_error_t *err);
 /**
+ * @brief kc_worker_new on the worker keys @p defs (a NULL-terminated
+ * list; kc_worker_new passes standalone's): distributed mode passes its
+ * own, whose offset store the herder sets (kc_worker_set_offset_store).
+ */
+kc_worker_t *kc_worker_new_with(const kc_props_t *worker_props,
+                                kc_registry_t *reg,
+                                const kc_config_def_t *const *defs,
+                                kc_error_t *err);
+/**
  * @brief Put @p store (taken) where the offset store kc_worker_new opened
  * stands, which is destroyed: another kc_offset_store_vt_t
  * implementation (a Kafka-topic store, a test's fake). Before any
@@ -236,6 +245,12 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
  * task.shutdown.graceful.timeout.ms, flush offsets; then join.
  */
 void kc_worker_stop_tasks(kc_worker_t *w, const char *connector);
+/**
+ * @brief Stop the tasks @p i of @p connector with @p set[i] (@p n
+ * entries) together: one graceful deadline for all of them.
+ */
+void kc_worker_stop_task_set(kc_worker_t *w, const char *connector,
+                             const bool *set, size_t n);
 /** @brief Stop one task (for a task restart). */
 void kc_worker_stop_task(kc_worker_t *w, const char *connector, int task);
 /** @brief Pause or resume the running tasks and connector of @p connector. */
