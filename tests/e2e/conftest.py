@@ -249,10 +249,39 @@ def free_port_pair():
     raise AssertionError("no two adjacent free ports")
 
 
+def pause_process(pid, timeout=30.0):
+    """SIGSTOP ``pid`` and return once every one of its threads has
+    stopped. kill() returns as soon as the signal is queued; a thread of
+    the process must first be scheduled to stop the others, and on a busy
+    machine the broker's network and request threads went on answering
+    for milliseconds after it (an offsets read sent right after the
+    signal was answered)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + timeout
+    while True:
+        running = []
+        for task in Path("/proc/%d/task" % pid).iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except OSError:
+                continue  # the thread ended meanwhile
+            state = stat[stat.rindex(")") + 2]
+            if state not in "TtZX":
+                running.append("%s:%s" % (task.name, state))
+        if not running:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("process %d: threads %s did not stop within "
+                                 "%.0f s" % (pid, running, timeout))
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def private_broker(kafka_bootstrap, tmp_path):
     """A broker of this test's own (scripts/kafka start on a free port, or
-    $KC_PRIVATE_KAFKA_PORT), so it can be paused; stopped at the end."""
+    $KC_PRIVATE_KAFKA_PORT), so it can be paused (``pause()``: SIGSTOP,
+    returns once it has taken effect; SIGCONT to resume); stopped at the
+    end."""
     port = int(os.environ.get("KC_PRIVATE_KAFKA_PORT") or free_port_pair())
     run_dir = tmp_path / "kafka"
     env = dict(os.environ, KC_KAFKA_PORT=str(port),
@@ -264,7 +293,8 @@ def private_broker(kafka_bootstrap, tmp_path):
     assert out.returncode == 0, out.stderr
     pid = int((run_dir / "kafka.pid").read_text())
     try:
-        yield {"bootstrap": "127.0.0.1:%d" % port, "pid": pid}
+        yield {"bootstrap": "127.0.0.1:%d" % port, "pid": pid,
+               "pause": lambda: pause_process(pid)}
     finally:
         try:
             os.kill(pid, signal.SIGCONT)

@@ -207,7 +207,7 @@ def test_sink_offsets_bounded_while_broker_paused_and_other_routes_answer(
     assert w.request("GET", "/connectors/%s/offsets" % sink) == \
         (200, {"offsets": []})
 
-    os.kill(private_broker["pid"], signal.SIGSTOP)
+    private_broker["pause"]()
     answers = []
     lock = threading.Lock()
 

@@ -233,7 +233,7 @@ def test_source_record_queued_before_the_topic_answer_keeps_waiting(
     path = tmp_path / "in.txt"
     write_input(path, big=False)
     w = kconnect(bootstrap=bootstrap, worker=WORKER)
-    os.kill(private_broker["pid"], signal.SIGSTOP)
+    private_broker["pause"]()
     try:
         status, body = w.request("PUT", "/connectors/%s/config" % name, source(
             name, path, topic,
