@@ -137,10 +137,13 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
          * unbounded in Connect) while the broker auto-creates it;
          * librdkafka fails the records as UNKNOWN_TOPIC_OR_PARTITION once
          * the topic has been missing for this long (30 s by default, which
-         * a busy broker exceeds). Wait as long as librdkafka allows.
+         * a busy broker exceeds). Wait as long as librdkafka can:
+         * it turns the value into microseconds in an int, so past
+         * 2147483 ms the wait wraps negative and a record queued
+         * before the first metadata answer fails at once.
          */
         ok = ok && kc_worker_set_conf(conf, "topic.metadata.propagation.max.ms",
-                                      "3600000", err);
+                                      "2147483", err);
     } else if (kind == KC_CLIENT_CONSUMER && connector_config != NULL) {
         char *group = kc_asprintf("connect-%s",
                                   kc_props_get(connector_config, "name")

@@ -15,11 +15,13 @@ Fixtures:
     free_port         function: a TCP port on 127.0.0.1 that was free
     unique_topic      function: unique_topic(prefix="kc") -> fresh topic name
     kcat              a Kcat helper bound to kafka_bootstrap
+    private_broker    a broker of the test's own, which it may pause
 """
 
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -232,3 +234,71 @@ def unique_topic():
 @pytest.fixture(scope="session")
 def kcat(kafka_bootstrap):
     return Kcat(kafka_bootstrap)
+
+
+def free_port_pair():
+    """A port p with p and p + 1 free (a broker and its controller)."""
+    for _ in range(50):
+        p = _free_port()
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", p + 1))
+            return p
+        except OSError:
+            continue
+    raise AssertionError("no two adjacent free ports")
+
+
+def pause_process(pid, timeout=30.0):
+    """SIGSTOP ``pid`` and return once every one of its threads has
+    stopped. kill() returns as soon as the signal is queued; a thread of
+    the process must first be scheduled to stop the others, and on a busy
+    machine the broker's network and request threads went on answering
+    for milliseconds after it (an offsets read sent right after the
+    signal was answered)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + timeout
+    while True:
+        running = []
+        for task in Path("/proc/%d/task" % pid).iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except OSError:
+                continue  # the thread ended meanwhile
+            state = stat[stat.rindex(")") + 2]
+            if state not in "TtZX":
+                running.append("%s:%s" % (task.name, state))
+        if not running:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("process %d: threads %s did not stop within "
+                                 "%.0f s" % (pid, running, timeout))
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def private_broker(kafka_bootstrap, tmp_path):
+    """A broker of this test's own (scripts/kafka start on a free port, or
+    $KC_PRIVATE_KAFKA_PORT), so it can be paused (``pause()``: SIGSTOP,
+    returns once it has taken effect; SIGCONT to resume); stopped at the
+    end."""
+    port = int(os.environ.get("KC_PRIVATE_KAFKA_PORT") or free_port_pair())
+    run_dir = tmp_path / "kafka"
+    env = dict(os.environ, KC_KAFKA_PORT=str(port),
+               KC_KAFKA_RUN_DIR=str(run_dir))
+    env.pop("KC_KAFKA_CONTROLLER_PORT", None)
+    script = str(REPO / "scripts" / "kafka")
+    out = subprocess.run([script, "start"], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    pid = int((run_dir / "kafka.pid").read_text())
+    try:
+        yield {"bootstrap": "127.0.0.1:%d" % port, "pid": pid,
+               "pause": lambda: pause_process(pid)}
+    finally:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+        subprocess.run([script, "stop"], env=env, capture_output=True,
+                       timeout=120)

@@ -13,14 +13,12 @@ import os
 import resource
 import signal
 import socket
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 
-from kconnect_worker import (REPO, free_port, kconnect,  # noqa: F401
-                             unique_name)
+from kconnect_worker import kconnect, unique_name  # noqa: F401
 
 IDLE_CONNECTIONS = 10000
 
@@ -174,44 +172,6 @@ SLOW_REQUESTS = 30
 OFFSETS_BOUND_MS = 15000
 
 
-def free_port_pair():
-    """A port p with p and p + 1 free (a broker and its controller)."""
-    for _ in range(50):
-        p = free_port()
-        try:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", p + 1))
-            return p
-        except OSError:
-            continue
-    raise AssertionError("no two adjacent free ports")
-
-
-@pytest.fixture
-def private_broker(kafka_bootstrap, tmp_path):
-    """A broker of this test's own (scripts/kafka start on a free port, or
-    $KC_PRIVATE_KAFKA_PORT), so it can be paused; stopped at the end."""
-    port = int(os.environ.get("KC_PRIVATE_KAFKA_PORT") or free_port_pair())
-    run_dir = tmp_path / "kafka"
-    env = dict(os.environ, KC_KAFKA_PORT=str(port),
-               KC_KAFKA_RUN_DIR=str(run_dir))
-    env.pop("KC_KAFKA_CONTROLLER_PORT", None)
-    script = str(REPO / "scripts" / "kafka")
-    out = subprocess.run([script, "start"], env=env, capture_output=True,
-                         text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    pid = int((run_dir / "kafka.pid").read_text())
-    try:
-        yield {"bootstrap": "127.0.0.1:%d" % port, "pid": pid}
-    finally:
-        try:
-            os.kill(pid, signal.SIGCONT)
-        except ProcessLookupError:
-            pass
-        subprocess.run([script, "stop"], env=env, capture_output=True,
-                       timeout=120)
-
-
 def test_sink_offsets_on_a_fresh_broker_do_not_crash_the_worker(
         kconnect, tmp_path, private_broker):
     """A broker that just started answers OffsetFetch with "coordinator
@@ -247,7 +207,7 @@ def test_sink_offsets_bounded_while_broker_paused_and_other_routes_answer(
     assert w.request("GET", "/connectors/%s/offsets" % sink) == \
         (200, {"offsets": []})
 
-    os.kill(private_broker["pid"], signal.SIGSTOP)
+    private_broker["pause"]()
     answers = []
     lock = threading.Lock()
 

@@ -9,11 +9,14 @@ record (the dead letter queue gets it when it fits) and the next records
 arrive.
 """
 
+import os
 import re
+import signal
 import time
 
 import pytest
 
+from conftest import Kcat
 from kconnect_worker import consume_all, kconnect, unique_name  # noqa
 
 STRING = "org.apache.kafka.connect.storage.StringConverter"
@@ -208,6 +211,46 @@ def test_source_waits_for_a_topic_that_appears_late(kconnect, kcat,
     # kcat's metadata request lets the broker auto-create the topic.
     kcat.wait_topic(topic)
     got = consume_all(topic, 2, timeout=60)
+    assert [r["payload"] for r in got] == ["first", "after"]
+    assert w.get("/connectors/%s/status" % name)["tasks"][0]["state"] == \
+        "RUNNING"
+
+
+def test_source_record_queued_before_the_topic_answer_keeps_waiting(
+        kconnect, tmp_path, private_broker):
+    """The record is queued before the broker has said anything about the
+    topic (the first metadata answer is late, as on a busy broker): when
+    the answer "unknown topic" comes, the record must go on waiting for
+    the topic, as Apache's producer does. kconnect failed the task with
+    "Unrecoverable exception from producer send callback" then: its
+    topic.metadata.propagation.max.ms of 1 h overflowed librdkafka's
+    microsecond arithmetic (an int), which so allowed no propagation at
+    all. The pause holds the answer back past the task's 1 s metadata
+    warm-up, so the record is queued while the topic is still unknown."""
+    bootstrap = private_broker["bootstrap"]
+    topic = unique_name("late")
+    name = unique_name("src")
+    path = tmp_path / "in.txt"
+    write_input(path, big=False)
+    w = kconnect(bootstrap=bootstrap, worker=WORKER)
+    private_broker["pause"]()
+    try:
+        status, body = w.request("PUT", "/connectors/%s/config" % name, source(
+            name, path, topic,
+            **{"producer.override.allow.auto.create.topics": "false"}))
+        assert status == 201, body
+        w.wait_for_connector(name, tasks=1)
+        time.sleep(3)  # past the warm-up's 1 s: the records are queued
+    finally:
+        os.kill(private_broker["pid"], signal.SIGCONT)
+    # The held-back answer arrives now; librdkafka asks again for an
+    # unknown topic every second. Let those answers come before the topic
+    # exists.
+    time.sleep(5)
+    st = w.get("/connectors/%s/status" % name)
+    assert st["tasks"][0]["state"] == "RUNNING", st["tasks"][0].get("trace")
+    Kcat(bootstrap).wait_topic(topic)
+    got = consume_all(topic, 2, timeout=60, bootstrap=bootstrap)
     assert [r["payload"] for r in got] == ["first", "after"]
     assert w.get("/connectors/%s/status" % name)["tasks"][0]["state"] == \
         "RUNNING"
