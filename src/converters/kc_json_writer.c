@@ -20,6 +20,49 @@
 
 static const char kc_hex_upper[] = "0123456789ABCDEF";
 
+/*
+ * kc_buf_reserve/putc/append with their common case (room already there)
+ * inlined: the writer calls them a few dozen times per record, and the
+ * out-of-line calls were a tenth of a JDBC source task's instructions.
+ * Same limits as kc_buf_reserve (the NUL's byte, buf->max).
+ */
+static inline bool kc_jw_room(const kc_buf_t *out, size_t extra)
+{
+    return out->cap > out->len && extra < out->cap - out->len &&
+           (out->max == 0 || out->len + extra <= out->max);
+}
+
+static inline kc_err_t kc_jw_reserve(kc_buf_t *out, size_t extra)
+{
+    return kc_jw_room(out, extra) ? KC_OK : kc_buf_reserve(out, extra);
+}
+
+static inline kc_err_t kc_jw_putc(kc_buf_t *out, char c)
+{
+    if (!kc_jw_room(out, 1)) {
+        return kc_buf_putc(out, c);
+    }
+    out->data[out->len++] = (uint8_t)c;
+    return KC_OK;
+}
+
+static inline kc_err_t kc_jw_append(kc_buf_t *out, const void *data, size_t len)
+{
+    if (!kc_jw_room(out, len)) {
+        return kc_buf_append(out, data, len);
+    }
+    if (len > 0) {
+        memcpy(out->data + out->len, data, len);
+    }
+    out->len += len;
+    return KC_OK;
+}
+
+static inline kc_err_t kc_jw_puts(kc_buf_t *out, const char *s)
+{
+    return kc_jw_append(out, s, strlen(s));
+}
+
 static size_t kc_jw_surrogates(char *esc, uint32_t cp)
 {
     uint32_t v = cp - 0x10000;
@@ -49,12 +92,29 @@ static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
     const uint8_t *p = (const uint8_t *)s;
     const uint8_t *end = p + len;
     const uint8_t *run = p;
-    kc_err_t rc = kc_buf_reserve(out, len + 2);
+    kc_err_t rc = kc_jw_reserve(out, len + 2);
 
     if (rc != KC_OK) {
         return rc;
     }
     out->data[out->len++] = '"';
+    /* Short plain ASCII (field names, most values): copy it whole. */
+    if (len < 16) {
+        size_t i = 0;
+
+        while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+               p[i] != '\\') {
+            i++;
+        }
+        if (i == len) {
+            if (len > 0) {
+                memcpy(out->data + out->len, p, len);
+            }
+            out->len += len;
+            out->data[out->len++] = '"';
+            return KC_OK;
+        }
+    }
     while (p < end) {
         uint8_t c;
         char esc[12];
@@ -126,9 +186,9 @@ static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
                 elen = 6;
             }
         }
-        rc = kc_buf_append(out, run, (size_t)(p - run));
+        rc = kc_jw_append(out, run, (size_t)(p - run));
         if (rc == KC_OK) {
-            rc = kc_buf_append(out, esc, elen);
+            rc = kc_jw_append(out, esc, elen);
         }
         if (rc != KC_OK) {
             return rc;
@@ -136,9 +196,9 @@ static kc_err_t kc_jw_string(kc_buf_t *out, const char *s, size_t len)
         p += skip;
         run = p;
     }
-    rc = kc_buf_append(out, run, (size_t)(p - run));
+    rc = kc_jw_append(out, run, (size_t)(p - run));
     if (rc == KC_OK) {
-        rc = kc_buf_putc(out, '"');
+        rc = kc_jw_putc(out, '"');
     }
     return rc;
 }
@@ -150,14 +210,30 @@ static kc_err_t kc_jw_int(kc_buf_t *out, int64_t v)
     /* Negate in unsigned arithmetic so INT64_MIN works. */
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
+    /* Two digits per division: epoch milliseconds have 13. */
+    static const char pairs[] = "00010203040506070809101112131415161718192021"
+                                "22232425262728293031323334353637383940414243"
+                                "44454647484950515253545556575859606162636465"
+                                "66676869707172737475767778798081828384858687"
+                                "888990919293949596979899";
+
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+
+        u /= 100;
+        *--p = pairs[2 * r + 1];
+        *--p = pairs[2 * r];
+    }
+    if (u >= 10) {
+        *--p = pairs[2 * u + 1];
+        *--p = pairs[2 * u];
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (v < 0) {
         *--p = '-';
     }
-    return kc_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+    return kc_jw_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* Jackson writes NaN and the infinities as strings (WRITE_NAN_AS_STRINGS). */
@@ -174,9 +250,9 @@ static kc_err_t kc_jw_float(kc_buf_t *out, double v, bool is_float)
     if (isnan(v) || isinf(v)) {
         tmp[0] = '"';
         tmp[n + 1] = '"';
-        return kc_buf_append(out, tmp, n + 2);
+        return kc_jw_append(out, tmp, n + 2);
     }
-    return kc_buf_append(out, tmp + 1, n);
+    return kc_jw_append(out, tmp + 1, n);
 }
 
 /* Minimal two's complement, as BigInteger.toByteArray(). */
@@ -207,7 +283,7 @@ static kc_err_t kc_jw_schema_or_null(kc_json_conv_t *conv, kc_buf_t *out,
                                      kc_jpath_t *path, kc_error_t *err)
 {
     if (schema == NULL) {
-        return kc_buf_puts(out, "null");
+        return kc_jw_puts(out, "null");
     }
     return kc_jw_schema(conv, out, schema, NULL, path, err);
 }
@@ -232,7 +308,7 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
          * Values.parseString gives an array of mixed items no item schema;
          * Apache writes that as "items":null and the items schemaless.
          */
-        rc = kc_buf_puts(out, ",\"items\":");
+        rc = kc_jw_puts(out, ",\"items\":");
         if (rc == KC_OK) {
             rc = kc_jw_schema_or_null(conv, out, kc_schema_items(schema), path,
                                       err);
@@ -242,13 +318,13 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
         if (kc_schema_key(schema) == NULL) {
             return kc_jpath_fail(path, err, "map schema has no key schema");
         }
-        rc = kc_buf_puts(out, ",\"keys\":");
+        rc = kc_jw_puts(out, ",\"keys\":");
         if (rc == KC_OK) {
             rc =
                 kc_jw_schema(conv, out, kc_schema_key(schema), NULL, path, err);
         }
         if (rc == KC_OK) {
-            rc = kc_buf_puts(out, ",\"values\":");
+            rc = kc_jw_puts(out, ",\"values\":");
         }
         if (rc == KC_OK) {
             rc = kc_jw_schema_or_null(conv, out, kc_schema_value(schema), path,
@@ -257,13 +333,13 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
     } else if (type == KC_TYPE_STRUCT) {
         size_t n = kc_schema_field_count(schema);
 
-        rc = kc_buf_puts(out, ",\"fields\":[");
+        rc = kc_jw_puts(out, ",\"fields\":[");
         for (size_t i = 0; rc == KC_OK && i < n; i++) {
             const kc_field_t *f = kc_schema_field_at(schema, i);
             size_t saved = kc_jpath_push_name(path, f->name);
 
             if (i > 0) {
-                rc = kc_buf_putc(out, ',');
+                rc = kc_jw_putc(out, ',');
             }
             if (rc == KC_OK) {
                 rc = kc_jw_schema(conv, out, f->schema, f->name, path, err);
@@ -271,16 +347,16 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
             kc_jpath_pop(path, saved);
         }
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, ']');
+            rc = kc_jw_putc(out, ']');
         }
     }
     if (rc != KC_OK) {
         return rc;
     }
-    rc = kc_buf_puts(out, kc_schema_optional(schema) ? ",\"optional\":true"
-                                                     : ",\"optional\":false");
+    rc = kc_jw_puts(out, kc_schema_optional(schema) ? ",\"optional\":true"
+                                                    : ",\"optional\":false");
     if (rc == KC_OK && kc_schema_name(schema) != NULL) {
-        rc = kc_buf_puts(out, ",\"name\":");
+        rc = kc_jw_puts(out, ",\"name\":");
         if (rc == KC_OK) {
             rc = kc_jw_string(out, kc_schema_name(schema),
                               strlen(kc_schema_name(schema)));
@@ -291,7 +367,7 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
                            (int)kc_schema_version(schema));
     }
     if (rc == KC_OK && kc_schema_doc(schema) != NULL) {
-        rc = kc_buf_puts(out, ",\"doc\":");
+        rc = kc_jw_puts(out, ",\"doc\":");
         if (rc == KC_OK) {
             rc = kc_jw_string(out, kc_schema_doc(schema),
                               strlen(kc_schema_doc(schema)));
@@ -300,44 +376,44 @@ static kc_err_t kc_jw_schema(kc_json_conv_t *conv, kc_buf_t *out,
     if (rc == KC_OK && kc_schema_param_count(schema) > 0) {
         size_t n = kc_schema_param_count(schema);
 
-        rc = kc_buf_puts(out, ",\"parameters\":{");
+        rc = kc_jw_puts(out, ",\"parameters\":{");
         for (size_t i = 0; rc == KC_OK && i < n; i++) {
             const char *k;
             const char *v;
 
             kc_schema_param_at(schema, i, &k, &v);
             if (i > 0) {
-                rc = kc_buf_putc(out, ',');
+                rc = kc_jw_putc(out, ',');
             }
             if (rc == KC_OK) {
                 rc = kc_jw_string(out, k, strlen(k));
             }
             if (rc == KC_OK) {
-                rc = kc_buf_putc(out, ':');
+                rc = kc_jw_putc(out, ':');
             }
             if (rc == KC_OK) {
                 rc = kc_jw_string(out, v, strlen(v));
             }
         }
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, '}');
+            rc = kc_jw_putc(out, '}');
         }
     }
     if (rc == KC_OK && kc_schema_default(schema) != NULL) {
-        rc = kc_buf_puts(out, ",\"default\":");
+        rc = kc_jw_puts(out, ",\"default\":");
         if (rc == KC_OK) {
             rc = kc_jw_value(conv, out, schema, kc_schema_default(schema), path,
                              err);
         }
     }
     if (rc == KC_OK && field != NULL) {
-        rc = kc_buf_puts(out, ",\"field\":");
+        rc = kc_jw_puts(out, ",\"field\":");
         if (rc == KC_OK) {
             rc = kc_jw_string(out, field, strlen(field));
         }
     }
     if (rc == KC_OK) {
-        rc = kc_buf_putc(out, '}');
+        rc = kc_jw_putc(out, '}');
     }
     return rc;
 }
@@ -368,7 +444,7 @@ static kc_err_t kc_jw_map_key(kc_json_conv_t *conv, kc_buf_t *out,
     rc = kc_jw_value(conv, &tmp, schema, key, path, err);
     if (rc == KC_OK) {
         if (tmp.len >= 2 && tmp.data[0] == '"') {
-            rc = kc_buf_append(out, tmp.data, tmp.len);
+            rc = kc_jw_append(out, tmp.data, tmp.len);
         } else {
             rc = kc_jw_string(out, (const char *)tmp.data, tmp.len);
         }
@@ -385,14 +461,14 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
 
     if (value == NULL || value->type == KC_TYPE_NULL) {
         if (schema == NULL) {
-            return kc_buf_puts(out, "null");
+            return kc_jw_puts(out, "null");
         }
         if (conv->replace_null && kc_schema_default(schema) != NULL) {
             return kc_jw_value(conv, out, schema, kc_schema_default(schema),
                                path, err);
         }
         if (kc_schema_optional(schema)) {
-            return kc_buf_puts(out, "null");
+            return kc_jw_puts(out, "null");
         }
         return kc_japache_fail(err,
                                "Conversion error: null value for field that "
@@ -441,13 +517,13 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
                     (int)kc_value_decimal_scale(schema, value));
             }
             {
-                kc_err_t rc = kc_buf_putc(out, '"');
+                kc_err_t rc = kc_jw_putc(out, '"');
 
                 if (rc == KC_OK) {
                     rc = kc_base64_encode(d, n, out);
                 }
                 if (rc == KC_OK) {
-                    rc = kc_buf_putc(out, '"');
+                    rc = kc_jw_putc(out, '"');
                 }
                 return rc;
             }
@@ -475,29 +551,29 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
     case KC_TYPE_FLOAT64:
         return kc_jw_float(out, value->u.f, false);
     case KC_TYPE_BOOLEAN:
-        return kc_buf_puts(out, value->u.b ? "true" : "false");
+        return kc_jw_puts(out, value->u.b ? "true" : "false");
     case KC_TYPE_STRING:
         return kc_jw_string(out, value->u.str.data, value->u.str.len);
     case KC_TYPE_BYTES: {
-        kc_err_t rc = kc_buf_putc(out, '"');
+        kc_err_t rc = kc_jw_putc(out, '"');
 
         if (rc == KC_OK) {
             rc = kc_base64_encode(value->u.bytes.data, value->u.bytes.len, out);
         }
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, '"');
+            rc = kc_jw_putc(out, '"');
         }
         return rc;
     }
     case KC_TYPE_ARRAY: {
         const kc_schema_t *items = schema ? kc_schema_items(schema) : NULL;
-        kc_err_t rc = kc_buf_putc(out, '[');
+        kc_err_t rc = kc_jw_putc(out, '[');
 
         for (size_t i = 0; rc == KC_OK && i < value->u.array.len; i++) {
             size_t saved = kc_jpath_push_index(path, i);
 
             if (i > 0) {
-                rc = kc_buf_putc(out, ',');
+                rc = kc_jw_putc(out, ',');
             }
             if (rc == KC_OK) {
                 rc = kc_jw_value(conv, out, items, &value->u.array.items[i],
@@ -506,7 +582,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             kc_jpath_pop(path, saved);
         }
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, ']');
+            rc = kc_jw_putc(out, ']');
         }
         return rc;
     }
@@ -526,29 +602,29 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
          */
         kc_map_order_scratch_t *scratch = kc_map_order_thread_scratch();
         const size_t *order = kc_map_order_push(scratch, ks, value);
-        kc_err_t rc = kc_buf_putc(out, object_mode ? '{' : '[');
+        kc_err_t rc = kc_jw_putc(out, object_mode ? '{' : '[');
 
         for (size_t j = 0; rc == KC_OK && j < n; j++) {
             size_t i = order != NULL ? order[j] : j;
             size_t saved = kc_jpath_push_index(path, i);
 
             if (j > 0) {
-                rc = kc_buf_putc(out, ',');
+                rc = kc_jw_putc(out, ',');
             }
             if (rc == KC_OK && object_mode) {
                 rc = kc_jw_map_key(conv, out, ks, &value->u.map.keys[i], path,
                                    err);
                 if (rc == KC_OK) {
-                    rc = kc_buf_putc(out, ':');
+                    rc = kc_jw_putc(out, ':');
                 }
             } else if (rc == KC_OK) {
-                rc = kc_buf_putc(out, '[');
+                rc = kc_jw_putc(out, '[');
                 if (rc == KC_OK) {
                     rc = kc_jw_value(conv, out, ks, &value->u.map.keys[i], path,
                                      err);
                 }
                 if (rc == KC_OK) {
-                    rc = kc_buf_putc(out, ',');
+                    rc = kc_jw_putc(out, ',');
                 }
             }
             if (rc == KC_OK) {
@@ -556,13 +632,13 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
                                  err);
             }
             if (rc == KC_OK && !object_mode) {
-                rc = kc_buf_putc(out, ']');
+                rc = kc_jw_putc(out, ']');
             }
             kc_jpath_pop(path, saved);
         }
         kc_map_order_pop(scratch);
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, object_mode ? '}' : ']');
+            rc = kc_jw_putc(out, object_mode ? '}' : ']');
         }
         return rc;
     }
@@ -574,19 +650,19 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             !kc_schema_equals(value->u.st.schema, schema)) {
             return kc_japache_fail(err, "Mismatching schema.");
         }
-        rc = kc_buf_putc(out, '{');
+        rc = kc_jw_putc(out, '{');
         for (size_t i = 0; rc == KC_OK && i < n; i++) {
             const kc_field_t *f = kc_schema_field_at(schema, i);
             size_t saved = kc_jpath_push_name(path, f->name);
 
             if (i > 0) {
-                rc = kc_buf_putc(out, ',');
+                rc = kc_jw_putc(out, ',');
             }
             if (rc == KC_OK) {
                 rc = kc_jw_string(out, f->name, strlen(f->name));
             }
             if (rc == KC_OK) {
-                rc = kc_buf_putc(out, ':');
+                rc = kc_jw_putc(out, ':');
             }
             if (rc == KC_OK) {
                 rc = kc_jw_value(conv, out, f->schema, &value->u.st.fields[i],
@@ -595,7 +671,7 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
             kc_jpath_pop(path, saved);
         }
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, '}');
+            rc = kc_jw_putc(out, '}');
         }
         return rc;
     }
@@ -629,8 +705,8 @@ static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
     slot = kc_ptr_slot(schema, conv->slots);
     pthread_mutex_lock(&conv->lock);
     if (conv->out_cache[slot].schema == schema) {
-        rc = kc_buf_append(out, conv->out_cache[slot].json,
-                           conv->out_cache[slot].len);
+        rc = kc_jw_append(out, conv->out_cache[slot].json,
+                          conv->out_cache[slot].len);
         pthread_mutex_unlock(&conv->lock);
         return rc;
     }
@@ -638,7 +714,7 @@ static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
     kc_buf_init(&tmp, 0);
     rc = kc_jw_schema(conv, &tmp, schema, NULL, &path, err);
     if (rc == KC_OK) {
-        rc = kc_buf_append(out, tmp.data, tmp.len);
+        rc = kc_jw_append(out, tmp.data, tmp.len);
     }
     if (rc == KC_OK) {
         kc_jsc_out_t *e = &conv->out_cache[slot];
@@ -673,19 +749,19 @@ kc_err_t kc_json_from_connect(void *ctx, const char *topic, const char *header,
         return KC_OK;
     }
     if (conv->schemas_enable) {
-        rc = kc_buf_puts(out, "{\"schema\":");
+        rc = kc_jw_puts(out, "{\"schema\":");
         if (rc == KC_OK) {
             rc = schema != NULL ? kc_jw_schema_cached(conv, out, schema, err)
-                                : kc_buf_puts(out, "null");
+                                : kc_jw_puts(out, "null");
         }
         if (rc == KC_OK) {
-            rc = kc_buf_puts(out, ",\"payload\":");
+            rc = kc_jw_puts(out, ",\"payload\":");
         }
         if (rc == KC_OK) {
             rc = kc_jw_value(conv, out, schema, value, &path, err);
         }
         if (rc == KC_OK) {
-            rc = kc_buf_putc(out, '}');
+            rc = kc_jw_putc(out, '}');
         }
     } else {
         rc = kc_jw_value(conv, out, schema, value, &path, err);

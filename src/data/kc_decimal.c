@@ -207,6 +207,9 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
 {
     size_t i = 0;
     bool neg = false;
+    /* Stack room for the usual column; a long text goes to the heap. */
+    char dsmall[64];
+    uint8_t msmall[64];
     char *digits;
     size_t nd = 0;
     int64_t frac = 0;
@@ -229,7 +232,7 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
                             "characters",
                             KC_DECIMAL_MAX_DIGITS);
     }
-    digits = kc_malloc(len + 1);
+    digits = len + 1 <= sizeof(dsmall) ? dsmall : kc_malloc(len + 1);
     for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
         seen_digit = true;
         if (nd > 0 || text[i] != '0') {
@@ -269,7 +272,9 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
         exp = eneg ? -exp : exp;
     }
     if (!seen_digit || i != len) {
-        kc_free(digits);
+        if (digits != dsmall) {
+            kc_free(digits);
+        }
         return kc_error_set(err, KC_ERR_INVALID,
                             "could not parse decimal \"%.*s\": not a number",
                             (int)(len > 64 ? 64 : len), text);
@@ -282,7 +287,9 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
                 break;
             }
             if (digits[nd - 1] != '0') {
-                kc_free(digits);
+                if (digits != dsmall) {
+                    kc_free(digits);
+                }
                 return kc_error_set(
                     err, KC_ERR_INVALID,
                     "could not convert decimal \"%.*s\" to scale %d without "
@@ -299,14 +306,21 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
         shift = 0;
     }
     if (nd > 0 && (size_t)shift + nd > KC_DECIMAL_MAX_DIGITS) {
-        kc_free(digits);
+        if (digits != dsmall) {
+            kc_free(digits);
+        }
         return kc_error_set(err, KC_ERR_INVALID,
                             "could not convert decimal \"%.*s\" to scale %d: "
                             "too many digits",
                             (int)(len > 64 ? 64 : len), text, (int)scale);
     }
     mcap = (nd + (size_t)shift) / 2 + 2;
-    mag = kc_calloc(mcap, 1);
+    if (mcap <= sizeof(msmall)) {
+        mag = msmall;
+        memset(mag, 0, mcap);
+    } else {
+        mag = kc_calloc(mcap, 1);
+    }
     for (size_t k = 0; k < nd + (size_t)(nd > 0 ? shift : 0); k++) {
         unsigned carry = k < nd ? (unsigned)(digits[k] - '0') : 0;
 
@@ -321,7 +335,9 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
             carry >>= 8;
         }
     }
-    kc_free(digits);
+    if (digits != dsmall) {
+        kc_free(digits);
+    }
     /* Minimal two's complement, big-endian, at least one byte. */
     rlen = mlen + 1;
     res = kc_arena_alloc(arena, rlen);
@@ -329,7 +345,9 @@ kc_err_t kc_decimal_from_string(kc_arena_t *arena, const char *text, size_t len,
     for (size_t j = 0; j < mlen; j++) {
         res[rlen - 1 - j] = mag[j];
     }
-    kc_free(mag);
+    if (mag != msmall) {
+        kc_free(mag);
+    }
     if (neg && mlen > 0) {
         unsigned carry = 1;
 

@@ -156,13 +156,32 @@ out:
 
 kc_err_t kc_str_to_double(const char *s, double *out)
 {
-    char *copy = kc_str_trim_dup(s, strlen(s));
-    size_t len = strlen(copy);
-    const char *p = copy;
+    /* Numbers of database columns arrive here once per row: a short one
+     * is trimmed into the stack, not the heap. */
+    char small[64];
+    size_t start = 0;
+    size_t len = strlen(s);
+    char *copy;
+    const char *p;
     char *end = NULL;
     double v;
     kc_err_t rc = KC_ERR_INVALID;
 
+    while (start < len && kc_str_is_space(s[start])) {
+        start++;
+    }
+    while (len > start && kc_str_is_space(s[len - 1])) {
+        len--;
+    }
+    len -= start;
+    if (len < sizeof(small)) {
+        memcpy(small, s + start, len);
+        small[len] = '\0';
+        copy = small;
+    } else {
+        copy = kc_strndup(s + start, len);
+    }
+    p = copy;
     if (*p == '+' || *p == '-') {
         p++;
     }
@@ -192,7 +211,9 @@ kc_err_t kc_str_to_double(const char *s, double *out)
     *out = v;
     rc = KC_OK;
 out:
-    kc_free(copy);
+    if (copy != small) {
+        kc_free(copy);
+    }
     return rc;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "connectors/jdbc/kc_jdbc_source.h"
+#include "connectors/jdbc/kc_jdbc_types.h"
 
 /* ---- URLs ------------------------------------------------------------- */
 
@@ -840,12 +841,56 @@ static void test_jdbc_config_requires_a_mode(void **state)
     kc_props_destroy(props);
 }
 
+/*
+ * The integer fast path reads a plain integer text as strtoll does (libc
+ * gives the expected values) and leaves every other text to the general
+ * reader, which knows "12.50", "t", overflow.
+ */
+static void test_jdbc_plain_int_reads_as_strtoll_or_declines(void **state)
+{
+    static const char *const plain[] = {"0",
+                                        "7",
+                                        "-1",
+                                        "007",
+                                        "-0",
+                                        "123456789012345678",
+                                        "-123456789012345678",
+                                        "999999999999999999"};
+    static const char *const other[] = {"",
+                                        "-",
+                                        "+1",
+                                        " 1",
+                                        "1 ",
+                                        "12.50",
+                                        "1e3",
+                                        "t",
+                                        "false",
+                                        "1234567890123456789",
+                                        "-9223372036854775808",
+                                        "9x"};
+    int64_t v;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+        v = 42;
+        assert_true(kc_jdbc_plain_int(plain[i], strlen(plain[i]), &v));
+        assert_int_equal(v, strtoll(plain[i], NULL, 10));
+    }
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+        assert_false(kc_jdbc_plain_int(other[i], strlen(other[i]), &v));
+    }
+    /* only the given length counts: "12" of "123" */
+    assert_true(kc_jdbc_plain_int("123", 2, &v));
+    assert_int_equal(v, 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jdbc_url_parses_host_port_database_and_params),
         cmocka_unit_test(test_jdbc_url_refuses_what_it_cannot_honour),
         cmocka_unit_test(test_jdbc_ts_parse_reads_database_texts),
+        cmocka_unit_test(test_jdbc_plain_int_reads_as_strtoll_or_declines),
         cmocka_unit_test(test_jdbc_tables_split_as_connect_groups_partitions),
         cmocka_unit_test(test_jdbc_table_list_round_trips_quoted_names),
         cmocka_unit_test(test_jdbc_config_requires_a_mode),

@@ -752,6 +752,75 @@ static void test_write_escapes_in_long_strings(void **state)
 }
 
 /*
+ * Short strings (under 16 bytes) and integers take the writer's quick
+ * paths. Expected: Jackson's escapes as in the long-string cases above,
+ * and Long.toString, which prints what %lld prints.
+ */
+static void test_write_short_strings_and_integers(void **state)
+{
+    static const struct {
+        const char *in;
+        const char *out;
+    } cases[] = {
+        {"", "\"\""},
+        {"id", "\"id\""},
+        {"a\"b", "\"a\\\"b\""},
+        {"a\\", "\"a\\\\\""},
+        {"\x01", "\"\\u0001\""},
+        {"\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\""},
+        {"x\xff", "\"x\xef\xbf\xbd\""},
+        {"\x7f~ ", "\"\x7f~ \""},
+        {"\xf0\x9d\x84\x9e", "\"\\uD834\\uDD1E\""},
+    };
+    static const int64_t ints[] = {0,
+                                   9,
+                                   10,
+                                   99,
+                                   100,
+                                   101,
+                                   -1,
+                                   -10,
+                                   -99,
+                                   -100,
+                                   1704067201000,
+                                   INT64_MAX,
+                                   INT64_MIN,
+                                   INT64_MIN + 1};
+    void *ctx = make_conv("schemas.enable", "false", NULL, NULL);
+    const kc_schema_t *str = kc_schema_primitive(KC_TYPE_STRING, false);
+    const kc_schema_t *i64 = kc_schema_primitive(KC_TYPE_INT64, false);
+    kc_value_t v;
+    kc_buf_t out;
+    kc_error_t err;
+    bool is_null = true;
+    char want[32];
+
+    (void)state;
+    kc_buf_init(&out, 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_value_set_string_ref(&v, cases[i].in, strlen(cases[i].in));
+        kc_buf_reset(&out);
+        assert_int_equal(kc_json_converter_plugin.from_connect(
+                             ctx, "t", NULL, str, &v, &out, &is_null, &err),
+                         KC_OK);
+        assert_int_equal(out.len, strlen(cases[i].out));
+        assert_memory_equal(out.data, cases[i].out, out.len);
+    }
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        kc_value_set_int(&v, KC_TYPE_INT64, ints[i]);
+        kc_buf_reset(&out);
+        assert_int_equal(kc_json_converter_plugin.from_connect(
+                             ctx, "t", NULL, i64, &v, &out, &is_null, &err),
+                         KC_OK);
+        snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
+        assert_int_equal(out.len, strlen(want));
+        assert_memory_equal(out.data, want, out.len);
+    }
+    kc_buf_release(&out);
+    kc_json_converter_plugin.destroy(ctx);
+}
+
+/*
  * The settings are checked by the converter's config table, with the
  * messages of Apache's ConfigException (ConfigDef's BOOLEAN parse and
  * CaseInsensitiveValidString, as JsonConverterConfig defines them).
@@ -855,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_write_errors_name_the_field),
         cmocka_unit_test(test_write_error_path_index_and_long_name),
         cmocka_unit_test(test_write_escapes_in_long_strings),
+        cmocka_unit_test(test_write_short_strings_and_integers),
         cmocka_unit_test(test_configure_rejects_bad_values),
         cmocka_unit_test(test_configure_errors_are_apaches),
         cmocka_unit_test(test_schema_cache_reuses_parsed_schema),

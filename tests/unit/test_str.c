@@ -106,6 +106,18 @@ static void test_str_to_double_and_bool(void **state)
     assert_true(d == -1000.0);
     assert_int_equal(kc_str_to_double(".5", &d), KC_OK);
     assert_true(d == 0.5);
+    /* longer than the parser's stack copy: 0.25 after 70 zeros, trimmed */
+    {
+        char text[100];
+
+        memset(text, '0', sizeof(text));
+        text[0] = ' ';
+        memcpy(text + 71, ".25d ", 6);
+        assert_int_equal(kc_str_to_double(text, &d), KC_OK);
+        assert_true(d == 0.25);
+        text[71] = 'x';
+        assert_int_equal(kc_str_to_double(text, &d), KC_ERR_INVALID);
+    }
     assert_int_equal(kc_str_to_double("NaN", &d), KC_OK);
     assert_true(isnan(d));
     assert_int_equal(kc_str_to_double("-Infinity", &d), KC_OK);

@@ -422,6 +422,31 @@ kc_err_t kc_jdbc_execute(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     return KC_OK;
 }
 
+/* The incrementing column's text the general way: "12" or "12.0". */
+static kc_err_t kc_jdbc_row_position_int(const kc_jdbc_querier_t *q,
+                                         const char *data, size_t len,
+                                         int64_t *inc, kc_error_t *err)
+{
+    char tmp[64];
+    char *end;
+
+    if (len >= sizeof(tmp)) {
+        len = sizeof(tmp) - 1;
+    }
+    memcpy(tmp, data, len);
+    tmp[len] = '\0';
+    errno = 0;
+    *inc = strtoll(tmp, &end, 10);
+    if (errno != 0 || end == tmp || (*end != '\0' && *end != '.')) {
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "could not read incrementing column \"%s\" "
+                            "of %s: \"%s\" is not an integer that fits "
+                            "in a long",
+                            q->inc_name, q->fqn, tmp);
+    }
+    return KC_OK;
+}
+
 /* The offset position of the current row. */
 static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                      bool *has_inc, int64_t *inc, bool *has_ts,
@@ -434,9 +459,6 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
     *has_inc = false;
     *has_ts = false;
     if (q->inc_col >= 0) {
-        char tmp[64];
-        char *end;
-
         d->get(q->rs, (size_t)q->inc_col, &data, &len);
         if (data == NULL) {
             return kc_error_set(err, KC_ERR_INVALID,
@@ -444,19 +466,9 @@ static kc_err_t kc_jdbc_row_position(kc_jdbc_task_t *task, kc_jdbc_querier_t *q,
                                 "of %s: the value is null",
                                 q->inc_name, q->fqn);
         }
-        if (len >= sizeof(tmp)) {
-            len = sizeof(tmp) - 1;
-        }
-        memcpy(tmp, data, len);
-        tmp[len] = '\0';
-        errno = 0;
-        *inc = strtoll(tmp, &end, 10);
-        if (errno != 0 || end == tmp || (*end != '\0' && *end != '.')) {
-            return kc_error_set(err, KC_ERR_INVALID,
-                                "could not read incrementing column \"%s\" "
-                                "of %s: \"%s\" is not an integer that fits "
-                                "in a long",
-                                q->inc_name, q->fqn, tmp);
+        if (!kc_jdbc_plain_int(data, len, inc) &&
+            kc_jdbc_row_position_int(q, data, len, inc, err) != KC_OK) {
+            return KC_ERR_INVALID;
         }
         *has_inc = true;
     }

@@ -249,6 +249,9 @@ static kc_err_t kc_jdbc_parse_int(const char *s, size_t len, int64_t *out)
     char *end;
     size_t n = 0;
 
+    if (kc_jdbc_plain_int(s, len, out)) {
+        return KC_OK;
+    }
     while (n < len && n < sizeof(tmp) - 1 && s[n] != '.' && s[n] != 'e' &&
            s[n] != 'E') {
         tmp[n] = s[n];

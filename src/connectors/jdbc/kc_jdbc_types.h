@@ -69,4 +69,32 @@ kc_err_t kc_jdbc_row_value(const kc_jdbc_row_schema_t *rsch, kc_jdbc_rs_t *rs,
                            kc_arena_t *arena, kc_value_t *value,
                            kc_error_t *err);
 
+/**
+ * @brief A column's text that is a plain decimal integer ("-?[0-9]{1,18}",
+ * the whole text) into *@p out, as strtoll reads it; false for anything
+ * else, which callers then read the general way. Every integer column of
+ * every row comes through here, and strtoll's locale handling cost more
+ * than the rest of the column.
+ */
+static inline bool kc_jdbc_plain_int(const char *s, size_t len, int64_t *out)
+{
+    size_t i = len > 0 && s[0] == '-' ? 1 : 0;
+    uint64_t v = 0;
+
+    if (len <= i || len - i > 18) {
+        return false;
+    }
+    for (size_t j = i; j < len; j++) {
+        unsigned d = (unsigned)(unsigned char)s[j] - '0';
+
+        if (d > 9) {
+            return false;
+        }
+        v = v * 10 + d;
+    }
+    /* 18 digits stay below 2^63: no overflow either way */
+    *out = i == 1 ? -(int64_t)v : (int64_t)v;
+    return true;
+}
+
 #endif /* KC_CONNECTORS_JDBC_KC_JDBC_TYPES_H */

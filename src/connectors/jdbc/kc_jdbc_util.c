@@ -309,6 +309,7 @@ static kc_err_t kc_jdbc_ts_parse_zoned(const char *text, size_t len,
     for (size_t i = 0; i < len; i++) {
         if (!isdigit((unsigned char)text[i]) && !(i == 0 && text[0] == '-')) {
             all_digits = false;
+            break; /* a formatted timestamp: known at its 5th byte */
         }
     }
     if (all_digits && !time_only && len > 8) {
