@@ -35,14 +35,6 @@ DEFAULT_PG_DSN = "postgresql://kconnect:kconnect@127.0.0.1:%s/kconnect" % (
     os.environ.get("KC_PG_PORT", "55432"))
 
 
-# --- markers ------------------------------------------------------------------
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "soak: long or repetitive runs (other protocol, the "
-        "Apache side of a distributed test); left out of make check")
-
-
 # --- strict mode: a skip is a failure ---------------------------------------
 
 @pytest.hookimpl(hookwrapper=True)

@@ -128,23 +128,15 @@ def kconnect_binary():
     return Path(os.environ.get("KCONNECT_BIN", REPO / "build" / "kconnect"))
 
 
-def kconnect_has_distributed():
-    """Whether the built kconnect knows the ``distributed`` command (it
-    answers ``--help`` for it; an unknown command is an error)."""
-    b = kconnect_binary()
-    if not (b.is_file() and os.access(b, os.X_OK)):
-        return False
-    r = subprocess.run([str(b), "distributed", "--help"],
-                       capture_output=True, text=True, timeout=30)
-    return r.returncode == 0
-
-
 def require_kind(kind):
+    """Skip when a worker of @kind cannot be started here at all (no Java,
+    no jars, no binary). A kconnect without a working ``distributed``
+    command is not skipped: its workers exit and the test fails with
+    their log."""
     if kind == "apache":
         apache_classpath()
-    elif not kconnect_has_distributed():
-        pytest.skip("%s has no 'distributed' command yet (the distributed "
-                    "herder, issue 13)" % kconnect_binary())
+    elif not os.access(kconnect_binary(), os.X_OK):
+        pytest.skip("%s is not built (run make)" % kconnect_binary())
 
 
 class RestError(AssertionError):

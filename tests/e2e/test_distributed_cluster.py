@@ -15,6 +15,9 @@ from dcluster import (SINK_CLASS, dcluster, sink_config,  # noqa: F401
                       source_config)
 
 soak = pytest.mark.soak
+# Three workers, each started (and some restarted) in turn: longer than
+# the suite's 300 s default on a busy machine.
+pytestmark = pytest.mark.timeout(900)
 CASES = [pytest.param(k, p, id="%s-%s" % (k, p),
                       marks=() if (k, p) == ("kconnect", "sessioned")
                       else (soak,))

@@ -19,6 +19,9 @@ from dcluster import (TASKS, check_delivery, dcluster,  # noqa: F401
                       pause_and_settle, progress, start_load, workers_of)
 
 soak = pytest.mark.soak
+# Three workers, each started (and some restarted) in turn: longer than
+# the suite's 300 s default on a busy machine.
+pytestmark = pytest.mark.timeout(900)
 
 
 def cases(check_protocol):

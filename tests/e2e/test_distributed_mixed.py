@@ -32,6 +32,10 @@ from dcluster import (FILE_SINK, FILE_SOURCE, TASKS,  # noqa: F401
                       start_load)
 
 soak = pytest.mark.soak
+# Three workers, each started (and some restarted) in turn: longer than
+# the suite's 300 s default on a busy machine. The mixed tests run a JVM:
+# not worth an ASan run (asan_skip).
+pytestmark = [pytest.mark.timeout(900), pytest.mark.asan_skip]
 CASES = [pytest.param(k, p, id="%s-%s" % (k, p),
                       marks=() if (k, p) == ("kconnect", "sessioned")
                       else (soak,))
