@@ -21,6 +21,7 @@
 
 #include "cli/kc_connector_file.h"
 #include "distributed/kc_distributed_config.h"
+#include "distributed/kc_distributed_herder.h"
 #include "herder/kc_herder.h"
 #include "plugins/kc_registry.h"
 #include "rest/kc_rest_metrics.h"
@@ -57,8 +58,7 @@ static void usage(FILE *out, const char *prog)
     fprintf(out,
             "Usage: %s standalone WORKER.properties "
             "[CONNECTOR.properties|CONNECTOR.json ...]\n"
-            "   or: %s distributed WORKER.properties   (checks the config; "
-            "not finished)\n"
+            "   or: %s distributed WORKER.properties\n"
             "   or: %s --help | --version\n"
             "\n"
             "Runs a Kafka Connect worker, as Apache Kafka's "
@@ -287,35 +287,94 @@ out:
 }
 
 /*
- * Distributed mode: the config is read and checked as Apache's
- * DistributedConfig checks it, then the worker refuses to start, since
- * the distributed herder does not exist yet (issue 13).
+ * Distributed mode: the config is checked as Apache's DistributedConfig
+ * checks it; then the worker runs with the distributed herder, its
+ * connectors created through the REST API (kept in the config topic).
  */
 static int run_distributed(int argc, char **argv)
 {
     kc_props_t *props = kc_props_new();
     kc_registry_t *reg = NULL;
     kc_config_result_t result = {0};
-    int rc = EXIT_CONFIG;
+    kc_worker_t *w = NULL;
+    kc_herder_t *h = NULL;
+    kc_rest_server_t *rest = NULL;
+    kc_error_t err;
+    sigset_t sigs;
+    int sig = 0;
+    int rc = 0;
 
+    kc_error_clear(&err);
     if (argc != 1) {
         fprintf(stderr, "kconnect: distributed takes one worker properties "
                         "file (connectors are created through the REST "
                         "API)\n");
-        rc = EXIT_USAGE;
-    } else if ((reg = load_worker_file(argv[0], props)) == NULL) {
-        /* printed */
-    } else if (kc_distributed_config_check(reg, props, &result) != KC_OK) {
-        print_issues("worker config", &result);
-    } else {
-        fprintf(stderr,
-                "kconnect: the distributed worker config is valid, but "
-                "distributed mode is not finished yet: the worker does not "
-                "start; use `kconnect standalone`\n");
+        kc_props_destroy(props);
+        return EXIT_USAGE;
     }
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    kc_log_info(LOGGER, "Kafka Connect distributed worker initializing ...");
+    raise_open_file_limit();
+    if ((reg = load_worker_file(argv[0], props)) == NULL) {
+        rc = EXIT_CONFIG; /* printed */
+        goto out;
+    }
+    if (kc_distributed_config_check(reg, props, &result) != KC_OK) {
+        print_issues("worker config", &result);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    kc_worker_log_debug_apply(props);
+    w = kc_worker_new_with(props, reg, kc_distributed_config_defs(), &err);
+    if (w == NULL) {
+        fprintf(stderr, "kconnect: could not start the worker: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    h = kc_distributed_herder_new(w, props, &err);
+    if (h == NULL) {
+        fprintf(stderr, "kconnect: could not create the herder: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    rest = kc_rest_server_new(h, kc_worker_config(w), &err);
+    if (rest == NULL) {
+        fprintf(stderr, "kconnect: could not start the REST server: %s\n",
+                err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    if (kc_rest_metrics_mount(rest, kc_worker_metrics(w), &err) != KC_OK) {
+        fprintf(stderr, "kconnect: could not serve /metrics: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    kc_distributed_herder_set_url(h, kc_rest_server_url(rest));
+    if (kc_herder_start(h, &err) != KC_OK) {
+        fprintf(stderr, "kconnect: could not start the herder: %s\n", err.msg);
+        rc = EXIT_CONFIG;
+        goto out;
+    }
+    kc_log_info(LOGGER, "Kafka Connect started");
+    kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
+    while (sigwait(&sigs, &sig) != 0) {
+    }
+    kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
+    kc_main_notify("STOPPING=1");
+out:
+    kc_rest_server_destroy(rest);
+    kc_herder_destroy(h);
+    kc_worker_destroy(w);
     kc_config_result_release(&result);
     kc_registry_destroy(reg);
     kc_props_destroy(props);
+    if (rc == 0) {
+        kc_log_info(LOGGER, "Kafka Connect stopped");
+    }
     return rc;
 }
 

@@ -168,6 +168,31 @@ kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err);
 #define KC_HERDER_F_NOT_LEADER  0x100u
 #define KC_HERDER_F_REBALANCING 0x200u
 
+/*
+ * The internal endpoints between workers (Apache's InternalClusterResource).
+ * @p sig is the request's signature (kc_request_sig.h; NULL: unsigned),
+ * borrowed and copied. The standalone herder refuses both as Apache's
+ * StandaloneHerder does: KC_ERR (HTTP 500) "Kafka Connect in standalone
+ * mode does not support ...". A distributed herder (kc_herder_vt_t
+ * .internal_op) verifies @p sig first (kc_request_sig_verify: KC_ERR_INVALID
+ * 400, KC_AGAIN 503, KC_ERR_UNSUPPORTED 403), then answers
+ * KC_ERR_CONFLICT + KC_HERDER_F_NOT_LEADER (the REST layer forwards),
+ * KC_ERR_NOT_FOUND, KC_ERR_INVALID, or KC_OK (HTTP 204).
+ *
+ * POST /connectors/{name}/tasks: @p tasks is a JSON array of objects of
+ * strings (borrowed), the connector's new task configs.
+ */
+struct kc_request_sig;
+kc_err_t kc_herder_put_task_configs(kc_herder_t *h, const char *name,
+                                    json_t *tasks,
+                                    const struct kc_request_sig *sig,
+                                    kc_error_t *err);
+/* PUT /connectors/{name}/fence: a round of zombie fencing (exactly-once
+ * source support, a later issue; see kc_herder_core_fence_without_eos). */
+kc_err_t kc_herder_fence_zombies(kc_herder_t *h, const char *name,
+                                 const struct kc_request_sig *sig,
+                                 kc_error_t *err);
+
 /**
  * @brief The leader's REST URL as the group last announced it (e.g.
  * "http://10.0.0.1:8083/"), for forwarding; NULL when unknown or in

@@ -7,6 +7,7 @@
  */
 #include "kc_internal.h"
 
+#include "distributed/kc_request_sig.h"
 #include "herder/kc_herder_autorestart.h"
 #include "herder/kc_herder_core.h"
 #include "util/kc_clock.h"
@@ -121,6 +122,28 @@ kc_err_t kc_herder_patch_config(kc_herder_t *h, const char *name, json_t *patch,
 
     op->in = json_deep_copy(patch);
     return kc_herder_call(h, op, out, err);
+}
+
+kc_err_t kc_herder_put_task_configs(kc_herder_t *h, const char *name,
+                                    json_t *tasks,
+                                    const struct kc_request_sig *sig,
+                                    kc_error_t *err)
+{
+    kc_op_t *op = kc_op_new(KC_OP_PUT_TASK_CONFIGS, name);
+
+    op->in = json_deep_copy(tasks);
+    op->sig = kc_request_sig_dup(sig);
+    return kc_herder_call(h, op, NULL, err);
+}
+
+kc_err_t kc_herder_fence_zombies(kc_herder_t *h, const char *name,
+                                 const struct kc_request_sig *sig,
+                                 kc_error_t *err)
+{
+    kc_op_t *op = kc_op_new(KC_OP_FENCE, name);
+
+    op->sig = kc_request_sig_dup(sig);
+    return kc_herder_call(h, op, NULL, err);
 }
 
 kc_err_t kc_herder_delete(kc_herder_t *h, const char *name, kc_error_t *err)

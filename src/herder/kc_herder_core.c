@@ -8,6 +8,7 @@
 #include "kc_internal.h"
 
 #include "herder/kc_herder_autorestart.h"
+#include "distributed/kc_request_sig.h"
 #include "herder/kc_herder_core.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
@@ -35,9 +36,18 @@ static void kc_herder_on_status(void *opaque, const char *connector, int task,
     }
 }
 
-static void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
-                                 kc_state_t state, const char *trace)
+bool kc_herder_runs(kc_herder_t *h, const char *name, int task)
 {
+    return h->vt->runs == NULL || h->vt->runs(h, name, task);
+}
+
+void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
+                          kc_state_t state, const char *trace)
+{
+    /* Another worker owns the status of what it runs. */
+    if (!kc_herder_runs(h, name, task)) {
+        return;
+    }
     kc_status_store_put(h->status, name, task, state, kc_worker_id(h->w),
                         trace);
     if (state == KC_STATE_FAILED) {
@@ -106,8 +116,6 @@ static void kc_hconn_failed(kc_herder_t *h, const kc_hconn_t *c, int task,
     kc_secrets_destroy(sec);
 }
 
-static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force);
-
 /*
  * A connector thread's result (any thread): back to the herder's thread
  * as an op (kc_herder_on_connector_result). A herder that stopped
@@ -150,12 +158,15 @@ static void kc_hconn_start_done(kc_herder_t *h, kc_hconn_t *c,
 }
 
 /* Start the connector instance as its target state says. */
-static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
+void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 {
     kc_connector_result_t *res = NULL;
     kc_error_t err;
 
     c->started = false;
+    if (!kc_herder_runs(h, c->name, -1)) {
+        return; /* another worker runs it */
+    }
     if (c->target == KC_TARGET_STOPPED) {
         kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
         return;
@@ -177,7 +188,7 @@ static void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c)
 
 /* Stop the instance; a job it still runs is forgotten (its result will
  * be stale). */
-static void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
+void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->started) {
         kc_worker_stop_connector(h->w, c->name);
@@ -188,15 +199,20 @@ static void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c)
     c->tasks_force = false;
 }
 
-static void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
+void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i)
 {
     kc_error_t err;
 
+    if (!kc_herder_runs(h, c->name, (int)i)) {
+        return; /* another worker runs it */
+    }
     kc_herder_clear_failed(h, c->name, (int)i);
     kc_error_clear(&err);
     if (kc_worker_start_task(h->w, c->name, (int)i, c->config, c->tasks[i],
                              c->target, &err) != KC_OK) {
         kc_hconn_failed(h, c, (int)i, "start", err.msg);
+    } else if (c->task_on != NULL) {
+        c->task_on[i] = true;
     }
     /* The task's thread reports RUNNING (or PAUSED) once its start() has
      * returned, as Apache's WorkerTask does; until then it has no state,
@@ -234,12 +250,14 @@ static void kc_hconn_save_target(kc_herder_t *h, const kc_hconn_t *c)
 }
 
 /* Stop every task and forget their configs (not stored) and status. */
-static void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c)
+void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c)
 {
     if (c->ntasks > 0) {
         kc_worker_stop_tasks(h->w, c->name);
     }
     kc_tasks_free(c->tasks, c->ntasks);
+    kc_free(c->task_on);
+    c->task_on = NULL;
     c->tasks = NULL;
     c->ntasks = 0;
     kc_status_store_forget_tasks(h->status, c->name, -1);
@@ -296,7 +314,7 @@ static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
  * ones (or @p force), replace the tasks. As Apache's updateConnectorTasks.
  * While the connector's start still runs, this waits for it.
  */
-static void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
+void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
 {
     kc_connector_result_t *res = NULL;
     kc_error_t err;
@@ -403,15 +421,17 @@ static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
     kc_hconn_remove_tasks(h, c);
     c->tasks = cfgs;
     c->ntasks = n;
+    c->task_on = kc_calloc(n + 1, sizeof(*c->task_on));
     kc_hconn_save_tasks(h, c);
     for (size_t i = 0; i < n; i++) {
         kc_hconn_start_task(h, c, i);
     }
 }
 
-static void kc_hconn_free(kc_hconn_t *c)
+void kc_hconn_free(kc_hconn_t *c)
 {
     /* Held ops were answered or moved (kc_herder_orphan_ops) before. */
+    kc_free(c->task_on);
     kc_free(c->parked);
     kc_free(c->deferred);
     kc_tasks_free(c->tasks, c->ntasks);
@@ -643,10 +663,13 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
 }
 
 /* Move connector and task statuses from @p from to @p to. */
-static void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c,
-                                  kc_state_t from, kc_state_t to)
+void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c, kc_state_t from,
+                           kc_state_t to)
 {
     for (int t = -1; t < (int)c->ntasks; t++) {
+        if (!kc_herder_runs(h, c->name, t)) {
+            continue;
+        }
         kc_status_store_replace(h->status, c->name, t, KC_STATUS_IN(from), to,
                                 kc_worker_id(h->w));
     }
@@ -778,8 +801,9 @@ static kc_err_t kc_op_restart(kc_herder_t *h, kc_op_t *op)
         kc_herder_put_status(h, c->name, -1, KC_STATE_RESTARTING, NULL);
     }
     for (size_t i = 0; i < c->ntasks; i++) {
-        if (restart_task[i]) {
+        if (restart_task[i] && kc_herder_runs(h, c->name, (int)i)) {
             kc_worker_stop_task(h->w, c->name, (int)i);
+            c->task_on[i] = false;
             kc_herder_put_status(h, c->name, (int)i, KC_STATE_RESTARTING, NULL);
         }
     }
@@ -808,7 +832,15 @@ static kc_err_t kc_op_restart_task(kc_herder_t *h, kc_op_t *op)
         return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Task %s-%d not found",
                             op->name, op->task);
     }
+    if (!kc_herder_runs(h, c->name, op->task)) {
+        /* Apache forwards it to the task's worker; kconnect does not
+         * yet (docs/compat.md). */
+        return kc_error_set(&op->err, KC_ERR_CONFLICT,
+                            "Task %s-%d is not running in this worker",
+                            op->name, op->task);
+    }
     kc_worker_stop_task(h->w, c->name, op->task);
+    c->task_on[op->task] = false;
     kc_herder_clear_failed(h, c->name, op->task);
     kc_hconn_start_task(h, c, (size_t)op->task);
     if (kc_status_store_get(h->status, c->name, op->task, &st) &&
@@ -908,6 +940,19 @@ kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
         return kc_op_plugin_config(h, op);
     case KC_OP_PING:
         return KC_OK;
+    case KC_OP_PUT_TASK_CONFIGS:
+    case KC_OP_FENCE:
+        if (h->vt->internal_op != NULL) {
+            return h->vt->internal_op(h, op);
+        }
+        /* Apache's StandaloneHerder throws UnsupportedOperationException. */
+        return kc_error_set(
+            &op->err, KC_ERR,
+            op->type == KC_OP_FENCE
+                ? "Kafka Connect in standalone mode does not support "
+                  "exactly-once source connectors."
+                : "Kafka Connect in standalone mode does not support "
+                  "externally setting task configurations.");
     case KC_OP_RECONFIGURE:
         kc_herder_reconfigure(h, op->name);
         return KC_OK;
@@ -932,7 +977,24 @@ void kc_op_destroy(kc_opq_op_t *qop)
     json_decref(op->in);
     json_decref(op->out);
     kc_connector_result_free(op->res);
+    kc_request_sig_destroy(op->sig);
     kc_free(op);
+}
+
+kc_err_t kc_herder_core_fence_without_eos(kc_herder_t *h, kc_op_t *op)
+{
+    kc_hconn_t *c = kc_herder_find(h, op->name);
+
+    if (c == NULL) {
+        return kc_not_found(op);
+    }
+    if (c->kind != KC_PLUGIN_SOURCE) {
+        return kc_error_set(&op->err, KC_ERR_INVALID,
+                            "Connector %s is not a source connector", op->name);
+    }
+    /* No task count record is ever written without exactly-once support:
+     * nothing to fence (Apache logs "Skipping zombie fencing round"). */
+    return KC_OK;
 }
 
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name)

@@ -57,6 +57,7 @@ typedef struct kc_hconn {
      * that change it wait in deferred and run, in order, once it is done;
      * ops that started work on it wait in parked for their answer. */
     kc_hjob_t job;
+    bool *task_on;    /* ntasks entries: task i runs in this worker */
     bool tasks_due;   /* update the tasks once the start is done */
     bool tasks_force; /* ... even if their configs did not change */
     struct kc_op **parked;
@@ -86,6 +87,8 @@ typedef enum kc_op_type {
     KC_OP_VALIDATE,
     KC_OP_PLUGIN_CONFIG,
     KC_OP_PING,
+    KC_OP_PUT_TASK_CONFIGS, /* internal: a follower's task configs */
+    KC_OP_FENCE,            /* internal: zombie fencing */
     KC_OP_RECONFIGURE,      /* posted by the worker; nobody waits for it */
     KC_OP_CONNECTOR_RESULT, /* a connector thread's result; nobody waits */
     KC_OP_FAILED /* a task thread reported FAILED (auto restart); nobody waits
@@ -108,6 +111,7 @@ typedef struct kc_op {
     char *str;
     json_t *in;
     kc_connector_result_t *res; /* KC_OP_CONNECTOR_RESULT */
+    struct kc_request_sig *sig; /* KC_OP_PUT_TASK_CONFIGS, KC_OP_FENCE */
     bool rerun; /* held for a connector deleted since: run it again */
     /* reply */
     kc_err_t rc;
@@ -154,6 +158,26 @@ typedef struct kc_herder_vt {
      * kc_herder_leader_url documents it; called from any thread.
      */
     char *(*leader_url)(kc_herder_t *h);
+    /**
+     * @brief Optional (NULL: this worker runs everything, standalone).
+     * Whether this worker's assignment holds connector @p name (@p task
+     * -1) or its task @p task; the core starts nothing else and writes
+     * no status for it. @locality the herder's thread.
+     */
+    bool (*runs)(kc_herder_t *h, const char *name, int task);
+    /**
+     * @brief Optional (needed with runs): the stored target state of
+     * @p name, for kc_herder_core_sync. @locality the herder's thread.
+     */
+    kc_target_state_t (*target)(kc_herder_t *h, const char *name);
+    /**
+     * @brief Optional (NULL: refuse them as Apache's StandaloneHerder).
+     * Serve KC_OP_PUT_TASK_CONFIGS (op->name, op->in: the task configs,
+     * op->sig) or KC_OP_FENCE (op->name, op->sig) on the herder's thread
+     * (exec_lock held) and return the op's result code (op->err set), as
+     * kc_herder_put_task_configs documents.
+     */
+    kc_err_t (*internal_op)(kc_herder_t *h, kc_op_t *op);
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */
@@ -204,6 +228,16 @@ bool kc_herder_core_run_op(kc_herder_t *h, kc_op_t *op);
  * @brief Switch the core to async (see kc_herder_vt_t.post).
  */
 void kc_herder_core_set_async(kc_herder_t *h, bool async);
+
+/**
+ * @brief Apache's DistributedHerder's zombie fencing for a connector when
+ * exactly-once source support is off (nothing to fence): @p op->name
+ * unknown -> KC_ERR_NOT_FOUND, not a source connector -> KC_ERR_INVALID
+ * "Connector x is not a source connector", else KC_OK. For a distributed
+ * herder's internal_op, after its signature and leader checks.
+ * @locality exec_lock held.
+ */
+kc_err_t kc_herder_core_fence_without_eos(kc_herder_t *h, kc_op_t *op);
 
 /** @brief A new op of @p type for connector or plugin @p name (may be NULL). */
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name);
@@ -267,5 +301,30 @@ void kc_herder_refuse(kc_op_t *op, const char *msg);
 kc_err_t kc_op_topics_reset(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_offsets(kc_herder_t *h, kc_op_t *op);
 kc_err_t kc_op_plugin_config(kc_herder_t *h, kc_op_t *op);
+/* ---- shared by the core's files (kc_herder_sync.c) ---------------------- */
+void kc_herder_put_status(kc_herder_t *h, const char *name, int task,
+                          kc_state_t state, const char *trace);
+void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c, kc_state_t from,
+                           kc_state_t to);
+void kc_hconn_start(kc_herder_t *h, kc_hconn_t *c);
+void kc_hconn_stop(kc_herder_t *h, kc_hconn_t *c);
+void kc_hconn_start_task(kc_herder_t *h, kc_hconn_t *c, size_t i);
+/** @brief Stop every task of @p c here and forget their configs. */
+void kc_hconn_remove_tasks(kc_herder_t *h, kc_hconn_t *c);
+void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force);
+void kc_hconn_free(kc_hconn_t *c);
+/* ---- for a herder that is told of changes (kc_herder_sync.c) ------------ */
+/** @brief Whether this worker runs @p name / @p task (vt->runs). */
+bool kc_herder_runs(kc_herder_t *h, const char *name, int task);
+/**
+ * @brief Make connector @p name in the core what the config store says
+ * (config, target state, task configs; gone when it has none) and run
+ * exactly what this worker is assigned of it (vt->runs): start what is
+ * assigned and not running, stop what runs and is not. As Apache's
+ * DistributedHerder applies config-topic updates and assignments.
+ * @returns true when its task count changed (a rebalance is due).
+ * @locality the herder's thread (exec_lock held by the caller).
+ */
+bool kc_herder_core_sync(kc_herder_t *h, const char *name);
 
 #endif /* KC_HERDER_KC_HERDER_CORE_H */

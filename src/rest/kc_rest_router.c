@@ -605,6 +605,8 @@ void kc_rest_route(kc_herder_t *h, const kc_rest_options_t *opts,
         goto out;
     }
     ctx.opaque = row->opaque;
+    ctx.row = row;
+    ctx.opts = opts;
     row->handler(&ctx);
 out:
     kc_free(tail);

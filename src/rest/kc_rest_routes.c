@@ -5,6 +5,8 @@
  */
 #include "kc_internal.h"
 
+#include "distributed/kc_request_sig.h"
+#include "rest/kc_rest_forward.h"
 #include "rest/kc_rest_loggers.h"
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_ui.h"
@@ -46,6 +48,11 @@ static void kc_fail(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err,
 {
     int status;
 
+    /* Distributed mode: the leader's business, or a rebalance. */
+    if (kc_rest_forward(ctx, rc, err)) {
+        json_decref(body);
+        return;
+    }
     switch (rc) {
     case KC_ERR_NOT_FOUND:
         status = 404;
@@ -133,8 +140,7 @@ static json_t *kc_body(kc_rest_ctx_t *ctx, bool want_object)
     return body;
 }
 
-/* "http://host/connectors/<name>", as Jersey resolves Location. */
-static char *kc_location(const kc_rest_ctx_t *ctx, const char *name)
+char *kc_rest_location(const kc_rest_ctx_t *ctx, const char *name)
 {
     kc_buf_t buf;
     static const char hexd[] = "0123456789ABCDEF";
@@ -293,7 +299,7 @@ static void kc_h_connectors_create(kc_rest_ctx_t *ctx)
     rc = kc_herder_put_config(ctx->h, name, config, false, state, &created,
                               &out, &err);
     if (rc == KC_OK) {
-        ctx->resp->location = kc_location(ctx, name);
+        ctx->resp->location = kc_rest_location(ctx, name);
     }
     kc_answer(ctx, rc, &err, out, 201);
     kc_free(name);
@@ -349,7 +355,7 @@ static void kc_h_config_put(kc_rest_ctx_t *ctx)
     rc = kc_herder_put_config(ctx->h, name, body, true, NULL, &created, &out,
                               &err);
     if (rc == KC_OK && created) {
-        ctx->resp->location = kc_location(ctx, name);
+        ctx->resp->location = kc_rest_location(ctx, name);
     }
     kc_answer(ctx, rc, &err, out, created ? 201 : 200);
     json_decref(body);
@@ -442,20 +448,101 @@ static void kc_h_tasks(kc_rest_ctx_t *ctx)
     kc_answer(ctx, rc, &err, out, 200);
 }
 
-/* The internal endpoints of distributed mode, as Apache's standalone
- * herder answers them. */
+/* ---- the internal endpoints (Apache's InternalClusterResource) ---------- */
+
+/*
+ * The request's signature headers, read as Apache's fromHeaders does
+ * before the herder sees the request: malformed ones answer 400 here.
+ */
+static bool kc_internal_sig(kc_rest_ctx_t *ctx, kc_request_sig_t **sig)
+{
+    const kc_rest_request_t *req = ctx->req;
+    kc_error_t err;
+
+    kc_error_clear(&err);
+    if (kc_request_sig_from_headers(req->signature_algorithm, req->signature,
+                                    req->body, req->body_len, sig,
+                                    &err) != KC_OK) {
+        kc_rest_error(ctx->resp, 400, "%s", err.msg);
+        return false;
+    }
+    return true;
+}
+
+/* 204, or the verification's 403/503, or the usual mapping (which
+ * forwards to the leader). */
+static void kc_internal_answer(kc_rest_ctx_t *ctx, kc_err_t rc,
+                               const kc_error_t *err)
+{
+    if (rc == KC_OK) {
+        ctx->resp->status = 204;
+    } else if (rc == KC_ERR_UNSUPPORTED) {
+        kc_rest_error(ctx->resp, 403, "%s", err->msg);
+    } else if (rc == KC_AGAIN) {
+        kc_rest_error(ctx->resp, 503, "%s", err->msg);
+    } else {
+        kc_fail(ctx, rc, err, NULL);
+    }
+}
+
 static void kc_h_tasks_put(kc_rest_ctx_t *ctx)
 {
-    kc_rest_error(ctx->resp, 500,
-                  "Kafka Connect in standalone mode does not support "
-                  "externally setting task configurations.");
+    const kc_rest_request_t *req = ctx->req;
+    kc_request_sig_t *sig = NULL;
+    json_error_t jerr;
+    json_t *tasks;
+    json_t *t;
+    size_t i;
+    kc_error_t err;
+    kc_err_t rc;
+
+    /* Apache reads the body (a list of string maps) first; what Jackson
+     * cannot read is a 500. */
+    tasks = req->body != NULL
+                ? json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr)
+                : NULL;
+    if (tasks == NULL) {
+        kc_rest_error(ctx->resp, 500, "Could not read the task configs: %s",
+                      req->body != NULL ? jerr.text : "no content");
+        return;
+    }
+    json_array_foreach(tasks, i, t)
+    {
+        if (!json_is_object(t)) {
+            break;
+        }
+    }
+    if (!json_is_array(tasks) || i < json_array_size(tasks)) {
+        json_decref(tasks);
+        kc_rest_error(ctx->resp, 500,
+                      "Could not read the task configs: expected a JSON "
+                      "array of objects");
+        return;
+    }
+    if (!kc_internal_sig(ctx, &sig)) {
+        json_decref(tasks);
+        return;
+    }
+    kc_error_clear(&err);
+    rc = kc_herder_put_task_configs(ctx->h, ctx->params[0], tasks, sig, &err);
+    kc_request_sig_destroy(sig);
+    json_decref(tasks);
+    kc_internal_answer(ctx, rc, &err);
 }
 
 static void kc_h_fence(kc_rest_ctx_t *ctx)
 {
-    kc_rest_error(ctx->resp, 500,
-                  "Kafka Connect in standalone mode does not support "
-                  "exactly-once source connectors.");
+    kc_request_sig_t *sig = NULL;
+    kc_error_t err;
+    kc_err_t rc;
+
+    if (!kc_internal_sig(ctx, &sig)) {
+        return;
+    }
+    kc_error_clear(&err);
+    rc = kc_herder_fence_zombies(ctx->h, ctx->params[0], sig, &err);
+    kc_request_sig_destroy(sig);
+    kc_internal_answer(ctx, rc, &err);
 }
 
 static void kc_h_task_status(kc_rest_ctx_t *ctx)

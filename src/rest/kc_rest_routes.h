@@ -33,6 +33,13 @@ typedef struct kc_rest_request {
     const char *host;         /* Host header, may be NULL */
     const char *body;         /* may be NULL */
     size_t body_len;
+    /* Headers distributed mode passes on or checks; each may be NULL:
+     * Authorization (forwarded to the leader, as Apache's RestClient),
+     * X-Connect-Authorization and X-Connect-Request-Signature-Algorithm
+     * (an internal request's signature, kc_request_sig.h). */
+    const char *authorization;
+    const char *signature;
+    const char *signature_algorithm;
 } kc_rest_request_t;
 
 /*
@@ -89,7 +96,9 @@ typedef struct kc_rest_ctx {
     const char *params[KC_REST_MAX_SEGMENTS];
     int ints[KC_REST_MAX_SEGMENTS];
     size_t nparams;
-    void *opaque; /* the row's opaque */
+    void *opaque;                        /* the row's opaque */
+    const struct kc_rest_route_def *row; /* the row being served */
+    const struct kc_rest_options *opts;  /* the listener's, may be NULL */
 } kc_rest_ctx_t;
 
 typedef void (*kc_rest_handler_t)(kc_rest_ctx_t *ctx);
@@ -124,6 +133,9 @@ typedef struct kc_rest_options {
     bool admin_enabled;             /* serve KC_REST_ADMIN rows */
     bool public_enabled;            /* serve every other row */
     const kc_rest_mounts_t *mounts; /* may be NULL */
+    /* Forwards KC_REST_FORWARD requests to the leader (distributed mode);
+     * may be NULL: such a request then fails as an unreachable leader. */
+    struct kc_rest_client *client;
 } kc_rest_options_t;
 
 /**
@@ -152,6 +164,12 @@ const uint8_t *kc_rest_response_serialize(kc_rest_response_t *resp, size_t *len,
 /** @brief Set @p resp to the error body {"error_code":status,"message"}. */
 void kc_rest_error(kc_rest_response_t *resp, int status, const char *fmt, ...)
     KC_PRINTF(3, 4);
+
+/**
+ * @brief "http://<Host>/connectors/<name>" (name percent-encoded), the
+ * Location Jersey resolves for a created connector. Caller frees.
+ */
+char *kc_rest_location(const kc_rest_ctx_t *ctx, const char *name);
 
 /** @brief The built-in route table; *n is set to its length. */
 const kc_rest_route_def_t *kc_rest_routes(size_t *n);

@@ -15,6 +15,7 @@
 #include "rest/kc_rest_gate.h"
 #include "rest/kc_rest_headers.h"
 #include "rest/kc_rest_routes.h"
+#include "rest/kc_rest_client.h"
 #include "rest/kc_rest_server.h"
 #include "rest/kc_rest_tls.h"
 #include "util/kc_clock.h"
@@ -96,7 +97,8 @@ struct kc_rest_server {
     /* Key material of the https listeners: libmicrohttpd borrows it. */
     kc_rest_tls_t tls;
     kc_rest_tls_t admin_tls;
-    kc_rest_auth_t *auth; /* basic authentication, or NULL */
+    kc_rest_auth_t *auth;     /* basic authentication, or NULL */
+    kc_rest_client_t *client; /* forwards to the leader (distributed) */
 };
 
 typedef struct kc_args {
@@ -122,6 +124,9 @@ typedef struct kc_rest_conn {
     char *path;
     char *content_type;
     char *host;
+    char *authorization;
+    char *signature;
+    char *signature_algorithm;
     kc_args_t args;
     char *target; /* for the request log */
     kc_rest_response_t resp;
@@ -413,6 +418,15 @@ static enum MHD_Result kc_send(kc_rest_server_t *srv,
     return ret;
 }
 
+/* A copy of request header @p name in *dst (NULL when absent). */
+static void kc_copy_header(struct MHD_Connection *conn, const char *name,
+                           char **dst)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+
+    *dst = v != NULL ? kc_strdup(v) : NULL;
+}
+
 /* Free what the request of @p state holds; the body buffer stays. */
 static void kc_rest_conn_clear(kc_rest_conn_t *state)
 {
@@ -428,6 +442,12 @@ static void kc_rest_conn_clear(kc_rest_conn_t *state)
     kc_free(state->path);
     kc_free(state->content_type);
     kc_free(state->host);
+    kc_free(state->authorization);
+    kc_free(state->signature);
+    kc_free(state->signature_algorithm);
+    state->authorization = NULL;
+    state->signature = NULL;
+    state->signature_algorithm = NULL;
     state->target = NULL;
     state->method = NULL;
     state->path = NULL;
@@ -743,12 +763,20 @@ static enum MHD_Result kc_rest_access(void *cls, struct MHD_Connection *conn,
         value = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                             MHD_HTTP_HEADER_HOST);
         state->host = value != NULL ? kc_strdup(value) : NULL;
+        kc_copy_header(conn, MHD_HTTP_HEADER_AUTHORIZATION,
+                       &state->authorization);
+        kc_copy_header(conn, "X-Connect-Authorization", &state->signature);
+        kc_copy_header(conn, "X-Connect-Request-Signature-Algorithm",
+                       &state->signature_algorithm);
         req->method = state->method;
         req->path = state->path;
         req->args = state->args.items;
         req->nargs = state->args.n;
         req->content_type = state->content_type;
         req->host = state->host;
+        req->authorization = state->authorization;
+        req->signature = state->signature;
+        req->signature_algorithm = state->signature_algorithm;
         req->body = state->body.len > 0 ? kc_buf_cstr(&state->body) : NULL;
         req->body_len = state->body.len;
         state->mhd = conn;
@@ -1063,7 +1091,15 @@ kc_rest_server_t *kc_rest_server_new(kc_herder_t *h,
                         &srv->admin_tls, err) != KC_OK) {
         goto fail;
     }
+    /* Worker-to-worker calls (forwarding to the leader) use the https
+     * client side of the worker's listeners.https.* / ssl.* keys. */
+    srv->client = kc_rest_client_new(
+        worker_config != NULL ? kc_config_props(worker_config) : NULL, 0, err);
+    if (srv->client == NULL) {
+        goto fail;
+    }
     /* admin.listeners unset: /admin on the main listeners; "" disables. */
+    opts.client = srv->client;
     opts.public_enabled = true;
     opts.admin_enabled = admin_listeners == NULL;
     opts.mounts = &srv->mounts;
@@ -1171,6 +1207,7 @@ void kc_rest_server_destroy(kc_rest_server_t *srv)
     kc_rest_tls_release(&srv->tls);
     kc_rest_tls_release(&srv->admin_tls);
     kc_rest_auth_destroy(srv->auth);
+    kc_rest_client_destroy(srv->client);
     kc_free(srv->url);
     kc_free(srv);
 }

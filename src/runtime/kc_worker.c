@@ -99,6 +99,14 @@ static void admin_stats_conf(kc_worker_t *w, rd_kafka_conf_t *conf)
 kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
                            kc_error_t *err)
 {
+    return kc_worker_new_with(worker_props, reg, kc_worker_config_defs(), err);
+}
+
+kc_worker_t *kc_worker_new_with(const kc_props_t *worker_props,
+                                kc_registry_t *reg,
+                                const kc_config_def_t *const *defs,
+                                kc_error_t *err)
+{
     kc_worker_t *w = kc_calloc(1, sizeof(*w));
     kc_config_result_t result = {0};
     const char *bootstrap;
@@ -113,15 +121,15 @@ kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
         kc_error_prefix(err, "could not resolve the worker config");
         goto fail;
     }
-    if (kc_worker_config_check(reg, w->props, &result) != KC_OK) {
+    if (kc_worker_config_check_with(reg, defs, w->props, &result) != KC_OK) {
         kc_config_result_to_error(&result, err);
         kc_config_result_release(&result);
         goto fail;
     }
     kc_config_result_release(&result);
-    w->config = kc_config_new(kc_worker_config_defs(), w->props, err);
+    w->config = kc_config_new(defs, w->props, err);
     if (w->config == NULL ||
-        kc_worker_conf_bind(w->props, &w->conf, err) != KC_OK) {
+        kc_worker_conf_bind_common(w->props, &w->conf, err) != KC_OK) {
         goto fail;
     }
     if (kc_worker_metrics_open(w, err) != KC_OK) {

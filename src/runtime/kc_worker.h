@@ -56,6 +56,15 @@ typedef void (*kc_status_fn)(void *opaque, const char *connector, int task,
 kc_worker_t *kc_worker_new(const kc_props_t *worker_props, kc_registry_t *reg,
                            kc_error_t *err);
 /**
+ * @brief kc_worker_new on the worker keys @p defs (a NULL-terminated
+ * list; kc_worker_new passes standalone's): distributed mode passes its
+ * own, whose offset store the herder sets (kc_worker_set_offset_store).
+ */
+kc_worker_t *kc_worker_new_with(const kc_props_t *worker_props,
+                                kc_registry_t *reg,
+                                const kc_config_def_t *const *defs,
+                                kc_error_t *err);
+/**
  * @brief Put @p store (taken) where the offset store kc_worker_new opened
  * stands, which is destroyed: another kc_offset_store_vt_t
  * implementation (a Kafka-topic store, a test's fake). Before any

@@ -530,6 +530,17 @@ kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
     return kc_config_bind(worker_defs, props, conf, err);
 }
 
+kc_err_t kc_worker_conf_bind_common(const kc_props_t *props,
+                                    kc_worker_conf_t *conf, kc_error_t *err)
+{
+    /* The standalone keys stay unset (offset.storage.file.filename NULL:
+     * a memory offset store, replaced by the mode's own). */
+    static const kc_config_def_t *const common[] = {worker_def, NULL};
+
+    memset(conf, 0, sizeof(*conf));
+    return kc_config_bind(common, props, conf, err);
+}
+
 void kc_worker_conf_release(kc_worker_conf_t *conf)
 {
     kc_config_bind_release(worker_defs, conf);

@@ -38,6 +38,9 @@ typedef struct kc_worker_conf {
 } kc_worker_conf_t;
 
 /** @brief Fill @p conf from @p props; free with kc_worker_conf_release. */
+/** @brief Bind only the keys every worker has (not standalone's). */
+kc_err_t kc_worker_conf_bind_common(const kc_props_t *props,
+                                    kc_worker_conf_t *conf, kc_error_t *err);
 kc_err_t kc_worker_conf_bind(const kc_props_t *props, kc_worker_conf_t *conf,
                              kc_error_t *err);
 void kc_worker_conf_release(kc_worker_conf_t *conf);

@@ -222,7 +222,7 @@ static void test_mounted_row_answers_text_with_its_tail(void **state)
     kc_rest_mounts_t *m = kc_calloc(1, sizeof(*m));
     kc_rest_route_def_t row = {"GET", "/static/{file*}", h_text, KC_REST_PUBLIC,
                                "file"};
-    kc_rest_options_t opts = {true, true, m};
+    kc_rest_options_t opts = {true, true, m, NULL};
     kc_rest_request_t req;
     kc_rest_response_t resp;
     const char *ctype;

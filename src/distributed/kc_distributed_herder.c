@@ -1,0 +1,896 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The distributed herder (see kc_distributed_herder.h).
+ *
+ * Start (the caller's thread, before the loop): create or check the three
+ * internal topics and read them to the end, load every configured
+ * connector into the core (nothing runs before an assignment), start the
+ * loop thread, which joins the group.
+ *
+ * The loop (one thread): each op is one of
+ *  - a group member result: kc_group_member_handle_op, which calls back
+ *    on_revoked / on_assigned on this thread;
+ *  - a config-topic change (the store's listener posts it): the core
+ *    syncs that connector (kc_herder_core_sync); a new or removed
+ *    connector, or a changed task count, asks for a rebalance;
+ *  - a REST op or a connector-thread result: kc_herder_core_run_op, with
+ *    writes refused off the leader (NOT_LEADER) and during a rebalance
+ *    (REBALANCING), as Apache's 409s.
+ * Config and status records other workers write wake the loop through
+ * the queue's eventfd (kc_kafka_log_wake_fd) and are served there.
+ *
+ * What runs here is the last assignment (vt->runs); the core starts and
+ * stops only that.
+ */
+#include "kc_internal.h"
+
+#include "distributed/kc_distributed_config.h"
+#include "distributed/kc_distributed_herder.h"
+#include "distributed/kc_group_member.h"
+#include "distributed/kc_kafka_config_store.h"
+#include "distributed/kc_kafka_offset_store.h"
+#include "distributed/kc_kafka_status_store.h"
+#include "herder/kc_herder_core.h"
+#include "util/kc_clock.h"
+#include "util/kc_log.h"
+#include "util/kc_opq.h"
+#include "util/kc_str.h"
+#include "util/kc_timers.h"
+
+#include <pthread.h>
+
+#define KC_DH_LOGGER                                                           \
+    "org.apache.kafka.connect.runtime.distributed.DistributedHerder"
+/* kc_opq_op_t.kind of a config-topic change ("KDH\0"). */
+#define KC_DH_OP_CHANGE 0x4b444800
+/* Start-up reads and writes of the internal topics (Apache: 30 s). */
+#define KC_DH_STORE_TIMEOUT_MS 30000
+
+typedef struct kc_dh_change {
+    kc_opq_op_t q;
+    kc_config_change_kind_t kind;
+    char *connector;
+    bool include_tasks;
+    bool only_failed;
+} kc_dh_change_t;
+
+/* A task id of the assignment. */
+typedef struct kc_dh_task {
+    char *connector;
+    int task;
+} kc_dh_task_t;
+
+/* A connector the listener has seen, with its committed task count. */
+typedef struct kc_dh_known {
+    char *name;
+    size_t ntasks;
+    int own_restarts; /* restart records this worker wrote, not yet read */
+} kc_dh_known_t;
+
+typedef struct kc_dist_herder {
+    kc_herder_t base; /* first: the core's part */
+    kc_opq_t *ops;
+    kc_timers_t *timers; /* @locality the herder thread */
+    kc_props_t *props;   /* the worker's */
+    kc_props_t *client;  /* Kafka client settings of the stores */
+    kc_distributed_conf_t dc;
+    char *url; /* advertised REST URL */
+    kc_group_membership_t *member;
+
+    pthread_mutex_t lock; /* started, stopping, leader_url */
+    bool started;
+    bool stopping;
+    char *leader_url;
+    pthread_t thread;
+
+    /* @locality the herder thread (or start, before it runs) */
+    bool leader;
+    bool assigned; /* a join completed and nothing revoked everything */
+    int64_t assigned_offset;
+    char **conns;
+    size_t nconns;
+    kc_dh_task_t *tasks;
+    size_t ntasks;
+    kc_dh_known_t *known;
+    size_t nknown;
+} kc_dist_herder_t;
+
+/* ---- assignment --------------------------------------------------------- */
+
+static bool kc_dh_runs(kc_herder_t *h, const char *name, int task)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+
+    if (task < 0) {
+        for (size_t i = 0; i < dh->nconns; i++) {
+            if (strcmp(dh->conns[i], name) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    for (size_t i = 0; i < dh->ntasks; i++) {
+        if (dh->tasks[i].task == task &&
+            strcmp(dh->tasks[i].connector, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static kc_target_state_t kc_dh_target(kc_herder_t *h, const char *name)
+{
+    kc_target_state_t t = KC_TARGET_STARTED;
+
+    if (kc_kafka_config_store_target(h->configs, name, &t) != KC_OK) {
+        return KC_TARGET_STARTED;
+    }
+    return t;
+}
+
+static void kc_dh_clear_assignment(kc_dist_herder_t *dh)
+{
+    for (size_t i = 0; i < dh->nconns; i++) {
+        kc_free(dh->conns[i]);
+    }
+    kc_free(dh->conns);
+    dh->conns = NULL;
+    dh->nconns = 0;
+    for (size_t i = 0; i < dh->ntasks; i++) {
+        kc_free(dh->tasks[i].connector);
+    }
+    kc_free(dh->tasks);
+    dh->tasks = NULL;
+    dh->ntasks = 0;
+}
+
+static kc_dh_known_t *kc_dh_known(kc_dist_herder_t *dh, const char *name,
+                                  bool add)
+{
+    for (size_t i = 0; i < dh->nknown; i++) {
+        if (strcmp(dh->known[i].name, name) == 0) {
+            return &dh->known[i];
+        }
+    }
+    if (!add) {
+        return NULL;
+    }
+    dh->known = kc_realloc(dh->known, (dh->nknown + 1) * sizeof(*dh->known));
+    memset(&dh->known[dh->nknown], 0, sizeof(*dh->known));
+    dh->known[dh->nknown].name = kc_strdup(name);
+    return &dh->known[dh->nknown++];
+}
+
+static void kc_dh_forget_known(kc_dist_herder_t *dh, const char *name)
+{
+    for (size_t i = 0; i < dh->nknown; i++) {
+        if (strcmp(dh->known[i].name, name) == 0) {
+            kc_free(dh->known[i].name);
+            dh->known[i] = dh->known[--dh->nknown];
+            return;
+        }
+    }
+}
+
+static size_t kc_dh_store_ntasks(kc_dist_herder_t *dh, const char *name)
+{
+    kc_props_t **tasks = NULL;
+    size_t n = 0;
+
+    if (kc_config_store_tasks(dh->base.configs, name, &tasks, &n) != KC_OK) {
+        return 0;
+    }
+    kc_tasks_free(tasks, n);
+    return n;
+}
+
+/*
+ * Bring every connector the core or the config topic knows in line with
+ * the store and the assignment.
+ */
+static void kc_dh_sync_all(kc_dist_herder_t *dh)
+{
+    kc_herder_t *h = &dh->base;
+    char **names = NULL;
+    size_t n = 0;
+
+    kc_kafka_config_store_connectors(h->configs, &names, &n);
+    pthread_mutex_lock(&h->exec_lock);
+    /* Connectors gone from the topic first (the core's list changes). */
+    for (size_t i = h->nconns; i-- > 0;) {
+        bool stored = false;
+
+        for (size_t j = 0; j < n && !stored; j++) {
+            stored = strcmp(names[j], h->conns[i]->name) == 0;
+        }
+        if (!stored) {
+            char *gone = kc_strdup(h->conns[i]->name);
+
+            kc_herder_core_sync(h, gone);
+            kc_free(gone);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        kc_dh_known_t *k = kc_dh_known(dh, names[i], true);
+
+        kc_herder_core_sync(h, names[i]);
+        k->ntasks = kc_dh_store_ntasks(dh, names[i]);
+        kc_free(names[i]);
+    }
+    pthread_mutex_unlock(&h->exec_lock);
+    kc_free(names);
+}
+
+/* ---- group member callbacks (the herder thread) ------------------------- */
+
+static int64_t kc_dh_config_offset(void *opaque)
+{
+    kc_dist_herder_t *dh = opaque;
+
+    return kc_kafka_config_store_offset(dh->base.configs);
+}
+
+static kc_err_t kc_dh_config_snapshot(void *opaque, bool refresh,
+                                      kc_arena_t *arena,
+                                      kc_assign_config_t *out)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_config_store_t *cs = dh->base.configs;
+    kc_assign_connector_t *conns;
+    char **names = NULL;
+    size_t n = 0;
+    kc_error_t err;
+
+    if (refresh && kc_kafka_config_store_refresh(cs, KC_DH_STORE_TIMEOUT_MS,
+                                                 &err) != KC_OK) {
+        kc_log_warn(KC_DH_LOGGER, "could not read the config topic: %s",
+                    err.msg);
+        return KC_ERR;
+    }
+    kc_kafka_config_store_connectors(cs, &names, &n);
+    conns = kc_arena_alloc(arena, (n + 1) * sizeof(*conns));
+    for (size_t i = 0; i < n; i++) {
+        conns[i].name = kc_arena_strdup(arena, names[i]);
+        conns[i].tasks = kc_kafka_config_store_inconsistent(cs, names[i])
+                             ? 0
+                             : (int32_t)kc_dh_store_ntasks(dh, names[i]);
+        kc_free(names[i]);
+    }
+    kc_free(names);
+    out->offset = kc_kafka_config_store_offset(cs);
+    out->refreshed = refresh;
+    out->connectors = conns;
+    out->n_connectors = n;
+    return KC_OK;
+}
+
+static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
+                             bool lost)
+{
+    kc_dist_herder_t *dh = opaque;
+
+    if (lost) {
+        kc_dh_clear_assignment(dh);
+        dh->assigned = false;
+    } else {
+        for (size_t i = 0; i < work->n_connectors; i++) {
+            for (size_t j = 0; j < dh->nconns; j++) {
+                if (strcmp(dh->conns[j], work->connectors[i]) == 0) {
+                    kc_free(dh->conns[j]);
+                    dh->conns[j] = dh->conns[--dh->nconns];
+                    break;
+                }
+            }
+        }
+        for (size_t i = 0; i < work->n_tasks; i++) {
+            for (size_t j = 0; j < dh->ntasks; j++) {
+                if (dh->tasks[j].task == work->tasks[i].task &&
+                    strcmp(dh->tasks[j].connector, work->tasks[i].connector) ==
+                        0) {
+                    kc_free(dh->tasks[j].connector);
+                    dh->tasks[j] = dh->tasks[--dh->ntasks];
+                    break;
+                }
+            }
+        }
+    }
+    kc_log_info(KC_DH_LOGGER,
+                "Stopping %zu connectors and %zu tasks that were revoked%s",
+                work->n_connectors, work->n_tasks,
+                lost ? " (the coordinator is out of reach)" : "");
+    kc_dh_sync_all(dh);
+}
+
+static void kc_dh_on_assigned(void *opaque, const kc_group_assignment_t *a)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_config_store_t *cs = dh->base.configs;
+    kc_error_t err;
+
+    pthread_mutex_lock(&dh->lock);
+    kc_free(dh->leader_url);
+    dh->leader_url = a->leader_url != NULL && *a->leader_url != '\0'
+                         ? kc_strdup(a->leader_url)
+                         : NULL;
+    pthread_mutex_unlock(&dh->lock);
+    dh->leader = a->is_leader;
+    kc_kafka_status_store_set_generation(dh->base.status, a->generation);
+    if (a->error == KC_CONNECT_CONFIG_MISMATCH ||
+        kc_kafka_config_store_offset(cs) < a->config_offset) {
+        /* As Apache's handleRebalanceCompleted: catch up with the config
+         * topic; still behind, rejoin with the fresh view. */
+        if (kc_kafka_config_store_refresh(cs, dh->dc.worker_sync_timeout_ms,
+                                          &err) != KC_OK) {
+            kc_log_warn(KC_DH_LOGGER,
+                        "could not catch up with the config topic: %s",
+                        err.msg);
+        }
+        if (a->error == KC_CONNECT_CONFIG_MISMATCH) {
+            kc_group_member_request_rejoin(dh->member);
+            return;
+        }
+    }
+    kc_dh_clear_assignment(dh);
+    dh->conns = kc_calloc(a->all.n_connectors + 1, sizeof(*dh->conns));
+    for (size_t i = 0; i < a->all.n_connectors; i++) {
+        dh->conns[i] = kc_strdup(a->all.connectors[i]);
+    }
+    dh->nconns = a->all.n_connectors;
+    dh->tasks = kc_calloc(a->all.n_tasks + 1, sizeof(*dh->tasks));
+    for (size_t i = 0; i < a->all.n_tasks; i++) {
+        dh->tasks[i].connector = kc_strdup(a->all.tasks[i].connector);
+        dh->tasks[i].task = a->all.tasks[i].task;
+    }
+    dh->ntasks = a->all.n_tasks;
+    dh->assigned = true;
+    dh->assigned_offset = a->config_offset;
+    kc_log_info(KC_DH_LOGGER,
+                "Starting connectors and tasks using config offset %lld "
+                "(generation %d, %s; %zu connectors, %zu tasks)",
+                (long long)a->config_offset, (int)a->generation,
+                a->is_leader ? "leader" : "follower", dh->nconns, dh->ntasks);
+    kc_dh_sync_all(dh);
+}
+
+/* ---- config-topic changes ----------------------------------------------- */
+
+static void kc_dh_change_destroy(kc_opq_op_t *q)
+{
+    kc_dh_change_t *c = (kc_dh_change_t *)q;
+
+    kc_free(c->connector);
+    kc_free(c);
+}
+
+/* The store's listener, inside a read of the config log: post it. */
+static void kc_dh_on_change(void *opaque, const kc_config_change_t *change)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_dh_change_t *c = kc_calloc(1, sizeof(*c));
+
+    c->q.kind = KC_DH_OP_CHANGE;
+    c->q.destroy = kc_dh_change_destroy;
+    c->kind = change->kind;
+    c->connector =
+        change->connector != NULL ? kc_strdup(change->connector) : NULL;
+    c->include_tasks = change->include_tasks;
+    c->only_failed = change->only_failed;
+    if (kc_opq_post(dh->ops, &c->q) != KC_OK) {
+        kc_dh_change_destroy(&c->q);
+    }
+}
+
+/* A restart request read from the topic: restart what runs here. */
+static void kc_dh_restart(kc_dist_herder_t *dh, const kc_dh_change_t *c)
+{
+    kc_dh_known_t *k = kc_dh_known(dh, c->connector, false);
+    kc_op_t *op;
+
+    if (k != NULL && k->own_restarts > 0) {
+        k->own_restarts--; /* served when the leader wrote it */
+        return;
+    }
+    /* The core restarts only what runs here (vt->runs). */
+    op = kc_op_new(KC_OP_RESTART, c->connector);
+    op->b1 = c->include_tasks;
+    op->b2 = c->only_failed;
+    kc_herder_core_run_op(&dh->base, op);
+    kc_op_destroy(&op->q);
+}
+
+static void kc_dh_change(kc_dist_herder_t *dh, const kc_dh_change_t *c)
+{
+    kc_herder_t *h = &dh->base;
+    kc_dh_known_t *k;
+    bool rebalance = false;
+    size_t n;
+
+    switch (c->kind) {
+    case KC_CONFIG_CHANGE_CONNECTOR:
+        k = kc_dh_known(dh, c->connector, false);
+        if (k == NULL) {
+            kc_dh_known(dh, c->connector, true);
+            rebalance = true; /* a new connector needs an owner */
+        }
+        break;
+    case KC_CONFIG_CHANGE_CONNECTOR_REMOVED:
+        kc_dh_forget_known(dh, c->connector);
+        rebalance = true;
+        break;
+    case KC_CONFIG_CHANGE_TASKS:
+        k = kc_dh_known(dh, c->connector, true);
+        n = kc_dh_store_ntasks(dh, c->connector);
+        rebalance = n != k->ntasks;
+        k->ntasks = n;
+        break;
+    case KC_CONFIG_CHANGE_TARGET:
+        break;
+    case KC_CONFIG_CHANGE_RESTART:
+        kc_dh_restart(dh, c);
+        return;
+    case KC_CONFIG_CHANGE_SESSION_KEY:
+        return; /* request signing uses it (REST forwarding) */
+    }
+    pthread_mutex_lock(&h->exec_lock);
+    kc_herder_core_sync(h, c->connector);
+    pthread_mutex_unlock(&h->exec_lock);
+    if (rebalance && dh->member != NULL) {
+        /* As Apache's needsReconfigRebalance: the assignment changes. */
+        kc_group_member_request_rejoin(dh->member);
+    }
+}
+
+/* ---- REST ops ------------------------------------------------------------ */
+
+static bool kc_dh_is_write(kc_op_type_t t)
+{
+    switch (t) {
+    case KC_OP_PUT:
+    case KC_OP_PATCH:
+    case KC_OP_DELETE:
+    case KC_OP_RESTART:
+    case KC_OP_PAUSE:
+    case KC_OP_RESUME:
+    case KC_OP_STOP:
+    case KC_OP_TOPICS_RESET:
+    case KC_OP_ALTER_OFFSETS:
+    case KC_OP_RESET_OFFSETS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* @returns false when the op was refused (its reply is filled). */
+static bool kc_dh_admit(kc_dist_herder_t *dh, kc_op_t *op)
+{
+    if (!kc_dh_is_write(op->type)) {
+        return true;
+    }
+    if (!dh->assigned || !kc_group_member_stable(dh->member) ||
+        kc_kafka_config_store_offset(dh->base.configs) < dh->assigned_offset) {
+        op->rc = kc_error_set(&op->err, KC_ERR_CONFLICT,
+                              "Request cannot be completed because a "
+                              "rebalance is expected");
+        op->err.flags |= KC_HERDER_F_REBALANCING;
+        return false;
+    }
+    if (!dh->leader) {
+        op->rc = kc_error_set(&op->err, KC_ERR_CONFLICT,
+                              "Cannot complete request because worker is "
+                              "not the leader");
+        op->err.flags |= KC_HERDER_F_NOT_LEADER;
+        return false;
+    }
+    return true;
+}
+
+/* A restart on the leader: tell every worker through the config topic. */
+static void kc_dh_publish_restart(kc_dist_herder_t *dh, kc_op_t *op)
+{
+    kc_error_t err;
+
+    if (op->rc != KC_OK) {
+        return;
+    }
+    if (kc_kafka_config_store_put_restart(dh->base.configs, op->name, op->b2,
+                                          op->b1, &err) != KC_OK) {
+        kc_log_error(KC_DH_LOGGER,
+                     "could not write the restart request of %s: %s", op->name,
+                     err.msg);
+        return;
+    }
+    kc_dh_known(dh, op->name, true)->own_restarts++;
+}
+
+/* ---- the thread ---------------------------------------------------------- */
+
+static bool kc_dh_stopping(kc_dist_herder_t *dh)
+{
+    bool stopping;
+
+    pthread_mutex_lock(&dh->lock);
+    stopping = dh->stopping;
+    pthread_mutex_unlock(&dh->lock);
+    return stopping;
+}
+
+static void kc_dh_serve_logs(kc_dist_herder_t *dh)
+{
+    kc_kafka_log_serve(kc_kafka_config_store_log(dh->base.configs));
+    kc_kafka_log_serve(kc_kafka_status_store_log(dh->base.status));
+}
+
+static void kc_dh_serve(kc_dist_herder_t *dh, kc_opq_op_t *qop)
+{
+    kc_op_t *op = (kc_op_t *)qop;
+
+    if (kc_group_member_handle_op(qop)) {
+        return;
+    }
+    if (qop->kind == KC_DH_OP_CHANGE) {
+        kc_dh_change(dh, (kc_dh_change_t *)qop);
+        qop->destroy(qop);
+        return;
+    }
+    if (!kc_dh_admit(dh, op)) {
+        kc_opq_reply(qop);
+        return;
+    }
+    if (!kc_herder_core_run_op(&dh->base, op)) {
+        return; /* held by the core: it answers it later */
+    }
+    if (op->type == KC_OP_RESTART) {
+        kc_dh_publish_restart(dh, op);
+    }
+    kc_opq_reply(qop);
+}
+
+static void *kc_dh_main(void *arg)
+{
+    kc_dist_herder_t *dh = arg;
+    kc_error_t err;
+
+    kc_log_set_context(NULL);
+    if (kc_group_member_start(dh->member, &err) != KC_OK) {
+        kc_log_error(KC_DH_LOGGER, "could not join group %s: %s",
+                     dh->dc.group_id, err.msg);
+    }
+    while (!kc_dh_stopping(dh)) {
+        kc_opq_op_t *qop = kc_opq_pop(dh->ops, kc_timers_next(dh->timers));
+
+        kc_dh_serve_logs(dh);
+        kc_timers_run(dh->timers, kc_clock_now_ms());
+        if (qop != NULL) {
+            kc_dh_serve(dh, qop);
+        }
+    }
+    /* As Apache's halt: stop all work, then leave the group, so no other
+     * worker starts it while it still runs here. */
+    kc_dh_clear_assignment(dh);
+    dh->assigned = false;
+    kc_dh_sync_all(dh);
+    kc_group_member_stop(dh->member);
+    kc_opq_close(dh->ops);
+    for (;;) {
+        kc_opq_op_t *qop = kc_opq_pop(dh->ops, 0);
+
+        if (qop == NULL) {
+            break;
+        }
+        if (qop->kind == KC_DH_OP_CHANGE || qop->kind == KC_GROUP_MEMBER_OP) {
+            qop->destroy(qop);
+            continue;
+        }
+        ((kc_op_t *)qop)->rc =
+            kc_error_set(&((kc_op_t *)qop)->err, KC_ERR,
+                         "Herder is stopping; request not completed");
+        kc_opq_reply(qop);
+    }
+    return NULL;
+}
+
+/* ---- vt --------------------------------------------------------------------
+ */
+
+static kc_err_t kc_dh_submit(kc_herder_t *h, kc_op_t *op, int64_t timeout_ms,
+                             kc_op_t **reply, kc_error_t *err)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    kc_opq_op_t *qreply = NULL;
+    bool started;
+    kc_err_t rc;
+
+    pthread_mutex_lock(&dh->lock);
+    started = dh->started && !dh->stopping;
+    pthread_mutex_unlock(&dh->lock);
+    if (!started) {
+        kc_op_destroy(&op->q);
+        return kc_error_set(err, KC_ERR,
+                            "Herder is not running; request not completed");
+    }
+    rc = kc_opq_call(dh->ops, &op->q, timeout_ms, &qreply);
+    if (rc == KC_ERR_TIMEOUT) {
+        return kc_error_set(err, KC_ERR_TIMEOUT, "Request timed out");
+    }
+    if (rc != KC_OK) {
+        kc_op_destroy(&op->q);
+        return kc_error_set(err, KC_ERR,
+                            "Herder is stopping; request not completed");
+    }
+    *reply = (kc_op_t *)qreply;
+    return KC_OK;
+}
+
+static kc_err_t kc_dh_post(kc_herder_t *h, kc_op_t *op)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+
+    if (kc_opq_post(dh->ops, &op->q) != KC_OK) {
+        kc_op_destroy(&op->q);
+        return KC_ERR_CONFLICT;
+    }
+    return KC_OK;
+}
+
+static void kc_dh_on_reconfigure(void *opaque, const char *connector)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_op_t *op = kc_op_new(KC_OP_RECONFIGURE, connector);
+
+    if (kc_opq_post(dh->ops, &op->q) != KC_OK) {
+        kc_op_destroy(&op->q);
+    }
+}
+
+static int kc_dh_rf(int16_t rf)
+{
+    return rf > 0 ? rf : -1;
+}
+
+static kc_err_t kc_dh_start_stores(kc_dist_herder_t *dh, kc_error_t *err)
+{
+    kc_herder_t *h = &dh->base;
+    kc_kafka_offset_store_conf_t oc = {0};
+    kc_offset_store_t *offsets;
+
+    kc_log_info(KC_DH_LOGGER, "Starting the config, status and offset stores");
+    if (kc_kafka_config_store_start(h->configs, err) != KC_OK ||
+        kc_kafka_status_store_start(h->status, err) != KC_OK) {
+        return KC_ERR;
+    }
+    oc.topic = dh->dc.offset_storage_topic;
+    oc.topic_config = "offset.storage.topic";
+    oc.partitions = dh->dc.offset_storage_partitions;
+    oc.replication_factor = kc_dh_rf(dh->dc.offset_storage_replication_factor);
+    oc.client = dh->client;
+    offsets = kc_kafka_offset_store_new(&oc, err);
+    if (offsets == NULL) {
+        return KC_ERR;
+    }
+    if (kc_kafka_offset_store_start(offsets, err) != KC_OK) {
+        kc_offset_store_destroy(offsets);
+        return KC_ERR;
+    }
+    kc_worker_set_offset_store(h->w, offsets);
+    kc_kafka_log_wake_fd(kc_kafka_config_store_log(h->configs),
+                         kc_opq_fd(dh->ops));
+    kc_kafka_log_wake_fd(kc_kafka_status_store_log(h->status),
+                         kc_opq_fd(dh->ops));
+    return KC_OK;
+}
+
+static kc_err_t kc_dh_start(kc_herder_t *h, kc_error_t *err)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    kc_group_member_conf_t mc = {0};
+    kc_group_member_cbs_t cbs = {0};
+    int rc;
+
+    pthread_mutex_lock(&dh->lock);
+    if (dh->started) {
+        pthread_mutex_unlock(&dh->lock);
+        return KC_OK;
+    }
+    pthread_mutex_unlock(&dh->lock);
+    kc_log_info(KC_DH_LOGGER, "Herder starting");
+    if (kc_dh_start_stores(dh, err) != KC_OK) {
+        return KC_ERR;
+    }
+    /* Every configured connector, none running: no assignment yet. */
+    kc_dh_sync_all(dh);
+    mc.bootstrap = kc_props_get(dh->client, "bootstrap.servers");
+    mc.group_id = dh->dc.group_id;
+    mc.client_id = kc_props_get(dh->props, "client.id");
+    if (mc.client_id == NULL) {
+        mc.client_id = "connect-1";
+    }
+    mc.rest_url = dh->url != NULL ? dh->url : "";
+    mc.session_timeout_ms = dh->dc.session_timeout_ms;
+    mc.rebalance_timeout_ms = dh->dc.rebalance_timeout_ms;
+    mc.heartbeat_interval_ms = dh->dc.heartbeat_interval_ms;
+    mc.scheduled_rebalance_max_delay_ms =
+        dh->dc.scheduled_rebalance_max_delay_ms;
+    mc.protocol = dh->dc.protocol;
+    cbs.opaque = dh;
+    cbs.config_offset = kc_dh_config_offset;
+    cbs.config_snapshot = kc_dh_config_snapshot;
+    cbs.on_revoked = kc_dh_on_revoked;
+    cbs.on_assigned = kc_dh_on_assigned;
+    dh->member = kc_group_member_new(&mc, &cbs, dh->ops, dh->timers, err);
+    if (dh->member == NULL) {
+        return KC_ERR;
+    }
+    kc_herder_core_set_async(h, true);
+    pthread_mutex_lock(&dh->lock);
+    rc = pthread_create(&dh->thread, NULL, kc_dh_main, dh);
+    if (rc != 0) {
+        pthread_mutex_unlock(&dh->lock);
+        kc_herder_core_set_async(h, false);
+        return kc_error_set(err, KC_ERR, "could not start herder thread: %s",
+                            strerror(rc));
+    }
+    dh->started = true;
+    pthread_mutex_unlock(&dh->lock);
+    kc_log_info(KC_DH_LOGGER, "Herder started; joining group %s",
+                dh->dc.group_id);
+    return KC_OK;
+}
+
+static bool kc_dh_ready(kc_herder_t *h)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    bool ready;
+
+    pthread_mutex_lock(&dh->lock);
+    ready = dh->started && !dh->stopping;
+    pthread_mutex_unlock(&dh->lock);
+    return ready;
+}
+
+static void kc_dh_stop(kc_herder_t *h)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    bool started;
+
+    pthread_mutex_lock(&dh->lock);
+    dh->stopping = true;
+    started = dh->started;
+    pthread_mutex_unlock(&dh->lock);
+    if (started) {
+        kc_opq_wake(dh->ops);
+        pthread_join(dh->thread, NULL);
+    } else {
+        kc_opq_close(dh->ops);
+    }
+}
+
+static void kc_dh_free(kc_herder_t *h)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+
+    kc_worker_set_reconfigure_listener(h->w, NULL, NULL);
+    kc_group_member_destroy(dh->member);
+    kc_dh_clear_assignment(dh);
+    for (size_t i = 0; i < dh->nknown; i++) {
+        kc_free(dh->known[i].name);
+    }
+    kc_free(dh->known);
+    kc_opq_unref(dh->ops);
+    kc_timers_destroy(dh->timers);
+    kc_distributed_conf_release(&dh->dc);
+    kc_props_destroy(dh->props);
+    kc_props_destroy(dh->client);
+    kc_free(dh->url);
+    kc_free(dh->leader_url);
+    pthread_mutex_destroy(&dh->lock);
+    kc_free(dh);
+}
+
+static char *kc_dh_leader_url(kc_herder_t *h)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    char *url;
+
+    pthread_mutex_lock(&dh->lock);
+    url = dh->leader_url != NULL ? kc_strdup(dh->leader_url) : NULL;
+    pthread_mutex_unlock(&dh->lock);
+    return url;
+}
+
+static const kc_herder_vt_t kc_dh_vt = {
+    .submit = kc_dh_submit,
+    .start = kc_dh_start,
+    .ready = kc_dh_ready,
+    .stop = kc_dh_stop,
+    .free = kc_dh_free,
+    .post = kc_dh_post,
+    .leader_url = kc_dh_leader_url,
+    .runs = kc_dh_runs,
+    .target = kc_dh_target,
+};
+
+/* The Kafka client settings of the internal topics' clients. */
+static kc_props_t *kc_dh_client_props(const kc_props_t *props)
+{
+    static const char *const prefixes[] = {"security.", "sasl.", "ssl."};
+    kc_props_t *client = kc_props_new();
+    const char *bs = kc_props_get(props, "bootstrap.servers");
+
+    kc_props_set(client, "bootstrap.servers",
+                 bs != NULL ? bs : "localhost:9092");
+    for (size_t i = 0; i < kc_props_count(props); i++) {
+        const char *k = kc_props_key_at(props, i);
+
+        for (size_t j = 0; j < KC_ARRAY_LEN(prefixes); j++) {
+            if (strncmp(k, prefixes[j], strlen(prefixes[j])) == 0) {
+                kc_props_set(client, k, kc_props_value_at(props, i));
+            }
+        }
+    }
+    return client;
+}
+
+kc_herder_t *kc_distributed_herder_new(kc_worker_t *w, const kc_props_t *props,
+                                       kc_error_t *err)
+{
+    kc_dist_herder_t *dh = kc_calloc(1, sizeof(*dh));
+    kc_kafka_config_store_conf_t cc = {0};
+    kc_kafka_status_store_conf_t sc = {0};
+    kc_config_store_t *configs = NULL;
+    kc_status_store_t *status = NULL;
+
+    pthread_mutex_init(&dh->lock, NULL);
+    dh->props = kc_props_copy(props);
+    dh->client = kc_dh_client_props(props);
+    if (kc_distributed_conf_bind(props, &dh->dc, err) != KC_OK) {
+        goto fail;
+    }
+    dh->ops = kc_opq_new(KC_OPQ_F_EVENTFD, err);
+    if (dh->ops == NULL) {
+        kc_error_prefix(err, "could not create the herder's op queue");
+        goto fail;
+    }
+    dh->timers = kc_timers_new();
+    cc.topic = dh->dc.config_storage_topic;
+    cc.replication_factor = kc_dh_rf(dh->dc.config_storage_replication_factor);
+    cc.client = dh->client;
+    cc.listener = kc_dh_on_change;
+    cc.opaque = dh;
+    configs = kc_kafka_config_store_new(&cc, err);
+    if (configs == NULL) {
+        goto fail;
+    }
+    sc.topic = dh->dc.status_storage_topic;
+    sc.partitions = dh->dc.status_storage_partitions;
+    sc.replication_factor = kc_dh_rf(dh->dc.status_storage_replication_factor);
+    sc.client = dh->client;
+    status = kc_kafka_status_store_new(&sc, err);
+    if (status == NULL) {
+        goto fail;
+    }
+    kc_herder_core_init(&dh->base, &kc_dh_vt, w, status, configs);
+    dh->base.timers = dh->timers; /* automatic restarts run on them */
+    kc_worker_set_reconfigure_listener(w, kc_dh_on_reconfigure, dh);
+    return &dh->base;
+fail:
+    kc_config_store_destroy(configs);
+    if (dh->ops != NULL) {
+        kc_opq_unref(dh->ops);
+    }
+    kc_timers_destroy(dh->timers);
+    kc_distributed_conf_release(&dh->dc);
+    kc_props_destroy(dh->props);
+    kc_props_destroy(dh->client);
+    pthread_mutex_destroy(&dh->lock);
+    kc_free(dh);
+    return NULL;
+}
+
+void kc_distributed_herder_set_url(kc_herder_t *h, const char *url)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+
+    kc_free(dh->url);
+    dh->url = url != NULL ? kc_strdup(url) : NULL;
+}
