@@ -143,6 +143,11 @@ class RestError(AssertionError):
     pass
 
 
+class NotYet(Exception):
+    """A wait condition not met yet, with what was seen (the timeout
+    message shows the last one)."""
+
+
 def json_lines(text):
     """The stdout lines that are JSON objects (Apache's system tests skip
     every other line the same way)."""
@@ -381,7 +386,7 @@ class Cluster:
                 last = fn()
                 if last:
                     return last
-            except (OSError, RestError, ValueError, KeyError) as e:
+            except (OSError, RestError, ValueError, KeyError, NotYet) as e:
                 last = e
             time.sleep(interval)
         raise AssertionError("timed out after %d s waiting for %s (last: %r)"
@@ -417,20 +422,19 @@ class Cluster:
         def check():
             sts = self.statuses(name)
             if not sts:
-                return None
+                raise NotYet("no status from some live worker")
             live = {w.id for w in self.alive()}
             first = next(iter(sts.values()))
             if any(s != first for s in sts.values()):
-                return None
+                raise NotYet("the workers disagree: %r" % sts)
             c, ts = first["connector"], first["tasks"]
-            if c["state"] != state or c["worker_id"] not in live:
-                return None
-            if len(ts) != tasks or any(t["state"] != state or
-                                       t["worker_id"] not in live
-                                       for t in ts):
-                return None
+            if c["state"] != state or c["worker_id"] not in live or \
+                    len(ts) != tasks or any(t["state"] != state or
+                                            t["worker_id"] not in live
+                                            for t in ts):
+                raise NotYet("status: %r (live: %r)" % (first, live))
             if spread and len({t["worker_id"] for t in ts}) < spread:
-                return None
+                raise NotYet("not spread: %r" % first)
             return first
         return self.wait("%s: %d tasks %s on live workers, the same status "
                          "from every worker%s" % (
