@@ -24,6 +24,7 @@
  */
 #include "kc_internal.h"
 
+#include "data/kc_base64.h"
 #include "distributed/kc_distributed_config.h"
 #include "distributed/kc_distributed_herder.h"
 #include "distributed/kc_group_member.h"
@@ -38,6 +39,7 @@
 #include "util/kc_timers.h"
 
 #include <pthread.h>
+#include <sys/random.h>
 
 #define KC_DH_LOGGER                                                           \
     "org.apache.kafka.connect.runtime.distributed.DistributedHerder"
@@ -93,6 +95,7 @@ typedef struct kc_dist_herder {
     size_t ntasks;
     kc_dh_known_t *known;
     size_t nknown;
+    uint64_t key_timer; /* the leader's next session key rotation */
 } kc_dist_herder_t;
 
 /* ---- assignment --------------------------------------------------------- */
@@ -301,6 +304,80 @@ static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
     kc_dh_sync_all(dh);
 }
 
+/* ---- session key (sessioned: the leader writes it) ----------------------- */
+
+static void kc_dh_session_key_check(kc_dist_herder_t *dh);
+
+static void kc_dh_key_fire(kc_timers_t *t, void *opaque)
+{
+    kc_dist_herder_t *dh = opaque;
+
+    (void)t;
+    dh->key_timer = 0;
+    kc_dh_session_key_check(dh);
+}
+
+/*
+ * As Apache's leader: write a new key when there is none or the last one
+ * is older than inter.worker.key.ttl.ms, and come back when it expires.
+ */
+static void kc_dh_session_key_check(kc_dist_herder_t *dh)
+{
+    kc_config_store_t *cs = dh->base.configs;
+    json_t *key = kc_kafka_config_store_session_key(cs);
+    int64_t now = kc_clock_now_ms();
+    int64_t created = -1;
+    int64_t ttl = dh->dc.inter_worker_key_ttl_ms;
+    kc_error_t err;
+
+    if (!dh->leader || dh->dc.protocol != KC_CONNECT_SESSIONED) {
+        json_decref(key);
+        return;
+    }
+    if (key != NULL) {
+        created = (int64_t)json_integer_value(
+            json_object_get(key, "creation-timestamp"));
+    }
+    json_decref(key);
+    if (key == NULL || created + ttl <= now) {
+        /* Java's KeyGenerator default for the HMACs is 32 bytes or more;
+         * inter.worker.key.size (bits) overrides it. */
+        size_t len = dh->dc.inter_worker_key_size > 0
+                         ? (size_t)dh->dc.inter_worker_key_size / 8
+                         : 32;
+        uint8_t *bytes = kc_calloc(len + 1, 1);
+        kc_buf_t b;
+
+        kc_buf_init(&b, 0);
+        if (getrandom(bytes, len, 0) != (ssize_t)len) {
+            kc_log_error(KC_DH_LOGGER, "could not make a session key: %s",
+                         strerror(errno));
+        } else if (kc_base64_encode(bytes, len, &b) == KC_OK) {
+            char *text = kc_strndup((const char *)b.data, b.len);
+
+            if (kc_kafka_config_store_put_session_key(
+                    cs, text, dh->dc.inter_worker_key_generation_algorithm, now,
+                    &err) != KC_OK) {
+                kc_log_error(KC_DH_LOGGER,
+                             "could not write the session key: %s", err.msg);
+            } else {
+                created = now;
+            }
+            kc_free(text);
+        }
+        kc_buf_release(&b);
+        kc_free(bytes);
+    }
+    if (dh->key_timer != 0) {
+        kc_timers_cancel(dh->timers, dh->key_timer);
+        dh->key_timer = 0;
+    }
+    if (created >= 0) {
+        dh->key_timer =
+            kc_timers_add(dh->timers, created + ttl, 0, kc_dh_key_fire, dh);
+    }
+}
+
 static void kc_dh_on_assigned(void *opaque, const kc_group_assignment_t *a)
 {
     kc_dist_herder_t *dh = opaque;
@@ -350,6 +427,7 @@ static void kc_dh_on_assigned(void *opaque, const kc_group_assignment_t *a)
                 (long long)a->config_offset, (int)a->generation,
                 a->is_leader ? "leader" : "follower", dh->nconns, dh->ntasks);
     kc_dh_sync_all(dh);
+    kc_dh_session_key_check(dh);
 }
 
 /* ---- config-topic changes ----------------------------------------------- */
@@ -394,8 +472,9 @@ static void kc_dh_restart(kc_dist_herder_t *dh, const kc_dh_change_t *c)
     op = kc_op_new(KC_OP_RESTART, c->connector);
     op->b1 = c->include_tasks;
     op->b2 = c->only_failed;
-    kc_herder_core_run_op(&dh->base, op);
-    kc_op_destroy(&op->q);
+    if (kc_herder_core_run_op(&dh->base, op)) {
+        kc_opq_reply(&op->q); /* nobody waits: destroyed */
+    } /* else held while the connector is busy; the core answers it */
 }
 
 static void kc_dh_change(kc_dist_herder_t *dh, const kc_dh_change_t *c)
@@ -442,29 +521,41 @@ static void kc_dh_change(kc_dist_herder_t *dh, const kc_dh_change_t *c)
 
 /* ---- REST ops ------------------------------------------------------------ */
 
-static bool kc_dh_is_write(kc_op_type_t t)
+/*
+ * The leader-only ops with Apache's NotLeaderException message, NULL for
+ * the others (reads; pause and resume, which any worker writes, as
+ * Apache's AbstractHerder does).
+ */
+static const char *kc_dh_leader_only(kc_op_type_t t)
 {
     switch (t) {
     case KC_OP_PUT:
     case KC_OP_PATCH:
+        return "Only the leader can set connector configs.";
     case KC_OP_DELETE:
-    case KC_OP_RESTART:
-    case KC_OP_PAUSE:
-    case KC_OP_RESUME:
+        return "Only the leader can delete connector configs.";
     case KC_OP_STOP:
-    case KC_OP_TOPICS_RESET:
+        return "Only the leader can transition connectors to the STOPPED "
+               "state.";
+    case KC_OP_RESTART:
+        return "Only the leader can process restart requests.";
     case KC_OP_ALTER_OFFSETS:
     case KC_OP_RESET_OFFSETS:
-        return true;
+        return "Only the leader can process external offsets modification "
+               "requests";
     default:
-        return false;
+        return NULL;
     }
 }
 
 /* @returns false when the op was refused (its reply is filled). */
 static bool kc_dh_admit(kc_dist_herder_t *dh, kc_op_t *op)
 {
-    if (!kc_dh_is_write(op->type)) {
+    const char *only = kc_dh_leader_only(op->type);
+    bool writes =
+        only != NULL || op->type == KC_OP_PAUSE || op->type == KC_OP_RESUME;
+
+    if (!writes) {
         return true;
     }
     if (!dh->assigned || !kc_group_member_stable(dh->member) ||
@@ -475,10 +566,8 @@ static bool kc_dh_admit(kc_dist_herder_t *dh, kc_op_t *op)
         op->err.flags |= KC_HERDER_F_REBALANCING;
         return false;
     }
-    if (!dh->leader) {
-        op->rc = kc_error_set(&op->err, KC_ERR_CONFLICT,
-                              "Cannot complete request because worker is "
-                              "not the leader");
+    if (only != NULL && !dh->leader) {
+        op->rc = kc_error_set(&op->err, KC_ERR_CONFLICT, "%s", only);
         op->err.flags |= KC_HERDER_F_NOT_LEADER;
         return false;
     }

@@ -690,9 +690,8 @@ static kc_err_t kc_op_pause(kc_herder_t *h, kc_op_t *op)
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
     } else if (prev == KC_TARGET_STARTED) {
-        if (c->started) {
-            kc_worker_set_target(h->w, c->name, KC_TARGET_PAUSED);
-        }
+        /* Its tasks may run here without the connector (distributed). */
+        kc_worker_set_target(h->w, c->name, KC_TARGET_PAUSED);
         kc_herder_move_states(h, c, KC_STATE_RUNNING, KC_STATE_PAUSED);
     }
     return KC_OK;
@@ -712,7 +711,7 @@ static kc_err_t kc_op_resume(kc_herder_t *h, kc_op_t *op)
     kc_hconn_save_target(h, c);
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
-    } else if (prev == KC_TARGET_PAUSED && c->started) {
+    } else if (prev == KC_TARGET_PAUSED) {
         kc_worker_set_target(h->w, c->name, KC_TARGET_STARTED);
         kc_herder_move_states(h, c, KC_STATE_PAUSED, KC_STATE_RUNNING);
     }

@@ -98,9 +98,10 @@ static void kc_sync_target(kc_herder_t *h, kc_hconn_t *c,
         kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
         return;
     }
-    if (prev == KC_TARGET_STOPPED || !c->started) {
+    if (prev == KC_TARGET_STOPPED) {
         return; /* started below, with the new target */
     }
+    /* The connector or only some of its tasks may run here. */
     kc_worker_set_target(h->w, c->name, target);
     if (target == KC_TARGET_PAUSED) {
         kc_herder_move_states(h, c, KC_STATE_RUNNING, KC_STATE_PAUSED);

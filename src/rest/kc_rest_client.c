@@ -30,6 +30,7 @@ struct kc_rest_client {
      * and trust stores were turned into are written to a private
      * directory (0700) removed by kc_rest_client_destroy. */
     pthread_mutex_t tls_lock;
+    pthread_mutex_t init_lock; /* guards share's creation */
     bool tls_loaded;
     kc_err_t tls_rc;
     kc_error_t tls_err;
@@ -70,38 +71,55 @@ static void kc_share_unlock(CURL *handle, curl_lock_data data, void *opaque)
 kc_rest_client_t *kc_rest_client_new(const kc_props_t *worker,
                                      size_t max_response, kc_error_t *err)
 {
-    kc_rest_client_t *c;
+    kc_rest_client_t *c = kc_calloc(1, sizeof(*c));
 
-    pthread_once(&kc_curl_once, kc_curl_global_init);
-    if (kc_curl_init_rc != CURLE_OK) {
-        kc_error_set(err, KC_ERR_IO, "could not initialise libcurl: %s",
-                     curl_easy_strerror(kc_curl_init_rc));
-        return NULL;
-    }
-    c = kc_calloc(1, sizeof(*c));
+    (void)err;
     for (size_t i = 0; i < CURL_LOCK_DATA_LAST; i++) {
         pthread_mutex_init(&c->share_locks[i], NULL);
     }
     pthread_mutex_init(&c->tls_lock, NULL);
+    pthread_mutex_init(&c->init_lock, NULL);
     c->max_response =
         max_response != 0 ? max_response : KC_REST_CLIENT_MAX_RESPONSE;
-    c->share = curl_share_init();
-    if (c->share == NULL) {
-        kc_error_set(err, KC_ERR_IO, "could not create a libcurl share");
-        kc_rest_client_destroy(c);
-        return NULL;
-    }
-    curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, kc_share_lock);
-    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, kc_share_unlock);
-    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     if (worker != NULL) {
         c->ssl =
             kc_rest_tls_settings(worker, "listeners.https.", &c->ssl_prefix);
     }
     return c;
+}
+
+/*
+ * libcurl is set up on the first call, not with the client: a standalone
+ * worker (which never forwards) does not pay for it.
+ */
+static kc_err_t kc_client_ready(kc_rest_client_t *c, kc_error_t *err)
+{
+    kc_err_t rc = KC_OK;
+
+    pthread_once(&kc_curl_once, kc_curl_global_init);
+    if (kc_curl_init_rc != CURLE_OK) {
+        return kc_error_set(err, KC_ERR_IO, "could not initialise libcurl: %s",
+                            curl_easy_strerror(kc_curl_init_rc));
+    }
+    pthread_mutex_lock(&c->init_lock);
+    if (c->share == NULL) {
+        c->share = curl_share_init();
+        if (c->share == NULL) {
+            rc = kc_error_set(err, KC_ERR_IO,
+                              "could not create a libcurl share");
+        } else {
+            curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, kc_share_lock);
+            curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, kc_share_unlock);
+            curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
+            curl_share_setopt(c->share, CURLSHOPT_SHARE,
+                              CURL_LOCK_DATA_CONNECT);
+            curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+            curl_share_setopt(c->share, CURLSHOPT_SHARE,
+                              CURL_LOCK_DATA_SSL_SESSION);
+        }
+    }
+    pthread_mutex_unlock(&c->init_lock);
+    return rc;
 }
 
 static void kc_unlink_free(char *path)
@@ -133,6 +151,7 @@ void kc_rest_client_destroy(kc_rest_client_t *c)
         pthread_mutex_destroy(&c->share_locks[i]);
     }
     pthread_mutex_destroy(&c->tls_lock);
+    pthread_mutex_destroy(&c->init_lock);
     kc_free(c);
 }
 
@@ -175,7 +194,7 @@ static kc_err_t kc_tls_prepare(kc_rest_client_t *c, kc_error_t *err)
     if (c->ssl == NULL) {
         return KC_OK; /* no worker config: libcurl's defaults */
     }
-    if (kc_rest_tls_load(c->ssl, c->ssl_prefix, &tls, err) != KC_OK) {
+    if (kc_rest_tls_load_client(c->ssl, c->ssl_prefix, &tls, err) != KC_OK) {
         return KC_ERR_INVALID;
     }
     eia = kc_props_get(c->ssl, "ssl.endpoint.identification.algorithm");
@@ -298,6 +317,9 @@ kc_err_t kc_rest_client_call(kc_rest_client_t *c, const char *method,
     if (!kc_is_http_url(url)) {
         return kc_error_set(err, KC_ERR_INVALID, "not an http or https URL: %s",
                             url);
+    }
+    if (kc_client_ready(c, err) != KC_OK) {
+        return KC_ERR_IO;
     }
     if (https && kc_tls_ready(c, err) != KC_OK) {
         return KC_ERR_INVALID;

@@ -30,8 +30,10 @@ typedef struct kc_rest_reply {
  * the REST listeners: listeners.https.ssl.* if any is set, else ssl.*
  * (kc_rest_tls_settings); they are loaded on the first https call, as
  * Apache's RestClient does, so a bad trust store fails that call, not the
- * worker's start. @p max_response 0 means KC_REST_CLIENT_MAX_RESPONSE.
- * NULL with @p err filled when libcurl cannot be set up.
+ * worker's start; libcurl itself is set up on the first call too (a
+ * failure there fails that call). @p max_response 0 means
+ * KC_REST_CLIENT_MAX_RESPONSE. Never NULL; @p err is unused (kept for
+ * a setup that can fail).
  */
 kc_rest_client_t *kc_rest_client_new(const kc_props_t *worker,
                                      size_t max_response, kc_error_t *err);

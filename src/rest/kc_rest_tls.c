@@ -650,6 +650,33 @@ kc_err_t kc_rest_tls_load(const kc_props_t *ssl, const char *prefix,
     return KC_OK;
 }
 
+kc_err_t kc_rest_tls_load_client(const kc_props_t *ssl, const char *prefix,
+                                 kc_rest_tls_t *tls, kc_error_t *err)
+{
+    const char *bad_key = NULL;
+
+    memset(tls, 0, sizeof(*tls));
+    tls->priorities =
+        kc_rest_tls_priorities(get(ssl, "ssl.enabled.protocols"),
+                               get(ssl, "ssl.cipher.suites"), &bad_key, err);
+    if (tls->priorities == NULL) {
+        kc_error_prefix(err, "%s%s", prefix, bad_key);
+        return KC_ERR_INVALID;
+    }
+    /* A client needs a key store only to present a certificate. */
+    if ((get(ssl, "ssl.keystore.location") != NULL ||
+         get(ssl, "ssl.keystore.key") != NULL) &&
+        load_keystore(ssl, prefix, tls, err) != KC_OK) {
+        kc_rest_tls_release(tls);
+        return KC_ERR_INVALID;
+    }
+    if (load_truststore(ssl, prefix, tls, err) != KC_OK) {
+        kc_rest_tls_release(tls);
+        return KC_ERR_INVALID;
+    }
+    return KC_OK;
+}
+
 void kc_rest_tls_release(kc_rest_tls_t *tls)
 {
     kc_free(tls->key_pem);

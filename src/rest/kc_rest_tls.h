@@ -52,6 +52,13 @@ void kc_rest_tls_check(const kc_props_t *ssl, const char *prefix,
  */
 kc_err_t kc_rest_tls_load(const kc_props_t *ssl, const char *prefix,
                           kc_rest_tls_t *tls, kc_error_t *err);
+/**
+ * @brief As kc_rest_tls_load for the client side of worker-to-worker
+ * calls: the key store is optional (only for a client certificate), the
+ * trust store verifies the server; ssl.client.auth does not apply.
+ */
+kc_err_t kc_rest_tls_load_client(const kc_props_t *ssl, const char *prefix,
+                                 kc_rest_tls_t *tls, kc_error_t *err);
 /** @brief Free what @p tls holds. */
 void kc_rest_tls_release(kc_rest_tls_t *tls);
 

@@ -125,6 +125,16 @@ def test_unknown_path_and_wrong_method(kconnect):
     status, _, body = raw(w, "PUT", "/connectors/x/fence")
     assert_error(status, body, 500, "Kafka Connect in standalone mode does "
                  "not support exactly-once source connectors.")
+    # The signature headers are read before the herder is asked (Apache's
+    # InternalRequestSignature.fromHeaders): malformed ones are a 400.
+    status, _, body = raw(w, "POST", "/connectors/x/tasks", [], headers={
+        "X-Connect-Authorization": "AAAA",
+        "X-Connect-Request-Signature-Algorithm": "HmacFoo"})
+    assert_error(status, body, 400, "Algorithm HmacFoo not available")
+    status, _, body = raw(w, "PUT", "/connectors/x/fence", headers={
+        "X-Connect-Authorization": "ab-_",
+        "X-Connect-Request-Signature-Algorithm": "HmacSHA256"})
+    assert_error(status, body, 400, "Illegal base64 character 2d")
     # HEAD is GET without a body, as JAX-RS answers it.
     status, headers, body = raw(w, "HEAD", "/connectors")
     assert status == 200 and body is None

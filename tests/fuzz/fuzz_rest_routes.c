@@ -4,7 +4,10 @@
  * stub. The input reads like a request: "METHOD TARGET\nBODY", where TARGET
  * is the raw path and query as a client sends them (percent-encoding,
  * bytes that are not UTF-8, '+' in the query). The query is split and
- * decoded as the server does (kc_collect_arg), the body is the JSON body.
+ * decoded as the server does (kc_collect_arg), the body is the JSON body;
+ * query parameters x-sig and x-alg are passed as the signature headers of
+ * the internal endpoints, and deleting a connector named "nl-..." fails
+ * as on a distributed follower (forwarding without a known leader).
  *
  * The stub defines every kc_herder_* call the router makes, so the real
  * herder (and its worker) is not linked in; it holds the connectors one
@@ -191,6 +194,14 @@ kc_err_t kc_herder_delete(kc_herder_t *h, const char *name, kc_error_t *err)
     int i = fz_find(name);
 
     KC_UNUSED(h);
+    if (strncmp(name, "nl-", 3) == 0) {
+        /* As a distributed follower: the REST layer's forwarding runs
+         * (no leader known, so no network: Apache's 409s). */
+        kc_error_set(err, KC_ERR_CONFLICT, "not the leader");
+        err->flags =
+            name[3] == 'r' ? KC_HERDER_F_REBALANCING : KC_HERDER_F_NOT_LEADER;
+        return KC_ERR_CONFLICT;
+    }
     if (i < 0) {
         return fz_unknown(name, err);
     }
@@ -364,6 +375,37 @@ kc_err_t kc_herder_server_info(kc_herder_t *h, json_t **out, kc_error_t *err)
     return KC_OK;
 }
 
+char *kc_herder_leader_url(kc_herder_t *h)
+{
+    KC_UNUSED(h);
+    return NULL;
+}
+
+/* As the standalone herder; the route has read the signature headers. */
+kc_err_t kc_herder_put_task_configs(kc_herder_t *h, const char *name,
+                                    json_t *tasks,
+                                    const struct kc_request_sig *sig,
+                                    kc_error_t *err)
+{
+    KC_UNUSED(h);
+    KC_UNUSED(sig);
+    fz_need_text("connector name", name);
+    if (!json_is_array(tasks)) {
+        abort();
+    }
+    return kc_error_set(err, KC_ERR, "standalone");
+}
+
+kc_err_t kc_herder_fence_zombies(kc_herder_t *h, const char *name,
+                                 const struct kc_request_sig *sig,
+                                 kc_error_t *err)
+{
+    KC_UNUSED(h);
+    KC_UNUSED(sig);
+    fz_need_text("connector name", name);
+    return kc_error_set(err, KC_ERR, "standalone");
+}
+
 kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err)
 {
     KC_UNUSED(h);
@@ -504,6 +546,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.nargs = nargs;
     req.content_type = "application/json";
     req.host = "fuzz:8083";
+    /* x-sig / x-alg in the query stand for the signature headers. */
+    for (size_t i = 0; i < nargs; i++) {
+        if (strcmp(args[i].key, "x-sig") == 0) {
+            req.signature = args[i].value;
+        } else if (strcmp(args[i].key, "x-alg") == 0) {
+            req.signature_algorithm = args[i].value;
+        }
+    }
     if (nl != NULL) {
         req.body = (const char *)data + (nl - text) + 1;
         req.body_len = size - (size_t)(nl - text) - 1;

@@ -157,7 +157,8 @@ static void kc_stub_notify(void *cls, struct MHD_Connection *conn,
     }
 }
 
-static void kc_stub_start(kc_stub_t *s)
+/* Start on http, or https with the PEM @p key and @p cert when given. */
+static void kc_stub_start_tls(kc_stub_t *s, const char *key, const char *cert)
 {
     const union MHD_DaemonInfo *info;
     struct sockaddr_in sa;
@@ -169,18 +170,34 @@ static void kc_stub_start(kc_stub_t *s)
     pthread_mutex_init(&s->lock, NULL);
     kc_buf_init(&s->req_body, 0);
     s->status = 200;
-    s->d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        kc_stub_handler, s, MHD_OPTION_NOTIFY_COMPLETED, kc_stub_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, kc_stub_notify, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&sa, MHD_OPTION_END);
+    if (key != NULL) {
+        s->d = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TLS,
+            0, NULL, NULL, kc_stub_handler, s, MHD_OPTION_NOTIFY_COMPLETED,
+            kc_stub_completed, s, MHD_OPTION_NOTIFY_CONNECTION, kc_stub_notify,
+            s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+            MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
+            MHD_OPTION_END);
+    } else {
+        s->d = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+            kc_stub_handler, s, MHD_OPTION_NOTIFY_COMPLETED, kc_stub_completed,
+            s, MHD_OPTION_NOTIFY_CONNECTION, kc_stub_notify, s,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_END);
+    }
     if (s->d == NULL) {
         fprintf(stderr, "could not start the stub HTTP server\n");
         abort();
     }
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info->port;
-    snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+    snprintf(s->base, sizeof(s->base), "%s://127.0.0.1:%d",
+             key != NULL ? "https" : "http", s->port);
+}
+
+static void kc_stub_start(kc_stub_t *s)
+{
+    kc_stub_start_tls(s, NULL, NULL);
 }
 
 static void kc_stub_stop(kc_stub_t *s)

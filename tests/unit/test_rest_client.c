@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -221,6 +223,175 @@ test_client_only_speaks_http_and_does_not_follow_redirects(void **state)
     kc_stub_stop(&s);
 }
 
+/* ---- https ----------------------------------------------------------------
+ */
+
+/* A self-signed certificate for 127.0.0.1 (openssl, as the e2e TLS tests
+ * make theirs) in a fresh directory: dir/key.pem, dir/cert.pem. */
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    kc_buf_t b;
+    char chunk[4096];
+    size_t n;
+
+    assert_non_null(f);
+    kc_buf_init(&b, 0);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        kc_buf_append(&b, chunk, n);
+    }
+    fclose(f);
+    return kc_buf_detach(&b, NULL);
+}
+
+typedef struct tls_fixture {
+    char dir[64];
+    char *key;
+    char *cert;
+    kc_stub_t stub;
+} tls_fixture_t;
+
+static int tls_setup(void **state)
+{
+    tls_fixture_t *t = kc_calloc(1, sizeof(*t));
+    char cmd[1024];
+
+    snprintf(t->dir, sizeof(t->dir), "/tmp/kc-test-rest-client-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(cmd, sizeof(cmd),
+             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s/key.pem "
+             "-out %s/cert.pem -days 2 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             t->dir, t->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "%s/key.pem", t->dir);
+    t->key = read_all(cmd);
+    snprintf(cmd, sizeof(cmd), "%s/cert.pem", t->dir);
+    t->cert = read_all(cmd);
+    kc_stub_start_tls(&t->stub, t->key, t->cert);
+    t->stub.body = "{}";
+    *state = t;
+    return 0;
+}
+
+static int tls_teardown(void **state)
+{
+    tls_fixture_t *t = *state;
+    char cmd[128];
+
+    kc_stub_stop(&t->stub);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", t->dir);
+    assert_int_equal(system(cmd), 0);
+    kc_free(t->key);
+    kc_free(t->cert);
+    kc_free(t);
+    return 0;
+}
+
+/* The worker's listeners.https.* trust store verifies the leader. */
+static void test_client_https_trusts_the_worker_trust_store(void **state)
+{
+    tls_fixture_t *t = *state;
+    kc_props_t *w = kc_props_new();
+    kc_rest_client_t *c;
+    kc_rest_reply_t r;
+    kc_error_t err;
+    char path[128];
+
+    snprintf(path, sizeof(path), "%s/cert.pem", t->dir);
+    kc_props_set(w, "listeners.https.ssl.truststore.type", "PEM");
+    kc_props_set(w, "listeners.https.ssl.truststore.location", path);
+    c = kc_rest_client_new(w, 0, &err);
+    kc_props_destroy(w);
+    kc_error_clear(&err);
+    assert_int_equal(kc_rest_client_call(c, "GET", t->stub.base, NULL, 0, NULL,
+                                         0, 5000, &r, &err),
+                     KC_OK);
+    assert_int_equal(r.status, 200);
+    kc_rest_reply_release(&r);
+    kc_rest_client_destroy(c);
+}
+
+/* Without that trust store the certificate is not trusted: an error, not
+ * an answer. */
+static void test_client_https_refuses_an_untrusted_certificate(void **state)
+{
+    tls_fixture_t *t = *state;
+    kc_rest_client_t *c = NULL;
+    kc_rest_reply_t r;
+    kc_error_t err;
+
+    c = kc_rest_client_new(NULL, 0, &err);
+    kc_error_clear(&err);
+    assert_int_equal(kc_rest_client_call(c, "GET", t->stub.base, NULL, 0, NULL,
+                                         0, 5000, &r, &err),
+                     KC_ERR_IO);
+    assert_non_null(strstr(err.msg, t->stub.base));
+    assert_int_equal(atomic_load(&t->stub.requests), 0);
+    kc_rest_reply_release(&r);
+    kc_rest_client_destroy(c);
+}
+
+/* ssl.endpoint.identification.algorithm: "https" (Apache's default)
+ * checks the host name against the certificate; "" does not. */
+static void test_client_https_checks_the_host_name_unless_disabled(void **state)
+{
+    tls_fixture_t *t = *state;
+    kc_props_t *w = kc_props_new();
+    kc_rest_client_t *c;
+    kc_rest_reply_t r;
+    kc_error_t err;
+    char path[128];
+    char url[128];
+
+    snprintf(path, sizeof(path), "%s/cert.pem", t->dir);
+    snprintf(url, sizeof(url), "https://localhost:%d/", t->stub.port);
+    kc_props_set(w, "ssl.truststore.type", "PEM");
+    kc_props_set(w, "ssl.truststore.location", path);
+    c = kc_rest_client_new(w, 0, &err);
+    kc_error_clear(&err);
+    assert_int_equal(
+        kc_rest_client_call(c, "GET", url, NULL, 0, NULL, 0, 5000, &r, &err),
+        KC_ERR_IO);
+    kc_rest_reply_release(&r);
+    kc_rest_client_destroy(c);
+
+    kc_props_set(w, "ssl.endpoint.identification.algorithm", "");
+    c = kc_rest_client_new(w, 0, &err);
+    assert_int_equal(
+        kc_rest_client_call(c, "GET", url, NULL, 0, NULL, 0, 5000, &r, &err),
+        KC_OK);
+    assert_int_equal(r.status, 200);
+    kc_rest_reply_release(&r);
+    kc_rest_client_destroy(c);
+    kc_props_destroy(w);
+}
+
+/* A trust store that cannot be read fails the https call naming the key;
+ * http calls are not affected (loaded on first use, as Apache). */
+static void test_client_https_names_a_bad_trust_store(void **state)
+{
+    tls_fixture_t *t = *state;
+    kc_props_t *w = kc_props_new();
+    kc_rest_client_t *c;
+    kc_rest_reply_t r;
+    kc_error_t err;
+
+    kc_props_set(w, "listeners.https.ssl.truststore.type", "PEM");
+    kc_props_set(w, "listeners.https.ssl.truststore.location",
+                 "/nonexistent/trust.pem");
+    c = kc_rest_client_new(w, 0, &err);
+    assert_non_null(c);
+    kc_error_clear(&err);
+    assert_int_equal(kc_rest_client_call(c, "GET", t->stub.base, NULL, 0, NULL,
+                                         0, 5000, &r, &err),
+                     KC_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "listeners.https.ssl.truststore.location"));
+    kc_rest_reply_release(&r);
+    kc_rest_client_destroy(c);
+    kc_props_destroy(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +402,17 @@ int main(void)
         cmocka_unit_test(test_client_refuses_an_oversized_response),
         cmocka_unit_test(
             test_client_only_speaks_http_and_does_not_follow_redirects),
+        cmocka_unit_test_setup_teardown(
+            test_client_https_trusts_the_worker_trust_store, tls_setup,
+            tls_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_client_https_refuses_an_untrusted_certificate, tls_setup,
+            tls_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_client_https_checks_the_host_name_unless_disabled, tls_setup,
+            tls_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_client_https_names_a_bad_trust_store, tls_setup, tls_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

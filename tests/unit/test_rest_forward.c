@@ -22,6 +22,8 @@
 #include "rest/kc_rest_client.h"
 #include "rest/kc_rest_forward.h"
 #include "rest/kc_rest_routes.h"
+#include "rest/kc_rest_server.h"
+#include "kc_test_worker.h"
 
 /* A herder that fails every op as the test says. */
 typedef struct fake_herder {
@@ -620,6 +622,86 @@ static void test_leader_client_signs_task_configs(void **state)
     kc_request_sig_destroy(sig);
 }
 
+/* ---- through the REST server ------------------------------------------- */
+
+/*
+ * A real follower: kc_rest_server in front of a herder that is not the
+ * leader. What a client sends it over HTTP (Authorization, the signature
+ * headers) reaches the handler, and the server's own client forwards.
+ */
+static void test_server_forwards_over_http(void **state)
+{
+    static const char *const props[] = {"listeners", "http://127.0.0.1:0",
+                                        NULL};
+    const kc_test_worker_opts_t opts = {
+        .dir_template = "/tmp/kc-test-rest-forward-XXXXXX",
+        .props = props,
+    };
+    fixture_t *f = *state;
+    kc_test_worker_t tw = {0};
+    kc_rest_server_t *srv;
+    kc_rest_reply_t r;
+    kc_error_t err;
+    char url[128];
+    char *hdrs[3];
+    char *sig = sign("HmacSHA256", session_key, sizeof(session_key), task_body);
+
+    kc_test_worker_init(&tw, &opts);
+    f->fh.base.w = tw.w;
+    srv = kc_rest_server_new(&f->fh.base, kc_worker_config(tw.w), &err);
+    if (srv == NULL) {
+        fail_msg("kc_rest_server_new: %s", err.msg);
+    }
+
+    /* A client's delete goes on to the leader with its Authorization. */
+    f->stub.status = 204;
+    hdrs[0] = kc_strdup("Authorization: Basic dTpw");
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/connectors/x",
+             kc_rest_server_port(srv));
+    kc_error_clear(&err);
+    assert_int_equal(kc_rest_client_call(f->client, "DELETE", url, NULL, 0,
+                                         (const char *const *)hdrs, 1, 5000, &r,
+                                         &err),
+                     KC_OK);
+    assert_int_equal(r.status, 204);
+    kc_rest_reply_release(&r);
+    assert_string_equal(f->stub.method, "DELETE");
+    assert_string_equal(f->stub.url, "/connectors/x");
+    assert_string_equal(f->stub.query, "forward=true");
+    assert_string_equal(f->stub.auth, "Basic dTpw");
+
+    /* Signed task configs reach the herder's check through the server. */
+    f->fh.rc = KC_OK;
+    f->fh.key = session_key;
+    f->fh.key_len = sizeof(session_key);
+    hdrs[1] = kc_asprintf("X-Connect-Authorization: %s", sig);
+    hdrs[2] = kc_strdup("X-Connect-Request-Signature-Algorithm: HmacSHA256");
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/connectors/x/tasks",
+             kc_rest_server_port(srv));
+    assert_int_equal(kc_rest_client_call(
+                         f->client, "POST", url, task_body, strlen(task_body),
+                         (const char *const *)hdrs + 1, 2, 5000, &r, &err),
+                     KC_OK);
+    assert_int_equal(r.status, 204);
+    assert_int_equal(json_array_size(f->fh.tasks), 1);
+    kc_rest_reply_release(&r);
+    /* ... and a wrong signature is refused there. */
+    f->fh.key_len--;
+    assert_int_equal(kc_rest_client_call(
+                         f->client, "POST", url, task_body, strlen(task_body),
+                         (const char *const *)hdrs + 1, 2, 5000, &r, &err),
+                     KC_OK);
+    assert_int_equal(r.status, 403);
+    kc_rest_reply_release(&r);
+
+    for (size_t i = 0; i < 3; i++) {
+        kc_free(hdrs[i]);
+    }
+    kc_free(sig);
+    kc_rest_server_destroy(srv);
+    kc_test_worker_fini(&tw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +736,8 @@ int main(void)
             test_internal_tasks_forwarded_to_the_leader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leader_client_signs_task_configs,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_forwards_over_http, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

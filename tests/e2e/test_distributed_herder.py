@@ -1,0 +1,238 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The distributed herder: ``kconnect distributed`` workers on the shared
+broker, each test with its own group and internal topics.
+
+* one worker creates the three internal topics with Apache's partition
+  counts (config 1, offsets 25, status 5) and runs a connector;
+* three workers: only the leader takes writes (the others answer 409 as
+  Apache's NotLeaderException), the tasks spread over all three and every
+  worker shows the same status; pause / resume / restart / delete reach the
+  tasks on every worker;
+* kill -9 of a worker: after scheduled.rebalance.max.delay.ms its tasks
+  run on the others and resume from the committed offsets, no sequence
+  number of VerifiableSource missing in the output topic.
+"""
+
+import base64
+import json
+import signal
+import subprocess
+import time
+
+import pytest
+
+from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker, consume_all,
+                             unique_name)
+
+VERIFIABLE_SOURCE = "org.apache.kafka.connect.tools.VerifiableSourceConnector"
+
+
+class DistributedWorker(KconnectWorker):
+    """A ``kconnect distributed`` worker of group @group."""
+
+    def __init__(self, tmp_path, group, worker=None, **kw):
+        props = {
+            "offset.storage.file.filename": None,
+            "group.id": group,
+            "config.storage.topic": group + "-configs",
+            "offset.storage.topic": group + "-offsets",
+            "status.storage.topic": group + "-status",
+            "config.storage.replication.factor": "1",
+            "offset.storage.replication.factor": "1",
+            "status.storage.replication.factor": "1",
+            "offset.flush.interval.ms": "1000",
+            "session.timeout.ms": "20000",
+            "heartbeat.interval.ms": "1000",
+            "scheduled.rebalance.max.delay.ms": "4000",
+            # VerifiableSource: key the task id, value the seqno.
+            "key.converter": "org.apache.kafka.connect.storage."
+                             "StringConverter",
+            "value.converter": "org.apache.kafka.connect.storage."
+                               "StringConverter",
+        }
+        props.update(worker or {})
+        super().__init__(tmp_path, worker=props, **kw)
+
+    @property
+    def command(self):
+        return [str(self.binary), "distributed", str(self.worker_path)]
+
+    @property
+    def worker_id(self):
+        return "127.0.0.1:%d" % self.port
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """cluster(n) -> n started workers of a new group."""
+    made = []
+
+    def make(n, worker=None):
+        group = unique_name("kc-dh")
+        ws = [DistributedWorker(tmp_path, group, worker) for _ in range(n)]
+        for w in ws:
+            made.append(w)
+            w.start()
+        return ws
+
+    yield make
+    for w in made:
+        if w.running:
+            w.stop(signal.SIGTERM, timeout=30)
+
+
+def _write(w, method, path, body=None, timeout=30.0):
+    """A write, again while a rebalance answers 409 (as Apache's)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, out = w.request(method, path, body)
+        if status != 409 or time.monotonic() > deadline:
+            return status, out
+        time.sleep(0.5)
+
+
+def _put(w, name, config):
+    return _write(w, "PUT", "/connectors/%s/config" % name, config)
+
+
+def _leader(workers, timeout=60.0):
+    """The leader once every worker joined the group: a config without
+    connector.class, sent with forward=false, is refused 400 by the
+    leader's validation and 409 by the others (not the leader, or a
+    rebalance under way; 500 while starting)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = [w.request("PUT", "/connectors/probe/config?forward=false",
+                          {"tasks.max": "1"}) for w in workers]
+        leaders = [w for w, (st, _) in zip(workers, last) if st == 400]
+        others = [st for st, _ in last if st == 409]
+        if len(leaders) == 1 and len(others) == len(workers) - 1:
+            return leaders[0]
+        time.sleep(0.5)
+    raise TimeoutError("no single leader: %r" % (last,))
+
+
+def _source(topic, tasks, throughput=20):
+    return {"connector.class": VERIFIABLE_SOURCE, "tasks.max": str(tasks),
+            "topic": topic, "throughput": str(throughput), "id": "1"}
+
+
+def _statuses_agree(workers, name, tasks, state="RUNNING"):
+    def check():
+        seen = []
+        for w in workers:
+            status, st = w.request("GET", "/connectors/%s/status" % name)
+            if status != 200 or st["connector"]["state"] != state:
+                return None
+            ts = st.get("tasks", [])
+            if len(ts) != tasks or any(t["state"] != state for t in ts):
+                return None
+            seen.append(st)
+        return seen if all(s == seen[0] for s in seen) else None
+
+    return workers[0].wait_for(check, 60, what="%s %s on every worker"
+                               % (name, state))
+
+
+def _partitions(topic):
+    out = subprocess.run(["kcat", "-b", DEFAULT_BOOTSTRAP, "-L", "-J", "-t",
+                          topic], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    md = json.loads(out.stdout)
+    return len(md["topics"][0]["partitions"])
+
+
+def test_distributed_worker_creates_internal_topics_and_runs_a_connector(
+        cluster):
+    (w,) = cluster(1)
+    leader = _leader([w])
+    assert leader is w
+    group = w.worker_props["group.id"]
+    # Apache's defaults: config 1 partition, offsets 25, status 5.
+    assert _partitions(group + "-configs") == 1
+    assert _partitions(group + "-offsets") == 25
+    assert _partitions(group + "-status") == 5
+    # connect.protocol sessioned (the default): the leader writes a
+    # session key record, {"key","algorithm","creation-timestamp"}.
+    recs = consume_all(group + "-configs", expect=1)
+    keys = [json.loads(r["payload"]) for r in recs
+            if r["key"] == "session-key"]
+    assert keys and keys[-1]["algorithm"] == "HmacSHA256", recs
+    assert len(base64.b64decode(keys[-1]["key"])) == 32
+    topic = unique_name("kc-dh-out")
+    status, body = _put(w, "src", _source(topic, 2))
+    assert status == 201, body
+    st = w.wait_for_connector("src", "RUNNING", tasks=2, timeout=60)
+    assert st["connector"]["worker_id"] == w.worker_id
+    got = consume_all(topic, expect=10)
+    assert {int(r["key"]) for r in got} == {0, 1}
+
+
+def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(
+        cluster):
+    ws = cluster(3)
+    leader = _leader(ws)
+    followers = [w for w in ws if w is not leader]
+    topic = unique_name("kc-dh-out")
+    # Not the leader: 409 with Apache's NotLeaderException text when the
+    # request may not be forwarded; forwarded to the leader otherwise.
+    status, body = followers[0].request(
+        "PUT", "/connectors/src/config?forward=false", _source(topic, 6))
+    assert status == 409, body
+    status, body = _put(followers[0], "src", _source(topic, 6))
+    assert status == 201, body
+    seen = _statuses_agree(ws, "src", 6)
+    owners = {t["worker_id"] for t in seen[0]["tasks"]}
+    assert owners == {w.worker_id for w in ws}
+    # Pause and resume are taken by any worker (as Apache's); they reach
+    # the tasks on every worker.
+    assert _write(followers[1], "PUT", "/connectors/src/pause")[0] == 202
+    _statuses_agree(ws, "src", 6, "PAUSED")
+    assert _write(leader, "PUT", "/connectors/src/resume")[0] == 202
+    _statuses_agree(ws, "src", 6)
+    status, plan = _write(followers[0], "POST",
+                          "/connectors/src/restart?includeTasks=true")
+    assert status == 202, plan
+    assert all(t["state"] == "RESTARTING" for t in plan["tasks"])
+    _statuses_agree(ws, "src", 6)
+    assert _write(followers[1], "DELETE", "/connectors/src")[0] == 204
+    for w in ws:
+        w.wait_for(lambda w=w: w.request("GET", "/connectors")[1] == [],
+                   30, what="src deleted on %s" % w.worker_id)
+
+
+def test_kill9_of_a_worker_moves_its_tasks_and_no_record_is_lost(cluster):
+    ws = cluster(3)
+    leader = _leader(ws)
+    topic = unique_name("kc-dh-out")
+    status, body = _put(leader, "src", _source(topic, 3, throughput=20))
+    assert status == 201, body
+    seen = _statuses_agree(ws, "src", 3)
+    victim = next(w for w in ws if w is not leader and any(
+        t["worker_id"] == w.worker_id for t in seen[0]["tasks"]))
+    time.sleep(3)  # some offsets committed (offset.flush.interval.ms 1 s)
+    victim.stop(signal.SIGKILL)
+    alive = [w for w in ws if w is not victim]
+
+    def moved():
+        st = leader.get("/connectors/src/status")
+        ts = st["tasks"]
+        return (len(ts) == 3 and all(t["state"] == "RUNNING" for t in ts)
+                and all(t["worker_id"] != victim.worker_id for t in ts)
+                and st["connector"]["worker_id"] != victim.worker_id
+                and st)
+
+    leader.wait_for(moved, 120, what="the victim's tasks elsewhere")
+    time.sleep(3)
+    got = consume_all(topic, expect=50)
+    seqnos = {}
+    for r in got:
+        seqnos.setdefault(int(r["key"]), set()).add(int(r["payload"]))
+    assert set(seqnos) == {0, 1, 2}
+    for task, s in seqnos.items():
+        # At least once: repeats are allowed, gaps are not.
+        missing = set(range(max(s) + 1)) - s
+        assert not missing, "task %d lost seqnos %s" % (task,
+                                                         sorted(missing)[:10])
+    del alive
