@@ -24,9 +24,9 @@
  */
 #include "kc_internal.h"
 
-#include "data/kc_base64.h"
 #include "distributed/kc_distributed_config.h"
 #include "distributed/kc_distributed_herder.h"
+#include "distributed/kc_distributed_herder_int.h"
 #include "distributed/kc_group_member.h"
 #include "distributed/kc_kafka_config_store.h"
 #include "distributed/kc_kafka_offset_store.h"
@@ -39,64 +39,6 @@
 #include "util/kc_timers.h"
 
 #include <pthread.h>
-#include <sys/random.h>
-
-#define KC_DH_LOGGER                                                           \
-    "org.apache.kafka.connect.runtime.distributed.DistributedHerder"
-/* kc_opq_op_t.kind of a config-topic change ("KDH\0"). */
-#define KC_DH_OP_CHANGE 0x4b444800
-/* Start-up reads and writes of the internal topics (Apache: 30 s). */
-#define KC_DH_STORE_TIMEOUT_MS 30000
-
-typedef struct kc_dh_change {
-    kc_opq_op_t q;
-    kc_config_change_kind_t kind;
-    char *connector;
-    bool include_tasks;
-    bool only_failed;
-} kc_dh_change_t;
-
-/* A task id of the assignment. */
-typedef struct kc_dh_task {
-    char *connector;
-    int task;
-} kc_dh_task_t;
-
-/* A connector the listener has seen, with its committed task count. */
-typedef struct kc_dh_known {
-    char *name;
-    size_t ntasks;
-    int own_restarts; /* restart records this worker wrote, not yet read */
-} kc_dh_known_t;
-
-typedef struct kc_dist_herder {
-    kc_herder_t base; /* first: the core's part */
-    kc_opq_t *ops;
-    kc_timers_t *timers; /* @locality the herder thread */
-    kc_props_t *props;   /* the worker's */
-    kc_props_t *client;  /* Kafka client settings of the stores */
-    kc_distributed_conf_t dc;
-    char *url; /* advertised REST URL */
-    kc_group_membership_t *member;
-
-    pthread_mutex_t lock; /* started, stopping, leader_url */
-    bool started;
-    bool stopping;
-    char *leader_url;
-    pthread_t thread;
-
-    /* @locality the herder thread (or start, before it runs) */
-    bool leader;
-    bool assigned; /* a join completed and nothing revoked everything */
-    int64_t assigned_offset;
-    char **conns;
-    size_t nconns;
-    kc_dh_task_t *tasks;
-    size_t ntasks;
-    kc_dh_known_t *known;
-    size_t nknown;
-    uint64_t key_timer; /* the leader's next session key rotation */
-} kc_dist_herder_t;
 
 /* ---- assignment --------------------------------------------------------- */
 
@@ -302,80 +244,6 @@ static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
                 work->n_connectors, work->n_tasks,
                 lost ? " (the coordinator is out of reach)" : "");
     kc_dh_sync_all(dh);
-}
-
-/* ---- session key (sessioned: the leader writes it) ----------------------- */
-
-static void kc_dh_session_key_check(kc_dist_herder_t *dh);
-
-static void kc_dh_key_fire(kc_timers_t *t, void *opaque)
-{
-    kc_dist_herder_t *dh = opaque;
-
-    (void)t;
-    dh->key_timer = 0;
-    kc_dh_session_key_check(dh);
-}
-
-/*
- * As Apache's leader: write a new key when there is none or the last one
- * is older than inter.worker.key.ttl.ms, and come back when it expires.
- */
-static void kc_dh_session_key_check(kc_dist_herder_t *dh)
-{
-    kc_config_store_t *cs = dh->base.configs;
-    json_t *key = kc_kafka_config_store_session_key(cs);
-    int64_t now = kc_clock_now_ms();
-    int64_t created = -1;
-    int64_t ttl = dh->dc.inter_worker_key_ttl_ms;
-    kc_error_t err;
-
-    if (!dh->leader || dh->dc.protocol != KC_CONNECT_SESSIONED) {
-        json_decref(key);
-        return;
-    }
-    if (key != NULL) {
-        created = (int64_t)json_integer_value(
-            json_object_get(key, "creation-timestamp"));
-    }
-    json_decref(key);
-    if (key == NULL || created + ttl <= now) {
-        /* Java's KeyGenerator default for the HMACs is 32 bytes or more;
-         * inter.worker.key.size (bits) overrides it. */
-        size_t len = dh->dc.inter_worker_key_size > 0
-                         ? (size_t)dh->dc.inter_worker_key_size / 8
-                         : 32;
-        uint8_t *bytes = kc_calloc(len + 1, 1);
-        kc_buf_t b;
-
-        kc_buf_init(&b, 0);
-        if (getrandom(bytes, len, 0) != (ssize_t)len) {
-            kc_log_error(KC_DH_LOGGER, "could not make a session key: %s",
-                         strerror(errno));
-        } else if (kc_base64_encode(bytes, len, &b) == KC_OK) {
-            char *text = kc_strndup((const char *)b.data, b.len);
-
-            if (kc_kafka_config_store_put_session_key(
-                    cs, text, dh->dc.inter_worker_key_generation_algorithm, now,
-                    &err) != KC_OK) {
-                kc_log_error(KC_DH_LOGGER,
-                             "could not write the session key: %s", err.msg);
-            } else {
-                created = now;
-            }
-            kc_free(text);
-        }
-        kc_buf_release(&b);
-        kc_free(bytes);
-    }
-    if (dh->key_timer != 0) {
-        kc_timers_cancel(dh->timers, dh->key_timer);
-        dh->key_timer = 0;
-    }
-    if (created >= 0) {
-        dh->key_timer =
-            kc_timers_add(dh->timers, created + ttl, 0, kc_dh_key_fire, dh);
-    }
 }
 
 static void kc_dh_on_assigned(void *opaque, const kc_group_assignment_t *a)
@@ -622,6 +490,11 @@ static void kc_dh_serve(kc_dist_herder_t *dh, kc_opq_op_t *qop)
         qop->destroy(qop);
         return;
     }
+    if (qop->kind == KC_DH_OP_RESEND) {
+        kc_dh_resend_later(dh, ((kc_dh_resend_t *)qop)->connector);
+        qop->destroy(qop);
+        return;
+    }
     if (!kc_dh_admit(dh, op)) {
         kc_opq_reply(qop);
         return;
@@ -667,7 +540,8 @@ static void *kc_dh_main(void *arg)
         if (qop == NULL) {
             break;
         }
-        if (qop->kind == KC_DH_OP_CHANGE || qop->kind == KC_GROUP_MEMBER_OP) {
+        if (qop->kind == KC_DH_OP_CHANGE || qop->kind == KC_DH_OP_RESEND ||
+            qop->kind == KC_GROUP_MEMBER_OP) {
             qop->destroy(qop);
             continue;
         }
@@ -859,6 +733,15 @@ static void kc_dh_free(kc_herder_t *h)
     kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
 
     kc_worker_set_reconfigure_listener(h->w, NULL, NULL);
+    /* Sends in flight end within their timeout; they use the client. */
+    kc_dh_sends_wait(dh);
+    kc_rest_client_destroy(dh->rest);
+    pthread_mutex_destroy(&dh->sends_lock);
+    pthread_cond_destroy(&dh->sends_done);
+    for (size_t i = 0; i < dh->nresend; i++) {
+        kc_free(dh->resend[i]);
+    }
+    kc_free(dh->resend);
     kc_group_member_destroy(dh->member);
     kc_dh_clear_assignment(dh);
     for (size_t i = 0; i < dh->nknown; i++) {
@@ -897,6 +780,8 @@ static const kc_herder_vt_t kc_dh_vt = {
     .leader_url = kc_dh_leader_url,
     .runs = kc_dh_runs,
     .target = kc_dh_target,
+    .internal_op = kc_dh_internal_op,
+    .put_tasks = kc_dh_put_tasks,
 };
 
 /* The Kafka client settings of the internal topics' clients. */
@@ -930,7 +815,10 @@ kc_herder_t *kc_distributed_herder_new(kc_worker_t *w, const kc_props_t *props,
     kc_status_store_t *status = NULL;
 
     pthread_mutex_init(&dh->lock, NULL);
+    pthread_mutex_init(&dh->sends_lock, NULL);
+    pthread_cond_init(&dh->sends_done, NULL);
     dh->props = kc_props_copy(props);
+    dh->rest = kc_rest_client_new(props, 0, err);
     dh->client = kc_dh_client_props(props);
     if (kc_distributed_conf_bind(props, &dh->dc, err) != KC_OK) {
         goto fail;
@@ -971,6 +859,9 @@ fail:
     kc_distributed_conf_release(&dh->dc);
     kc_props_destroy(dh->props);
     kc_props_destroy(dh->client);
+    kc_rest_client_destroy(dh->rest);
+    pthread_mutex_destroy(&dh->sends_lock);
+    pthread_cond_destroy(&dh->sends_done);
     pthread_mutex_destroy(&dh->lock);
     kc_free(dh);
     return NULL;

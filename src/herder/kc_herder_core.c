@@ -227,6 +227,10 @@ static void kc_hconn_save_tasks(kc_herder_t *h, const kc_hconn_t *c)
 {
     kc_error_t err;
 
+    if (h->vt->put_tasks != NULL) {
+        h->vt->put_tasks(h, c->name, c->tasks, c->ntasks);
+        return;
+    }
     if (kc_config_store_put_tasks(h->configs, c->name, c->tasks, c->ntasks,
                                   &err) != KC_OK) {
         kc_log_error(KC_HERDER_LOGGER,
@@ -799,9 +803,10 @@ static kc_err_t kc_op_restart(kc_herder_t *h, kc_op_t *op)
         kc_hconn_stop(h, c);
         kc_herder_put_status(h, c->name, -1, KC_STATE_RESTARTING, NULL);
     }
+    /* Together, under one graceful deadline (only this worker's run). */
+    kc_worker_stop_task_set(h->w, c->name, restart_task, c->ntasks);
     for (size_t i = 0; i < c->ntasks; i++) {
         if (restart_task[i] && kc_herder_runs(h, c->name, (int)i)) {
-            kc_worker_stop_task(h->w, c->name, (int)i);
             c->task_on[i] = false;
             kc_herder_put_status(h, c->name, (int)i, KC_STATE_RESTARTING, NULL);
         }

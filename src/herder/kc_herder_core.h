@@ -178,6 +178,14 @@ typedef struct kc_herder_vt {
      * kc_herder_put_task_configs documents.
      */
     kc_err_t (*internal_op)(kc_herder_t *h, kc_op_t *op);
+    /**
+     * @brief Optional (NULL: write them to the config store). Have the
+     * task configs of @p name stored (@p tasks borrowed for the call):
+     * a distributed follower sends them to the leader.
+     * @locality the herder's thread (exec_lock held).
+     */
+    void (*put_tasks)(kc_herder_t *h, const char *name,
+                      kc_props_t *const *tasks, size_t ntasks);
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */

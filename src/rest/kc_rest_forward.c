@@ -263,12 +263,12 @@ bool kc_rest_forward(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err)
     } else if (kc_rest_client_call(
                    client, req->method, url, req->body, req->body_len, hdrs,
                    nhdrs, KC_REST_FORWARD_TIMEOUT_MS, &reply, &cerr) != KC_OK) {
-        char *u = kc_str_escape_log(url);
+        /* cerr names the method and URL already. */
+        char *m = kc_str_escape_log(cerr.msg);
 
-        kc_log_error(KC_FORWARD_LOGGER,
-                     "IO error forwarding REST request to %s : %s", u,
-                     cerr.msg);
-        kc_free(u);
+        kc_log_error(KC_FORWARD_LOGGER, "IO error forwarding REST request: %s",
+                     m);
+        kc_free(m);
         kc_rest_error(ctx->resp, 500,
                       "IO Error trying to forward REST request: %s", cerr.msg);
     } else {

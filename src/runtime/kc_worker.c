@@ -129,7 +129,9 @@ kc_worker_t *kc_worker_new_with(const kc_props_t *worker_props,
     kc_config_result_release(&result);
     w->config = kc_config_new(defs, w->props, err);
     if (w->config == NULL ||
-        kc_worker_conf_bind_common(w->props, &w->conf, err) != KC_OK) {
+        (defs == kc_worker_config_defs()
+             ? kc_worker_conf_bind(w->props, &w->conf, err)
+             : kc_worker_conf_bind_common(w->props, &w->conf, err)) != KC_OK) {
         goto fail;
     }
     if (kc_worker_metrics_open(w, err) != KC_OK) {

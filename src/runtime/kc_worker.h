@@ -245,6 +245,12 @@ kc_err_t kc_worker_start_task(kc_worker_t *w, const char *connector, int task,
  * task.shutdown.graceful.timeout.ms, flush offsets; then join.
  */
 void kc_worker_stop_tasks(kc_worker_t *w, const char *connector);
+/**
+ * @brief Stop the tasks @p i of @p connector with @p set[i] (@p n
+ * entries) together: one graceful deadline for all of them.
+ */
+void kc_worker_stop_task_set(kc_worker_t *w, const char *connector,
+                             const bool *set, size_t n);
 /** @brief Stop one task (for a task restart). */
 void kc_worker_stop_task(kc_worker_t *w, const char *connector, int task);
 /** @brief Pause or resume the running tasks and connector of @p connector. */

@@ -177,7 +177,10 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
     /* It may still use its own memory: never freed (leaked on purpose). */
 }
 
-void kc_worker_stop_matching(kc_worker_t *w, const char *connector, int id)
+/* Stop the tasks @p match picks: signal all, then wait for all (one
+ * graceful deadline for the lot, as Apache's stopAndAwaitTasks). */
+static void kc_worker_stop_where(kc_worker_t *w, const char *connector, int id,
+                                 const bool *set, size_t nset)
 {
     struct timespec deadline;
     int64_t ms = w->conf.task_shutdown_graceful_timeout_ms;
@@ -188,7 +191,8 @@ void kc_worker_stop_matching(kc_worker_t *w, const char *connector, int id)
         kc_task_t *t = w->tasks[i];
 
         if ((connector == NULL || strcmp(t->connector, connector) == 0) &&
-            (id < 0 || t->id == id)) {
+            (set != NULL ? t->id >= 0 && (size_t)t->id < nset && set[t->id]
+                         : id < 0 || t->id == id)) {
             victims[n++] = t;
             task_signal_stop(t);
             w->tasks[i] = w->tasks[--w->ntasks];
@@ -201,6 +205,17 @@ void kc_worker_stop_matching(kc_worker_t *w, const char *connector, int id)
         task_join(victims[i], &deadline);
     }
     kc_free(victims);
+}
+
+void kc_worker_stop_matching(kc_worker_t *w, const char *connector, int id)
+{
+    kc_worker_stop_where(w, connector, id, NULL, 0);
+}
+
+void kc_worker_stop_task_set(kc_worker_t *w, const char *connector,
+                             const bool *set, size_t n)
+{
+    kc_worker_stop_where(w, connector, -1, set, n);
 }
 
 void kc_worker_stop_tasks(kc_worker_t *w, const char *connector)

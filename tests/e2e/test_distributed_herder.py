@@ -14,14 +14,19 @@ broker, each test with its own group and internal topics.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import signal
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
-from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker, consume_all,
+from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker,
+                             check_no_sanitizer_report, consume_all,
                              unique_name)
 
 VERIFIABLE_SOURCE = "org.apache.kafka.connect.tools.VerifiableSourceConnector"
@@ -76,9 +81,14 @@ def cluster(tmp_path):
         return ws
 
     yield make
+    rcs = {}
     for w in made:
         if w.running:
-            w.stop(signal.SIGTERM, timeout=30)
+            rcs[w.worker_id] = w.stop(signal.SIGTERM, timeout=60)
+    for w in made:
+        check_no_sanitizer_report(w)
+    # A worker stops its work, leaves the group and exits 0.
+    assert all(rc == 0 for rc in rcs.values()), rcs
 
 
 def _write(w, method, path, body=None, timeout=30.0):
@@ -135,6 +145,21 @@ def _statuses_agree(workers, name, tasks, state="RUNNING"):
                                % (name, state))
 
 
+def _signed_post(w, path, body, key):
+    sig = base64.b64encode(hmac.new(key, body, hashlib.sha256).digest())
+    req = urllib.request.Request(w.url + path, data=body, method="POST",
+                                 headers={
+                                     "Content-Type": "application/json",
+                                     "X-Connect-Authorization": sig.decode(),
+                                     "X-Connect-Request-Signature-Algorithm":
+                                         "HmacSHA256"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
 def _partitions(topic):
     out = subprocess.run(["kcat", "-b", DEFAULT_BOOTSTRAP, "-L", "-J", "-t",
                           topic], capture_output=True, text=True, timeout=30)
@@ -167,6 +192,22 @@ def test_distributed_worker_creates_internal_topics_and_runs_a_connector(
     assert st["connector"]["worker_id"] == w.worker_id
     got = consume_all(topic, expect=10)
     assert {int(r["key"]) for r in got} == {0, 1}
+
+    # The internal endpoint takes task configs signed with that key
+    # (HMAC-SHA256 of the body, as Apache's InternalRequestSignature), and
+    # refuses a wrong signature 403.
+    key = base64.b64decode(keys[-1]["key"])
+    tasks = [{"task.class": "org.apache.kafka.connect.tools."
+              "VerifiableSourceTask", "topic": topic, "id": "1",
+              "throughput": "20"}]
+    body = json.dumps(tasks).encode()
+    assert _signed_post(w, "/connectors/src/tasks", body,
+                        b"not the key")[0] == 403
+    status, out = _signed_post(w, "/connectors/src/tasks", body, key)
+    assert status == 204, out
+    w.wait_for(lambda: w.get("/connectors/src/tasks") == [
+        {"id": {"connector": "src", "task": 0}, "config": tasks[0]}], 30,
+        what="the posted task configs")
 
 
 def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(

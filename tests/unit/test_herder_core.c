@@ -472,6 +472,7 @@ typedef struct fake_herder {
     bool started;
     bool stopped;
     bool timeout_next; /* answer the next submit as a timeout */
+    bool runs_here;    /* gated_herder_vt: what this "worker" is assigned */
     bool *freed;
 } fake_herder_t;
 
@@ -523,6 +524,31 @@ static const kc_herder_vt_t fake_herder_vt = {
     .ready = fh_ready,
     .stop = fh_stop,
     .free = fh_free,
+};
+
+/* As a distributed herder: the assignment says what runs here. */
+static bool fh_runs(kc_herder_t *h, const char *name, int task)
+{
+    (void)name;
+    (void)task;
+    return ((fake_herder_t *)h)->runs_here;
+}
+
+static kc_target_state_t fh_target(kc_herder_t *h, const char *name)
+{
+    (void)h;
+    (void)name;
+    return KC_TARGET_STARTED;
+}
+
+static const kc_herder_vt_t gated_herder_vt = {
+    .submit = fh_submit,
+    .start = fh_start,
+    .ready = fh_ready,
+    .stop = fh_stop,
+    .free = fh_free,
+    .runs = fh_runs,
+    .target = fh_target,
 };
 
 /* ---- fixture ------------------------------------------------------- */
@@ -847,6 +873,48 @@ static void test_fake_config_store_backs_core(void **state)
     json_decref(config);
 }
 
+/*
+ * With vt->runs (distributed mode) the core keeps the config of a
+ * connector assigned elsewhere but neither starts it nor writes its
+ * status; kc_herder_core_sync starts it once it is assigned here and
+ * stops it when it is not any more.
+ */
+static void test_core_runs_only_what_vt_runs_assigns(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *out = NULL;
+    kc_error_t err;
+
+    h->vt = &gated_herder_vt;
+    f->fh->runs_here = false;
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, &out, &err),
+        KC_OK);
+    json_decref(out);
+    assert_null(strstr(fs_log(f->fs), "put c"));
+    assert_null(strstr(fs_log(f->fs), "replace c"));
+    assert_false(kc_herder_find(h, "c")->started);
+
+    f->fh->runs_here = true;
+    pthread_mutex_lock(&h->exec_lock);
+    kc_herder_core_sync(h, "c");
+    pthread_mutex_unlock(&h->exec_lock);
+    assert_true(kc_herder_find(h, "c")->started);
+    assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_OK);
+    assert_string_equal(connector_state(out), "RUNNING");
+    json_decref(out);
+
+    f->fh->runs_here = false;
+    pthread_mutex_lock(&h->exec_lock);
+    kc_herder_core_sync(h, "c");
+    pthread_mutex_unlock(&h->exec_lock);
+    assert_true(kc_herder_find(h, "c") != NULL);
+    assert_false(kc_herder_find(h, "c")->started);
+    json_decref(config);
+}
+
 /* Stopping the herder writes nothing (a topic store would lose tasks). */
 static void test_herder_destroy_writes_no_config(void **state)
 {
@@ -932,6 +1000,8 @@ int main(void)
             test_fake_offset_store_backs_offsets_views, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fake_config_store_backs_core,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_core_runs_only_what_vt_runs_assigns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_herder_destroy_writes_no_config,
                                         setup, teardown),
     };

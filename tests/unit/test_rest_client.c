@@ -109,13 +109,13 @@ static void test_client_names_a_refused_connection(void **state)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
 
     (void)state;
-    /* A port that was free a moment ago, now closed. */
+    /* A port bound but not listening refuses connections; held for the
+     * test, so no other process can take it meanwhile. */
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-    close(fd);
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/connectors",
              ntohs(sa.sin_port));
     c = kc_rest_client_new(NULL, 0, &err);
@@ -128,6 +128,7 @@ static void test_client_names_a_refused_connection(void **state)
     assert_null(r.body);
     kc_rest_reply_release(&r);
     kc_rest_client_destroy(c);
+    close(fd);
 }
 
 /* A peer that accepts the connection and never answers: KC_ERR_TIMEOUT. */

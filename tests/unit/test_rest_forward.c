@@ -340,13 +340,14 @@ static void test_forward_to_an_unreachable_leader_is_500(void **state)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-    close(fd);
+    /* Bound, not listening (held: nobody else takes the port): refused. */
     snprintf(f->leader, sizeof(f->leader), "http://127.0.0.1:%d/",
              ntohs(sa.sin_port));
     call(f, "DELETE", "/connectors/x/offsets", NULL, NULL);
     assert_int_equal(f->resp.status, 500);
     assert_non_null(
         strstr(resp_message(f), "IO Error trying to forward REST request: "));
+    close(fd);
 }
 
 /* Reads are answered locally (Apache's completeRequest): a GET whose
