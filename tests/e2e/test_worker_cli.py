@@ -6,17 +6,68 @@ a worker actually starts (test_connector_files_*).
 """
 
 import json
+import os
+import signal
 import subprocess
+import time
+import urllib.request
 
 import pytest
 
-from kconnect_worker import (KconnectWorker, find_binary, kconnect,  # noqa
-                             unique_name, write_properties)
+from kconnect_worker import (KconnectWorker, find_binary, free_port,  # noqa
+                             kconnect, unique_name, write_properties)
 
 
 def run(args, timeout=30):
     return subprocess.run([str(find_binary())] + args, capture_output=True,
                           text=True, timeout=timeout)
+
+
+def distributed_props(**extra):
+    """A valid distributed worker config on the test broker with its own
+    group, internal topics and REST port."""
+    tag = unique_name("cli")
+    props = {
+        "bootstrap.servers": os.environ.get("KC_BOOTSTRAP_SERVERS",
+                                            "127.0.0.1:9092"),
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "group.id": tag,
+        "config.storage.topic": tag + "-configs",
+        "offset.storage.topic": tag + "-offsets",
+        "status.storage.topic": tag + "-status",
+        "config.storage.replication.factor": "1",
+        "offset.storage.replication.factor": "1",
+        "status.storage.replication.factor": "1",
+        "listeners": "http://127.0.0.1:%d" % free_port(),
+    }
+    props.update(extra)
+    return props
+
+
+def start_then_stop(cmd, props):
+    """Runs @cmd until its REST listener answers GET /, then SIGTERM:
+    (exit code, stderr, the GET / body)."""
+    url = props["listeners"] + "/"
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    body = None
+    deadline = time.monotonic() + 90
+    while body is None and proc.poll() is None and \
+            time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                body = json.loads(r.read())
+        except OSError:
+            time.sleep(0.2)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return proc.returncode, err, body
 
 
 def test_version_and_help():
@@ -34,7 +85,7 @@ def test_no_arguments_is_a_usage_error():
     assert "Usage:" in out.stderr
 
 
-def test_distributed_checks_the_config_then_refuses_to_start(tmp_path):
+def test_distributed_checks_the_config_then_starts(tmp_path):
     worker = tmp_path / "worker.properties"
     write_properties(worker, {
         "bootstrap.servers": "127.0.0.1:9092",
@@ -59,22 +110,16 @@ def test_distributed_checks_the_config_then_refuses_to_start(tmp_path):
     assert "offset.storage.file.filename" not in out.stderr
     assert "not finished" not in out.stderr
 
-    write_properties(worker, {
-        "bootstrap.servers": "127.0.0.1:9092",
-        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-        "group.id": "connect-cluster",
-        "config.storage.topic": "connect-configs",
-        "offset.storage.topic": "connect-offsets",
-        "status.storage.topic": "connect-status",
-    })
+    # a valid config starts a worker, as `distributed` and as the
+    # connect-distributed name; SIGTERM stops it cleanly
     link = tmp_path / "connect-distributed"
     link.symlink_to(find_binary())
-    for cmd in ([str(find_binary()), "distributed", str(worker)],
-                [str(link), str(worker)]):
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
-        assert out.returncode == 2
-        assert "distributed mode is not finished" in out.stderr
+    for cmd in ([str(find_binary()), "distributed"], [str(link)]):
+        props = distributed_props()
+        write_properties(worker, props)
+        rc, err, body = start_then_stop(cmd + [str(worker)], props)
+        assert body is not None and "kafka_cluster_id" in body, err
+        assert rc == 0, err
 
 
 def test_distributed_config_loads_plugin_path_and_resolves_providers(
@@ -86,25 +131,26 @@ def test_distributed_config_loads_plugin_path_and_resolves_providers(
         pytest.fail("converter plugin not built: %s (build the tests)"
                     % plugins)
     secrets = tmp_path / "cluster.properties"
-    secrets.write_text("group = connect-from-a-file\n")
     worker = tmp_path / "worker.properties"
-    write_properties(worker, {
-        "bootstrap.servers": "127.0.0.1:9092",
+    props = distributed_props(**{
         "plugin.path": str(plugins),
         "config.providers": "file",
         "config.providers.file.class":
             "org.apache.kafka.common.config.provider.FileConfigProvider",
         "key.converter": "io.kconnect.test.RawBytesConverter",
         "value.converter": "io.kconnect.test.RawBytesConverter",
-        "group.id": "${file:%s:group}" % secrets,
-        "config.storage.topic": "connect-configs",
-        "offset.storage.topic": "connect-offsets",
-        "status.storage.topic": "connect-status",
     })
-    out = run(["distributed", str(worker)])
-    assert out.returncode == 2
-    assert "invalid worker config" not in out.stderr, out.stderr
-    assert "distributed mode is not finished" in out.stderr
+    group = props["group.id"]
+    secrets.write_text("group = %s\n" % group)
+    props["group.id"] = "${file:%s:group}" % secrets
+    write_properties(worker, props)
+    rc, err, body = start_then_stop(
+        [str(find_binary()), "distributed", str(worker)], props)
+    assert "invalid worker config" not in err, err
+    assert body is not None, err
+    assert rc == 0, err
+    # the group it joined is the provider's value, not the reference
+    assert "joining group %s" % group in err, err
 
     # a reference that does not resolve is refused, naming it
     write_properties(worker, {
