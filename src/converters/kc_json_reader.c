@@ -7,6 +7,7 @@
 
 #include "converters/kc_json_converter_int.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "converters/kc_json_parse.h"
@@ -20,6 +21,65 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
                             const kc_schema_t *schema, const kc_jnode_t *node,
                             kc_value_t *out, kc_jpath_t *path, kc_error_t *err);
 
+/*
+ * The parser has checked a number's syntax, so short literals need no
+ * libc call: up to 18 digits fit an int64, and a decimal (no exponent)
+ * whose digits fit 2^53 and whose fraction has at most 22 digits is one
+ * exactly rounded division of two exact doubles, which is what strtod
+ * returns (Clinger's fast path; x86-64 evaluates doubles in SSE).
+ */
+static bool kc_jr_fast_int(const kc_jnode_t *node, int64_t *v)
+{
+    const char *p = node->text;
+    bool neg = *p == '-';
+    uint64_t u = 0;
+
+    p += neg;
+    if (node->len - neg > 18) {
+        return false;
+    }
+    for (; *p != '\0'; p++) {
+        u = u * 10 + (uint64_t)(*p - '0');
+    }
+    *v = neg ? -(int64_t)u : (int64_t)u;
+    return true;
+}
+
+static bool kc_jr_fast_double(const kc_jnode_t *node, double *d)
+{
+    static const double pow10[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = node->text;
+    bool neg = *p == '-';
+    uint64_t u = 0;
+    int digits = 0;
+    int frac = -1;
+
+#if !defined(__x86_64__) || FLT_EVAL_METHOD != 0
+    return false;
+#endif
+    for (p += neg; *p != '\0'; p++) {
+        if (*p == '.') {
+            frac = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || ++digits > 19) {
+            return false;
+        }
+        u = u * 10 + (uint64_t)(*p - '0');
+        frac += frac >= 0;
+    }
+    if (u > (1ULL << 53) || frac > 22) {
+        return false;
+    }
+    *d = frac > 0 ? (double)u / pow10[frac] : (double)u;
+    if (neg) {
+        *d = -*d;
+    }
+    return true;
+}
+
 /* An integral value of a number node, or an error. */
 static kc_err_t kc_jr_integer(const kc_jnode_t *node, int64_t min, int64_t max,
                               const char *type_name, int64_t *result,
@@ -28,7 +88,9 @@ static kc_err_t kc_jr_integer(const kc_jnode_t *node, int64_t min, int64_t max,
     int64_t v = 0;
 
     errno = 0;
-    if (node->integral) {
+    if (node->integral && kc_jr_fast_int(node, &v)) {
+        /* short literal, taken without strtoll */
+    } else if (node->integral) {
         char *end;
         long long ll = strtoll(node->text, &end, 10);
 
@@ -70,8 +132,11 @@ static kc_err_t kc_jr_float(const kc_jnode_t *node, bool is_float,
                             double *result, kc_jpath_t *path, kc_error_t *err)
 {
     if (node->type == KC_JSON_NUMBER) {
-        *result = is_float ? (double)strtof(node->text, NULL)
-                           : strtod(node->text, NULL);
+        if (is_float) {
+            *result = (double)strtof(node->text, NULL);
+        } else if (!kc_jr_fast_double(node, result)) {
+            *result = strtod(node->text, NULL);
+        }
         /* Apache reads numbers as BigDecimal, which has no -0.0. */
         if (*result == 0) {
             *result = 0.0;
