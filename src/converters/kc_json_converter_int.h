@@ -41,6 +41,7 @@ typedef struct kc_json_conv {
     pthread_mutex_t lock;
     kc_jsc_out_t *out_cache;
     kc_jsc_in_t *in_cache;
+    size_t in_last; /* the in_cache slot last hit or filled */
 } kc_json_conv_t;
 
 /* ---- error paths ---------------------------------------------------- */

@@ -431,6 +431,27 @@ kc_err_t kc_json_parse(kc_arena_t *arena, const uint8_t *data, size_t len,
     return KC_OK;
 }
 
+kc_err_t kc_json_parse_at(kc_arena_t *arena, const uint8_t *data, size_t len,
+                          size_t off, int depth, kc_jnode_t **node, size_t *end,
+                          kc_error_t *err)
+{
+    kc_jparser_t ps = {.p = data + off,
+                       .start = data,
+                       .end = data + len,
+                       .arena = arena,
+                       .err = err,
+                       .depth = depth};
+    kc_jnode_t *n = kc_arena_calloc(arena, 1, sizeof(*n));
+    kc_err_t rc = kc_jparse_value(&ps, n);
+
+    if (rc != KC_OK) {
+        return rc;
+    }
+    *node = n;
+    *end = (size_t)(ps.p - data);
+    return KC_OK;
+}
+
 const kc_jnode_t *kc_json_get(const kc_jnode_t *obj, const char *key)
 {
     size_t klen = strlen(key);

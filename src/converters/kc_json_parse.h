@@ -54,6 +54,15 @@ struct kc_jnode {
 kc_err_t kc_json_parse(kc_arena_t *arena, const uint8_t *data, size_t len,
                        kc_jnode_t **root, kc_error_t *err);
 
+/**
+ * @brief Parse the one value starting at @p off of @p len bytes at @p data,
+ * as if nested @p depth containers deep; *end is the offset just after it.
+ * Leading whitespace is skipped, trailing data is left to the caller.
+ */
+kc_err_t kc_json_parse_at(kc_arena_t *arena, const uint8_t *data, size_t len,
+                          size_t off, int depth, kc_jnode_t **node, size_t *end,
+                          kc_error_t *err);
+
 /** @brief The member @p key of an object (the last, if repeated), or NULL. */
 const kc_jnode_t *kc_json_get(const kc_jnode_t *obj, const char *key);
 

@@ -7,6 +7,7 @@
 
 #include "converters/kc_json_converter_int.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "converters/kc_json_parse.h"
@@ -20,6 +21,65 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
                             const kc_schema_t *schema, const kc_jnode_t *node,
                             kc_value_t *out, kc_jpath_t *path, kc_error_t *err);
 
+/*
+ * The parser has checked a number's syntax, so short literals need no
+ * libc call: up to 18 digits fit an int64, and a decimal (no exponent)
+ * whose digits fit 2^53 and whose fraction has at most 22 digits is one
+ * exactly rounded division of two exact doubles, which is what strtod
+ * returns (Clinger's fast path; x86-64 evaluates doubles in SSE).
+ */
+static bool kc_jr_fast_int(const kc_jnode_t *node, int64_t *v)
+{
+    const char *p = node->text;
+    bool neg = *p == '-';
+    uint64_t u = 0;
+
+    p += neg;
+    if (node->len - neg > 18) {
+        return false;
+    }
+    for (; *p != '\0'; p++) {
+        u = u * 10 + (uint64_t)(*p - '0');
+    }
+    *v = neg ? -(int64_t)u : (int64_t)u;
+    return true;
+}
+
+static bool kc_jr_fast_double(const kc_jnode_t *node, double *d)
+{
+    static const double pow10[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = node->text;
+    bool neg = *p == '-';
+    uint64_t u = 0;
+    int digits = 0;
+    int frac = -1;
+
+#if !defined(__x86_64__) || FLT_EVAL_METHOD != 0
+    return false;
+#endif
+    for (p += neg; *p != '\0'; p++) {
+        if (*p == '.') {
+            frac = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || ++digits > 19) {
+            return false;
+        }
+        u = u * 10 + (uint64_t)(*p - '0');
+        frac += frac >= 0;
+    }
+    if (u > (1ULL << 53) || frac > 22) {
+        return false;
+    }
+    *d = frac > 0 ? (double)u / pow10[frac] : (double)u;
+    if (neg) {
+        *d = -*d;
+    }
+    return true;
+}
+
 /* An integral value of a number node, or an error. */
 static kc_err_t kc_jr_integer(const kc_jnode_t *node, int64_t min, int64_t max,
                               const char *type_name, int64_t *result,
@@ -28,7 +88,9 @@ static kc_err_t kc_jr_integer(const kc_jnode_t *node, int64_t min, int64_t max,
     int64_t v = 0;
 
     errno = 0;
-    if (node->integral) {
+    if (node->integral && kc_jr_fast_int(node, &v)) {
+        /* short literal, taken without strtoll */
+    } else if (node->integral) {
         char *end;
         long long ll = strtoll(node->text, &end, 10);
 
@@ -70,8 +132,11 @@ static kc_err_t kc_jr_float(const kc_jnode_t *node, bool is_float,
                             double *result, kc_jpath_t *path, kc_error_t *err)
 {
     if (node->type == KC_JSON_NUMBER) {
-        *result = is_float ? (double)strtof(node->text, NULL)
-                           : strtod(node->text, NULL);
+        if (is_float) {
+            *result = (double)strtof(node->text, NULL);
+        } else if (!kc_jr_fast_double(node, result)) {
+            *result = strtod(node->text, NULL);
+        }
         /* Apache reads numbers as BigDecimal, which has no -0.0. */
         if (*result == 0) {
             *result = 0.0;
@@ -456,12 +521,28 @@ static kc_err_t kc_jr_value(kc_json_conv_t *conv, kc_arena_t *arena,
                                    kc_json_type_name(node));
         }
         kc_value_set_struct(arena, out, schema);
+        /* Members written in the schema's field order, one each, map
+         * straight to the fields; any other shape is looked up by name. */
+        bool in_order = node->len == n;
+        const kc_jnode_t *c = node->child;
+
+        for (size_t i = 0; i < n && in_order; i++, c = c->next) {
+            const char *name = kc_schema_field_at(schema, i)->name;
+
+            in_order = strlen(name) == c->key_len &&
+                       memcmp(c->key, name, c->key_len) == 0;
+        }
+        c = node->child;
         for (size_t i = 0; i < n; i++) {
             const kc_field_t *f = kc_schema_field_at(schema, i);
             size_t saved = kc_jpath_push_name(path, f->name);
+            const kc_jnode_t *m = in_order ? c : kc_json_get(node, f->name);
 
-            rc = kc_jr_value(conv, arena, f->schema, kc_json_get(node, f->name),
-                             &out->u.st.fields[i], path, err);
+            if (in_order) {
+                c = c->next;
+            }
+            rc = kc_jr_value(conv, arena, f->schema, m, &out->u.st.fields[i],
+                             path, err);
             kc_jpath_pop(path, saved);
             if (rc != KC_OK) {
                 return rc;
@@ -675,6 +756,7 @@ static kc_err_t kc_jr_schema_cached(kc_json_conv_t *conv,
         if (e->schema != NULL && e->hash == h && e->len == node->src_len &&
             memcmp(e->text, node->src, e->len) == 0) {
             *out = kc_schema_ref(e->schema);
+            conv->in_last = h % conv->slots;
             pthread_mutex_unlock(&conv->lock);
             return KC_OK;
         }
@@ -691,9 +773,62 @@ static kc_err_t kc_jr_schema_cached(kc_json_conv_t *conv,
         e->text = text;
         e->len = node->src_len;
         e->schema = kc_schema_ref(*out);
+        conv->in_last = h % conv->slots;
         pthread_mutex_unlock(&conv->lock);
     }
     return rc;
+}
+
+/*
+ * Records of one topic mostly repeat the same schema text, and parsing
+ * it into nodes only to find it cached was most of the reader's work. A
+ * record written exactly as {"schema":<the last cached text>,"payload":
+ * <value>} has the same tree as the full parse would give, so only the
+ * payload is parsed. Anything else (whitespace, another order, bad JSON)
+ * returns false and takes the full path, which gives the errors.
+ */
+static bool kc_jr_fast(kc_json_conv_t *conv, const uint8_t *data, size_t len,
+                       kc_arena_t *arena, kc_schema_t **sch,
+                       const kc_jnode_t **payload)
+{
+    static const char head[] = "{\"schema\":";
+    static const char mid[] = ",\"payload\":";
+    const size_t hl = sizeof(head) - 1;
+    const size_t ml = sizeof(mid) - 1;
+    kc_schema_t *found = NULL;
+    kc_jnode_t *node;
+    size_t off = 0;
+    size_t end = 0;
+
+    if (conv->slots == 0 || len < hl + ml + 2 || data[len - 1] != '}' ||
+        memcmp(data, head, hl) != 0) {
+        return false;
+    }
+    pthread_mutex_lock(&conv->lock);
+    {
+        const kc_jsc_in_t *e = &conv->in_cache[conv->in_last];
+
+        if (e->schema != NULL && e->len <= len - hl - ml - 2 &&
+            memcmp(data + hl, e->text, e->len) == 0 &&
+            memcmp(data + hl + e->len, mid, ml) == 0) {
+            found = kc_schema_ref(e->schema);
+            off = hl + e->len + ml;
+        }
+    }
+    pthread_mutex_unlock(&conv->lock);
+    if (found == NULL) {
+        return false;
+    }
+    /* Depth 1: the payload sits inside the record's object. */
+    if (kc_json_parse_at(arena, data, len, off, 1, &node, &end, NULL) !=
+            KC_OK ||
+        end != len - 1) {
+        kc_schema_unref(found);
+        return false;
+    }
+    *sch = found;
+    *payload = node;
+    return true;
 }
 
 kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
@@ -712,6 +847,10 @@ kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
     kc_value_set_null(value);
     if (data == NULL) {
         return KC_OK;
+    }
+    if (conv->schemas_enable &&
+        kc_jr_fast(conv, data, len, arena, &sch, &payload)) {
+        goto convert;
     }
     rc = kc_json_parse(arena, data, len, &root, err);
     if (rc != KC_OK) {
@@ -746,6 +885,7 @@ kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
             goto fail;
         }
     }
+convert:
     rc = kc_jr_value(conv, arena, sch, payload, value, &path, err);
     if (rc != KC_OK) {
         kc_schema_unref(sch);

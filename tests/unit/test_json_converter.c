@@ -912,6 +912,128 @@ static void test_schema_cache_reuses_parsed_schema(void **state)
     kc_arena_destroy(arena);
 }
 
+/*
+ * A record that repeats the cached schema text skips parsing it; every
+ * such record, and every near miss that must take the full parse, reads
+ * as it does with the caches off (the path the golden tests pin).
+ */
+static void test_cached_schema_records_read_like_a_full_parse(void **state)
+{
+    static const char *const schema =
+        "{\"type\":\"struct\",\"optional\":false,\"fields\":["
+        "{\"type\":\"int64\",\"optional\":false,\"field\":\"id\"},"
+        "{\"type\":\"double\",\"optional\":true,\"field\":\"d\"},"
+        "{\"type\":\"string\",\"optional\":true,\"field\":\"s\"}]}";
+    static const char *const tails[] = {
+        ",\"payload\":{\"id\":1,\"d\":0.5,\"s\":\"x\"}}",
+        ",\"payload\":{\"s\":\"x\",\"id\":2}}",
+        ",\"payload\":{\"id\":3,\"d\":1.5,\"s\":\"x\",\"id\":4}}",
+        ",\"payload\":{\"id\":5,\"d\":2,\"x\":null}}",
+        ",\"payload\": {\"id\":6} }",
+        ",\"payload\":{\"id\":7}}\n",
+        ",\"payload\":{\"id\":8}}}",
+        ",\"payload\":{\"id\":9}",
+        ",\"payload\":{\"id\":\"10\"}}",
+        ",\"payload\":{\"id\":1e3}}",
+        ",\"payload\":{\"id\":99999999999999999999}}",
+        ",\"payload\":{\"id\":-123456789012345678,\"d\":-0.0}}",
+        ",\"payload\":{\"id\":11},\"payload\":{\"id\":12}}",
+        ",\"payload\":{\"id\":13},\"x\":1}",
+        ",\"payload\":[}",
+        ",\"payload\":null}",
+    };
+    void *cached = make_conv(NULL, NULL, NULL, NULL);
+    void *plain = make_conv("schemas.cache.size", "0", NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    char doc[1024];
+
+    (void)state;
+    for (size_t i = 0; i < KC_ARRAY_LEN(tails); i++) {
+        const kc_schema_t *s1;
+        const kc_schema_t *s2;
+        kc_value_t v1;
+        kc_value_t v2;
+        kc_error_t e1 = {0};
+        kc_error_t e2 = {0};
+        kc_err_t r1;
+        kc_err_t r2;
+
+        snprintf(doc, sizeof(doc), "{\"schema\":%s%s", schema, tails[i]);
+        /* Twice, so the second read finds the schema cached. */
+        read_json(cached, arena, doc, &s1, &v1, &e1);
+        r1 = read_json(cached, arena, doc, &s1, &v1, &e1);
+        r2 = read_json(plain, arena, doc, &s2, &v2, &e2);
+        assert_int_equal(r1, r2);
+        if (r1 != KC_OK) {
+            assert_string_equal(e1.msg, e2.msg);
+            continue;
+        }
+        assert_true(kc_value_equals(&v1, &v2));
+    }
+    kc_json_converter_plugin.destroy(cached);
+    kc_json_converter_plugin.destroy(plain);
+    kc_arena_destroy(arena);
+}
+
+/* Doubles and integers read without libc's parsers are libc's values. */
+static void test_number_literals_read_as_strtod_and_strtoll(void **state)
+{
+    static const char *const doubles[] = {"0.1",
+                                          "0.3",
+                                          "1234.56",
+                                          "0.8444218515250481",
+                                          "0.7579544029403025",
+                                          "9007199254740992",
+                                          "9007199254740993",
+                                          "0.12345678901234567",
+                                          "123456789.123456789",
+                                          "1.0000000000000000000001",
+                                          "-2.5",
+                                          "0.0000000000000000000001",
+                                          "0.00000000000000000000001",
+                                          "5e-324",
+                                          "1.7976931348623157e308",
+                                          "7",
+                                          "-0.0",
+                                          "00.5"};
+    static const char *const ints[] = {"0",
+                                       "-0",
+                                       "007",
+                                       "999999999999999999",
+                                       "-999999999999999999",
+                                       "9223372036854775807",
+                                       "-9223372036854775808"};
+    void *ctx = make_conv(NULL, NULL, NULL, NULL);
+    kc_arena_t *arena = kc_arena_new(0);
+    char doc[256];
+
+    (void)state;
+    for (size_t i = 0; i < KC_ARRAY_LEN(doubles); i++) {
+        const kc_schema_t *s;
+        kc_value_t v;
+        kc_error_t err;
+        double want = strtod(doubles[i], NULL) + 0.0;
+
+        snprintf(doc, sizeof(doc),
+                 "{\"schema\":{\"type\":\"double\"},\"payload\":%s}",
+                 doubles[i]);
+        assert_int_equal(read_json(ctx, arena, doc, &s, &v, &err), KC_OK);
+        assert_memory_equal(&v.u.f, &want, sizeof(want));
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(ints); i++) {
+        const kc_schema_t *s;
+        kc_value_t v;
+        kc_error_t err;
+
+        snprintf(doc, sizeof(doc),
+                 "{\"schema\":{\"type\":\"int64\"},\"payload\":%s}", ints[i]);
+        assert_int_equal(read_json(ctx, arena, doc, &s, &v, &err), KC_OK);
+        assert_int_equal(v.u.i, strtoll(ints[i], NULL, 10));
+    }
+    kc_json_converter_plugin.destroy(ctx);
+    kc_arena_destroy(arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -928,6 +1050,8 @@ int main(void)
         cmocka_unit_test(test_configure_rejects_bad_values),
         cmocka_unit_test(test_configure_errors_are_apaches),
         cmocka_unit_test(test_schema_cache_reuses_parsed_schema),
+        cmocka_unit_test(test_cached_schema_records_read_like_a_full_parse),
+        cmocka_unit_test(test_number_literals_read_as_strtod_and_strtoll),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
