@@ -37,6 +37,7 @@ struct kc_kafka_log {
     pthread_mutex_t read_lock;
     int32_t npart;
     int64_t *next; /* per partition: the offset after the last one read */
+    uint64_t reads_to_end; /* under read_lock; for tests and debug logs */
 };
 
 /* What a sent record carries to its delivery report. */
@@ -596,6 +597,16 @@ kc_err_t kc_kafka_log_write(kc_kafka_log_t *log, const char *const *keys,
     return rc;
 }
 
+uint64_t kc_kafka_log_reads_to_end(kc_kafka_log_t *log)
+{
+    uint64_t n;
+
+    pthread_mutex_lock(&log->read_lock);
+    n = log->reads_to_end;
+    pthread_mutex_unlock(&log->read_lock);
+    return n;
+}
+
 kc_err_t kc_kafka_log_flush(kc_kafka_log_t *log, int timeout_ms,
                             kc_error_t *err)
 {
@@ -696,6 +707,7 @@ kc_err_t kc_kafka_log_read_to_end(kc_kafka_log_t *log, int timeout_ms,
     kc_err_t rc = KC_OK;
 
     pthread_mutex_lock(&log->read_lock);
+    log->reads_to_end++;
     end = kc_calloc((size_t)(log->npart > 0 ? log->npart : 1), sizeof(*end));
     rc = kc_klog_end_offsets(log, end, deadline, err);
     /* A topic just created has no leaders for a moment ("Not leader for

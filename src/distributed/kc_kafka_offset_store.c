@@ -326,9 +326,11 @@ static kc_err_t kc_kafka_offset_flush(kc_offset_store_t *base, kc_error_t *err)
         }
         pthread_mutex_unlock(&st->lock);
         kc_error_prefix(err, "could not flush source offsets");
-    } else if (n > 0) {
-        rc = kc_kafka_log_read_to_end(st->log, st->timeout_ms, err);
     }
+    /* Done once the broker acknowledged the batch, as Apache's
+     * KafkaOffsetBackingStore.set: no read to the end here (a round trip
+     * per partition of a 25-partition topic on every task stop and commit).
+     * Our values stay local until a get/list reads them back. */
     pthread_mutex_unlock(&st->flush_lock);
     for (size_t i = 0; i < n; i++) {
         kc_free(keys[i]);
