@@ -115,6 +115,14 @@ static rd_kafka_conf_t *kc_klog_conf(const kc_kafka_log_conf_t *conf,
          * never reach the application. */
         rd_kafka_conf_set(rc, "enable.partition.eof", "true", errstr,
                           sizeof(errstr));
+        /* A read to the end waits for the fetch that brings the last
+         * records: with librdkafka's 500 ms long poll and backoff every
+         * offset get (a task start) cost 0.5-1 s, serialised by
+         * read_lock. */
+        rd_kafka_conf_set(rc, "fetch.wait.max.ms", "50", errstr,
+                          sizeof(errstr));
+        rd_kafka_conf_set(rc, "fetch.error.backoff.ms", "50", errstr,
+                          sizeof(errstr));
     }
     return rc;
 }
