@@ -192,7 +192,12 @@ def test_distributed_worker_creates_internal_topics_and_runs_a_connector(
     assert status == 201, body
     st = w.wait_for_connector("src", "RUNNING", tasks=2, timeout=60)
     assert st["connector"]["worker_id"] == w.worker_id
+    # Paused, so kcat -e reaches the end: tasks that now produce without
+    # the pauses of slow offset commits never leave it an EOF otherwise.
+    assert _write(w, "PUT", "/connectors/src/pause")[0] == 202
+    _statuses_agree([w], "src", 2, "PAUSED")
     got = consume_all(topic, expect=10)
+    assert _write(w, "PUT", "/connectors/src/resume")[0] == 202
     assert {int(r["key"]) for r in got} == {0, 1}
 
     # The internal endpoint takes task configs signed with that key
@@ -278,6 +283,9 @@ def test_kill9_of_a_worker_moves_its_tasks_and_no_record_is_lost(cluster):
 
     leader.wait_for(moved, 120, what="the victim's tasks elsewhere")
     time.sleep(3)
+    # Paused, so kcat -e reaches the end (see the first test).
+    assert _write(leader, "PUT", "/connectors/src/pause")[0] == 202
+    _statuses_agree(alive, "src", 3, "PAUSED")
     got = consume_all(topic, expect=50)
     seqnos = {}
     for r in got:
