@@ -37,6 +37,7 @@ struct kc_kafka_log {
     pthread_mutex_t read_lock;
     int32_t npart;
     int64_t *next; /* per partition: the offset after the last one read */
+    uint64_t reads_to_end; /* under read_lock; for tests and debug logs */
 };
 
 /* What a sent record carries to its delivery report. */
@@ -113,6 +114,14 @@ static rd_kafka_conf_t *kc_klog_conf(const kc_kafka_log_conf_t *conf,
         /* EOF events carry the position past control records, which
          * never reach the application. */
         rd_kafka_conf_set(rc, "enable.partition.eof", "true", errstr,
+                          sizeof(errstr));
+        /* A read to the end waits for the fetch that brings the last
+         * records: with librdkafka's 500 ms long poll and backoff every
+         * offset get (a task start) cost 0.5-1 s, serialised by
+         * read_lock. */
+        rd_kafka_conf_set(rc, "fetch.wait.max.ms", "50", errstr,
+                          sizeof(errstr));
+        rd_kafka_conf_set(rc, "fetch.error.backoff.ms", "50", errstr,
                           sizeof(errstr));
     }
     return rc;
@@ -596,6 +605,16 @@ kc_err_t kc_kafka_log_write(kc_kafka_log_t *log, const char *const *keys,
     return rc;
 }
 
+uint64_t kc_kafka_log_reads_to_end(kc_kafka_log_t *log)
+{
+    uint64_t n;
+
+    pthread_mutex_lock(&log->read_lock);
+    n = log->reads_to_end;
+    pthread_mutex_unlock(&log->read_lock);
+    return n;
+}
+
 kc_err_t kc_kafka_log_flush(kc_kafka_log_t *log, int timeout_ms,
                             kc_error_t *err)
 {
@@ -696,6 +715,7 @@ kc_err_t kc_kafka_log_read_to_end(kc_kafka_log_t *log, int timeout_ms,
     kc_err_t rc = KC_OK;
 
     pthread_mutex_lock(&log->read_lock);
+    log->reads_to_end++;
     end = kc_calloc((size_t)(log->npart > 0 ? log->npart : 1), sizeof(*end));
     rc = kc_klog_end_offsets(log, end, deadline, err);
     /* A topic just created has no leaders for a moment ("Not leader for

@@ -122,6 +122,11 @@ kc_err_t kc_kafka_log_read_to_end(kc_kafka_log_t *log, int timeout_ms,
  */
 void kc_kafka_log_serve(kc_kafka_log_t *log);
 
+/** @returns how many times kc_kafka_log_read_to_end ran on @p log (a
+ * read to the end costs a round trip per partition, so callers on a hot
+ * path are checked not to do it). */
+uint64_t kc_kafka_log_reads_to_end(kc_kafka_log_t *log);
+
 /**
  * @brief Write the 8-byte value 1 to eventfd @p fd whenever a record or
  * a delivery report arrives on an empty queue (see kc_opq.h). The

@@ -149,7 +149,8 @@ static const struct {
      (const char *const[]){"org.apache.kafka.connect.runtime.AbstractHerder",
                            "org.apache.kafka.connect.runtime.standalone",
                            "org.apache.kafka.connect.runtime.distributed",
-                           NULL}},
+                           /* the distributed herder's Kafka stores */
+                           "org.apache.kafka.connect.storage", NULL}},
     {"rest",
      (const char *const[]){"org.apache.kafka.connect.runtime.rest", NULL}},
     {"runner",

@@ -46,13 +46,11 @@ class DistributedWorker(KconnectWorker):
             "offset.storage.replication.factor": "1",
             "status.storage.replication.factor": "1",
             "offset.flush.interval.ms": "1000",
-            "session.timeout.ms": "20000",
+            # Apache's default; task.shutdown.graceful.timeout.ms too
+            # (5 s): a task stop no longer reads the offsets topic.
+            "session.timeout.ms": "10000",
             "heartbeat.interval.ms": "1000",
             "scheduled.rebalance.max.delay.ms": "4000",
-            # A source task's stop flushes its offsets to the offsets
-            # topic and reads it back (seconds under ASan): more than the
-            # 5 s default would leave the task behind at exit.
-            "task.shutdown.graceful.timeout.ms": "30000",
             # VerifiableSource: key the task id, value the seqno.
             "key.converter": "org.apache.kafka.connect.storage."
                              "StringConverter",
@@ -194,7 +192,12 @@ def test_distributed_worker_creates_internal_topics_and_runs_a_connector(
     assert status == 201, body
     st = w.wait_for_connector("src", "RUNNING", tasks=2, timeout=60)
     assert st["connector"]["worker_id"] == w.worker_id
+    # Paused, so kcat -e reaches the end: tasks that now produce without
+    # the pauses of slow offset commits never leave it an EOF otherwise.
+    assert _write(w, "PUT", "/connectors/src/pause")[0] == 202
+    _statuses_agree([w], "src", 2, "PAUSED")
     got = consume_all(topic, expect=10)
+    assert _write(w, "PUT", "/connectors/src/resume")[0] == 202
     assert {int(r["key"]) for r in got} == {0, 1}
 
     # The internal endpoint takes task configs signed with that key
@@ -280,6 +283,9 @@ def test_kill9_of_a_worker_moves_its_tasks_and_no_record_is_lost(cluster):
 
     leader.wait_for(moved, 120, what="the victim's tasks elsewhere")
     time.sleep(3)
+    # Paused, so kcat -e reaches the end (see the first test).
+    assert _write(leader, "PUT", "/connectors/src/pause")[0] == 202
+    _statuses_agree(alive, "src", 3, "PAUSED")
     got = consume_all(topic, expect=50)
     seqnos = {}
     for r in got:
@@ -291,3 +297,31 @@ def test_kill9_of_a_worker_moves_its_tasks_and_no_record_is_lost(cluster):
         assert not missing, "task %d lost seqnos %s" % (task,
                                                          sorted(missing)[:10])
     del alive
+
+
+def test_restarting_many_tasks_keeps_the_group_membership(cluster):
+    # Apache's session.timeout.ms floor-ish 6 s and its 5 s task shutdown
+    # timeout: restarting 8 source tasks (each stop commits its offsets
+    # to the offsets topic) must not take the herder thread away from
+    # its heartbeats long enough for the coordinator to expire the worker.
+    (w,) = cluster(1, {"session.timeout.ms": "6000",
+                       "task.shutdown.graceful.timeout.ms": "5000"})
+    _leader([w])
+    topic = unique_name("kc-dh-out")
+    assert _put(w, "src", _source(topic, 8, throughput=200))[0] == 201
+    w.wait_for_connector("src", "RUNNING", tasks=8, timeout=60)
+    joins = w.log().count("(Re-)joining group")
+    for _ in range(3):
+        status, plan = _write(w, "POST",
+                              "/connectors/src/restart?includeTasks=true")
+        assert status == 202, plan
+        w.wait_for_connector("src", "RUNNING", tasks=8, timeout=60)
+    # Past one session timeout: an expired member would have been told to
+    # rejoin by its next heartbeat.
+    time.sleep(8)
+    assert w.request("GET", "/connectors/src/status")[0] == 200
+    log = w.log()
+    assert log.count("(Re-)joining group") == joins, log[-4000:]
+    # Each task stopped within its 5 s (every start and stop used to wait
+    # for 0.5-1 s reads of the offsets topic, one after another).
+    assert "Graceful stop of task" not in log

@@ -549,6 +549,43 @@ static kc_offset_store_t *offsets_open(const char *topic)
     return os;
 }
 
+/* Apache's KafkaOffsetBackingStore.set completes on the producer's
+ * acknowledgement; reading the topic to the end after every flush made a
+ * distributed task stop take seconds. */
+static void offset_store_flush_does_not_read_the_topic_to_the_end(void **state)
+{
+    char *topic = new_topic("offsets-flush", 25);
+    kc_offset_store_t *a = offsets_open(topic);
+    kc_offset_store_t *b;
+    json_t *part = json_pack("{ss}", "filename", "/tmp/in.txt");
+    json_t *off = json_pack("{sI}", "position", (json_int_t)42);
+    json_t *got = NULL;
+    kc_error_t err;
+    uint64_t reads;
+
+    (void)state;
+    assert_int_equal(kc_offset_store_put(a, "file-src", part, off, &err),
+                     KC_OK);
+    reads = kc_kafka_log_reads_to_end(kc_kafka_offset_store_log(a));
+    assert_int_equal(kc_offset_store_flush(a, &err), KC_OK);
+    assert_int_equal(kc_kafka_log_reads_to_end(kc_kafka_offset_store_log(a)),
+                     reads);
+    /* The write itself is complete: a second worker reads it. */
+    b = offsets_open(topic);
+    assert_int_equal(kc_offset_store_get(b, "file-src", part, &got), KC_OK);
+    assert_int_equal(json_integer_value(json_object_get(got, "position")), 42);
+    json_decref(got);
+    /* And the writer still answers with what it wrote. */
+    assert_int_equal(kc_offset_store_get(a, "file-src", part, &got), KC_OK);
+    assert_int_equal(json_integer_value(json_object_get(got, "position")), 42);
+    json_decref(got);
+    json_decref(part);
+    json_decref(off);
+    kc_offset_store_destroy(b);
+    kc_offset_store_destroy(a);
+    kc_free(topic);
+}
+
 static void
 offset_store_writes_apache_keys_and_a_second_worker_resumes(void **state)
 {
@@ -663,6 +700,7 @@ int main(void)
             status_store_writes_apache_records_and_keeps_the_newer_generation),
         cmocka_unit_test(
             offset_store_writes_apache_keys_and_a_second_worker_resumes),
+        cmocka_unit_test(offset_store_flush_does_not_read_the_topic_to_the_end),
         cmocka_unit_test(log_record_wakes_the_op_queue_and_serve_hands_it_over),
     };
 
