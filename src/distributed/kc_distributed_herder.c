@@ -209,6 +209,14 @@ static kc_err_t kc_dh_config_snapshot(void *opaque, bool refresh,
     return KC_OK;
 }
 
+/* kc_worker_stop_unkept's filter: what the assignment still holds. */
+static bool kc_dh_keeps(void *opaque, const char *connector, int task)
+{
+    kc_dist_herder_t *dh = opaque;
+
+    return kc_dh_runs(&dh->base, connector, task);
+}
+
 static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
                              bool lost)
 {
@@ -243,6 +251,12 @@ static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
                 "Stopping %zu connectors and %zu tasks that were revoked%s",
                 work->n_connectors, work->n_tasks,
                 lost ? " (the coordinator is out of reach)" : "");
+    /* All revoked tasks at once (the sync below would stop them one
+     * connector at a time, each with its own graceful timeout): the old
+     * owner must be done before it rejoins and a new owner starts them. */
+    pthread_mutex_lock(&dh->base.exec_lock);
+    kc_worker_stop_unkept(dh->base.w, kc_dh_keeps, dh);
+    pthread_mutex_unlock(&dh->base.exec_lock);
     kc_dh_sync_all(dh);
 }
 
