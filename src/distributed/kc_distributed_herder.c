@@ -554,6 +554,12 @@ static void *kc_dh_main(void *arg)
      * worker starts it while it still runs here. */
     kc_dh_clear_assignment(dh);
     dh->assigned = false;
+    /* Every task at once, as on a revocation: within one graceful
+     * timeout, before the session can lapse and the group hands them to
+     * another worker while this one still runs them. */
+    pthread_mutex_lock(&dh->base.exec_lock);
+    kc_worker_stop_unkept(dh->base.w, kc_dh_keeps, dh);
+    pthread_mutex_unlock(&dh->base.exec_lock);
     kc_dh_sync_all(dh);
     kc_group_member_stop(dh->member);
     kc_opq_close(dh->ops);
