@@ -209,6 +209,14 @@ static kc_err_t kc_dh_config_snapshot(void *opaque, bool refresh,
     return KC_OK;
 }
 
+/* kc_worker_stop_unkept's filter: what the assignment still holds. */
+static bool kc_dh_keeps(void *opaque, const char *connector, int task)
+{
+    kc_dist_herder_t *dh = opaque;
+
+    return kc_dh_runs(&dh->base, connector, task);
+}
+
 static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
                              bool lost)
 {
@@ -243,6 +251,12 @@ static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
                 "Stopping %zu connectors and %zu tasks that were revoked%s",
                 work->n_connectors, work->n_tasks,
                 lost ? " (the coordinator is out of reach)" : "");
+    /* All revoked tasks at once (the sync below would stop them one
+     * connector at a time, each with its own graceful timeout): the old
+     * owner must be done before it rejoins and a new owner starts them. */
+    pthread_mutex_lock(&dh->base.exec_lock);
+    kc_worker_stop_unkept(dh->base.w, kc_dh_keeps, dh);
+    pthread_mutex_unlock(&dh->base.exec_lock);
     kc_dh_sync_all(dh);
 }
 
@@ -540,6 +554,12 @@ static void *kc_dh_main(void *arg)
      * worker starts it while it still runs here. */
     kc_dh_clear_assignment(dh);
     dh->assigned = false;
+    /* Every task at once, as on a revocation: within one graceful
+     * timeout, before the session can lapse and the group hands them to
+     * another worker while this one still runs them. */
+    pthread_mutex_lock(&dh->base.exec_lock);
+    kc_worker_stop_unkept(dh->base.w, kc_dh_keeps, dh);
+    pthread_mutex_unlock(&dh->base.exec_lock);
     kc_dh_sync_all(dh);
     kc_group_member_stop(dh->member);
     kc_opq_close(dh->ops);

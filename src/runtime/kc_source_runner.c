@@ -347,6 +347,13 @@ static bool commit_offsets_now(source_runner_t *sr, bool wait)
     size_t kept = 0;
     kc_error_t err;
 
+    if (atomic_load(&task->abandoned)) {
+        kc_log_debug(LOGGER,
+                     "%s skipping the offset commit: the task was "
+                     "abandoned",
+                     task->logname);
+        return false;
+    }
     /* Records sent to the dead letter queue must land before we move on. */
     if (!kc_error_handler_flush(sr->core.eh, (int)sr->flush_timeout)) {
         kc_log_error(LOGGER, "the dead letter queue did not acknowledge its "

@@ -60,7 +60,10 @@ struct kc_task {
 
     pthread_t thread;
     bool started;
-    bool abandoned; /* did not stop in time: never freed */
+    /* Did not stop in time: never freed; as Apache's cancelled task it
+     * then writes no status and commits no offsets (another worker may
+     * run it already). */
+    atomic_bool abandoned;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     kc_target_state_t target;

@@ -237,7 +237,7 @@ void kc_task_runner_run(kc_task_t *task, const kc_task_runner_ops_t *ops)
     if (ops->finish != NULL) {
         ops->finish(self);
     }
-    if (r->failure != NULL) {
+    if (r->failure != NULL && !atomic_load(&task->abandoned)) {
         char *why = kc_task_scrub(task, r->failure);
 
         kc_log_error(logger,
@@ -247,7 +247,10 @@ void kc_task_runner_run(kc_task_t *task, const kc_task_runner_ops_t *ops)
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_FAILED, why);
         kc_free(why);
-    } else {
+    } else if (r->failure == NULL && !atomic_load(&task->abandoned)) {
+        /* An abandoned task may run on another worker by now (as Apache's
+         * cancelled task, it reports nothing): its UNASSIGNED or FAILED
+         * would hide the new owner's RUNNING. */
         kc_worker_report(task->worker, task->connector, task->id,
                          KC_STATE_UNASSIGNED, NULL);
     }

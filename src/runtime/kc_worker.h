@@ -251,6 +251,14 @@ void kc_worker_stop_tasks(kc_worker_t *w, const char *connector);
  */
 void kc_worker_stop_task_set(kc_worker_t *w, const char *connector,
                              const bool *set, size_t n);
+/**
+ * @brief Stop together (one graceful deadline) every task for which
+ * @p keep returns false: a revocation's share of the running tasks.
+ */
+void kc_worker_stop_unkept(kc_worker_t *w,
+                           bool (*keep)(void *opaque, const char *connector,
+                                        int task),
+                           void *opaque);
 /** @brief Stop one task (for a task restart). */
 void kc_worker_stop_task(kc_worker_t *w, const char *connector, int task);
 /** @brief Pause or resume the running tasks and connector of @p connector. */

@@ -169,7 +169,7 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
                  "Graceful stop of task %s failed: it did not stop within "
                  "task.shutdown.graceful.timeout.ms",
                  t->logname);
-    t->abandoned = true;
+    atomic_store(&t->abandoned, true);
     /* Out of the scrape; the thread may still record into it. */
     kc_metrics_task_remove(t->worker->metrics, t->metrics, false);
     t->worker->abandoned++;
@@ -193,6 +193,37 @@ static void kc_worker_stop_where(kc_worker_t *w, const char *connector, int id,
         if ((connector == NULL || strcmp(t->connector, connector) == 0) &&
             (set != NULL ? t->id >= 0 && (size_t)t->id < nset && set[t->id]
                          : id < 0 || t->id == id)) {
+            victims[n++] = t;
+            task_signal_stop(t);
+            w->tasks[i] = w->tasks[--w->ntasks];
+        } else {
+            i++;
+        }
+    }
+    deadline = kc_clock_deadline_ts(ms);
+    for (size_t i = 0; i < n; i++) {
+        task_join(victims[i], &deadline);
+    }
+    kc_free(victims);
+}
+
+void kc_worker_stop_unkept(kc_worker_t *w,
+                           bool (*keep)(void *opaque, const char *connector,
+                                        int task),
+                           void *opaque)
+{
+    struct timespec deadline;
+    int64_t ms = w->conf.task_shutdown_graceful_timeout_ms;
+    kc_task_t **victims = kc_calloc(w->ntasks + 1, sizeof(*victims));
+    size_t n = 0;
+
+    /* Every task signalled before any is waited for: a revocation is
+     * done within one graceful timeout, not one per task or connector,
+     * so the worker rejoins before a new owner may start them. */
+    for (size_t i = 0; i < w->ntasks;) {
+        kc_task_t *t = w->tasks[i];
+
+        if (!keep(opaque, t->connector, t->id)) {
             victims[n++] = t;
             task_signal_stop(t);
             w->tasks[i] = w->tasks[--w->ntasks];
