@@ -160,6 +160,12 @@ static void kc_dh_sync_all(kc_dist_herder_t *dh)
 
         kc_herder_core_sync(h, names[i]);
         k->ntasks = kc_dh_store_ntasks(dh, names[i]);
+        if (dh->leader) {
+            /* Apache's updateDeletedTaskStatus: the tasks a reconfigure
+             * or a stop removed leave every worker's status view. */
+            kc_kafka_status_store_delete_tasks_from(h->status, names[i],
+                                                    k->ntasks);
+        }
         kc_free(names[i]);
     }
     pthread_mutex_unlock(&h->exec_lock);

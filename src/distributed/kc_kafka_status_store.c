@@ -23,6 +23,14 @@ typedef struct kc_kss_entry {
     int pending; /* our writes not read back yet */
 } kc_kss_entry_t;
 
+/* A connector the view tracks, with the plugin versions its status
+ * records carry (Apache 4.1's optional "version" field). */
+typedef struct kc_kss_tracked {
+    char *name;
+    char *connector_version;
+    char *task_version;
+} kc_kss_tracked_t;
+
 typedef struct kc_kss_topic {
     char *connector;
     char *topic;
@@ -39,24 +47,42 @@ typedef struct kc_kafka_status_store {
     size_t nentries;
     kc_kss_topic_t *topics;
     size_t ntopics;
-    char **tracked; /* connectors the view tracks */
+    kc_kss_tracked_t *tracked; /* connectors the view tracks */
     size_t ntracked;
 } kc_kafka_status_store_t;
+
+/* The tracked entry of @p name, or NULL. Caller holds the lock. */
+static kc_kss_tracked_t *kc_kss_find_tracked(kc_kafka_status_store_t *st,
+                                             const char *name)
+{
+    for (size_t i = 0; i < st->ntracked; i++) {
+        if (strcmp(st->tracked[i].name, name) == 0) {
+            return &st->tracked[i];
+        }
+    }
+    return NULL;
+}
+
+static void kc_kss_tracked_free(kc_kss_tracked_t *t)
+{
+    kc_free(t->name);
+    kc_free(t->connector_version);
+    kc_free(t->task_version);
+}
 
 /* Whether the view tracks @p name; @p add: it does now. Caller holds the
  * lock. */
 static bool kc_kss_tracked(kc_kafka_status_store_t *st, const char *name,
                            bool add)
 {
-    for (size_t i = 0; i < st->ntracked; i++) {
-        if (strcmp(st->tracked[i], name) == 0) {
-            return true;
-        }
+    if (kc_kss_find_tracked(st, name) != NULL) {
+        return true;
     }
     if (add) {
         st->tracked =
             kc_realloc(st->tracked, (st->ntracked + 1) * sizeof(*st->tracked));
-        st->tracked[st->ntracked++] = kc_strdup(name);
+        memset(&st->tracked[st->ntracked], 0, sizeof(*st->tracked));
+        st->tracked[st->ntracked++].name = kc_strdup(name);
     }
     return false;
 }
@@ -64,13 +90,25 @@ static bool kc_kss_tracked(kc_kafka_status_store_t *st, const char *name,
 /* Caller holds the lock. */
 static void kc_kss_untrack(kc_kafka_status_store_t *st, const char *name)
 {
-    for (size_t i = 0; i < st->ntracked; i++) {
-        if (strcmp(st->tracked[i], name) == 0) {
-            kc_free(st->tracked[i]);
-            st->tracked[i] = st->tracked[--st->ntracked];
-            return;
-        }
+    kc_kss_tracked_t *t = kc_kss_find_tracked(st, name);
+
+    if (t != NULL) {
+        kc_kss_tracked_free(t);
+        *t = st->tracked[--st->ntracked];
     }
+}
+
+/* The plugin version a status record of @p name's connector (@p task < 0)
+ * or task carries, or NULL. Caller holds the lock. */
+static const char *kc_kss_version(kc_kafka_status_store_t *st, const char *name,
+                                  int task)
+{
+    const kc_kss_tracked_t *t = kc_kss_find_tracked(st, name);
+
+    if (t == NULL) {
+        return NULL;
+    }
+    return task < 0 ? t->connector_version : t->task_version;
 }
 
 static char *kc_kss_key(const char *name, int task)
@@ -128,7 +166,7 @@ static void kc_kss_sent(void *opaque, const kc_error_t *err)
 /* Produce one status record; the entry is updated by the caller. */
 static void kc_kss_send(kc_kafka_status_store_t *st, const char *key,
                         kc_state_t state, const char *worker_id,
-                        const char *trace, int generation)
+                        const char *trace, int generation, const char *version)
 {
     char *value = NULL;
     kc_error_t err;
@@ -143,6 +181,9 @@ static void kc_kss_send(kc_kafka_status_store_t *st, const char *key,
                             trace != NULL ? json_string(trace) : json_null());
         json_object_set_new(o, "worker_id", json_string(worker_id));
         json_object_set_new(o, "generation", json_integer(generation));
+        /* Apache 4.1 workers show this as the status' "version". */
+        json_object_set_new(
+            o, "version", version != NULL ? json_string(version) : json_null());
         tmp = json_dumps(o, JSON_COMPACT);
         value = kc_strdup(tmp);
         free(tmp); /* allocated by jansson */
@@ -199,7 +240,7 @@ static void kc_kafka_status_destroy(kc_status_store_t *base)
     }
     kc_free(st->topics);
     for (size_t i = 0; i < st->ntracked; i++) {
-        kc_free(st->tracked[i]);
+        kc_kss_tracked_free(&st->tracked[i]);
     }
     kc_free(st->tracked);
     pthread_mutex_destroy(&st->lock);
@@ -212,9 +253,16 @@ static void kc_kafka_status_track(kc_status_store_t *base, const char *name,
                                   const char *task_version)
 {
     kc_kafka_status_store_t *st = (kc_kafka_status_store_t *)base;
+    kc_kss_tracked_t *t;
 
     pthread_mutex_lock(&st->lock);
     kc_kss_tracked(st, name, true);
+    t = kc_kss_find_tracked(st, name);
+    kc_free(t->connector_version);
+    kc_free(t->task_version);
+    t->connector_version =
+        connector_version != NULL ? kc_strdup(connector_version) : NULL;
+    t->task_version = task_version != NULL ? kc_strdup(task_version) : NULL;
     kc_status_store_track(st->view, name, type, connector_version,
                           task_version);
     pthread_mutex_unlock(&st->lock);
@@ -245,7 +293,7 @@ static void kc_kafka_status_forget(kc_status_store_t *base, const char *name)
             e->worker_id = NULL;
             e->pending++;
             kc_kss_send(st, e->key, KC_STATE_DESTROYED, NULL, NULL,
-                        st->generation);
+                        st->generation, NULL);
         }
     }
     kc_kss_untrack(st, name);
@@ -258,9 +306,13 @@ static void kc_kafka_status_forget(kc_status_store_t *base, const char *name)
 static void kc_kafka_status_forget_tasks(kc_status_store_t *base,
                                          const char *name, int task)
 {
-    kc_kafka_status_store_t *st = (kc_kafka_status_store_t *)base;
-
-    kc_status_store_forget_tasks(st->view, name, task);
+    /* The view mirrors the status topic, as Apache's cache does: the
+     * herder drops tasks when it reconfigures or restarts, but other
+     * workers' statuses of them stay until the leader tombstones them
+     * (kc_kafka_status_store_delete_tasks_from). */
+    (void)base;
+    (void)name;
+    (void)task;
 }
 
 static void kc_kafka_status_put(kc_status_store_t *base, const char *name,
@@ -276,7 +328,8 @@ static void kc_kafka_status_put(kc_status_store_t *base, const char *name,
     pthread_mutex_lock(&st->lock);
     if (kc_kss_claim(st, key, state, worker_id)) {
         kc_status_store_put(st->view, name, task, state, worker_id, trace);
-        kc_kss_send(st, key, state, worker_id, trace, st->generation);
+        kc_kss_send(st, key, state, worker_id, trace, st->generation,
+                    kc_kss_version(st, name, task));
     }
     pthread_mutex_unlock(&st->lock);
     kc_free(key);
@@ -300,7 +353,8 @@ static bool kc_kafka_status_replace(kc_status_store_t *base, const char *name,
          kc_kss_can_write_safely(e, worker_id, st->generation)) &&
         kc_status_store_replace(st->view, name, task, from, to, worker_id)) {
         kc_kss_claim(st, key, to, worker_id);
-        kc_kss_send(st, key, to, worker_id, NULL, st->generation);
+        kc_kss_send(st, key, to, worker_id, NULL, st->generation,
+                    kc_kss_version(st, name, task));
         done = true;
     }
     pthread_mutex_unlock(&st->lock);
@@ -568,6 +622,42 @@ bool kc_kafka_status_store_owner(kc_status_store_t *base, const char *name,
     pthread_mutex_unlock(&st->lock);
     kc_free(key);
     return found;
+}
+
+size_t kc_kafka_status_store_delete_tasks_from(kc_status_store_t *base,
+                                               const char *name, size_t ntasks)
+{
+    kc_kafka_status_store_t *st = (kc_kafka_status_store_t *)base;
+    char *prefix = kc_asprintf("status-task-%s-", name);
+    size_t n = 0;
+
+    pthread_mutex_lock(&st->lock);
+    for (size_t i = 0; i < st->nentries; i++) {
+        kc_kss_entry_t *e = &st->entries[i];
+        const char *rest =
+            kc_str_starts_with(e->key, prefix) ? e->key + strlen(prefix) : NULL;
+        char *end = NULL;
+        unsigned long task;
+
+        if (e->worker_id == NULL || rest == NULL || *rest == '\0' ||
+            strspn(rest, "0123456789") != strlen(rest)) {
+            continue;
+        }
+        task = strtoul(rest, &end, 10);
+        if (task < ntasks) {
+            continue;
+        }
+        kc_free(e->worker_id);
+        e->worker_id = NULL;
+        e->pending++;
+        kc_kss_send(st, e->key, KC_STATE_DESTROYED, NULL, NULL, st->generation,
+                    NULL);
+        kc_status_store_forget_tasks(st->view, name, (int)task);
+        n++;
+    }
+    pthread_mutex_unlock(&st->lock);
+    kc_free(prefix);
+    return n;
 }
 
 kc_err_t kc_kafka_status_store_put_topic(kc_status_store_t *base,

@@ -67,6 +67,15 @@ bool kc_kafka_status_store_owner(kc_status_store_t *st, const char *name,
                                  int task, char **worker_id, int *generation);
 
 /**
+ * @brief Tombstone the statuses of @p name's tasks numbered @p ntasks and
+ * up (the leader's part, as Apache's updateDeletedTaskStatus: every
+ * worker's view keeps a task's status until its tombstone is read).
+ * @returns how many were tombstoned.
+ */
+size_t kc_kafka_status_store_delete_tasks_from(kc_status_store_t *st,
+                                               const char *name, size_t ntasks);
+
+/**
  * @brief Record that @p connector's @p task used @p topic (KIP-558),
  * unless that is known already.
  */

@@ -446,21 +446,30 @@ status_store_writes_apache_records_and_keeps_the_newer_generation(void **state)
 
     (void)state;
     kc_kafka_status_store_set_generation(a, 3);
-    kc_status_store_track(a, "fs-1", "source", NULL, NULL);
+    /* Apache 4.1 writes the connector's and the task's plugin version
+     * last ("version", optional); its workers show it in their status. */
+    kc_status_store_track(a, "fs-1", "source", "4.1.1-c", "4.1.1-t");
     kc_status_store_put(a, "fs-1", -1, KC_STATE_RUNNING, "10.0.0.1:8083", NULL);
     kc_status_store_put(a, "fs-1", 0, KC_STATE_FAILED, "10.0.0.1:8083",
                         "java.lang.Exception: boom");
+    kc_status_store_track(a, "nov", "sink", NULL, NULL);
+    kc_status_store_put(a, "nov", 1, KC_STATE_RUNNING, "10.0.0.1:8083", NULL);
     status_sync(a);
 
     raw = raw_open(topic, 5);
     raw_read(raw);
     assert_string_equal(raw_last(raw, "status-connector-fs-1"),
                         "{\"state\":\"RUNNING\",\"trace\":null,"
-                        "\"worker_id\":\"10.0.0.1:8083\",\"generation\":3}");
+                        "\"worker_id\":\"10.0.0.1:8083\",\"generation\":3,"
+                        "\"version\":\"4.1.1-c\"}");
     assert_string_equal(raw_last(raw, "status-task-fs-1-0"),
                         "{\"state\":\"FAILED\",\"trace\":\"java.lang."
                         "Exception: boom\",\"worker_id\":\"10.0.0.1:8083\","
-                        "\"generation\":3}");
+                        "\"generation\":3,\"version\":\"4.1.1-t\"}");
+    assert_string_equal(raw_last(raw, "status-task-nov-1"),
+                        "{\"state\":\"RUNNING\",\"trace\":null,"
+                        "\"worker_id\":\"10.0.0.1:8083\",\"generation\":3,"
+                        "\"version\":null}");
 
     /* Another worker reads them. */
     b = status_open(topic);
@@ -512,6 +521,24 @@ status_store_writes_apache_records_and_keeps_the_newer_generation(void **state)
     topics = kc_kafka_status_store_topics(b, "fs-1");
     assert_int_equal(json_array_size(topics), 1);
     json_decref(topics);
+
+    /* A worker that drops its tasks (a restart, a reconfigure) still
+     * shows the statuses the topic holds, as Apache's cache does; the
+     * leader's tombstones remove the tasks a new config no longer has. */
+    kc_status_store_put(a, "fs-1", 1, KC_STATE_RUNNING, "10.0.0.1:8083", NULL);
+    status_sync(a);
+    status_sync(b);
+    kc_status_store_forget_tasks(b, "fs-1", -1);
+    assert_true(kc_status_store_get(b, "fs-1", 1, &s));
+    assert_int_equal(kc_kafka_status_store_delete_tasks_from(a, "fs-1", 1), 1);
+    assert_int_equal(kc_kafka_status_store_delete_tasks_from(a, "fs-1", 1), 0);
+    status_sync(a);
+    raw_read(raw);
+    assert_string_equal(raw_last(raw, "status-task-fs-1-1"), "<null>");
+    assert_false(kc_status_store_get(a, "fs-1", 1, &s));
+    status_sync(b);
+    assert_false(kc_status_store_get(b, "fs-1", 1, &s));
+    assert_true(kc_status_store_get(b, "fs-1", 0, &s));
 
     /* Deleting the connector tombstones its statuses. */
     kc_status_store_forget(a, "fs-1");
