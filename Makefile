@@ -37,7 +37,7 @@ CTEST        := ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
 CLANG_FORMAT ?= clang-format
 FORMAT_DIRS  := src include tests/unit tests/fuzz tools
 
-.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan e2e-asan-all soak compat check \
+.PHONY: all build deps unit asan build-asan fuzz build-fuzz e2e e2e-asan e2e-asan-all soak e2e-known-failing compat check \
         quickstart bench lint format format-check config-doc config-doc-check \
         install deb packaging clean
 
@@ -133,10 +133,16 @@ e2e-asan-all: build-asan
 # What make check's e2e steps leave out, by pytest marker (pytest.ini): the
 # soak tests (long runs, full volumes) against build/kconnect, then the soak
 # and asan_skip tests (JVM, browser) against the ASan build. make check and
-# make soak together run every e2e test plain and under ASan.
+# make soak together run every e2e test plain and under ASan, except the
+# known_failing ones.
 soak: build build-asan
 	scripts/e2e --soak $(PYTEST_ARGS)
 	scripts/e2e --asan --soak $(PYTEST_ARGS)
+
+# The e2e tests of capabilities whose issue is open and that fail on
+# kconnect today (marker known_failing; docs/testing.md says why each).
+e2e-known-failing: build
+	scripts/e2e --known-failing $(PYTEST_ARGS)
 
 # kconnect against Apache Kafka Connect on the same broker (docs/compat.md):
 # every case of tests/compat/cases.py and a scripted REST session.
