@@ -154,7 +154,8 @@ static const kc_config_def_t distributed_def[] = {
      .default_value = "disabled",
      .importance = KC_IMPORTANCE_HIGH,
      .doc = "Exactly-once delivery for source connectors (disabled, "
-            "preparing, enabled); accepted as in Apache Kafka Connect.",
+            "preparing, enabled); kconnect does not implement it yet and "
+            "refuses enabled.",
      .flags = KC_CFG_F_NOCASE,
      .valid_values = kc_dc_eos_values,
      KC_DC_BIND(exactly_once_source_support)},
@@ -501,6 +502,24 @@ static void kc_dc_check_security(const kc_props_t *props,
     kc_props_destroy(sec_props);
 }
 
+/* Exactly-once source delivery (transactional source producers, zombie
+ * fencing) is not implemented: "enabled" would promise what the worker
+ * does not do, so it is refused rather than silently run at-least-once.
+ * "preparing" and "disabled" ask nothing of the worker's tasks. */
+static void kc_dc_check_eos(const kc_props_t *props, kc_config_result_t *result)
+{
+    const char *v = kc_props_get(props, "exactly.once.source.support");
+    char *t = v != NULL ? kc_str_trim_dup(v, strlen(v)) : NULL;
+
+    if (t != NULL && kc_str_eq_nocase(t, "enabled")) {
+        kc_worker_config_issue(result, "exactly.once.source.support",
+                               "exactly-once source delivery is not "
+                               "supported by kconnect yet; set it to "
+                               "disabled or preparing");
+    }
+    kc_free(t);
+}
+
 kc_err_t kc_distributed_config_check(const struct kc_registry *reg,
                                      const kc_props_t *props,
                                      kc_config_result_t *result)
@@ -508,6 +527,7 @@ kc_err_t kc_distributed_config_check(const struct kc_registry *reg,
     kc_worker_config_check_with(reg, kc_dc_defs(), props, result);
     kc_dc_check_across(props, result);
     kc_dc_check_security(props, result);
+    kc_dc_check_eos(props, result);
     return result->count == 0 ? KC_OK : KC_ERR_INVALID;
 }
 

@@ -75,9 +75,8 @@ kc_err_t kc_configuration_doc_markdown(kc_buf_t *out, kc_error_t *err)
         {"Standalone worker", "Keys only a standalone worker reads."},
         {"Distributed worker",
          "Keys only a distributed worker reads (`kconnect distributed "
-         "WORKER.properties`, Apache's DistributedConfig). Distributed mode "
-         "is not finished: the worker checks these keys and refuses to "
-         "start."},
+         "WORKER.properties`, Apache's DistributedConfig). What distributed "
+         "mode does not do yet is listed in docs/compat.md."},
         {"All connectors", "Keys every connector takes, beside its own."},
         {"All source connectors", "Keys every source connector takes."},
         {"All sink connectors", "Keys every sink connector takes."},

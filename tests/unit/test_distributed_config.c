@@ -22,6 +22,7 @@
 
 #include "distributed/kc_distributed_config.h"
 #include "runtime/kc_worker_config.h"
+#include "util/kc_str.h"
 
 #define GOLDEN KC_SOURCE_DIR "/tests/golden/distributed_config/golden.jsonl"
 
@@ -143,6 +144,44 @@ static void check_parsed(const kc_props_t *p, const char *key,
 /* Apache names the JVM's algorithms after this; kconnect its own. */
 #define JVM_LIST "the algorithm is not supported by "
 
+/* Accepted by Apache, refused by kconnect on purpose (docs/compat.md):
+ * exactly-once source delivery is not implemented, so "enabled" would be
+ * a setting silently ignored. */
+static bool deliberately_refused(const char *key, const json_t *value)
+{
+    return strcmp(key, "exactly.once.source.support") == 0 &&
+           json_is_string(value) &&
+           kc_str_eq_nocase(json_string_value(value), "enabled");
+}
+
+static void test_exactly_once_source_enabled_is_refused(void **state)
+{
+    const char *const values[] = {"enabled", "ENABLED", " Enabled "};
+    kc_config_result_t result = {0};
+    kc_props_t *p;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        const char *got;
+
+        p = base_props();
+        kc_props_set(p, "exactly.once.source.support", values[i]);
+        assert_int_equal(kc_distributed_config_check(NULL, p, &result),
+                         KC_ERR_INVALID);
+        got = kc_config_result_first(&result, "exactly.once.source.support");
+        assert_non_null(got);
+        assert_non_null(strstr(got, "not supported by kconnect"));
+        kc_config_result_release(&result);
+        kc_props_destroy(p);
+    }
+    /* preparing and disabled ask nothing of the tasks: accepted */
+    p = base_props();
+    kc_props_set(p, "exactly.once.source.support", "preparing");
+    assert_int_equal(kc_distributed_config_check(NULL, p, &result), KC_OK);
+    kc_config_result_release(&result);
+    kc_props_destroy(p);
+}
+
 static void test_values_and_refusals_match_apache(void **state)
 {
     json_t *all = load_golden();
@@ -163,6 +202,9 @@ static void test_values_and_refusals_match_apache(void **state)
 
         if (key == NULL) {
             continue; /* the defaults line */
+        }
+        if (deliberately_refused(key, value)) {
+            continue; /* test_exactly_once_source_enabled_is_refused */
         }
         p = base_props();
         if (json_is_null(value)) {
@@ -305,6 +347,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_and_refusals_match_apache),
+        cmocka_unit_test(test_exactly_once_source_enabled_is_refused),
         cmocka_unit_test(test_defaults_match_apache),
         cmocka_unit_test(test_bind_reads_defaults_and_protocol),
         cmocka_unit_test(test_bind_refuses_unknown_protocol),
