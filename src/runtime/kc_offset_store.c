@@ -448,9 +448,15 @@ typedef struct kc_file_offset_store {
     bool has_pending;
     bool busy;
     kc_buf_t pending;
-    bool bg_failed; /* the last write ended in bg_err */
-    bool bg_ok;     /* a write ended well since flush_async last asked */
-    kc_error_t bg_err;
+    /* Write generations: every snapshot queued gets the next number; a
+     * later snapshot holds everything an earlier one did. Each caller of
+     * flush_async keeps the number its offsets went into (its ticket), so
+     * tasks sharing the store each hear about their own write. */
+    uint64_t gen_queued;  /* the last snapshot queued */
+    uint64_t pending_gen; /* the snapshot in `pending` */
+    uint64_t gen_written; /* the newest snapshot written well */
+    uint64_t gen_failed;  /* the newest snapshot whose write failed */
+    kc_error_t bg_err;    /* why gen_failed failed */
 } kc_file_offset_store_t;
 
 static void (*kc_offset_write_hook)(const char *path);
@@ -842,6 +848,8 @@ static void *store_writer_main(void *arg)
         if (!store->has_pending) {
             break; /* quit, nothing left to write */
         }
+        uint64_t gen = store->pending_gen;
+
         buf = store->pending;
         memset(&store->pending, 0, sizeof(store->pending));
         store->has_pending = false;
@@ -851,9 +859,12 @@ static void *store_writer_main(void *arg)
         kc_buf_release(&buf);
         pthread_mutex_lock(&store->lock);
         store->busy = false;
-        store->bg_failed = rc != KC_OK;
-        store->bg_ok = rc == KC_OK;
-        if (rc != KC_OK) {
+        if (rc == KC_OK) {
+            if (gen > store->gen_written) {
+                store->gen_written = gen;
+            }
+        } else {
+            store->gen_failed = gen;
             store->bg_err = err;
             store->dirty = true; /* written again by the next flush */
         }
@@ -885,9 +896,9 @@ static kc_err_t kc_file_offset_flush(kc_offset_store_t *base, kc_error_t *err)
         rc = store_write(store, &buf, err);
     }
     if (rc == KC_OK) {
+        /* holds every snapshot queued so far */
         store->dirty = false;
-        store->bg_failed = false;
-        store->bg_ok = false;
+        store->gen_written = store->gen_queued;
     }
     pthread_mutex_unlock(&store->lock);
     kc_buf_release(&buf);
@@ -895,28 +906,33 @@ static kc_err_t kc_file_offset_flush(kc_offset_store_t *base, kc_error_t *err)
 }
 
 static kc_err_t kc_file_offset_flush_async(kc_offset_store_t *base,
-                                           bool *writing, kc_error_t *err)
+                                           uint64_t *ticket, bool *writing,
+                                           kc_error_t *err)
 {
     kc_file_offset_store_t *store = (kc_file_offset_store_t *)base;
-    bool outstanding;
     kc_err_t rc = KC_OK;
+    bool had = *ticket != 0; /* a write of this caller was outstanding */
 
     *writing = false;
     if (store->path == NULL) {
+        *ticket = 0;
         return KC_OK;
     }
     pthread_mutex_lock(&store->lock);
-    outstanding = store->has_pending || store->busy;
-    if (store->bg_failed) {
-        rc = store->bg_err.code != KC_OK ? store->bg_err.code : KC_ERR_IO;
-        if (err != NULL) {
-            *err = store->bg_err;
+    /* How this caller's last write went, whatever other callers asked. */
+    if (*ticket != 0) {
+        if (store->gen_written >= *ticket) {
+            *ticket = 0;
+        } else if (store->gen_failed >= *ticket) {
+            rc = store->bg_err.code != KC_OK ? store->bg_err.code : KC_ERR_IO;
+            if (err != NULL) {
+                *err = store->bg_err;
+            }
+            *ticket = 0;
+        } else {
+            rc = KC_AGAIN;
         }
-    } else if (!store->bg_ok && outstanding) {
-        rc = KC_AGAIN;
     }
-    store->bg_failed = false;
-    store->bg_ok = false;
     if (store->dirty) {
         kc_buf_t buf;
         kc_error_t eerr;
@@ -933,27 +949,35 @@ static kc_err_t kc_file_offset_flush_async(kc_offset_store_t *base,
             if (pthread_create(&store->writer, NULL, store_writer_main,
                                store) != 0) {
                 /* No thread: write here, as flush does. */
-                rc = store_write(store, &buf, err);
-                if (rc == KC_OK) {
+                kc_err_t wrc = store_write(store, &buf, err);
+
+                if (wrc == KC_OK) {
                     store->dirty = false;
+                    store->gen_written = ++store->gen_queued;
                 }
+                *ticket = 0;
                 pthread_mutex_unlock(&store->lock);
                 kc_buf_release(&buf);
-                return rc;
+                return wrc != KC_OK ? wrc : rc == KC_AGAIN ? KC_OK : rc;
             }
             store->writer_started = true;
         }
         /* A newer snapshot replaces one not yet taken. */
         kc_buf_release(&store->pending);
         store->pending = buf;
+        store->pending_gen = ++store->gen_queued;
         store->has_pending = true;
         store->dirty = false;
         pthread_cond_broadcast(&store->cond);
-        if (rc == KC_OK && !outstanding) {
-            rc = KC_AGAIN; /* nothing ended: this write just started */
+        /* An earlier write of this caller that ended is still reported
+         * (KC_OK or its error); a caller with nothing outstanding hears
+         * KC_AGAIN: its write just began. */
+        if (rc == KC_OK && !had) {
+            rc = KC_AGAIN;
         }
+        *ticket = store->gen_queued;
     }
-    *writing = store->has_pending || store->busy;
+    *writing = *ticket != 0;
     pthread_mutex_unlock(&store->lock);
     return rc;
 }

@@ -44,8 +44,8 @@ typedef struct kc_offset_store_vt {
     void (*reset)(kc_offset_store_t *store, const char *connector);
     kc_err_t (*flush)(kc_offset_store_t *store, kc_error_t *err);
     /* Optional (NULL: kc_offset_store_flush_async calls flush). */
-    kc_err_t (*flush_async)(kc_offset_store_t *store, bool *writing,
-                            kc_error_t *err);
+    kc_err_t (*flush_async)(kc_offset_store_t *store, uint64_t *ticket,
+                            bool *writing, kc_error_t *err);
 } kc_offset_store_vt_t;
 
 /* An implementation embeds this first. */
@@ -126,21 +126,25 @@ static inline kc_err_t kc_offset_store_flush(kc_offset_store_t *store,
  * @brief Start writing what was put so far without waiting for the write:
  * a source task's periodic commit, which must not stall its polling on a
  * slow disk (Apache's FileOffsetBackingStore saves on its own executor
- * too). Returns how the writes that ended since the last call went: an
- * error if one failed (@p err; the next call writes again), KC_OK if one
- * succeeded or none was outstanding, KC_AGAIN if none ended and one is
- * under way. *@p writing: a write is under way after this call, so ask
- * again. A store without a writer of its own flushes at once.
+ * too). @p ticket is the caller's own (0 at first): the write its offsets
+ * went into, so that tasks sharing one store each hear about their own
+ * write. Returns how the caller's outstanding write went: an error if it
+ * failed (@p err; the next call writes again), KC_OK if it succeeded or
+ * none was outstanding, KC_AGAIN if it has not ended or one just began.
+ * *@p writing: a write of the caller's is under way after this call, so
+ * ask again. A store without a writer of its own flushes at once.
  */
 static inline kc_err_t kc_offset_store_flush_async(kc_offset_store_t *store,
+                                                   uint64_t *ticket,
                                                    bool *writing,
                                                    kc_error_t *err)
 {
     *writing = false;
     if (store->vt->flush_async == NULL) {
+        *ticket = 0;
         return store->vt->flush(store, err);
     }
-    return store->vt->flush_async(store, writing, err);
+    return store->vt->flush_async(store, ticket, writing, err);
 }
 
 /**

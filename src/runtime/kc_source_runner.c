@@ -95,7 +95,8 @@ typedef struct source_runner {
     part_list_t dirty_parts;  /* acks or checkpoints not yet advanced */
     part_list_t commit_parts; /* have a committable offset */
     size_t in_flight;
-    bool write_pending; /* the offsets file is being written behind us */
+    bool write_pending;    /* the offsets file is being written behind us */
+    uint64_t write_ticket; /* kc_offset_store_flush_async's, ours */
     /* metrics: records handed to the producer in this poll batch; acked
      * and refused ones since flush_write_counts */
     size_t produced;
@@ -388,7 +389,8 @@ static bool commit_offsets_now(source_runner_t *sr, bool wait)
         return kept == 0;
     }
     rc = wait ? kc_offset_store_flush(store, &err)
-              : kc_offset_store_flush_async(store, &writing, &err);
+              : kc_offset_store_flush_async(store, &sr->write_ticket, &writing,
+                                            &err);
     sr->write_pending = writing;
     if (rc == KC_AGAIN) {
         return kept == 0;

@@ -235,6 +235,53 @@ static void test_store_put_flush_reopen(void **state)
     kc_free(path);
 }
 
+/* Two tasks share the worker's offsets file: each must hear that its own
+ * background write ended, not only the task that asks first (one shared
+ * "a write ended" flag starved the other, whose commit() then never came
+ * while records kept flowing). */
+static void test_flush_async_reports_each_callers_own_write(void **state)
+{
+    char *path = path_in_tmp("shared.offsets");
+    kc_error_t err;
+    kc_offset_store_t *store = kc_offset_store_open(path, &err);
+    json_t *p0 = json_pack("{si}", "id", 0);
+    json_t *p1 = json_pack("{si}", "id", 1);
+    json_t *o1 = json_pack("{si}", "seqno", 1);
+    json_t *o2 = json_pack("{si}", "seqno", 2);
+    uint64_t t0 = 0;
+    uint64_t t1 = 0;
+    bool writing;
+
+    (void)state;
+    assert_non_null(store);
+    /* each task's first commit starts a write: nothing has ended yet */
+    assert_int_equal(kc_offset_store_put(store, "c", p0, o1, &err), KC_OK);
+    assert_int_equal(kc_offset_store_flush_async(store, &t0, &writing, &err),
+                     KC_AGAIN);
+    assert_true(writing);
+    assert_int_equal(kc_offset_store_put(store, "c", p1, o1, &err), KC_OK);
+    assert_int_equal(kc_offset_store_flush_async(store, &t1, &writing, &err),
+                     KC_AGAIN);
+    assert_true(writing);
+    /* wait for the writer (a synchronous flush waits for it) */
+    assert_int_equal(kc_offset_store_flush(store, &err), KC_OK);
+    /* both tasks' next commits hear that their write ended well, though
+     * task 0 asks first and starts another write */
+    assert_int_equal(kc_offset_store_put(store, "c", p0, o2, &err), KC_OK);
+    assert_int_equal(kc_offset_store_flush_async(store, &t0, &writing, &err),
+                     KC_OK);
+    assert_int_equal(kc_offset_store_put(store, "c", p1, o2, &err), KC_OK);
+    assert_int_equal(kc_offset_store_flush_async(store, &t1, &writing, &err),
+                     KC_OK);
+    assert_int_equal(kc_offset_store_flush(store, &err), KC_OK);
+    kc_offset_store_destroy(store);
+    json_decref(p0);
+    json_decref(p1);
+    json_decref(o1);
+    json_decref(o2);
+    kc_free(path);
+}
+
 static void test_partition_key_order_does_not_matter(void **state)
 {
     kc_error_t err;
@@ -369,6 +416,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_matches_jdk_bytes),
+        cmocka_unit_test(test_flush_async_reports_each_callers_own_write),
         cmocka_unit_test(test_write_empty_map_matches_jdk_bytes),
         cmocka_unit_test(test_read_jdk_map_with_null_value),
         cmocka_unit_test(test_truncated_file_is_rejected),
