@@ -95,6 +95,10 @@ typedef struct source_runner {
     part_list_t dirty_parts;  /* acks or checkpoints not yet advanced */
     part_list_t commit_parts; /* have a committable offset */
     size_t in_flight;
+    /* How long the final wait for acknowledgements may take: the graceful
+     * stop's time less a margin for the commit after it, so that the task
+     * ends before the worker gives up on it (both default to 5 s). */
+    int64_t stop_budget;
     bool write_pending;    /* the offsets file is being written behind us */
     uint64_t write_ticket; /* kc_offset_store_flush_async's, ours */
     /* metrics: records handed to the producer in this poll batch; acked
@@ -852,6 +856,8 @@ static kc_err_t runner_start(source_runner_t *sr, kc_error_t *err)
 
     sr->plugin = task->plugin->source_task;
     sr->flush_timeout = kc_config_long(wc, "offset.flush.timeout.ms");
+    sr->stop_budget =
+        kc_config_long(wc, "task.shutdown.graceful.timeout.ms") - 500;
     kc_buf_init(&sr->kbuf, 0);
     kc_buf_init(&sr->vbuf, 0);
     kc_buf_init(&sr->hbuf, 0);
@@ -1019,8 +1025,13 @@ static void source_finish(void *self)
 {
     source_runner_t *sr = self;
 
+    int64_t wait = sr->flush_timeout;
+
+    if (sr->stop_budget > 0 && sr->stop_budget < wait) {
+        wait = sr->stop_budget;
+    }
     commit_offsets(sr, true);
-    rd_kafka_flush(sr->rk, (int)sr->flush_timeout);
+    rd_kafka_flush(sr->rk, (int)wait);
     rd_kafka_poll(sr->rk, 0);
     flush_write_counts(sr);
     if (sr->in_flight > 0) {
