@@ -155,6 +155,26 @@ static kc_registry_t *load_worker_file(const char *path, kc_props_t *props)
     return reg;
 }
 
+/* The REST server of @p h with /metrics mounted, in *@p rest (NULL if it
+ * could not start; a server whose /metrics failed is kept there for the
+ * caller to free); false after saying why on stderr. */
+static bool serve_rest(kc_herder_t *h, kc_worker_t *w, kc_rest_server_t **rest)
+{
+    kc_error_t err;
+
+    *rest = kc_rest_server_new(h, kc_worker_config(w), &err);
+    if (*rest == NULL) {
+        fprintf(stderr, "kconnect: could not start the REST server: %s\n",
+                err.msg);
+        return false;
+    }
+    if (kc_rest_metrics_mount(*rest, kc_worker_metrics(w), &err) != KC_OK) {
+        fprintf(stderr, "kconnect: could not serve /metrics: %s\n", err.msg);
+        return false;
+    }
+    return true;
+}
+
 static int run_standalone(int argc, char **argv)
 {
     kc_error_t err;
@@ -215,15 +235,7 @@ static int run_standalone(int argc, char **argv)
         rc = EXIT_CONFIG;
         goto out;
     }
-    rest = kc_rest_server_new(h, kc_worker_config(w), &err);
-    if (rest == NULL) {
-        fprintf(stderr, "kconnect: could not start the REST server: %s\n",
-                err.msg);
-        rc = EXIT_CONFIG;
-        goto out;
-    }
-    if (kc_rest_metrics_mount(rest, kc_worker_metrics(w), &err) != KC_OK) {
-        fprintf(stderr, "kconnect: could not serve /metrics: %s\n", err.msg);
+    if (!serve_rest(h, w, &rest)) {
         rc = EXIT_CONFIG;
         goto out;
     }
@@ -341,15 +353,7 @@ static int run_distributed(int argc, char **argv)
         rc = EXIT_CONFIG;
         goto out;
     }
-    rest = kc_rest_server_new(h, kc_worker_config(w), &err);
-    if (rest == NULL) {
-        fprintf(stderr, "kconnect: could not start the REST server: %s\n",
-                err.msg);
-        rc = EXIT_CONFIG;
-        goto out;
-    }
-    if (kc_rest_metrics_mount(rest, kc_worker_metrics(w), &err) != KC_OK) {
-        fprintf(stderr, "kconnect: could not serve /metrics: %s\n", err.msg);
+    if (!serve_rest(h, w, &rest)) {
         rc = EXIT_CONFIG;
         goto out;
     }
