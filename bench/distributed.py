@@ -5,7 +5,10 @@ Kafka Connect 4.1.1 distributed workers side by side on the same broker.
 Reports, never asserts.
 
   failover    3 workers, a VerifiableSource of 3 tasks (10 records/s each);
-              the worker running task 0 is killed with SIGKILL; measured:
+              a worker running a task is killed with SIGKILL, a follower
+              or the group's leader (--victims; the role matters: a new
+              leader has no previous assignment, so it gives a dead
+              worker's tasks away at once whatever the delay); measured:
               the time from the kill to the first record a new owner of
               each of the dead worker's tasks produced (the time_ms of its
               JSON line on the new owner's stdout). Once with Apache's
@@ -26,7 +29,8 @@ $KCONNECT_BIN or build/kconnect. Results: bench/results/<date>-distributed
 .json and .md, with the machine's load average noted.
 
   bench/distributed.py [--sides kconnect,apache] [--only failover,...]
-                       [--failover-configs delay0,defaults] [--tasks 50]
+                       [--failover-configs delay0,defaults]
+                       [--victims follower,leader] [--tasks 50]
                        [--idle 30] [--bootstrap HOST:PORT]
 """
 
@@ -75,7 +79,22 @@ def cluster(args, tmp, extra):
     return c
 
 
-def failover(args, tmp, side, config):
+def leader_of(c, ws, timeout=120.0):
+    """The group's leader: a config without connector.class sent with
+    forward=false is refused 400 by the leader's validation and 409 by
+    every other worker (as test_distributed_herder.py finds it)."""
+    def probe():
+        got = [w.request("PUT", "/connectors/probe/config?forward=false",
+                         {"tasks.max": "1"}, timeout=10)[0] for w in ws]
+        leaders = [w for w, st in zip(ws, got) if st == 400]
+        others = [st for st in got if st == 409]
+        if len(leaders) == 1 and len(others) == len(ws) - 1:
+            return leaders[0]
+        return None
+    return c.wait("a single leader", probe, timeout=timeout)
+
+
+def failover(args, tmp, side, config, role):
     c = cluster(args, tmp, FAILOVER_CONFIGS[config])
     try:
         ws = [c.add(side) for _ in range(3)]
@@ -84,13 +103,18 @@ def failover(args, tmp, side, config):
         ws[0].put("/connectors/vsrc/config",
                   dcluster.source_config(topic, 3, throughput=10))
         st = c.wait_running("vsrc", 3, timeout=300)
-        victim = next(w for w in ws if w.id == st["tasks"][0]["worker_id"])
+        leader = leader_of(c, ws)
+        owners = {t["worker_id"] for t in st["tasks"]}
+        victim = next((w for w in ws if w.id in owners
+                       and (w is leader) == (role == "leader")), None)
+        if victim is None:
+            raise RuntimeError("no %s runs a task: %r" % (role, st))
         moved = [t["id"] for t in st["tasks"] if t["worker_id"] == victim.id]
         time.sleep(3)
         t_kill = time.time() * 1000
         victim.kill9()
-        log("%s %s: killed %r running tasks %r" % (side, config, victim,
-                                                   moved))
+        log("%s %s: killed the %s %r running tasks %r" % (
+            side, config, role, victim, moved))
 
         def firsts():
             out = {}
@@ -106,7 +130,7 @@ def failover(args, tmp, side, config):
         got = c.wait("the dead worker's tasks producing again", firsts,
                      timeout=args.failover_timeout)
         return {"scenario": "failover", "config": config, "side": side,
-                "tasks_moved": len(moved),
+                "victim": role, "tasks_moved": len(moved),
                 "failover_s": round((max(got.values()) - t_kill) / 1000, 2),
                 "first_task_s": round((min(got.values()) - t_kill) / 1000,
                                       2)}
@@ -178,9 +202,10 @@ def render(results, meta):
         if "error" in r:
             what = "failed: %s" % r["error"].splitlines()[0][:160]
         elif r["scenario"] == "failover":
-            what = ("kill -9 → first record from the new owner: %.2f s "
-                    "(all %d moved tasks), %.2f s (first)" % (
-                        r["failover_s"], r["tasks_moved"], r["first_task_s"]))
+            what = ("kill -9 of the %s → first record from the new owner: "
+                    "%.2f s (all %d moved tasks), %.2f s (first)" % (
+                        r["victim"], r["failover_s"], r["tasks_moved"],
+                        r["first_task_s"]))
         elif r["scenario"] == "rebalance":
             what = "%d tasks: create → all running %.2f s; " % (
                 r["tasks"], r["start_s"])
@@ -203,6 +228,7 @@ def main():
     ap.add_argument("--sides", default="kconnect,apache")
     ap.add_argument("--only", default="failover,rebalance,idle")
     ap.add_argument("--failover-configs", default="delay0,defaults")
+    ap.add_argument("--victims", default="follower,leader")
     ap.add_argument("--failover-timeout", type=float, default=600)
     ap.add_argument("--tasks", type=int, default=50)
     ap.add_argument("--idle", type=float, default=30)
@@ -221,21 +247,23 @@ def main():
     jobs = []
     if "failover" in only:
         for config in args.failover_configs.split(","):
-            jobs += [(failover, side, config) for side in sides]
+            for role in args.victims.split(","):
+                jobs += [(failover, side, (config, role)) for side in sides]
     if "rebalance" in only:
         jobs += [(rebalance, side, None) for side in sides]
     if "idle" in only:
         jobs += [(idle, side, None) for side in sides]
     for fn, side, config in jobs:
-        log("%s %s %s" % (fn.__name__, side, config or ""))
+        log("%s %s %s" % (fn.__name__, side, " ".join(config or ())))
         try:
-            r = fn(args, tmp, side, config) if config else fn(args, tmp, side)
+            r = fn(args, tmp, side, *config) if config else fn(args, tmp,
+                                                                side)
         except BaseException as e:  # a skip, a timeout, a worker that died
             if isinstance(e, KeyboardInterrupt):
                 raise
             r = {"scenario": fn.__name__, "side": side, "error": str(e)}
             if config:
-                r["config"] = config
+                r["config"], r["victim"] = config
         log(json.dumps(r)[:400])
         results.append(r)
     meta["load_after"] = "%.2f %.2f %.2f" % os.getloadavg()
