@@ -35,6 +35,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -143,13 +144,25 @@ def hwm_kb(pid):
     return None
 
 
+_ports_given = set()
+
+
 def free_port(lo, hi):
-    import socket
+    """A port of [lo, hi) that can be bound now and was not handed out
+    before in this run. Binding, not connecting: a worker that just exited
+    (a JVM above all) can keep its listener, or the port's closed
+    connections, a while after nothing answers there any more."""
     for p in range(lo, hi):
+        if p in _ports_given:
+            continue
         with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", p)) != 0:
-                return p
-    raise RuntimeError("no free port in %d-%d" % (lo, hi))
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        _ports_given.add(p)
+        return p
+    raise RuntimeError("no port of %d-%d can be bound" % (lo, hi))
 
 
 def checksum(dsn, table):

@@ -817,6 +817,7 @@ static const kc_herder_vt_t kc_dh_vt = {
     .target = kc_dh_target,
     .internal_op = kc_dh_internal_op,
     .put_tasks = kc_dh_put_tasks,
+    .logger = KC_DH_LOGGER,
 };
 
 /* The Kafka client settings of the internal topics' clients. */

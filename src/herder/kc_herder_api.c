@@ -75,10 +75,10 @@ void kc_herder_destroy(kc_herder_t *h)
     if (h == NULL) {
         return;
     }
-    kc_log_info(KC_HERDER_LOGGER, "Herder stopping");
+    kc_log_info(kc_herder_logger(h), "Herder stopping");
     h->vt->stop(h);
     kc_herder_core_release(h);
-    kc_log_info(KC_HERDER_LOGGER, "Herder stopped");
+    kc_log_info(kc_herder_logger(h), "Herder stopped");
     h->vt->free(h);
 }
 

@@ -104,10 +104,10 @@ static void kc_hconn_failed(kc_herder_t *h, const kc_hconn_t *c, int task,
     char *logged = kc_str_escape_log(clean);
 
     if (task < 0) {
-        kc_log_error(KC_HERDER_LOGGER, "could not %s connector \"%s\": %s",
+        kc_log_error(kc_herder_logger(h), "could not %s connector \"%s\": %s",
                      what, name, logged);
     } else {
-        kc_log_error(KC_HERDER_LOGGER, "could not %s task %s-%d: %s", what,
+        kc_log_error(kc_herder_logger(h), "could not %s task %s-%d: %s", what,
                      name, task, logged);
     }
     kc_herder_put_status(h, c->name, task, KC_STATE_FAILED, clean);
@@ -233,7 +233,7 @@ static void kc_hconn_save_tasks(kc_herder_t *h, const kc_hconn_t *c)
     }
     if (kc_config_store_put_tasks(h->configs, c->name, c->tasks, c->ntasks,
                                   &err) != KC_OK) {
-        kc_log_error(KC_HERDER_LOGGER,
+        kc_log_error(kc_herder_logger(h),
                      "could not store the task configs of connector \"%s\": "
                      "%s",
                      c->log_name, err.msg);
@@ -246,7 +246,7 @@ static void kc_hconn_save_target(kc_herder_t *h, const kc_hconn_t *c)
 
     if (kc_config_store_put_target(h->configs, c->name, c->target, &err) !=
         KC_OK) {
-        kc_log_error(KC_HERDER_LOGGER,
+        kc_log_error(kc_herder_logger(h),
                      "could not store the target state of connector \"%s\": "
                      "%s",
                      c->log_name, err.msg);
@@ -334,7 +334,7 @@ void kc_hconn_update_tasks(kc_herder_t *h, kc_hconn_t *c, bool force)
     }
     if (kc_status_store_get(h->status, c->name, -1, &st) &&
         st == KC_STATE_FAILED) {
-        kc_log_info(KC_HERDER_LOGGER,
+        kc_log_info(kc_herder_logger(h),
                     "Skipping update of tasks for connector %s since it "
                     "has failed",
                     c->log_name);
@@ -391,7 +391,7 @@ static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
         char *logged = kc_str_escape_log(msg);
 
         if (enforce) {
-            kc_log_error(KC_HERDER_LOGGER, "%s", logged);
+            kc_log_error(kc_herder_logger(h), "%s", logged);
             kc_hconn_remove_tasks(h, c);
             kc_hconn_save_tasks(h, c);
             kc_herder_put_status(h, c->name, -1, KC_STATE_FAILED, msg);
@@ -400,7 +400,7 @@ static void kc_hconn_tasks_done(kc_herder_t *h, kc_hconn_t *c,
             kc_tasks_free(cfgs, n);
             return;
         }
-        kc_log_warn(KC_HERDER_LOGGER, "%s", logged);
+        kc_log_warn(kc_herder_logger(h), "%s", logged);
         kc_free(logged);
         kc_free(msg);
     }
@@ -518,7 +518,7 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     } else {
         bool changed = !kc_props_equal(c->config, props) || c->plugin != p;
 
-        kc_log_info(KC_HERDER_LOGGER, "Reconfiguring connector %s",
+        kc_log_info(kc_herder_logger(h), "Reconfiguring connector %s",
                     c->log_name);
         kc_hconn_stop(h, c);
         if (changed) {
@@ -535,7 +535,7 @@ static kc_err_t kc_herder_apply_config(kc_herder_t *h, kc_op_t *op,
     c->kind = kind;
     if (kc_config_store_put_connector(h->configs, c->name, c->config, c->target,
                                       &op->err) != KC_OK) {
-        kc_log_error(KC_HERDER_LOGGER,
+        kc_log_error(kc_herder_logger(h),
                      "could not store the config of connector \"%s\": %s",
                      c->log_name, op->err.msg);
         kc_error_clear(&op->err);
@@ -659,7 +659,7 @@ static kc_err_t kc_op_delete(kc_herder_t *h, kc_op_t *op)
         memmove(&h->conns[i], &h->conns[i + 1],
                 (h->nconns - i - 1) * sizeof(*h->conns));
         h->nconns--;
-        kc_log_info(KC_HERDER_LOGGER, "Removed connector %s", c->log_name);
+        kc_log_info(kc_herder_logger(h), "Removed connector %s", c->log_name);
         kc_hconn_free(c);
         return KC_OK;
     }
@@ -737,7 +737,7 @@ static kc_err_t kc_op_stop(kc_herder_t *h, kc_op_t *op)
     kc_hconn_save_tasks(h, c);
     kc_hconn_save_target(h, c);
     kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
-    kc_log_info(KC_HERDER_LOGGER, "Stopped connector %s", c->log_name);
+    kc_log_info(kc_herder_logger(h), "Stopped connector %s", c->log_name);
     return KC_OK;
 }
 
@@ -794,7 +794,7 @@ static kc_err_t kc_op_restart(kc_herder_t *h, kc_op_t *op)
             json_object_set_new(t, "state", json_string("RESTARTING"));
         }
     }
-    kc_log_info(KC_HERDER_LOGGER,
+    kc_log_info(kc_herder_logger(h),
                 "Received restart request for connector %s (includeTasks=%s, "
                 "onlyFailed=%s)",
                 c->log_name, include_tasks ? "true" : "false",
@@ -862,7 +862,7 @@ static void kc_herder_reconfigure(kc_herder_t *h, const char *name)
 
     /* As the 200 ms tick did before: only a started connector. */
     if (c != NULL && c->started && kc_worker_take_reconfigure(h->w, c->name)) {
-        kc_log_info(KC_HERDER_LOGGER,
+        kc_log_info(kc_herder_logger(h),
                     "Connector %s requested a task reconfiguration",
                     c->log_name);
         kc_hconn_update_tasks(h, c, false);

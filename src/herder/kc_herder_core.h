@@ -186,6 +186,12 @@ typedef struct kc_herder_vt {
      */
     void (*put_tasks)(kc_herder_t *h, const char *name,
                       kc_props_t *const *tasks, size_t ntasks);
+    /**
+     * @brief Optional (NULL: KC_HERDER_LOGGER, StandaloneHerder's). The
+     * Apache logger name the core's lines carry, so that a distributed
+     * worker's read as DistributedHerder's (and its log levels apply).
+     */
+    const char *logger;
 } kc_herder_vt_t;
 
 /* The shared part; an implementation embeds it first. */
@@ -246,6 +252,12 @@ void kc_herder_core_set_async(kc_herder_t *h, bool async);
  * @locality exec_lock held.
  */
 kc_err_t kc_herder_core_fence_without_eos(kc_herder_t *h, kc_op_t *op);
+
+/** @brief The logger name of @p h's core lines (kc_herder_vt_t.logger). */
+static inline const char *kc_herder_logger(const kc_herder_t *h)
+{
+    return h->vt->logger != NULL ? h->vt->logger : KC_HERDER_LOGGER;
+}
 
 /** @brief A new op of @p type for connector or plugin @p name (may be NULL). */
 kc_op_t *kc_op_new(kc_op_type_t type, const char *name);

@@ -27,7 +27,7 @@ static void kc_sync_remove(kc_herder_t *h, const char *name)
         memmove(&h->conns[i], &h->conns[i + 1],
                 (h->nconns - i - 1) * sizeof(*h->conns));
         h->nconns--;
-        kc_log_info(KC_HERDER_LOGGER, "Removed connector %s", c->log_name);
+        kc_log_info(kc_herder_logger(h), "Removed connector %s", c->log_name);
         kc_hconn_free(c);
         return;
     }
@@ -49,7 +49,7 @@ static kc_hconn_t *kc_sync_add(kc_herder_t *h, const char *name,
          * config this worker cannot run: it shows no such connector. */
         char *logged = kc_str_escape_log(name);
 
-        kc_log_error(KC_HERDER_LOGGER,
+        kc_log_error(kc_herder_logger(h),
                      "connector \"%s\" in the config topic names no plugin "
                      "this worker has (%s): ignored",
                      logged, cls != NULL ? err.msg : "no connector.class");
@@ -133,7 +133,7 @@ bool kc_herder_core_sync(kc_herder_t *h, const char *name)
         }
     } else if (!kc_props_equal(c->config, config)) {
         /* A new config: the instance and its tasks restart with it. */
-        kc_log_info(KC_HERDER_LOGGER, "Reconfiguring connector %s",
+        kc_log_info(kc_herder_logger(h), "Reconfiguring connector %s",
                     c->log_name);
         kc_hconn_remove_tasks(h, c);
         kc_hconn_stop(h, c);

@@ -160,6 +160,22 @@ kc_err_t kc_client_conf_apply(rd_kafka_conf_t *conf, kc_client_kind_t kind,
             }
             continue;
         }
+        if (strcmp(key, "topic.metadata.propagation.max.ms") == 0) {
+            /* librdkafka multiplies it into microseconds in an int: a
+             * larger value wraps negative and fails at once the records
+             * queued before the first metadata answer. librdkafka would
+             * take it, so refuse it here rather than misbehave. */
+            char *end = NULL;
+            long long ms = strtoll(value, &end, 10);
+
+            if (end != value && *end == '\0' &&
+                ms > KC_CLIENT_METADATA_PROPAGATION_MAX_MS) {
+                add_problem(result, err, &failed, full,
+                            "must be at most 2147483 (librdkafka counts it "
+                            "in microseconds in a 32-bit int)");
+                continue;
+            }
+        }
         if (in_list(java_only, key)) {
             continue;
         }

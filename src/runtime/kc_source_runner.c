@@ -1026,9 +1026,14 @@ static void source_finish(void *self)
     source_runner_t *sr = self;
 
     int64_t wait = sr->flush_timeout;
+    /* The message names the bound that ended the wait: a user raising
+     * offset.flush.timeout.ms would look in the wrong place otherwise. */
+    const char *bound = "offset.flush.timeout.ms";
 
     if (sr->stop_budget > 0 && sr->stop_budget < wait) {
         wait = sr->stop_budget;
+        bound = "the stop budget (task.shutdown.graceful.timeout.ms less "
+                "500 ms)";
     }
     commit_offsets(sr, true);
     rd_kafka_flush(sr->rk, (int)wait);
@@ -1036,10 +1041,9 @@ static void source_finish(void *self)
     flush_write_counts(sr);
     if (sr->in_flight > 0) {
         kc_log_error(LOGGER,
-                     "%s %zu records were not acknowledged within "
-                     "offset.flush.timeout.ms; their offsets are not "
-                     "committed",
-                     sr->task->logname, sr->in_flight);
+                     "%s %zu records were not acknowledged within %s, "
+                     "%lld ms; their offsets are not committed",
+                     sr->task->logname, sr->in_flight, bound, (long long)wait);
     }
     commit_offsets(sr, true);
     if (sr->core.status_trace != NULL) {

@@ -142,8 +142,9 @@ rd_kafka_conf_t *kc_worker_client_conf(kc_worker_t *w, kc_client_kind_t kind,
          * 2147483 ms the wait wraps negative and a record queued
          * before the first metadata answer fails at once.
          */
-        ok = ok && kc_worker_set_conf(conf, "topic.metadata.propagation.max.ms",
-                                      "2147483", err);
+        ok = ok &&
+             kc_worker_set_conf(conf, "topic.metadata.propagation.max.ms",
+                                KC_CLIENT_METADATA_PROPAGATION_MAX_MS_STR, err);
     } else if (kind == KC_CLIENT_CONSUMER && connector_config != NULL) {
         char *group = kc_asprintf("connect-%s",
                                   kc_props_get(connector_config, "name")

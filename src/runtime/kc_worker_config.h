@@ -157,6 +157,12 @@ typedef enum kc_client_kind {
     KC_CLIENT_ADMIN
 } kc_client_kind_t;
 
+/* The largest topic.metadata.propagation.max.ms librdkafka can wait:
+ * it counts the wait in microseconds in an int. The worker's producers
+ * default to it; kc_client_conf_apply refuses more. */
+#define KC_CLIENT_METADATA_PROPAGATION_MAX_MS     2147483
+#define KC_CLIENT_METADATA_PROPAGATION_MAX_MS_STR "2147483"
+
 /**
  * @brief Apply Java client settings @p props (prefix already removed) to
  * @p conf, translating names librdkafka spells differently and dropping

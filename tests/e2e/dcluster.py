@@ -9,8 +9,8 @@ config/offset/status topics per test) whose workers are either kind:
   (``$KCONNECT_BIN``);
 * ``"apache"``: Apache Kafka Connect 4.1.1's ``ConnectDistributed`` (Java,
   the jars of ``scripts/apache-connect``, plus connect-test-plugins for the
-  Verifiable connectors, as tests/e2e/test_verifiable_connectors.py fetches
-  them).
+  Verifiable connectors, as kconnect_worker.apache_connect_classpath
+  fetches them for tests/e2e/test_verifiable_connectors.py too).
 
 Every worker has a REST port of its own from this area's range (32000-32999,
 ``$KC_DTEST_PORT_BASE`` moves it), kept across restarts so that its worker
@@ -40,20 +40,19 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import uuid
-from collections import OrderedDict
 from pathlib import Path
 
 import pytest
+
+from kconnect_worker import (apache_connect_classpath, find_binary,
+                             json_lines, rest_request)
 
 REPO = Path(__file__).resolve().parents[2]
 PORT_BASE = int(os.environ.get("KC_DTEST_PORT_BASE", "32000"))
 PORTS = range(PORT_BASE, PORT_BASE + 1000)
 JAVA = os.environ.get("KC_COMPAT_JAVA", "/usr/bin/java")
 BOOTSTRAP = os.environ.get("KC_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-TEST_PLUGINS = "org.apache.kafka:connect-test-plugins:4.0.2"
 SOURCE_CLASS = "org.apache.kafka.connect.tools.VerifiableSourceConnector"
 SINK_CLASS = "org.apache.kafka.connect.tools.VerifiableSinkConnector"
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
@@ -89,43 +88,15 @@ def _free_port():
     raise RuntimeError("no free port in %d..%d" % (PORTS[0], PORTS[-1]))
 
 
-_classpath = None
-
-
 def apache_classpath():
-    """Apache Connect 4.1.1's jars and connect-test-plugins (with the
-    server-common jar its throttler needs); skips when unavailable."""
-    global _classpath
-    if _classpath:
-        return _classpath
+    """Apache Connect 4.1.1's jars and connect-test-plugins
+    (kconnect_worker.apache_connect_classpath); skips when unavailable."""
     if not os.access(JAVA, os.X_OK):
         pytest.skip("no java at %s" % JAVA)
-    r = subprocess.run([str(REPO / "scripts" / "apache-connect")],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip("scripts/apache-connect failed: %s" % r.stderr[-500:])
-    jars = r.stdout.strip().splitlines()[-1]
-    version = Path(jars).name.rsplit("-", 1)[-1]
-    extra = REPO / ".cache" / "verifiable-plugins"
-    for artifact in (TEST_PLUGINS,
-                     "org.apache.kafka:kafka-server-common:%s" % version):
-        _, name, ver = artifact.split(":")
-        if (extra / ("%s-%s.jar" % (name, ver))).exists():
-            continue
-        r = subprocess.run(["mvn", "-q", "-B", "dependency:copy",
-                            "-Dartifact=%s" % artifact,
-                            "-DoutputDirectory=%s" % extra],
-                           capture_output=True, text=True, cwd="/tmp",
-                           timeout=300)
-        if r.returncode != 0:
-            pytest.skip("could not fetch %s with mvn: %s"
-                        % (artifact, (r.stdout + r.stderr)[-500:]))
-    _classpath = os.pathsep.join([os.path.join(jars, "*"), str(extra / "*")])
-    return _classpath
+    return apache_connect_classpath()
 
 
-def kconnect_binary():
-    return Path(os.environ.get("KCONNECT_BIN", REPO / "build" / "kconnect"))
+kconnect_binary = find_binary
 
 
 def require_kind(kind):
@@ -146,21 +117,6 @@ class RestError(AssertionError):
 class NotYet(Exception):
     """A wait condition not met yet, with what was seen (the timeout
     message shows the last one)."""
-
-
-def json_lines(text):
-    """The stdout lines that are JSON objects (Apache's system tests skip
-    every other line the same way)."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            out.append(json.loads(line, object_pairs_hook=OrderedDict))
-        except ValueError:
-            continue
-    return out
 
 
 class Worker:
@@ -280,23 +236,7 @@ class Worker:
     # ---- REST ---------------------------------------------------------
 
     def request(self, method, path, body=None, timeout=30):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data,
-                                     method=method,
-                                     headers={"Accept": "application/json"})
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                status, raw = resp.status, resp.read()
-        except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
-        if not raw:
-            return status, None
-        try:
-            return status, json.loads(raw)
-        except ValueError:
-            return status, raw.decode(errors="replace")
+        return rest_request(self.url, method, path, body, timeout)
 
     def call(self, method, path, body=None, ok=(200, 201, 202, 204)):
         """The body of a request that must succeed; retried while the

@@ -61,6 +61,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,82 @@ def free_port():
 def unique_name(prefix="kc"):
     """A topic/connector name no other test run uses."""
     return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
+
+
+def rest_request(url, method, path, body=None, timeout=30.0):
+    """(status, decoded JSON body or None) of @method @url + @path with
+    @body sent as JSON; never raises on status."""
+    data = None
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(url + path, data=data, method=method,
+                                 headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    if not raw:
+        return status, None
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, raw.decode(errors="replace")
+
+
+def json_lines(text):
+    """The stdout lines that are JSON objects, fields in printed order
+    (Apache's system tests skip the other lines the same way)."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            out.append(json.loads(line, object_pairs_hook=OrderedDict))
+        except ValueError:
+            continue
+    return out
+
+
+# Apache does not publish connect-test-plugins 4.1.1; 4.0.2's Verifiable*
+# classes are those of 4.1.1.
+TEST_PLUGINS = "org.apache.kafka:connect-test-plugins:4.0.2"
+_apache_cp = None
+
+
+def apache_connect_classpath():
+    """Apache Connect 4.1.1's jars (scripts/apache-connect) plus
+    connect-test-plugins and the server-common jar its throttler lives in,
+    fetched once into .cache/verifiable-plugins; skips when unavailable."""
+    global _apache_cp
+    if _apache_cp:
+        return _apache_cp
+    r = subprocess.run([str(REPO / "scripts" / "apache-connect")],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("scripts/apache-connect failed: %s" % r.stderr[-500:])
+    jars = r.stdout.strip().splitlines()[-1]
+    version = Path(jars).name.rsplit("-", 1)[-1]
+    extra = REPO / ".cache" / "verifiable-plugins"
+    for artifact in (TEST_PLUGINS,
+                     "org.apache.kafka:kafka-server-common:%s" % version):
+        _, name, ver = artifact.split(":")
+        if (extra / ("%s-%s.jar" % (name, ver))).exists():
+            continue
+        r = subprocess.run(["mvn", "-q", "-B", "dependency:copy",
+                            "-Dartifact=%s" % artifact,
+                            "-DoutputDirectory=%s" % extra],
+                           capture_output=True, text=True, cwd="/tmp",
+                           timeout=300)
+        if r.returncode != 0:
+            pytest.skip("could not fetch %s with mvn: %s"
+                        % (artifact, (r.stdout + r.stderr)[-500:]))
+    _apache_cp = os.pathsep.join([os.path.join(jars, "*"),
+                                  str(extra / "*")])
+    return _apache_cp
 
 
 class RestError(Exception):
@@ -236,24 +313,7 @@ class KconnectWorker:
 
     def request(self, method, path, body=None, timeout=30.0):
         """(status, decoded JSON body or None); never raises on status."""
-        data = None
-        headers = {"Accept": "application/json"}
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        req = urllib.request.Request(self.url + path, data=data,
-                                     method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                status, raw = resp.status, resp.read()
-        except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
-        if not raw:
-            return status, None
-        try:
-            return status, json.loads(raw)
-        except ValueError:
-            return status, raw.decode(errors="replace")
+        return rest_request(self.url, method, path, body, timeout)
 
     def _call(self, method, path, body=None):
         status, out = self.request(method, path, body)

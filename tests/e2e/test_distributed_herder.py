@@ -218,6 +218,26 @@ def test_distributed_worker_creates_internal_topics_and_runs_a_connector(
         what="the posted task configs")
 
 
+def test_distributed_herder_lines_carry_distributed_herder_logger(cluster):
+    """The herder core's lines (connector started, removed) of a
+    distributed worker carry Apache's DistributedHerder logger name, not
+    StandaloneHerder's."""
+    (w,) = cluster(1)
+    _leader([w])
+    status, body = _put(w, "src", _source(unique_name("kc-dh-log"), 1))
+    assert status == 201, body
+    w.wait_for_connector("src", "RUNNING", tasks=1, timeout=60)
+    assert _write(w, "DELETE", "/connectors/src")[0] == 204
+    w.wait_for(lambda: "Removed connector src" in w.log(), 30,
+               what="the removal logged")
+    log = w.log()
+    removed = [ln for ln in log.splitlines() if "Removed connector src" in ln]
+    assert removed and all(
+        "(org.apache.kafka.connect.runtime.distributed.DistributedHerder"
+        in ln for ln in removed), removed
+    assert "StandaloneHerder" not in log
+
+
 def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(
         cluster):
     ws = cluster(3)

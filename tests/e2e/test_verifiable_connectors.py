@@ -23,18 +23,17 @@ import signal
 import socket
 import subprocess
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 import pytest
 
 from kconnect_worker import (DEFAULT_BOOTSTRAP, KconnectWorker,  # noqa: F401
-                             consume_all, kconnect, unique_name,
+                             apache_connect_classpath, consume_all,
+                             json_lines, kconnect, unique_name,
                              write_properties)
 
 REPO = Path(__file__).resolve().parents[2]
 COMPAT_LOG4J = REPO / "tests" / "compat" / "log4j2.properties"
-TEST_PLUGINS = "org.apache.kafka:connect-test-plugins:4.0.2"
 SOURCE_CLASS = "org.apache.kafka.connect.tools.VerifiableSourceConnector"
 SINK_CLASS = "org.apache.kafka.connect.tools.VerifiableSinkConnector"
 
@@ -53,33 +52,6 @@ def _apache_port():
                 continue
             return port
     pytest.skip("no free port in %d..%d" % (base, base + 99))
-
-
-def _apache_classpath():
-    """Apache Connect 4.1.1's jars plus connect-test-plugins and the
-    server-common jar its throttler lives in; skips when unavailable."""
-    r = subprocess.run([str(REPO / "scripts" / "apache-connect")],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip("scripts/apache-connect failed: %s" % r.stderr[-500:])
-    jars = r.stdout.strip().splitlines()[-1]
-    version = Path(jars).name.rsplit("-", 1)[-1]
-    extra = REPO / ".cache" / "verifiable-plugins"
-    wanted = [TEST_PLUGINS,
-              "org.apache.kafka:kafka-server-common:%s" % version]
-    for artifact in wanted:
-        _, name, ver = artifact.split(":")
-        if (extra / ("%s-%s.jar" % (name, ver))).exists():
-            continue
-        r = subprocess.run(["mvn", "-q", "-B", "dependency:copy",
-                            "-Dartifact=%s" % artifact,
-                            "-DoutputDirectory=%s" % extra],
-                           capture_output=True, text=True, cwd="/tmp",
-                           timeout=300)
-        if r.returncode != 0:
-            pytest.skip("could not fetch %s with mvn: %s"
-                        % (artifact, (r.stdout + r.stderr)[-500:]))
-    return os.pathsep.join([os.path.join(jars, "*"), str(extra / "*")])
 
 
 class ApacheWorker:
@@ -111,7 +83,7 @@ class ApacheWorker:
         java = os.environ.get("KC_JAVA", "java")
         cmd = [java, "-Xms128M", "-Xmx512M", "-Duser.timezone=UTC",
                "-Dlog4j2.configurationFile=%s" % COMPAT_LOG4J,
-               "-cp", _apache_classpath(),
+               "-cp", apache_connect_classpath(),
                "org.apache.kafka.connect.cli.ConnectStandalone",
                str(self.dir / "worker.properties"),
                str(self.dir / "connector.properties")]
@@ -157,21 +129,6 @@ def apache(tmp_path):
 
 
 # ---- the JSON lines -----------------------------------------------------
-
-def json_lines(text):
-    """The stdout lines that are JSON objects, fields in printed order
-    (Apache's system tests skip the other lines the same way)."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            out.append(json.loads(line, object_pairs_hook=OrderedDict))
-        except ValueError:
-            continue
-    return out
-
 
 def other_lines(text, prefix):
     return [ln for ln in text.splitlines() if ln.startswith(prefix)]

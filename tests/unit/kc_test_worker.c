@@ -72,3 +72,48 @@ void kc_test_worker_fini(kc_test_worker_t *tw)
     assert_int_equal(system(cmd), 0);
     kc_free(cmd);
 }
+
+void kc_test_request_init(kc_test_request_t *tr, const char *method,
+                          const char *target, const char *host,
+                          const char *body)
+{
+    char *q;
+    size_t nargs = 0;
+
+    memset(tr, 0, sizeof(*tr));
+    tr->target = kc_strdup(target);
+    q = strchr(tr->target, '?');
+    if (q != NULL) {
+        char *save = NULL;
+
+        *q++ = '\0';
+        for (char *tok = strtok_r(q, "&", &save); tok != NULL;
+             tok = strtok_r(NULL, "&", &save)) {
+            char *eq = strchr(tok, '=');
+
+            if (nargs == KC_TEST_REQUEST_MAX_ARGS) {
+                fail_msg("more than %d query parameters in %s",
+                         KC_TEST_REQUEST_MAX_ARGS, target);
+            }
+            if (eq != NULL) {
+                *eq = '\0';
+            }
+            tr->args[nargs].key = tok;
+            tr->args[nargs].value = eq != NULL ? eq + 1 : "";
+            nargs++;
+        }
+    }
+    tr->req.method = method;
+    tr->req.path = tr->target;
+    tr->req.args = tr->args;
+    tr->req.nargs = nargs;
+    tr->req.host = host;
+    tr->req.body = body;
+    tr->req.body_len = body != NULL ? strlen(body) : 0;
+}
+
+void kc_test_request_release(kc_test_request_t *tr)
+{
+    kc_free(tr->target);
+    tr->target = NULL;
+}

@@ -3,7 +3,8 @@
  * The worker fixture the herder and REST unit tests share: a temporary
  * directory for the offsets file, a registry holding the null converter
  * ("test.TestConverter") and the test's own source connector, a worker on
- * the embedded Kafka and, when asked, a started standalone herder.
+ * the embedded Kafka and, when asked, a started standalone herder. Also
+ * the REST request the route tests hand to kc_rest_route.
  */
 #ifndef KC_TESTS_TEST_WORKER_H
 #define KC_TESTS_TEST_WORKER_H
@@ -13,6 +14,7 @@
 #include "herder/kc_herder.h"
 #include "kconnect/plugin.h"
 #include "plugins/kc_registry.h"
+#include "rest/kc_rest_routes.h"
 #include "runtime/kc_worker.h"
 
 typedef struct kc_test_worker {
@@ -39,5 +41,26 @@ void kc_test_worker_init(kc_test_worker_t *tw,
 /* Destroys the herder (if any), the worker and the registry, then
  * removes the directory. */
 void kc_test_worker_fini(kc_test_worker_t *tw);
+
+/* The query parameters a kc_test_request_t holds at most. */
+#define KC_TEST_REQUEST_MAX_ARGS 8
+
+/* A request as the REST server parses it, for kc_rest_route. */
+typedef struct kc_test_request {
+    kc_rest_request_t req;
+    kc_rest_arg_t args[KC_TEST_REQUEST_MAX_ARGS];
+    char *target; /* the split copy req.path and args point into */
+} kc_test_request_t;
+
+/* Fills @p tr with @p method, @p target ("path?k=v&k2", the query split
+ * into req.args), Host @p host and @p body (borrowed, may be NULL);
+ * further headers go straight into tr->req. More query parameters than
+ * KC_TEST_REQUEST_MAX_ARGS fail the running test. */
+void kc_test_request_init(kc_test_request_t *tr, const char *method,
+                          const char *target, const char *host,
+                          const char *body);
+
+/* Frees what kc_test_request_init made. */
+void kc_test_request_release(kc_test_request_t *tr);
 
 #endif /* KC_TESTS_TEST_WORKER_H */

@@ -21,6 +21,7 @@
 #include "plugins/kc_registry.h"
 #include "runtime/kc_offset_store.h"
 #include "runtime/kc_worker.h"
+#include "util/kc_log.h"
 #include "kc_test_null_converter.h"
 #include "kc_test_worker.h"
 
@@ -551,6 +552,16 @@ static const kc_herder_vt_t gated_herder_vt = {
     .target = fh_target,
 };
 
+/* As kc_distributed_herder.c's: the core logs as DistributedHerder. */
+static const kc_herder_vt_t named_herder_vt = {
+    .submit = fh_submit,
+    .start = fh_start,
+    .ready = fh_ready,
+    .stop = fh_stop,
+    .free = fh_free,
+    .logger = "org.apache.kafka.connect.runtime.distributed.DistributedHerder",
+};
+
 /* ---- fixture ------------------------------------------------------- */
 
 typedef struct fixture {
@@ -915,6 +926,54 @@ static void test_core_runs_only_what_vt_runs_assigns(void **state)
     json_decref(config);
 }
 
+/* What the core logs while @p h creates and deletes connector "c". */
+static char *log_of_create_and_delete(kc_herder_t *h)
+{
+    json_t *config = config_of("test.NoneSourceConnector");
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *logfp = open_memstream(&log, &loglen);
+    kc_error_t err;
+
+    assert_non_null(logfp);
+    kc_log_set_stream(logfp);
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, NULL, &err),
+        KC_OK);
+    assert_int_equal(kc_herder_delete(h, "c", &err), KC_OK);
+    kc_log_set_stream(NULL);
+    fclose(logfp);
+    json_decref(config);
+    return log;
+}
+
+/*
+ * The core's lines carry the herder's Apache logger name: a distributed
+ * worker's read as DistributedHerder's, as Apache's do (and its log
+ * levels apply to them); a herder that names none logs as
+ * StandaloneHerder.
+ */
+static void test_core_lines_carry_the_herders_logger_name(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    char *log = log_of_create_and_delete(h);
+
+    if (strstr(log, "Removed connector c (org.apache.kafka.connect.runtime."
+                    "standalone.StandaloneHerder") == NULL) {
+        fail_msg("no StandaloneHerder line in:\n%s", log);
+    }
+    free(log); /* open_memstream's buffer comes from libc */
+    h->vt = &named_herder_vt;
+    log = log_of_create_and_delete(h);
+    if (strstr(log, "Removed connector c (org.apache.kafka.connect.runtime."
+                    "distributed.DistributedHerder") == NULL) {
+        fail_msg("no DistributedHerder line in:\n%s", log);
+    }
+    assert_null(strstr(log, "StandaloneHerder"));
+    free(log); /* open_memstream's buffer comes from libc */
+}
+
 /* Stopping the herder writes nothing (a topic store would lose tasks). */
 static void test_herder_destroy_writes_no_config(void **state)
 {
@@ -1004,6 +1063,8 @@ int main(void)
             test_core_runs_only_what_vt_runs_assigns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_herder_destroy_writes_no_config,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_core_lines_carry_the_herders_logger_name, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

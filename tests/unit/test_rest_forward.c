@@ -151,43 +151,16 @@ static void call_signed(fixture_t *f, const char *method, const char *target,
                         const char *body, const char *auth, const char *sig,
                         const char *sig_alg)
 {
-    char *copy = kc_strdup(target);
-    char *q = strchr(copy, '?');
-    kc_rest_arg_t args[8];
-    size_t nargs = 0;
-    kc_rest_request_t req;
+    kc_test_request_t tr;
 
-    memset(&req, 0, sizeof(req));
-    if (q != NULL) {
-        char *save = NULL;
-
-        *q++ = '\0';
-        for (char *tok = strtok_r(q, "&", &save); tok != NULL && nargs < 8;
-             tok = strtok_r(NULL, "&", &save)) {
-            char *eq = strchr(tok, '=');
-
-            if (eq != NULL) {
-                *eq = '\0';
-            }
-            args[nargs].key = tok;
-            args[nargs].value = eq != NULL ? eq + 1 : "";
-            nargs++;
-        }
-    }
-    req.method = method;
-    req.path = copy;
-    req.args = args;
-    req.nargs = nargs;
-    req.host = "worker-b:8083";
-    req.content_type = body != NULL ? "application/json" : NULL;
-    req.body = body;
-    req.body_len = body != NULL ? strlen(body) : 0;
-    req.authorization = auth;
-    req.signature = sig;
-    req.signature_algorithm = sig_alg;
+    kc_test_request_init(&tr, method, target, "worker-b:8083", body);
+    tr.req.content_type = body != NULL ? "application/json" : NULL;
+    tr.req.authorization = auth;
+    tr.req.signature = sig;
+    tr.req.signature_algorithm = sig_alg;
     kc_rest_response_release(&f->resp);
-    kc_rest_route(&f->fh.base, &f->opts, &req, &f->resp);
-    kc_free(copy);
+    kc_rest_route(&f->fh.base, &f->opts, &tr.req, &f->resp);
+    kc_test_request_release(&tr);
 }
 
 static void call(fixture_t *f, const char *method, const char *target,

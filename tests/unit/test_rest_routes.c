@@ -222,43 +222,16 @@ typedef struct reply {
 static reply_t call(fixture_t *f, const char *method, const char *path,
                     const char *body)
 {
-    kc_rest_request_t req;
+    kc_test_request_t tr;
     kc_rest_response_t resp;
-    kc_rest_arg_t args[4];
-    size_t nargs = 0;
-    char *copy = kc_strdup(path);
-    char *q = strchr(copy, '?');
     reply_t r;
 
-    memset(&req, 0, sizeof(req));
-    if (q != NULL) {
-        char *save = NULL;
-
-        *q++ = '\0';
-        for (char *tok = strtok_r(q, "&", &save); tok != NULL && nargs < 4;
-             tok = strtok_r(NULL, "&", &save)) {
-            char *eq = strchr(tok, '=');
-
-            if (eq != NULL) {
-                *eq = '\0';
-            }
-            args[nargs].key = tok;
-            args[nargs].value = eq != NULL ? eq + 1 : "";
-            nargs++;
-        }
-    }
-    req.method = method;
-    req.path = copy;
-    req.args = args;
-    req.nargs = nargs;
-    req.host = "test-host:8083";
-    req.body = body;
-    req.body_len = body != NULL ? strlen(body) : 0;
-    kc_rest_route(f->h, NULL, &req, &resp);
+    kc_test_request_init(&tr, method, path, "test-host:8083", body);
+    kc_rest_route(f->h, NULL, &tr.req, &resp);
     r.status = resp.status;
     r.body = resp.body;
     r.location = resp.location;
-    kc_free(copy);
+    kc_test_request_release(&tr);
     return r;
 }
 

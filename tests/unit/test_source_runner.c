@@ -20,6 +20,7 @@
 #include "runtime/kc_embedded_kafka.h"
 #include "runtime/kc_offset_store.h"
 #include "runtime/kc_task.h"
+#include "util/kc_log.h"
 
 static char tmpdir[64];
 
@@ -698,24 +699,22 @@ static void test_invalid_topic_tolerated_goes_to_dlq(void **state)
 }
 
 /*
- * A stop while the producer queue is full (the broker is down) is not a
- * produce failure: the task ends UNASSIGNED, not FAILED, and the offsets
- * of every acknowledged record are saved at stop (the periodic commit
- * never ran); the restart resumes after them.
+ * Starts "src" on @p w, lets it write 10 records, takes the broker down
+ * and waits until the task blocks on a full producer queue, then stops
+ * the task. Returns what the worker logged meanwhile (caller frees).
  */
-static void test_stop_under_back_pressure_saves_offsets(void **state)
+static char *stop_under_back_pressure(kc_worker_t *w, kc_props_t *cfg)
 {
-    kc_registry_t *reg = test_registry();
-    kc_worker_t *w = new_worker_with(
-        reg, "offset.flush.interval.ms", "600000", "offset.flush.timeout.ms",
-        "300", "producer.queue.buffering.max.messages", "20", NULL);
-    kc_props_t *cfg = source_config("src", "tbp");
     rd_kafka_mock_cluster_t *mock =
         kc_embedded_kafka_mock(kc_worker_embedded(w));
     int got = 0;
     char **values;
     int next = 0;
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *logfp = open_memstream(&log, &loglen);
 
+    assert_non_null(logfp);
     T.records = 10;
     start_connector_and_task(w, cfg);
     assert_true(wait_task_state(KC_STATE_RUNNING, 5000));
@@ -734,9 +733,67 @@ static void test_stop_under_back_pressure_saves_offsets(void **state)
         pthread_mutex_unlock(&T.lock);
     }
     assert_int_equal(next, 40);
+    kc_log_set_stream(logfp);
     kc_worker_stop_tasks(w, "src");
+    kc_log_set_stream(NULL);
+    fclose(logfp);
+    return log;
+}
+
+/*
+ * A stop while the producer queue is full (the broker is down) is not a
+ * produce failure: the task ends UNASSIGNED, not FAILED, and the offsets
+ * of every acknowledged record are saved at stop (the periodic commit
+ * never ran); the restart resumes after them. The log names
+ * offset.flush.timeout.ms, the bound that ended the wait here.
+ */
+static void test_stop_under_back_pressure_saves_offsets(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker_with(
+        reg, "offset.flush.interval.ms", "600000", "offset.flush.timeout.ms",
+        "300", "producer.queue.buffering.max.messages", "20", NULL);
+    kc_props_t *cfg = source_config("src", "tbp");
+    char *log = stop_under_back_pressure(w, cfg);
+
     assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
     assert_int_equal(stored_offset("src"), 9);
+    if (strstr(log, "records were not acknowledged within "
+                    "offset.flush.timeout.ms, 300 ms;") == NULL) {
+        fail_msg("no flush timeout message in:\n%s", log);
+    }
+    free(log); /* open_memstream's buffer comes from libc */
+    kc_worker_stop_connector(w, "src");
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
+/*
+ * When task.shutdown.graceful.timeout.ms less 500 ms is shorter than
+ * offset.flush.timeout.ms, that stop budget ends the wait for the
+ * unacknowledged records, and the message says so instead of blaming
+ * offset.flush.timeout.ms.
+ */
+static void test_stop_budget_end_of_wait_names_graceful_timeout(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker_with(
+        reg, "offset.flush.interval.ms", "600000", "offset.flush.timeout.ms",
+        "60000", "task.shutdown.graceful.timeout.ms", "1500",
+        "producer.queue.buffering.max.messages", "20", NULL);
+    kc_props_t *cfg = source_config("src", "tbp");
+    char *log = stop_under_back_pressure(w, cfg);
+
+    assert_int_equal(task_state(), KC_STATE_UNASSIGNED);
+    assert_int_equal(stored_offset("src"), 9);
+    if (strstr(log, "records were not acknowledged within the stop budget "
+                    "(task.shutdown.graceful.timeout.ms less 500 ms), "
+                    "1000 ms;") == NULL) {
+        fail_msg("no stop budget message in:\n%s", log);
+    }
+    assert_null(strstr(log, "offset.flush.timeout.ms"));
+    free(log); /* open_memstream's buffer comes from libc */
     kc_worker_stop_connector(w, "src");
     kc_worker_destroy(w);
     kc_registry_destroy(reg);
@@ -1055,6 +1112,9 @@ int main(void)
             test_invalid_topic_tolerated_goes_to_dlq, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_stop_under_back_pressure_saves_offsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_stop_budget_end_of_wait_names_graceful_timeout, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_source_producer_is_idempotent_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(

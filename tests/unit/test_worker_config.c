@@ -422,6 +422,47 @@ static void test_bad_client_value_names_the_prefixed_key(void **state)
     kc_props_destroy(p);
 }
 
+/*
+ * librdkafka counts topic.metadata.propagation.max.ms in microseconds in
+ * an int, so above 2147483 ms the wait wraps negative: the worker's
+ * setting and a connector's override are refused naming the key and the
+ * bound instead of failing records at once.
+ */
+static void test_metadata_propagation_above_int_micros_is_refused(void **state)
+{
+    kc_props_t *p = minimal_worker();
+    kc_props_t *o = kc_props_new();
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    kc_config_result_t r = {0};
+    kc_error_t err;
+
+    kc_props_set(p, "producer.topic.metadata.propagation.max.ms", "2147483");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_OK);
+    kc_config_result_release(&r);
+    memset(&r, 0, sizeof(r));
+    kc_props_set(p, "producer.topic.metadata.propagation.max.ms", "2147484");
+    assert_int_equal(kc_worker_config_check(NULL, p, &r), KC_ERR_INVALID);
+    assert_string_equal(
+        kc_config_result_first(&r,
+                               "producer.topic.metadata.propagation.max.ms"),
+        "must be at most 2147483 (librdkafka counts it in microseconds in a "
+        "32-bit int)");
+    assert_int_equal(r.count, 1);
+    kc_config_result_release(&r);
+    kc_props_set(o, "topic.metadata.propagation.max.ms", "3600000");
+    assert_int_equal(kc_client_conf_apply(conf, KC_CLIENT_PRODUCER, o,
+                                          "producer.override.", NULL, &err),
+                     KC_ERR_INVALID);
+    assert_string_equal(err.msg, "invalid config "
+                                 "\"producer.override.topic.metadata."
+                                 "propagation.max.ms\": must be at most "
+                                 "2147483 (librdkafka counts it in "
+                                 "microseconds in a 32-bit int)");
+    rd_kafka_conf_destroy(conf);
+    kc_props_destroy(o);
+    kc_props_destroy(p);
+}
+
 /* The worker bounds its admin calls with it (GET .../offsets of a sink). */
 static void test_admin_default_api_timeout_is_checked(void **state)
 {
@@ -655,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_topic_creation_numbers_are_checked_as_apache),
         cmocka_unit_test(test_connector_common_defaults),
         cmocka_unit_test(test_admin_default_api_timeout_is_checked),
+        cmocka_unit_test(test_metadata_propagation_above_int_micros_is_refused),
         cmocka_unit_test(test_unimplemented_security_settings_are_refused),
         cmocka_unit_test(test_unprefixed_keystore_matters_only_to_ssl_clients),
         cmocka_unit_test(test_top_level_security_settings_reach_admin_clients),
