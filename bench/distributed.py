@@ -38,6 +38,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -80,18 +81,29 @@ def cluster(args, tmp, extra):
 
 
 def leader_of(c, ws, timeout=120.0):
-    """The group's leader: a config without connector.class sent with
-    forward=false is refused 400 by the leader's validation and 409 by
-    every other worker (as test_distributed_herder.py finds it)."""
-    def probe():
-        got = [w.request("PUT", "/connectors/probe/config?forward=false",
-                         {"tasks.max": "1"}, timeout=10)[0] for w in ws]
-        leaders = [w for w, st in zip(ws, got) if st == 400]
-        others = [st for st in got if st == 409]
-        if len(leaders) == 1 and len(others) == len(ws) - 1:
-            return leaders[0]
-        return None
-    return c.wait("a single leader", probe, timeout=timeout)
+    """The group's leader, from the last assignment each worker logged:
+    Apache's "got assignment: Assignment{..., leaderUrl='http://h:p/'",
+    kconnect's "Joined group ... as <member> (leader <member>)"."""
+    apache_url = re.compile(r"leaderUrl='([^']*)'")
+    joined = re.compile(r"Joined group \S+ at generation \d+ with protocol "
+                        r"\S+ as (\S+) \(leader (\S+)\)")
+
+    def find():
+        found = []
+        for w in ws:
+            text = w.err_path.read_text(errors="replace")
+            if w.kind == "kconnect":
+                m = joined.findall(text)
+                if m and m[-1][0] == m[-1][1]:
+                    found.append(w)
+            else:
+                m = apache_url.findall(text)
+                if m:
+                    found += [x for x in ws
+                              if x.url.rstrip("/") == m[-1].rstrip("/")]
+        found = list({id(w): w for w in found}.values())
+        return found[0] if len(found) == 1 else None
+    return c.wait("a single leader", find, timeout=timeout)
 
 
 def failover(args, tmp, side, config, role):
