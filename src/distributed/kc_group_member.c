@@ -358,7 +358,8 @@ static void kc_gm_io_run(kc_group_membership_t *m, kc_gm_job_t *job)
         /* Apache gives a JoinGroup the rebalance timeout and 5 s more */
         job->rc = kc_group_join(m->coord, &job->join, m->rebalance_ms + 5000,
                                 job->arena, &job->jr, &job->err);
-        if (job->rc == KC_OK && job->jr.error == KC_KERR_NONE) {
+        if (job->rc == KC_OK && job->jr.error == KC_KERR_NONE &&
+            job->jr.member_id != NULL && job->jr.member_id[0] != '\0') {
             kc_gm_bg_set(m, true, job->jr.generation_id, job->jr.member_id);
         }
         break;
