@@ -5,11 +5,23 @@
  * due while a JoinGroup or SyncGroup waits is not needed (the coordinator
  * does not expire a member in a join), and a rejoin asked for while a
  * heartbeat waits runs once it is back.
+ *
+ * The owner's thread also stops connectors and tasks, in the callbacks
+ * and in the herder's own ops, and a stop can outlast the session (a
+ * sink task's consumer close waits behind its own rebalance). So, as
+ * Apache's heartbeat thread does, the I/O thread heartbeats by itself
+ * when the owner's heartbeats are late: the owner publishes the
+ * generation and member id it may heartbeat with (kc_gm_bg_publish,
+ * whenever its state changes and before every callback), and the owner's
+ * lost-session timer counts what those heartbeats kept alive. Only the
+ * owner moves states; a background heartbeat's error just stops them
+ * until the owner, heartbeating again, handles it.
  */
 #include "kc_internal.h"
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +122,20 @@ struct kc_group_membership {
     uint64_t retry_timer;
     uint64_t delay_timer;
 
+    /* background heartbeats: set by the owner under bg_lock, read by the
+     * I/O thread; bg_ok_ms and bg_heartbeats the other way round */
+    pthread_mutex_t bg_lock;
+    bool bg_on;   /* the I/O thread may heartbeat when the owner is late */
+    bool bg_dead; /* one failed: not again for this generation */
+    int32_t bg_generation;
+    char *bg_member_id;
+    _Atomic int64_t bg_ok_ms;      /* send time of the last one that kept
+                                    * the session (0: none) */
+    _Atomic int64_t bg_heartbeats; /* answered without error */
+
     /* I/O thread */
+    int64_t io_session_ms; /* send time of its last JoinGroup, SyncGroup or
+                            * Heartbeat */
     kc_opq_t *ioq;
     pthread_t io;
     bool io_started;
@@ -195,6 +220,115 @@ static void kc_gm_io_find(kc_group_membership_t *m, kc_gm_job_t *job)
     kc_free(list);
 }
 
+/* Set what background heartbeats use; a new generation or member id
+ * clears a failure. Any thread. */
+static void kc_gm_bg_set(kc_group_membership_t *m, bool on, int32_t generation,
+                         const char *member_id)
+{
+    bool wake;
+
+    pthread_mutex_lock(&m->bg_lock);
+    if (!on) {
+        m->bg_dead = false;
+    } else if (generation != m->bg_generation || m->bg_member_id == NULL ||
+               strcmp(m->bg_member_id, member_id) != 0) {
+        kc_free(m->bg_member_id);
+        m->bg_member_id = kc_strdup(member_id);
+        m->bg_generation = generation;
+        m->bg_dead = false;
+    }
+    wake = on && !m->bg_dead && !m->bg_on;
+    m->bg_on = on && !m->bg_dead;
+    pthread_mutex_unlock(&m->bg_lock);
+    if (wake) {
+        /* the I/O thread waits without a deadline while off */
+        kc_opq_wake(m->ioq);
+    }
+}
+
+/* When the I/O thread heartbeats by itself next, or -1 (not at all).
+ * Half an interval after the owner's would have gone: the owner's come
+ * first, so an owner that keeps up never sees one. */
+static int64_t kc_gm_bg_due(kc_group_membership_t *m)
+{
+    bool on;
+
+    pthread_mutex_lock(&m->bg_lock);
+    on = m->bg_on;
+    pthread_mutex_unlock(&m->bg_lock);
+    return on ? m->io_session_ms + m->heartbeat_ms + m->heartbeat_ms / 2 : -1;
+}
+
+/* A heartbeat of the I/O thread's own (Apache's HeartbeatThread). The
+ * coordinator keeps a rebalancing member's session on a heartbeat it
+ * answers REBALANCE_IN_PROGRESS, so that one counts too: the owner,
+ * busy stopping its work, rejoins once it is done. */
+static void kc_gm_io_bg_heartbeat(kc_group_membership_t *m)
+{
+    kc_arena_t *arena;
+    kc_buf_t body;
+    kc_error_t err = {0};
+    const uint8_t *resp = NULL;
+    size_t len = 0;
+    int16_t error = KC_KERR_NONE;
+    int32_t generation;
+    char *member_id;
+    int64_t sent;
+    kc_err_t rc;
+
+    pthread_mutex_lock(&m->bg_lock);
+    if (!m->bg_on || m->coord == NULL) {
+        /* no coordinator: the owner's next request finds one */
+        pthread_mutex_unlock(&m->bg_lock);
+        m->io_session_ms = kc_clock_now_ms();
+        return;
+    }
+    generation = m->bg_generation;
+    member_id = kc_strdup(m->bg_member_id);
+    pthread_mutex_unlock(&m->bg_lock);
+    arena = kc_arena_new(0);
+    kc_buf_init(&body, 0);
+    sent = kc_clock_now_ms();
+    m->io_session_ms = sent;
+    rc = kc_group_wire_heartbeat(&body, m->group_id, generation, member_id);
+    if (rc == KC_OK) {
+        rc = kc_group_conn_call(m->coord, KC_API_HEARTBEAT, KC_VER_HEARTBEAT,
+                                &body, kc_gm_request_timeout(m), arena, &resp,
+                                &len, &err);
+    }
+    if (rc == KC_OK) {
+        rc = kc_group_wire_read_error(resp, len, &error, &err);
+    }
+    if (rc == KC_OK &&
+        (error == KC_KERR_NONE || error == KC_KERR_REBALANCE_IN_PROGRESS)) {
+        atomic_store(&m->bg_ok_ms, sent);
+        if (error == KC_KERR_NONE) {
+            atomic_fetch_add(&m->bg_heartbeats, 1);
+        }
+    } else {
+        kc_log_debug(KC_GM_LOGGER,
+                     "background heartbeat of member %s (generation %d) "
+                     "failed: %s (error %d); left to the owner",
+                     member_id, (int)generation,
+                     rc != KC_OK ? err.msg : "refused", (int)error);
+        pthread_mutex_lock(&m->bg_lock);
+        if (m->bg_generation == generation &&
+            strcmp(m->bg_member_id, member_id) == 0) {
+            m->bg_dead = true;
+            m->bg_on = false;
+        }
+        pthread_mutex_unlock(&m->bg_lock);
+        if (rc != KC_OK) {
+            /* out of step: the owner's next request opens a new one */
+            kc_group_conn_close(m->coord);
+            m->coord = NULL;
+        }
+    }
+    kc_free(member_id);
+    kc_buf_release(&body);
+    kc_arena_destroy(arena);
+}
+
 static void kc_gm_io_run(kc_group_membership_t *m, kc_gm_job_t *job)
 {
     const uint8_t *resp = NULL;
@@ -212,11 +346,22 @@ static void kc_gm_io_run(kc_group_membership_t *m, kc_gm_job_t *job)
         job->rc = kc_error_set(&job->err, KC_ERR_IO, "no coordinator");
         return;
     }
+    if (job->type != KC_GM_JOB_LEAVE) {
+        m->io_session_ms = job->sent_ms;
+    }
     switch (job->type) {
     case KC_GM_JOB_JOIN:
+        /* a member in JoinGroup is not expired: no heartbeat until the
+         * join is back, then with what it gave (Apache heartbeats while
+         * completing the rebalance) */
+        kc_gm_bg_set(m, false, -1, NULL);
         /* Apache gives a JoinGroup the rebalance timeout and 5 s more */
         job->rc = kc_group_join(m->coord, &job->join, m->rebalance_ms + 5000,
                                 job->arena, &job->jr, &job->err);
+        if (job->rc == KC_OK && job->jr.error == KC_KERR_NONE &&
+            job->jr.member_id != NULL && job->jr.member_id[0] != '\0') {
+            kc_gm_bg_set(m, true, job->jr.generation_id, job->jr.member_id);
+        }
         break;
     case KC_GM_JOB_SYNC:
         key = KC_API_SYNC_GROUP;
@@ -263,12 +408,17 @@ static void *kc_gm_io_main(void *arg)
     kc_group_membership_t *m = arg;
 
     for (;;) {
-        kc_opq_op_t *op = kc_opq_pop(m->ioq, -1);
+        int64_t due = kc_gm_bg_due(m);
+        kc_opq_op_t *op = kc_opq_pop(m->ioq, due);
         kc_gm_job_t *job = (kc_gm_job_t *)op;
 
         if (op == NULL) {
             if (kc_opq_closed(m->ioq) && kc_opq_len(m->ioq) == 0) {
                 break;
+            }
+            due = kc_gm_bg_due(m);
+            if (due >= 0 && kc_clock_now_ms() >= due) {
+                kc_gm_io_bg_heartbeat(m);
             }
             continue;
         }
@@ -285,8 +435,26 @@ static void *kc_gm_io_main(void *arg)
     return NULL;
 }
 
+/* Tell the I/O thread whether, and as whom, it may heartbeat when the
+ * owner is late: a member that joined (or is syncing, or is about to
+ * rejoin with its generation) and is not in a JoinGroup, where the I/O
+ * thread has the say. Owner's thread. */
+static void kc_gm_bg_publish(kc_group_membership_t *m)
+{
+    bool on;
+
+    if (m->inflight != NULL && m->inflight->type == KC_GM_JOB_JOIN) {
+        return;
+    }
+    on = m->generation >= 0 && m->member_id[0] != '\0' &&
+         (m->state == KC_GM_STABLE || m->state == KC_GM_SYNC ||
+          m->state == KC_GM_JOIN);
+    kc_gm_bg_set(m, on, m->generation, m->member_id);
+}
+
 static void kc_gm_submit(kc_group_membership_t *m, kc_gm_job_t *job)
 {
+    kc_gm_bg_publish(m);
     m->inflight = job;
     if (kc_opq_post(m->ioq, &job->q) != KC_OK) {
         m->inflight = NULL;
@@ -454,6 +622,7 @@ static void kc_gm_retry_fire(kc_timers_t *t, void *opaque)
 static void kc_gm_retry_later(kc_group_membership_t *m, kc_gm_state_t state)
 {
     m->state = state;
+    kc_gm_bg_publish(m);
     kc_gm_cancel(m, &m->retry_timer);
     m->retry_timer = kc_timers_add(m->timers, kc_clock_now_ms() + m->backoff_ms,
                                    0, kc_gm_retry_fire, m);
@@ -487,13 +656,22 @@ static void kc_gm_reset_generation(kc_group_membership_t *m, bool member_id)
 /* No answer for a whole session: the coordinator may have given this
  * worker's work away, so stop it (WorkerCoordinator.poll revoking its
  * snapshot when the coordinator stays unknown). */
+static void kc_gm_alive(kc_group_membership_t *m, int64_t sent_ms);
+
 static void kc_gm_lost_fire(kc_timers_t *t, void *opaque)
 {
     kc_group_membership_t *m = opaque;
     kc_group_work_t all;
+    int64_t bg_ok;
 
     (void)t;
     m->lost_timer = 0;
+    bg_ok = atomic_load(&m->bg_ok_ms);
+    if (bg_ok > m->last_ok_sent_ms) {
+        /* the I/O thread kept the session while this thread was busy */
+        kc_gm_alive(m, bg_ok);
+        return;
+    }
     if (m->state == KC_GM_JOIN && m->inflight != NULL) {
         /* a member waiting in JoinGroup is not expired: look again */
         m->lost_timer =
@@ -515,6 +693,7 @@ static void kc_gm_lost_fire(kc_timers_t *t, void *opaque)
     }
     kc_gm_snap_clear(&m->snap);
     kc_gm_reset_generation(m, false);
+    kc_gm_bg_publish(m);
     if (m->state == KC_GM_STABLE) {
         m->rejoin_pending = true;
     }
@@ -579,6 +758,8 @@ static void kc_gm_join(kc_group_membership_t *m)
         kc_group_work_t all;
 
         kc_gm_snap_work(&m->snap, &all);
+        /* the stop may outlast the session: heartbeat meanwhile */
+        kc_gm_bg_publish(m);
         if (m->cbs.on_revoked != NULL &&
             (all.n_connectors > 0 || all.n_tasks > 0)) {
             m->cbs.on_revoked(m->cbs.opaque, &all, false);
@@ -786,6 +967,8 @@ static void kc_gm_joined(kc_group_membership_t *m, kc_gm_job_t *job)
     }
     m->is_leader = strcmp(m->member_id, m->leader) == 0;
     m->n_members = m->is_leader ? jr->n_members : 0;
+    m->state = KC_GM_SYNC; /* the leader's snapshot may read a while */
+    kc_gm_bg_publish(m);
     sync = kc_gm_job_new(m, KC_GM_JOB_SYNC);
     if (m->is_leader) {
         if (kc_gm_lead(m, sync, jr, &err) != KC_OK) {
@@ -840,6 +1023,7 @@ static void kc_gm_synced(kc_group_membership_t *m, kc_gm_job_t *job)
     }
     kc_gm_flatten(job->arena, a.assigned, a.n_assigned, &added);
     kc_gm_flatten(job->arena, a.revoked, a.n_revoked, &revoked);
+    kc_gm_bg_publish(m);
     if (incremental && (revoked.n_connectors > 0 || revoked.n_tasks > 0) &&
         m->cbs.on_revoked != NULL) {
         m->cbs.on_revoked(m->cbs.opaque, &revoked, false);
@@ -868,6 +1052,7 @@ static void kc_gm_synced(kc_group_membership_t *m, kc_gm_job_t *job)
     ga.delay = a.delay;
     kc_gm_snap_work(&m->snap, &ga.all);
     ga.added = added;
+    kc_gm_bg_publish(m);
     if (m->cbs.on_assigned != NULL) {
         m->cbs.on_assigned(m->cbs.opaque, &ga);
     }
@@ -957,6 +1142,7 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
     if (m->state == KC_GM_STABLE && m->rejoin_pending && m->inflight == NULL) {
         kc_gm_join(m);
     }
+    kc_gm_bg_publish(m);
     return true;
 }
 
@@ -1017,6 +1203,8 @@ kc_group_membership_t *kc_group_member_new(const kc_group_member_conf_t *conf,
     m->generation = -1;
     m->last_completed_gen = -1;
     m->assignor = kc_assignor_new(conf->scheduled_rebalance_max_delay_ms);
+    pthread_mutex_init(&m->bg_lock, NULL);
+    m->bg_generation = -1;
     m->ioq = kc_opq_new(0, err);
     if (m->ioq == NULL) {
         kc_group_member_destroy(m);
@@ -1045,6 +1233,8 @@ static void kc_gm_halt(kc_group_membership_t *m, bool leave)
     kc_gm_cancel(m, &m->lost_timer);
     kc_gm_cancel(m, &m->retry_timer);
     kc_gm_cancel(m, &m->delay_timer);
+    /* no heartbeat after the LeaveGroup, nor from a crashed member */
+    kc_gm_bg_set(m, false, -1, NULL);
     if (m->io_started) {
         if (leave && m->member_id[0] != '\0') {
             kc_gm_job_t *job = kc_gm_job_new(m, KC_GM_JOB_LEAVE);
@@ -1092,6 +1282,8 @@ void kc_group_member_destroy(kc_group_membership_t *m)
         kc_opq_unref(m->ioq);
     }
     kc_assignor_destroy(m->assignor);
+    pthread_mutex_destroy(&m->bg_lock);
+    kc_free(m->bg_member_id);
     kc_gm_snap_clear(&m->snap);
     kc_free(m->bootstrap);
     kc_group_security_destroy(m->security);
@@ -1121,7 +1313,7 @@ bool kc_group_member_stable(const kc_group_membership_t *m)
 
 int64_t kc_group_member_heartbeats(const kc_group_membership_t *m)
 {
-    return m->heartbeats;
+    return m->heartbeats + atomic_load(&m->bg_heartbeats);
 }
 
 int kc_group_member_rediscoveries(const kc_group_membership_t *m)

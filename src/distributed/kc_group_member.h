@@ -16,6 +16,9 @@
  * those ops to kc_group_member_handle_op and runs its kc_timers. All state
  * and every callback live on the owner's thread; the loop never blocks
  * on the network (only kc_group_member_stop waits for the LeaveGroup).
+ * The owner may block in its own work (a callback stopping tasks): then
+ * the I/O thread heartbeats by itself, as Apache's heartbeat thread,
+ * with the generation the owner last published, so the session lives on.
  */
 #ifndef KC_DISTRIBUTED_KC_GROUP_MEMBER_H
 #define KC_DISTRIBUTED_KC_GROUP_MEMBER_H

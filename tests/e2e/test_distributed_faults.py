@@ -46,7 +46,7 @@ def finish(c, ws, topic):
     return check_delivery(c, "vsrc", topic, "vsink", TASKS)
 
 
-@pytest.mark.parametrize("kind,protocol", cases("eager", ("sessioned",)))
+@pytest.mark.parametrize("kind,protocol", cases("eager"))
 def test_kill9_one_of_three_under_load_then_restart_it(dcluster, kind,
                                                        protocol):
     c = dcluster(protocol=protocol)
@@ -72,7 +72,7 @@ def test_kill9_one_of_three_under_load_then_restart_it(dcluster, kind,
     assert summary["restarts"] >= 1, summary
 
 
-@pytest.mark.parametrize("kind,protocol", cases("eager", ("sessioned",)))
+@pytest.mark.parametrize("kind,protocol", cases("eager"))
 def test_scale_three_to_one_to_three_under_load(dcluster, kind, protocol):
     c = dcluster(protocol=protocol)
     ws, topic = start_load(c, kind)
@@ -94,8 +94,7 @@ def test_scale_three_to_one_to_three_under_load(dcluster, kind, protocol):
     finish(c, ws, topic)
 
 
-@pytest.mark.parametrize("kind,protocol",
-                         cases("sessioned", ("eager", "sessioned")))
+@pytest.mark.parametrize("kind,protocol", cases("sessioned"))
 def test_rolling_restart_under_load(dcluster, kind, protocol):
     c = dcluster(protocol=protocol)
     ws, topic = start_load(c, kind)

@@ -51,6 +51,7 @@ typedef struct worker {
     char leader_url[128];
     int32_t generation;
     bool alive;
+    int stall_ms; /* a revocation blocks the loop this long (a slow stop) */
 } worker_t;
 
 typedef struct loop {
@@ -105,6 +106,10 @@ static void on_revoked(void *opaque, const kc_group_work_t *work, bool lost)
     size_t before = w->n_running;
     size_t gone = 0;
 
+    if (!lost && w->stall_ms > 0) {
+        /* a task stop that outlasts the session, on the owner's thread */
+        usleep((useconds_t)w->stall_ms * 1000);
+    }
     for (size_t i = 0; i < work->n_connectors + work->n_tasks; i++) {
         char name[32];
 
@@ -375,6 +380,41 @@ static void test_group_member_eager_leave_others_take_work(void **state)
     run_until(&l, all_assigned, NULL, "two members take all the work");
     assert_int_equal(leaders(&l), 1);
     assert_int_equal(l.w[0].n_running + l.w[2].n_running, N_CONN * 3);
+    loop_release(&l);
+}
+
+/* A member whose revocation blocks its loop for longer than the session
+ * (a sink task's consumer close waiting behind its own rebalance) stays
+ * in the group, as Apache's does with its heartbeat thread: it rejoins
+ * with the same member id and nobody had to rebalance without it. */
+static void test_group_member_slow_revocation_keeps_the_session(void **state)
+{
+    loop_t l;
+    char id[256];
+    int32_t gen;
+
+    need_real_broker();
+
+    (void)state;
+    loop_init(&l, "slow-stop");
+    for (int i = 0; i < 3; i++) {
+        add_worker(&l, i, KC_CONNECT_EAGER, 0, 6000);
+    }
+    run_until(&l, all_assigned, NULL, "three members share the work");
+    gen = l.w[0].generation;
+    snprintf(id, sizeof(id), "%s", kc_group_member_id(l.w[0].m));
+    /* twice the session: without heartbeats the coordinator drops it */
+    l.w[0].stall_ms = 12000;
+    kc_group_member_stop(l.w[2].m);
+    l.w[2].alive = false;
+    run_until(&l, all_assigned, NULL, "two members take all the work");
+    l.w[0].stall_ms = 0;
+    assert_string_equal(kc_group_member_id(l.w[0].m), id);
+    assert_int_equal(l.w[0].lost, 0);
+    /* one rebalance, not a second one for a member that came back */
+    assert_int_equal(l.w[0].generation, gen + 1);
+    assert_int_equal(l.w[1].generation, gen + 1);
+    assert_int_equal(l.w[0].n_running + l.w[1].n_running, N_CONN * 3);
     loop_release(&l);
 }
 
@@ -653,6 +693,7 @@ int main(void)
         cmocka_unit_test(
             test_group_member_sessioned_leave_holds_work_for_delay),
         cmocka_unit_test(test_group_member_killed_member_expires_after_session),
+        cmocka_unit_test(test_group_member_slow_revocation_keeps_the_session),
         cmocka_unit_test(test_group_member_fourth_joins_incremental_revocation),
         cmocka_unit_test(test_group_member_unreachable_coordinator_stops_work),
         cmocka_unit_test(
