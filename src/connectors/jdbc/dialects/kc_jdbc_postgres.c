@@ -735,13 +735,13 @@ static void kc_pg_get(kc_jdbc_rs_t *base, size_t col, const char **data,
 {
     kc_pg_rs_t *rs = (kc_pg_rs_t *)base;
 
-    if (PQgetisnull(rs->row, rs->row_index, (int)col)) {
+    *len = (size_t)PQgetlength(rs->row, rs->row_index, (int)col);
+    /* only an empty value may be NULL: one libpq call less per column */
+    if (*len == 0 && PQgetisnull(rs->row, rs->row_index, (int)col)) {
         *data = NULL;
-        *len = 0;
         return;
     }
     *data = PQgetvalue(rs->row, rs->row_index, (int)col);
-    *len = (size_t)PQgetlength(rs->row, rs->row_index, (int)col);
     if (base->cols[col].is_binary) {
         size_t n = 0;
 
