@@ -886,12 +886,16 @@ def test_postgres_reads_a_table_larger_than_one_fetch_from_one_snapshot(
         # rows 1..2000 are read; the batch they end may wait for row 2001
         assert 1500 <= len(got) <= 2000
 
-        # the task waits in its fifth FETCH of batch.max.rows rows
-        with db.conn.cursor() as cur:
-            cur.execute("SELECT query FROM pg_stat_activity WHERE "
-                        "application_name = %s AND wait_event_type = "
-                        "'Lock'", (app,))
-            waiting = [r[0] for r in cur.fetchall()]
+        # the task comes to wait in its fifth FETCH of batch.max.rows rows
+        deadline = time.monotonic() + 30
+        waiting = []
+        while not waiting and time.monotonic() < deadline:
+            with db.conn.cursor() as cur:
+                cur.execute("SELECT query FROM pg_stat_activity WHERE "
+                            "application_name = %s AND wait_event_type = "
+                            "'Lock'", (app,))
+                waiting = [r[0] for r in cur.fetchall()]
+            time.sleep(0.1)
         assert len(waiting) == 1 and waiting[0].startswith(
             "FETCH FORWARD 500 "), waiting
         db.sql("INSERT INTO t SELECT i, 'new' || i FROM "
