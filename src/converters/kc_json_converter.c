@@ -85,6 +85,8 @@ static void kc_json_destroy(void *ctx)
     for (size_t i = 0; i < conv->slots; i++) {
         kc_schema_unref(conv->out_cache[i].schema);
         kc_free(conv->out_cache[i].json);
+        kc_free(conv->out_cache[i].keys);
+        kc_free(conv->out_cache[i].key_end);
         kc_schema_unref(conv->in_cache[i].schema);
         kc_free(conv->in_cache[i].text);
     }

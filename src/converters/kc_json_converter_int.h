@@ -17,10 +17,20 @@
 
 #define KC_MILLIS_PER_DAY 86400000LL
 
+/* Most bytes and fields of a struct's cached keys (see kc_jsc_out_t). */
+#define KC_JSC_KEYS_MAX    1024
+#define KC_JSC_KEYS_FIELDS 64
+
 typedef struct kc_jsc_out {
     const kc_schema_t *schema; /* referenced while cached */
     char *json;
     size_t len;
+    /* A struct schema's field names as the payload writes them ("name":),
+     * escaped once rather than for every record; key i ends at
+     * key_end[i]. NULL: not a struct, or too large for kc_jw_keys_t. */
+    char *keys;
+    uint16_t *key_end;
+    size_t nkeys;
 } kc_jsc_out_t;
 
 typedef struct kc_jsc_in {

@@ -453,6 +453,62 @@ static kc_err_t kc_jw_map_key(kc_json_conv_t *conv, kc_buf_t *out,
     return rc;
 }
 
+/* A copy of a cached struct schema's keys (kc_jsc_out_t), for one record
+ * outside the cache's lock. */
+typedef struct kc_jw_keys {
+    char text[KC_JSC_KEYS_MAX];
+    uint16_t end[KC_JSC_KEYS_FIELDS];
+    size_t n; /* 0: none */
+} kc_jw_keys_t;
+
+/* A struct value of @p schema; @p keys, when not NULL, are its fields'
+ * keys already escaped. */
+static kc_err_t kc_jw_struct(kc_json_conv_t *conv, kc_buf_t *out,
+                             const kc_schema_t *schema, const kc_value_t *value,
+                             const kc_jw_keys_t *keys, kc_jpath_t *path,
+                             kc_error_t *err)
+{
+    size_t n = kc_schema_field_count(schema);
+    kc_err_t rc;
+
+    if (value->u.st.schema != schema &&
+        !kc_schema_equals(value->u.st.schema, schema)) {
+        return kc_japache_fail(err, "Mismatching schema.");
+    }
+    rc = kc_jw_putc(out, '{');
+    for (size_t i = 0; rc == KC_OK && i < n; i++) {
+        const kc_field_t *f = kc_schema_field_at(schema, i);
+        size_t saved = kc_jpath_push_name(path, f->name);
+
+        if (i > 0) {
+            rc = kc_jw_putc(out, ',');
+        }
+        if (keys != NULL) {
+            size_t at = i > 0 ? keys->end[i - 1] : 0;
+
+            if (rc == KC_OK) {
+                rc = kc_jw_append(out, keys->text + at, keys->end[i] - at);
+            }
+        } else {
+            if (rc == KC_OK) {
+                rc = kc_jw_string(out, f->name, strlen(f->name));
+            }
+            if (rc == KC_OK) {
+                rc = kc_jw_putc(out, ':');
+            }
+        }
+        if (rc == KC_OK) {
+            rc = kc_jw_value(conv, out, f->schema, &value->u.st.fields[i], path,
+                             err);
+        }
+        kc_jpath_pop(path, saved);
+    }
+    if (rc == KC_OK) {
+        rc = kc_jw_putc(out, '}');
+    }
+    return rc;
+}
+
 static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
                             const kc_schema_t *schema, const kc_value_t *value,
                             kc_jpath_t *path, kc_error_t *err)
@@ -642,39 +698,8 @@ static kc_err_t kc_jw_value(kc_json_conv_t *conv, kc_buf_t *out,
         }
         return rc;
     }
-    case KC_TYPE_STRUCT: {
-        size_t n = kc_schema_field_count(schema);
-        kc_err_t rc;
-
-        if (value->u.st.schema != schema &&
-            !kc_schema_equals(value->u.st.schema, schema)) {
-            return kc_japache_fail(err, "Mismatching schema.");
-        }
-        rc = kc_jw_putc(out, '{');
-        for (size_t i = 0; rc == KC_OK && i < n; i++) {
-            const kc_field_t *f = kc_schema_field_at(schema, i);
-            size_t saved = kc_jpath_push_name(path, f->name);
-
-            if (i > 0) {
-                rc = kc_jw_putc(out, ',');
-            }
-            if (rc == KC_OK) {
-                rc = kc_jw_string(out, f->name, strlen(f->name));
-            }
-            if (rc == KC_OK) {
-                rc = kc_jw_putc(out, ':');
-            }
-            if (rc == KC_OK) {
-                rc = kc_jw_value(conv, out, f->schema, &value->u.st.fields[i],
-                                 path, err);
-            }
-            kc_jpath_pop(path, saved);
-        }
-        if (rc == KC_OK) {
-            rc = kc_jw_putc(out, '}');
-        }
-        return rc;
-    }
+    case KC_TYPE_STRUCT:
+        return kc_jw_struct(conv, out, schema, value, NULL, path, err);
     default:
         return kc_jpath_fail(path, err, "cannot convert a %s value to JSON",
                              kc_type_name(type));
@@ -690,9 +715,61 @@ static size_t kc_ptr_slot(const void *p, size_t n)
     return (size_t)(x >> 32) % n;
 }
 
-/* Append the schema's JSON, from the cache when possible. */
+/* A struct schema's keys for the cache: "name": per field, as the
+ * payload writer escapes them; false when the schema is no struct or its
+ * keys do not fit a kc_jw_keys_t. */
+static bool kc_jw_build_keys(const kc_schema_t *schema, char **keys,
+                             uint16_t **key_end, size_t *nkeys)
+{
+    size_t n;
+    kc_buf_t text;
+    bool ok = true;
+
+    if (kc_schema_type(schema) != KC_TYPE_STRUCT) {
+        return false;
+    }
+    n = kc_schema_field_count(schema);
+    if (n == 0 || n > KC_JSC_KEYS_FIELDS) {
+        return false;
+    }
+    kc_buf_init(&text, 0);
+    *key_end = kc_calloc(n, sizeof(**key_end));
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *name = kc_schema_field_at(schema, i)->name;
+
+        ok = kc_jw_string(&text, name, strlen(name)) == KC_OK &&
+             kc_jw_putc(&text, ':') == KC_OK && text.len <= KC_JSC_KEYS_MAX;
+        (*key_end)[i] = (uint16_t)text.len;
+    }
+    if (!ok) {
+        kc_free(*key_end);
+        *key_end = NULL;
+        kc_buf_release(&text);
+        return false;
+    }
+    *keys = kc_buf_detach(&text, NULL);
+    *nkeys = n;
+    return true;
+}
+
+static void kc_jw_copy_keys(const kc_jsc_out_t *e, kc_jw_keys_t *keys)
+{
+    if (keys == NULL) {
+        return;
+    }
+    keys->n = 0;
+    if (e->keys != NULL) {
+        memcpy(keys->text, e->keys, e->key_end[e->nkeys - 1]);
+        memcpy(keys->end, e->key_end, e->nkeys * sizeof(*e->key_end));
+        keys->n = e->nkeys;
+    }
+}
+
+/* Append the schema's JSON, from the cache when possible; @p keys (may be
+ * NULL) gets a struct schema's cached keys. */
 static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
-                                    const kc_schema_t *schema, kc_error_t *err)
+                                    const kc_schema_t *schema,
+                                    kc_jw_keys_t *keys, kc_error_t *err)
 {
     kc_jpath_t path = {.len = 0};
     kc_buf_t tmp;
@@ -707,6 +784,9 @@ static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
     if (conv->out_cache[slot].schema == schema) {
         rc = kc_jw_append(out, conv->out_cache[slot].json,
                           conv->out_cache[slot].len);
+        if (rc == KC_OK) {
+            kc_jw_copy_keys(&conv->out_cache[slot], keys);
+        }
         pthread_mutex_unlock(&conv->lock);
         return rc;
     }
@@ -720,13 +800,23 @@ static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
         kc_jsc_out_t *e = &conv->out_cache[slot];
         size_t len;
         char *json = kc_buf_detach(&tmp, &len);
+        char *knames = NULL;
+        uint16_t *kend = NULL;
+        size_t nk = 0;
 
+        kc_jw_build_keys(schema, &knames, &kend, &nk);
         pthread_mutex_lock(&conv->lock);
         kc_schema_unref(e->schema);
         kc_free(e->json);
+        kc_free(e->keys);
+        kc_free(e->key_end);
         e->schema = kc_schema_ref(schema);
         e->json = json;
         e->len = len;
+        e->keys = knames;
+        e->key_end = kend;
+        e->nkeys = nk;
+        kc_jw_copy_keys(e, keys);
         pthread_mutex_unlock(&conv->lock);
     }
     kc_buf_release(&tmp);
@@ -749,15 +839,24 @@ kc_err_t kc_json_from_connect(void *ctx, const char *topic, const char *header,
         return KC_OK;
     }
     if (conv->schemas_enable) {
+        kc_jw_keys_t keys;
+
+        keys.n = 0;
         rc = kc_jw_puts(out, "{\"schema\":");
         if (rc == KC_OK) {
-            rc = schema != NULL ? kc_jw_schema_cached(conv, out, schema, err)
-                                : kc_jw_puts(out, "null");
+            rc = schema != NULL
+                     ? kc_jw_schema_cached(conv, out, schema, &keys, err)
+                     : kc_jw_puts(out, "null");
         }
         if (rc == KC_OK) {
             rc = kc_jw_puts(out, ",\"payload\":");
         }
-        if (rc == KC_OK) {
+        if (rc == KC_OK && keys.n > 0 && value != NULL &&
+            value->type == KC_TYPE_STRUCT &&
+            keys.n == kc_schema_field_count(schema)) {
+            /* what kc_jw_value does with a struct, keys from the cache */
+            rc = kc_jw_struct(conv, out, schema, value, &keys, &path, err);
+        } else if (rc == KC_OK) {
             rc = kc_jw_value(conv, out, schema, value, &path, err);
         }
         if (rc == KC_OK) {

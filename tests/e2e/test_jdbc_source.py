@@ -832,6 +832,95 @@ def test_connection_killed_mid_stream_reconnects_and_loses_nothing(
         db.close()
 
 
+def test_postgres_reads_a_table_larger_than_one_fetch_from_one_snapshot(
+        kconnect, kcat, pg_dsn):
+    """A PostgreSQL result set larger than batch.max.rows is read as
+    Confluent's pgjdbc reads it (autocommit off, fetch size =
+    batch.max.rows): FETCHes of batch.max.rows rows from one statement, so
+    rows inserted, deleted or updated while it is read between two FETCHes
+    do not change it (the statement's snapshot); the next poll picks up
+    the inserted rows. The read is held between FETCHes by an advisory
+    lock that row 2001 of a view waits on, so the table changes at a known
+    point: after 4 FETCHes of 500 rows."""
+    import time
+    db = Postgres(pg_dsn)
+    gate_key = int(uuid.uuid4().hex[:7], 16)
+    gate = None
+    try:
+        import psycopg2
+        gate = psycopg2.connect(pg_dsn)
+        gate.autocommit = True
+        app = "kc-%s" % uuid.uuid4().hex[:8]
+        n = 5000
+        db.sql("CREATE TABLE t (id INT PRIMARY KEY, pad TEXT NOT NULL)",
+               "INSERT INTO t SELECT i, 'row' || i FROM "
+               "generate_series(1, %d) i" % n,
+               "ANALYZE t",
+               "CREATE FUNCTION gate(i INT) RETURNS BOOLEAN LANGUAGE plpgsql "
+               "VOLATILE AS $$ BEGIN IF i = 2001 THEN "
+               "PERFORM pg_advisory_lock_shared(%d); "
+               "PERFORM pg_advisory_unlock_shared(%d); END IF; "
+               "RETURN TRUE; END $$" % (gate_key, gate_key),
+               "CREATE VIEW v AS SELECT id, pad FROM t WHERE gate(id)")
+        with gate.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", (gate_key,))
+        prefix = unique_name("jdbc") + "-"
+        topic = prefix + "v"
+        config = db.config()
+        config["connection.url"] += "?ApplicationName=" + app
+        config.update({
+            "name": unique_name("jdbc-fetch"),
+            "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector",
+            "mode": "incrementing", "incrementing.column.name": "id",
+            "validate.non.null": "false", "table.types": "VIEW",
+            "topic.prefix": prefix, "table.whitelist": "v",
+            "batch.max.rows": "500", "poll.interval.ms": "300"})
+        w = kconnect(connectors=[config], worker={
+            "value.converter.schemas.enable": "false"})
+        kcat.wait_topic(topic)
+        deadline = time.monotonic() + 60
+        got = []
+        while len(got) < 1500 and time.monotonic() < deadline:
+            got = topic_payloads(topic)
+            time.sleep(0.2)
+        # rows 1..2000 are read; the batch they end may wait for row 2001
+        assert 1500 <= len(got) <= 2000
+
+        # the task comes to wait in its fifth FETCH of batch.max.rows rows
+        deadline = time.monotonic() + 30
+        waiting = []
+        while not waiting and time.monotonic() < deadline:
+            with db.conn.cursor() as cur:
+                cur.execute("SELECT query FROM pg_stat_activity WHERE "
+                            "application_name = %s AND wait_event_type = "
+                            "'Lock'", (app,))
+                waiting = [r[0] for r in cur.fetchall()]
+            time.sleep(0.1)
+        assert len(waiting) == 1 and waiting[0].startswith(
+            "FETCH FORWARD 500 "), waiting
+        db.sql("INSERT INTO t SELECT i, 'new' || i FROM "
+               "generate_series(%d, %d) i" % (n + 1, n + 10),
+               "DELETE FROM t WHERE id = 3000",
+               "UPDATE t SET pad = 'changed' WHERE id = 4000")
+        with gate.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", (gate_key,))
+
+        deadline = time.monotonic() + 60
+        rows = []
+        while len(rows) < n + 10 and time.monotonic() < deadline:
+            rows = [json.loads(p) for p in topic_payloads(topic)]
+            time.sleep(0.2)
+        # the statement's rows as they were when it started, each once, in
+        # order; then the next poll's inserted rows
+        assert rows == (
+            [{"id": i, "pad": "row%d" % i} for i in range(1, n + 1)] +
+            [{"id": i, "pad": "new%d" % i} for i in range(n + 1, n + 11)])
+    finally:
+        if gate is not None:
+            gate.close()
+        db.close()
+
+
 # ---- 6. the database stopped and started mid-stream ------------------------
 
 @pytest.fixture(params=["postgres", "mariadb"])

@@ -292,6 +292,13 @@ case("struct_all_primitives", sch("STRUCT", fields=[
     ["g", sch("BOOLEAN")], ["h", sch("STRING")], ["i", sch("BYTES")]]),
     st(i8(-1), i16(300), i32(70000), i64(5000000000), f32(1.5), f64(2.25),
        bl(True), s("s"), by(b"\x01\x02")))
+# Field names that need escaping, one longer than 16 bytes, one non-ASCII:
+# written twice by the C test (the second time from its keys cache).
+case("struct_escaped_field_names", sch("STRUCT", fields=[
+    ["quo\"te", sch("INT32")], ["back\\slash", sch("INT32")],
+    ["ctl\x01\n", sch("INT32")], ["caf\u00e9 \U0001F600", sch("INT32")],
+    ["a_field_name_longer_than_16", sch("INT32")]]),
+    st(i32(1), i32(2), i32(3), i32(4), i32(5)))
 case("struct_empty", sch("STRUCT", fields=[]), st())
 case("struct_field_docs", sch("STRUCT", doc="outer", fields=[
     ["f", sch("STRING", doc="inner", name="n", version=2,

@@ -3,8 +3,12 @@
  * PostgreSQL (jdbc:postgresql://host:port/db) through libpq. Types are
  * reported as pgjdbc reports them (bool is BIT(1), so BOOLEAN; json, jsonb
  * and uuid are strings; arrays, intervals and the like are skipped).
- * Statements are sent with their parameters apart (PQsendQueryParams) and
- * read in single-row mode, so a large table never sits in memory whole.
+ * Statements are sent with their parameters apart. A source query is read
+ * through a cursor, FETCH of the fetch size at a time inside a transaction
+ * committed at its end (as pgjdbc reads with autocommit off and a fetch
+ * size, which Confluent sets); other queries, or one the server will not
+ * take as a cursor, are read in single-row mode. Either way a large table
+ * never sits in memory whole.
  * The session runs in UTC with ISO dates, so timestamps read and bound as
  * text mean the same instant whatever the server's own settings.
  */
@@ -12,6 +16,7 @@
 
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <limits.h>
 
 #include "connectors/jdbc/dialects/kc_jdbc_dialect.h"
 #include "util/kc_log.h"
@@ -38,9 +43,20 @@ typedef struct kc_pg_conn {
     size_t ncopies;
 } kc_pg_conn_t;
 
+/* The cursor a source query is read through (one open at a time: the
+ * connection serves one result set). */
+#define KC_PG_CURSOR "kc_jdbc_rs"
+
 typedef struct kc_pg_rs {
     kc_jdbc_rs_t base;
-    PGresult *row; /* the current row (single-row mode) */
+    /* single-row mode: the current row (row 0); cursor mode: the last
+     * FETCH's rows, row_index the current one */
+    PGresult *row;
+    int row_index;
+    int nrows;
+    bool cursor;
+    char fetch_sql[64]; /* cursor mode: FETCH FORWARD n FROM the cursor */
+    long fetch_rows;
     bool done;
     uint8_t *bytea; /* the last unescaped bytea */
 } kc_pg_rs_t;
@@ -493,6 +509,41 @@ static void kc_pg_placeholders(const char *sql, kc_buf_t *pgsql, size_t *n)
     kc_buf_cstr(pgsql);
 }
 
+/* Open the cursor for @p pgsql in a new transaction. False (and no
+ * transaction left open) when the connection is already in one or the
+ * server will not make that statement a cursor (say a data-modifying
+ * WITH in query mode); the caller then reads it in single-row mode, whose
+ * errors are the ones the user would have seen. */
+static bool kc_pg_declare(kc_pg_conn_t *c, const kc_buf_t *pgsql,
+                          const char *const *values, size_t nparams)
+{
+    char *declare;
+    PGresult *res;
+    bool ok;
+
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        return false;
+    }
+    res = PQexec(c->pg, "BEGIN");
+    ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) {
+        return false;
+    }
+    declare = kc_asprintf("DECLARE " KC_PG_CURSOR " NO SCROLL CURSOR FOR %s",
+                          (const char *)pgsql->data);
+    res =
+        PQexecParams(c->pg, declare, (int)nparams, NULL, values, NULL, NULL, 0);
+    ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    kc_free(declare);
+    if (!ok) {
+        res = PQexec(c->pg, "ROLLBACK");
+        PQclear(res);
+    }
+    return ok;
+}
+
 static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
                             const kc_jdbc_param_t *params, size_t nparams,
                             size_t fetch_size, kc_jdbc_rs_t **out,
@@ -507,7 +558,6 @@ static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
     size_t n = 0;
     kc_err_t rc = KC_OK;
 
-    KC_UNUSED(fetch_size);
     kc_buf_init(&pgsql, 0);
     kc_pg_placeholders(sql, &pgsql, &n);
     res = PQprepare(c->pg, "", (const char *)pgsql.data, 0, NULL);
@@ -571,9 +621,16 @@ static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
                 break;
             }
         }
-        if (!PQsendQueryParams(c->pg, (const char *)pgsql.data, (int)nparams,
-                               NULL, values, NULL, NULL, 0) ||
-            !PQsetSingleRowMode(c->pg)) {
+        if (fetch_size > 1 && fetch_size <= INT_MAX &&
+            kc_pg_declare(c, &pgsql, values, nparams)) {
+            rs->cursor = true;
+            rs->fetch_rows = (long)fetch_size;
+            snprintf(rs->fetch_sql, sizeof(rs->fetch_sql),
+                     "FETCH FORWARD %ld FROM " KC_PG_CURSOR, rs->fetch_rows);
+        } else if (!PQsendQueryParams(c->pg, (const char *)pgsql.data,
+                                      (int)nparams, NULL, values, NULL, NULL,
+                                      0) ||
+                   !PQsetSingleRowMode(c->pg)) {
             rc = kc_pg_error(c, NULL, "run a PostgreSQL query", err);
         }
     }
@@ -598,15 +655,55 @@ static kc_err_t kc_pg_query(kc_jdbc_conn_t *conn, const char *sql,
     return KC_OK;
 }
 
+/* Cursor mode: the next row of the last FETCH, else the next FETCH. A
+ * FETCH that returns fewer rows than it asked for was the last one. */
+static kc_err_t kc_pg_next_fetched(kc_pg_rs_t *rs, kc_pg_conn_t *c,
+                                   bool *has_row, kc_error_t *err)
+{
+    if (rs->row != NULL && ++rs->row_index < rs->nrows) {
+        *has_row = true;
+        return KC_OK;
+    }
+    if (rs->row != NULL && rs->nrows < rs->fetch_rows) {
+        rs->done = true;
+    }
+    PQclear(rs->row);
+    rs->row = NULL;
+    if (rs->done) {
+        return KC_OK;
+    }
+    rs->row = PQexec(c->pg, rs->fetch_sql);
+    if (PQresultStatus(rs->row) != PGRES_TUPLES_OK) {
+        kc_err_t rc = kc_pg_error(c, rs->row, "read a PostgreSQL row", err);
+
+        PQclear(rs->row);
+        rs->row = NULL;
+        return rc;
+    }
+    rs->nrows = PQntuples(rs->row);
+    rs->row_index = 0;
+    if (rs->nrows == 0) {
+        rs->done = true;
+        PQclear(rs->row);
+        rs->row = NULL;
+        return KC_OK;
+    }
+    *has_row = true;
+    return KC_OK;
+}
+
 static kc_err_t kc_pg_next(kc_jdbc_rs_t *base, bool *has_row, kc_error_t *err)
 {
     kc_pg_rs_t *rs = (kc_pg_rs_t *)base;
     kc_pg_conn_t *c = (kc_pg_conn_t *)base->conn;
     PGresult *res;
 
+    *has_row = false;
+    if (rs->cursor) {
+        return kc_pg_next_fetched(rs, c, has_row, err);
+    }
     PQclear(rs->row);
     rs->row = NULL;
-    *has_row = false;
     if (rs->done) {
         return KC_OK;
     }
@@ -638,13 +735,13 @@ static void kc_pg_get(kc_jdbc_rs_t *base, size_t col, const char **data,
 {
     kc_pg_rs_t *rs = (kc_pg_rs_t *)base;
 
-    if (PQgetisnull(rs->row, 0, (int)col)) {
+    *len = (size_t)PQgetlength(rs->row, rs->row_index, (int)col);
+    /* only an empty value may be NULL: one libpq call less per column */
+    if (*len == 0 && PQgetisnull(rs->row, rs->row_index, (int)col)) {
         *data = NULL;
-        *len = 0;
         return;
     }
-    *data = PQgetvalue(rs->row, 0, (int)col);
-    *len = (size_t)PQgetlength(rs->row, 0, (int)col);
+    *data = PQgetvalue(rs->row, rs->row_index, (int)col);
     if (base->cols[col].is_binary) {
         size_t n = 0;
 
@@ -667,7 +764,14 @@ static void kc_pg_rs_close(kc_jdbc_rs_t *base)
     c = (kc_pg_conn_t *)base->conn;
     PQclear(rs->row);
     PQfreemem(rs->bytea);
-    if (!rs->done) {
+    if (rs->cursor) {
+        /* Ends the cursor with its transaction: committed when read to
+         * the end, as pgjdbc's reader commits; cut short, rolled back, as
+         * a cancelled single-row statement would be. A lost connection
+         * fails here and leaves nothing open. */
+        res = PQexec(c->pg, rs->done ? "COMMIT" : "ROLLBACK");
+        PQclear(res);
+    } else if (!rs->done) {
         /* Stop the rest of the rows rather than read them all. */
         PGcancel *cancel = PQgetCancel(c->pg);
         char buf[256];
