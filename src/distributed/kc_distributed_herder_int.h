@@ -63,10 +63,17 @@ typedef struct kc_dist_herder {
     char *url; /* advertised REST URL */
     kc_group_membership_t *member;
 
-    pthread_mutex_t lock; /* started, stopping, leader_url */
+    pthread_mutex_t lock; /* started, stopping, leader_url, owners, failure */
     bool started;
     bool stopping;
     char *leader_url;
+    /* the leader's view of who runs what (kc_group_assignment_t.owners) */
+    kc_arena_t *owners_arena;
+    kc_group_owner_t *owners;
+    size_t nowners;
+    char *failure; /* why the herder thread gave up (kc_dh_on_fatal) */
+    void (*on_fatal)(void *opaque);
+    void *on_fatal_opaque;
     pthread_t thread;
 
     /* @locality the herder thread (or start, before it runs) */
