@@ -261,6 +261,50 @@ def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(
                    30, what="src deleted on %s" % w.worker_id)
 
 
+def _task_starts(w, name, task):
+    return w.log().count("Creating task %s-%d" % (name, task))
+
+
+def test_task_restart_reaches_the_worker_that_runs_it_through_the_leader(
+        cluster):
+    ws = cluster(3)
+    leader = _leader(ws)
+    topic = unique_name("kc-dh-out")
+    status, body = _put(leader, "src", _source(topic, 6))
+    assert status == 201, body
+    seen = _statuses_agree(ws, "src", 6)
+    # A task a follower runs.
+    owner = next(w for w in ws if w is not leader and any(
+        t["worker_id"] == w.worker_id for t in seen[0]["tasks"]))
+    other = next(w for w in ws if w is not leader and w is not owner)
+    task = next(t["id"] for t in seen[0]["tasks"]
+                if t["worker_id"] == owner.worker_id)
+    # Sent to the leader, which does not run it: Apache's leader answers
+    # NotAssignedException with the owner's URL and forwards it there.
+    before = _task_starts(owner, "src", task)
+    status, out = _write(leader, "POST",
+                         "/connectors/src/tasks/%d/restart" % task)
+    assert status == 204, out
+    owner.wait_for(lambda: _task_starts(owner, "src", task) > before, 30,
+                   what="task %d started again on its worker" % task)
+    # Sent to a follower that does not run it: to the leader, then on to
+    # the owner (two hops).
+    before = _task_starts(owner, "src", task)
+    status, out = _write(other, "POST",
+                         "/connectors/src/tasks/%d/restart" % task)
+    assert status == 204, out
+    owner.wait_for(lambda: _task_starts(owner, "src", task) > before, 30,
+                   what="task %d started again through two hops" % task)
+    _statuses_agree(ws, "src", 6)
+    # Already forwarded (forward=false): no further hop, Apache's 409.
+    status, out = leader.request(
+        "POST", "/connectors/src/tasks/%d/restart?forward=false" % task)
+    assert status == 409, out
+    assert out["message"] == ("Cannot complete request because of a "
+                              "conflicting operation (e.g. worker "
+                              "rebalance)"), out
+
+
 def test_kill9_of_a_worker_moves_its_tasks_and_no_record_is_lost(cluster):
     ws = cluster(3)
     leader = _leader(ws)
