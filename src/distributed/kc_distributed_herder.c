@@ -776,7 +776,7 @@ static kc_err_t kc_dh_start(kc_herder_t *h, kc_error_t *err)
     kc_dh_sync_all(dh);
     mc.bootstrap = kc_props_get(dh->client, "bootstrap.servers");
     /* the group client authenticates as the internal topics' clients do */
-    mc.security = dh->client;
+    mc.security = dh->dc.security;
     mc.group_id = dh->dc.group_id;
     mc.client_id = kc_props_get(dh->props, "client.id");
     if (mc.client_id == NULL) {
