@@ -30,8 +30,10 @@
 #include "distributed/kc_group_member.h"
 #include "distributed/kc_kafka_config_store.h"
 #include "distributed/kc_kafka_offset_store.h"
+#include "distributed/kc_layered_offset_store.h"
 #include "distributed/kc_kafka_status_store.h"
 #include "herder/kc_herder_core.h"
+#include "runtime/kc_task.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_opq.h"
@@ -723,6 +725,62 @@ static int kc_dh_rf(int16_t rf)
     return rf > 0 ? rf : -1;
 }
 
+/*
+ * A source connector's own offsets.storage.topic, as Apache's
+ * Worker.offsetStoreForRegularSourceConnector: the worker's own topic is
+ * the worker's store; any other is created (compacted, with the worker's
+ * offset.storage.partitions and replication factor) or checked, read to
+ * its end, and layered over the worker's store
+ * (kc_layered_offset_store.h). Every task and REST call of connectors on
+ * that topic shares the one store. Any thread.
+ */
+static kc_offset_store_t *
+kc_dh_connector_offsets(void *opaque, const char *topic, kc_error_t *err)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_kafka_offset_store_conf_t oc = {0};
+    kc_offset_store_t *primary;
+    kc_offset_store_t *store = NULL;
+
+    if (strcmp(topic, dh->dc.offset_storage_topic) == 0) {
+        return kc_worker_offset_store(dh->base.w);
+    }
+    pthread_mutex_lock(&dh->conn_offsets_lock);
+    for (size_t i = 0; i < dh->nconn_offsets; i++) {
+        if (strcmp(dh->conn_offsets_topics[i], topic) == 0) {
+            store = dh->conn_offsets[i];
+            break;
+        }
+    }
+    if (store != NULL) {
+        pthread_mutex_unlock(&dh->conn_offsets_lock);
+        return store;
+    }
+    oc.topic = topic;
+    oc.topic_config = "offsets.storage.topic";
+    oc.partitions = dh->dc.offset_storage_partitions;
+    oc.replication_factor = kc_dh_rf(dh->dc.offset_storage_replication_factor);
+    oc.client = dh->client;
+    primary = kc_kafka_offset_store_new(&oc, err);
+    if (primary != NULL && kc_kafka_offset_store_start(primary, err) != KC_OK) {
+        kc_offset_store_destroy(primary);
+        primary = NULL;
+    }
+    if (primary != NULL) {
+        store = kc_layered_offset_store_new(primary,
+                                            kc_worker_offset_store(dh->base.w));
+        dh->conn_offsets_topics = kc_realloc(
+            dh->conn_offsets_topics, (dh->nconn_offsets + 1) * sizeof(char *));
+        dh->conn_offsets =
+            kc_realloc(dh->conn_offsets,
+                       (dh->nconn_offsets + 1) * sizeof(kc_offset_store_t *));
+        dh->conn_offsets_topics[dh->nconn_offsets] = kc_strdup(topic);
+        dh->conn_offsets[dh->nconn_offsets++] = store;
+    }
+    pthread_mutex_unlock(&dh->conn_offsets_lock);
+    return store;
+}
+
 static kc_err_t kc_dh_start_stores(kc_dist_herder_t *dh, kc_error_t *err)
 {
     kc_herder_t *h = &dh->base;
@@ -748,6 +806,7 @@ static kc_err_t kc_dh_start_stores(kc_dist_herder_t *dh, kc_error_t *err)
         return KC_ERR;
     }
     kc_worker_set_offset_store(h->w, offsets);
+    kc_worker_set_connector_offsets(h->w, kc_dh_connector_offsets, dh);
     kc_kafka_log_wake_fd(kc_kafka_config_store_log(h->configs),
                          kc_opq_fd(dh->ops));
     kc_kafka_log_wake_fd(kc_kafka_status_store_log(h->status),
@@ -872,6 +931,14 @@ static void kc_dh_free(kc_herder_t *h)
     kc_free(dh->leader_url);
     kc_arena_destroy(dh->owners_arena);
     kc_free(dh->failure);
+    kc_worker_set_connector_offsets(h->w, NULL, NULL);
+    for (size_t i = 0; i < dh->nconn_offsets; i++) {
+        kc_offset_store_destroy(dh->conn_offsets[i]);
+        kc_free(dh->conn_offsets_topics[i]);
+    }
+    kc_free(dh->conn_offsets);
+    kc_free(dh->conn_offsets_topics);
+    pthread_mutex_destroy(&dh->conn_offsets_lock);
     pthread_mutex_destroy(&dh->lock);
     kc_free(dh);
 }
@@ -950,6 +1017,7 @@ kc_herder_t *kc_distributed_herder_new(kc_worker_t *w, const kc_props_t *props,
     kc_status_store_t *status = NULL;
 
     pthread_mutex_init(&dh->lock, NULL);
+    pthread_mutex_init(&dh->conn_offsets_lock, NULL);
     pthread_mutex_init(&dh->sends_lock, NULL);
     pthread_cond_init(&dh->sends_done, NULL);
     dh->props = kc_props_copy(props);

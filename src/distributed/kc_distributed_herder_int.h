@@ -13,6 +13,7 @@
 
 #include "distributed/kc_distributed_config.h"
 #include "distributed/kc_group_member.h"
+#include "runtime/kc_offset_store.h"
 #include "distributed/kc_kafka_config_store.h"
 #include "herder/kc_herder_core.h"
 #include "rest/kc_rest_client.h"
@@ -87,6 +88,13 @@ typedef struct kc_dist_herder {
     kc_dh_known_t *known;
     size_t nknown;
     uint64_t key_timer; /* the leader's next session key rotation */
+
+    /* Source connectors' own offsets topics (kc_dh_connector_offsets):
+     * one layered store per topic, kept until the herder is freed. */
+    pthread_mutex_t conn_offsets_lock;
+    char **conn_offsets_topics;
+    kc_offset_store_t **conn_offsets;
+    size_t nconn_offsets;
 
     /* Task configs on their way to the leader (threads of their own). */
     kc_rest_client_t *rest;

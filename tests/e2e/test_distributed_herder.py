@@ -261,6 +261,70 @@ def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(
                    30, what="src deleted on %s" % w.worker_id)
 
 
+def _offset_records(topic, connector, expect=1):
+    """(key bytes, partition, offset) of @connector's records in an
+    offsets topic, in topic order per partition."""
+    out = []
+    for r in consume_all(topic, expect=expect, timeout=60):
+        key = json.loads(r["key"])
+        if key[0] == connector:
+            out.append((r["key"], key[1], json.loads(r["payload"])
+                        if r["payload"] is not None else None))
+    return out
+
+
+def test_source_connector_with_its_own_offsets_topic(cluster):
+    (w,) = cluster(1)
+    _leader([w])
+    group = w.worker_props["group.id"]
+    own = unique_name("kc-dh-own-offsets")
+    topic = unique_name("kc-dh-out")
+    config = dict(_source(topic, 1), **{"offsets.storage.topic": own})
+    status, body = _put(w, "src", config)
+    assert status == 201, body
+    w.wait_for_connector("src", "RUNNING", tasks=1, timeout=60)
+    # Apache's KafkaOffsetBackingStore creates the topic with the worker's
+    # offset.storage.partitions (25 by default).
+    recs = _offset_records(own, "src", expect=2)
+    assert _partitions(own) == 25
+    # Apache's key and value: ["src",{<partition>}] and {"seqno":N}
+    key, part, off = recs[-1]
+    assert set(off) == {"seqno"}, recs
+    # ... and the secondary write to the worker's offsets topic
+    assert _offset_records(group + "-offsets", "src", expect=1)
+    assert _write(w, "PUT", "/connectors/src/stop")[0] == 204
+    w.wait_for(lambda: w.get("/connectors/src/status")["connector"]["state"]
+               == "STOPPED", 60, what="src stopped")
+    # The task reads its offsets from its own topic only: an offset put
+    # there (and not in the worker's topic) is where it resumes.
+    prod = subprocess.run(["kcat", "-b", DEFAULT_BOOTSTRAP, "-P", "-t", own,
+                           "-K", "\t", "-p", "0"],
+                          input="%s\t%s\n" % (key, json.dumps(
+                              {"seqno": 100000})),
+                          capture_output=True, text=True, timeout=30)
+    assert prod.returncode == 0, prod.stderr
+    w.wait_for(lambda: w.get("/connectors/src/offsets")["offsets"] == [
+        {"partition": part, "offset": {"seqno": 100000}}], 30,
+        what="GET offsets from the connector's own topic")
+    assert _write(w, "PUT", "/connectors/src/resume")[0] == 202
+    w.wait_for_connector("src", "RUNNING", tasks=1, timeout=60)
+    # VerifiableSource resumes at the stored seqno + 1; its commits go on
+    # from there (not from the worker topic's seqno, a few dozen).
+    w.wait_for(lambda: w.get("/connectors/src/offsets")["offsets"][0][
+        "offset"]["seqno"] > 100000, 60,
+        what="the task resumed after seqno 100000")
+    # DELETE offsets writes tombstones to both topics (Apache: the worker's
+    # first, then the connector's).
+    assert _write(w, "PUT", "/connectors/src/stop")[0] == 204
+    w.wait_for(lambda: w.get("/connectors/src/status")["connector"]["state"]
+               == "STOPPED", 60, what="src stopped")
+    status, out = _write(w, "DELETE", "/connectors/src/offsets")
+    assert status == 200, out
+    assert _offset_records(own, "src")[-1][2] is None
+    assert _offset_records(group + "-offsets", "src")[-1][2] is None
+    assert w.get("/connectors/src/offsets") == {"offsets": []}
+
+
 def _task_starts(w, name, task):
     return w.log().count("Creating task %s-%d" % (name, task))
 
