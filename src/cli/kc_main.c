@@ -14,6 +14,7 @@
 #include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #ifdef KC_HAVE_SYSTEMD
 #include <systemd/sd-daemon.h>
@@ -35,6 +36,7 @@
 #define EXIT_USAGE     1
 #define EXIT_CONFIG    2
 #define EXIT_CONNECTOR 3
+#define EXIT_FATAL     4 /* the distributed herder gave up while running */
 
 /*
  * Tell systemd (Type=notify units) how the worker is doing; a no-op when
@@ -298,6 +300,14 @@ out:
     return rc;
 }
 
+/* The distributed herder's thread gave up: wake run_distributed's
+ * sigwait, which then stops the worker. */
+static void on_herder_fatal(void *opaque)
+{
+    (void)opaque;
+    kill(getpid(), SIGUSR2);
+}
+
 /*
  * Distributed mode: the config is checked as Apache's DistributedConfig
  * checks it; then the worker runs with the distributed herder, its
@@ -327,6 +337,7 @@ static int run_distributed(int argc, char **argv)
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGUSR2); /* on_herder_fatal */
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     kc_log_info(LOGGER, "Kafka Connect distributed worker initializing ...");
@@ -358,6 +369,7 @@ static int run_distributed(int argc, char **argv)
         goto out;
     }
     kc_distributed_herder_set_url(h, kc_rest_server_url(rest));
+    kc_distributed_herder_on_fatal(h, on_herder_fatal, NULL);
     if (kc_herder_start(h, &err) != KC_OK) {
         fprintf(stderr, "kconnect: could not start the herder: %s\n", err.msg);
         rc = EXIT_CONFIG;
@@ -365,9 +377,25 @@ static int run_distributed(int argc, char **argv)
     }
     kc_log_info(LOGGER, "Kafka Connect started");
     kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
-    while (sigwait(&sigs, &sig) != 0) {
+    for (;;) {
+        char *why;
+
+        while (sigwait(&sigs, &sig) != 0) {
+        }
+        if (sig != SIGUSR2) {
+            kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
+            break;
+        }
+        why = kc_distributed_herder_failure(h);
+        if (why == NULL) {
+            continue; /* not ours: only the herder's failure counts */
+        }
+        fprintf(stderr, "kconnect: the distributed herder stopped: %s\n", why);
+        kc_log_error(LOGGER, "Kafka Connect stopping: %s", why);
+        kc_free(why);
+        rc = EXIT_FATAL;
+        break;
     }
-    kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
     kc_main_notify("STOPPING=1");
 out:
     kc_rest_server_destroy(rest);

@@ -30,8 +30,10 @@
 #include "distributed/kc_group_member.h"
 #include "distributed/kc_kafka_config_store.h"
 #include "distributed/kc_kafka_offset_store.h"
+#include "distributed/kc_layered_offset_store.h"
 #include "distributed/kc_kafka_status_store.h"
 #include "herder/kc_herder_core.h"
+#include "runtime/kc_task.h"
 #include "util/kc_clock.h"
 #include "util/kc_log.h"
 #include "util/kc_opq.h"
@@ -266,6 +268,29 @@ static void kc_dh_on_revoked(void *opaque, const kc_group_work_t *work,
     kc_dh_sync_all(dh);
 }
 
+/* Copy the leader's owner table (dh->lock held). */
+static void kc_dh_keep_owners(kc_dist_herder_t *dh,
+                              const kc_group_assignment_t *a)
+{
+    kc_arena_destroy(dh->owners_arena);
+    dh->owners_arena = NULL;
+    dh->owners = NULL;
+    dh->nowners = 0;
+    if (a->n_owners == 0) {
+        return;
+    }
+    dh->owners_arena = kc_arena_new(0);
+    dh->owners =
+        kc_arena_calloc(dh->owners_arena, a->n_owners, sizeof(*dh->owners));
+    for (size_t i = 0; i < a->n_owners; i++) {
+        dh->owners[i].connector =
+            kc_arena_strdup(dh->owners_arena, a->owners[i].connector);
+        dh->owners[i].task = a->owners[i].task;
+        dh->owners[i].url = kc_arena_strdup(dh->owners_arena, a->owners[i].url);
+    }
+    dh->nowners = a->n_owners;
+}
+
 static void kc_dh_on_assigned(void *opaque, const kc_group_assignment_t *a)
 {
     kc_dist_herder_t *dh = opaque;
@@ -277,6 +302,7 @@ static void kc_dh_on_assigned(void *opaque, const kc_group_assignment_t *a)
     dh->leader_url = a->leader_url != NULL && *a->leader_url != '\0'
                          ? kc_strdup(a->leader_url)
                          : NULL;
+    kc_dh_keep_owners(dh, a);
     pthread_mutex_unlock(&dh->lock);
     dh->leader = a->is_leader;
     kc_kafka_status_store_set_generation(dh->base.status, a->generation);
@@ -407,6 +433,53 @@ static void kc_dh_change(kc_dist_herder_t *dh, const kc_dh_change_t *c)
     }
 }
 
+/* The group member gave up: as Apache's DistributedHerder.run, whose
+ * catch logs the exception and exits the JVM, end the loop (which stops
+ * the work and leaves the group) and tell the program. */
+static void kc_dh_on_fatal(void *opaque, const char *why)
+{
+    kc_dist_herder_t *dh = opaque;
+    void (*fn)(void *opaque);
+    void *fn_opaque;
+
+    kc_log_error(KC_DH_LOGGER,
+                 "Uncaught exception in herder work thread, exiting: %s", why);
+    pthread_mutex_lock(&dh->lock);
+    if (dh->failure == NULL) {
+        dh->failure = kc_strdup(why);
+    }
+    dh->stopping = true;
+    fn = dh->on_fatal;
+    fn_opaque = dh->on_fatal_opaque;
+    dh->on_fatal = NULL;
+    pthread_mutex_unlock(&dh->lock);
+    if (fn != NULL) {
+        fn(fn_opaque);
+    }
+}
+
+void kc_distributed_herder_on_fatal(kc_herder_t *h, void (*fn)(void *opaque),
+                                    void *opaque)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+
+    pthread_mutex_lock(&dh->lock);
+    dh->on_fatal = fn;
+    dh->on_fatal_opaque = opaque;
+    pthread_mutex_unlock(&dh->lock);
+}
+
+char *kc_distributed_herder_failure(kc_herder_t *h)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    char *why;
+
+    pthread_mutex_lock(&dh->lock);
+    why = dh->failure != NULL ? kc_strdup(dh->failure) : NULL;
+    pthread_mutex_unlock(&dh->lock);
+    return why;
+}
+
 /* ---- REST ops ------------------------------------------------------------ */
 
 /*
@@ -525,14 +598,20 @@ static void kc_dh_serve(kc_dist_herder_t *dh, kc_opq_op_t *qop)
     if (op->type == KC_OP_RESTART) {
         kc_dh_publish_restart(dh, op);
     }
-    if (op->type == KC_OP_RESTART_TASK && op->rc == KC_ERR_CONFLICT &&
-        !dh->leader) {
-        /* As Apache's follower: the leader takes it (forwarded). The
-         * leader does not forward it on to the task's worker yet. */
-        kc_error_set(&op->err, KC_ERR_CONFLICT,
-                     "Cannot restart task since it is not assigned to this "
-                     "member");
-        op->err.flags |= KC_HERDER_F_NOT_LEADER;
+    if (op->type == KC_OP_RESTART_TASK && op->rc == KC_ERR_CONFLICT) {
+        /* As Apache's restartTask: a follower sends it to the leader, the
+         * leader to the worker that runs the task (NotAssignedException
+         * with the owner's URL); the REST layer forwards either. */
+        if (dh->leader) {
+            kc_error_set(&op->err, KC_ERR_CONFLICT,
+                         "Cannot restart task since it is not assigned to "
+                         "this member");
+            op->err.flags |= KC_HERDER_F_NOT_ASSIGNED;
+        } else {
+            kc_error_set(&op->err, KC_ERR_CONFLICT,
+                         "Only the leader can process restart requests.");
+            op->err.flags |= KC_HERDER_F_NOT_LEADER;
+        }
     }
     kc_opq_reply(qop);
 }
@@ -646,6 +725,62 @@ static int kc_dh_rf(int16_t rf)
     return rf > 0 ? rf : -1;
 }
 
+/*
+ * A source connector's own offsets.storage.topic, as Apache's
+ * Worker.offsetStoreForRegularSourceConnector: the worker's own topic is
+ * the worker's store; any other is created (compacted, with the worker's
+ * offset.storage.partitions and replication factor) or checked, read to
+ * its end, and layered over the worker's store
+ * (kc_layered_offset_store.h). Every task and REST call of connectors on
+ * that topic shares the one store. Any thread.
+ */
+static kc_offset_store_t *
+kc_dh_connector_offsets(void *opaque, const char *topic, kc_error_t *err)
+{
+    kc_dist_herder_t *dh = opaque;
+    kc_kafka_offset_store_conf_t oc = {0};
+    kc_offset_store_t *primary;
+    kc_offset_store_t *store = NULL;
+
+    if (strcmp(topic, dh->dc.offset_storage_topic) == 0) {
+        return kc_worker_offset_store(dh->base.w);
+    }
+    pthread_mutex_lock(&dh->conn_offsets_lock);
+    for (size_t i = 0; i < dh->nconn_offsets; i++) {
+        if (strcmp(dh->conn_offsets_topics[i], topic) == 0) {
+            store = dh->conn_offsets[i];
+            break;
+        }
+    }
+    if (store != NULL) {
+        pthread_mutex_unlock(&dh->conn_offsets_lock);
+        return store;
+    }
+    oc.topic = topic;
+    oc.topic_config = "offsets.storage.topic";
+    oc.partitions = dh->dc.offset_storage_partitions;
+    oc.replication_factor = kc_dh_rf(dh->dc.offset_storage_replication_factor);
+    oc.client = dh->client;
+    primary = kc_kafka_offset_store_new(&oc, err);
+    if (primary != NULL && kc_kafka_offset_store_start(primary, err) != KC_OK) {
+        kc_offset_store_destroy(primary);
+        primary = NULL;
+    }
+    if (primary != NULL) {
+        store = kc_layered_offset_store_new(primary,
+                                            kc_worker_offset_store(dh->base.w));
+        dh->conn_offsets_topics = kc_realloc(
+            dh->conn_offsets_topics, (dh->nconn_offsets + 1) * sizeof(char *));
+        dh->conn_offsets =
+            kc_realloc(dh->conn_offsets,
+                       (dh->nconn_offsets + 1) * sizeof(kc_offset_store_t *));
+        dh->conn_offsets_topics[dh->nconn_offsets] = kc_strdup(topic);
+        dh->conn_offsets[dh->nconn_offsets++] = store;
+    }
+    pthread_mutex_unlock(&dh->conn_offsets_lock);
+    return store;
+}
+
 static kc_err_t kc_dh_start_stores(kc_dist_herder_t *dh, kc_error_t *err)
 {
     kc_herder_t *h = &dh->base;
@@ -671,6 +806,7 @@ static kc_err_t kc_dh_start_stores(kc_dist_herder_t *dh, kc_error_t *err)
         return KC_ERR;
     }
     kc_worker_set_offset_store(h->w, offsets);
+    kc_worker_set_connector_offsets(h->w, kc_dh_connector_offsets, dh);
     kc_kafka_log_wake_fd(kc_kafka_config_store_log(h->configs),
                          kc_opq_fd(dh->ops));
     kc_kafka_log_wake_fd(kc_kafka_status_store_log(h->status),
@@ -698,6 +834,8 @@ static kc_err_t kc_dh_start(kc_herder_t *h, kc_error_t *err)
     /* Every configured connector, none running: no assignment yet. */
     kc_dh_sync_all(dh);
     mc.bootstrap = kc_props_get(dh->client, "bootstrap.servers");
+    /* the group client authenticates as the internal topics' clients do */
+    mc.security = dh->dc.security;
     mc.group_id = dh->dc.group_id;
     mc.client_id = kc_props_get(dh->props, "client.id");
     if (mc.client_id == NULL) {
@@ -715,6 +853,7 @@ static kc_err_t kc_dh_start(kc_herder_t *h, kc_error_t *err)
     cbs.config_snapshot = kc_dh_config_snapshot;
     cbs.on_revoked = kc_dh_on_revoked;
     cbs.on_assigned = kc_dh_on_assigned;
+    cbs.on_fatal = kc_dh_on_fatal;
     dh->member = kc_group_member_new(&mc, &cbs, dh->ops, dh->timers, err);
     if (dh->member == NULL) {
         return KC_ERR;
@@ -790,6 +929,16 @@ static void kc_dh_free(kc_herder_t *h)
     kc_props_destroy(dh->client);
     kc_free(dh->url);
     kc_free(dh->leader_url);
+    kc_arena_destroy(dh->owners_arena);
+    kc_free(dh->failure);
+    kc_worker_set_connector_offsets(h->w, NULL, NULL);
+    for (size_t i = 0; i < dh->nconn_offsets; i++) {
+        kc_offset_store_destroy(dh->conn_offsets[i]);
+        kc_free(dh->conn_offsets_topics[i]);
+    }
+    kc_free(dh->conn_offsets);
+    kc_free(dh->conn_offsets_topics);
+    pthread_mutex_destroy(&dh->conn_offsets_lock);
     pthread_mutex_destroy(&dh->lock);
     kc_free(dh);
 }
@@ -805,6 +954,23 @@ static char *kc_dh_leader_url(kc_herder_t *h)
     return url;
 }
 
+static char *kc_dh_owner_url(kc_herder_t *h, const char *name, int task)
+{
+    kc_dist_herder_t *dh = (kc_dist_herder_t *)h;
+    char *url = NULL;
+
+    pthread_mutex_lock(&dh->lock);
+    for (size_t i = 0; i < dh->nowners; i++) {
+        if (dh->owners[i].task == task &&
+            strcmp(dh->owners[i].connector, name) == 0) {
+            url = kc_strdup(dh->owners[i].url);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&dh->lock);
+    return url;
+}
+
 static const kc_herder_vt_t kc_dh_vt = {
     .submit = kc_dh_submit,
     .start = kc_dh_start,
@@ -813,6 +979,7 @@ static const kc_herder_vt_t kc_dh_vt = {
     .free = kc_dh_free,
     .post = kc_dh_post,
     .leader_url = kc_dh_leader_url,
+    .owner_url = kc_dh_owner_url,
     .runs = kc_dh_runs,
     .target = kc_dh_target,
     .internal_op = kc_dh_internal_op,
@@ -851,6 +1018,7 @@ kc_herder_t *kc_distributed_herder_new(kc_worker_t *w, const kc_props_t *props,
     kc_status_store_t *status = NULL;
 
     pthread_mutex_init(&dh->lock, NULL);
+    pthread_mutex_init(&dh->conn_offsets_lock, NULL);
     pthread_mutex_init(&dh->sends_lock, NULL);
     pthread_cond_init(&dh->sends_done, NULL);
     dh->props = kc_props_copy(props);

@@ -28,4 +28,21 @@ kc_herder_t *kc_distributed_herder_new(kc_worker_t *w, const kc_props_t *props,
  */
 void kc_distributed_herder_set_url(kc_herder_t *h, const char *url);
 
+/**
+ * @brief Call @p fn (@p opaque) once, from the herder's thread, when that
+ * thread gives up for good, as Apache's DistributedHerder.run does on an
+ * exception it did not expect (a JoinGroup/SyncGroup error Apache does
+ * not retry, a refused authentication of the group client): the herder
+ * then stops its work and leaves the group, and the worker should exit
+ * (kc_distributed_herder_failure says why). Before kc_herder_start.
+ */
+void kc_distributed_herder_on_fatal(kc_herder_t *h, void (*fn)(void *opaque),
+                                    void *opaque);
+
+/**
+ * @brief Why the herder's thread gave up, or NULL while it has not.
+ * Caller frees with kc_free. Any thread.
+ */
+char *kc_distributed_herder_failure(kc_herder_t *h);
+
 #endif /* KC_DISTRIBUTED_KC_DISTRIBUTED_HERDER_H */

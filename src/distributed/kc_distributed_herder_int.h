@@ -13,6 +13,7 @@
 
 #include "distributed/kc_distributed_config.h"
 #include "distributed/kc_group_member.h"
+#include "runtime/kc_offset_store.h"
 #include "distributed/kc_kafka_config_store.h"
 #include "herder/kc_herder_core.h"
 #include "rest/kc_rest_client.h"
@@ -63,10 +64,17 @@ typedef struct kc_dist_herder {
     char *url; /* advertised REST URL */
     kc_group_membership_t *member;
 
-    pthread_mutex_t lock; /* started, stopping, leader_url */
+    pthread_mutex_t lock; /* started, stopping, leader_url, owners, failure */
     bool started;
     bool stopping;
     char *leader_url;
+    /* the leader's view of who runs what (kc_group_assignment_t.owners) */
+    kc_arena_t *owners_arena;
+    kc_group_owner_t *owners;
+    size_t nowners;
+    char *failure; /* why the herder thread gave up (kc_dh_on_fatal) */
+    void (*on_fatal)(void *opaque);
+    void *on_fatal_opaque;
     pthread_t thread;
 
     /* @locality the herder thread (or start, before it runs) */
@@ -80,6 +88,13 @@ typedef struct kc_dist_herder {
     kc_dh_known_t *known;
     size_t nknown;
     uint64_t key_timer; /* the leader's next session key rotation */
+
+    /* Source connectors' own offsets topics (kc_dh_connector_offsets):
+     * one layered store per topic, kept until the herder is freed. */
+    pthread_mutex_t conn_offsets_lock;
+    char **conn_offsets_topics;
+    kc_offset_store_t **conn_offsets;
+    size_t nconn_offsets;
 
     /* Task configs on their way to the leader (threads of their own). */
     kc_rest_client_t *rest;

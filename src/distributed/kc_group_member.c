@@ -31,6 +31,8 @@
 #include "distributed/kc_group_wire.h"
 #include "util/kc_clock.h"
 
+#include <librdkafka/rdkafka.h>
+
 #define KC_GM_LOGGER                                                           \
     "org.apache.kafka.connect.runtime.distributed.WorkerCoordinator"
 
@@ -40,6 +42,7 @@ typedef enum kc_gm_state {
     KC_GM_JOIN,   /* JoinGroup in flight */
     KC_GM_SYNC,   /* SyncGroup in flight */
     KC_GM_STABLE, /* joined, heartbeating */
+    KC_GM_FAILED, /* gave up on a fatal error (on_fatal), until stopped */
     KC_GM_STOPPED
 } kc_gm_state_t;
 
@@ -106,6 +109,7 @@ struct kc_group_membership {
     bool resume; /* the coordinator moved while stable: heartbeat on */
     int rediscoveries;
     char *find_err;     /* the last FindCoordinator failure logged at WARN */
+    char *failure;      /* why it gave up (KC_GM_FAILED) */
     int64_t heartbeats; /* answered without error */
     char *member_id;    /* "" until the coordinator hands one out */
     int32_t generation;
@@ -115,6 +119,10 @@ struct kc_group_membership {
     char *leader;
     size_t n_members; /* in the last JoinGroup, when leading */
     kc_gm_snap_t snap;
+    /* the leader's last assignment: who runs what (kc_gm_lead) */
+    kc_arena_t *owners_arena;
+    kc_group_owner_t *owners;
+    size_t n_owners;
     kc_assignor_t *assignor;
     int64_t last_ok_sent_ms; /* send time of the last request answered */
     uint64_t hb_timer;
@@ -607,7 +615,8 @@ static void kc_gm_retry_fire(kc_timers_t *t, void *opaque)
 
     (void)t;
     m->retry_timer = 0;
-    if (m->inflight != NULL || m->state == KC_GM_STOPPED) {
+    if (m->inflight != NULL || m->state == KC_GM_STOPPED ||
+        m->state == KC_GM_FAILED) {
         return;
     }
     if (m->state == KC_GM_FIND) {
@@ -829,6 +838,63 @@ static bool kc_gm_parse_proto(const char *name, kc_connect_protocol_t *p)
     return true;
 }
 
+static void kc_gm_owners_clear(kc_group_membership_t *m)
+{
+    kc_arena_destroy(m->owners_arena);
+    m->owners_arena = NULL;
+    m->owners = NULL;
+    m->n_owners = 0;
+}
+
+static const char *kc_gm_member_url(const kc_assign_member_t *members, size_t n,
+                                    const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(members[i].id, id) == 0) {
+            return members[i].md->url;
+        }
+    }
+    return NULL;
+}
+
+/* Keep who runs what after this round, for the leader's forwarding of a
+ * restart to the worker that runs it (Apache's LeaderState.ownerUrl). */
+static void kc_gm_owners_keep(kc_group_membership_t *m,
+                              const kc_assign_member_t *members, size_t n,
+                              const kc_assign_result_t *res)
+{
+    size_t total = 0;
+    size_t k = 0;
+
+    kc_gm_owners_clear(m);
+    for (size_t i = 0; i < n; i++) {
+        total += res[i].n_all_connectors + res[i].n_all_tasks;
+    }
+    m->owners_arena = kc_arena_new(0);
+    m->owners = kc_arena_calloc(m->owners_arena, total + 1, sizeof(*m->owners));
+    for (size_t i = 0; i < n; i++) {
+        const char *url = kc_gm_member_url(members, n, res[i].member);
+
+        if (url == NULL) {
+            continue;
+        }
+        url = kc_arena_strdup(m->owners_arena, url);
+        for (size_t j = 0; j < res[i].n_all_connectors; j++) {
+            m->owners[k].connector =
+                kc_arena_strdup(m->owners_arena, res[i].all_connectors[j]);
+            m->owners[k].task = -1;
+            m->owners[k++].url = url;
+        }
+        for (size_t j = 0; j < res[i].n_all_tasks; j++) {
+            m->owners[k].connector =
+                kc_arena_strdup(m->owners_arena, res[i].all_tasks[j].connector);
+            m->owners[k].task = res[i].all_tasks[j].task;
+            m->owners[k++].url = url;
+        }
+    }
+    m->n_owners = k;
+}
+
 /* The leader's part: decode every member's metadata, run the assignor of
  * the group's subprotocol over the config snapshot, encode. */
 static kc_err_t kc_gm_lead(kc_group_membership_t *m, kc_gm_job_t *sync,
@@ -878,6 +944,7 @@ static kc_err_t kc_gm_lead(kc_group_membership_t *m, kc_gm_job_t *sync,
     if (res == NULL) {
         return kc_error_set(err, KC_ERR_INVALID, "the assignor failed");
     }
+    kc_gm_owners_keep(m, members, jr->n_members, res);
     for (size_t i = 0; i < jr->n_members; i++) {
         kc_buf_t buf;
 
@@ -901,11 +968,119 @@ static kc_err_t kc_gm_lead(kc_group_membership_t *m, kc_gm_job_t *sync,
     return KC_OK;
 }
 
+bool kc_group_member_error_fatal(int api, int16_t code)
+{
+    if (code == KC_KERR_NONE) {
+        return false;
+    }
+    /* Apache's JoinGroupResponseHandler and SyncGroupResponseHandler:
+     * these are retried (joinGroupIfNeeded goes round again, or finds the
+     * coordinator again); any other error is raised as an exception that
+     * is not retriable, and joinGroupIfNeeded throws it. */
+    switch (api) {
+    case KC_API_JOIN_GROUP:
+        return code != KC_KERR_COORDINATOR_LOAD_IN_PROGRESS &&
+               code != KC_KERR_COORDINATOR_NOT_AVAILABLE &&
+               code != KC_KERR_NOT_COORDINATOR &&
+               code != KC_KERR_UNKNOWN_MEMBER_ID &&
+               code != KC_KERR_REBALANCE_IN_PROGRESS &&
+               code != KC_KERR_MEMBER_ID_REQUIRED;
+    case KC_API_SYNC_GROUP:
+        return code != KC_KERR_COORDINATOR_NOT_AVAILABLE &&
+               code != KC_KERR_NOT_COORDINATOR &&
+               code != KC_KERR_UNKNOWN_MEMBER_ID &&
+               code != KC_KERR_ILLEGAL_GENERATION &&
+               code != KC_KERR_REBALANCE_IN_PROGRESS;
+    default:
+        return false;
+    }
+}
+
+void kc_group_member_error_text(int api, int16_t code, const char *group,
+                                char *buf, size_t size)
+{
+    /* librdkafka's table names Kafka's error codes as Apache's Errors
+     * enum does (RD_KAFKA_RESP_ERR_<NAME> == the broker's code). */
+    const char *name = rd_kafka_err2name((rd_kafka_resp_err_t)code);
+    const char *desc = rd_kafka_err2str((rd_kafka_resp_err_t)code);
+    bool join = api == KC_API_JOIN_GROUP;
+
+    switch (code) {
+    case KC_KERR_GROUP_AUTHORIZATION_FAILED:
+        snprintf(buf, size, "Not authorized to access group: %s", group);
+        return;
+    case KC_KERR_GROUP_MAX_SIZE_REACHED:
+        if (join) {
+            snprintf(buf, size,
+                     "Consumer group %s already has the configured maximum "
+                     "number of members.",
+                     group);
+            return;
+        }
+        break;
+    case KC_KERR_INCONSISTENT_GROUP_PROTOCOL:
+    case KC_KERR_FENCED_INSTANCE_ID:
+        snprintf(buf, size, "%s for group %s failed: %s (%s)",
+                 join ? "JoinGroup" : "SyncGroup", group, name, desc);
+        return;
+    case KC_KERR_INVALID_GROUP_ID:
+    case KC_KERR_INVALID_SESSION_TIMEOUT:
+    case KC_KERR_UNSUPPORTED_VERSION:
+        if (join) {
+            snprintf(buf, size, "JoinGroup for group %s failed: %s (%s)", group,
+                     name, desc);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    /* Apache's KafkaException texts for the errors it does not expect. */
+    snprintf(buf, size, "%s: %s (%s)",
+             join ? "Unexpected error in join group response"
+                  : "Unexpected error from SyncGroup",
+             name, desc);
+}
+
+const char *kc_group_member_failure(const kc_group_membership_t *m)
+{
+    return m->state == KC_GM_FAILED ? m->failure : NULL;
+}
+
+/* Give up for good, as Apache's herder thread does when the coordinator
+ * throws: stop the timers and tell the owner, which stops the worker. */
+static void kc_gm_fail(kc_group_membership_t *m, const char *why)
+{
+    kc_gm_cancel(m, &m->hb_timer);
+    kc_gm_cancel(m, &m->lost_timer);
+    kc_gm_cancel(m, &m->retry_timer);
+    kc_gm_cancel(m, &m->delay_timer);
+    m->state = KC_GM_FAILED;
+    kc_free(m->failure);
+    m->failure = kc_strdup(why);
+    kc_log_error(KC_GM_LOGGER, "group %s: giving up: %s", m->group_id, why);
+    if (m->cbs.on_fatal != NULL) {
+        m->cbs.on_fatal(m->cbs.opaque, why);
+    }
+}
+
 /* The coordinator's answer to a JoinGroup, SyncGroup or Heartbeat: what
  * Apache's AbstractCoordinator does for each error code. */
 static void kc_gm_on_error(kc_group_membership_t *m, const char *api,
                            int16_t code)
 {
+    int api_key = strcmp(api, "JoinGroup") == 0   ? KC_API_JOIN_GROUP
+                  : strcmp(api, "SyncGroup") == 0 ? KC_API_SYNC_GROUP
+                                                  : -1;
+
+    if (kc_group_member_error_fatal(api_key, code)) {
+        char why[512];
+
+        kc_group_member_error_text(api_key, code, m->group_id, why,
+                                   sizeof(why));
+        kc_gm_fail(m, why);
+        return;
+    }
     switch (code) {
     case KC_KERR_REBALANCE_IN_PROGRESS:
         kc_log_info(KC_GM_LOGGER, "%s: group %s is rebalancing; rejoining", api,
@@ -969,6 +1144,7 @@ static void kc_gm_joined(kc_group_membership_t *m, kc_gm_job_t *job)
     m->n_members = m->is_leader ? jr->n_members : 0;
     m->state = KC_GM_SYNC; /* the leader's snapshot may read a while */
     kc_gm_bg_publish(m);
+    kc_gm_owners_clear(m); /* a leader keeps the new round's in kc_gm_lead */
     sync = kc_gm_job_new(m, KC_GM_JOB_SYNC);
     if (m->is_leader) {
         if (kc_gm_lead(m, sync, jr, &err) != KC_OK) {
@@ -1053,6 +1229,8 @@ static void kc_gm_synced(kc_group_membership_t *m, kc_gm_job_t *job)
     kc_gm_snap_work(&m->snap, &ga.all);
     ga.added = added;
     kc_gm_bg_publish(m);
+    ga.owners = m->is_leader ? m->owners : NULL;
+    ga.n_owners = m->is_leader ? m->n_owners : 0;
     if (m->cbs.on_assigned != NULL) {
         m->cbs.on_assigned(m->cbs.opaque, &ga);
     }
@@ -1077,11 +1255,19 @@ bool kc_group_member_handle_op(kc_opq_op_t *op)
         return false;
     }
     m = job->m;
-    if (m == NULL || m->inflight != job || m->state == KC_GM_STOPPED) {
+    if (m == NULL || m->inflight != job || m->state == KC_GM_STOPPED ||
+        m->state == KC_GM_FAILED) {
         kc_gm_job_destroy(op);
         return true;
     }
     m->inflight = NULL;
+    if (job->rc != KC_OK && kc_error_is_fatal(&job->err)) {
+        /* a refused authentication: Apache's AuthenticationException
+         * leaves the coordinator's poll and ends the herder thread */
+        kc_gm_fail(m, job->err.msg);
+        kc_gm_job_destroy(op);
+        return true;
+    }
     if (job->rc != KC_OK) {
         if (job->type == KC_GM_JOB_FIND) {
             /* retried every retry.backoff.ms: debug, as Apache logs it,
@@ -1150,7 +1336,8 @@ void kc_group_member_request_rejoin(kc_group_membership_t *m)
 {
     if (m->state == KC_GM_STABLE && m->inflight == NULL) {
         kc_gm_join(m);
-    } else if (m->state != KC_GM_STOPPED && m->state != KC_GM_IDLE) {
+    } else if (m->state != KC_GM_STOPPED && m->state != KC_GM_IDLE &&
+               m->state != KC_GM_FAILED) {
         m->rejoin_pending = true;
     }
 }
@@ -1284,10 +1471,12 @@ void kc_group_member_destroy(kc_group_membership_t *m)
     kc_assignor_destroy(m->assignor);
     pthread_mutex_destroy(&m->bg_lock);
     kc_free(m->bg_member_id);
+    kc_gm_owners_clear(m);
     kc_gm_snap_clear(&m->snap);
     kc_free(m->bootstrap);
     kc_group_security_destroy(m->security);
     kc_free(m->find_err);
+    kc_free(m->failure);
     kc_free(m->group_id);
     kc_free(m->client_id);
     kc_free(m->rest_url);

@@ -45,6 +45,13 @@ typedef struct kc_group_work {
     size_t n_tasks;
 } kc_group_work_t;
 
+/** @brief Who runs a connector (@c task -1) or task: its REST URL. */
+typedef struct kc_group_owner {
+    const char *connector;
+    int32_t task;
+    const char *url;
+} kc_group_owner_t;
+
 /** @brief A completed join, as onAssigned sees it. */
 typedef struct kc_group_assignment {
     int32_t generation;
@@ -59,6 +66,10 @@ typedef struct kc_group_assignment {
     int32_t delay;         /* ms; the member rejoins by itself after it */
     kc_group_work_t all;   /* everything this worker runs from now on */
     kc_group_work_t added; /* what this round assigned */
+    /* The leader's view of every member's work after this round (Apache's
+     * LeaderState, which ownerUrl reads); none on a follower. */
+    const kc_group_owner_t *owners;
+    size_t n_owners;
 } kc_group_assignment_t;
 
 typedef struct kc_group_member_cbs {
@@ -80,6 +91,13 @@ typedef struct kc_group_member_cbs {
     void (*on_revoked)(void *opaque, const kc_group_work_t *work, bool lost);
     /** @brief A join completed; start what is in @p a->all and not running. */
     void (*on_assigned)(void *opaque, const kc_group_assignment_t *a);
+    /**
+     * @brief Optional. The member gave up for good (an error Apache's
+     * AbstractCoordinator does not retry: kc_group_member_error_fatal, or
+     * a refused authentication); @p why names it. The member does nothing
+     * more until kc_group_member_stop.
+     */
+    void (*on_fatal)(void *opaque, const char *why);
 } kc_group_member_cbs_t;
 
 typedef struct kc_group_member_conf {
@@ -146,6 +164,27 @@ bool kc_group_member_stable(const kc_group_membership_t *m);
 int64_t kc_group_member_heartbeats(const kc_group_membership_t *m);
 /** @brief How often the coordinator was lost and looked for again. */
 int kc_group_member_rediscoveries(const kc_group_membership_t *m);
+/**
+ * @brief Whether Apache's AbstractCoordinator gives up (its exception
+ * ends the herder thread) on Kafka error @p code in the answer to @p api
+ * (KC_API_JOIN_GROUP or KC_API_SYNC_GROUP), rather than rejoining or
+ * looking for the coordinator again; false for KC_KERR_NONE and any
+ * other api (a failed Heartbeat is retried).
+ */
+bool kc_group_member_error_fatal(int api, int16_t code);
+
+/**
+ * @brief The message of such a fatal error for group @p group into
+ * @p buf: Apache's exception text where it has one of its own (e.g.
+ * "Not authorized to access group: g"), else the api, the error's name
+ * and librdkafka's description of it.
+ */
+void kc_group_member_error_text(int api, int16_t code, const char *group,
+                                char *buf, size_t size);
+
+/** @brief Why the member gave up (on_fatal's text), NULL while it has not. */
+const char *kc_group_member_failure(const kc_group_membership_t *m);
+
 /** @brief True if the last completed join made this worker the leader. */
 bool kc_group_member_is_leader(const kc_group_membership_t *m);
 

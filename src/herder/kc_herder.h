@@ -162,11 +162,15 @@ kc_err_t kc_herder_health(kc_herder_t *h, json_t **out, kc_error_t *err);
  *    NotLeaderException); the REST layer forwards the request to
  *    kc_herder_leader_url() unless it was itself forwarded (forward=false);
  *  - KC_HERDER_F_REBALANCING: a rebalance is under way or the worker's
- *    config view is stale (Apache's RebalanceNeededException); 409.
+ *    config view is stale (Apache's RebalanceNeededException); 409;
+ *  - KC_HERDER_F_NOT_ASSIGNED: the leader does not run the task the
+ *    request is about (Apache's NotAssignedException); the REST layer
+ *    forwards it to kc_herder_owner_url() by the same rules.
  * The standalone herder never sets them.
  */
-#define KC_HERDER_F_NOT_LEADER  0x100u
-#define KC_HERDER_F_REBALANCING 0x200u
+#define KC_HERDER_F_NOT_LEADER   0x100u
+#define KC_HERDER_F_REBALANCING  0x200u
+#define KC_HERDER_F_NOT_ASSIGNED 0x400u
 
 /*
  * The internal endpoints between workers (Apache's InternalClusterResource).
@@ -199,5 +203,13 @@ kc_err_t kc_herder_fence_zombies(kc_herder_t *h, const char *name,
  * standalone mode. Caller frees with kc_free. Any thread.
  */
 char *kc_herder_leader_url(kc_herder_t *h);
+
+/**
+ * @brief On the leader, the REST URL of the worker that runs connector
+ * @p name (@p task -1) or its task @p task, as the leader's last
+ * assignment says (Apache's ownerUrl); NULL when unknown, on a follower
+ * or in standalone mode. Caller frees with kc_free. Any thread.
+ */
+char *kc_herder_owner_url(kc_herder_t *h, const char *name, int task);
 
 #endif /* KC_HERDER_KC_HERDER_H */

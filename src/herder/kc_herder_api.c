@@ -432,3 +432,11 @@ char *kc_herder_leader_url(kc_herder_t *h)
     }
     return h->vt->leader_url(h);
 }
+
+char *kc_herder_owner_url(kc_herder_t *h, const char *name, int task)
+{
+    if (h == NULL || h->vt->owner_url == NULL || name == NULL) {
+        return NULL;
+    }
+    return h->vt->owner_url(h, name, task);
+}

@@ -158,6 +158,8 @@ typedef struct kc_herder_vt {
      * kc_herder_leader_url documents it; called from any thread.
      */
     char *(*leader_url)(kc_herder_t *h);
+    /** @brief Optional: kc_herder_owner_url; any thread. */
+    char *(*owner_url)(kc_herder_t *h, const char *name, int task);
     /**
      * @brief Optional (NULL: this worker runs everything, standalone).
      * Whether this worker's assignment holds connector @p name (@p task

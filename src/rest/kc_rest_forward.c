@@ -114,6 +114,22 @@ static char *kc_forward_query(const kc_rest_ctx_t *ctx)
         of != NULL && strcasecmp(of, "true") == 0 ? "true" : "false");
 }
 
+/* The worker that runs what the request is about (a task restart's
+ * task, else the connector): the leader's NotAssignedException URL. */
+static char *kc_forward_owner(const kc_rest_ctx_t *ctx)
+{
+    int task = -1;
+
+    if (ctx->nparams == 0) {
+        return NULL;
+    }
+    if (strcmp(ctx->row->pattern,
+               "/connectors/{name}/tasks/{task:int}/restart") == 0) {
+        task = ctx->ints[1];
+    }
+    return kc_herder_owner_url(ctx->h, ctx->params[0], task);
+}
+
 /* The leader's answer as ours: RestClient's rules. */
 static void kc_pass_through(kc_rest_ctx_t *ctx, const kc_rest_reply_t *r)
 {
@@ -210,7 +226,7 @@ bool kc_rest_forward(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err)
         kc_rest_error(ctx->resp, 409, KC_MSG_STALE);
         return true;
     }
-    if (!(err->flags & KC_HERDER_F_NOT_LEADER)) {
+    if (!(err->flags & (KC_HERDER_F_NOT_LEADER | KC_HERDER_F_NOT_ASSIGNED))) {
         return false;
     }
     forward = kc_forward_param(req);
@@ -229,7 +245,9 @@ bool kc_rest_forward(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err)
         kc_rest_error(ctx->resp, 409, KC_MSG_TWO_HOPS);
         return true;
     }
-    leader = kc_herder_leader_url(ctx->h);
+    leader = (err->flags & KC_HERDER_F_NOT_ASSIGNED)
+                 ? kc_forward_owner(ctx)
+                 : kc_herder_leader_url(ctx->h);
     if (leader == NULL || *leader == '\0') {
         kc_free(leader);
         kc_rest_error(ctx->resp, 409, KC_MSG_NO_LEADER);

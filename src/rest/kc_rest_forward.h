@@ -19,8 +19,10 @@
  *    when the request had no forward parameter, forward=false when it had
  *    forward=true, and answer what the leader answered; a request that
  *    came with forward=false, or no known leader, gets Apache's 409;
+ *  - KC_HERDER_F_NOT_ASSIGNED: the same, to the URL of the worker that
+ *    runs the task (kc_herder_owner_url) instead of the leader;
  *  - KC_HERDER_F_REBALANCING: Apache's 409 for a stale configuration.
- * Only the group's leader URL is ever contacted; the client's input
+ * Only a URL the group announced is ever contacted; the client's input
  * chooses the path and query, never the host.
  * @returns true when @p ctx->resp was filled, false when the failure is
  * an ordinary one (the caller answers it).

@@ -345,18 +345,24 @@ static void offsets_written(source_runner_t *sr, const kc_error_t *err)
 static bool commit_offsets_now(source_runner_t *sr, bool wait)
 {
     kc_task_t *task = sr->task;
-    kc_offset_store_t *store = kc_worker_offset_store(task->worker);
+    kc_error_t err;
+    kc_offset_store_t *store =
+        kc_worker_offset_store_for(task->worker, task->connector_config, &err);
     bool writing = false;
     kc_err_t rc;
     bool any = false;
     size_t kept = 0;
-    kc_error_t err;
 
     if (atomic_load(&task->abandoned)) {
         kc_log_debug(LOGGER,
                      "%s skipping the offset commit: the task was "
                      "abandoned",
                      task->logname);
+        return false;
+    }
+    if (store == NULL) {
+        kc_log_error(LOGGER, "%s could not commit offsets: %s", task->logname,
+                     err.msg);
         return false;
     }
     /* Records sent to the dead letter queue must land before we move on. */
@@ -1102,16 +1108,24 @@ kc_err_t kc_source_offset_get(kc_source_task_ctx_t *tctx,
                               kc_value_t *offset)
 {
     kc_task_t *task = tctx->task;
+    kc_offset_store_t *store;
     json_t *pjson;
     json_t *ojson = NULL;
+    kc_error_t err;
     kc_err_t rc;
 
     if (tctx->offset_get != NULL) {
         return tctx->offset_get(tctx, partition, arena, offset);
     }
+    store =
+        kc_worker_offset_store_for(task->worker, task->connector_config, &err);
+    if (store == NULL) {
+        kc_log_error(LOGGER, "%s could not read offsets: %s", task->logname,
+                     err.msg);
+        return err.code;
+    }
     pjson = kc_value_to_json(partition);
-    rc = kc_offset_store_get(kc_worker_offset_store(task->worker),
-                             task->connector, pjson, &ojson);
+    rc = kc_offset_store_get(store, task->connector, pjson, &ojson);
     json_decref(pjson);
     if (rc != KC_OK) {
         return rc;

@@ -85,6 +85,16 @@ const kc_props_t *kc_worker_props(const kc_worker_t *w);
 struct kc_embedded_kafka *kc_worker_embedded(kc_worker_t *w);
 /** @brief The worker's source offset store. */
 kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w);
+/**
+ * @brief The offset store of the source connector configured by
+ * @p connector_config: the one kc_worker_set_connector_offsets makes for
+ * its offsets.storage.topic when it sets one (as Apache's
+ * connectorOffsetsTopicsPermitted: distributed mode only), else the
+ * worker's. NULL with @p err set when the connector's cannot be used.
+ */
+kc_offset_store_t *
+kc_worker_offset_store_for(kc_worker_t *w, const kc_props_t *connector_config,
+                           kc_error_t *err);
 /** @brief Note that @p connector used @p topic (active topics). */
 void kc_worker_topic_used(kc_worker_t *w, const char *connector,
                           const char *topic);

@@ -270,6 +270,28 @@ kc_offset_store_t *kc_worker_offset_store(kc_worker_t *w)
     return w->offsets;
 }
 
+void kc_worker_set_connector_offsets(kc_worker_t *w, kc_connector_offsets_fn fn,
+                                     void *opaque)
+{
+    w->connector_offsets = fn;
+    w->connector_offsets_opaque = opaque;
+}
+
+kc_offset_store_t *
+kc_worker_offset_store_for(kc_worker_t *w, const kc_props_t *connector_config,
+                           kc_error_t *err)
+{
+    const char *topic =
+        connector_config != NULL
+            ? kc_props_get(connector_config, "offsets.storage.topic")
+            : NULL;
+
+    if (topic == NULL || *topic == '\0' || w->connector_offsets == NULL) {
+        return w->offsets;
+    }
+    return w->connector_offsets(w->connector_offsets_opaque, topic, err);
+}
+
 void kc_worker_set_offset_store(kc_worker_t *w, kc_offset_store_t *store)
 {
     kc_offset_store_destroy(w->offsets);

@@ -71,6 +71,17 @@ kc_worker_t *kc_worker_new_with(const kc_props_t *worker_props,
  * connector starts.
  */
 void kc_worker_set_offset_store(kc_worker_t *w, struct kc_offset_store *store);
+/*
+ * Distributed mode: the offset store of a source connector with its own
+ * offsets.storage.topic (KIP-618), made (and kept) by the herder on first
+ * use; NULL with @p err set when that topic cannot be used.
+ */
+typedef struct kc_offset_store *(*kc_connector_offsets_fn)(void *opaque,
+                                                           const char *topic,
+                                                           kc_error_t *err);
+/** @brief Set the maker of connector offset stores (before any start). */
+void kc_worker_set_connector_offsets(kc_worker_t *w, kc_connector_offsets_fn fn,
+                                     void *opaque);
 /** @brief Set the status callback (the herder does, before any start). */
 void kc_worker_set_status_listener(kc_worker_t *w, kc_status_fn fn,
                                    void *opaque);

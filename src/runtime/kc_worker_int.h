@@ -81,6 +81,8 @@ struct kc_worker {
     kc_embedded_kafka_t *embedded;
     char *bootstrap;
     kc_offset_store_t *offsets;
+    kc_connector_offsets_fn connector_offsets; /* distributed mode */
+    void *connector_offsets_opaque;
     rd_kafka_t *admin; /* metadata, cluster id, group offsets */
     pthread_mutex_t reader_lock;
     rd_kafka_t *reader; /* reads group offsets; made on first use */

@@ -234,11 +234,16 @@ kc_err_t kc_worker_offsets(kc_worker_t *w, const char *connector,
                            json_t **out, kc_error_t *err)
 {
     json_t *arr = NULL;
+    kc_offset_store_t *store;
 
     if (is_sink_config(w, config)) {
         return sink_offsets(w, connector, timeout_ms, out, err);
     }
-    kc_offset_store_list(w->offsets, connector, &arr);
+    store = kc_worker_offset_store_for(w, config, err);
+    if (store == NULL) {
+        return err->code;
+    }
+    kc_offset_store_list(store, connector, &arr);
     *out = json_pack("{so}", "offsets", arr);
     return KC_OK;
 }
@@ -442,6 +447,7 @@ kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
                                  kc_error_t *err)
 {
     json_t *offsets = json_object_get(body, "offsets");
+    kc_offset_store_t *store;
     size_t i;
     json_t *item;
 
@@ -472,15 +478,19 @@ kc_err_t kc_worker_alter_offsets(kc_worker_t *w, const char *connector,
     if (is_sink_config(w, config)) {
         return sink_alter(w, connector, offsets, err);
     }
+    store = kc_worker_offset_store_for(w, config, err);
+    if (store == NULL) {
+        return err->code;
+    }
     json_array_foreach(offsets, i, item)
     {
         if (kc_offset_store_put(
-                w->offsets, connector, json_object_get(item, "partition"),
+                store, connector, json_object_get(item, "partition"),
                 json_object_get(item, "offset"), err) != KC_OK) {
             return err->code;
         }
     }
-    return kc_offset_store_flush(w->offsets, err);
+    return kc_offset_store_flush(store, err);
 }
 
 kc_err_t kc_worker_reset_offsets(kc_worker_t *w, const char *connector,
@@ -520,6 +530,13 @@ kc_err_t kc_worker_reset_offsets(kc_worker_t *w, const char *connector,
         kc_free(group);
         return rc;
     }
-    kc_offset_store_reset(w->offsets, connector);
-    return kc_offset_store_flush(w->offsets, err);
+    {
+        kc_offset_store_t *store = kc_worker_offset_store_for(w, config, err);
+
+        if (store == NULL) {
+            return err->code;
+        }
+        kc_offset_store_reset(store, connector);
+        return kc_offset_store_flush(store, err);
+    }
 }

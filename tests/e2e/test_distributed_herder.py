@@ -281,6 +281,137 @@ def test_three_workers_spread_tasks_only_leader_writes_and_status_agrees(
                    30, what="src deleted on %s" % w.worker_id)
 
 
+def _offset_records(topic, connector, expect=1):
+    """(key bytes, partition, offset) of @connector's records in an
+    offsets topic, in topic order per partition."""
+    out = []
+    for r in consume_all(topic, expect=expect, timeout=60):
+        key = json.loads(r["key"])
+        if key[0] == connector:
+            out.append((r["key"], key[1], json.loads(r["payload"])
+                        if r["payload"] is not None else None))
+    return out
+
+
+def test_source_connector_with_its_own_offsets_topic(cluster):
+    (w,) = cluster(1)
+    _leader([w])
+    group = w.worker_props["group.id"]
+    own = unique_name("kc-dh-own-offsets")
+    topic = unique_name("kc-dh-out")
+    config = dict(_source(topic, 1), **{"offsets.storage.topic": own})
+    status, body = _put(w, "src", config)
+    assert status == 201, body
+    w.wait_for_connector("src", "RUNNING", tasks=1, timeout=60)
+    # Apache's KafkaOffsetBackingStore creates the topic with the worker's
+    # offset.storage.partitions (25 by default).
+    recs = _offset_records(own, "src", expect=2)
+    assert _partitions(own) == 25
+    # Apache's key and value: ["src",{<partition>}] and {"seqno":N}
+    key, part, off = recs[-1]
+    assert set(off) == {"seqno"}, recs
+    # ... and the secondary write to the worker's offsets topic
+    assert _offset_records(group + "-offsets", "src", expect=1)
+    assert _write(w, "PUT", "/connectors/src/stop")[0] == 204
+    w.wait_for(lambda: w.get("/connectors/src/status")["connector"]["state"]
+               == "STOPPED", 60, what="src stopped")
+    # The task reads its offsets from its own topic only: an offset put
+    # there (and not in the worker's topic) is where it resumes.
+    prod = subprocess.run(["kcat", "-b", DEFAULT_BOOTSTRAP, "-P", "-t", own,
+                           "-K", "\t", "-p", "0"],
+                          input="%s\t%s\n" % (key, json.dumps(
+                              {"seqno": 100000})),
+                          capture_output=True, text=True, timeout=30)
+    assert prod.returncode == 0, prod.stderr
+    w.wait_for(lambda: w.get("/connectors/src/offsets")["offsets"] == [
+        {"partition": part, "offset": {"seqno": 100000}}], 30,
+        what="GET offsets from the connector's own topic")
+    # The worker's topic is not read for values: there, a partition's
+    # offset is hidden by the connector topic's, and a partition only the
+    # worker's topic has is listed with a null offset (what Apache 4.1.1
+    # answers, seen side by side with its worker).
+    other = dict(part, id=part.get("id", 0) + 1) if "id" in part else None
+    wkey = json.dumps(["src", part], separators=(",", ":"))
+    lines = "%s\t%s\n" % (wkey, json.dumps({"seqno": 5000}))
+    if other is not None:
+        lines += "%s\t%s\n" % (json.dumps(["src", other],
+                                            separators=(",", ":")),
+                                 json.dumps({"seqno": 7000}))
+    prod = subprocess.run(["kcat", "-b", DEFAULT_BOOTSTRAP, "-P", "-t",
+                           group + "-offsets", "-K", "\t", "-p", "0"],
+                          input=lines, capture_output=True, text=True,
+                          timeout=30)
+    assert prod.returncode == 0, prod.stderr
+    want = [{"partition": part, "offset": {"seqno": 100000}}]
+    if other is not None:
+        want.append({"partition": other, "offset": None})
+    key_of = lambda o: json.dumps(o["partition"], sort_keys=True)
+    w.wait_for(lambda: sorted(w.get("/connectors/src/offsets")["offsets"],
+                              key=key_of) == sorted(want, key=key_of), 30,
+               what="GET offsets ignoring the worker topic's values")
+    assert _write(w, "PUT", "/connectors/src/resume")[0] == 202
+    w.wait_for_connector("src", "RUNNING", tasks=1, timeout=60)
+    # VerifiableSource resumes at the stored seqno + 1; its commits go on
+    # from there (not from the worker topic's seqno, a few dozen).
+    w.wait_for(lambda: w.get("/connectors/src/offsets")["offsets"][0][
+        "offset"]["seqno"] > 100000, 60,
+        what="the task resumed after seqno 100000")
+    # DELETE offsets writes tombstones to both topics (Apache: the worker's
+    # first, then the connector's).
+    assert _write(w, "PUT", "/connectors/src/stop")[0] == 204
+    w.wait_for(lambda: w.get("/connectors/src/status")["connector"]["state"]
+               == "STOPPED", 60, what="src stopped")
+    status, out = _write(w, "DELETE", "/connectors/src/offsets")
+    assert status == 200, out
+    assert _offset_records(own, "src")[-1][2] is None
+    assert _offset_records(group + "-offsets", "src")[-1][2] is None
+    assert w.get("/connectors/src/offsets") == {"offsets": []}
+
+
+def _task_starts(w, name, task):
+    return w.log().count("Creating task %s-%d" % (name, task))
+
+
+def test_task_restart_reaches_the_worker_that_runs_it_through_the_leader(
+        cluster):
+    ws = cluster(3)
+    leader = _leader(ws)
+    topic = unique_name("kc-dh-out")
+    status, body = _put(leader, "src", _source(topic, 6))
+    assert status == 201, body
+    seen = _statuses_agree(ws, "src", 6)
+    # A task a follower runs.
+    owner = next(w for w in ws if w is not leader and any(
+        t["worker_id"] == w.worker_id for t in seen[0]["tasks"]))
+    other = next(w for w in ws if w is not leader and w is not owner)
+    task = next(t["id"] for t in seen[0]["tasks"]
+                if t["worker_id"] == owner.worker_id)
+    # Sent to the leader, which does not run it: Apache's leader answers
+    # NotAssignedException with the owner's URL and forwards it there.
+    before = _task_starts(owner, "src", task)
+    status, out = _write(leader, "POST",
+                         "/connectors/src/tasks/%d/restart" % task)
+    assert status == 204, out
+    owner.wait_for(lambda: _task_starts(owner, "src", task) > before, 30,
+                   what="task %d started again on its worker" % task)
+    # Sent to a follower that does not run it: to the leader, then on to
+    # the owner (two hops).
+    before = _task_starts(owner, "src", task)
+    status, out = _write(other, "POST",
+                         "/connectors/src/tasks/%d/restart" % task)
+    assert status == 204, out
+    owner.wait_for(lambda: _task_starts(owner, "src", task) > before, 30,
+                   what="task %d started again through two hops" % task)
+    _statuses_agree(ws, "src", 6)
+    # Already forwarded (forward=false): no further hop, Apache's 409.
+    status, out = leader.request(
+        "POST", "/connectors/src/tasks/%d/restart?forward=false" % task)
+    assert status == 409, out
+    assert out["message"] == ("Cannot complete request because of a "
+                              "conflicting operation (e.g. worker "
+                              "rebalance)"), out
+
+
 def test_kill9_of_a_worker_moves_its_tasks_and_no_record_is_lost(cluster):
     ws = cluster(3)
     leader = _leader(ws)

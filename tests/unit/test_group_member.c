@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "distributed/kc_group_member.h"
+#include "distributed/kc_group_wire.h"
 #include "runtime/kc_embedded_kafka.h"
 #include "util/kc_clock.h"
 
@@ -52,6 +53,11 @@ typedef struct worker {
     int32_t generation;
     bool alive;
     int stall_ms; /* a revocation blocks the loop this long (a slow stop) */
+    int fatal; /* on_fatal calls */
+    char fatal_why[256];
+    /* the leader's owner table of its last assignment: "unit=url" */
+    char owners[MAX_UNITS][96];
+    size_t n_owners;
 } worker_t;
 
 typedef struct loop {
@@ -152,11 +158,27 @@ static void on_assigned(void *opaque, const kc_group_assignment_t *a)
         unit_name(w->running[w->n_running++], 32, a->all.tasks[i].connector,
                   a->all.tasks[i].task);
     }
+    w->n_owners = 0;
+    for (size_t i = 0; i < a->n_owners && i < MAX_UNITS; i++) {
+        char unit[32];
+
+        unit_name(unit, sizeof(unit), a->owners[i].connector,
+                  a->owners[i].task);
+        snprintf(w->owners[w->n_owners++], 96, "%s=%s", unit, a->owners[i].url);
+    }
     w->last_delay = a->delay;
     w->n_members = a->n_members;
     snprintf(w->leader_url, sizeof(w->leader_url), "%s",
              a->leader_url ? a->leader_url : "");
     w->generation = a->generation;
+}
+
+static void on_fatal(void *opaque, const char *why)
+{
+    worker_t *w = opaque;
+
+    w->fatal++;
+    snprintf(w->fatal_why, sizeof(w->fatal_why), "%s", why);
 }
 
 /* librdkafka's mock coordinator answers a follower's SyncGroup with
@@ -217,6 +239,7 @@ static void add_worker(loop_t *l, int i, kc_connect_protocol_t proto,
     cbs.config_snapshot = cfg_snapshot;
     cbs.on_revoked = on_revoked;
     cbs.on_assigned = on_assigned;
+    cbs.on_fatal = on_fatal;
     w->m = kc_group_member_new(&conf, &cbs, l->q, l->timers, &err);
     if (w->m == NULL) {
         fail_msg("member: %s", err.msg);
@@ -329,6 +352,45 @@ static void loop_release(loop_t *l)
     kc_embedded_kafka_destroy(l->ek);
 }
 
+/* The leader's owner table (Apache's LeaderState.ownerUrl, which its
+ * restart forwarding reads) names, for every unit, the REST URL of the
+ * member that runs it; a follower has none. */
+static void assert_owners_match_work(loop_t *l)
+{
+    for (int i = 0; i < 4; i++) {
+        worker_t *w = &l->w[i];
+        size_t total = 0;
+
+        if (!w->alive) {
+            continue;
+        }
+        if (!kc_group_member_is_leader(w->m)) {
+            assert_int_equal(w->n_owners, 0);
+            continue;
+        }
+        for (int j = 0; j < 4; j++) {
+            if (!l->w[j].alive) {
+                continue;
+            }
+            for (size_t k = 0; k < l->w[j].n_running; k++) {
+                char want[96];
+                bool found = false;
+
+                snprintf(want, sizeof(want), "%s=%s", l->w[j].running[k],
+                         l->w[j].url);
+                for (size_t o = 0; o < w->n_owners && !found; o++) {
+                    found = strcmp(w->owners[o], want) == 0;
+                }
+                if (!found) {
+                    fail_msg("leader's owner table lacks %s", want);
+                }
+                total++;
+            }
+        }
+        assert_int_equal(w->n_owners, total);
+    }
+}
+
 static void three_members_spread(kc_connect_protocol_t proto, const char *name)
 {
     loop_t l;
@@ -346,6 +408,7 @@ static void three_members_spread(kc_connect_protocol_t proto, const char *name)
         assert_int_equal(count_units(&l.w[i], false), 1);
         assert_int_equal(count_units(&l.w[i], true), 2);
     }
+    assert_owners_match_work(&l);
     loop_release(&l);
 }
 
@@ -682,9 +745,115 @@ static void test_group_member_mixed_group_with_apache_worker(void **state)
     loop_release(&l);
 }
 
+/* Apache's AbstractCoordinator: JoinGroupResponseHandler and
+ * SyncGroupResponseHandler retry (or rejoin on) only these codes; every
+ * other error is raised as an exception that is not retriable and ends
+ * DistributedHerder's thread. */
+static void
+test_group_member_join_and_sync_errors_apache_gives_up_on(void **state)
+{
+    static const int16_t join_retried[] = {14, 15, 16, 25, 27, 79};
+    static const int16_t sync_retried[] = {15, 16, 22, 25, 27};
+    /* INCONSISTENT_GROUP_PROTOCOL, INVALID_GROUP_ID, INVALID_SESSION_TIMEOUT,
+     * GROUP_AUTHORIZATION_FAILED, UNSUPPORTED_VERSION, GROUP_MAX_SIZE_REACHED,
+     * FENCED_INSTANCE_ID, UNKNOWN_SERVER_ERROR (-1), INVALID_REQUEST (42) */
+    static const int16_t join_fatal[] = {23, 24, 26, 30, 35,
+                                         81, 82, -1, 42, 22};
+    /* GROUP_AUTHORIZATION_FAILED, FENCED_INSTANCE_ID, INCONSISTENT_GROUP_
+     * PROTOCOL, and unexpected ones such as COORDINATOR_LOAD_IN_PROGRESS */
+    static const int16_t sync_fatal[] = {30, 82, 23, 14, 79, -1};
+    char buf[256];
+
+    (void)state;
+    assert_false(kc_group_member_error_fatal(KC_API_JOIN_GROUP, 0));
+    assert_false(kc_group_member_error_fatal(KC_API_SYNC_GROUP, 0));
+    for (size_t i = 0; i < KC_ARRAY_LEN(join_retried); i++) {
+        assert_false(
+            kc_group_member_error_fatal(KC_API_JOIN_GROUP, join_retried[i]));
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(sync_retried); i++) {
+        assert_false(
+            kc_group_member_error_fatal(KC_API_SYNC_GROUP, sync_retried[i]));
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(join_fatal); i++) {
+        assert_true(
+            kc_group_member_error_fatal(KC_API_JOIN_GROUP, join_fatal[i]));
+    }
+    for (size_t i = 0; i < KC_ARRAY_LEN(sync_fatal); i++) {
+        assert_true(
+            kc_group_member_error_fatal(KC_API_SYNC_GROUP, sync_fatal[i]));
+    }
+    /* a failed heartbeat is retried: the heartbeat thread only fails the
+     * heartbeat */
+    assert_false(kc_group_member_error_fatal(KC_API_HEARTBEAT, 30));
+    /* GroupAuthorizationException.forGroupId's text */
+    kc_group_member_error_text(KC_API_JOIN_GROUP, 30, "g1", buf, sizeof(buf));
+    assert_string_equal(buf, "Not authorized to access group: g1");
+    kc_group_member_error_text(KC_API_SYNC_GROUP, 42, "g1", buf, sizeof(buf));
+    assert_non_null(strstr(buf, "Unexpected error from SyncGroup: "));
+    assert_non_null(strstr(buf, "INVALID_REQUEST"));
+    kc_group_member_error_text(KC_API_JOIN_GROUP, 42, "g1", buf, sizeof(buf));
+    assert_non_null(strstr(buf, "Unexpected error in join group response: "));
+}
+
+static bool member_failed(loop_t *l, void *arg)
+{
+    (void)arg;
+    return l->w[0].fatal > 0;
+}
+
+/* A JoinGroup answered GROUP_AUTHORIZATION_FAILED: the member gives up
+ * once (on_fatal, with Apache's text) instead of joining again every
+ * retry.backoff.ms. The mock cluster injects the error. */
+static void
+test_group_member_join_refused_by_authorization_gives_up(void **state)
+{
+    loop_t l;
+    rd_kafka_mock_cluster_t *mock;
+    int64_t until;
+    char want[160];
+
+    (void)state;
+    if (getenv("KC_BOOTSTRAP_SERVERS") != NULL &&
+        getenv("KC_BOOTSTRAP_SERVERS")[0] != '\0') {
+        print_message("the error is injected by the embedded Kafka only\n");
+        skip();
+    }
+    loop_init(&l, "authz");
+    mock = kc_embedded_kafka_mock(l.ek);
+    rd_kafka_mock_push_request_errors(
+        mock, KC_API_JOIN_GROUP, 3,
+        RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED);
+    add_worker(&l, 0, KC_CONNECT_SESSIONED, 0, 10000);
+    run_until(&l, member_failed, NULL, "the member gives up");
+    snprintf(want, sizeof(want), "Not authorized to access group: %s", l.group);
+    assert_string_equal(l.w[0].fatal_why, want);
+    assert_string_equal(kc_group_member_failure(l.w[0].m), want);
+    /* nothing more happens: no rejoin, no second report (the two errors
+     * left in the mock would be taken by a retry) */
+    until = kc_clock_now_ms() + 1500;
+    while (kc_clock_now_ms() < until) {
+        kc_opq_op_t *op = kc_opq_pop(l.q, until);
+
+        if (op != NULL && !kc_group_member_handle_op(op)) {
+            op->destroy(op);
+        }
+        kc_timers_run(l.timers, kc_clock_now_ms());
+    }
+    assert_int_equal(l.w[0].fatal, 1);
+    assert_false(kc_group_member_stable(l.w[0].m));
+    loop_release(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(
+            test_group_member_join_and_sync_errors_apache_gives_up_on),
+        cmocka_unit_test(
+            test_group_member_join_refused_by_authorization_gives_up),
         cmocka_unit_test(
             test_group_member_three_join_one_leader_work_spread_sessioned),
         cmocka_unit_test(
