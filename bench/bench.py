@@ -48,13 +48,16 @@ PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 # Settings shared by every side.  Producer keys are valid both for the Java
 # producer (as producer.* worker overrides) and for librdkafka (raw-limit).
 # Connect itself additionally forces max.in.flight.requests.per.connection=1
-# and acks=all on source-task producers; the raw tool gets the same.
+# and acks=all on source-task producers, and leaves the producer's
+# enable.idempotence=true (Kafka 3.0+'s default; kconnect sets it too): the
+# raw tools get the same, so the ceiling delivers as the connector does.
 PRODUCER = {
     "acks": "all",
     "linger.ms": "5",
     "batch.size": "262144",
     "compression.type": "none",
     "max.in.flight.requests.per.connection": "1",
+    "enable.idempotence": "true",
 }
 # Keys the worker config carries as producer.* (max.in.flight is Connect's own
 # default for source tasks, so it is not repeated in worker.properties).
