@@ -747,8 +747,11 @@ static void note_read(sink_runner_t *sr)
     kc_metrics_sink_read(sr->task->metrics, n);
 }
 
-/* Fill sr->msgs: the held messages first, else from the consumer. */
-static void fetch(sink_runner_t *sr)
+/*
+ * Fill sr->msgs: the held messages first, else from the consumer, waiting
+ * up to @p wait_ms for max.poll.records of them.
+ */
+static void fetch(sink_runner_t *sr, int wait_ms)
 {
     ssize_t n;
 
@@ -764,7 +767,7 @@ static void fetch(sink_runner_t *sr)
         note_read(sr);
         return;
     }
-    n = rd_kafka_consume_batch_queue(sr->queue, KC_SINK_POLL_MS, sr->msgs,
+    n = rd_kafka_consume_batch_queue(sr->queue, wait_ms, sr->msgs,
                                      (size_t)sr->max_poll);
     sr->nmsgs = n > 0 ? (size_t)n : 0;
     if (n > 0) {
@@ -920,7 +923,10 @@ static void sink_iterate(void *self)
         swap_slots(sr);
         sr->swapped = true;
         if (sr->nmsgs == 0) {
-            fetch(sr);
+            /* only what is there already: the put in flight is not kept
+             * waiting for records yet to come (the last batch of a burst
+             * would be committed a poll timeout late) */
+            fetch(sr, 0);
             if (sr->nmsgs > 0) {
                 convert_all(sr);
                 if (sr->core.failure != NULL || sr->core.interrupted) {
@@ -943,7 +949,7 @@ static void sink_iterate(void *self)
         deliver(sr);
         return;
     }
-    fetch(sr);
+    fetch(sr, KC_SINK_POLL_MS);
     if (sr->nmsgs == 0) {
         return;
     }
