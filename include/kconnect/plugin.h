@@ -185,6 +185,18 @@ struct kc_sink_task_plugin {
      */
     kc_err_t (*open)(void *ctx, kc_sink_partition_t *parts, size_t count,
                      kc_error_t *err);
+    /**
+     * Optional (appended), both or neither: put in two steps, so the
+     * runner can fetch and convert the next batch while the destination
+     * works on this one. put_start is put, except that it may set
+     * *pending and return KC_OK with the outcome not known yet; the
+     * runner then calls put_finish with the same batch (its records still
+     * valid) before any other call of the task (put, flush, open, stop),
+     * and put_finish returns what put would have.
+     */
+    kc_err_t (*put_start)(void *ctx, kc_batch_t *batch, bool *pending,
+                          kc_error_t *err);
+    kc_err_t (*put_finish)(void *ctx, kc_batch_t *batch, kc_error_t *err);
 };
 
 /* The struct_size of a sink task descriptor built before open. */

@@ -87,7 +87,47 @@ typedef struct sink_runner {
     rd_kafka_message_t **held;
     size_t nheld;
     size_t held_cap;
+    /*
+     * A plugin with put_start may leave the database working on a batch
+     * (`inflight`) while the next one is fetched and converted into
+     * `next`; the batch fields above stay the inflight one's except while
+     * `swapped` (fetch and convert of the next batch). Nothing else
+     * happens to a batch before settle() has its outcome: no flush, no
+     * commit, no open or close of partitions, no other put, no stop.
+     */
+    bool inflight;
+    bool swapped;
+    int64_t inflight_started;
+    struct sink_slot {
+        rd_kafka_message_t **msgs;
+        size_t nmsgs;
+        kc_batch_t batch;
+        kc_record_t **recs;
+        size_t nrecs;
+        size_t recs_cap;
+    } next;
 } sink_runner_t;
+
+static void settle(sink_runner_t *sr);
+
+/* Exchange the batch in delivery with `next`. */
+static void swap_slots(sink_runner_t *sr)
+{
+    struct sink_slot t = sr->next;
+
+    sr->next.msgs = sr->msgs;
+    sr->next.nmsgs = sr->nmsgs;
+    sr->next.batch = sr->batch;
+    sr->next.recs = sr->recs;
+    sr->next.nrecs = sr->nrecs;
+    sr->next.recs_cap = sr->recs_cap;
+    sr->msgs = t.msgs;
+    sr->nmsgs = t.nmsgs;
+    sr->batch = t.batch;
+    sr->recs = t.recs;
+    sr->nrecs = t.nrecs;
+    sr->recs_cap = t.recs_cap;
+}
 
 /* Flush the task, then commit what was put. Returns false on failure. */
 static bool commit_offsets_now(sink_runner_t *sr)
@@ -95,6 +135,8 @@ static bool commit_offsets_now(sink_runner_t *sr)
     kc_error_t err;
     rd_kafka_resp_err_t rerr;
 
+    /* the batch the database is writing is part of this commit */
+    settle(sr);
     if (sr->to_commit->cnt == 0) {
         return true;
     }
@@ -183,6 +225,15 @@ static void drop_revoked(sink_runner_t *sr,
     sr->nrecs = kept;
     sr->nmsgs = drop_messages(sr->msgs, sr->nmsgs, parts);
     sr->nheld = drop_messages(sr->held, sr->nheld, parts);
+    /* the converted batch waiting for the one in delivery */
+    kept = 0;
+    for (size_t i = 0; i < sr->next.nrecs; i++) {
+        if (!in_parts(parts, sr->next.recs[i]->origin)) {
+            sr->next.recs[kept++] = sr->next.recs[i];
+        }
+    }
+    sr->next.nrecs = kept;
+    sr->next.nmsgs = drop_messages(sr->next.msgs, sr->next.nmsgs, parts);
     if (sr->retrying && kept < before) {
         kc_log_info(LOGGER,
                     "%s dropped %zu records of revoked partitions from the "
@@ -247,13 +298,36 @@ static void open_partitions(sink_runner_t *sr,
     kc_free(sp);
 }
 
+static void rebalance(sink_runner_t *sr, rd_kafka_t *rk,
+                      rd_kafka_resp_err_t rerr,
+                      rd_kafka_topic_partition_list_t *parts, bool cooperative);
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
     sink_runner_t *sr = opaque;
     bool cooperative =
         strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    /* Served inside the fetch of the next batch: the batch in delivery
+     * is settled first, as the task sees no rebalance in mid-put. */
+    bool swapped = sr->swapped;
 
+    if (swapped) {
+        swap_slots(sr);
+        sr->swapped = false;
+    }
+    settle(sr);
+    rebalance(sr, rk, rerr, parts, cooperative);
+    if (swapped) {
+        swap_slots(sr);
+        sr->swapped = true;
+    }
+}
+
+static void rebalance(sink_runner_t *sr, rd_kafka_t *rk,
+                      rd_kafka_resp_err_t rerr,
+                      rd_kafka_topic_partition_list_t *parts, bool cooperative)
+{
     if (rerr == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         open_partitions(sr, parts);
         if (cooperative) {
@@ -524,24 +598,81 @@ static void schedule_retry(sink_runner_t *sr, int64_t timeout, const char *why)
         sr->task->logname, sr->nrecs, (long long)(sr->retry_at - now), why);
 }
 
-/* put() the batch once: done, failed, or a retry scheduled. */
+static bool has_put_start(const struct kc_sink_task_plugin *p)
+{
+    return p->struct_size >= offsetof(struct kc_sink_task_plugin, put_finish) +
+                                 sizeof(p->put_finish) &&
+           p->put_start != NULL && p->put_finish != NULL;
+}
+
+static void delivered(sink_runner_t *sr, kc_err_t rc, kc_error_t *err);
+
+/*
+ * put() the batch once: done, failed, or a retry scheduled; or, with the
+ * plugin's put_start, possibly still in the database's hands (inflight)
+ * until settle().
+ */
 static void deliver(sink_runner_t *sr)
 {
     kc_error_t err;
     kc_err_t rc = KC_OK;
-    int64_t timeout = -1;
 
     kc_error_clear(&err);
     if (sr->nrecs > 0) {
         memcpy(sr->batch.records, sr->recs, sr->nrecs * sizeof(*sr->recs));
         int64_t started = kc_clock_now_ms();
+        bool pending = false;
 
         sr->batch.len = sr->nrecs;
-        rc = sr->plugin->put(sr->ctx, &sr->batch, &err);
-        timeout = atomic_exchange(&sr->task->sink_ctx.timeout_ms, -1);
+        if (has_put_start(sr->plugin)) {
+            rc = sr->plugin->put_start(sr->ctx, &sr->batch, &pending, &err);
+        } else {
+            rc = sr->plugin->put(sr->ctx, &sr->batch, &err);
+        }
+        if (pending) {
+            sr->inflight = true;
+            sr->inflight_started = started;
+            return;
+        }
         kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
                             kc_clock_now_ms() - started, rc == KC_OK);
     }
+    delivered(sr, rc, &err);
+}
+
+/* Wait for the outcome of the put in flight, if any, and act on it. */
+static void settle(sink_runner_t *sr)
+{
+    kc_error_t err;
+    kc_err_t rc;
+    bool swapped = sr->swapped;
+
+    if (!sr->inflight) {
+        return;
+    }
+    if (swapped) {
+        swap_slots(sr);
+        sr->swapped = false;
+    }
+    sr->inflight = false;
+    kc_error_clear(&err);
+    rc = sr->plugin->put_finish(sr->ctx, &sr->batch, &err);
+    kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
+                        kc_clock_now_ms() - sr->inflight_started, rc == KC_OK);
+    delivered(sr, rc, &err);
+    if (swapped) {
+        swap_slots(sr);
+        sr->swapped = true;
+    }
+}
+
+/* The put of the batch returned @p rc: done, failed or a retry. */
+static void delivered(sink_runner_t *sr, kc_err_t rc, kc_error_t *errp)
+{
+    kc_error_t err = *errp;
+    int64_t timeout = sr->nrecs > 0
+                          ? atomic_exchange(&sr->task->sink_ctx.timeout_ms, -1)
+                          : -1;
     /* An errant-record report may fail the task inside put. */
     if (rc == KC_RETRY && sr->core.failure == NULL) {
         schedule_retry(sr, timeout, err.msg);
@@ -616,8 +747,11 @@ static void note_read(sink_runner_t *sr)
     kc_metrics_sink_read(sr->task->metrics, n);
 }
 
-/* Fill sr->msgs: the held messages first, else from the consumer. */
-static void fetch(sink_runner_t *sr)
+/*
+ * Fill sr->msgs: the held messages first, else from the consumer, waiting
+ * up to @p wait_ms for max.poll.records of them.
+ */
+static void fetch(sink_runner_t *sr, int wait_ms)
 {
     ssize_t n;
 
@@ -633,7 +767,7 @@ static void fetch(sink_runner_t *sr)
         note_read(sr);
         return;
     }
-    n = rd_kafka_consume_batch_queue(sr->queue, KC_SINK_POLL_MS, sr->msgs,
+    n = rd_kafka_consume_batch_queue(sr->queue, wait_ms, sr->msgs,
                                      (size_t)sr->max_poll);
     sr->nmsgs = n > 0 ? (size_t)n : 0;
     if (n > 0) {
@@ -775,14 +909,47 @@ static void sink_iterate(void *self)
     if (sr->retrying) {
         int64_t wait = sr->retry_at - kc_clock_now_ms();
 
-        if (wait > 0 && sr->nrecs > 0) {
+        if (sr->inflight) {
+            settle(sr); /* the retried put, left pending */
+        } else if (wait > 0 && sr->nrecs > 0) {
             backoff_poll(sr, wait < KC_SINK_POLL_MS ? wait : KC_SINK_POLL_MS);
         } else {
             deliver(sr);
         }
         return;
     }
-    fetch(sr);
+    if (sr->inflight) {
+        /* fetch and convert the next batch while the database writes */
+        swap_slots(sr);
+        sr->swapped = true;
+        if (sr->nmsgs == 0) {
+            /* only what is there already: the put in flight is not kept
+             * waiting for records yet to come (the last batch of a burst
+             * would be committed a poll timeout late) */
+            fetch(sr, 0);
+            if (sr->nmsgs > 0) {
+                convert_all(sr);
+                if (sr->core.failure != NULL || sr->core.interrupted) {
+                    batch_done(sr, false);
+                }
+            }
+        }
+        swap_slots(sr);
+        sr->swapped = false;
+        settle(sr);
+        if (sr->core.failure != NULL || sr->core.interrupted) {
+            return; /* sink_finish drops the next batch */
+        }
+        if (sr->retrying) {
+            return; /* the next batch waits for the retried one */
+        }
+    }
+    if (sr->next.nmsgs > 0) {
+        swap_slots(sr);
+        deliver(sr);
+        return;
+    }
+    fetch(sr, KC_SINK_POLL_MS);
     if (sr->nmsgs == 0) {
         return;
     }
@@ -799,7 +966,14 @@ static void sink_finish(void *self)
 {
     sink_runner_t *sr = self;
 
+    /* a stop waits for the write in flight; its offsets count */
+    settle(sr);
     batch_done(sr, false);
+    if (sr->next.nmsgs > 0) {
+        swap_slots(sr);
+        batch_done(sr, false);
+        swap_slots(sr);
+    }
     for (size_t i = 0; i < sr->nheld; i++) {
         rd_kafka_message_destroy(sr->held[i]);
     }
@@ -881,6 +1055,7 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
         return err->code;
     }
     sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
+    sr->next.msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->next.msgs));
     if (kc_task_runner_init_stages(&sr->core, err) != KC_OK) {
         return err->code;
     }
@@ -967,6 +1142,7 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
 static void runner_release(sink_runner_t *sr)
 {
     kc_fetch_waker_destroy(sr->waker);
+    settle(sr);
     if (sr->rk != NULL) {
         if (sr->plugin_started) {
             commit_offsets(sr);
@@ -991,6 +1167,9 @@ static void runner_release(sink_runner_t *sr)
     kc_batch_release(&sr->batch);
     kc_free(sr->msgs);
     kc_free(sr->recs);
+    kc_batch_release(&sr->next.batch);
+    kc_free(sr->next.msgs);
+    kc_free(sr->next.recs);
     kc_free(sr->held);
 }
 
@@ -1000,6 +1179,7 @@ static kc_err_t sink_start(void *self, kc_error_t *err)
 
     sr->task = sr->core.task;
     kc_batch_init(&sr->batch);
+    kc_batch_init(&sr->next.batch);
     sr->task->sink_runner = sr;
     return runner_start(sr, err);
 }

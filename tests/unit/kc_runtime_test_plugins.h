@@ -62,6 +62,8 @@ static inline kc_err_t ts_from(void *ctx, const char *topic, const char *header,
     return kc_buf_append(out, value->u.str.data, value->u.str.len);
 }
 
+static inline void test_event(char c);
+
 static inline kc_err_t ts_to(void *ctx, const char *topic, const char *header,
                              const uint8_t *data, size_t len, kc_arena_t *arena,
                              const kc_schema_t **schema, kc_value_t *value,
@@ -74,6 +76,9 @@ static inline kc_err_t ts_to(void *ctx, const char *topic, const char *header,
     }
     if (len == 3 && memcmp(data, "BAD", 3) == 0) {
         return kc_error_set(err, KC_ERR_INVALID, "cannot convert BAD");
+    }
+    if (header == NULL) {
+        test_event('V');
     }
     kc_value_set_string(arena, value, (const char *)data, len);
     return KC_OK;
@@ -125,6 +130,16 @@ typedef struct test_state {
     int nputs;
     atomic_int puts;
     atomic_int flushes;
+    /*
+     * two_step: the sink uses put_start/put_finish, leaving every batch
+     * pending; finish_retry_first: put_finish answers KC_RETRY this many
+     * times. events: what the runner did, in order: 'V' a value
+     * converted, 'S' put_start, 'F' put_finish, 'L' flush, 'X' stop.
+     */
+    bool two_step;
+    int finish_retry_first;
+    char events[65536];
+    size_t nevents;
     /* status */
     kc_state_t task_state;
     kc_state_t conn_state;
@@ -133,6 +148,16 @@ typedef struct test_state {
 } test_state_t;
 
 static test_state_t T = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static inline void test_event(char c)
+{
+    pthread_mutex_lock(&T.lock);
+    if (T.two_step && T.nevents + 1 < sizeof(T.events)) {
+        T.events[T.nevents++] = c;
+        T.events[T.nevents] = '\0';
+    }
+    pthread_mutex_unlock(&T.lock);
+}
 
 static inline void test_state_reset(void)
 {
@@ -162,6 +187,10 @@ static inline void test_state_reset(void)
     atomic_store(&ts_retry_calls, 0);
     atomic_store(&T.puts, 0);
     atomic_store(&T.flushes, 0);
+    T.two_step = false;
+    T.finish_retry_first = 0;
+    T.nevents = 0;
+    T.events[0] = '\0';
     T.task_state = KC_STATE_DESTROYED;
     T.conn_state = KC_STATE_DESTROYED;
     T.trace[0] = '\0';
@@ -405,11 +434,44 @@ static inline kc_err_t cs_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
 static inline kc_err_t cs_flush(void *ctx, kc_error_t *err)
 {
     atomic_fetch_add(&T.flushes, 1);
+    test_event('L');
     return KC_OK;
 }
 
 static inline void cs_stop(void *ctx)
 {
+    test_event('X');
+}
+
+/* Without two_step, put; with it, the batch is left pending. */
+static inline kc_err_t cs_put_start(void *ctx, kc_batch_t *batch, bool *pending,
+                                    kc_error_t *err)
+{
+    bool two;
+
+    pthread_mutex_lock(&T.lock);
+    two = T.two_step;
+    pthread_mutex_unlock(&T.lock);
+    if (!two) {
+        return cs_put(ctx, batch, err);
+    }
+    test_event('S');
+    *pending = true;
+    return KC_OK;
+}
+
+static inline kc_err_t cs_put_finish(void *ctx, kc_batch_t *batch,
+                                     kc_error_t *err)
+{
+    test_event('F');
+    pthread_mutex_lock(&T.lock);
+    if (T.finish_retry_first > 0) {
+        T.finish_retry_first--;
+        pthread_mutex_unlock(&T.lock);
+        return kc_error_set(err, KC_RETRY, "try again");
+    }
+    pthread_mutex_unlock(&T.lock);
+    return cs_put(ctx, batch, err);
 }
 
 static const struct kc_sink_task_plugin capture_sink_task = {
@@ -422,6 +484,8 @@ static const struct kc_sink_task_plugin capture_sink_task = {
     .put = cs_put,
     .flush = cs_flush,
     .stop = cs_stop,
+    .put_start = cs_put_start,
+    .put_finish = cs_put_finish,
 };
 
 static const struct kc_connector_plugin capture_sink = {

@@ -612,6 +612,72 @@ static void test_sink_consumer_queue_is_bounded(void **state)
     kc_props_destroy(cfg);
 }
 
+/*
+ * A sink with put_start/put_finish: the next batch is converted while one
+ * is pending ('V' between 'S' and 'F'), and nothing else reaches the task
+ * in between: no other put_start, no flush (so no offset commit), no
+ * stop. A put_finish that asks for a retry gets the same batch again,
+ * before the batch converted meanwhile; every record once, in order, and
+ * the committed offset is the end.
+ */
+static void test_pending_put_overlaps_conversion_and_settles_first(void **state)
+{
+    kc_registry_t *reg = test_registry();
+    kc_worker_t *w = new_worker(reg);
+    kc_props_t *cfg = sink_config("snk", "topics", "s9");
+    const int total = 3000;
+    bool open = false;
+    bool overlapped = false;
+
+    pthread_mutex_lock(&T.lock);
+    T.two_step = true;
+    T.finish_retry_first = 2;
+    pthread_mutex_unlock(&T.lock);
+    kc_props_set(cfg, "consumer.override.max.poll.records", "200");
+    produce(kc_worker_bootstrap(w), "s9", "p", 0, total);
+    start_connector_and_task(w, cfg);
+    assert_true(wait_captured((size_t)total, 120000));
+    for (int i = 0; i < 200 && committed(w, cfg, "s9") != total; i++) {
+        usleep(50000);
+    }
+    assert_int_equal(committed(w, cfg, "s9"), total);
+    kc_worker_stop_tasks(w, "snk");
+    pthread_mutex_lock(&T.lock);
+    assert_int_equal(T.nvalues, total);
+    for (int i = 0; i < total; i++) {
+        char expect[32];
+
+        snprintf(expect, sizeof(expect), "p%d|h=p%d", i, i);
+        assert_string_equal(T.values[i], expect);
+    }
+    /* the two retried put_finish calls and the third: the same batch */
+    assert_true(T.nputs > 3);
+    assert_int_equal(T.put_first[0], 0);
+    assert_int_equal(T.put_first[1], T.put_last[0] + 1);
+    for (size_t i = 0; i < T.nevents; i++) {
+        char c = T.events[i];
+
+        if (c == 'S') {
+            assert_false(open);
+            open = true;
+        } else if (c == 'F') {
+            assert_true(open);
+            open = false;
+        } else if (c == 'L' || c == 'X') {
+            assert_false(open);
+        } else if (c == 'V' && open) {
+            overlapped = true;
+        }
+    }
+    assert_false(open);
+    assert_true(overlapped);
+    assert_non_null(strchr(T.events, 'X'));
+    pthread_mutex_unlock(&T.lock);
+    kc_worker_destroy(w);
+    kc_registry_destroy(reg);
+    kc_props_destroy(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -640,6 +706,9 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_sink_without_topics_is_rejected,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_pending_put_overlaps_conversion_and_settles_first, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_sink_consumer_queue_is_bounded,
                                         setup, teardown),
     };

@@ -56,6 +56,17 @@ typedef struct kc_jdbc_sink {
     char *eos_upsert;    /* stores one partition's next offset */
     char *eos_select;    /* reads it back */
     bool eos_table_made; /* on this connection */
+    /*
+     * The put between put_start and put_finish: per record its plan, the
+     * record written (a schemaless one inferred) and whether it is left
+     * out. `defer`: put_start may leave the last COPY of the put
+     * unanswered (`pending`, inside the open transaction).
+     */
+    kc_jdbc_plan_t **plan_of;
+    const kc_record_t **recs;
+    bool *skip;
+    bool defer;
+    bool pending;
 } kc_jdbc_sink_t;
 
 static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
@@ -954,6 +965,12 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
         s->conf.insert_mode == KC_JDBC_UPSERT) {
         rc =
             kc_jdbc_staged_upsert(s, p, (const char *)sql.data, params, n, err);
+    } else if (rc == KC_OK && kc_jdbc_copies(s) && s->defer &&
+               s->conn->dialect->copy_send != NULL) {
+        /* the database loads the rows while the next batch is read */
+        rc = s->conn->dialect->copy_send(s->conn, (const char *)sql.data, NULL,
+                                         params, n, ncols, err);
+        s->pending = rc == KC_OK;
     } else if (rc == KC_OK && kc_jdbc_copies(s)) {
         rc = s->conn->dialect->copy_in(s->conn, (const char *)sql.data, NULL,
                                        params, n, ncols, err);
@@ -1445,16 +1462,70 @@ static kc_err_t kc_jdbc_sink_connect(kc_jdbc_sink_t *s, kc_error_t *err)
     return KC_RETRY;
 }
 
-static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
+/*
+ * The end of a put: with @p wrote (the transaction was begun), commit it
+ * when @p rc is KC_OK, else roll it back and retry or, for a refused row,
+ * write the records one by one.
+ */
+static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
+                                kc_err_t rc, bool wrote, kc_error_t *err)
 {
-    kc_jdbc_sink_t *s = ctx;
+    bool failed_row = false;
+
+    if (wrote) {
+        if (rc == KC_OK) {
+            rc = kc_jdbc_eos_store(s, batch, err);
+        }
+        if (rc == KC_OK) {
+            rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
+        }
+        if (rc != KC_OK) {
+            kc_error_t rb;
+
+            (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
+            if (kc_error_is_retriable(err)) {
+                rc = kc_jdbc_sink_retry(s, err);
+            } else {
+                failed_row = true;
+            }
+        }
+    }
+    /* 3. a row failed: again in one transaction, each record behind a
+     * savepoint, to find the ones the database refuses */
+    if (failed_row) {
+        kc_log_warn(KC_JDBC_SINK_LOGGER,
+                    "Write of %zu records failed (%s); writing them one by "
+                    "one",
+                    batch->len, err->msg);
+        rc = kc_jdbc_write_each(s, batch, s->recs, s->plan_of, s->skip, err);
+    }
+    if (rc == KC_OK) {
+        s->retries_left = s->conf.max_retries;
+    }
+    kc_free(s->plan_of);
+    kc_free(s->recs);
+    kc_free(s->skip);
+    s->plan_of = NULL;
+    s->recs = NULL;
+    s->skip = NULL;
+    return rc;
+}
+
+/*
+ * A put up to its commit. With s->defer, the last run of plain inserts
+ * may be left loading (s->pending): kc_jdbc_sink_put_finish ends the put.
+ */
+static kc_err_t kc_jdbc_put_begin(kc_jdbc_sink_t *s, kc_batch_t *batch,
+                                  kc_error_t *err)
+{
     kc_jdbc_plan_t **plan_of;
     const kc_record_t **recs;
     bool *skip;
     kc_err_t rc = KC_OK;
-    bool failed_row = false;
+    bool wrote = false;
     kc_jdbc_keyset_t keys;
 
+    s->pending = false;
     if (batch->len == 0) {
         return KC_OK;
     }
@@ -1476,9 +1547,9 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
     if (s->nplans >= 64) {
         kc_jdbc_sink_drop_plans(s);
     }
-    plan_of = kc_calloc(batch->len, sizeof(*plan_of));
-    recs = kc_calloc(batch->len, sizeof(*recs));
-    skip = kc_calloc(batch->len, sizeof(*skip));
+    plan_of = s->plan_of = kc_calloc(batch->len, sizeof(*plan_of));
+    recs = s->recs = kc_calloc(batch->len, sizeof(*recs));
+    skip = s->skip = kc_calloc(batch->len, sizeof(*skip));
     /* 1. plans and DDL, before the transaction */
     for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
         const kc_record_t *rec = batch->records[i];
@@ -1526,8 +1597,9 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
     keys.slots = kc_calloc(keys.cap, sizeof(*keys.slots));
     keys.gen = 0;
     if (rc == KC_OK) {
+        wrote = true;
         rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
-        for (size_t i = 0; i < batch->len && rc == KC_OK;) {
+        for (size_t i = 0; i < batch->len && rc == KC_OK && !s->pending;) {
             size_t n = 0;
             size_t max;
 
@@ -1545,7 +1617,14 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
                 n++;
             }
             if (n > 1) {
+                /* only the put's last statement may be left running */
+                bool defer = s->defer;
+
+                s->defer = defer && i + n == batch->len &&
+                           s->conf.insert_mode == KC_JDBC_INSERT &&
+                           !s->conf.exactly_once;
                 rc = kc_jdbc_write_many(s, plan_of[i], recs + i, n, err);
+                s->defer = defer;
                 if (rc != KC_ERR_UNSUPPORTED) {
                     i += n;
                     continue;
@@ -1554,40 +1633,49 @@ static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
             rc = kc_jdbc_write_one(s, plan_of[i], recs[i], err);
             i++;
         }
-        if (rc == KC_OK) {
-            rc = kc_jdbc_eos_store(s, batch, err);
-        }
-        if (rc == KC_OK) {
-            rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
-        }
-        if (rc != KC_OK) {
-            kc_error_t rb;
-
-            (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
-            if (kc_error_is_retriable(err)) {
-                rc = kc_jdbc_sink_retry(s, err);
-            } else {
-                failed_row = true;
-            }
-        }
-    }
-    /* 3. a row failed: again in one transaction, each record behind a
-     * savepoint, to find the ones the database refuses */
-    if (failed_row) {
-        kc_log_warn(KC_JDBC_SINK_LOGGER,
-                    "Write of %zu records failed (%s); writing them one by "
-                    "one",
-                    batch->len, err->msg);
-        rc = kc_jdbc_write_each(s, batch, recs, plan_of, skip, err);
-    }
-    if (rc == KC_OK) {
-        s->retries_left = s->conf.max_retries;
     }
     kc_free(keys.slots);
-    kc_free(plan_of);
-    kc_free(recs);
-    kc_free(skip);
+    if (s->pending) {
+        return KC_OK;
+    }
+    return kc_jdbc_put_end(s, batch, rc, wrote, err);
+}
+
+static kc_err_t kc_jdbc_sink_put(void *ctx, kc_batch_t *batch, kc_error_t *err)
+{
+    kc_jdbc_sink_t *s = ctx;
+
+    s->defer = false;
+    return kc_jdbc_put_begin(s, batch, err);
+}
+
+/* put, possibly leaving the database loading the last rows. */
+static kc_err_t kc_jdbc_sink_put_start(void *ctx, kc_batch_t *batch,
+                                       bool *pending, kc_error_t *err)
+{
+    kc_jdbc_sink_t *s = ctx;
+    kc_err_t rc;
+
+    s->defer = true;
+    rc = kc_jdbc_put_begin(s, batch, err);
+    s->defer = false;
+    *pending = s->pending;
     return rc;
+}
+
+/* The rest of a put put_start left pending: its outcome. */
+static kc_err_t kc_jdbc_sink_put_finish(void *ctx, kc_batch_t *batch,
+                                        kc_error_t *err)
+{
+    kc_jdbc_sink_t *s = ctx;
+    kc_err_t rc;
+
+    if (!s->pending) {
+        return KC_OK;
+    }
+    s->pending = false;
+    rc = s->conn->dialect->copy_wait(s->conn, err);
+    return kc_jdbc_put_end(s, batch, rc, true, err);
 }
 
 static void kc_jdbc_sink_stop(void *ctx)
@@ -1598,7 +1686,10 @@ static void kc_jdbc_sink_stop(void *ctx)
         return;
     }
     kc_jdbc_sink_drop_plans(s);
-    kc_jdbc_close(s->conn);
+    kc_jdbc_close(s->conn); /* abandons a COPY still pending */
+    kc_free(s->plan_of);
+    kc_free(s->recs);
+    kc_free(s->skip);
     kc_arena_reset(s->arena); /* drops the schemas inferred by the last put */
     kc_arena_destroy(s->arena);
     kc_jdbc_tz_destroy(s->tz);
@@ -1619,4 +1710,6 @@ const struct kc_sink_task_plugin kc_jdbc_sink_task = {
     .put = kc_jdbc_sink_put,
     .stop = kc_jdbc_sink_stop,
     .open = kc_jdbc_sink_open,
+    .put_start = kc_jdbc_sink_put_start,
+    .put_finish = kc_jdbc_sink_put_finish,
 };

@@ -229,6 +229,17 @@ struct kc_jdbc_dialect {
      * may take the scale (an int).
      */
     const char *(*sql_type)(const kc_schema_t *schema, bool is_key);
+    /**
+     * Optional, with copy_in: copy_in in two steps, so the caller can do
+     * other work while the database loads the rows. copy_send returns
+     * once the rows are sent (an error if they could not be); copy_wait
+     * then returns copy_in's outcome, and must come before any other use
+     * of @p conn.
+     */
+    kc_err_t (*copy_send)(kc_jdbc_conn_t *conn, const char *copy_sql,
+                          const char *types_of, const kc_jdbc_param_t *params,
+                          size_t nrows, size_t ncols, kc_error_t *err);
+    kc_err_t (*copy_wait)(kc_jdbc_conn_t *conn, kc_error_t *err);
     kc_jdbc_upsert_style_t upsert_style;
     /* ALTER TABLE adds one column per statement (SQLite). */
     bool alter_one_column;

@@ -41,6 +41,10 @@ typedef struct kc_pg_conn {
     PGconn *pg;
     kc_pg_copy_types_t *copies;
     size_t ncopies;
+    /* a COPY sent and not yet answered (kc_pg_copy_send): its column
+     * types, and whether all its data went out */
+    kc_pg_copy_types_t *copy_pending;
+    bool copy_sent;
 } kc_pg_conn_t;
 
 /* The cursor a source query is read through (one open at a time: the
@@ -1152,10 +1156,10 @@ static void kc_pg_copy_binary_value(kc_buf_t *out, const kc_jdbc_param_t *p,
  * the same input functions as execute's text parameters; both write the
  * same rows.
  */
-static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
-                              const char *types_of,
-                              const kc_jdbc_param_t *params, size_t nrows,
-                              size_t ncols, kc_error_t *err)
+static kc_err_t kc_pg_copy_send(kc_jdbc_conn_t *conn, const char *copy_sql,
+                                const char *types_of,
+                                const kc_jdbc_param_t *params, size_t nrows,
+                                size_t ncols, kc_error_t *err)
 {
     static const char signature[] = "PGCOPY\n\377\r\n";
     kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
@@ -1240,6 +1244,24 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
         kc_pg_copy_types_forget(c, t);
         return kc_pg_error(c, NULL, "send a PostgreSQL COPY", err);
     }
+    c->copy_pending = t;
+    c->copy_sent = sent;
+    return rc;
+}
+
+/* The answer to the COPY kc_pg_copy_send sent: whether every row went in. */
+static kc_err_t kc_pg_copy_wait(kc_jdbc_conn_t *conn, kc_error_t *err)
+{
+    kc_pg_conn_t *c = (kc_pg_conn_t *)conn;
+    kc_pg_copy_types_t *t = c->copy_pending;
+    bool sent = c->copy_sent;
+    kc_err_t rc = KC_OK;
+    PGresult *res;
+
+    if (t == NULL) {
+        return kc_error_set(err, KC_ERR, "no PostgreSQL COPY in progress");
+    }
+    c->copy_pending = NULL;
     while ((res = PQgetResult(c->pg)) != NULL) {
         if (rc == KC_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
             rc = kc_pg_error(c, res, "run a PostgreSQL COPY", err);
@@ -1254,6 +1276,17 @@ static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
         kc_pg_copy_types_forget(c, t);
     }
     return rc;
+}
+
+static kc_err_t kc_pg_copy_in(kc_jdbc_conn_t *conn, const char *copy_sql,
+                              const char *types_of,
+                              const kc_jdbc_param_t *params, size_t nrows,
+                              size_t ncols, kc_error_t *err)
+{
+    kc_err_t rc =
+        kc_pg_copy_send(conn, copy_sql, types_of, params, nrows, ncols, err);
+
+    return rc == KC_OK ? kc_pg_copy_wait(conn, err) : rc;
 }
 
 /* Confluent's PostgreSqlDatabaseDialect.getSqlType. */
@@ -1317,6 +1350,8 @@ const struct kc_jdbc_dialect kc_jdbc_postgres_dialect = {
     .exec = kc_pg_exec,
     .execute = kc_pg_execute,
     .copy_in = kc_pg_copy_in,
+    .copy_send = kc_pg_copy_send,
+    .copy_wait = kc_pg_copy_wait,
     .sql_type = kc_pg_sql_type,
     .upsert_style = KC_JDBC_UPSERT_ON_CONFLICT,
     .bool_words = true,
