@@ -53,7 +53,7 @@ typedef struct worker {
     int32_t generation;
     bool alive;
     int stall_ms; /* a revocation blocks the loop this long (a slow stop) */
-    int fatal; /* on_fatal calls */
+    int fatal;    /* on_fatal calls */
     char fatal_why[256];
     /* the leader's owner table of its last assignment: "unit=url" */
     char owners[MAX_UNITS][96];
