@@ -50,7 +50,8 @@ typedef struct kc_hconn {
     const struct kc_connector_plugin *plugin;
     kc_plugin_kind_t kind;
     kc_target_state_t target;
-    bool started; /* the instance runs (or is paused) in the worker */
+    bool started;  /* the instance runs (or is paused) in the worker */
+    bool assigned; /* the connector was this worker's at the last sync */
     kc_props_t **tasks;
     size_t ntasks;
     /* While a job runs (async herders only) the connector is busy: ops

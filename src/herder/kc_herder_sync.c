@@ -158,8 +158,17 @@ bool kc_herder_core_sync(kc_herder_t *h, const char *name)
         ntasks = 0;
     }
     kc_tasks_free(tasks, ntasks);
+    /* A stopped connector newly assigned here reports STOPPED, as Apache's
+     * worker does when it starts one in that state: the STOPPED written
+     * when the target changed may have come from nobody, the connector
+     * being nobody's during an eager rebalance. */
+    if (kc_herder_runs(h, name, -1) && !c->assigned &&
+        c->target == KC_TARGET_STOPPED) {
+        kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
+    }
+    c->assigned = kc_herder_runs(h, name, -1);
     /* Run exactly this worker's share. */
-    want = kc_herder_runs(h, name, -1) && c->target != KC_TARGET_STOPPED;
+    want = c->assigned && c->target != KC_TARGET_STOPPED;
     if (want && !c->started) {
         kc_hconn_start(h, c);
         kc_hconn_update_tasks(h, c, false);

@@ -77,9 +77,13 @@ def test_three_workers_serve_one_cluster_through_any_rest_api(
         return got
     c.wait("offsets of three tasks from every worker", committed)
     ws[1].put("/connectors/vsrc/stop")
-    c.wait("vsrc STOPPED on every worker", lambda: all(
-        s["connector"]["state"] == "STOPPED" and s["tasks"] == []
-        for s in c.statuses("vsrc").values()))
+    def stopped():
+        seen = c.statuses("vsrc")
+        if not all(s["connector"]["state"] == "STOPPED" and s["tasks"] == []
+                   for s in seen.values()):
+            raise NotYet(seen)
+        return True
+    c.wait("vsrc STOPPED on every worker", stopped)
 
     def offsets(w):
         return sorted(w.get("/connectors/vsrc/offsets")["offsets"],

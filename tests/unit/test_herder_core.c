@@ -474,6 +474,7 @@ typedef struct fake_herder {
     bool stopped;
     bool timeout_next; /* answer the next submit as a timeout */
     bool runs_here;    /* gated_herder_vt: what this "worker" is assigned */
+    kc_target_state_t target; /* gated_herder_vt: the config topic's */
     bool *freed;
 } fake_herder_t;
 
@@ -537,9 +538,8 @@ static bool fh_runs(kc_herder_t *h, const char *name, int task)
 
 static kc_target_state_t fh_target(kc_herder_t *h, const char *name)
 {
-    (void)h;
     (void)name;
-    return KC_TARGET_STARTED;
+    return ((fake_herder_t *)h)->target;
 }
 
 static const kc_herder_vt_t gated_herder_vt = {
@@ -926,6 +926,45 @@ static void test_core_runs_only_what_vt_runs_assigns(void **state)
     json_decref(config);
 }
 
+/*
+ * A connector stopped while it was nobody's (an eager rebalance revokes
+ * everything) reports STOPPED once the assignment gives it to this
+ * worker, as Apache's worker does when it starts a connector whose target
+ * state is STOPPED; its last status would otherwise stay the RUNNING of
+ * its previous owner.
+ */
+static void
+test_core_reports_stopped_when_a_stopped_connector_is_assigned(void **state)
+{
+    fixture_t *f = *state;
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *out = NULL;
+    kc_error_t err;
+
+    h->vt = &gated_herder_vt;
+    f->fh->runs_here = false;
+    f->fh->target = KC_TARGET_STARTED;
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, &out, &err),
+        KC_OK);
+    json_decref(out);
+
+    f->fh->target = KC_TARGET_STOPPED;
+    pthread_mutex_lock(&h->exec_lock);
+    kc_herder_core_sync(h, "c");
+    pthread_mutex_unlock(&h->exec_lock);
+    assert_null(strstr(fs_log(f->fs), "put c -1 STOPPED"));
+
+    f->fh->runs_here = true;
+    pthread_mutex_lock(&h->exec_lock);
+    kc_herder_core_sync(h, "c");
+    pthread_mutex_unlock(&h->exec_lock);
+    assert_false(kc_herder_find(h, "c")->started);
+    assert_non_null(strstr(fs_log(f->fs), "put c -1 STOPPED"));
+    json_decref(config);
+}
+
 /* What the core logs while @p h creates and deletes connector "c". */
 static char *log_of_create_and_delete(kc_herder_t *h)
 {
@@ -1061,6 +1100,9 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_core_runs_only_what_vt_runs_assigns, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_core_reports_stopped_when_a_stopped_connector_is_assigned,
+            setup, teardown),
         cmocka_unit_test_setup_teardown(test_herder_destroy_writes_no_config,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
