@@ -40,10 +40,15 @@ def test_three_workers_serve_one_cluster_through_any_rest_api(
         return all(sorted(w.get("/connectors")) == ["vsink", "vsrc"]
                    for w in ws)
     c.wait("both connectors listed by every worker", listed)
-    for w in ws:
-        assert w.get("/connectors/vsrc/config") == dict(src, name="vsrc")
-        assert w.get("/connectors/vsink/config")["connector.class"] == \
-            SINK_CLASS
+
+    # Read through wait: a worker answers 500 "a rebalance is expected"
+    # (Apache's RebalanceNeededException) while the sink's tasks settle.
+    def configs():
+        return [(w.get("/connectors/vsrc/config"),
+                 w.get("/connectors/vsink/config")["connector.class"])
+                for w in ws]
+    assert c.wait("both configs from every worker", configs) == \
+        [(dict(src, name="vsrc"), SINK_CLASS)] * len(ws)
     # Tasks spread over all three; the same status from each (waited for).
     st_src = c.wait_running("vsrc", 3)
     c.wait("tasks on all three workers", lambda: len(
