@@ -381,6 +381,14 @@ char *kc_herder_leader_url(kc_herder_t *h)
     return NULL;
 }
 
+char *kc_herder_owner_url(kc_herder_t *h, const char *name, int task)
+{
+    KC_UNUSED(h);
+    KC_UNUSED(name);
+    KC_UNUSED(task);
+    return NULL;
+}
+
 /* As the standalone herder; the route has read the signature headers. */
 kc_err_t kc_herder_put_task_configs(kc_herder_t *h, const char *name,
                                     json_t *tasks,
