@@ -11,6 +11,7 @@
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_ui.h"
 #include "util/kc_log.h"
+#include "util/kc_str.h"
 #include "util/kc_utf8.h"
 
 #include <ctype.h>
@@ -143,22 +144,13 @@ static json_t *kc_body(kc_rest_ctx_t *ctx, bool want_object)
 char *kc_rest_location(const kc_rest_ctx_t *ctx, const char *name)
 {
     kc_buf_t buf;
-    static const char hexd[] = "0123456789ABCDEF";
 
     kc_buf_init(&buf, 0);
     if (ctx->req->host != NULL && *ctx->req->host != '\0') {
         kc_buf_printf(&buf, "http://%s", ctx->req->host);
     }
     kc_buf_puts(&buf, "/connectors/");
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (isalnum(*p) || strchr("-._~", *p) != NULL) {
-            kc_buf_putc(&buf, (char)*p);
-        } else {
-            kc_buf_putc(&buf, '%');
-            kc_buf_putc(&buf, hexd[*p >> 4]);
-            kc_buf_putc(&buf, hexd[*p & 15]);
-        }
-    }
+    kc_str_pct_encode(&buf, name, NULL);
     return kc_buf_detach(&buf, NULL);
 }
 
