@@ -1027,6 +1027,9 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
     pthread_mutex_init(&h->exec_lock, NULL);
     h->autorestart = kc_autorestart_new();
     kc_worker_set_status_listener(w, kc_herder_on_status, h);
+    /* Listed by GET /admin/loggers from the start, as Apache's herder
+     * class (standalone or distributed, not both) is. */
+    kc_log_register(kc_herder_logger(h));
 }
 
 void kc_herder_core_release(kc_herder_t *h)
