@@ -29,9 +29,15 @@
 #include "rest/kc_rest_server.h"
 #include "runtime/kc_worker.h"
 #include "runtime/kc_worker_config.h"
+#include "util/kc_log.h"
 #include "util/kc_utf8.h"
 
-#define LOGGER "org.apache.kafka.connect.cli.ConnectStandalone"
+/* Apache's logger names for these lines: AbstractConnectCli initialises
+ * the worker in either mode, Connect starts and stops it, and only
+ * ConnectStandalone creates connectors from files. */
+#define LOGGER_CLI        "org.apache.kafka.connect.cli.AbstractConnectCli"
+#define LOGGER_CONNECT    "org.apache.kafka.connect.runtime.Connect"
+#define LOGGER_STANDALONE "org.apache.kafka.connect.cli.ConnectStandalone"
 
 #define EXIT_USAGE     1
 #define EXIT_CONFIG    2
@@ -48,7 +54,7 @@ static void kc_main_notify(const char *state)
     int r = sd_notify(0, state);
 
     if (r < 0) {
-        kc_log_warn(LOGGER, "could not notify systemd: %s", strerror(-r));
+        kc_log_warn(LOGGER_CLI, "could not notify systemd: %s", strerror(-r));
     }
 #else
     (void)state;
@@ -94,24 +100,26 @@ static void raise_open_file_limit(void)
     rlim_t want;
 
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
-        kc_log_warn(LOGGER, "could not read the open file limit: %s",
+        kc_log_warn(LOGGER_CLI, "could not read the open file limit: %s",
                     strerror(errno));
         return;
     }
     /* Linux refuses an infinite RLIMIT_NOFILE; its default fs.nr_open. */
     want = rl.rlim_max == RLIM_INFINITY ? (rlim_t)1 << 20 : rl.rlim_max;
     if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= want) {
-        kc_log_debug(LOGGER, "open file limit: %llu",
+        kc_log_debug(LOGGER_CLI, "open file limit: %llu",
                      (unsigned long long)rl.rlim_cur);
         return;
     }
     rl.rlim_cur = want;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-        kc_log_warn(LOGGER, "could not raise the open file limit to %llu: %s",
+        kc_log_warn(LOGGER_CLI,
+                    "could not raise the open file limit to %llu: %s",
                     (unsigned long long)want, strerror(errno));
         return;
     }
-    kc_log_info(LOGGER, "raised the open file limit to %llu (the hard limit)",
+    kc_log_info(LOGGER_CLI,
+                "raised the open file limit to %llu (the hard limit)",
                 (unsigned long long)want);
 }
 
@@ -177,6 +185,56 @@ static bool serve_rest(kc_herder_t *h, kc_worker_t *w, kc_rest_server_t **rest)
     return true;
 }
 
+/* Signals are taken synchronously by the main thread only (sigwait);
+ * SIGUSR2 is the distributed herder's failure (on_herder_fatal). */
+static void block_signals(sigset_t *sigs, bool usr2)
+{
+    sigemptyset(sigs);
+    sigaddset(sigs, SIGINT);
+    sigaddset(sigs, SIGTERM);
+    if (usr2) {
+        sigaddset(sigs, SIGUSR2);
+    }
+    pthread_sigmask(SIG_BLOCK, sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * The worker is up: say so, wait for SIGINT/SIGTERM (or, with a
+ * distributed herder @p dist, its failure), then say it is stopping.
+ * @returns the exit code: 0, or EXIT_FATAL when the herder gave up.
+ */
+static int run_until_stopped(const sigset_t *sigs, kc_herder_t *dist)
+{
+    int sig = 0;
+    int rc = 0;
+
+    kc_log_info(LOGGER_CONNECT, "Kafka Connect started");
+    kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
+    for (;;) {
+        char *why;
+
+        while (sigwait(sigs, &sig) != 0) {
+        }
+        if (sig != SIGUSR2 || dist == NULL) {
+            kc_log_info(LOGGER_CONNECT, "Kafka Connect stopping (signal %d)",
+                        sig);
+            break;
+        }
+        why = kc_distributed_herder_failure(dist);
+        if (why == NULL) {
+            continue; /* not ours: only the herder's failure counts */
+        }
+        fprintf(stderr, "kconnect: the distributed herder stopped: %s\n", why);
+        kc_log_error(LOGGER_CONNECT, "Kafka Connect stopping: %s", why);
+        kc_free(why);
+        rc = EXIT_FATAL;
+        break;
+    }
+    kc_main_notify("STOPPING=1");
+    return rc;
+}
+
 static int run_standalone(int argc, char **argv)
 {
     kc_error_t err;
@@ -188,19 +246,14 @@ static int run_standalone(int argc, char **argv)
     kc_connector_file_t *files = NULL;
     kc_config_result_t result = {0};
     sigset_t sigs;
-    int sig = 0;
     int rc = 0;
     int nfiles = argc - 1;
 
     kc_error_clear(&err);
-    /* Signals are taken synchronously by this thread only. */
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    kc_log_info(LOGGER, "Kafka Connect worker initializing ...");
+    block_signals(&sigs, false);
+    /* Listed by GET /admin/loggers, as in Apache's standalone worker. */
+    kc_log_register(LOGGER_STANDALONE);
+    kc_log_info(LOGGER_CLI, "Kafka Connect worker initializing ...");
     raise_open_file_limit();
     reg = load_worker_file(argv[0], wprops);
     if (reg == NULL) {
@@ -259,7 +312,7 @@ static int run_standalone(int argc, char **argv)
             json_t *msg =
                 info != NULL ? json_object_get(info, "message") : NULL;
 
-            kc_log_error(LOGGER, "Failed to create connector for %s",
+            kc_log_error(LOGGER_STANDALONE, "Failed to create connector for %s",
                          argv[i + 1]);
             fprintf(stderr,
                     "kconnect: could not create connector \"%s\" from "
@@ -272,16 +325,11 @@ static int run_standalone(int argc, char **argv)
             goto out;
         }
         json_decref(info);
-        kc_log_info(LOGGER, "Created connector %s", name);
+        kc_log_info(LOGGER_STANDALONE, "Created connector %s", name);
         kc_free(name);
     }
-    kc_log_info(LOGGER, "Kafka Connect started");
     /* The REST API listens and every connector file is applied. */
-    kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
-    while (sigwait(&sigs, &sig) != 0) {
-    }
-    kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
-    kc_main_notify("STOPPING=1");
+    rc = run_until_stopped(&sigs, NULL);
 
 out:
     kc_rest_server_destroy(rest);
@@ -295,7 +343,7 @@ out:
     kc_config_result_release(&result);
     kc_props_destroy(wprops);
     if (rc == 0) {
-        kc_log_info(LOGGER, "Kafka Connect stopped");
+        kc_log_info(LOGGER_CONNECT, "Kafka Connect stopped");
     }
     return rc;
 }
@@ -323,7 +371,6 @@ static int run_distributed(int argc, char **argv)
     kc_rest_server_t *rest = NULL;
     kc_error_t err;
     sigset_t sigs;
-    int sig = 0;
     int rc = 0;
 
     kc_error_clear(&err);
@@ -334,13 +381,8 @@ static int run_distributed(int argc, char **argv)
         kc_props_destroy(props);
         return EXIT_USAGE;
     }
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGUSR2); /* on_herder_fatal */
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    kc_log_info(LOGGER, "Kafka Connect distributed worker initializing ...");
+    block_signals(&sigs, true);
+    kc_log_info(LOGGER_CLI, "Kafka Connect worker initializing ...");
     raise_open_file_limit();
     if ((reg = load_worker_file(argv[0], props)) == NULL) {
         rc = EXIT_CONFIG; /* printed */
@@ -375,28 +417,7 @@ static int run_distributed(int argc, char **argv)
         rc = EXIT_CONFIG;
         goto out;
     }
-    kc_log_info(LOGGER, "Kafka Connect started");
-    kc_main_notify("READY=1\nSTATUS=Kafka Connect started");
-    for (;;) {
-        char *why;
-
-        while (sigwait(&sigs, &sig) != 0) {
-        }
-        if (sig != SIGUSR2) {
-            kc_log_info(LOGGER, "Kafka Connect stopping (signal %d)", sig);
-            break;
-        }
-        why = kc_distributed_herder_failure(h);
-        if (why == NULL) {
-            continue; /* not ours: only the herder's failure counts */
-        }
-        fprintf(stderr, "kconnect: the distributed herder stopped: %s\n", why);
-        kc_log_error(LOGGER, "Kafka Connect stopping: %s", why);
-        kc_free(why);
-        rc = EXIT_FATAL;
-        break;
-    }
-    kc_main_notify("STOPPING=1");
+    rc = run_until_stopped(&sigs, h);
 out:
     kc_rest_server_destroy(rest);
     kc_herder_destroy(h);
@@ -405,7 +426,7 @@ out:
     kc_registry_destroy(reg);
     kc_props_destroy(props);
     if (rc == 0) {
-        kc_log_info(LOGGER, "Kafka Connect stopped");
+        kc_log_info(LOGGER_CONNECT, "Kafka Connect stopped");
     }
     return rc;
 }

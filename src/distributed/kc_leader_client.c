@@ -4,12 +4,12 @@
 
 #include "distributed/kc_leader_client.h"
 #include "distributed/kc_request_sig.h"
+#include "util/kc_str.h"
 
 /* "<leader>/connectors/<connector, escaped>/<what>" */
 static char *kc_leader_url(const char *leader, const char *connector,
                            const char *what)
 {
-    static const char hexd[] = "0123456789ABCDEF";
     size_t n = strlen(leader);
     kc_buf_t buf;
 
@@ -19,16 +19,7 @@ static char *kc_leader_url(const char *leader, const char *connector,
     kc_buf_init(&buf, 0);
     kc_buf_append(&buf, leader, n);
     kc_buf_puts(&buf, "/connectors/");
-    for (const unsigned char *p = (const unsigned char *)connector; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL) {
-            kc_buf_putc(&buf, (char)*p);
-        } else {
-            kc_buf_putc(&buf, '%');
-            kc_buf_putc(&buf, hexd[*p >> 4]);
-            kc_buf_putc(&buf, hexd[*p & 15]);
-        }
-    }
+    kc_str_pct_encode(&buf, connector, NULL);
     kc_buf_printf(&buf, "/%s", what);
     return kc_buf_detach(&buf, NULL);
 }

@@ -679,9 +679,12 @@ void kc_herder_move_states(kc_herder_t *h, kc_hconn_t *c, kc_state_t from,
     }
 }
 
-static kc_err_t kc_op_pause(kc_herder_t *h, kc_op_t *op)
+/* Pause or resume (@p to): a stopped connector starts in that state, a
+ * running or paused one moves what runs here and its statuses over. */
+static kc_err_t kc_op_target(kc_herder_t *h, kc_op_t *op, kc_target_state_t to)
 {
     kc_hconn_t *c = kc_herder_find(h, op->name);
+    bool pause = to == KC_TARGET_PAUSED;
     kc_target_state_t prev;
 
     if (c == NULL) {
@@ -689,37 +692,19 @@ static kc_err_t kc_op_pause(kc_herder_t *h, kc_op_t *op)
                             op->name);
     }
     prev = c->target;
-    c->target = KC_TARGET_PAUSED;
+    c->target = to;
     kc_hconn_save_target(h, c);
     if (prev == KC_TARGET_STOPPED) {
         kc_hconn_start(h, c);
-    } else if (prev == KC_TARGET_STARTED) {
+    } else if (prev != to) {
         /* Its tasks may run here without the connector (distributed). */
-        kc_worker_set_target(h->w, c->name, KC_TARGET_PAUSED);
-        kc_herder_move_states(h, c, KC_STATE_RUNNING, KC_STATE_PAUSED);
+        kc_worker_set_target(h->w, c->name, to);
+        kc_herder_move_states(h, c, pause ? KC_STATE_RUNNING : KC_STATE_PAUSED,
+                              pause ? KC_STATE_PAUSED : KC_STATE_RUNNING);
     }
-    return KC_OK;
-}
-
-static kc_err_t kc_op_resume(kc_herder_t *h, kc_op_t *op)
-{
-    kc_hconn_t *c = kc_herder_find(h, op->name);
-    kc_target_state_t prev;
-
-    if (c == NULL) {
-        return kc_error_set(&op->err, KC_ERR_NOT_FOUND, "Unknown connector %s",
-                            op->name);
+    if (!pause) {
+        kc_hconn_update_tasks(h, c, false);
     }
-    prev = c->target;
-    c->target = KC_TARGET_STARTED;
-    kc_hconn_save_target(h, c);
-    if (prev == KC_TARGET_STOPPED) {
-        kc_hconn_start(h, c);
-    } else if (prev == KC_TARGET_PAUSED) {
-        kc_worker_set_target(h->w, c->name, KC_TARGET_STARTED);
-        kc_herder_move_states(h, c, KC_STATE_PAUSED, KC_STATE_RUNNING);
-    }
-    kc_hconn_update_tasks(h, c, false);
     return KC_OK;
 }
 
@@ -925,9 +910,9 @@ kc_err_t kc_herder_execute(kc_herder_t *h, kc_op_t *op)
     case KC_OP_RESTART_TASK:
         return kc_op_restart_task(h, op);
     case KC_OP_PAUSE:
-        return kc_op_pause(h, op);
+        return kc_op_target(h, op, KC_TARGET_PAUSED);
     case KC_OP_RESUME:
-        return kc_op_resume(h, op);
+        return kc_op_target(h, op, KC_TARGET_STARTED);
     case KC_OP_STOP:
         return kc_op_stop(h, op);
     case KC_OP_TOPICS:
@@ -1027,6 +1012,9 @@ void kc_herder_core_init(kc_herder_t *h, const kc_herder_vt_t *vt,
     pthread_mutex_init(&h->exec_lock, NULL);
     h->autorestart = kc_autorestart_new();
     kc_worker_set_status_listener(w, kc_herder_on_status, h);
+    /* Listed by GET /admin/loggers from the start, as Apache's herder
+     * class (standalone or distributed, not both) is. */
+    kc_log_register(kc_herder_logger(h));
 }
 
 void kc_herder_core_release(kc_herder_t *h)

@@ -85,7 +85,8 @@ static bool kc_sync_tasks_equal(kc_props_t *const *a, size_t na,
     return true;
 }
 
-/* Apply a new target state to what runs here. */
+/* Apply a new target state to what runs here; STOPPED is reported by
+ * kc_sync_report_stopped. */
 static void kc_sync_target(kc_herder_t *h, kc_hconn_t *c,
                            kc_target_state_t target)
 {
@@ -95,7 +96,6 @@ static void kc_sync_target(kc_herder_t *h, kc_hconn_t *c,
     if (target == KC_TARGET_STOPPED) {
         kc_hconn_remove_tasks(h, c);
         kc_hconn_stop(h, c);
-        kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
         return;
     }
     if (prev == KC_TARGET_STOPPED) {
@@ -110,6 +110,24 @@ static void kc_sync_target(kc_herder_t *h, kc_hconn_t *c,
     }
 }
 
+/*
+ * The one place a sync writes STOPPED: when the target has just become
+ * STOPPED, and when a stopped connector is newly assigned here, as
+ * Apache's worker reports it when it starts one in that state (the
+ * STOPPED written when the target changed may have come from nobody,
+ * the connector being nobody's during an eager rebalance).
+ */
+static void kc_sync_report_stopped(kc_herder_t *h, kc_hconn_t *c,
+                                   bool stopped_now)
+{
+    if (c->target != KC_TARGET_STOPPED) {
+        return;
+    }
+    if (stopped_now || (kc_herder_runs(h, c->name, -1) && !c->assigned)) {
+        kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
+    }
+}
+
 bool kc_herder_core_sync(kc_herder_t *h, const char *name)
 {
     kc_props_t *config = NULL;
@@ -118,6 +136,7 @@ bool kc_herder_core_sync(kc_herder_t *h, const char *name)
     kc_target_state_t target = KC_TARGET_STARTED;
     kc_hconn_t *c = kc_herder_find(h, name);
     size_t before = c != NULL ? c->ntasks : 0;
+    bool stopped_now = false;
     bool want;
 
     if (kc_config_store_config(h->configs, name, &config) != KC_OK) {
@@ -146,6 +165,7 @@ bool kc_herder_core_sync(kc_herder_t *h, const char *name)
         target = h->vt->target(h, name);
     }
     if (target != c->target) {
+        stopped_now = target == KC_TARGET_STOPPED;
         kc_sync_target(h, c, target);
     }
     if (kc_config_store_tasks(h->configs, name, &tasks, &ntasks) == KC_OK &&
@@ -158,14 +178,7 @@ bool kc_herder_core_sync(kc_herder_t *h, const char *name)
         ntasks = 0;
     }
     kc_tasks_free(tasks, ntasks);
-    /* A stopped connector newly assigned here reports STOPPED, as Apache's
-     * worker does when it starts one in that state: the STOPPED written
-     * when the target changed may have come from nobody, the connector
-     * being nobody's during an eager rebalance. */
-    if (kc_herder_runs(h, name, -1) && !c->assigned &&
-        c->target == KC_TARGET_STOPPED) {
-        kc_herder_put_status(h, c->name, -1, KC_STATE_STOPPED, NULL);
-    }
+    kc_sync_report_stopped(h, c, stopped_now);
     c->assigned = kc_herder_runs(h, name, -1);
     /* Run exactly this worker's share. */
     want = c->assigned && c->target != KC_TARGET_STOPPED;

@@ -9,6 +9,7 @@
 #include "rest/kc_rest_client.h"
 #include "rest/kc_rest_forward.h"
 #include "util/kc_log.h"
+#include "util/kc_str.h"
 
 #include <strings.h>
 
@@ -26,18 +27,13 @@
     "Cannot complete request momentarily due to stale configuration "          \
     "(typically caused by a concurrent config change)"
 
-/* RFC 3986 pchar plus '/', and '%' of an escape the request already had. */
-static bool kc_path_char(unsigned char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-           (ch >= '0' && ch <= '9') ||
-           strchr("-._~!$&'()*+,;=:@/%", ch) != NULL;
-}
+/* RFC 3986 pchar (beyond unreserved) plus '/', and '%' of an escape the
+ * request already had. */
+#define KC_FORWARD_PATH_KEEP "!$&'()*+,;=:@/%"
 
 char *kc_rest_forward_url(const char *leader, const char *path, bool forward,
                           const char *query)
 {
-    static const char hexd[] = "0123456789ABCDEF";
     size_t n = strlen(leader);
     kc_buf_t buf;
 
@@ -49,15 +45,7 @@ char *kc_rest_forward_url(const char *leader, const char *path, bool forward,
     if (*path != '/') {
         kc_buf_putc(&buf, '/');
     }
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (kc_path_char(*p)) {
-            kc_buf_putc(&buf, (char)*p);
-        } else {
-            kc_buf_putc(&buf, '%');
-            kc_buf_putc(&buf, hexd[*p >> 4]);
-            kc_buf_putc(&buf, hexd[*p & 15]);
-        }
-    }
+    kc_str_pct_encode(&buf, path, KC_FORWARD_PATH_KEEP);
     kc_buf_printf(&buf, "?forward=%s", forward ? "true" : "false");
     if (query != NULL && *query != '\0') {
         kc_buf_printf(&buf, "&%s", query);

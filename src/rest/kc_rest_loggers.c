@@ -15,16 +15,19 @@
  * Apache lists the loggers that exist (its classes create them when they
  * load); kconnect's exist from the start, whether or not they have logged
  * yet, so they are all listed and can be set before their first line.
- * Keep in step with the LOGGER constants of the modules. Namespaces that
+ * Keep in step with the LOGGER constants of the modules. Those of one mode
+ * only (ConnectStandalone, the herder's class) are registered by that
+ * mode's code, as Apache's distributed worker lists neither standalone
+ * class. Namespaces that
  * have no class of their own ("org.apache.kafka.clients" for librdkafka's
  * lines) appear once something logs under them.
  */
 static const char *const kc_builtin_loggers[] = {
-    "org.apache.kafka.connect.cli.ConnectStandalone",
     "org.apache.kafka.connect.file.FileStreamSinkConnector",
     "org.apache.kafka.connect.file.FileStreamSinkTask",
     "org.apache.kafka.connect.file.FileStreamSourceConnector",
     "org.apache.kafka.connect.file.FileStreamSourceTask",
+    "org.apache.kafka.connect.runtime.Connect",
     "org.apache.kafka.connect.runtime.Loggers",
     "org.apache.kafka.connect.runtime.Worker",
     "org.apache.kafka.connect.runtime.WorkerSinkTask",
@@ -34,7 +37,6 @@ static const char *const kc_builtin_loggers[] = {
     "org.apache.kafka.connect.runtime.isolation.PluginScanner",
     "org.apache.kafka.connect.runtime.isolation.PluginUtils",
     "org.apache.kafka.connect.runtime.rest.RestServer",
-    "org.apache.kafka.connect.runtime.standalone.StandaloneHerder",
     "org.apache.kafka.connect.transforms.RegexRouter",
 };
 

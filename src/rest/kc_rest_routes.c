@@ -11,6 +11,7 @@
 #include "rest/kc_rest_routes.h"
 #include "rest/kc_rest_ui.h"
 #include "util/kc_log.h"
+#include "util/kc_str.h"
 #include "util/kc_utf8.h"
 
 #include <ctype.h>
@@ -91,6 +92,34 @@ static void kc_answer(kc_rest_ctx_t *ctx, kc_err_t rc, const kc_error_t *err,
     ctx->resp->body = out;
 }
 
+/* The herder calls a route makes with its one path parameter: one that
+ * answers a body, and one that answers none. */
+typedef kc_err_t (*kc_name_get_fn)(kc_herder_t *h, const char *name,
+                                   json_t **out, kc_error_t *err);
+typedef kc_err_t (*kc_name_do_fn)(kc_herder_t *h, const char *name,
+                                  kc_error_t *err);
+
+static void kc_answer_get(kc_rest_ctx_t *ctx, kc_name_get_fn fn, int ok_status)
+{
+    json_t *out = NULL;
+    kc_error_t err;
+    kc_err_t rc;
+
+    kc_error_clear(&err);
+    rc = fn(ctx->h, ctx->params[0], &out, &err);
+    kc_answer(ctx, rc, &err, out, ok_status);
+}
+
+static void kc_answer_do(kc_rest_ctx_t *ctx, kc_name_do_fn fn, int ok_status)
+{
+    kc_error_t err;
+    kc_err_t rc;
+
+    kc_error_clear(&err);
+    rc = fn(ctx->h, ctx->params[0], &err);
+    kc_answer(ctx, rc, &err, NULL, ok_status);
+}
+
 static bool kc_is_json_type(const char *ct)
 {
     size_t n = strlen("application/json");
@@ -143,22 +172,13 @@ static json_t *kc_body(kc_rest_ctx_t *ctx, bool want_object)
 char *kc_rest_location(const kc_rest_ctx_t *ctx, const char *name)
 {
     kc_buf_t buf;
-    static const char hexd[] = "0123456789ABCDEF";
 
     kc_buf_init(&buf, 0);
     if (ctx->req->host != NULL && *ctx->req->host != '\0') {
         kc_buf_printf(&buf, "http://%s", ctx->req->host);
     }
     kc_buf_puts(&buf, "/connectors/");
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (isalnum(*p) || strchr("-._~", *p) != NULL) {
-            kc_buf_putc(&buf, (char)*p);
-        } else {
-            kc_buf_putc(&buf, '%');
-            kc_buf_putc(&buf, hexd[*p >> 4]);
-            kc_buf_putc(&buf, hexd[*p & 15]);
-        }
-    }
+    kc_str_pct_encode(&buf, name, NULL);
     return kc_buf_detach(&buf, NULL);
 }
 
@@ -308,34 +328,17 @@ static void kc_h_connectors_create(kc_rest_ctx_t *ctx)
 
 static void kc_h_connector_info(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_info(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_info, 200);
 }
 
 static void kc_h_connector_delete(kc_rest_ctx_t *ctx)
 {
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_delete(ctx->h, ctx->params[0], &err);
-    kc_answer(ctx, rc, &err, NULL, 204);
+    kc_answer_do(ctx, kc_herder_delete, 204);
 }
 
 static void kc_h_config_get(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_config(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_config, 200);
 }
 
 static void kc_h_config_put(kc_rest_ctx_t *ctx)
@@ -380,13 +383,7 @@ static void kc_h_config_patch(kc_rest_ctx_t *ctx)
 
 static void kc_h_status(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_status(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_status, 200);
 }
 
 static void kc_h_restart(kc_rest_ctx_t *ctx)
@@ -409,43 +406,22 @@ static void kc_h_restart(kc_rest_ctx_t *ctx)
 
 static void kc_h_pause(kc_rest_ctx_t *ctx)
 {
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_pause(ctx->h, ctx->params[0], &err);
-    kc_answer(ctx, rc, &err, NULL, 202);
+    kc_answer_do(ctx, kc_herder_pause, 202);
 }
 
 static void kc_h_resume(kc_rest_ctx_t *ctx)
 {
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_resume(ctx->h, ctx->params[0], &err);
-    kc_answer(ctx, rc, &err, NULL, 202);
+    kc_answer_do(ctx, kc_herder_resume, 202);
 }
 
 static void kc_h_stop(kc_rest_ctx_t *ctx)
 {
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_stop(ctx->h, ctx->params[0], &err);
-    kc_answer(ctx, rc, &err, NULL, 204);
+    kc_answer_do(ctx, kc_herder_stop, 204);
 }
 
 static void kc_h_tasks(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_tasks(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_tasks, 200);
 }
 
 /* ---- the internal endpoints (Apache's InternalClusterResource) ---------- */
@@ -602,13 +578,7 @@ static void kc_h_topics_reset(kc_rest_ctx_t *ctx)
 
 static void kc_h_offsets(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_offsets(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_offsets, 200);
 }
 
 static void kc_h_offsets_alter(kc_rest_ctx_t *ctx)
@@ -639,13 +609,7 @@ static void kc_h_offsets_alter(kc_rest_ctx_t *ctx)
 
 static void kc_h_offsets_reset(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_reset_offsets(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_reset_offsets, 200);
 }
 
 /* ---- /connector-plugins -------------------------------------------------- */
@@ -684,13 +648,7 @@ static void kc_h_plugins(kc_rest_ctx_t *ctx)
 
 static void kc_h_plugin_config(kc_rest_ctx_t *ctx)
 {
-    json_t *out = NULL;
-    kc_error_t err;
-    kc_err_t rc;
-
-    kc_error_clear(&err);
-    rc = kc_herder_plugin_config(ctx->h, ctx->params[0], &out, &err);
-    kc_answer(ctx, rc, &err, out, 200);
+    kc_answer_get(ctx, kc_herder_plugin_config, 200);
 }
 
 static void kc_h_plugin_validate(kc_rest_ctx_t *ctx)

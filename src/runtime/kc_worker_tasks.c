@@ -177,10 +177,14 @@ static void task_join(kc_task_t *t, const struct timespec *deadline)
     /* It may still use its own memory: never freed (leaked on purpose). */
 }
 
-/* Stop the tasks @p match picks: signal all, then wait for all (one
- * graceful deadline for the lot, as Apache's stopAndAwaitTasks). */
-static void kc_worker_stop_where(kc_worker_t *w, const char *connector, int id,
-                                 const bool *set, size_t nset)
+/* Stop the tasks @p pick returns true for: signal all, then wait for all
+ * under one graceful deadline (as Apache's stopAndAwaitTasks), so that a
+ * restart or a revocation takes one graceful timeout, not one per task,
+ * and the worker rejoins before a new owner may start them. Every way of
+ * stopping tasks comes here. */
+static void kc_worker_stop_if(kc_worker_t *w,
+                              bool (*pick)(void *opaque, const kc_task_t *t),
+                              void *opaque)
 {
     struct timespec deadline;
     int64_t ms = w->conf.task_shutdown_graceful_timeout_ms;
@@ -190,9 +194,7 @@ static void kc_worker_stop_where(kc_worker_t *w, const char *connector, int id,
     for (size_t i = 0; i < w->ntasks;) {
         kc_task_t *t = w->tasks[i];
 
-        if ((connector == NULL || strcmp(t->connector, connector) == 0) &&
-            (set != NULL ? t->id >= 0 && (size_t)t->id < nset && set[t->id]
-                         : id < 0 || t->id == id)) {
+        if (pick(opaque, t)) {
             victims[n++] = t;
             task_signal_stop(t);
             w->tasks[i] = w->tasks[--w->ntasks];
@@ -205,6 +207,40 @@ static void kc_worker_stop_where(kc_worker_t *w, const char *connector, int id,
         task_join(victims[i], &deadline);
     }
     kc_free(victims);
+}
+
+/* Tasks of one connector (NULL: any): task @c id (-1: all) or those of
+ * @c set. */
+typedef struct {
+    const char *connector;
+    int id;
+    const bool *set;
+    size_t nset;
+} kc_task_pick_t;
+
+static bool kc_task_picked(void *opaque, const kc_task_t *t)
+{
+    const kc_task_pick_t *p = opaque;
+
+    if (p->connector != NULL && strcmp(t->connector, p->connector) != 0) {
+        return false;
+    }
+    if (p->set != NULL) {
+        return t->id >= 0 && (size_t)t->id < p->nset && p->set[t->id];
+    }
+    return p->id < 0 || t->id == p->id;
+}
+
+typedef struct {
+    bool (*keep)(void *opaque, const char *connector, int task);
+    void *opaque;
+} kc_task_unkept_t;
+
+static bool kc_task_unkept(void *opaque, const kc_task_t *t)
+{
+    const kc_task_unkept_t *u = opaque;
+
+    return !u->keep(u->opaque, t->connector, t->id);
 }
 
 void kc_worker_stop_unkept(kc_worker_t *w,
@@ -212,41 +248,24 @@ void kc_worker_stop_unkept(kc_worker_t *w,
                                         int task),
                            void *opaque)
 {
-    struct timespec deadline;
-    int64_t ms = w->conf.task_shutdown_graceful_timeout_ms;
-    kc_task_t **victims = kc_calloc(w->ntasks + 1, sizeof(*victims));
-    size_t n = 0;
+    kc_task_unkept_t u = {keep, opaque};
 
-    /* Every task signalled before any is waited for: a revocation is
-     * done within one graceful timeout, not one per task or connector,
-     * so the worker rejoins before a new owner may start them. */
-    for (size_t i = 0; i < w->ntasks;) {
-        kc_task_t *t = w->tasks[i];
-
-        if (!keep(opaque, t->connector, t->id)) {
-            victims[n++] = t;
-            task_signal_stop(t);
-            w->tasks[i] = w->tasks[--w->ntasks];
-        } else {
-            i++;
-        }
-    }
-    deadline = kc_clock_deadline_ts(ms);
-    for (size_t i = 0; i < n; i++) {
-        task_join(victims[i], &deadline);
-    }
-    kc_free(victims);
+    kc_worker_stop_if(w, kc_task_unkept, &u);
 }
 
 void kc_worker_stop_matching(kc_worker_t *w, const char *connector, int id)
 {
-    kc_worker_stop_where(w, connector, id, NULL, 0);
+    kc_task_pick_t p = {connector, id, NULL, 0};
+
+    kc_worker_stop_if(w, kc_task_picked, &p);
 }
 
 void kc_worker_stop_task_set(kc_worker_t *w, const char *connector,
                              const bool *set, size_t n)
 {
-    kc_worker_stop_where(w, connector, -1, set, n);
+    kc_task_pick_t p = {connector, -1, set, n};
+
+    kc_worker_stop_if(w, kc_task_picked, &p);
 }
 
 void kc_worker_stop_tasks(kc_worker_t *w, const char *connector)

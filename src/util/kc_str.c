@@ -232,3 +232,20 @@ kc_err_t kc_str_to_bool(const char *s, bool *out)
     kc_free(copy);
     return rc;
 }
+
+void kc_str_pct_encode(kc_buf_t *buf, const char *s, const char *keep)
+{
+    static const char hexd[] = "0123456789ABCDEF";
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL ||
+            (keep != NULL && strchr(keep, *p) != NULL)) {
+            kc_buf_putc(buf, (char)*p);
+        } else {
+            kc_buf_putc(buf, '%');
+            kc_buf_putc(buf, hexd[*p >> 4]);
+            kc_buf_putc(buf, hexd[*p & 15]);
+        }
+    }
+}

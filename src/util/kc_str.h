@@ -75,4 +75,12 @@ kc_err_t kc_str_to_double(const char *s, double *out);
  */
 kc_err_t kc_str_to_bool(const char *s, bool *out);
 
+/**
+ * @brief Append @p s to @p buf percent-encoded for a URL path: every byte
+ * but the RFC 3986 unreserved characters (ALPHA DIGIT - . _ ~) and those
+ * listed in @p keep (may be NULL) becomes %XX, upper-case hex. A UTF-8
+ * character is encoded byte by byte, as Java's URI encoders do.
+ */
+void kc_str_pct_encode(kc_buf_t *buf, const char *s, const char *keep);
+
 #endif /* KC_UTIL_KC_STR_H */

@@ -22,27 +22,9 @@
 
 #include "herder/kc_client_overrides.h"
 
+#include "kc_test_jsonl.h"
+
 #define GOLDEN KC_SOURCE_DIR "/tests/golden/client_overrides/golden.jsonl"
-
-static json_t *load_golden(void)
-{
-    FILE *f = fopen(GOLDEN, "r");
-    json_t *all = json_array();
-    char *line = NULL;
-    size_t cap = 0;
-
-    assert_non_null(f);
-    while (getline(&line, &cap, f) > 0) {
-        json_error_t jerr;
-        json_t *c = json_loads(line, 0, &jerr);
-
-        assert_non_null(c);
-        json_array_append_new(all, c);
-    }
-    free(line); /* getline's buffer comes from libc */
-    fclose(f);
-    return all;
-}
 
 static json_t *infos_for(const json_t *c)
 {
@@ -74,7 +56,7 @@ static json_t *infos_for(const json_t *c)
 
 static void test_override_keys_listed_as_apache_lists_them(void **state)
 {
-    json_t *all = load_golden();
+    json_t *all = kc_test_load_jsonl(GOLDEN);
     size_t i;
     json_t *c;
     int compared = 0;
@@ -114,7 +96,7 @@ static void test_override_keys_listed_as_apache_lists_them(void **state)
 static void
 test_unparsable_override_value_reported_with_apache_text(void **state)
 {
-    json_t *all = load_golden();
+    json_t *all = kc_test_load_jsonl(GOLDEN);
     size_t i;
     json_t *c;
     int compared = 0;

@@ -23,6 +23,8 @@
 
 #include "distributed/kc_connect_protocol.h"
 
+#include "kc_test_jsonl.h"
+
 #define GOLDEN KC_SOURCE_DIR "/tests/golden/connect_protocol/golden.jsonl"
 
 static kc_connect_protocol_t proto_of(const char *name)
@@ -329,25 +331,19 @@ static void run_case(const json_t *c, kc_arena_t *arena, int *counts)
 
 static void test_connect_protocol_matches_apache_golden(void **state)
 {
-    FILE *f = fopen(GOLDEN, "r");
-    char *line = NULL;
-    size_t cap = 0;
+    json_t *all = kc_test_load_jsonl(GOLDEN);
     int counts[3] = {0, 0, 0};
     kc_arena_t *arena = kc_arena_new(0);
+    size_t i;
+    json_t *c;
 
     (void)state;
-    assert_non_null(f);
-    while (getline(&line, &cap, f) > 0) {
-        json_error_t jerr;
-        json_t *c = json_loads(line, 0, &jerr);
-
-        assert_non_null(c);
+    json_array_foreach(all, i, c)
+    {
         run_case(c, arena, counts);
-        json_decref(c);
         kc_arena_reset(arena);
     }
-    free(line); /* getline's buffer comes from libc */
-    fclose(f);
+    json_decref(all);
     kc_arena_destroy(arena);
     /* every kind of case was there */
     assert_true(counts[0] >= 30);

@@ -24,6 +24,8 @@
 #include "runtime/kc_worker_config.h"
 #include "util/kc_str.h"
 
+#include "kc_test_jsonl.h"
+
 #define GOLDEN KC_SOURCE_DIR "/tests/golden/distributed_config/golden.jsonl"
 
 static kc_props_t *base_props(void)
@@ -40,26 +42,6 @@ static kc_props_t *base_props(void)
     kc_props_set(p, "offset.storage.topic", "connect-offsets");
     kc_props_set(p, "status.storage.topic", "connect-status");
     return p;
-}
-
-static json_t *load_golden(void)
-{
-    FILE *f = fopen(GOLDEN, "r");
-    json_t *all = json_array();
-    char *line = NULL;
-    size_t cap = 0;
-
-    assert_non_null(f);
-    while (getline(&line, &cap, f) > 0) {
-        json_error_t jerr;
-        json_t *c = json_loads(line, 0, &jerr);
-
-        assert_non_null(c);
-        json_array_append_new(all, c);
-    }
-    free(line); /* getline's buffer comes from libc */
-    fclose(f);
-    return all;
 }
 
 /* The value kc_distributed_conf_bind read for @p key, as Java's
@@ -184,7 +166,7 @@ static void test_exactly_once_source_enabled_is_refused(void **state)
 
 static void test_values_and_refusals_match_apache(void **state)
 {
-    json_t *all = load_golden();
+    json_t *all = kc_test_load_jsonl(GOLDEN);
     size_t i;
     json_t *c;
     int cases = 0;
@@ -254,7 +236,7 @@ static void test_values_and_refusals_match_apache(void **state)
 
 static void test_defaults_match_apache(void **state)
 {
-    json_t *all = load_golden();
+    json_t *all = kc_test_load_jsonl(GOLDEN);
     const json_t *d = json_object_get(
         json_array_get(all, json_array_size(all) - 1), "defaults");
     const char *key;

@@ -624,6 +624,36 @@ static const char *connector_state(json_t *status)
 
 /* ---- tests --------------------------------------------------------- */
 
+/* As a distributed worker: @p h answers runs and target from its fields;
+ * connector "c" is created while assigned elsewhere. */
+static void gated_create_c(fixture_t *f, kc_target_state_t target)
+{
+    kc_herder_t *h = &f->fh->base;
+    json_t *config = config_of("test.NoneSourceConnector");
+    json_t *out = NULL;
+    kc_error_t err;
+
+    h->vt = &gated_herder_vt;
+    f->fh->runs_here = false;
+    f->fh->target = target;
+    assert_int_equal(
+        kc_herder_put_config(h, "c", config, false, NULL, NULL, &out, &err),
+        KC_OK);
+    json_decref(out);
+    json_decref(config);
+}
+
+/* What a rebalance or a config topic update does: sync "c" with the
+ * herder's runs/target now. */
+static void gated_sync_c(fixture_t *f)
+{
+    kc_herder_t *h = &f->fh->base;
+
+    pthread_mutex_lock(&h->exec_lock);
+    kc_herder_core_sync(h, "c");
+    pthread_mutex_unlock(&h->exec_lock);
+}
+
 /*
  * Every kc_herder_* call that needs the herder goes through the
  * implementation's submit; the core behind it creates, pauses, resumes
@@ -894,36 +924,25 @@ static void test_core_runs_only_what_vt_runs_assigns(void **state)
 {
     fixture_t *f = *state;
     kc_herder_t *h = &f->fh->base;
-    json_t *config = config_of("test.NoneSourceConnector");
     json_t *out = NULL;
     kc_error_t err;
 
-    h->vt = &gated_herder_vt;
-    f->fh->runs_here = false;
-    assert_int_equal(
-        kc_herder_put_config(h, "c", config, false, NULL, NULL, &out, &err),
-        KC_OK);
-    json_decref(out);
+    gated_create_c(f, KC_TARGET_STARTED);
     assert_null(strstr(fs_log(f->fs), "put c"));
     assert_null(strstr(fs_log(f->fs), "replace c"));
     assert_false(kc_herder_find(h, "c")->started);
 
     f->fh->runs_here = true;
-    pthread_mutex_lock(&h->exec_lock);
-    kc_herder_core_sync(h, "c");
-    pthread_mutex_unlock(&h->exec_lock);
+    gated_sync_c(f);
     assert_true(kc_herder_find(h, "c")->started);
     assert_int_equal(kc_herder_status(h, "c", &out, &err), KC_OK);
     assert_string_equal(connector_state(out), "RUNNING");
     json_decref(out);
 
     f->fh->runs_here = false;
-    pthread_mutex_lock(&h->exec_lock);
-    kc_herder_core_sync(h, "c");
-    pthread_mutex_unlock(&h->exec_lock);
+    gated_sync_c(f);
     assert_true(kc_herder_find(h, "c") != NULL);
     assert_false(kc_herder_find(h, "c")->started);
-    json_decref(config);
 }
 
 /*
@@ -937,32 +956,16 @@ static void
 test_core_reports_stopped_when_a_stopped_connector_is_assigned(void **state)
 {
     fixture_t *f = *state;
-    kc_herder_t *h = &f->fh->base;
-    json_t *config = config_of("test.NoneSourceConnector");
-    json_t *out = NULL;
-    kc_error_t err;
 
-    h->vt = &gated_herder_vt;
-    f->fh->runs_here = false;
-    f->fh->target = KC_TARGET_STARTED;
-    assert_int_equal(
-        kc_herder_put_config(h, "c", config, false, NULL, NULL, &out, &err),
-        KC_OK);
-    json_decref(out);
-
+    gated_create_c(f, KC_TARGET_STARTED);
     f->fh->target = KC_TARGET_STOPPED;
-    pthread_mutex_lock(&h->exec_lock);
-    kc_herder_core_sync(h, "c");
-    pthread_mutex_unlock(&h->exec_lock);
+    gated_sync_c(f);
     assert_null(strstr(fs_log(f->fs), "put c -1 STOPPED"));
 
     f->fh->runs_here = true;
-    pthread_mutex_lock(&h->exec_lock);
-    kc_herder_core_sync(h, "c");
-    pthread_mutex_unlock(&h->exec_lock);
-    assert_false(kc_herder_find(h, "c")->started);
+    gated_sync_c(f);
+    assert_false(kc_herder_find(&f->fh->base, "c")->started);
     assert_non_null(strstr(fs_log(f->fs), "put c -1 STOPPED"));
-    json_decref(config);
 }
 
 /* What the core logs while @p h creates and deletes connector "c". */

@@ -9,44 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kc_runtime_test_plugins.h"
+#include "kc_test_runner.h"
 
 #include "runtime/kc_task.h"
 
 #include <librdkafka/rdkafka.h>
-
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-    strcpy(tmpdir, "/tmp/kc-sink-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    test_state_reset();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    char *cmd = kc_asprintf("rm -rf '%s'", tmpdir);
-
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
-    return 0;
-}
-
-static kc_worker_t *new_worker(kc_registry_t *reg)
-{
-    kc_props_t *wp = test_worker_props(tmpdir);
-    kc_error_t err;
-    kc_worker_t *w = kc_worker_new(wp, reg, &err);
-
-    if (w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_status_listener(w, test_status, NULL);
-    kc_props_destroy(wp);
-    return w;
-}
 
 /* Produce "<prefix><i>" for i in [from, to) to @p partition of @p topic. */
 static void produce_to(const char *bootstrap, const char *topic, int partition,
@@ -682,35 +649,38 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_put_receives_every_record_in_order,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(test_retry_redelivers_the_same_batch,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_retry_with_a_backlog_redelivers_the_batch_then_all, setup,
-            teardown),
+            test_retry_with_a_backlog_redelivers_the_batch_then_all,
+            runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_retry_drops_the_batch_of_revoked_partitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_put_error_fails_the_task, setup,
-                                        teardown),
+            test_retry_drops_the_batch_of_revoked_partitions, runner_setup,
+            runner_teardown),
+        cmocka_unit_test_setup_teardown(test_put_error_fails_the_task,
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_max_poll_records_below_one_fails_the_task, setup, teardown),
+            test_max_poll_records_below_one_fails_the_task, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_converter_error_without_tolerance_fails, setup, teardown),
+            test_converter_error_without_tolerance_fails, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(test_converter_error_tolerated_skips,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(test_topics_regex_is_a_whole_java_match,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_topics_regex_subscription, setup,
-                                        teardown),
+                                        runner_setup, runner_teardown),
+        cmocka_unit_test_setup_teardown(test_topics_regex_subscription,
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(test_pause_holds_records_until_resume,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(test_sink_without_topics_is_rejected,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_pending_put_overlaps_conversion_and_settles_first, setup,
-            teardown),
+            test_pending_put_overlaps_conversion_and_settles_first,
+            runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(test_sink_consumer_queue_is_bounded,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kc_runtime_test_plugins.h"
+#include "kc_test_runner.h"
 
 #include <librdkafka/rdkafka.h>
 #include <sys/stat.h>
@@ -21,25 +21,6 @@
 #include "runtime/kc_offset_store.h"
 #include "runtime/kc_task.h"
 #include "util/kc_log.h"
-
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-    strcpy(tmpdir, "/tmp/kc-source-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    test_state_reset();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    char *cmd = kc_asprintf("rm -rf '%s'", tmpdir);
-
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
-    return 0;
-}
 
 static kc_props_t *source_config(const char *name, const char *topic)
 {
@@ -135,44 +116,6 @@ static long stored_offset(const char *connector)
     kc_offset_store_destroy(store);
     kc_free(path);
     return n;
-}
-
-/* A worker with the test defaults plus @p extra (NULL-terminated key,
- * value pairs). */
-static kc_worker_t *new_worker_with(kc_registry_t *reg, ...)
-{
-    kc_props_t *wp = test_worker_props(tmpdir);
-    kc_error_t err;
-    kc_worker_t *w;
-    va_list ap;
-    const char *key;
-
-    va_start(ap, reg);
-    while ((key = va_arg(ap, const char *)) != NULL) {
-        kc_props_set(wp, key, va_arg(ap, const char *));
-    }
-    va_end(ap);
-    w = kc_worker_new(wp, reg, &err);
-    if (w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_status_listener(w, test_status, NULL);
-    kc_props_destroy(wp);
-    return w;
-}
-
-static kc_worker_t *new_worker(kc_registry_t *reg)
-{
-    kc_props_t *wp = test_worker_props(tmpdir);
-    kc_error_t err;
-    kc_worker_t *w = kc_worker_new(wp, reg, &err);
-
-    if (w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_status_listener(w, test_status, NULL);
-    kc_props_destroy(wp);
-    return w;
 }
 
 static void test_records_reach_kafka_in_order(void **state)
@@ -1078,56 +1021,72 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_records_reach_kafka_in_order,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(test_restart_resumes_from_stored_offset,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_poll_error_fails_the_task_with_trace, setup, teardown),
+            test_poll_error_fails_the_task_with_trace, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_converter_error_without_tolerance_fails, setup, teardown),
+            test_converter_error_without_tolerance_fails, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_converter_error_tolerated_skips_record, setup, teardown),
+            test_converter_error_tolerated_skips_record, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_retriable_converter_error_is_retried, setup, teardown),
+            test_retriable_converter_error_is_retried, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_retriable_error_without_retry_timeout_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pause_stops_polling, setup,
-                                        teardown),
+            test_retriable_error_without_retry_timeout_fails, runner_setup,
+            runner_teardown),
+        cmocka_unit_test_setup_teardown(test_pause_stops_polling, runner_setup,
+                                        runner_teardown),
         cmocka_unit_test_setup_teardown(test_active_topics_and_offsets_json,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_failed_delivery_fails_task_and_holds_offset, setup, teardown),
+            test_failed_delivery_fails_task_and_holds_offset, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_override_policy_none_rejects_overrides, setup, teardown),
+            test_override_policy_none_rejects_overrides, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_oversized_record_fails_task_with_record_too_large, setup,
-            teardown),
+            test_oversized_record_fails_task_with_record_too_large,
+            runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_oversized_record_tolerated_is_skipped, setup, teardown),
+            test_oversized_record_tolerated_is_skipped, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(test_broker_refused_record_goes_to_dlq,
-                                        setup, teardown),
+                                        runner_setup, runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_invalid_topic_fails_task_with_invalid_topic, setup, teardown),
+            test_invalid_topic_fails_task_with_invalid_topic, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_invalid_topic_tolerated_goes_to_dlq, setup, teardown),
+            test_invalid_topic_tolerated_goes_to_dlq, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_stop_under_back_pressure_saves_offsets, setup, teardown),
+            test_stop_under_back_pressure_saves_offsets, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_stop_budget_end_of_wait_names_graceful_timeout, setup,
-            teardown),
+            test_stop_budget_end_of_wait_names_graceful_timeout, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_source_producer_is_idempotent_by_default, setup, teardown),
+            test_source_producer_is_idempotent_by_default, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_idempotence_conflicts_are_never_silent, setup, teardown),
+            test_idempotence_conflicts_are_never_silent, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_refused_idempotence_fails_task_naming_the_key, setup,
-            teardown),
+            test_refused_idempotence_fails_task_naming_the_key, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_idempotence_off_needs_no_producer_id, setup, teardown),
+            test_idempotence_off_needs_no_producer_id, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_unwritable_offsets_file_shows_in_status, setup, teardown),
+            test_unwritable_offsets_file_shows_in_status, runner_setup,
+            runner_teardown),
         cmocka_unit_test_setup_teardown(
-            test_offsets_file_write_does_not_stall_polling, setup, teardown),
+            test_offsets_file_write_does_not_stall_polling, runner_setup,
+            runner_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,6 +135,44 @@ static void test_str_to_double_and_bool(void **state)
     assert_int_equal(kc_str_to_bool("1", &b), KC_ERR_INVALID);
 }
 
+static char *pct(const char *s, const char *keep)
+{
+    kc_buf_t buf;
+
+    kc_buf_init(&buf, 0);
+    kc_str_pct_encode(&buf, s, keep);
+    return kc_buf_detach(&buf, NULL);
+}
+
+/*
+ * Expected texts from Java 17 (input "a b/c%d~*!:@" U+00E9 U+20AC "?#"):
+ * URLEncoder.encode(s, UTF_8) gives
+ * "a+b%2Fc%25d%7E*%21%3A%40%C3%A9%E2%82%AC%3F%23" -- the same bytes but
+ * for ' ' ('+'), '~' and '*', which a URL path (RFC 3986) treats the
+ * other way; new URI("http", "h", "/connectors/" + s, null)
+ * .toASCIIString() keeps pchar and '/' and gives the path below.
+ */
+static void test_str_pct_encode_reserved_utf8_slash_percent(void **state)
+{
+    const char *in = "a b/c%d~*!:@\xc3\xa9\xe2\x82\xac?#";
+    char *s;
+
+    (void)state;
+    s = pct(in, NULL);
+    assert_string_equal(s, "a%20b%2Fc%25d~%2A%21%3A%40%C3%A9%E2%82%AC%3F%23");
+    kc_free(s);
+    s = pct(in, "!$&'()*+,;=:@/");
+    assert_string_equal(s, "a%20b/c%25d~*!:@%C3%A9%E2%82%AC%3F%23");
+    kc_free(s);
+    s = pct("", NULL);
+    assert_string_equal(s, "");
+    kc_free(s);
+    /* Bytes that are not UTF-8 at all still come out as escapes. */
+    s = pct("\x01\x7f\xff", NULL);
+    assert_string_equal(s, "%01%7F%FF");
+    kc_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_str_split_comma),
         cmocka_unit_test(test_str_to_i64),
         cmocka_unit_test(test_str_to_double_and_bool),
+        cmocka_unit_test(test_str_pct_encode_reserved_utf8_slash_percent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

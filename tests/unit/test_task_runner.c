@@ -11,12 +11,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kc_runtime_test_plugins.h"
+#include "kc_test_runner.h"
 
 #include "runtime/kc_task_runner.h"
 #include "util/kc_clock.h"
-
-static char tmpdir[64];
 
 /* What the fake kind saw; the runner state itself is freed by the core. */
 static struct {
@@ -139,22 +137,12 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture_t *fx = kc_calloc(1, sizeof(*fx));
-    kc_props_t *wp;
-    kc_error_t err;
 
-    strcpy(tmpdir, "/tmp/kc-runner-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    test_state_reset();
+    runner_setup(state);
     memset(&F, 0, sizeof(F));
     F.fail_at = -1;
     fx->reg = test_registry();
-    wp = test_worker_props(tmpdir);
-    fx->w = kc_worker_new(wp, fx->reg, &err);
-    kc_props_destroy(wp);
-    if (fx->w == NULL) {
-        fail_msg("kc_worker_new: %s", err.msg);
-    }
-    kc_worker_set_status_listener(fx->w, test_status, NULL);
+    fx->w = new_worker(fx->reg);
     fx->task.worker = fx->w;
     fx->task.connector = kc_strdup("fake");
     fx->task.label = kc_strdup("fake-0");
@@ -170,7 +158,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *fx = *state;
-    char *cmd = kc_asprintf("rm -rf '%s'", tmpdir);
 
     kc_free(fx->task.connector);
     kc_free(fx->task.label);
@@ -182,9 +169,7 @@ static int teardown(void **state)
     kc_worker_destroy(fx->w);
     kc_registry_destroy(fx->reg);
     kc_free(fx);
-    assert_int_equal(system(cmd), 0);
-    kc_free(cmd);
-    return 0;
+    return runner_teardown(state);
 }
 
 static void test_failed_start_reports_failed_and_releases(void **state)
