@@ -68,6 +68,7 @@ typedef struct kc_jdbc_sink {
     size_t cap; /* of the three arrays above, kept between puts */
     bool defer;
     bool pending;
+    bool in_tx; /* the put's rows were begun with BEGIN (else one COPY) */
     /* the bound rows of one multi-row write, kept between puts */
     kc_jdbc_param_t *params;
     size_t params_cap;
@@ -1502,9 +1503,11 @@ static kc_err_t kc_jdbc_sink_connect(kc_jdbc_sink_t *s, kc_error_t *err)
 }
 
 /*
- * The end of a put: with @p wrote (the transaction was begun), commit it
- * when @p rc is KC_OK, else roll it back and retry or, for a refused row,
- * write the records one by one.
+ * The end of a put: with @p wrote (the rows were sent), commit the
+ * transaction when @p rc is KC_OK, else roll it back and retry or, for a
+ * refused row, write the records one by one. A put sent as one COPY
+ * outside a transaction (!s->in_tx) has nothing to commit or roll back:
+ * the COPY went in whole or not at all.
  */
 static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
                                 kc_err_t rc, bool wrote, kc_error_t *err)
@@ -1512,16 +1515,18 @@ static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
     bool failed_row = false;
 
     if (wrote) {
-        if (rc == KC_OK) {
+        if (rc == KC_OK && s->in_tx) {
             rc = kc_jdbc_eos_store(s, batch, err);
         }
-        if (rc == KC_OK) {
+        if (rc == KC_OK && s->in_tx) {
             rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
         }
         if (rc != KC_OK) {
             kc_error_t rb;
 
-            (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
+            if (s->in_tx) {
+                (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
+            }
             if (kc_error_is_retriable(err)) {
                 rc = kc_jdbc_sink_retry(s, err);
             } else {
@@ -1542,6 +1547,32 @@ static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
         s->retries_left = s->conf.max_retries;
     }
     return rc;
+}
+
+/*
+ * Whether the whole put is one run of plain inserts that goes as one
+ * COPY: then it needs no transaction around it (a COPY is atomic), which
+ * saves the BEGIN's and the COMMIT's round trips. Not with
+ * kconnect.exactly.once (its offsets go in the same transaction), nor
+ * when records are left out, deleted, or of several plans, nor past the
+ * rows one statement takes.
+ */
+static bool kc_jdbc_one_copy(const kc_jdbc_sink_t *s, const kc_batch_t *batch)
+{
+    const kc_jdbc_plan_t *p = s->plan_of[0];
+
+    if (s->conf.exactly_once || s->conf.insert_mode != KC_JDBC_INSERT ||
+        !kc_jdbc_copies(s) || batch->len < 2 || p == NULL ||
+        batch->len > kc_jdbc_rows_per_statement(s, p)) {
+        return false;
+    }
+    for (size_t i = 0; i < batch->len; i++) {
+        if (s->skip[i] || s->plan_of[i] != p ||
+            s->recs[i]->value.type == KC_TYPE_NULL) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /*
@@ -1648,7 +1679,10 @@ static kc_err_t kc_jdbc_put_begin(kc_jdbc_sink_t *s, kc_batch_t *batch,
     keys.gen = 0;
     if (rc == KC_OK) {
         wrote = true;
-        rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
+        s->in_tx = !kc_jdbc_one_copy(s, batch);
+        if (s->in_tx) {
+            rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
+        }
         for (size_t i = 0; i < batch->len && rc == KC_OK && !s->pending;) {
             size_t n = 0;
             size_t max;
