@@ -97,7 +97,9 @@ typedef struct sink_runner {
      */
     bool inflight;
     bool swapped;
-    int64_t inflight_started;
+    /* the time put_start took: with put_finish's, the put's time (the
+     * next batch's fetch and conversion in between are not the put's) */
+    int64_t inflight_put_ms;
     struct sink_slot {
         rd_kafka_message_t **msgs;
         size_t nmsgs;
@@ -631,7 +633,7 @@ static void deliver(sink_runner_t *sr)
         }
         if (pending) {
             sr->inflight = true;
-            sr->inflight_started = started;
+            sr->inflight_put_ms = kc_clock_now_ms() - started;
             return;
         }
         kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
@@ -646,6 +648,7 @@ static void settle(sink_runner_t *sr)
     kc_error_t err;
     kc_err_t rc;
     bool swapped = sr->swapped;
+    int64_t started;
 
     if (!sr->inflight) {
         return;
@@ -656,9 +659,11 @@ static void settle(sink_runner_t *sr)
     }
     sr->inflight = false;
     kc_error_clear(&err);
+    started = kc_clock_now_ms();
     rc = sr->plugin->put_finish(sr->ctx, &sr->batch, &err);
     kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
-                        kc_clock_now_ms() - sr->inflight_started, rc == KC_OK);
+                        sr->inflight_put_ms + (kc_clock_now_ms() - started),
+                        rc == KC_OK);
     delivered(sr, rc, &err);
     if (swapped) {
         swap_slots(sr);
