@@ -109,6 +109,23 @@ static size_t kc_utf8_put(char *out, uint32_t cp)
     return 4;
 }
 
+/* The bytes a string holds as they are: printable ASCII other than the
+ * quote and the backslash (controls, escapes and UTF-8 take the slow
+ * path). */
+static const uint8_t kc_jplain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Parse a string at ps->p (on the opening quote). */
 static kc_err_t kc_jparse_string(kc_jparser_t *ps, const char **text,
                                  size_t *len)
@@ -121,6 +138,14 @@ static kc_err_t kc_jparse_string(kc_jparser_t *ps, const char **text,
 
     /* Fast path: no escapes, copy once. */
     while (q < ps->end && *q != '"') {
+        if (kc_jplain[*q]) {
+            /* the common case: a run of printable ASCII, one table load
+             * and test per byte */
+            do {
+                q++;
+            } while (q < ps->end && kc_jplain[*q]);
+            continue;
+        }
         if (*q == '\\') {
             plain = false;
             break;
