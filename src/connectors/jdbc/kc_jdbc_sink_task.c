@@ -514,7 +514,7 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
             return KC_OK;
         }
     }
-    switch (kc_schema_logical(schema)) {
+    switch (c->logical) {
     case KC_LOGICAL_DECIMAL: {
         kc_buf_t out;
 
