@@ -56,61 +56,102 @@ typedef struct kc_json_conv {
 
 /* ---- error paths ---------------------------------------------------- */
 
+/*
+ * Where in a value a conversion is, for error messages only: a stack of
+ * the member names and element indexes walked, rendered into text only
+ * when a conversion fails. Pushed for every field of every record, so a
+ * push is one store; the names are borrowed (schema field names, JSON
+ * keys) and live as long as the conversion.
+ */
+#define KC_JPATH_TEXT 256 /* the rendered path, NUL included, at most */
+/* Segments kept: deeper than the JSON parser's nesting limit (1000); a
+ * deeper one (only a hand-built schema could have it) is counted, and
+ * left out of the text. */
+#define KC_JPATH_DEPTH 1024
+
 typedef struct kc_jpath {
-    char buf[256];
-    size_t len;
+    struct kc_jpath_seg {
+        const char *name; /* NULL: an array or map element, by index */
+        size_t index;
+    } seg[KC_JPATH_DEPTH];
+    size_t len; /* segments pushed (deeper ones are counted only) */
 } kc_jpath_t;
 
-/*
- * Append @p n bytes of @p text, truncated to the buffer as snprintf would.
- * Runs for every field of every record, so no snprintf (about 800
- * instructions a call, a sixth of a schema'd JSON record's cost).
- */
-static inline void kc_jpath_append(kc_jpath_t *p, const char *text, size_t n)
-{
-    size_t room = sizeof(p->buf) - 1 - p->len;
-
-    if (n > room) {
-        n = room;
-    }
-    memcpy(p->buf + p->len, text, n);
-    p->len += n;
-    p->buf[p->len] = '\0';
-}
-
-/* Append ".name" (or "name" at the top); returns the length to pop to. */
+/* Push a member name; returns the depth to pop to. */
 static inline size_t kc_jpath_push_name(kc_jpath_t *p, const char *name)
 {
     size_t saved = p->len;
 
-    if (p->len > 0) {
-        kc_jpath_append(p, ".", 1);
+    if (p->len < KC_JPATH_DEPTH) {
+        p->seg[p->len].name = name;
     }
-    kc_jpath_append(p, name, strlen(name));
+    p->len++;
     return saved;
 }
 
-/* Append "[index]"; returns the length to pop to. */
+/* Push an element index; returns the depth to pop to. */
 static inline size_t kc_jpath_push_index(kc_jpath_t *p, size_t index)
 {
-    char digits[24];
-    size_t at = sizeof(digits);
     size_t saved = p->len;
 
-    digits[--at] = ']';
-    do {
-        digits[--at] = (char)('0' + index % 10);
-        index /= 10;
-    } while (index > 0);
-    digits[--at] = '[';
-    kc_jpath_append(p, digits + at, sizeof(digits) - at);
+    if (p->len < KC_JPATH_DEPTH) {
+        p->seg[p->len].name = NULL;
+        p->seg[p->len].index = index;
+    }
+    p->len++;
     return saved;
 }
 
 static inline void kc_jpath_pop(kc_jpath_t *p, size_t saved)
 {
     p->len = saved;
-    p->buf[saved] = '\0';
+}
+
+/* Append @p n bytes of @p text to @p buf (holding *@p len), truncated to
+ * KC_JPATH_TEXT as snprintf would. */
+static inline void kc_jpath_append(char *buf, size_t *len, const char *text,
+                                   size_t n)
+{
+    size_t room = KC_JPATH_TEXT - 1 - *len;
+
+    if (n > room) {
+        n = room;
+    }
+    memcpy(buf + *len, text, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+/* The path as text: "a.b[2].c" (no '.' before the first name, nor after
+ * an empty text). */
+static inline void kc_jpath_render(const kc_jpath_t *p, char buf[KC_JPATH_TEXT])
+{
+    size_t len = 0;
+    size_t depth = p->len < KC_JPATH_DEPTH ? p->len : KC_JPATH_DEPTH;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < depth; i++) {
+        const struct kc_jpath_seg *s = &p->seg[i];
+
+        if (s->name != NULL) {
+            if (len > 0) {
+                kc_jpath_append(buf, &len, ".", 1);
+            }
+            kc_jpath_append(buf, &len, s->name, strlen(s->name));
+        } else {
+            char digits[24];
+            size_t at = sizeof(digits);
+            size_t index = s->index;
+
+            digits[--at] = ']';
+            do {
+                digits[--at] = (char)('0' + index % 10);
+                index /= 10;
+            } while (index > 0);
+            digits[--at] = '[';
+            kc_jpath_append(buf, &len, digits + at, sizeof(digits) - at);
+        }
+    }
 }
 
 KC_PRINTF(3, 4)
@@ -118,15 +159,17 @@ static inline kc_err_t kc_jpath_fail(const kc_jpath_t *p, kc_error_t *err,
                                      const char *fmt, ...)
 {
     char msg[400];
+    char text[KC_JPATH_TEXT];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (p->len == 0) {
+    kc_jpath_render(p, text);
+    if (text[0] == '\0') {
         return kc_error_set(err, KC_ERR_INVALID, "%s", msg);
     }
-    return kc_error_set(err, KC_ERR_INVALID, "field \"%s\": %s", p->buf, msg);
+    return kc_error_set(err, KC_ERR_INVALID, "field \"%s\": %s", text, msg);
 }
 
 /*

@@ -744,11 +744,12 @@ static kc_err_t kc_jr_schema_cached(kc_json_conv_t *conv,
                                     const kc_jnode_t *node, kc_schema_t **out,
                                     kc_error_t *err)
 {
-    kc_jpath_t path = {.len = 0};
+    kc_jpath_t path;
     kc_jsc_in_t *e = NULL;
     uint64_t h = 0;
     kc_err_t rc;
 
+    path.len = 0; /* the segments are written as pushed */
     if (conv->slots > 0 && node->type == KC_JSON_OBJECT) {
         h = kc_fnv1a(node->src, node->src_len);
         e = &conv->in_cache[h % conv->slots];
@@ -837,12 +838,13 @@ kc_err_t kc_json_to_connect(void *ctx, const char *topic, const char *header,
                             kc_error_t *err)
 {
     kc_json_conv_t *conv = ctx;
-    kc_jpath_t path = {.len = 0};
+    kc_jpath_t path;
     kc_jnode_t *root;
     const kc_jnode_t *payload = NULL;
     kc_schema_t *sch = NULL;
     kc_err_t rc;
 
+    path.len = 0; /* the segments are written as pushed */
     *schema = NULL;
     kc_value_set_null(value);
     if (data == NULL) {

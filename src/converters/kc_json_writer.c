@@ -771,11 +771,12 @@ static kc_err_t kc_jw_schema_cached(kc_json_conv_t *conv, kc_buf_t *out,
                                     const kc_schema_t *schema,
                                     kc_jw_keys_t *keys, kc_error_t *err)
 {
-    kc_jpath_t path = {.len = 0};
+    kc_jpath_t path;
     kc_buf_t tmp;
     kc_err_t rc;
     size_t slot;
 
+    path.len = 0; /* the segments are written as pushed */
     if (conv->slots == 0) {
         return kc_jw_schema(conv, out, schema, NULL, &path, err);
     }
@@ -829,10 +830,11 @@ kc_err_t kc_json_from_connect(void *ctx, const char *topic, const char *header,
                               bool *is_null, kc_error_t *err)
 {
     kc_json_conv_t *conv = ctx;
-    kc_jpath_t path = {.len = 0};
+    kc_jpath_t path;
     size_t start = out->len;
     kc_err_t rc;
 
+    path.len = 0; /* the segments are written as pushed */
     *is_null = false;
     if (schema == NULL && (value == NULL || value->type == KC_TYPE_NULL)) {
         *is_null = true;

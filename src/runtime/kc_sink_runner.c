@@ -70,17 +70,19 @@ typedef struct sink_runner {
     int64_t pattern_refresh_ms;
     int64_t pattern_next;
     /*
-     * The batch in delivery: the consumed messages (owned) and the records
-     * made of them. `recs` is the runner's copy of the records array,
-     * copied into `batch` before each put, so a put that asks for a retry
-     * gets the same records again whatever it did to the array.
+     * The batch in delivery (`cur`): the consumed messages (owned) and the
+     * records made of them. `recs` is the runner's copy of the records
+     * array, copied into `batch` before each put, so a put that asks for
+     * a retry gets the same records again whatever it did to the array.
      */
-    rd_kafka_message_t **msgs;
-    size_t nmsgs;
-    kc_batch_t batch;
-    kc_record_t **recs;
-    size_t nrecs;
-    size_t recs_cap;
+    struct sink_slot {
+        rd_kafka_message_t **msgs;
+        size_t nmsgs;
+        kc_batch_t batch;
+        kc_record_t **recs;
+        size_t nrecs;
+        size_t recs_cap;
+    } cur;
     bool retrying; /* put asked for a retry: every partition is paused */
     int64_t retry_at;
     /* Messages that arrived while paused anyway: the next batch's head. */
@@ -90,22 +92,17 @@ typedef struct sink_runner {
     /*
      * A plugin with put_start may leave the database working on a batch
      * (`inflight`) while the next one is fetched and converted into
-     * `next`; the batch fields above stay the inflight one's except while
-     * `swapped` (fetch and convert of the next batch). Nothing else
+     * `next`; `cur` stays the inflight one except while `swapped` (fetch
+     * and convert of the next batch, which work on `cur`). Nothing else
      * happens to a batch before settle() has its outcome: no flush, no
      * commit, no open or close of partitions, no other put, no stop.
      */
     bool inflight;
     bool swapped;
-    int64_t inflight_started;
-    struct sink_slot {
-        rd_kafka_message_t **msgs;
-        size_t nmsgs;
-        kc_batch_t batch;
-        kc_record_t **recs;
-        size_t nrecs;
-        size_t recs_cap;
-    } next;
+    /* the time put_start took: with put_finish's, the put's time (the
+     * next batch's fetch and conversion in between are not the put's) */
+    int64_t inflight_put_ms;
+    struct sink_slot next;
 } sink_runner_t;
 
 static void settle(sink_runner_t *sr);
@@ -115,18 +112,8 @@ static void swap_slots(sink_runner_t *sr)
 {
     struct sink_slot t = sr->next;
 
-    sr->next.msgs = sr->msgs;
-    sr->next.nmsgs = sr->nmsgs;
-    sr->next.batch = sr->batch;
-    sr->next.recs = sr->recs;
-    sr->next.nrecs = sr->nrecs;
-    sr->next.recs_cap = sr->recs_cap;
-    sr->msgs = t.msgs;
-    sr->nmsgs = t.nmsgs;
-    sr->batch = t.batch;
-    sr->recs = t.recs;
-    sr->nrecs = t.nrecs;
-    sr->recs_cap = t.recs_cap;
+    sr->next = sr->cur;
+    sr->cur = t;
 }
 
 /* Flush the task, then commit what was put. Returns false on failure. */
@@ -177,7 +164,7 @@ static bool commit_offsets(sink_runner_t *sr)
 
     /* Records read and not yet put stay uncommitted. */
     kc_metrics_commit(sr->task->metrics, ok, kc_clock_now_ms() - started,
-                      (int64_t)(sr->nmsgs + sr->nheld));
+                      (int64_t)(sr->cur.nmsgs + sr->nheld));
     return ok;
 }
 
@@ -214,16 +201,16 @@ static size_t drop_messages(rd_kafka_message_t **msgs, size_t n,
 static void drop_revoked(sink_runner_t *sr,
                          const rd_kafka_topic_partition_list_t *parts)
 {
-    size_t before = sr->nrecs;
+    size_t before = sr->cur.nrecs;
     size_t kept = 0;
 
-    for (size_t i = 0; i < sr->nrecs; i++) {
-        if (!in_parts(parts, sr->recs[i]->origin)) {
-            sr->recs[kept++] = sr->recs[i];
+    for (size_t i = 0; i < sr->cur.nrecs; i++) {
+        if (!in_parts(parts, sr->cur.recs[i]->origin)) {
+            sr->cur.recs[kept++] = sr->cur.recs[i];
         }
     }
-    sr->nrecs = kept;
-    sr->nmsgs = drop_messages(sr->msgs, sr->nmsgs, parts);
+    sr->cur.nrecs = kept;
+    sr->cur.nmsgs = drop_messages(sr->cur.msgs, sr->cur.nmsgs, parts);
     sr->nheld = drop_messages(sr->held, sr->nheld, parts);
     /* the converted batch waiting for the one in delivery */
     kept = 0;
@@ -564,16 +551,16 @@ static void apply_pause(sink_runner_t *sr)
 /* The batch is done: note its offsets if @p consumed, free its messages. */
 static void batch_done(sink_runner_t *sr, bool consumed)
 {
-    for (size_t i = 0; i < sr->nmsgs; i++) {
+    for (size_t i = 0; i < sr->cur.nmsgs; i++) {
         /* Skipped records count as consumed, as in Apache. */
-        if (consumed && sr->msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            note_consumed(sr, sr->msgs[i]);
+        if (consumed && sr->cur.msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            note_consumed(sr, sr->cur.msgs[i]);
         }
-        rd_kafka_message_destroy(sr->msgs[i]);
+        rd_kafka_message_destroy(sr->cur.msgs[i]);
     }
-    sr->nmsgs = 0;
-    sr->nrecs = 0;
-    kc_batch_clear(&sr->batch);
+    sr->cur.nmsgs = 0;
+    sr->cur.nrecs = 0;
+    kc_batch_clear(&sr->cur.batch);
 }
 
 /* Put the batch again after the task's timeout or at the next commit. */
@@ -595,7 +582,7 @@ static void schedule_retry(sink_runner_t *sr, int64_t timeout, const char *why)
     }
     kc_log_warn(
         LOGGER, "%s put asked for a retry of %zu records in %lld ms: %s",
-        sr->task->logname, sr->nrecs, (long long)(sr->retry_at - now), why);
+        sr->task->logname, sr->cur.nrecs, (long long)(sr->retry_at - now), why);
 }
 
 static bool has_put_start(const struct kc_sink_task_plugin *p)
@@ -618,23 +605,24 @@ static void deliver(sink_runner_t *sr)
     kc_err_t rc = KC_OK;
 
     kc_error_clear(&err);
-    if (sr->nrecs > 0) {
-        memcpy(sr->batch.records, sr->recs, sr->nrecs * sizeof(*sr->recs));
+    if (sr->cur.nrecs > 0) {
+        memcpy(sr->cur.batch.records, sr->cur.recs,
+               sr->cur.nrecs * sizeof(*sr->cur.recs));
         int64_t started = kc_clock_now_ms();
         bool pending = false;
 
-        sr->batch.len = sr->nrecs;
+        sr->cur.batch.len = sr->cur.nrecs;
         if (has_put_start(sr->plugin)) {
-            rc = sr->plugin->put_start(sr->ctx, &sr->batch, &pending, &err);
+            rc = sr->plugin->put_start(sr->ctx, &sr->cur.batch, &pending, &err);
         } else {
-            rc = sr->plugin->put(sr->ctx, &sr->batch, &err);
+            rc = sr->plugin->put(sr->ctx, &sr->cur.batch, &err);
         }
         if (pending) {
             sr->inflight = true;
-            sr->inflight_started = started;
+            sr->inflight_put_ms = kc_clock_now_ms() - started;
             return;
         }
-        kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
+        kc_metrics_sink_put(sr->task->metrics, sr->cur.nrecs,
                             kc_clock_now_ms() - started, rc == KC_OK);
     }
     delivered(sr, rc, &err);
@@ -646,6 +634,7 @@ static void settle(sink_runner_t *sr)
     kc_error_t err;
     kc_err_t rc;
     bool swapped = sr->swapped;
+    int64_t started;
 
     if (!sr->inflight) {
         return;
@@ -656,9 +645,11 @@ static void settle(sink_runner_t *sr)
     }
     sr->inflight = false;
     kc_error_clear(&err);
-    rc = sr->plugin->put_finish(sr->ctx, &sr->batch, &err);
-    kc_metrics_sink_put(sr->task->metrics, sr->nrecs,
-                        kc_clock_now_ms() - sr->inflight_started, rc == KC_OK);
+    started = kc_clock_now_ms();
+    rc = sr->plugin->put_finish(sr->ctx, &sr->cur.batch, &err);
+    kc_metrics_sink_put(sr->task->metrics, sr->cur.nrecs,
+                        sr->inflight_put_ms + (kc_clock_now_ms() - started),
+                        rc == KC_OK);
     delivered(sr, rc, &err);
     if (swapped) {
         swap_slots(sr);
@@ -670,7 +661,7 @@ static void settle(sink_runner_t *sr)
 static void delivered(sink_runner_t *sr, kc_err_t rc, kc_error_t *errp)
 {
     kc_error_t err = *errp;
-    int64_t timeout = sr->nrecs > 0
+    int64_t timeout = sr->cur.nrecs > 0
                           ? atomic_exchange(&sr->task->sink_ctx.timeout_ms, -1)
                           : -1;
     /* An errant-record report may fail the task inside put. */
@@ -741,14 +732,14 @@ static void note_read(sink_runner_t *sr)
 {
     size_t n = 0;
 
-    for (size_t i = 0; i < sr->nmsgs; i++) {
-        n += sr->msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (size_t i = 0; i < sr->cur.nmsgs; i++) {
+        n += sr->cur.msgs[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR;
     }
     kc_metrics_sink_read(sr->task->metrics, n);
 }
 
 /*
- * Fill sr->msgs: the held messages first, else from the consumer, waiting
+ * Fill sr->cur.msgs: the held messages first, else from the consumer, waiting
  * up to @p wait_ms for max.poll.records of them.
  */
 static void fetch(sink_runner_t *sr, int wait_ms)
@@ -759,17 +750,17 @@ static void fetch(sink_runner_t *sr, int wait_ms)
         size_t take =
             sr->nheld < (size_t)sr->max_poll ? sr->nheld : (size_t)sr->max_poll;
 
-        memcpy(sr->msgs, sr->held, take * sizeof(*sr->held));
+        memcpy(sr->cur.msgs, sr->held, take * sizeof(*sr->held));
         memmove(sr->held, sr->held + take,
                 (sr->nheld - take) * sizeof(*sr->held));
         sr->nheld -= take;
-        sr->nmsgs = take;
+        sr->cur.nmsgs = take;
         note_read(sr);
         return;
     }
-    n = rd_kafka_consume_batch_queue(sr->queue, wait_ms, sr->msgs,
+    n = rd_kafka_consume_batch_queue(sr->queue, wait_ms, sr->cur.msgs,
                                      (size_t)sr->max_poll);
-    sr->nmsgs = n > 0 ? (size_t)n : 0;
+    sr->cur.nmsgs = n > 0 ? (size_t)n : 0;
     if (n > 0) {
         note_read(sr);
         kc_fetch_waker_poke(sr->waker);
@@ -779,9 +770,9 @@ static void fetch(sink_runner_t *sr, int wait_ms)
 /* Convert the fetched messages into the batch. */
 static void convert_all(sink_runner_t *sr)
 {
-    kc_batch_clear(&sr->batch);
-    for (size_t i = 0; i < sr->nmsgs; i++) {
-        rd_kafka_message_t *msg = sr->msgs[i];
+    kc_batch_clear(&sr->cur.batch);
+    for (size_t i = 0; i < sr->cur.nmsgs; i++) {
+        rd_kafka_message_t *msg = sr->cur.msgs[i];
 
         if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
             if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -791,19 +782,21 @@ static void convert_all(sink_runner_t *sr)
             continue;
         }
         note_topic(sr, rd_kafka_topic_name(msg->rkt));
-        convert(sr, msg, &sr->batch);
+        convert(sr, msg, &sr->cur.batch);
         if (sr->core.failure != NULL || sr->core.interrupted) {
             break;
         }
     }
-    if (sr->batch.len > sr->recs_cap) {
-        sr->recs_cap = sr->batch.cap;
-        sr->recs = kc_realloc(sr->recs, sr->recs_cap * sizeof(*sr->recs));
+    if (sr->cur.batch.len > sr->cur.recs_cap) {
+        sr->cur.recs_cap = sr->cur.batch.cap;
+        sr->cur.recs =
+            kc_realloc(sr->cur.recs, sr->cur.recs_cap * sizeof(*sr->cur.recs));
     }
-    if (sr->batch.len > 0) {
-        memcpy(sr->recs, sr->batch.records, sr->batch.len * sizeof(*sr->recs));
+    if (sr->cur.batch.len > 0) {
+        memcpy(sr->cur.recs, sr->cur.batch.records,
+               sr->cur.batch.len * sizeof(*sr->cur.recs));
     }
-    sr->nrecs = sr->batch.len;
+    sr->cur.nrecs = sr->cur.batch.len;
 }
 
 /* Topics the Java consumer never subscribes by pattern
@@ -911,7 +904,7 @@ static void sink_iterate(void *self)
 
         if (sr->inflight) {
             settle(sr); /* the retried put, left pending */
-        } else if (wait > 0 && sr->nrecs > 0) {
+        } else if (wait > 0 && sr->cur.nrecs > 0) {
             backoff_poll(sr, wait < KC_SINK_POLL_MS ? wait : KC_SINK_POLL_MS);
         } else {
             deliver(sr);
@@ -922,12 +915,12 @@ static void sink_iterate(void *self)
         /* fetch and convert the next batch while the database writes */
         swap_slots(sr);
         sr->swapped = true;
-        if (sr->nmsgs == 0) {
+        if (sr->cur.nmsgs == 0) {
             /* only what is there already: the put in flight is not kept
              * waiting for records yet to come (the last batch of a burst
              * would be committed a poll timeout late) */
             fetch(sr, 0);
-            if (sr->nmsgs > 0) {
+            if (sr->cur.nmsgs > 0) {
                 convert_all(sr);
                 if (sr->core.failure != NULL || sr->core.interrupted) {
                     batch_done(sr, false);
@@ -950,7 +943,7 @@ static void sink_iterate(void *self)
         return;
     }
     fetch(sr, KC_SINK_POLL_MS);
-    if (sr->nmsgs == 0) {
+    if (sr->cur.nmsgs == 0) {
         return;
     }
     convert_all(sr);
@@ -1054,7 +1047,7 @@ static kc_err_t runner_start(sink_runner_t *sr, kc_error_t *err)
     if (sink_max_poll(cc, w, &sr->max_poll, err) != KC_OK) {
         return err->code;
     }
-    sr->msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->msgs));
+    sr->cur.msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->cur.msgs));
     sr->next.msgs = kc_calloc((size_t)sr->max_poll, sizeof(*sr->next.msgs));
     if (kc_task_runner_init_stages(&sr->core, err) != KC_OK) {
         return err->code;
@@ -1164,9 +1157,9 @@ static void runner_release(sink_runner_t *sr)
     kc_strlist_release(&sr->topics_seen);
     kc_strlist_release(&sr->pattern_topics);
     kc_java_regex_destroy(sr->pattern);
-    kc_batch_release(&sr->batch);
-    kc_free(sr->msgs);
-    kc_free(sr->recs);
+    kc_batch_release(&sr->cur.batch);
+    kc_free(sr->cur.msgs);
+    kc_free(sr->cur.recs);
     kc_batch_release(&sr->next.batch);
     kc_free(sr->next.msgs);
     kc_free(sr->next.recs);
@@ -1178,7 +1171,7 @@ static kc_err_t sink_start(void *self, kc_error_t *err)
     sink_runner_t *sr = self;
 
     sr->task = sr->core.task;
-    kc_batch_init(&sr->batch);
+    kc_batch_init(&sr->cur.batch);
     kc_batch_init(&sr->next.batch);
     sr->task->sink_runner = sr;
     return runner_start(sr, err);

@@ -825,6 +825,56 @@ def test_postgres_plain_inserts_go_by_copy_and_write_what_inserts_write(
         db.close()
 
 
+def test_postgres_put_of_one_copy_runs_without_a_transaction_around_it(
+        kconnect, kcat, pg_dsn, unique_topic):
+    """A put whose records all go into one COPY (plain inserts, one
+    table) sends that COPY alone: no BEGIN before it and no COMMIT after
+    (two round trips fewer; a COPY is atomic by itself). Seen from the
+    database: a statement trigger finds the COPY's transaction started by
+    the COPY itself (transaction_timestamp() = statement_timestamp()),
+    where a BEGIN sent first starts it one round trip earlier. With
+    kconnect.exactly.once the offsets share the rows' transaction, so
+    that put still has its BEGIN."""
+    db = Postgres(pg_dsn)
+    try:
+        schema = {"type": "struct", "optional": False, "fields": [
+            {"type": "int32", "optional": False, "field": "id"},
+            {"type": "string", "optional": True, "field": "name"}]}
+        db.sql("CREATE TABLE %s (src TEXT, own_tx BOOLEAN)"
+               % db.fqn("tx_log"),
+               "CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$ "
+               "BEGIN INSERT INTO %s VALUES (TG_TABLE_NAME, "
+               "transaction_timestamp() = statement_timestamp()); "
+               "RETURN NULL; END $$" % (db.fqn("log_tx"), db.fqn("tx_log")))
+        for table in ("plain", "eos"):
+            db.sql("CREATE TABLE %s (id INT NOT NULL, name TEXT)"
+                   % db.fqn(table),
+                   "CREATE TRIGGER log_tx AFTER INSERT ON %s FOR EACH "
+                   "STATEMENT EXECUTE FUNCTION %s()"
+                   % (db.fqn(table), db.fqn("log_tx")))
+        topic = unique_topic()
+        kcat.produce(topic, [value(schema, id=i, name="n%d" % i)
+                             for i in range(200)])
+        w, _ = sink(kconnect, db, topic, "plain", {})
+        w2, _ = sink(kconnect, db, topic, "eos",
+                     {"kconnect.exactly.once": "true",
+                      "kconnect.exactly.once.table": db.fqn("kc_offsets")})
+        for table in ("plain", "eos"):
+            w.wait_for(lambda: len(rows(db, table)) == 200 or None, 30,
+                       what="200 rows in %s" % table)
+        with db.conn.cursor() as cur:
+            cur.execute("SELECT src, own_tx FROM %s" % db.fqn("tx_log"))
+            log = cur.fetchall()
+        plain = [own for src, own in log if src == "plain"]
+        eos = [own for src, own in log if src == "eos"]
+        assert plain and all(plain), log
+        assert eos and not any(eos), log
+        assert "Writing runs of plain inserts into %s with: COPY" % (
+            db.fqn("plain")) in w.log()
+    finally:
+        db.close()
+
+
 def test_postgres_copy_goes_binary_for_exact_types_and_writes_the_same_rows(
         kconnect, kcat, pg_dsn, unique_topic):
     """A run whose values all have their column's exact type (auto.create's

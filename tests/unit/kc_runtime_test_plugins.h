@@ -63,6 +63,7 @@ static inline kc_err_t ts_from(void *ctx, const char *topic, const char *header,
 }
 
 static inline void test_event(char c);
+static inline void test_convert_sleep(const uint8_t *data, size_t len);
 
 static inline kc_err_t ts_to(void *ctx, const char *topic, const char *header,
                              const uint8_t *data, size_t len, kc_arena_t *arena,
@@ -79,6 +80,7 @@ static inline kc_err_t ts_to(void *ctx, const char *topic, const char *header,
     }
     if (header == NULL) {
         test_event('V');
+        test_convert_sleep(data, len);
     }
     kc_value_set_string(arena, value, (const char *)data, len);
     return KC_OK;
@@ -138,6 +140,9 @@ typedef struct test_state {
      */
     bool two_step;
     int finish_retry_first;
+    /* the value converter sleeps sleep_ms on the value "p<sleep_at>" */
+    int sleep_at;
+    int sleep_ms;
     char events[65536];
     size_t nevents;
     /* status */
@@ -157,6 +162,20 @@ static inline void test_event(char c)
         T.events[T.nevents] = '\0';
     }
     pthread_mutex_unlock(&T.lock);
+}
+
+static inline void test_convert_sleep(const uint8_t *data, size_t len)
+{
+    char want[32];
+    int ms;
+
+    pthread_mutex_lock(&T.lock);
+    snprintf(want, sizeof(want), "p%d", T.sleep_at);
+    ms = T.sleep_at >= 0 ? T.sleep_ms : 0;
+    pthread_mutex_unlock(&T.lock);
+    if (ms > 0 && len == strlen(want) && memcmp(data, want, len) == 0) {
+        usleep((useconds_t)ms * 1000);
+    }
 }
 
 static inline void test_state_reset(void)
@@ -189,6 +208,8 @@ static inline void test_state_reset(void)
     atomic_store(&T.flushes, 0);
     T.two_step = false;
     T.finish_retry_first = 0;
+    T.sleep_at = -1;
+    T.sleep_ms = 0;
     T.nevents = 0;
     T.events[0] = '\0';
     T.task_state = KC_STATE_DESTROYED;

@@ -82,6 +82,7 @@ typedef enum kc_jdbc_col_src {
 typedef struct kc_jdbc_sink_col {
     char *name;
     const kc_schema_t *schema; /* borrowed from the record's schemas */
+    kc_logical_t logical;      /* the schema's, looked up once */
     kc_jdbc_col_src_t src;
     const kc_field_t *field; /* *_FIELD sources */
     bool is_key;

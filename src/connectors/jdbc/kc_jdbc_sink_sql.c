@@ -26,6 +26,7 @@ kc_jdbc_col_push(kc_jdbc_sink_col_t **arr, size_t *n, const char *name,
     c = &(*arr)[(*n)++];
     c->name = kc_strdup(name);
     c->schema = schema;
+    c->logical = schema != NULL ? kc_schema_logical(schema) : KC_LOGICAL_NONE;
     c->src = src;
     c->field = field;
     c->is_key = is_key;

@@ -65,8 +65,19 @@ typedef struct kc_jdbc_sink {
     kc_jdbc_plan_t **plan_of;
     const kc_record_t **recs;
     bool *skip;
+    size_t cap; /* of the three arrays above, kept between puts */
     bool defer;
     bool pending;
+    bool in_tx; /* the put's rows were begun with BEGIN (else one COPY) */
+    /* the bound rows of one multi-row write, kept between puts */
+    kc_jdbc_param_t *params;
+    size_t params_cap;
+    /* the plan the previous record of the put took, with what chose it:
+     * a run of records of one topic and schemas skips the lookup */
+    const kc_jdbc_plan_t *last_plan;
+    const char *last_topic;
+    const kc_schema_t *last_key_schema;
+    const kc_schema_t *last_value_schema;
 } kc_jdbc_sink_t;
 
 static void kc_jdbc_plan_release(kc_jdbc_plan_t *p)
@@ -168,12 +179,11 @@ static char *kc_jdbc_table_name(const char *format, const char *topic)
 
 /* The plan for @p rec (built on first use); NULL with @p err when its
  * schemas cannot be written. */
-static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
-                                        const kc_record_t *rec, kc_error_t *err)
+static kc_jdbc_plan_t *kc_jdbc_plan_find(kc_jdbc_sink_t *s,
+                                         const kc_record_t *rec,
+                                         const kc_schema_t *vs, kc_error_t *err)
 {
     char *name = kc_jdbc_table_name(s->conf.table_format, rec->topic);
-    const kc_schema_t *vs =
-        rec->value.type == KC_TYPE_NULL ? NULL : rec->value_schema;
     kc_jdbc_plan_t plan;
     kc_buf_t sql;
 
@@ -216,6 +226,31 @@ static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
     s->plans[s->nplans] = kc_malloc(sizeof(plan));
     *s->plans[s->nplans] = plan;
     return s->plans[s->nplans++];
+}
+
+/*
+ * kc_jdbc_plan_find, remembering what chose the plan: a record of the
+ * same topic with the very same schema objects as the one before takes
+ * the same plan without building its table name. Only within one put
+ * (put_begin forgets it), while the records it points at are alive.
+ */
+static kc_jdbc_plan_t *kc_jdbc_plan_for(kc_jdbc_sink_t *s,
+                                        const kc_record_t *rec, kc_error_t *err)
+{
+    const kc_schema_t *vs =
+        rec->value.type == KC_TYPE_NULL ? NULL : rec->value_schema;
+    kc_jdbc_plan_t *p;
+
+    if (s->last_plan != NULL && s->last_key_schema == rec->key_schema &&
+        s->last_value_schema == vs && strcmp(s->last_topic, rec->topic) == 0) {
+        return (kc_jdbc_plan_t *)s->last_plan;
+    }
+    p = kc_jdbc_plan_find(s, rec, vs, err);
+    s->last_plan = p;
+    s->last_topic = rec->topic;
+    s->last_key_schema = rec->key_schema;
+    s->last_value_schema = vs;
+    return p;
 }
 
 /* ---- the table: probe, create, evolve -------------------------------- */
@@ -479,7 +514,7 @@ static kc_err_t kc_jdbc_bind_value(kc_jdbc_sink_t *s,
             return KC_OK;
         }
     }
-    switch (kc_schema_logical(schema)) {
+    switch (c->logical) {
     case KC_LOGICAL_DECIMAL: {
         kc_buf_t out;
 
@@ -952,7 +987,13 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
         kc_buf_release(&sql);
         return KC_ERR_UNSUPPORTED;
     }
-    params = kc_calloc(n * ncols + 1, sizeof(*params));
+    /* every entry is bound below before it is read */
+    if (s->params_cap < n * ncols + 1) {
+        kc_free(s->params);
+        s->params_cap = n * ncols + 1;
+        s->params = kc_malloc(s->params_cap * sizeof(*s->params));
+    }
+    params = s->params;
     for (size_t r = 0; r < n && rc == KC_OK; r++) {
         for (size_t i = 0; i < ncols && rc == KC_OK; i++) {
             const kc_jdbc_sink_col_t *c =
@@ -978,7 +1019,6 @@ static kc_err_t kc_jdbc_write_many(kc_jdbc_sink_t *s, kc_jdbc_plan_t *p,
         rc = s->conn->dialect->execute(s->conn, (const char *)sql.data, params,
                                        n * ncols, err);
     }
-    kc_free(params);
     kc_buf_release(&sql);
     return rc;
 }
@@ -1463,9 +1503,11 @@ static kc_err_t kc_jdbc_sink_connect(kc_jdbc_sink_t *s, kc_error_t *err)
 }
 
 /*
- * The end of a put: with @p wrote (the transaction was begun), commit it
- * when @p rc is KC_OK, else roll it back and retry or, for a refused row,
- * write the records one by one.
+ * The end of a put: with @p wrote (the rows were sent), commit the
+ * transaction when @p rc is KC_OK, else roll it back and retry or, for a
+ * refused row, write the records one by one. A put sent as one COPY
+ * outside a transaction (!s->in_tx) has nothing to commit or roll back:
+ * the COPY went in whole or not at all.
  */
 static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
                                 kc_err_t rc, bool wrote, kc_error_t *err)
@@ -1473,16 +1515,18 @@ static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
     bool failed_row = false;
 
     if (wrote) {
-        if (rc == KC_OK) {
+        if (rc == KC_OK && s->in_tx) {
             rc = kc_jdbc_eos_store(s, batch, err);
         }
-        if (rc == KC_OK) {
+        if (rc == KC_OK && s->in_tx) {
             rc = s->conn->dialect->exec(s->conn, "COMMIT", err);
         }
         if (rc != KC_OK) {
             kc_error_t rb;
 
-            (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
+            if (s->in_tx) {
+                (void)s->conn->dialect->exec(s->conn, "ROLLBACK", &rb);
+            }
             if (kc_error_is_retriable(err)) {
                 rc = kc_jdbc_sink_retry(s, err);
             } else {
@@ -1502,13 +1546,33 @@ static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
     if (rc == KC_OK) {
         s->retries_left = s->conf.max_retries;
     }
-    kc_free(s->plan_of);
-    kc_free(s->recs);
-    kc_free(s->skip);
-    s->plan_of = NULL;
-    s->recs = NULL;
-    s->skip = NULL;
     return rc;
+}
+
+/*
+ * Whether the whole put is one run of plain inserts that goes as one
+ * COPY: then it needs no transaction around it (a COPY is atomic), which
+ * saves the BEGIN's and the COMMIT's round trips. Not with
+ * kconnect.exactly.once (its offsets go in the same transaction), nor
+ * when records are left out, deleted, or of several plans, nor past the
+ * rows one statement takes.
+ */
+static bool kc_jdbc_one_copy(const kc_jdbc_sink_t *s, const kc_batch_t *batch)
+{
+    const kc_jdbc_plan_t *p = s->plan_of[0];
+
+    if (s->conf.exactly_once || s->conf.insert_mode != KC_JDBC_INSERT ||
+        !kc_jdbc_copies(s) || batch->len < 2 || p == NULL ||
+        batch->len > kc_jdbc_rows_per_statement(s, p)) {
+        return false;
+    }
+    for (size_t i = 0; i < batch->len; i++) {
+        if (s->skip[i] || s->plan_of[i] != p ||
+            s->recs[i]->value.type == KC_TYPE_NULL) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /*
@@ -1542,14 +1606,26 @@ static kc_err_t kc_jdbc_put_begin(kc_jdbc_sink_t *s, kc_batch_t *batch,
         }
     }
     kc_arena_reset(s->arena);
+    s->last_plan = NULL;
     /* Schemas that keep changing leave old plans behind: keep the cache
      * small, between puts only (a put points at its plans). */
     if (s->nplans >= 64) {
         kc_jdbc_sink_drop_plans(s);
     }
-    plan_of = s->plan_of = kc_calloc(batch->len, sizeof(*plan_of));
-    recs = s->recs = kc_calloc(batch->len, sizeof(*recs));
-    skip = s->skip = kc_calloc(batch->len, sizeof(*skip));
+    if (s->cap < batch->len) {
+        kc_free(s->plan_of);
+        kc_free(s->recs);
+        kc_free(s->skip);
+        s->cap = batch->len;
+        s->plan_of = kc_malloc(s->cap * sizeof(*s->plan_of));
+        s->recs = kc_malloc(s->cap * sizeof(*s->recs));
+        s->skip = kc_malloc(s->cap * sizeof(*s->skip));
+    }
+    plan_of = s->plan_of;
+    recs = s->recs;
+    skip = s->skip;
+    memset(plan_of, 0, batch->len * sizeof(*plan_of));
+    memset(skip, 0, batch->len * sizeof(*skip));
     /* 1. plans and DDL, before the transaction */
     for (size_t i = 0; i < batch->len && rc == KC_OK; i++) {
         const kc_record_t *rec = batch->records[i];
@@ -1590,15 +1666,23 @@ static kc_err_t kc_jdbc_put_begin(kc_jdbc_sink_t *s, kc_batch_t *batch,
         }
     }
     /* 2. the rows, in one transaction */
+    /* only PostgreSQL's upserts look for repeated keys */
     keys.cap = 16;
     while (keys.cap < 2 * batch->len) {
         keys.cap *= 2;
     }
-    keys.slots = kc_calloc(keys.cap, sizeof(*keys.slots));
+    keys.slots =
+        s->conf.insert_mode == KC_JDBC_UPSERT &&
+                s->conn->dialect->upsert_style == KC_JDBC_UPSERT_ON_CONFLICT
+            ? kc_calloc(keys.cap, sizeof(*keys.slots))
+            : NULL;
     keys.gen = 0;
     if (rc == KC_OK) {
         wrote = true;
-        rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
+        s->in_tx = !kc_jdbc_one_copy(s, batch);
+        if (s->in_tx) {
+            rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
+        }
         for (size_t i = 0; i < batch->len && rc == KC_OK && !s->pending;) {
             size_t n = 0;
             size_t max;
@@ -1690,6 +1774,7 @@ static void kc_jdbc_sink_stop(void *ctx)
     kc_free(s->plan_of);
     kc_free(s->recs);
     kc_free(s->skip);
+    kc_free(s->params);
     kc_arena_reset(s->arena); /* drops the schemas inferred by the last put */
     kc_arena_destroy(s->arena);
     kc_jdbc_tz_destroy(s->tz);

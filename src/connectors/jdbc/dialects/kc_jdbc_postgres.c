@@ -1091,25 +1091,51 @@ static void kc_pg_put_be(kc_buf_t *out, uint64_t v, size_t bytes)
     out->len += bytes;
 }
 
-/* One field of a binary COPY row: its length, then its bytes in the
- * type's send format (big-endian integers and IEEE floats, microseconds
- * since 2000-01-01 for a timestamp). */
-static void kc_pg_copy_binary_value(kc_buf_t *out, const kc_jdbc_param_t *p,
-                                    Oid type)
+/* Big-endian, into room the caller has reserved. */
+static uint8_t *kc_pg_be(uint8_t *b, uint64_t v, size_t bytes)
+{
+    for (size_t i = 0; i < bytes; i++) {
+        b[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+    }
+    return b + bytes;
+}
+
+/* The room one binary COPY row takes: its field count, then per field a
+ * length and at most 8 bytes, or the text's or bytes' own length. Text
+ * lengths are measured here once and kept in @p lens for the writer. */
+static size_t kc_pg_binary_row_size(const kc_jdbc_param_t *row, size_t ncols,
+                                    size_t *lens)
+{
+    size_t size = 2;
+
+    for (size_t i = 0; i < ncols; i++) {
+        const kc_jdbc_param_t *p = &row[i];
+
+        lens[i] = p->kind == KC_JDBC_PARAM_TEXT    ? strlen(p->text)
+                  : p->kind == KC_JDBC_PARAM_BYTES ? p->len
+                                                   : 8;
+        size += 4 + lens[i];
+    }
+    return size;
+}
+
+/* One field of a binary COPY row, at @p b (room reserved): its length,
+ * then its bytes in the type's send format (big-endian integers and IEEE
+ * floats, microseconds since 2000-01-01 for a timestamp). */
+static uint8_t *kc_pg_copy_binary_value(uint8_t *b, const kc_jdbc_param_t *p,
+                                        Oid type, size_t len)
 {
     switch (p->kind) {
     case KC_JDBC_PARAM_NULL:
-        kc_pg_put_be(out, UINT32_MAX, 4);
-        return;
+        return kc_pg_be(b, UINT32_MAX, 4);
     case KC_JDBC_PARAM_INT64: {
         size_t n = type == KC_PG_INT8   ? 8
                    : type == KC_PG_INT4 ? 4
                    : type == KC_PG_INT2 ? 2
                                         : 1;
 
-        kc_pg_put_be(out, n, 4);
-        kc_pg_put_be(out, (uint64_t)p->i, n);
-        return;
+        b = kc_pg_be(b, n, 4);
+        return kc_pg_be(b, (uint64_t)p->i, n);
     }
     case KC_JDBC_PARAM_DOUBLE:
         if (p->i == 32) {
@@ -1117,36 +1143,31 @@ static void kc_pg_copy_binary_value(kc_buf_t *out, const kc_jdbc_param_t *p,
             uint32_t bits;
 
             memcpy(&bits, &f, sizeof(bits));
-            kc_pg_put_be(out, 4, 4);
-            kc_pg_put_be(out, bits, 4);
+            b = kc_pg_be(b, 4, 4);
+            return kc_pg_be(b, bits, 4);
         } else {
             uint64_t bits;
 
             memcpy(&bits, &p->f, sizeof(bits));
-            kc_pg_put_be(out, 8, 4);
-            kc_pg_put_be(out, bits, 8);
+            b = kc_pg_be(b, 8, 4);
+            return kc_pg_be(b, bits, 8);
         }
-        return;
-    case KC_JDBC_PARAM_TEXT: {
-        size_t len = strlen(p->text);
-
-        kc_pg_put_be(out, len, 4);
-        kc_buf_append(out, p->text, len);
-        return;
-    }
+    case KC_JDBC_PARAM_TEXT:
     case KC_JDBC_PARAM_BYTES:
-        kc_pg_put_be(out, p->len, 4);
-        kc_buf_append(out, p->text, p->len);
-        return;
+        b = kc_pg_be(b, len, 4);
+        if (len > 0) {
+            memcpy(b, p->text, len);
+        }
+        return b + len;
     case KC_JDBC_PARAM_TIMESTAMP:
         /* microseconds, cut as the text form's six digits are */
-        kc_pg_put_be(out, 8, 4);
-        kc_pg_put_be(out,
-                     (uint64_t)((p->ts.sec - KC_PG_EPOCH_SHIFT) * 1000000 +
-                                p->ts.nsec / 1000),
-                     8);
-        return;
+        b = kc_pg_be(b, 8, 4);
+        return kc_pg_be(b,
+                        (uint64_t)((p->ts.sec - KC_PG_EPOCH_SHIFT) * 1000000 +
+                                   p->ts.nsec / 1000),
+                        8);
     }
+    return b;
 }
 
 /*
@@ -1170,6 +1191,7 @@ static kc_err_t kc_pg_copy_send(kc_jdbc_conn_t *conn, const char *copy_sql,
     kc_buf_t data;
     kc_err_t rc = KC_OK;
     bool sent = true;
+    size_t *lens;
 
     for (size_t r = 0; r < nrows && binary; r++) {
         for (size_t i = 0; i < ncols && binary; i++) {
@@ -1206,16 +1228,25 @@ static kc_err_t kc_pg_copy_send(kc_jdbc_conn_t *conn, const char *copy_sql,
         return rc;
     }
     PQclear(res);
+    lens = binary ? kc_malloc((ncols + 1) * sizeof(*lens)) : NULL;
     for (size_t r = 0; r < nrows && sent; r++) {
         if (binary) {
-            kc_pg_put_be(&data, ncols, 2);
-        }
-        for (size_t i = 0; i < ncols; i++) {
-            if (binary) {
-                kc_pg_copy_binary_value(&data, &params[r * ncols + i],
-                                        types[i]);
-                continue;
+            const kc_jdbc_param_t *row = &params[r * ncols];
+            /* one reserve per row (and 2 for the trailer) */
+            size_t size = kc_pg_binary_row_size(row, ncols, lens) + 2;
+            uint8_t *b;
+
+            if (kc_buf_reserve(&data, size) != KC_OK) {
+                sent = false;
+                break;
             }
+            b = kc_pg_be(data.data + data.len, ncols, 2);
+            for (size_t i = 0; i < ncols; i++) {
+                b = kc_pg_copy_binary_value(b, &row[i], types[i], lens[i]);
+            }
+            data.len = (size_t)(b - data.data);
+        }
+        for (size_t i = 0; i < ncols && !binary; i++) {
             if (i > 0) {
                 kc_buf_puts(&data, "\t");
             }
@@ -1240,6 +1271,7 @@ static kc_err_t kc_pg_copy_send(kc_jdbc_conn_t *conn, const char *copy_sql,
             PQputCopyData(c->pg, (const char *)data.data, (int)data.len) == 1;
     }
     kc_buf_release(&data);
+    kc_free(lens);
     if (PQputCopyEnd(c->pg, sent ? NULL : "kconnect: sending failed") != 1) {
         kc_pg_copy_types_forget(c, t);
         return kc_pg_error(c, NULL, "send a PostgreSQL COPY", err);
