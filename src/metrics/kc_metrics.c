@@ -46,8 +46,8 @@ kc_metrics_t *kc_metrics_new(const kc_stat_config_t *cfg,
         m->cfg.window_ms = 1;
     }
     m->scheme = scheme;
-    kc_stat_init(&m->conn_startup_freq, KC_STAT_FREQ, &m->cfg);
-    kc_stat_init(&m->task_startup_freq, KC_STAT_FREQ, &m->cfg);
+    kc_stat_init(&m->conn_startup.freq, KC_STAT_FREQ, &m->cfg);
+    kc_stat_init(&m->task_startup.freq, KC_STAT_FREQ, &m->cfg);
     return m;
 }
 
@@ -104,8 +104,8 @@ void kc_metrics_destroy(kc_metrics_t *m)
         kc_free(r->connector);
         kc_free(r);
     }
-    kc_stat_release(&m->conn_startup_freq);
-    kc_stat_release(&m->task_startup_freq);
+    kc_stat_release(&m->conn_startup.freq);
+    kc_stat_release(&m->task_startup.freq);
     kc_client_stats_release(&m->admin);
     pthread_mutex_destroy(&m->lock);
     kc_free(m);
@@ -229,23 +229,16 @@ void kc_metrics_autorestart_forget(kc_metrics_t *m, const char *connector)
 static void note_startup(kc_metrics_t *m, bool *started, kc_state_t state,
                          bool task, int64_t now)
 {
-    double *attempts = task ? &m->task_attempts : &m->conn_attempts;
-    kc_stat_t *freq = task ? &m->task_startup_freq : &m->conn_startup_freq;
+    kc_startup_stats_t *st = task ? &m->task_startup : &m->conn_startup;
+    bool ok = state == KC_STATE_RUNNING || state == KC_STATE_PAUSED;
 
-    if (*started) {
+    if (*started || (!ok && state != KC_STATE_FAILED)) {
         return;
     }
-    if (state == KC_STATE_RUNNING || state == KC_STATE_PAUSED) {
-        *started = true;
-        *attempts += 1;
-        *(task ? &m->task_successes : &m->conn_successes) += 1;
-        kc_stat_record(freq, &m->cfg, 1.0, now);
-    } else if (state == KC_STATE_FAILED) {
-        *started = true;
-        *attempts += 1;
-        *(task ? &m->task_failures : &m->conn_failures) += 1;
-        kc_stat_record(freq, &m->cfg, 0.0, now);
-    }
+    *started = true;
+    st->attempts += 1;
+    *(ok ? &st->successes : &st->failures) += 1;
+    kc_stat_record(&st->freq, &m->cfg, ok ? 1.0 : 0.0, now);
 }
 
 void kc_metrics_state(kc_metrics_t *m, const char *connector, int task,
@@ -670,6 +663,30 @@ static void collect_task(kc_msamples_t *s, kc_task_metrics_t *tm, int64_t now)
         (double)atomic_load_explicit(&tm->last_error_ms, memory_order_relaxed));
 }
 
+/* Attribute names of a kind's startup figures, in kc_startup_stats_t
+ * order: attempts, successes, failures, success %, failure %. */
+static const char *const conn_startup_attrs[5] = {
+    "connector-startup-attempts-total", "connector-startup-success-total",
+    "connector-startup-failure-total", "connector-startup-success-percentage",
+    "connector-startup-failure-percentage"};
+static const char *const task_startup_attrs[5] = {
+    "task-startup-attempts-total", "task-startup-success-total",
+    "task-startup-failure-total", "task-startup-success-percentage",
+    "task-startup-failure-percentage"};
+
+static void startup_samples(kc_msamples_t *s, const char *group,
+                            kc_startup_stats_t *st, const char *const attrs[5],
+                            const kc_stat_config_t *cfg, int64_t now)
+{
+    kc_msamples_add(s, "kafka.connect", group, attrs[0], st->attempts);
+    kc_msamples_add(s, "kafka.connect", group, attrs[1], st->successes);
+    kc_msamples_add(s, "kafka.connect", group, attrs[2], st->failures);
+    kc_msamples_add(s, "kafka.connect", group, attrs[3],
+                    kc_stat_frequency(&st->freq, cfg, now, true));
+    kc_msamples_add(s, "kafka.connect", group, attrs[4],
+                    kc_stat_frequency(&st->freq, cfg, now, false));
+}
+
 static void collect_worker(kc_msamples_t *s, kc_metrics_t *m, int64_t now)
 {
     const char *w = "connect-worker-metrics";
@@ -684,30 +701,8 @@ static void collect_worker(kc_msamples_t *s, kc_metrics_t *m, int64_t now)
     }
     kc_msamples_add(s, "kafka.connect", w, "connector-count", nconn);
     kc_msamples_add(s, "kafka.connect", w, "task-count", ntask);
-    kc_msamples_add(s, "kafka.connect", w, "connector-startup-attempts-total",
-                    m->conn_attempts);
-    kc_msamples_add(s, "kafka.connect", w, "connector-startup-success-total",
-                    m->conn_successes);
-    kc_msamples_add(s, "kafka.connect", w, "connector-startup-failure-total",
-                    m->conn_failures);
-    kc_msamples_add(
-        s, "kafka.connect", w, "connector-startup-success-percentage",
-        kc_stat_frequency(&m->conn_startup_freq, &m->cfg, now, true));
-    kc_msamples_add(
-        s, "kafka.connect", w, "connector-startup-failure-percentage",
-        kc_stat_frequency(&m->conn_startup_freq, &m->cfg, now, false));
-    kc_msamples_add(s, "kafka.connect", w, "task-startup-attempts-total",
-                    m->task_attempts);
-    kc_msamples_add(s, "kafka.connect", w, "task-startup-success-total",
-                    m->task_successes);
-    kc_msamples_add(s, "kafka.connect", w, "task-startup-failure-total",
-                    m->task_failures);
-    kc_msamples_add(
-        s, "kafka.connect", w, "task-startup-success-percentage",
-        kc_stat_frequency(&m->task_startup_freq, &m->cfg, now, true));
-    kc_msamples_add(
-        s, "kafka.connect", w, "task-startup-failure-percentage",
-        kc_stat_frequency(&m->task_startup_freq, &m->cfg, now, false));
+    startup_samples(s, w, &m->conn_startup, conn_startup_attrs, &m->cfg, now);
+    startup_samples(s, w, &m->task_startup, task_startup_attrs, &m->cfg, now);
 }
 
 /* connect-worker-metrics{connector}: this worker's tasks of each
