@@ -558,6 +558,26 @@ static kc_msample_t *task_sample(kc_msamples_t *s, const kc_task_metrics_t *tm,
     return x;
 }
 
+/* Apache's Meter: a rate and the cumulative total it counts. */
+static void meter_samples(kc_msamples_t *s, const kc_task_metrics_t *tm,
+                          const char *group, const char *rate_attr,
+                          const char *total_attr, kc_stat_t *rate, double total,
+                          int64_t now)
+{
+    task_sample(s, tm, group, rate_attr, kc_stat_rate(rate, tm->cfg, now));
+    task_sample(s, tm, group, total_attr, total);
+}
+
+/* A sensor's Max and Avg stats, sampled side by side. */
+static void max_avg_samples(kc_msamples_t *s, const kc_task_metrics_t *tm,
+                            const char *group, const char *max_attr,
+                            const char *avg_attr, kc_stat_t *max,
+                            kc_stat_t *avg, int64_t now)
+{
+    task_sample(s, tm, group, max_attr, kc_stat_measure(max, tm->cfg, now));
+    task_sample(s, tm, group, avg_attr, kc_stat_measure(avg, tm->cfg, now));
+}
+
 static const char *lower_state(kc_state_t state)
 {
     static const char *const names[] = {"unassigned", "running", "paused",
@@ -595,59 +615,49 @@ static void collect_task(kc_msamples_t *s, kc_task_metrics_t *tm, int64_t now)
                         0);
         x->str = kc_arena_strdup(s->arena, tm->info.items[i + 1]);
     }
-    task_sample(s, tm, ct, "batch-size-max",
-                kc_stat_measure(&tm->batch_max, cfg, now));
-    task_sample(s, tm, ct, "batch-size-avg",
-                kc_stat_measure(&tm->batch_avg, cfg, now));
-    task_sample(s, tm, ct, "offset-commit-max-time-ms",
-                kc_stat_measure(&tm->commit_max, cfg, now));
-    task_sample(s, tm, ct, "offset-commit-avg-time-ms",
-                kc_stat_measure(&tm->commit_avg, cfg, now));
+    max_avg_samples(s, tm, ct, "batch-size-max", "batch-size-avg",
+                    &tm->batch_max, &tm->batch_avg, now);
+    max_avg_samples(s, tm, ct, "offset-commit-max-time-ms",
+                    "offset-commit-avg-time-ms", &tm->commit_max,
+                    &tm->commit_avg, now);
     task_sample(s, tm, ct, "offset-commit-success-percentage",
                 kc_stat_frequency(&tm->commit_freq, cfg, now, true));
     task_sample(s, tm, ct, "offset-commit-failure-percentage",
                 kc_stat_frequency(&tm->commit_freq, cfg, now, false));
     if (!tm->sink) {
-        task_sample(s, tm, g, "source-record-poll-rate",
-                    kc_stat_rate(&tm->rate_a, cfg, now));
-        task_sample(s, tm, g, "source-record-poll-total", tm->total_a);
-        task_sample(s, tm, g, "source-record-write-rate",
-                    kc_stat_rate(&tm->rate_b, cfg, now));
-        task_sample(s, tm, g, "source-record-write-total", tm->total_b);
-        task_sample(s, tm, g, "poll-batch-max-time-ms",
-                    kc_stat_measure(&tm->time_max, cfg, now));
-        task_sample(s, tm, g, "poll-batch-avg-time-ms",
-                    kc_stat_measure(&tm->time_avg, cfg, now));
+        meter_samples(s, tm, g, "source-record-poll-rate",
+                      "source-record-poll-total", &tm->rate_a, tm->total_a,
+                      now);
+        meter_samples(s, tm, g, "source-record-write-rate",
+                      "source-record-write-total", &tm->rate_b, tm->total_b,
+                      now);
+        max_avg_samples(s, tm, g, "poll-batch-max-time-ms",
+                        "poll-batch-avg-time-ms", &tm->time_max, &tm->time_avg,
+                        now);
         task_sample(s, tm, g, "source-record-active-count", tm->active);
-        task_sample(s, tm, g, "source-record-active-count-max",
-                    kc_stat_measure(&tm->active_max, cfg, now));
-        task_sample(s, tm, g, "source-record-active-count-avg",
-                    kc_stat_measure(&tm->active_avg, cfg, now));
+        max_avg_samples(s, tm, g, "source-record-active-count-max",
+                        "source-record-active-count-avg", &tm->active_max,
+                        &tm->active_avg, now);
     } else {
-        task_sample(s, tm, g, "sink-record-read-rate",
-                    kc_stat_rate(&tm->rate_a, cfg, now));
-        task_sample(s, tm, g, "sink-record-read-total", tm->total_a);
-        task_sample(s, tm, g, "sink-record-send-rate",
-                    kc_stat_rate(&tm->rate_b, cfg, now));
-        task_sample(s, tm, g, "sink-record-send-total", tm->total_b);
+        meter_samples(s, tm, g, "sink-record-read-rate",
+                      "sink-record-read-total", &tm->rate_a, tm->total_a, now);
+        meter_samples(s, tm, g, "sink-record-send-rate",
+                      "sink-record-send-total", &tm->rate_b, tm->total_b, now);
         task_sample(s, tm, g, "sink-record-active-count", tm->active);
-        task_sample(s, tm, g, "sink-record-active-count-max",
-                    kc_stat_measure(&tm->active_max, cfg, now));
-        task_sample(s, tm, g, "sink-record-active-count-avg",
-                    kc_stat_measure(&tm->active_avg, cfg, now));
+        max_avg_samples(s, tm, g, "sink-record-active-count-max",
+                        "sink-record-active-count-avg", &tm->active_max,
+                        &tm->active_avg, now);
         task_sample(s, tm, g, "partition-count", tm->partitions);
         task_sample(s, tm, g, "offset-commit-seq-no", tm->seq_no);
-        task_sample(s, tm, g, "offset-commit-completion-rate",
-                    kc_stat_rate(&tm->completion_rate, cfg, now));
-        task_sample(s, tm, g, "offset-commit-completion-total",
-                    tm->completion_total);
-        task_sample(s, tm, g, "offset-commit-skip-rate",
-                    kc_stat_rate(&tm->skip_rate, cfg, now));
-        task_sample(s, tm, g, "offset-commit-skip-total", tm->skip_total);
-        task_sample(s, tm, g, "put-batch-max-time-ms",
-                    kc_stat_measure(&tm->time_max, cfg, now));
-        task_sample(s, tm, g, "put-batch-avg-time-ms",
-                    kc_stat_measure(&tm->time_avg, cfg, now));
+        meter_samples(s, tm, g, "offset-commit-completion-rate",
+                      "offset-commit-completion-total", &tm->completion_rate,
+                      tm->completion_total, now);
+        meter_samples(s, tm, g, "offset-commit-skip-rate",
+                      "offset-commit-skip-total", &tm->skip_rate,
+                      tm->skip_total, now);
+        max_avg_samples(s, tm, g, "put-batch-max-time-ms",
+                        "put-batch-avg-time-ms", &tm->time_max, &tm->time_avg,
+                        now);
     }
     for (size_t i = 0; i < tm->nclients; i++) {
         kc_metrics_client_samples(s, &tm->clients[i]);
