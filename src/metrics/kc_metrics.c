@@ -338,6 +338,31 @@ void kc_metrics_task_info(kc_task_metrics_t *tm, const char *key,
     pthread_mutex_unlock(&tm->lock);
 }
 
+/* The recorders below run with tm->lock held. */
+
+/* A Meter: the rate sensor and the total both count @p n. */
+static void meter_mark(kc_task_metrics_t *tm, kc_stat_t *rate, double *total,
+                       double n, int64_t now)
+{
+    kc_stat_record(rate, tm->cfg, n, now);
+    *total += n;
+}
+
+/* One value into a sensor's Max and Avg stats. */
+static void max_avg_record(kc_task_metrics_t *tm, kc_stat_t *max,
+                           kc_stat_t *avg, double v, int64_t now)
+{
+    kc_stat_record(max, tm->cfg, v, now);
+    kc_stat_record(avg, tm->cfg, v, now);
+}
+
+/* The records in flight (never below 0) and their Max and Avg. */
+static void set_active(kc_task_metrics_t *tm, double active, int64_t now)
+{
+    tm->active = active > 0 ? active : 0;
+    max_avg_record(tm, &tm->active_max, &tm->active_avg, tm->active, now);
+}
+
 void kc_metrics_source_poll(kc_task_metrics_t *tm, size_t n, int64_t ms)
 {
     int64_t now;
@@ -347,15 +372,10 @@ void kc_metrics_source_poll(kc_task_metrics_t *tm, size_t n, int64_t ms)
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->rate_a, tm->cfg, (double)n, now);
-    tm->total_a += (double)n;
-    kc_stat_record(&tm->time_max, tm->cfg, (double)ms, now);
-    kc_stat_record(&tm->time_avg, tm->cfg, (double)ms, now);
-    kc_stat_record(&tm->batch_max, tm->cfg, (double)n, now);
-    kc_stat_record(&tm->batch_avg, tm->cfg, (double)n, now);
-    tm->active += (double)n;
-    kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-    kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+    meter_mark(tm, &tm->rate_a, &tm->total_a, (double)n, now);
+    max_avg_record(tm, &tm->time_max, &tm->time_avg, (double)ms, now);
+    max_avg_record(tm, &tm->batch_max, &tm->batch_avg, (double)n, now);
+    set_active(tm, tm->active + (double)n, now);
     pthread_mutex_unlock(&tm->lock);
 }
 
@@ -369,14 +389,8 @@ void kc_metrics_source_write(kc_task_metrics_t *tm, size_t written,
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->rate_b, tm->cfg, (double)written, now);
-    tm->total_b += (double)written;
-    tm->active -= (double)(written + dropped);
-    if (tm->active < 0) {
-        tm->active = 0;
-    }
-    kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-    kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+    meter_mark(tm, &tm->rate_b, &tm->total_b, (double)written, now);
+    set_active(tm, tm->active - (double)(written + dropped), now);
     pthread_mutex_unlock(&tm->lock);
 }
 
@@ -389,11 +403,8 @@ void kc_metrics_sink_read(kc_task_metrics_t *tm, size_t n)
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->rate_a, tm->cfg, (double)n, now);
-    tm->total_a += (double)n;
-    tm->active += (double)n;
-    kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-    kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+    meter_mark(tm, &tm->rate_a, &tm->total_a, (double)n, now);
+    set_active(tm, tm->active + (double)n, now);
     pthread_mutex_unlock(&tm->lock);
 }
 
@@ -406,13 +417,10 @@ void kc_metrics_sink_put(kc_task_metrics_t *tm, size_t n, int64_t ms, bool ok)
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->time_max, tm->cfg, (double)ms, now);
-    kc_stat_record(&tm->time_avg, tm->cfg, (double)ms, now);
+    max_avg_record(tm, &tm->time_max, &tm->time_avg, (double)ms, now);
     if (ok) {
-        kc_stat_record(&tm->rate_b, tm->cfg, (double)n, now);
-        tm->total_b += (double)n;
-        kc_stat_record(&tm->batch_max, tm->cfg, (double)n, now);
-        kc_stat_record(&tm->batch_avg, tm->cfg, (double)n, now);
+        meter_mark(tm, &tm->rate_b, &tm->total_b, (double)n, now);
+        max_avg_record(tm, &tm->batch_max, &tm->batch_avg, (double)n, now);
     }
     pthread_mutex_unlock(&tm->lock);
 }
@@ -439,17 +447,14 @@ void kc_metrics_commit(kc_task_metrics_t *tm, bool ok, int64_t ms,
     pthread_mutex_lock(&tm->lock);
     kc_stat_record(&tm->commit_freq, tm->cfg, ok ? 1.0 : 0.0, now);
     if (ok) {
-        kc_stat_record(&tm->commit_max, tm->cfg, (double)ms, now);
-        kc_stat_record(&tm->commit_avg, tm->cfg, (double)ms, now);
+        max_avg_record(tm, &tm->commit_max, &tm->commit_avg, (double)ms, now);
     }
     if (tm->sink) {
         tm->seq_no += 1;
         if (ok) {
-            kc_stat_record(&tm->completion_rate, tm->cfg, 1.0, now);
-            tm->completion_total += 1;
-            tm->active = (double)(uncommitted > 0 ? uncommitted : 0);
-            kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-            kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+            meter_mark(tm, &tm->completion_rate, &tm->completion_total, 1.0,
+                       now);
+            set_active(tm, (double)uncommitted, now);
         }
     }
     pthread_mutex_unlock(&tm->lock);
