@@ -99,6 +99,27 @@ static kc_kcs_conn_t *kc_kcs_find(kc_kafka_config_store_t *st, const char *name,
     return c;
 }
 
+/* Caller holds the lock. The entry of a connector that has a
+ * configuration now: NULL for one never seen or since deleted. */
+static kc_kcs_conn_t *kc_kcs_configured(kc_kafka_config_store_t *st,
+                                        const char *name)
+{
+    kc_kcs_conn_t *c = kc_kcs_find(st, name, false);
+
+    return c != NULL && c->config != NULL ? c : NULL;
+}
+
+/* kc_kcs_configured under the lock, for a check before a write. */
+static bool kc_kcs_is_configured(kc_kafka_config_store_t *st, const char *name)
+{
+    bool out;
+
+    pthread_mutex_lock(&st->lock);
+    out = kc_kcs_configured(st, name) != NULL;
+    pthread_mutex_unlock(&st->lock);
+    return out;
+}
+
 /* Apache's processConnectorRemoval; the target state stays. */
 static void kc_kcs_remove(kc_kcs_conn_t *c)
 {
@@ -518,18 +539,13 @@ static kc_err_t kc_kafka_config_remove_connector(kc_config_store_t *base,
 {
     kc_kafka_config_store_t *st = (kc_kafka_config_store_t *)base;
 
-    kc_kcs_conn_t *c;
     char *keys[2];
     const char *values[2] = {NULL, NULL};
     kc_err_t rc;
 
-    pthread_mutex_lock(&st->lock);
-    c = kc_kcs_find(st, name, false);
-    if (c == NULL || c->config == NULL) {
-        pthread_mutex_unlock(&st->lock);
+    if (!kc_kcs_is_configured(st, name)) {
         return kc_kcs_unknown(name, err);
     }
-    pthread_mutex_unlock(&st->lock);
     keys[0] = kc_asprintf("connector-%s", name);
     keys[1] = kc_asprintf("target-state-%s", name);
     rc = kc_kcs_write(st, (const char *const *)keys, values, 2,
@@ -546,18 +562,13 @@ static kc_err_t kc_kafka_config_put_target(kc_config_store_t *base,
 {
     kc_kafka_config_store_t *st = (kc_kafka_config_store_t *)base;
 
-    kc_kcs_conn_t *c;
     char *key;
     char *value;
     kc_err_t rc;
 
-    pthread_mutex_lock(&st->lock);
-    c = kc_kcs_find(st, name, false);
-    if (c == NULL || c->config == NULL) {
-        pthread_mutex_unlock(&st->lock);
+    if (!kc_kcs_is_configured(st, name)) {
         return kc_kcs_unknown(name, err);
     }
-    pthread_mutex_unlock(&st->lock);
     key = kc_asprintf("target-state-%s", name);
     value = kc_kcs_target_value(target);
     rc = kc_kcs_write(st, (const char *const *)&key,
@@ -616,8 +627,8 @@ static kc_err_t kc_kafka_config_config(kc_config_store_t *base,
     kc_err_t rc = KC_ERR_NOT_FOUND;
 
     pthread_mutex_lock(&st->lock);
-    c = kc_kcs_find(st, name, false);
-    if (c != NULL && c->config != NULL) {
+    c = kc_kcs_configured(st, name);
+    if (c != NULL) {
         *out = kc_props_copy(c->config);
         rc = KC_OK;
     }
@@ -634,8 +645,8 @@ static kc_err_t kc_kafka_config_tasks(kc_config_store_t *base, const char *name,
     size_t n = 0;
 
     pthread_mutex_lock(&st->lock);
-    c = kc_kcs_find(st, name, false);
-    if (c == NULL || c->config == NULL) {
+    c = kc_kcs_configured(st, name);
+    if (c == NULL) {
         pthread_mutex_unlock(&st->lock);
         return KC_ERR_NOT_FOUND;
     }
@@ -764,8 +775,8 @@ kc_err_t kc_kafka_config_store_target(kc_config_store_t *cs, const char *name,
     kc_err_t rc = KC_ERR_NOT_FOUND;
 
     pthread_mutex_lock(&st->lock);
-    c = kc_kcs_find(st, name, false);
-    if (c != NULL && c->config != NULL) {
+    c = kc_kcs_configured(st, name);
+    if (c != NULL) {
         *target = c->has_target ? c->target : KC_TARGET_STARTED;
         rc = KC_OK;
     }

@@ -61,6 +61,21 @@ static kc_err_t kc_mem_config_unknown(const char *name, kc_error_t *err)
     return kc_error_set(err, KC_ERR_NOT_FOUND, "Connector %s not found", name);
 }
 
+/* Take st->lock and find @p name: KC_OK with the lock held and *idx
+ * set, or the lock released and "not found" in @p err (may be NULL). */
+static kc_err_t kc_mem_config_lock_find(kc_mem_config_store_t *st,
+                                        const char *name, size_t *idx,
+                                        kc_error_t *err)
+{
+    pthread_mutex_lock(&st->lock);
+    *idx = kc_mem_config_find(st, name);
+    if (*idx == st->nconns) {
+        pthread_mutex_unlock(&st->lock);
+        return kc_mem_config_unknown(name, err);
+    }
+    return KC_OK;
+}
+
 static void kc_mem_config_destroy(kc_config_store_t *base)
 {
     kc_mem_config_store_t *st = (kc_mem_config_store_t *)base;
@@ -108,12 +123,10 @@ static kc_err_t kc_mem_config_remove_connector(kc_config_store_t *base,
 {
     kc_mem_config_store_t *st = (kc_mem_config_store_t *)base;
     size_t i;
+    kc_err_t rc = kc_mem_config_lock_find(st, name, &i, err);
 
-    pthread_mutex_lock(&st->lock);
-    i = kc_mem_config_find(st, name);
-    if (i == st->nconns) {
-        pthread_mutex_unlock(&st->lock);
-        return kc_mem_config_unknown(name, err);
+    if (rc != KC_OK) {
+        return rc;
     }
     kc_mem_config_free(st->conns[i]);
     memmove(&st->conns[i], &st->conns[i + 1],
@@ -130,12 +143,10 @@ static kc_err_t kc_mem_config_put_target(kc_config_store_t *base,
 {
     kc_mem_config_store_t *st = (kc_mem_config_store_t *)base;
     size_t i;
+    kc_err_t rc = kc_mem_config_lock_find(st, name, &i, err);
 
-    pthread_mutex_lock(&st->lock);
-    i = kc_mem_config_find(st, name);
-    if (i == st->nconns) {
-        pthread_mutex_unlock(&st->lock);
-        return kc_mem_config_unknown(name, err);
+    if (rc != KC_OK) {
+        return rc;
     }
     st->conns[i]->target = target;
     pthread_mutex_unlock(&st->lock);
@@ -150,12 +161,10 @@ static kc_err_t kc_mem_config_put_tasks(kc_config_store_t *base,
     kc_mem_config_store_t *st = (kc_mem_config_store_t *)base;
     kc_mem_config_t *e;
     size_t i;
+    kc_err_t rc = kc_mem_config_lock_find(st, name, &i, err);
 
-    pthread_mutex_lock(&st->lock);
-    i = kc_mem_config_find(st, name);
-    if (i == st->nconns) {
-        pthread_mutex_unlock(&st->lock);
-        return kc_mem_config_unknown(name, err);
+    if (rc != KC_OK) {
+        return rc;
     }
     e = st->conns[i];
     kc_mem_config_tasks_free(e);
@@ -195,10 +204,7 @@ static kc_err_t kc_mem_config_tasks(kc_config_store_t *base, const char *name,
 
     *tasks = NULL;
     *ntasks = 0;
-    pthread_mutex_lock(&st->lock);
-    i = kc_mem_config_find(st, name);
-    if (i == st->nconns) {
-        pthread_mutex_unlock(&st->lock);
+    if (kc_mem_config_lock_find(st, name, &i, NULL) != KC_OK) {
         return KC_ERR_NOT_FOUND;
     }
     e = st->conns[i];

@@ -46,8 +46,8 @@ kc_metrics_t *kc_metrics_new(const kc_stat_config_t *cfg,
         m->cfg.window_ms = 1;
     }
     m->scheme = scheme;
-    kc_stat_init(&m->conn_startup_freq, KC_STAT_FREQ, &m->cfg);
-    kc_stat_init(&m->task_startup_freq, KC_STAT_FREQ, &m->cfg);
+    kc_stat_init(&m->conn_startup.freq, KC_STAT_FREQ, &m->cfg);
+    kc_stat_init(&m->task_startup.freq, KC_STAT_FREQ, &m->cfg);
     return m;
 }
 
@@ -104,8 +104,8 @@ void kc_metrics_destroy(kc_metrics_t *m)
         kc_free(r->connector);
         kc_free(r);
     }
-    kc_stat_release(&m->conn_startup_freq);
-    kc_stat_release(&m->task_startup_freq);
+    kc_stat_release(&m->conn_startup.freq);
+    kc_stat_release(&m->task_startup.freq);
     kc_client_stats_release(&m->admin);
     pthread_mutex_destroy(&m->lock);
     kc_free(m);
@@ -229,23 +229,16 @@ void kc_metrics_autorestart_forget(kc_metrics_t *m, const char *connector)
 static void note_startup(kc_metrics_t *m, bool *started, kc_state_t state,
                          bool task, int64_t now)
 {
-    double *attempts = task ? &m->task_attempts : &m->conn_attempts;
-    kc_stat_t *freq = task ? &m->task_startup_freq : &m->conn_startup_freq;
+    kc_startup_stats_t *st = task ? &m->task_startup : &m->conn_startup;
+    bool ok = state == KC_STATE_RUNNING || state == KC_STATE_PAUSED;
 
-    if (*started) {
+    if (*started || (!ok && state != KC_STATE_FAILED)) {
         return;
     }
-    if (state == KC_STATE_RUNNING || state == KC_STATE_PAUSED) {
-        *started = true;
-        *attempts += 1;
-        *(task ? &m->task_successes : &m->conn_successes) += 1;
-        kc_stat_record(freq, &m->cfg, 1.0, now);
-    } else if (state == KC_STATE_FAILED) {
-        *started = true;
-        *attempts += 1;
-        *(task ? &m->task_failures : &m->conn_failures) += 1;
-        kc_stat_record(freq, &m->cfg, 0.0, now);
-    }
+    *started = true;
+    st->attempts += 1;
+    *(ok ? &st->successes : &st->failures) += 1;
+    kc_stat_record(&st->freq, &m->cfg, ok ? 1.0 : 0.0, now);
 }
 
 void kc_metrics_state(kc_metrics_t *m, const char *connector, int task,
@@ -345,6 +338,31 @@ void kc_metrics_task_info(kc_task_metrics_t *tm, const char *key,
     pthread_mutex_unlock(&tm->lock);
 }
 
+/* The recorders below run with tm->lock held. */
+
+/* A Meter: the rate sensor and the total both count @p n. */
+static void meter_mark(kc_task_metrics_t *tm, kc_stat_t *rate, double *total,
+                       double n, int64_t now)
+{
+    kc_stat_record(rate, tm->cfg, n, now);
+    *total += n;
+}
+
+/* One value into a sensor's Max and Avg stats. */
+static void max_avg_record(kc_task_metrics_t *tm, kc_stat_t *max,
+                           kc_stat_t *avg, double v, int64_t now)
+{
+    kc_stat_record(max, tm->cfg, v, now);
+    kc_stat_record(avg, tm->cfg, v, now);
+}
+
+/* The records in flight (never below 0) and their Max and Avg. */
+static void set_active(kc_task_metrics_t *tm, double active, int64_t now)
+{
+    tm->active = active > 0 ? active : 0;
+    max_avg_record(tm, &tm->active_max, &tm->active_avg, tm->active, now);
+}
+
 void kc_metrics_source_poll(kc_task_metrics_t *tm, size_t n, int64_t ms)
 {
     int64_t now;
@@ -354,15 +372,10 @@ void kc_metrics_source_poll(kc_task_metrics_t *tm, size_t n, int64_t ms)
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->rate_a, tm->cfg, (double)n, now);
-    tm->total_a += (double)n;
-    kc_stat_record(&tm->time_max, tm->cfg, (double)ms, now);
-    kc_stat_record(&tm->time_avg, tm->cfg, (double)ms, now);
-    kc_stat_record(&tm->batch_max, tm->cfg, (double)n, now);
-    kc_stat_record(&tm->batch_avg, tm->cfg, (double)n, now);
-    tm->active += (double)n;
-    kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-    kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+    meter_mark(tm, &tm->rate_a, &tm->total_a, (double)n, now);
+    max_avg_record(tm, &tm->time_max, &tm->time_avg, (double)ms, now);
+    max_avg_record(tm, &tm->batch_max, &tm->batch_avg, (double)n, now);
+    set_active(tm, tm->active + (double)n, now);
     pthread_mutex_unlock(&tm->lock);
 }
 
@@ -376,14 +389,8 @@ void kc_metrics_source_write(kc_task_metrics_t *tm, size_t written,
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->rate_b, tm->cfg, (double)written, now);
-    tm->total_b += (double)written;
-    tm->active -= (double)(written + dropped);
-    if (tm->active < 0) {
-        tm->active = 0;
-    }
-    kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-    kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+    meter_mark(tm, &tm->rate_b, &tm->total_b, (double)written, now);
+    set_active(tm, tm->active - (double)(written + dropped), now);
     pthread_mutex_unlock(&tm->lock);
 }
 
@@ -396,11 +403,8 @@ void kc_metrics_sink_read(kc_task_metrics_t *tm, size_t n)
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->rate_a, tm->cfg, (double)n, now);
-    tm->total_a += (double)n;
-    tm->active += (double)n;
-    kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-    kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+    meter_mark(tm, &tm->rate_a, &tm->total_a, (double)n, now);
+    set_active(tm, tm->active + (double)n, now);
     pthread_mutex_unlock(&tm->lock);
 }
 
@@ -413,13 +417,10 @@ void kc_metrics_sink_put(kc_task_metrics_t *tm, size_t n, int64_t ms, bool ok)
     }
     now = now_ms();
     pthread_mutex_lock(&tm->lock);
-    kc_stat_record(&tm->time_max, tm->cfg, (double)ms, now);
-    kc_stat_record(&tm->time_avg, tm->cfg, (double)ms, now);
+    max_avg_record(tm, &tm->time_max, &tm->time_avg, (double)ms, now);
     if (ok) {
-        kc_stat_record(&tm->rate_b, tm->cfg, (double)n, now);
-        tm->total_b += (double)n;
-        kc_stat_record(&tm->batch_max, tm->cfg, (double)n, now);
-        kc_stat_record(&tm->batch_avg, tm->cfg, (double)n, now);
+        meter_mark(tm, &tm->rate_b, &tm->total_b, (double)n, now);
+        max_avg_record(tm, &tm->batch_max, &tm->batch_avg, (double)n, now);
     }
     pthread_mutex_unlock(&tm->lock);
 }
@@ -446,17 +447,14 @@ void kc_metrics_commit(kc_task_metrics_t *tm, bool ok, int64_t ms,
     pthread_mutex_lock(&tm->lock);
     kc_stat_record(&tm->commit_freq, tm->cfg, ok ? 1.0 : 0.0, now);
     if (ok) {
-        kc_stat_record(&tm->commit_max, tm->cfg, (double)ms, now);
-        kc_stat_record(&tm->commit_avg, tm->cfg, (double)ms, now);
+        max_avg_record(tm, &tm->commit_max, &tm->commit_avg, (double)ms, now);
     }
     if (tm->sink) {
         tm->seq_no += 1;
         if (ok) {
-            kc_stat_record(&tm->completion_rate, tm->cfg, 1.0, now);
-            tm->completion_total += 1;
-            tm->active = (double)(uncommitted > 0 ? uncommitted : 0);
-            kc_stat_record(&tm->active_max, tm->cfg, tm->active, now);
-            kc_stat_record(&tm->active_avg, tm->cfg, tm->active, now);
+            meter_mark(tm, &tm->completion_rate, &tm->completion_total, 1.0,
+                       now);
+            set_active(tm, (double)uncommitted, now);
         }
     }
     pthread_mutex_unlock(&tm->lock);
@@ -565,6 +563,26 @@ static kc_msample_t *task_sample(kc_msamples_t *s, const kc_task_metrics_t *tm,
     return x;
 }
 
+/* Apache's Meter: a rate and the cumulative total it counts. */
+static void meter_samples(kc_msamples_t *s, const kc_task_metrics_t *tm,
+                          const char *group, const char *rate_attr,
+                          const char *total_attr, kc_stat_t *rate, double total,
+                          int64_t now)
+{
+    task_sample(s, tm, group, rate_attr, kc_stat_rate(rate, tm->cfg, now));
+    task_sample(s, tm, group, total_attr, total);
+}
+
+/* A sensor's Max and Avg stats, sampled side by side. */
+static void max_avg_samples(kc_msamples_t *s, const kc_task_metrics_t *tm,
+                            const char *group, const char *max_attr,
+                            const char *avg_attr, kc_stat_t *max,
+                            kc_stat_t *avg, int64_t now)
+{
+    task_sample(s, tm, group, max_attr, kc_stat_measure(max, tm->cfg, now));
+    task_sample(s, tm, group, avg_attr, kc_stat_measure(avg, tm->cfg, now));
+}
+
 static const char *lower_state(kc_state_t state)
 {
     static const char *const names[] = {"unassigned", "running", "paused",
@@ -602,59 +620,49 @@ static void collect_task(kc_msamples_t *s, kc_task_metrics_t *tm, int64_t now)
                         0);
         x->str = kc_arena_strdup(s->arena, tm->info.items[i + 1]);
     }
-    task_sample(s, tm, ct, "batch-size-max",
-                kc_stat_measure(&tm->batch_max, cfg, now));
-    task_sample(s, tm, ct, "batch-size-avg",
-                kc_stat_measure(&tm->batch_avg, cfg, now));
-    task_sample(s, tm, ct, "offset-commit-max-time-ms",
-                kc_stat_measure(&tm->commit_max, cfg, now));
-    task_sample(s, tm, ct, "offset-commit-avg-time-ms",
-                kc_stat_measure(&tm->commit_avg, cfg, now));
+    max_avg_samples(s, tm, ct, "batch-size-max", "batch-size-avg",
+                    &tm->batch_max, &tm->batch_avg, now);
+    max_avg_samples(s, tm, ct, "offset-commit-max-time-ms",
+                    "offset-commit-avg-time-ms", &tm->commit_max,
+                    &tm->commit_avg, now);
     task_sample(s, tm, ct, "offset-commit-success-percentage",
                 kc_stat_frequency(&tm->commit_freq, cfg, now, true));
     task_sample(s, tm, ct, "offset-commit-failure-percentage",
                 kc_stat_frequency(&tm->commit_freq, cfg, now, false));
     if (!tm->sink) {
-        task_sample(s, tm, g, "source-record-poll-rate",
-                    kc_stat_rate(&tm->rate_a, cfg, now));
-        task_sample(s, tm, g, "source-record-poll-total", tm->total_a);
-        task_sample(s, tm, g, "source-record-write-rate",
-                    kc_stat_rate(&tm->rate_b, cfg, now));
-        task_sample(s, tm, g, "source-record-write-total", tm->total_b);
-        task_sample(s, tm, g, "poll-batch-max-time-ms",
-                    kc_stat_measure(&tm->time_max, cfg, now));
-        task_sample(s, tm, g, "poll-batch-avg-time-ms",
-                    kc_stat_measure(&tm->time_avg, cfg, now));
+        meter_samples(s, tm, g, "source-record-poll-rate",
+                      "source-record-poll-total", &tm->rate_a, tm->total_a,
+                      now);
+        meter_samples(s, tm, g, "source-record-write-rate",
+                      "source-record-write-total", &tm->rate_b, tm->total_b,
+                      now);
+        max_avg_samples(s, tm, g, "poll-batch-max-time-ms",
+                        "poll-batch-avg-time-ms", &tm->time_max, &tm->time_avg,
+                        now);
         task_sample(s, tm, g, "source-record-active-count", tm->active);
-        task_sample(s, tm, g, "source-record-active-count-max",
-                    kc_stat_measure(&tm->active_max, cfg, now));
-        task_sample(s, tm, g, "source-record-active-count-avg",
-                    kc_stat_measure(&tm->active_avg, cfg, now));
+        max_avg_samples(s, tm, g, "source-record-active-count-max",
+                        "source-record-active-count-avg", &tm->active_max,
+                        &tm->active_avg, now);
     } else {
-        task_sample(s, tm, g, "sink-record-read-rate",
-                    kc_stat_rate(&tm->rate_a, cfg, now));
-        task_sample(s, tm, g, "sink-record-read-total", tm->total_a);
-        task_sample(s, tm, g, "sink-record-send-rate",
-                    kc_stat_rate(&tm->rate_b, cfg, now));
-        task_sample(s, tm, g, "sink-record-send-total", tm->total_b);
+        meter_samples(s, tm, g, "sink-record-read-rate",
+                      "sink-record-read-total", &tm->rate_a, tm->total_a, now);
+        meter_samples(s, tm, g, "sink-record-send-rate",
+                      "sink-record-send-total", &tm->rate_b, tm->total_b, now);
         task_sample(s, tm, g, "sink-record-active-count", tm->active);
-        task_sample(s, tm, g, "sink-record-active-count-max",
-                    kc_stat_measure(&tm->active_max, cfg, now));
-        task_sample(s, tm, g, "sink-record-active-count-avg",
-                    kc_stat_measure(&tm->active_avg, cfg, now));
+        max_avg_samples(s, tm, g, "sink-record-active-count-max",
+                        "sink-record-active-count-avg", &tm->active_max,
+                        &tm->active_avg, now);
         task_sample(s, tm, g, "partition-count", tm->partitions);
         task_sample(s, tm, g, "offset-commit-seq-no", tm->seq_no);
-        task_sample(s, tm, g, "offset-commit-completion-rate",
-                    kc_stat_rate(&tm->completion_rate, cfg, now));
-        task_sample(s, tm, g, "offset-commit-completion-total",
-                    tm->completion_total);
-        task_sample(s, tm, g, "offset-commit-skip-rate",
-                    kc_stat_rate(&tm->skip_rate, cfg, now));
-        task_sample(s, tm, g, "offset-commit-skip-total", tm->skip_total);
-        task_sample(s, tm, g, "put-batch-max-time-ms",
-                    kc_stat_measure(&tm->time_max, cfg, now));
-        task_sample(s, tm, g, "put-batch-avg-time-ms",
-                    kc_stat_measure(&tm->time_avg, cfg, now));
+        meter_samples(s, tm, g, "offset-commit-completion-rate",
+                      "offset-commit-completion-total", &tm->completion_rate,
+                      tm->completion_total, now);
+        meter_samples(s, tm, g, "offset-commit-skip-rate",
+                      "offset-commit-skip-total", &tm->skip_rate,
+                      tm->skip_total, now);
+        max_avg_samples(s, tm, g, "put-batch-max-time-ms",
+                        "put-batch-avg-time-ms", &tm->time_max, &tm->time_avg,
+                        now);
     }
     for (size_t i = 0; i < tm->nclients; i++) {
         kc_metrics_client_samples(s, &tm->clients[i]);
@@ -668,6 +676,30 @@ static void collect_task(kc_msamples_t *s, kc_task_metrics_t *tm, int64_t now)
     task_sample(
         s, tm, "task-error-metrics", "last-error-timestamp",
         (double)atomic_load_explicit(&tm->last_error_ms, memory_order_relaxed));
+}
+
+/* Attribute names of a kind's startup figures, in kc_startup_stats_t
+ * order: attempts, successes, failures, success %, failure %. */
+static const char *const conn_startup_attrs[5] = {
+    "connector-startup-attempts-total", "connector-startup-success-total",
+    "connector-startup-failure-total", "connector-startup-success-percentage",
+    "connector-startup-failure-percentage"};
+static const char *const task_startup_attrs[5] = {
+    "task-startup-attempts-total", "task-startup-success-total",
+    "task-startup-failure-total", "task-startup-success-percentage",
+    "task-startup-failure-percentage"};
+
+static void startup_samples(kc_msamples_t *s, const char *group,
+                            kc_startup_stats_t *st, const char *const attrs[5],
+                            const kc_stat_config_t *cfg, int64_t now)
+{
+    kc_msamples_add(s, "kafka.connect", group, attrs[0], st->attempts);
+    kc_msamples_add(s, "kafka.connect", group, attrs[1], st->successes);
+    kc_msamples_add(s, "kafka.connect", group, attrs[2], st->failures);
+    kc_msamples_add(s, "kafka.connect", group, attrs[3],
+                    kc_stat_frequency(&st->freq, cfg, now, true));
+    kc_msamples_add(s, "kafka.connect", group, attrs[4],
+                    kc_stat_frequency(&st->freq, cfg, now, false));
 }
 
 static void collect_worker(kc_msamples_t *s, kc_metrics_t *m, int64_t now)
@@ -684,30 +716,8 @@ static void collect_worker(kc_msamples_t *s, kc_metrics_t *m, int64_t now)
     }
     kc_msamples_add(s, "kafka.connect", w, "connector-count", nconn);
     kc_msamples_add(s, "kafka.connect", w, "task-count", ntask);
-    kc_msamples_add(s, "kafka.connect", w, "connector-startup-attempts-total",
-                    m->conn_attempts);
-    kc_msamples_add(s, "kafka.connect", w, "connector-startup-success-total",
-                    m->conn_successes);
-    kc_msamples_add(s, "kafka.connect", w, "connector-startup-failure-total",
-                    m->conn_failures);
-    kc_msamples_add(
-        s, "kafka.connect", w, "connector-startup-success-percentage",
-        kc_stat_frequency(&m->conn_startup_freq, &m->cfg, now, true));
-    kc_msamples_add(
-        s, "kafka.connect", w, "connector-startup-failure-percentage",
-        kc_stat_frequency(&m->conn_startup_freq, &m->cfg, now, false));
-    kc_msamples_add(s, "kafka.connect", w, "task-startup-attempts-total",
-                    m->task_attempts);
-    kc_msamples_add(s, "kafka.connect", w, "task-startup-success-total",
-                    m->task_successes);
-    kc_msamples_add(s, "kafka.connect", w, "task-startup-failure-total",
-                    m->task_failures);
-    kc_msamples_add(
-        s, "kafka.connect", w, "task-startup-success-percentage",
-        kc_stat_frequency(&m->task_startup_freq, &m->cfg, now, true));
-    kc_msamples_add(
-        s, "kafka.connect", w, "task-startup-failure-percentage",
-        kc_stat_frequency(&m->task_startup_freq, &m->cfg, now, false));
+    startup_samples(s, w, &m->conn_startup, conn_startup_attrs, &m->cfg, now);
+    startup_samples(s, w, &m->task_startup, task_startup_attrs, &m->cfg, now);
 }
 
 /* connect-worker-metrics{connector}: this worker's tasks of each

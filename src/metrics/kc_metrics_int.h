@@ -88,6 +88,13 @@ typedef struct kc_ar_metrics {
     bool gave_up;
 } kc_ar_metrics_t;
 
+/* One instance kind's (connector's or task's) startup figures: Apache
+ * keeps the same five per kind in WorkerMetricsGroup. */
+typedef struct kc_startup_stats {
+    double attempts, successes, failures;
+    kc_stat_t freq; /* of successes among attempts */
+} kc_startup_stats_t;
+
 struct kc_metrics {
     pthread_mutex_t lock;
     kc_stat_config_t cfg;
@@ -95,9 +102,7 @@ struct kc_metrics {
     kc_conn_metrics_t *conns;
     kc_task_metrics_t *tasks;
     /* connect-worker-metrics startup figures */
-    double conn_attempts, conn_successes, conn_failures;
-    double task_attempts, task_successes, task_failures;
-    kc_stat_t conn_startup_freq, task_startup_freq;
+    kc_startup_stats_t conn_startup, task_startup;
     kc_client_stats_t admin;   /* admin.name NULL until its first report */
     kc_ar_metrics_t *restarts; /* kconnect_auto_restart_* series */
 };

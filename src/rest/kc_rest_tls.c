@@ -370,6 +370,18 @@ static kc_err_t pkcs12_open(const char *prefix, const char *pw_key,
     return KC_OK;
 }
 
+/* A key store's bytes come from gnutls_load_file (a file) or from
+ * kc_asprintf (inline key and chain); each goes back to its allocator. */
+static void free_store_bytes(gnutls_datum_t *data, bool from_file)
+{
+    if (from_file) {
+        gnutls_free(data->data);
+    } else {
+        kc_free(data->data);
+    }
+    data->data = NULL;
+}
+
 static kc_err_t load_keystore(const kc_props_t *ssl, const char *prefix,
                               kc_rest_tls_t *tls, kc_error_t *err)
 {
@@ -442,11 +454,7 @@ static kc_err_t load_keystore(const kc_props_t *ssl, const char *prefix,
                                          key_password, 0);
         if (rc < 0) {
             gnutls_x509_privkey_deinit(key);
-            if (location == NULL) {
-                kc_free(data.data);
-            } else {
-                gnutls_free(data.data);
-            }
+            free_store_bytes(&data, location != NULL);
             return fail_key(err, prefix,
                             key_password != NULL ? "ssl.key.password"
                                                  : "ssl.keystore.key",
@@ -456,22 +464,14 @@ static kc_err_t load_keystore(const kc_props_t *ssl, const char *prefix,
                                           GNUTLS_X509_FMT_PEM, 0);
         if (rc < 0 || nchain == 0) {
             gnutls_x509_privkey_deinit(key);
-            if (location == NULL) {
-                kc_free(data.data);
-            } else {
-                gnutls_free(data.data);
-            }
+            free_store_bytes(&data, location != NULL);
             return fail_key(err, prefix,
                             location != NULL ? "ssl.keystore.location"
                                              : "ssl.keystore.certificate.chain",
                             "%s", "no PEM certificate found", rc < 0 ? rc : 0);
         }
     }
-    if (location == NULL) {
-        kc_free(data.data);
-    } else {
-        gnutls_free(data.data);
-    }
+    free_store_bytes(&data, location != NULL);
     /* The key must belong to the leaf certificate. */
     gnutls_certificate_allocate_credentials(&cred);
     rc = gnutls_certificate_set_x509_key(cred, chain, nchain, key);

@@ -193,18 +193,6 @@ static kc_err_t kc_cast_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_cast_configure_key(void **ctx, const kc_props_t *props,
-                                      kc_error_t *err)
-{
-    return kc_cast_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_cast_configure_value(void **ctx, const kc_props_t *props,
-                                        kc_error_t *err)
-{
-    return kc_cast_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 /* The target type of field @p name, or KC_TYPE_NULL (last spec wins). */
 static kc_type_t kc_cast_target(const kc_cast_t *t, const char *name)
 {
@@ -640,9 +628,5 @@ static kc_err_t kc_cast_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
     }
 }
 
-const struct kc_transform_plugin kc_cast_key_plugin =
-    KC_TX_DESCRIPTOR("Cast$Key", kc_cast_defs, kc_cast_configure_key,
-                     kc_cast_apply, kc_cast_destroy);
-const struct kc_transform_plugin kc_cast_value_plugin =
-    KC_TX_DESCRIPTOR("Cast$Value", kc_cast_defs, kc_cast_configure_value,
-                     kc_cast_apply, kc_cast_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_cast, "Cast", kc_cast_defs, kc_cast_configure,
+                        kc_cast_apply, kc_cast_destroy);

@@ -115,20 +115,6 @@ static kc_err_t kc_extract_field_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_extract_field_configure_key(void **ctx,
-                                               const kc_props_t *props,
-                                               kc_error_t *err)
-{
-    return kc_extract_field_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_extract_field_configure_value(void **ctx,
-                                                 const kc_props_t *props,
-                                                 kc_error_t *err)
-{
-    return kc_extract_field_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 /* SingleFieldPath.fieldFrom: the schema at the path, or NULL. */
 static const kc_schema_t *kc_extract_schema(const kc_extract_field_t *t,
                                             const kc_schema_t *schema)
@@ -218,10 +204,6 @@ static kc_err_t kc_extract_field_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_extract_field_key_plugin = KC_TX_DESCRIPTOR(
-    "ExtractField$Key", kc_extract_field_defs, kc_extract_field_configure_key,
-    kc_extract_field_apply, kc_extract_field_destroy);
-const struct kc_transform_plugin kc_extract_field_value_plugin =
-    KC_TX_DESCRIPTOR("ExtractField$Value", kc_extract_field_defs,
-                     kc_extract_field_configure_value, kc_extract_field_apply,
-                     kc_extract_field_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_extract_field, "ExtractField", kc_extract_field_defs,
+                        kc_extract_field_configure, kc_extract_field_apply,
+                        kc_extract_field_destroy);

@@ -57,18 +57,6 @@ static kc_err_t kc_flatten_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_flatten_configure_key(void **ctx, const kc_props_t *props,
-                                         kc_error_t *err)
-{
-    return kc_flatten_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_flatten_configure_value(void **ctx, const kc_props_t *props,
-                                           kc_error_t *err)
-{
-    return kc_flatten_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 /* "prefix<delimiter>name", or "name" at the top; caller frees. */
 static char *kc_flatten_name(const kc_flatten_t *t, const char *prefix,
                              const char *name, size_t len)
@@ -295,9 +283,6 @@ static kc_err_t kc_flatten_apply(void *ctx, kc_record_t *rec, kc_arena_t *arena,
     return KC_OK;
 }
 
-const struct kc_transform_plugin kc_flatten_key_plugin =
-    KC_TX_DESCRIPTOR("Flatten$Key", kc_flatten_defs, kc_flatten_configure_key,
-                     kc_flatten_apply, kc_flatten_destroy);
-const struct kc_transform_plugin kc_flatten_value_plugin = KC_TX_DESCRIPTOR(
-    "Flatten$Value", kc_flatten_defs, kc_flatten_configure_value,
-    kc_flatten_apply, kc_flatten_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_flatten, "Flatten", kc_flatten_defs,
+                        kc_flatten_configure, kc_flatten_apply,
+                        kc_flatten_destroy);

@@ -86,20 +86,6 @@ static kc_err_t kc_header_from_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_header_from_configure_key(void **ctx,
-                                             const kc_props_t *props,
-                                             kc_error_t *err)
-{
-    return kc_header_from_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_header_from_configure_value(void **ctx,
-                                               const kc_props_t *props,
-                                               kc_error_t *err)
-{
-    return kc_header_from_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 static bool kc_header_from_listed(const kc_header_from_t *t, const char *name,
                                   size_t len)
 {
@@ -222,9 +208,6 @@ static kc_err_t kc_header_from_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_header_from_key_plugin = KC_TX_DESCRIPTOR(
-    "HeaderFrom$Key", kc_header_from_defs, kc_header_from_configure_key,
-    kc_header_from_apply, kc_header_from_destroy);
-const struct kc_transform_plugin kc_header_from_value_plugin = KC_TX_DESCRIPTOR(
-    "HeaderFrom$Value", kc_header_from_defs, kc_header_from_configure_value,
-    kc_header_from_apply, kc_header_from_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_header_from, "HeaderFrom", kc_header_from_defs,
+                        kc_header_from_configure, kc_header_from_apply,
+                        kc_header_from_destroy);

@@ -53,20 +53,6 @@ static kc_err_t kc_hoist_field_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_hoist_field_configure_key(void **ctx,
-                                             const kc_props_t *props,
-                                             kc_error_t *err)
-{
-    return kc_hoist_field_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_hoist_field_configure_value(void **ctx,
-                                               const kc_props_t *props,
-                                               kc_error_t *err)
-{
-    return kc_hoist_field_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 static kc_err_t kc_hoist_field_apply(void *ctx, kc_record_t *rec,
                                      kc_arena_t *arena, bool *drop,
                                      kc_error_t *err)
@@ -104,9 +90,6 @@ static kc_err_t kc_hoist_field_apply(void *ctx, kc_record_t *rec,
     return KC_OK;
 }
 
-const struct kc_transform_plugin kc_hoist_field_key_plugin = KC_TX_DESCRIPTOR(
-    "HoistField$Key", kc_hoist_field_defs, kc_hoist_field_configure_key,
-    kc_hoist_field_apply, kc_hoist_field_destroy);
-const struct kc_transform_plugin kc_hoist_field_value_plugin = KC_TX_DESCRIPTOR(
-    "HoistField$Value", kc_hoist_field_defs, kc_hoist_field_configure_value,
-    kc_hoist_field_apply, kc_hoist_field_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_hoist_field, "HoistField", kc_hoist_field_defs,
+                        kc_hoist_field_configure, kc_hoist_field_apply,
+                        kc_hoist_field_destroy);

@@ -141,20 +141,6 @@ static kc_err_t kc_insert_field_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_insert_field_configure_key(void **ctx,
-                                              const kc_props_t *props,
-                                              kc_error_t *err)
-{
-    return kc_insert_field_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_insert_field_configure_value(void **ctx,
-                                                const kc_props_t *props,
-                                                kc_error_t *err)
-{
-    return kc_insert_field_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 static const kc_schema_t *
 kc_insert_schema(kc_insert_field_t *t, const kc_schema_t *in, kc_error_t *err)
 {
@@ -307,10 +293,6 @@ static kc_err_t kc_insert_field_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_insert_field_key_plugin = KC_TX_DESCRIPTOR(
-    "InsertField$Key", kc_insert_field_defs, kc_insert_field_configure_key,
-    kc_insert_field_apply, kc_insert_field_destroy);
-const struct kc_transform_plugin kc_insert_field_value_plugin =
-    KC_TX_DESCRIPTOR("InsertField$Value", kc_insert_field_defs,
-                     kc_insert_field_configure_value, kc_insert_field_apply,
-                     kc_insert_field_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_insert_field, "InsertField", kc_insert_field_defs,
+                        kc_insert_field_configure, kc_insert_field_apply,
+                        kc_insert_field_destroy);

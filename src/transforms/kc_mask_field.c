@@ -67,19 +67,6 @@ static kc_err_t kc_mask_field_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_mask_field_configure_key(void **ctx, const kc_props_t *props,
-                                            kc_error_t *err)
-{
-    return kc_mask_field_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_mask_field_configure_value(void **ctx,
-                                              const kc_props_t *props,
-                                              kc_error_t *err)
-{
-    return kc_mask_field_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 /* The Java class a value of @p schema (may be NULL) would have. */
 static const char *kc_mask_class(const kc_schema_t *schema, const kc_value_t *v)
 {
@@ -290,9 +277,6 @@ static kc_err_t kc_mask_field_apply(void *ctx, kc_record_t *rec,
     return KC_OK;
 }
 
-const struct kc_transform_plugin kc_mask_field_key_plugin = KC_TX_DESCRIPTOR(
-    "MaskField$Key", kc_mask_field_defs, kc_mask_field_configure_key,
-    kc_mask_field_apply, kc_mask_field_destroy);
-const struct kc_transform_plugin kc_mask_field_value_plugin = KC_TX_DESCRIPTOR(
-    "MaskField$Value", kc_mask_field_defs, kc_mask_field_configure_value,
-    kc_mask_field_apply, kc_mask_field_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_mask_field, "MaskField", kc_mask_field_defs,
+                        kc_mask_field_configure, kc_mask_field_apply,
+                        kc_mask_field_destroy);

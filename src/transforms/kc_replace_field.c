@@ -144,20 +144,6 @@ static kc_err_t kc_replace_field_configure(void **ctx, const kc_props_t *props,
     return KC_OK;
 }
 
-static kc_err_t kc_replace_field_configure_key(void **ctx,
-                                               const kc_props_t *props,
-                                               kc_error_t *err)
-{
-    return kc_replace_field_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_replace_field_configure_value(void **ctx,
-                                                 const kc_props_t *props,
-                                                 kc_error_t *err)
-{
-    return kc_replace_field_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 static bool kc_in_list(const char *const *list, size_t n, const char *s,
                        size_t len)
 {
@@ -299,10 +285,6 @@ static kc_err_t kc_replace_field_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_replace_field_key_plugin = KC_TX_DESCRIPTOR(
-    "ReplaceField$Key", kc_replace_field_defs, kc_replace_field_configure_key,
-    kc_replace_field_apply, kc_replace_field_destroy);
-const struct kc_transform_plugin kc_replace_field_value_plugin =
-    KC_TX_DESCRIPTOR("ReplaceField$Value", kc_replace_field_defs,
-                     kc_replace_field_configure_value, kc_replace_field_apply,
-                     kc_replace_field_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_replace_field, "ReplaceField", kc_replace_field_defs,
+                        kc_replace_field_configure, kc_replace_field_apply,
+                        kc_replace_field_destroy);

@@ -72,20 +72,6 @@ static kc_err_t kc_set_schema_metadata_configure(void **ctx,
     return KC_OK;
 }
 
-static kc_err_t kc_set_schema_metadata_configure_key(void **ctx,
-                                                     const kc_props_t *props,
-                                                     kc_error_t *err)
-{
-    return kc_set_schema_metadata_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_set_schema_metadata_configure_value(void **ctx,
-                                                       const kc_props_t *props,
-                                                       kc_error_t *err)
-{
-    return kc_set_schema_metadata_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 static const kc_schema_t *kc_ssm_schema(kc_set_schema_metadata_t *t,
                                         const kc_schema_t *in, kc_error_t *err)
 {
@@ -172,13 +158,8 @@ static kc_err_t kc_set_schema_metadata_apply(void *ctx, kc_record_t *rec,
     return KC_OK;
 }
 
-const struct kc_transform_plugin kc_set_schema_metadata_key_plugin =
-    KC_TX_DESCRIPTOR("SetSchemaMetadata$Key", kc_set_schema_metadata_defs,
-                     kc_set_schema_metadata_configure_key,
-                     kc_set_schema_metadata_apply,
-                     kc_set_schema_metadata_destroy);
-const struct kc_transform_plugin kc_set_schema_metadata_value_plugin =
-    KC_TX_DESCRIPTOR("SetSchemaMetadata$Value", kc_set_schema_metadata_defs,
-                     kc_set_schema_metadata_configure_value,
-                     kc_set_schema_metadata_apply,
-                     kc_set_schema_metadata_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_set_schema_metadata, "SetSchemaMetadata",
+                        kc_set_schema_metadata_defs,
+                        kc_set_schema_metadata_configure,
+                        kc_set_schema_metadata_apply,
+                        kc_set_schema_metadata_destroy);

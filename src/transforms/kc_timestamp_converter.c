@@ -165,20 +165,6 @@ static kc_err_t kc_timestamp_converter_configure(void **ctx,
     return KC_OK;
 }
 
-static kc_err_t kc_timestamp_converter_configure_key(void **ctx,
-                                                     const kc_props_t *props,
-                                                     kc_error_t *err)
-{
-    return kc_timestamp_converter_configure(ctx, props, KC_TX_KEY, err);
-}
-
-static kc_err_t kc_timestamp_converter_configure_value(void **ctx,
-                                                       const kc_props_t *props,
-                                                       kc_error_t *err)
-{
-    return kc_timestamp_converter_configure(ctx, props, KC_TX_VALUE, err);
-}
-
 /* timestampTypeFromSchema */
 static kc_err_t kc_ts_kind_of_schema(const kc_schema_t *schema,
                                      kc_ts_kind_t *kind, kc_error_t *err)
@@ -498,13 +484,8 @@ static kc_err_t kc_timestamp_converter_apply(void *ctx, kc_record_t *rec,
     }
 }
 
-const struct kc_transform_plugin kc_timestamp_converter_key_plugin =
-    KC_TX_DESCRIPTOR("TimestampConverter$Key", kc_timestamp_converter_defs,
-                     kc_timestamp_converter_configure_key,
-                     kc_timestamp_converter_apply,
-                     kc_timestamp_converter_destroy);
-const struct kc_transform_plugin kc_timestamp_converter_value_plugin =
-    KC_TX_DESCRIPTOR("TimestampConverter$Value", kc_timestamp_converter_defs,
-                     kc_timestamp_converter_configure_value,
-                     kc_timestamp_converter_apply,
-                     kc_timestamp_converter_destroy);
+KC_TX_KEY_VALUE_PLUGINS(kc_timestamp_converter, "TimestampConverter",
+                        kc_timestamp_converter_defs,
+                        kc_timestamp_converter_configure,
+                        kc_timestamp_converter_apply,
+                        kc_timestamp_converter_destroy);

@@ -23,6 +23,30 @@
             .configure = (cfg), .apply = (app), .destroy = (dstr)              \
     }
 
+/*
+ * The $Key and $Value plugins of a transform Apache ships as one class
+ * with a Key and a Value subclass: both share the config definitions,
+ * apply and destroy, and differ only in the side their configure hands
+ * to @p cfg (a kc_err_t (void **, const kc_props_t *, kc_tx_side_t,
+ * kc_error_t *)). Defines <prefix>_key_plugin and <prefix>_value_plugin;
+ * used where kc_transform_util.h (kc_tx_side_t) is included.
+ */
+#define KC_TX_KEY_VALUE_PLUGINS(prefix, short_name, defs, cfg, app, dstr)      \
+    static kc_err_t prefix##_configure_key(                                    \
+        void **ctx, const kc_props_t *props, kc_error_t *err)                  \
+    {                                                                          \
+        return cfg(ctx, props, KC_TX_KEY, err);                                \
+    }                                                                          \
+    static kc_err_t prefix##_configure_value(                                  \
+        void **ctx, const kc_props_t *props, kc_error_t *err)                  \
+    {                                                                          \
+        return cfg(ctx, props, KC_TX_VALUE, err);                              \
+    }                                                                          \
+    const struct kc_transform_plugin prefix##_key_plugin = KC_TX_DESCRIPTOR(   \
+        short_name "$Key", defs, prefix##_configure_key, app, dstr);           \
+    const struct kc_transform_plugin prefix##_value_plugin = KC_TX_DESCRIPTOR( \
+        short_name "$Value", defs, prefix##_configure_value, app, dstr)
+
 extern const struct kc_transform_plugin kc_value_to_key_plugin;
 extern const struct kc_transform_plugin kc_extract_field_key_plugin;
 extern const struct kc_transform_plugin kc_extract_field_value_plugin;

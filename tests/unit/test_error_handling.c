@@ -668,6 +668,23 @@ static rd_kafka_t *client(const kafka_t *k, rd_kafka_type_t type)
     return rk;
 }
 
+/* A one-partition topic on the embedded broker. */
+static void create_topic(const kafka_t *k, const char *topic)
+{
+    kc_error_t err;
+
+    if (kc_embedded_kafka_create_topic(k->ek, topic, 1, &err) != KC_OK) {
+        fail_msg("create topic %s: %s", topic, err.msg);
+    }
+}
+
+/* Leave the group and free a consumer made by client(). */
+static void close_consumer(rd_kafka_t *cons)
+{
+    rd_kafka_consumer_close(cons);
+    rd_kafka_destroy(cons);
+}
+
 /* The first message of partition 0 of @p topic (caller destroys). */
 static rd_kafka_message_t *consume_one(const kafka_t *k, rd_kafka_t *rk,
                                        const char *topic)
@@ -733,12 +750,9 @@ static void test_sink_dlq_gets_the_original_record_and_headers(void **state)
     rd_kafka_headers_t *hdrs = NULL;
     rd_kafka_timestamp_type_t tstype;
     kc_error_context_t ctx = json_failure;
-    kc_error_t err;
 
-    assert_int_equal(kc_embedded_kafka_create_topic(k->ek, "orders", 1, &err),
-                     KC_OK);
-    assert_int_equal(kc_embedded_kafka_create_topic(k->ek, "dlq-sink", 1, &err),
-                     KC_OK);
+    create_topic(k, "orders");
+    create_topic(k, "dlq-sink");
     assert_int_equal(
         rd_kafka_producev(
             prod, RD_KAFKA_V_TOPIC("orders"), RD_KAFKA_V_PARTITION(0),
@@ -799,8 +813,7 @@ static void test_sink_dlq_gets_the_original_record_and_headers(void **state)
                   "\tat kconnect.VALUE_CONVERTER(JsonConverter)\n");
     assert_int_equal(rd_kafka_header_cnt(hdrs), 11);
     rd_kafka_message_destroy(dead);
-    rd_kafka_consumer_close(cons);
-    rd_kafka_destroy(cons);
+    close_consumer(cons);
     kc_error_handler_destroy(eh);
 }
 
@@ -816,13 +829,10 @@ static void test_sink_dlq_without_context_headers(void **state)
     rd_kafka_message_t *dead;
     rd_kafka_headers_t *hdrs = NULL;
     kc_error_context_t ctx = json_failure;
-    kc_error_t err;
     char *trace = NULL;
 
-    assert_int_equal(kc_embedded_kafka_create_topic(k->ek, "in2", 1, &err),
-                     KC_OK);
-    assert_int_equal(
-        kc_embedded_kafka_create_topic(k->ek, "dlq-plain", 1, &err), KC_OK);
+    create_topic(k, "in2");
+    create_topic(k, "dlq-plain");
     assert_int_equal(rd_kafka_producev(
                          prod, RD_KAFKA_V_TOPIC("in2"), RD_KAFKA_V_PARTITION(0),
                          RD_KAFKA_V_VALUE("xyz", 3), RD_KAFKA_V_END),
@@ -844,8 +854,7 @@ static void test_sink_dlq_without_context_headers(void **state)
     assert_int_not_equal(rd_kafka_message_headers(dead, &hdrs),
                          RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_message_destroy(dead);
-    rd_kafka_consumer_close(cons);
-    rd_kafka_destroy(cons);
+    close_consumer(cons);
     kc_error_handler_destroy(eh);
 }
 
@@ -883,8 +892,7 @@ static void test_source_dlq_gets_json_and_source_headers(void **state)
     eh = kc_error_handler_new(props, reg, "src", 0, false, &err);
     assert_non_null(eh);
     assert_string_equal(kc_error_handler_dlq_topic(eh), "dlq-source");
-    assert_int_equal(
-        kc_embedded_kafka_create_topic(k->ek, "dlq-source", 1, &err), KC_OK);
+    create_topic(k, "dlq-source");
     kc_error_handler_set_dlq_take(eh, client(k, RD_KAFKA_PRODUCER),
                                   "dlq-source");
 
@@ -934,8 +942,7 @@ static void test_source_dlq_gets_json_and_source_headers(void **state)
                   "{\"position\":7}");
     assert_int_equal(rd_kafka_header_cnt(hdrs), 10);
     rd_kafka_message_destroy(dead);
-    rd_kafka_consumer_close(cons);
-    rd_kafka_destroy(cons);
+    close_consumer(cons);
     kc_arena_destroy(arena);
     kc_error_handler_destroy(eh);
     kc_registry_destroy(reg);
@@ -1323,8 +1330,7 @@ static void test_errant_record_reporter_goes_to_the_dlq(void **state)
                   "org.apache.kafka.connect.errors.ConnectException: row 1 "
                   "rejected\n\tat kconnect.TASK_PUT(ReportingSink)\n");
     rd_kafka_message_destroy(dead);
-    rd_kafka_consumer_close(cons);
-    rd_kafka_destroy(cons);
+    close_consumer(cons);
 }
 
 static void test_errant_record_reporter_fails_with_tolerance_none(void **state)

@@ -21,37 +21,17 @@
 #include <unistd.h>
 
 #include "connectors/file/kc_file_connectors.h"
-
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    void *task;
-    kc_batch_t batch;
-} fixture_t;
+#include "kc_test_file_fixture.h"
 
 static int setup(void **state)
 {
-    fixture_t *f = kc_calloc(1, sizeof(*f));
-
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc_test_fsink_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/out.txt", f->dir);
-    kc_batch_init(&f->batch);
-    *state = f;
+    *state = file_fixture_new("/tmp/kc_test_fsink_XXXXXX", "out.txt");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-
-    if (f->task != NULL) {
-        kc_file_sink_task.stop(f->task);
-    }
-    kc_batch_release(&f->batch);
-    unlink(f->path);
-    rmdir(f->dir);
-    kc_free(f);
+    file_fixture_free(*state, kc_file_sink_task.stop);
     return 0;
 }
 

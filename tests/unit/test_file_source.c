@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "connectors/file/kc_file_connectors.h"
+#include "kc_test_file_fixture.h"
 #include "runtime/kc_task.h"
 #include "plugins/kc_registry.h"
 
@@ -52,21 +53,10 @@ static kc_err_t fake_offset_get(kc_source_task_ctx_t *tctx,
 static kc_source_task_ctx_t fake_tctx = {.task = NULL,
                                          .offset_get = fake_offset_get};
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    void *task;
-    kc_batch_t batch;
-} fixture_t;
-
 static int setup(void **state)
 {
-    fixture_t *f = kc_calloc(1, sizeof(*f));
+    fixture_t *f = file_fixture_new("/tmp/kc_test_fsrc_XXXXXX", "in.txt");
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/kc_test_fsrc_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/in.txt", f->dir);
-    kc_batch_init(&f->batch);
     stored_position = -1;
     stored_type = KC_TYPE_INT64;
     last_partition_file[0] = '\0';
@@ -76,15 +66,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-
-    if (f->task != NULL) {
-        kc_file_source_task.stop(f->task);
-    }
-    kc_batch_release(&f->batch);
-    unlink(f->path);
-    rmdir(f->dir);
-    kc_free(f);
+    file_fixture_free(*state, kc_file_source_task.stop);
     return 0;
 }
 
