@@ -126,7 +126,9 @@ typedef struct kc_msamples {
     kc_arena_t *arena;
 } kc_msamples_t;
 
-/* Append a sample (its strings are copied into the arena). */
+/* Append a sample. @p domain, @p group and @p attr are kept as given, so
+ * they must outlive the scrape (literals); kc_msample_tag copies tag
+ * values into the arena. */
 kc_msample_t *kc_msamples_add(kc_msamples_t *s, const char *domain,
                               const char *group, const char *attr,
                               double value);
