@@ -1550,29 +1550,42 @@ static kc_err_t kc_jdbc_put_end(kc_jdbc_sink_t *s, kc_batch_t *batch,
 }
 
 /*
+ * How many records from @p i on form one run: one plan, none skipped or a
+ * delete, no key twice (PostgreSQL's upserts only: @p keys may be NULL
+ * otherwise), at most the rows one statement takes. A run goes in
+ * multi-row statements; the rest row by row.
+ */
+static size_t kc_jdbc_run_len(const kc_jdbc_sink_t *s, size_t i, size_t len,
+                              kc_jdbc_keyset_t *keys)
+{
+    const kc_jdbc_plan_t *p = s->plan_of[i];
+    size_t max = kc_jdbc_rows_per_statement(s, p);
+    size_t n = 0;
+
+    while (i + n < len && n < max && !s->skip[i + n] &&
+           s->plan_of[i + n] == p &&
+           s->recs[i + n]->value.type != KC_TYPE_NULL &&
+           !kc_jdbc_key_repeats(s, p, s->recs + i, n, keys)) {
+        n++;
+    }
+    return n;
+}
+
+/*
  * Whether the whole put is one run of plain inserts that goes as one
  * COPY: then it needs no transaction around it (a COPY is atomic), which
  * saves the BEGIN's and the COMMIT's round trips. Not with
- * kconnect.exactly.once (its offsets go in the same transaction), nor
- * when records are left out, deleted, or of several plans, nor past the
- * rows one statement takes.
+ * kconnect.exactly.once (its offsets go in the same transaction).
  */
 static bool kc_jdbc_one_copy(const kc_jdbc_sink_t *s, const kc_batch_t *batch)
 {
-    const kc_jdbc_plan_t *p = s->plan_of[0];
-
     if (s->conf.exactly_once || s->conf.insert_mode != KC_JDBC_INSERT ||
-        !kc_jdbc_copies(s) || batch->len < 2 || p == NULL ||
-        batch->len > kc_jdbc_rows_per_statement(s, p)) {
+        !kc_jdbc_copies(s) || batch->len < 2 || s->skip[0] ||
+        s->plan_of[0] == NULL) {
         return false;
     }
-    for (size_t i = 0; i < batch->len; i++) {
-        if (s->skip[i] || s->plan_of[i] != p ||
-            s->recs[i]->value.type == KC_TYPE_NULL) {
-            return false;
-        }
-    }
-    return true;
+    /* plain inserts look for no repeated key: no key set */
+    return kc_jdbc_run_len(s, 0, batch->len, NULL) == batch->len;
 }
 
 /*
@@ -1684,22 +1697,13 @@ static kc_err_t kc_jdbc_put_begin(kc_jdbc_sink_t *s, kc_batch_t *batch,
             rc = s->conn->dialect->exec(s->conn, "BEGIN", err);
         }
         for (size_t i = 0; i < batch->len && rc == KC_OK && !s->pending;) {
-            size_t n = 0;
-            size_t max;
+            size_t n;
 
             if (skip[i]) {
                 i++;
                 continue;
             }
-            /* a run of records of one plan, none a delete, goes in
-             * multi-row statements; the rest row by row */
-            max = kc_jdbc_rows_per_statement(s, plan_of[i]);
-            while (i + n < batch->len && n < max && !skip[i + n] &&
-                   plan_of[i + n] == plan_of[i] &&
-                   recs[i + n]->value.type != KC_TYPE_NULL &&
-                   !kc_jdbc_key_repeats(s, plan_of[i], recs + i, n, &keys)) {
-                n++;
-            }
+            n = kc_jdbc_run_len(s, i, batch->len, &keys);
             if (n > 1) {
                 /* only the put's last statement may be left running */
                 bool defer = s->defer;

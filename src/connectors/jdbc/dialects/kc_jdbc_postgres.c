@@ -1074,30 +1074,24 @@ static bool kc_pg_binary_fits(Oid type, const kc_jdbc_param_t *p)
     return false;
 }
 
-/* Written in place: a binary row is mostly these few-byte pieces, and a
- * staging copy through kc_buf_append for each was a fifth of the COPY
- * encoder's work. */
-static void kc_pg_put_be(kc_buf_t *out, uint64_t v, size_t bytes)
-{
-    uint8_t *b;
-
-    if (kc_buf_reserve(out, bytes) != KC_OK) {
-        return;
-    }
-    b = out->data + out->len;
-    for (size_t i = 0; i < bytes; i++) {
-        b[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
-    }
-    out->len += bytes;
-}
-
-/* Big-endian, into room the caller has reserved. */
+/* Big-endian, into room the caller has reserved: a binary row is mostly
+ * these few-byte pieces, written in place (a staging copy through
+ * kc_buf_append for each was a fifth of the COPY encoder's work). */
 static uint8_t *kc_pg_be(uint8_t *b, uint64_t v, size_t bytes)
 {
     for (size_t i = 0; i < bytes; i++) {
         b[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
     }
     return b + bytes;
+}
+
+/* Big-endian, appended to @p out (the COPY's header and trailer). */
+static void kc_pg_put_be(kc_buf_t *out, uint64_t v, size_t bytes)
+{
+    if (kc_buf_reserve(out, bytes) == KC_OK) {
+        out->len =
+            (size_t)(kc_pg_be(out->data + out->len, v, bytes) - out->data);
+    }
 }
 
 /* The room one binary COPY row takes: its field count, then per field a
