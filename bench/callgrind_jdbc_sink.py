@@ -29,10 +29,9 @@ import sys
 import tempfile
 import uuid
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from callgrind_pipeline import run, write_props  # noqa: E402
-from jdbc_sink import make_inputs, psql  # noqa: E402
+from jdbc_sink import RowCounter, delete_topic, make_inputs  # noqa: E402
 
 
 def main():
@@ -78,26 +77,16 @@ def main():
         conn.update({"pk.mode": "record_value", "pk.fields": "id"})
     write_props(cp, conn)
 
-    def done():
-        try:
-            return int(psql(dsn, "SELECT count(*) FROM %s" % table)) \
-                >= args.records
-        except RuntimeError:
-            return False
+    counter = RowCounter(dsn, table)
     try:
-        r = run(args, args.mode, wp, cp, done)
+        r = run(args, args.mode, wp, cp,
+                lambda: counter.count() >= args.records)
     finally:
+        counter.close()
         subprocess.run(["psql", "-qAtX", dsn, "-c",
                         "DROP TABLE IF EXISTS %s" % table],
                        capture_output=True, timeout=60)
-        # bench/run builds the raw tool; without it the topic stays
-        raw = os.path.join(ROOT, ".cache", "bench", "kc_raw_limit")
-        if os.path.exists(raw):
-            subprocess.run([raw, "delete", "-b", args.bootstrap, "-t", topic],
-                           capture_output=True, timeout=120)
-        else:
-            print("topic %s left on the broker (no %s)" % (topic, raw),
-                  file=sys.stderr)
+        delete_topic(args.bootstrap, topic)
     r["process_instr_per_record"] = r["process_instr_per_M"] // 1000000
     r["task_thread_instr_per_record"] = r["task_thread_instr_per_M"] // 1000000
     print(json.dumps(r, indent=1))

@@ -224,6 +224,17 @@ class RowCounter:
             self.p.wait()
 
 
+def delete_topic(bootstrap, topic):
+    """With bench/run's raw tool (it builds it); without it the topic
+    stays, and this says so."""
+    raw = os.path.join(ROOT, ".cache", "bench", "kc_raw_limit")
+    if os.path.exists(raw):
+        subprocess.run([raw, "delete", "-b", bootstrap, "-t", topic],
+                       capture_output=True, timeout=120)
+    else:
+        log("topic %s left on the broker (no %s)" % (topic, raw))
+
+
 def checksum(dsn, table):
     return psql(dsn, "SELECT count(*) || ' ' || md5(string_agg(%s, E'\\n' "
                 "ORDER BY id)) FROM %s" % (ROW_TEXT, table))
@@ -476,13 +487,7 @@ def main():
             log("%s: %r" % (side, results[-1]))
     finally:
         psql(args.dsn, "DROP SCHEMA %s CASCADE" % schema)
-        # bench/run builds the raw tool; without it the topic stays
-        raw = os.path.join(ROOT, ".cache", "bench", "kc_raw_limit")
-        if os.path.exists(raw):
-            subprocess.run([raw, "delete", "-b", args.bootstrap, "-t", topic],
-                           capture_output=True, timeout=120)
-        else:
-            log("topic %s left on the broker (no %s)" % (topic, raw))
+        delete_topic(args.bootstrap, topic)
     ceiling = results[0]["rows_per_s"]
     want = results[0]["checksum"]
     print("| side | rows/s | vs COPY ceiling | wall s | CPU s per M rows "
